@@ -1,0 +1,144 @@
+/**
+ * One error taxonomy for every provider. Every failure that leaves zenrouter is a ZenError with a
+ * `kind`; `retryable` and `retryAfterMs` tell the policy engine what to do with it.
+ */
+
+export type ZenErrorKind =
+  | 'rate_limited'
+  | 'overloaded'
+  | 'server'
+  | 'timeout'
+  | 'network'
+  | 'auth'
+  | 'permission'
+  | 'not_found'
+  | 'context_length'
+  | 'content_filter'
+  | 'invalid_request'
+  | 'quota_exhausted'
+  | 'aborted'
+  | 'stream_interrupted'
+  /** Configuration problems found before any call: unknown model, no provider, bad option. */
+  | 'configuration'
+  /** Every candidate of a plan failed; `attempts` says how. */
+  | 'all_attempts_failed';
+
+const RETRYABLE: ReadonlySet<ZenErrorKind> = new Set<ZenErrorKind>([
+  'rate_limited',
+  'overloaded',
+  'server',
+  'timeout',
+  'network',
+  'stream_interrupted',
+]);
+
+/** Kinds where another channel may succeed even though retrying the same one is pointless. */
+const FAILOVER_ONLY: ReadonlySet<ZenErrorKind> = new Set<ZenErrorKind>([
+  'auth',
+  'permission',
+  'not_found',
+  'quota_exhausted',
+  'context_length',
+]);
+
+export function isRetryableKind(kind: ZenErrorKind): boolean {
+  return RETRYABLE.has(kind);
+}
+
+/** Whether trying a different channel makes sense after this kind of failure. */
+export function allowsFailover(kind: ZenErrorKind): boolean {
+  return RETRYABLE.has(kind) || FAILOVER_ONLY.has(kind);
+}
+
+export interface ZenErrorOptions {
+  kind: ZenErrorKind;
+  message: string;
+  retryable?: boolean;
+  retryAfterMs?: number;
+  status?: number;
+  provider?: string;
+  model?: string;
+  cause?: unknown;
+  /** The vendor's error code or type (`overloaded_error`, `RESOURCE_EXHAUSTED`, ...). */
+  code?: string;
+  /** The attempts behind an `all_attempts_failed` error. */
+  attempts?: ReadonlyArray<{ channel: string; kind: ZenErrorKind; message: string }>;
+}
+
+const marker = Symbol.for('zenrouter.error');
+
+export class ZenError extends Error {
+  readonly [marker] = true;
+  readonly kind: ZenErrorKind;
+  readonly retryable: boolean;
+  readonly retryAfterMs: number | undefined;
+  readonly status: number | undefined;
+  readonly provider: string | undefined;
+  readonly model: string | undefined;
+  readonly code: string | undefined;
+  readonly attempts: ZenErrorOptions['attempts'];
+
+  constructor(options: ZenErrorOptions) {
+    super(redactSecrets(options.message), options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'ZenError';
+    this.kind = options.kind;
+    this.retryable = options.retryable ?? isRetryableKind(options.kind);
+    this.retryAfterMs = options.retryAfterMs;
+    this.status = options.status;
+    this.provider = options.provider;
+    this.model = options.model;
+    this.code = options.code;
+    this.attempts = options.attempts;
+  }
+
+  /** Works across duplicated copies of zenrouter in one process, unlike `instanceof`. */
+  static isInstance(value: unknown): value is ZenError {
+    return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[marker] === true;
+  }
+
+  toJSON(): Record<string, unknown> {
+    return {
+      name: this.name,
+      kind: this.kind,
+      message: this.message,
+      retryable: this.retryable,
+      retryAfterMs: this.retryAfterMs,
+      status: this.status,
+      provider: this.provider,
+      model: this.model,
+      code: this.code,
+    };
+  }
+}
+
+/**
+ * Patterns of credentials that must never leave in a message: OpenAI, Anthropic, Google, xAI,
+ * Groq, OpenRouter keys, bearer tokens and JWTs. Keys of unknown vendors are caught by the
+ * `key=`/`api_key` forms.
+ */
+const SECRET_PATTERNS: RegExp[] = [
+  /\bsk-ant-[A-Za-z0-9_-]{8,}/g,
+  /\bsk-(?:proj-|svcacct-|or-v1-)?[A-Za-z0-9_-]{16,}/g,
+  /\bAIza[0-9A-Za-z_-]{30,}/g,
+  /\bxai-[A-Za-z0-9]{20,}/g,
+  /\bgsk_[A-Za-z0-9]{20,}/g,
+  /\bya29\.[0-9A-Za-z_.-]{20,}/g,
+  /\beyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}/g,
+  /\b(Bearer)\s+[A-Za-z0-9._~+/=-]{12,}/gi,
+  /\b((?:api[_-]?key|key|token|access_token)=)[^&\s"']{8,}/gi,
+];
+
+/** Replaces anything that looks like a credential with `[redacted]`. */
+export function redactSecrets(text: string): string {
+  let out = text;
+  for (const pattern of SECRET_PATTERNS) {
+    out = out.replace(pattern, (match, prefix?: string) =>
+      typeof prefix === 'string' && match.startsWith(prefix) ? `${prefix}${prefix.endsWith('=') ? '' : ' '}[redacted]` : '[redacted]',
+    );
+  }
+  return out;
+}
+
+export function configurationError(message: string): ZenError {
+  return new ZenError({ kind: 'configuration', message, retryable: false });
+}

@@ -1,0 +1,4 @@
+import type { SimRoute } from './server.js';
+
+// To be written: the gemini wire protocol.
+export const geminiRoutes: SimRoute[] = [];

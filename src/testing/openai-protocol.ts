@@ -1,0 +1,4 @@
+import type { SimRoute } from './server.js';
+
+// To be written: the openai wire protocol.
+export const openaiRoutes: SimRoute[] = [];
