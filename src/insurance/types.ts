@@ -1,0 +1,165 @@
+import type { ZenErrorKind } from '../core/errors.js';
+import type { CostBreakdown } from '../core/money.js';
+import type { FaceName } from '../core/request.js';
+import type { Usage } from '../core/usage.js';
+
+/** What a detector saw. `kind` names the problem; `detail` carries the evidence. */
+export type QualityEventKind =
+  | 'slow_first_token'
+  | 'slow_total'
+  | 'slow_stream'
+  | 'empty_answer'
+  | 'truncated_answer'
+  | 'refusal'
+  | 'invalid_json'
+  | 'schema_violation'
+  | 'unknown_tool'
+  | 'invalid_tool_arguments'
+  | 'ungrounded_claim'
+  | 'inconsistent_answers'
+  | 'user_feedback'
+  | 'failover';
+
+export interface QualityEvent {
+  id: string;
+  requestId: string;
+  kind: QualityEventKind;
+  /** The detector that filed it. */
+  detector: string;
+  /** The channel that produced the problem. */
+  channel: string;
+  at: string;
+  /** 0..1: how bad (1 = unusable). */
+  severity: number;
+  message: string;
+  detail?: Record<string, unknown>;
+}
+
+export interface Claim {
+  id: string;
+  requestId: string;
+  eventId: string;
+  eventKind: QualityEventKind;
+  channel: string;
+  at: string;
+  /** The credit the rule grants, in USD (rounded to nanodollars). */
+  amountUsd: number;
+  /** The rule that applied, in words: `50% of call cost`, `fixed $0.001`. */
+  rule: string;
+  status: 'credited' | 'capped' | 'excluded';
+  note?: string;
+}
+
+export interface AttemptRecord {
+  channel: string;
+  provider: string;
+  model: string;
+  outcome: 'success' | 'error' | 'skipped' | 'aborted' | 'hedge_lost';
+  errorKind?: ZenErrorKind;
+  message?: string;
+  durationMs: number;
+  ttftMs?: number;
+  usage?: Usage;
+  cost?: CostBreakdown;
+  /** A retry of the same channel (0 for the first try). */
+  retry: number;
+  hedge?: boolean;
+}
+
+export interface ContentCapture {
+  mode: 'none' | 'redacted' | 'full';
+  /** SHA-256 of the prompt messages and of the answer, for matching without keeping text. */
+  promptHash: string;
+  responseHash?: string;
+  promptChars: number;
+  responseChars?: number;
+  messages?: unknown[];
+  response?: unknown;
+}
+
+export interface RequestRecord {
+  type: 'request';
+  requestId: string;
+  at: string;
+  face: FaceName;
+  /** The model the caller asked for (`auto`, a list joined by `,`, or an id). */
+  requested: string;
+  model?: string;
+  channel?: string;
+  provider?: string;
+  stream: boolean;
+  outcome: 'success' | 'error' | 'aborted';
+  errorKind?: ZenErrorKind;
+  usage: Usage;
+  /** Everything the call cost, all attempts and the judge included. */
+  cost: CostBreakdown;
+  ttftMs?: number;
+  durationMs: number;
+  tokensPerSecond?: number;
+  finishReason?: string;
+  attempts: AttemptRecord[];
+  content?: ContentCapture;
+  tags?: Record<string, string>;
+}
+
+export interface EventRecord {
+  type: 'event';
+  requestId: string;
+  at: string;
+  event: QualityEvent;
+}
+
+export interface ClaimRecord {
+  type: 'claim';
+  requestId: string;
+  at: string;
+  claim: Claim;
+}
+
+export interface CreditRecord {
+  type: 'credit';
+  requestId: string;
+  at: string;
+  claimId: string;
+  amountUsd: number;
+}
+
+/** A failing case kept for export: redacted messages, the bad answer, the repaired one. */
+export interface CaseRecord {
+  type: 'case';
+  requestId: string;
+  at: string;
+  eventKinds: QualityEventKind[];
+  messages: unknown[];
+  badAnswer: unknown;
+  repairedAnswer?: unknown;
+  tools?: unknown[];
+}
+
+export type LedgerRecord = RequestRecord | EventRecord | ClaimRecord | CreditRecord | CaseRecord;
+
+export interface LedgerQuery {
+  /** ISO time or Date; inclusive. */
+  since?: string | Date;
+  /** Exclusive. */
+  until?: string | Date;
+  types?: LedgerRecord['type'][];
+  requestId?: string;
+  model?: string;
+  channel?: string;
+  eventKinds?: QualityEventKind[];
+  limit?: number;
+}
+
+/**
+ * Where ledger records live. `append` resolves once the records are as durable as the store
+ * promises; records are never changed after they are appended.
+ */
+export interface LedgerStore {
+  append(records: LedgerRecord[]): Promise<void>;
+  /** Records matching the query in append order. */
+  query(query?: LedgerQuery): AsyncIterable<LedgerRecord>;
+  /** Flushes anything batched. */
+  flush?(): Promise<void>;
+  close(): Promise<void>;
+}
