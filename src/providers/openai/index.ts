@@ -1,0 +1,60 @@
+import type OpenAI from 'openai';
+import { configurationError } from '../../core/errors.js';
+import type { StreamPart } from '../../core/stream-part.js';
+import { guardStream } from '../shared.js';
+import type { ImageCallOptions, ProviderAdapter, ProviderCallOptions } from '../types.js';
+import { convertRequest, convertStreamRequest, maxTokensParameterFor } from './convert-request.js';
+import { convertResponse } from './convert-response.js';
+import { convertStream } from './convert-stream.js';
+import { generateImages } from './generate-images.js';
+import { mapOpenAIError, sdkErrorClasses } from './map-error.js';
+
+export { maxTokensParameterFor } from './convert-request.js';
+
+/**
+ * Wraps one `openai` client (OpenAI itself, Azure, or any OpenAI-compatible vendor through its
+ * baseURL). The SDK is only a type here: the app passes the instance, so zenrouter never loads it.
+ */
+export function createOpenAIProvider(name: string, client: OpenAI): ProviderAdapter {
+  const maxTokensParameter = maxTokensParameterFor(client.baseURL);
+  const classes = sdkErrorClasses(client);
+  const errorContext = (model: string, streaming: boolean, signal: AbortSignal | undefined) => ({ provider: name, model, streaming, signal, classes });
+  // ZenClient owns the only retry loop; this also covers clients the app built with SDK retries on.
+  const requestOptions = (signal: AbortSignal | undefined) => ({ signal, maxRetries: 0 });
+
+  return {
+    name,
+    family: 'openai',
+
+    async generate({ modelId, request, signal }: ProviderCallOptions) {
+      const { body, warnings } = convertRequest(request, { modelId, maxTokensParameter });
+      try {
+        return convertResponse(await client.chat.completions.create(body, requestOptions(signal)), warnings);
+      } catch (error) {
+        throw mapOpenAIError(error, errorContext(modelId, false, signal));
+      }
+    },
+
+    async stream({ modelId, request, signal }: ProviderCallOptions): Promise<AsyncIterable<StreamPart>> {
+      const { body, warnings } = convertStreamRequest(request, { modelId, maxTokensParameter });
+      const context = errorContext(modelId, true, signal);
+      let chunks;
+      try {
+        chunks = await client.chat.completions.create(body, requestOptions(signal));
+      } catch (error) {
+        throw mapOpenAIError(error, { ...context, streaming: false });
+      }
+      const onAborted = (reason: unknown) => mapOpenAIError(reason, context);
+      return guardStream(convertStream(chunks, { warnings, signal, onAborted }), context, (error) => mapOpenAIError(error, context));
+    },
+
+    async generateImages({ modelId, request, api, signal }: ImageCallOptions) {
+      if (api !== 'openai-images') throw configurationError(`The ${name} provider makes images through the OpenAI Images API, not '${api}'.`);
+      try {
+        return await generateImages(client, modelId, request, requestOptions(signal));
+      } catch (error) {
+        throw mapOpenAIError(error, errorContext(modelId, false, signal));
+      }
+    },
+  };
+}
