@@ -1,0 +1,26 @@
+import type { ChannelDefinition, ModelDefinition } from '../policy/catalog.js';
+import type { CircuitBreakerOptions } from '../policy/circuit-breaker.js';
+import type { QualityModel } from '../policy/quality-model.js';
+import type { RetryBudgetOptions } from '../policy/retry-budget.js';
+import type { Policy, RoutingOptions } from '../policy/types.js';
+import type { ProviderConfig } from './providers.js';
+
+export interface ZenClientOptions {
+  /**
+   * SDK clients by provider name: `{ openai: new OpenAI(), anthropic: new Anthropic(), vertex: new GoogleGenAI({ vertexai: true, ... }) }`.
+   * Without it, clients are built from OPENAI_API_KEY, ANTHROPIC_API_KEY, GEMINI_API_KEY / GOOGLE_API_KEY
+   * and GOOGLE_CLOUD_PROJECT + GOOGLE_CLOUD_LOCATION.
+   */
+  providers?: Record<string, ProviderConfig | undefined>;
+  /** Host facts about models (prices, limits, capabilities, prior quality), over the data packages. */
+  models?: Record<string, ModelDefinition>;
+  /** Host facts about channels (`vendor/model:provider`): the provider's model id, price, weight. */
+  channels?: Record<string, ChannelDefinition>;
+  /** Routing defaults for every call; a request's `zen` field overrides them. */
+  routing?: RoutingOptions;
+  /** Extra or replacement policies by name. */
+  policies?: Record<string, Policy>;
+  qualityModel?: QualityModel;
+  breaker?: CircuitBreakerOptions;
+  retryBudget?: RetryBudgetOptions;
+}

@@ -1,0 +1,220 @@
+import { EventEmitter } from 'eventemitter3';
+import { configurationError, ZenError } from '../core/errors.js';
+import { newRequestId } from '../core/ids.js';
+import { zeroCost } from '../core/money.js';
+import type { GenerationResult } from '../core/result.js';
+import { emptyUsage } from '../core/usage.js';
+import { ChatCompletions } from '../faces/openai-chat.js';
+import type { Engine, EngineCall, EngineStream, ZenMetadata, ZenRequestOptions } from '../faces/engine.js';
+import { Catalog } from '../policy/catalog.js';
+import { executeGenerate, executeStream, summaryOf, type ExecuteInput, type ExecutionSummary } from '../policy/execute.js';
+import type { PolicyEvents } from '../policy/events.js';
+import { HedgeLimiter, resolveHedge } from '../policy/hedge.js';
+import { LiveState } from '../policy/live-state.js';
+import { builtInPolicies } from '../policy/policies/index.js';
+import { BetaQualityModel, type QualityModel } from '../policy/quality-model.js';
+import { RetryBudget } from '../policy/retry-budget.js';
+import { route, type Route } from '../policy/router.js';
+import type { Policy, RoutingOptions } from '../policy/types.js';
+import type { ZenClientOptions } from './options.js';
+import { configureProviders, type ConfiguredProvider } from './providers.js';
+import { providersFromEnv } from './providers-from-env.js';
+
+const DEFAULT_TIMEOUTS = { totalMs: 600_000, firstTokenMs: 120_000, idleMs: 120_000 };
+const DEFAULT_RETRY = { retries: 1, minDelayMs: 200, maxDelayMs: 4_000, maxRetryAfterMs: 10_000 };
+
+/** Every event a ZenClient emits. */
+export type ZenEvents = PolicyEvents;
+
+/**
+ * A drop-in for the openai SDK's client that routes every call across the configured providers.
+ * `zen.chat.completions.create()` takes and returns the openai SDK's shapes.
+ */
+export class ZenClient extends EventEmitter<ZenEvents> implements Engine {
+  readonly chat: { completions: ChatCompletions };
+  readonly catalog: Catalog;
+  readonly quality: QualityModel;
+  readonly state: LiveState;
+  readonly retryBudget: RetryBudget;
+  private readonly hedges = new HedgeLimiter();
+  private readonly policies: Record<string, Policy>;
+  private readonly routing: RoutingOptions;
+  private configured: ConfiguredProvider[] | undefined;
+  private configuring: Promise<ConfiguredProvider[]> | undefined;
+
+  constructor(options: ZenClientOptions = {}) {
+    super();
+    this.catalog = new Catalog({ models: options.models, channels: options.channels });
+    this.quality = options.qualityModel ?? new BetaQualityModel();
+    this.state = new LiveState(options.breaker);
+    this.retryBudget = new RetryBudget(options.retryBudget);
+    this.policies = { ...builtInPolicies(), ...options.policies };
+    this.routing = options.routing ?? {};
+    if (options.providers) this.configured = configureProviders(options.providers);
+    this.chat = { completions: new ChatCompletions(this) };
+  }
+
+  /** The configured providers (built from the environment on first use when none were given). */
+  async providers(): Promise<ConfiguredProvider[]> {
+    if (this.configured) return this.configured;
+    this.configuring ??= providersFromEnv().then((providers) => {
+      this.configured = configureProviders(providers);
+      return this.configured;
+    });
+    return this.configuring;
+  }
+
+  /** Routes without calling: what a request would use, and why. */
+  async plan(call: Pick<EngineCall, 'model' | 'request' | 'options'>): Promise<Route> {
+    const providers = await this.providers();
+    return this.route(providers, call.model, call.request, this.mergeRouting(call.options));
+  }
+
+  private route(providers: ConfiguredProvider[], model: string | string[], request: EngineCall['request'], routing: RoutingOptions): Route {
+    return route(
+      { request, model, routing },
+      { catalog: this.catalog, providers: () => providers.map((provider) => provider.info), quality: this.quality, state: this.state, policies: this.policies },
+    );
+  }
+
+  private mergeRouting(options: ZenRequestOptions | undefined): ZenRequestOptions {
+    const defaults = this.routing;
+    return {
+      ...defaults,
+      ...options,
+      timeouts: { ...DEFAULT_TIMEOUTS, ...defaults.timeouts, ...options?.timeouts },
+      retry: { ...DEFAULT_RETRY, ...defaults.retry, ...options?.retry },
+    };
+  }
+
+  private async prepare(call: EngineCall, stream: boolean): Promise<{ requestId: string; routing: ZenRequestOptions; plan: Route; input: ExecuteInput; adapters: Map<string, ConfiguredProvider['adapter']> }> {
+    const providers = await this.providers();
+    if (providers.length === 0) {
+      throw configurationError('No providers are configured: pass `providers` to ZenClient or set OPENAI_API_KEY, ANTHROPIC_API_KEY or GEMINI_API_KEY.');
+    }
+    const requestId = newRequestId();
+    const routing = this.mergeRouting(call.options);
+    const plan = this.route(providers, call.model, call.request, routing);
+    this.hedges.onCall();
+    this.emit('route', {
+      requestId,
+      policy: plan.policy,
+      requested: requestedLabel(call.model),
+      chosen: plan.order[0]!.channel.id,
+      order: plan.order.map((candidate) => candidate.channel.id),
+      explanation: plan.decision.explanation,
+      frontier: plan.decision.frontier,
+      rejected: plan.rejected,
+    });
+    const input: ExecuteInput = {
+      requestId,
+      request: call.request,
+      order: plan.order,
+      stream,
+      signal: call.signal,
+      timeouts: routing.timeouts!,
+      retry: { ...DEFAULT_RETRY, ...routing.retry },
+      hedge: resolveHedge(routing.hedge),
+      category: plan.analysis.category,
+      inputTokens: plan.analysis.inputTokens,
+    };
+    const adapters = new Map(providers.map((provider) => [provider.info.name, provider.adapter]));
+    return { requestId, routing, plan, input, adapters };
+  }
+
+  private deps(adapters: Map<string, ConfiguredProvider['adapter']>) {
+    return { adapters, state: this.state, budget: this.retryBudget, hedges: this.hedges, quality: this.quality, emit: this.emit.bind(this) as never };
+  }
+
+  async generate(call: EngineCall): Promise<{ result: GenerationResult; metadata: ZenMetadata }> {
+    const { requestId, routing, plan, input, adapters } = await this.prepare(call, false);
+    try {
+      const execution = await executeGenerate(input, this.deps(adapters));
+      const metadata = this.metadata(call, requestId, routing, plan, execution.summary, execution.result.warnings);
+      this.observeSuccess(plan, execution.summary);
+      this.pinSession(routing, execution.summary);
+      return { result: execution.result, metadata };
+    } catch (error) {
+      throw this.failed(error, call, requestId, routing, plan);
+    }
+  }
+
+  async stream(call: EngineCall): Promise<EngineStream> {
+    const { requestId, routing, plan, input, adapters } = await this.prepare(call, true);
+    let execution;
+    try {
+      execution = await executeStream(input, this.deps(adapters));
+    } catch (error) {
+      throw this.failed(error, call, requestId, routing, plan);
+    }
+    let current = this.metadata(call, requestId, routing, plan, undefined, []);
+    current.model = execution.winner.channel.model.id;
+    current.channel = execution.winner.channel.id;
+    current.provider = execution.winner.channel.provider.name;
+    const warnings: EngineCall['warnings'] = [];
+    const parts = (async function* (parts) {
+      for await (const part of parts) {
+        if (part.type === 'stream-start') warnings.push(...part.warnings);
+        yield part;
+      }
+    })(execution.parts);
+    const done = execution.summary.then((summary) => {
+      current = this.metadata(call, requestId, routing, plan, summary, warnings);
+      if (!summary.error) {
+        this.observeSuccess(plan, summary);
+        this.pinSession(routing, summary);
+      }
+      return current;
+    });
+    return { parts, metadata: () => current, done };
+  }
+
+  private observeSuccess(plan: Route, summary: ExecutionSummary): void {
+    if (summary.winner) this.quality.observe({ channel: summary.winner.channel, category: plan.analysis.category, success: true });
+  }
+
+  private pinSession(routing: RoutingOptions, summary: ExecutionSummary): void {
+    if (routing.session && summary.winner && !summary.error) this.state.pinSession(routing.session, summary.winner.channel.id);
+  }
+
+  private failed(error: unknown, call: EngineCall, requestId: string, routing: ZenRequestOptions, plan: Route): ZenError {
+    const zenError = ZenError.isInstance(error) ? error : new ZenError({ kind: 'server', message: String(error), cause: error });
+    const summary = summaryOf(error);
+    Object.defineProperty(zenError, 'zen', { value: this.metadata(call, requestId, routing, plan, summary, []), enumerable: false });
+    return zenError;
+  }
+
+  private metadata(call: EngineCall, requestId: string, routing: ZenRequestOptions, plan: Route, summary: ExecutionSummary | undefined, providerWarnings: EngineCall['warnings']): ZenMetadata {
+    const winner = summary?.winner;
+    return {
+      requestId,
+      face: call.face,
+      requested: requestedLabel(call.model),
+      model: winner?.channel.model.id,
+      channel: winner?.channel.id,
+      provider: winner?.channel.provider.name,
+      policy: plan.policy,
+      explanation: plan.decision.explanation,
+      ...(plan.decision.frontier ? { frontier: plan.decision.frontier } : {}),
+      ...(routing.preference !== undefined ? { preference: routing.preference } : {}),
+      sticky: plan.sticky,
+      plan: plan.order.map((candidate) => candidate.channel.id),
+      attempts: summary?.attempts ?? [],
+      rejected: plan.rejected.slice(0, 20),
+      usage: summary?.usage ?? emptyUsage(),
+      cost: summary?.cost ?? zeroCost('none'),
+      ttftMs: summary?.ttftMs,
+      durationMs: summary?.durationMs ?? 0,
+      tokensPerSecond: summary?.tokensPerSecond,
+      finishReason: summary?.finishReason,
+      warnings: [...call.warnings, ...providerWarnings],
+      events: [],
+      claims: [],
+      repaired: (summary?.repairs.length ?? 0) > 0,
+    };
+  }
+}
+
+function requestedLabel(model: string | string[]): string {
+  return Array.isArray(model) ? model.join(',') : model;
+}

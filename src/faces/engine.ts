@@ -1,0 +1,93 @@
+import type { CostBreakdown } from '../core/money.js';
+import type { FaceName, GenerationRequest } from '../core/request.js';
+import type { CallWarning, GenerationResult } from '../core/result.js';
+import type { StreamPart } from '../core/stream-part.js';
+import type { Usage } from '../core/usage.js';
+import type { AttemptRecord, Claim, QualityEvent } from '../insurance/types.js';
+import type { Preference, Rejection, RoutingOptions } from '../policy/types.js';
+
+/** Per-request insurance switches (the client's insurance options hold the defaults). */
+export interface RequestInsuranceOptions {
+  /** Detector names to run on this call (default: the client's). */
+  detectors?: string[];
+  /** Re-run on the next candidate when a covered event is found in a non-streamed answer. */
+  repair?: boolean;
+  /** Documents the answer must be grounded in (for the groundedness detector). */
+  groundingDocuments?: string[];
+  /** Absolute limits for the latency detectors. */
+  maxFirstTokenMs?: number;
+  maxTotalMs?: number;
+  minTokensPerSecond?: number;
+  /** Extra samples for the self-consistency detector (opt-in). */
+  consistencySamples?: number;
+}
+
+/** The typed extension field a request may carry in any face: `zen: { ... }`. */
+export interface ZenRequestOptions extends RoutingOptions {
+  insurance?: RequestInsuranceOptions;
+  /** Free-form labels stored with the ledger record. */
+  tags?: Record<string, string>;
+}
+
+/** What happened on a call: attached to every response and stream as `zen`. */
+export interface ZenMetadata {
+  requestId: string;
+  face: FaceName;
+  /** What the caller asked for: a model id, a list joined by `,`, or `auto`. */
+  requested: string;
+  /** The logical model that answered (`anthropic/claude-sonnet-4-5`). */
+  model: string | undefined;
+  /** The channel that answered (`anthropic/claude-sonnet-4-5:vertex`). */
+  channel: string | undefined;
+  provider: string | undefined;
+  policy: string;
+  /** Why that channel, in words: its place on the frontier and the preference, or the order. */
+  explanation: string;
+  frontier?: string[];
+  preference?: Preference;
+  /** The session's pinned channel was used. */
+  sticky: boolean;
+  /** The planned channels in order. */
+  plan: string[];
+  attempts: AttemptRecord[];
+  /** Channels left out of the plan and why (up to 20). */
+  rejected: Rejection[];
+  usage: Usage;
+  /** Everything the call cost, failed and hedged attempts included. */
+  cost: CostBreakdown;
+  /** From the start of the call to the first content the caller received. */
+  ttftMs: number | undefined;
+  durationMs: number;
+  tokensPerSecond: number | undefined;
+  finishReason: string | undefined;
+  warnings: CallWarning[];
+  /** Quality events the detectors filed, and the claims they became. */
+  events: QualityEvent[];
+  claims: Claim[];
+  /** The answer was replaced after a covered event (insurance `repair`). */
+  repaired: boolean;
+}
+
+export interface EngineCall {
+  face: FaceName;
+  model: string | string[];
+  request: GenerationRequest;
+  options?: ZenRequestOptions;
+  signal?: AbortSignal;
+  /** Warnings the face raised while converting. */
+  warnings: CallWarning[];
+}
+
+export interface EngineStream {
+  parts: AsyncIterable<StreamPart>;
+  /** Metadata as known so far (complete once `done` resolves). */
+  metadata(): ZenMetadata;
+  /** Resolves when the stream ended, failed or was abandoned, after detectors and the ledger ran. */
+  done: Promise<ZenMetadata>;
+}
+
+/** What a face needs from the client: one engine behind every face. */
+export interface Engine {
+  generate(call: EngineCall): Promise<{ result: GenerationResult; metadata: ZenMetadata }>;
+  stream(call: EngineCall): Promise<EngineStream>;
+}

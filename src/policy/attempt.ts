@@ -1,0 +1,124 @@
+import { ZenError, type ZenErrorKind } from '../core/errors.js';
+import type { GenerationRequest } from '../core/request.js';
+import type { GenerationResult } from '../core/result.js';
+import { isContentPart, type StreamPart } from '../core/stream-part.js';
+import type { ProviderAdapter } from '../providers/types.js';
+import type { Channel } from './catalog.js';
+
+/** Why an attempt's signal fired, so its error is named for the cause and not for the symptom. */
+export type StopReason =
+  | { kind: 'aborted'; message: string }
+  | { kind: 'timeout'; message: string }
+  | { kind: 'hedge_lost'; message: string };
+
+/**
+ * One attempt's cancellation: the caller's signal, the call deadline and this attempt's own timers
+ * all end up here, and the first reason wins.
+ */
+export class AttemptSignal {
+  readonly controller = new AbortController();
+  reason: StopReason | undefined;
+  private readonly cleanups: Array<() => void> = [];
+
+  constructor(parents: AbortSignal[], private readonly parentReason: (signal: AbortSignal) => StopReason) {
+    for (const parent of parents) {
+      if (parent.aborted) {
+        this.stop(parentReason(parent));
+        continue;
+      }
+      const onAbort = (): void => this.stop(this.parentReason(parent));
+      parent.addEventListener('abort', onAbort, { once: true });
+      this.cleanups.push(() => parent.removeEventListener('abort', onAbort));
+    }
+  }
+
+  get signal(): AbortSignal {
+    return this.controller.signal;
+  }
+
+  stop(reason: StopReason): void {
+    if (this.reason) return;
+    this.reason = reason;
+    this.controller.abort(new ZenError({ kind: reason.kind === 'hedge_lost' ? 'aborted' : reason.kind, message: reason.message }));
+  }
+
+  /** Starts a timer that stops the attempt unless cleared. */
+  timer(ms: number | undefined, reason: StopReason): () => void {
+    if (ms === undefined || !Number.isFinite(ms)) return () => {};
+    const handle = setTimeout(() => this.stop(reason), Math.max(0, ms));
+    return () => clearTimeout(handle);
+  }
+
+  dispose(): void {
+    for (const cleanup of this.cleanups.splice(0)) cleanup();
+  }
+}
+
+/** Re-labels an error by the reason the attempt was stopped, when it was stopped by us. */
+export function attemptError(error: unknown, stop: StopReason | undefined, channel: Channel): ZenError {
+  if (stop) {
+    const kind: ZenErrorKind = stop.kind === 'hedge_lost' ? 'aborted' : stop.kind;
+    return new ZenError({ kind, message: stop.message, provider: channel.provider.name, model: channel.model.id, cause: error, retryable: kind === 'timeout' });
+  }
+  if (ZenError.isInstance(error)) return error;
+  return new ZenError({
+    kind: 'server',
+    message: `Unexpected failure from ${channel.provider.name}: ${error instanceof Error ? error.message : String(error)}`,
+    provider: channel.provider.name,
+    model: channel.model.id,
+    cause: error,
+  });
+}
+
+export interface StreamHead {
+  /** Parts received up to and including the first content part. */
+  buffered: StreamPart[];
+  iterator: AsyncIterator<StreamPart>;
+  firstTokenAt: number;
+  /** The stream ended (with its finish) before any content: an empty answer. */
+  ended: boolean;
+}
+
+/** Calls `generate` for a non-streamed attempt. */
+export function generateOnce(adapter: ProviderAdapter, channel: Channel, request: GenerationRequest, signal: AbortSignal): Promise<GenerationResult> {
+  return adapter.generate({ modelId: channel.providerModelId, request, signal });
+}
+
+/**
+ * Opens a stream and reads until the first content part (or the end), so that a stream that fails
+ * or stays silent before its first token can fail over before any byte reaches the caller.
+ */
+export async function openStreamHead(adapter: ProviderAdapter, channel: Channel, request: GenerationRequest, signal: AbortSignal, now: () => number): Promise<StreamHead> {
+  const source = await adapter.stream({ modelId: channel.providerModelId, request, signal });
+  const iterator = source[Symbol.asyncIterator]();
+  const buffered: StreamPart[] = [];
+  for (;;) {
+    const next = await nextOrAbort(iterator, signal);
+    if (next.done) return { buffered, iterator, firstTokenAt: now(), ended: true };
+    buffered.push(next.value);
+    if (isContentPart(next.value)) return { buffered, iterator, firstTokenAt: now(), ended: false };
+    if (next.value.type === 'finish') return { buffered, iterator, firstTokenAt: now(), ended: true };
+  }
+}
+
+/**
+ * `iterator.next()` that rejects as soon as `signal` aborts, even when the underlying source is
+ * stuck waiting on a socket that never answers.
+ */
+export function nextOrAbort<T>(iterator: AsyncIterator<T>, signal: AbortSignal): Promise<IteratorResult<T>> {
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return new Promise((resolve, reject) => {
+    const onAbort = (): void => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    iterator.next().then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(error);
+      },
+    );
+  });
+}

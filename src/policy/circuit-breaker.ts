@@ -1,0 +1,133 @@
+import type { ZenErrorKind } from '../core/errors.js';
+
+export type BreakerState = 'closed' | 'open' | 'half-open';
+
+export interface CircuitBreakerOptions {
+  /**
+   * Consecutive failures tolerated while closed; the next one opens the breaker. 0 opens it on the
+   * first failure (default 4).
+   */
+  allowedFailures?: number;
+  /** Failure rate over the window that opens the breaker (default 0.5). */
+  failureRate?: number;
+  /** Calls remembered for the failure rate (default 20). */
+  windowSize?: number;
+  /** Calls needed in the window before the rate counts (default 10). */
+  minimumCalls?: number;
+  /** How long an open breaker stays open (default 30 s). */
+  cooldownMs?: number;
+}
+
+/** Failures that say something about a channel's health (a bad request or an abort says nothing). */
+const COUNTS_AGAINST_CHANNEL: ReadonlySet<ZenErrorKind> = new Set<ZenErrorKind>([
+  'rate_limited', 'overloaded', 'server', 'timeout', 'network', 'stream_interrupted', 'auth', 'permission', 'quota_exhausted', 'not_found',
+]);
+
+export function countsAgainstChannel(kind: ZenErrorKind): boolean {
+  return COUNTS_AGAINST_CHANNEL.has(kind);
+}
+
+export interface BreakerTransition {
+  from: BreakerState;
+  to: BreakerState;
+  /** Until when an open breaker stays open (epoch ms). */
+  openUntil?: number;
+  reason: string;
+}
+
+/**
+ * One channel's breaker: closed → open on too many failures (consecutive or by rate), open →
+ * half-open when the cooldown ends (one probe call), half-open → closed on success or open again.
+ * A cooldown is only ever extended to the later deadline, never shortened.
+ */
+export class CircuitBreaker {
+  private stateValue: BreakerState = 'closed';
+  private openUntilValue = 0;
+  private consecutive = 0;
+  private readonly window: boolean[] = [];
+  private probeInFlight = false;
+  private readonly allowedFailures: number;
+  private readonly failureRate: number;
+  private readonly windowSize: number;
+  private readonly minimumCalls: number;
+  private readonly cooldownMs: number;
+
+  constructor(options: CircuitBreakerOptions = {}, private readonly now: () => number = Date.now) {
+    this.allowedFailures = options.allowedFailures ?? 4;
+    this.failureRate = options.failureRate ?? 0.5;
+    this.windowSize = options.windowSize ?? 20;
+    this.minimumCalls = options.minimumCalls ?? 10;
+    this.cooldownMs = options.cooldownMs ?? 30_000;
+  }
+
+  get state(): BreakerState {
+    if (this.stateValue === 'open' && this.now() >= this.openUntilValue) return 'half-open';
+    return this.stateValue;
+  }
+
+  get openUntil(): number | undefined {
+    return this.stateValue === 'open' ? this.openUntilValue : undefined;
+  }
+
+  /** Whether a call may go through now. In half-open, only one probe at a time. */
+  tryAcquire(): boolean {
+    const state = this.state;
+    if (state === 'closed') return true;
+    if (state === 'open') return false;
+    if (this.probeInFlight) return false;
+    this.probeInFlight = true;
+    return true;
+  }
+
+  /** Releases a half-open probe slot without an outcome (the call was aborted by the caller). */
+  release(): void {
+    this.probeInFlight = false;
+  }
+
+  onSuccess(): BreakerTransition | undefined {
+    this.probeInFlight = false;
+    this.consecutive = 0;
+    this.remember(true);
+    if (this.stateValue !== 'closed') {
+      const from = this.state;
+      this.stateValue = 'closed';
+      this.window.length = 0;
+      return { from, to: 'closed', reason: 'probe succeeded' };
+    }
+    return undefined;
+  }
+
+  /** Records a failure; `retryAfterMs` from a 429 opens the breaker for at least that long. */
+  onFailure(kind: ZenErrorKind, retryAfterMs?: number): BreakerTransition | undefined {
+    this.probeInFlight = false;
+    if (!countsAgainstChannel(kind)) return undefined;
+    this.consecutive += 1;
+    this.remember(false);
+    const from = this.state;
+    let reason: string | undefined;
+    let cooldown = this.cooldownMs;
+    if (kind === 'rate_limited' && retryAfterMs !== undefined && retryAfterMs > 0) {
+      reason = `rate limited, Retry-After ${retryAfterMs} ms`;
+      cooldown = retryAfterMs;
+    } else if (from === 'half-open') {
+      reason = `probe failed (${kind})`;
+    } else if (this.consecutive > this.allowedFailures) {
+      reason = `${this.consecutive} consecutive failures (allowed ${this.allowedFailures})`;
+    } else if (this.window.length >= this.minimumCalls) {
+      const failures = this.window.filter((ok) => !ok).length;
+      if (failures / this.window.length >= this.failureRate) reason = `failure rate ${failures}/${this.window.length}`;
+    }
+    if (!reason) return undefined;
+    const until = this.now() + cooldown;
+    // A running cooldown is never shortened by a later, shorter one.
+    const extended = this.stateValue === 'open' ? Math.max(this.openUntilValue, until) : until;
+    this.stateValue = 'open';
+    this.openUntilValue = extended;
+    return { from, to: 'open', openUntil: extended, reason };
+  }
+
+  private remember(ok: boolean): void {
+    this.window.push(ok);
+    if (this.window.length > this.windowSize) this.window.shift();
+  }
+}

@@ -1,0 +1,554 @@
+import pRetry, { AbortError } from 'p-retry';
+import { allowsFailover, ZenError, type ZenErrorKind } from '../core/errors.js';
+import { emptyUsage, makeUsage, type Usage } from '../core/usage.js';
+import { roundUsd, sumUsd, zeroCost, type CostBreakdown } from '../core/money.js';
+import type { GenerationRequest } from '../core/request.js';
+import type { GenerationResult } from '../core/result.js';
+import type { StreamPart } from '../core/stream-part.js';
+import type { AttemptRecord } from '../insurance/types.js';
+import type { ProviderAdapter } from '../providers/types.js';
+import type { TaskCategory } from './analyze-prompt.js';
+import { AttemptSignal, attemptError, generateOnce, nextOrAbort, openStreamHead, type StopReason, type StreamHead } from './attempt.js';
+import type { BreakerTransition } from './circuit-breaker.js';
+import type { PolicyEvents } from './events.js';
+import { hedgeDelay, type HedgeLimiter, type ResolvedHedge } from './hedge.js';
+import type { LiveState } from './live-state.js';
+import { costOfUsage, estimateCost } from './pricing.js';
+import type { QualityModel } from './quality-model.js';
+import type { RetryBudget } from './retry-budget.js';
+import type { Candidate, TimeoutOptions } from './types.js';
+
+export interface ResolvedRetry {
+  retries: number;
+  minDelayMs: number;
+  maxDelayMs: number;
+  maxRetryAfterMs: number;
+}
+
+export interface ExecuteInput {
+  requestId: string;
+  request: GenerationRequest;
+  order: Candidate[];
+  stream: boolean;
+  signal?: AbortSignal;
+  timeouts: TimeoutOptions;
+  retry: ResolvedRetry;
+  hedge: ResolvedHedge | undefined;
+  category: TaskCategory;
+  inputTokens: number;
+  /**
+   * Sees every non-streamed answer before it is accepted; returning a reason rejects it and the
+   * next candidate is tried (insurance `repair`). The rejected attempt stays in the record.
+   */
+  inspect?: (result: GenerationResult, attempt: AttemptRecord, candidate: Candidate) => Promise<string | undefined>;
+}
+
+type Emit = <K extends keyof PolicyEvents>(event: K, payload: Parameters<PolicyEvents[K]>[0]) => void;
+
+export interface ExecuteDeps {
+  adapters: ReadonlyMap<string, ProviderAdapter>;
+  state: LiveState;
+  budget: RetryBudget;
+  hedges: HedgeLimiter;
+  quality: QualityModel;
+  emit: Emit;
+  now?: () => number;
+}
+
+/** What happened, for the metadata and the ledger. Complete once the call (or its stream) ends. */
+export interface ExecutionSummary {
+  attempts: AttemptRecord[];
+  winner: Candidate | undefined;
+  /** Usage of the answer the caller got. */
+  usage: Usage;
+  /** Everything spent: every attempt, hedges and rejected answers included. */
+  cost: CostBreakdown;
+  ttftMs: number | undefined;
+  durationMs: number;
+  tokensPerSecond: number | undefined;
+  finishReason: string | undefined;
+  error: ZenError | undefined;
+  /** Answers rejected by `inspect`, with the reason. */
+  repairs: Array<{ channel: string; reason: string; result: GenerationResult }>;
+}
+
+export interface GenerateExecution {
+  result: GenerationResult;
+  winner: Candidate;
+  summary: ExecutionSummary;
+}
+
+export interface StreamExecution {
+  winner: Candidate;
+  parts: AsyncIterable<StreamPart>;
+  /** Resolves when the stream ended, failed or was abandoned. */
+  summary: Promise<ExecutionSummary>;
+}
+
+type Committed =
+  | { kind: 'result'; candidate: Candidate; result: GenerationResult; attempt: AttemptRecord }
+  | { kind: 'stream'; candidate: Candidate; head: StreamHead; signal: AttemptSignal; clearAttemptTimer: () => void; startedAt: number; retry: number };
+
+interface Lane {
+  candidate: Candidate;
+  controller: AbortController;
+  promise: Promise<{ lane: Lane; ok: true; committed: Committed } | { lane: Lane; ok: false; error: ZenError }>;
+  hedge: boolean;
+}
+
+/** Carries out a plan: retries, failover, timeouts, breakers, hedging and the retry budget. */
+class Execution {
+  readonly attempts: AttemptRecord[] = [];
+  readonly repairs: ExecutionSummary['repairs'] = [];
+  private readonly now: () => number;
+  private readonly startedAt: number;
+  private readonly deadline = new AbortController();
+  private clearDeadline: () => void = () => {};
+  private spentBudget = 0;
+  private budgetExhausted = false;
+
+  constructor(private readonly input: ExecuteInput, private readonly deps: ExecuteDeps) {
+    this.now = deps.now ?? (() => performance.now());
+    this.startedAt = this.now();
+    const total = input.timeouts.totalMs;
+    if (total !== undefined) {
+      const handle = setTimeout(() => this.deadline.abort(), total);
+      this.clearDeadline = () => clearTimeout(handle);
+    }
+  }
+
+  private parentReason = (signal: AbortSignal): StopReason => {
+    if (signal === this.deadline.signal) return { kind: 'timeout', message: `The call exceeded its total deadline of ${this.input.timeouts.totalMs} ms.` };
+    if (signal === this.input.signal) return { kind: 'aborted', message: 'The request was aborted by the caller.' };
+    return { kind: 'hedge_lost', message: 'Another channel answered first.' };
+  };
+
+  private record(attempt: AttemptRecord): void {
+    this.attempts.push(attempt);
+    this.deps.emit('attempt', { requestId: this.input.requestId, attempt });
+  }
+
+  private breakerEvent(channel: string, transition: BreakerTransition | undefined): void {
+    if (transition) this.deps.emit('breaker', { channel, ...transition });
+  }
+
+  private adapter(candidate: Candidate): ProviderAdapter {
+    const adapter = this.deps.adapters.get(candidate.channel.provider.name);
+    if (!adapter) throw new ZenError({ kind: 'configuration', message: `Provider "${candidate.channel.provider.name}" is not configured.` });
+    return adapter;
+  }
+
+  /** One call of one channel, up to its first token (streams) or its answer. */
+  private async attemptOnce(candidate: Candidate, retry: number, lane: AbortController, hedge: boolean): Promise<Committed> {
+    const { channel } = candidate;
+    const parents = [this.deadline.signal, lane.signal, ...(this.input.signal ? [this.input.signal] : [])];
+    const signal = new AttemptSignal(parents, this.parentReason);
+    const startedAt = this.now();
+    const { attemptMs, firstTokenMs } = this.input.timeouts;
+    const clearAttemptTimer = signal.timer(attemptMs, { kind: 'timeout', message: `The attempt on ${channel.id} exceeded ${attemptMs} ms.` });
+    const breaker = this.deps.state.breaker(channel);
+    try {
+      if (!this.input.stream) {
+        const result = await generateOnce(this.adapter(candidate), channel, this.input.request, signal.signal);
+        clearAttemptTimer();
+        signal.dispose();
+        const durationMs = this.now() - startedAt;
+        const attempt: AttemptRecord = {
+          channel: channel.id, provider: channel.provider.name, model: channel.model.id, outcome: 'success', durationMs, usage: result.usage, cost: costOfUsage(channel, result.usage), retry, hedge,
+        };
+        this.breakerEvent(channel.id, breaker.onSuccess());
+        this.deps.state.recordLatency(channel, { totalMs: durationMs, outputTokens: result.usage.output.total, category: this.input.category });
+        this.record(attempt);
+        return { kind: 'result', candidate, result, attempt };
+      }
+      const clearFirstToken = signal.timer(firstTokenMs, { kind: 'timeout', message: `No first token from ${channel.id} within ${firstTokenMs} ms.` });
+      try {
+        const head = await openStreamHead(this.adapter(candidate), channel, this.input.request, signal.signal, this.now);
+        return { kind: 'stream', candidate, head, signal, clearAttemptTimer, startedAt, retry };
+      } finally {
+        clearFirstToken();
+      }
+    } catch (error) {
+      clearAttemptTimer();
+      signal.dispose();
+      const zenError = attemptError(error, signal.reason, channel);
+      this.failAttempt(candidate, zenError, signal.reason, startedAt, retry, hedge, 0);
+      throw zenError;
+    }
+  }
+
+  /** Records a failed attempt and tells the breaker and the quality model. */
+  private failAttempt(candidate: Candidate, error: ZenError, stop: StopReason | undefined, startedAt: number, retry: number, hedge: boolean, outputChars: number): void {
+    const { channel } = candidate;
+    const lost = stop?.kind === 'hedge_lost';
+    const outcome: AttemptRecord['outcome'] = lost ? 'hedge_lost' : error.kind === 'aborted' ? 'aborted' : 'error';
+    // A call that was cancelled after it started was still billed for what it read and wrote.
+    const started = lost || outcome === 'aborted' || outputChars > 0;
+    const cost = started ? this.estimatedCost(candidate, Math.ceil(outputChars / 4)) : undefined;
+    this.record({
+      channel: channel.id, provider: channel.provider.name, model: channel.model.id, outcome, errorKind: error.kind, message: error.message,
+      durationMs: this.now() - startedAt, retry, hedge, ...(cost ? { cost } : {}),
+    });
+    if (outcome === 'error') {
+      this.breakerEvent(channel.id, this.deps.state.breaker(channel).onFailure(error.kind, error.retryAfterMs));
+      this.deps.quality.observe({ channel, category: this.input.category, success: false, errorKind: error.kind });
+    } else {
+      this.deps.state.breaker(channel).release();
+    }
+  }
+
+  private estimatedCost(candidate: Candidate, outputTokens: number): CostBreakdown {
+    const price = candidate.channel.price;
+    if (!price) return zeroCost('unknown');
+    const input = roundUsd(estimateCost(price, this.input.inputTokens, 0));
+    const output = roundUsd(estimateCost({ ...price, inputPerMTok: 0, tiers: undefined }, 0, outputTokens));
+    return { ...zeroCost('estimate'), input, output, total: roundUsd(input + output) };
+  }
+
+  /** A channel with its own retries (p-retry: exponential backoff with jitter, Retry-After, budget). */
+  private runLane(candidate: Candidate, hedge: boolean): Lane {
+    const controller = new AbortController();
+    const { retry } = this.input;
+    const breaker = this.deps.state.breaker(candidate.channel);
+    const lane = { candidate, controller, hedge } as Lane;
+    lane.promise = pRetry(
+      async (attemptNumber) => {
+        if (attemptNumber > 1 && !breaker.tryAcquire()) {
+          throw new AbortError(new ZenError({ kind: 'overloaded', message: `The circuit breaker of ${candidate.channel.id} is open.`, provider: candidate.channel.provider.name, model: candidate.channel.model.id }));
+        }
+        return this.attemptOnce(candidate, attemptNumber - 1, controller, hedge);
+      },
+      {
+        retries: retry.retries,
+        minTimeout: retry.minDelayMs,
+        maxTimeout: retry.maxDelayMs,
+        factor: 2,
+        randomize: true,
+        signal: controller.signal,
+        shouldRetry: async ({ error }) => {
+          if (!ZenError.isInstance(error) || !error.retryable || error.kind === 'aborted') return false;
+          if (this.deadline.signal.aborted || this.input.signal?.aborted || controller.signal.aborted) return false;
+          // A long Retry-After is better spent on another channel.
+          if (error.retryAfterMs !== undefined && error.retryAfterMs > retry.maxRetryAfterMs) return false;
+          if (breaker.state !== 'closed') return false;
+          if (!this.takeBudget(error.kind)) return false;
+          if (error.retryAfterMs) await sleep(error.retryAfterMs, controller.signal);
+          return true;
+        },
+      },
+    ).then(
+      (committed) => ({ lane, ok: true as const, committed }),
+      (error: unknown) => ({ lane, ok: false as const, error: ZenError.isInstance(error) ? error : attemptError(error, undefined, candidate.channel) }),
+    );
+    return lane;
+  }
+
+  private takeBudget(kind: ZenErrorKind): boolean {
+    const cost = this.deps.budget.acquire(kind);
+    if (cost === 0) {
+      this.budgetExhausted = true;
+      return false;
+    }
+    this.spentBudget += cost;
+    return true;
+  }
+
+  /** Starts the next usable candidate; skips open breakers. Returns undefined when none is left. */
+  private startNext(queue: Candidate[], afterFailure: ZenErrorKind | undefined, hedge: boolean): Lane | undefined {
+    while (queue.length > 0) {
+      const candidate = queue.shift()!;
+      const breaker = this.deps.state.breaker(candidate.channel);
+      if (!breaker.tryAcquire()) {
+        this.record({
+          channel: candidate.channel.id, provider: candidate.channel.provider.name, model: candidate.channel.model.id, outcome: 'skipped',
+          message: `circuit breaker ${breaker.state}`, durationMs: 0, retry: 0,
+        });
+        continue;
+      }
+      if (afterFailure !== undefined && !this.takeBudget(afterFailure)) {
+        breaker.release();
+        return undefined;
+      }
+      return this.runLane(candidate, hedge);
+    }
+    return undefined;
+  }
+
+  /** Runs lanes until one commits: failover on failures, a hedge when the first is slow. */
+  async run(): Promise<Committed> {
+    const queue = [...this.input.order];
+    const running = new Set<Lane>();
+    const errors: ZenError[] = [];
+    let hedged = false;
+    const first = this.startNext(queue, undefined, false);
+    if (first) running.add(first);
+    const callerSignal = this.input.signal;
+    for (;;) {
+      if (running.size === 0) break;
+      const hedge = this.input.hedge;
+      let clearHedge = (): void => {};
+      const racers: Array<Promise<unknown>> = [...running].map((lane) => lane.promise);
+      if (hedge && !hedged && running.size === 1 && queue.length > 0) {
+        const primary = [...running][0]!;
+        const delay = hedgeDelay(hedge, this.deps.state, primary.candidate.channel, this.input.stream);
+        racers.push(
+          new Promise((resolve) => {
+            const handle = setTimeout(() => resolve('hedge'), delay);
+            clearHedge = () => clearTimeout(handle);
+          }),
+        );
+      }
+      const outcome = await Promise.race(racers);
+      clearHedge();
+      if (outcome === 'hedge') {
+        hedged = true;
+        const primary = [...running][0]!;
+        if (!this.deps.hedges.tryHedge(hedge!.maxRate)) continue;
+        const lane = this.startNext(queue, undefined, true);
+        if (lane) {
+          running.add(lane);
+          this.deps.emit('hedge', {
+            requestId: this.input.requestId, primary: primary.candidate.channel.id, hedge: lane.candidate.channel.id,
+            afterMs: Math.round(this.now() - this.startedAt),
+          });
+        }
+        continue;
+      }
+      const settled = outcome as Awaited<Lane['promise']>;
+      running.delete(settled.lane);
+      if (settled.ok) {
+        for (const other of running) other.controller.abort();
+        if (running.size > 0 || settled.lane.hedge) {
+          this.deps.emit('hedge', {
+            requestId: this.input.requestId, primary: this.input.order[0]!.channel.id, hedge: settled.lane.candidate.channel.id,
+            afterMs: Math.round(this.now() - this.startedAt), winner: settled.lane.candidate.channel.id,
+          });
+        }
+        await Promise.all([...running].map((lane) => lane.promise));
+        const committed = settled.committed;
+        if (committed.kind === 'result' && this.input.inspect) {
+          const reason = await this.input.inspect(committed.result, committed.attempt, committed.candidate);
+          if (reason !== undefined) {
+            this.repairs.push({ channel: committed.candidate.channel.id, reason, result: committed.result });
+            const lane = this.startNext(queue, undefined, false);
+            this.deps.emit('failover', { requestId: this.input.requestId, from: committed.candidate.channel.id, to: lane?.candidate.channel.id, kind: 'repair', message: reason });
+            if (lane) {
+              running.add(lane);
+              continue;
+            }
+            // Nothing left to repair with: the caller gets the answer we have, with the claim on record.
+          }
+        }
+        this.deps.budget.onSuccess(this.spentBudget);
+        return committed;
+      }
+      const error = settled.error;
+      errors.push(error);
+      if (error.kind === 'aborted' && (callerSignal?.aborted || running.size > 0)) {
+        if (callerSignal?.aborted) {
+          for (const other of running) other.controller.abort();
+          throw error;
+        }
+        continue; // a hedge lane that lost
+      }
+      if (this.deadline.signal.aborted) {
+        for (const other of running) other.controller.abort();
+        throw error;
+      }
+      if (!allowsFailover(error.kind)) {
+        for (const other of running) other.controller.abort();
+        await Promise.all([...running].map((lane) => lane.promise));
+        throw error;
+      }
+      if (running.size === 0) {
+        const lane = this.startNext(queue, error.kind, false);
+        this.deps.emit('failover', { requestId: this.input.requestId, from: settled.lane.candidate.channel.id, to: lane?.candidate.channel.id, kind: error.kind, message: error.message });
+        if (lane) running.add(lane);
+      }
+    }
+    if (this.repairs.length > 0) {
+      // Every repair attempt failed: fall back to the first answer rather than failing the call.
+      const repair = this.repairs[0]!;
+      const candidate = this.input.order.find((entry) => entry.channel.id === repair.channel)!;
+      const attempt = this.attempts.find((entry) => entry.channel === repair.channel && entry.outcome === 'success')!;
+      return { kind: 'result', candidate, result: repair.result, attempt };
+    }
+    throw this.exhausted(errors);
+  }
+
+  private exhausted(errors: ZenError[]): ZenError {
+    const last = errors[errors.length - 1];
+    const skipped = this.attempts.filter((attempt) => attempt.outcome === 'skipped').map((attempt) => attempt.channel);
+    const parts = this.attempts
+      .filter((attempt) => attempt.outcome !== 'success')
+      .map((attempt) => `${attempt.channel}: ${attempt.outcome === 'skipped' ? attempt.message : `${attempt.errorKind} (${attempt.message})`}`);
+    const budget = this.budgetExhausted ? ' The retry budget is exhausted, so no further retries or failovers were made.' : '';
+    const message =
+      errors.length === 0 && skipped.length > 0
+        ? `Every channel of the plan is unavailable (circuit breaker open): ${skipped.join(', ')}.`
+        : `All ${this.attempts.length} attempts failed.${budget} ${parts.join('; ')}`;
+    return new ZenError({
+      kind: 'all_attempts_failed',
+      message,
+      retryable: last?.retryable ?? true,
+      retryAfterMs: last?.retryAfterMs,
+      status: last?.status,
+      provider: last?.provider,
+      model: last?.model,
+      cause: last,
+      attempts: this.attempts.filter((attempt) => attempt.errorKind).map((attempt) => ({ channel: attempt.channel, kind: attempt.errorKind!, message: attempt.message ?? '' })),
+    });
+  }
+
+  summary(winner: Candidate | undefined, usage: Usage, extra: Partial<ExecutionSummary> = {}): ExecutionSummary {
+    this.clearDeadline();
+    const costs = this.attempts.map((attempt) => attempt.cost).filter((cost): cost is CostBreakdown => cost !== undefined);
+    return {
+      attempts: this.attempts,
+      winner,
+      usage,
+      cost: sumCosts(costs),
+      ttftMs: undefined,
+      durationMs: this.now() - this.startedAt,
+      tokensPerSecond: undefined,
+      finishReason: undefined,
+      error: undefined,
+      repairs: this.repairs,
+      ...extra,
+    };
+  }
+
+  /** The committed stream, as the caller reads it: idle timeout between chunks, accounting at the end. */
+  async *consume(committed: Extract<Committed, { kind: 'stream' }>, done: (summary: ExecutionSummary) => void): AsyncGenerator<StreamPart> {
+    const { candidate, head, signal, startedAt, retry } = committed;
+    const { channel } = candidate;
+    const { idleMs } = this.input.timeouts;
+    let outputChars = 0;
+    let finish: Extract<StreamPart, { type: 'finish' }> | undefined;
+    let settled = false;
+    const track = (part: StreamPart): void => {
+      if (part.type === 'text-delta' || part.type === 'reasoning-delta') outputChars += part.delta.length;
+      else if (part.type === 'tool-call-delta') outputChars += part.argumentsDelta.length;
+      else if (part.type === 'finish') finish = part;
+    };
+    try {
+      for (const part of head.buffered) {
+        track(part);
+        yield part;
+      }
+      if (!head.ended) {
+        for (;;) {
+          const clearIdle = signal.timer(idleMs, { kind: 'timeout', message: `The stream from ${channel.id} was silent for more than ${idleMs} ms.` });
+          let next: IteratorResult<StreamPart>;
+          try {
+            next = await nextOrAbort(head.iterator, signal.signal);
+          } finally {
+            clearIdle();
+          }
+          if (next.done) break;
+          track(next.value);
+          yield next.value;
+        }
+      }
+      settled = true;
+      committed.clearAttemptTimer();
+      signal.dispose();
+      const usage = finish?.usage ?? emptyUsage();
+      const durationMs = this.now() - startedAt;
+      const ttftMs = head.firstTokenAt - startedAt;
+      const generationMs = durationMs - ttftMs;
+      const tokensPerSecond = usage.output.total > 1 && generationMs > 0 ? (usage.output.total / generationMs) * 1000 : undefined;
+      const attempt: AttemptRecord = {
+        channel: channel.id, provider: channel.provider.name, model: channel.model.id, outcome: 'success', durationMs, ttftMs, usage, cost: costOfUsage(channel, usage), retry, hedge: false,
+      };
+      this.breakerEvent(channel.id, this.deps.state.breaker(channel).onSuccess());
+      this.deps.state.recordLatency(channel, { ttftMs, totalMs: durationMs, outputTokens: usage.output.total, category: this.input.category });
+      this.record(attempt);
+      done(this.summary(candidate, usage, { ttftMs: head.firstTokenAt - this.startedAt, tokensPerSecond, finishReason: finish?.finishReason.raw ?? finish?.finishReason.unified }));
+    } catch (error) {
+      settled = true;
+      committed.clearAttemptTimer();
+      signal.dispose();
+      const zenError = attemptError(error, signal.reason, channel);
+      this.failAttempt(candidate, zenError, signal.reason, startedAt, retry, false, outputChars);
+      done(this.summary(candidate, partialUsage(this.input.inputTokens, outputChars), { error: zenError }));
+      throw zenError;
+    } finally {
+      if (!settled) {
+        // The caller stopped reading (break, return, controller.abort()): cancel the upstream call.
+        signal.stop({ kind: 'aborted', message: 'The caller stopped reading the stream.' });
+        void head.iterator.return?.().catch(() => {});
+        committed.clearAttemptTimer();
+        signal.dispose();
+        const error = new ZenError({ kind: 'aborted', message: 'The caller stopped reading the stream.', provider: channel.provider.name, model: channel.model.id });
+        this.failAttempt(candidate, error, signal.reason, startedAt, retry, false, outputChars);
+        done(this.summary(candidate, partialUsage(this.input.inputTokens, outputChars), { error }));
+      }
+    }
+  }
+}
+
+function partialUsage(inputTokens: number, outputChars: number): Usage {
+  return makeUsage({ inputTotal: inputTokens, outputTotal: Math.ceil(outputChars / 4) });
+}
+
+function sumCosts(costs: CostBreakdown[]): CostBreakdown {
+  if (costs.length === 0) return zeroCost('none');
+  const pick = (key: keyof Pick<CostBreakdown, 'input' | 'cacheRead' | 'cacheWrite' | 'output' | 'reasoning' | 'other' | 'total'>): number => sumUsd(costs.map((cost) => cost[key]));
+  return {
+    input: pick('input'), cacheRead: pick('cacheRead'), cacheWrite: pick('cacheWrite'), output: pick('output'), reasoning: pick('reasoning'), other: pick('other'), total: pick('total'),
+    currency: 'USD',
+    estimated: costs.some((cost) => cost.estimated),
+    source: [...new Set(costs.map((cost) => cost.source))].join('+'),
+  };
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted) return resolve();
+    const handle = setTimeout(done, ms);
+    function done(): void {
+      clearTimeout(handle);
+      signal.removeEventListener('abort', done);
+      resolve();
+    }
+    signal.addEventListener('abort', done, { once: true });
+  });
+}
+
+export async function executeGenerate(input: ExecuteInput, deps: ExecuteDeps): Promise<GenerateExecution> {
+  const execution = new Execution(input, deps);
+  try {
+    const committed = await execution.run();
+    if (committed.kind !== 'result') throw new Error('unreachable: a non-streamed call committed a stream');
+    const usage = committed.result.usage;
+    const summary = execution.summary(committed.candidate, usage, { finishReason: committed.result.finishReason.raw ?? committed.result.finishReason.unified });
+    // Without a first-token time, throughput is over the whole call (prefill included).
+    if (usage.output.total > 1 && summary.durationMs > 0) summary.tokensPerSecond = (usage.output.total / summary.durationMs) * 1000;
+    return { result: committed.result, winner: committed.candidate, summary };
+  } catch (error) {
+    const zenError = ZenError.isInstance(error) ? error : new ZenError({ kind: 'server', message: String(error), cause: error });
+    throw Object.assign(zenError, { summary: execution.summary(undefined, emptyUsage(), { error: zenError }) });
+  }
+}
+
+export async function executeStream(input: ExecuteInput, deps: ExecuteDeps): Promise<StreamExecution> {
+  const execution = new Execution(input, deps);
+  let committed: Committed;
+  try {
+    committed = await execution.run();
+  } catch (error) {
+    const zenError = ZenError.isInstance(error) ? error : new ZenError({ kind: 'server', message: String(error), cause: error });
+    throw Object.assign(zenError, { summary: execution.summary(undefined, emptyUsage(), { error: zenError }) });
+  }
+  if (committed.kind !== 'stream') throw new Error('unreachable: a streamed call committed a result');
+  let resolveSummary!: (summary: ExecutionSummary) => void;
+  const summary = new Promise<ExecutionSummary>((resolve) => (resolveSummary = resolve));
+  return { winner: committed.candidate, parts: execution.consume(committed, resolveSummary), summary };
+}
+
+/** The summary attached to an error thrown by `executeGenerate` / `executeStream`. */
+export function summaryOf(error: unknown): ExecutionSummary | undefined {
+  return (error as { summary?: ExecutionSummary } | undefined)?.summary;
+}
+

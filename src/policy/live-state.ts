@@ -1,0 +1,103 @@
+import type { Channel } from './catalog.js';
+import { CircuitBreaker, type CircuitBreakerOptions } from './circuit-breaker.js';
+import type { LiveStats } from './types.js';
+
+const SAMPLES = 128;
+const MIN_SAMPLES = 5;
+
+class Samples {
+  private readonly values = new Float64Array(SAMPLES);
+  private count = 0;
+  private sorted: Float64Array | undefined;
+
+  add(value: number): void {
+    this.values[this.count % SAMPLES] = value;
+    this.count += 1;
+    this.sorted = undefined;
+  }
+
+  quantile(q: number): number | undefined {
+    const size = Math.min(this.count, SAMPLES);
+    if (size < MIN_SAMPLES) return undefined;
+    this.sorted ??= this.values.slice(0, size).sort();
+    // Nearest rank.
+    const rank = Math.min(size - 1, Math.max(0, Math.ceil(q * size) - 1));
+    return this.sorted[rank];
+  }
+}
+
+interface ChannelState {
+  ttft: Samples;
+  total: Samples;
+  throughput: number | undefined;
+  outputTokens: Map<string, number>;
+  breaker: CircuitBreaker;
+}
+
+/** Per-channel facts the executor learns as calls complete: latency, throughput, breaker. */
+export class LiveState implements LiveStats {
+  private readonly channels: Array<ChannelState | undefined> = [];
+  private readonly sessions = new Map<string, { channel: string; at: number }>();
+
+  constructor(private readonly breakerOptions: CircuitBreakerOptions = {}, private readonly now: () => number = Date.now) {}
+
+  private state(channel: Channel): ChannelState {
+    let state = this.channels[channel.index];
+    if (!state) {
+      state = { ttft: new Samples(), total: new Samples(), throughput: undefined, outputTokens: new Map(), breaker: new CircuitBreaker(this.breakerOptions, this.now) };
+      this.channels[channel.index] = state;
+    }
+    return state;
+  }
+
+  breaker(channel: Channel): CircuitBreaker {
+    return this.state(channel).breaker;
+  }
+
+  breakerState(channel: Channel): 'closed' | 'open' | 'half-open' {
+    return this.channels[channel.index]?.breaker.state ?? 'closed';
+  }
+
+  recordLatency(channel: Channel, sample: { ttftMs?: number; totalMs: number; outputTokens?: number; category?: string }): void {
+    const state = this.state(channel);
+    if (sample.ttftMs !== undefined) state.ttft.add(sample.ttftMs);
+    state.total.add(sample.totalMs);
+    const generationMs = sample.totalMs - (sample.ttftMs ?? 0);
+    if (sample.outputTokens && sample.outputTokens > 1 && generationMs > 0) {
+      const rate = (sample.outputTokens / generationMs) * 1000;
+      state.throughput = state.throughput === undefined ? rate : state.throughput * 0.8 + rate * 0.2;
+    }
+    if (sample.outputTokens !== undefined && sample.category) {
+      const previous = state.outputTokens.get(sample.category);
+      state.outputTokens.set(sample.category, previous === undefined ? sample.outputTokens : previous * 0.8 + sample.outputTokens * 0.2);
+    }
+  }
+
+  latencyQuantile(channel: Channel, metric: 'ttft' | 'total', quantile: number): number | undefined {
+    const state = this.channels[channel.index];
+    return state?.[metric].quantile(quantile);
+  }
+
+  throughput(channel: Channel): number | undefined {
+    return this.channels[channel.index]?.throughput;
+  }
+
+  outputTokens(channel: Channel, category: string): number | undefined {
+    return this.channels[channel.index]?.outputTokens.get(category);
+  }
+
+  /** The channel a session is pinned to, if it still is. */
+  sessionChannel(session: string): string | undefined {
+    return this.sessions.get(session)?.channel;
+  }
+
+  pinSession(session: string, channel: string): void {
+    this.sessions.delete(session); // re-inserting keeps the Map in least-recently-pinned order
+    this.sessions.set(session, { channel, at: this.now() });
+    if (this.sessions.size > 10_000) {
+      // Forget the oldest pins; Map keeps insertion order.
+      const oldest = this.sessions.keys().next().value;
+      if (oldest !== undefined) this.sessions.delete(oldest);
+    }
+  }
+}

@@ -1,0 +1,116 @@
+import type { GenerationRequest } from '../core/request.js';
+import type { PromptAnalysis } from './analyze-prompt.js';
+import type { Channel } from './catalog.js';
+import type { QualityEstimate } from './quality-model.js';
+
+/** `price` … `quality`, a number from 0 (cheapest) to 1 (best), or `speed`. */
+export type Preference = 'price' | 'balanced' | 'quality' | 'speed' | number;
+
+export interface TimeoutOptions {
+  /** Deadline for the whole call, all attempts and retries included. */
+  totalMs?: number;
+  /** Deadline for one attempt (a non-streamed answer, or a stream to its end). */
+  attemptMs?: number;
+  /** A stream that shows no content by then fails over before any byte reaches the caller. */
+  firstTokenMs?: number;
+  /** Longest silence between two chunks of a stream. */
+  idleMs?: number;
+}
+
+export interface RetryOptions {
+  /** Retries of the same channel after the first try (default 1). */
+  retries?: number;
+  minDelayMs?: number;
+  maxDelayMs?: number;
+  /** A Retry-After longer than this is not waited for: the channel is left for the next (default 10 s). */
+  maxRetryAfterMs?: number;
+}
+
+export interface HedgeOptions {
+  /** Start a second channel when the first has no first token by this channel's observed p95 (default true when hedging is on). */
+  enabled?: boolean;
+  /** Quantile of the channel's time to first token (or total time, non-streamed) to wait for (default 0.95). */
+  quantile?: number;
+  /** Used until a channel has enough samples (default 2000 ms). */
+  fallbackDelayMs?: number;
+  /** Largest share of calls that may be hedged (default 0.1). */
+  maxRate?: number;
+}
+
+/** Routing options: per client as defaults, per request in the `zen` extension field. */
+export interface RoutingOptions {
+  preference?: Preference;
+  /** Allow list of models (`vendor/name`, or `vendor/*`). */
+  models?: string[];
+  /** Deny list of models or channels (`vendor/name`, `vendor/*`, `vendor/name:provider`). */
+  exclude?: string[];
+  /** Allow list of provider names. */
+  providers?: string[];
+  /** Estimated cost ceiling for this call in USD. */
+  maxCost?: number;
+  /** Expected quality floor (0..1) for this task category. */
+  minQuality?: number;
+  /** Skip channels whose observed p95 latency exceeds this. */
+  maxLatencyMs?: number;
+  /** Keeps a multi-turn session on one channel unless it fails. */
+  session?: string;
+  /** A registered policy name (`ordered`, `pareto`, `cheapest`, `fastest`, `load-balance`) or a Policy. */
+  policy?: string | Policy;
+  /** How many channels a plan may hold (default 4). */
+  maxChannels?: number;
+  timeouts?: TimeoutOptions;
+  retry?: RetryOptions;
+  hedge?: boolean | HedgeOptions;
+}
+
+/** One channel the policy may use, with this call's estimates. */
+export interface Candidate {
+  channel: Channel;
+  /** Estimated cost of this call in USD. */
+  cost: number;
+  quality: QualityEstimate;
+  /** Place in the caller's model list (0 for `auto`). */
+  rank: number;
+}
+
+export interface Rejection {
+  channel: string;
+  reason: string;
+}
+
+/** Read-only live facts about channels, kept by the executor. */
+export interface LiveStats {
+  /** Observed latency quantile in ms (`ttft` for streams, `total` for whole calls), or undefined without enough samples. */
+  latencyQuantile(channel: Channel, metric: 'ttft' | 'total', quantile: number): number | undefined;
+  /** Output tokens per second, averaged. */
+  throughput(channel: Channel): number | undefined;
+  /** Average output tokens for this category on this channel. */
+  outputTokens(channel: Channel, category: string): number | undefined;
+  breakerState(channel: Channel): 'closed' | 'open' | 'half-open';
+}
+
+export interface PolicyContext {
+  request: GenerationRequest;
+  analysis: PromptAnalysis;
+  routing: RoutingOptions;
+  /** Candidates that passed every filter, in the caller's order. */
+  candidates: Candidate[];
+  stats: LiveStats;
+  /** Whether the caller asked for `auto` (or a list, or one model). */
+  mode: 'auto' | 'list' | 'single';
+}
+
+export interface PolicyDecision {
+  /** Channels to try, in order. */
+  order: Candidate[];
+  /** Why the first one, in words. */
+  explanation: string;
+  /** Channel ids on the cost/quality frontier, when the policy computed it. */
+  frontier?: string[];
+}
+
+/** Turns candidates and live state into an ordered plan. */
+export interface Policy {
+  readonly name: string;
+  decide(context: PolicyContext): PolicyDecision;
+}
