@@ -188,3 +188,21 @@ describe('broken answers', () => {
     expectZen(await generateError(), 'server');
   });
 });
+
+describe('a wrapped client', () => {
+  // Observability wrappers hand over a plain object with the SDK's resources, so the error
+  // classes cannot be read from the constructor; errors are then recognised by their shape.
+  function wrapped(options: Partial<ConstructorParameters<typeof OpenAI>[0]> = {}) {
+    const client = new OpenAI({ apiKey: SECRET_KEY, baseURL: sim.openaiBaseURL, maxRetries: 0, logLevel: 'off', ...options });
+    return createOpenAIProvider('openai', { baseURL: client.baseURL, chat: client.chat, images: client.images } as unknown as OpenAI);
+  }
+
+  it('still maps HTTP errors, timeouts and resets', async () => {
+    sim.enqueue('gpt-sim', { fault: { type: 'http', status: 429, retryAfter: 4 } }, { text: 'slow', ttftMs: 2_000 }, { fault: { type: 'reset' } });
+    const call = (options: Partial<ConstructorParameters<typeof OpenAI>[0]> = {}) =>
+      wrapped(options).generate({ modelId: 'gpt-sim', request }).catch((error: unknown) => error as ZenError);
+    expect(await call()).toMatchObject({ kind: 'rate_limited', retryAfterMs: 4000 });
+    expect(await call({ timeout: 100 })).toMatchObject({ kind: 'timeout' });
+    expect(await call()).toMatchObject({ kind: 'network' });
+  });
+});

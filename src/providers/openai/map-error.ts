@@ -20,6 +20,7 @@ export interface OpenAIErrorContext extends ErrorContext {
 /** The fields of the SDK's APIError that matter here. */
 interface ApiErrorLike extends Error {
   status: number | undefined;
+  error: unknown;
   headers: Headers | undefined;
   code?: string | null;
   type?: string;
@@ -88,6 +89,8 @@ export function mapOpenAIError(error: unknown, context: OpenAIErrorContext): Zen
 }
 
 function mapApiError(error: ApiErrorLike, context: OpenAIErrorContext): ZenError {
+  // Neither status nor body: a connection error of a client whose classes were not at hand.
+  if (error.status === undefined && error.error === undefined) return make(context, 'network', error.message, { cause: error });
   const code = error.code ?? undefined;
   const type = error.type ?? undefined;
   const status = error.status ?? STATUS_BY_ERROR_TYPE[type ?? ''] ?? STATUS_BY_ERROR_TYPE[code ?? ''] ?? 500;
