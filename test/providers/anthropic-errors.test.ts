@@ -170,7 +170,7 @@ describe('anthropic errors: stream', () => {
   });
 
   it('maps a broken data line to stream_interrupted', async () => {
-    const { phase, error } = await streamError({ type: 'malformed', afterChunks: 3 });
+    const { phase, error } = await streamError({ type: 'malformed' });
     expect(phase).toBe('iterate');
     expectZenError(error, 'stream_interrupted');
   });

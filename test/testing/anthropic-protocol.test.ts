@@ -1,4 +1,4 @@
-import Anthropic from '@anthropic-ai/sdk';
+import Anthropic, { type APIError } from '@anthropic-ai/sdk';
 import { describe, expect, it } from 'vitest';
 import type { SimRequestSummary } from '../../src/testing/index.js';
 import { useSimulator } from '../helpers/simulator.js';
@@ -272,7 +272,7 @@ describe('anthropic protocol: streams', () => {
       try {
         for await (const event of stream) seen.push(event.type);
       } catch (caught) {
-        return caught as Anthropic.APIError;
+        return caught as APIError;
       }
       return undefined;
     })();
@@ -312,7 +312,7 @@ describe('anthropic protocol: HTTP errors', () => {
       sim.enqueue(MODEL, { fault: { type: 'http', status, message: `failure ${status}` } });
       const error = (await client()
         .messages.create(ask('hi'))
-        .catch((caught: unknown) => caught)) as Anthropic.APIError;
+        .catch((caught: unknown) => caught)) as APIError;
       expect(error.status).toBe(status);
       expect(error.type).toBe(type);
       expect(error.apiMessage).toBe(`failure ${status}`);
@@ -325,7 +325,7 @@ describe('anthropic protocol: HTTP errors', () => {
     sim.enqueue(MODEL, { fault: { type: 'http', status: 429, retryAfter: 7, code: 'billing_error' } });
     const error = (await client()
       .messages.create(ask('hi'))
-      .catch((caught: unknown) => caught)) as Anthropic.APIError;
+      .catch((caught: unknown) => caught)) as APIError;
     expect(error.headers?.get('retry-after')).toBe('7');
     expect(error.type).toBe('billing_error');
   });
