@@ -331,6 +331,9 @@ describe('anthropic request: thinking', () => {
     expect(body).not.toHaveProperty('thinking');
     expect(body.max_tokens).toBe(4096);
     expect(warnings).toEqual([expect.objectContaining({ setting: 'reasoningEffort' })]);
+    // Budget warnings of the dropped thinking are not reported.
+    expect(await warningsFor({ tools, toolChoice: { type: 'tool', name: 'f' }, reasoningBudgetTokens: 500 })).toEqual([expect.objectContaining({ setting: 'reasoningEffort' })]);
+    expect(sim.calls[1]!.body).not.toHaveProperty('thinking');
   });
 
   it('reports warnings in stream-start too', async () => {

@@ -47,7 +47,7 @@ export function convertRequest(request: GenerationRequest, modelId: string, cont
     if (request[key] !== undefined) warnings.push({ type: 'unsupported-setting', setting: key, message: `${key} is ${reason}; it was dropped.` });
   }
 
-  const system = request.messages.filter((message) => message.role === 'system').map((message) => message.content);
+  const system = request.messages.flatMap((message) => (message.role === 'system' && message.content ? [message.content] : []));
   if (request.responseFormat?.type === 'json') {
     // Native structured outputs need a schema; free JSON is asked for in the system prompt.
     system.push(JSON_MODE_INSTRUCTION);
@@ -56,11 +56,14 @@ export function convertRequest(request: GenerationRequest, modelId: string, cont
 
   const tools = request.tools ?? [];
   const toolChoice = tools.length > 0 ? convertToolChoice(request.toolChoice, request.parallelToolCalls) : undefined;
-  let thinking = mapThinking(request, modelId, warnings);
+  const thinkingWarnings: CallWarning[] = [];
+  let thinking = mapThinking(request, modelId, thinkingWarnings);
   if (thinking.thinking && (toolChoice?.type === 'any' || toolChoice?.type === 'tool')) {
     // The API refuses thinking together with a forced tool; the forced tool is the stronger contract.
     warnings.push({ type: 'unsupported-setting', setting: 'reasoningEffort', message: 'Anthropic cannot think while a tool call is forced; thinking was turned off.' });
     thinking = { maxTokens: request.maxOutputTokens ?? DEFAULT_MAX_TOKENS };
+  } else {
+    warnings.push(...thinkingWarnings);
   }
 
   const body: AnthropicRequestBody = {
