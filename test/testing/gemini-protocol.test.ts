@@ -1,5 +1,5 @@
 import { VertexAI } from '@google-cloud/vertexai';
-import { GoogleGenAI, type GenerateContentResponse } from '@google/genai';
+import { FunctionCallingConfigMode, GoogleGenAI, Type, type GenerateContentResponse } from '@google/genai';
 import { crc32, inflateSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { issuedGoogleAccessTokens, simulatorGoogleAuth } from '../../src/testing/google-auth.js';
@@ -74,7 +74,7 @@ describe('Gemini API through @google/genai', () => {
 
   it('calls a declared tool with schema-conforming args, honouring toolConfig', async () => {
     const weather = { name: 'weather', parametersJsonSchema: { type: 'object', properties: { city: { type: 'string' }, days: { type: 'integer', minimum: 3 } }, required: ['city'] } };
-    const time = { name: 'time', parameters: { type: 'OBJECT', properties: { zone: { type: 'STRING', enum: ['UTC'] } } } };
+    const time = { name: 'time', parameters: { type: Type.OBJECT, properties: { zone: { type: Type.STRING, enum: ['UTC'] } } } };
     const ai = gemini();
     const auto = await ai.models.generateContent({ model: MODEL, contents: 'Weather?', config: { tools: [{ functionDeclarations: [weather, time] }] } });
     expect(auto.functionCalls).toEqual([{ name: 'weather', args: { city: 'example', days: 3 } }]);
@@ -83,12 +83,12 @@ describe('Gemini API through @google/genai', () => {
     const forced = await ai.models.generateContent({
       model: MODEL,
       contents: 'Time?',
-      config: { tools: [{ functionDeclarations: [weather, time] }], toolConfig: { functionCallingConfig: { mode: 'ANY' as never, allowedFunctionNames: ['time'] } } },
+      config: { tools: [{ functionDeclarations: [weather, time] }], toolConfig: { functionCallingConfig: { mode: FunctionCallingConfigMode.ANY, allowedFunctionNames: ['time'] } } },
     });
     // The OpenAPI-style `parameters` schema (upper-case types) is understood too.
     expect(forced.functionCalls).toEqual([{ name: 'time', args: { zone: 'UTC' } }]);
 
-    const none = await ai.models.generateContent({ model: MODEL, contents: 'Just talk', config: { tools: [{ functionDeclarations: [weather] }], toolConfig: { functionCallingConfig: { mode: 'NONE' as never } } } });
+    const none = await ai.models.generateContent({ model: MODEL, contents: 'Just talk', config: { tools: [{ functionDeclarations: [weather] }], toolConfig: { functionCallingConfig: { mode: FunctionCallingConfigMode.NONE } } } });
     expect(none.functionCalls).toBeUndefined();
     expect(none.text).toContain('Just talk');
   });
