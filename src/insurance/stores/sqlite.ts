@@ -1,0 +1,225 @@
+import type Database from 'better-sqlite3';
+import { ZenError } from '../../core/errors.js';
+import type { LedgerQuery, LedgerRecord, LedgerStore } from '../types.js';
+import { compileQuery, recordKeys, type CompiledQuery } from './match-query.js';
+import { serializeRecords } from './validate-record.js';
+
+export interface SqliteLedgerStoreOptions {
+  /** A database file (created if missing) or `:memory:`. Ignored when `database` is given. */
+  path?: string;
+  /**
+   * An open better-sqlite3 database to use instead. Its pragmas are left as the host set them
+   * (use WAL and `synchronous = FULL` for the same durability) and `close()` does not close it.
+   */
+  database?: Database.Database;
+  /** Default `zen_ledger`. */
+  table?: string;
+  /**
+   * `full` (default): a commit is fsync'ed before `append` resolves, so acknowledged records
+   * survive a power loss. `normal`: in WAL mode they survive a crash of the process, and the
+   * last commits may be lost on power loss.
+   */
+  synchronous?: 'full' | 'normal';
+}
+
+interface Row {
+  seq: number;
+  record: string;
+}
+
+const PAGE_SIZE = 500;
+
+/**
+ * The ledger in SQLite through better-sqlite3 (an optional peer dependency, loaded on `open`).
+ * Node only.
+ *
+ * One table: the record as JSON plus the columns queries filter on (`at` in epoch ms, `type`,
+ * `request_id`, `model`, `channel`, `event_kind`), each indexed. The database runs in WAL mode;
+ * one `append` is one transaction, so a batch is written whole or not at all, and a process
+ * killed mid-append loses only that unacknowledged batch.
+ *
+ * Queries read in pages by sequence number rather than holding a statement open between yields,
+ * so appends can run while a query is being consumed; a query sees the records committed when
+ * it started.
+ */
+export class SqliteLedgerStore implements LedgerStore {
+  readonly database: Database.Database;
+  readonly table: string;
+  private readonly ownsDatabase: boolean;
+  private readonly insertBatch: (rows: unknown[][]) => void;
+  private readonly statements = new Map<string, Database.Statement<unknown[], Row>>();
+  private closed = false;
+
+  static async open(options: SqliteLedgerStoreOptions = {}): Promise<SqliteLedgerStore> {
+    const table = options.table ?? 'zen_ledger';
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(table)) {
+      throw new ZenError({ kind: 'configuration', message: `SqliteLedgerStore table must be a plain SQL name, got '${table}'`, retryable: false });
+    }
+    if (options.database) return new SqliteLedgerStore(options.database, table, false);
+    if (options.path === undefined || options.path === '') {
+      throw new ZenError({ kind: 'configuration', message: 'SqliteLedgerStore needs a `path` (or `:memory:`) or a `database`', retryable: false });
+    }
+    const DatabaseConstructor = await loadBetterSqlite3();
+    const database = new DatabaseConstructor(options.path);
+    try {
+      database.pragma('journal_mode = WAL');
+      database.pragma(`synchronous = ${options.synchronous === 'normal' ? 'NORMAL' : 'FULL'}`);
+      database.pragma('busy_timeout = 5000');
+      return new SqliteLedgerStore(database, table, true);
+    } catch (error) {
+      database.close();
+      throw error;
+    }
+  }
+
+  private constructor(database: Database.Database, table: string, ownsDatabase: boolean) {
+    this.database = database;
+    this.table = table;
+    this.ownsDatabase = ownsDatabase;
+    database.exec(`
+      CREATE TABLE IF NOT EXISTS ${table} (
+        seq INTEGER PRIMARY KEY,
+        at INTEGER NOT NULL,
+        type TEXT NOT NULL,
+        request_id TEXT NOT NULL,
+        model TEXT,
+        channel TEXT,
+        event_kind TEXT,
+        record TEXT NOT NULL
+      );
+      CREATE INDEX IF NOT EXISTS ${table}_at ON ${table} (at);
+      CREATE INDEX IF NOT EXISTS ${table}_type ON ${table} (type);
+      CREATE INDEX IF NOT EXISTS ${table}_request_id ON ${table} (request_id);
+      CREATE INDEX IF NOT EXISTS ${table}_model ON ${table} (model);
+      CREATE INDEX IF NOT EXISTS ${table}_channel ON ${table} (channel);
+      CREATE INDEX IF NOT EXISTS ${table}_event_kind ON ${table} (event_kind);
+    `);
+    const insert = database.prepare(
+      `INSERT INTO ${table} (at, type, request_id, model, channel, event_kind, record) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+    );
+    this.insertBatch = database.transaction((rows: unknown[][]) => {
+      for (const row of rows) insert.run(...row);
+    });
+  }
+
+  async append(records: LedgerRecord[]): Promise<void> {
+    if (this.closed) throw new ZenError({ kind: 'invalid_request', message: 'the SQLite ledger store is closed', retryable: false });
+    const lines = serializeRecords(records);
+    const rows = lines.map((line, index) => {
+      const keys = recordKeys(records[index]!);
+      // A case has several kinds; the column keeps none and queries look inside its JSON.
+      const eventKind = keys.type === 'case' ? null : (keys.eventKinds[0] ?? null);
+      return [keys.atMs, keys.type, keys.requestId, keys.model ?? null, keys.channel ?? null, eventKind, line];
+    });
+    if (rows.length > 0) this.insertBatch(rows);
+  }
+
+  async *query(query?: LedgerQuery): AsyncIterable<LedgerRecord> {
+    const compiled = compileQuery(query);
+    if (compiled.limit === 0) return;
+    const { where, parameters } = toSql(compiled);
+    const last = this.database.prepare(`SELECT max(seq) AS seq FROM ${this.table}`).get() as { seq: number | null };
+    if (last.seq === null) return;
+    const statement = this.statement(
+      `SELECT seq, record FROM ${this.table} WHERE seq > ? AND seq <= ?${where} ORDER BY seq LIMIT ?`,
+    );
+    let after = 0;
+    let remaining = compiled.limit;
+    while (remaining > 0) {
+      const page = statement.all(after, last.seq, ...parameters, Math.min(PAGE_SIZE, remaining));
+      for (const row of page) {
+        yield JSON.parse(row.record) as LedgerRecord;
+        remaining--;
+      }
+      if (page.length < PAGE_SIZE) return;
+      after = page[page.length - 1]!.seq;
+    }
+  }
+
+  /** Every append is already committed; nothing is buffered. */
+  async flush(): Promise<void> {}
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    if (this.ownsDatabase) this.database.close();
+  }
+
+  private statement(sql: string): Database.Statement<unknown[], Row> {
+    let statement = this.statements.get(sql);
+    if (!statement) {
+      statement = this.database.prepare<unknown[], Row>(sql);
+      this.statements.set(sql, statement);
+    }
+    return statement;
+  }
+}
+
+/** The WHERE conditions (each starting with ` AND `) for a query, with their parameters. */
+function toSql(query: CompiledQuery): { where: string; parameters: unknown[] } {
+  const conditions: string[] = [];
+  const parameters: unknown[] = [];
+  const placeholders = (values: Iterable<unknown>): string => {
+    const list = [...values];
+    parameters.push(...list);
+    return list.map(() => '?').join(', ');
+  };
+  if (query.sinceMs !== undefined) {
+    conditions.push('at >= ?');
+    parameters.push(query.sinceMs);
+  }
+  if (query.untilMs !== undefined) {
+    conditions.push('at < ?');
+    parameters.push(query.untilMs);
+  }
+  if (query.types !== undefined) conditions.push(`type IN (${placeholders(query.types)})`);
+  if (query.requestId !== undefined) {
+    conditions.push('request_id = ?');
+    parameters.push(query.requestId);
+  }
+  if (query.model !== undefined) {
+    conditions.push('model = ?');
+    parameters.push(query.model);
+  }
+  if (query.channel !== undefined) {
+    conditions.push('channel = ?');
+    parameters.push(query.channel);
+  }
+  if (query.eventKinds !== undefined) {
+    const column = placeholders(query.eventKinds);
+    const inCase = placeholders(query.eventKinds);
+    conditions.push(
+      `(event_kind IN (${column}) OR (type = 'case' AND EXISTS (SELECT 1 FROM json_each(record, '$.eventKinds') WHERE value IN (${inCase}))))`,
+    );
+  }
+  return { where: conditions.map((condition) => ` AND ${condition}`).join(''), parameters };
+}
+
+type DatabaseConstructor = typeof Database;
+
+/**
+ * Loads better-sqlite3, which is an optional peer dependency: only hosts that use this store
+ * install it. `importModule` is for tests.
+ * @internal
+ */
+export async function loadBetterSqlite3(
+  importModule: () => Promise<unknown> = () => import('better-sqlite3'),
+): Promise<DatabaseConstructor> {
+  let loaded: unknown;
+  try {
+    loaded = await importModule();
+  } catch (error) {
+    const code = (error as { code?: unknown } | null)?.code;
+    const missing = code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND';
+    throw new ZenError({
+      kind: 'configuration',
+      retryable: false,
+      cause: error,
+      message: missing
+        ? "SqliteLedgerStore needs the optional peer dependency 'better-sqlite3': run `npm install better-sqlite3`"
+        : `SqliteLedgerStore could not load 'better-sqlite3': ${error instanceof Error ? error.message : String(error)}`,
+    });
+  }
+  const module = loaded as { default?: DatabaseConstructor };
+  return module.default ?? (loaded as DatabaseConstructor);
+}

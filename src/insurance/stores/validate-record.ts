@@ -1,0 +1,103 @@
+import { ZenError } from '../../core/errors.js';
+import type { LedgerRecord } from '../types.js';
+
+const RECORD_TYPES: ReadonlySet<string> = new Set<LedgerRecord['type']>(['request', 'event', 'claim', 'credit', 'case']);
+
+const marker = Symbol.for('zenrouter.invalid-ledger-record');
+
+/**
+ * A record a store refused: no `type`, no `requestId`, a bad `at`, or a value JSON cannot keep
+ * (BigInt, a cycle, a function, NaN). The whole `append` is refused, so nothing was written.
+ */
+export class InvalidLedgerRecordError extends ZenError {
+  readonly [marker] = true;
+  /** Position of the bad record in the array given to `append`. */
+  readonly index: number;
+  /** Dotted path of the bad value inside the record, `` for the record itself. */
+  readonly path: string;
+
+  constructor(index: number, path: string, problem: string, cause?: unknown) {
+    const where = path === '' ? `ledger record ${index}` : `ledger record ${index} at '${path}'`;
+    super({ kind: 'invalid_request', message: `${where}: ${problem}; nothing was appended`, retryable: false, cause });
+    this.name = 'InvalidLedgerRecordError';
+    this.index = index;
+    this.path = path;
+  }
+
+  static override isInstance(value: unknown): value is InvalidLedgerRecordError {
+    return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[marker] === true;
+  }
+}
+
+/**
+ * Checks a batch and returns each record serialised as one JSON line (without the newline).
+ * Throws InvalidLedgerRecordError on the first bad record, before anything is written.
+ */
+export function serializeRecords(records: readonly LedgerRecord[]): string[] {
+  if (!Array.isArray(records)) {
+    throw new ZenError({ kind: 'invalid_request', message: 'ledger append expects an array of records', retryable: false });
+  }
+  return records.map((record, index) => serializeRecord(record, index));
+}
+
+function serializeRecord(record: unknown, index: number): string {
+  if (typeof record !== 'object' || record === null || Array.isArray(record)) {
+    throw new InvalidLedgerRecordError(index, '', 'a record must be an object');
+  }
+  const fields = record as Record<string, unknown>;
+  if (typeof fields.type !== 'string' || !RECORD_TYPES.has(fields.type)) {
+    throw new InvalidLedgerRecordError(index, 'type', `'type' must be one of ${[...RECORD_TYPES].join(', ')}`);
+  }
+  if (typeof fields.requestId !== 'string' || fields.requestId === '') {
+    throw new InvalidLedgerRecordError(index, 'requestId', "'requestId' must be a non-empty string");
+  }
+  if (typeof fields.at !== 'string' || Number.isNaN(Date.parse(fields.at))) {
+    throw new InvalidLedgerRecordError(index, 'at', "'at' must be an ISO date-time string");
+  }
+  return stringifyStrict(record, index);
+}
+
+/**
+ * JSON.stringify, but values JSON would silently change (functions, symbols, NaN, Infinity) or
+ * cannot hold (BigInt, cycles) are errors: a ledger must read back what was written.
+ * `undefined` properties are fine, they are how optional fields are absent.
+ */
+function stringifyStrict(record: object, index: number): string {
+  // The objects being walked, innermost last, to name the bad value's path in the error.
+  const stack: Array<{ holder: unknown; key: string }> = [];
+  try {
+    return JSON.stringify(record, function (this: unknown, key: string, value: unknown) {
+      while (stack.length > 0 && stack[stack.length - 1]!.holder !== this) stack.pop();
+      const bad = badValue(value);
+      if (bad !== undefined) {
+        const path = [...stack.slice(1).map((entry) => entry.key), key].filter((part) => part !== '');
+        throw new InvalidLedgerRecordError(index, path.join('.'), bad);
+      }
+      if (typeof value === 'object' && value !== null) stack.push({ holder: value, key });
+      return value;
+    });
+  } catch (error) {
+    if (InvalidLedgerRecordError.isInstance(error)) throw error;
+    // JSON.stringify's own TypeError: a cycle (or a toJSON that threw).
+    const reason = error instanceof Error ? (error.message.split('\n')[0] ?? '') : String(error);
+    throw new InvalidLedgerRecordError(index, '', `not serialisable as JSON (${reason})`, error);
+  }
+}
+
+function badValue(value: unknown): string | undefined {
+  switch (typeof value) {
+    case 'function':
+      return 'a function is not serialisable';
+    case 'symbol':
+      return 'a symbol is not serialisable';
+    case 'bigint':
+      return 'a BigInt is not serialisable (use a number or a string)';
+    case 'number':
+      return Number.isFinite(value) ? undefined : `${value} is not serialisable (JSON would store null)`;
+    case 'object':
+      if (value instanceof Map || value instanceof Set) return 'a Map or Set is not serialisable (JSON would store {})';
+      return undefined;
+    default:
+      return undefined;
+  }
+}
