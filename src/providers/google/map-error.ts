@@ -1,0 +1,150 @@
+import { redactSecrets, ZenError, type ZenErrorKind } from '../../core/errors.js';
+import { abortedError, isAbortError, kindFromStatus, retryDelayFromGoogleDetails, type ErrorContext } from '../shared.js';
+
+/**
+ * Errors of @google/genai and @google-cloud/vertexai → ZenError. Both SDKs carry the Google error
+ * body `{error:{code, message, status, details}}` as JSON text inside their messages, so it is
+ * parsed back out: `status` (RESOURCE_EXHAUSTED, ...) sharpens the kind, `details` holds RetryInfo.
+ * SDK classes are duck-typed by name: the SDKs are never imported at runtime.
+ */
+
+export interface GoogleErrorContext extends ErrorContext {
+  signal?: AbortSignal;
+  /** True once a stream was accepted: a broken body then means an interrupted stream. */
+  streaming?: boolean;
+}
+
+interface GoogleErrorBody {
+  code?: number;
+  message?: string;
+  status?: string;
+  details?: unknown[];
+}
+
+/** Kinds that a Google status name decides better than the HTTP status alone. */
+const KIND_BY_GOOGLE_STATUS: Record<string, ZenErrorKind> = {
+  UNAUTHENTICATED: 'auth',
+  PERMISSION_DENIED: 'permission',
+  NOT_FOUND: 'not_found',
+  RESOURCE_EXHAUSTED: 'rate_limited',
+  UNAVAILABLE: 'overloaded',
+  DEADLINE_EXCEEDED: 'timeout',
+  INTERNAL: 'server',
+};
+
+const NETWORK_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'ENOTFOUND', 'EPIPE', 'ETIMEDOUT', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'UND_ERR_SOCKET', 'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_CLOSED']);
+
+/** The `{error:{...}}` object inside an SDK message (`got status: 503 …. {json}` or bare JSON). */
+function errorBodyIn(text: string): GoogleErrorBody | undefined {
+  const start = text.indexOf('{');
+  if (start < 0) return undefined;
+  try {
+    const parsed = JSON.parse(text.slice(start)) as { error?: GoogleErrorBody } | GoogleErrorBody[];
+    const body = Array.isArray(parsed) ? (parsed[0] as { error?: GoogleErrorBody } | undefined)?.error : parsed.error;
+    return body && typeof body === 'object' ? body : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function causes(error: unknown): Array<Record<string, unknown>> {
+  const chain: Array<Record<string, unknown>> = [];
+  let current: unknown = error;
+  while (current && typeof current === 'object' && chain.length < 6) {
+    chain.push(current as Record<string, unknown>);
+    current = (current as { cause?: unknown }).cause;
+  }
+  return chain;
+}
+
+function isNetworkError(error: unknown): boolean {
+  return causes(error).some(
+    (link) =>
+      (typeof link.code === 'string' && NETWORK_CODES.has(link.code)) ||
+      (link.name === 'TypeError' && /^(fetch failed|terminated)$/.test(String(link.message))),
+  );
+}
+
+/** The original error as cause, unless its text holds a credential (a server may echo a `?key=` URL). */
+function safeCause(error: unknown): unknown {
+  if (!(error instanceof Error)) return error;
+  const message = error.message;
+  if (redactSecrets(message) === message) return error;
+  const copy = new Error(redactSecrets(message));
+  copy.name = error.name;
+  return copy;
+}
+
+function fromGoogleBody(body: GoogleErrorBody, httpStatus: number | undefined, context: GoogleErrorContext, cause: unknown): ZenError {
+  const { provider, model } = context;
+  const status = httpStatus ?? body.code;
+  const message = body.message ?? 'unknown error';
+  let kind = kindFromStatus(status, body.status, message);
+  const byName = body.status ? KIND_BY_GOOGLE_STATUS[body.status] : undefined;
+  // The status name wins unless the message already told a finer story (quota, context length, ...).
+  if (byName && (kind === 'invalid_request' || kind === 'server' || kind === 'network')) kind = byName;
+  // The Gemini API answers a bad key with 400 INVALID_ARGUMENT.
+  if (/api key not valid|API_KEY_INVALID|API key expired/i.test(`${message} ${JSON.stringify(body.details ?? [])}`)) kind = 'auth';
+  const where = context.streaming ? ' (in the stream)' : '';
+  return new ZenError({
+    kind,
+    message: `${provider} ${model}${where}: ${status ?? ''} ${body.status ?? 'error'}: ${message}`.replace(/ {2,}/g, ' '),
+    status,
+    code: body.status,
+    retryAfterMs: retryDelayFromGoogleDetails(body.details),
+    provider,
+    model,
+    cause: safeCause(cause),
+  });
+}
+
+/** An `{error:{...}}` chunk inside a 200 stream. */
+export function errorFromStreamChunk(body: GoogleErrorBody, context: GoogleErrorContext): ZenError {
+  return fromGoogleBody(body, undefined, { ...context, streaming: true }, undefined);
+}
+
+export function mapGoogleError(error: unknown, context: GoogleErrorContext): ZenError {
+  if (ZenError.isInstance(error)) return error;
+  const { provider, model } = context;
+  if (isAbortError(error, context.signal) || causes(error).some((link) => link.name === 'AbortError')) return abortedError(context, error);
+  const record = (error ?? {}) as { name?: string; message?: string; status?: unknown; cause?: unknown };
+  const name = record.name;
+  const text = typeof record.message === 'string' ? record.message : String(error);
+  const base = { provider, model, cause: safeCause(error) };
+
+  // @google/genai ApiError: HTTP status + the error body as JSON text.
+  if (name === 'ApiError' && typeof record.status === 'number') {
+    return fromGoogleBody(errorBodyIn(text) ?? { message: text }, record.status, context, error);
+  }
+  // @google-cloud/vertexai ClientError (4xx): a GoogleApiError with code, status and details as cause.
+  const apiError = (record.cause ?? (record as { stackTrace?: unknown }).stackTrace) as
+    | { code?: unknown; status?: unknown; errorDetails?: unknown; message?: string }
+    | undefined;
+  if (name === 'ClientError' && apiError && typeof apiError.code === 'number') {
+    const body: GoogleErrorBody = { code: apiError.code, message: apiError.message, status: typeof apiError.status === 'string' ? apiError.status : undefined, details: Array.isArray(apiError.errorDetails) ? apiError.errorDetails : undefined };
+    return fromGoogleBody(body, apiError.code, context, error);
+  }
+  // @google-cloud/vertexai GoogleGenerativeAIError for 5xx: `got status: 503 Service Unavailable. {json}`.
+  const statusInText = /got status: (\d{3})\b/.exec(text);
+  if (statusInText) return fromGoogleBody(errorBodyIn(text) ?? { message: text }, Number(statusInText[1]), context, error);
+
+  if (name === 'GoogleAuthError') {
+    return new ZenError({ ...base, kind: 'auth', message: `${provider} ${model}: Google credentials could not produce an access token: ${String((record.cause as Error | undefined)?.message ?? text)}` });
+  }
+  if (isNetworkError(error)) {
+    return context.streaming
+      ? new ZenError({ ...base, kind: 'stream_interrupted', message: `The ${provider} stream for ${model} broke off: ${text}` })
+      : new ZenError({ ...base, kind: 'network', message: `Could not reach ${provider} for ${model}: ${text}` });
+  }
+  // A body or an SSE data line that is not JSON (SyntaxError, or the SDKs' own parse errors).
+  if (error instanceof SyntaxError || /parsing (JSON|stream chunk)|parse final chunk|Incomplete JSON segment/i.test(text)) {
+    return context.streaming
+      ? new ZenError({ ...base, kind: 'stream_interrupted', message: `The ${provider} stream for ${model} carried a chunk that is not valid JSON.` })
+      : new ZenError({ ...base, kind: 'server', message: `${provider} answered ${model} with a body that is not valid JSON.` });
+  }
+  if (name === 'IllegalArgumentError' || /not supported|is only supported|must be|must not|cannot be|invalid/i.test(text)) {
+    // Raised by the SDK before sending: this request cannot be made this way.
+    return new ZenError({ ...base, kind: 'invalid_request', message: `${provider} ${model}: ${text}` });
+  }
+  return new ZenError({ ...base, kind: context.streaming ? 'stream_interrupted' : 'server', message: `${provider} ${model} failed: ${text}` });
+}
