@@ -57,6 +57,12 @@ function causes(error: unknown): Array<Record<string, unknown>> {
   return chain;
 }
 
+/** The innermost message of a cause chain (`other side closed` under `fetch failed`). */
+function rootMessage(error: unknown): string | undefined {
+  const messages = causes(error).map((link) => link.message).filter((message): message is string => typeof message === 'string' && message !== '');
+  return messages.at(-1);
+}
+
 function isNetworkError(error: unknown): boolean {
   return causes(error).some(
     (link) =>
@@ -132,9 +138,11 @@ export function mapGoogleError(error: unknown, context: GoogleErrorContext): Zen
     return new ZenError({ ...base, kind: 'auth', message: `${provider} ${model}: Google credentials could not produce an access token: ${String((record.cause as Error | undefined)?.message ?? text)}` });
   }
   if (isNetworkError(error)) {
+    const root = rootMessage(error);
+    const detail = root && root !== text ? `${text} (${root})` : text;
     return context.streaming
-      ? new ZenError({ ...base, kind: 'stream_interrupted', message: `The ${provider} stream for ${model} broke off: ${text}` })
-      : new ZenError({ ...base, kind: 'network', message: `Could not reach ${provider} for ${model}: ${text}` });
+      ? new ZenError({ ...base, kind: 'stream_interrupted', message: `The ${provider} stream for ${model} broke off: ${detail}` })
+      : new ZenError({ ...base, kind: 'network', message: `Could not reach ${provider} for ${model}: ${detail}` });
   }
   // A body or an SSE data line that is not JSON (SyntaxError, or the SDKs' own parse errors).
   if (error instanceof SyntaxError || /parsing (JSON|stream chunk)|parse final chunk|Incomplete JSON segment/i.test(text)) {
