@@ -113,6 +113,36 @@ describe('google convert-request', () => {
     expect(body.contents[2]).toEqual({ role: 'model', parts: [{ text: 'More.' }, { text: '', thoughtSignature: 'dHJhaWxpbmc=' }] });
   });
 
+  it('signs foreign function calls with the documented sentinel for Gemini 3 only', async () => {
+    const messages: Message[] = [
+      user('Weather?'),
+      {
+        role: 'assistant',
+        content: [
+          { type: 'tool-call', id: 'call_a', name: 'weather', arguments: '{"city":"Oslo"}' },
+          { type: 'tool-call', id: 'call_b', name: 'time', arguments: '{}' },
+        ],
+      },
+      { role: 'tool', toolCallId: 'call_a', toolName: 'weather', content: 'cold' },
+      { role: 'tool', toolCallId: 'call_b', toolName: 'time', content: 'noon' },
+      { role: 'assistant', content: [{ type: 'tool-call', id: 'call_c', name: 'weather', arguments: '{}', providerData: { thoughtSignature: 'cmVhbA==' } }] },
+      { role: 'tool', toolCallId: 'call_c', toolName: 'weather', content: 'warm' },
+    ];
+    sim.enqueue('gemini-3-pro-preview', { text: 'ok' });
+    const result = await provider().generate({ modelId: 'gemini-3-pro-preview', request: { messages } });
+    const body = sim.calls.at(-1)!.body as Body;
+    // The first call of a step carries the step's signature; a real one is never replaced.
+    expect(body.contents[1].parts).toEqual([
+      { functionCall: { name: 'weather', args: { city: 'Oslo' } }, thoughtSignature: 'skip_thought_signature_validator' },
+      { functionCall: { name: 'time', args: {} } },
+    ]);
+    expect(body.contents[3].parts[0].thoughtSignature).toBe('cmVhbA==');
+    expect(result.warnings).toEqual([expect.objectContaining({ type: 'other', message: expect.stringContaining('weather') })]);
+
+    const { body: older } = await sent({ messages });
+    expect(JSON.stringify(older)).not.toContain('skip_thought_signature_validator');
+  });
+
   it('warns when an earlier call carries arguments that are not a JSON object', async () => {
     const { body, warnings } = await sent({
       messages: [user('x'), { role: 'assistant', content: [{ type: 'tool-call', id: 'c', name: 'broken', arguments: '{"a":' }] }, { role: 'tool', toolCallId: 'c', toolName: 'broken', content: 'ok' }],

@@ -163,8 +163,23 @@ function toolResponse(content: string, isError: boolean | undefined): Record<str
   return isError ? { error: value } : { result: value };
 }
 
-function convertMessages(messages: Message[], warnings: CallWarning[]): Pick<GeminiRequest, 'contents' | 'systemInstruction'> {
+/**
+ * Gemini 3 answers 400 when a replayed turn's function calls carry no thought signature: history
+ * from another provider, or a store that dropped providerData. Google documents this sentinel for
+ * exactly that case; a step's signature belongs on its first call.
+ */
+export const SKIP_SIGNATURE_VALIDATOR = 'skip_thought_signature_validator';
+
+function signUnsignedCalls(parts: GeminiPart[], unsigned: string[]): void {
+  const calls = parts.filter((part) => part.functionCall);
+  if (calls.length === 0 || calls.some((part) => part.thoughtSignature)) return;
+  calls[0]!.thoughtSignature = SKIP_SIGNATURE_VALIDATOR;
+  unsigned.push(calls[0]!.functionCall!.name);
+}
+
+function convertMessages(messages: Message[], warnings: CallWarning[], requiresSignatures: boolean): Pick<GeminiRequest, 'contents' | 'systemInstruction'> {
   const contents: GeminiContent[] = [];
+  const unsigned: string[] = [];
   const system: Array<{ text: string }> = [];
   for (const message of messages) {
     switch (message.role) {
@@ -178,6 +193,7 @@ function convertMessages(messages: Message[], warnings: CallWarning[]): Pick<Gem
       }
       case 'assistant': {
         const parts = modelParts(message, warnings);
+        if (requiresSignatures) signUnsignedCalls(parts, unsigned);
         if (parts.length > 0) contents.push({ role: 'model', parts });
         break;
       }
@@ -190,6 +206,9 @@ function convertMessages(messages: Message[], warnings: CallWarning[]): Pick<Gem
         break;
       }
     }
+  }
+  if (unsigned.length > 0) {
+    warnings.push({ type: 'other', message: `Earlier calls to ${[...new Set(unsigned)].join(', ')} had no Gemini thought signature; sent with ${SKIP_SIGNATURE_VALIDATOR}.` });
   }
   return { contents, ...(system.length > 0 ? { systemInstruction: { parts: system } } : {}) };
 }
@@ -229,9 +248,16 @@ function generationConfigOf(request: GenerationRequest): GeminiGenerationConfig 
   return config;
 }
 
-export function convertRequest(request: GenerationRequest, family: Extract<ProviderFamily, 'google' | 'vertexai'> = 'google'): ConvertedRequest {
+export interface ConvertOptions {
+  /** Whose `providerOptions` apply. */
+  family: Extract<ProviderFamily, 'google' | 'vertexai'>;
+  /** The provider's model id: Gemini 3 models validate thought signatures. */
+  modelId: string;
+}
+
+export function convertRequest(request: GenerationRequest, { family, modelId }: ConvertOptions): ConvertedRequest {
   const warnings: CallWarning[] = [];
-  const { contents, systemInstruction } = convertMessages(request.messages, warnings);
+  const { contents, systemInstruction } = convertMessages(request.messages, warnings, /gemini-3/i.test(modelId));
   const gemini: GeminiRequest = { contents, generationConfig: generationConfigOf(request) };
   if (systemInstruction) gemini.systemInstruction = systemInstruction;
   if (request.tools?.length) {

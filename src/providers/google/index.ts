@@ -52,7 +52,7 @@ export function createGoogleProvider(name: string, client: GoogleGenAI): Provide
 
     async generate({ modelId, request, signal }: ProviderCallOptions) {
       const context: ErrorContext = { provider: name, model: modelId };
-      const converted = convertRequest(request, 'google');
+      const converted = convertRequest(request, { family: 'google', modelId });
       const config = configOf(converted.request, converted.providerOptions, signal, converted.warnings);
       try {
         const response = await client.models.generateContent(call(modelId, converted.request, config));
@@ -64,7 +64,7 @@ export function createGoogleProvider(name: string, client: GoogleGenAI): Provide
 
     async stream({ modelId, request, signal }: ProviderCallOptions): Promise<AsyncIterable<StreamPart>> {
       const context: ErrorContext = { provider: name, model: modelId };
-      const converted = convertRequest(request, 'google');
+      const converted = convertRequest(request, { family: 'google', modelId });
       const config = configOf(converted.request, converted.providerOptions, signal, converted.warnings);
       let chunks: AsyncGenerator<GenerateContentResponse>;
       try {

@@ -24,8 +24,8 @@ const VERTEX_SDK_MAX_TOP_K = 40;
  * `generationConfig` merged into ours). The v1 SDK's types predate fields it passes through
  * untouched (thinkingConfig, responseJsonSchema, parametersJsonSchema, thought signatures).
  */
-function requestOf(request: GenerationRequest): { body: GenerateContentRequest; warnings: CallWarning[] } {
-  const { request: gemini, warnings, providerOptions } = convertRequest(request, 'vertexai');
+function requestOf(request: GenerationRequest, modelId: string): { body: GenerateContentRequest; warnings: CallWarning[] } {
+  const { request: gemini, warnings, providerOptions } = convertRequest(request, { family: 'vertexai', modelId });
   const { generationConfig: extraGeneration, ...rest } = providerOptions as { generationConfig?: Record<string, unknown> };
   const body: GeminiRequest = { ...gemini, ...rest, generationConfig: { ...gemini.generationConfig, ...extraGeneration } };
   const topK = body.generationConfig.topK;
@@ -53,7 +53,7 @@ export function createVertexAIProvider(name: string, client: VertexAI): Provider
 
     async generate({ modelId, request, signal }: ProviderCallOptions) {
       const context: ErrorContext = { provider: name, model: modelId };
-      const { body, warnings } = requestOf(request);
+      const { body, warnings } = requestOf(request, modelId);
       try {
         if (signal?.aborted) throw abortedError(context);
         const result = await abortable(modelFor(modelId).generateContent(body), signal);
@@ -65,7 +65,7 @@ export function createVertexAIProvider(name: string, client: VertexAI): Provider
 
     async stream({ modelId, request, signal }: ProviderCallOptions): Promise<AsyncIterable<StreamPart>> {
       const context: ErrorContext = { provider: name, model: modelId };
-      const { body, warnings } = requestOf(request);
+      const { body, warnings } = requestOf(request, modelId);
       let chunks: AsyncIterable<GeminiResponse>;
       try {
         if (signal?.aborted) throw abortedError(context);
