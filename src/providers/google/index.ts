@@ -20,7 +20,7 @@ const IMAGEN_ASPECT_RATIOS = ['1:1', '3:4', '4:3', '9:16', '16:9'];
 
 /**
  * The @google/genai config for one call: generation settings, system instruction, tools, then
- * `providerOptions.google` on top. Options that would change transport (retries, abort) are kept.
+ * `providerOptions.google` on top, except for what zenrouter controls: retries and the abort signal.
  */
 function configOf(request: GeminiRequest, extra: Record<string, unknown>, signal: AbortSignal | undefined, warnings: CallWarning[]): GenerateContentConfig {
   const { httpOptions, abortSignal: _ignored, ...rest } = extra as { httpOptions?: HttpOptions; abortSignal?: unknown };
