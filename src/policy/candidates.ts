@@ -1,41 +1,15 @@
 import { configurationError } from '../core/errors.js';
 import { parseModelId } from '../core/model-id.js';
-import type { PromptAnalysis } from './analyze-prompt.js';
+import { TASK_CATEGORIES, type PromptAnalysis } from './analyze-prompt.js';
+import { CAP, newScratch, Reason, type CandidateTable, type CandidateUniverse } from './candidate-table.js';
 import { normalizeModelId, type Catalog, type Channel, type ModelInfo, type ProviderInfo } from './catalog.js';
 import { vendorModelNames } from './model-data.js';
-import type { QualityModel } from './quality-model.js';
-import type { Candidate, LiveStats, Rejection, RoutingOptions } from './types.js';
 import { estimateCost } from './pricing.js';
+import type { QualityModel } from './quality-model.js';
+import type { LiveStats, Rejection, RoutingOptions } from './types.js';
 
 /** Default output length guesses per category when neither the caller nor history says. */
 const DEFAULT_OUTPUT_TOKENS: Record<string, number> = { code: 500, math: 400, reasoning: 350, extraction: 250, creative: 700, chat: 300 };
-
-export interface CandidateSearch {
-  /** One id, an ordered list, or `auto`. */
-  model: string | string[];
-  providers: readonly ProviderInfo[];
-  catalog: Catalog;
-  routing: RoutingOptions;
-  analysis: PromptAnalysis;
-  quality: QualityModel;
-  stats: LiveStats;
-  /** Ids the `auto` pool holds when the routing options give no `models` list. */
-  autoPool?: readonly string[];
-  /** What the call needs the model to produce. */
-  output?: 'text' | 'image';
-}
-
-export interface CandidateSet {
-  mode: 'auto' | 'list' | 'single';
-  candidates: Candidate[];
-  rejected: Rejection[];
-}
-
-function matches(pattern: string, model: ModelInfo, channel?: Channel): boolean {
-  if (pattern.includes(':')) return channel !== undefined && channel.id === `${normalizeModelId(pattern.split(':')[0]!)}:${pattern.split(':')[1]}`;
-  if (pattern.endsWith('/*')) return model.vendor === pattern.slice(0, -2);
-  return model.id === normalizeModelId(pattern);
-}
 
 /** Providers able to serve a model: a pinned one, or every provider serving its vendor or listing it. */
 function providersFor(id: string, providers: readonly ProviderInfo[]): ProviderInfo[] {
@@ -47,11 +21,10 @@ function providersFor(id: string, providers: readonly ProviderInfo[]): ProviderI
     }
     return [pinned];
   }
-  const bare = address.name;
   const full = normalizeModelId(id);
   return providers.filter(
     (provider) =>
-      provider.models.includes(bare) ||
+      provider.models.includes(address.name) ||
       provider.models.includes(full) ||
       provider.vendors.includes('*') ||
       (address.vendor !== undefined && provider.vendors.includes(address.vendor)),
@@ -67,7 +40,7 @@ export function describeProviders(providers: readonly ProviderInfo[]): string {
   return `Configured providers: ${list.join('; ')}.`;
 }
 
-/** The default `auto` pool: recent models of the vendors the providers serve, that have prices. */
+/** The default `auto` pool: models of the last year of each served vendor that have prices. */
 export function defaultAutoPool(providers: readonly ProviderInfo[], catalog: Catalog, output: 'text' | 'image' = 'text'): string[] {
   const pool = new Set<string>(catalog.definedModelIds());
   for (const provider of providers) {
@@ -79,7 +52,7 @@ export function defaultAutoPool(providers: readonly ProviderInfo[], catalog: Cat
       const cutoff = newest ? `${Number(newest.slice(0, 4)) - 1}${newest.slice(4)}` : '';
       for (const model of models) {
         if (!model.price || (model.releaseDate ?? '') < cutoff) continue;
-        if (output === 'text' && model.capabilities.imageOutput) continue;
+        if ((output === 'text') === model.capabilities.imageOutput) continue;
         if (/deep-research|-preview-\d|^o1-(mini|preview)|codex/.test(model.name)) continue;
         pool.add(model.id);
       }
@@ -88,99 +61,188 @@ export function defaultAutoPool(providers: readonly ProviderInfo[], catalog: Cat
   return [...pool];
 }
 
-/**
- * Resolves what the caller asked for into channels and drops the ones that can't serve this call,
- * saying why for each (so that "no candidate" errors explain themselves).
- */
-export function findCandidates(search: CandidateSearch): CandidateSet {
-  const { routing, analysis, catalog, providers } = search;
-  const ids = search.model === 'auto' ? undefined : Array.isArray(search.model) ? search.model : [search.model];
-  const mode: CandidateSet['mode'] = ids === undefined ? 'auto' : ids.length > 1 ? 'list' : 'single';
-  const requested = ids ?? routing.models ?? search.autoPool ?? defaultAutoPool(providers, catalog, search.output);
-  const candidates: Candidate[] = [];
-  const rejected: Rejection[] = [];
-  const output = search.output ?? 'text';
-  const allowedProviders = routing.providers;
+function capsOf(model: ModelInfo): number {
+  const caps = model.capabilities;
+  let bits = 0;
+  if (caps.tools) bits |= CAP.tools;
+  if (caps.vision) bits |= CAP.vision;
+  if (caps.structuredOutput) bits |= CAP.structuredOutput;
+  if (caps.reasoning) bits |= CAP.reasoning;
+  if (caps.imageOutput) bits |= CAP.imageOutput;
+  if (caps.imageOutput && !caps.tools && !caps.vision) bits |= CAP.imageOnly;
+  return bits;
+}
 
-  for (let rank = 0; rank < requested.length; rank += 1) {
-    const id = requested[rank]!;
+/** Resolves model ids to channels and compiles them into arrays. */
+export function compileUniverse(ids: readonly string[], providers: readonly ProviderInfo[], catalog: Catalog): CandidateUniverse {
+  const channels: Channel[] = [];
+  const ranks: number[] = [];
+  const staticRejections: Rejection[] = [];
+  for (let rank = 0; rank < ids.length; rank += 1) {
+    const id = ids[rank]!;
     const servers = providersFor(id, providers);
-    const model = catalog.model(id);
     if (servers.length === 0) {
-      rejected.push({ channel: model.id, reason: 'no configured provider serves it' });
+      staticRejections.push({ channel: normalizeModelId(id), reason: 'no configured provider serves it' });
       continue;
     }
-    if (ids === undefined || mode !== 'auto') {
-      if (routing.models && ids !== undefined && !routing.models.some((pattern) => matches(pattern, model))) {
-        rejected.push({ channel: model.id, reason: 'not in the `models` allow list' });
-        continue;
-      }
-    }
-    const modelRejection = rejectModel(model, analysis, output);
+    const model = catalog.model(id);
     for (const provider of servers) {
-      const channel = catalog.channel(model.id, provider);
-      if (catalog.channelDisabled(model.id, provider.name)) {
-        rejected.push({ channel: channel.id, reason: 'disabled in the catalog' });
-        continue;
-      }
-      if (allowedProviders && !allowedProviders.includes(provider.name)) {
-        rejected.push({ channel: channel.id, reason: 'provider not in the `providers` allow list' });
-        continue;
-      }
-      if (routing.exclude?.some((pattern) => matches(pattern, model, channel))) {
-        rejected.push({ channel: channel.id, reason: 'excluded by `exclude`' });
-        continue;
-      }
-      if (modelRejection) {
-        rejected.push({ channel: channel.id, reason: modelRejection });
-        continue;
-      }
-      const contextRejection = rejectContext(channel, analysis);
-      if (contextRejection) {
-        rejected.push({ channel: channel.id, reason: contextRejection });
-        continue;
-      }
-      const expectedOutput =
-        analysis.maxOutputTokens ?? search.stats.outputTokens(channel, analysis.category) ?? DEFAULT_OUTPUT_TOKENS[analysis.category] ?? 300;
-      const cost = estimateCost(channel.price, analysis.inputTokens, Math.min(expectedOutput, channel.maxOutputTokens ?? expectedOutput));
-      if (routing.maxCost !== undefined && cost > routing.maxCost) {
-        rejected.push({ channel: channel.id, reason: `estimated cost $${cost.toPrecision(3)} is above maxCost $${routing.maxCost}` });
-        continue;
-      }
-      const quality = search.quality.estimate(channel, analysis.category, analysis);
-      if (routing.minQuality !== undefined && quality.mean < routing.minQuality) {
-        rejected.push({ channel: channel.id, reason: `expected ${analysis.category} quality ${quality.mean.toFixed(2)} is below minQuality ${routing.minQuality}` });
-        continue;
-      }
-      if (routing.maxLatencyMs !== undefined) {
-        const p95 = search.stats.latencyQuantile(channel, 'total', 0.95);
-        if (p95 !== undefined && p95 > routing.maxLatencyMs) {
-          rejected.push({ channel: channel.id, reason: `observed p95 latency ${Math.round(p95)} ms is above maxLatencyMs ${routing.maxLatencyMs}` });
-          continue;
-        }
-      }
-      candidates.push({ channel, cost, quality, rank });
+      channels.push(catalog.channel(model.id, provider));
+      ranks.push(rank);
     }
   }
-  return { mode, candidates, rejected };
+  const size = channels.length;
+  const modelSlots = new Map<string, number>();
+  for (const channel of channels) if (!modelSlots.has(channel.model.id)) modelSlots.set(channel.model.id, modelSlots.size);
+  const universe: CandidateUniverse = {
+    size,
+    channels,
+    caps: new Uint8Array(size),
+    contextWindow: new Float64Array(size),
+    maxOutputTokens: new Float64Array(size),
+    inputPrice: new Float64Array(size),
+    outputPrice: new Float64Array(size),
+    tiered: new Uint8Array(size),
+    rank: Int32Array.from(ranks),
+    channelIndex: Int32Array.from(channels, (channel) => channel.index),
+    modelSlot: Int32Array.from(channels, (channel) => modelSlots.get(channel.model.id)!),
+    staticRejections,
+    disabled: new Uint8Array(size),
+    scratch: newScratch(size),
+  };
+  channels.forEach((channel, i) => {
+    universe.caps[i] = capsOf(channel.model);
+    universe.contextWindow[i] = channel.contextWindow ?? Number.POSITIVE_INFINITY;
+    universe.maxOutputTokens[i] = channel.maxOutputTokens ?? Number.POSITIVE_INFINITY;
+    universe.inputPrice[i] = (channel.price?.inputPerMTok ?? 0) / 1e6;
+    universe.outputPrice[i] = (channel.price?.outputPerMTok ?? 0) / 1e6;
+    universe.tiered[i] = channel.price?.tiers ? 1 : 0;
+    universe.disabled[i] = catalog.channelDisabled(channel.model.id, channel.provider.name) ? 1 : 0;
+  });
+  return universe;
 }
 
-function rejectModel(model: ModelInfo, analysis: PromptAnalysis, output: 'text' | 'image'): string | undefined {
-  const caps = model.capabilities;
-  if (output === 'image') return caps.imageOutput ? undefined : 'cannot generate images';
-  if (caps.imageOutput && !caps.tools && !model.capabilities.vision) return 'is an image model';
-  if (analysis.requires.vision && !caps.vision) return 'cannot read images';
-  if (analysis.requires.tools && !caps.tools) return 'cannot call tools';
-  if (analysis.requires.structuredOutput && !caps.structuredOutput) return 'has no structured output';
-  return undefined;
+function matches(pattern: string, channel: Channel): boolean {
+  const colon = pattern.lastIndexOf(':');
+  if (colon > pattern.indexOf('/') && pattern.includes('/')) return channel.id === `${normalizeModelId(pattern.slice(0, colon))}:${pattern.slice(colon + 1)}`;
+  if (pattern.endsWith('/*')) return channel.model.vendor === pattern.slice(0, -2);
+  return channel.model.id === normalizeModelId(pattern);
 }
 
-function rejectContext(channel: Channel, analysis: PromptAnalysis): string | undefined {
-  const window = channel.contextWindow;
-  if (window === undefined) return undefined;
-  const needed = analysis.inputTokens + (analysis.maxOutputTokens ?? 0);
-  if (needed > window) {
-    return `needs ${needed} tokens (${analysis.inputTokens} in${analysis.maxOutputTokens ? ` + ${analysis.maxOutputTokens} out` : ''}), context window is ${window}`;
+/** Per-universe masks for the allow and deny lists, cached by the lists' contents. */
+const maskCache = new WeakMap<CandidateUniverse, Map<string, Uint8Array>>();
+
+function routingMask(universe: CandidateUniverse, routing: RoutingOptions, listed: boolean): Uint8Array | undefined {
+  const allowModels = listed ? routing.models : undefined;
+  if (!routing.exclude && !routing.providers && !allowModels) return undefined;
+  const key = `${routing.exclude?.join('\u0000') ?? ''}\u0001${routing.providers?.join('\u0000') ?? ''}\u0001${allowModels?.join('\u0000') ?? ''}`;
+  let cache = maskCache.get(universe);
+  if (!cache) maskCache.set(universe, (cache = new Map()));
+  let mask = cache.get(key);
+  if (!mask) {
+    mask = new Uint8Array(universe.size);
+    universe.channels.forEach((channel, i) => {
+      if (routing.providers && !routing.providers.includes(channel.provider.name)) mask![i] = Reason.ProviderNotAllowed;
+      else if (routing.exclude?.some((pattern) => matches(pattern, channel))) mask![i] = Reason.Excluded;
+      else if (allowModels && !allowModels.some((pattern) => matches(pattern, channel))) mask![i] = Reason.NotInAllowList;
+    });
+    if (cache.size > 64) cache.clear();
+    cache.set(key, mask);
   }
-  return undefined;
+  return mask;
+}
+
+export interface FilterInput {
+  universe: CandidateUniverse;
+  analysis: PromptAnalysis;
+  routing: RoutingOptions;
+  quality: QualityModel;
+  stats: LiveStats & { outputTokensTable?(category: string): Float64Array | undefined };
+  output: 'text' | 'image';
+  /** Whether the caller named the models (then `routing.models` also filters them). */
+  listed: boolean;
+}
+
+const CATEGORY_INDEX = new Map<string, number>(TASK_CATEGORIES.map((category, index) => [category, index]));
+
+/**
+ * Drops the channels that can't serve this call and estimates cost and quality for the rest.
+ * One pass over numbers for the common case; the reasons are kept as codes.
+ */
+export function filterCandidates(input: FilterInput): CandidateTable {
+  const { universe, analysis, routing } = input;
+  const n = universe.size;
+  const scratch = universe.scratch;
+  const generation = (scratch.generation += 1);
+  const { survivors, cost, qualityMean, qualityUncertainty, reasons } = scratch;
+  const mask = routingMask(universe, routing, input.listed);
+  let required = 0;
+  if (analysis.requires.tools) required |= CAP.tools;
+  if (analysis.requires.vision) required |= CAP.vision;
+  if (analysis.requires.structuredOutput) required |= CAP.structuredOutput;
+  const wantsImages = input.output === 'image';
+  const needed = analysis.inputTokens + (analysis.maxOutputTokens ?? 0);
+  const inputTokens = analysis.inputTokens;
+  const history = input.stats.outputTokensTable?.(analysis.category);
+  const defaultOutput = analysis.maxOutputTokens ?? DEFAULT_OUTPUT_TOKENS[analysis.category] ?? 300;
+  const { maxCost } = routing;
+  let count = 0;
+  for (let i = 0; i < n; i += 1) {
+    let reason: number = universe.disabled[i]! ? Reason.Disabled : mask ? mask[i]! : Reason.None;
+    if (reason === Reason.None) {
+      const caps = universe.caps[i]!;
+      if (wantsImages) {
+        if ((caps & CAP.imageOutput) === 0) reason = Reason.CannotMakeImages;
+      } else if ((caps & CAP.imageOnly) !== 0) reason = Reason.ImageModel;
+      else if ((caps & required) !== required) {
+        const missing = required & ~caps;
+        reason = missing & CAP.vision ? Reason.NoVision : missing & CAP.tools ? Reason.NoTools : Reason.NoStructuredOutput;
+      } else if (needed > universe.contextWindow[i]!) reason = Reason.ContextWindow;
+    }
+    if (reason === Reason.None) {
+      const seen = analysis.maxOutputTokens === undefined && history !== undefined ? history[universe.channelIndex[i]!] : undefined;
+      const expected = Math.min(seen !== undefined && seen === seen && seen > 0 ? seen : defaultOutput, universe.maxOutputTokens[i]!);
+      const estimate = universe.tiered[i]
+        ? estimateCost(universe.channels[i]!.price, inputTokens, expected)
+        : inputTokens * universe.inputPrice[i]! + expected * universe.outputPrice[i]!;
+      cost[i] = estimate;
+      if (maxCost !== undefined && estimate > maxCost) reason = Reason.MaxCost;
+    }
+    reasons[i] = reason;
+    if (reason === Reason.None) survivors[count++] = i;
+  }
+  fillQuality(input, survivors, count, qualityMean, qualityUncertainty);
+  if (routing.minQuality !== undefined || routing.maxLatencyMs !== undefined) {
+    let kept = 0;
+    for (let k = 0; k < count; k += 1) {
+      const i = survivors[k]!;
+      let reason: number = Reason.None;
+      if (routing.minQuality !== undefined && qualityMean[i]! < routing.minQuality) reason = Reason.MinQuality;
+      else if (routing.maxLatencyMs !== undefined) {
+        const p95 = input.stats.latencyQuantile(universe.channels[i]!, 'total', 0.95);
+        if (p95 !== undefined && p95 > routing.maxLatencyMs) reason = Reason.MaxLatency;
+      }
+      reasons[i] = reason;
+      if (reason === Reason.None) survivors[kept++] = i;
+    }
+    count = kept;
+  }
+  return {
+    universe, analysis, category: analysis.category, survivors, count, cost, qualityMean, qualityUncertainty, reasons, generation, neededTokens: needed,
+    limits: { maxCost, minQuality: routing.minQuality, maxLatencyMs: routing.maxLatencyMs },
+  };
+}
+
+function fillQuality(input: FilterInput, survivors: Int32Array, count: number, mean: Float64Array, uncertainty: Float64Array): void {
+  const { quality, universe, analysis } = input;
+  if (quality.estimateMany && CATEGORY_INDEX.has(analysis.category)) {
+    quality.estimateMany(universe.channels, universe.channelIndex, survivors, count, analysis.category, mean, uncertainty);
+    return;
+  }
+  for (let k = 0; k < count; k += 1) {
+    const i = survivors[k]!;
+    const estimate = quality.estimate(universe.channels[i]!, analysis.category, analysis);
+    mean[i] = estimate.mean;
+    uncertainty[i] = estimate.uncertainty;
+  }
 }

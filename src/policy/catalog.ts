@@ -86,6 +86,8 @@ export class Catalog {
   private readonly channelList: Channel[] = [];
   private readonly modelDefinitions: Map<string, ModelDefinition>;
   private readonly channelDefinitions: Map<string, ChannelDefinition>;
+  /** Bumped on every definition change, so compiled candidate sets know to rebuild. */
+  version = 0;
 
   constructor(options: CatalogOptions = {}) {
     this.modelDefinitions = new Map(Object.entries(options.models ?? {}).map(([id, definition]) => [normalizeModelId(id), definition]));
@@ -100,12 +102,14 @@ export class Catalog {
     const key = normalizeModelId(id);
     this.modelDefinitions.set(key, definition);
     this.modelCache.delete(key);
+    this.version += 1;
     for (const channel of this.channelList) if (channel.model.id === key) this.refreshChannel(channel);
   }
 
   defineChannel(id: string, definition: ChannelDefinition): void {
     validateChannelDefinition(id, definition);
     this.channelDefinitions.set(id, definition);
+    this.version += 1;
     const channel = this.channelCache.get(id);
     if (channel) this.refreshChannel(channel);
   }

@@ -30,7 +30,6 @@ interface ChannelState {
   ttft: Samples;
   total: Samples;
   throughput: number | undefined;
-  outputTokens: Map<string, number>;
   breaker: CircuitBreaker;
 }
 
@@ -38,13 +37,14 @@ interface ChannelState {
 export class LiveState implements LiveStats {
   private readonly channels: Array<ChannelState | undefined> = [];
   private readonly sessions = new Map<string, { channel: string; at: number }>();
+  private readonly outputByCategory = new Map<string, Float64Array>();
 
   constructor(private readonly breakerOptions: CircuitBreakerOptions = {}, private readonly now: () => number = Date.now) {}
 
   private state(channel: Channel): ChannelState {
     let state = this.channels[channel.index];
     if (!state) {
-      state = { ttft: new Samples(), total: new Samples(), throughput: undefined, outputTokens: new Map(), breaker: new CircuitBreaker(this.breakerOptions, this.now) };
+      state = { ttft: new Samples(), total: new Samples(), throughput: undefined, breaker: new CircuitBreaker(this.breakerOptions, this.now) };
       this.channels[channel.index] = state;
     }
     return state;
@@ -68,8 +68,14 @@ export class LiveState implements LiveStats {
       state.throughput = state.throughput === undefined ? rate : state.throughput * 0.8 + rate * 0.2;
     }
     if (sample.outputTokens !== undefined && sample.category) {
-      const previous = state.outputTokens.get(sample.category);
-      state.outputTokens.set(sample.category, previous === undefined ? sample.outputTokens : previous * 0.8 + sample.outputTokens * 0.2);
+      let table = this.outputByCategory.get(sample.category);
+      if (!table || table.length <= channel.index) {
+        const grown = new Float64Array(Math.max(64, (channel.index + 1) * 2)).fill(Number.NaN);
+        if (table) grown.set(table);
+        this.outputByCategory.set(sample.category, (table = grown));
+      }
+      const previous = table[channel.index]!;
+      table[channel.index] = Number.isNaN(previous) ? sample.outputTokens : previous * 0.8 + sample.outputTokens * 0.2;
     }
   }
 
@@ -83,7 +89,13 @@ export class LiveState implements LiveStats {
   }
 
   outputTokens(channel: Channel, category: string): number | undefined {
-    return this.channels[channel.index]?.outputTokens.get(category);
+    const value = this.outputByCategory.get(category)?.[channel.index];
+    return value === undefined || Number.isNaN(value) ? undefined : value;
+  }
+
+  /** Average output tokens per channel index for a category (NaN where unknown): the routing fast path. */
+  outputTokensTable(category: string): Float64Array | undefined {
+    return this.outputByCategory.get(category);
   }
 
   /** The channel a session is pinned to, if it still is. */

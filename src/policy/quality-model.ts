@@ -28,6 +28,20 @@ export interface QualityOutcome {
 export interface QualityModel {
   estimate(channel: Channel, category: TaskCategory, analysis?: PromptAnalysis): QualityEstimate;
   observe(outcome: QualityOutcome): void;
+  /**
+   * Optional fast path for routing: estimates for `channels[indices[k]]`, k < count, written to
+   * `mean[indices[k]]` and `uncertainty[indices[k]]` without allocating. `channelIndex[i]` is
+   * `channels[i].index`.
+   */
+  estimateMany?(
+    channels: readonly Channel[],
+    channelIndex: Int32Array,
+    indices: Int32Array,
+    count: number,
+    category: TaskCategory,
+    mean: Float64Array,
+    uncertainty: Float64Array,
+  ): void;
 }
 
 export interface BetaQualityModelOptions {
@@ -56,8 +70,10 @@ const FAILURE_WEIGHT: Partial<Record<ZenErrorKind, number>> = {
  * outcome moves it. Uncertainty shrinks with evidence, so the router's exploration bonus fades.
  */
 export class BetaQualityModel implements QualityModel {
-  private alpha = new Float64Array(0);
-  private beta = new Float64Array(0);
+  private alpha: Float64Array = new Float64Array(0);
+  private beta: Float64Array = new Float64Array(0);
+  private mean: Float64Array = new Float64Array(0);
+  private uncertainty: Float64Array = new Float64Array(0);
   private readonly priorStrength: number;
   private readonly guessStrength: number;
 
@@ -68,11 +84,28 @@ export class BetaQualityModel implements QualityModel {
 
   estimate(channel: Channel, category: TaskCategory): QualityEstimate {
     const slot = this.slot(channel, category);
+    return { mean: this.mean[slot]!, uncertainty: this.uncertainty[slot]! };
+  }
+
+  /** Keeps the derived mean and uncertainty of a slot in step with its counts. */
+  private refresh(slot: number): void {
     const a = this.alpha[slot]!;
-    const b = this.beta[slot]!;
-    const n = a + b;
+    const n = a + this.beta[slot]!;
     const mean = a / n;
-    return { mean, uncertainty: Math.sqrt((mean * (1 - mean)) / (n + 1)) };
+    this.mean[slot] = mean;
+    this.uncertainty[slot] = Math.sqrt((mean * (1 - mean)) / (n + 1));
+  }
+
+  estimateMany(channels: readonly Channel[], channelIndex: Int32Array, indices: Int32Array, count: number, category: TaskCategory, mean: Float64Array, uncertainty: Float64Array): void {
+    const offset = CATEGORY_INDEX[category];
+    for (let k = 0; k < count; k += 1) {
+      const i = indices[k]!;
+      let slot = channelIndex[i]! * CATEGORIES + offset;
+      // An initialised slot always has a positive mean.
+      if (!(this.mean[slot]! > 0)) slot = this.slot(channels[i]!, category);
+      mean[i] = this.mean[slot]!;
+      uncertainty[i] = this.uncertainty[slot]!;
+    }
   }
 
   observe(outcome: QualityOutcome): void {
@@ -93,6 +126,7 @@ export class BetaQualityModel implements QualityModel {
     }
     this.alpha[slot]! += good;
     this.beta[slot]! += bad;
+    this.refresh(slot);
   }
 
   /** Sets the belief directly (for seeding from evaluations): `mean` backed by `observations`. */
@@ -100,6 +134,7 @@ export class BetaQualityModel implements QualityModel {
     const slot = this.slot(channel, category);
     this.alpha[slot] = Math.max(1e-3, mean * observations);
     this.beta[slot] = Math.max(1e-3, (1 - mean) * observations);
+    this.refresh(slot);
   }
 
   private slot(channel: Channel, category: TaskCategory): number {
@@ -111,12 +146,15 @@ export class BetaQualityModel implements QualityModel {
 
   private grow(channels: number): void {
     const size = Math.max(channels, this.alpha.length / CATEGORIES * 2, 16) * CATEGORIES;
-    const alpha = new Float64Array(size);
-    const beta = new Float64Array(size);
-    alpha.set(this.alpha);
-    beta.set(this.beta);
-    this.alpha = alpha;
-    this.beta = beta;
+    const grow = (old: Float64Array): Float64Array => {
+      const next = new Float64Array(size);
+      next.set(old);
+      return next;
+    };
+    this.alpha = grow(this.alpha);
+    this.beta = grow(this.beta);
+    this.mean = grow(this.mean);
+    this.uncertainty = grow(this.uncertainty);
   }
 
   private initialise(channel: Channel): void {
@@ -128,6 +166,7 @@ export class BetaQualityModel implements QualityModel {
       const strength = prior !== undefined ? this.priorStrength : this.guessStrength;
       this.alpha[slot] = Math.max(1e-3, mean * strength);
       this.beta[slot] = Math.max(1e-3, (1 - mean) * strength);
+      this.refresh(slot);
     }
   }
 }

@@ -1,11 +1,12 @@
 import { configurationError, ZenError } from '../core/errors.js';
 import type { GenerationRequest } from '../core/request.js';
 import { analyzePrompt, type PromptAnalysis } from './analyze-prompt.js';
-import { describeProviders, findCandidates } from './candidates.js';
+import { candidatesOf, rejectionsOf, type CandidateTable, type CandidateUniverse } from './candidate-table.js';
+import { compileUniverse, defaultAutoPool, describeProviders, filterCandidates } from './candidates.js';
 import type { Catalog, ProviderInfo } from './catalog.js';
 import type { LiveState } from './live-state.js';
 import type { QualityModel } from './quality-model.js';
-import type { Candidate, Policy, PolicyDecision, Rejection, RoutingOptions } from './types.js';
+import type { Candidate, Policy, PolicyContext, PolicyDecision, Rejection, RoutingOptions } from './types.js';
 
 export interface RouteInput {
   request: GenerationRequest;
@@ -23,7 +24,8 @@ export interface Route {
   decision: PolicyDecision;
   /** The plan: channels to try, in order, capped at `maxChannels`. */
   order: Candidate[];
-  rejected: Rejection[];
+  /** Channels left out and why (worked out on first read). */
+  readonly rejected: Rejection[];
   sticky: boolean;
 }
 
@@ -38,30 +40,83 @@ export interface RouterDeps {
 
 const DEFAULT_MAX_CHANNELS = 4;
 
+/** Compiled universes per model spec; rebuilt when the providers or the catalog change. */
+const universes = new WeakMap<RouterDeps, { providers: readonly ProviderInfo[]; version: number; byKey: Map<string, CandidateUniverse>; byList: WeakMap<readonly string[], CandidateUniverse> }>();
+
+function universeFor(deps: RouterDeps, providers: readonly ProviderInfo[], ids: readonly string[] | undefined, routing: RoutingOptions, output: 'text' | 'image'): CandidateUniverse {
+  let cache = universes.get(deps);
+  if (!cache || cache.providers !== providers || cache.version !== deps.catalog.version) {
+    cache = { providers, version: deps.catalog.version, byKey: new Map(), byList: new WeakMap() };
+    universes.set(deps, cache);
+  }
+  const pool = ids ?? routing.models ?? deps.autoPool;
+  // Long lists (pools) are keyed by identity, short ones (a request's fallback chain) by content.
+  if (pool && pool.length > 8) {
+    let universe = cache.byList.get(pool);
+    if (!universe) cache.byList.set(pool, (universe = compileUniverse(pool, providers, deps.catalog)));
+    return universe;
+  }
+  const key = `${output}\u0001${ids ? 'list' : 'auto'}\u0001${pool ? pool.join('\u0000') : 'default'}`;
+  let universe = cache.byKey.get(key);
+  if (!universe) {
+    universe = compileUniverse(pool ?? defaultAutoPool(providers, deps.catalog, output), providers, deps.catalog);
+    if (cache.byKey.size > 256) cache.byKey.clear();
+    cache.byKey.set(key, universe);
+  }
+  return universe;
+}
+
 /** Chooses the plan for one request: analyse, find candidates, let the policy order them. */
 export function route(input: RouteInput, deps: RouterDeps): Route {
   const { routing } = input;
+  const output = input.output ?? 'text';
   const analysis = input.analysis ?? analyzePrompt(input.request);
   const providers = deps.providers();
-  const found = findCandidates({
-    model: input.model, providers, catalog: deps.catalog, routing, analysis, quality: deps.quality, stats: deps.state, autoPool: deps.autoPool, output: input.output,
-  });
-  if (found.candidates.length === 0) throw noCandidateError(input.model, found.rejected, providers);
-  const policy = resolvePolicy(routing, found.mode, deps.policies);
-  const decision = policy.decide({ request: input.request, analysis, routing, candidates: found.candidates, stats: deps.state, mode: found.mode });
+  const ids = input.model === 'auto' ? undefined : Array.isArray(input.model) ? input.model : [input.model];
+  const mode: Route['mode'] = ids === undefined ? 'auto' : ids.length > 1 ? 'list' : 'single';
+  const universe = universeFor(deps, providers, ids, routing, output);
+  const table = filterCandidates({ universe, analysis, routing, quality: deps.quality, stats: deps.state, output, listed: ids !== undefined });
+  if (table.count === 0) throw noCandidateError(input.model, rejectionsOf(table), providers);
+  const maxChannels = routing.maxChannels ?? DEFAULT_MAX_CHANNELS;
+  if (!Number.isInteger(maxChannels) || maxChannels < 1) throw configurationError(`maxChannels must be a whole number of at least 1, got ${maxChannels}.`);
+  const policy = resolvePolicy(routing, mode, deps.policies);
+  const decision = policy.decide(policyContext(input.request, analysis, routing, table, deps.state, mode, maxChannels));
   let order = decision.order;
   let sticky = false;
   if (routing.session) {
     const pinned = deps.state.sessionChannel(routing.session);
-    const index = pinned === undefined ? -1 : order.findIndex((candidate) => candidate.channel.id === pinned);
-    if (index > 0) {
-      order = [order[index]!, ...order.slice(0, index), ...order.slice(index + 1)];
+    if (pinned !== undefined) {
+      let index = order.findIndex((candidate) => candidate.channel.id === pinned);
+      if (index < 0) {
+        // The pinned channel may sit beyond the policy's top picks: it still serves the session.
+        const all = candidatesOf(table);
+        const found = all.find((candidate) => candidate.channel.id === pinned);
+        if (found) {
+          order = [found, ...order];
+          index = 0;
+        }
+      }
+      if (index > 0) order = [order[index]!, ...order.slice(0, index), ...order.slice(index + 1)];
+      sticky = index >= 0;
     }
-    sticky = index >= 0;
   }
-  const maxChannels = routing.maxChannels ?? DEFAULT_MAX_CHANNELS;
-  if (!Number.isInteger(maxChannels) || maxChannels < 1) throw configurationError(`maxChannels must be a whole number of at least 1, got ${maxChannels}.`);
-  return { analysis, mode: found.mode, policy: policy.name, decision, order: order.slice(0, maxChannels), rejected: found.rejected, sticky };
+  let rejected: Rejection[] | undefined;
+  return {
+    analysis, mode, policy: policy.name, decision, order: order.slice(0, maxChannels), sticky,
+    get rejected() {
+      return (rejected ??= rejectionsOf(table));
+    },
+  };
+}
+
+function policyContext(request: GenerationRequest, analysis: PromptAnalysis, routing: RoutingOptions, table: CandidateTable, stats: LiveState, mode: Route['mode'], maxChannels: number): PolicyContext {
+  let candidates: Candidate[] | undefined;
+  return {
+    request, analysis, routing, table, stats, mode, maxChannels,
+    get candidates() {
+      return (candidates ??= candidatesOf(table));
+    },
+  };
 }
 
 function resolvePolicy(routing: RoutingOptions, mode: 'auto' | 'list' | 'single', policies: Record<string, Policy>): Policy {
@@ -81,9 +136,6 @@ function noCandidateError(model: string | string[], rejected: Rejection[], provi
   return new ZenError({
     kind: unknown ? 'configuration' : 'invalid_request',
     retryable: false,
-    message:
-      `No model can serve this request for "${asked}". ` +
-      (reasons.length > 0 ? `${reasons.join('; ')}${more}. ` : '') +
-      describeProviders(providers),
+    message: `No model can serve this request for "${asked}". ` + (reasons.length > 0 ? `${reasons.join('; ')}${more}. ` : '') + describeProviders(providers),
   });
 }

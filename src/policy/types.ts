@@ -1,5 +1,6 @@
 import type { GenerationRequest } from '../core/request.js';
 import type { PromptAnalysis } from './analyze-prompt.js';
+import type { CandidateTable } from './candidate-table.js';
 import type { Channel } from './catalog.js';
 import type { QualityEstimate } from './quality-model.js';
 
@@ -93,11 +94,15 @@ export interface PolicyContext {
   request: GenerationRequest;
   analysis: PromptAnalysis;
   routing: RoutingOptions;
-  /** Candidates that passed every filter, in the caller's order. */
-  candidates: Candidate[];
+  /** Candidates that passed every filter, in the caller's order (built on first read). */
+  readonly candidates: Candidate[];
+  /** The same candidates as parallel arrays, for policies that must be fast (valid during `decide` only). */
+  table: CandidateTable;
   stats: LiveStats;
   /** Whether the caller asked for `auto` (or a list, or one model). */
   mode: 'auto' | 'list' | 'single';
+  /** How many channels the plan will keep: a policy need not order more. */
+  maxChannels: number;
 }
 
 export interface PolicyDecision {

@@ -1,0 +1,187 @@
+import type { PromptAnalysis, TaskCategory } from './analyze-prompt.js';
+import type { Channel } from './catalog.js';
+import type { Candidate, Rejection } from './types.js';
+
+/** Capability bits, so that a candidate's fit is one integer test. */
+export const CAP = { tools: 1, vision: 2, structuredOutput: 4, reasoning: 8, imageOutput: 16, imageOnly: 32 } as const;
+
+/** Why a channel was left out; messages are built only when someone reads them. */
+export const enum Reason {
+  None = 0,
+  Disabled,
+  ProviderNotAllowed,
+  Excluded,
+  NotInAllowList,
+  CannotMakeImages,
+  ImageModel,
+  NoVision,
+  NoTools,
+  NoStructuredOutput,
+  ContextWindow,
+  MaxCost,
+  MinQuality,
+  MaxLatency,
+}
+
+/**
+ * The channels a model spec resolves to, compiled into parallel arrays once and reused by every
+ * request with the same spec: routing then is a few tight loops over numbers.
+ */
+export interface CandidateUniverse {
+  readonly size: number;
+  readonly channels: Channel[];
+  readonly caps: Uint8Array;
+  /** Context window in tokens (Infinity when unknown). */
+  readonly contextWindow: Float64Array;
+  readonly maxOutputTokens: Float64Array;
+  /** USD per token at the base tier. */
+  readonly inputPrice: Float64Array;
+  readonly outputPrice: Float64Array;
+  /** 1 when the channel has tiered prices (then the slow path computes the cost). */
+  readonly tiered: Uint8Array;
+  /** Place of the channel's model in the caller's list. */
+  readonly rank: Int32Array;
+  /** Each channel's catalog index (`channel.index`), for per-channel state arrays. */
+  readonly channelIndex: Int32Array;
+  /** A number per distinct model, equal for channels of the same model. */
+  readonly modelSlot: Int32Array;
+  /** Rejections that do not depend on the request (no provider for a model, disabled channel). */
+  readonly staticRejections: Rejection[];
+  readonly disabled: Uint8Array;
+  /**
+   * Working arrays reused by every routing call on this universe (allocating them per call costs
+   * more than the routing itself). Routing is synchronous, so one call never sees another's data;
+   * a table read after a later call on the same universe is refused (see `assertFresh`).
+   */
+  readonly scratch: RoutingScratch;
+}
+
+export interface RoutingScratch {
+  generation: number;
+  readonly survivors: Int32Array;
+  readonly reasons: Uint8Array;
+  readonly cost: Float64Array;
+  readonly qualityMean: Float64Array;
+  readonly qualityUncertainty: Float64Array;
+  /** For policies: optimistic quality and score per index. */
+  readonly quality: Float64Array;
+  readonly score: Float64Array;
+  /** The cost array's raw words, for reading exponents without converting (see `log2Cost`). */
+  readonly costWords: Uint32Array;
+}
+
+export function newScratch(size: number): RoutingScratch {
+  const numbers = new Float64Array(size * 5);
+  return {
+    generation: 0,
+    survivors: new Int32Array(size),
+    reasons: new Uint8Array(size),
+    cost: numbers.subarray(0, size),
+    qualityMean: numbers.subarray(size, 2 * size),
+    qualityUncertainty: numbers.subarray(2 * size, 3 * size),
+    quality: numbers.subarray(3 * size, 4 * size),
+    score: numbers.subarray(4 * size),
+    costWords: new Uint32Array(numbers.buffer, 0, size * 2),
+  };
+}
+
+/** log2(1 + k/1024), k = 0..1024: the mantissa part of a log. */
+const LOG2_TABLE = Float64Array.from({ length: 1026 }, (_, k) => Math.log2(1 + Math.min(k, 1024) / 1024));
+const HIGH_WORD = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1 ? 1 : 0;
+/** log2 of the smallest cost that counts (1e-12 USD); zero and unknown prices sit here. */
+export const LOG2_TINY_COST = Math.log2(1e-12);
+
+/**
+ * log2 of `scratch.cost[index]`, read from the stored float's exponent and mantissa with a table
+ * and linear interpolation (error < 1e-6, strictly increasing). Routing takes the log of every
+ * candidate's cost; this is several times cheaper than Math.log and reads memory written long
+ * before, so it does not stall.
+ */
+export function log2Cost(words: Uint32Array, index: number): number {
+  const high = words[2 * index + HIGH_WORD]!;
+  const exponent = (high >>> 20) - 1023;
+  if (exponent < -40) return LOG2_TINY_COST;
+  const mantissa = high & 0xfffff;
+  const slot = mantissa >>> 10;
+  const fraction = (mantissa & 1023) / 1024;
+  const low = LOG2_TABLE[slot]!;
+  return exponent + low + fraction * (LOG2_TABLE[slot + 1]! - low);
+}
+
+/** Throws when a table's working arrays were reused by a later routing call. */
+export function assertFresh(table: CandidateTable): void {
+  if (table.generation !== table.universe.scratch.generation) {
+    throw new Error('zenrouter: a routing table was read after a later routing call reused it; read `rejected`, `frontier` and `explanation` right after routing.');
+  }
+}
+
+/** One request's view of a universe: the survivors, their estimates, and why the others fell. */
+export interface CandidateTable {
+  readonly universe: CandidateUniverse;
+  readonly analysis: PromptAnalysis;
+  readonly category: TaskCategory;
+  /** Universe indices of the channels that passed every filter, in universe order. */
+  readonly survivors: Int32Array;
+  readonly count: number;
+  /** Per universe index: estimated cost (USD), expected quality and its uncertainty. */
+  readonly cost: Float64Array;
+  readonly qualityMean: Float64Array;
+  readonly qualityUncertainty: Float64Array;
+  readonly reasons: Uint8Array;
+  /** The scratch generation this table was written in. */
+  readonly generation: number;
+  /** Tokens the request needs from a context window (input plus requested output). */
+  readonly neededTokens: number;
+  readonly limits: { maxCost?: number; minQuality?: number; maxLatencyMs?: number };
+}
+
+export function candidateAt(table: CandidateTable, index: number): Candidate {
+  assertFresh(table);
+  return {
+    channel: table.universe.channels[index]!,
+    cost: table.cost[index]!,
+    quality: { mean: table.qualityMean[index]!, uncertainty: table.qualityUncertainty[index]! },
+    rank: table.universe.rank[index]!,
+  };
+}
+
+/** The survivors as Candidate objects (for policies that prefer objects to arrays). */
+export function candidatesOf(table: CandidateTable): Candidate[] {
+  const out: Candidate[] = new Array(table.count);
+  for (let k = 0; k < table.count; k += 1) out[k] = candidateAt(table, table.survivors[k]!);
+  return out;
+}
+
+/** The rejections of a table, in words. */
+export function rejectionsOf(table: CandidateTable): Rejection[] {
+  assertFresh(table);
+  const out = [...table.universe.staticRejections];
+  const { universe, reasons } = table;
+  for (let i = 0; i < universe.size; i += 1) {
+    const reason = reasons[i]!;
+    if (reason === Reason.None) continue;
+    out.push({ channel: universe.channels[i]!.id, reason: describe(reason, table, i) });
+  }
+  return out;
+}
+
+function describe(reason: Reason, table: CandidateTable, index: number): string {
+  const { analysis, limits } = table;
+  switch (reason) {
+    case Reason.Disabled: return 'disabled in the catalog';
+    case Reason.ProviderNotAllowed: return 'provider not in the `providers` allow list';
+    case Reason.Excluded: return 'excluded by `exclude`';
+    case Reason.NotInAllowList: return 'not in the `models` allow list';
+    case Reason.CannotMakeImages: return 'cannot generate images';
+    case Reason.ImageModel: return 'is an image model';
+    case Reason.NoVision: return 'cannot read images';
+    case Reason.NoTools: return 'cannot call tools';
+    case Reason.NoStructuredOutput: return 'has no structured output';
+    case Reason.ContextWindow:
+      return `needs ${table.neededTokens} tokens (${analysis.inputTokens} in${analysis.maxOutputTokens ? ` + ${analysis.maxOutputTokens} out` : ''}), context window is ${table.universe.contextWindow[index]}`;
+    case Reason.MaxCost: return `estimated cost $${table.cost[index]!.toPrecision(3)} is above maxCost $${limits.maxCost}`;
+    case Reason.MinQuality: return `expected ${table.category} quality ${table.qualityMean[index]!.toFixed(2)} is below minQuality ${limits.minQuality}`;
+    case Reason.MaxLatency: return `observed p95 latency is above maxLatencyMs ${limits.maxLatencyMs}`;
+    default: return 'rejected';
+  }
+}
