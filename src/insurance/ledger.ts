@@ -1,0 +1,257 @@
+import { fromNanos, toNanos } from '../core/money.js';
+import { serializeRecords } from './stores/validate-record.js';
+import type { Claim, LedgerQuery, LedgerRecord, LedgerStore, QualityEventKind, RequestRecord } from './types.js';
+
+export { compileQuery, matchesQuery, modelOfChannel, recordKeys, type CompiledQuery, type RecordKeys } from './stores/match-query.js';
+export { InvalidLedgerRecordError, serializeRecords } from './stores/validate-record.js';
+
+/** A time window: `since` inclusive, `until` exclusive. */
+export interface LedgerRange {
+  since?: string | Date;
+  until?: string | Date;
+}
+
+export interface CostByModelByDayRow {
+  /** UTC date, `YYYY-MM-DD`. */
+  day: string;
+  /** The model that answered; `unknown` when the call failed before one was chosen. */
+  model: string;
+  requests: number;
+  costUsd: number;
+}
+
+export interface ClaimsSummary {
+  claims: number;
+  /** What the `credited` and `capped` claims grant; `excluded` claims grant nothing. */
+  creditedUsd: number;
+  byKind: Partial<Record<QualityEventKind, { claims: number; creditedUsd: number }>>;
+  byStatus: Record<Claim['status'], number>;
+}
+
+export interface ChannelLatency {
+  channel: string;
+  /** Successful attempts on this channel. */
+  count: number;
+  p50Ms: number;
+  p95Ms: number;
+  /** Null when no attempt reported a first token time (no streaming calls). */
+  p50TtftMs: number | null;
+  p95TtftMs: number | null;
+}
+
+export interface LedgerTotals {
+  requests: number;
+  costUsd: number;
+  creditsUsd: number;
+}
+
+/**
+ * The ledger: appends records to a LedgerStore and reads summaries back out of it.
+ *
+ * Every summary is computed from `store.query`, so a host store gets them all by implementing
+ * the four-method LedgerStore interface. Money is summed in integer nanodollars (each amount
+ * is already rounded to nanodollars), so totals reconcile exactly with the per-call figures;
+ * exact up to about $9 million per sum (2^53 nanodollars). Percentiles are nearest-rank: the
+ * p-th percentile of n sorted values is the value at rank ceil(p / 100 × n), always one of the
+ * observed values.
+ *
+ * A host store, e.g. Postgres with `pg` (a sketch: filter on indexed columns in SQL and leave
+ * the rest of the query to `matchesQuery`, so it means exactly what it means in the built-in
+ * stores):
+ *
+ * ```ts
+ * import type { Pool } from 'pg';
+ * import { compileQuery, matchesQuery, type LedgerQuery, type LedgerRecord, type LedgerStore } from 'zenrouter';
+ *
+ * export class PostgresLedgerStore implements LedgerStore {
+ *   private constructor(private readonly pool: Pool) {}
+ *
+ *   static async create(pool: Pool): Promise<PostgresLedgerStore> {
+ *     await pool.query(`CREATE TABLE IF NOT EXISTS zen_ledger (
+ *       seq bigserial PRIMARY KEY, at timestamptz NOT NULL, type text NOT NULL,
+ *       request_id text NOT NULL, record jsonb NOT NULL)`);
+ *     await pool.query('CREATE INDEX IF NOT EXISTS zen_ledger_at ON zen_ledger (at)');
+ *     await pool.query('CREATE INDEX IF NOT EXISTS zen_ledger_request ON zen_ledger (request_id)');
+ *     return new PostgresLedgerStore(pool);
+ *   }
+ *
+ *   async append(records: LedgerRecord[]): Promise<void> {
+ *     // One statement is one transaction: the batch lands whole or not at all.
+ *     await this.pool.query(
+ *       `INSERT INTO zen_ledger (at, type, request_id, record)
+ *        SELECT (r->>'at')::timestamptz, r->>'type', r->>'requestId', r
+ *        FROM jsonb_array_elements($1::jsonb) WITH ORDINALITY AS t(r, n) ORDER BY n`,
+ *       [JSON.stringify(records)],
+ *     );
+ *   }
+ *
+ *   async *query(query: LedgerQuery = {}): AsyncIterable<LedgerRecord> {
+ *     const where: string[] = [];
+ *     const values: unknown[] = [];
+ *     const add = (sql: string, value: unknown) => where.push(sql.replace('$', `$${values.push(value)}`));
+ *     if (query.since) add('at >= $', new Date(query.since));
+ *     if (query.until) add('at < $', new Date(query.until));
+ *     if (query.types) add('type = ANY($)', query.types);
+ *     if (query.requestId) add('request_id = $', query.requestId);
+ *     const sql = `SELECT record FROM zen_ledger ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY seq`;
+ *     const match = compileQuery(query); // model, channel, event kinds and the limit
+ *     let found = 0;
+ *     // For big ledgers, read through pg-cursor instead of loading every row.
+ *     for (const { record } of (await this.pool.query<{ record: LedgerRecord }>(sql, values)).rows) {
+ *       if (found >= match.limit) return;
+ *       if (matchesQuery(record, match)) (found++, yield record);
+ *     }
+ *   }
+ *
+ *   async close(): Promise<void> {} // the pool belongs to the host
+ * }
+ * ```
+ */
+export class Ledger {
+  constructor(readonly store: LedgerStore) {}
+
+  /**
+   * Appends records once they are valid: each needs `type`, `requestId` and an ISO `at`, and
+   * must survive JSON. A bad record throws InvalidLedgerRecordError and nothing is appended.
+   */
+  async append(records: LedgerRecord | LedgerRecord[]): Promise<void> {
+    const batch = Array.isArray(records) ? records : [records];
+    serializeRecords(batch);
+    if (batch.length > 0) await this.store.append(batch);
+  }
+
+  query(query?: LedgerQuery): AsyncIterable<LedgerRecord> {
+    return this.store.query(query);
+  }
+
+  async flush(): Promise<void> {
+    await this.store.flush?.();
+  }
+
+  async close(): Promise<void> {
+    await this.store.close();
+  }
+
+  /** Requests and their cost per UTC day and model, sorted by day then model. */
+  async costByModelByDay(range: LedgerRange = {}): Promise<CostByModelByDayRow[]> {
+    const groups = new Map<string, { day: string; model: string; requests: number; nanos: number }>();
+    for await (const record of this.requests(range)) {
+      const day = new Date(Date.parse(record.at)).toISOString().slice(0, 10);
+      const model = record.model ?? 'unknown';
+      const key = `${day}\u0000${model}`;
+      let group = groups.get(key);
+      if (!group) groups.set(key, (group = { day, model, requests: 0, nanos: 0 }));
+      group.requests++;
+      group.nanos += toNanos(record.cost?.total ?? 0);
+    }
+    return [...groups.values()]
+      .sort((a, b) => (a.day === b.day ? compareText(a.model, b.model) : compareText(a.day, b.day)))
+      .map(({ day, model, requests, nanos }) => ({ day, model, requests, costUsd: fromNanos(nanos) }));
+  }
+
+  /** Claims filed, what they grant, by event kind and by status. */
+  async claimsSummary(range: LedgerRange = {}): Promise<ClaimsSummary> {
+    const summary = { claims: 0, nanos: 0, byKind: new Map<QualityEventKind, { claims: number; nanos: number }>() };
+    const byStatus: Record<Claim['status'], number> = { credited: 0, capped: 0, excluded: 0 };
+    for await (const record of this.store.query({ ...pickRange(range), types: ['claim'] })) {
+      if (record.type !== 'claim') continue;
+      const { claim } = record;
+      const nanos = claim.status === 'excluded' ? 0 : toNanos(claim.amountUsd);
+      summary.claims++;
+      summary.nanos += nanos;
+      byStatus[claim.status] = (byStatus[claim.status] ?? 0) + 1;
+      let kind = summary.byKind.get(claim.eventKind);
+      if (!kind) summary.byKind.set(claim.eventKind, (kind = { claims: 0, nanos: 0 }));
+      kind.claims++;
+      kind.nanos += nanos;
+    }
+    const byKind: ClaimsSummary['byKind'] = {};
+    for (const [kind, { claims, nanos }] of [...summary.byKind].sort(([a], [b]) => compareText(a, b))) {
+      byKind[kind] = { claims, creditedUsd: fromNanos(nanos) };
+    }
+    return { claims: summary.claims, creditedUsd: fromNanos(summary.nanos), byKind, byStatus };
+  }
+
+  /** The sum of the credit records: what the host owes its users for quality problems. */
+  async creditBalance(range: LedgerRange = {}): Promise<number> {
+    let nanos = 0;
+    for await (const record of this.store.query({ ...pickRange(range), types: ['credit'] })) {
+      if (record.type === 'credit') nanos += toNanos(record.amountUsd);
+    }
+    return fromNanos(nanos);
+  }
+
+  /**
+   * Latency of successful attempts per channel, sorted by channel (a request record without
+   * attempts counts as one attempt on its channel). Nearest-rank percentiles.
+   */
+  async latencyByChannel(range: LedgerRange = {}): Promise<ChannelLatency[]> {
+    const channels = new Map<string, { durations: number[]; ttfts: number[] }>();
+    const observe = (channel: string | undefined, durationMs: unknown, ttftMs: unknown) => {
+      if (channel === undefined || typeof durationMs !== 'number') return;
+      let samples = channels.get(channel);
+      if (!samples) channels.set(channel, (samples = { durations: [], ttfts: [] }));
+      samples.durations.push(durationMs);
+      if (typeof ttftMs === 'number') samples.ttfts.push(ttftMs);
+    };
+    for await (const record of this.requests(range)) {
+      const attempts = Array.isArray(record.attempts) ? record.attempts : [];
+      if (attempts.length === 0) {
+        if (record.outcome === 'success') observe(record.channel, record.durationMs, record.ttftMs);
+        continue;
+      }
+      for (const attempt of attempts) {
+        if (attempt.outcome === 'success') observe(attempt.channel, attempt.durationMs, attempt.ttftMs);
+      }
+    }
+    return [...channels]
+      .sort(([a], [b]) => compareText(a, b))
+      .map(([channel, { durations, ttfts }]) => ({
+        channel,
+        count: durations.length,
+        p50Ms: nearestRank(durations, 50)!,
+        p95Ms: nearestRank(durations, 95)!,
+        p50TtftMs: nearestRank(ttfts, 50),
+        p95TtftMs: nearestRank(ttfts, 95),
+      }));
+  }
+
+  /** Requests, what they cost, and the credits granted. */
+  async totals(range: LedgerRange = {}): Promise<LedgerTotals> {
+    let requests = 0;
+    let costNanos = 0;
+    let creditNanos = 0;
+    for await (const record of this.store.query({ ...pickRange(range), types: ['request', 'credit'] })) {
+      if (record.type === 'request') {
+        requests++;
+        costNanos += toNanos(record.cost?.total ?? 0);
+      } else if (record.type === 'credit') {
+        creditNanos += toNanos(record.amountUsd);
+      }
+    }
+    return { requests, costUsd: fromNanos(costNanos), creditsUsd: fromNanos(creditNanos) };
+  }
+
+  private async *requests(range: LedgerRange): AsyncIterable<RequestRecord> {
+    for await (const record of this.store.query({ ...pickRange(range), types: ['request'] })) {
+      if (record.type === 'request') yield record;
+    }
+  }
+}
+
+/** Nearest-rank percentile: the value at rank ceil(p/100 × n) of the sorted values; null for none. */
+export function nearestRank(values: readonly number[], percentile: number): number | null {
+  if (values.length === 0) return null;
+  const sorted = [...values].sort((a, b) => a - b);
+  // p × n first keeps whole ranks whole: 7 / 100 × 100 is 7.000000000000001 in floating point.
+  const rank = Math.max(1, Math.ceil((percentile * sorted.length) / 100));
+  return sorted[Math.min(rank, sorted.length) - 1]!;
+}
+
+function pickRange(range: LedgerRange): LedgerRange {
+  return { since: range.since, until: range.until };
+}
+
+function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
