@@ -88,18 +88,21 @@ export interface LedgerTotals {
  *   async *query(query: LedgerQuery = {}): AsyncIterable<LedgerRecord> {
  *     const where: string[] = [];
  *     const values: unknown[] = [];
- *     const add = (sql: string, value: unknown) => where.push(sql.replace('$', `$${values.push(value)}`));
- *     if (query.since) add('at >= $', new Date(query.since));
- *     if (query.until) add('at < $', new Date(query.until));
- *     if (query.types) add('type = ANY($)', query.types);
- *     if (query.requestId) add('request_id = $', query.requestId);
+ *     const param = (value: unknown) => `$${values.push(value)}`; // $1, $2, ...
+ *     if (query.since) where.push(`at >= ${param(new Date(query.since))}`);
+ *     if (query.until) where.push(`at < ${param(new Date(query.until))}`);
+ *     if (query.types) where.push(`type = ANY(${param(query.types)})`);
+ *     if (query.requestId) where.push(`request_id = ${param(query.requestId)}`);
  *     const sql = `SELECT record FROM zen_ledger ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY seq`;
  *     const match = compileQuery(query); // model, channel, event kinds and the limit
  *     let found = 0;
  *     // For big ledgers, read through pg-cursor instead of loading every row.
- *     for (const { record } of (await this.pool.query<{ record: LedgerRecord }>(sql, values)).rows) {
+ *     const { rows } = await this.pool.query<{ record: LedgerRecord }>(sql, values);
+ *     for (const { record } of rows) {
  *       if (found >= match.limit) return;
- *       if (matchesQuery(record, match)) (found++, yield record);
+ *       if (!matchesQuery(record, match)) continue;
+ *       found++;
+ *       yield record;
  *     }
  *   }
  *
