@@ -5,7 +5,9 @@ import { zeroCost } from '../core/money.js';
 import type { GenerationResult } from '../core/result.js';
 import { emptyUsage } from '../core/usage.js';
 import { ChatCompletions } from '../faces/openai-chat.js';
-import type { Engine, EngineCall, EngineStream, ZenMetadata, ZenRequestOptions } from '../faces/engine.js';
+import type { Engine, EngineCall, EngineStream, ImageEngineCall, ZenMetadata, ZenRequestOptions } from '../faces/engine.js';
+import type { ImageResult } from '../providers/types.js';
+import { imageOperation } from '../policy/image-operation.js';
 import { Catalog } from '../policy/catalog.js';
 import { executeGenerate, executeStream, summaryOf, type ExecuteInput, type ExecutionSummary } from '../policy/execute.js';
 import type { PolicyEvents } from '../policy/events.js';
@@ -14,7 +16,7 @@ import { LiveState } from '../policy/live-state.js';
 import { builtInPolicies } from '../policy/policies/index.js';
 import { BetaQualityModel, type QualityModel } from '../policy/quality-model.js';
 import { RetryBudget } from '../policy/retry-budget.js';
-import { route, type Route } from '../policy/router.js';
+import { route, type Route, type RouterDeps } from '../policy/router.js';
 import type { Policy, RoutingOptions } from '../policy/types.js';
 import type { ZenClientOptions } from './options.js';
 import { configureProviders, type ConfiguredProvider } from './providers.js';
@@ -70,11 +72,22 @@ export class ZenClient extends EventEmitter<ZenEvents> implements Engine {
     return this.route(providers, call.model, call.request, this.mergeRouting(call.options));
   }
 
-  private route(providers: ConfiguredProvider[], model: string | string[], request: EngineCall['request'], routing: RoutingOptions): Route {
+  private route(providers: ConfiguredProvider[], model: string | string[], request: EngineCall['request'], routing: RoutingOptions, output: 'text' | 'image' | 'image-edit' = 'text'): Route {
     return route(
-      { request, model, routing },
-      { catalog: this.catalog, providers: () => providers.map((provider) => provider.info), quality: this.quality, state: this.state, policies: this.policies },
+      { request, model, routing, output },
+      this.routerDeps(providers),
     );
+  }
+
+  private routerCache: { providers: ConfiguredProvider[]; deps: RouterDeps } | undefined;
+
+  /** One RouterDeps per provider set, so that compiled candidate sets are reused across calls. */
+  private routerDeps(providers: ConfiguredProvider[]): RouterDeps {
+    if (this.routerCache?.providers !== providers) {
+      const infos = providers.map((provider) => provider.info);
+      this.routerCache = { providers, deps: { catalog: this.catalog, providers: () => infos, quality: this.quality, state: this.state, policies: this.policies } };
+    }
+    return this.routerCache.deps;
   }
 
   private mergeRouting(options: ZenRequestOptions | undefined): ZenRequestOptions {
@@ -87,14 +100,14 @@ export class ZenClient extends EventEmitter<ZenEvents> implements Engine {
     };
   }
 
-  private async prepare(call: EngineCall, stream: boolean): Promise<{ requestId: string; routing: ZenRequestOptions; plan: Route; input: ExecuteInput; adapters: Map<string, ConfiguredProvider['adapter']> }> {
+  private async prepare(call: EngineCall, stream: boolean, output: 'text' | 'image' | 'image-edit' = 'text'): Promise<{ requestId: string; routing: ZenRequestOptions; plan: Route; input: ExecuteInput; adapters: Map<string, ConfiguredProvider['adapter']> }> {
     const providers = await this.providers();
     if (providers.length === 0) {
       throw configurationError('No providers are configured: pass `providers` to ZenClient or set OPENAI_API_KEY, ANTHROPIC_API_KEY or GEMINI_API_KEY.');
     }
     const requestId = newRequestId();
     const routing = this.mergeRouting(call.options);
-    const plan = this.route(providers, call.model, call.request, routing);
+    const plan = this.route(providers, call.model, call.request, routing, output);
     this.hedges.onCall();
     this.emit('route', {
       requestId,
@@ -124,6 +137,21 @@ export class ZenClient extends EventEmitter<ZenEvents> implements Engine {
 
   private deps(adapters: Map<string, ConfiguredProvider['adapter']>) {
     return { adapters, state: this.state, budget: this.retryBudget, hedges: this.hedges, quality: this.quality, emit: this.emit.bind(this) as never };
+  }
+
+  async images(call: ImageEngineCall): Promise<{ result: ImageResult; metadata: ZenMetadata }> {
+    const request: EngineCall['request'] = { messages: [{ role: 'user', content: [{ type: 'text', text: call.request.prompt }] }] };
+    const engineCall: EngineCall = { face: call.face, model: call.model, request, options: call.options, signal: call.signal, warnings: call.warnings };
+    const output = call.request.images && call.request.images.length > 0 ? 'image-edit' : 'image';
+    const { requestId, routing, plan, input, adapters } = await this.prepare(engineCall, false, output);
+    try {
+      const { inspect: _textInspect, ...imageInput } = input;
+      const execution = await executeGenerate<ImageResult>({ ...imageInput, request }, this.deps(adapters), imageOperation(call.request));
+      const metadata = this.metadata(engineCall, requestId, routing, plan, execution.summary, execution.result.warnings);
+      return { result: execution.result, metadata };
+    } catch (error) {
+      throw this.failed(error, engineCall, requestId, routing, plan);
+    }
   }
 
   async generate(call: EngineCall): Promise<{ result: GenerationResult; metadata: ZenMetadata }> {

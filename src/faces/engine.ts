@@ -3,6 +3,7 @@ import type { FaceName, GenerationRequest } from '../core/request.js';
 import type { CallWarning, GenerationResult } from '../core/result.js';
 import type { StreamPart } from '../core/stream-part.js';
 import type { Usage } from '../core/usage.js';
+import type { ImageRequest, ImageResult } from '../providers/types.js';
 import type { AttemptRecord, Claim, QualityEvent } from '../insurance/types.js';
 import type { Preference, Rejection, RoutingOptions } from '../policy/types.js';
 
@@ -86,8 +87,18 @@ export interface EngineStream {
   done: Promise<ZenMetadata>;
 }
 
+export interface ImageEngineCall {
+  face: 'openai-images';
+  model: string | string[];
+  request: ImageRequest;
+  options?: ZenRequestOptions;
+  signal?: AbortSignal;
+  warnings: CallWarning[];
+}
+
 /** What a face needs from the client: one engine behind every face. */
 export interface Engine {
   generate(call: EngineCall): Promise<{ result: GenerationResult; metadata: ZenMetadata }>;
   stream(call: EngineCall): Promise<EngineStream>;
+  images(call: ImageEngineCall): Promise<{ result: ImageResult; metadata: ZenMetadata }>;
 }

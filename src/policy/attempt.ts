@@ -1,6 +1,5 @@
 import { ZenError, type ZenErrorKind } from '../core/errors.js';
 import type { GenerationRequest } from '../core/request.js';
-import type { GenerationResult } from '../core/result.js';
 import { isContentPart, type StreamPart } from '../core/stream-part.js';
 import type { ProviderAdapter } from '../providers/types.js';
 import type { Channel } from './catalog.js';
@@ -77,11 +76,6 @@ export interface StreamHead {
   firstTokenAt: number;
   /** The stream ended (with its finish) before any content: an empty answer. */
   ended: boolean;
-}
-
-/** Calls `generate` for a non-streamed attempt. */
-export function generateOnce(adapter: ProviderAdapter, channel: Channel, request: GenerationRequest, signal: AbortSignal): Promise<GenerationResult> {
-  return adapter.generate({ modelId: channel.providerModelId, request, signal });
 }
 
 /**

@@ -13,6 +13,7 @@ export const enum Reason {
   Excluded,
   NotInAllowList,
   CannotMakeImages,
+  CannotEditImages,
   ImageModel,
   NoVision,
   NoTools,
@@ -173,6 +174,7 @@ function describe(reason: Reason, table: CandidateTable, index: number): string 
     case Reason.Excluded: return 'excluded by `exclude`';
     case Reason.NotInAllowList: return 'not in the `models` allow list';
     case Reason.CannotMakeImages: return 'cannot generate images';
+    case Reason.CannotEditImages: return 'cannot edit images';
     case Reason.ImageModel: return 'is an image model';
     case Reason.NoVision: return 'cannot read images';
     case Reason.NoTools: return 'cannot call tools';

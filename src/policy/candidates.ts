@@ -4,6 +4,7 @@ import { TASK_CATEGORIES, type PromptAnalysis } from './analyze-prompt.js';
 import { CAP, newScratch, Reason, type CandidateTable, type CandidateUniverse } from './candidate-table.js';
 import { normalizeModelId, type Catalog, type Channel, type ModelInfo, type ProviderInfo } from './catalog.js';
 import { vendorModelNames } from './model-data.js';
+import { canEditImages } from './image-operation.js';
 import { estimateCost } from './pricing.js';
 import type { QualityModel } from './quality-model.js';
 import type { LiveStats, Rejection, RoutingOptions } from './types.js';
@@ -41,7 +42,7 @@ export function describeProviders(providers: readonly ProviderInfo[]): string {
 }
 
 /** The default `auto` pool: models of the last year of each served vendor that have prices. */
-export function defaultAutoPool(providers: readonly ProviderInfo[], catalog: Catalog, output: 'text' | 'image' = 'text'): string[] {
+export function defaultAutoPool(providers: readonly ProviderInfo[], catalog: Catalog, output: 'text' | 'image' | 'image-edit' = 'text'): string[] {
   const pool = new Set<string>(catalog.definedModelIds());
   for (const provider of providers) {
     for (const id of provider.models) pool.add(normalizeModelId(id));
@@ -158,7 +159,7 @@ export interface FilterInput {
   routing: RoutingOptions;
   quality: QualityModel;
   stats: LiveStats & { outputTokensTable?(category: string): Float64Array | undefined };
-  output: 'text' | 'image';
+  output: 'text' | 'image' | 'image-edit';
   /** Whether the caller named the models (then `routing.models` also filters them). */
   listed: boolean;
 }
@@ -180,7 +181,8 @@ export function filterCandidates(input: FilterInput): CandidateTable {
   if (analysis.requires.tools) required |= CAP.tools;
   if (analysis.requires.vision) required |= CAP.vision;
   if (analysis.requires.structuredOutput) required |= CAP.structuredOutput;
-  const wantsImages = input.output === 'image';
+  const wantsImages = input.output !== 'text';
+  const editing = input.output === 'image-edit';
   const needed = analysis.inputTokens + (analysis.maxOutputTokens ?? 0);
   const inputTokens = analysis.inputTokens;
   const history = input.stats.outputTokensTable?.(analysis.category);
@@ -193,6 +195,7 @@ export function filterCandidates(input: FilterInput): CandidateTable {
       const caps = universe.caps[i]!;
       if (wantsImages) {
         if ((caps & CAP.imageOutput) === 0) reason = Reason.CannotMakeImages;
+        else if (editing && !canEditImages(universe.channels[i]!)) reason = Reason.CannotEditImages;
       } else if ((caps & CAP.imageOnly) !== 0) reason = Reason.ImageModel;
       else if ((caps & required) !== required) {
         const missing = required & ~caps;

@@ -8,7 +8,8 @@ import type { StreamPart } from '../core/stream-part.js';
 import type { AttemptRecord } from '../insurance/types.js';
 import type { ProviderAdapter } from '../providers/types.js';
 import type { TaskCategory } from './analyze-prompt.js';
-import { AttemptSignal, attemptError, generateOnce, nextOrAbort, openStreamHead, type StopReason, type StreamHead } from './attempt.js';
+import { AttemptSignal, attemptError, nextOrAbort, openStreamHead, type StopReason, type StreamHead } from './attempt.js';
+import type { Channel } from './catalog.js';
 import type { BreakerTransition } from './circuit-breaker.js';
 import type { PolicyEvents } from './events.js';
 import { hedgeDelay, type HedgeLimiter, type ResolvedHedge } from './hedge.js';
@@ -25,7 +26,25 @@ export interface ResolvedRetry {
   maxRetryAfterMs: number;
 }
 
-export interface ExecuteInput {
+/** What a non-streamed attempt does, and how to read its usage and cost. */
+export interface CallOperation<T> {
+  run(adapter: ProviderAdapter, channel: Channel, signal: AbortSignal): Promise<T>;
+  usage(result: T): Usage;
+  cost(channel: Channel, result: T): CostBreakdown;
+  finishReason(result: T): string | undefined;
+}
+
+/** The usual operation: a chat generation. */
+export function textOperation(request: GenerationRequest): CallOperation<GenerationResult> {
+  return {
+    run: (adapter, channel, signal) => adapter.generate({ modelId: channel.providerModelId, request, signal }),
+    usage: (result) => result.usage,
+    cost: (channel, result) => costOfUsage(channel, result.usage),
+    finishReason: (result) => result.finishReason.raw ?? result.finishReason.unified,
+  };
+}
+
+export interface ExecuteInput<T = GenerationResult> {
   requestId: string;
   request: GenerationRequest;
   order: Candidate[];
@@ -40,7 +59,7 @@ export interface ExecuteInput {
    * Sees every non-streamed answer before it is accepted; returning a reason rejects it and the
    * next candidate is tried (insurance `repair`). The rejected attempt stays in the record.
    */
-  inspect?: (result: GenerationResult, attempt: AttemptRecord, candidate: Candidate) => Promise<string | undefined>;
+  inspect?: (result: T, attempt: AttemptRecord, candidate: Candidate) => Promise<string | undefined>;
 }
 
 type Emit = <K extends keyof PolicyEvents>(event: K, payload: Parameters<PolicyEvents[K]>[0]) => void;
@@ -56,7 +75,7 @@ export interface ExecuteDeps {
 }
 
 /** What happened, for the metadata and the ledger. Complete once the call (or its stream) ends. */
-export interface ExecutionSummary {
+export interface ExecutionSummary<T = GenerationResult> {
   attempts: AttemptRecord[];
   winner: Candidate | undefined;
   /** Usage of the answer the caller got. */
@@ -69,13 +88,13 @@ export interface ExecutionSummary {
   finishReason: string | undefined;
   error: ZenError | undefined;
   /** Answers rejected by `inspect`, with the reason. */
-  repairs: Array<{ channel: string; reason: string; result: GenerationResult }>;
+  repairs: Array<{ channel: string; reason: string; result: T }>;
 }
 
-export interface GenerateExecution {
-  result: GenerationResult;
+export interface GenerateExecution<T = GenerationResult> {
+  result: T;
   winner: Candidate;
-  summary: ExecutionSummary;
+  summary: ExecutionSummary<T>;
 }
 
 export interface StreamExecution {
@@ -85,21 +104,21 @@ export interface StreamExecution {
   summary: Promise<ExecutionSummary>;
 }
 
-type Committed =
-  | { kind: 'result'; candidate: Candidate; result: GenerationResult; attempt: AttemptRecord }
+type Committed<T = GenerationResult> =
+  | { kind: 'result'; candidate: Candidate; result: T; attempt: AttemptRecord }
   | { kind: 'stream'; candidate: Candidate; head: StreamHead; signal: AttemptSignal; clearAttemptTimer: () => void; startedAt: number; retry: number };
 
-interface Lane {
+interface Lane<T> {
   candidate: Candidate;
   controller: AbortController;
-  promise: Promise<{ lane: Lane; ok: true; committed: Committed } | { lane: Lane; ok: false; error: ZenError }>;
+  promise: Promise<{ lane: Lane<T>; ok: true; committed: Committed<T> } | { lane: Lane<T>; ok: false; error: ZenError }>;
   hedge: boolean;
 }
 
 /** Carries out a plan: retries, failover, timeouts, breakers, hedging and the retry budget. */
-class Execution {
+class Execution<T> {
   readonly attempts: AttemptRecord[] = [];
-  readonly repairs: ExecutionSummary['repairs'] = [];
+  readonly repairs: ExecutionSummary<T>['repairs'] = [];
   private readonly now: () => number;
   private readonly startedAt: number;
   private readonly deadline = new AbortController();
@@ -107,7 +126,11 @@ class Execution {
   private spentBudget = 0;
   private budgetExhausted = false;
 
-  constructor(private readonly input: ExecuteInput, private readonly deps: ExecuteDeps) {
+  constructor(
+    private readonly input: ExecuteInput<T>,
+    private readonly deps: ExecuteDeps,
+    private readonly operation: CallOperation<T>,
+  ) {
     this.now = deps.now ?? (() => performance.now());
     this.startedAt = this.now();
     const total = input.timeouts.totalMs;
@@ -139,7 +162,7 @@ class Execution {
   }
 
   /** One call of one channel, up to its first token (streams) or its answer. */
-  private async attemptOnce(candidate: Candidate, retry: number, lane: AbortController, hedge: boolean): Promise<Committed> {
+  private async attemptOnce(candidate: Candidate, retry: number, lane: AbortController, hedge: boolean): Promise<Committed<T>> {
     const { channel } = candidate;
     const parents = [this.deadline.signal, lane.signal, ...(this.input.signal ? [this.input.signal] : [])];
     const signal = new AttemptSignal(parents, this.parentReason);
@@ -149,15 +172,16 @@ class Execution {
     const breaker = this.deps.state.breaker(channel);
     try {
       if (!this.input.stream) {
-        const result = await generateOnce(this.adapter(candidate), channel, this.input.request, signal.signal);
+        const result = await this.operation.run(this.adapter(candidate), channel, signal.signal);
+        const usage = this.operation.usage(result);
         clearAttemptTimer();
         signal.dispose();
         const durationMs = this.now() - startedAt;
         const attempt: AttemptRecord = {
-          channel: channel.id, provider: channel.provider.name, model: channel.model.id, outcome: 'success', durationMs, usage: result.usage, cost: costOfUsage(channel, result.usage), retry, hedge,
+          channel: channel.id, provider: channel.provider.name, model: channel.model.id, outcome: 'success', durationMs, usage, cost: this.operation.cost(channel, result), retry, hedge,
         };
         this.breakerEvent(channel.id, breaker.onSuccess());
-        this.deps.state.recordLatency(channel, { totalMs: durationMs, outputTokens: result.usage.output.total, category: this.input.category });
+        this.deps.state.recordLatency(channel, { totalMs: durationMs, outputTokens: usage.output.total, category: this.input.category });
         this.record(attempt);
         return { kind: 'result', candidate, result, attempt };
       }
@@ -206,11 +230,11 @@ class Execution {
   }
 
   /** A channel with its own retries (p-retry: exponential backoff with jitter, Retry-After, budget). */
-  private runLane(candidate: Candidate, hedge: boolean): Lane {
+  private runLane(candidate: Candidate, hedge: boolean): Lane<T> {
     const controller = new AbortController();
     const { retry } = this.input;
     const breaker = this.deps.state.breaker(candidate.channel);
-    const lane = { candidate, controller, hedge } as Lane;
+    const lane = { candidate, controller, hedge } as Lane<T>;
     lane.promise = pRetry(
       async (attemptNumber) => {
         if (attemptNumber > 1 && !breaker.tryAcquire()) {
@@ -254,7 +278,7 @@ class Execution {
   }
 
   /** Starts the next usable candidate; skips open breakers. Returns undefined when none is left. */
-  private startNext(queue: Candidate[], afterFailure: ZenErrorKind | undefined, hedge: boolean): Lane | undefined {
+  private startNext(queue: Candidate[], afterFailure: ZenErrorKind | undefined, hedge: boolean): Lane<T> | undefined {
     while (queue.length > 0) {
       const candidate = queue.shift()!;
       const breaker = this.deps.state.breaker(candidate.channel);
@@ -275,9 +299,9 @@ class Execution {
   }
 
   /** Runs lanes until one commits: failover on failures, a hedge when the first is slow. */
-  async run(): Promise<Committed> {
+  async run(): Promise<Committed<T>> {
     const queue = [...this.input.order];
-    const running = new Set<Lane>();
+    const running = new Set<Lane<T>>();
     const errors: ZenError[] = [];
     let hedged = false;
     const first = this.startNext(queue, undefined, false);
@@ -314,7 +338,7 @@ class Execution {
         }
         continue;
       }
-      const settled = outcome as Awaited<Lane['promise']>;
+      const settled = outcome as Awaited<Lane<T>['promise']>;
       running.delete(settled.lane);
       if (settled.ok) {
         for (const other of running) other.controller.abort();
@@ -400,7 +424,7 @@ class Execution {
     });
   }
 
-  summary(winner: Candidate | undefined, usage: Usage, extra: Partial<ExecutionSummary> = {}): ExecutionSummary {
+  summary(winner: Candidate | undefined, usage: Usage, extra: Partial<ExecutionSummary<T>> = {}): ExecutionSummary<T> {
     this.clearDeadline();
     const costs = this.attempts.map((attempt) => attempt.cost).filter((cost): cost is CostBreakdown => cost !== undefined);
     return {
@@ -419,7 +443,7 @@ class Execution {
   }
 
   /** The committed stream, as the caller reads it: idle timeout between chunks, accounting at the end. */
-  async *consume(committed: Extract<Committed, { kind: 'stream' }>, done: (summary: ExecutionSummary) => void): AsyncGenerator<StreamPart> {
+  async *consume(committed: Extract<Committed<T>, { kind: 'stream' }>, done: (summary: ExecutionSummary<T>) => void): AsyncGenerator<StreamPart> {
     const { candidate, head, signal, startedAt, retry } = committed;
     const { channel } = candidate;
     const { idleMs } = this.input.timeouts;
@@ -516,13 +540,14 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
   });
 }
 
-export async function executeGenerate(input: ExecuteInput, deps: ExecuteDeps): Promise<GenerateExecution> {
-  const execution = new Execution(input, deps);
+export async function executeGenerate<T = GenerationResult>(input: ExecuteInput<T>, deps: ExecuteDeps, operation?: CallOperation<T>): Promise<GenerateExecution<T>> {
+  const op = operation ?? (textOperation(input.request) as unknown as CallOperation<T>);
+  const execution = new Execution<T>(input, deps, op);
   try {
     const committed = await execution.run();
     if (committed.kind !== 'result') throw new Error('unreachable: a non-streamed call committed a stream');
-    const usage = committed.result.usage;
-    const summary = execution.summary(committed.candidate, usage, { finishReason: committed.result.finishReason.raw ?? committed.result.finishReason.unified });
+    const usage = op.usage(committed.result);
+    const summary = execution.summary(committed.candidate, usage, { finishReason: op.finishReason(committed.result) });
     // Without a first-token time, throughput is over the whole call (prefill included).
     if (usage.output.total > 1 && summary.durationMs > 0) summary.tokensPerSecond = (usage.output.total / summary.durationMs) * 1000;
     return { result: committed.result, winner: committed.candidate, summary };
@@ -533,7 +558,7 @@ export async function executeGenerate(input: ExecuteInput, deps: ExecuteDeps): P
 }
 
 export async function executeStream(input: ExecuteInput, deps: ExecuteDeps): Promise<StreamExecution> {
-  const execution = new Execution(input, deps);
+  const execution = new Execution<GenerationResult>(input, deps, textOperation(input.request));
   let committed: Committed;
   try {
     committed = await execution.run();

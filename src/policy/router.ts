@@ -12,7 +12,7 @@ export interface RouteInput {
   request: GenerationRequest;
   model: string | string[];
   routing: RoutingOptions;
-  output?: 'text' | 'image';
+  output?: 'text' | 'image' | 'image-edit';
   /** A precomputed analysis (the image face has no messages to analyse). */
   analysis?: PromptAnalysis;
 }
@@ -43,7 +43,7 @@ const DEFAULT_MAX_CHANNELS = 4;
 /** Compiled universes per model spec; rebuilt when the providers or the catalog change. */
 const universes = new WeakMap<RouterDeps, { providers: readonly ProviderInfo[]; version: number; byKey: Map<string, CandidateUniverse>; byList: WeakMap<readonly string[], CandidateUniverse> }>();
 
-function universeFor(deps: RouterDeps, providers: readonly ProviderInfo[], ids: readonly string[] | undefined, routing: RoutingOptions, output: 'text' | 'image'): CandidateUniverse {
+function universeFor(deps: RouterDeps, providers: readonly ProviderInfo[], ids: readonly string[] | undefined, routing: RoutingOptions, output: 'text' | 'image' | 'image-edit'): CandidateUniverse {
   let cache = universes.get(deps);
   if (!cache || cache.providers !== providers || cache.version !== deps.catalog.version) {
     cache = { providers, version: deps.catalog.version, byKey: new Map(), byList: new WeakMap() };
@@ -56,7 +56,7 @@ function universeFor(deps: RouterDeps, providers: readonly ProviderInfo[], ids: 
     if (!universe) cache.byList.set(pool, (universe = compileUniverse(pool, providers, deps.catalog)));
     return universe;
   }
-  const key = `${output}\u0001${ids ? 'list' : 'auto'}\u0001${pool ? pool.join('\u0000') : 'default'}`;
+  const key = `${output === 'text' ? 'text' : 'image'}\u0001${ids ? 'list' : 'auto'}\u0001${pool ? pool.join('\u0000') : 'default'}`;
   let universe = cache.byKey.get(key);
   if (!universe) {
     universe = compileUniverse(pool ?? defaultAutoPool(providers, deps.catalog, output), providers, deps.catalog);
