@@ -212,7 +212,7 @@ export class ZenClient extends EventEmitter<ZenEvents> implements Engine {
     return zenError;
   }
 
-  private metadata(call: EngineCall, requestId: string, routing: ZenRequestOptions, plan: Route, summary: ExecutionSummary | undefined, providerWarnings: EngineCall['warnings']): ZenMetadata {
+  private metadata(call: EngineCall, requestId: string, routing: ZenRequestOptions, plan: Route, summary: ExecutionSummary<unknown> | undefined, providerWarnings: EngineCall['warnings']): ZenMetadata {
     const winner = summary?.winner;
     return {
       requestId,
