@@ -158,7 +158,7 @@ export interface FilterInput {
   analysis: PromptAnalysis;
   routing: RoutingOptions;
   quality: QualityModel;
-  stats: LiveStats & { outputTokensTable?(category: string): Float64Array | undefined };
+  stats: LiveStats & { outputTokensTable?(category: string): Float64Array | undefined; outputTokensAverage?(category: string): number | undefined };
   output: 'text' | 'image' | 'image-edit';
   /** Whether the caller named the models (then `routing.models` also filters them). */
   listed: boolean;
@@ -186,7 +186,9 @@ export function filterCandidates(input: FilterInput): CandidateTable {
   const needed = analysis.inputTokens + (analysis.maxOutputTokens ?? 0);
   const inputTokens = analysis.inputTokens;
   const history = input.stats.outputTokensTable?.(analysis.category);
-  const defaultOutput = analysis.maxOutputTokens ?? DEFAULT_OUTPUT_TOKENS[analysis.category] ?? 300;
+  // Channels without history get the category's average over all channels, so that estimates of
+  // seen and unseen channels stay comparable.
+  const defaultOutput = analysis.maxOutputTokens ?? input.stats.outputTokensAverage?.(analysis.category) ?? DEFAULT_OUTPUT_TOKENS[analysis.category] ?? 300;
   const { maxCost } = routing;
   let count = 0;
   for (let i = 0; i < n; i += 1) {

@@ -38,6 +38,8 @@ export class LiveState implements LiveStats {
   private readonly channels: Array<ChannelState | undefined> = [];
   private readonly sessions = new Map<string, { channel: string; at: number }>();
   private readonly outputByCategory = new Map<string, Float64Array>();
+  /** Output length per category over every channel: the estimate for channels not seen yet. */
+  private readonly outputAverage = new Map<string, number>();
 
   constructor(private readonly breakerOptions: CircuitBreakerOptions = {}, private readonly now: () => number = Date.now) {}
 
@@ -76,6 +78,8 @@ export class LiveState implements LiveStats {
       }
       const previous = table[channel.index]!;
       table[channel.index] = Number.isNaN(previous) ? sample.outputTokens : previous * 0.8 + sample.outputTokens * 0.2;
+      const average = this.outputAverage.get(sample.category);
+      this.outputAverage.set(sample.category, average === undefined ? sample.outputTokens : average * 0.9 + sample.outputTokens * 0.1);
     }
   }
 
@@ -91,6 +95,11 @@ export class LiveState implements LiveStats {
   outputTokens(channel: Channel, category: string): number | undefined {
     const value = this.outputByCategory.get(category)?.[channel.index];
     return value === undefined || Number.isNaN(value) ? undefined : value;
+  }
+
+  /** Average output tokens for a category over all channels, if any call was seen. */
+  outputTokensAverage(category: string): number | undefined {
+    return this.outputAverage.get(category);
   }
 
   /** Average output tokens per channel index for a category (NaN where unknown): the routing fast path. */

@@ -45,16 +45,20 @@ export interface QualityModel {
 }
 
 export interface BetaQualityModelOptions {
-  /** Pseudo-observations behind a configured prior (default 20): how fast evidence overrides it. */
+  /** Pseudo-observations behind a configured prior (default 20): how fast graded evidence overrides it. */
   priorStrength?: number;
-  /** Pseudo-observations behind the price-based guess used when nothing is configured (default 2). */
+  /** Pseudo-observations behind the price-based guess used when nothing is configured (default 3). */
   guessStrength?: number;
+  /** Weight a clean answer adds to the capability belief, at its current mean (default 0.25): it confirms, it does not grade. */
+  confirmWeight?: number;
+  /** Prior defect rate (default 0.05) and its strength (default 10). */
+  defectPrior?: { rate: number; strength: number };
 }
 
 const CATEGORY_INDEX: Record<TaskCategory, number> = Object.fromEntries(TASK_CATEGORIES.map((category, index) => [category, index])) as Record<TaskCategory, number>;
 const CATEGORIES = TASK_CATEGORIES.length;
 
-/** How much a failure of each kind says about a channel's quality (rate limits say nothing). */
+/** How much a failure of each kind says about a channel's answers (rate limits say nothing). */
 const FAILURE_WEIGHT: Partial<Record<ZenErrorKind, number>> = {
   content_filter: 1,
   stream_interrupted: 0.5,
@@ -65,35 +69,37 @@ const FAILURE_WEIGHT: Partial<Record<ZenErrorKind, number>> = {
 };
 
 /**
- * A Beta belief per channel and category. The prior comes from the host's `quality` definition or,
- * when there is none, from the price (dearer models tend to be better) with little weight; every
- * outcome moves it. Uncertainty shrinks with evidence, so the router's exploration bonus fades.
+ * Two Beta beliefs per channel and category:
+ * - capability: how good its answers are. The prior is the host's `quality` definition or, when
+ *   there is none, a guess from the price (dearer models tend to be better) with little weight.
+ *   Only graded evidence (`score`: evaluations, feedback, a judge) moves its mean; a clean answer
+ *   only confirms it, which shrinks the uncertainty so that exploration fades with use.
+ * - defects: how often its answers carry quality events or fail. Every outcome moves it.
+ * Expected quality is capability × (1 − defect rate). Clean answers never push a model towards a
+ * perfect score: passing the detectors is not proof of a correct answer.
  */
 export class BetaQualityModel implements QualityModel {
-  private alpha: Float64Array = new Float64Array(0);
-  private beta: Float64Array = new Float64Array(0);
+  private capabilityGood: Float64Array = new Float64Array(0);
+  private capabilityBad: Float64Array = new Float64Array(0);
+  private defects: Float64Array = new Float64Array(0);
+  private cleans: Float64Array = new Float64Array(0);
   private mean: Float64Array = new Float64Array(0);
   private uncertainty: Float64Array = new Float64Array(0);
   private readonly priorStrength: number;
   private readonly guessStrength: number;
+  private readonly confirmWeight: number;
+  private readonly defectPrior: { rate: number; strength: number };
 
   constructor(options: BetaQualityModelOptions = {}) {
     this.priorStrength = options.priorStrength ?? 20;
-    this.guessStrength = options.guessStrength ?? 2;
+    this.guessStrength = options.guessStrength ?? 3;
+    this.confirmWeight = options.confirmWeight ?? 0.25;
+    this.defectPrior = options.defectPrior ?? { rate: 0.05, strength: 10 };
   }
 
   estimate(channel: Channel, category: TaskCategory): QualityEstimate {
     const slot = this.slot(channel, category);
     return { mean: this.mean[slot]!, uncertainty: this.uncertainty[slot]! };
-  }
-
-  /** Keeps the derived mean and uncertainty of a slot in step with its counts. */
-  private refresh(slot: number): void {
-    const a = this.alpha[slot]!;
-    const n = a + this.beta[slot]!;
-    const mean = a / n;
-    this.mean[slot] = mean;
-    this.uncertainty[slot] = Math.sqrt((mean * (1 - mean)) / (n + 1));
   }
 
   estimateMany(channels: readonly Channel[], channelIndex: Int32Array, indices: Int32Array, count: number, category: TaskCategory, mean: Float64Array, uncertainty: Float64Array): void {
@@ -110,49 +116,66 @@ export class BetaQualityModel implements QualityModel {
 
   observe(outcome: QualityOutcome): void {
     const slot = this.slot(outcome.channel, outcome.category);
-    let good: number;
-    let bad: number;
     if (outcome.score !== undefined) {
-      good = outcome.score;
-      bad = 1 - outcome.score;
+      const score = Math.min(1, Math.max(0, outcome.score));
+      this.capabilityGood[slot]! += score;
+      this.capabilityBad[slot]! += 1 - score;
     } else if (outcome.success) {
       const worst = Math.max(0, ...(outcome.eventSeverities ?? []));
-      good = 1 - worst;
-      bad = worst;
+      this.defects[slot]! += worst;
+      this.cleans[slot]! += 1 - worst;
+      if (worst === 0) {
+        const good = this.capabilityGood[slot]!;
+        const m = good / (good + this.capabilityBad[slot]!);
+        this.capabilityGood[slot]! += this.confirmWeight * m;
+        this.capabilityBad[slot]! += this.confirmWeight * (1 - m);
+      }
     } else {
-      const weight = outcome.errorKind ? (FAILURE_WEIGHT[outcome.errorKind] ?? 0) : 0.3;
-      good = 0;
-      bad = weight;
+      this.defects[slot]! += outcome.errorKind ? (FAILURE_WEIGHT[outcome.errorKind] ?? 0) : 0.3;
     }
-    this.alpha[slot]! += good;
-    this.beta[slot]! += bad;
     this.refresh(slot);
   }
 
-  /** Sets the belief directly (for seeding from evaluations): `mean` backed by `observations`. */
+  /** Sets the capability belief directly (seeding from evaluations): `mean` backed by `observations`. */
   seed(channel: Channel, category: TaskCategory, mean: number, observations: number): void {
     const slot = this.slot(channel, category);
-    this.alpha[slot] = Math.max(1e-3, mean * observations);
-    this.beta[slot] = Math.max(1e-3, (1 - mean) * observations);
+    this.capabilityGood[slot] = Math.max(1e-3, mean * observations);
+    this.capabilityBad[slot] = Math.max(1e-3, (1 - mean) * observations);
     this.refresh(slot);
+  }
+
+  /** Keeps the derived mean and uncertainty of a slot in step with its counts. */
+  private refresh(slot: number): void {
+    const good = this.capabilityGood[slot]!;
+    const n = good + this.capabilityBad[slot]!;
+    const capability = good / n;
+    const defects = this.defects[slot]!;
+    const total = defects + this.cleans[slot]!;
+    const defectRate = defects / total;
+    this.mean[slot] = capability * (1 - defectRate);
+    const capabilityVariance = (capability * (1 - capability)) / (n + 1);
+    const defectVariance = (defectRate * (1 - defectRate)) / (total + 1);
+    this.uncertainty[slot] = Math.sqrt(capabilityVariance + defectVariance);
   }
 
   private slot(channel: Channel, category: TaskCategory): number {
     const slot = channel.index * CATEGORIES + CATEGORY_INDEX[category];
-    if (slot >= this.alpha.length) this.grow(channel.index + 1);
-    if (this.alpha[slot] === 0 && this.beta[slot] === 0) this.initialise(channel);
+    if (slot >= this.mean.length) this.grow(channel.index + 1);
+    if (!(this.mean[slot]! > 0)) this.initialise(channel);
     return slot;
   }
 
   private grow(channels: number): void {
-    const size = Math.max(channels, this.alpha.length / CATEGORIES * 2, 16) * CATEGORIES;
+    const size = Math.max(channels, (this.mean.length / CATEGORIES) * 2, 16) * CATEGORIES;
     const grow = (old: Float64Array): Float64Array => {
       const next = new Float64Array(size);
       next.set(old);
       return next;
     };
-    this.alpha = grow(this.alpha);
-    this.beta = grow(this.beta);
+    this.capabilityGood = grow(this.capabilityGood);
+    this.capabilityBad = grow(this.capabilityBad);
+    this.defects = grow(this.defects);
+    this.cleans = grow(this.cleans);
     this.mean = grow(this.mean);
     this.uncertainty = grow(this.uncertainty);
   }
@@ -164,8 +187,10 @@ export class BetaQualityModel implements QualityModel {
       const prior = typeof configured === 'number' ? configured : configured?.[category];
       const mean = prior ?? priceGuess(channel);
       const strength = prior !== undefined ? this.priorStrength : this.guessStrength;
-      this.alpha[slot] = Math.max(1e-3, mean * strength);
-      this.beta[slot] = Math.max(1e-3, (1 - mean) * strength);
+      this.capabilityGood[slot] = Math.max(1e-3, mean * strength);
+      this.capabilityBad[slot] = Math.max(1e-3, (1 - mean) * strength);
+      this.defects[slot] = this.defectPrior.rate * this.defectPrior.strength;
+      this.cleans[slot] = (1 - this.defectPrior.rate) * this.defectPrior.strength;
       this.refresh(slot);
     }
   }
@@ -173,7 +198,7 @@ export class BetaQualityModel implements QualityModel {
 
 /**
  * With nothing configured, a model's output price is the best cheap hint of its quality: the guess
- * rises from 0.55 at $0.10 to about 0.85 at $60 per million output tokens.
+ * rises from 0.57 at $0.10 to about 0.85 at $60 per million output tokens.
  */
 function priceGuess(channel: Channel): number {
   const output = channel.price?.outputPerMTok;

@@ -3,3 +3,6 @@ export { Simulator, startSimulator, type SimulatorOptions, type SimContext, type
 export type { SimBehavior } from './script.js';
 export { sampleFromSchema } from './script.js';
 export type * from './types.js';
+export { simulatorProviders, type SimulatorClientOptions } from './sdk-clients.js';
+export { simulatorGoogleAuth, issuedGoogleAccessTokens, type SimulatorGoogleAuthOptions } from './google-auth.js';
+export { bridgeVertexHttps, vertexApiEndpoint } from './vertex-https-bridge.js';

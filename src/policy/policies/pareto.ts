@@ -3,7 +3,7 @@ import { paretoFrontier, qualityWeight } from '../pareto.js';
 import type { Candidate, Policy, PolicyContext, PolicyDecision } from '../types.js';
 
 export interface ParetoPolicyOptions {
-  /** Weight of the uncertainty bonus added to expected quality (default 1): exploration of new channels. */
+  /** Weight of the uncertainty bonus added to expected quality (default 0.5): how much new channels get explored. */
   exploration?: number;
 }
 
@@ -19,7 +19,7 @@ const TINY = 1e-12;
  * when someone reads `frontier` or `explanation`.
  */
 export function paretoPolicy(options: ParetoPolicyOptions = {}): Policy {
-  const exploration = options.exploration ?? 1;
+  const exploration = options.exploration ?? 0.5;
   return {
     name: 'pareto',
     decide(context: PolicyContext): PolicyDecision {
@@ -28,8 +28,8 @@ export function paretoPolicy(options: ParetoPolicyOptions = {}): Policy {
       const { quality, score, costWords } = table.universe.scratch;
       for (let k = 0; k < count; k += 1) {
         const i = survivors[k]!;
-        const q = qualityMean[i]! + exploration * qualityUncertainty[i]!;
-        quality[i] = q > 1 ? 1 : q;
+        // Optimism under uncertainty; not capped at 1, so that a cap never turns into a tie.
+        quality[i] = qualityMean[i]! + exploration * qualityUncertainty[i]!;
       }
       const preference = context.routing.preference ?? 'balanced';
       const weight = qualityWeight(preference === 'speed' ? 'balanced' : preference);

@@ -1,0 +1,116 @@
+/**
+ * The main job: one ZenClient, three SDK families behind it. With no API keys it starts the
+ * built-in protocol simulator as the three providers; with OPENAI_API_KEY / ANTHROPIC_API_KEY /
+ * GEMINI_API_KEY set it then runs the same calls on the real providers.
+ *
+ *   npm run demo
+ */
+import { ZenClient, ZenError, type ZenMetadata } from 'zenrouter';
+import { simulatorProviders, startSimulator, type Simulator } from 'zenrouter/testing';
+
+const SIMULATED_MODELS = ['openai/gpt-5-mini', 'anthropic/claude-haiku-4-5', 'google/gemini-2.5-flash'];
+const REAL_MODELS: Record<string, string> = { OPENAI_API_KEY: 'openai/gpt-5-mini', ANTHROPIC_API_KEY: 'anthropic/claude-haiku-4-5', GEMINI_API_KEY: 'google/gemini-2.5-flash', GOOGLE_API_KEY: 'google/gemini-2.5-flash' };
+
+const tools = [
+  {
+    type: 'function' as const,
+    function: {
+      name: 'get_weather',
+      description: 'Current weather for a city',
+      parameters: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'], additionalProperties: false },
+    },
+  },
+];
+
+const personSchema = {
+  type: 'object',
+  properties: { name: { type: 'string' }, age: { type: 'integer' }, city: { type: 'string' } },
+  required: ['name', 'age', 'city'],
+  additionalProperties: false,
+};
+
+function line(metadata: ZenMetadata): string {
+  const cost = metadata.cost.total > 0 ? ` $${metadata.cost.total.toFixed(6)}` : '';
+  const ttft = metadata.ttftMs !== undefined ? ` ttft ${Math.round(metadata.ttftMs)} ms` : '';
+  return `   ↳ ${metadata.channel} · ${metadata.usage.input.total}→${metadata.usage.output.total} tokens${cost}${ttft} · ${Math.round(metadata.durationMs)} ms`;
+}
+
+async function showFamily(zen: ZenClient, model: string): Promise<void> {
+  console.log(`\n── ${model}`);
+  const plain = await zen.chat.completions.create({ model, messages: [{ role: 'user', content: 'In one sentence: why route LLM calls in-process?' }] });
+  console.log(` plain      ${plain.choices[0]!.message.content}`);
+  console.log(line(plain.zen));
+
+  const stream = await zen.chat.completions.create({ model, stream: true, stream_options: { include_usage: true }, messages: [{ role: 'user', content: 'Count from one to five.' }] });
+  process.stdout.write(' streamed   ');
+  for await (const chunk of stream) process.stdout.write(chunk.choices[0]?.delta.content ?? '');
+  console.log(`\n${line(await stream.metadata())}`);
+
+  const withTool = await zen.chat.completions.create({ model, tools, messages: [{ role: 'user', content: 'What is the weather in Lisbon?' }] });
+  const call = withTool.choices[0]!.message.tool_calls?.[0];
+  console.log(` tool call  ${call && call.type === 'function' ? `${call.function.name}(${call.function.arguments})` : '(none)'} · finish ${withTool.choices[0]!.finish_reason}`);
+
+  const structured = await zen.chat.completions.create({
+    model,
+    messages: [{ role: 'user', content: 'Invent a person living in Porto.' }],
+    response_format: { type: 'json_schema', json_schema: { name: 'person', schema: personSchema, strict: true } },
+  });
+  console.log(` json       ${structured.choices[0]!.message.content}`);
+}
+
+async function showRouting(zen: ZenClient, sim: Simulator): Promise<void> {
+  console.log('\n── routing: model "auto" picks by cost and quality');
+  for (const preference of ['price', 'balanced', 'quality'] as const) {
+    const answer = await zen.chat.completions.create({
+      model: 'auto',
+      messages: [{ role: 'user', content: 'Write a Python function that merges two sorted lists.' }],
+      zen: { preference, models: SIMULATED_MODELS.concat('openai/gpt-5', 'anthropic/claude-opus-4-1-20250805') },
+    });
+    console.log(` ${preference.padEnd(9)} → ${answer.zen.model}`);
+    console.log(`   ${answer.zen.explanation}`);
+  }
+
+  console.log('\n── failover: the first channel answers 503, the next one serves the call');
+  sim.enqueue('gpt-5-mini', { fault: { type: 'http', status: 503, message: 'The server is overloaded.' } }, { fault: { type: 'http', status: 503 } });
+  const failedOver = await zen.chat.completions.create({
+    model: ['openai/gpt-5-mini', 'anthropic/claude-haiku-4-5'],
+    messages: [{ role: 'user', content: 'Say hello.' }],
+  });
+  for (const attempt of failedOver.zen.attempts) {
+    console.log(`   attempt ${attempt.channel} retry ${attempt.retry}: ${attempt.outcome}${attempt.errorKind ? ` (${attempt.errorKind})` : ''} in ${Math.round(attempt.durationMs)} ms`);
+  }
+  console.log(` answer     ${failedOver.choices[0]!.message.content}`);
+}
+
+async function main(): Promise<void> {
+  const sim = await startSimulator();
+  try {
+    console.log(`zenrouter demo · simulator at ${sim.url} (OpenAI, Anthropic and Gemini wire protocols)`);
+    const zen = new ZenClient({ providers: await simulatorProviders(sim) });
+    zen.on('failover', (event) => console.log(`   [event] failover ${event.from} → ${event.to ?? 'none'} (${event.kind})`));
+    for (const model of SIMULATED_MODELS) await showFamily(zen, model);
+    await showRouting(zen, sim);
+  } finally {
+    await sim.close();
+  }
+
+  const real = Object.entries(REAL_MODELS).filter(([key]) => process.env[key]);
+  if (real.length === 0) {
+    console.log('\nNo API keys set: set OPENAI_API_KEY, ANTHROPIC_API_KEY or GEMINI_API_KEY to run the same calls on real providers.');
+    return;
+  }
+  console.log('\n══ real providers (from the environment)');
+  const zen = new ZenClient();
+  for (const model of new Set(real.map(([, model]) => model))) {
+    try {
+      await showFamily(zen, model);
+    } catch (error) {
+      console.log(`   ${model} failed: ${ZenError.isInstance(error) ? `${error.kind}: ${error.message}` : String(error)}`);
+    }
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});
