@@ -1,0 +1,220 @@
+/**
+ * Detectors for the structured types: a bounded regex proposes each candidate span (every
+ * quantifier has an upper limit, so no input makes them backtrack badly), then a validator
+ * (checksum, date, format rules) decides.
+ */
+import { ibanLength, isValidChineseId, isValidIban, isValidSsn, passesLuhn } from './checksums.js';
+import type { Candidate, Detector, PiiType } from './types.js';
+
+/** Every match of `pattern` (global) that `accept` returns a span for. */
+function scan(
+  text: string,
+  pattern: RegExp,
+  accept: (match: RegExpExecArray) => Candidate | Candidate[] | undefined,
+): Candidate[] {
+  const found: Candidate[] = [];
+  pattern.lastIndex = 0;
+  for (let match = pattern.exec(text); match; match = pattern.exec(text)) {
+    const span = accept(match);
+    if (Array.isArray(span)) found.push(...span);
+    else if (span) found.push(span);
+    if (match[0].length === 0) pattern.lastIndex++;
+  }
+  return found;
+}
+
+function whole(type: PiiType, match: RegExpExecArray): Candidate {
+  return { type, start: match.index, end: match.index + match[0].length };
+}
+
+/** The span of capture group `group`; needs the `d` flag. */
+function group(type: PiiType, match: RegExpExecArray, index = 1): Candidate | undefined {
+  const range = match.indices?.[index];
+  return range ? { type, start: range[0], end: range[1] } : undefined;
+}
+
+/** Text just before `index`, to look for a keyword such as "SSN" or "version". */
+function before(text: string, index: number, length: number): string {
+  return text.slice(Math.max(0, index - length), index);
+}
+
+// ── email ────────────────────────────────────────────────────────────────────────────────────
+
+const EMAIL =
+  /[\p{L}\p{N}._%+-]{1,64}@(?:[\p{L}\p{N}](?:[\p{L}\p{N}-]{0,61}[\p{L}\p{N}])?\.){1,8}\p{L}{2,24}(?![\p{L}\p{N}_-])/gu;
+/** Asset names like `logo@2x.png` look like addresses. */
+const FILE_EXTENSIONS = new Set(['png', 'jpg', 'jpeg', 'gif', 'svg', 'webp', 'ico', 'avif']);
+
+export const detectEmails: Detector = (text) =>
+  scan(text, EMAIL, (match) => {
+    const value = match[0];
+    const local = value.slice(0, value.indexOf('@'));
+    if (local.startsWith('.') || local.endsWith('.') || local.includes('..')) return undefined;
+    const tld = value.slice(value.lastIndexOf('.') + 1).toLowerCase();
+    if (FILE_EXTENSIONS.has(tld)) return undefined;
+    return whole('email', match);
+  });
+
+// ── card ─────────────────────────────────────────────────────────────────────────────────────
+
+/** 13–19 digits, optionally grouped with single spaces or dashes, not part of a longer number. */
+const CARD = /(?<![\d.,]|\d[ -])\d(?:[ -]?\d){12,18}(?![ -]?\d|[.,]\d)/g;
+
+export const detectCards: Detector = (text) =>
+  scan(text, CARD, (match) => {
+    const value = match[0];
+    const separators = value.replace(/\d/g, '');
+    if (separators.length > 0 && new Set(separators).size > 1) return undefined; // mixed "1 2-3"
+    // Card networks issue from 2 (Mastercard 2-series) to 6 (Discover, UnionPay, Maestro).
+    if (!/^[2-6]/.test(value)) return undefined;
+    if (!passesLuhn(value)) return undefined;
+    return whole('card', match);
+  });
+
+// ── iban ─────────────────────────────────────────────────────────────────────────────────────
+
+const IBAN = /(?<![A-Za-z0-9])[A-Z]{2}\d{2}(?: ?[A-Z0-9]){11,30}/g;
+
+export const detectIbans: Detector = (text) =>
+  scan(text, IBAN, (match) => {
+    const length = ibanLength(match[0].slice(0, 2));
+    if (!length) return undefined;
+    // The regex may run into a following word in capitals: take exactly the country's length.
+    let compact = '';
+    let end = match.index;
+    for (const char of match[0]) {
+      if (compact.length === length) break;
+      end++;
+      if (char !== ' ') compact += char;
+    }
+    if (compact.length !== length || /[A-Za-z0-9]/.test(text[end] ?? '')) return undefined;
+    if (!isValidIban(compact)) return undefined;
+    return { type: 'iban', start: match.index, end };
+  });
+
+// ── ip ───────────────────────────────────────────────────────────────────────────────────────
+
+const OCTET = '(?:25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)';
+const IPV4 = new RegExp(`(?<![A-Za-z0-9_.])(?:${OCTET}\\.){3}${OCTET}(?![0-9]|\\.\\d)`, 'g');
+/** "version 1.2.3.4", "v2.0.0.1", "build 1.0.0.12" are versions, not hosts. */
+const VERSION_CONTEXT = /(?:\bv|\bversions?:?\s*|\bver\.?\s*|\bbuild:?\s*|\brelease:?\s*)$/i;
+/** A run of hex digits, colons and dots with at least two colons; validated as IPv6 below. */
+const IPV6 = /(?<![\w:.])(?=[0-9A-Fa-f.]*:[0-9A-Fa-f.]*:)[0-9A-Fa-f:][0-9A-Fa-f:.]{1,44}(?![\w:])/g;
+
+function isIpv6(value: string): boolean {
+  if (!/\d/.test(value)) return false; // "a::b", "dead::beef" in prose
+  if (!value.includes('::') && value.split(':').length !== 8 && !/\.\d+$/.test(value)) return false;
+  try {
+    // The WHATWG URL parser validates IPv6 literals the same way in every runtime.
+    new URL(`http://[${value}]/`);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export const detectIps: Detector = (text) => [
+  ...scan(text, IPV4, (match) => {
+    if (VERSION_CONTEXT.test(before(text, match.index, 12))) return undefined;
+    return whole('ip', match);
+  }),
+  ...scan(text, IPV6, (match) => {
+    const value = match[0].replace(/[.:]+$/, (tail) => (tail.startsWith('::') ? '::' : ''));
+    if (!isIpv6(value)) return undefined;
+    return { type: 'ip', start: match.index, end: match.index + value.length };
+  }),
+];
+
+// ── secret ───────────────────────────────────────────────────────────────────────────────────
+
+const TOKEN_END = '(?![A-Za-z0-9_-])';
+/** Provider keys, each recognisable by its documented prefix. */
+const PROVIDER_KEYS: RegExp[] = [
+  // OpenAI (sk-, sk-proj-, sk-svcacct-, sk-admin-), Anthropic (sk-ant-), OpenRouter (sk-or-v1-), DeepSeek and others.
+  new RegExp(`(?<![A-Za-z0-9_-])sk-[A-Za-z0-9][A-Za-z0-9_-]{19,300}${TOKEN_END}`, 'g'),
+  new RegExp(`(?<![A-Za-z0-9_-])AIza[0-9A-Za-z_-]{35}${TOKEN_END}`, 'g'), // Google API key
+  new RegExp(`(?<![A-Za-z0-9_-])xai-[A-Za-z0-9]{20,200}${TOKEN_END}`, 'g'), // xAI
+  new RegExp(`(?<![A-Za-z0-9_-])gsk_[A-Za-z0-9]{20,200}${TOKEN_END}`, 'g'), // Groq
+  /(?<![A-Za-z0-9])(?:AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16}(?![A-Za-z0-9])/g, // AWS access key id
+  new RegExp(`(?<![A-Za-z0-9_-])gh[pousr]_[A-Za-z0-9]{36,255}${TOKEN_END}`, 'g'), // GitHub
+  new RegExp(`(?<![A-Za-z0-9_-])github_pat_[A-Za-z0-9_]{22,255}${TOKEN_END}`, 'g'),
+  new RegExp(`(?<![A-Za-z0-9_-])glpat-[A-Za-z0-9_-]{20,100}${TOKEN_END}`, 'g'), // GitLab
+  new RegExp(`(?<![A-Za-z0-9_-])xox[abposr]-[A-Za-z0-9-]{10,250}${TOKEN_END}`, 'g'), // Slack
+  new RegExp(`(?<![A-Za-z0-9_-])[sr]k_(?:live|test)_[A-Za-z0-9]{16,250}${TOKEN_END}`, 'g'), // Stripe
+  new RegExp(`(?<![A-Za-z0-9_-])hf_[A-Za-z0-9]{30,100}${TOKEN_END}`, 'g'), // Hugging Face
+  /-----BEGIN [A-Z ]{0,30}PRIVATE KEY-----[\s\S]{0,10000}?-----END [A-Z ]{0,30}PRIVATE KEY-----/g,
+];
+/** Secrets recognisable only by what labels them: the token is capture group 1. */
+const LABELLED_SECRETS: RegExp[] = [
+  /\bbearer\s+([A-Za-z0-9\-._~+/]{16,4096}=*)(?![A-Za-z0-9\-._~+/=])/dgi,
+  /\baws_secret_access_key["']?\s*[:=]\s*["']?([A-Za-z0-9/+=]{40})(?![A-Za-z0-9/+=])/dgi,
+  /\b(?:api[_-]?key|secret[_-]?key|access[_-]?token|auth[_-]?token|client[_-]?secret)["']?\s*[:=]\s*["']?([A-Za-z0-9_\-.]{20,512})(?![A-Za-z0-9_\-.])/dgi,
+];
+
+/** Real keys mix letters and digits; "sk-learn-and-more-words" does not. */
+function looksRandom(token: string): boolean {
+  return /\d/.test(token) && /[A-Za-z]/.test(token);
+}
+
+export const detectSecrets: Detector = (text) => [
+  ...PROVIDER_KEYS.flatMap((pattern) =>
+    scan(text, pattern, (match) => (looksRandom(match[0]) || match[0].startsWith('-----') ? whole('secret', match) : undefined)),
+  ),
+  ...LABELLED_SECRETS.flatMap((pattern) =>
+    scan(text, pattern, (match) => (looksRandom(match[1] ?? '') ? group('secret', match) : undefined)),
+  ),
+];
+
+// ── jwt ──────────────────────────────────────────────────────────────────────────────────────
+
+const JWT =
+  /(?<![A-Za-z0-9_-])eyJ[A-Za-z0-9_-]{5,4096}\.eyJ[A-Za-z0-9_-]{2,16384}\.[A-Za-z0-9_-]{0,4096}(?![A-Za-z0-9_-])/g;
+
+function decodeBase64Url(segment: string): string | undefined {
+  try {
+    const base64 = segment.replace(/-/g, '+').replace(/_/g, '/');
+    return atob(base64 + '='.repeat((4 - (base64.length % 4)) % 4));
+  } catch {
+    return undefined;
+  }
+}
+
+/** A JWS header is a JSON object naming its algorithm or type. */
+function hasJwtHeader(token: string): boolean {
+  const header = decodeBase64Url(token.slice(0, token.indexOf('.')));
+  if (!header) return false;
+  try {
+    const parsed: unknown = JSON.parse(header);
+    return typeof parsed === 'object' && parsed !== null && ('alg' in parsed || 'typ' in parsed);
+  } catch {
+    return false;
+  }
+}
+
+export const detectJwts: Detector = (text) =>
+  scan(text, JWT, (match) => (hasJwtHeader(match[0]) ? whole('jwt', match) : undefined));
+
+// ── ssn ──────────────────────────────────────────────────────────────────────────────────────
+
+const SSN_DASHED = /(?<![\d-])(\d{3})-(\d{2})-(\d{4})(?![\d-]|[A-Za-z])/g;
+/** Spaced or unseparated SSNs look like any other number: only with a label nearby. */
+const SSN_BARE = /(?<![\d-])(\d{3})( ?)(\d{2})\2(\d{4})(?![\d-]|[A-Za-z])/g;
+const SSN_CONTEXT = /\b(?:ssn|ss#|social security(?: number| no\.?)?|soc\.? ?sec\.?)\b/i;
+
+export const detectSsns: Detector = (text) => [
+  ...scan(text, SSN_DASHED, (match) =>
+    isValidSsn(match[1]!, match[2]!, match[3]!) ? whole('ssn', match) : undefined,
+  ),
+  ...scan(text, SSN_BARE, (match) =>
+    isValidSsn(match[1]!, match[3]!, match[4]!) && SSN_CONTEXT.test(before(text, match.index, 40))
+      ? whole('ssn', match)
+      : undefined,
+  ),
+];
+
+// ── cn_id ────────────────────────────────────────────────────────────────────────────────────
+
+const CN_ID = /(?<![0-9A-Za-z])\d{17}[\dXx](?![0-9A-Za-z])/g;
+
+export const detectChineseIds: Detector = (text) =>
+  scan(text, CN_ID, (match) => (isValidChineseId(match[0]) ? whole('cn_id', match) : undefined));
