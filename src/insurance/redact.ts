@@ -151,8 +151,11 @@ export function redact(text: string, options: RedactOptions = {}): RedactResult 
   const keep = new Set(options.keep ?? []);
   const types = new Set((options.types ?? PII_TYPES).filter((type) => !keep.has(type)));
   if (text.length === 0 || types.size === 0) return { text, findings: [] };
-  const findings = resolveOverlaps(detect(text, types, options));
   const replacements = { ...DEFAULT_REPLACEMENTS, ...options.replacements };
+  // A placeholder left by an earlier pass ("postgres://u:[SECRET]@host") is not found again.
+  const placeholders = new Set(Object.values(replacements));
+  const candidates = detect(text, types, options).filter((candidate) => !placeholders.has(text.slice(candidate.start, candidate.end)));
+  const findings = resolveOverlaps(candidates);
   let output = '';
   let cursor = 0;
   for (const finding of findings) {

@@ -9,7 +9,7 @@ import type { Candidate, Detector } from './types.js';
 const STREET_TYPE =
   '(?:Street|St|Avenue|Ave|Road|Rd|Boulevard|Blvd|Lane|Ln|Drive|Dr|Court|Ct|Way|Place|Pl|Terrace|Ter|' +
   'Circle|Cir|Parkway|Pkwy|Highway|Hwy|Square|Sq|Close|Crescent|Cres|Row|Mews|Gardens|Grove|Walk|' +
-  'Alley|Trail|Plaza|Expressway)\\.?(?![\\p{L}\\p{N}])';
+  'Alley|Trail|Plaza|Expressway|Loop|Path|Pike|Crossing|Point|Ridge|Heights)\\.?(?![\\p{L}\\p{N}])';
 const STREET_WORD = "(?:\\p{Lu}[\\p{Ll}'’-]{0,20}\\.?|\\d{1,3}(?:st|nd|rd|th))";
 const DIRECTION = '(?:\\s(?:NW|NE|SW|SE|N|S|E|W)\\.?(?![\\p{L}\\p{N}]))?';
 const UNIT = '(?:,?\\s(?:Apt|Apartment|Suite|Ste|Unit|Floor|Fl|Room|Rm|#)\\.?\\s?#?[A-Za-z0-9-]{1,6})?';
@@ -20,10 +20,25 @@ const US_STATES =
 const STATE_ZIP = `(?:${US_STATES})\\s\\d{5}(?:-\\d{4})?(?![\\p{L}\\p{N}])`;
 const UK_POSTCODE = '(?:[A-Z]{1,2}\\d[A-Z\\d]?|GIR) ?\\d[ABD-HJLNP-UW-Z]{2}(?![\\p{L}\\p{N}])';
 
+const FLAT = '(?:(?:Flat|Apt|Apartment|Unit|Suite)\\s[A-Za-z0-9]{1,5},\\s)?';
+const TAIL = `${CITY}(?:,?\\s(?:${STATE_ZIP}|${UK_POSTCODE}))?`;
+/** Romance-language streets: "Calle de Alcalá 42", "12 rue de la Paix", "Via Roma 1". */
+const LINKS = "(?:(?:de|del|de la|de los|de las|da|do|dos|das|di|della|delle|du|des|de l'|d'|la|le|les)\\s?)*";
+const ROMANCE_NAME = `${LINKS}\\p{Lu}[\\p{L}'’-]{1,30}(?:\\s${LINKS}\\p{Lu}[\\p{L}'’-]{1,30}){0,3}`;
+const EU_POSTCODE_CITY = '(?:,\\s\\d{4,5}\\s\\p{Lu}\\p{Ll}+)?';
+
 const PATTERNS: RegExp[] = [
   new RegExp(
-    `(?<![\\p{L}\\p{N}])\\d{1,6}[A-Z]?\\s(?:${STREET_WORD}\\s){1,5}${STREET_TYPE}${DIRECTION}${UNIT}${CITY}` +
-      `(?:,?\\s(?:${STATE_ZIP}|${UK_POSTCODE}))?`,
+    `(?<![\\p{L}\\p{N}])${FLAT}\\d{1,6}[A-Z]?\\s(?:${STREET_WORD}\\s){1,5}${STREET_TYPE}${DIRECTION}${UNIT}${TAIL}`,
+    'gu',
+  ),
+  new RegExp(`(?<![\\p{L}\\p{N}])P\\.?\\s?O\\.?\\s?Box\\s\\d{1,6}${TAIL}`, 'gu'),
+  new RegExp(
+    `(?<![\\p{L}\\p{N}])(?:Calle|Avenida|Av\\.|Paseo|Plaza|Carrer|Rua|Avenida|Via|Viale|Piazza|Corso)\\s${ROMANCE_NAME},?\\s\\d{1,4}(?![\\p{L}\\p{N}])${EU_POSTCODE_CITY}`,
+    'gu',
+  ),
+  new RegExp(
+    `(?<![\\p{L}\\p{N}])\\d{1,4}(?:\\s?(?:bis|ter))?,?\\s(?:rue|avenue|boulevard|bd|place|chemin|allée|impasse|quai|route)\\s${ROMANCE_NAME}${EU_POSTCODE_CITY}`,
     'gu',
   ),
   new RegExp(`(?<![\\p{L}\\p{N}])\\p{Lu}\\p{Ll}+(?:\\s\\p{Lu}\\p{Ll}+){0,2},\\s${STATE_ZIP}`, 'gu'),

@@ -13,7 +13,7 @@
  * libphonenumber scans only short windows around digit runs: on 100 KB of digits and separators
  * a whole-text scan per country took seconds.
  */
-import { findPhoneNumbersInText, type CountryCode, type NumberFound } from 'libphonenumber-js/max';
+import { findPhoneNumbersInText, getCountryCallingCode, type CountryCode, type NumberFound } from 'libphonenumber-js/max';
 import type { Candidate } from './types.js';
 
 export const DEFAULT_PHONE_COUNTRIES: readonly CountryCode[] = ['US', 'GB', 'CN'];
@@ -22,10 +22,12 @@ const CONTEXT_COUNTRIES: readonly CountryCode[] = [
   'PT', 'IE', 'BR', 'MX', 'AR', 'JP', 'KR', 'SG', 'HK', 'TW', 'RU', 'TR', 'ZA', 'NG', 'AE',
 ];
 const PHONE_WORD =
-  '(?:phone|\\btel|t[ée]l[ée]phone|tel[ée]fono|telefone?|mobile?|\\bmobil|\\bcell|celular|m[óo]vil|portable|\\bhandy|\\bcall|\\bring|\\bdial|\\bfax|whatsapp|wechat|手机|电话|電話|携帯|联系方式|телефон)';
+  '(?:phone|\\btel|t[ée]l[ée]phone|tel[ée]fono|telefone?|mobile?|\\bmobil|\\bcell|celular|m[óo]vil|portable|\\bhandy|' +
+  '\\bcall|\\bring|\\bdial|\\bfax|\\bsms|\\btext me|whatsapp|wechat|hotline|\\bmy number|' +
+  'll[aá]m|\\bappel|\\banruf|\\bruf|\\bchiama|手机|电话|電話|携帯|联系方式|客服|热线|番号|телефон)';
 /** A phone word, then only punctuation or small words up to the number. */
 const CONTEXT_BEFORE = new RegExp(
-  `${PHONE_WORD}\\p{L}{0,6}(?:[\\s:：.,#=()-]|\\b(?:at|on|is|me|us|no|nr|number|es|est|ist|é|au|el|le|de|mi|mon|ma|my|our|号码?|是)\\b|号码|是)*$`,
+  `${PHONE_WORD}\\p{L}{0,6}(?:[\\s:：.,#=()-]|\\b(?:at|on|is|me|us|no|nr|number|es|est|ist|é|au|al|a|à|en|am|unter|sur|el|le|de|mi|mon|ma|my|our)\\b|号码|是|は)*$`,
   'iu',
 );
 /** Digits with the separators phone numbers are written with; a number is inside one run. */
@@ -59,10 +61,25 @@ function groupedLikeCountry(found: NumberFound, raw: string): boolean {
   return [...groupBoundaries(groups)].every((boundary) => allowed.has(boundary));
 }
 
-function accept(found: NumberFound, raw: string, country: CountryCode | undefined, withContext: boolean): boolean {
-  // After a phone word a number in an unassigned range ("fictional" 07700 900xxx) still goes.
-  if (!(withContext ? found.number.isPossible() : found.number.isValid())) return false;
+/** A number dialled from abroad: "+49 …", "00 49 …", "011 49 …". */
+function isInternational(found: NumberFound, raw: string): boolean {
   if (raw.startsWith('+')) return true;
+  const digits = raw.replace(/\D/g, '');
+  return /^(?:00|011)/.test(digits) && digits.replace(/^(?:00|011)/, '').startsWith(found.number.countryCallingCode);
+}
+
+function accept(
+  found: NumberFound,
+  raw: string,
+  country: CountryCode | undefined,
+  withContext: boolean,
+  homeCountries: readonly CountryCode[],
+): boolean {
+  // After a phone word, a number of a home country in an unassigned range ("fictional" 07700
+  // 900xxx) still goes; other countries' numbers must be valid.
+  const home = homeCountries.some((home) => getCountryCallingCode(home) === found.number.countryCallingCode);
+  if (!(withContext && home ? found.number.isPossible() : found.number.isValid())) return false;
+  if (isInternational(found, raw)) return true;
   if (country === undefined) return false;
   const formatted = /\d[\s().-]+\d|^\(/.test(raw);
   if (formatted && !groupedLikeCountry(found, raw)) return false;
@@ -70,7 +87,8 @@ function accept(found: NumberFound, raw: string, country: CountryCode | undefine
   const type = found.number.getType();
   switch (country) {
     case 'CN':
-      return found.number.country === 'CN' && type === 'MOBILE' && /^1/.test(raw);
+      // Mobiles, and landlines in the usual area-code-dash form (010-6552 9988).
+      return found.number.country === 'CN' && ((type === 'MOBILE' && /^1/.test(raw)) || /^0\d{2,3}-\d/.test(raw));
     case 'GB':
       return found.number.country === 'GB' && raw.startsWith('0') && formatted;
     default:
@@ -78,11 +96,16 @@ function accept(found: NumberFound, raw: string, country: CountryCode | undefine
   }
 }
 
-/** An id like "INV-2024-000123" or "ab12-3456" holds digits, not a phone number. */
+/**
+ * An id like "INV-2024-000123" or "ab12-3456" holds digits, not a phone number. Only alphabetic
+ * scripts count as glue: Chinese and Japanese write numbers right against the words.
+ */
+const WORD_CHAR = '[\\p{Script=Latin}\\p{Script=Greek}\\p{Script=Cyrillic}\\p{N}_]';
+const GLUED_BEFORE = new RegExp(`${WORD_CHAR}$|${WORD_CHAR}[-/.]$`, 'u');
+const GLUED_AFTER = new RegExp(`^${WORD_CHAR}|^[-/.]${WORD_CHAR}`, 'u');
+
 function isolated(text: string, start: number, end: number): boolean {
-  const before = text.slice(Math.max(0, start - 2), start);
-  const after = text.slice(end, end + 2);
-  return !/[\p{L}\p{N}_]$|[\p{L}\p{N}_][-/.]$/u.test(before) && !/^[\p{L}\p{N}_]|^[-/.][\p{L}\p{N}_]/u.test(after);
+  return !GLUED_BEFORE.test(text.slice(Math.max(0, start - 2), start)) && !GLUED_AFTER.test(text.slice(end, end + 2));
 }
 
 export function detectPhones(text: string, countries: readonly CountryCode[] = DEFAULT_PHONE_COUNTRIES): Candidate[] {
@@ -104,7 +127,7 @@ export function detectPhones(text: string, countries: readonly CountryCode[] = D
     for (const country of passes) {
       for (const match of find(window, country, withContext)) {
         const raw = window.slice(match.startsAt, match.endsAt);
-        if (!accept(match, raw, country, withContext)) continue;
+        if (!accept(match, raw, country, withContext, countries)) continue;
         spans.push({ type: 'phone', start: offset + match.startsAt, end: offset + match.endsAt });
         any = true;
       }

@@ -45,59 +45,102 @@ const EMAIL =
 /** Asset names like `logo@2x.png` look like addresses. */
 const FILE_EXTENSIONS = new Set(['png', 'jpg', 'jpeg', 'gif', 'svg', 'webp', 'ico', 'avif']);
 
-export const detectEmails: Detector = (text) =>
-  scan(text, EMAIL, (match) => {
+/** "john [at] example [dot] com", the usual way of hiding an address from scrapers. */
+const OBFUSCATED_EMAIL =
+  /(?<![\p{L}\p{N}._%+-])[\p{L}\p{N}._%+-]{1,64}\s?[[(]\s?at\s?[\])]\s?[\p{L}\p{N}-]{1,63}(?:\s?[[(]\s?dot\s?[\])]\s?[\p{L}\p{N}-]{1,63}){1,4}/giu;
+const LOCALHOST_EMAIL = /(?<![\p{L}\p{N}._%+-])[\p{L}\p{N}._%+-]{1,64}@localhost(?![\p{L}\p{N}.-])/gu;
+
+export const detectEmails: Detector = (text) => [
+  ...scan(text, OBFUSCATED_EMAIL, (match) => whole('email', match)),
+  ...scan(text, LOCALHOST_EMAIL, (match) => whole('email', match)),
+  ...scan(text, EMAIL, (match) => {
     const value = match[0];
     const local = value.slice(0, value.indexOf('@'));
     if (local.startsWith('.') || local.endsWith('.') || local.includes('..')) return undefined;
     const tld = value.slice(value.lastIndexOf('.') + 1).toLowerCase();
     if (FILE_EXTENSIONS.has(tld)) return undefined;
     return whole('email', match);
-  });
+  }),
+];
 
 // ── card ─────────────────────────────────────────────────────────────────────────────────────
 
 /** 13–19 digits, optionally grouped with single spaces or dashes, not part of a longer number. */
 const CARD = /(?<![\d.,]|\d[ -])\d(?:[ -]?\d){12,18}(?![ -]?\d|[.,]\d)/g;
 
+/**
+ * Issuer prefixes and the lengths each network issues (ISO/IEC 7812 IIN ranges): a 15-digit
+ * number starting with 4 is an IMEI, not a Visa card.
+ */
+const CARD_NETWORKS: Array<[prefix: RegExp, lengths: readonly number[]]> = [
+  [/^4/, [13, 16, 19]], // Visa
+  [/^(?:5[1-5]|222[1-9]|22[3-9]\d|2[3-6]\d\d|27[01]\d|2720)/, [16]], // Mastercard
+  [/^3[47]/, [15]], // American Express
+  [/^(?:30[0-5]|3095|36|3[89])/, [14, 15, 16, 17, 18, 19]], // Diners Club
+  [/^(?:6011|64[4-9]|65)/, [16, 17, 18, 19]], // Discover
+  [/^35(?:2[89]|[3-8]\d)/, [16, 17, 18, 19]], // JCB
+  [/^62/, [16, 17, 18, 19]], // UnionPay
+  [/^220[0-4]/, [16, 17, 18, 19]], // Mir
+  [/^(?:5[06-9]|6\d)/, [13, 14, 15, 16, 17, 18, 19]], // Maestro
+];
+
+function isCardNumber(digits: string): boolean {
+  return CARD_NETWORKS.some(([prefix, lengths]) => prefix.test(digits) && lengths.includes(digits.length));
+}
+
 export const detectCards: Detector = (text) =>
   scan(text, CARD, (match) => {
     const value = match[0];
     const separators = value.replace(/\d/g, '');
     if (separators.length > 0 && new Set(separators).size > 1) return undefined; // mixed "1 2-3"
-    // Card networks issue from 2 (Mastercard 2-series) to 6 (Discover, UnionPay, Maestro).
-    if (!/^[2-6]/.test(value)) return undefined;
+    if (!isCardNumber(value.replace(/\D/g, ''))) return undefined;
     if (!passesLuhn(value)) return undefined;
     return whole('card', match);
   });
 
 // ── iban ─────────────────────────────────────────────────────────────────────────────────────
 
-const IBAN = /(?<![A-Za-z0-9])[A-Z]{2}\d{2}(?: ?[A-Z0-9]){11,30}/g;
+const IBAN = /(?<![A-Za-z0-9])[A-Za-z]{2}\d{2}(?:[ -]?[A-Za-z0-9]){11,30}/g;
 
-export const detectIbans: Detector = (text) =>
-  scan(text, IBAN, (match) => {
-    const length = ibanLength(match[0].slice(0, 2));
-    if (!length) return undefined;
-    // The regex may run into a following word in capitals: take exactly the country's length.
-    let compact = '';
-    let end = match.index;
-    for (const char of match[0]) {
-      if (compact.length === length) break;
-      end++;
-      if (char !== ' ') compact += char;
-    }
-    if (compact.length !== length || /[A-Za-z0-9]/.test(text[end] ?? '')) return undefined;
-    if (!isValidIban(compact)) return undefined;
-    return { type: 'iban', start: match.index, end };
-  });
+export const detectIbans: Detector = (text) => {
+  const found: Candidate[] = [];
+  IBAN.lastIndex = 0;
+  for (let match = IBAN.exec(text); match; match = IBAN.exec(text)) {
+    const span = ibanAt(text, match);
+    if (span) found.push(span);
+    // The run may have swallowed the start of the next IBAN ("NO93… and IE29…"): go on from the
+    // end of this one, or right after the rejected start.
+    IBAN.lastIndex = span ? span.end : match.index + 1;
+  }
+  return found;
+};
+
+function ibanAt(text: string, match: RegExpExecArray): Candidate | undefined {
+  const length = ibanLength(match[0].slice(0, 2).toUpperCase());
+  if (!length) return undefined;
+  // The regex may run into the following words: take exactly the country's length.
+  let compact = '';
+  let end = match.index;
+  for (const char of match[0]) {
+    if (compact.length === length) break;
+    end++;
+    if (char !== ' ' && char !== '-') compact += char.toUpperCase();
+  }
+  if (compact.length !== length || /[A-Za-z0-9]/.test(text[end] ?? '')) return undefined;
+  const written = text.slice(match.index, end);
+  if (new Set(written.replace(/[A-Za-z0-9]/g, '')).size > 1) return undefined; // "GB82 WEST-1234"
+  if (written !== written.toUpperCase() && written !== written.toLowerCase()) return undefined;
+  if (!isValidIban(compact)) return undefined;
+  return { type: 'iban', start: match.index, end };
+}
 
 // ── ip ───────────────────────────────────────────────────────────────────────────────────────
 
 const OCTET = '(?:25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)';
 const IPV4 = new RegExp(`(?<![A-Za-z0-9_.])(?:${OCTET}\\.){3}${OCTET}(?![0-9]|\\.\\d)`, 'g');
 /** "version 1.2.3.4", "v2.0.0.1", "build 1.0.0.12" are versions, not hosts. */
-const VERSION_CONTEXT = /(?:\bv|\bversions?:?\s*|\bver\.?\s*|\bbuild:?\s*|\brelease:?\s*)$/i;
+const VERSION_CONTEXT =
+  /(?:\bv|\bversions?:?\s*|\bver\.?\s*|\bbuild:?\s*|\brelease:?\s*|[A-Za-z]\/|\b(?:macOS|OS X|iOS|iPadOS|Windows|Android|Ubuntu|Debian|Chrome|Chromium|Firefox|Safari|Edge|Node(?:\.js)?|Python|Java|Electron|Xcode)\s*)$/i;
 /** A run of hex digits, colons and dots with at least two colons; validated as IPv6 below. */
 const IPV6 = /(?<![\w:.])(?=[0-9A-Fa-f.]*:[0-9A-Fa-f.]*:)[0-9A-Fa-f:][0-9A-Fa-f:.]{1,44}(?![\w:])/g;
 
@@ -115,7 +158,7 @@ function isIpv6(value: string): boolean {
 
 export const detectIps: Detector = (text) => [
   ...scan(text, IPV4, (match) => {
-    if (VERSION_CONTEXT.test(before(text, match.index, 12))) return undefined;
+    if (VERSION_CONTEXT.test(before(text, match.index, 16))) return undefined;
     return whole('ip', match);
   }),
   ...scan(text, IPV6, (match) => {
@@ -151,6 +194,22 @@ const LABELLED_SECRETS: RegExp[] = [
   /\b(?:api[_-]?key|secret[_-]?key|access[_-]?token|auth[_-]?token|client[_-]?secret)["']?\s*[:=]\s*["']?([A-Za-z0-9_\-.]{20,512})(?![A-Za-z0-9_\-.])/dgi,
 ];
 
+/** Values that are secrets whatever they look like: a labelled password, a URL's password. */
+const PASSWORDS: RegExp[] = [
+  /\b(?:password|passwd|pwd|passphrase|passcode)["']?\s*[:=]\s*["']?([^\s"',;<>{}()[\]$]{4,128})(?![^\s"',;<>{}()[\]$])/dgi,
+  /\b[a-z][a-z0-9+.-]{1,20}:\/\/[^\s:/@]{1,64}:([^\s:/@]{1,128})@/dgi,
+];
+/** HTTP Basic credentials: base64 of "user:password". */
+const BASIC_AUTH = /\bbasic\s+([A-Za-z0-9+/]{8,4096}={0,2})(?![A-Za-z0-9+/=])/dgi;
+
+function isBasicCredential(token: string): boolean {
+  try {
+    return atob(token).includes(':');
+  } catch {
+    return false;
+  }
+}
+
 /** Real keys mix letters and digits; "sk-learn-and-more-words" does not. */
 function looksRandom(token: string): boolean {
   return /\d/.test(token) && /[A-Za-z]/.test(token);
@@ -163,6 +222,8 @@ export const detectSecrets: Detector = (text) => [
   ...LABELLED_SECRETS.flatMap((pattern) =>
     scan(text, pattern, (match) => (looksRandom(match[1] ?? '') ? group('secret', match) : undefined)),
   ),
+  ...PASSWORDS.flatMap((pattern) => scan(text, pattern, (match) => group('secret', match))),
+  ...scan(text, BASIC_AUTH, (match) => (isBasicCredential(match[1] ?? '') ? group('secret', match) : undefined)),
 ];
 
 // ── jwt ──────────────────────────────────────────────────────────────────────────────────────
@@ -199,11 +260,15 @@ export const detectJwts: Detector = (text) =>
 const SSN_DASHED = /(?<![\d-])(\d{3})-(\d{2})-(\d{4})(?![\d-]|[A-Za-z])/g;
 /** Spaced or unseparated SSNs look like any other number: only with a label nearby. */
 const SSN_BARE = /(?<![\d-])(\d{3})( ?)(\d{2})\2(\d{4})(?![\d-]|[A-Za-z])/g;
-const SSN_CONTEXT = /\b(?:ssn|ss#|social security(?: number| no\.?)?|soc\.? ?sec\.?)\b/i;
+const SSN_CONTEXT = /\b(?:ssn|ss#|social security(?: number| no\.?| #)?|soc\.? ?sec\.?)(?:\W|$)/i;
+/** "Call 404-55-1234": digits after a phone word are not an SSN. */
+const PHONE_CONTEXT = /\b(?:call|phone|tel|fax|dial|ext|mobile|cell)\b\W{0,10}$/i;
 
 export const detectSsns: Detector = (text) => [
   ...scan(text, SSN_DASHED, (match) =>
-    isValidSsn(match[1]!, match[2]!, match[3]!) ? whole('ssn', match) : undefined,
+    isValidSsn(match[1]!, match[2]!, match[3]!) && !PHONE_CONTEXT.test(before(text, match.index, 20))
+      ? whole('ssn', match)
+      : undefined,
   ),
   ...scan(text, SSN_BARE, (match) =>
     isValidSsn(match[1]!, match[3]!, match[4]!) && SSN_CONTEXT.test(before(text, match.index, 40))
