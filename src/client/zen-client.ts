@@ -90,13 +90,31 @@ export class ZenClient extends EventEmitter<ZenEvents> implements Engine {
     return this.routerCache.deps;
   }
 
+  private defaultRouting: ZenRequestOptions | undefined;
+
+  /** The client's routing defaults over the built-in ones, merged once. */
+  private get routingDefaults(): ZenRequestOptions {
+    return (this.defaultRouting ??= {
+      ...this.routing,
+      timeouts: { ...DEFAULT_TIMEOUTS, ...this.routing.timeouts },
+      retry: { ...DEFAULT_RETRY, ...this.routing.retry },
+    });
+  }
+
   private mergeRouting(options: ZenRequestOptions | undefined): ZenRequestOptions {
-    const defaults = this.routing;
+    const defaults = this.routingDefaults;
+    if (!options) return defaults;
+    let empty = true;
+    for (const _key in options) {
+      empty = false;
+      break;
+    }
+    if (empty) return defaults;
     return {
       ...defaults,
       ...options,
-      timeouts: { ...DEFAULT_TIMEOUTS, ...defaults.timeouts, ...options?.timeouts },
-      retry: { ...DEFAULT_RETRY, ...defaults.retry, ...options?.retry },
+      timeouts: { ...defaults.timeouts, ...options.timeouts },
+      retry: { ...defaults.retry, ...options.retry },
     };
   }
 
@@ -109,15 +127,19 @@ export class ZenClient extends EventEmitter<ZenEvents> implements Engine {
     const routing = this.mergeRouting(call.options);
     const plan = this.route(providers, call.model, call.request, routing, output);
     this.hedges.onCall();
-    this.emit('route', {
+    // The explanation and rejections are built for listeners and metadata; the plan reads them
+    // now, while its routing arrays are still this call's.
+    const frontier = plan.decision.frontier;
+    const rejected = plan.rejected;
+    if (this.listenerCount('route') > 0) this.emit('route', {
       requestId,
       policy: plan.policy,
       requested: requestedLabel(call.model),
       chosen: plan.order[0]!.channel.id,
       order: plan.order.map((candidate) => candidate.channel.id),
       explanation: plan.decision.explanation,
-      frontier: plan.decision.frontier,
-      rejected: plan.rejected,
+      frontier,
+      rejected,
     });
     const input: ExecuteInput = {
       requestId,
@@ -222,7 +244,10 @@ export class ZenClient extends EventEmitter<ZenEvents> implements Engine {
       channel: winner?.channel.id,
       provider: winner?.channel.provider.name,
       policy: plan.policy,
-      explanation: plan.decision.explanation,
+      // Built on first read: most callers never look.
+      get explanation() {
+        return plan.decision.explanation;
+      },
       ...(plan.decision.frontier ? { frontier: plan.decision.frontier } : {}),
       ...(routing.preference !== undefined ? { preference: routing.preference } : {}),
       sticky: plan.sticky,

@@ -1,4 +1,9 @@
-/** Request ids: sortable by time, unique without coordination. Web Crypto only. */
+/** Per process: a random part, so that ids from different processes never collide. */
+const processPart = Array.from(crypto.getRandomValues(new Uint8Array(6)), (byte) => byte.toString(36).padStart(2, '0')).join('');
+let counter = 0;
+
+/** Request ids: sortable by time, unique without coordination, cheap (no UUID per call). Web Crypto only. */
 export function newRequestId(): string {
-  return `zen_${Date.now().toString(36)}${crypto.randomUUID().replace(/-/g, '').slice(0, 12)}`;
+  counter = (counter + 1) % 1_679_616; // 36^4
+  return `zen_${Date.now().toString(36)}${processPart}${counter.toString(36).padStart(4, '0')}`;
 }

@@ -20,8 +20,9 @@ export function callOptions(bodyOptions: ZenRequestOptions | undefined, options:
   if (options?.maxRetries !== undefined && (!Number.isInteger(options.maxRetries) || options.maxRetries < 0)) {
     throw new ZenError({ kind: 'invalid_request', retryable: false, message: `maxRetries must be a whole number of 0 or more, got ${String(options.maxRetries)}.` });
   }
-  const zen: ZenRequestOptions = { ...bodyOptions, ...options?.zen };
-  if (options?.timeout !== undefined) zen.timeouts = { ...zen.timeouts, totalMs: options.timeout };
-  if (options?.maxRetries !== undefined) zen.retry = { ...zen.retry, retries: options.maxRetries };
-  return { zen, signal: options?.signal };
+  if (!options) return { zen: bodyOptions ?? {}, signal: undefined };
+  const zen: ZenRequestOptions = { ...bodyOptions, ...options.zen };
+  if (options.timeout !== undefined) zen.timeouts = { ...zen.timeouts, totalMs: options.timeout };
+  if (options.maxRetries !== undefined) zen.retry = { ...zen.retry, retries: options.maxRetries };
+  return { zen, signal: options.signal };
 }

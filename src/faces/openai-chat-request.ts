@@ -163,6 +163,16 @@ const REFUSED: Array<[string, (body: Record<string, unknown>) => boolean, string
 /** Fields that are dropped with a warning because dropping them does not change the answer's meaning. */
 const IGNORED = ['logprobs', 'top_logprobs', 'logit_bias', 'store', 'service_tier', 'prediction', 'metadata', 'prompt_cache_key', 'safety_identifier', 'verbosity'];
 
+/** Parameters copied as they are: OpenAI name → canonical name. */
+const SCALARS: ReadonlyArray<[string, keyof GenerationRequest]> = [
+  ['temperature', 'temperature'],
+  ['top_p', 'topP'],
+  ['seed', 'seed'],
+  ['presence_penalty', 'presencePenalty'],
+  ['frequency_penalty', 'frequencyPenalty'],
+  ['parallel_tool_calls', 'parallelToolCalls'],
+];
+
 export interface ConvertedChatRequest {
   request: GenerationRequest;
   warnings: CallWarning[];
@@ -185,23 +195,19 @@ export function convertChatRequest(body: ChatCompletionCreateParams): ConvertedC
   const stop = body.stop === undefined || body.stop === null ? undefined : typeof body.stop === 'string' ? [body.stop] : body.stop;
   const effort = body.reasoning_effort ?? undefined;
   if (effort !== undefined && !(effort in EFFORTS)) throw invalid(`reasoning_effort "${effort}" is not one of ${Object.keys(EFFORTS).join(', ')}.`, 'reasoning_effort');
-  const request: GenerationRequest = {
-    messages: convertMessages(body.messages),
-    ...(body.tools ? { tools: convertTools(body.tools) } : {}),
-    ...(body.tool_choice !== undefined ? { toolChoice: convertToolChoice(body.tool_choice) } : {}),
-    ...(body.parallel_tool_calls !== undefined && body.parallel_tool_calls !== null ? { parallelToolCalls: body.parallel_tool_calls } : {}),
-    ...(body.response_format ? { responseFormat: convertResponseFormat(body.response_format) } : {}),
-    ...(body.temperature !== undefined && body.temperature !== null ? { temperature: body.temperature } : {}),
-    ...(body.top_p !== undefined && body.top_p !== null ? { topP: body.top_p } : {}),
-    ...(maxTokens !== undefined ? { maxOutputTokens: maxTokens } : {}),
-    ...(stop ? { stopSequences: stop } : {}),
-    ...(body.seed !== undefined && body.seed !== null ? { seed: body.seed } : {}),
-    ...(body.presence_penalty !== undefined && body.presence_penalty !== null ? { presencePenalty: body.presence_penalty } : {}),
-    ...(body.frequency_penalty !== undefined && body.frequency_penalty !== null ? { frequencyPenalty: body.frequency_penalty } : {}),
-    ...(effort !== undefined ? { reasoningEffort: EFFORTS[effort]! } : {}),
-    ...(body.user ? { user: body.user } : {}),
-    // OpenAI itself understands the finer efforts (`xhigh`, `max`): keep them for it.
-    ...(effort === 'xhigh' || effort === 'max' ? { providerOptions: { openai: { reasoning_effort: effort } } } : {}),
-  };
+  const request: GenerationRequest = { messages: convertMessages(body.messages) };
+  for (const [from, to] of SCALARS) {
+    const value = raw[from];
+    if (value !== undefined && value !== null) (request as unknown as Record<string, unknown>)[to] = value;
+  }
+  if (body.tools) request.tools = convertTools(body.tools);
+  if (body.tool_choice !== undefined) request.toolChoice = convertToolChoice(body.tool_choice);
+  if (body.response_format) request.responseFormat = convertResponseFormat(body.response_format);
+  if (maxTokens !== undefined) request.maxOutputTokens = maxTokens;
+  if (stop) request.stopSequences = stop;
+  if (effort !== undefined) request.reasoningEffort = EFFORTS[effort]!;
+  if (body.user) request.user = body.user;
+  // OpenAI itself understands the finer efforts (`xhigh`, `max`): keep them for it.
+  if (effort === 'xhigh' || effort === 'max') request.providerOptions = { openai: { reasoning_effort: effort } };
   return { request, warnings, stream: body.stream === true, includeUsage: body.stream_options?.include_usage === true };
 }

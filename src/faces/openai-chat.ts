@@ -55,9 +55,9 @@ export class ChatCompletions {
   create(body: ZenChatCompletionCreateParams, options?: ZenCallOptions): Promise<ZenChatCompletion | ZenChatCompletionStream>;
   async create(body: ZenChatCompletionCreateParams, options?: ZenCallOptions): Promise<ZenChatCompletion | ZenChatCompletionStream> {
     const model = modelSpec(body?.model, body?.models);
-    const { model: _model, models: _models, zen, ...rest } = body;
-    const converted = convertChatRequest({ ...rest, model: 'zen' } as ChatCompletionCreateParams);
-    const call = callOptions(zen, options);
+    // The converter reads only the OpenAI fields; `model`, `models` and `zen` are routing's.
+    const converted = convertChatRequest(body as ChatCompletionCreateParams);
+    const call = callOptions(body.zen, options);
     if (!converted.stream) {
       const { result, metadata } = await this.engine.generate({ face: 'openai-chat', model, request: converted.request, options: call.zen, signal: call.signal, warnings: converted.warnings });
       return attachMetadata(toChatCompletion(result, metadata.requestId, result.modelId ?? metadata.model ?? String(model)), metadata);

@@ -27,6 +27,24 @@ const TOKENS_PER_IMAGE = 1_000;
 /** Per-message framing tokens (role markers), as in OpenAI's counting guide. */
 const TOKENS_PER_MESSAGE = 4;
 
+/**
+ * Token counts by text. Conversations resend their whole history on every turn, so most texts
+ * were counted before; the bound keeps memory flat (oldest entries go first).
+ */
+const tokenCounts = new Map<string, number>();
+const TOKEN_CACHE_ENTRIES = 2_048;
+const TOKEN_CACHE_MAX_CHARS = 100_000;
+
+export function countTextTokens(text: string): number {
+  if (text.length > TOKEN_CACHE_MAX_CHARS) return countTokens(text);
+  const cached = tokenCounts.get(text);
+  if (cached !== undefined) return cached;
+  const count = countTokens(text);
+  if (tokenCounts.size >= TOKEN_CACHE_ENTRIES) tokenCounts.delete(tokenCounts.keys().next().value!);
+  tokenCounts.set(text, count);
+  return count;
+}
+
 function messageText(message: Message): string {
   if (message.role === 'system' || message.role === 'tool') return message.content;
   let text = '';
@@ -77,7 +95,7 @@ export function analyzePrompt(request: GenerationRequest): PromptAnalysis {
   for (const message of request.messages) {
     inputTokens += TOKENS_PER_MESSAGE;
     const text = messageText(message);
-    if (text) inputTokens += countTokens(text);
+    if (text) inputTokens += countTextTokens(text);
     if (message.role === 'user') {
       lastUserText = text;
       for (const part of message.content) {
@@ -88,7 +106,7 @@ export function analyzePrompt(request: GenerationRequest): PromptAnalysis {
       }
     }
   }
-  for (const tool of request.tools ?? []) inputTokens += countTokens(tool.name + (tool.description ?? '') + JSON.stringify(tool.parameters));
+  for (const tool of request.tools ?? []) inputTokens += countTextTokens(tool.name + (tool.description ?? '') + JSON.stringify(tool.parameters));
   const structuredOutput = request.responseFormat?.type === 'json-schema' || request.responseFormat?.type === 'json';
   const usesTools = (request.tools?.length ?? 0) > 0 && request.toolChoice !== 'none';
   const reasoning = (request.reasoningEffort !== undefined && request.reasoningEffort !== 'none') || (request.reasoningBudgetTokens ?? 0) > 0;

@@ -1,4 +1,3 @@
-import { calcPrice } from '@pydantic/genai-prices';
 import { roundUsd, zeroCost, type CostBreakdown } from '../core/money.js';
 import type { Usage } from '../core/usage.js';
 import type { Channel } from './catalog.js';
@@ -29,33 +28,15 @@ export function estimateCost(price: PriceTable | undefined, inputTokens: number,
   return (inputTokens * effective.inputPerMTok + outputTokens * effective.outputPerMTok) / 1_000_000;
 }
 
-/** What a call cost, from its usage: genai-prices where it knows the model, else the channel's table. */
+/**
+ * What a call cost, from its usage and the channel's price table. The table comes from
+ * @pydantic/genai-prices (or the host), read once per model; doing the arithmetic here instead of
+ * calling `calcPrice` per call keeps cost accounting off the hot path (a test checks both agree).
+ * Tiers apply to the whole prompt once it is above the threshold, as the vendors bill them.
+ */
 export function costOfUsage(channel: Channel, usage: Usage): CostBreakdown {
-  const hostPrice = channel.price && channel.price !== channel.model.price;
-  if (!hostPrice && channel.model.pricing) {
-    const result = safeCalc(usage, channel.model.pricing);
-    if (result) {
-      const table = channel.price;
-      const effective = table ? pricesAt(table, usage.input.total) : undefined;
-      const cacheRead = effective?.cacheReadPerMTok !== undefined ? roundUsd((usage.input.cacheRead * effective.cacheReadPerMTok) / 1e6) : 0;
-      const cacheWrite = effective?.cacheWritePerMTok !== undefined ? roundUsd((usage.input.cacheWrite * effective.cacheWritePerMTok) / 1e6) : 0;
-      const input = roundUsd(result.input_price);
-      const output = roundUsd(result.output_price);
-      return {
-        input: roundUsd(Math.max(0, input - cacheRead - cacheWrite)),
-        cacheRead,
-        cacheWrite,
-        output,
-        reasoning: 0,
-        other: 0,
-        total: roundUsd(input + output),
-        currency: 'USD',
-        estimated: false,
-        source: '@pydantic/genai-prices',
-      };
-    }
-  }
   if (!channel.price) return zeroCost('unknown');
+  const host = channel.price !== channel.model.price;
   const price = pricesAt(channel.price, usage.input.total);
   const input = roundUsd((usage.input.noCache * price.inputPerMTok) / 1e6);
   const cacheRead = roundUsd((usage.input.cacheRead * (price.cacheReadPerMTok ?? price.inputPerMTok)) / 1e6);
@@ -74,18 +55,6 @@ export function costOfUsage(channel: Channel, usage: Usage): CostBreakdown {
     total: roundUsd(input + cacheRead + cacheWrite + output + reasoning),
     currency: 'USD',
     estimated: false,
-    source: hostPrice ? 'host' : 'catalog',
+    source: host ? 'host' : (channel.model.sources.price ?? 'catalog'),
   };
-}
-
-function safeCalc(usage: Usage, pricing: { providerId: string; modelId: string }): ReturnType<typeof calcPrice> {
-  try {
-    return calcPrice(
-      { input_tokens: usage.input.total, cache_read_tokens: usage.input.cacheRead, cache_write_tokens: usage.input.cacheWrite, output_tokens: usage.output.total },
-      pricing.modelId,
-      { providerId: pricing.providerId },
-    );
-  } catch {
-    return null;
-  }
 }

@@ -1,0 +1,62 @@
+import { fork } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import OpenAI from 'openai';
+import { ZenClient } from '../src/index.js';
+
+/**
+ * Wall time of N non-streamed calls at concurrency 64 through the raw openai SDK and through
+ * ZenClient (routing with `auto` over three models, execution, metadata) against the simulator,
+ * which runs in a child process. Rounds alternate raw/zen so drift hits both; the median ratio is
+ * reported.
+ */
+export async function benchOverhead(options: { calls?: number; rounds?: number; latencyMs?: number } = {}): Promise<{ rawMs: number; zenMs: number; overheadPercent: number; latencyMs: number; calls: number }> {
+  const calls = options.calls ?? 2_000;
+  const rounds = options.rounds ?? 5;
+  const latencyMs = options.latencyMs ?? 0;
+  const child = fork(fileURLToPath(new URL('./simulator-process.ts', import.meta.url)), [], {
+    execArgv: ['--import', 'tsx'],
+    env: { ...process.env, SIM_LATENCY_MS: String(latencyMs) },
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  const baseURL = await new Promise<string>((resolve) => child.once('message', (message: { url: string }) => resolve(message.url)));
+  try {
+    const raw = new OpenAI({ apiKey: 'sk-bench-000000000000000000', baseURL, maxRetries: 0 });
+    const zen = new ZenClient({
+      providers: { openai: new OpenAI({ apiKey: 'sk-bench-000000000000000000', baseURL, maxRetries: 0 }) },
+      routing: { models: ['openai/gpt-5-mini', 'openai/gpt-5-nano', 'openai/gpt-4.1-mini'], preference: 'balanced' },
+    });
+    const messages = [{ role: 'user' as const, content: 'Summarise the plot of Hamlet in one sentence.' }];
+    const runRaw = () => raw.chat.completions.create({ model: 'gpt-5-mini', messages });
+    const runZen = () => zen.chat.completions.create({ model: 'auto', messages });
+    const timed = async (run: () => Promise<unknown>): Promise<number> => {
+      let next = 0;
+      const start = performance.now();
+      await Promise.all(
+        Array.from({ length: 64 }, async () => {
+          while (next < calls) {
+            next += 1;
+            await run();
+          }
+        }),
+      );
+      return performance.now() - start;
+    };
+    await timed(runRaw);
+    await timed(runZen); // warm up both paths
+    const rawTimes: number[] = [];
+    const zenTimes: number[] = [];
+    for (let round = 0; round < rounds; round += 1) {
+      rawTimes.push(await timed(runRaw));
+      zenTimes.push(await timed(runZen));
+    }
+    const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+    const ratios = rawTimes.map((time, i) => zenTimes[i]! / time);
+    return { rawMs: median(rawTimes), zenMs: median(zenTimes), overheadPercent: (median(ratios) - 1) * 100, latencyMs, calls };
+  } finally {
+    child.disconnect();
+  }
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  console.log(await benchOverhead({ latencyMs: Number(process.argv[2] ?? 0) }));
+}

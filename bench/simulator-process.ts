@@ -1,0 +1,10 @@
+/** The simulator in its own process, so that its work does not count against the client measured. */
+import { startSimulator } from '../src/testing/index.js';
+
+const latencyMs = Number(process.env.SIM_LATENCY_MS ?? 0);
+const sim = await startSimulator();
+sim.setDefault('*', { text: 'The quick brown fox jumps over the lazy dog.', usage: { input: 20, output: 10 }, ttftMs: latencyMs });
+// Recorded calls would grow without bound under load.
+setInterval(() => (sim.calls.length = 0), 1_000).unref();
+process.send?.({ url: sim.openaiBaseURL });
+process.on('disconnect', () => void sim.close().then(() => process.exit(0)));
