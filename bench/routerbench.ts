@@ -102,7 +102,7 @@ function buildRouter(train: Row[]) {
     };
   }
   const examples: GradedPrompt[] = train.map((row) => ({ text: row.prompt, scores: row.correct }));
-  const quality = new NearestNeighbourQualityModel({ examples });
+  const quality = new NearestNeighbourQualityModel({ examples, k: Number(process.env.ZEN_KNN_K ?? 150) });
   const providers: ProviderInfo[] = [{ name: 'bench', family: 'openai', vendors: ['routerbench'], models: [] }];
   const pool = MODELS.map((model) => `routerbench/${model}`);
   const deps = {

@@ -12,7 +12,7 @@ export interface GradedPrompt {
 
 export interface NearestNeighbourOptions {
   examples: readonly GradedPrompt[];
-  /** Neighbours to average over (default 24). */
+  /** Neighbours to average over (default 100): more neighbours, steadier estimates. */
   k?: number;
   /** Pseudo-observations of the fallback's belief mixed into each estimate (default 2). */
   priorWeight?: number;
@@ -37,7 +37,7 @@ export class NearestNeighbourQualityModel implements QualityModel {
   constructor(options: NearestNeighbourOptions) {
     this.examples = options.examples;
     this.index = new TextIndex(options.examples.map((example) => example.text));
-    this.k = options.k ?? 24;
+    this.k = options.k ?? 100;
     this.priorWeight = options.priorWeight ?? 2;
     this.fallback = options.fallback ?? new BetaQualityModel();
   }
