@@ -64,6 +64,11 @@ export interface AttemptRecord {
   /** A retry of the same channel (0 for the first try). */
   retry: number;
   hedge?: boolean;
+  /**
+   * Why the call was made, when it was not for the answer itself: the groundedness judge or a
+   * self-consistency sample, made by the insurance through the router on the caller's behalf.
+   */
+  purpose?: 'judge' | 'consistency';
 }
 
 export interface ContentCapture {
@@ -130,6 +135,10 @@ export interface CaseRecord {
   requestId: string;
   at: string;
   eventKinds: QualityEventKind[];
+  /** The events behind the case, without their evidence. */
+  events?: Array<Pick<QualityEvent, 'kind' | 'detector' | 'channel' | 'severity' | 'message'>>;
+  /** The channel that gave the bad answer. */
+  channel?: string;
   messages: unknown[];
   badAnswer: unknown;
   repairedAnswer?: unknown;

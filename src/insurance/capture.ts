@@ -1,0 +1,51 @@
+import { redactSecrets } from '../core/errors.js';
+import type { CaptureContent } from './options.js';
+import { redactValue } from './redact.js';
+import type { ContentCapture } from './types.js';
+import { messageChars, type ChatMessage } from './chat-format.js';
+
+/** SHA-256 of a value's JSON text, in hex (Web Crypto: runs wherever the core runs). */
+export async function sha256Hex(value: unknown): Promise<string> {
+  const bytes = new TextEncoder().encode(typeof value === 'string' ? value : JSON.stringify(value));
+  const digest = await crypto.subtle.digest('SHA-256', bytes);
+  let hex = '';
+  for (const byte of new Uint8Array(digest)) hex += byte.toString(16).padStart(2, '0');
+  return `sha256:${hex}`;
+}
+
+/** Every string inside a value with credentials replaced: what `full` capture keeps. */
+export function stripSecrets<T>(value: T): T {
+  if (typeof value === 'string') return redactSecrets(value) as T;
+  if (Array.isArray(value)) return value.map(stripSecrets) as T;
+  if (value && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
+    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, stripSecrets(item)])) as T;
+  }
+  return value;
+}
+
+/** PII and credentials replaced by `[EMAIL]`-style placeholders: what cases and `redacted` capture keep. */
+export function redactContent<T>(value: T): T {
+  return redactValue(value) as T;
+}
+
+/**
+ * What the ledger keeps of a call's prompt and answer. Hashes let a host match repeated prompts
+ * (and find a known prompt in the ledger) without the ledger holding any text.
+ */
+export async function captureContent(mode: CaptureContent, messages: ChatMessage[], answer: ChatMessage | undefined): Promise<ContentCapture> {
+  const capture: ContentCapture = {
+    mode,
+    promptHash: await sha256Hex(messages),
+    promptChars: messageChars(messages),
+    ...(answer ? { responseHash: await sha256Hex(answer), responseChars: messageChars([answer]) } : {}),
+  };
+  if (mode === 'redacted') {
+    capture.messages = redactContent(messages);
+    if (answer) capture.response = redactContent(answer);
+  } else if (mode === 'full') {
+    // Full means the text as sent, except credentials: a key pasted into a prompt is never worth keeping.
+    capture.messages = stripSecrets(messages);
+    if (answer) capture.response = stripSecrets(answer);
+  }
+  return capture;
+}

@@ -1,0 +1,317 @@
+import { ZenError } from '../core/errors.js';
+import { zeroCost, type CostBreakdown } from '../core/money.js';
+import type { FaceName, GenerationRequest } from '../core/request.js';
+import type { GenerationResult } from '../core/result.js';
+import { emptyUsage } from '../core/usage.js';
+import { captureContent, redactContent, stripSecrets } from './capture.js';
+import { toAssistantMessage, toChatMessages, toChatTools } from './chat-format.js';
+import { InsurancePolicy } from './claims.js';
+import type { ChannelBaseline, Detector } from './detector.js';
+import { BUILT_IN_DETECTORS } from './detectors/index.js';
+import { exportCases, type ExportCasesOptions } from './export-cases.js';
+import { InsuredCall, type InsuredCallInit } from './insured-call.js';
+import { Ledger, type LedgerRange } from './ledger.js';
+import { LedgerWriter, type RecordBuilder } from './ledger-writer.js';
+import { resolveInsurance, validateInsuranceOptions, validateRequestInsurance, type CaptureContent, type InsuranceOptions, type RequestInsurance, type ResolvedInsurance } from './options.js';
+import { caseRecord, claimRecord, creditRecords, eventRecord, requestRecord } from './records.js';
+import { MemoryLedgerStore } from './stores/memory.js';
+import type { AttemptRecord, Claim, LedgerRecord, LedgerStore, QualityEvent, QualityEventKind, RequestRecord } from './types.js';
+
+/** Something went wrong inside the insurance; the call itself was not affected. */
+export interface InsuranceErrorEvent {
+  /** `ledger`: records could not be written (they are in `records`, and kept for retry); `detector`: a detector threw. */
+  source: 'ledger' | 'detector';
+  error: ZenError;
+  requestId?: string;
+  detector?: string;
+  records?: LedgerRecord[];
+}
+
+/** Events of the insurance, emitted through the client's eventemitter3. */
+export interface InsuranceEvents {
+  quality: (event: QualityEvent) => void;
+  claim: (claim: Claim) => void;
+  error: (event: InsuranceErrorEvent) => void;
+}
+
+type Emit = <K extends keyof InsuranceEvents>(event: K, payload: Parameters<InsuranceEvents[K]>[0]) => void;
+
+/** What the insurance needs from the client. */
+export interface InsuranceDeps {
+  emit: Emit;
+  /** A call through the router that is itself neither insured nor recorded (judge, samples). */
+  subcall(call: { model: string | string[]; request: GenerationRequest; signal: AbortSignal | undefined }): Promise<{ result: GenerationResult; metadata: { attempts: AttemptRecord[]; cost: CostBreakdown } }>;
+  /** Tells the router's quality model what a user thought of a channel's answer (0 bad, 1 good). */
+  observeFeedback(channel: string, score: number, category: string | undefined): void;
+}
+
+/** User feedback on an answer, after the fact. */
+export interface Feedback {
+  rating: 'good' | 'bad';
+  /** What was wrong, as an event kind (default `user_feedback`). */
+  kind?: QualityEventKind;
+  /** Free text: dropped with `captureContent: 'none'`, redacted with `redacted`, kept (less credentials) with `full`. */
+  comment?: string;
+  /** 0..1, default 1. */
+  severity?: number;
+}
+
+export interface FeedbackResult {
+  /** The event filed for bad feedback. */
+  event?: QualityEvent;
+  claims: Claim[];
+}
+
+/** A recent call kept in memory for feedback: never written unless a claim makes it a case. */
+export interface RecentCall {
+  requestId: string;
+  request: GenerationRequest;
+  answer: GenerationResult;
+  channel: string;
+  category: string;
+}
+
+/** What an InsuredCall uses of the client-wide insurance. */
+export interface InsuranceCore {
+  readonly policy: InsurancePolicy;
+  readonly captureMode: CaptureContent;
+  resolve(options: RequestInsurance | undefined, requested: string | string[]): ResolvedInsurance;
+  emit: Emit;
+  subcall: InsuranceDeps['subcall'];
+  write(build: RecordBuilder): void;
+  remember(call: RecentCall): void;
+  detectorFailed(requestId: string, detector: string, error: unknown): void;
+}
+
+/**
+ * The client's insurance: detectors, policy, ledger. `zen.insurance` exposes its balance and
+ * rules; each call gets an InsuredCall from `begin`.
+ */
+export class Insurance implements InsuranceCore {
+  readonly ledger: Ledger;
+  readonly policy: InsurancePolicy;
+  readonly captureMode: CaptureContent;
+  readonly enabled: boolean;
+  private readonly writer: LedgerWriter;
+  private readonly detectors: readonly Detector[];
+  private readonly known: ReadonlyMap<string, Detector>;
+  private readonly recent = new Map<string, RecentCall>();
+  private readonly window: number;
+
+  constructor(
+    private readonly options: InsuranceOptions,
+    ledger: LedgerStore | Ledger | undefined,
+    private readonly deps: InsuranceDeps,
+  ) {
+    validateInsuranceOptions(options);
+    this.enabled = options.enabled ?? true;
+    this.captureMode = options.captureContent ?? 'none';
+    this.window = options.feedbackWindow ?? 256;
+    this.ledger = toLedger(ledger);
+    this.writer = new LedgerWriter(this.ledger, (error, records) => this.deps.emit('error', { source: 'ledger', error, records }));
+    this.policy = new InsurancePolicy(options.policy, (day) => this.creditedOn(day));
+    this.detectors = resolveDetectors(options.detectors);
+    this.known = new Map([...BUILT_IN_DETECTORS, ...this.detectors].map((detector) => [detector.name, detector]));
+  }
+
+  readonly emit: Emit = (event, payload) => this.deps.emit(event, payload);
+
+  readonly subcall: InsuranceDeps['subcall'] = (call) => this.deps.subcall(call);
+
+  resolve(options: RequestInsurance | undefined, requested: string | string[]): ResolvedInsurance {
+    return resolveInsurance(this.options, options, requested);
+  }
+
+  /**
+   * Checks a request's `zen.insurance` before the call: an `invalid_request` ZenError for a bad
+   * value, a `configuration` one for what the client lacks (grounding documents without a judge).
+   */
+  validateRequest(options: RequestInsurance | undefined): void {
+    validateRequestInsurance(options);
+    for (const name of options?.detectors ?? []) {
+      if (!this.known.has(name)) {
+        throw new ZenError({ kind: 'invalid_request', retryable: false, code: 'zen.insurance.detectors', message: `zen.insurance.detectors names "${name}", which is not a detector; known: ${[...this.known.keys()].join(', ')}.` });
+      }
+    }
+    if (this.enabled && (options?.groundingDocuments?.length ?? 0) > 0 && !this.options.judge) {
+      throw new ZenError({ kind: 'configuration', retryable: false, code: 'insurance.judge', message: 'zen.insurance.groundingDocuments needs a judge model: set insurance: { judge: { model: "openai/gpt-5-mini" } } on the ZenClient.' });
+    }
+  }
+
+  begin(init: Omit<InsuredCallInit, 'baselines'> & { baselines?: ReadonlyMap<string, ChannelBaseline> }): InsuredCall {
+    let detectors: readonly Detector[] = [];
+    if (this.enabled) {
+      const names = init.options?.detectors;
+      detectors = names ? names.map((name) => this.known.get(name)!).filter(Boolean) : this.detectors;
+    }
+    return new InsuredCall(this, { ...init, baselines: init.baselines ?? new Map() }, detectors);
+  }
+
+  /** Records a call that failed before it was routed (a bad option, an unknown model). */
+  recordUnrouted(call: { face: FaceName; requested: string | string[]; request: GenerationRequest; stream: boolean; tags?: Record<string, string>; requestId: string }, error: ZenError): void {
+    const at = new Date().toISOString();
+    this.write(async () => {
+      const content = await captureContent(this.captureMode, toChatMessages(call.request.messages), undefined);
+      const record = requestRecord(
+        {
+          requestId: call.requestId, face: call.face, requested: Array.isArray(call.requested) ? call.requested.join(',') : call.requested,
+          model: undefined, channel: undefined, provider: undefined, usage: emptyUsage(), cost: zeroCost('none'), ttftMs: undefined, durationMs: 0,
+          tokensPerSecond: undefined, finishReason: undefined, attempts: [], events: [], claims: [], repaired: false,
+        },
+        { at, stream: call.stream, outcome: error.kind === 'aborted' ? 'aborted' : 'error', errorKind: error.kind, content, ...(call.tags ? { tags: call.tags } : {}) },
+      );
+      return [stripSecrets(record)];
+    });
+  }
+
+  write(build: RecordBuilder): void {
+    this.writer.write(build);
+  }
+
+  remember(call: RecentCall): void {
+    if (this.window <= 0) return;
+    this.recent.set(call.requestId, call);
+    if (this.recent.size > this.window) this.recent.delete(this.recent.keys().next().value!);
+  }
+
+  detectorFailed(requestId: string, detector: string, error: unknown): void {
+    const zenError = ZenError.isInstance(error) ? error : new ZenError({ kind: 'server', retryable: false, message: `detector "${detector}" failed: ${error instanceof Error ? error.message : String(error)}`, cause: error });
+    this.deps.emit('error', { source: 'detector', error: zenError, requestId, detector });
+  }
+
+  /**
+   * Files user feedback on a call. Bad feedback becomes an event (and a claim when its kind is
+   * covered); any rating moves the router's quality estimate of the channel that answered.
+   */
+  async feedback(requestId: string, feedback: Feedback): Promise<FeedbackResult> {
+    if (typeof requestId !== 'string' || requestId === '') throw invalid('requestId', 'must be the request id of a call (zen.requestId)');
+    if (!feedback || (feedback.rating !== 'good' && feedback.rating !== 'bad')) throw invalid('feedback.rating', `must be 'good' or 'bad', got ${JSON.stringify(feedback?.rating)}`);
+    if (feedback.severity !== undefined && !(typeof feedback.severity === 'number' && feedback.severity >= 0 && feedback.severity <= 1)) throw invalid('feedback.severity', 'must be a number from 0 to 1');
+    if (feedback.comment !== undefined && typeof feedback.comment !== 'string') throw invalid('feedback.comment', 'must be a string');
+    await this.writer.flush();
+    let request: RequestRecord | undefined;
+    let creditedBefore = 0;
+    for await (const record of this.ledger.query({ requestId })) {
+      if (record.type === 'request') request = record;
+      else if (record.type === 'claim' && record.claim.status === 'credited') creditedBefore += record.claim.amountUsd;
+    }
+    if (!request) throw invalid('requestId', `"${requestId}" is not in the ledger (unknown, or evicted from a bounded store)`);
+    const recent = this.recent.get(requestId);
+    const channel = request.channel ?? 'unknown';
+    if (request.channel) this.deps.observeFeedback(request.channel, feedback.rating === 'good' ? 1 : 0, recent?.category);
+    if (feedback.rating === 'good') return { claims: [] };
+
+    const at = new Date().toISOString();
+    const comment = feedback.comment === undefined || this.captureMode === 'none' ? undefined : this.captureMode === 'redacted' ? redactContent(feedback.comment) : stripSecrets(feedback.comment);
+    const event: QualityEvent = {
+      id: `evt_${crypto.randomUUID()}`,
+      requestId,
+      kind: feedback.kind ?? 'user_feedback',
+      detector: 'feedback',
+      channel,
+      at,
+      severity: feedback.severity ?? 1,
+      message: `The user rated the answer bad${feedback.kind ? ` (${feedback.kind})` : ''}.`,
+      detail: { rating: 'bad', ...(comment !== undefined ? { comment } : {}) },
+    };
+    this.emit('quality', event);
+    const claims = await this.policy.settle({
+      items: [{ event, basisUsd: request.cost?.total ?? 0, basis: 'call' }],
+      call: { requestId, outcome: request.outcome, errorKind: request.errorKind, cancelled: false },
+      callCostUsd: request.cost?.total ?? 0,
+      creditedBeforeUsd: creditedBefore,
+      newClaimId: () => `clm_${crypto.randomUUID()}`,
+    });
+    for (const claim of claims) this.emit('claim', claim);
+    const records: LedgerRecord[] = [eventRecord(event), ...claims.map(claimRecord), ...creditRecords(claims)];
+    const claimed = claims.some((claim) => claim.status === 'credited' || claim.status === 'capped');
+    if (claimed) {
+      const messages = recent ? toChatMessages(recent.request.messages) : request.content?.messages;
+      const answer = recent ? toAssistantMessage(recent.answer.content) : request.content?.response;
+      if (messages && answer) {
+        records.push(
+          caseRecord({
+            requestId, at, events: [event], channel,
+            messages: redactContent(messages as unknown[]),
+            badAnswer: redactContent(answer),
+            ...(recent?.request.tools ? { tools: redactContent(toChatTools(recent.request.tools)) } : {}),
+          }),
+        );
+      }
+    }
+    this.write(() => records.map(stripSecrets));
+    await this.writer.flush();
+    return { event, claims };
+  }
+
+  /** Credits granted so far (all time, or in a range), read from the ledger. */
+  async balance(range: LedgerRange = {}): Promise<number> {
+    await this.writer.flush();
+    return this.ledger.creditBalance(range);
+  }
+
+  /** Waits until every record of the calls so far is in the store. */
+  flush(): Promise<void> {
+    return this.writer.flush();
+  }
+
+  async close(): Promise<void> {
+    await this.writer.close();
+  }
+
+  /** Anonymized failing cases as JSONL lines (see export-cases.ts for the shapes). */
+  async *exportCases(options: ExportCasesOptions = {}): AsyncIterable<string> {
+    await this.writer.flush();
+    yield* exportCases(this.ledger, options);
+  }
+
+  /** Claims credited on a UTC day, for the daily caps (read once per day). */
+  private async creditedOn(day: string): Promise<Array<{ kind: QualityEventKind; amountUsd: number }>> {
+    const since = `${day}T00:00:00.000Z`;
+    const until = new Date(Date.parse(since) + 86_400_000).toISOString();
+    const credited: Array<{ kind: QualityEventKind; amountUsd: number }> = [];
+    for await (const record of this.ledger.query({ since, until, types: ['claim'] })) {
+      if (record.type === 'claim' && record.claim.status === 'credited') credited.push({ kind: record.claim.eventKind, amountUsd: record.claim.amountUsd });
+    }
+    return credited;
+  }
+}
+
+function toLedger(ledger: LedgerStore | Ledger | undefined): Ledger {
+  if (ledger === undefined) return new Ledger(new MemoryLedgerStore());
+  if (ledger instanceof Ledger) return ledger;
+  const store = ledger as Partial<LedgerStore>;
+  if (typeof store.append !== 'function' || typeof store.query !== 'function' || typeof store.close !== 'function') {
+    throw new ZenError({ kind: 'configuration', retryable: false, code: 'ledger', message: 'ledger must be a Ledger or a LedgerStore (append, query, close).' });
+  }
+  return new Ledger(ledger);
+}
+
+function resolveDetectors(entries: InsuranceOptions['detectors']): Detector[] {
+  if (entries === undefined) return [...BUILT_IN_DETECTORS];
+  if (!Array.isArray(entries)) throw configurationError('insurance.detectors', 'must be a list of detector names or Detector objects');
+  const builtIns = new Map(BUILT_IN_DETECTORS.map((detector) => [detector.name, detector]));
+  const detectors: Detector[] = [];
+  for (const entry of entries) {
+    let detector: Detector | undefined;
+    if (typeof entry === 'string') {
+      detector = builtIns.get(entry);
+      if (!detector) throw configurationError('insurance.detectors', `names "${entry}", which is not a built-in detector; built-ins: ${[...builtIns.keys()].join(', ')}`);
+    } else {
+      detector = entry;
+      const valid = typeof detector === 'object' && detector !== null && typeof detector.name === 'string' && detector.name !== '' && (detector.scope === 'answer' || detector.scope === 'delivery') && (typeof detector.inspectResult === 'function' || typeof detector.observeStream === 'function');
+      if (!valid) throw configurationError('insurance.detectors', 'holds a Detector without a name, a scope (answer | delivery), or inspectResult / observeStream');
+    }
+    if (detectors.some((existing) => existing.name === detector!.name)) throw configurationError('insurance.detectors', `lists "${detector.name}" twice`);
+    detectors.push(detector);
+  }
+  return detectors;
+}
+
+function configurationError(option: string, problem: string): ZenError {
+  return new ZenError({ kind: 'configuration', retryable: false, code: option, message: `${option} ${problem}.` });
+}
+
+function invalid(option: string, problem: string): ZenError {
+  return new ZenError({ kind: 'invalid_request', retryable: false, code: option, message: `${option} ${problem}.` });
+}

@@ -1,0 +1,126 @@
+import { ZenError } from '../core/errors.js';
+import { InvalidLedgerRecordError, type Ledger } from './ledger.js';
+import type { LedgerRecord } from './types.js';
+
+/** Builds a call's records off the return path (hashing, redaction). */
+export type RecordBuilder = () => LedgerRecord[] | Promise<LedgerRecord[]>;
+
+export type LedgerWriteFailure = (error: ZenError, records: LedgerRecord[]) => void;
+
+/**
+ * Appends records to the ledger in the background, in the order they were written, so that a
+ * slow store does not slow the calls. Nothing is dropped: a batch the store refuses is kept and
+ * retried before anything newer (on the next write or flush), every failure is reported, and
+ * `flush()` throws while records remain unwritten. Only a record the ledger can never accept
+ * (InvalidLedgerRecordError) is handed to the failure callback and not retried.
+ */
+export class LedgerWriter {
+  private queue: RecordBuilder[] = [];
+  private unwritten: LedgerRecord[] = [];
+  private draining: Promise<void> | undefined;
+  private scheduled = false;
+  private lastError: ZenError | undefined;
+
+  constructor(
+    readonly ledger: Ledger,
+    private readonly onFailure: LedgerWriteFailure,
+  ) {}
+
+  /** Records waiting for the store: kept across failures, so the host can see them. */
+  get pending(): number {
+    return this.queue.length + this.unwritten.length;
+  }
+
+  write(build: RecordBuilder): void {
+    this.queue.push(build);
+    if (this.scheduled || this.draining) return;
+    this.scheduled = true;
+    // A macrotask: the caller gets its answer before the records are built and appended.
+    setTimeout(() => {
+      this.scheduled = false;
+      this.kick();
+    }, 0);
+  }
+
+  /** Waits until everything written so far is in the store; throws if some of it could not be. */
+  async flush(): Promise<void> {
+    for (;;) {
+      this.kick();
+      await this.draining;
+      if (this.queue.length === 0) break;
+    }
+    if (this.unwritten.length > 0) {
+      throw new ZenError({
+        kind: 'server',
+        retryable: true,
+        message: `${this.unwritten.length} ledger records could not be written (${this.lastError?.message ?? 'store error'}); they are kept and retried on the next write or flush.`,
+        cause: this.lastError,
+      });
+    }
+    await this.ledger.flush();
+  }
+
+  async close(): Promise<void> {
+    await this.flush();
+    await this.ledger.close();
+  }
+
+  private kick(): void {
+    if (!this.draining && (this.queue.length > 0 || this.unwritten.length > 0)) {
+      this.draining = this.drain().finally(() => (this.draining = undefined));
+    }
+  }
+
+  private async drain(): Promise<void> {
+    for (;;) {
+      const builders = this.queue.splice(0);
+      const batch = this.unwritten.splice(0);
+      for (const build of builders) {
+        try {
+          batch.push(...(await build()));
+        } catch (error) {
+          this.fail(asZenError(error, 'building ledger records failed'), []);
+        }
+      }
+      if (batch.length === 0) return;
+      if (!(await this.append(batch))) return;
+      if (this.queue.length === 0 && this.unwritten.length === 0) return;
+    }
+  }
+
+  /** True when the batch is in the store (less any record the ledger can never accept). */
+  private async append(batch: LedgerRecord[]): Promise<boolean> {
+    let records = batch;
+    for (;;) {
+      try {
+        await this.ledger.append(records);
+        return true;
+      } catch (error) {
+        if (InvalidLedgerRecordError.isInstance(error) && records[error.index] !== undefined) {
+          // A record JSON cannot keep would block every record after it: hand it over, write the rest.
+          this.fail(error, [records[error.index]!]);
+          records = records.filter((_, index) => index !== error.index);
+          if (records.length === 0) return true;
+          continue;
+        }
+        this.unwritten = [...records, ...this.unwritten];
+        this.fail(asZenError(error, 'the ledger store failed'), records);
+        return false;
+      }
+    }
+  }
+
+  private fail(error: ZenError, records: LedgerRecord[]): void {
+    this.lastError = error;
+    try {
+      this.onFailure(error, records);
+    } catch {
+      // A throwing listener must not stop the writer.
+    }
+  }
+}
+
+function asZenError(error: unknown, message: string): ZenError {
+  if (ZenError.isInstance(error)) return error;
+  return new ZenError({ kind: 'server', retryable: true, message: `${message}: ${error instanceof Error ? error.message : String(error)}`, cause: error });
+}
