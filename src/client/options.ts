@@ -1,3 +1,6 @@
+import type { Ledger } from '../insurance/ledger.js';
+import type { InsuranceOptions } from '../insurance/options.js';
+import type { LedgerStore } from '../insurance/types.js';
 import type { ChannelDefinition, ModelDefinition } from '../policy/catalog.js';
 import type { CircuitBreakerOptions } from '../policy/circuit-breaker.js';
 import type { QualityModel } from '../policy/quality-model.js';
@@ -23,4 +26,11 @@ export interface ZenClientOptions {
   qualityModel?: QualityModel;
   breaker?: CircuitBreakerOptions;
   retryBudget?: RetryBudgetOptions;
+  /** Detectors, compensation rules, repair and content capture (see InsuranceOptions). */
+  insurance?: InsuranceOptions;
+  /**
+   * Where calls, quality events, claims and credits are recorded: a LedgerStore (JsonlLedgerStore,
+   * SqliteLedgerStore, a host store) or a Ledger. Default: a bounded MemoryLedgerStore.
+   */
+  ledger?: LedgerStore | Ledger;
 }

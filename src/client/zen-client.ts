@@ -18,6 +18,11 @@ import { BetaQualityModel, type QualityModel } from '../policy/quality-model.js'
 import { RetryBudget } from '../policy/retry-budget.js';
 import { route, type Route, type RouterDeps } from '../policy/router.js';
 import type { Policy, RoutingOptions } from '../policy/types.js';
+import { Insurance, type Feedback, type FeedbackResult, type InsuranceEvents } from '../insurance/insurance.js';
+import type { InsuredCall, QualityObservation } from '../insurance/insured-call.js';
+import type { ExportCasesOptions } from '../insurance/export-cases.js';
+import type { Ledger, LedgerRange } from '../insurance/ledger.js';
+import type { ChannelBaseline } from '../insurance/detector.js';
 import type { ZenClientOptions } from './options.js';
 import { configureProviders, type ConfiguredProvider } from './providers.js';
 import { providersFromEnv } from './providers-from-env.js';
@@ -25,8 +30,8 @@ import { providersFromEnv } from './providers-from-env.js';
 const DEFAULT_TIMEOUTS = { totalMs: 600_000, firstTokenMs: 120_000, idleMs: 120_000 };
 const DEFAULT_RETRY = { retries: 1, minDelayMs: 200, maxDelayMs: 4_000, maxRetryAfterMs: 10_000 };
 
-/** Every event a ZenClient emits. */
-export type ZenEvents = PolicyEvents;
+/** Every event a ZenClient emits: routing, and the insurance's `quality`, `claim` and `error`. */
+export type ZenEvents = PolicyEvents & InsuranceEvents;
 
 /**
  * A drop-in for the openai SDK's client that routes every call across the configured providers.
@@ -43,6 +48,10 @@ export class ZenClient extends EventEmitter<ZenEvents> implements Engine {
   private readonly routing: RoutingOptions;
   private configured: ConfiguredProvider[] | undefined;
   private configuring: Promise<ConfiguredProvider[]> | undefined;
+  /** Detectors, claims and the ledger writer. */
+  readonly insurance: Insurance;
+  // Calls the insurance makes through the router (judge, samples): neither insured nor recorded.
+  private readonly internalCalls = new WeakSet<EngineCall>();
 
   constructor(options: ZenClientOptions = {}) {
     super();
@@ -54,6 +63,48 @@ export class ZenClient extends EventEmitter<ZenEvents> implements Engine {
     this.routing = options.routing ?? {};
     if (options.providers) this.configured = configureProviders(options.providers);
     this.chat = { completions: new ChatCompletions(this) };
+    this.insurance = new Insurance(options.insurance ?? {}, options.ledger, {
+      emit: (event, payload) => this.emit(event, payload as never),
+      subcall: ({ model, request, signal }) => {
+        const call: EngineCall = { face: 'openai-chat', model, request, signal, warnings: [] };
+        this.internalCalls.add(call);
+        return this.generate(call);
+      },
+      observeFeedback: (channelId, score, category) => {
+        const channel = this.catalog.channels().find((candidate) => candidate.id === channelId);
+        if (channel) this.quality.observe({ channel, category: (category ?? 'chat') as Route['analysis']['category'], success: true, score });
+      },
+    });
+  }
+
+  /** The ledger every call is recorded in. */
+  get ledger(): Ledger {
+    return this.insurance.ledger;
+  }
+
+  /** Files user feedback on a call after the fact; bad feedback is claimed when `user_feedback` (or its `kind`) is covered. */
+  feedback(requestId: string, feedback: Feedback): Promise<FeedbackResult> {
+    return this.insurance.feedback(requestId, feedback);
+  }
+
+  /** Waits until every record of the calls so far is in the ledger store. */
+  flush(): Promise<void> {
+    return this.insurance.flush();
+  }
+
+  /** Flushes the ledger and closes its store. */
+  close(): Promise<void> {
+    return this.insurance.close();
+  }
+
+  /** Anonymized failing cases as JSONL lines: `fine-tune` (default) or `evals` format. */
+  exportCases(options?: ExportCasesOptions): AsyncIterable<string> {
+    return this.insurance.exportCases(options);
+  }
+
+  /** Credits granted so far, from the ledger. */
+  balance(range?: LedgerRange): Promise<number> {
+    return this.insurance.balance(range);
   }
 
   /** The configured providers (built from the environment on first use when none were given). */
@@ -157,6 +208,46 @@ export class ZenClient extends EventEmitter<ZenEvents> implements Engine {
     return { requestId, routing, plan, input, adapters };
   }
 
+  /** `prepare`, plus the call's insurance; a call that fails before routing is still recorded. */
+  private async prepareInsured(call: EngineCall, stream: boolean, output: 'text' | 'image' | 'image-edit' = 'text') {
+    const internal = this.internalCalls.has(call);
+    try {
+      if (!internal) this.insurance.validateRequest(call.options?.insurance);
+      const prepared = await this.prepare(call, stream, output);
+      const insured = internal
+        ? undefined
+        : this.insurance.begin({
+            requestId: prepared.requestId, face: call.face, requested: call.model, request: call.request, options: call.options?.insurance, tags: call.options?.tags,
+            stream, output: output === 'text' ? 'text' : 'image', baselines: this.baselines(prepared.plan), category: prepared.plan.analysis.category, signal: call.signal,
+          });
+      return { ...prepared, insured };
+    } catch (error) {
+      if (!internal && ZenError.isInstance(error)) {
+        this.insurance.recordUnrouted({ requestId: newRequestId(), face: call.face, requested: call.model, request: call.request, stream, ...(call.options?.tags ? { tags: call.options.tags } : {}) }, error);
+      }
+      throw error;
+    }
+  }
+
+  /** The plan's channels' rolling p95 before this call, for the relative latency limits. */
+  private baselines(plan: Route): Map<string, ChannelBaseline> {
+    const baselines = new Map<string, ChannelBaseline>();
+    for (const { channel } of plan.order) {
+      baselines.set(channel.id, { ttftP95Ms: this.state.latencyQuantile(channel, 'ttft', 0.95), totalP95Ms: this.state.latencyQuantile(channel, 'total', 0.95) });
+    }
+    return baselines;
+  }
+
+  /** A failed call: its error carries the metadata, completed by the insurance before it is thrown. */
+  private async failedInsured(error: unknown, call: EngineCall, requestId: string, routing: ZenRequestOptions, plan: Route, insured: InsuredCall | undefined): Promise<ZenError> {
+    const failure = this.failed(error, call, requestId, routing, plan);
+    if (insured) {
+      const facts = (failure as ZenError & { zen: ZenMetadata }).zen;
+      await insured.settle({ outcome: summaryOf(error) ?? { error: failure, repairs: [] }, facts });
+    }
+    return failure;
+  }
+
   private deps(adapters: Map<string, ConfiguredProvider['adapter']>) {
     return { adapters, state: this.state, budget: this.retryBudget, hedges: this.hedges, quality: this.quality, emit: this.emit.bind(this) as never };
   }
@@ -165,53 +256,61 @@ export class ZenClient extends EventEmitter<ZenEvents> implements Engine {
     const request: EngineCall['request'] = { messages: [{ role: 'user', content: [{ type: 'text', text: call.request.prompt }] }] };
     const engineCall: EngineCall = { face: call.face, model: call.model, request, options: call.options, signal: call.signal, warnings: call.warnings };
     const output = call.request.images && call.request.images.length > 0 ? 'image-edit' : 'image';
-    const { requestId, routing, plan, input, adapters } = await this.prepare(engineCall, false, output);
+    const { requestId, routing, plan, input, adapters, insured } = await this.prepareInsured(engineCall, false, output);
     try {
       const { inspect: _textInspect, ...imageInput } = input;
       const execution = await executeGenerate<ImageResult>({ ...imageInput, request }, this.deps(adapters), imageOperation(call.request));
       const metadata = this.metadata(engineCall, requestId, routing, plan, execution.summary, execution.result.warnings);
+      await insured?.settle({ outcome: execution.summary, facts: metadata, images: execution.result.images });
       return { result: execution.result, metadata };
     } catch (error) {
-      throw this.failed(error, engineCall, requestId, routing, plan);
+      throw await this.failedInsured(error, engineCall, requestId, routing, plan, insured);
     }
   }
 
   async generate(call: EngineCall): Promise<{ result: GenerationResult; metadata: ZenMetadata }> {
-    const { requestId, routing, plan, input, adapters } = await this.prepare(call, false);
+    const { requestId, routing, plan, input, adapters, insured } = await this.prepareInsured(call, false);
     try {
-      const execution = await executeGenerate(input, this.deps(adapters));
+      const execution = await executeGenerate(insured ? { ...input, inspect: insured.inspect } : input, this.deps(adapters));
       const metadata = this.metadata(call, requestId, routing, plan, execution.summary, execution.result.warnings);
-      this.observeSuccess(plan, execution.summary);
+      const observations = await insured?.settle({ outcome: execution.summary, facts: metadata, result: execution.result });
+      this.observeSuccess(plan, execution.summary, observations);
       this.pinSession(routing, execution.summary);
       return { result: execution.result, metadata };
     } catch (error) {
-      throw this.failed(error, call, requestId, routing, plan);
+      throw await this.failedInsured(error, call, requestId, routing, plan, insured);
     }
   }
 
   async stream(call: EngineCall): Promise<EngineStream> {
-    const { requestId, routing, plan, input, adapters } = await this.prepare(call, true);
+    const { requestId, routing, plan, input, adapters, insured } = await this.prepareInsured(call, true);
     let execution;
     try {
       execution = await executeStream(input, this.deps(adapters));
     } catch (error) {
-      throw this.failed(error, call, requestId, routing, plan);
+      throw await this.failedInsured(error, call, requestId, routing, plan, insured);
     }
+    insured?.commit(execution.winner.channel.id);
     let current = this.metadata(call, requestId, routing, plan, undefined, []);
     current.model = execution.winner.channel.model.id;
     current.channel = execution.winner.channel.id;
     current.provider = execution.winner.channel.provider.name;
+    // Events filed while the stream flows (a slow first token) show at once.
+    if (insured) current.events = insured.events;
     const warnings: EngineCall['warnings'] = [];
     const parts = (async function* (parts) {
       for await (const part of parts) {
         if (part.type === 'stream-start') warnings.push(...part.warnings);
+        insured?.observe(part);
         yield part;
       }
     })(execution.parts);
-    const done = execution.summary.then((summary) => {
-      current = this.metadata(call, requestId, routing, plan, summary, warnings);
+    const done = execution.summary.then(async (summary) => {
+      const settled = this.metadata(call, requestId, routing, plan, summary, warnings);
+      const observations = await insured?.settle({ outcome: summary, facts: settled });
+      current = settled;
       if (!summary.error) {
-        this.observeSuccess(plan, summary);
+        this.observeSuccess(plan, summary, observations);
         this.pinSession(routing, summary);
       }
       return current;
@@ -219,8 +318,18 @@ export class ZenClient extends EventEmitter<ZenEvents> implements Engine {
     return { parts, metadata: () => current, done };
   }
 
-  private observeSuccess(plan: Route, summary: ExecutionSummary): void {
-    if (summary.winner) this.quality.observe({ channel: summary.winner.channel, category: plan.analysis.category, success: true });
+  /** Tells the quality model about the answer, and any answer the insurance rejected, with their event severities. */
+  private observeSuccess(plan: Route, summary: ExecutionSummary, observations: QualityObservation[] = []): void {
+    if (!summary.winner) return;
+    const category = plan.analysis.category;
+    let winnerObserved = false;
+    for (const { channel: id, severities } of observations) {
+      const candidate = plan.order.find((entry) => entry.channel.id === id);
+      if (!candidate) continue;
+      if (id === summary.winner.channel.id) winnerObserved = true;
+      this.quality.observe({ channel: candidate.channel, category, success: true, ...(severities.length > 0 ? { eventSeverities: severities } : {}) });
+    }
+    if (!winnerObserved) this.quality.observe({ channel: summary.winner.channel, category, success: true });
   }
 
   private pinSession(routing: RoutingOptions, summary: ExecutionSummary): void {
