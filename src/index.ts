@@ -18,3 +18,29 @@ export { BetaQualityModel, type QualityModel, type QualityEstimate, type Quality
 export { cheapestPolicy, fastestPolicy, loadBalancePolicy, orderedPolicy, paretoPolicy } from './policy/policies/index.js';
 export { analyzePrompt, type PromptAnalysis, type TaskCategory } from './policy/analyze-prompt.js';
 export type * from './policy/events.js';
+// Quality insurance: detectors, the policy, the ledger and case export.
+export type { Detector, DetectorContext, DetectorStart, DetectorScope, DetectorTiming, EventDraft, StreamObserver, ChannelBaseline, Subcall } from './insurance/detector.js';
+export {
+  BUILT_IN_DETECTORS,
+  latencyDetector,
+  throughputDetector,
+  emptyDetector,
+  truncatedDetector,
+  refusalDetector,
+  structuredOutputDetector,
+  toolCallsDetector,
+  groundednessDetector,
+  consistencyDetector,
+  failoverDetector,
+  JUDGE_SCHEMA,
+  type JudgeVerdict,
+} from './insurance/detectors/index.js';
+export { DEFAULT_COVERAGE, InsurancePolicy } from './insurance/claims.js';
+export { DEFAULT_REFUSAL_PATTERNS } from './insurance/options.js';
+export type { InsuranceOptions, InsuranceLimits, InsurancePolicyOptions, Compensation, ExclusionOptions, ClaimContext, JudgeOptions, ConsistencyOptions, CaptureContent } from './insurance/options.js';
+export { Insurance, type InsuranceEvents, type InsuranceErrorEvent, type Feedback, type FeedbackResult } from './insurance/insurance.js';
+export { exportCases, type ExportCasesOptions, type FineTuneLine, type EvalsLine } from './insurance/export-cases.js';
+export type { ChatMessage, ChatTool, ChatToolCall } from './insurance/chat-format.js';
+export { Ledger, compileQuery, matchesQuery, InvalidLedgerRecordError, type LedgerRange, type LedgerTotals, type ClaimsSummary, type ChannelLatency, type CostByModelByDayRow } from './insurance/ledger.js';
+export { MemoryLedgerStore, type MemoryLedgerStoreOptions } from './insurance/stores/memory.js';
+export type * from './insurance/types.js';

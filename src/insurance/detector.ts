@@ -23,6 +23,8 @@ export interface EventDraft {
   severity: number;
   /** What happened, in words, without quoting the prompt or the answer. */
   message: string;
+  /** The channel at fault, when it is not the one that answered (a failed attempt before a failover). */
+  channel?: string;
   /** Facts that quote no content: measurements, limits, counts, names. */
   detail?: Record<string, unknown>;
   /**

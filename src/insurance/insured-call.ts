@@ -314,7 +314,7 @@ export class InsuredCall {
       requestId: this.init.requestId,
       kind: draft.kind,
       detector,
-      channel,
+      channel: draft.channel ?? channel,
       at: new Date().toISOString(),
       severity: Math.min(1, Math.max(0, Number.isFinite(draft.severity) ? draft.severity : 1)),
       message: redactSecrets(draft.message),

@@ -14,6 +14,7 @@ export const failoverDetector: Detector = {
       if (attempt.outcome !== 'error' || attempt.purpose !== undefined) continue;
       events.push({
         kind: 'failover',
+        channel: attempt.channel,
         severity: 0,
         message: `${attempt.channel} failed (${attempt.errorKind ?? 'error'}) after ${Math.round(attempt.durationMs)} ms; another attempt answered.`,
         detail: { failedChannel: attempt.channel, errorKind: attempt.errorKind, durationMs: Math.round(attempt.durationMs), retry: attempt.retry },
