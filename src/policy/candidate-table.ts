@@ -46,6 +46,8 @@ export interface CandidateUniverse {
   readonly channelIndex: Int32Array;
   /** A number per distinct model, equal for channels of the same model. */
   readonly modelSlot: Int32Array;
+  /** Universe indices of each model's channels, by model slot. */
+  readonly modelMembers: ReadonlyArray<readonly number[]>;
   /** Rejections that do not depend on the request (no provider for a model, disabled channel). */
   readonly staticRejections: Rejection[];
   readonly disabled: Uint8Array;
@@ -128,6 +130,11 @@ export interface CandidateTable {
   readonly cost: Float64Array;
   readonly qualityMean: Float64Array;
   readonly qualityUncertainty: Float64Array;
+  /**
+   * When set, a candidate's quality sits at `qualityMean[qualityIndex[i]]` (the quality model's own
+   * arrays, by channel index) instead of `qualityMean[i]`: no copy per call. Use `qualityAt`.
+   */
+  readonly qualityIndex: Int32Array | undefined;
   readonly reasons: Uint8Array;
   /** The scratch generation this table was written in. */
   readonly generation: number;
@@ -141,9 +148,14 @@ export function candidateAt(table: CandidateTable, index: number): Candidate {
   return {
     channel: table.universe.channels[index]!,
     cost: table.cost[index]!,
-    quality: { mean: table.qualityMean[index]!, uncertainty: table.qualityUncertainty[index]! },
+    quality: qualityAt(table, index),
     rank: table.universe.rank[index]!,
   };
+}
+
+export function qualityAt(table: CandidateTable, index: number): { mean: number; uncertainty: number } {
+  const slot = table.qualityIndex ? table.qualityIndex[index]! : index;
+  return { mean: table.qualityMean[slot]!, uncertainty: table.qualityUncertainty[slot]! };
 }
 
 /** The survivors as Candidate objects (for policies that prefer objects to arrays). */
@@ -182,7 +194,7 @@ function describe(reason: Reason, table: CandidateTable, index: number): string 
     case Reason.ContextWindow:
       return `needs ${table.neededTokens} tokens (${analysis.inputTokens} in${analysis.maxOutputTokens ? ` + ${analysis.maxOutputTokens} out` : ''}), context window is ${table.universe.contextWindow[index]}`;
     case Reason.MaxCost: return `estimated cost $${table.cost[index]!.toPrecision(3)} is above maxCost $${limits.maxCost}`;
-    case Reason.MinQuality: return `expected ${table.category} quality ${table.qualityMean[index]!.toFixed(2)} is below minQuality ${limits.minQuality}`;
+    case Reason.MinQuality: return `expected ${table.category} quality ${qualityAt(table, index).mean.toFixed(2)} is below minQuality ${limits.minQuality}`;
     case Reason.MaxLatency: return `observed p95 latency is above maxLatencyMs ${limits.maxLatencyMs}`;
     default: return 'rejected';
   }

@@ -107,6 +107,7 @@ export function compileUniverse(ids: readonly string[], providers: readonly Prov
     rank: Int32Array.from(ranks),
     channelIndex: Int32Array.from(channels, (channel) => channel.index),
     modelSlot: Int32Array.from(channels, (channel) => modelSlots.get(channel.model.id)!),
+    modelMembers: [...modelSlots.keys()].map((id) => channels.flatMap((channel, i) => (channel.model.id === id ? [i] : []))),
     staticRejections,
     disabled: new Uint8Array(size),
     scratch: newScratch(size),
@@ -162,6 +163,8 @@ export interface FilterInput {
   output: 'text' | 'image' | 'image-edit';
   /** Whether the caller named the models (then `routing.models` also filters them). */
   listed: boolean;
+  /** The quality model's `prepare` ran on this universe's channels. */
+  prepared?: boolean;
 }
 
 const CATEGORY_INDEX = new Map<string, number>(TASK_CATEGORIES.map((category, index) => [category, index]));
@@ -189,12 +192,15 @@ export function filterCandidates(input: FilterInput): CandidateTable {
   // Channels without history get the category's average over all channels, so that estimates of
   // seen and unseen channels stay comparable.
   const defaultOutput = analysis.maxOutputTokens ?? input.stats.outputTokensAverage?.(analysis.category) ?? DEFAULT_OUTPUT_TOKENS[analysis.category] ?? 300;
-  const { maxCost } = routing;
+  const maxCost = routing.maxCost ?? Number.POSITIVE_INFINITY;
+  const useHistory = analysis.maxOutputTokens === undefined && history !== undefined;
+  // Locals for the loop: property loads off `universe` on every pass cost more than the tests.
+  const { disabled, caps: capsOf, contextWindow, channelIndex, maxOutputTokens, tiered, inputPrice, outputPrice } = universe;
   let count = 0;
   for (let i = 0; i < n; i += 1) {
-    let reason: number = universe.disabled[i]! ? Reason.Disabled : mask ? mask[i]! : Reason.None;
+    let reason: number = disabled[i]! ? Reason.Disabled : mask ? mask[i]! : Reason.None;
     if (reason === Reason.None) {
-      const caps = universe.caps[i]!;
+      const caps = capsOf[i]!;
       if (wantsImages) {
         if ((caps & CAP.imageOutput) === 0) reason = Reason.CannotMakeImages;
         else if (editing && !canEditImages(universe.channels[i]!)) reason = Reason.CannotEditImages;
@@ -202,27 +208,35 @@ export function filterCandidates(input: FilterInput): CandidateTable {
       else if ((caps & required) !== required) {
         const missing = required & ~caps;
         reason = missing & CAP.vision ? Reason.NoVision : missing & CAP.tools ? Reason.NoTools : Reason.NoStructuredOutput;
-      } else if (needed > universe.contextWindow[i]!) reason = Reason.ContextWindow;
+      } else if (needed > contextWindow[i]!) reason = Reason.ContextWindow;
     }
     if (reason === Reason.None) {
-      const seen = analysis.maxOutputTokens === undefined && history !== undefined ? history[universe.channelIndex[i]!] : undefined;
-      const expected = Math.min(seen !== undefined && seen === seen && seen > 0 ? seen : defaultOutput, universe.maxOutputTokens[i]!);
-      const estimate = universe.tiered[i]
+      let expected = defaultOutput;
+      if (useHistory) {
+        const seen = history![channelIndex[i]!]!;
+        if (seen > 0) expected = seen; // NaN (never seen) fails the test
+      }
+      const limit = maxOutputTokens[i]!;
+      if (expected > limit) expected = limit;
+      const estimate = tiered[i]
         ? estimateCost(universe.channels[i]!.price, inputTokens, expected)
-        : inputTokens * universe.inputPrice[i]! + expected * universe.outputPrice[i]!;
+        : inputTokens * inputPrice[i]! + expected * outputPrice[i]!;
       cost[i] = estimate;
-      if (maxCost !== undefined && estimate > maxCost) reason = Reason.MaxCost;
+      if (estimate > maxCost) reason = Reason.MaxCost;
     }
     reasons[i] = reason;
     if (reason === Reason.None) survivors[count++] = i;
   }
-  fillQuality(input, survivors, count, qualityMean, qualityUncertainty);
+  const direct = input.prepared && input.quality.categoryArrays ? input.quality.categoryArrays(analysis.category) : undefined;
+  if (!direct) fillQuality(input, survivors, count, qualityMean, qualityUncertainty);
+  const means = direct ? direct.mean : qualityMean;
+  const qualityIndex = direct ? universe.channelIndex : undefined;
   if (routing.minQuality !== undefined || routing.maxLatencyMs !== undefined) {
     let kept = 0;
     for (let k = 0; k < count; k += 1) {
       const i = survivors[k]!;
       let reason: number = Reason.None;
-      if (routing.minQuality !== undefined && qualityMean[i]! < routing.minQuality) reason = Reason.MinQuality;
+      if (routing.minQuality !== undefined && means[qualityIndex ? qualityIndex[i]! : i]! < routing.minQuality) reason = Reason.MinQuality;
       else if (routing.maxLatencyMs !== undefined) {
         const p95 = input.stats.latencyQuantile(universe.channels[i]!, 'total', 0.95);
         if (p95 !== undefined && p95 > routing.maxLatencyMs) reason = Reason.MaxLatency;
@@ -233,8 +247,11 @@ export function filterCandidates(input: FilterInput): CandidateTable {
     count = kept;
   }
   return {
-    universe, analysis, category: analysis.category, survivors, count, cost, qualityMean, qualityUncertainty, reasons, generation, neededTokens: needed,
-    limits: { maxCost, minQuality: routing.minQuality, maxLatencyMs: routing.maxLatencyMs },
+    universe, analysis, category: analysis.category, survivors, count, cost, reasons, generation, neededTokens: needed,
+    qualityMean: direct ? direct.mean : qualityMean,
+    qualityUncertainty: direct ? direct.uncertainty : qualityUncertainty,
+    qualityIndex,
+    limits: { maxCost: routing.maxCost, minQuality: routing.minQuality, maxLatencyMs: routing.maxLatencyMs },
   };
 }
 

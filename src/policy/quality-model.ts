@@ -42,6 +42,13 @@ export interface QualityModel {
     mean: Float64Array,
     uncertainty: Float64Array,
   ): void;
+  /**
+   * Optional faster path: makes sure these channels have beliefs (called once per compiled
+   * candidate set), after which `categoryArrays` exposes them without any per-call work.
+   */
+  prepare?(channels: readonly Channel[]): void;
+  /** Expected quality and uncertainty by `channel.index`, for prepared channels. */
+  categoryArrays?(category: TaskCategory): { mean: Float64Array; uncertainty: Float64Array };
 }
 
 export interface BetaQualityModelOptions {
@@ -85,6 +92,8 @@ export class BetaQualityModel implements QualityModel {
   private cleans: Float64Array = new Float64Array(0);
   private mean: Float64Array = new Float64Array(0);
   private uncertainty: Float64Array = new Float64Array(0);
+  private meanByCategory: Float64Array[] = TASK_CATEGORIES.map(() => new Float64Array(0));
+  private uncertaintyByCategory: Float64Array[] = TASK_CATEGORIES.map(() => new Float64Array(0));
   private readonly priorStrength: number;
   private readonly guessStrength: number;
   private readonly confirmWeight: number;
@@ -104,14 +113,29 @@ export class BetaQualityModel implements QualityModel {
 
   estimateMany(channels: readonly Channel[], channelIndex: Int32Array, indices: Int32Array, count: number, category: TaskCategory, mean: Float64Array, uncertainty: Float64Array): void {
     const offset = CATEGORY_INDEX[category];
+    let means = this.meanByCategory[offset]!;
+    let uncertainties = this.uncertaintyByCategory[offset]!;
     for (let k = 0; k < count; k += 1) {
       const i = indices[k]!;
-      let slot = channelIndex[i]! * CATEGORIES + offset;
+      const c = channelIndex[i]!;
       // An initialised slot always has a positive mean.
-      if (!(this.mean[slot]! > 0)) slot = this.slot(channels[i]!, category);
-      mean[i] = this.mean[slot]!;
-      uncertainty[i] = this.uncertainty[slot]!;
+      if (!(means[c]! > 0)) {
+        this.slot(channels[i]!, category);
+        means = this.meanByCategory[offset]!;
+        uncertainties = this.uncertaintyByCategory[offset]!;
+      }
+      mean[i] = means[c]!;
+      uncertainty[i] = uncertainties[c]!;
     }
+  }
+
+  prepare(channels: readonly Channel[]): void {
+    for (const channel of channels) this.slot(channel, TASK_CATEGORIES[0]);
+  }
+
+  categoryArrays(category: TaskCategory): { mean: Float64Array; uncertainty: Float64Array } {
+    const offset = CATEGORY_INDEX[category];
+    return { mean: this.meanByCategory[offset]!, uncertainty: this.uncertaintyByCategory[offset]! };
   }
 
   observe(outcome: QualityOutcome): void {
@@ -156,6 +180,11 @@ export class BetaQualityModel implements QualityModel {
     const capabilityVariance = (capability * (1 - capability)) / (n + 1);
     const defectVariance = (defectRate * (1 - defectRate)) / (total + 1);
     this.uncertainty[slot] = Math.sqrt(capabilityVariance + defectVariance);
+    // The same numbers laid out per category, for routing's sequential reads.
+    const channel = Math.floor(slot / CATEGORIES);
+    const category = slot % CATEGORIES;
+    this.meanByCategory[category]![channel] = this.mean[slot]!;
+    this.uncertaintyByCategory[category]![channel] = this.uncertainty[slot]!;
   }
 
   private slot(channel: Channel, category: TaskCategory): number {
@@ -178,6 +207,13 @@ export class BetaQualityModel implements QualityModel {
     this.cleans = grow(this.cleans);
     this.mean = grow(this.mean);
     this.uncertainty = grow(this.uncertainty);
+    const perCategory = (old: Float64Array): Float64Array => {
+      const next = new Float64Array(size / CATEGORIES);
+      next.set(old);
+      return next;
+    };
+    this.meanByCategory = this.meanByCategory.map(perCategory);
+    this.uncertaintyByCategory = this.uncertaintyByCategory.map(perCategory);
   }
 
   private initialise(channel: Channel): void {

@@ -53,18 +53,29 @@ function universeFor(deps: RouterDeps, providers: readonly ProviderInfo[], ids: 
   // Long lists (pools) are keyed by identity, short ones (a request's fallback chain) by content.
   if (pool && pool.length > 8) {
     let universe = cache.byList.get(pool);
-    if (!universe) cache.byList.set(pool, (universe = compileUniverse(pool, providers, deps.catalog)));
+    if (!universe) cache.byList.set(pool, (universe = prepared(compileUniverse(pool, providers, deps.catalog), deps)));
     return universe;
   }
   const key = `${output === 'text' ? 'text' : 'image'}\u0001${ids ? 'list' : 'auto'}\u0001${pool ? pool.join('\u0000') : 'default'}`;
   let universe = cache.byKey.get(key);
   if (!universe) {
-    universe = compileUniverse(pool ?? defaultAutoPool(providers, deps.catalog, output), providers, deps.catalog);
+    universe = prepared(compileUniverse(pool ?? defaultAutoPool(providers, deps.catalog, output), providers, deps.catalog), deps);
     if (cache.byKey.size > 256) cache.byKey.clear();
     cache.byKey.set(key, universe);
   }
   return universe;
 }
+
+/** Lets the quality model set up its beliefs for a new candidate set once, not per call. */
+function prepared(universe: CandidateUniverse, deps: RouterDeps): CandidateUniverse {
+  if (deps.quality.prepare) {
+    deps.quality.prepare(universe.channels);
+    preparedFor.set(universe, deps.quality);
+  }
+  return universe;
+}
+
+const preparedFor = new WeakMap<CandidateUniverse, QualityModel>();
 
 /** Chooses the plan for one request: analyse, find candidates, let the policy order them. */
 export function route(input: RouteInput, deps: RouterDeps): Route {
@@ -75,12 +86,14 @@ export function route(input: RouteInput, deps: RouterDeps): Route {
   const ids = input.model === 'auto' ? undefined : Array.isArray(input.model) ? input.model : [input.model];
   const mode: Route['mode'] = ids === undefined ? 'auto' : ids.length > 1 ? 'list' : 'single';
   const universe = universeFor(deps, providers, ids, routing, output);
-  const table = filterCandidates({ universe, analysis, routing, quality: deps.quality, stats: deps.state, output, listed: ids !== undefined });
+  const table = filterCandidates({
+    universe, analysis, routing, quality: deps.quality, stats: deps.state, output, listed: ids !== undefined, prepared: preparedFor.get(universe) === deps.quality,
+  });
   if (table.count === 0) throw noCandidateError(input.model, rejectionsOf(table), providers);
   const maxChannels = routing.maxChannels ?? DEFAULT_MAX_CHANNELS;
   if (!Number.isInteger(maxChannels) || maxChannels < 1) throw configurationError(`maxChannels must be a whole number of at least 1, got ${maxChannels}.`);
   const policy = resolvePolicy(routing, mode, deps.policies);
-  const decision = policy.decide(policyContext(input.request, analysis, routing, table, deps.state, mode, maxChannels));
+  const decision = policy.decide(new RequestContext(input.request, analysis, routing, table, deps.state, mode, maxChannels));
   let order = decision.order;
   let sticky = false;
   if (routing.session) {
@@ -100,23 +113,44 @@ export function route(input: RouteInput, deps: RouterDeps): Route {
       sticky = index >= 0;
     }
   }
-  let rejected: Rejection[] | undefined;
-  return {
-    analysis, mode, policy: policy.name, decision, order: order.slice(0, maxChannels), sticky,
-    get rejected() {
-      return (rejected ??= rejectionsOf(table));
-    },
-  };
+  return new RouteResult(analysis, mode, policy.name, decision, order.length > maxChannels ? order.slice(0, maxChannels) : order, sticky, table);
 }
 
-function policyContext(request: GenerationRequest, analysis: PromptAnalysis, routing: RoutingOptions, table: CandidateTable, stats: LiveState, mode: Route['mode'], maxChannels: number): PolicyContext {
-  let candidates: Candidate[] | undefined;
-  return {
-    request, analysis, routing, table, stats, mode, maxChannels,
-    get candidates() {
-      return (candidates ??= candidatesOf(table));
-    },
-  };
+/** The policy's view of one request; candidates as objects are built only if a policy asks. */
+class RequestContext implements PolicyContext {
+  private candidateCache: Candidate[] | undefined;
+
+  constructor(
+    readonly request: GenerationRequest,
+    readonly analysis: PromptAnalysis,
+    readonly routing: RoutingOptions,
+    readonly table: CandidateTable,
+    readonly stats: LiveState,
+    readonly mode: Route['mode'],
+    readonly maxChannels: number,
+  ) {}
+
+  get candidates(): Candidate[] {
+    return (this.candidateCache ??= candidatesOf(this.table));
+  }
+}
+
+class RouteResult implements Route {
+  private rejectedCache: Rejection[] | undefined;
+
+  constructor(
+    readonly analysis: PromptAnalysis,
+    readonly mode: Route['mode'],
+    readonly policy: string,
+    readonly decision: PolicyDecision,
+    readonly order: Candidate[],
+    readonly sticky: boolean,
+    private readonly table: CandidateTable,
+  ) {}
+
+  get rejected(): Rejection[] {
+    return (this.rejectedCache ??= rejectionsOf(this.table));
+  }
 }
 
 function resolvePolicy(routing: RoutingOptions, mode: 'auto' | 'list' | 'single', policies: Record<string, Policy>): Policy {

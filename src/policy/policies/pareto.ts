@@ -24,93 +24,102 @@ export function paretoPolicy(options: ParetoPolicyOptions = {}): Policy {
     name: 'pareto',
     decide(context: PolicyContext): PolicyDecision {
       const { table } = context;
-      const { survivors, count, cost, qualityMean, qualityUncertainty } = table;
-      const { quality, score, costWords } = table.universe.scratch;
+      const { survivors, count, cost, qualityMean, qualityUncertainty, qualityIndex } = table;
+      const { quality, costWords } = table.universe.scratch;
+      // Pass 1: optimistic quality, and the frontier's two ends (cheapest-best, best-cheapest).
+      let cheapest = survivors[0]!;
+      let bestQuality = cheapest;
       for (let k = 0; k < count; k += 1) {
         const i = survivors[k]!;
+        const slot = qualityIndex ? qualityIndex[i]! : i;
         // Optimism under uncertainty; not capped at 1, so that a cap never turns into a tie.
-        quality[i] = qualityMean[i]! + exploration * qualityUncertainty[i]!;
+        const q = qualityMean[slot]! + exploration * qualityUncertainty[slot]!;
+        quality[i] = q;
+        if (cost[i]! < cost[cheapest]! || (cost[i] === cost[cheapest] && q > quality[cheapest]!)) cheapest = i;
+        if (q > quality[bestQuality]! || (q === quality[bestQuality] && cost[i]! < cost[bestQuality]!)) bestQuality = i;
       }
       const preference = context.routing.preference ?? 'balanced';
       const weight = qualityWeight(preference === 'speed' ? 'balanced' : preference);
-      const scale = normalisation(survivors, count, cost, quality, costWords);
+      const minLogCost = log2Cost(costWords, cheapest);
+      const logCostScale = (1 - weight) / (log2Cost(costWords, bestQuality) - minLogCost || 1);
+      const minQuality = quality[cheapest]!;
+      const qualityScale = weight / (quality[bestQuality]! - minQuality || 1);
+      // Pass 2: score, pick, and keep the runners-up for the fallback order.
+      const slots = Math.max(0, context.maxChannels - 1);
+      const runners = new TopK(slots + 2);
+      let chosen = -1;
+      let best = Number.NEGATIVE_INFINITY;
       for (let k = 0; k < count; k += 1) {
         const i = survivors[k]!;
-        const c = (log2Cost(costWords, i) - scale.minLogCost) / scale.logCostSpan;
-        score[i] = weight * ((quality[i]! - scale.minQuality) / scale.qualitySpan) - (1 - weight) * c;
-      }
-      let chosen = survivors[0]!;
-      let best = score[chosen]!;
-      for (let k = 1; k < count; k += 1) {
-        const i = survivors[k]!;
-        const s = score[i]!;
+        const s = qualityScale * (quality[i]! - minQuality) - logCostScale * (log2Cost(costWords, i) - minLogCost);
         // Ties go to the cheaper point, then to the better one, so dominated points never win.
-        if (s > best + TINY || (s > best - TINY && (cost[i]! < cost[chosen]! || (cost[i]! === cost[chosen]! && quality[i]! > quality[chosen]!)))) {
+        if (s > best + TINY || (s > best - TINY && (cost[i]! < cost[chosen]! || (cost[i] === cost[chosen] && quality[i]! > quality[chosen]!)))) {
+          if (chosen >= 0) runners.offer(chosen, best);
           chosen = i;
           best = s;
-        }
+        } else runners.offer(i, s);
       }
-      const order = fallbackOrder(table, chosen, score, context.maxChannels);
-      return lazyDecision(table, order, chosen, quality, preference);
+      const order = fallbackOrder(table, chosen, runners, slots);
+      return new LazyDecision(table, order, chosen, quality, preference);
     },
   };
 }
 
-/** Frontier ends: the cheapest point (best of the cheapest) and the best point (cheapest of the best). */
-function normalisation(survivors: Int32Array, count: number, cost: Float64Array, quality: Float64Array, costWords: Uint32Array) {
-  let cheapest = survivors[0]!;
-  let bestQuality = survivors[0]!;
-  for (let k = 1; k < count; k += 1) {
-    const i = survivors[k]!;
-    if (cost[i]! < cost[cheapest]! || (cost[i] === cost[cheapest] && quality[i]! > quality[cheapest]!)) cheapest = i;
-    if (quality[i]! > quality[bestQuality]! || (quality[i] === quality[bestQuality] && cost[i]! < cost[bestQuality]!)) bestQuality = i;
-  }
-  const minLogCost = log2Cost(costWords, cheapest);
-  const maxLogCost = log2Cost(costWords, bestQuality);
-  return {
-    minLogCost,
-    logCostSpan: maxLogCost - minLogCost || 1,
-    minQuality: quality[cheapest]!,
-    qualitySpan: quality[bestQuality]! - quality[cheapest]! || 1,
-  };
-}
+/** The best few (index, score) pairs seen, best first: a tiny insertion list, no sort of everything. */
+class TopK {
+  readonly indices: number[] = [];
+  readonly scores: number[] = [];
 
-/** The chosen channel, then the other channels of its model, then the best-scoring rest: top-k, no full sort. */
-function fallbackOrder(table: CandidateTable, chosen: number, score: Float64Array, limit: number): number[] {
-  const { survivors, count, universe } = table;
-  const model = universe.modelSlot[chosen]!;
-  const slots = Math.max(0, limit - 1);
-  const picks: number[] = [];
-  const scores: number[] = [];
-  for (let k = 0; k < count && slots > 0; k += 1) {
-    const i = survivors[k]!;
-    if (i === chosen) continue;
-    const s = (universe.modelSlot[i] === model ? 10 : 0) + score[i]!;
-    let position: number;
-    if (picks.length < slots) {
-      picks.push(i);
-      scores.push(s);
-      position = picks.length - 1;
-    } else if (s > scores[slots - 1]!) {
-      picks[slots - 1] = i;
-      scores[slots - 1] = s;
-      position = slots - 1;
-    } else continue;
-    while (position > 0 && scores[position - 1]! < scores[position]!) {
-      [scores[position - 1], scores[position]] = [scores[position]!, scores[position - 1]!];
-      [picks[position - 1], picks[position]] = [picks[position]!, picks[position - 1]!];
+  constructor(private readonly size: number) {}
+
+  offer(index: number, score: number): void {
+    const { indices, scores } = this;
+    if (indices.length === this.size && score <= scores[this.size - 1]!) return;
+    let position = indices.length < this.size ? indices.length : this.size - 1;
+    while (position > 0 && scores[position - 1]! < score) {
+      indices[position] = indices[position - 1]!;
+      scores[position] = scores[position - 1]!;
       position -= 1;
     }
+    indices[position] = index;
+    scores[position] = score;
   }
-  return [chosen, ...picks];
 }
 
-/** A decision whose frontier and explanation are worked out only when read. */
-function lazyDecision(table: CandidateTable, indices: number[], chosen: number, quality: Float64Array, preference: unknown): PolicyDecision {
-  const order: Candidate[] = indices.map((i) => candidateAt(table, i));
-  let frontier: number[] | undefined;
-  const frontierIndices = (): number[] => {
-    if (!frontier) {
+/** The chosen channel, then the other channels of its model (failing over to the same model first), then the best-scoring rest. */
+function fallbackOrder(table: CandidateTable, chosen: number, runners: TopK, slots: number): number[] {
+  const { universe, reasons } = table;
+  const order = [chosen];
+  const model = universe.modelSlot[chosen]!;
+  for (const i of universe.modelMembers[model]!) {
+    if (order.length > slots) break;
+    if (i !== chosen && reasons[i] === 0) order.push(i);
+  }
+  for (const i of runners.indices) {
+    if (order.length > slots) break;
+    if (universe.modelSlot[i] !== model) order.push(i);
+  }
+  return order;
+}
+
+/** A decision whose frontier and explanation are worked out only when read (a class: cheap to create). */
+class LazyDecision implements PolicyDecision {
+  readonly order: Candidate[];
+  private frontierCache: number[] | undefined;
+
+  constructor(
+    private readonly table: CandidateTable,
+    indices: number[],
+    private readonly chosen: number,
+    private readonly quality: Float64Array,
+    private readonly preference: unknown,
+  ) {
+    this.order = indices.map((i) => candidateAt(table, i));
+  }
+
+  private frontierIndices(): number[] {
+    if (!this.frontierCache) {
+      const { table, quality } = this;
       assertFresh(table);
       const costs = new Float64Array(table.count);
       const qualities = new Float64Array(table.count);
@@ -118,23 +127,22 @@ function lazyDecision(table: CandidateTable, indices: number[], chosen: number, 
         costs[k] = table.cost[table.survivors[k]!]!;
         qualities[k] = quality[table.survivors[k]!]!;
       }
-      frontier = paretoFrontier(costs, qualities).map((k) => table.survivors[k]!);
+      this.frontierCache = paretoFrontier(costs, qualities).map((k) => table.survivors[k]!);
     }
-    return frontier;
-  };
-  return {
-    order,
-    get frontier() {
-      return frontierIndices().map((i) => table.universe.channels[i]!.id);
-    },
-    get explanation() {
-      const points = frontierIndices();
-      const chosenCandidate = order[0]!;
-      return (
-        `${chosenCandidate.channel.id} is point ${points.indexOf(chosen) + 1} of ${points.length} on the cost/quality frontier of ${table.count} candidates ` +
-        `(est. $${chosenCandidate.cost.toPrecision(3)}, quality ${chosenCandidate.quality.mean.toFixed(2)}±${chosenCandidate.quality.uncertainty.toFixed(2)}), ` +
-        `picked for preference ${JSON.stringify(preference)}`
-      );
-    },
-  };
+    return this.frontierCache;
+  }
+
+  get frontier(): string[] {
+    return this.frontierIndices().map((i) => this.table.universe.channels[i]!.id);
+  }
+
+  get explanation(): string {
+    const points = this.frontierIndices();
+    const chosen = this.order[0]!;
+    return (
+      `${chosen.channel.id} is point ${points.indexOf(this.chosen) + 1} of ${points.length} on the cost/quality frontier of ${this.table.count} candidates ` +
+      `(est. $${chosen.cost.toPrecision(3)}, quality ${chosen.quality.mean.toFixed(2)}±${chosen.quality.uncertainty.toFixed(2)}), ` +
+      `picked for preference ${JSON.stringify(this.preference)}`
+    );
+  }
 }
