@@ -44,3 +44,4 @@ export type { ChatMessage, ChatTool, ChatToolCall } from './insurance/chat-forma
 export { Ledger, compileQuery, matchesQuery, InvalidLedgerRecordError, type LedgerRange, type LedgerTotals, type ClaimsSummary, type ChannelLatency, type CostByModelByDayRow } from './insurance/ledger.js';
 export { MemoryLedgerStore, type MemoryLedgerStoreOptions } from './insurance/stores/memory.js';
 export type * from './insurance/types.js';
+export { redact, redactValue, PII_TYPES, type PiiFinding, type PiiType, type RedactOptions, type RedactResult } from './insurance/redact.js';

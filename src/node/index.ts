@@ -1,0 +1,3 @@
+/** zenrouter/node: the Node-only parts (file and SQLite ledger stores). The main entry runs anywhere. */
+export { JsonlLedgerStore, type JsonlLedgerStoreOptions, type JsonlRepair } from '../insurance/stores/jsonl.js';
+export { SqliteLedgerStore, type SqliteLedgerStoreOptions } from '../insurance/stores/sqlite.js';
