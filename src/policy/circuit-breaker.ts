@@ -79,6 +79,11 @@ export class CircuitBreaker {
     return true;
   }
 
+  /** Milliseconds until a call may go through (0 when closed or half-open). */
+  get readyInMs(): number {
+    return this.state === 'open' ? Math.max(0, this.openUntilValue - this.now()) : 0;
+  }
+
   /** Releases a half-open probe slot without an outcome (the call was aborted by the caller). */
   release(): void {
     this.probeInFlight = false;
@@ -104,18 +109,14 @@ export class CircuitBreaker {
     this.consecutive += 1;
     this.remember(false);
     const from = this.state;
-    let reason: string | undefined;
-    let cooldown = this.cooldownMs;
-    if (kind === 'rate_limited' && retryAfterMs !== undefined && retryAfterMs > 0) {
-      reason = `rate limited, Retry-After ${retryAfterMs} ms`;
+    // While open, a failure of a call that was already in flight says nothing new: only a longer
+    // Retry-After (below) moves the deadline.
+    let reason = from === 'half-open' ? `probe failed (${kind})` : from === 'closed' ? this.tripReason() : undefined;
+    let cooldown = reason ? this.cooldownMs : 0;
+    // A 429's Retry-After opens the breaker for at least that long; it never cuts the usual cooldown short.
+    if (kind === 'rate_limited' && retryAfterMs !== undefined && retryAfterMs > cooldown) {
+      reason = reason ? `${reason}; rate limited, Retry-After ${retryAfterMs} ms` : `rate limited, Retry-After ${retryAfterMs} ms`;
       cooldown = retryAfterMs;
-    } else if (from === 'half-open') {
-      reason = `probe failed (${kind})`;
-    } else if (this.consecutive > this.allowedFailures) {
-      reason = `${this.consecutive} consecutive failures (allowed ${this.allowedFailures})`;
-    } else if (this.window.length >= this.minimumCalls) {
-      const failures = this.window.filter((ok) => !ok).length;
-      if (failures / this.window.length >= this.failureRate) reason = `failure rate ${failures}/${this.window.length}`;
     }
     if (!reason) return undefined;
     const until = this.now() + cooldown;
@@ -124,6 +125,14 @@ export class CircuitBreaker {
     this.stateValue = 'open';
     this.openUntilValue = extended;
     return { from, to: 'open', openUntil: extended, reason };
+  }
+
+  /** Why a closed breaker opens now, if it does: too many consecutive failures, or the failure rate. */
+  private tripReason(): string | undefined {
+    if (this.consecutive > this.allowedFailures) return `${this.consecutive} consecutive failures (allowed ${this.allowedFailures})`;
+    if (this.window.length < this.minimumCalls) return undefined;
+    const failures = this.window.filter((ok) => !ok).length;
+    return failures / this.window.length >= this.failureRate ? `failure rate ${failures}/${this.window.length}` : undefined;
   }
 
   private remember(ok: boolean): void {

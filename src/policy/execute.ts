@@ -253,10 +253,12 @@ class Execution<T> {
           if (!ZenError.isInstance(error) || !error.retryable || error.kind === 'aborted') return false;
           if (this.deadline.signal.aborted || this.input.signal?.aborted || controller.signal.aborted) return false;
           // A long Retry-After is better spent on another channel.
-          if (error.retryAfterMs !== undefined && error.retryAfterMs > retry.maxRetryAfterMs) return false;
-          if (breaker.state !== 'closed') return false;
+          const wait = error.retryAfterMs ?? 0;
+          if (wait > retry.maxRetryAfterMs) return false;
+          // An open breaker is waited for only when it opened for this very Retry-After.
+          if (breaker.readyInMs > wait) return false;
           if (!this.takeBudget(error.kind)) return false;
-          if (error.retryAfterMs) await sleep(error.retryAfterMs, controller.signal);
+          if (wait > 0) await sleep(wait, controller.signal);
           return true;
         },
       },
@@ -379,7 +381,7 @@ class Execution<T> {
         for (const other of running) other.controller.abort();
         throw error;
       }
-      if (!allowsFailover(error.kind)) {
+      if (!mayFailOver(error.kind)) {
         for (const other of running) other.controller.abort();
         await Promise.all([...running].map((lane) => lane.promise));
         throw error;
@@ -510,6 +512,15 @@ class Execution<T> {
       }
     }
   }
+}
+
+/**
+ * Whether another channel may succeed where this one failed. A content filter is the provider's
+ * own (Azure's is stricter than OpenAI's, Gemini's safety settings differ again), so another
+ * channel is worth a try; it is never retried on the same channel.
+ */
+function mayFailOver(kind: ZenErrorKind): boolean {
+  return allowsFailover(kind) || kind === 'content_filter';
 }
 
 function partialUsage(inputTokens: number, outputChars: number): Usage {
