@@ -53,6 +53,33 @@ export class AttemptSignal {
   }
 }
 
+/**
+ * A signal that aborts when any of `signals` does (AbortSignal.any, which Node only has from 20.3),
+ * with the first one's reason; `dispose` unhooks it.
+ */
+export function anySignal(signals: ReadonlyArray<AbortSignal | undefined>): { signal: AbortSignal; dispose: () => void } {
+  const controller = new AbortController();
+  const cleanups: Array<() => void> = [];
+  const dispose = (): void => {
+    for (const cleanup of cleanups.splice(0)) cleanup();
+  };
+  for (const signal of signals) {
+    if (!signal) continue;
+    if (signal.aborted) {
+      controller.abort(signal.reason);
+      dispose();
+      break;
+    }
+    const onAbort = (): void => {
+      controller.abort(signal.reason);
+      dispose();
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
+    cleanups.push(() => signal.removeEventListener('abort', onAbort));
+  }
+  return { signal: controller.signal, dispose };
+}
+
 /** Re-labels an error by the reason the attempt was stopped, when it was stopped by us. */
 export function attemptError(error: unknown, stop: StopReason | undefined, channel: Channel): ZenError {
   if (stop) {

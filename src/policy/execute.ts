@@ -8,7 +8,7 @@ import type { StreamPart } from '../core/stream-part.js';
 import type { AttemptRecord } from '../insurance/types.js';
 import type { ProviderAdapter } from '../providers/types.js';
 import type { TaskCategory } from './analyze-prompt.js';
-import { AttemptSignal, attemptError, nextOrAbort, openStreamHead, type StopReason, type StreamHead } from './attempt.js';
+import { anySignal, AttemptSignal, attemptError, nextOrAbort, openStreamHead, type StopReason, type StreamHead } from './attempt.js';
 import type { Channel } from './catalog.js';
 import type { BreakerTransition } from './circuit-breaker.js';
 import type { PolicyEvents } from './events.js';
@@ -235,6 +235,8 @@ class Execution<T> {
     const { retry } = this.input;
     const breaker = this.deps.state.breaker(candidate.channel);
     const lane = { candidate, controller, hedge } as Lane<T>;
+    // Backoff and Retry-After waits end as soon as the caller, the deadline or the race stops the lane.
+    const stop = anySignal([controller.signal, this.deadline.signal, this.input.signal]);
     lane.promise = pRetry(
       async (attemptNumber) => {
         if (attemptNumber > 1 && !breaker.tryAcquire()) {
@@ -248,7 +250,7 @@ class Execution<T> {
         maxTimeout: retry.maxDelayMs,
         factor: 2,
         randomize: true,
-        signal: controller.signal,
+        signal: stop.signal,
         shouldRetry: async ({ error }) => {
           if (!ZenError.isInstance(error) || !error.retryable || error.kind === 'aborted') return false;
           if (this.deadline.signal.aborted || this.input.signal?.aborted || controller.signal.aborted) return false;
@@ -258,15 +260,22 @@ class Execution<T> {
           // An open breaker is waited for only when it opened for this very Retry-After.
           if (breaker.readyInMs > wait) return false;
           if (!this.takeBudget(error.kind)) return false;
-          if (wait > 0) await sleep(wait, controller.signal);
+          if (wait > 0) await sleep(wait, stop.signal);
           return true;
         },
       },
     ).then(
       (committed) => ({ lane, ok: true as const, committed }),
-      (error: unknown) => ({ lane, ok: false as const, error: ZenError.isInstance(error) ? error : attemptError(error, undefined, candidate.channel) }),
-    );
+      (error: unknown) => ({ lane, ok: false as const, error: this.laneError(error, candidate, controller) }),
+    ).finally(stop.dispose);
     return lane;
+  }
+
+  /** A lane's failure as a ZenError; a lane stopped between attempts is named for who stopped it. */
+  private laneError(error: unknown, candidate: Candidate, lane: AbortController): ZenError {
+    if (ZenError.isInstance(error)) return error;
+    const stopped = [this.input.signal, this.deadline.signal, lane.signal].find((signal) => signal?.aborted);
+    return attemptError(error, stopped ? this.parentReason(stopped) : undefined, candidate.channel);
   }
 
   private takeBudget(kind: ZenErrorKind): boolean {

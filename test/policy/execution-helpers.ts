@@ -20,6 +20,27 @@ export function openaiClient(sim: Simulator, options: { apiKey?: string; maxRetr
   return new OpenAI({ apiKey: options.apiKey ?? 'sk-test-openai-key-000000000000', baseURL: sim.openaiBaseURL, maxRetries: options.maxRetries ?? 0 });
 }
 
+/** Upstream HTTP requests an OpenAI client made, with the signal that cancels each (to see it was cancelled). */
+export interface TracedRequest {
+  model: string;
+  stream: boolean;
+  signal: AbortSignal | undefined;
+}
+
+/** An OpenAI client whose every request is recorded, through the SDK's own `fetch` option. */
+export function tracedOpenAI(sim: Simulator, requests: TracedRequest[], options: { apiKey?: string } = {}): OpenAI {
+  return new OpenAI({
+    apiKey: options.apiKey ?? 'sk-test-openai-key-000000000000',
+    baseURL: sim.openaiBaseURL,
+    maxRetries: 0,
+    fetch: (url: string | URL | Request, init?: RequestInit) => {
+      const body = typeof init?.body === 'string' ? (JSON.parse(init.body) as { model?: string; stream?: boolean }) : {};
+      requests.push({ model: body.model ?? '', stream: body.stream === true, signal: init?.signal ?? undefined });
+      return fetch(url, init);
+    },
+  });
+}
+
 export function anthropicClient(sim: Simulator): Anthropic {
   return new Anthropic({ apiKey: 'sk-ant-test-key-0000000000000', baseURL: sim.anthropicBaseURL, maxRetries: 0 });
 }
