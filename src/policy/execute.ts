@@ -106,7 +106,7 @@ export interface StreamExecution {
 
 type Committed<T = GenerationResult> =
   | { kind: 'result'; candidate: Candidate; result: T; attempt: AttemptRecord }
-  | { kind: 'stream'; candidate: Candidate; head: StreamHead; signal: AttemptSignal; clearAttemptTimer: () => void; startedAt: number; retry: number };
+  | { kind: 'stream'; candidate: Candidate; head: StreamHead; signal: AttemptSignal; clearAttemptTimer: () => void; startedAt: number; retry: number; hedge: boolean };
 
 interface Lane<T> {
   candidate: Candidate;
@@ -188,7 +188,7 @@ class Execution<T> {
       const clearFirstToken = signal.timer(firstTokenMs, { kind: 'timeout', message: `No first token from ${channel.id} within ${firstTokenMs} ms.` });
       try {
         const head = await openStreamHead(this.adapter(candidate), channel, this.input.request, signal.signal, this.now);
-        return { kind: 'stream', candidate, head, signal, clearAttemptTimer, startedAt, retry };
+        return { kind: 'stream', candidate, head, signal, clearAttemptTimer, startedAt, retry, hedge };
       } finally {
         clearFirstToken();
       }
@@ -315,6 +315,7 @@ class Execution<T> {
     const running = new Set<Lane<T>>();
     const errors: ZenError[] = [];
     let hedged = false;
+    let hedgePair: { primary: string; hedge: string } | undefined;
     const first = this.startNext(queue, undefined, false);
     if (first) running.add(first);
     const callerSignal = this.input.signal;
@@ -342,10 +343,8 @@ class Execution<T> {
         const lane = this.startNext(queue, undefined, true);
         if (lane) {
           running.add(lane);
-          this.deps.emit('hedge', {
-            requestId: this.input.requestId, primary: primary.candidate.channel.id, hedge: lane.candidate.channel.id,
-            afterMs: Math.round(this.now() - this.startedAt),
-          });
+          hedgePair = { primary: primary.candidate.channel.id, hedge: lane.candidate.channel.id };
+          this.deps.emit('hedge', { requestId: this.input.requestId, ...hedgePair, afterMs: Math.round(this.now() - this.startedAt) });
         }
         continue;
       }
@@ -353,11 +352,8 @@ class Execution<T> {
       running.delete(settled.lane);
       if (settled.ok) {
         for (const other of running) other.controller.abort();
-        if (running.size > 0 || settled.lane.hedge) {
-          this.deps.emit('hedge', {
-            requestId: this.input.requestId, primary: this.input.order[0]!.channel.id, hedge: settled.lane.candidate.channel.id,
-            afterMs: Math.round(this.now() - this.startedAt), winner: settled.lane.candidate.channel.id,
-          });
+        if (hedgePair) {
+          this.deps.emit('hedge', { requestId: this.input.requestId, ...hedgePair, afterMs: Math.round(this.now() - this.startedAt), winner: settled.lane.candidate.channel.id });
         }
         await Promise.all([...running].map((lane) => lane.promise));
         const committed = settled.committed;
@@ -455,7 +451,7 @@ class Execution<T> {
 
   /** The committed stream, as the caller reads it: idle timeout between chunks, accounting at the end. */
   async *consume(committed: Extract<Committed<T>, { kind: 'stream' }>, done: (summary: ExecutionSummary<T>) => void): AsyncGenerator<StreamPart> {
-    const { candidate, head, signal, startedAt, retry } = committed;
+    const { candidate, head, signal, startedAt, retry, hedge } = committed;
     const { channel } = candidate;
     const { idleMs } = this.input.timeouts;
     let outputChars = 0;
@@ -494,7 +490,7 @@ class Execution<T> {
       const generationMs = durationMs - ttftMs;
       const tokensPerSecond = usage.output.total > 1 && generationMs > 0 ? (usage.output.total / generationMs) * 1000 : undefined;
       const attempt: AttemptRecord = {
-        channel: channel.id, provider: channel.provider.name, model: channel.model.id, outcome: 'success', durationMs, ttftMs, usage, cost: costOfUsage(channel, usage), retry, hedge: false,
+        channel: channel.id, provider: channel.provider.name, model: channel.model.id, outcome: 'success', durationMs, ttftMs, usage, cost: costOfUsage(channel, usage), retry, hedge,
       };
       this.breakerEvent(channel.id, this.deps.state.breaker(channel).onSuccess());
       this.deps.state.recordLatency(channel, { ttftMs, totalMs: durationMs, outputTokens: usage.output.total, category: this.input.category });
@@ -505,7 +501,7 @@ class Execution<T> {
       committed.clearAttemptTimer();
       signal.dispose();
       const zenError = attemptError(error, signal.reason, channel);
-      this.failAttempt(candidate, zenError, signal.reason, startedAt, retry, false, outputChars);
+      this.failAttempt(candidate, zenError, signal.reason, startedAt, retry, hedge, outputChars);
       done(this.summary(candidate, partialUsage(this.input.inputTokens, outputChars), { error: zenError }));
       throw zenError;
     } finally {
@@ -516,7 +512,7 @@ class Execution<T> {
         committed.clearAttemptTimer();
         signal.dispose();
         const error = new ZenError({ kind: 'aborted', message: 'The caller stopped reading the stream.', provider: channel.provider.name, model: channel.model.id });
-        this.failAttempt(candidate, error, signal.reason, startedAt, retry, false, outputChars);
+        this.failAttempt(candidate, error, signal.reason, startedAt, retry, hedge, outputChars);
         done(this.summary(candidate, partialUsage(this.input.inputTokens, outputChars), { error }));
       }
     }

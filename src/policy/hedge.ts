@@ -21,7 +21,9 @@ export function hedgeDelay(hedge: ResolvedHedge, stats: LiveStats, channel: Chan
 
 /**
  * Caps the share of calls that start a hedge over a sliding window of recent calls, so that a
- * slow period can't double the load on every provider.
+ * slow period can't double the load on every provider. One hedge is always allowed in a window
+ * (a fresh client, or a process that serves one call, may still hedge); beyond it the count stays
+ * within `maxRate` of the calls seen.
  */
 export class HedgeLimiter {
   private readonly recent: boolean[] = [];
@@ -36,12 +38,14 @@ export class HedgeLimiter {
 
   /** Whether one more hedge fits under `maxRate`; counts it when it does. */
   tryHedge(maxRate: number): boolean {
-    const calls = Math.max(this.recent.length, 1);
-    if ((this.hedged + 1) / calls > maxRate) return false;
-    // Mark the latest call as hedged.
-    const last = this.recent.length - 1;
-    if (last >= 0 && !this.recent[last]) {
-      this.recent[last] = true;
+    if (maxRate <= 0) return false;
+    if (this.hedged + 1 > Math.max(1, maxRate * this.recent.length)) return false;
+    // Mark the latest unhedged call as hedged (a call not counted by onCall counts now).
+    const index = this.recent.lastIndexOf(false);
+    if (index < 0) {
+      this.push(true);
+    } else {
+      this.recent[index] = true;
       this.hedged += 1;
     }
     return true;
