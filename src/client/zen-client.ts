@@ -218,7 +218,7 @@ export class ZenClient extends EventEmitter<ZenEvents> implements Engine {
         ? undefined
         : this.insurance.begin({
             requestId: prepared.requestId, face: call.face, requested: call.model, request: call.request, options: call.options?.insurance, tags: call.options?.tags,
-            stream, output: output === 'text' ? 'text' : 'image', baselines: this.baselines(prepared.plan), category: prepared.plan.analysis.category, signal: call.signal,
+            stream, output: output === 'text' ? 'text' : 'image', baseline: this.baselines(prepared.plan), category: prepared.plan.analysis.category, signal: call.signal,
           });
       return { ...prepared, insured };
     } catch (error) {
@@ -229,13 +229,24 @@ export class ZenClient extends EventEmitter<ZenEvents> implements Engine {
     }
   }
 
-  /** The plan's channels' rolling p95 before this call, for the relative latency limits. */
-  private baselines(plan: Route): Map<string, ChannelBaseline> {
-    const baselines = new Map<string, ChannelBaseline>();
-    for (const { channel } of plan.order) {
-      baselines.set(channel.id, { ttftP95Ms: this.state.latencyQuantile(channel, 'ttft', 0.95), totalP95Ms: this.state.latencyQuantile(channel, 'total', 0.95) });
-    }
-    return baselines;
+  /**
+   * The channels' rolling p95 for the relative latency limits, as it was before this call. The
+   * first candidate's is read now, before the call adds its own sample; a failover channel's is read
+   * when asked (it may then hold this call's sample, a small shift at 128 samples), so that a call
+   * sorts one channel's samples instead of the whole plan's.
+   */
+  private baselines(plan: Route): (channel: string) => ChannelBaseline {
+    const measure = (channel: Route['order'][number]['channel'] | undefined): ChannelBaseline =>
+      channel ? { ttftP95Ms: this.state.latencyQuantile(channel, 'ttft', 0.95), totalP95Ms: this.state.latencyQuantile(channel, 'total', 0.95) } : { ttftP95Ms: undefined, totalP95Ms: undefined };
+    const first = plan.order[0]!.channel;
+    const firstBaseline = measure(first);
+    let others: Map<string, ChannelBaseline> | undefined;
+    return (id) => {
+      if (id === first.id) return firstBaseline;
+      let baseline = others?.get(id);
+      if (!baseline) (others ??= new Map()).set(id, (baseline = measure(plan.order.find((candidate) => candidate.channel.id === id)?.channel)));
+      return baseline;
+    };
   }
 
   /** A failed call: its error carries the metadata, completed by the insurance before it is thrown. */

@@ -138,13 +138,13 @@ export class Insurance implements InsuranceCore {
     }
   }
 
-  begin(init: Omit<InsuredCallInit, 'baselines'> & { baselines?: ReadonlyMap<string, ChannelBaseline> }): InsuredCall {
+  begin(init: Omit<InsuredCallInit, 'baseline'> & { baseline?: InsuredCallInit['baseline'] }): InsuredCall {
     let detectors: readonly Detector[] = [];
     if (this.enabled) {
       const names = init.options?.detectors;
       detectors = names ? names.map((name) => this.known.get(name)!).filter(Boolean) : this.detectors;
     }
-    return new InsuredCall(this, { ...init, baselines: init.baselines ?? new Map() }, detectors);
+    return new InsuredCall(this, { ...init, baseline: init.baseline ?? noBaseline }, detectors);
   }
 
   /** Records a call that failed before it was routed (a bad option, an unknown model). */
@@ -276,6 +276,8 @@ export class Insurance implements InsuranceCore {
     return credited;
   }
 }
+
+const noBaseline = (): ChannelBaseline => ({ ttftP95Ms: undefined, totalP95Ms: undefined });
 
 function toLedger(ledger: LedgerStore | Ledger | undefined): Ledger {
   if (ledger === undefined) return new Ledger(new MemoryLedgerStore());

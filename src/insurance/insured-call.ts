@@ -23,8 +23,8 @@ export interface InsuredCallInit {
   tags: Record<string, string> | undefined;
   stream: boolean;
   output: 'text' | 'image';
-  /** The channels' rolling p95 before the call, by channel id (the plan's channels). */
-  baselines: ReadonlyMap<string, ChannelBaseline>;
+  /** A channel's rolling p95 as it was before this call (see ZenClient for when it is read). */
+  baseline: (channel: string) => ChannelBaseline;
   /** The router's task category, kept for feedback. */
   category: string;
   signal: AbortSignal | undefined;
@@ -68,7 +68,7 @@ export class InsuredCall {
   readonly settings: ResolvedInsurance;
   /** Every event filed so far, in order (streams show them while they flow). */
   readonly events: QualityEvent[] = [];
-  private readonly at = new Date().toISOString();
+  private readonly startedAtEpochMs = Date.now();
   private readonly startedAt = performance.now();
   private readonly answers: CheckedAnswer[] = [];
   private readonly extraAttempts: AttemptRecord[] = [];
@@ -224,16 +224,21 @@ export class InsuredCall {
   private record(facts: CallFacts, outcome: RequestRecord['outcome'], errorKind: ZenErrorKind | undefined, final: CheckedAnswer | undefined, rejected: CheckedAnswer[], claims: Claim[]): void {
     const { request, output } = this.init;
     const mode = this.core.captureMode;
-    // A snapshot now: the caller owns the metadata object once the call returns.
-    const snapshot: CallFacts = { ...facts, attempts: [...facts.attempts], events: [...facts.events], claims: [...facts.claims] };
+    // Built now: the caller owns the metadata object once the call returns. Only the fields are
+    // read (spreading the metadata would build its lazy explanation).
+    const tags = this.init.tags ? stripSecrets(this.init.tags) : undefined;
+    const request_ = requestRecord(facts, { at: new Date(this.startedAtEpochMs).toISOString(), stream: this.init.stream, outcome, errorKind, ...(tags ? { tags } : {}) });
+    const events = [...facts.events];
     const claimed = claimedProblems(claims);
     this.core.write(async () => {
       const messages = toChatMessages(request.messages);
       const answer = final && output === 'text' ? toAssistantMessage(final.result.content) : undefined;
-      const content = await captureContent(mode, messages, answer);
+      // Content holds the only free text of a request record; error messages were cleared of
+      // credentials by ZenError, event texts when they were filed.
+      request_.content = await captureContent(mode, messages, answer);
       const records: LedgerRecord[] = [
-        requestRecord(snapshot, { at: this.at, stream: this.init.stream, outcome, errorKind, content, ...(this.init.tags ? { tags: this.init.tags } : {}) }),
-        ...snapshot.events.map(eventRecord),
+        request_,
+        ...events.map(eventRecord),
         ...claims.map(claimRecord),
         ...creditRecords(claims),
       ];
@@ -245,7 +250,7 @@ export class InsuredCall {
             caseRecord({
               requestId: this.init.requestId,
               at: claimed[0]!.at,
-              events: snapshot.events.filter((event) => claimedEvents.has(event.id)),
+              events: events.filter((event) => claimedEvents.has(event.id)),
               channel: bad.channel,
               messages: redactContent(messages),
               badAnswer: redactContent(toAssistantMessage(bad.result.content)),
@@ -255,14 +260,17 @@ export class InsuredCall {
           );
         }
       }
-      return records.map(stripSecrets);
+      return records;
     });
   }
 
+  private lastStart: DetectorStart | undefined;
+
   private start(channel: string): DetectorStart {
+    if (this.lastStart?.channel === channel) return this.lastStart;
     const { requestId, face, stream, output, request, signal } = this.init;
-    const baseline = this.init.baselines.get(channel) ?? { ttftP95Ms: undefined, totalP95Ms: undefined };
-    return { requestId, face, stream, output, request, channel, baseline, settings: this.settings, signal };
+    const baseline = this.init.baseline(channel);
+    return (this.lastStart = { requestId, face, stream, output, request, channel, baseline, settings: this.settings, signal });
   }
 
   private context(channel: string, result: GenerationResult, timing: DetectorTiming, attempts: readonly AttemptRecord[], images?: GeneratedImage[]): DetectorContext {

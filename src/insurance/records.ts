@@ -66,7 +66,7 @@ export function requestRecord(
     durationMs: facts.durationMs,
     ...(facts.tokensPerSecond !== undefined ? { tokensPerSecond: facts.tokensPerSecond } : {}),
     ...(facts.finishReason !== undefined ? { finishReason: facts.finishReason } : {}),
-    attempts: facts.attempts,
+    attempts: [...facts.attempts],
     ...(call.content ? { content: call.content } : {}),
     ...(call.tags ? { tags: call.tags } : {}),
   };
