@@ -27,6 +27,17 @@ export function countsAgainstChannel(kind: ZenErrorKind): boolean {
   return COUNTS_AGAINST_CHANNEL.has(kind);
 }
 
+/**
+ * Leave to make one call through a breaker. The one trial call of a half-open breaker holds the
+ * probe; only its outcome (or its release) frees the slot for the next probe.
+ */
+export interface BreakerPermit {
+  readonly probe: boolean;
+}
+
+const CALL: BreakerPermit = Object.freeze({ probe: false });
+const PROBE: BreakerPermit = Object.freeze({ probe: true });
+
 export interface BreakerTransition {
   from: BreakerState;
   to: BreakerState;
@@ -69,14 +80,18 @@ export class CircuitBreaker {
     return this.stateValue === 'open' ? this.openUntilValue : undefined;
   }
 
-  /** Whether a call may go through now. In half-open, only one probe at a time. */
-  tryAcquire(): boolean {
+  /** Leave for a call now, or undefined. In half-open, only one probe at a time. */
+  acquire(): BreakerPermit | undefined {
     const state = this.state;
-    if (state === 'closed') return true;
-    if (state === 'open') return false;
-    if (this.probeInFlight) return false;
+    if (state === 'closed') return CALL;
+    if (state === 'open' || this.probeInFlight) return undefined;
     this.probeInFlight = true;
-    return true;
+    return PROBE;
+  }
+
+  /** Whether a call may go through now (see `acquire`). */
+  tryAcquire(): boolean {
+    return this.acquire() !== undefined;
   }
 
   /** Milliseconds until a call may go through (0 when closed or half-open). */
@@ -84,16 +99,20 @@ export class CircuitBreaker {
     return this.state === 'open' ? Math.max(0, this.openUntilValue - this.now()) : 0;
   }
 
-  /** Releases a half-open probe slot without an outcome (the call was aborted by the caller). */
-  release(): void {
-    this.probeInFlight = false;
+  /** Ends a call without an outcome (the caller aborted it): a probe's slot is freed for the next probe. */
+  release(permit: BreakerPermit = PROBE): void {
+    if (permit.probe) this.probeInFlight = false;
   }
 
-  onSuccess(): BreakerTransition | undefined {
-    this.probeInFlight = false;
+  /**
+   * Records a success. Only the probe closes an open breaker: any other call still in flight
+   * started before the breaker opened.
+   */
+  onSuccess(permit: BreakerPermit = PROBE): BreakerTransition | undefined {
+    this.release(permit);
     this.consecutive = 0;
     this.remember(true);
-    if (this.stateValue !== 'closed') {
+    if (this.stateValue !== 'closed' && permit.probe) {
       const from = this.state;
       this.stateValue = 'closed';
       this.window.length = 0;
@@ -103,15 +122,15 @@ export class CircuitBreaker {
   }
 
   /** Records a failure; `retryAfterMs` from a 429 opens the breaker for at least that long. */
-  onFailure(kind: ZenErrorKind, retryAfterMs?: number): BreakerTransition | undefined {
-    this.probeInFlight = false;
+  onFailure(kind: ZenErrorKind, retryAfterMs?: number, permit: BreakerPermit = PROBE): BreakerTransition | undefined {
+    this.release(permit);
     if (!countsAgainstChannel(kind)) return undefined;
     this.consecutive += 1;
     this.remember(false);
     const from = this.state;
-    // While open, a failure of a call that was already in flight says nothing new: only a longer
-    // Retry-After (below) moves the deadline.
-    let reason = from === 'half-open' ? `probe failed (${kind})` : from === 'closed' ? this.tripReason() : undefined;
+    // While open (or half-open, for any call but the probe), a failure of a call that was already
+    // in flight when the breaker opened says nothing new: only a longer Retry-After moves the deadline.
+    let reason = from === 'closed' ? this.tripReason() : from === 'half-open' && permit.probe ? `probe failed (${kind})` : undefined;
     let cooldown = reason ? this.cooldownMs : 0;
     // A 429's Retry-After opens the breaker for at least that long; it never cuts the usual cooldown short.
     if (kind === 'rate_limited' && retryAfterMs !== undefined && retryAfterMs > cooldown) {

@@ -10,7 +10,7 @@ import type { ProviderAdapter } from '../providers/types.js';
 import type { TaskCategory } from './analyze-prompt.js';
 import { anySignal, AttemptSignal, attemptError, nextOrAbort, openStreamHead, type StopReason, type StreamHead } from './attempt.js';
 import type { Channel } from './catalog.js';
-import type { BreakerTransition } from './circuit-breaker.js';
+import type { BreakerPermit, BreakerTransition } from './circuit-breaker.js';
 import type { PolicyEvents } from './events.js';
 import { hedgeDelay, type HedgeLimiter, type ResolvedHedge } from './hedge.js';
 import type { LiveState } from './live-state.js';
@@ -106,7 +106,10 @@ export interface StreamExecution {
 
 type Committed<T = GenerationResult> =
   | { kind: 'result'; candidate: Candidate; result: T; attempt: AttemptRecord }
-  | { kind: 'stream'; candidate: Candidate; head: StreamHead; signal: AttemptSignal; clearAttemptTimer: () => void; startedAt: number; retry: number; hedge: boolean };
+  | {
+      kind: 'stream'; candidate: Candidate; head: StreamHead; signal: AttemptSignal; clearAttemptTimer: () => void; startedAt: number; retry: number; hedge: boolean;
+      permit: BreakerPermit;
+    };
 
 interface Lane<T> {
   candidate: Candidate;
@@ -143,8 +146,14 @@ class Execution<T> {
   private parentReason = (signal: AbortSignal): StopReason => {
     if (signal === this.deadline.signal) return { kind: 'timeout', message: `The call exceeded its total deadline of ${this.input.timeouts.totalMs} ms.` };
     if (signal === this.input.signal) return { kind: 'aborted', message: 'The request was aborted by the caller.' };
-    return { kind: 'hedge_lost', message: 'Another channel answered first.' };
+    // A lane: stopped by `stopLane`, which says why.
+    return isStopReason(signal.reason) ? signal.reason : { kind: 'hedge_lost', message: 'Another channel answered first.' };
   };
+
+  /** Stops a lane (its attempt, or its wait before a retry) for `reason`. */
+  private stopLane(lane: Lane<T>, reason: StopReason): void {
+    lane.controller.abort(reason);
+  }
 
   private record(attempt: AttemptRecord): void {
     this.attempts.push(attempt);
@@ -162,7 +171,7 @@ class Execution<T> {
   }
 
   /** One call of one channel, up to its first token (streams) or its answer. */
-  private async attemptOnce(candidate: Candidate, retry: number, lane: AbortController, hedge: boolean): Promise<Committed<T>> {
+  private async attemptOnce(candidate: Candidate, retry: number, lane: AbortController, hedge: boolean, permit: BreakerPermit): Promise<Committed<T>> {
     const { channel } = candidate;
     const parents = [this.deadline.signal, lane.signal, ...(this.input.signal ? [this.input.signal] : [])];
     const signal = new AttemptSignal(parents, this.parentReason);
@@ -180,7 +189,7 @@ class Execution<T> {
         const attempt: AttemptRecord = {
           channel: channel.id, provider: channel.provider.name, model: channel.model.id, outcome: 'success', durationMs, usage, cost: this.operation.cost(channel, result), retry, hedge,
         };
-        this.breakerEvent(channel.id, breaker.onSuccess());
+        this.breakerEvent(channel.id, breaker.onSuccess(permit));
         this.deps.state.recordLatency(channel, { totalMs: durationMs, outputTokens: usage.output.total, category: this.input.category });
         this.record(attempt);
         return { kind: 'result', candidate, result, attempt };
@@ -188,7 +197,7 @@ class Execution<T> {
       const clearFirstToken = signal.timer(firstTokenMs, { kind: 'timeout', message: `No first token from ${channel.id} within ${firstTokenMs} ms.` });
       try {
         const head = await openStreamHead(this.adapter(candidate), channel, this.input.request, signal.signal, this.now);
-        return { kind: 'stream', candidate, head, signal, clearAttemptTimer, startedAt, retry, hedge };
+        return { kind: 'stream', candidate, head, signal, clearAttemptTimer, startedAt, retry, hedge, permit };
       } finally {
         clearFirstToken();
       }
@@ -196,13 +205,15 @@ class Execution<T> {
       clearAttemptTimer();
       signal.dispose();
       const zenError = attemptError(error, signal.reason, channel);
-      this.failAttempt(candidate, zenError, signal.reason, startedAt, retry, hedge, 0);
+      this.failAttempt(candidate, zenError, signal.reason, startedAt, retry, hedge, 0, permit);
       throw zenError;
     }
   }
 
   /** Records a failed attempt and tells the breaker and the quality model. */
-  private failAttempt(candidate: Candidate, error: ZenError, stop: StopReason | undefined, startedAt: number, retry: number, hedge: boolean, outputChars: number): void {
+  private failAttempt(
+    candidate: Candidate, error: ZenError, stop: StopReason | undefined, startedAt: number, retry: number, hedge: boolean, outputChars: number, permit: BreakerPermit,
+  ): void {
     const { channel } = candidate;
     const lost = stop?.kind === 'hedge_lost';
     const outcome: AttemptRecord['outcome'] = lost ? 'hedge_lost' : error.kind === 'aborted' ? 'aborted' : 'error';
@@ -214,10 +225,10 @@ class Execution<T> {
       durationMs: this.now() - startedAt, retry, hedge, ...(cost ? { cost } : {}),
     });
     if (outcome === 'error') {
-      this.breakerEvent(channel.id, this.deps.state.breaker(channel).onFailure(error.kind, error.retryAfterMs));
+      this.breakerEvent(channel.id, this.deps.state.breaker(channel).onFailure(error.kind, error.retryAfterMs, permit));
       this.deps.quality.observe({ channel, category: this.input.category, success: false, errorKind: error.kind });
     } else {
-      this.deps.state.breaker(channel).release();
+      this.deps.state.breaker(channel).release(permit);
     }
   }
 
@@ -230,7 +241,7 @@ class Execution<T> {
   }
 
   /** A channel with its own retries (p-retry: exponential backoff with jitter, Retry-After, budget). */
-  private runLane(candidate: Candidate, hedge: boolean): Lane<T> {
+  private runLane(candidate: Candidate, hedge: boolean, firstPermit: BreakerPermit): Lane<T> {
     const controller = new AbortController();
     const { retry } = this.input;
     const breaker = this.deps.state.breaker(candidate.channel);
@@ -239,10 +250,11 @@ class Execution<T> {
     const stop = anySignal([controller.signal, this.deadline.signal, this.input.signal]);
     lane.promise = pRetry(
       async (attemptNumber) => {
-        if (attemptNumber > 1 && !breaker.tryAcquire()) {
+        const permit = attemptNumber === 1 ? firstPermit : breaker.acquire();
+        if (!permit) {
           throw new AbortError(new ZenError({ kind: 'overloaded', message: `The circuit breaker of ${candidate.channel.id} is open.`, provider: candidate.channel.provider.name, model: candidate.channel.model.id }));
         }
-        return this.attemptOnce(candidate, attemptNumber - 1, controller, hedge);
+        return this.attemptOnce(candidate, attemptNumber - 1, controller, hedge, permit);
       },
       {
         retries: retry.retries,
@@ -293,7 +305,8 @@ class Execution<T> {
     while (queue.length > 0) {
       const candidate = queue.shift()!;
       const breaker = this.deps.state.breaker(candidate.channel);
-      if (!breaker.tryAcquire()) {
+      const permit = breaker.acquire();
+      if (!permit) {
         this.record({
           channel: candidate.channel.id, provider: candidate.channel.provider.name, model: candidate.channel.model.id, outcome: 'skipped',
           message: `circuit breaker ${breaker.state}`, durationMs: 0, retry: 0,
@@ -301,12 +314,18 @@ class Execution<T> {
         continue;
       }
       if (afterFailure !== undefined && !this.takeBudget(afterFailure)) {
-        breaker.release();
+        breaker.release(permit);
         return undefined;
       }
-      return this.runLane(candidate, hedge);
+      return this.runLane(candidate, hedge, permit);
     }
     return undefined;
+  }
+
+  /** Stops every running lane for `reason` and waits until each has recorded its attempt. */
+  private async stopAll(running: Set<Lane<T>>, reason: StopReason): Promise<void> {
+    for (const lane of running) this.stopLane(lane, reason);
+    await Promise.all([...running].map((lane) => lane.promise));
   }
 
   /** Runs lanes until one commits: failover on failures, a hedge when the first is slow. */
@@ -351,11 +370,10 @@ class Execution<T> {
       const settled = outcome as Awaited<Lane<T>['promise']>;
       running.delete(settled.lane);
       if (settled.ok) {
-        for (const other of running) other.controller.abort();
         if (hedgePair) {
           this.deps.emit('hedge', { requestId: this.input.requestId, ...hedgePair, afterMs: Math.round(this.now() - this.startedAt), winner: settled.lane.candidate.channel.id });
         }
-        await Promise.all([...running].map((lane) => lane.promise));
+        await this.stopAll(running, { kind: 'hedge_lost', message: `${settled.lane.candidate.channel.id} answered first.` });
         const committed = settled.committed;
         if (committed.kind === 'result' && this.input.inspect) {
           const reason = await this.input.inspect(committed.result, committed.attempt, committed.candidate);
@@ -375,20 +393,17 @@ class Execution<T> {
       }
       const error = settled.error;
       errors.push(error);
-      if (error.kind === 'aborted' && (callerSignal?.aborted || running.size > 0)) {
-        if (callerSignal?.aborted) {
-          for (const other of running) other.controller.abort();
-          throw error;
-        }
-        continue; // a hedge lane that lost
+      // Whatever stops the call, the other lanes stop too, and are waited for so that the
+      // metadata lists their attempts.
+      for (const signal of [callerSignal, this.deadline.signal]) {
+        if (!signal?.aborted) continue;
+        const stop = this.parentReason(signal);
+        await this.stopAll(running, stop);
+        throw error.kind === stop.kind ? error : new ZenError({ kind: stop.kind === 'hedge_lost' ? 'aborted' : stop.kind, message: stop.message, cause: error });
       }
-      if (this.deadline.signal.aborted) {
-        for (const other of running) other.controller.abort();
-        throw error;
-      }
+      if (error.kind === 'aborted' && running.size > 0) continue; // a lane that lost a race
       if (!mayFailOver(error.kind)) {
-        for (const other of running) other.controller.abort();
-        await Promise.all([...running].map((lane) => lane.promise));
+        await this.stopAll(running, { kind: 'aborted', message: `Stopped because ${settled.lane.candidate.channel.id} failed with ${error.kind}, which no other channel can fix.` });
         throw error;
       }
       if (running.size === 0) {
@@ -451,7 +466,7 @@ class Execution<T> {
 
   /** The committed stream, as the caller reads it: idle timeout between chunks, accounting at the end. */
   async *consume(committed: Extract<Committed<T>, { kind: 'stream' }>, done: (summary: ExecutionSummary<T>) => void): AsyncGenerator<StreamPart> {
-    const { candidate, head, signal, startedAt, retry, hedge } = committed;
+    const { candidate, head, signal, startedAt, retry, hedge, permit } = committed;
     const { channel } = candidate;
     const { idleMs } = this.input.timeouts;
     let outputChars = 0;
@@ -492,7 +507,7 @@ class Execution<T> {
       const attempt: AttemptRecord = {
         channel: channel.id, provider: channel.provider.name, model: channel.model.id, outcome: 'success', durationMs, ttftMs, usage, cost: costOfUsage(channel, usage), retry, hedge,
       };
-      this.breakerEvent(channel.id, this.deps.state.breaker(channel).onSuccess());
+      this.breakerEvent(channel.id, this.deps.state.breaker(channel).onSuccess(permit));
       this.deps.state.recordLatency(channel, { ttftMs, totalMs: durationMs, outputTokens: usage.output.total, category: this.input.category });
       this.record(attempt);
       done(this.summary(candidate, usage, { ttftMs: head.firstTokenAt - this.startedAt, tokensPerSecond, finishReason: finish?.finishReason.raw ?? finish?.finishReason.unified }));
@@ -501,7 +516,7 @@ class Execution<T> {
       committed.clearAttemptTimer();
       signal.dispose();
       const zenError = attemptError(error, signal.reason, channel);
-      this.failAttempt(candidate, zenError, signal.reason, startedAt, retry, hedge, outputChars);
+      this.failAttempt(candidate, zenError, signal.reason, startedAt, retry, hedge, outputChars, permit);
       done(this.summary(candidate, partialUsage(this.input.inputTokens, outputChars), { error: zenError }));
       throw zenError;
     } finally {
@@ -512,7 +527,7 @@ class Execution<T> {
         committed.clearAttemptTimer();
         signal.dispose();
         const error = new ZenError({ kind: 'aborted', message: 'The caller stopped reading the stream.', provider: channel.provider.name, model: channel.model.id });
-        this.failAttempt(candidate, error, signal.reason, startedAt, retry, hedge, outputChars);
+        this.failAttempt(candidate, error, signal.reason, startedAt, retry, hedge, outputChars, permit);
         done(this.summary(candidate, partialUsage(this.input.inputTokens, outputChars), { error }));
       }
     }
@@ -526,6 +541,11 @@ class Execution<T> {
  */
 function mayFailOver(kind: ZenErrorKind): boolean {
   return allowsFailover(kind) || kind === 'content_filter';
+}
+
+function isStopReason(value: unknown): value is StopReason {
+  const kind = (value as { kind?: unknown } | null | undefined)?.kind;
+  return (kind === 'aborted' || kind === 'timeout' || kind === 'hedge_lost') && typeof (value as { message?: unknown }).message === 'string';
 }
 
 function partialUsage(inputTokens: number, outputChars: number): Usage {

@@ -92,6 +92,27 @@ describe.each([['stream', true], ['non-stream', false]] as const)('%s', (_mode, 
     expect(attemptsOf(out.zen)).toEqual([[ch(MINI), 'error', 'auth', 0], [ch(NANO), 'success', undefined, 0]]);
   });
 
+  it("the caller's abort during a hedge cancels both, and the metadata lists both", async () => {
+    const requests: TracedRequest[] = [];
+    const zen = hedgingClient(requests);
+    sim.enqueue(UP[MINI], { text: 'slow', ttftMs: 2_000 });
+    sim.enqueue(UP[NANO], { text: 'slow too', ttftMs: 2_000 });
+    const out = await run(zen, PLAN, stream, { signal: AbortSignal.timeout(120) });
+    expect(out.error?.kind).toBe('aborted');
+    expect(attemptsOf(out.zen).sort()).toEqual([[ch(MINI), 'aborted', 'aborted', 0], [ch(NANO), 'aborted', 'aborted', 0]].sort());
+    expect(requests.map((request) => request.signal?.aborted)).toEqual([true, true]);
+  });
+
+  it('a hedge stopped because the primary failed for good is aborted, not "hedge_lost"', async () => {
+    const requests: TracedRequest[] = [];
+    const zen = hedgingClient(requests);
+    sim.enqueue(UP[MINI], { ttftMs: 120, fault: { type: 'http', status: 400 } });
+    sim.enqueue(UP[NANO], { text: 'slow', ttftMs: 2_000 });
+    const out = await run(zen, PLAN, stream);
+    expect(out.error?.kind).toBe('invalid_request');
+    expect(attemptsOf(out.zen)).toEqual([[ch(MINI), 'error', 'invalid_request', 0], [ch(NANO), 'aborted', 'aborted', 0]]);
+  });
+
   it('waits for the channel p95 once it has samples, not the fallback delay', async () => {
     const requests: TracedRequest[] = [];
     const zen = hedgingClient(requests, { fallbackDelayMs: 5_000 });

@@ -107,6 +107,17 @@ describe('streams', () => {
     expect(attemptsOf(out.zen)).toEqual([[ch(MINI), 'error', 'timeout', 0]]);
   });
 
+  it('the total deadline also covers the stream after its first token: a typed timeout mid-stream', async () => {
+    const zen = zenClient(sim);
+    sim.enqueue(UP[MINI], { text: 'one two three four five six seven eight nine ten', tokensPerSecond: 20 }); // ~500 ms
+    const out = await run(zen, { model: [MINI, HAIKU], zen: { timeouts: { totalMs: 150 } } }, true);
+    expect(out.error?.kind).toBe('timeout');
+    expect(out.error!.message).toContain('total deadline');
+    expect(out.pieces.length).toBeGreaterThan(0);
+    expect(out.pieces.length).toBeLessThan(10);
+    expect(sim.callsFor(UP[HAIKU])).toHaveLength(0);
+  });
+
   it('a steady stream slower in total than idleMs is not cut: the limit is per gap', async () => {
     const zen = zenClient(sim);
     sim.enqueue(UP[MINI], { text: 'a b c d e f g h', tokensPerSecond: 40 }); // 25 ms gaps, ~200 ms in all
