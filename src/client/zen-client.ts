@@ -5,6 +5,9 @@ import { zeroCost } from '../core/money.js';
 import type { GenerationResult } from '../core/result.js';
 import { emptyUsage } from '../core/usage.js';
 import { ChatCompletions } from '../faces/openai-chat.js';
+import { Messages } from '../faces/anthropic-messages.js';
+import { Models } from '../faces/gemini-generate.js';
+import { Images } from '../faces/openai-images.js';
 import type { Engine, EngineCall, EngineStream, ImageEngineCall, ZenMetadata, ZenRequestOptions } from '../faces/engine.js';
 import type { ImageResult } from '../providers/types.js';
 import { imageOperation } from '../policy/image-operation.js';
@@ -39,6 +42,12 @@ export type ZenEvents = PolicyEvents & InsuranceEvents;
  */
 export class ZenClient extends EventEmitter<ZenEvents> implements Engine {
   readonly chat: { completions: ChatCompletions };
+  /** The @anthropic-ai/sdk Messages face: `zen.messages.create()`. */
+  readonly messages: Messages;
+  /** The @google/genai face: `zen.models.generateContent()` / `generateContentStream()`. */
+  readonly models: Models;
+  /** The openai SDK's Images face: `zen.images.generate()` / `edit()`. */
+  readonly images: Images;
   readonly catalog: Catalog;
   readonly quality: QualityModel;
   readonly state: LiveState;
@@ -63,6 +72,9 @@ export class ZenClient extends EventEmitter<ZenEvents> implements Engine {
     this.routing = options.routing ?? {};
     if (options.providers) this.configured = configureProviders(options.providers);
     this.chat = { completions: new ChatCompletions(this) };
+    this.messages = new Messages(this);
+    this.models = new Models(this);
+    this.images = new Images(this);
     this.insurance = new Insurance(options.insurance ?? {}, options.ledger, {
       emit: (event, payload) => this.emit(event, payload as never),
       subcall: ({ model, request, signal }) => {
@@ -263,7 +275,7 @@ export class ZenClient extends EventEmitter<ZenEvents> implements Engine {
     return { adapters, state: this.state, budget: this.retryBudget, hedges: this.hedges, quality: this.quality, emit: this.emit.bind(this) as never };
   }
 
-  async images(call: ImageEngineCall): Promise<{ result: ImageResult; metadata: ZenMetadata }> {
+  async generateImages(call: ImageEngineCall): Promise<{ result: ImageResult; metadata: ZenMetadata }> {
     const request: EngineCall['request'] = { messages: [{ role: 'user', content: [{ type: 'text', text: call.request.prompt }] }] };
     const engineCall: EngineCall = { face: call.face, model: call.model, request, options: call.options, signal: call.signal, warnings: call.warnings };
     const output = call.request.images && call.request.images.length > 0 ? 'image-edit' : 'image';

@@ -100,5 +100,5 @@ export interface ImageEngineCall {
 export interface Engine {
   generate(call: EngineCall): Promise<{ result: GenerationResult; metadata: ZenMetadata }>;
   stream(call: EngineCall): Promise<EngineStream>;
-  images(call: ImageEngineCall): Promise<{ result: ImageResult; metadata: ZenMetadata }>;
+  generateImages(call: ImageEngineCall): Promise<{ result: ImageResult; metadata: ZenMetadata }>;
 }

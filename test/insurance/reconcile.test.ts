@@ -51,7 +51,7 @@ describe('ledger totals reconcile exactly with the per-call costs', () => {
     // A stream that fails after its first token reports through `metadata()`, as any stream does.
     metas.push(await cut.metadata());
     // The images face.
-    const image = await zen.images({ face: 'openai-images', model: 'openai/gpt-image-1', request: { prompt: 'a lighthouse', n: 1 }, warnings: [] });
+    const image = await zen.generateImages({ face: 'openai-images', model: 'openai/gpt-image-1', request: { prompt: 'a lighthouse', n: 1 }, warnings: [] });
     metas.push(image.metadata);
 
     const ledger = await records(zen);
