@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ZenError, type RoutingOptions, type ZenErrorKind } from '../../src/index.js';
 import type { SimReply } from '../../src/testing/index.js';
 import { useSimulator } from '../helpers/simulator.js';
-import { attemptsOf, ch, HAIKU, MINI, NANO, recordEvents, run, sleep, UP, zenClient } from './execution-helpers.js';
+import { attemptsOf, ch, FLASH, HAIKU, MINI, NANO, recordEvents, run, sleep, UP, zenClient } from './execution-helpers.js';
 
 /**
  * The error matrix: every kind the simulator can make a real SDK report, streamed and not, against
@@ -47,7 +47,16 @@ const ROWS: Row[] = [
     routing: { timeouts: { attemptMs: 80 } },
   },
   { kind: 'network', label: 'connection reset', reply: { fault: { type: 'reset' } }, modes: BOTH, retry: true, failover: true, breaker: true },
+  {
+    kind: 'timeout', label: 'stalled after the headers', reply: { fault: { type: 'stall' } }, modes: BOTH, retry: true, failover: true, breaker: true,
+    routing: { timeouts: { attemptMs: 80 } },
+  },
+  {
+    kind: 'timeout', label: 'no first token in time', reply: { text: 'too late', ttftMs: 1_500 }, modes: ['stream'], retry: true, failover: true, breaker: true,
+    routing: { timeouts: { firstTokenMs: 80 } },
+  },
   { kind: 'stream_interrupted', label: 'stream cut before content', reply: { fault: { type: 'cut', afterChunks: 1 } }, modes: ['stream'], retry: true, failover: true, breaker: true },
+  { kind: 'stream_interrupted', label: 'malformed SSE data', reply: { fault: { type: 'malformed' } }, modes: ['stream'], retry: true, failover: true, breaker: true },
   { kind: 'auth', label: '401', reply: http(401), modes: BOTH, retry: false, failover: true, breaker: true },
   { kind: 'permission', label: '403', reply: http(403), modes: BOTH, retry: false, failover: true, breaker: true },
   { kind: 'not_found', label: '404', reply: http(404), modes: BOTH, retry: false, failover: true, breaker: true },
@@ -141,5 +150,42 @@ describe('when every channel fails', () => {
     expect(out.error!.attempts!.map((attempt) => attempt.kind)).toEqual(['overloaded', 'overloaded', 'server']);
     expect(out.error!.message).toContain('All 3 attempts failed');
     expect(attemptsOf(out.zen).map(([, , , retry]) => retry)).toEqual([0, 1, 2]);
+  });
+});
+
+describe.each([
+  ['Anthropic', HAIKU],
+  ['Gemini', FLASH],
+] as const)('the same rules through the %s SDK', (_vendor, primary) => {
+  const rows: Array<Pick<Row, 'kind' | 'label' | 'reply' | 'retry'> & { modes?: Mode[] }> = [
+    { kind: 'rate_limited', label: '429, Retry-After 0.05 s', reply: http(429, { retryAfter: 0.05 }), retry: true },
+    { kind: 'overloaded', label: primary === HAIKU ? '529' : '503', reply: http(primary === HAIKU ? 529 : 503), retry: true },
+    { kind: 'server', label: '500', reply: http(500), retry: true },
+    { kind: 'network', label: 'connection reset', reply: { fault: { type: 'reset' } }, retry: true },
+    { kind: 'stream_interrupted', label: 'stream cut before content', reply: { fault: { type: 'cut', afterChunks: 1 } }, retry: true, modes: ['stream'] },
+    { kind: 'auth', label: '401', reply: http(401), retry: false },
+    { kind: 'permission', label: '403', reply: http(403), retry: false },
+    { kind: 'not_found', label: '404', reply: http(404), retry: false },
+  ];
+  const cases = rows.flatMap((row) => (row.modes ?? BOTH).map((mode) => ({ ...row, mode })));
+
+  it.each(cases)('$kind ($label, $mode): retried only when retryable, then failed over', async (row) => {
+    const zen = zenClient(sim, { routing: { retry: { retries: 1 } } });
+    sim.enqueue(UP[primary], row.reply, row.reply);
+    sim.enqueue(UP[MINI], { text: 'from mini' });
+    const out = await run(zen, { model: [primary, MINI] }, row.mode === 'stream');
+    const tries = row.retry ? 2 : 1;
+    expect(out.text).toBe('from mini');
+    expect(attemptsOf(out.zen)).toEqual([...Array.from({ length: tries }, (_, retry) => [ch(primary), 'error', row.kind, retry]), [ch(MINI), 'success', undefined, 0]]);
+    expect(sim.callsFor(UP[primary])).toHaveLength(tries);
+  });
+
+  it.each(BOTH)('invalid_request (400, %s) is neither retried nor failed over', async (mode) => {
+    const zen = zenClient(sim, { routing: { retry: { retries: 1 } } });
+    sim.enqueue(UP[primary], http(400));
+    const out = await run(zen, { model: [primary, MINI] }, mode === 'stream');
+    expect(out.error?.kind).toBe('invalid_request');
+    expect(sim.callsFor(UP[primary])).toHaveLength(1);
+    expect(sim.callsFor(UP[MINI])).toHaveLength(0);
   });
 });

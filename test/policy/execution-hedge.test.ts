@@ -117,7 +117,8 @@ describe.each([['stream', true], ['non-stream', false]] as const)('%s', (_mode, 
     const requests: TracedRequest[] = [];
     const zen = hedgingClient(requests, { fallbackDelayMs: 5_000 });
     sim.setDefault(UP[MINI], { text: 'quick' });
-    for (let call = 0; call < 6; call += 1) await run(zen, PLAN, stream);
+    // Five samples make a p95; until then the (long) fallback delay applies, so no hedge yet.
+    for (let call = 0; call < 5; call += 1) await run(zen, PLAN, stream);
     expect(sim.callsFor(UP[NANO])).toHaveLength(0);
     sim.enqueue(UP[MINI], { text: 'suddenly slow', ttftMs: 2_500 });
     sim.enqueue(UP[NANO], { text: 'hedged' });
@@ -138,7 +139,8 @@ describe('the hedge rate cap', () => {
     const calls = 40;
     for (let call = 0; call < calls; call += 1) await run(zen, PLAN, call % 2 === 0);
     const started = events.hedge.filter((event) => event.winner === undefined).length;
-    expect(sim.callsFor(UP[NANO])).toHaveLength(started);
+    // A hedge cancelled at once (the primary answered meanwhile) may never reach the server.
+    expect(sim.callsFor(UP[NANO]).length).toBeLessThanOrEqual(started);
     // At most maxRate of the calls, plus the one hedge a window always allows; and the cap is not a ban.
     expect(started).toBeLessThanOrEqual(Math.floor(0.2 * calls) + 1);
     expect(started).toBeGreaterThanOrEqual(4);

@@ -1,4 +1,5 @@
 import Anthropic from '@anthropic-ai/sdk';
+import { GoogleGenAI } from '@google/genai';
 import OpenAI from 'openai';
 import { expect } from 'vitest';
 import { ZenClient, ZenError, type ZenClientOptions, type ZenMetadata } from '../../src/index.js';
@@ -12,8 +13,9 @@ import type { PolicyEvents } from '../../src/policy/events.js';
 export const MINI = 'openai/gpt-5-mini';
 export const NANO = 'openai/gpt-5-nano';
 export const HAIKU = 'anthropic/claude-haiku-4-5';
+export const FLASH = 'google/gemini-2.5-flash';
 /** The ids the simulator sees (it scripts and records by upstream model id). */
-export const UP = { [MINI]: 'gpt-5-mini', [NANO]: 'gpt-5-nano', [HAIKU]: 'claude-haiku-4-5' } as const;
+export const UP = { [MINI]: 'gpt-5-mini', [NANO]: 'gpt-5-nano', [HAIKU]: 'claude-haiku-4-5', [FLASH]: 'gemini-2.5-flash' } as const;
 export const ch = (model: string, provider = model.split('/')[0]!): string => `${model}:${provider}`;
 
 export function openaiClient(sim: Simulator, options: { apiKey?: string; maxRetries?: number } = {}): OpenAI {
@@ -45,14 +47,18 @@ export function anthropicClient(sim: Simulator): Anthropic {
   return new Anthropic({ apiKey: 'sk-ant-test-key-0000000000000', baseURL: sim.anthropicBaseURL, maxRetries: 0 });
 }
 
+export function googleClient(sim: Simulator): GoogleGenAI {
+  return new GoogleGenAI({ apiKey: 'AIza-simulator-000000000000000000000', httpOptions: { baseUrl: sim.googleBaseURL } });
+}
+
 /**
- * A ZenClient over `openai` and `anthropic` with quick retry backoff (the defaults would make the
+ * A ZenClient over `openai`, `anthropic` and `google` with quick retry backoff (the defaults would make the
  * tests wait hundreds of ms per retry); insurance stays on, as in production.
  */
 export function zenClient(sim: Simulator, options: ZenClientOptions = {}): ZenClient {
   const routing = options.routing ?? {};
   return new ZenClient({
-    providers: { openai: openaiClient(sim), anthropic: anthropicClient(sim) },
+    providers: { openai: openaiClient(sim), anthropic: anthropicClient(sim), google: googleClient(sim) },
     ...options,
     routing: { ...routing, retry: { minDelayMs: 5, maxDelayMs: 20, ...routing.retry } },
   });
