@@ -1,16 +1,17 @@
+import { sha256 } from '@noble/hashes/sha2.js';
+import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils.js';
 import { redactSecrets } from '../core/errors.js';
 import type { CaptureContent } from './options.js';
 import { redactValue } from './redact.js';
 import type { ContentCapture } from './types.js';
 import { messageChars, type ChatMessage } from './chat-format.js';
 
-/** SHA-256 of a value's JSON text, in hex (Web Crypto: runs wherever the core runs). */
+/**
+ * SHA-256 of a value's JSON text, in hex. @noble/hashes runs synchronously in any runtime; Web
+ * Crypto's `subtle.digest` costs more in call overhead than hashing a prompt does.
+ */
 export async function sha256Hex(value: unknown): Promise<string> {
-  const bytes = new TextEncoder().encode(typeof value === 'string' ? value : JSON.stringify(value));
-  const digest = await crypto.subtle.digest('SHA-256', bytes);
-  let hex = '';
-  for (const byte of new Uint8Array(digest)) hex += byte.toString(16).padStart(2, '0');
-  return `sha256:${hex}`;
+  return `sha256:${bytesToHex(sha256(utf8ToBytes(typeof value === 'string' ? value : JSON.stringify(value))))}`;
 }
 
 /** Every string inside a value with credentials replaced: what `full` capture keeps. */

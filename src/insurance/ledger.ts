@@ -1,5 +1,5 @@
 import { fromNanos, toNanos } from '../core/money.js';
-import { serializeRecords } from './stores/validate-record.js';
+import { serializeRecords, VALIDATES_RECORDS } from './stores/validate-record.js';
 import type { Claim, LedgerQuery, LedgerRecord, LedgerStore, QualityEventKind, RequestRecord } from './types.js';
 
 export { compileQuery, matchesQuery, modelOfChannel, recordKeys, type CompiledQuery, type RecordKeys } from './stores/match-query.js';
@@ -119,7 +119,8 @@ export class Ledger {
    */
   async append(records: LedgerRecord | LedgerRecord[]): Promise<void> {
     const batch = Array.isArray(records) ? records : [records];
-    serializeRecords(batch);
+    // The built-in stores validate on append; checking here too would serialise every record twice.
+    if (!(this.store as { [VALIDATES_RECORDS]?: boolean })[VALIDATES_RECORDS]) serializeRecords(batch);
     if (batch.length > 0) await this.store.append(batch);
   }
 

@@ -5,7 +5,7 @@ import { createInterface } from 'node:readline';
 import { ZenError } from '../../core/errors.js';
 import type { LedgerQuery, LedgerRecord, LedgerStore } from '../types.js';
 import { compileQuery, matchesQuery } from './match-query.js';
-import { serializeRecords } from './validate-record.js';
+import { serializeRecords, VALIDATES_RECORDS } from './validate-record.js';
 
 export interface JsonlLedgerStoreOptions {
   /** The live file, e.g. `./zen/ledger.jsonl`. Its folder is created if missing. */
@@ -70,6 +70,8 @@ interface FileSnapshot {
  *   the records acknowledged when they started.
  */
 export class JsonlLedgerStore implements LedgerStore {
+  /** Validates every record itself, so `Ledger` need not. */
+  readonly [VALIDATES_RECORDS] = true;
   readonly path: string;
   readonly durability: 'sync' | 'batched';
   /** What `open` repaired, if the file ended in a torn line. */

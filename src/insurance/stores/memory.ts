@@ -1,7 +1,7 @@
 import { ZenError } from '../../core/errors.js';
 import type { LedgerQuery, LedgerRecord, LedgerStore } from '../types.js';
 import { compileQuery, matchesKeys, recordKeys, type RecordKeys } from './match-query.js';
-import { serializeRecords } from './validate-record.js';
+import { serializeRecords, VALIDATES_RECORDS } from './validate-record.js';
 
 export interface MemoryLedgerStoreOptions {
   /** Most records kept; the least recently active requests are dropped beyond it. Default 10 000. */
@@ -9,9 +9,15 @@ export interface MemoryLedgerStoreOptions {
 }
 
 interface Entry {
-  record: LedgerRecord;
+  /** The validated JSON text; the record is parsed (and frozen) on first read only. */
+  line: string;
+  record: LedgerRecord | undefined;
   keys: RecordKeys;
   alive: boolean;
+}
+
+function recordOf(entry: Entry): LedgerRecord {
+  return (entry.record ??= deepFreeze(JSON.parse(entry.line) as LedgerRecord));
 }
 
 /**
@@ -22,10 +28,13 @@ interface Entry {
  * credit for an old request makes that request recent again). Only when a single request alone
  * exceeds the bound are its oldest records dropped one by one, ring-style.
  *
- * Records are copied through JSON on append (so they read back exactly as the file and SQLite
- * stores would return them) and frozen: nothing can change a record after it is appended.
+ * Records are kept as their JSON text on append (so they read back exactly as the file and SQLite
+ * stores would return them, and later changes to the appended objects don't reach them) and are
+ * parsed and frozen when first read: nothing can change a record after it is appended.
  */
 export class MemoryLedgerStore implements LedgerStore {
+  /** Validates every record itself, so `Ledger` need not. */
+  readonly [VALIDATES_RECORDS] = true;
   readonly maxRecords: number;
   /** Records dropped by the bound so far. */
   evictedRecords = 0;
@@ -37,8 +46,14 @@ export class MemoryLedgerStore implements LedgerStore {
   private start = 0;
   private deadAfterStart = 0;
   private live = 0;
-  // Insertion order of a Map is the eviction order: a request moves to the end when appended to.
   private readonly byRequest = new Map<string, Entry[]>();
+  // Eviction order: a queue of (request, touch) pairs; a request appended to again gets a newer
+  // touch, and its older queue entries are skipped. (Reading the head of a Map whose first keys
+  // were deleted costs time proportional to the deletions, which a busy store makes every call.)
+  private readonly lastTouch = new Map<string, number>();
+  private queue: Array<{ requestId: string; touch: number }> = [];
+  private queueHead = 0;
+  private touches = 0;
   private closed = false;
 
   constructor(options: MemoryLedgerStoreOptions = {}) {
@@ -57,19 +72,19 @@ export class MemoryLedgerStore implements LedgerStore {
   async append(records: LedgerRecord[]): Promise<void> {
     if (this.closed) throw closedError();
     const lines = serializeRecords(records);
-    for (const line of lines) {
-      const record = deepFreeze(JSON.parse(line) as LedgerRecord);
-      const entry: Entry = { record, keys: recordKeys(record), alive: true };
+    for (let index = 0; index < lines.length; index += 1) {
+      // Keys come from the appended object (equal to its JSON after validation); reading them
+      // there spares a parse per record on the write path, which runs for every call.
+      const record = records[index]!;
+      const entry: Entry = { line: lines[index]!, record: undefined, keys: recordKeys(record), alive: true };
       this.entries.push(entry);
       this.live++;
       const siblings = this.byRequest.get(record.requestId);
-      if (siblings) {
-        this.byRequest.delete(record.requestId);
-        siblings.push(entry);
-        this.byRequest.set(record.requestId, siblings);
-      } else {
-        this.byRequest.set(record.requestId, [entry]);
-      }
+      if (siblings) siblings.push(entry);
+      else this.byRequest.set(record.requestId, [entry]);
+      const touch = ++this.touches;
+      this.lastTouch.set(record.requestId, touch);
+      this.queue.push({ requestId: record.requestId, touch });
     }
     this.evict();
   }
@@ -84,7 +99,7 @@ export class MemoryLedgerStore implements LedgerStore {
     for (let index = this.start; index < end; index++) {
       const entry = entries[index]!;
       if (!entry.alive || !matchesKeys(entry.keys, compiled)) continue;
-      yield entry.record;
+      yield recordOf(entry);
       if (++found >= compiled.limit) return;
     }
   }
@@ -97,14 +112,26 @@ export class MemoryLedgerStore implements LedgerStore {
 
   private evict(): void {
     while (this.live > this.maxRecords) {
-      const [requestId, siblings] = this.byRequest.entries().next().value as [string, Entry[]];
+      const requestId = this.leastRecentRequest();
+      const siblings = this.byRequest.get(requestId)!;
       if (this.byRequest.size > 1) {
         for (const entry of siblings) this.kill(entry);
         this.byRequest.delete(requestId);
+        this.lastTouch.delete(requestId);
+        this.queueHead += 1;
       } else {
+        // One request alone is over the bound: drop its oldest records, ring-style.
         this.kill(siblings.shift()!);
-        if (siblings.length === 0) this.byRequest.delete(requestId);
+        if (siblings.length === 0) {
+          this.byRequest.delete(requestId);
+          this.lastTouch.delete(requestId);
+          this.queueHead += 1;
+        }
       }
+    }
+    if (this.queueHead > 1024 && this.queueHead * 2 > this.queue.length) {
+      this.queue = this.queue.slice(this.queueHead);
+      this.queueHead = 0;
     }
     while (this.start < this.entries.length && !this.entries[this.start]!.alive) {
       this.start++;
@@ -115,6 +142,15 @@ export class MemoryLedgerStore implements LedgerStore {
       this.entries = this.entries.slice(this.start).filter((entry) => entry.alive);
       this.start = 0;
       this.deadAfterStart = 0;
+    }
+  }
+
+  /** The request appended to least recently, skipping queue entries made stale by newer touches. */
+  private leastRecentRequest(): string {
+    for (;;) {
+      const head = this.queue[this.queueHead]!;
+      if (this.lastTouch.get(head.requestId) === head.touch) return head.requestId;
+      this.queueHead += 1;
     }
   }
 

@@ -2,7 +2,7 @@ import type Database from 'better-sqlite3';
 import { ZenError } from '../../core/errors.js';
 import type { LedgerQuery, LedgerRecord, LedgerStore } from '../types.js';
 import { compileQuery, recordKeys, type CompiledQuery } from './match-query.js';
-import { serializeRecords } from './validate-record.js';
+import { serializeRecords, VALIDATES_RECORDS } from './validate-record.js';
 
 export interface SqliteLedgerStoreOptions {
   /** A database file (created if missing) or `:memory:`. Ignored when `database` is given. */
@@ -43,6 +43,8 @@ const PAGE_SIZE = 500;
  * it started.
  */
 export class SqliteLedgerStore implements LedgerStore {
+  /** Validates every record itself, so `Ledger` need not. */
+  readonly [VALIDATES_RECORDS] = true;
   readonly database: Database.Database;
   readonly table: string;
   private readonly ownsDatabase: boolean;

@@ -33,6 +33,9 @@ export class InvalidLedgerRecordError extends ZenError {
  * Checks a batch and returns each record serialised as one JSON line (without the newline).
  * Throws InvalidLedgerRecordError on the first bad record, before anything is written.
  */
+/** Marks a store that validates records on append with `serializeRecords` (the built-in ones). */
+export const VALIDATES_RECORDS = Symbol.for('zenrouter.ledger.validatesRecords');
+
 export function serializeRecords(records: readonly LedgerRecord[]): string[] {
   if (!Array.isArray(records)) {
     throw new ZenError({ kind: 'invalid_request', message: 'ledger append expects an array of records', retryable: false });
@@ -62,7 +65,46 @@ function serializeRecord(record: unknown, index: number): string {
  * cannot hold (BigInt, cycles) are errors: a ledger must read back what was written.
  * `undefined` properties are fine, they are how optional fields are absent.
  */
+/**
+ * True when plain JSON.stringify would store the value faithfully: no functions, symbols, BigInts,
+ * non-finite numbers, Maps or Sets, no `toJSON` other than Date's, and no deeper than 64 levels
+ * (so a cycle falls through to the careful path, which names it). No allocation: this runs for
+ * every record of every call.
+ */
+function isFaithfulJson(value: unknown, depth: number): boolean {
+  switch (typeof value) {
+    case 'string':
+    case 'boolean':
+    case 'undefined':
+      return true;
+    case 'number':
+      return Number.isFinite(value);
+    case 'object': {
+      if (value === null) return true;
+      if (depth > 64 || value instanceof Map || value instanceof Set) return false;
+      if (Array.isArray(value)) {
+        for (let i = 0; i < value.length; i += 1) if (!isFaithfulJson(value[i], depth + 1)) return false;
+        return true;
+      }
+      if (value instanceof Date) return true;
+      if (typeof (value as { toJSON?: unknown }).toJSON === 'function') return false;
+      for (const key in value) {
+        if (Object.prototype.hasOwnProperty.call(value, key) && !isFaithfulJson((value as Record<string, unknown>)[key], depth + 1)) return false;
+      }
+      return true;
+    }
+    default:
+      return false;
+  }
+}
+
 function stringifyStrict(record: object, index: number): string {
+  if (isFaithfulJson(record, 0)) return JSON.stringify(record);
+  return stringifyCarefully(record, index);
+}
+
+/** The slow path: a replacer that tracks where it is, to name the bad value's path in the error. */
+function stringifyCarefully(record: object, index: number): string {
   // The objects being walked, innermost last, to name the bad value's path in the error.
   const stack: Array<{ holder: unknown; key: string }> = [];
   try {
