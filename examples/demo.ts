@@ -82,14 +82,51 @@ async function showRouting(zen: ZenClient, sim: Simulator): Promise<void> {
   console.log(` answer     ${failedOver.choices[0]!.message.content}`);
 }
 
+async function showInsurance(zen: ZenClient, sim: Simulator): Promise<void> {
+  console.log('\n── insurance: a slow first token and an invalid JSON answer become claims');
+  sim.enqueue('gemini-2.5-flash', { ttftMs: 700 });
+  const slow = await zen.chat.completions.create({ model: 'google/gemini-2.5-flash', messages: [{ role: 'user', content: 'Say something.' }], stream: true });
+  for await (const _chunk of slow) {
+    // read it
+  }
+  sim.enqueue('claude-haiku-4-5', { text: '{"name": "Ada",' });
+  const repaired = await zen.chat.completions.create({
+    model: ['anthropic/claude-haiku-4-5', 'openai/gpt-5-mini'],
+    messages: [{ role: 'user', content: 'Invent a person.' }],
+    response_format: { type: 'json_schema', json_schema: { name: 'person', schema: personSchema } },
+    zen: { insurance: { repair: true } },
+  });
+  console.log(` repaired   ${repaired.choices[0]!.message.content} from ${repaired.zen.channel}`);
+}
+
+async function showLedger(zen: ZenClient): Promise<void> {
+  await zen.flush();
+  console.log('\n── ledger summary');
+  const totals = await zen.ledger.totals();
+  console.log(` ${totals.requests} requests · cost $${totals.costUsd.toFixed(6)} · credits $${totals.creditsUsd.toFixed(6)}`);
+  for (const row of await zen.ledger.costByModelByDay()) console.log(`   ${row.day} ${row.model.padEnd(28)} ${String(row.requests).padStart(3)} calls  $${row.costUsd.toFixed(6)}`);
+  const claims = await zen.ledger.claimsSummary();
+  for (const [kind, entry] of Object.entries(claims.byKind)) console.log(`   claim ${kind.padEnd(18)} ×${entry.claims}  credited $${entry.creditedUsd.toFixed(6)}`);
+  for (const row of await zen.ledger.latencyByChannel()) {
+    console.log(`   ${row.channel.padEnd(40)} p50 ${Math.round(row.p50Ms)} ms · p95 ${Math.round(row.p95Ms)} ms`);
+  }
+}
+
 async function main(): Promise<void> {
   const sim = await startSimulator();
   try {
     console.log(`zenrouter demo · simulator at ${sim.url} (OpenAI, Anthropic and Gemini wire protocols)`);
-    const zen = new ZenClient({ providers: await simulatorProviders(sim) });
+    const zen = new ZenClient({
+      providers: await simulatorProviders(sim),
+      insurance: { limits: { maxFirstTokenMs: 500 } },
+    });
     zen.on('failover', (event) => console.log(`   [event] failover ${event.from} → ${event.to ?? 'none'} (${event.kind})`));
+    zen.on('claim', (claim) => console.log(`   [claim] ${claim.eventKind} on ${claim.channel}: $${claim.amountUsd.toFixed(6)} (${claim.rule})`));
     for (const model of SIMULATED_MODELS) await showFamily(zen, model);
     await showRouting(zen, sim);
+    await showInsurance(zen, sim);
+    await showLedger(zen);
+    await zen.close();
   } finally {
     await sim.close();
   }
