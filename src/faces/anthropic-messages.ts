@@ -1,6 +1,57 @@
-import type { Engine } from './engine.js';
+import type Anthropic from '@anthropic-ai/sdk';
+import { callOptions, type ZenCallOptions } from './call-options.js';
+import type { Engine, ZenMetadata, ZenRequestOptions } from './engine.js';
+import { convertMessagesRequest, type AnthropicCreateParams, type LegacySamplingParams } from './anthropic-messages-request.js';
+import { toMessage } from './anthropic-messages-response.js';
+import { toMessageEvents } from './anthropic-messages-stream.js';
+import { attachMetadata, linkSignal, modelSpec } from './openai-chat.js';
+import { ZenStream } from './zen-stream.js';
+
+/** A model id, an ordered fallback list, or `auto`; plus a `models` fallback list and the `zen` extension. */
+type WithRouting<T> = Omit<T, 'model'> &
+  LegacySamplingParams & {
+    model: string | string[];
+    models?: string[];
+    zen?: ZenRequestOptions;
+  };
+
+export type ZenMessageCreateParamsNonStreaming = WithRouting<Anthropic.MessageCreateParamsNonStreaming>;
+export type ZenMessageCreateParamsStreaming = WithRouting<Anthropic.MessageCreateParamsStreaming>;
+export type ZenMessageCreateParams = WithRouting<Anthropic.MessageCreateParams>;
+
+/** An Anthropic Message with zenrouter's metadata as a non-enumerable `zen` property. */
+export type ZenMessage = Anthropic.Message & { readonly zen: ZenMetadata };
+
+/** What `messages.create({ stream: true })` returns: the SDK's raw event stream surface, plus `zen`. */
+export type ZenMessageStream = ZenStream<Anthropic.RawMessageStreamEvent>;
 
 /** `zen.messages`: the @anthropic-ai/sdk Messages surface, served by any routed model. */
 export class Messages {
   constructor(protected readonly engine: Engine) {}
+
+  create(body: ZenMessageCreateParamsNonStreaming, options?: ZenCallOptions): Promise<ZenMessage>;
+  create(body: ZenMessageCreateParamsStreaming, options?: ZenCallOptions): Promise<ZenMessageStream>;
+  create(body: ZenMessageCreateParams, options?: ZenCallOptions): Promise<ZenMessage | ZenMessageStream>;
+  async create(body: ZenMessageCreateParams, options?: ZenCallOptions): Promise<ZenMessage | ZenMessageStream> {
+    const model = modelSpec(body?.model, body?.models);
+    const converted = convertMessagesRequest(body as AnthropicCreateParams);
+    const call = callOptions(body.zen, options);
+    const base = { face: 'anthropic-messages' as const, model, request: converted.request, options: call.zen, warnings: converted.warnings };
+    if (!converted.stream) {
+      const { result, metadata } = await this.engine.generate({ ...base, signal: call.signal });
+      const message = toMessage(result, metadata.requestId, result.modelId ?? modelName(metadata.model) ?? String(model), metadata.warnings);
+      return attachMetadata(message, metadata);
+    }
+    const controller = new AbortController();
+    const unlink = linkSignal(call.signal, controller);
+    const stream = await this.engine.stream({ ...base, signal: controller.signal });
+    void stream.done.finally(unlink);
+    const events = toMessageEvents(stream.parts, { requestId: stream.metadata().requestId, model: () => modelName(stream.metadata().model) ?? String(model) });
+    return new ZenStream(() => events, controller, stream);
+  }
+}
+
+/** `anthropic/claude-haiku-4-5` → `claude-haiku-4-5`, the way the vendor names its models in responses. */
+function modelName(model: string | undefined): string | undefined {
+  return model?.split('/').pop();
 }
