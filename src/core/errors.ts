@@ -39,6 +39,8 @@ const FAILOVER_ONLY: ReadonlySet<ZenErrorKind> = new Set<ZenErrorKind>([
   'not_found',
   'quota_exhausted',
   'context_length',
+  // Another vendor's filter may pass what this one blocked.
+  'content_filter',
 ]);
 
 export function isRetryableKind(kind: ZenErrorKind): boolean {

@@ -402,7 +402,7 @@ class Execution<T> {
         throw error.kind === stop.kind ? error : new ZenError({ kind: stop.kind === 'hedge_lost' ? 'aborted' : stop.kind, message: stop.message, cause: error });
       }
       if (error.kind === 'aborted' && running.size > 0) continue; // a lane that lost a race
-      if (!mayFailOver(error.kind)) {
+      if (!allowsFailover(error.kind)) {
         await this.stopAll(running, { kind: 'aborted', message: `Stopped because ${settled.lane.candidate.channel.id} failed with ${error.kind}, which no other channel can fix.` });
         throw error;
       }
@@ -539,10 +539,6 @@ class Execution<T> {
  * own (Azure's is stricter than OpenAI's, Gemini's safety settings differ again), so another
  * channel is worth a try; it is never retried on the same channel.
  */
-function mayFailOver(kind: ZenErrorKind): boolean {
-  return allowsFailover(kind) || kind === 'content_filter';
-}
-
 function isStopReason(value: unknown): value is StopReason {
   const kind = (value as { kind?: unknown } | null | undefined)?.kind;
   return (kind === 'aborted' || kind === 'timeout' || kind === 'hedge_lost') && typeof (value as { message?: unknown }).message === 'string';

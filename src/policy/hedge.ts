@@ -5,18 +5,26 @@ export interface ResolvedHedge {
   quantile: number;
   fallbackDelayMs: number;
   maxRate: number;
+  minDelayMs: number;
 }
 
 export function resolveHedge(option: boolean | HedgeOptions | undefined): ResolvedHedge | undefined {
   if (!option) return undefined;
   const options = option === true ? {} : option;
   if (options.enabled === false) return undefined;
-  return { quantile: options.quantile ?? 0.95, fallbackDelayMs: options.fallbackDelayMs ?? 2_000, maxRate: options.maxRate ?? 0.1 };
+  return {
+    quantile: options.quantile ?? 0.95,
+    fallbackDelayMs: options.fallbackDelayMs ?? 2_000,
+    maxRate: options.maxRate ?? 0.1,
+    minDelayMs: options.minDelayMs ?? 50,
+  };
 }
 
 /** How long to wait for the first token (or the answer) of `channel` before hedging. */
 export function hedgeDelay(hedge: ResolvedHedge, stats: LiveStats, channel: Channel, stream: boolean): number {
-  return stats.latencyQuantile(channel, stream ? 'ttft' : 'total', hedge.quantile) ?? hedge.fallbackDelayMs;
+  const observed = stats.latencyQuantile(channel, stream ? 'ttft' : 'total', hedge.quantile);
+  // A channel whose p95 is a few milliseconds (a local model) is not worth a second call that soon.
+  return observed === undefined ? hedge.fallbackDelayMs : Math.max(observed, hedge.minDelayMs);
 }
 
 /**

@@ -36,6 +36,8 @@ export interface HedgeOptions {
   fallbackDelayMs?: number;
   /** Largest share of calls that may be hedged (default 0.1). */
   maxRate?: number;
+  /** Never hedge sooner than this, whatever the observed p95 (default 50 ms). */
+  minDelayMs?: number;
 }
 
 /** Routing options: per client as defaults, per request in the `zen` extension field. */

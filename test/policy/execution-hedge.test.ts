@@ -9,7 +9,7 @@ const sim = useSimulator();
 const PLAN = { model: [MINI, NANO] };
 const SLACK = 3;
 
-function hedgingClient(requests: TracedRequest[], hedge: { fallbackDelayMs?: number; maxRate?: number; quantile?: number } = {}) {
+function hedgingClient(requests: TracedRequest[], hedge: { fallbackDelayMs?: number; maxRate?: number; quantile?: number; minDelayMs?: number } = {}) {
   return zenClient(sim, {
     providers: { openai: tracedOpenAI(sim, requests), anthropic: anthropicClient(sim) },
     routing: { hedge: { fallbackDelayMs: 50, maxRate: 1, ...hedge } },
@@ -127,12 +127,26 @@ describe.each([['stream', true], ['non-stream', false]] as const)('%s', (_mode, 
     expect(out.text).toBe('hedged');
     expect(performance.now() - started).toBeLessThan(2_000); // neither the 5 s fallback nor the slow answer
   });
+
+  it('never hedges sooner than minDelayMs, however small the observed p95', async () => {
+    const requests: TracedRequest[] = [];
+    const zen = hedgingClient(requests, { fallbackDelayMs: 5_000, minDelayMs: 150 });
+    const events = recordEvents(zen);
+    sim.setDefault(UP[MINI], { text: 'quick' });
+    for (let call = 0; call < 5; call += 1) await run(zen, PLAN, stream); // a p95 of a few ms
+    sim.enqueue(UP[MINI], { text: 'suddenly slow', ttftMs: 1_500 });
+    sim.enqueue(UP[NANO], { text: 'hedged' });
+    const out = await run(zen, PLAN, stream);
+    expect(out.text).toBe('hedged');
+    const start = events.hedge.find((event) => event.winner === undefined)!;
+    expect(start.afterMs).toBeGreaterThanOrEqual(140);
+  });
 });
 
 describe('the hedge rate cap', () => {
   it('keeps hedges within maxRate of the calls over many calls', async () => {
     const requests: TracedRequest[] = [];
-    const zen = hedgingClient(requests, { fallbackDelayMs: 10, maxRate: 0.2, quantile: 0.01 });
+    const zen = hedgingClient(requests, { fallbackDelayMs: 10, maxRate: 0.2, quantile: 0.01, minDelayMs: 0 });
     const events = recordEvents(zen);
     sim.setDefault(UP[MINI], { text: 'slow', ttftMs: 40 });
     sim.setDefault(UP[NANO], { text: 'fast' });
