@@ -1,6 +1,87 @@
-import type { Engine } from './engine.js';
+import type { GenerateContentParameters } from '@google/genai';
+import { callOptions, type ZenCallOptions } from './call-options.js';
+import type { Engine, ZenMetadata, ZenRequestOptions } from './engine.js';
+import { convertGenerateRequest } from './gemini-generate-request.js';
+import { toGenerateContentResponse, type ZenGenerateContentResponse } from './gemini-generate-response.js';
+import { toGenerateContentChunks } from './gemini-generate-stream.js';
+import { attachMetadata, linkSignal, modelSpec } from './openai-chat.js';
+
+/** The SDK's parameters, with a model id, an ordered fallback list or `auto` in `model`, and the `zen` extension. */
+export type ZenGenerateContentParameters = Omit<GenerateContentParameters, 'model'> & {
+  model: string | string[];
+  /** A fallback list, tried after (or instead of) `model`. */
+  models?: string[];
+  zen?: ZenRequestOptions;
+};
+
+/** A GenerateContentResponse with zenrouter's metadata as a non-enumerable `zen` property. */
+export type ZenGenerateContentResult = ZenGenerateContentResponse & { readonly zen: ZenMetadata };
+
+/** What `generateContentStream()` resolves to: the SDK's async generator of responses, plus `zen`, `metadata()` and `controller`. */
+export type ZenGenerateContentStream = AsyncGenerator<ZenGenerateContentResponse, void> & {
+  /** Metadata so far; complete once the stream has ended. */
+  readonly zen: ZenMetadata;
+  /** Resolves with the final metadata once the stream ended, failed or was abandoned. */
+  metadata(): Promise<ZenMetadata>;
+  /** Aborting it cancels the call upstream. */
+  readonly controller: AbortController;
+};
 
 /** `zen.models`: the @google/genai `ai.models` generateContent surface, served by any routed model. */
 export class Models {
   constructor(protected readonly engine: Engine) {}
+
+  async generateContent(params: ZenGenerateContentParameters, options?: ZenCallOptions): Promise<ZenGenerateContentResult> {
+    const model = modelSpec(params?.model, params?.models);
+    const converted = convertGenerateRequest(params);
+    const call = callOptions(params.zen, options);
+    const controller = new AbortController();
+    const unlink = [linkSignal(converted.signal, controller), linkSignal(call.signal, controller)];
+    try {
+      const { result, metadata } = await this.engine.generate({
+        face: 'gemini-generate', model, request: converted.request, options: call.zen, signal: controller.signal, warnings: converted.warnings,
+      });
+      const response = toGenerateContentResponse(result, metadata.requestId, result.modelId ?? modelName(metadata.model) ?? String(model), metadata.warnings);
+      return attachMetadata(response, metadata);
+    } finally {
+      for (const release of unlink) release();
+    }
+  }
+
+  async generateContentStream(params: ZenGenerateContentParameters, options?: ZenCallOptions): Promise<ZenGenerateContentStream> {
+    const model = modelSpec(params?.model, params?.models);
+    const converted = convertGenerateRequest(params);
+    const call = callOptions(params.zen, options);
+    const controller = new AbortController();
+    const unlink = [linkSignal(converted.signal, controller), linkSignal(call.signal, controller)];
+    const stream = await this.engine.stream({
+      face: 'gemini-generate', model, request: converted.request, options: call.zen, signal: controller.signal, warnings: converted.warnings,
+    });
+    void stream.done.finally(() => unlink.forEach((release) => release()));
+    const chunks = toGenerateContentChunks(stream.parts, {
+      requestId: stream.metadata().requestId,
+      model: () => modelName(stream.metadata().model) ?? String(model),
+      warnings: converted.warnings,
+    });
+    const generator = (async function* () {
+      let finished = false;
+      try {
+        yield* chunks;
+        finished = true;
+      } finally {
+        // A caller that stops reading early cancels the call upstream.
+        if (!finished) controller.abort();
+      }
+    })();
+    Object.defineProperties(generator, {
+      zen: { get: () => stream.metadata(), enumerable: false },
+      metadata: { value: () => stream.done, enumerable: false },
+      controller: { value: controller, enumerable: false },
+    });
+    return generator as ZenGenerateContentStream;
+  }
+}
+
+function modelName(model: string | undefined): string | undefined {
+  return model?.split('/').pop();
 }
