@@ -64,7 +64,10 @@ export function toMessage(result: GenerationResult, requestId: string, model: st
       if (last?.type === 'text') last.text += part.text;
       else content.push({ type: 'text', text: part.text, citations: null });
     } else if (part.type === 'reasoning') {
+      const last = content[content.length - 1];
       if (part.redactedData !== undefined) content.push({ type: 'redacted_thinking', data: part.redactedData });
+      // A signature without text signs the thought before it (Gemini's convention), as in a stream.
+      else if (!part.text && part.signature && last?.type === 'thinking' && !last.signature) last.signature = part.signature;
       else content.push({ type: 'thinking', thinking: part.text, signature: part.signature ?? '' });
     } else {
       content.push({ type: 'tool_use', id: part.id, name: part.name, input: toolInput(part.arguments, part.name, warnings), caller: { type: 'direct' } });
