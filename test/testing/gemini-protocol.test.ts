@@ -8,6 +8,9 @@ import { bridgeVertexHttps, vertexApiEndpoint } from '../../src/testing/vertex-h
 import { recordedChunks } from '../helpers/fixtures.js';
 import { useSimulator } from '../helpers/simulator.js';
 
+// @google/genai 2 calls the Gemini API's v1beta; 3 defaults to v1. The simulator serves both.
+const GEMINI_API_VERSION = '(?:v1beta|v1)';
+
 const sim = useSimulator();
 const MODEL = 'gemini-2.5-flash';
 
@@ -60,7 +63,7 @@ describe('Gemini API through @google/genai', () => {
     expect(response.usageMetadata).toMatchObject({ promptTokenCount: 12, candidatesTokenCount: 6, cachedContentTokenCount: 4, totalTokenCount: 18 });
     expect(response.modelVersion).toBe(MODEL);
     expect(response.responseId).toBeTruthy();
-    expect(sim.calls[0]).toMatchObject({ protocol: 'gemini', model: MODEL, path: `/v1beta/models/${MODEL}:generateContent`, stream: false });
+    expect(sim.calls[0]).toMatchObject({ protocol: 'gemini', model: MODEL, path: expect.stringMatching(new RegExp(`^/${GEMINI_API_VERSION}/models/${MODEL}:generateContent$`)), stream: false });
     expect(sim.calls[0]!.headers['x-goog-api-key']).toBe('AIza-test-protocol');
   });
 
@@ -139,7 +142,7 @@ describe('Gemini API through @google/genai', () => {
     expect(chunks.at(-1)!.candidates?.[0]?.finishReason).toBe('STOP');
     expect(chunks.at(-1)!.usageMetadata).toMatchObject({ promptTokenCount: 7, candidatesTokenCount: 3 });
     expect(new Set(chunks.map((chunk) => chunk.responseId)).size).toBe(1);
-    expect(sim.calls[0]).toMatchObject({ path: `/v1beta/models/${MODEL}:streamGenerateContent`, stream: true });
+    expect(sim.calls[0]).toMatchObject({ path: expect.stringMatching(new RegExp(`^/${GEMINI_API_VERSION}/models/${MODEL}:streamGenerateContent$`)), stream: true });
   });
 
   it('streams a function call whole, in one chunk', async () => {
