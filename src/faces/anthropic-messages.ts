@@ -6,6 +6,7 @@ import { toMessage } from './anthropic-messages-response.js';
 import { toMessageEvents } from './anthropic-messages-stream.js';
 import { attachMetadata, linkSignal, modelSpec } from './openai-chat.js';
 import { ZenStream } from './zen-stream.js';
+import { ZenMessageStreamHelper } from './anthropic-messages-helper.js';
 
 /** A model id, an ordered fallback list, or `auto`; plus a `models` fallback list and the `zen` extension. */
 type WithRouting<T> = Omit<T, 'model'> &
@@ -48,6 +49,16 @@ export class Messages {
     void stream.done.finally(unlink);
     const events = toMessageEvents(stream.parts, { requestId: stream.metadata().requestId, model: () => modelName(stream.metadata().model) ?? String(model) });
     return new ZenStream(() => events, controller, stream);
+  }
+
+  /**
+   * The SDK's `messages.stream()` helper: returns at once; listen with `.on('text', ...)` or await
+   * `finalMessage()` / `finalText()`. Built on `create({ stream: true })`.
+   */
+  stream(body: Omit<ZenMessageCreateParams, 'stream'>, options?: ZenCallOptions): ZenMessageStreamHelper {
+    const helper = new ZenMessageStreamHelper((signal) => this.create({ ...body, stream: true } as ZenMessageCreateParamsStreaming, { ...options, signal }));
+    linkSignal(options?.signal, helper.controller);
+    return helper;
   }
 }
 

@@ -269,3 +269,59 @@ describe('zen.messages behaviour', () => {
     expect((await stream.metadata()).face).toBe('anthropic-messages');
   });
 });
+
+describe('zen.messages.stream() helper', () => {
+  it('iterates the raw events and emits the SDK helper events', async () => {
+    const zen = await zenOver(sim);
+    sim.enqueue('claude-haiku-4-5', { reasoning: 'Hmm.', toolCalls: [{ name: 'get_weather', arguments: { city: 'Oslo' } }] });
+    const stream = zen.messages.stream({ model: 'anthropic/claude-haiku-4-5', max_tokens: 2048, thinking: { type: 'enabled', budget_tokens: 1024 }, tools: TOOLS, messages: [{ role: 'user', content: 'Oslo?' }] });
+    const seen: string[] = [];
+    const snapshots: unknown[] = [];
+    stream.on('connect', () => seen.push('connect'));
+    stream.on('thinking', () => seen.push('thinking'));
+    stream.on('signature', () => seen.push('signature'));
+    stream.on('inputJson', (_delta, snapshot) => snapshots.push(snapshot));
+    stream.on('contentBlock', (block) => seen.push(`block:${block.type}`));
+    stream.on('message', () => seen.push('message'));
+    stream.on('end', () => seen.push('end'));
+    const types = (await collect(stream)).map((event) => event.type);
+    await stream.done();
+    expect(types[0]).toBe('message_start');
+    expect(types.at(-1)).toBe('message_stop');
+    expect(seen).toEqual(['connect', 'thinking', 'signature', 'block:thinking', 'block:tool_use', 'message', 'end']);
+    expect(snapshots.at(-1)).toEqual({ city: 'Oslo' });
+    const final = await stream.finalMessage();
+    expect(final.content[1]).toMatchObject({ type: 'tool_use', input: { city: 'Oslo' } });
+    expect(final.zen.face).toBe('anthropic-messages');
+  });
+
+  it('rejects finalMessage() and tells error listeners when the call fails', async () => {
+    const zen = await zenOver(sim);
+    sim.enqueue('claude-haiku-4-5', { fault: { type: 'http', status: 400, message: 'bad thing' } });
+    const stream = zen.messages.stream({ model: 'anthropic/claude-haiku-4-5', max_tokens: 10, messages: [{ role: 'user', content: 'x' }] });
+    const errors: unknown[] = [];
+    stream.on('error', (error) => errors.push(error));
+    const failure = await stream.finalMessage().catch((caught: unknown) => caught);
+    expect(failure).toMatchObject({ kind: 'invalid_request' });
+    expect(errors).toEqual([failure]);
+  });
+
+  it('refuses bad input through the same promise', async () => {
+    const zen = await zenOver(sim);
+    const stream = zen.messages.stream({ model: 'anthropic/claude-haiku-4-5', messages: [{ role: 'user', content: 'x' }] } as never);
+    await expect(stream.finalText()).rejects.toMatchObject({ kind: 'invalid_request', code: 'max_tokens' });
+    expect(sim.calls).toHaveLength(0);
+  });
+
+  it('abort() ends the stream and emits abort', async () => {
+    const zen = await zenOver(sim);
+    sim.enqueue('claude-haiku-4-5', { text: 'one two three four five six seven', tokensPerSecond: 40 });
+    const stream = zen.messages.stream({ model: 'anthropic/claude-haiku-4-5', max_tokens: 100, messages: [{ role: 'user', content: 'count' }] });
+    let aborted = false;
+    stream.on('abort', () => (aborted = true));
+    stream.on('text', () => stream.abort());
+    await stream.done().catch(() => {});
+    expect(aborted).toBe(true);
+    expect(stream.receivedMessages).toHaveLength(0);
+  });
+});
