@@ -111,10 +111,12 @@ type Committed<T = GenerationResult> =
       permit: BreakerPermit;
     };
 
+type LaneOutcome<T> = { lane: Lane<T>; ok: true; committed: Committed<T> } | { lane: Lane<T>; ok: false; error: ZenError };
+
 interface Lane<T> {
   candidate: Candidate;
   controller: AbortController;
-  promise: Promise<{ lane: Lane<T>; ok: true; committed: Committed<T> } | { lane: Lane<T>; ok: false; error: ZenError }>;
+  promise: Promise<LaneOutcome<T>>;
   hedge: boolean;
 }
 
@@ -243,14 +245,30 @@ class Execution<T> {
   /** A channel with its own retries (p-retry: exponential backoff with jitter, Retry-After, budget). */
   private runLane(candidate: Candidate, hedge: boolean, firstPermit: BreakerPermit): Lane<T> {
     const controller = new AbortController();
-    const { retry } = this.input;
-    const breaker = this.deps.state.breaker(candidate.channel);
     const lane = { candidate, controller, hedge } as Lane<T>;
+    // Most calls succeed at once: the first attempt runs bare, and p-retry (with its stop signal)
+    // is set up only for a failure that may be retried.
+    lane.promise = this.attemptOnce(candidate, 0, controller, hedge, firstPermit).then(
+      (committed) => ({ lane, ok: true as const, committed }),
+      (error: unknown) => this.retryLane(lane, error),
+    );
+    return lane;
+  }
+
+  /** Retries of a lane whose first attempt failed: backoff with jitter, Retry-After, budget (p-retry). */
+  private retryLane(lane: Lane<T>, firstError: unknown): Promise<LaneOutcome<T>> {
+    const { candidate, controller, hedge } = lane;
+    const { retry } = this.input;
+    const failed = (error: unknown): LaneOutcome<T> => ({ lane, ok: false as const, error: this.laneError(error, candidate, controller) });
+    if (retry.retries === 0 || !ZenError.isInstance(firstError) || !firstError.retryable) return Promise.resolve(failed(firstError));
+    const breaker = this.deps.state.breaker(candidate.channel);
     // Backoff and Retry-After waits end as soon as the caller, the deadline or the race stops the lane.
     const stop = anySignal([controller.signal, this.deadline.signal, this.input.signal]);
-    lane.promise = pRetry(
+    return pRetry(
       async (attemptNumber) => {
-        const permit = attemptNumber === 1 ? firstPermit : breaker.acquire();
+        // Attempt 1 already ran: handing its error back lets p-retry decide and wait as for any other.
+        if (attemptNumber === 1) throw firstError;
+        const permit = breaker.acquire();
         if (!permit) {
           throw new AbortError(new ZenError({ kind: 'overloaded', message: `The circuit breaker of ${candidate.channel.id} is open.`, provider: candidate.channel.provider.name, model: candidate.channel.model.id }));
         }
@@ -276,12 +294,11 @@ class Execution<T> {
           return true;
         },
       },
-    ).then(
-      (committed) => ({ lane, ok: true as const, committed }),
-      (error: unknown) => ({ lane, ok: false as const, error: this.laneError(error, candidate, controller) }),
-    ).finally(stop.dispose);
-    return lane;
+    )
+      .then((committed) => ({ lane, ok: true as const, committed }), failed)
+      .finally(stop.dispose);
   }
+
 
   /** A lane's failure as a ZenError; a lane stopped between attempts is named for who stopped it. */
   private laneError(error: unknown, candidate: Candidate, lane: AbortController): ZenError {
