@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { tinyPng } from './png.js';
 import { deflateSync } from 'node:zlib';
 import { sendJson, type ProtocolRenderer, type SimContext, type SimFrame, type SimRoute, type Simulator } from './server.js';
 import { simId, splitIntoTokens, type PlannedReply } from './script.js';
@@ -180,43 +181,6 @@ async function handleChat(context: SimContext): Promise<void> {
 /** Images served for `response_format: 'url'`, per simulator. */
 const servedImages = new WeakMap<Simulator, Map<string, Buffer>>();
 
-const CRC_TABLE = Array.from({ length: 256 }, (_, n) => {
-  let c = n;
-  for (let k = 0; k < 8; k += 1) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-  return c >>> 0;
-});
-
-function crc32(bytes: Buffer): number {
-  let crc = 0xffffffff;
-  for (const byte of bytes) crc = CRC_TABLE[(crc ^ byte) & 0xff]! ^ (crc >>> 8);
-  return (crc ^ 0xffffffff) >>> 0;
-}
-
-function pngChunk(type: string, data: Buffer): Buffer {
-  const length = Buffer.alloc(4);
-  length.writeUInt32BE(data.length);
-  const body = Buffer.concat([Buffer.from(type, 'latin1'), data]);
-  const crc = Buffer.alloc(4);
-  crc.writeUInt32BE(crc32(body));
-  return Buffer.concat([length, body, crc]);
-}
-
-/** A valid 8x8 RGB PNG in one flat colour (the colour varies with `seed`, so images differ). */
-export function tinyPng(seed = 0, size = 8): Buffer {
-  const header = Buffer.alloc(13);
-  header.writeUInt32BE(size, 0);
-  header.writeUInt32BE(size, 4);
-  header.set([8, 2, 0, 0, 0], 8); // bit depth 8, truecolour, deflate, no filter, no interlace
-  const rgb = [(seed * 97 + 40) & 0xff, (seed * 57 + 120) & 0xff, (seed * 31 + 200) & 0xff];
-  const row = Buffer.from([0, ...Array.from({ length: size }, () => rgb).flat()]); // filter byte 0, then pixels
-  const pixels = Buffer.concat(Array.from({ length: size }, () => row));
-  return Buffer.concat([
-    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
-    pngChunk('IHDR', header),
-    pngChunk('IDAT', deflateSync(pixels)),
-    pngChunk('IEND', Buffer.alloc(0)),
-  ]);
-}
 
 interface ImageParams {
   model: string;
@@ -236,7 +200,7 @@ function imageRenderer(context: SimContext, params: ImageParams): ProtocolRender
       // GPT image models always answer base64; DALL·E defaults to a URL.
       const asUrl = !isGptImage(params.model) && params.responseFormat !== 'b64_json';
       const data = Array.from({ length: params.n }, (_, index) => {
-        const png = tinyPng(index);
+        const png = tinyPng(`${params.prompt}#${index}`);
         const revised = params.model === 'dall-e-3' ? { revised_prompt: `A picture of ${params.prompt}` } : {};
         if (!asUrl) return { b64_json: png.toString('base64'), ...revised };
         const id = simId('img_');
