@@ -313,7 +313,11 @@ export function convertMessagesRequest(body: AnthropicCreateParams): ConvertedMe
   const request: GenerationRequest = { messages: convertMessages(raw.system, raw.messages), maxOutputTokens: raw.max_tokens };
   const tools = convertTools(raw.tools);
   if (tools && tools.length > 0) request.tools = tools;
-  convertToolChoice(raw.tool_choice, request);
+  const choice: GenerationRequest = { messages: [] };
+  convertToolChoice(raw.tool_choice, choice);
+  // A tool choice without tools means nothing, and some vendors reject it: it is checked, then kept only with tools.
+  if (request.tools && choice.toolChoice) request.toolChoice = choice.toolChoice;
+  if (request.tools && choice.parallelToolCalls === false) request.parallelToolCalls = false;
   const outputConfig = raw.output_config;
   if (outputConfig !== undefined && outputConfig !== null && !isRecord(outputConfig)) throw invalidRequest('output_config must be an object.', 'output_config');
   convertThinking(raw.thinking, outputConfig?.effort, request);

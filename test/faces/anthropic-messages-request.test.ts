@@ -175,3 +175,10 @@ describe('bad Anthropic input gets a clear invalid_request error naming the fiel
     expect(error.message).toContain(`(param: ${param})`);
   });
 });
+
+it('checks a tool_choice without tools but does not forward it', () => {
+  const { request } = convert({ tool_choice: { type: 'any', disable_parallel_tool_use: true } });
+  expect(request).not.toHaveProperty('toolChoice');
+  expect(request).not.toHaveProperty('parallelToolCalls');
+  expect(() => convert({ tool_choice: { type: 'bogus' } as never })).toThrow(/tool_choice/);
+});
