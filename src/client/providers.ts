@@ -119,7 +119,8 @@ export function configureProviders(providers: Record<string, ProviderConfig | un
     }
     const vendors = isWrapped(config) && config.vendors ? config.vendors : defaultVendors(name, family, client);
     const models = isWrapped(config) && config.models ? config.models : [];
-    configured.push({ info: { name, family, vendors, models }, adapter: createAdapter(name, family, client) });
+    const vertex = family === 'vertexai' || (family === 'google' && (client as { vertexai?: unknown }).vertexai === true);
+    configured.push({ info: { name, family, vendors, models, vertex }, adapter: createAdapter(name, family, client) });
   }
   return configured;
 }

@@ -14,6 +14,7 @@ export const enum Reason {
   NotInAllowList,
   CannotMakeImages,
   CannotEditImages,
+  NeedsVertex,
   ImageModel,
   NoVision,
   NoTools,
@@ -187,6 +188,7 @@ function describe(reason: Reason, table: CandidateTable, index: number): string 
     case Reason.NotInAllowList: return 'not in the `models` allow list';
     case Reason.CannotMakeImages: return 'cannot generate images';
     case Reason.CannotEditImages: return 'cannot edit images';
+    case Reason.NeedsVertex: return 'Imagen is served through Vertex AI only (a GoogleGenAI client with vertexai: true)';
     case Reason.ImageModel: return 'is an image model';
     case Reason.NoVision: return 'cannot read images';
     case Reason.NoTools: return 'cannot call tools';

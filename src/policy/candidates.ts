@@ -4,7 +4,7 @@ import { TASK_CATEGORIES, type PromptAnalysis } from './analyze-prompt.js';
 import { CAP, newScratch, Reason, type CandidateTable, type CandidateUniverse } from './candidate-table.js';
 import { normalizeModelId, type Catalog, type Channel, type ModelInfo, type ProviderInfo } from './catalog.js';
 import { vendorModelNames } from './model-data.js';
-import { canEditImages } from './image-operation.js';
+import { canEditImages, servesImagen } from './image-operation.js';
 import { estimateCost } from './pricing.js';
 import type { QualityModel } from './quality-model.js';
 import type { LiveStats, Rejection, RoutingOptions } from './types.js';
@@ -204,6 +204,7 @@ export function filterCandidates(input: FilterInput): CandidateTable {
       if (wantsImages) {
         if ((caps & CAP.imageOutput) === 0) reason = Reason.CannotMakeImages;
         else if (editing && !canEditImages(universe.channels[i]!)) reason = Reason.CannotEditImages;
+        else if (!servesImagen(universe.channels[i]!)) reason = Reason.NeedsVertex;
       } else if ((caps & CAP.imageOnly) !== 0) reason = Reason.ImageModel;
       else if ((caps & required) !== required) {
         const missing = required & ~caps;

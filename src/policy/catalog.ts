@@ -53,6 +53,8 @@ export interface ProviderInfo {
   vendors: readonly string[];
   /** Model ids served beyond the vendors' catalogues (vLLM, Ollama). */
   models: readonly string[];
+  /** A Google client in Vertex AI mode (Imagen is served there only). */
+  vertex?: boolean;
 }
 
 export interface Channel {

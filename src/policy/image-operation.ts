@@ -21,6 +21,14 @@ export function canEditImages(channel: Channel): boolean {
   return true;
 }
 
+/**
+ * Imagen runs on Vertex AI only, through @google/genai's generateImages: a Gemini API client and
+ * the @google-cloud/vertexai SDK (which has no Imagen call) can't serve it.
+ */
+export function servesImagen(channel: Channel): boolean {
+  return !/^imagen/i.test(channel.model.name) || (channel.provider.family === 'google' && channel.provider.vertex === true);
+}
+
 /** Images one call may return: DALL·E 3 and Gemini image models make one, Imagen up to 4, gpt-image up to 10. */
 export function imagesPerCall(channel: Channel): number {
   const name = channel.model.name;

@@ -213,3 +213,21 @@ describe('bad image input gets a clear invalid_request error naming the field', 
     expect(webp.mediaType).toBe('image/webp');
   });
 });
+
+describe('Imagen planning', () => {
+  it('plans Imagen only on a Vertex AI client, and fails over past nothing', async () => {
+    const { GoogleGenAI } = await import('@google/genai');
+    const { ZenClient } = await import('../../src/index.js');
+    const { simulatorGoogleAuth } = await import('../../src/testing/google-auth.js');
+    const zen = new ZenClient({
+      providers: {
+        google: new GoogleGenAI({ apiKey: 'AIza-test-0000000000000000000000000', httpOptions: { baseUrl: sim.googleBaseURL } }),
+        vertex: new GoogleGenAI({ vertexai: true, project: 'p', location: 'us-central1', googleAuthOptions: simulatorGoogleAuth(sim), httpOptions: { baseUrl: sim.googleBaseURL } }),
+      },
+    });
+    const images = await zen.images.generate({ model: 'google/imagen-4.0-generate-001', prompt: 'a cat', n: 1 });
+    expect(images.zen.channel).toBe('google/imagen-4.0-generate-001:vertex');
+    expect(images.zen.attempts.map((attempt) => attempt.channel)).toEqual(['google/imagen-4.0-generate-001:vertex']);
+    expect(images.zen.rejected).toContainEqual({ channel: 'google/imagen-4.0-generate-001:google', reason: expect.stringContaining('Vertex AI only') });
+  });
+});
