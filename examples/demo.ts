@@ -82,6 +82,17 @@ async function showRouting(zen: ZenClient, sim: Simulator): Promise<void> {
   console.log(` answer     ${failedOver.choices[0]!.message.content}`);
 }
 
+async function showFaces(zen: ZenClient): Promise<void> {
+  console.log('\n── the same engine behind the Anthropic and Gemini shapes, and images');
+  const message = await zen.messages.create({ model: 'gpt-5-mini', max_tokens: 200, messages: [{ role: 'user', content: 'Hello from the Anthropic shape.' }] });
+  console.log(` messages.create on gpt-5-mini → ${message.content[0]?.type === 'text' ? message.content[0].text : ''} [${message.stop_reason}]`);
+  const response = await zen.models.generateContent({ model: 'claude-haiku-4-5', contents: 'Hello from the Gemini shape.' });
+  console.log(` models.generateContent on claude-haiku-4-5 → ${response.text} [${response.candidates?.[0]?.finishReason}]`);
+  const image = await zen.images.generate({ model: 'openai/gpt-image-1', prompt: 'A lighthouse at dusk' });
+  const png = Buffer.from(image.data?.[0]?.b64_json ?? '', 'base64');
+  console.log(` images.generate on gpt-image-1 → a ${png.length}-byte PNG (${png.subarray(1, 4).toString()}), $${image.zen.cost.total.toFixed(6)}`);
+}
+
 async function showInsurance(zen: ZenClient, sim: Simulator): Promise<void> {
   console.log('\n── insurance: a slow first token and an invalid JSON answer become claims');
   sim.enqueue('gemini-2.5-flash', { ttftMs: 700 });
@@ -124,6 +135,7 @@ async function main(): Promise<void> {
     zen.on('claim', (claim) => console.log(`   [claim] ${claim.eventKind} on ${claim.channel}: $${claim.amountUsd.toFixed(6)} (${claim.rule})`));
     for (const model of SIMULATED_MODELS) await showFamily(zen, model);
     await showRouting(zen, sim);
+    await showFaces(zen);
     await showInsurance(zen, sim);
     await showLedger(zen);
     await zen.close();
