@@ -5,6 +5,8 @@
  *   npx tsx examples/images.ts
  */
 import { writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { ZenClient } from 'zenrouter';
 import { simulatorProviders, startSimulator } from 'zenrouter/testing';
 
@@ -18,7 +20,9 @@ export async function main(): Promise<void> {
   try {
     const generated = await zen.images.generate({ model: 'openai/gpt-image-1', prompt: 'A lighthouse at dusk', n: 2, size: '1024x1024' });
     console.log(`gpt-image-1: ${generated.data?.length} images, first ${generated.data?.[0]?.b64_json?.length} base64 chars, cost $${generated.zen.cost.total.toFixed(6)}`);
-    writeFileSync(new URL('../.tmp/lighthouse.png', import.meta.url), Buffer.from(generated.data![0]!.b64_json!, 'base64'));
+    const file = join(tmpdir(), 'zenrouter-lighthouse.png');
+    writeFileSync(file, Buffer.from(generated.data![0]!.b64_json!, 'base64'));
+    console.log(`  saved ${file}`);
 
     const dalle = await zen.images.generate({ model: 'openai/dall-e-3', prompt: 'A red kite', n: 3 });
     console.log(`dall-e-3, n=3: ${dalle.zen.attempts.length} attempt(s), ${dalle.data?.length} images, $${dalle.zen.cost.total.toFixed(2)} (one image per call, split by the engine)`);
