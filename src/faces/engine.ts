@@ -5,23 +5,11 @@ import type { StreamPart } from '../core/stream-part.js';
 import type { Usage } from '../core/usage.js';
 import type { ImageRequest, ImageResult } from '../providers/types.js';
 import type { AttemptRecord, Claim, QualityEvent } from '../insurance/types.js';
+import type { RequestInsurance } from '../insurance/options.js';
 import type { Preference, Rejection, RoutingOptions } from '../policy/types.js';
 
 /** Per-request insurance switches (the client's insurance options hold the defaults). */
-export interface RequestInsuranceOptions {
-  /** Detector names to run on this call (default: the client's). */
-  detectors?: string[];
-  /** Re-run on the next candidate when a covered event is found in a non-streamed answer. */
-  repair?: boolean;
-  /** Documents the answer must be grounded in (for the groundedness detector). */
-  groundingDocuments?: string[];
-  /** Absolute limits for the latency detectors. */
-  maxFirstTokenMs?: number;
-  maxTotalMs?: number;
-  minTokensPerSecond?: number;
-  /** Extra samples for the self-consistency detector (opt-in). */
-  consistencySamples?: number;
-}
+export type RequestInsuranceOptions = RequestInsurance;
 
 /** The typed extension field a request may carry in any face: `zen: { ... }`. */
 export interface ZenRequestOptions extends RoutingOptions {

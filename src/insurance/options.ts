@@ -106,14 +106,19 @@ export interface InsuranceOptions {
   refusalPatterns?: RegExp[];
 }
 
-/** The per-request switches (`zen: { insurance: {...} }`); same fields as RequestInsuranceOptions. */
+/** The per-request switches (`zen: { insurance: {...} }`); the client's insurance options hold the defaults. */
 export interface RequestInsurance {
+  /** Detector names to run on this call (default: the client's). */
   detectors?: string[];
+  /** Re-run on the next candidate when a covered event is found in a non-streamed answer. */
   repair?: boolean;
+  /** Documents the answer must be grounded in (for the groundedness detector). */
   groundingDocuments?: string[];
+  /** Absolute limits for the latency detectors. */
   maxFirstTokenMs?: number;
   maxTotalMs?: number;
   minTokensPerSecond?: number;
+  /** Extra samples for the self-consistency detector (opt-in). */
   consistencySamples?: number;
 }
 
