@@ -81,6 +81,7 @@ export class ZenError extends Error {
   readonly attempts: ZenErrorOptions['attempts'];
 
   constructor(options: ZenErrorOptions) {
+    scrubCause(options.cause);
     super(redactSecrets(options.message), options.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'ZenError';
     this.kind = options.kind;
@@ -139,6 +140,28 @@ export function redactSecrets(text: string): string {
     );
   }
   return out;
+}
+
+/**
+ * The SDK error kept as `cause` is logged by hosts as often as the ZenError itself: a vendor that
+ * echoes a key in its message (or its error body) must not leak it there either.
+ */
+function scrubCause(cause: unknown, depth = 0): void {
+  if (!cause || typeof cause !== 'object' || depth > 3) return;
+  const error = cause as { message?: unknown; error?: { message?: unknown }; cause?: unknown };
+  try {
+    if (typeof error.message === 'string') {
+      const clean = redactSecrets(error.message);
+      if (clean !== error.message) error.message = clean;
+    }
+    if (error.error && typeof error.error === 'object' && typeof error.error.message === 'string') {
+      const clean = redactSecrets(error.error.message);
+      if (clean !== error.error.message) error.error.message = clean;
+    }
+  } catch {
+    // A frozen or exotic error object: its message stays as it is.
+  }
+  scrubCause(error.cause, depth + 1);
 }
 
 export function configurationError(message: string): ZenError {

@@ -84,6 +84,10 @@ describe('HTTP errors', () => {
     expect(error.message).toContain('Incorrect API key provided');
     expect(JSON.stringify(error.toJSON())).not.toContain('THISISASECRET');
     expect(String(error)).not.toContain('THISISASECRET');
+    // Hosts log the cause chain too (console.error prints it, util.inspect walks it).
+    const { inspect } = await import('node:util');
+    expect(inspect(error, { depth: 6 })).not.toContain('THISISASECRET');
+    expect(String((error.cause as Error).message)).not.toContain('THISISASECRET');
   });
 });
 
