@@ -3,30 +3,32 @@
  * fine-tuning.
  *
  * How it works: each detector proposes spans with a bounded regex and keeps only those that pass
- * a validator (Luhn for cards, mod-97 and the country length for IBANs, the SSA rules for SSNs,
- * ISO 7064 MOD 11-2 and a real birth date for Chinese ids, the WHATWG URL parser for IPv6, a JSON
- * header for JWTs, Google's libphonenumber metadata for phones). Overlapping spans go to the more
- * specific type; the text outside the spans is left byte for byte.
+ * a validator (validator's isCreditCard and isLuhnNumber for cards, isIBAN for the country format
+ * and mod-97, isIP for IPv4 and IPv6, isEmail for addresses; the SSA rules for SSNs, ISO 7064
+ * MOD 11-2 and a real birth date for Chinese ids, a JSON header for JWTs, Google's libphonenumber
+ * metadata for phones). Overlapping spans go to the more specific type; the text outside the spans
+ * is left byte for byte.
  *
  * Library choice (judged on the npm registry):
  * - libphonenumber-js (MIT, typed, no dependencies, published monthly, ESM, runs in browsers):
- *   the one dependency. Phone numbers are the part a hand-written regex gets wrong: every
- *   country's ranges and formats come from Google's metadata; we use the `max` set so
+ *   phone numbers are the part a hand-written regex gets wrong: every country's ranges and
+ *   formats come from Google's metadata; we use the `max` set so
  *   `isValid()` checks real ranges (the `min` set accepted order numbers and SSNs as Chinese
  *   numbers in our measurements).
  * - PII packages were rejected: redact-pii (last release 2024, pulls @google-cloud/dlp and lodash);
  *   @redactpii/node (naive regexes: no Luhn, a phone pattern that matches any 7-letter word);
  *   openredaction (3.7 MB, async API, its main entry imports node:fs and worker_threads, so not
  *   runtime-agnostic); none validates checksums as required here.
- * - validator (MIT, maintained: isIBAN, isLuhnNumber, isCreditCard, isIP, isJWT) was the other
- *   candidate; it needs @types/validator too, and the brief allowed one dependency. What we
- *   use from that domain is published algorithms and tables of a few lines each
- *   (./redact/checksums.ts, the card network table in ./redact/structured.ts), written out and
- *   measured on the labelled set. If a second dependency is allowed, validator (or ibantools and
- *   card-validator) can replace them without changing this API.
+ * - validator (MIT, typed through @types/validator, maintained): the card, IBAN, IP and e-mail
+ *   checks, imported one function file at a time (./redact/validator.ts) so the rest of the
+ *   package is not loaded. Its card table lacks Maestro, Mir and the 17–19 digit UnionPay, JCB
+ *   and Diners numbers, which ./redact/structured.ts adds on its isLuhnNumber; its isJWT only checks
+ *   three base64url segments, which the JWT regex already does, so JWTs are confirmed by their
+ *   header instead. Chinese ids use its isIdentityCard('zh-CN'); it has no US SSN rule, which
+ *   stays a few lines in ./redact/structured.ts.
  * - Addresses and names have no maintained, runtime-agnostic, small library that finds them in
  *   free text (compromise can tag people, but its bundle is ~360 KB minified, English only, and
- *   it would be a second dependency); they are best-effort rules tuned for precision.
+ *   it would be another dependency); they are best-effort rules tuned for precision.
  */
 import type { CountryCode } from 'libphonenumber-js/max';
 import { detectAddresses } from './redact/address.js';

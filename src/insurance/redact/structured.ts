@@ -3,8 +3,8 @@
  * quantifier has an upper limit, so no input makes them backtrack badly), then a validator
  * (checksum, date, format rules) decides.
  */
-import { ibanLength, isValidChineseId, isValidIban, isValidSsn, passesLuhn } from './checksums.js';
 import type { Candidate, Detector, PiiType } from './types.js';
+import { isCreditCard, isEmail, isIBAN, isIdentityCard, isIP, isLuhnNumber } from './validator.js';
 
 /** Every match of `pattern` (global) that `accept` returns a span for. */
 function scan(
@@ -55,8 +55,7 @@ export const detectEmails: Detector = (text) => [
   ...scan(text, LOCALHOST_EMAIL, (match) => whole('email', match)),
   ...scan(text, EMAIL, (match) => {
     const value = match[0];
-    const local = value.slice(0, value.indexOf('@'));
-    if (local.startsWith('.') || local.endsWith('.') || local.includes('..')) return undefined;
+    if (!isEmail(value)) return undefined; // RFC 5321 local part and domain labels
     const tld = value.slice(value.lastIndexOf('.') + 1).toLowerCase();
     if (FILE_EXTENSIONS.has(tld)) return undefined;
     return whole('email', match);
@@ -69,23 +68,23 @@ export const detectEmails: Detector = (text) => [
 const CARD = /(?<![\d.,]|\d[ -])\d(?:[ -]?\d){12,18}(?![ -]?\d|[.,]\d)/g;
 
 /**
- * Issuer prefixes and the lengths each network issues (ISO/IEC 7812 IIN ranges): a 15-digit
- * number starting with 4 is an IMEI, not a Visa card.
+ * The ISO/IEC 7812 issuer ranges and lengths that validator's isCreditCard does not know (its
+ * table has Visa, Mastercard, Amex, 14-digit Diners, 16-digit JCB and UnionPay, Discover 6011/65).
  */
-const CARD_NETWORKS: Array<[prefix: RegExp, lengths: readonly number[]]> = [
-  [/^4/, [13, 16, 19]], // Visa
-  [/^(?:5[1-5]|222[1-9]|22[3-9]\d|2[3-6]\d\d|27[01]\d|2720)/, [16]], // Mastercard
-  [/^3[47]/, [15]], // American Express
-  [/^(?:30[0-5]|3095|36|3[89])/, [14, 15, 16, 17, 18, 19]], // Diners Club
-  [/^(?:6011|64[4-9]|65)/, [16, 17, 18, 19]], // Discover
-  [/^35(?:2[89]|[3-8]\d)/, [16, 17, 18, 19]], // JCB
-  [/^62/, [16, 17, 18, 19]], // UnionPay
+const OTHER_CARD_NETWORKS: Array<[prefix: RegExp, lengths: readonly number[]]> = [
+  [/^(?:5[06-9]|6\d)/, [13, 14, 15, 16, 17, 18, 19]], // Maestro; UnionPay, Discover 64x and 17–19 digits
   [/^220[0-4]/, [16, 17, 18, 19]], // Mir
-  [/^(?:5[06-9]|6\d)/, [13, 14, 15, 16, 17, 18, 19]], // Maestro
+  [/^35(?:2[89]|[3-8]\d)/, [17, 18, 19]], // JCB
+  [/^(?:30[0-5]|3095|36|3[89])/, [14, 15, 16, 17, 18, 19]], // Diners Club
 ];
 
-function isCardNumber(digits: string): boolean {
-  return CARD_NETWORKS.some(([prefix, lengths]) => prefix.test(digits) && lengths.includes(digits.length));
+function isCardNumber(value: string): boolean {
+  if (isCreditCard(value)) return true; // network prefix and length, then Luhn
+  const digits = value.replace(/\D/g, '');
+  return (
+    OTHER_CARD_NETWORKS.some(([prefix, lengths]) => prefix.test(digits) && lengths.includes(digits.length)) &&
+    isLuhnNumber(digits)
+  );
 }
 
 export const detectCards: Detector = (text) =>
@@ -93,8 +92,7 @@ export const detectCards: Detector = (text) =>
     const value = match[0];
     const separators = value.replace(/\d/g, '');
     if (separators.length > 0 && new Set(separators).size > 1) return undefined; // mixed "1 2-3"
-    if (!isCardNumber(value.replace(/\D/g, ''))) return undefined;
-    if (!passesLuhn(value)) return undefined;
+    if (!isCardNumber(value)) return undefined;
     return whole('card', match);
   });
 
@@ -115,29 +113,33 @@ export const detectIbans: Detector = (text) => {
   return found;
 };
 
+/** IBANs are 15 (Norway) to 34 characters long. */
+const IBAN_MIN_LENGTH = 15;
+
 function ibanAt(text: string, match: RegExpExecArray): Candidate | undefined {
-  const length = ibanLength(match[0].slice(0, 2).toUpperCase());
-  if (!length) return undefined;
-  // The regex may run into the following words: take exactly the country's length.
+  // The regex may run into the following words: try each end that falls on a word boundary.
+  // validator checks the country's exact format (and so its length) and mod-97, so at most one
+  // end passes.
   let compact = '';
   let end = match.index;
   for (const char of match[0]) {
-    if (compact.length === length) break;
     end++;
-    if (char !== ' ' && char !== '-') compact += char.toUpperCase();
+    if (char === ' ' || char === '-') continue;
+    compact += char.toUpperCase();
+    if (compact.length < IBAN_MIN_LENGTH || /[A-Za-z0-9]/.test(text[end] ?? '')) continue;
+    if (!isIBAN(compact)) continue;
+    const written = text.slice(match.index, end);
+    if (new Set(written.replace(/[A-Za-z0-9]/g, '')).size > 1) return undefined; // "GB82 WEST-1234"
+    if (written !== written.toUpperCase() && written !== written.toLowerCase()) return undefined;
+    return { type: 'iban', start: match.index, end };
   }
-  if (compact.length !== length || /[A-Za-z0-9]/.test(text[end] ?? '')) return undefined;
-  const written = text.slice(match.index, end);
-  if (new Set(written.replace(/[A-Za-z0-9]/g, '')).size > 1) return undefined; // "GB82 WEST-1234"
-  if (written !== written.toUpperCase() && written !== written.toLowerCase()) return undefined;
-  if (!isValidIban(compact)) return undefined;
-  return { type: 'iban', start: match.index, end };
+  return undefined;
 }
 
 // ── ip ───────────────────────────────────────────────────────────────────────────────────────
 
-const OCTET = '(?:25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)';
-const IPV4 = new RegExp(`(?<![A-Za-z0-9_.])(?:${OCTET}\\.){3}${OCTET}(?![0-9]|\\.\\d)`, 'g');
+/** Four dotted runs of 1–3 digits, not part of a longer dotted number; validated as IPv4 below. */
+const IPV4 = /(?<![A-Za-z0-9_.])(?:\d{1,3}\.){3}\d{1,3}(?![0-9]|\.\d)/g;
 /** "version 1.2.3.4", "v2.0.0.1", "build 1.0.0.12" are versions, not hosts. */
 const VERSION_CONTEXT =
   /(?:\bv|\bversions?:?\s*|\bver\.?\s*|\bbuild:?\s*|\brelease:?\s*|[A-Za-z]\/|\b(?:macOS|OS X|iOS|iPadOS|Windows|Android|Ubuntu|Debian|Chrome|Chromium|Firefox|Safari|Edge|Node(?:\.js)?|Python|Java|Electron|Xcode)\s*)$/i;
@@ -145,19 +147,12 @@ const VERSION_CONTEXT =
 const IPV6 = /(?<![\w:.])(?=[0-9A-Fa-f.]*:[0-9A-Fa-f.]*:)[0-9A-Fa-f:][0-9A-Fa-f:.]{1,44}(?![\w:])/g;
 
 function isIpv6(value: string): boolean {
-  if (!/\d/.test(value)) return false; // "a::b", "dead::beef" in prose
-  if (!value.includes('::') && value.split(':').length !== 8 && !/\.\d+$/.test(value)) return false;
-  try {
-    // The WHATWG URL parser validates IPv6 literals the same way in every runtime.
-    new URL(`http://[${value}]/`);
-    return true;
-  } catch {
-    return false;
-  }
+  return /\d/.test(value) && isIP(value, 6); // "a::b", "dead::beef" in prose have no digit
 }
 
 export const detectIps: Detector = (text) => [
   ...scan(text, IPV4, (match) => {
+    if (!isIP(match[0], 4)) return undefined;
     if (VERSION_CONTEXT.test(before(text, match.index, 16))) return undefined;
     return whole('ip', match);
   }),
@@ -257,6 +252,12 @@ export const detectJwts: Detector = (text) =>
 
 // ── ssn ──────────────────────────────────────────────────────────────────────────────────────
 
+/** US SSN issuance rules (validator has no SSN check): area not 000, 666 or 9xx; group not 00; serial not 0000. */
+function isValidSsn(area: string, group: string, serial: string): boolean {
+  if (area === '000' || area === '666' || area.startsWith('9')) return false;
+  return group !== '00' && serial !== '0000';
+}
+
 const SSN_DASHED = /(?<![\d-])(\d{3})-(\d{2})-(\d{4})(?![\d-]|[A-Za-z])/g;
 /** Spaced or unseparated SSNs look like any other number: only with a label nearby. */
 const SSN_BARE = /(?<![\d-])(\d{3})( ?)(\d{2})\2(\d{4})(?![\d-]|[A-Za-z])/g;
@@ -281,5 +282,6 @@ export const detectSsns: Detector = (text) => [
 
 const CN_ID = /(?<![0-9A-Za-z])\d{17}[\dXx](?![0-9A-Za-z])/g;
 
+/** GB 11643-1999: province code, a real birth date not in the future, ISO 7064 MOD 11-2 check character. */
 export const detectChineseIds: Detector = (text) =>
-  scan(text, CN_ID, (match) => (isValidChineseId(match[0]) ? whole('cn_id', match) : undefined));
+  scan(text, CN_ID, (match) => (isIdentityCard(match[0], 'zh-CN') ? whole('cn_id', match) : undefined));
