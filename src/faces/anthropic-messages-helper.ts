@@ -3,7 +3,7 @@ import { EventEmitter } from 'eventemitter3';
 import { ZenError } from '../core/errors.js';
 import type { ZenMetadata } from './engine.js';
 import type { ZenMessage, ZenMessageStream } from './anthropic-messages.js';
-import { attachMetadata } from './openai-chat.js';
+import { attachMetadata } from './face-shared.js';
 
 type Event = Anthropic.RawMessageStreamEvent;
 

@@ -4,7 +4,7 @@ import type { Engine, ZenMetadata, ZenRequestOptions } from './engine.js';
 import { convertMessagesRequest, type AnthropicCreateParams, type LegacySamplingParams } from './anthropic-messages-request.js';
 import { toMessage } from './anthropic-messages-response.js';
 import { toMessageEvents } from './anthropic-messages-stream.js';
-import { attachMetadata, linkSignal, modelSpec } from './openai-chat.js';
+import { attachMetadata, linkSignal, modelSpec, openEngineStream, vendorModelName as modelName } from './face-shared.js';
 import { ZenStream } from './zen-stream.js';
 import { ZenMessageStreamHelper } from './anthropic-messages-helper.js';
 
@@ -43,10 +43,7 @@ export class Messages {
       const message = toMessage(result, metadata.requestId, result.modelId ?? modelName(metadata.model) ?? String(model), metadata.warnings);
       return attachMetadata(message, metadata);
     }
-    const controller = new AbortController();
-    const unlink = linkSignal(call.signal, controller);
-    const stream = await this.engine.stream({ ...base, signal: controller.signal });
-    void stream.done.finally(unlink);
+    const { stream, controller } = await openEngineStream(this.engine, base, [call.signal]);
     const events = toMessageEvents(stream.parts, { requestId: stream.metadata().requestId, model: () => modelName(stream.metadata().model) ?? String(model) });
     return new ZenStream(() => events, controller, stream);
   }
@@ -60,9 +57,4 @@ export class Messages {
     linkSignal(options?.signal, helper.controller);
     return helper;
   }
-}
-
-/** `anthropic/claude-haiku-4-5` → `claude-haiku-4-5`, the way the vendor names its models in responses. */
-function modelName(model: string | undefined): string | undefined {
-  return model?.split('/').pop();
 }

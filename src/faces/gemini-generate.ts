@@ -4,7 +4,7 @@ import type { Engine, ZenMetadata, ZenRequestOptions } from './engine.js';
 import { convertGenerateRequest } from './gemini-generate-request.js';
 import { toGenerateContentResponse, type ZenGenerateContentResponse } from './gemini-generate-response.js';
 import { toGenerateContentChunks } from './gemini-generate-stream.js';
-import { attachMetadata, linkSignal, modelSpec } from './openai-chat.js';
+import { attachMetadata, linkSignal, modelSpec, openEngineStream, vendorModelName as modelName } from './face-shared.js';
 
 /** The SDK's parameters, with a model id, an ordered fallback list or `auto` in `model`, and the `zen` extension. */
 export type ZenGenerateContentParameters = Omit<GenerateContentParameters, 'model'> & {
@@ -52,12 +52,11 @@ export class Models {
     const model = modelSpec(params?.model, params?.models);
     const converted = convertGenerateRequest(params);
     const call = callOptions(params.zen, options);
-    const controller = new AbortController();
-    const unlink = [linkSignal(converted.signal, controller), linkSignal(call.signal, controller)];
-    const stream = await this.engine.stream({
-      face: 'gemini-generate', model, request: converted.request, options: call.zen, signal: controller.signal, warnings: converted.warnings,
-    });
-    void stream.done.finally(() => unlink.forEach((release) => release()));
+    const { stream, controller } = await openEngineStream(
+      this.engine,
+      { face: 'gemini-generate', model, request: converted.request, options: call.zen, warnings: converted.warnings },
+      [converted.signal, call.signal],
+    );
     const chunks = toGenerateContentChunks(stream.parts, {
       requestId: stream.metadata().requestId,
       model: () => modelName(stream.metadata().model) ?? String(model),
@@ -80,8 +79,4 @@ export class Models {
     });
     return generator as ZenGenerateContentStream;
   }
-}
-
-function modelName(model: string | undefined): string | undefined {
-  return model?.split('/').pop();
 }

@@ -4,12 +4,12 @@ import type {
   ChatCompletionCreateParamsStreaming,
   ChatCompletionCreateParams,
 } from 'openai/resources/chat/completions';
-import { ZenError } from '../core/errors.js';
 import { convertChatRequest } from './openai-chat-request.js';
 import { toChatCompletion } from './openai-chat-response.js';
 import { toChatChunks, ZenChatCompletionStream } from './openai-chat-stream.js';
 import type { Engine, ZenMetadata, ZenRequestOptions } from './engine.js';
 import { callOptions, type ZenCallOptions } from './call-options.js';
+import { attachMetadata, modelSpec, openEngineStream, vendorModelName } from './face-shared.js';
 
 /** A model id, an ordered fallback list, or `auto`; plus OpenRouter-style `models` and the `zen` extension. */
 type WithRouting<T> = Omit<T, 'model'> & {
@@ -25,26 +25,6 @@ export type ZenChatCompletionCreateParams = WithRouting<ChatCompletionCreatePara
 
 /** An OpenAI ChatCompletion with zenrouter's metadata as a non-enumerable `zen` property. */
 export type ZenChatCompletion = ChatCompletion & { readonly zen: ZenMetadata };
-
-/** Attaches metadata without changing what JSON.stringify prints (the plain OpenAI shape). */
-export function attachMetadata<T extends object>(target: T, metadata: ZenMetadata | (() => ZenMetadata)): T & { readonly zen: ZenMetadata } {
-  Object.defineProperty(target, 'zen', typeof metadata === 'function' ? { get: metadata, enumerable: false } : { value: metadata, enumerable: false });
-  return target as T & { readonly zen: ZenMetadata };
-}
-
-export function modelSpec(model: unknown, models: unknown): string | string[] {
-  const list: string[] = [];
-  if (Array.isArray(model)) list.push(...model);
-  else if (typeof model === 'string' && model.trim() !== '') list.push(model.trim());
-  if (Array.isArray(models)) list.push(...models);
-  if (list.length === 0 || list.some((entry) => typeof entry !== 'string' || entry.trim() === '')) {
-    throw new ZenError({ kind: 'invalid_request', retryable: false, message: 'model must be a model id (e.g. "openai/gpt-5-mini"), a non-empty list of ids, or "auto".', code: 'model' });
-  }
-  if (list.includes('auto') && list.length > 1) {
-    throw new ZenError({ kind: 'invalid_request', retryable: false, message: '"auto" cannot be combined with other models; use zen.models to limit the auto pool.', code: 'model' });
-  }
-  return list.length === 1 ? list[0]! : [...new Set(list)];
-}
 
 /** `zen.chat.completions`: the openai SDK's Chat Completions surface, served by any routed model. */
 export class ChatCompletions {
@@ -62,27 +42,16 @@ export class ChatCompletions {
       const { result, metadata } = await this.engine.generate({ face: 'openai-chat', model, request: converted.request, options: call.zen, signal: call.signal, warnings: converted.warnings });
       return attachMetadata(toChatCompletion(result, metadata.requestId, result.modelId ?? metadata.model ?? String(model)), metadata);
     }
-    const controller = new AbortController();
-    const unlink = linkSignal(call.signal, controller);
-    const stream = await this.engine.stream({ face: 'openai-chat', model, request: converted.request, options: call.zen, signal: controller.signal, warnings: converted.warnings });
-    void stream.done.finally(unlink);
+    const { stream, controller } = await openEngineStream(
+      this.engine,
+      { face: 'openai-chat', model, request: converted.request, options: call.zen, warnings: converted.warnings },
+      [call.signal],
+    );
     const chunks = toChatChunks(stream.parts, {
       requestId: stream.metadata().requestId,
-      model: () => stream.metadata().model?.split('/').pop() ?? String(model),
+      model: () => vendorModelName(stream.metadata().model) ?? String(model),
       includeUsage: converted.includeUsage,
     });
     return new ZenChatCompletionStream(() => chunks, controller, stream);
   }
-}
-
-/** Makes `target` abort when `source` does; returns the unlink function. */
-export function linkSignal(source: AbortSignal | undefined, target: AbortController): () => void {
-  if (!source) return () => {};
-  if (source.aborted) {
-    target.abort(source.reason);
-    return () => {};
-  }
-  const onAbort = (): void => target.abort(source.reason);
-  source.addEventListener('abort', onAbort, { once: true });
-  return () => source.removeEventListener('abort', onAbort);
 }

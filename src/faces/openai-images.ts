@@ -6,7 +6,7 @@ import { toDataUrl } from './data-url.js';
 import type { Engine, ZenMetadata, ZenRequestOptions } from './engine.js';
 import { readImageInput, type ImageInput } from './image-input.js';
 import { ignoredSetting, invalidRequest, isRecord } from './invalid-request.js';
-import { attachMetadata, modelSpec } from './openai-chat.js';
+import { attachMetadata, modelSpec } from './face-shared.js';
 
 /** Routing fields: a model id, an ordered fallback list, or `auto` (the default here), and the `zen` extension. */
 interface Routing {
