@@ -1,3 +1,4 @@
+import { abortable } from '../core/abortable.js';
 import { ZenError, type ZenErrorKind } from '../core/errors.js';
 import type { GenerationRequest } from '../core/request.js';
 import { isContentPart, type StreamPart } from '../core/stream-part.js';
@@ -127,19 +128,7 @@ export async function openStreamHead(adapter: ProviderAdapter, channel: Channel,
  * stuck waiting on a socket that never answers.
  */
 export function nextOrAbort<T>(iterator: AsyncIterator<T>, signal: AbortSignal): Promise<IteratorResult<T>> {
+  // Already stopped: don't pull another item from the source.
   if (signal.aborted) return Promise.reject(signal.reason);
-  return new Promise((resolve, reject) => {
-    const onAbort = (): void => reject(signal.reason);
-    signal.addEventListener('abort', onAbort, { once: true });
-    iterator.next().then(
-      (value) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(value);
-      },
-      (error: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(error);
-      },
-    );
-  });
+  return abortable(iterator.next(), signal);
 }

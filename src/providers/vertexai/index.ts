@@ -9,7 +9,7 @@ import { convertStream } from '../google/convert-stream.js';
 import { mapGoogleError } from '../google/map-error.js';
 import { abortedError, guardStream, type ErrorContext } from '../shared.js';
 import type { ImageCallOptions, ImageResult, ProviderAdapter, ProviderCallOptions } from '../types.js';
-import { abortable, abortableIterable } from './abortable.js';
+import { abortable, abortableIterable } from '../../core/abortable.js';
 
 /**
  * The deprecated @google-cloud/vertexai (v1) SDK. It posts the Gemini wire JSON as given, so the

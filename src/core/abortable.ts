@@ -1,13 +1,15 @@
 /**
- * @google-cloud/vertexai takes no AbortSignal (only a fixed `requestOptions.timeout`), so the
- * adapter stops waiting when the caller aborts. The HTTP exchange itself runs on until the server
- * ends it; its late result or error is swallowed.
+ * Stop waiting when a signal aborts, whatever the awaited work does. The executor uses it on
+ * streams stuck on a silent socket; the @google-cloud/vertexai adapter on an SDK that takes no
+ * AbortSignal at all (its HTTP exchange runs on until the server ends it). A late result or error
+ * of the abandoned promise is swallowed.
  */
 
 function abortError(signal: AbortSignal): unknown {
   return signal.reason ?? new DOMException('The operation was aborted.', 'AbortError');
 }
 
+/** `promise`, or a rejection with the signal's reason as soon as `signal` aborts. */
 export function abortable<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
   if (!signal) return promise;
   if (signal.aborted) {
