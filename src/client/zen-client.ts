@@ -12,7 +12,7 @@ import type { Engine, EngineCall, EngineStream, ImageEngineCall, ZenMetadata, Ze
 import type { ImageResult } from '../providers/types.js';
 import { imageOperation } from '../policy/image-operation.js';
 import { Catalog } from '../policy/catalog.js';
-import { executeGenerate, executeStream, summaryOf, type ExecuteInput, type ExecutionSummary } from '../policy/execute.js';
+import { executeGenerate, executeStream, summaryOf, type ExecuteDeps, type ExecuteInput, type ExecutionSummary } from '../policy/execute.js';
 import type { PolicyEvents } from '../policy/events.js';
 import { HedgeLimiter, resolveHedge } from '../policy/hedge.js';
 import { LiveState } from '../policy/live-state.js';
@@ -138,19 +138,27 @@ export class ZenClient extends EventEmitter<ZenEvents> implements Engine {
   private route(providers: ConfiguredProvider[], model: string | string[], request: EngineCall['request'], routing: RoutingOptions, output: 'text' | 'image' | 'image-edit' = 'text'): Route {
     return route(
       { request, model, routing, output },
-      this.routerDeps(providers),
+      this.providerDeps(providers).router,
     );
   }
 
-  private routerCache: { providers: ConfiguredProvider[]; deps: RouterDeps } | undefined;
+  private providerCache: { providers: ConfiguredProvider[]; router: RouterDeps; execute: ExecuteDeps } | undefined;
 
-  /** One RouterDeps per provider set, so that compiled candidate sets are reused across calls. */
-  private routerDeps(providers: ConfiguredProvider[]): RouterDeps {
-    if (this.routerCache?.providers !== providers) {
+  /**
+   * The router's and the executor's dependencies, built once per provider set: compiled candidate
+   * sets are reused across calls, and a call allocates none of it.
+   */
+  private providerDeps(providers: ConfiguredProvider[]): { router: RouterDeps; execute: ExecuteDeps } {
+    if (this.providerCache?.providers !== providers) {
       const infos = providers.map((provider) => provider.info);
-      this.routerCache = { providers, deps: { catalog: this.catalog, providers: () => infos, quality: this.quality, state: this.state, policies: this.policies } };
+      const adapters = new Map(providers.map((provider) => [provider.info.name, provider.adapter]));
+      this.providerCache = {
+        providers,
+        router: { catalog: this.catalog, providers: () => infos, quality: this.quality, state: this.state, policies: this.policies },
+        execute: { adapters, state: this.state, budget: this.retryBudget, hedges: this.hedges, quality: this.quality, emit: this.emit.bind(this) as ExecuteDeps['emit'] },
+      };
     }
-    return this.routerCache.deps;
+    return this.providerCache;
   }
 
   private defaultRouting: ZenRequestOptions | undefined;
@@ -181,7 +189,7 @@ export class ZenClient extends EventEmitter<ZenEvents> implements Engine {
     };
   }
 
-  private async prepare(call: EngineCall, stream: boolean, output: 'text' | 'image' | 'image-edit' = 'text'): Promise<{ requestId: string; routing: ZenRequestOptions; plan: Route; input: ExecuteInput; adapters: Map<string, ConfiguredProvider['adapter']> }> {
+  private async prepare(call: EngineCall, stream: boolean, output: 'text' | 'image' | 'image-edit' = 'text'): Promise<{ requestId: string; routing: ZenRequestOptions; plan: Route; input: ExecuteInput; deps: ExecuteDeps }> {
     const providers = await this.providers();
     if (providers.length === 0) {
       throw configurationError('No providers are configured: pass `providers` to ZenClient or set OPENAI_API_KEY, ANTHROPIC_API_KEY or GEMINI_API_KEY.');
@@ -216,8 +224,7 @@ export class ZenClient extends EventEmitter<ZenEvents> implements Engine {
       category: plan.analysis.category,
       inputTokens: plan.analysis.inputTokens,
     };
-    const adapters = new Map(providers.map((provider) => [provider.info.name, provider.adapter]));
-    return { requestId, routing, plan, input, adapters };
+    return { requestId, routing, plan, input, deps: this.providerDeps(providers).execute };
   }
 
   /** `prepare`, plus the call's insurance; a call that fails before routing is still recorded. */
@@ -271,18 +278,14 @@ export class ZenClient extends EventEmitter<ZenEvents> implements Engine {
     return failure;
   }
 
-  private deps(adapters: Map<string, ConfiguredProvider['adapter']>) {
-    return { adapters, state: this.state, budget: this.retryBudget, hedges: this.hedges, quality: this.quality, emit: this.emit.bind(this) as never };
-  }
-
   async generateImages(call: ImageEngineCall): Promise<{ result: ImageResult; metadata: ZenMetadata }> {
     const request: EngineCall['request'] = { messages: [{ role: 'user', content: [{ type: 'text', text: call.request.prompt }] }] };
     const engineCall: EngineCall = { face: call.face, model: call.model, request, options: call.options, signal: call.signal, warnings: call.warnings };
     const output = call.request.images && call.request.images.length > 0 ? 'image-edit' : 'image';
-    const { requestId, routing, plan, input, adapters, insured } = await this.prepareInsured(engineCall, false, output);
+    const { requestId, routing, plan, input, deps, insured } = await this.prepareInsured(engineCall, false, output);
     try {
       const { inspect: _textInspect, ...imageInput } = input;
-      const execution = await executeGenerate<ImageResult>({ ...imageInput, request }, this.deps(adapters), imageOperation(call.request));
+      const execution = await executeGenerate<ImageResult>({ ...imageInput, request }, deps, imageOperation(call.request));
       const metadata = this.metadata(engineCall, requestId, routing, plan, execution.summary, execution.result.warnings);
       await insured?.settle({ outcome: execution.summary, facts: metadata, images: execution.result.images });
       return { result: execution.result, metadata };
@@ -292,9 +295,9 @@ export class ZenClient extends EventEmitter<ZenEvents> implements Engine {
   }
 
   async generate(call: EngineCall): Promise<{ result: GenerationResult; metadata: ZenMetadata }> {
-    const { requestId, routing, plan, input, adapters, insured } = await this.prepareInsured(call, false);
+    const { requestId, routing, plan, input, deps, insured } = await this.prepareInsured(call, false);
     try {
-      const execution = await executeGenerate(insured ? { ...input, inspect: insured.inspect } : input, this.deps(adapters));
+      const execution = await executeGenerate(insured ? { ...input, inspect: insured.inspect } : input, deps);
       const metadata = this.metadata(call, requestId, routing, plan, execution.summary, execution.result.warnings);
       const observations = await insured?.settle({ outcome: execution.summary, facts: metadata, result: execution.result });
       this.observeSuccess(plan, execution.summary, observations);
@@ -306,10 +309,10 @@ export class ZenClient extends EventEmitter<ZenEvents> implements Engine {
   }
 
   async stream(call: EngineCall): Promise<EngineStream> {
-    const { requestId, routing, plan, input, adapters, insured } = await this.prepareInsured(call, true);
+    const { requestId, routing, plan, input, deps, insured } = await this.prepareInsured(call, true);
     let execution;
     try {
-      execution = await executeStream(input, this.deps(adapters));
+      execution = await executeStream(input, deps);
     } catch (error) {
       throw await this.failedInsured(error, call, requestId, routing, plan, insured);
     }

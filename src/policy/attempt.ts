@@ -12,23 +12,74 @@ export type StopReason =
   | { kind: 'hedge_lost'; message: string };
 
 /**
- * One attempt's cancellation: the caller's signal, the call deadline and this attempt's own timers
- * all end up here, and the first reason wins.
+ * A stop switch for the call deadline and a lane: the first reason wins and is told to listeners.
+ * It is not an AbortSignal because Node spends ~2 µs creating each EventTarget, and most calls never
+ * stop; `signal` makes one on demand (for p-retry and backoff waits, which only failures reach).
+ */
+export class StopSwitch {
+  reason: StopReason | undefined;
+  private listeners: Array<(reason: StopReason) => void> | undefined;
+  private controller: AbortController | undefined;
+
+  get stopped(): boolean {
+    return this.reason !== undefined;
+  }
+
+  stop(reason: StopReason): void {
+    if (this.reason) return;
+    this.reason = reason;
+    const listeners = this.listeners;
+    this.listeners = undefined;
+    if (listeners) for (const listener of listeners) listener(reason);
+    this.controller?.abort(reason);
+  }
+
+  /** Calls `listener` when the switch stops (at once if it has); returns the unsubscribe function. */
+  onStop(listener: (reason: StopReason) => void): () => void {
+    if (this.reason) {
+      listener(this.reason);
+      return () => {};
+    }
+    (this.listeners ??= []).push(listener);
+    return () => {
+      const index = this.listeners?.indexOf(listener) ?? -1;
+      if (index >= 0) this.listeners!.splice(index, 1);
+    };
+  }
+
+  /** An AbortSignal that aborts (with the StopReason) when the switch stops. */
+  get signal(): AbortSignal {
+    if (!this.controller) {
+      this.controller = new AbortController();
+      if (this.reason) this.controller.abort(this.reason);
+    }
+    return this.controller.signal;
+  }
+}
+
+/** The reason a call stops when the caller's own AbortSignal aborts. */
+export const CALLER_ABORTED: StopReason = { kind: 'aborted', message: 'The request was aborted by the caller.' };
+
+/**
+ * One attempt's cancellation: the caller's signal, the call deadline, the lane and this attempt's
+ * own timers all end up here, and the first reason wins. Its AbortSignal is what the SDK gets.
  */
 export class AttemptSignal {
   readonly controller = new AbortController();
   reason: StopReason | undefined;
   private readonly cleanups: Array<() => void> = [];
 
-  constructor(parents: AbortSignal[], private readonly parentReason: (signal: AbortSignal) => StopReason) {
-    for (const parent of parents) {
-      if (parent.aborted) {
-        this.stop(parentReason(parent));
-        continue;
+  constructor(switches: StopSwitch[], caller: AbortSignal | undefined) {
+    for (const parent of switches) {
+      this.cleanups.push(parent.onStop((reason) => this.stop(reason)));
+    }
+    if (caller) {
+      if (caller.aborted) this.stop(CALLER_ABORTED);
+      else {
+        const onAbort = (): void => this.stop(CALLER_ABORTED);
+        caller.addEventListener('abort', onAbort, { once: true });
+        this.cleanups.push(() => caller.removeEventListener('abort', onAbort));
       }
-      const onAbort = (): void => this.stop(this.parentReason(parent));
-      parent.addEventListener('abort', onAbort, { once: true });
-      this.cleanups.push(() => parent.removeEventListener('abort', onAbort));
     }
   }
 

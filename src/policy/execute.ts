@@ -8,7 +8,7 @@ import type { StreamPart } from '../core/stream-part.js';
 import type { AttemptRecord } from '../insurance/types.js';
 import type { ProviderAdapter } from '../providers/types.js';
 import type { TaskCategory } from './analyze-prompt.js';
-import { anySignal, AttemptSignal, attemptError, nextOrAbort, openStreamHead, type StopReason, type StreamHead } from './attempt.js';
+import { anySignal, AttemptSignal, attemptError, CALLER_ABORTED, nextOrAbort, openStreamHead, StopSwitch, type StopReason, type StreamHead } from './attempt.js';
 import type { Channel } from './catalog.js';
 import type { BreakerPermit, BreakerTransition } from './circuit-breaker.js';
 import type { PolicyEvents } from './events.js';
@@ -115,7 +115,8 @@ type LaneOutcome<T> = { lane: Lane<T>; ok: true; committed: Committed<T> } | { l
 
 interface Lane<T> {
   candidate: Candidate;
-  controller: AbortController;
+  /** Stopped when the lane loses a race or the call ends. */
+  switch: StopSwitch;
   promise: Promise<LaneOutcome<T>>;
   hedge: boolean;
 }
@@ -126,7 +127,7 @@ class Execution<T> {
   readonly repairs: ExecutionSummary<T>['repairs'] = [];
   private readonly now: () => number;
   private readonly startedAt: number;
-  private readonly deadline = new AbortController();
+  private readonly deadline = new StopSwitch();
   private clearDeadline: () => void = () => {};
   private spentBudget = 0;
   private budgetExhausted = false;
@@ -140,21 +141,20 @@ class Execution<T> {
     this.startedAt = this.now();
     const total = input.timeouts.totalMs;
     if (total !== undefined) {
-      const handle = setTimeout(() => this.deadline.abort(), total);
+      const handle = setTimeout(() => this.deadline.stop({ kind: 'timeout', message: `The call exceeded its total deadline of ${total} ms.` }), total);
       this.clearDeadline = () => clearTimeout(handle);
     }
   }
 
-  private parentReason = (signal: AbortSignal): StopReason => {
-    if (signal === this.deadline.signal) return { kind: 'timeout', message: `The call exceeded its total deadline of ${this.input.timeouts.totalMs} ms.` };
-    if (signal === this.input.signal) return { kind: 'aborted', message: 'The request was aborted by the caller.' };
-    // A lane: stopped by `stopLane`, which says why.
-    return isStopReason(signal.reason) ? signal.reason : { kind: 'hedge_lost', message: 'Another channel answered first.' };
-  };
+  /** Why the call as a whole was stopped (the caller's signal or the deadline), if it was. */
+  private callStopReason(): StopReason | undefined {
+    if (this.input.signal?.aborted) return CALLER_ABORTED;
+    return this.deadline.reason;
+  }
 
   /** Stops a lane (its attempt, or its wait before a retry) for `reason`. */
   private stopLane(lane: Lane<T>, reason: StopReason): void {
-    lane.controller.abort(reason);
+    lane.switch.stop(reason);
   }
 
   private record(attempt: AttemptRecord): void {
@@ -173,10 +173,9 @@ class Execution<T> {
   }
 
   /** One call of one channel, up to its first token (streams) or its answer. */
-  private async attemptOnce(candidate: Candidate, retry: number, lane: AbortController, hedge: boolean, permit: BreakerPermit): Promise<Committed<T>> {
+  private async attemptOnce(candidate: Candidate, retry: number, lane: StopSwitch, hedge: boolean, permit: BreakerPermit): Promise<Committed<T>> {
     const { channel } = candidate;
-    const parents = [this.deadline.signal, lane.signal, ...(this.input.signal ? [this.input.signal] : [])];
-    const signal = new AttemptSignal(parents, this.parentReason);
+    const signal = new AttemptSignal([this.deadline, lane], this.input.signal);
     const startedAt = this.now();
     const { attemptMs, firstTokenMs } = this.input.timeouts;
     const clearAttemptTimer = signal.timer(attemptMs, { kind: 'timeout', message: `The attempt on ${channel.id} exceeded ${attemptMs} ms.` });
@@ -244,11 +243,10 @@ class Execution<T> {
 
   /** A channel with its own retries (p-retry: exponential backoff with jitter, Retry-After, budget). */
   private runLane(candidate: Candidate, hedge: boolean, firstPermit: BreakerPermit): Lane<T> {
-    const controller = new AbortController();
-    const lane = { candidate, controller, hedge } as Lane<T>;
+    const lane = { candidate, switch: new StopSwitch(), hedge } as Lane<T>;
     // Most calls succeed at once: the first attempt runs bare, and p-retry (with its stop signal)
     // is set up only for a failure that may be retried.
-    lane.promise = this.attemptOnce(candidate, 0, controller, hedge, firstPermit).then(
+    lane.promise = this.attemptOnce(candidate, 0, lane.switch, hedge, firstPermit).then(
       (committed) => ({ lane, ok: true as const, committed }),
       (error: unknown) => this.retryLane(lane, error),
     );
@@ -257,13 +255,13 @@ class Execution<T> {
 
   /** Retries of a lane whose first attempt failed: backoff with jitter, Retry-After, budget (p-retry). */
   private retryLane(lane: Lane<T>, firstError: unknown): Promise<LaneOutcome<T>> {
-    const { candidate, controller, hedge } = lane;
+    const { candidate, switch: laneSwitch, hedge } = lane;
     const { retry } = this.input;
-    const failed = (error: unknown): LaneOutcome<T> => ({ lane, ok: false as const, error: this.laneError(error, candidate, controller) });
+    const failed = (error: unknown): LaneOutcome<T> => ({ lane, ok: false as const, error: this.laneError(error, candidate, laneSwitch) });
     if (retry.retries === 0 || !ZenError.isInstance(firstError) || !firstError.retryable) return Promise.resolve(failed(firstError));
     const breaker = this.deps.state.breaker(candidate.channel);
     // Backoff and Retry-After waits end as soon as the caller, the deadline or the race stops the lane.
-    const stop = anySignal([controller.signal, this.deadline.signal, this.input.signal]);
+    const stop = anySignal([laneSwitch.signal, this.deadline.signal, this.input.signal]);
     return pRetry(
       async (attemptNumber) => {
         // Attempt 1 already ran: handing its error back lets p-retry decide and wait as for any other.
@@ -272,7 +270,7 @@ class Execution<T> {
         if (!permit) {
           throw new AbortError(new ZenError({ kind: 'overloaded', message: `The circuit breaker of ${candidate.channel.id} is open.`, provider: candidate.channel.provider.name, model: candidate.channel.model.id }));
         }
-        return this.attemptOnce(candidate, attemptNumber - 1, controller, hedge, permit);
+        return this.attemptOnce(candidate, attemptNumber - 1, laneSwitch, hedge, permit);
       },
       {
         retries: retry.retries,
@@ -283,7 +281,7 @@ class Execution<T> {
         signal: stop.signal,
         shouldRetry: async ({ error }) => {
           if (!ZenError.isInstance(error) || !error.retryable || error.kind === 'aborted') return false;
-          if (this.deadline.signal.aborted || this.input.signal?.aborted || controller.signal.aborted) return false;
+          if (this.deadline.stopped || this.input.signal?.aborted || laneSwitch.stopped) return false;
           // A long Retry-After is better spent on another channel.
           const wait = error.retryAfterMs ?? 0;
           if (wait > retry.maxRetryAfterMs) return false;
@@ -301,10 +299,9 @@ class Execution<T> {
 
 
   /** A lane's failure as a ZenError; a lane stopped between attempts is named for who stopped it. */
-  private laneError(error: unknown, candidate: Candidate, lane: AbortController): ZenError {
+  private laneError(error: unknown, candidate: Candidate, lane: StopSwitch): ZenError {
     if (ZenError.isInstance(error)) return error;
-    const stopped = [this.input.signal, this.deadline.signal, lane.signal].find((signal) => signal?.aborted);
-    return attemptError(error, stopped ? this.parentReason(stopped) : undefined, candidate.channel);
+    return attemptError(error, this.callStopReason() ?? lane.reason, candidate.channel);
   }
 
   private takeBudget(kind: ZenErrorKind): boolean {
@@ -354,7 +351,6 @@ class Execution<T> {
     let hedgePair: { primary: string; hedge: string } | undefined;
     const first = this.startNext(queue, undefined, false);
     if (first) running.add(first);
-    const callerSignal = this.input.signal;
     for (;;) {
       if (running.size === 0) break;
       const hedge = this.input.hedge;
@@ -412,9 +408,8 @@ class Execution<T> {
       errors.push(error);
       // Whatever stops the call, the other lanes stop too, and are waited for so that the
       // metadata lists their attempts.
-      for (const signal of [callerSignal, this.deadline.signal]) {
-        if (!signal?.aborted) continue;
-        const stop = this.parentReason(signal);
+      const stop = this.callStopReason();
+      if (stop) {
         await this.stopAll(running, stop);
         throw error.kind === stop.kind ? error : new ZenError({ kind: stop.kind === 'hedge_lost' ? 'aborted' : stop.kind, message: stop.message, cause: error });
       }
@@ -465,7 +460,8 @@ class Execution<T> {
 
   summary(winner: Candidate | undefined, usage: Usage, extra: Partial<ExecutionSummary<T>> = {}): ExecutionSummary<T> {
     this.clearDeadline();
-    const costs = this.attempts.map((attempt) => attempt.cost).filter((cost): cost is CostBreakdown => cost !== undefined);
+    const costs: CostBreakdown[] = [];
+    for (const attempt of this.attempts) if (attempt.cost) costs.push(attempt.cost);
     return {
       attempts: this.attempts,
       winner,
@@ -551,22 +547,20 @@ class Execution<T> {
   }
 }
 
-/**
- * Whether another channel may succeed where this one failed. A content filter is the provider's
- * own (Azure's is stricter than OpenAI's, Gemini's safety settings differ again), so another
- * channel is worth a try; it is never retried on the same channel.
- */
-function isStopReason(value: unknown): value is StopReason {
-  const kind = (value as { kind?: unknown } | null | undefined)?.kind;
-  return (kind === 'aborted' || kind === 'timeout' || kind === 'hedge_lost') && typeof (value as { message?: unknown }).message === 'string';
-}
-
 function partialUsage(inputTokens: number, outputChars: number): Usage {
   return makeUsage({ inputTotal: inputTokens, outputTotal: Math.ceil(outputChars / 4) });
 }
 
 function sumCosts(costs: CostBreakdown[]): CostBreakdown {
   if (costs.length === 0) return zeroCost('none');
+  if (costs.length === 1) {
+    // The usual call: one attempt's cost, summed with nothing (rounded to nano-dollars like any sum).
+    const only = costs[0]!;
+    return {
+      input: roundUsd(only.input), cacheRead: roundUsd(only.cacheRead), cacheWrite: roundUsd(only.cacheWrite), output: roundUsd(only.output), reasoning: roundUsd(only.reasoning),
+      other: roundUsd(only.other), total: roundUsd(only.total), currency: 'USD', estimated: only.estimated, source: only.source,
+    };
+  }
   const pick = (key: keyof Pick<CostBreakdown, 'input' | 'cacheRead' | 'cacheWrite' | 'output' | 'reasoning' | 'other' | 'total'>): number => sumUsd(costs.map((cost) => cost[key]));
   return {
     input: pick('input'), cacheRead: pick('cacheRead'), cacheWrite: pick('cacheWrite'), output: pick('output'), reasoning: pick('reasoning'), other: pick('other'), total: pick('total'),
