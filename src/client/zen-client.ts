@@ -371,7 +371,9 @@ export class ZenClient extends EventEmitter<ZenEvents> implements Engine {
 
   private metadata(call: EngineCall, requestId: string, routing: ZenRequestOptions, plan: Route, summary: ExecutionSummary<unknown> | undefined, providerWarnings: EngineCall['warnings']): ZenMetadata {
     const winner = summary?.winner;
-    return {
+    const warnings = providerWarnings.length === 0 ? call.warnings.slice() : [...call.warnings, ...providerWarnings];
+    const rejected = plan.rejected.length > 20 ? plan.rejected.slice(0, 20) : plan.rejected.slice();
+    const metadata: ZenMetadata = {
       requestId,
       face: call.face,
       requested: requestedLabel(call.model),
@@ -383,23 +385,25 @@ export class ZenClient extends EventEmitter<ZenEvents> implements Engine {
       get explanation() {
         return plan.decision.explanation;
       },
-      ...(plan.decision.frontier ? { frontier: plan.decision.frontier } : {}),
-      ...(routing.preference !== undefined ? { preference: routing.preference } : {}),
       sticky: plan.sticky,
       plan: plan.order.map((candidate) => candidate.channel.id),
       attempts: summary?.attempts ?? [],
-      rejected: plan.rejected.slice(0, 20),
+      rejected,
       usage: summary?.usage ?? emptyUsage(),
       cost: summary?.cost ?? zeroCost('none'),
       ttftMs: summary?.ttftMs,
       durationMs: summary?.durationMs ?? 0,
       tokensPerSecond: summary?.tokensPerSecond,
       finishReason: summary?.finishReason,
-      warnings: [...call.warnings, ...providerWarnings],
+      warnings,
       events: [],
       claims: [],
       repaired: (summary?.repairs.length ?? 0) > 0,
     };
+    // Set after the literal, which keeps one shape (conditional spreads make each object its own).
+    if (plan.decision.frontier) metadata.frontier = plan.decision.frontier;
+    if (routing.preference !== undefined) metadata.preference = routing.preference;
+    return metadata;
   }
 }
 

@@ -274,7 +274,11 @@ export class InsuredCall {
   }
 
   private context(channel: string, result: GenerationResult, timing: DetectorTiming, attempts: readonly AttemptRecord[], images?: GeneratedImage[]): DetectorContext {
-    return { ...this.start(channel), result, timing, attempts, subcall: this.subcall, ...(images ? { images } : {}) };
+    // Written out rather than spread: this runs twice per call, and spreads build slow objects.
+    const { requestId, face, stream, output, request, baseline, settings, signal } = this.start(channel);
+    const context: DetectorContext = { requestId, face, stream, output, request, channel, baseline, settings, signal, result, timing, attempts, subcall: this.subcall };
+    if (images) context.images = images;
+    return context;
   }
 
   private readonly subcall: SubcallRunner = async (purpose, call) => {
