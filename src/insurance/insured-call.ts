@@ -7,7 +7,7 @@ import { emptyUsage } from '../core/usage.js';
 import { captureContent, redactContent, stripSecrets } from './capture.js';
 import { toAssistantMessage, toChatMessages, toChatTools } from './chat-format.js';
 import type { ClaimItem } from './claims.js';
-import type { ChannelBaseline, Detector, DetectorContext, DetectorStart, DetectorTiming, EventDraft, StreamObserver, SubcallRunner } from './detector.js';
+import type { ChannelBaseline, Detector, DetectorContext, DetectorOutput, DetectorStart, DetectorTiming, EventDraft, StreamObserver, SubcallRunner } from './detector.js';
 import type { InsuranceCore } from './insurance.js';
 import type { RequestInsurance, ResolvedInsurance } from './options.js';
 import { addCosts, caseRecord, claimedProblems, claimRecord, creditRecords, eventRecord, requestRecord, type CallFacts } from './records.js';
@@ -56,6 +56,12 @@ interface CheckedAnswer {
   channel: string;
   cost: CostBreakdown | undefined;
   events: QualityEvent[];
+}
+
+const NO_DETECTORS: ReadonlySet<Detector> = new Set();
+
+function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
+  return typeof (value as PromiseLike<unknown> | undefined)?.then === 'function';
 }
 
 const EMPTY_RESULT: GenerationResult = { id: undefined, modelId: undefined, content: [], finishReason: { unified: 'stop', raw: undefined }, usage: emptyUsage(), warnings: [] };
@@ -299,21 +305,37 @@ export class InsuredCall {
   };
 
   /** Runs detectors side by side; an observed detector ends through its observer. */
-  private async runAll(detectors: readonly Detector[], context: DetectorContext, observed: ReadonlySet<Detector> = new Set()): Promise<QualityEvent[]> {
-    const batches = await Promise.all(
-      detectors.map(async (detector) => {
-        try {
-          const observer = observed.has(detector) ? this.observers.find((entry) => entry.detector === detector)?.observer : undefined;
-          const drafts = observer ? await observer.onEnd(context) : await detector.inspectResult?.(context);
-          return { detector, drafts: drafts ?? [] };
-        } catch (error) {
+  private async runAll(detectors: readonly Detector[], context: DetectorContext, observed: ReadonlySet<Detector> = NO_DETECTORS): Promise<QualityEvent[]> {
+    // Most detectors answer synchronously: only the ones that return a promise are awaited, so
+    // a call does not pay for ten async closures to run ten regular expressions.
+    const outputs: Array<EventDraft[] | void | Promise<EventDraft[] | void>> = [];
+    let pending = false;
+    for (const detector of detectors) {
+      let output: DetectorOutput;
+      try {
+        const observer = observed.has(detector) ? this.observers.find((entry) => entry.detector === detector)?.observer : undefined;
+        output = observer ? observer.onEnd(context) : detector.inspectResult?.(context);
+      } catch (error) {
+        this.core.detectorFailed(this.init.requestId, detector.name, error);
+        output = undefined;
+      }
+      if (isPromiseLike(output)) {
+        pending = true;
+        output = Promise.resolve(output).catch((error: unknown) => {
           this.core.detectorFailed(this.init.requestId, detector.name, error);
-          return { detector, drafts: [] };
-        }
-      }),
-    );
+          return undefined;
+        });
+      }
+      outputs.push(output);
+    }
+    const settled = pending ? await Promise.all(outputs) : (outputs as Array<EventDraft[] | void>);
     // Filed in detector order, whatever order they finished in.
-    return batches.flatMap(({ detector, drafts }) => drafts.map((draft) => this.file(draft, detector.name, context.channel)));
+    const events: QualityEvent[] = [];
+    for (let index = 0; index < detectors.length; index += 1) {
+      const drafts = settled[index];
+      if (drafts) for (const draft of drafts) events.push(this.file(draft, detectors[index]!.name, context.channel));
+    }
+    return events;
   }
 
   /** Stamps a draft into an event, keeps evidence only as far as content capture allows, and emits it. */

@@ -220,4 +220,24 @@ describe('host detectors', () => {
     expect(meta.events).toEqual([]);
     expect(errors).toEqual([expect.objectContaining({ source: 'detector', detector: 'broken', requestId: meta.requestId })]);
   });
+
+  it('asynchronous detectors are awaited, filed in detector order, and a rejection is an `error` event', async () => {
+    const later = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+    const zen = insuredClient(sim, {
+      insurance: {
+        detectors: [
+          { name: 'slow', scope: 'answer', inspectResult: async () => { await later(30); return [{ kind: 'refusal', severity: 0.5, message: 'slow says no' }]; } },
+          { name: 'sync', scope: 'answer', inspectResult: () => [{ kind: 'empty', severity: 0.2, message: 'sync says empty' }] },
+          { name: 'rejects', scope: 'answer', inspectResult: async () => { await later(1); throw new Error('async bug'); } },
+        ],
+      },
+    });
+    const errors: unknown[] = [];
+    zen.on('error', (event) => errors.push(event));
+    sim.enqueue('gpt-5-mini', { text: 'fine' });
+    const { text, zen: meta } = await chat(zen, { messages: user('hi') }, false);
+    expect(text).toBe('fine');
+    expect(meta.events.map((event) => [event.detector, event.kind])).toEqual([['slow', 'refusal'], ['sync', 'empty']]);
+    expect(errors).toEqual([expect.objectContaining({ source: 'detector', detector: 'rejects', requestId: meta.requestId })]);
+  });
 });
