@@ -226,8 +226,8 @@ describe('host detectors', () => {
     const zen = insuredClient(sim, {
       insurance: {
         detectors: [
-          { name: 'slow', scope: 'answer', inspectResult: async () => { await later(30); return [{ kind: 'refusal', severity: 0.5, message: 'slow says no' }]; } },
-          { name: 'sync', scope: 'answer', inspectResult: () => [{ kind: 'empty', severity: 0.2, message: 'sync says empty' }] },
+          { name: 'slow', scope: 'answer', inspectResult: async () => { await later(30); return [{ kind: 'refusal' as const, severity: 0.5, message: 'slow says no' }]; } },
+          { name: 'sync', scope: 'answer', inspectResult: () => [{ kind: 'empty_answer' as const, severity: 0.2, message: 'sync says empty' }] },
           { name: 'rejects', scope: 'answer', inspectResult: async () => { await later(1); throw new Error('async bug'); } },
         ],
       },
@@ -237,7 +237,7 @@ describe('host detectors', () => {
     sim.enqueue('gpt-5-mini', { text: 'fine' });
     const { text, zen: meta } = await chat(zen, { messages: user('hi') }, false);
     expect(text).toBe('fine');
-    expect(meta.events.map((event) => [event.detector, event.kind])).toEqual([['slow', 'refusal'], ['sync', 'empty']]);
+    expect(meta.events.map((event) => [event.detector, event.kind])).toEqual([['slow', 'refusal'], ['sync', 'empty_answer']]);
     expect(errors).toEqual([expect.objectContaining({ source: 'detector', detector: 'rejects', requestId: meta.requestId })]);
   });
 });
