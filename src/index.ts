@@ -1,4 +1,4 @@
-export { ZenClient, type ZenEvents } from './client/zen-client.js';
+export { ZenClient, type ZenEvents, type ZenErrorEvent, type StateStoreErrorEvent } from './client/zen-client.js';
 export type { ZenClientOptions } from './client/options.js';
 export type { ProviderConfig } from './client/providers.js';
 export { ZenError, type ZenErrorKind, type ZenErrorOptions } from './core/errors.js';
@@ -26,6 +26,8 @@ export { BetaQualityModel, type QualityModel, type QualityEstimate, type Quality
 export { cheapestPolicy, fastestPolicy, loadBalancePolicy, orderedPolicy, paretoPolicy } from './policy/policies/index.js';
 export { analyzePrompt, type PromptAnalysis, type TaskCategory } from './policy/analyze-prompt.js';
 export type * from './policy/events.js';
+export { MemoryStateStore, type StateStore, type SharedStateOptions } from './policy/state-store.js';
+export { RedisStateStore, type RedisStateStoreOptions, type RedisClientLike } from './policy/state-stores/redis.js';
 // Quality insurance: detectors, the policy, the ledger and case export.
 export type { Detector, DetectorContext, DetectorStart, DetectorScope, DetectorTiming, EventDraft, StreamObserver, ChannelBaseline, Subcall } from './insurance/detector.js';
 export {

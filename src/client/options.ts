@@ -5,6 +5,7 @@ import type { ChannelDefinition, ModelDefinition } from '../policy/catalog.js';
 import type { CircuitBreakerOptions } from '../policy/circuit-breaker.js';
 import type { QualityModel } from '../policy/quality-model.js';
 import type { RetryBudgetOptions } from '../policy/retry-budget.js';
+import type { SharedStateOptions } from '../policy/state-store.js';
 import type { Policy, RoutingOptions } from '../policy/types.js';
 import type { ProviderConfig } from './providers.js';
 
@@ -26,6 +27,11 @@ export interface ZenClientOptions {
   qualityModel?: QualityModel;
   breaker?: CircuitBreakerOptions;
   retryBudget?: RetryBudgetOptions;
+  /**
+   * Breaker cooldowns and session pins shared with the app's other processes through a StateStore
+   * (`RedisStateStore`, `MemoryStateStore` or the host's). Each process still routes on its own.
+   */
+  sharedState?: SharedStateOptions;
   /** Detectors, compensation rules, repair and content capture (see InsuranceOptions). */
   insurance?: InsuranceOptions;
   /**

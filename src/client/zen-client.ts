@@ -21,7 +21,8 @@ import { BetaQualityModel, type QualityModel } from '../policy/quality-model.js'
 import { RetryBudget } from '../policy/retry-budget.js';
 import { route, type Route, type RouterDeps } from '../policy/router.js';
 import type { Policy, RoutingOptions } from '../policy/types.js';
-import { Insurance, type Feedback, type FeedbackResult, type InsuranceEvents } from '../insurance/insurance.js';
+import { SharedState, type SharedStateOperation } from '../policy/shared-state.js';
+import { Insurance, type Feedback, type FeedbackResult, type InsuranceErrorEvent, type InsuranceEvents } from '../insurance/insurance.js';
 import type { InsuredCall, QualityObservation } from '../insurance/insured-call.js';
 import type { ExportCasesOptions } from '../insurance/export-cases.js';
 import type { Ledger, LedgerRange } from '../insurance/ledger.js';
@@ -33,8 +34,18 @@ import { providersFromEnv } from './providers-from-env.js';
 const DEFAULT_TIMEOUTS = { totalMs: 600_000, firstTokenMs: 120_000, idleMs: 120_000 };
 const DEFAULT_RETRY = { retries: 1, minDelayMs: 200, maxDelayMs: 4_000, maxRetryAfterMs: 10_000 };
 
-/** Every event a ZenClient emits: routing, and the insurance's `quality`, `claim` and `error`. */
-export type ZenEvents = PolicyEvents & InsuranceEvents;
+/** The shared state store failed; the call went on with this process's own state. */
+export interface StateStoreErrorEvent {
+  source: 'state-store';
+  operation: SharedStateOperation;
+  error: ZenError;
+}
+
+/** Something failed beside the call (the ledger, a detector, the shared state store); the call itself was not affected. */
+export type ZenErrorEvent = InsuranceErrorEvent | StateStoreErrorEvent;
+
+/** Every event a ZenClient emits: routing, the insurance's `quality` and `claim`, and `error`. */
+export type ZenEvents = PolicyEvents & Omit<InsuranceEvents, 'error'> & { error: (event: ZenErrorEvent) => void };
 
 /**
  * A drop-in for the openai SDK's client that routes every call across the configured providers.
@@ -52,6 +63,8 @@ export class ZenClient extends EventEmitter<ZenEvents> implements Engine {
   readonly quality: QualityModel;
   readonly state: LiveState;
   readonly retryBudget: RetryBudget;
+  /** Breaker cooldowns and session pins shared with the app's other processes, when configured. */
+  private readonly shared: SharedState | undefined;
   private readonly hedges = new HedgeLimiter();
   private readonly policies: Record<string, Policy>;
   private readonly routing: RoutingOptions;
@@ -68,6 +81,12 @@ export class ZenClient extends EventEmitter<ZenEvents> implements Engine {
     this.quality = options.qualityModel ?? new BetaQualityModel();
     this.state = new LiveState(options.breaker);
     this.retryBudget = new RetryBudget(options.retryBudget);
+    this.shared = options.sharedState
+      ? new SharedState(options.sharedState, this.state, {
+          breaker: (transition) => this.emit('breaker', transition),
+          error: (operation, error) => this.emit('error', { source: 'state-store', operation, error }),
+        })
+      : undefined;
     this.policies = { ...builtInPolicies(), ...options.policies };
     this.routing = options.routing ?? {};
     if (options.providers) this.configured = configureProviders(options.providers);
@@ -155,11 +174,20 @@ export class ZenClient extends EventEmitter<ZenEvents> implements Engine {
       this.providerCache = {
         providers,
         router: { catalog: this.catalog, providers: () => infos, quality: this.quality, state: this.state, policies: this.policies },
-        execute: { adapters, state: this.state, budget: this.retryBudget, hedges: this.hedges, quality: this.quality, emit: this.emit.bind(this) as ExecuteDeps['emit'] },
+        execute: { adapters, state: this.state, budget: this.retryBudget, hedges: this.hedges, quality: this.quality, emit: this.executorEmit },
       };
     }
     return this.providerCache;
   }
+
+  /** The executor's events, as any listener sees them; a breaker that opens is also shared. */
+  private readonly executorEmit: ExecuteDeps['emit'] = (event, payload) => {
+    if (this.shared && event === 'breaker') {
+      const transition = payload as Parameters<PolicyEvents['breaker']>[0];
+      if (transition.to === 'open' && transition.openUntil !== undefined) this.shared.publishCooldown(transition.channel, transition.openUntil);
+    }
+    this.emit(event, payload as never);
+  };
 
   private defaultRouting: ZenRequestOptions | undefined;
 
@@ -196,6 +224,11 @@ export class ZenClient extends EventEmitter<ZenEvents> implements Engine {
     }
     const requestId = newRequestId();
     const routing = this.mergeRouting(call.options);
+    if (this.shared) {
+      const refresh = this.shared.refresh();
+      if (refresh) await refresh;
+      if (routing.session) await this.shared.loadSession(routing.session);
+    }
     const plan = this.route(providers, call.model, call.request, routing, output);
     this.hedges.onCall();
     // The explanation and rejections are built for listeners and metadata; the plan reads them
@@ -359,7 +392,9 @@ export class ZenClient extends EventEmitter<ZenEvents> implements Engine {
   }
 
   private pinSession(routing: RoutingOptions, summary: ExecutionSummary): void {
-    if (routing.session && summary.winner && !summary.error) this.state.pinSession(routing.session, summary.winner.channel.id);
+    if (!routing.session || !summary.winner || summary.error) return;
+    this.state.pinSession(routing.session, summary.winner.channel.id);
+    this.shared?.pinSession(routing.session, summary.winner.channel.id);
   }
 
   private failed(error: unknown, call: EngineCall, requestId: string, routing: ZenRequestOptions, plan: Route): ZenError {

@@ -116,7 +116,7 @@ export class ZenError extends Error {
 
 /**
  * Patterns of credentials that must never leave in a message: OpenAI, Anthropic, Google, xAI,
- * Groq, OpenRouter keys, bearer tokens and JWTs. Keys of unknown vendors are caught by the
+ * Groq, OpenRouter keys, bearer tokens, JWTs and passwords in connection URLs. Keys of unknown vendors are caught by the
  * `key=`/`api_key` forms.
  */
 const SECRET_PATTERNS: RegExp[] = [
@@ -129,6 +129,8 @@ const SECRET_PATTERNS: RegExp[] = [
   /\beyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}/g,
   /\b(Bearer)\s+[A-Za-z0-9._~+/=-]{12,}/gi,
   /\b((?:api[_-]?key|key|token|access_token)=)[^&\s"']{8,}/gi,
+  // The password of a connection URL: redis://user:password@host.
+  /\b([a-z][a-z0-9+.-]*:\/\/[^:/\s@]*:)[^@\s/]+(?=@)/gi,
 ];
 
 /** Replaces anything that looks like a credential with `[redacted]`. */
@@ -136,7 +138,7 @@ export function redactSecrets(text: string): string {
   let out = text;
   for (const pattern of SECRET_PATTERNS) {
     out = out.replace(pattern, (match, prefix?: string) =>
-      typeof prefix === 'string' && match.startsWith(prefix) ? `${prefix}${prefix.endsWith('=') ? '' : ' '}[redacted]` : '[redacted]',
+      typeof prefix === 'string' && match.startsWith(prefix) ? `${prefix}${prefix.endsWith('=') || prefix.endsWith(':') ? '' : ' '}[redacted]` : '[redacted]',
     );
   }
   return out;

@@ -146,6 +146,19 @@ export class CircuitBreaker {
     return { from, to: 'open', openUntil: extended, reason };
   }
 
+  /**
+   * Holds the breaker open until `until` (epoch ms) because another process saw the channel fail
+   * (a shared StateStore). Like any cooldown it only ever extends; a deadline already past does nothing.
+   */
+  holdOpen(until: number, reason: string): BreakerTransition | undefined {
+    if (until <= this.now()) return undefined;
+    if (this.stateValue === 'open' && this.openUntilValue >= until) return undefined;
+    const from = this.state;
+    this.stateValue = 'open';
+    this.openUntilValue = until;
+    return { from, to: 'open', openUntil: this.openUntilValue, reason };
+  }
+
   /** Why a closed breaker opens now, if it does: too many consecutive failures, or the failure rate. */
   private tripReason(): string | undefined {
     if (this.consecutive > this.allowedFailures) return `${this.consecutive} consecutive failures (allowed ${this.allowedFailures})`;

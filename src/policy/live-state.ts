@@ -1,8 +1,11 @@
 import type { Channel } from './catalog.js';
-import { CircuitBreaker, type CircuitBreakerOptions } from './circuit-breaker.js';
+import { CircuitBreaker, type BreakerTransition, type CircuitBreakerOptions } from './circuit-breaker.js';
 import type { LiveStats } from './types.js';
 
 const SAMPLES = 128;
+type SharedHoldListener = (transition: BreakerTransition & { channel: string }) => void;
+
+const SHARED_REASON = 'cooling down in another process (shared state)';
 const MIN_SAMPLES = 5;
 
 /** New samples after which a cached sort is refreshed (below 2 × SAMPLES samples, every one). */
@@ -36,6 +39,7 @@ class Samples {
 }
 
 interface ChannelState {
+  id: string;
   ttft: Samples;
   total: Samples;
   throughput: number | undefined;
@@ -49,20 +53,43 @@ export class LiveState implements LiveStats {
   private readonly outputByCategory = new Map<string, Float64Array>();
   /** Output length per category over every channel: the estimate for channels not seen yet. */
   private readonly outputAverage = new Map<string, number>();
+  /** Cooldowns other processes reported through a StateStore (channel id → epoch ms). */
+  private sharedCooldowns: ReadonlyMap<string, number> = new Map();
+  private onSharedHold: SharedHoldListener | undefined;
 
   constructor(private readonly breakerOptions: CircuitBreakerOptions = {}, private readonly now: () => number = Date.now) {}
 
   private state(channel: Channel): ChannelState {
     let state = this.channels[channel.index];
     if (!state) {
-      state = { ttft: new Samples(), total: new Samples(), throughput: undefined, breaker: new CircuitBreaker(this.breakerOptions, this.now) };
+      state = { id: channel.id, ttft: new Samples(), total: new Samples(), throughput: undefined, breaker: new CircuitBreaker(this.breakerOptions, this.now) };
       this.channels[channel.index] = state;
+      const shared = this.sharedCooldowns.get(channel.id);
+      const transition = shared === undefined ? undefined : state.breaker.holdOpen(shared, SHARED_REASON);
+      if (transition) this.onSharedHold?.({ channel: channel.id, ...transition });
     }
     return state;
   }
 
   breaker(channel: Channel): CircuitBreaker {
     return this.state(channel).breaker;
+  }
+
+  /**
+   * Applies the cooldowns read from a shared StateStore: each breaker stays open until the later
+   * of its own deadline and the shared one; breakers created later (a channel this process has not
+   * routed to yet) start from them too. `onHold` hears of every breaker this opens or extends.
+   */
+  applySharedCooldowns(cooldowns: ReadonlyMap<string, number>, onHold: SharedHoldListener): void {
+    this.sharedCooldowns = cooldowns;
+    this.onSharedHold = onHold;
+    if (cooldowns.size === 0) return;
+    for (const state of this.channels) {
+      const until = state && cooldowns.get(state.id);
+      if (until === undefined) continue;
+      const transition = state!.breaker.holdOpen(until, SHARED_REASON);
+      if (transition) onHold({ channel: state!.id, ...transition });
+    }
   }
 
   breakerState(channel: Channel): 'closed' | 'open' | 'half-open' {

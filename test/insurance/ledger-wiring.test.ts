@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Ledger, MemoryLedgerStore, ZenError, type InsuranceErrorEvent, type LedgerQuery, type LedgerRecord, type LedgerStore } from '../../src/index.js';
+import { Ledger, MemoryLedgerStore, ZenError, type ZenErrorEvent, type LedgerQuery, type LedgerRecord, type LedgerStore } from '../../src/index.js';
 import { useSimulator } from '../helpers/simulator.js';
 import { chat, insuredClient, records, user } from './helpers.js';
 
@@ -87,7 +87,7 @@ describe('ledger wiring', () => {
     const store = new ControlledStore();
     store.failing = true;
     const zen = insuredClient(sim, { ledger: store });
-    const errors: InsuranceErrorEvent[] = [];
+    const errors: ZenErrorEvent[] = [];
     zen.on('error', (event) => errors.push(event));
     sim.enqueue('gpt-5-mini', { text: 'first' }, { text: '' });
     const first = await chat(zen, { messages: user('one') }, false);

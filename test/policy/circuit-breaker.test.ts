@@ -80,4 +80,18 @@ describe('CircuitBreaker', () => {
     expect(breaker.tryAcquire()).toBe(true);
     expect(breaker.onFailure('server')).toMatchObject({ from: 'half-open', to: 'open' });
   });
+
+  it('holdOpen (a cooldown from another process) only ever extends, and ignores a deadline already past', () => {
+    const time = clock();
+    const breaker = new CircuitBreaker({ allowedFailures: 0, cooldownMs: 1_000 }, time.now);
+    expect(breaker.holdOpen(time.now() - 1, 'shared')).toBeUndefined();
+    expect(breaker.state).toBe('closed');
+    expect(breaker.holdOpen(time.now() + 500, 'shared')).toEqual({ from: 'closed', to: 'open', openUntil: time.now() + 500, reason: 'shared' });
+    expect(breaker.holdOpen(time.now() + 200, 'shared')).toBeUndefined(); // shorter: the running one stays
+    breaker.onFailure('server'); // a local failure while open does not shorten it either
+    expect(breaker.openUntil).toBe(time.now() + 500);
+    expect(breaker.holdOpen(time.now() + 2_000, 'shared')).toMatchObject({ from: 'open', to: 'open', openUntil: time.now() + 2_000 });
+    time.advance(2_000);
+    expect(breaker.state).toBe('half-open');
+  });
 });

@@ -1,0 +1,99 @@
+import { configurationError, ZenError } from '../core/errors.js';
+import type { BreakerTransition } from './circuit-breaker.js';
+import type { LiveState } from './live-state.js';
+import type { SharedStateOptions, StateStore } from './state-store.js';
+
+const DEFAULT_REFRESH_MS = 1_000;
+const DEFAULT_SESSION_TTL_MS = 60 * 60 * 1_000;
+
+export type SharedStateOperation = 'cooldowns' | 'extendCooldown' | 'pinSession' | 'sessionChannel';
+
+export interface SharedStateEvents {
+  /** A breaker this process holds open because another process reported the channel down. */
+  breaker(transition: BreakerTransition & { channel: string }): void;
+  /** The store failed; the call went on with this process's own state. */
+  error(operation: SharedStateOperation, error: ZenError): void;
+}
+
+/**
+ * Keeps this process's live state in step with a StateStore. Nothing here is on a call's critical
+ * path except a cooldown read at most every `refreshMs` (shared by concurrent calls) and a session
+ * read for calls that name a session. Writes go out in the background. A store that fails never
+ * fails a call: the error is reported and routing goes on with what this process knows.
+ */
+export class SharedState {
+  private readonly store: StateStore;
+  private readonly refreshMs: number;
+  private readonly sessionTtlMs: number;
+  private readAt = Number.NEGATIVE_INFINITY;
+  private reading: Promise<void> | undefined;
+
+  constructor(
+    options: SharedStateOptions,
+    private readonly live: LiveState,
+    private readonly events: SharedStateEvents,
+    private readonly now: () => number = Date.now,
+  ) {
+    validateSharedStateOptions(options);
+    this.store = options.store;
+    this.refreshMs = options.refreshMs ?? DEFAULT_REFRESH_MS;
+    this.sessionTtlMs = options.sessionTtlMs ?? DEFAULT_SESSION_TTL_MS;
+  }
+
+  /** Reads the shared cooldowns if this process's copy is older than `refreshMs`; undefined when it is fresh. */
+  refresh(): Promise<void> | undefined {
+    if (this.now() - this.readAt < this.refreshMs) return undefined;
+    return (this.reading ??= this.readCooldowns().finally(() => (this.reading = undefined)));
+  }
+
+  private async readCooldowns(): Promise<void> {
+    const at = this.now();
+    try {
+      const cooldowns = await this.store.cooldowns(at);
+      this.live.applySharedCooldowns(cooldowns, this.events.breaker);
+    } catch (error) {
+      this.fail('cooldowns', error);
+    }
+    // A failed read is retried after refreshMs too, not by every call in between.
+    this.readAt = at;
+  }
+
+  /** A breaker opened in this process: the others hold it open too. */
+  publishCooldown(channel: string, openUntil: number): void {
+    this.store.extendCooldown(channel, openUntil).catch((error: unknown) => this.fail('extendCooldown', error));
+  }
+
+  /** Brings the session's shared pin into the live state before the call is routed. */
+  async loadSession(session: string): Promise<void> {
+    try {
+      const channel = await this.store.sessionChannel(session);
+      if (channel !== undefined && channel !== this.live.sessionChannel(session)) this.live.pinSession(session, channel);
+    } catch (error) {
+      this.fail('sessionChannel', error);
+    }
+  }
+
+  /** The session was served by `channel`: the other processes serve its next turns there too. */
+  pinSession(session: string, channel: string): void {
+    this.store.pinSession(session, channel, this.sessionTtlMs).catch((error: unknown) => this.fail('pinSession', error));
+  }
+
+  private fail(operation: SharedStateOperation, error: unknown): void {
+    const cause = error instanceof Error ? error.message : String(error);
+    this.events.error(operation, new ZenError({ kind: 'network', retryable: true, message: `The shared state store failed (${operation}): ${cause}`, cause: error }));
+  }
+}
+
+function validateSharedStateOptions(options: SharedStateOptions): void {
+  if (typeof options !== 'object' || options === null) throw configurationError('sharedState must be an object: { store, refreshMs?, sessionTtlMs? }.');
+  const store = options.store as Partial<StateStore> | undefined;
+  const missing = (['extendCooldown', 'cooldowns', 'pinSession', 'sessionChannel'] as const).filter((method) => typeof store?.[method] !== 'function');
+  if (missing.length > 0) {
+    throw configurationError(`sharedState.store must be a StateStore (MemoryStateStore, RedisStateStore or your own); it lacks ${missing.join(', ')}.`);
+  }
+  for (const [name, value, min] of [['refreshMs', options.refreshMs, 0], ['sessionTtlMs', options.sessionTtlMs, 1]] as const) {
+    if (value !== undefined && (typeof value !== 'number' || !Number.isFinite(value) || value < min)) {
+      throw configurationError(`sharedState.${name} must be a number of milliseconds >= ${min}, got ${String(value)}.`);
+    }
+  }
+}

@@ -1,0 +1,206 @@
+import { Redis as IORedis } from 'ioredis';
+import { createClient } from 'redis';
+import { afterAll, describe, expect, it } from 'vitest';
+import { MemoryStateStore, RedisStateStore, ZenError, type StateStore, type ZenErrorEvent } from '../../src/index.js';
+import { useRedisServer, redisAvailable } from '../helpers/redis-server.js';
+import { useSimulator } from '../helpers/simulator.js';
+import { attemptsOf, ch, HAIKU, MINI, recordEvents, run, sleep, UP, zenClient } from './execution-helpers.js';
+
+/**
+ * Breaker cooldowns and session pins shared between processes through a StateStore: the store
+ * contract (memory, and a real redis-server through node-redis with RESP2 and RESP3 and through
+ * ioredis), then two ZenClients, each with its own live state, sharing one store.
+ */
+
+const redis = useRedisServer();
+const sim = useSimulator();
+const closers: Array<() => Promise<unknown>> = [];
+afterAll(async () => {
+  for (const close of closers) await close();
+});
+
+let prefixes = 0;
+/** A fresh key prefix per store, so tests sharing the server never see each other's keys. */
+const prefix = () => `zen-test-${process.pid}-${(prefixes += 1)}:`;
+
+async function nodeRedisStore(resp: 2 | 3): Promise<RedisStateStore> {
+  const client = createClient({ url: redis.url, RESP: resp });
+  await client.connect();
+  closers.push(() => client.close());
+  return new RedisStateStore({ client, prefix: prefix() });
+}
+
+async function ioredisStore(): Promise<RedisStateStore> {
+  const client = new IORedis(redis.url);
+  closers.push(() => client.quit());
+  return new RedisStateStore({ client, prefix: prefix() });
+}
+
+const stores: Array<[string, () => Promise<StateStore>, boolean]> = [
+  ['memory', async () => new MemoryStateStore(), true],
+  ['redis (node-redis, RESP2)', () => nodeRedisStore(2), redisAvailable],
+  ['redis (node-redis, RESP3)', () => nodeRedisStore(3), redisAvailable],
+  ['redis (ioredis)', () => ioredisStore(), redisAvailable],
+];
+
+describe.each(stores)('StateStore contract: %s', (_name, makeStore, available) => {
+  it.skipIf(!available)('a cooldown only ever moves later, and expired ones are left out', async () => {
+    const store = await makeStore();
+    const now = Date.now();
+    await store.extendCooldown('openai/gpt-5-mini:openai', now + 60_000);
+    await store.extendCooldown('openai/gpt-5-mini:openai', now + 5_000); // shorter: ignored
+    await store.extendCooldown('anthropic/claude-haiku-4-5:anthropic', now + 10_000);
+    await store.extendCooldown('anthropic/claude-haiku-4-5:anthropic', now + 20_000); // longer: kept
+    await store.extendCooldown('google/gemini-2.5-flash:google', now - 1); // already over
+    expect(await store.cooldowns(now)).toEqual(
+      new Map([
+        ['openai/gpt-5-mini:openai', now + 60_000],
+        ['anthropic/claude-haiku-4-5:anthropic', now + 20_000],
+      ]),
+    );
+    // Seen from later, the shorter cooldown has ended.
+    expect([...(await store.cooldowns(now + 30_000)).keys()]).toEqual(['openai/gpt-5-mini:openai']);
+  });
+
+  it.skipIf(!available)('a session pin is read back, moved by a later pin, and ends with its TTL', async () => {
+    const store = await makeStore();
+    expect(await store.sessionChannel('never-pinned')).toBeUndefined();
+    await store.pinSession('conversation-1', 'openai/gpt-5-mini:openai', 60_000);
+    expect(await store.sessionChannel('conversation-1')).toBe('openai/gpt-5-mini:openai');
+    await store.pinSession('conversation-1', 'anthropic/claude-haiku-4-5:anthropic', 60_000);
+    expect(await store.sessionChannel('conversation-1')).toBe('anthropic/claude-haiku-4-5:anthropic');
+    await store.pinSession('short-lived', 'openai/gpt-5-mini:openai', 50);
+    await sleep(120);
+    expect(await store.sessionChannel('short-lived')).toBeUndefined();
+    expect(await store.sessionChannel('conversation-1')).toBe('anthropic/claude-haiku-4-5:anthropic');
+  });
+});
+
+describe.skipIf(!redisAvailable)('RedisStateStore', () => {
+  it('keeps apps apart by prefix', async () => {
+    const one = await nodeRedisStore(2);
+    const other = await nodeRedisStore(2);
+    await one.extendCooldown('openai/gpt-5-mini:openai', Date.now() + 60_000);
+    await one.pinSession('s', 'openai/gpt-5-mini:openai', 60_000);
+    expect((await other.cooldowns(Date.now())).size).toBe(0);
+    expect(await other.sessionChannel('s')).toBeUndefined();
+  });
+
+  it('prunes expired cooldowns from the sorted set as new ones arrive', async () => {
+    const client = createClient({ url: redis.url, RESP: 2 });
+    await client.connect();
+    closers.push(() => client.close());
+    const keyPrefix = prefix();
+    const store = new RedisStateStore({ client, prefix: keyPrefix });
+    await store.extendCooldown('a:x', Date.now() + 30);
+    await sleep(60);
+    await store.extendCooldown('b:x', Date.now() + 60_000);
+    expect(await client.sendCommand(['ZRANGE', `${keyPrefix}cooldowns`, '0', '-1'])).toEqual(['b:x']);
+  });
+});
+
+describe('RedisStateStore and sharedState options', () => {
+  it('a client without sendCommand or call is a configuration error', () => {
+    expect(() => new RedisStateStore({ client: {} as never })).toThrow(/node-redis client \(sendCommand\) or ioredis client \(call\)/);
+  });
+
+  it('a store lacking methods, or a bad refreshMs, is named', () => {
+    const error = (() => {
+      try {
+        zenClient(sim, { sharedState: { store: { cooldowns: async () => new Map() } as never } });
+      } catch (caught) {
+        return caught;
+      }
+    })();
+    expect(ZenError.isInstance(error) && error.kind).toBe('configuration');
+    expect((error as Error).message).toMatch(/sharedState.store .* lacks extendCooldown, pinSession, sessionChannel/);
+    expect(() => zenClient(sim, { sharedState: { store: new MemoryStateStore(), refreshMs: -1 } })).toThrow(/sharedState.refreshMs must be a number of milliseconds >= 0, got -1/);
+  });
+});
+
+const RATE_LIMITED = { fault: { type: 'http', status: 429, retryAfter: 30 } } as const;
+const PLAN = { model: [MINI, HAIKU] };
+
+describe.each([
+  ['memory', async () => new MemoryStateStore(), true],
+  ['redis', () => nodeRedisStore(3), redisAvailable],
+] as Array<[string, () => Promise<StateStore>, boolean]>)('two clients sharing a %s store', (_name, makeStore, available) => {
+  it.skipIf(!available)('a channel one client saw rate limited is skipped by the other, which never calls it', async () => {
+    const store = await makeStore();
+    const first = zenClient(sim, { sharedState: { store, refreshMs: 0 }, routing: { retry: { retries: 0 } } });
+    const second = zenClient(sim, { sharedState: { store, refreshMs: 0 }, routing: { retry: { retries: 0 } } });
+    const secondEvents = recordEvents(second);
+    sim.setDefault(UP[HAIKU], { text: 'from haiku' });
+    sim.enqueue(UP[MINI], RATE_LIMITED);
+
+    const failedOver = await run(first, PLAN, false);
+    expect(failedOver.text).toBe('from haiku');
+    expect(attemptsOf(failedOver.zen).map(([channel, outcome, kind]) => [channel, outcome, kind])).toEqual([
+      [ch(MINI), 'error', 'rate_limited'],
+      [ch(HAIKU), 'success', undefined],
+    ]);
+    await sleep(20); // the cooldown is written in the background
+    const cooldowns = await store.cooldowns(Date.now());
+    expect(cooldowns.get(ch(MINI))).toBeGreaterThan(Date.now() + 25_000);
+
+    // The second client has never seen MINI fail; the shared cooldown keeps it away all the same.
+    sim.setDefault(UP[MINI], { text: 'from mini' });
+    const skipped = await run(second, PLAN, false);
+    expect(skipped.text).toBe('from haiku');
+    expect(attemptsOf(skipped.zen)[0]).toEqual([ch(MINI), 'skipped', undefined, 0]);
+    expect(sim.callsFor(UP[MINI])).toHaveLength(1);
+    expect(secondEvents.breaker).toEqual([
+      { channel: ch(MINI), from: 'closed', to: 'open', openUntil: cooldowns.get(ch(MINI)), reason: 'cooling down in another process (shared state)' },
+    ]);
+  });
+
+  it.skipIf(!available)('a session served by one client is served on the same channel by the other', async () => {
+    const store = await makeStore();
+    const first = zenClient(sim, { sharedState: { store }, routing: { retry: { retries: 0 } } });
+    const second = zenClient(sim, { sharedState: { store }, routing: { retry: { retries: 0 } } });
+    sim.setDefault(UP[HAIKU], { text: 'from haiku' });
+    sim.setDefault(UP[MINI], { text: 'from mini' });
+    sim.enqueue(UP[MINI], { fault: { type: 'http', status: 500 } });
+
+    // MINI fails once, so the first turn ends on HAIKU and the session is pinned there.
+    const firstTurn = await run(first, { ...PLAN, zen: { session: 'conversation-7' } }, false);
+    expect(firstTurn.zen.channel).toBe(ch(HAIKU));
+    await sleep(20);
+    expect(await store.sessionChannel('conversation-7')).toBe(ch(HAIKU));
+
+    // The next turn reaches the other client; MINI is healthy and first in the plan, but the session stays.
+    const secondTurn = await run(second, { ...PLAN, zen: { session: 'conversation-7' } }, true);
+    expect(secondTurn.text).toBe('from haiku');
+    expect(secondTurn.zen.channel).toBe(ch(HAIKU));
+    expect(secondTurn.zen.sticky).toBe(true);
+    // Without the session, the same client goes to MINI.
+    expect((await run(second, PLAN, false)).zen.channel).toBe(ch(MINI));
+  });
+});
+
+describe('a failing store', () => {
+  it('never fails a call: each failure is an `error` event, with no password from the store in it', async () => {
+    const down = async (): Promise<never> => {
+      throw new Error('connect ECONNREFUSED redis://default:hunter2-secret-pass@10.0.0.7:6379');
+    };
+    const store: StateStore = { extendCooldown: down, cooldowns: down, pinSession: down, sessionChannel: down };
+    const zen = zenClient(sim, { sharedState: { store, refreshMs: 0 }, routing: { retry: { retries: 0 } } });
+    const errors: ZenErrorEvent[] = [];
+    zen.on('error', (event) => errors.push(event));
+    sim.setDefault(UP[HAIKU], { text: 'from haiku' });
+    sim.enqueue(UP[MINI], RATE_LIMITED);
+
+    const answer = await run(zen, { ...PLAN, zen: { session: 'conversation-9' } }, false);
+    expect(answer.error).toBeUndefined();
+    expect(answer.text).toBe('from haiku');
+    await sleep(20);
+    const operations = errors.map((event) => (event.source === 'state-store' ? event.operation : event.source));
+    expect(operations.sort()).toEqual(['cooldowns', 'extendCooldown', 'pinSession', 'sessionChannel']);
+    for (const event of errors) {
+      expect(event.error.kind).toBe('network');
+      expect(event.error.message).toMatch(/^The shared state store failed \(\w+\): connect ECONNREFUSED redis:\/\/default:\[redacted\]@10\.0\.0\.7:6379$/);
+      expect(JSON.stringify(event.error)).not.toContain('hunter2');
+      expect(String((event.error.cause as Error).message)).not.toContain('hunter2');
+    }
+  });
+});
