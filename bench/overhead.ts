@@ -3,13 +3,24 @@ import { fileURLToPath } from 'node:url';
 import OpenAI from 'openai';
 import { ZenClient } from '../src/index.js';
 
+export interface OverheadResult {
+  rawMs: number;
+  zenMs: number;
+  overheadPercent: number;
+  /** Client CPU (user + system, this process only) per call, in µs. */
+  rawCpuUs: number;
+  zenCpuUs: number;
+  latencyMs: number;
+  calls: number;
+}
+
 /**
  * Wall time of N non-streamed calls at concurrency 64 through the raw openai SDK and through
- * ZenClient (routing with `auto` over three models, execution, metadata) against the simulator,
- * which runs in a child process. Rounds alternate raw/zen so drift hits both; the median ratio is
- * reported.
+ * ZenClient (routing with `auto` over three models, execution, insurance, ledger, metadata)
+ * against the simulator, which runs in a child process. Rounds alternate raw/zen so drift hits
+ * both; the median ratio is reported, with the client's CPU time per call.
  */
-export async function benchOverhead(options: { calls?: number; rounds?: number; latencyMs?: number } = {}): Promise<{ rawMs: number; zenMs: number; overheadPercent: number; latencyMs: number; calls: number }> {
+export async function benchOverhead(options: { calls?: number; rounds?: number; latencyMs?: number } = {}): Promise<OverheadResult> {
   const calls = options.calls ?? 2_000;
   const rounds = options.rounds ?? 5;
   const latencyMs = options.latencyMs ?? 0;
@@ -28,9 +39,10 @@ export async function benchOverhead(options: { calls?: number; rounds?: number; 
     const messages = [{ role: 'user' as const, content: 'Summarise the plot of Hamlet in one sentence.' }];
     const runRaw = () => raw.chat.completions.create({ model: 'gpt-5-mini', messages });
     const runZen = () => zen.chat.completions.create({ model: 'auto', messages });
-    const timed = async (run: () => Promise<unknown>): Promise<number> => {
+    const timed = async (run: () => Promise<unknown>, cpu?: number[]): Promise<number> => {
       let next = 0;
       const start = performance.now();
+      const cpuStart = process.cpuUsage();
       await Promise.all(
         Array.from({ length: 64 }, async () => {
           while (next < calls) {
@@ -39,19 +51,24 @@ export async function benchOverhead(options: { calls?: number; rounds?: number; 
           }
         }),
       );
-      return performance.now() - start;
+      const wall = performance.now() - start;
+      const used = process.cpuUsage(cpuStart);
+      cpu?.push((used.user + used.system) / calls);
+      return wall;
     };
     await timed(runRaw);
     await timed(runZen); // warm up both paths
     const rawTimes: number[] = [];
     const zenTimes: number[] = [];
+    const rawCpu: number[] = [];
+    const zenCpu: number[] = [];
     for (let round = 0; round < rounds; round += 1) {
-      rawTimes.push(await timed(runRaw));
-      zenTimes.push(await timed(runZen));
+      rawTimes.push(await timed(runRaw, rawCpu));
+      zenTimes.push(await timed(runZen, zenCpu));
     }
     const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
     const ratios = rawTimes.map((time, i) => zenTimes[i]! / time);
-    return { rawMs: median(rawTimes), zenMs: median(zenTimes), overheadPercent: (median(ratios) - 1) * 100, latencyMs, calls };
+    return { rawMs: median(rawTimes), zenMs: median(zenTimes), overheadPercent: (median(ratios) - 1) * 100, rawCpuUs: median(rawCpu), zenCpuUs: median(zenCpu), latencyMs, calls };
   } finally {
     child.disconnect();
   }

@@ -18,5 +18,6 @@ for (const latencyMs of [0, 100]) {
     `ZenClient vs raw openai SDK, ${result.calls} calls at concurrency 64, simulator latency ${latencyMs} ms: ` +
       `raw ${result.rawMs.toFixed(0)} ms, zen ${result.zenMs.toFixed(0)} ms, overhead ${result.overheadPercent.toFixed(1)} %`,
   );
+  console.log(`  client CPU per call: raw ${result.rawCpuUs.toFixed(0)} µs, zen ${result.zenCpuUs.toFixed(0)} µs (+${(result.zenCpuUs - result.rawCpuUs).toFixed(0)} µs)`);
   console.log(`  target < 3 %: ${result.overheadPercent < 3 ? 'met' : 'NOT met'}`);
 }
