@@ -5,7 +5,7 @@ import type { LiveStats } from './types.js';
 const SAMPLES = 128;
 type SharedHoldListener = (transition: BreakerTransition & { channel: string }) => void;
 
-const SHARED_REASON = 'cooling down in another process (shared state)';
+const SHARED_REASON = 'shared cooldown from another process';
 const MIN_SAMPLES = 5;
 
 /** New samples after which a cached sort is refreshed (below 2 × SAMPLES samples, every one). */

@@ -150,7 +150,7 @@ describe.each([
     expect(attemptsOf(skipped.zen)[0]).toEqual([ch(MINI), 'skipped', undefined, 0]);
     expect(sim.callsFor(UP[MINI])).toHaveLength(1);
     expect(secondEvents.breaker).toEqual([
-      { channel: ch(MINI), from: 'closed', to: 'open', openUntil: cooldowns.get(ch(MINI)), reason: 'cooling down in another process (shared state)' },
+      { channel: ch(MINI), from: 'closed', to: 'open', openUntil: cooldowns.get(ch(MINI)), reason: 'shared cooldown from another process' },
     ]);
   });
 
