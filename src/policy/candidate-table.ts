@@ -2,8 +2,11 @@ import type { PromptAnalysis, TaskCategory } from './analyze-prompt.js';
 import type { Channel } from './catalog.js';
 import type { Candidate, Rejection } from './types.js';
 
-/** Capability bits, so that a candidate's fit is one integer test. */
-export const CAP = { tools: 1, vision: 2, structuredOutput: 4, reasoning: 8, imageOutput: 16, imageOnly: 32 } as const;
+/**
+ * Capability bits, so that a candidate's fit is one integer test; `tieredPrice` (not a capability)
+ * rides in the same byte so that routing reads one byte per channel, not two.
+ */
+export const CAP = { tools: 1, vision: 2, structuredOutput: 4, reasoning: 8, imageOutput: 16, imageOnly: 32, tieredPrice: 64 } as const;
 
 /** Why a channel was left out; messages are built only when someone reads them. */
 export const enum Reason {
@@ -32,15 +35,17 @@ export const enum Reason {
 export interface CandidateUniverse {
   readonly size: number;
   readonly channels: Channel[];
+  /** `CAP` bits. */
   readonly caps: Uint8Array;
-  /** Context window in tokens (Infinity when unknown). */
-  readonly contextWindow: Float64Array;
-  readonly maxOutputTokens: Float64Array;
-  /** USD per token at the base tier. */
-  readonly inputPrice: Float64Array;
-  readonly outputPrice: Float64Array;
-  /** 1 when the channel has tiered prices (then the slow path computes the cost). */
-  readonly tiered: Uint8Array;
+  /**
+   * Four numbers per channel side by side, so that filtering reads one array: at 4i the context
+   * window and at 4i+1 the output limit, in tokens (Infinity when unknown); at 4i+2 and 4i+3 the
+   * input and output price in USD per token at the base tier (with `CAP.tieredPrice`, a slow path
+   * prices the call).
+   */
+  readonly limitsAndPrices: Float64Array;
+  /** The lowest output limit (NaN left out): an output guess at or below it needs no clamping. */
+  readonly smallestOutputLimit: number;
   /** Place of the channel's model in the caller's list. */
   readonly rank: Int32Array;
   /** Each channel's catalog index (`channel.index`), for per-channel state arrays. */
@@ -53,6 +58,11 @@ export interface CandidateUniverse {
   readonly staticRejections: Rejection[];
   readonly disabled: Uint8Array;
   /**
+   * Per output kind and allow/deny lists: the reasons that do not depend on the prompt (disabled,
+   * not allowed, cannot make this output), so that filtering a request is a few tests per channel.
+   */
+  readonly staticReasons: Map<string, Uint8Array>;
+  /**
    * Working arrays reused by every routing call on this universe (allocating them per call costs
    * more than the routing itself). Routing is synchronous, so one call never sees another's data;
    * a table read after a later call on the same universe is refused (see `assertFresh`).
@@ -64,14 +74,15 @@ export interface RoutingScratch {
   generation: number;
   readonly survivors: Int32Array;
   readonly reasons: Uint8Array;
+  /** By universe index. */
   readonly cost: Float64Array;
   readonly qualityMean: Float64Array;
   readonly qualityUncertainty: Float64Array;
-  /** For policies: optimistic quality and score per index. */
-  readonly quality: Float64Array;
-  readonly score: Float64Array;
-  /** The cost array's raw words, for reading exponents without converting (see `log2Cost`). */
+  /** The cost array's raw words, for reading exponents without converting (see `log2Costs`). */
   readonly costWords: Uint32Array;
+  /** For policies, by survivor position: optimistic quality, log2 of the cost. */
+  readonly quality: Float64Array;
+  readonly logCost: Float64Array;
 }
 
 export function newScratch(size: number): RoutingScratch {
@@ -83,33 +94,41 @@ export function newScratch(size: number): RoutingScratch {
     cost: numbers.subarray(0, size),
     qualityMean: numbers.subarray(size, 2 * size),
     qualityUncertainty: numbers.subarray(2 * size, 3 * size),
-    quality: numbers.subarray(3 * size, 4 * size),
-    score: numbers.subarray(4 * size),
     costWords: new Uint32Array(numbers.buffer, 0, size * 2),
+    quality: numbers.subarray(3 * size, 4 * size),
+    logCost: numbers.subarray(4 * size),
   };
 }
 
 /** log2(1 + k/1024), k = 0..1024: the mantissa part of a log. */
 const LOG2_TABLE = Float64Array.from({ length: 1026 }, (_, k) => Math.log2(1 + Math.min(k, 1024) / 1024));
 const HIGH_WORD = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1 ? 1 : 0;
-/** log2 of the smallest cost that counts (1e-12 USD); zero and unknown prices sit here. */
-export const LOG2_TINY_COST = Math.log2(1e-12);
 
 /**
- * log2 of `scratch.cost[index]`, read from the stored float's exponent and mantissa with a table
- * and linear interpolation (error < 1e-6, strictly increasing). Routing takes the log of every
- * candidate's cost; this is several times cheaper than Math.log and reads memory written long
- * before, so it does not stall.
+ * Writes log2 of the cost of each survivor (`survivors[k]`, k < count) to `out[k]`, read from the
+ * float's exponent and mantissa in the cost array's raw `words` with a table and linear
+ * interpolation (error < 1e-6, strictly increasing); costs below 2^-40 USD (zero, unknown prices)
+ * count as 1e-12. Routing takes the log of every candidate's cost; this is several times cheaper
+ * than Math.log, and reads memory written long before, so it does not stall.
  */
-export function log2Cost(words: Uint32Array, index: number): number {
-  const high = words[2 * index + HIGH_WORD]!;
-  const exponent = (high >>> 20) - 1023;
-  if (exponent < -40) return LOG2_TINY_COST;
-  const mantissa = high & 0xfffff;
-  const slot = mantissa >>> 10;
-  const fraction = (mantissa & 1023) / 1024;
-  const low = LOG2_TABLE[slot]!;
-  return exponent + low + fraction * (LOG2_TABLE[slot + 1]! - low);
+export function log2Costs(words: Uint32Array, survivors: Int32Array, count: number, out: Float64Array): void {
+  // Module constants as locals: read once, not per candidate.
+  const table = LOG2_TABLE;
+  const high = HIGH_WORD;
+  const tiny = Math.log2(1e-12);
+  for (let k = 0; k < count; k += 1) {
+    const bits = words[2 * survivors[k]! + high]!;
+    const exponent = (bits >>> 20) - 1023;
+    if (exponent < -40) {
+      out[k] = tiny;
+      continue;
+    }
+    const mantissa = bits & 0xfffff;
+    const slot = mantissa >>> 10;
+    const fraction = (mantissa & 1023) / 1024;
+    const low = table[slot]!;
+    out[k] = exponent + low + fraction * (table[slot + 1]! - low);
+  }
 }
 
 /** Throws when a table's working arrays were reused by a later routing call. */
@@ -194,7 +213,7 @@ function describe(reason: Reason, table: CandidateTable, index: number): string 
     case Reason.NoTools: return 'cannot call tools';
     case Reason.NoStructuredOutput: return 'has no structured output';
     case Reason.ContextWindow:
-      return `needs ${table.neededTokens} tokens (${analysis.inputTokens} in${analysis.maxOutputTokens ? ` + ${analysis.maxOutputTokens} out` : ''}), context window is ${table.universe.contextWindow[index]}`;
+      return `needs ${table.neededTokens} tokens (${analysis.inputTokens} in${analysis.maxOutputTokens ? ` + ${analysis.maxOutputTokens} out` : ''}), context window is ${table.universe.limitsAndPrices[4 * index]}`;
     case Reason.MaxCost: return `estimated cost $${table.cost[index]!.toPrecision(3)} is above maxCost $${limits.maxCost}`;
     case Reason.MinQuality: return `expected ${table.category} quality ${qualityAt(table, index).mean.toFixed(2)} is below minQuality ${limits.minQuality}`;
     case Reason.MaxLatency: return `observed p95 latency is above maxLatencyMs ${limits.maxLatencyMs}`;

@@ -95,32 +95,35 @@ export function compileUniverse(ids: readonly string[], providers: readonly Prov
   const size = channels.length;
   const modelSlots = new Map<string, number>();
   for (const channel of channels) if (!modelSlots.has(channel.model.id)) modelSlots.set(channel.model.id, modelSlots.size);
+  const caps = new Uint8Array(size);
+  const limitsAndPrices = new Float64Array(4 * size);
+  const disabled = new Uint8Array(size);
+  let smallestOutputLimit = Number.POSITIVE_INFINITY;
+  channels.forEach((channel, i) => {
+    caps[i] = capsOf(channel.model) | (channel.price?.tiers ? CAP.tieredPrice : 0);
+    const outputLimit = channel.maxOutputTokens ?? Number.POSITIVE_INFINITY;
+    limitsAndPrices[4 * i] = channel.contextWindow ?? Number.POSITIVE_INFINITY;
+    limitsAndPrices[4 * i + 1] = outputLimit;
+    limitsAndPrices[4 * i + 2] = (channel.price?.inputPerMTok ?? 0) / 1e6;
+    limitsAndPrices[4 * i + 3] = (channel.price?.outputPerMTok ?? 0) / 1e6;
+    if (outputLimit < smallestOutputLimit) smallestOutputLimit = outputLimit;
+    disabled[i] = catalog.channelDisabled(channel.model.id, channel.provider.name) ? 1 : 0;
+  });
   const universe: CandidateUniverse = {
     size,
     channels,
-    caps: new Uint8Array(size),
-    contextWindow: new Float64Array(size),
-    maxOutputTokens: new Float64Array(size),
-    inputPrice: new Float64Array(size),
-    outputPrice: new Float64Array(size),
-    tiered: new Uint8Array(size),
+    caps,
+    limitsAndPrices,
+    smallestOutputLimit,
     rank: Int32Array.from(ranks),
     channelIndex: Int32Array.from(channels, (channel) => channel.index),
     modelSlot: Int32Array.from(channels, (channel) => modelSlots.get(channel.model.id)!),
     modelMembers: [...modelSlots.keys()].map((id) => channels.flatMap((channel, i) => (channel.model.id === id ? [i] : []))),
     staticRejections,
-    disabled: new Uint8Array(size),
+    disabled,
+    staticReasons: new Map(),
     scratch: newScratch(size),
   };
-  channels.forEach((channel, i) => {
-    universe.caps[i] = capsOf(channel.model);
-    universe.contextWindow[i] = channel.contextWindow ?? Number.POSITIVE_INFINITY;
-    universe.maxOutputTokens[i] = channel.maxOutputTokens ?? Number.POSITIVE_INFINITY;
-    universe.inputPrice[i] = (channel.price?.inputPerMTok ?? 0) / 1e6;
-    universe.outputPrice[i] = (channel.price?.outputPerMTok ?? 0) / 1e6;
-    universe.tiered[i] = channel.price?.tiers ? 1 : 0;
-    universe.disabled[i] = catalog.channelDisabled(channel.model.id, channel.provider.name) ? 1 : 0;
-  });
   return universe;
 }
 
@@ -131,27 +134,51 @@ function matches(pattern: string, channel: Channel): boolean {
   return channel.model.id === normalizeModelId(pattern);
 }
 
-/** Per-universe masks for the allow and deny lists, cached by the lists' contents. */
-const maskCache = new WeakMap<CandidateUniverse, Map<string, Uint8Array>>();
-
-function routingMask(universe: CandidateUniverse, routing: RoutingOptions, listed: boolean): Uint8Array | undefined {
+/**
+ * Why each channel of a universe is out whatever the prompt says: disabled in the catalog, left
+ * out by the allow and deny lists, or unable to make the asked output. Cached on the universe by
+ * output kind and the lists' contents.
+ */
+function staticReasons(universe: CandidateUniverse, routing: RoutingOptions, listed: boolean, output: 'text' | 'image' | 'image-edit'): Uint8Array {
   const allowModels = listed ? routing.models : undefined;
-  if (!routing.exclude && !routing.providers && !allowModels) return undefined;
-  const key = `${routing.exclude?.join('\u0000') ?? ''}\u0001${routing.providers?.join('\u0000') ?? ''}\u0001${allowModels?.join('\u0000') ?? ''}`;
-  let cache = maskCache.get(universe);
-  if (!cache) maskCache.set(universe, (cache = new Map()));
-  let mask = cache.get(key);
-  if (!mask) {
-    mask = new Uint8Array(universe.size);
+  const { exclude, providers } = routing;
+  const key = !exclude && !providers && !allowModels ? output : `${output}\u0001${listKey(exclude)}\u0001${listKey(providers)}\u0001${listKey(allowModels)}`;
+  const cache = universe.staticReasons;
+  let reasons = cache.get(key);
+  if (!reasons) {
+    reasons = new Uint8Array(universe.size);
     universe.channels.forEach((channel, i) => {
-      if (routing.providers && !routing.providers.includes(channel.provider.name)) mask![i] = Reason.ProviderNotAllowed;
-      else if (routing.exclude?.some((pattern) => matches(pattern, channel))) mask![i] = Reason.Excluded;
-      else if (allowModels && !allowModels.some((pattern) => matches(pattern, channel))) mask![i] = Reason.NotInAllowList;
+      reasons![i] = staticReason(universe, i, channel, exclude, providers, allowModels, output);
     });
     if (cache.size > 64) cache.clear();
-    cache.set(key, mask);
+    cache.set(key, reasons);
   }
-  return mask;
+  return reasons;
+}
+
+function listKey(list: readonly string[] | undefined): string {
+  return list ? `[${list.join('\u0000')}]` : '';
+}
+
+function staticReason(
+  universe: CandidateUniverse,
+  i: number,
+  channel: Channel,
+  exclude: readonly string[] | undefined,
+  providers: readonly string[] | undefined,
+  allowModels: readonly string[] | undefined,
+  output: 'text' | 'image' | 'image-edit',
+): Reason {
+  if (universe.disabled[i]) return Reason.Disabled;
+  if (providers && !providers.includes(channel.provider.name)) return Reason.ProviderNotAllowed;
+  if (exclude?.some((pattern) => matches(pattern, channel))) return Reason.Excluded;
+  if (allowModels && !allowModels.some((pattern) => matches(pattern, channel))) return Reason.NotInAllowList;
+  const caps = universe.caps[i]!;
+  if (output === 'text') return (caps & CAP.imageOnly) !== 0 ? Reason.ImageModel : Reason.None;
+  if ((caps & CAP.imageOutput) === 0) return Reason.CannotMakeImages;
+  if (output === 'image-edit' && !canEditImages(channel)) return Reason.CannotEditImages;
+  if (!servesImagen(channel)) return Reason.NeedsVertex;
+  return Reason.None;
 }
 
 export interface FilterInput {
@@ -179,59 +206,75 @@ export function filterCandidates(input: FilterInput): CandidateTable {
   const scratch = universe.scratch;
   const generation = (scratch.generation += 1);
   const { survivors, cost, qualityMean, qualityUncertainty, reasons } = scratch;
-  const mask = routingMask(universe, routing, input.listed);
-  let required = 0;
-  if (analysis.requires.tools) required |= CAP.tools;
-  if (analysis.requires.vision) required |= CAP.vision;
-  if (analysis.requires.structuredOutput) required |= CAP.structuredOutput;
+  // The reasons that hold whatever the prompt; the loop only writes the ones it finds.
+  const base = staticReasons(universe, routing, input.listed, input.output);
+  reasons.set(base);
+  // Image calls are not held to the text checks (capabilities, context window).
   const wantsImages = input.output !== 'text';
-  const editing = input.output === 'image-edit';
+  let required = 0;
+  if (!wantsImages) {
+    if (analysis.requires.tools) required |= CAP.tools;
+    if (analysis.requires.vision) required |= CAP.vision;
+    if (analysis.requires.structuredOutput) required |= CAP.structuredOutput;
+  }
   const needed = analysis.inputTokens + (analysis.maxOutputTokens ?? 0);
-  const inputTokens = analysis.inputTokens;
+  const contextNeeded = wantsImages ? Number.NEGATIVE_INFINITY : needed;
+  // Numbers the loop uses are made plain with unary plus: the engine then keeps them unboxed,
+  // where a value read off an object is checked and unboxed again on every use.
+  const inputTokens = +analysis.inputTokens;
   const history = input.stats.outputTokensTable?.(analysis.category);
   // Channels without history get the category's average over all channels, so that estimates of
   // seen and unseen channels stay comparable.
-  const defaultOutput = analysis.maxOutputTokens ?? input.stats.outputTokensAverage?.(analysis.category) ?? DEFAULT_OUTPUT_TOKENS[analysis.category] ?? 300;
-  const maxCost = routing.maxCost ?? Number.POSITIVE_INFINITY;
+  const defaultOutput = +(analysis.maxOutputTokens ?? input.stats.outputTokensAverage?.(analysis.category) ?? DEFAULT_OUTPUT_TOKENS[analysis.category] ?? 300);
+  const maxCost = +(routing.maxCost ?? Number.POSITIVE_INFINITY);
   const useHistory = analysis.maxOutputTokens === undefined && history !== undefined;
   // Locals for the loop: property loads off `universe` on every pass cost more than the tests.
-  const { disabled, caps: capsOf, contextWindow, channelIndex, maxOutputTokens, tiered, inputPrice, outputPrice } = universe;
+  const { caps: capsOf, limitsAndPrices, channelIndex } = universe;
+  const tieredPrice = CAP.tieredPrice;
+  // An output guess no channel's limit is below needs no clamping: one load less per channel.
+  const mayClamp = useHistory || defaultOutput > universe.smallestOutputLimit;
   let count = 0;
+  let tieredSurvivors = false;
   for (let i = 0; i < n; i += 1) {
-    let reason: number = disabled[i]! ? Reason.Disabled : mask ? mask[i]! : Reason.None;
-    if (reason === Reason.None) {
-      const caps = capsOf[i]!;
-      if (wantsImages) {
-        if ((caps & CAP.imageOutput) === 0) reason = Reason.CannotMakeImages;
-        else if (editing && !canEditImages(universe.channels[i]!)) reason = Reason.CannotEditImages;
-        else if (!servesImagen(universe.channels[i]!)) reason = Reason.NeedsVertex;
-      } else if ((caps & CAP.imageOnly) !== 0) reason = Reason.ImageModel;
-      else if ((caps & required) !== required) {
-        const missing = required & ~caps;
-        reason = missing & CAP.vision ? Reason.NoVision : missing & CAP.tools ? Reason.NoTools : Reason.NoStructuredOutput;
-      } else if (needed > contextWindow[i]!) reason = Reason.ContextWindow;
+    if (base[i] !== 0) continue; // 0 is Reason.None (an imported enum member is a load on every use)
+    const caps = capsOf[i]!;
+    if ((caps & required) !== required) {
+      const missing = required & ~caps;
+      reasons[i] = missing & CAP.vision ? Reason.NoVision : missing & CAP.tools ? Reason.NoTools : Reason.NoStructuredOutput;
+      continue;
     }
-    if (reason === Reason.None) {
-      let expected = defaultOutput;
-      if (useHistory) {
-        const seen = history![channelIndex[i]!]!;
-        if (seen > 0) expected = seen; // NaN (never seen) fails the test
-      }
-      const limit = maxOutputTokens[i]!;
+    const at = 4 * i; // context window, output limit, input price, output price
+    if (contextNeeded > limitsAndPrices[at]!) {
+      reasons[i] = Reason.ContextWindow;
+      continue;
+    }
+    let expected = defaultOutput;
+    if (useHistory) {
+      const seen = history![channelIndex[i]!]!;
+      if (seen > 0) expected = seen; // NaN (never seen) fails the test
+    }
+    if (mayClamp) {
+      const limit = limitsAndPrices[at + 1]!;
       if (expected > limit) expected = limit;
-      const estimate = tiered[i]
-        ? estimateCost(universe.channels[i]!.price, inputTokens, expected)
-        : inputTokens * inputPrice[i]! + expected * outputPrice[i]!;
-      cost[i] = estimate;
-      if (estimate > maxCost) reason = Reason.MaxCost;
     }
-    reasons[i] = reason;
-    if (reason === Reason.None) survivors[count++] = i;
+    if (caps & tieredPrice) {
+      // Priced after the loop: a call in the loop would make the engine reload every array on
+      // every pass. Until then its cost slot holds the expected output.
+      cost[i] = expected;
+      survivors[count++] = i;
+      tieredSurvivors = true;
+      continue;
+    }
+    const estimate = inputTokens * limitsAndPrices[at + 2]! + expected * limitsAndPrices[at + 3]!;
+    cost[i] = estimate;
+    if (estimate > maxCost) reasons[i] = Reason.MaxCost;
+    else survivors[count++] = i;
   }
+  if (tieredSurvivors) count = priceTiered(universe, inputTokens, maxCost, count);
   const direct = input.prepared && input.quality.categoryArrays ? input.quality.categoryArrays(analysis.category) : undefined;
   if (!direct) fillQuality(input, survivors, count, qualityMean, qualityUncertainty);
   const means = direct ? direct.mean : qualityMean;
-  const qualityIndex = direct ? universe.channelIndex : undefined;
+  const qualityIndex = direct ? channelIndex : undefined;
   if (routing.minQuality !== undefined || routing.maxLatencyMs !== undefined) {
     let kept = 0;
     for (let k = 0; k < count; k += 1) {
@@ -254,6 +297,28 @@ export function filterCandidates(input: FilterInput): CandidateTable {
     qualityIndex,
     limits: { maxCost: routing.maxCost, minQuality: routing.minQuality, maxLatencyMs: routing.maxLatencyMs },
   };
+}
+
+/**
+ * Prices the survivors with tiered prices (their cost slot holds the expected output) and drops
+ * those above `maxCost`, keeping the others in order; returns the new count.
+ */
+function priceTiered(universe: CandidateUniverse, inputTokens: number, maxCost: number, count: number): number {
+  const { survivors, cost, reasons } = universe.scratch;
+  let kept = 0;
+  for (let k = 0; k < count; k += 1) {
+    const i = survivors[k]!;
+    if (universe.caps[i]! & CAP.tieredPrice) {
+      const estimate = estimateCost(universe.channels[i]!.price, inputTokens, cost[i]!);
+      cost[i] = estimate;
+      if (estimate > maxCost) {
+        reasons[i] = Reason.MaxCost;
+        continue;
+      }
+    }
+    survivors[kept++] = i;
+  }
+  return kept;
 }
 
 function fillQuality(input: FilterInput, survivors: Int32Array, count: number, mean: Float64Array, uncertainty: Float64Array): void {

@@ -1,4 +1,4 @@
-import { assertFresh, candidateAt, log2Cost, type CandidateTable } from '../candidate-table.js';
+import { assertFresh, candidateAt, log2Costs, type CandidateTable } from '../candidate-table.js';
 import { paretoFrontier, qualityWeight } from '../pareto.js';
 import type { Candidate, Policy, PolicyContext, PolicyDecision } from '../types.js';
 
@@ -6,8 +6,6 @@ export interface ParetoPolicyOptions {
   /** Weight of the uncertainty bonus added to expected quality (default 0.5): how much new channels get explored. */
   exploration?: number;
 }
-
-const TINY = 1e-12;
 
 /**
  * The default for `auto`: keeps the candidates on the cost/quality frontier, picks one by the
@@ -25,42 +23,64 @@ export function paretoPolicy(options: ParetoPolicyOptions = {}): Policy {
     decide(context: PolicyContext): PolicyDecision {
       const { table } = context;
       const { survivors, count, cost, qualityMean, qualityUncertainty, qualityIndex } = table;
-      const { quality, costWords } = table.universe.scratch;
-      // Pass 1: optimistic quality, and the frontier's two ends (cheapest-best, best-cheapest).
-      let cheapest = survivors[0]!;
-      let bestQuality = cheapest;
+      const { quality, logCost, costWords } = table.universe.scratch;
+      // Unary plus: a plain number the engine keeps unboxed through the loop.
+      const bonus = +exploration;
+      // Pass 1: optimistic quality by survivor position, and the frontier's two ends
+      // (cheapest-best, best-cheapest), their cost and quality kept in locals.
+      let cheapest = 0;
+      let bestQuality = 0;
+      let cheapestCost = Number.NaN;
+      let cheapestQuality = Number.NaN;
+      let bestQualityCost = Number.NaN;
+      let bestQualityValue = Number.NaN;
       for (let k = 0; k < count; k += 1) {
         const i = survivors[k]!;
         const slot = qualityIndex ? qualityIndex[i]! : i;
         // Optimism under uncertainty; not capped at 1, so that a cap never turns into a tie.
-        const q = qualityMean[slot]! + exploration * qualityUncertainty[slot]!;
-        quality[i] = q;
-        if (cost[i]! < cost[cheapest]! || (cost[i] === cost[cheapest] && q > quality[cheapest]!)) cheapest = i;
-        if (q > quality[bestQuality]! || (q === quality[bestQuality] && cost[i]! < cost[bestQuality]!)) bestQuality = i;
+        const q = qualityMean[slot]! + bonus * qualityUncertainty[slot]!;
+        const c = cost[i]!;
+        quality[k] = q;
+        if (k === 0) {
+          cheapestCost = bestQualityCost = c;
+          cheapestQuality = bestQualityValue = q;
+        } else {
+          if (c < cheapestCost || (c === cheapestCost && q > cheapestQuality)) {
+            cheapest = k;
+            cheapestCost = c;
+            cheapestQuality = q;
+          }
+          if (q > bestQualityValue || (q === bestQualityValue && c < bestQualityCost)) {
+            bestQuality = k;
+            bestQualityCost = c;
+            bestQualityValue = q;
+          }
+        }
       }
+      log2Costs(costWords, survivors, count, logCost);
       const preference = context.routing.preference ?? 'balanced';
       const weight = qualityWeight(preference === 'speed' ? 'balanced' : preference);
-      const minLogCost = log2Cost(costWords, cheapest);
-      const logCostScale = (1 - weight) / (log2Cost(costWords, bestQuality) - minLogCost || 1);
-      const minQuality = quality[cheapest]!;
-      const qualityScale = weight / (quality[bestQuality]! - minQuality || 1);
+      const minLogCost = logCost[cheapest]!;
+      const logCostScale = (1 - weight) / (logCost[bestQuality]! - minLogCost || 1);
+      const minQuality = cheapestQuality;
+      const qualityScale = weight / (bestQualityValue - minQuality || 1);
       // Pass 2: score, pick, and keep the runners-up for the fallback order.
       const slots = Math.max(0, context.maxChannels - 1);
       const runners = new TopK(slots + 2);
+      const tiny = 1e-12; // scores this close are a tie
       let chosen = -1;
       let best = Number.NEGATIVE_INFINITY;
       for (let k = 0; k < count; k += 1) {
-        const i = survivors[k]!;
-        const s = qualityScale * (quality[i]! - minQuality) - logCostScale * (log2Cost(costWords, i) - minLogCost);
+        const s = qualityScale * (quality[k]! - minQuality) - logCostScale * (logCost[k]! - minLogCost);
         // Ties go to the cheaper point, then to the better one, so dominated points never win.
-        if (s > best + TINY || (s > best - TINY && (cost[i]! < cost[chosen]! || (cost[i] === cost[chosen] && quality[i]! > quality[chosen]!)))) {
+        if (s > best + tiny || (s > best - tiny && (cost[survivors[k]!]! < cost[survivors[chosen]!]! || (cost[survivors[k]!] === cost[survivors[chosen]!] && quality[k]! > quality[chosen]!)))) {
           if (chosen >= 0) runners.offer(chosen, best);
-          chosen = i;
+          chosen = k;
           best = s;
-        } else runners.offer(i, s);
+        } else if (!(s <= runners.floor)) runners.offer(k, s);
       }
-      const order = fallbackOrder(table, chosen, runners, slots);
-      return new LazyDecision(table, order, chosen, quality, preference);
+      const order = fallbackOrder(table, survivors[chosen]!, runners, slots);
+      return new LazyDecision(table, order, survivors[chosen]!, quality, preference);
     },
   };
 }
@@ -69,6 +89,8 @@ export function paretoPolicy(options: ParetoPolicyOptions = {}): Policy {
 class TopK {
   readonly indices: number[] = [];
   readonly scores: number[] = [];
+  /** Once full, the lowest score kept: an offer at or below it changes nothing (a check without a call). */
+  floor = Number.NEGATIVE_INFINITY;
 
   constructor(private readonly size: number) {}
 
@@ -83,20 +105,25 @@ class TopK {
     }
     indices[position] = index;
     scores[position] = score;
+    if (indices.length === this.size) this.floor = scores[this.size - 1]!;
   }
 }
 
-/** The chosen channel, then the other channels of its model (failing over to the same model first), then the best-scoring rest. */
+/**
+ * The chosen channel, then the other channels of its model (failing over to the same model first),
+ * then the best-scoring rest. Universe indices; the runners are survivor positions.
+ */
 function fallbackOrder(table: CandidateTable, chosen: number, runners: TopK, slots: number): number[] {
-  const { universe, reasons } = table;
+  const { universe, reasons, survivors } = table;
   const order = [chosen];
   const model = universe.modelSlot[chosen]!;
   for (const i of universe.modelMembers[model]!) {
     if (order.length > slots) break;
     if (i !== chosen && reasons[i] === 0) order.push(i);
   }
-  for (const i of runners.indices) {
+  for (const k of runners.indices) {
     if (order.length > slots) break;
+    const i = survivors[k]!;
     if (universe.modelSlot[i] !== model) order.push(i);
   }
   return order;
@@ -111,6 +138,7 @@ class LazyDecision implements PolicyDecision {
     private readonly table: CandidateTable,
     indices: number[],
     private readonly chosen: number,
+    /** Optimistic quality by survivor position. */
     private readonly quality: Float64Array,
     private readonly preference: unknown,
   ) {
@@ -122,11 +150,8 @@ class LazyDecision implements PolicyDecision {
       const { table, quality } = this;
       assertFresh(table);
       const costs = new Float64Array(table.count);
-      const qualities = new Float64Array(table.count);
-      for (let k = 0; k < table.count; k += 1) {
-        costs[k] = table.cost[table.survivors[k]!]!;
-        qualities[k] = quality[table.survivors[k]!]!;
-      }
+      for (let k = 0; k < table.count; k += 1) costs[k] = table.cost[table.survivors[k]!]!;
+      const qualities = quality.slice(0, table.count);
       this.frontierCache = paretoFrontier(costs, qualities).map((k) => table.survivors[k]!);
     }
     return this.frontierCache;
