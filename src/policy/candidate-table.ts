@@ -40,8 +40,8 @@ export interface CandidateUniverse {
   /**
    * Four numbers per channel side by side, so that filtering reads one array: at 4i the context
    * window and at 4i+1 the output limit, in tokens (Infinity when unknown); at 4i+2 and 4i+3 the
-   * input and output price in USD per token at the base tier (with `CAP.tieredPrice`, a slow path
-   * prices the call).
+   * input and output price in USD per token at the base tier. A tiered price (`CAP.tieredPrice`)
+   * has NaN for its input price: the fast estimate comes out NaN and a slow path prices the call.
    */
   readonly limitsAndPrices: Float64Array;
   /** The lowest output limit (NaN left out): an output guess at or below it needs no clamping. */
@@ -58,10 +58,11 @@ export interface CandidateUniverse {
   readonly staticRejections: Rejection[];
   readonly disabled: Uint8Array;
   /**
-   * Per output kind and allow/deny lists: the reasons that do not depend on the prompt (disabled,
-   * not allowed, cannot make this output), so that filtering a request is a few tests per channel.
+   * Per output kind, required capabilities and allow/deny lists: the reasons that do not depend on
+   * the prompt's size (disabled, not allowed, cannot make this output, lacks a capability), so
+   * that filtering a request is a few tests per channel.
    */
-  readonly staticReasons: Map<string, Uint8Array>;
+  readonly staticReasons: Map<number | string, Uint8Array>;
   /**
    * Working arrays reused by every routing call on this universe (allocating them per call costs
    * more than the routing itself). Routing is synchronous, so one call never sees another's data;
@@ -78,11 +79,12 @@ export interface RoutingScratch {
   readonly cost: Float64Array;
   readonly qualityMean: Float64Array;
   readonly qualityUncertainty: Float64Array;
-  /** The cost array's raw words, for reading exponents without converting (see `log2Costs`). */
+  /** The cost array's raw words, for reading exponents without converting (see `log2Cost`). */
   readonly costWords: Uint32Array;
-  /** For policies, by survivor position: optimistic quality, log2 of the cost. */
-  readonly quality: Float64Array;
+  /** By survivor position. */
   readonly logCost: Float64Array;
+  /** For policies, by survivor position: optimistic quality. */
+  readonly quality: Float64Array;
 }
 
 export function newScratch(size: number): RoutingScratch {
@@ -95,40 +97,9 @@ export function newScratch(size: number): RoutingScratch {
     qualityMean: numbers.subarray(size, 2 * size),
     qualityUncertainty: numbers.subarray(2 * size, 3 * size),
     costWords: new Uint32Array(numbers.buffer, 0, size * 2),
-    quality: numbers.subarray(3 * size, 4 * size),
-    logCost: numbers.subarray(4 * size),
+    logCost: numbers.subarray(3 * size, 4 * size),
+    quality: numbers.subarray(4 * size),
   };
-}
-
-/** log2(1 + k/1024), k = 0..1024: the mantissa part of a log. */
-const LOG2_TABLE = Float64Array.from({ length: 1026 }, (_, k) => Math.log2(1 + Math.min(k, 1024) / 1024));
-const HIGH_WORD = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1 ? 1 : 0;
-
-/**
- * Writes log2 of the cost of each survivor (`survivors[k]`, k < count) to `out[k]`, read from the
- * float's exponent and mantissa in the cost array's raw `words` with a table and linear
- * interpolation (error < 1e-6, strictly increasing); costs below 2^-40 USD (zero, unknown prices)
- * count as 1e-12. Routing takes the log of every candidate's cost; this is several times cheaper
- * than Math.log, and reads memory written long before, so it does not stall.
- */
-export function log2Costs(words: Uint32Array, survivors: Int32Array, count: number, out: Float64Array): void {
-  // Module constants as locals: read once, not per candidate.
-  const table = LOG2_TABLE;
-  const high = HIGH_WORD;
-  const tiny = Math.log2(1e-12);
-  for (let k = 0; k < count; k += 1) {
-    const bits = words[2 * survivors[k]! + high]!;
-    const exponent = (bits >>> 20) - 1023;
-    if (exponent < -40) {
-      out[k] = tiny;
-      continue;
-    }
-    const mantissa = bits & 0xfffff;
-    const slot = mantissa >>> 10;
-    const fraction = (mantissa & 1023) / 1024;
-    const low = table[slot]!;
-    out[k] = exponent + low + fraction * (table[slot + 1]! - low);
-  }
 }
 
 /** Throws when a table's working arrays were reused by a later routing call. */
@@ -146,6 +117,12 @@ export interface CandidateTable {
   /** Universe indices of the channels that passed every filter, in universe order. */
   readonly survivors: Int32Array;
   readonly count: number;
+  /**
+   * log2 of each survivor's estimated cost, by survivor position (parallel to `survivors`), for
+   * policies that weigh costs on a log scale (prices span orders of magnitude). Taken while
+   * filtering, where each cost was just computed; costs below 2^-40 USD count as 1e-12.
+   */
+  readonly logCost: Float64Array;
   /** Per universe index: estimated cost (USD), expected quality and its uncertainty. */
   readonly cost: Float64Array;
   readonly qualityMean: Float64Array;

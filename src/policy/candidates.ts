@@ -104,7 +104,7 @@ export function compileUniverse(ids: readonly string[], providers: readonly Prov
     const outputLimit = channel.maxOutputTokens ?? Number.POSITIVE_INFINITY;
     limitsAndPrices[4 * i] = channel.contextWindow ?? Number.POSITIVE_INFINITY;
     limitsAndPrices[4 * i + 1] = outputLimit;
-    limitsAndPrices[4 * i + 2] = (channel.price?.inputPerMTok ?? 0) / 1e6;
+    limitsAndPrices[4 * i + 2] = channel.price?.tiers ? Number.NaN : (channel.price?.inputPerMTok ?? 0) / 1e6;
     limitsAndPrices[4 * i + 3] = (channel.price?.outputPerMTok ?? 0) / 1e6;
     if (outputLimit < smallestOutputLimit) smallestOutputLimit = outputLimit;
     disabled[i] = catalog.channelDisabled(channel.model.id, channel.provider.name) ? 1 : 0;
@@ -136,19 +136,21 @@ function matches(pattern: string, channel: Channel): boolean {
 
 /**
  * Why each channel of a universe is out whatever the prompt says: disabled in the catalog, left
- * out by the allow and deny lists, or unable to make the asked output. Cached on the universe by
- * output kind and the lists' contents.
+ * out by the allow and deny lists, unable to make the asked output or to meet the required
+ * capabilities. Cached on the universe by output kind, capabilities and the lists' contents.
  */
-function staticReasons(universe: CandidateUniverse, routing: RoutingOptions, listed: boolean, output: 'text' | 'image' | 'image-edit'): Uint8Array {
+function staticReasons(universe: CandidateUniverse, routing: RoutingOptions, listed: boolean, output: 'text' | 'image' | 'image-edit', required: number): Uint8Array {
   const allowModels = listed ? routing.models : undefined;
   const { exclude, providers } = routing;
-  const key = !exclude && !providers && !allowModels ? output : `${output}\u0001${listKey(exclude)}\u0001${listKey(providers)}\u0001${listKey(allowModels)}`;
+  // Without lists the key is a small number: no string to build on every call.
+  const need = required * 3 + (output === 'text' ? 0 : output === 'image' ? 1 : 2);
+  const key = !exclude && !providers && !allowModels ? need : `${need}\u0001${listKey(exclude)}\u0001${listKey(providers)}\u0001${listKey(allowModels)}`;
   const cache = universe.staticReasons;
   let reasons = cache.get(key);
   if (!reasons) {
     reasons = new Uint8Array(universe.size);
     universe.channels.forEach((channel, i) => {
-      reasons![i] = staticReason(universe, i, channel, exclude, providers, allowModels, output);
+      reasons![i] = staticReason(universe, i, channel, exclude, providers, allowModels, output, required);
     });
     if (cache.size > 64) cache.clear();
     cache.set(key, reasons);
@@ -168,13 +170,18 @@ function staticReason(
   providers: readonly string[] | undefined,
   allowModels: readonly string[] | undefined,
   output: 'text' | 'image' | 'image-edit',
+  required: number,
 ): Reason {
   if (universe.disabled[i]) return Reason.Disabled;
   if (providers && !providers.includes(channel.provider.name)) return Reason.ProviderNotAllowed;
   if (exclude?.some((pattern) => matches(pattern, channel))) return Reason.Excluded;
   if (allowModels && !allowModels.some((pattern) => matches(pattern, channel))) return Reason.NotInAllowList;
   const caps = universe.caps[i]!;
-  if (output === 'text') return (caps & CAP.imageOnly) !== 0 ? Reason.ImageModel : Reason.None;
+  if (output === 'text') {
+    if ((caps & CAP.imageOnly) !== 0) return Reason.ImageModel;
+    const missing = required & ~caps;
+    return missing & CAP.vision ? Reason.NoVision : missing & CAP.tools ? Reason.NoTools : missing ? Reason.NoStructuredOutput : Reason.None;
+  }
   if ((caps & CAP.imageOutput) === 0) return Reason.CannotMakeImages;
   if (output === 'image-edit' && !canEditImages(channel)) return Reason.CannotEditImages;
   if (!servesImagen(channel)) return Reason.NeedsVertex;
@@ -205,10 +212,7 @@ export function filterCandidates(input: FilterInput): CandidateTable {
   const n = universe.size;
   const scratch = universe.scratch;
   const generation = (scratch.generation += 1);
-  const { survivors, cost, qualityMean, qualityUncertainty, reasons } = scratch;
-  // The reasons that hold whatever the prompt; the loop only writes the ones it finds.
-  const base = staticReasons(universe, routing, input.listed, input.output);
-  reasons.set(base);
+  const { survivors, cost, costWords, logCost, qualityMean, qualityUncertainty, reasons } = scratch;
   // Image calls are not held to the text checks (capabilities, context window).
   const wantsImages = input.output !== 'text';
   let required = 0;
@@ -217,6 +221,9 @@ export function filterCandidates(input: FilterInput): CandidateTable {
     if (analysis.requires.vision) required |= CAP.vision;
     if (analysis.requires.structuredOutput) required |= CAP.structuredOutput;
   }
+  // The reasons that hold whatever the prompt's size; the loop only writes the ones it finds.
+  const base = staticReasons(universe, routing, input.listed, input.output, required);
+  reasons.set(base);
   const needed = analysis.inputTokens + (analysis.maxOutputTokens ?? 0);
   const contextNeeded = wantsImages ? Number.NEGATIVE_INFINITY : needed;
   // Numbers the loop uses are made plain with unary plus: the engine then keeps them unboxed,
@@ -237,12 +244,6 @@ export function filterCandidates(input: FilterInput): CandidateTable {
   let tieredSurvivors = false;
   for (let i = 0; i < n; i += 1) {
     if (base[i] !== 0) continue; // 0 is Reason.None (an imported enum member is a load on every use)
-    const caps = capsOf[i]!;
-    if ((caps & required) !== required) {
-      const missing = required & ~caps;
-      reasons[i] = missing & CAP.vision ? Reason.NoVision : missing & CAP.tools ? Reason.NoTools : Reason.NoStructuredOutput;
-      continue;
-    }
     const at = 4 * i; // context window, output limit, input price, output price
     if (contextNeeded > limitsAndPrices[at]!) {
       reasons[i] = Reason.ContextWindow;
@@ -257,18 +258,22 @@ export function filterCandidates(input: FilterInput): CandidateTable {
       const limit = limitsAndPrices[at + 1]!;
       if (expected > limit) expected = limit;
     }
-    if (caps & tieredPrice) {
-      // Priced after the loop: a call in the loop would make the engine reload every array on
-      // every pass. Until then its cost slot holds the expected output.
+    const estimate = inputTokens * limitsAndPrices[at + 2]! + expected * limitsAndPrices[at + 3]!;
+    // A tiered price is stored as NaN, so the estimate comes out NaN: such channels are priced
+    // after the loop (a call in the loop would make the engine reload every array on every
+    // pass). Until then the cost slot holds the expected output.
+    if (estimate !== estimate && capsOf[i]! & tieredPrice) {
       cost[i] = expected;
       survivors[count++] = i;
       tieredSurvivors = true;
       continue;
     }
-    const estimate = inputTokens * limitsAndPrices[at + 2]! + expected * limitsAndPrices[at + 3]!;
     cost[i] = estimate;
     if (estimate > maxCost) reasons[i] = Reason.MaxCost;
-    else survivors[count++] = i;
+    else {
+      logCost[count] = log2Cost(costWords, i);
+      survivors[count++] = i;
+    }
   }
   if (tieredSurvivors) count = priceTiered(universe, inputTokens, maxCost, count);
   const direct = input.prepared && input.quality.categoryArrays ? input.quality.categoryArrays(analysis.category) : undefined;
@@ -286,12 +291,15 @@ export function filterCandidates(input: FilterInput): CandidateTable {
         if (p95 !== undefined && p95 > routing.maxLatencyMs) reason = Reason.MaxLatency;
       }
       reasons[i] = reason;
-      if (reason === Reason.None) survivors[kept++] = i;
+      if (reason === Reason.None) {
+        logCost[kept] = logCost[k]!;
+        survivors[kept++] = i;
+      }
     }
     count = kept;
   }
   return {
-    universe, analysis, category: analysis.category, survivors, count, cost, reasons, generation, neededTokens: needed,
+    universe, analysis, category: analysis.category, survivors, count, cost, logCost, reasons, generation, neededTokens: needed,
     qualityMean: direct ? direct.mean : qualityMean,
     qualityUncertainty: direct ? direct.uncertainty : qualityUncertainty,
     qualityIndex,
@@ -304,10 +312,11 @@ export function filterCandidates(input: FilterInput): CandidateTable {
  * those above `maxCost`, keeping the others in order; returns the new count.
  */
 function priceTiered(universe: CandidateUniverse, inputTokens: number, maxCost: number, count: number): number {
-  const { survivors, cost, reasons } = universe.scratch;
+  const { survivors, cost, costWords, logCost, reasons } = universe.scratch;
   let kept = 0;
   for (let k = 0; k < count; k += 1) {
     const i = survivors[k]!;
+    let log = logCost[k]!;
     if (universe.caps[i]! & CAP.tieredPrice) {
       const estimate = estimateCost(universe.channels[i]!.price, inputTokens, cost[i]!);
       cost[i] = estimate;
@@ -315,10 +324,32 @@ function priceTiered(universe: CandidateUniverse, inputTokens: number, maxCost: 
         reasons[i] = Reason.MaxCost;
         continue;
       }
+      log = log2Cost(costWords, i);
     }
+    logCost[kept] = log;
     survivors[kept++] = i;
   }
   return kept;
+}
+
+/** log2(1 + k/1024), k = 0..1024: the mantissa part of a log. */
+const LOG2_TABLE = Float64Array.from({ length: 1026 }, (_, k) => Math.log2(1 + Math.min(k, 1024) / 1024));
+const HIGH_WORD = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1 ? 1 : 0;
+
+/**
+ * log2 of `cost[index]`, read from the float's exponent and mantissa in the cost array's raw
+ * `words` with a table and linear interpolation (error < 1e-6, strictly increasing); costs below
+ * 2^-40 USD (zero, unknown prices) count as 1e-12. Several times cheaper than Math.log2.
+ */
+function log2Cost(words: Uint32Array, index: number): number {
+  const bits = words[2 * index + HIGH_WORD]!;
+  const exponent = (bits >>> 20) - 1023;
+  if (exponent < -40) return Math.log2(1e-12); // zero and unknown prices: a finite floor, not -Infinity
+  const mantissa = bits & 0xfffff;
+  const slot = mantissa >>> 10;
+  const fraction = (mantissa & 1023) / 1024;
+  const low = LOG2_TABLE[slot]!;
+  return exponent + low + fraction * (LOG2_TABLE[slot + 1]! - low);
 }
 
 function fillQuality(input: FilterInput, survivors: Int32Array, count: number, mean: Float64Array, uncertainty: Float64Array): void {

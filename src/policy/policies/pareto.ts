@@ -1,4 +1,4 @@
-import { assertFresh, candidateAt, log2Costs, type CandidateTable } from '../candidate-table.js';
+import { assertFresh, candidateAt, type CandidateTable } from '../candidate-table.js';
 import { paretoFrontier, qualityWeight } from '../pareto.js';
 import type { Candidate, Policy, PolicyContext, PolicyDecision } from '../types.js';
 
@@ -22,8 +22,8 @@ export function paretoPolicy(options: ParetoPolicyOptions = {}): Policy {
     name: 'pareto',
     decide(context: PolicyContext): PolicyDecision {
       const { table } = context;
-      const { survivors, count, cost, qualityMean, qualityUncertainty, qualityIndex } = table;
-      const { quality, logCost, costWords } = table.universe.scratch;
+      const { survivors, count, cost, logCost, qualityMean, qualityUncertainty, qualityIndex } = table;
+      const { quality } = table.universe.scratch;
       // Unary plus: a plain number the engine keeps unboxed through the loop.
       const bonus = +exploration;
       // Pass 1: optimistic quality by survivor position, and the frontier's two ends
@@ -57,7 +57,6 @@ export function paretoPolicy(options: ParetoPolicyOptions = {}): Policy {
           }
         }
       }
-      log2Costs(costWords, survivors, count, logCost);
       const preference = context.routing.preference ?? 'balanced';
       const weight = qualityWeight(preference === 'speed' ? 'balanced' : preference);
       const minLogCost = logCost[cheapest]!;
@@ -70,14 +69,15 @@ export function paretoPolicy(options: ParetoPolicyOptions = {}): Policy {
       const tiny = 1e-12; // scores this close are a tie
       let chosen = -1;
       let best = Number.NEGATIVE_INFINITY;
+      let floor = Number.NEGATIVE_INFINITY;
       for (let k = 0; k < count; k += 1) {
         const s = qualityScale * (quality[k]! - minQuality) - logCostScale * (logCost[k]! - minLogCost);
         // Ties go to the cheaper point, then to the better one, so dominated points never win.
         if (s > best + tiny || (s > best - tiny && (cost[survivors[k]!]! < cost[survivors[chosen]!]! || (cost[survivors[k]!] === cost[survivors[chosen]!] && quality[k]! > quality[chosen]!)))) {
-          if (chosen >= 0) runners.offer(chosen, best);
+          if (chosen >= 0) floor = runners.offer(chosen, best);
           chosen = k;
           best = s;
-        } else if (!(s <= runners.floor)) runners.offer(k, s);
+        } else if (!(s <= floor)) floor = runners.offer(k, s);
       }
       const order = fallbackOrder(table, survivors[chosen]!, runners, slots);
       return new LazyDecision(table, order, survivors[chosen]!, quality, preference);
@@ -89,23 +89,23 @@ export function paretoPolicy(options: ParetoPolicyOptions = {}): Policy {
 class TopK {
   readonly indices: number[] = [];
   readonly scores: number[] = [];
-  /** Once full, the lowest score kept: an offer at or below it changes nothing (a check without a call). */
-  floor = Number.NEGATIVE_INFINITY;
 
   constructor(private readonly size: number) {}
 
-  offer(index: number, score: number): void {
+  /** Returns the score an offer must beat to change anything (-Infinity until the list is full). */
+  offer(index: number, score: number): number {
     const { indices, scores } = this;
-    if (indices.length === this.size && score <= scores[this.size - 1]!) return;
-    let position = indices.length < this.size ? indices.length : this.size - 1;
-    while (position > 0 && scores[position - 1]! < score) {
-      indices[position] = indices[position - 1]!;
-      scores[position] = scores[position - 1]!;
-      position -= 1;
+    if (indices.length < this.size || !(score <= scores[this.size - 1]!)) {
+      let position = indices.length < this.size ? indices.length : this.size - 1;
+      while (position > 0 && scores[position - 1]! < score) {
+        indices[position] = indices[position - 1]!;
+        scores[position] = scores[position - 1]!;
+        position -= 1;
+      }
+      indices[position] = index;
+      scores[position] = score;
     }
-    indices[position] = index;
-    scores[position] = score;
-    if (indices.length === this.size) this.floor = scores[this.size - 1]!;
+    return indices.length < this.size ? Number.NEGATIVE_INFINITY : scores[this.size - 1]!;
   }
 }
 
