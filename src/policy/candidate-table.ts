@@ -2,11 +2,8 @@ import type { PromptAnalysis, TaskCategory } from './analyze-prompt.js';
 import type { Channel } from './catalog.js';
 import type { Candidate, Rejection } from './types.js';
 
-/**
- * Capability bits, so that a candidate's fit is one integer test; `tieredPrice` (not a capability)
- * rides in the same byte so that routing reads one byte per channel, not two.
- */
-export const CAP = { tools: 1, vision: 2, structuredOutput: 4, reasoning: 8, imageOutput: 16, imageOnly: 32, tieredPrice: 64 } as const;
+/** Capability bits, so that a candidate's fit is one integer test. */
+export const CAP = { tools: 1, vision: 2, structuredOutput: 4, reasoning: 8, imageOutput: 16, imageOnly: 32 } as const;
 
 /** Why a channel was left out; messages are built only when someone reads them. */
 export const enum Reason {
@@ -35,13 +32,12 @@ export const enum Reason {
 export interface CandidateUniverse {
   readonly size: number;
   readonly channels: Channel[];
-  /** `CAP` bits. */
   readonly caps: Uint8Array;
   /**
    * Four numbers per channel side by side, so that filtering reads one array: at 4i the context
    * window and at 4i+1 the output limit, in tokens (Infinity when unknown); at 4i+2 and 4i+3 the
-   * input and output price in USD per token at the base tier. A tiered price (`CAP.tieredPrice`)
-   * has NaN for its input price: the fast estimate comes out NaN and a slow path prices the call.
+   * input and output price in USD per token at the base tier. A channel with tiered prices has
+   * NaN for its input price: the fast estimate comes out NaN and a slow path prices the call.
    */
   readonly limitsAndPrices: Float64Array;
   /** The lowest output limit (NaN left out): an output guess at or below it needs no clamping. */
@@ -79,8 +75,6 @@ export interface RoutingScratch {
   readonly cost: Float64Array;
   readonly qualityMean: Float64Array;
   readonly qualityUncertainty: Float64Array;
-  /** The cost array's raw words, for reading exponents without converting (see `log2Cost`). */
-  readonly costWords: Uint32Array;
   /** By survivor position. */
   readonly logCost: Float64Array;
   /** For policies, by survivor position: optimistic quality. */
@@ -96,7 +90,6 @@ export function newScratch(size: number): RoutingScratch {
     cost: numbers.subarray(0, size),
     qualityMean: numbers.subarray(size, 2 * size),
     qualityUncertainty: numbers.subarray(2 * size, 3 * size),
-    costWords: new Uint32Array(numbers.buffer, 0, size * 2),
     logCost: numbers.subarray(3 * size, 4 * size),
     quality: numbers.subarray(4 * size),
   };

@@ -100,7 +100,7 @@ export function compileUniverse(ids: readonly string[], providers: readonly Prov
   const disabled = new Uint8Array(size);
   let smallestOutputLimit = Number.POSITIVE_INFINITY;
   channels.forEach((channel, i) => {
-    caps[i] = capsOf(channel.model) | (channel.price?.tiers ? CAP.tieredPrice : 0);
+    caps[i] = capsOf(channel.model);
     const outputLimit = channel.maxOutputTokens ?? Number.POSITIVE_INFINITY;
     limitsAndPrices[4 * i] = channel.contextWindow ?? Number.POSITIVE_INFINITY;
     limitsAndPrices[4 * i + 1] = outputLimit;
@@ -212,7 +212,7 @@ export function filterCandidates(input: FilterInput): CandidateTable {
   const n = universe.size;
   const scratch = universe.scratch;
   const generation = (scratch.generation += 1);
-  const { survivors, cost, costWords, logCost, qualityMean, qualityUncertainty, reasons } = scratch;
+  const { survivors, cost, logCost, qualityMean, qualityUncertainty, reasons } = scratch;
   // Image calls are not held to the text checks (capabilities, context window).
   const wantsImages = input.output !== 'text';
   let required = 0;
@@ -236,8 +236,7 @@ export function filterCandidates(input: FilterInput): CandidateTable {
   const maxCost = +(routing.maxCost ?? Number.POSITIVE_INFINITY);
   const useHistory = analysis.maxOutputTokens === undefined && history !== undefined;
   // Locals for the loop: property loads off `universe` on every pass cost more than the tests.
-  const { caps: capsOf, limitsAndPrices, channelIndex } = universe;
-  const tieredPrice = CAP.tieredPrice;
+  const { limitsAndPrices, channelIndex, channels } = universe;
   // An output guess no channel's limit is below needs no clamping: one load less per channel.
   const mayClamp = useHistory || defaultOutput > universe.smallestOutputLimit;
   let count = 0;
@@ -262,7 +261,7 @@ export function filterCandidates(input: FilterInput): CandidateTable {
     // A tiered price is stored as NaN, so the estimate comes out NaN: such channels are priced
     // after the loop (a call in the loop would make the engine reload every array on every
     // pass). Until then the cost slot holds the expected output.
-    if (estimate !== estimate && capsOf[i]! & tieredPrice) {
+    if (Number.isNaN(estimate) && channels[i]!.price?.tiers) {
       cost[i] = expected;
       survivors[count++] = i;
       tieredSurvivors = true;
@@ -271,7 +270,7 @@ export function filterCandidates(input: FilterInput): CandidateTable {
     cost[i] = estimate;
     if (estimate > maxCost) reasons[i] = Reason.MaxCost;
     else {
-      logCost[count] = log2Cost(costWords, i);
+      logCost[count] = log2Cost(estimate);
       survivors[count++] = i;
     }
   }
@@ -312,19 +311,19 @@ export function filterCandidates(input: FilterInput): CandidateTable {
  * those above `maxCost`, keeping the others in order; returns the new count.
  */
 function priceTiered(universe: CandidateUniverse, inputTokens: number, maxCost: number, count: number): number {
-  const { survivors, cost, costWords, logCost, reasons } = universe.scratch;
+  const { survivors, cost, logCost, reasons } = universe.scratch;
   let kept = 0;
   for (let k = 0; k < count; k += 1) {
     const i = survivors[k]!;
     let log = logCost[k]!;
-    if (universe.caps[i]! & CAP.tieredPrice) {
+    if (universe.channels[i]!.price?.tiers) {
       const estimate = estimateCost(universe.channels[i]!.price, inputTokens, cost[i]!);
       cost[i] = estimate;
       if (estimate > maxCost) {
         reasons[i] = Reason.MaxCost;
         continue;
       }
-      log = log2Cost(costWords, i);
+      log = log2Cost(estimate);
     }
     logCost[kept] = log;
     survivors[kept++] = i;
@@ -334,15 +333,18 @@ function priceTiered(universe: CandidateUniverse, inputTokens: number, maxCost: 
 
 /** log2(1 + k/1024), k = 0..1024: the mantissa part of a log. */
 const LOG2_TABLE = Float64Array.from({ length: 1026 }, (_, k) => Math.log2(1 + Math.min(k, 1024) / 1024));
-const HIGH_WORD = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1 ? 1 : 0;
+/** A float and its raw words, to read a number's exponent and mantissa. */
+const FLOAT = new Float64Array(1);
+const FLOAT_HIGH_WORD = new Uint32Array(FLOAT.buffer, new Uint8Array(new Uint16Array([1]).buffer)[0] === 1 ? 4 : 0, 1);
 
 /**
- * log2 of `cost[index]`, read from the float's exponent and mantissa in the cost array's raw
- * `words` with a table and linear interpolation (error < 1e-6, strictly increasing); costs below
- * 2^-40 USD (zero, unknown prices) count as 1e-12. Several times cheaper than Math.log2.
+ * log2 of a cost, from the float's exponent and mantissa with a table and linear interpolation
+ * (error < 2e-6); costs below 2^-40 USD (zero, unknown prices) count as 1e-12. Several times
+ * cheaper than Math.log2, which routing would call for every candidate.
  */
-function log2Cost(words: Uint32Array, index: number): number {
-  const bits = words[2 * index + HIGH_WORD]!;
+function log2Cost(cost: number): number {
+  FLOAT[0] = cost;
+  const bits = FLOAT_HIGH_WORD[0]!;
   const exponent = (bits >>> 20) - 1023;
   if (exponent < -40) return Math.log2(1e-12); // zero and unknown prices: a finite floor, not -Infinity
   const mantissa = bits & 0xfffff;
