@@ -28,9 +28,11 @@ export interface SharedStateOptions {
   store: StateStore;
   /**
    * How old the copy of the shared cooldowns may get before a call reads them again, in ms
-   * (default 1000). Reads are shared by concurrent calls: at most one in flight per client.
+   * (default 1000). The call that finds it stale waits for the read; calls meanwhile do not.
    */
   refreshMs?: number;
+  /** Longest a call waits for the store (a cooldown or session read) before going on without it, in ms (default 250). */
+  timeoutMs?: number;
   /** How long a session pin lives in the store after its last use, in ms (default 1 hour). */
   sessionTtlMs?: number;
 }

@@ -203,4 +203,42 @@ describe('a failing store', () => {
       expect(String((event.error.cause as Error).message)).not.toContain('hunter2');
     }
   });
+
+  it('a store that hangs holds a call back no longer than timeoutMs, and a late answer still counts', async () => {
+    let answerCooldowns: (cooldowns: Map<string, number>) => void = () => {};
+    const hang = (): Promise<never> => new Promise<never>(() => {});
+    const store: StateStore = {
+      extendCooldown: hang,
+      cooldowns: () => new Promise((resolve) => (answerCooldowns = resolve)),
+      pinSession: hang,
+      sessionChannel: hang,
+    };
+    const zen = zenClient(sim, { sharedState: { store, timeoutMs: 50, refreshMs: 60_000 }, routing: { retry: { retries: 0 } } });
+    const errors: ZenErrorEvent[] = [];
+    zen.on('error', (event) => errors.push(event));
+    sim.setDefault(UP[MINI], { text: 'from mini' });
+    sim.setDefault(UP[HAIKU], { text: 'from haiku' });
+
+    const started = performance.now();
+    const answer = await run(zen, { ...PLAN, zen: { session: 'conversation-3' } }, false);
+    const waited = performance.now() - started;
+    expect(answer.text).toBe('from mini');
+    expect(waited).toBeGreaterThanOrEqual(95); // the cooldown read, then the session read: 50 ms each
+    expect(errors.map((event) => [event.source === 'state-store' && event.operation, event.error.kind])).toEqual([
+      ['cooldowns', 'timeout'],
+      ['sessionChannel', 'timeout'],
+    ]);
+    expect(errors[0]!.error.message).toBe("The shared state store did not answer (cooldowns) within 50 ms; the call went on with this process's own state.");
+
+    // The store answers at last: MINI is cooling down elsewhere, and this client now skips it.
+    answerCooldowns(new Map([[ch(MINI), Date.now() + 60_000]]));
+    await sleep(10);
+    const later = await run(zen, PLAN, false);
+    expect(later.text).toBe('from haiku');
+    expect(attemptsOf(later.zen)[0]).toEqual([ch(MINI), 'skipped', undefined, 0]);
+  });
+
+  it('a bad timeoutMs is named', () => {
+    expect(() => zenClient(sim, { sharedState: { store: new MemoryStateStore(), timeoutMs: 0 } })).toThrow(/sharedState.timeoutMs must be a number of milliseconds >= 1, got 0/);
+  });
 });
