@@ -51,24 +51,24 @@ export class SharedState {
     const at = this.now();
     if (at - this.readAt < this.refreshMs) return undefined;
     this.readAt = at;
-    const read = this.store.cooldowns(at).then((cooldowns) => this.live.applySharedCooldowns(cooldowns, this.events.breaker));
+    const read = settled(() => this.store.cooldowns(at)).then((cooldowns) => this.live.applySharedCooldowns(cooldowns, this.events.breaker));
     return this.within('cooldowns', read).then(() => undefined);
   }
 
   /** A breaker opened in this process: the others hold it open too. */
   publishCooldown(channel: string, openUntil: number): void {
-    this.store.extendCooldown(channel, openUntil).catch((error: unknown) => this.fail('extendCooldown', error));
+    settled(() => this.store.extendCooldown(channel, openUntil)).catch((error: unknown) => this.fail('extendCooldown', error));
   }
 
   /** Brings the session's shared pin into the live state before the call is routed. */
   async loadSession(session: string): Promise<void> {
-    const channel = await this.within('sessionChannel', this.store.sessionChannel(session));
+    const channel = await this.within('sessionChannel', settled(() => this.store.sessionChannel(session)));
     if (channel !== undefined && channel !== this.live.sessionChannel(session)) this.live.pinSession(session, channel);
   }
 
   /** The session was served by `channel`: the other processes serve its next turns there too. */
   pinSession(session: string, channel: string): void {
-    this.store.pinSession(session, channel, this.sessionTtlMs).catch((error: unknown) => this.fail('pinSession', error));
+    settled(() => this.store.pinSession(session, channel, this.sessionTtlMs)).catch((error: unknown) => this.fail('pinSession', error));
   }
 
   /** The store's answer, or undefined when it fails or is slower than `timeoutMs` (reported either way). */
@@ -95,6 +95,15 @@ export class SharedState {
   private fail(operation: SharedStateOperation, error: unknown): void {
     const cause = error instanceof Error ? error.message : String(error);
     this.events.error(operation, new ZenError({ kind: 'network', retryable: true, message: `The shared state store failed (${operation}): ${cause}`, cause: error }));
+  }
+}
+
+/** A host store's method as a promise, even when it throws before returning one. */
+function settled<T>(call: () => Promise<T>): Promise<T> {
+  try {
+    return Promise.resolve(call());
+  } catch (error) {
+    return Promise.reject(error);
   }
 }
 

@@ -204,6 +204,23 @@ describe('a failing store', () => {
     }
   });
 
+  it('a store that throws instead of rejecting is reported the same way', async () => {
+    const broken = (): never => {
+      throw new Error('not connected');
+    };
+    const store = { extendCooldown: broken, cooldowns: broken, pinSession: broken, sessionChannel: broken } as unknown as StateStore;
+    const zen = zenClient(sim, { sharedState: { store, refreshMs: 0 }, routing: { retry: { retries: 0 } } });
+    const errors: ZenErrorEvent[] = [];
+    zen.on('error', (event) => errors.push(event));
+    sim.setDefault(UP[HAIKU], { text: 'from haiku' });
+    sim.enqueue(UP[MINI], RATE_LIMITED);
+    const answer = await run(zen, { ...PLAN, zen: { session: 'conversation-5' } }, true);
+    expect(answer.error).toBeUndefined();
+    expect(answer.text).toBe('from haiku');
+    await sleep(20);
+    expect(errors.map((event) => (event.source === 'state-store' ? event.operation : event.source)).sort()).toEqual(['cooldowns', 'extendCooldown', 'pinSession', 'sessionChannel']);
+  });
+
   it('a store that hangs holds a call back no longer than timeoutMs, and a late answer still counts', async () => {
     let answerCooldowns: (cooldowns: Map<string, number>) => void = () => {};
     const hang = (): Promise<never> => new Promise<never>(() => {});
