@@ -1,15 +1,22 @@
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { Redis as IORedis } from 'ioredis';
 import { createClient } from 'redis';
 import { afterAll, describe, expect, it } from 'vitest';
 import { MemoryStateStore, RedisStateStore, ZenError, type StateStore, type ZenErrorEvent } from '../../src/index.js';
 import { useRedisServer, redisAvailable } from '../helpers/redis-server.js';
 import { useSimulator } from '../helpers/simulator.js';
-import { attemptsOf, ch, HAIKU, MINI, recordEvents, run, sleep, UP, zenClient } from './execution-helpers.js';
+import { attemptsOf, ch, FLASH, HAIKU, MINI, recordEvents, run, sleep, UP, zenClient } from './execution-helpers.js';
+
+const runFile = promisify(execFile);
+const tsx = fileURLToPath(new URL('../../node_modules/.bin/tsx', import.meta.url));
 
 /**
  * Breaker cooldowns and session pins shared between processes through a StateStore: the store
  * contract (memory, and a real redis-server through node-redis with RESP2 and RESP3 and through
- * ioredis), then two ZenClients, each with its own live state, sharing one store.
+ * ioredis), then two ZenClients, each with its own live state, sharing one store: in one process,
+ * and in two (a child Node process and this one, through Redis).
  */
 
 const redis = useRedisServer();
@@ -176,6 +183,37 @@ describe.each([
     // Without the session, the same client goes to MINI.
     expect((await run(second, PLAN, false)).zen.channel).toBe(ch(MINI));
   });
+});
+
+describe.skipIf(!redisAvailable)('two processes sharing Redis', () => {
+  it('a channel rate limited in a child process is skipped here, and its session continues here on its channel', async () => {
+    const keyPrefix = prefix();
+    sim.setDefault(UP[HAIKU], { text: 'from haiku' });
+    sim.setDefault(UP[FLASH], { text: 'from flash' });
+    sim.enqueue(UP[MINI], RATE_LIMITED);
+    const child = await runFile(tsx, [fileURLToPath(new URL('./processes/shared-state-child.ts', import.meta.url))], {
+      env: { ...process.env, OPENAI_URL: sim.openaiBaseURL, ANTHROPIC_URL: sim.anthropicBaseURL, REDIS_URL: redis.url, PREFIX: keyPrefix, SESSION: 'conversation-11' },
+      timeout: 60_000,
+    });
+    const reported = JSON.parse(child.stdout.trim().split('\n').at(-1)!) as { channel: string; attempts: Array<[string, string, string | null]> };
+    expect(reported).toEqual({ channel: ch(HAIKU), attempts: [[ch(MINI), 'error', 'rate_limited'], [ch(HAIKU), 'success', null]] });
+
+    const client = createClient({ url: redis.url, RESP: 3 });
+    await client.connect();
+    closers.push(() => client.close());
+    const zen = zenClient(sim, { sharedState: { store: new RedisStateStore({ client, prefix: keyPrefix }) }, routing: { retry: { retries: 0 } } });
+    sim.setDefault(UP[MINI], { text: 'from mini' });
+    const skipped = await run(zen, PLAN, false);
+    expect(skipped.text).toBe('from haiku');
+    expect(attemptsOf(skipped.zen)[0]).toEqual([ch(MINI), 'skipped', undefined, 0]);
+    expect(sim.callsFor(UP[MINI])).toHaveLength(1); // the child's call only
+
+    // FLASH leads this plan and is healthy; the session the child started stays on HAIKU.
+    const turn = await run(zen, { model: [FLASH, HAIKU], zen: { session: 'conversation-11' } }, false);
+    expect(turn.zen.channel).toBe(ch(HAIKU));
+    expect(turn.zen.sticky).toBe(true);
+    expect((await run(zen, { model: [FLASH, HAIKU] }, false)).zen.channel).toBe(ch(FLASH));
+  }, 90_000);
 });
 
 describe('a failing store', () => {
