@@ -338,6 +338,7 @@ class Execution<T> {
 
   /** Stops every running lane for `reason` and waits until each has recorded its attempt. */
   private async stopAll(running: Set<Lane<T>>, reason: StopReason): Promise<void> {
+    if (running.size === 0) return;
     for (const lane of running) this.stopLane(lane, reason);
     await Promise.all([...running].map((lane) => lane.promise));
   }
@@ -355,18 +356,25 @@ class Execution<T> {
       if (running.size === 0) break;
       const hedge = this.input.hedge;
       let clearHedge = (): void => {};
-      const racers: Array<Promise<unknown>> = [...running].map((lane) => lane.promise);
-      if (hedge && !hedged && running.size === 1 && queue.length > 0) {
-        const primary = [...running][0]!;
-        const delay = hedgeDelay(hedge, this.deps.state, primary.candidate.channel, this.input.stream);
-        racers.push(
-          new Promise((resolve) => {
-            const handle = setTimeout(() => resolve('hedge'), delay);
-            clearHedge = () => clearTimeout(handle);
-          }),
-        );
+      const mayHedge = hedge !== undefined && !hedged && running.size === 1 && queue.length > 0;
+      let outcome: unknown;
+      if (running.size === 1 && !mayHedge) {
+        // The usual call: one lane and nothing to race it against.
+        outcome = await running.values().next().value!.promise;
+      } else {
+        const racers: Array<Promise<unknown>> = [...running].map((lane) => lane.promise);
+        if (mayHedge) {
+          const primary = [...running][0]!;
+          const delay = hedgeDelay(hedge, this.deps.state, primary.candidate.channel, this.input.stream);
+          racers.push(
+            new Promise((resolve) => {
+              const handle = setTimeout(() => resolve('hedge'), delay);
+              clearHedge = () => clearTimeout(handle);
+            }),
+          );
+        }
+        outcome = await Promise.race(racers);
       }
-      const outcome = await Promise.race(racers);
       clearHedge();
       if (outcome === 'hedge') {
         hedged = true;
