@@ -4,7 +4,9 @@
  *  2. ZenClient with routing against the simulator vs the raw openai SDK at concurrency 64:
  *     under 3 % added wall time. Measured with the simulator answering at once (the harshest case:
  *     all time is client CPU) and with a modest 100 ms time to first token.
+ *  3. For reference: ZenClient's own CPU per call with an instant provider (no SDK, no network).
  */
+import { benchIntrinsic } from './intrinsic.js';
 import { benchOverhead } from './overhead.js';
 import { benchRouting } from './routing.js';
 
@@ -21,3 +23,6 @@ for (const latencyMs of [0, 100]) {
   console.log(`  client CPU per call: raw ${result.rawCpuUs.toFixed(0)} µs, zen ${result.zenCpuUs.toFixed(0)} µs (+${(result.zenCpuUs - result.rawCpuUs).toFixed(0)} µs)`);
   console.log(`  target < 3 %: ${result.overheadPercent < 3 ? 'met' : 'NOT met'}`);
 }
+
+const intrinsic = await benchIntrinsic();
+console.log(`ZenClient's own work per call, instant provider (no SDK, no network), ${intrinsic.calls} calls at concurrency 64: ${intrinsic.cpuUs.toFixed(1)} µs CPU`);

@@ -1,0 +1,40 @@
+import { ZenClient } from '../src/index.js';
+
+/**
+ * ZenClient's own work per call, without an SDK or a network: the openai provider is an object
+ * with the SDK's shape that answers at once. Everything else is the real path (face, prompt
+ * analysis, routing with `auto` over three models, execution, detectors, the ledger record,
+ * metadata). Measured as CPU time per call at concurrency 64.
+ */
+export async function benchIntrinsic(calls = 50_000): Promise<{ cpuUs: number; calls: number }> {
+  const completion = {
+    id: 'chatcmpl-bench', object: 'chat.completion', created: 1, model: 'gpt-5-mini',
+    choices: [{ index: 0, message: { role: 'assistant', content: 'The quick brown fox jumps over the lazy dog.', refusal: null }, finish_reason: 'stop', logprobs: null }],
+    usage: { prompt_tokens: 20, completion_tokens: 10, total_tokens: 30 },
+  };
+  const instant = { baseURL: 'https://api.openai.com/v1', chat: { completions: { create: async () => structuredClone(completion) } } };
+  const zen = new ZenClient({ providers: { openai: instant as never }, routing: { models: ['openai/gpt-5-mini', 'openai/gpt-5-nano', 'openai/gpt-4.1-mini'] } });
+  const messages = [{ role: 'user' as const, content: 'Summarise the plot of Hamlet in one sentence.' }];
+  const run = async (count: number): Promise<number> => {
+    let next = 0;
+    const start = process.cpuUsage();
+    await Promise.all(
+      Array.from({ length: 64 }, async () => {
+        while (next < count) {
+          next += 1;
+          await zen.chat.completions.create({ model: 'auto', messages });
+        }
+      }),
+    );
+    const used = process.cpuUsage(start);
+    return (used.user + used.system) / count;
+  };
+  await run(5_000); // warm up the JIT
+  const cpuUs = await run(calls);
+  await zen.close();
+  return { cpuUs, calls };
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  console.log(await benchIntrinsic());
+}
