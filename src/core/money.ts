@@ -43,3 +43,24 @@ export interface CostBreakdown {
 export function zeroCost(source = 'unknown'): CostBreakdown {
   return { input: 0, cacheRead: 0, cacheWrite: 0, output: 0, reasoning: 0, other: 0, total: 0, currency: 'USD', estimated: true, source };
 }
+
+/**
+ * Several costs as one: each field summed exactly in nanodollars, estimated if any part is, and
+ * the price sources each named once (`@pydantic/genai-prices+estimate`). Empty gives `zeroCost('none')`.
+ */
+export function sumCosts(costs: readonly CostBreakdown[]): CostBreakdown {
+  if (costs.length === 0) return zeroCost('none');
+  const pick = (key: 'input' | 'cacheRead' | 'cacheWrite' | 'output' | 'reasoning' | 'other' | 'total'): number => sumUsd(costs.map((cost) => cost[key]));
+  return {
+    input: pick('input'),
+    cacheRead: pick('cacheRead'),
+    cacheWrite: pick('cacheWrite'),
+    output: pick('output'),
+    reasoning: pick('reasoning'),
+    other: pick('other'),
+    total: pick('total'),
+    currency: 'USD',
+    estimated: costs.some((cost) => cost.estimated),
+    source: [...new Set(costs.flatMap((cost) => cost.source.split('+')))].join('+'),
+  };
+}

@@ -1,5 +1,5 @@
 import type { ZenErrorKind } from '../core/errors.js';
-import { sumUsd, zeroCost, type CostBreakdown } from '../core/money.js';
+import { sumCosts, zeroCost, type CostBreakdown } from '../core/money.js';
 import type { FaceName } from '../core/request.js';
 import type { Usage } from '../core/usage.js';
 import type { AttemptRecord, CaseRecord, Claim, ClaimRecord, ContentCapture, CreditRecord, EventRecord, QualityEvent, RequestRecord } from './types.js';
@@ -24,24 +24,12 @@ export interface CallFacts {
   repaired: boolean;
 }
 
-/** Exact sum of cost breakdowns, field by field in nanodollars. */
+/** A call's costs together; zero, price-less parts (`none`) add nothing, and a lone cost is kept as it is. */
 export function addCosts(costs: readonly CostBreakdown[]): CostBreakdown {
   const present = costs.filter((cost) => cost.total !== 0 || cost.source !== 'none');
   if (present.length === 0) return costs[0] ?? zeroCost('none');
   if (present.length === 1) return present[0]!;
-  const pick = (key: 'input' | 'cacheRead' | 'cacheWrite' | 'output' | 'reasoning' | 'other' | 'total'): number => sumUsd(present.map((cost) => cost[key]));
-  return {
-    input: pick('input'),
-    cacheRead: pick('cacheRead'),
-    cacheWrite: pick('cacheWrite'),
-    output: pick('output'),
-    reasoning: pick('reasoning'),
-    other: pick('other'),
-    total: pick('total'),
-    currency: 'USD',
-    estimated: present.some((cost) => cost.estimated),
-    source: [...new Set(present.flatMap((cost) => cost.source.split('+')))].join('+'),
-  };
+  return sumCosts(present);
 }
 
 export function requestRecord(

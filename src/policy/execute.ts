@@ -1,7 +1,7 @@
 import pRetry, { AbortError } from 'p-retry';
 import { allowsFailover, ZenError, type ZenErrorKind } from '../core/errors.js';
 import { emptyUsage, makeUsage, type Usage } from '../core/usage.js';
-import { roundUsd, sumUsd, zeroCost, type CostBreakdown } from '../core/money.js';
+import { roundUsd, sumCosts, zeroCost, type CostBreakdown } from '../core/money.js';
 import type { GenerationRequest } from '../core/request.js';
 import type { GenerationResult } from '../core/result.js';
 import type { StreamPart } from '../core/stream-part.js';
@@ -557,25 +557,6 @@ class Execution<T> {
 
 function partialUsage(inputTokens: number, outputChars: number): Usage {
   return makeUsage({ inputTotal: inputTokens, outputTotal: Math.ceil(outputChars / 4) });
-}
-
-function sumCosts(costs: CostBreakdown[]): CostBreakdown {
-  if (costs.length === 0) return zeroCost('none');
-  if (costs.length === 1) {
-    // The usual call: one attempt's cost, summed with nothing (rounded to nano-dollars like any sum).
-    const only = costs[0]!;
-    return {
-      input: roundUsd(only.input), cacheRead: roundUsd(only.cacheRead), cacheWrite: roundUsd(only.cacheWrite), output: roundUsd(only.output), reasoning: roundUsd(only.reasoning),
-      other: roundUsd(only.other), total: roundUsd(only.total), currency: 'USD', estimated: only.estimated, source: only.source,
-    };
-  }
-  const pick = (key: keyof Pick<CostBreakdown, 'input' | 'cacheRead' | 'cacheWrite' | 'output' | 'reasoning' | 'other' | 'total'>): number => sumUsd(costs.map((cost) => cost[key]));
-  return {
-    input: pick('input'), cacheRead: pick('cacheRead'), cacheWrite: pick('cacheWrite'), output: pick('output'), reasoning: pick('reasoning'), other: pick('other'), total: pick('total'),
-    currency: 'USD',
-    estimated: costs.some((cost) => cost.estimated),
-    source: [...new Set(costs.map((cost) => cost.source))].join('+'),
-  };
 }
 
 function sleep(ms: number, signal: AbortSignal): Promise<void> {
