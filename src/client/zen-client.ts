@@ -406,8 +406,6 @@ export class ZenClient extends EventEmitter<ZenEvents> implements Engine {
 
   private metadata(call: EngineCall, requestId: string, routing: ZenRequestOptions, plan: Route, summary: ExecutionSummary<unknown> | undefined, providerWarnings: EngineCall['warnings']): ZenMetadata {
     const winner = summary?.winner;
-    const warnings = providerWarnings.length === 0 ? call.warnings.slice() : [...call.warnings, ...providerWarnings];
-    const rejected = plan.rejected.length > 20 ? plan.rejected.slice(0, 20) : plan.rejected.slice();
     const metadata: ZenMetadata = {
       requestId,
       face: call.face,
@@ -423,14 +421,14 @@ export class ZenClient extends EventEmitter<ZenEvents> implements Engine {
       sticky: plan.sticky,
       plan: plan.order.map((candidate) => candidate.channel.id),
       attempts: summary?.attempts ?? [],
-      rejected,
+      rejected: plan.rejected.slice(0, 20),
       usage: summary?.usage ?? emptyUsage(),
       cost: summary?.cost ?? zeroCost('none'),
       ttftMs: summary?.ttftMs,
       durationMs: summary?.durationMs ?? 0,
       tokensPerSecond: summary?.tokensPerSecond,
       finishReason: summary?.finishReason,
-      warnings,
+      warnings: [...call.warnings, ...providerWarnings],
       events: [],
       claims: [],
       repaired: (summary?.repairs.length ?? 0) > 0,

@@ -356,25 +356,18 @@ class Execution<T> {
       if (running.size === 0) break;
       const hedge = this.input.hedge;
       let clearHedge = (): void => {};
-      const mayHedge = hedge !== undefined && !hedged && running.size === 1 && queue.length > 0;
-      let outcome: unknown;
-      if (running.size === 1 && !mayHedge) {
-        // The usual call: one lane and nothing to race it against.
-        outcome = await running.values().next().value!.promise;
-      } else {
-        const racers: Array<Promise<unknown>> = [...running].map((lane) => lane.promise);
-        if (mayHedge) {
-          const primary = [...running][0]!;
-          const delay = hedgeDelay(hedge, this.deps.state, primary.candidate.channel, this.input.stream);
-          racers.push(
-            new Promise((resolve) => {
-              const handle = setTimeout(() => resolve('hedge'), delay);
-              clearHedge = () => clearTimeout(handle);
-            }),
-          );
-        }
-        outcome = await Promise.race(racers);
+      const racers: Array<Promise<unknown>> = [...running].map((lane) => lane.promise);
+      if (hedge && !hedged && running.size === 1 && queue.length > 0) {
+        const primary = [...running][0]!;
+        const delay = hedgeDelay(hedge, this.deps.state, primary.candidate.channel, this.input.stream);
+        racers.push(
+          new Promise((resolve) => {
+            const handle = setTimeout(() => resolve('hedge'), delay);
+            clearHedge = () => clearTimeout(handle);
+          }),
+        );
       }
+      const outcome = await Promise.race(racers);
       clearHedge();
       if (outcome === 'hedge') {
         hedged = true;
