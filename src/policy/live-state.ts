@@ -3,9 +3,6 @@ import { CircuitBreaker, type BreakerTransition, type CircuitBreakerOptions } fr
 import type { LiveStats } from './types.js';
 
 const SAMPLES = 128;
-type SharedHoldListener = (transition: BreakerTransition & { channel: string }) => void;
-
-const SHARED_REASON = 'shared cooldown from another process';
 const MIN_SAMPLES = 5;
 
 /** New samples after which a cached sort is refreshed (below 2 × SAMPLES samples, every one). */
@@ -38,6 +35,10 @@ class Samples {
   }
 }
 
+const SHARED_REASON = 'shared cooldown from another process';
+
+type SharedHoldListener = (transition: BreakerTransition & { channel: string }) => void;
+
 interface ChannelState {
   id: string;
   ttft: Samples;
@@ -64,9 +65,7 @@ export class LiveState implements LiveStats {
     if (!state) {
       state = { id: channel.id, ttft: new Samples(), total: new Samples(), throughput: undefined, breaker: new CircuitBreaker(this.breakerOptions, this.now) };
       this.channels[channel.index] = state;
-      const shared = this.sharedCooldowns.get(channel.id);
-      const transition = shared === undefined ? undefined : state.breaker.holdOpen(shared, SHARED_REASON);
-      if (transition) this.onSharedHold?.({ channel: channel.id, ...transition });
+      this.holdShared(state);
     }
     return state;
   }
@@ -84,12 +83,14 @@ export class LiveState implements LiveStats {
     this.sharedCooldowns = cooldowns;
     this.onSharedHold = onHold;
     if (cooldowns.size === 0) return;
-    for (const state of this.channels) {
-      const until = state && cooldowns.get(state.id);
-      if (until === undefined) continue;
-      const transition = state!.breaker.holdOpen(until, SHARED_REASON);
-      if (transition) onHold({ channel: state!.id, ...transition });
-    }
+    for (const state of this.channels) if (state) this.holdShared(state);
+  }
+
+  /** Holds a channel's breaker open for its shared cooldown, if it has one, and says so. */
+  private holdShared(state: ChannelState): void {
+    const until = this.sharedCooldowns.get(state.id);
+    const transition = until === undefined ? undefined : state.breaker.holdOpen(until, SHARED_REASON);
+    if (transition) this.onSharedHold?.({ channel: state.id, ...transition });
   }
 
   breakerState(channel: Channel): 'closed' | 'open' | 'half-open' {
