@@ -1,4 +1,5 @@
 import { ZenClient } from '../src/index.js';
+import { runAtConcurrency } from './concurrent.js';
 
 /**
  * ZenClient's own work per call, without an SDK or a network: the openai provider is an object
@@ -15,22 +16,9 @@ export async function benchIntrinsic(calls = 50_000): Promise<{ cpuUs: number; c
   const instant = { baseURL: 'https://api.openai.com/v1', chat: { completions: { create: async () => structuredClone(completion) } } };
   const zen = new ZenClient({ providers: { openai: instant as never }, routing: { models: ['openai/gpt-5-mini', 'openai/gpt-5-nano', 'openai/gpt-4.1-mini'] } });
   const messages = [{ role: 'user' as const, content: 'Summarise the plot of Hamlet in one sentence.' }];
-  const run = async (count: number): Promise<number> => {
-    let next = 0;
-    const start = process.cpuUsage();
-    await Promise.all(
-      Array.from({ length: 64 }, async () => {
-        while (next < count) {
-          next += 1;
-          await zen.chat.completions.create({ model: 'auto', messages });
-        }
-      }),
-    );
-    const used = process.cpuUsage(start);
-    return (used.user + used.system) / count;
-  };
-  await run(5_000); // warm up the JIT
-  const cpuUs = await run(calls);
+  const call = () => zen.chat.completions.create({ model: 'auto', messages });
+  await runAtConcurrency(call, 5_000); // warm up the JIT
+  const { cpuUs } = await runAtConcurrency(call, calls);
   await zen.close();
   return { cpuUs, calls };
 }

@@ -2,6 +2,7 @@ import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import OpenAI from 'openai';
 import { ZenClient } from '../src/index.js';
+import { runAtConcurrency } from './concurrent.js';
 
 export interface OverheadResult {
   rawMs: number;
@@ -40,21 +41,9 @@ export async function benchOverhead(options: { calls?: number; rounds?: number; 
     const runRaw = () => raw.chat.completions.create({ model: 'gpt-5-mini', messages });
     const runZen = () => zen.chat.completions.create({ model: 'auto', messages });
     const timed = async (run: () => Promise<unknown>, cpu?: number[]): Promise<number> => {
-      let next = 0;
-      const start = performance.now();
-      const cpuStart = process.cpuUsage();
-      await Promise.all(
-        Array.from({ length: 64 }, async () => {
-          while (next < calls) {
-            next += 1;
-            await run();
-          }
-        }),
-      );
-      const wall = performance.now() - start;
-      const used = process.cpuUsage(cpuStart);
-      cpu?.push((used.user + used.system) / calls);
-      return wall;
+      const { wallMs, cpuUs } = await runAtConcurrency(run, calls);
+      cpu?.push(cpuUs);
+      return wallMs;
     };
     await timed(runRaw);
     await timed(runZen); // warm up both paths
