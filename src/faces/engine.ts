@@ -1,10 +1,8 @@
-import type { CostBreakdown } from '../core/money.js';
 import type { FaceName, GenerationRequest } from '../core/request.js';
 import type { CallWarning, GenerationResult } from '../core/result.js';
 import type { StreamPart } from '../core/stream-part.js';
-import type { Usage } from '../core/usage.js';
 import type { ImageRequest, ImageResult } from '../providers/types.js';
-import type { AttemptRecord, Claim, QualityEvent } from '../insurance/types.js';
+import type { CallFacts } from '../insurance/records.js';
 import type { RequestInsurance } from '../insurance/options.js';
 import type { Preference, Rejection, RoutingOptions } from '../policy/types.js';
 
@@ -19,16 +17,7 @@ export interface ZenRequestOptions extends RoutingOptions {
 }
 
 /** What happened on a call: attached to every response and stream as `zen`. */
-export interface ZenMetadata {
-  requestId: string;
-  face: FaceName;
-  /** What the caller asked for: a model id, a list joined by `,`, or `auto`. */
-  requested: string;
-  /** The logical model that answered (`anthropic/claude-sonnet-4-5`). */
-  model: string | undefined;
-  /** The channel that answered (`anthropic/claude-sonnet-4-5:vertex`). */
-  channel: string | undefined;
-  provider: string | undefined;
+export interface ZenMetadata extends CallFacts {
   policy: string;
   /** Why that channel, in words: its place on the frontier and the preference, or the order. */
   explanation: string;
@@ -38,23 +27,9 @@ export interface ZenMetadata {
   sticky: boolean;
   /** The planned channels in order. */
   plan: string[];
-  attempts: AttemptRecord[];
   /** Channels left out of the plan and why (up to 20). */
   rejected: Rejection[];
-  usage: Usage;
-  /** Everything the call cost, failed and hedged attempts included. */
-  cost: CostBreakdown;
-  /** From the start of the call to the first content the caller received. */
-  ttftMs: number | undefined;
-  durationMs: number;
-  tokensPerSecond: number | undefined;
-  finishReason: string | undefined;
   warnings: CallWarning[];
-  /** Quality events the detectors filed, and the claims they became. */
-  events: QualityEvent[];
-  claims: Claim[];
-  /** The answer was replaced after a covered event (insurance `repair`). */
-  repaired: boolean;
 }
 
 export interface EngineCall {
