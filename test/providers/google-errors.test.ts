@@ -3,9 +3,8 @@ import { inspect } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { ZenError } from '../../src/core/errors.js';
 import type { Message } from '../../src/core/request.js';
-import type { StreamPart } from '../../src/core/stream-part.js';
 import { createGoogleProvider } from '../../src/providers/google/index.js';
-import type { SimReply } from '../../src/testing/types.js';
+import { providerErrors } from '../helpers/provider-errors.js';
 import { useSimulator } from '../helpers/simulator.js';
 
 /** Every simulated failure → the right ZenError kind, for generate and stream, through @google/genai. */
@@ -19,31 +18,7 @@ function provider(client = new GoogleGenAI({ apiKey: API_KEY, httpOptions: { bas
   return createGoogleProvider('gemini', client);
 }
 
-async function generateError(reply: SimReply, signal?: AbortSignal): Promise<ZenError> {
-  sim.enqueue(MODEL, reply);
-  const error = await provider().generate({ modelId: MODEL, request, signal }).then(
-    () => undefined,
-    (caught: unknown) => caught,
-  );
-  expect(ZenError.isInstance(error)).toBe(true);
-  return error as ZenError;
-}
-
-/** The error of a streamed call, whether the call rejects or the iterator throws. */
-async function streamError(reply: SimReply, signal?: AbortSignal): Promise<{ error: ZenError; parts: StreamPart[]; accepted: boolean }> {
-  sim.enqueue(MODEL, reply);
-  const parts: StreamPart[] = [];
-  let accepted = false;
-  try {
-    const stream = await provider().stream({ modelId: MODEL, request, signal });
-    accepted = true;
-    for await (const part of stream) parts.push(part);
-  } catch (error) {
-    expect(ZenError.isInstance(error)).toBe(true);
-    return { error: error as ZenError, parts, accepted };
-  }
-  throw new Error('the stream did not fail');
-}
+const { generateError, streamError } = providerErrors(sim, MODEL, request, () => provider());
 
 const HTTP_CASES: Array<[number, string, string]> = [
   [400, 'invalid_request', 'INVALID_ARGUMENT'],

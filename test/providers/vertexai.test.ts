@@ -1,14 +1,13 @@
 import { VertexAI } from '@google-cloud/vertexai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ZenError } from '../../src/core/errors.js';
 import type { Message } from '../../src/core/request.js';
 import { resultText, resultToolCalls } from '../../src/core/result.js';
 import type { StreamPart } from '../../src/core/stream-part.js';
 import { createVertexAIProvider } from '../../src/providers/vertexai/index.js';
 import { issuedGoogleAccessTokens, simulatorGoogleAuth } from '../../src/testing/google-auth.js';
-import type { SimReply } from '../../src/testing/types.js';
 import { bridgeVertexHttps, vertexApiEndpoint } from '../../src/testing/vertex-https-bridge.js';
 import { recordedBody, recordedChunks } from '../helpers/fixtures.js';
+import { providerErrors } from '../helpers/provider-errors.js';
 import { useSimulator } from '../helpers/simulator.js';
 
 /** The deprecated @google-cloud/vertexai v1 SDK, pointed at the simulator (see vertex-https-bridge.ts). */
@@ -40,27 +39,7 @@ async function collect(parts: AsyncIterable<StreamPart>): Promise<StreamPart[]> 
   return out;
 }
 
-async function generateError(reply: SimReply, signal?: AbortSignal): Promise<ZenError> {
-  sim.enqueue(MODEL, reply);
-  const error = await provider().generate({ modelId: MODEL, request, signal }).then(() => undefined, (caught: unknown) => caught);
-  expect(ZenError.isInstance(error)).toBe(true);
-  return error as ZenError;
-}
-
-async function streamError(reply: SimReply, signal?: AbortSignal): Promise<{ error: ZenError; parts: StreamPart[]; accepted: boolean }> {
-  sim.enqueue(MODEL, reply);
-  const parts: StreamPart[] = [];
-  let accepted = false;
-  try {
-    const stream = await provider().stream({ modelId: MODEL, request, signal });
-    accepted = true;
-    for await (const part of stream) parts.push(part);
-  } catch (error) {
-    expect(ZenError.isInstance(error)).toBe(true);
-    return { error: error as ZenError, parts, accepted };
-  }
-  throw new Error('the stream did not fail');
-}
+const { generateError, streamError } = providerErrors(sim, MODEL, request, () => provider());
 
 describe('vertexai provider: requests and results', () => {
   it('posts the google wire format on the v1 path with an issued access token', async () => {
