@@ -8,6 +8,13 @@ export type RecordBuilder = () => LedgerRecord[] | Promise<LedgerRecord[]>;
 export type LedgerWriteFailure = (error: ZenError, records: LedgerRecord[]) => void;
 
 /**
+ * Queued calls past which the writer drains without waiting for its timer. Calls that never give
+ * the event loop a turn (a provider that answers from memory, in a loop) would otherwise starve
+ * the timer and hold every call's records until the loop ends.
+ */
+const DRAIN_NOW_AT = 256;
+
+/**
  * Appends records to the ledger in the background, in the order they were written, so that a
  * slow store does not slow the calls. Nothing is dropped: a batch the store refuses is kept and
  * retried before anything newer (on the next write or flush), every failure is reported, and
@@ -33,7 +40,9 @@ export class LedgerWriter {
 
   write(build: RecordBuilder): void {
     this.queue.push(build);
-    if (this.scheduled || this.draining) return;
+    if (this.draining) return;
+    if (this.queue.length >= DRAIN_NOW_AT) return this.kick();
+    if (this.scheduled) return;
     this.scheduled = true;
     // A macrotask: the caller gets its answer before the records are built and appended.
     setTimeout(() => {

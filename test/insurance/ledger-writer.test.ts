@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+import { Ledger } from '../../src/insurance/ledger.js';
+import { LedgerWriter } from '../../src/insurance/ledger-writer.js';
+import { MemoryLedgerStore } from '../../src/insurance/stores/memory.js';
+import { requestRecord } from './fixtures/records.js';
+
+const at = '2025-03-01T10:00:00.000Z';
+
+describe('LedgerWriter', () => {
+  it('waits for a timer while the event loop turns: the caller gets its answer first', async () => {
+    const store = new MemoryLedgerStore();
+    const writer = new LedgerWriter(new Ledger(store), () => {});
+    for (let index = 0; index < 10; index += 1) {
+      writer.write(() => [requestRecord({ requestId: `r${index}`, at })]);
+      await Promise.resolve();
+    }
+    expect(store.size).toBe(0);
+    expect(writer.pending).toBe(10);
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    await writer.flush();
+    expect(store.size).toBe(10);
+  });
+
+  it('drains without its timer when calls never give the event loop a turn, so records do not pile up', async () => {
+    const store = new MemoryLedgerStore({ maxRecords: 100_000 });
+    const writer = new LedgerWriter(new Ledger(store), () => {});
+    let timerRan = false;
+    const timer = setTimeout(() => (timerRan = true), 0);
+    let mostPending = 0;
+    // A loop of "calls" that only ever await microtasks, like a provider answering from memory.
+    for (let index = 0; index < 5_000; index += 1) {
+      writer.write(() => [requestRecord({ requestId: `r${index}`, at })]);
+      mostPending = Math.max(mostPending, writer.pending);
+      for (let turn = 0; turn < 5; turn += 1) await Promise.resolve();
+    }
+    expect(timerRan).toBe(false);
+    expect(store.size).toBeGreaterThan(4_000);
+    expect(mostPending).toBeLessThan(1_000);
+    clearTimeout(timer);
+    await writer.flush();
+    expect(store.size).toBe(5_000);
+    const ids: string[] = [];
+    for await (const record of store.query()) ids.push(record.requestId);
+    expect(ids).toEqual(Array.from({ length: 5_000 }, (_, index) => `r${index}`));
+  });
+});
