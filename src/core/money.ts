@@ -50,17 +50,29 @@ export function zeroCost(source = 'unknown'): CostBreakdown {
  */
 export function sumCosts(costs: readonly CostBreakdown[]): CostBreakdown {
   if (costs.length === 0) return zeroCost('none');
-  const pick = (key: 'input' | 'cacheRead' | 'cacheWrite' | 'output' | 'reasoning' | 'other' | 'total'): number => sumUsd(costs.map((cost) => cost[key]));
+  // One pass in integer nanodollars: every call sums its attempts' costs, most often just one.
+  let input = 0, cacheRead = 0, cacheWrite = 0, output = 0, reasoning = 0, other = 0, total = 0;
+  let estimated = false;
+  for (const cost of costs) {
+    input += toNanos(cost.input);
+    cacheRead += toNanos(cost.cacheRead);
+    cacheWrite += toNanos(cost.cacheWrite);
+    output += toNanos(cost.output);
+    reasoning += toNanos(cost.reasoning);
+    other += toNanos(cost.other);
+    total += toNanos(cost.total);
+    if (cost.estimated) estimated = true;
+  }
   return {
-    input: pick('input'),
-    cacheRead: pick('cacheRead'),
-    cacheWrite: pick('cacheWrite'),
-    output: pick('output'),
-    reasoning: pick('reasoning'),
-    other: pick('other'),
-    total: pick('total'),
+    input: fromNanos(input),
+    cacheRead: fromNanos(cacheRead),
+    cacheWrite: fromNanos(cacheWrite),
+    output: fromNanos(output),
+    reasoning: fromNanos(reasoning),
+    other: fromNanos(other),
+    total: fromNanos(total),
     currency: 'USD',
-    estimated: costs.some((cost) => cost.estimated),
-    source: [...new Set(costs.flatMap((cost) => cost.source.split('+')))].join('+'),
+    estimated,
+    source: costs.length === 1 ? costs[0]!.source : [...new Set(costs.flatMap((cost) => cost.source.split('+')))].join('+'),
   };
 }

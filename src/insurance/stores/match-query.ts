@@ -22,24 +22,30 @@ export interface RecordKeys {
 }
 
 export function recordKeys(record: LedgerRecord): RecordKeys {
-  const base = { atMs: Date.parse(record.at), type: record.type, requestId: record.requestId };
+  // Literals of one shape rather than spreads of a shared base: this runs for every record written.
+  const atMs = Date.parse(record.at);
   switch (record.type) {
     case 'request':
-      return { ...base, model: text(record.model), channel: text(record.channel), eventKinds: [] };
+      return { atMs, type: record.type, requestId: record.requestId, model: text(record.model), channel: text(record.channel), eventKinds: NO_KINDS };
     case 'event':
-      return { ...base, model: modelOfChannel(record.event?.channel), channel: text(record.event?.channel), eventKinds: kinds(record.event?.kind) };
+      return { atMs, type: record.type, requestId: record.requestId, model: modelOfChannel(record.event?.channel), channel: text(record.event?.channel), eventKinds: kinds(record.event?.kind) };
     case 'claim':
-      return { ...base, model: modelOfChannel(record.claim?.channel), channel: text(record.claim?.channel), eventKinds: kinds(record.claim?.eventKind) };
+      return { atMs, type: record.type, requestId: record.requestId, model: modelOfChannel(record.claim?.channel), channel: text(record.claim?.channel), eventKinds: kinds(record.claim?.eventKind) };
     case 'case':
-      return { ...base, model: undefined, channel: undefined, eventKinds: Array.isArray(record.eventKinds) ? record.eventKinds.filter((kind) => typeof kind === 'string') : [] };
+      return {
+        atMs, type: record.type, requestId: record.requestId, model: undefined, channel: undefined,
+        eventKinds: Array.isArray(record.eventKinds) ? record.eventKinds.filter((kind) => typeof kind === 'string') : [],
+      };
     default:
-      return { ...base, model: undefined, channel: undefined, eventKinds: [] };
+      return { atMs, type: (record as LedgerRecord).type, requestId: (record as LedgerRecord).requestId, model: undefined, channel: undefined, eventKinds: NO_KINDS };
   }
 }
 
+const NO_KINDS: readonly QualityEventKind[] = Object.freeze([]);
+
 // Defensive reads: a record is only checked for type, requestId and at before it is indexed.
-function kinds(kind: unknown): QualityEventKind[] {
-  return typeof kind === 'string' ? [kind as QualityEventKind] : [];
+function kinds(kind: unknown): readonly QualityEventKind[] {
+  return typeof kind === 'string' ? [kind as QualityEventKind] : NO_KINDS;
 }
 
 function text(value: unknown): string | undefined {
