@@ -231,9 +231,10 @@ export class ZenClient extends EventEmitter<ZenEvents> implements Engine {
     }
     const plan = this.route(providers, call.model, call.request, routing, output);
     this.hedges.onCall();
-    // The explanation and rejections are built for listeners and metadata; the plan reads them
-    // now, while its routing arrays are still this call's.
+    // The frontier, explanation and rejections are built for listeners and metadata; the plan
+    // reads them now, while its routing arrays are still this call's (the decision keeps them).
     const frontier = plan.decision.frontier;
+    const explanation = plan.decision.explanation;
     const rejected = plan.rejected;
     if (this.listenerCount('route') > 0) this.emit('route', {
       requestId,
@@ -241,7 +242,7 @@ export class ZenClient extends EventEmitter<ZenEvents> implements Engine {
       requested: requestedLabel(call.model),
       chosen: plan.order[0]!.channel.id,
       order: plan.order.map((candidate) => candidate.channel.id),
-      explanation: plan.decision.explanation,
+      explanation,
       frontier,
       rejected,
     });
@@ -414,10 +415,7 @@ export class ZenClient extends EventEmitter<ZenEvents> implements Engine {
       channel: winner?.channel.id,
       provider: winner?.channel.provider.name,
       policy: plan.policy,
-      // Built on first read: most callers never look.
-      get explanation() {
-        return plan.decision.explanation;
-      },
+      explanation: plan.decision.explanation,
       sticky: plan.sticky,
       plan: plan.order.map((candidate) => candidate.channel.id),
       attempts: summary?.attempts ?? [],
@@ -434,7 +432,8 @@ export class ZenClient extends EventEmitter<ZenEvents> implements Engine {
       repaired: (summary?.repairs.length ?? 0) > 0,
     };
     // Set after the literal, which keeps one shape (conditional spreads make each object its own).
-    if (plan.decision.frontier) metadata.frontier = plan.decision.frontier;
+    const frontier = plan.decision.frontier;
+    if (frontier) metadata.frontier = frontier;
     if (routing.preference !== undefined) metadata.preference = routing.preference;
     return metadata;
   }

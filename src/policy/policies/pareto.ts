@@ -133,6 +133,7 @@ function fallbackOrder(table: CandidateTable, chosen: number, runners: TopK, slo
 class LazyDecision implements PolicyDecision {
   readonly order: Candidate[];
   private frontierCache: number[] | undefined;
+  private explanationCache: string | undefined;
 
   constructor(
     private readonly table: CandidateTable,
@@ -162,12 +163,14 @@ class LazyDecision implements PolicyDecision {
   }
 
   get explanation(): string {
-    const points = this.frontierIndices();
-    const chosen = this.order[0]!;
-    return (
-      `${chosen.channel.id} is point ${points.indexOf(this.chosen) + 1} of ${points.length} on the cost/quality frontier of ${this.table.count} candidates ` +
-      `(est. $${chosen.cost.toPrecision(3)}, quality ${chosen.quality.mean.toFixed(2)}±${chosen.quality.uncertainty.toFixed(2)}), ` +
-      `picked for preference ${JSON.stringify(this.preference)}`
-    );
+    if (this.explanationCache === undefined) {
+      const points = this.frontierIndices();
+      const chosen = this.order[0]!;
+      this.explanationCache =
+        `${chosen.channel.id} is point ${points.indexOf(this.chosen) + 1} of ${points.length} on the cost/quality frontier of ${this.table.count} candidates ` +
+        `(est. $${chosen.cost.toPrecision(3)}, quality ${chosen.quality.mean.toFixed(2)}±${chosen.quality.uncertainty.toFixed(2)}), ` +
+        `picked for preference ${JSON.stringify(this.preference)}`;
+    }
+    return this.explanationCache;
   }
 }
