@@ -367,7 +367,8 @@ class Execution<T> {
           }),
         );
       }
-      const outcome = await Promise.race(racers);
+      // Most calls have one lane and no hedge timer: await it without a race.
+      const outcome = racers.length === 1 ? await racers[0] : await Promise.race(racers);
       clearHedge();
       if (outcome === 'hedge') {
         hedged = true;
@@ -459,22 +460,22 @@ class Execution<T> {
     });
   }
 
-  summary(winner: Candidate | undefined, usage: Usage, extra: Partial<ExecutionSummary<T>> = {}): ExecutionSummary<T> {
+  summary(winner: Candidate | undefined, usage: Usage, extra: Partial<Pick<ExecutionSummary<T>, 'ttftMs' | 'tokensPerSecond' | 'finishReason' | 'error'>> = {}): ExecutionSummary<T> {
     this.clearDeadline();
     const costs: CostBreakdown[] = [];
     for (const attempt of this.attempts) if (attempt.cost) costs.push(attempt.cost);
+    // Every field written out (no spread of `extra`): one object shape for every summary.
     return {
       attempts: this.attempts,
       winner,
       usage,
       cost: sumCosts(costs),
-      ttftMs: undefined,
+      ttftMs: extra.ttftMs,
       durationMs: this.now() - this.startedAt,
-      tokensPerSecond: undefined,
-      finishReason: undefined,
-      error: undefined,
+      tokensPerSecond: extra.tokensPerSecond,
+      finishReason: extra.finishReason,
+      error: extra.error,
       repairs: this.repairs,
-      ...extra,
     };
   }
 
