@@ -4,29 +4,34 @@ import OpenAI from 'openai';
 import { ZenClient } from '../src/index.js';
 import { runAtConcurrency } from './concurrent.js';
 
-export interface OverheadResult {
-  rawMs: number;
-  zenMs: number;
+/** One way of making the call, against the raw SDK: its added wall time and its client CPU. */
+export interface VariantResult {
+  /** Median over the rounds of (variant wall time / raw wall time) − 1, in percent. */
   overheadPercent: number;
+  wallMs: number;
   /** Client CPU (user + system, this process only) per call, in µs. */
-  rawCpuUs: number;
-  zenCpuUs: number;
-  /**
-   * With `routeOnly`: the raw SDK call preceded by `zen.plan()` of the same request (prompt
-   * analysis and the routing decision, nothing else), against the raw call.
-   */
-  routeOnly?: { overheadPercent: number; cpuUs: number };
+  cpuUs: number;
+}
+
+export interface OverheadResult {
   latencyMs: number;
   calls: number;
+  raw: { wallMs: number; cpuUs: number };
+  /** ZenClient with `auto` routing over three models, execution, insurance, ledger, metadata. */
+  zen: VariantResult;
+  /** With `detail`: the raw SDK call preceded by `zen.plan()` of the same request (prompt analysis and the routing decision, nothing else). */
+  routeOnly?: VariantResult;
+  /** With `detail`: a second raw SDK client measured the same way, the bench's own resolution (an A/A test). */
+  rawAgain?: VariantResult;
 }
 
 /**
  * Wall time of N non-streamed calls at concurrency 64 through the raw openai SDK and through
- * ZenClient (routing with `auto` over three models, execution, insurance, ledger, metadata)
- * against the simulator, which runs in a child process. Rounds alternate raw/zen so drift hits
- * both; the median ratio is reported, with the client's CPU time per call.
+ * ZenClient against the simulator, which runs in a child process. Each round runs the raw SDK
+ * and then every variant, so that drift hits all of them; the median ratio to the round's raw
+ * time is reported, with the client's CPU time per call.
  */
-export async function benchOverhead(options: { calls?: number; rounds?: number; latencyMs?: number; routeOnly?: boolean } = {}): Promise<OverheadResult> {
+export async function benchOverhead(options: { calls?: number; rounds?: number; latencyMs?: number; detail?: boolean } = {}): Promise<OverheadResult> {
   const calls = options.calls ?? 2_000;
   const rounds = options.rounds ?? 5;
   const latencyMs = options.latencyMs ?? 0;
@@ -37,50 +42,63 @@ export async function benchOverhead(options: { calls?: number; rounds?: number; 
   });
   const baseURL = await new Promise<string>((resolve) => child.once('message', (message: { url: string }) => resolve(message.url)));
   try {
-    const raw = new OpenAI({ apiKey: 'sk-bench-000000000000000000', baseURL, maxRetries: 0 });
+    const sdk = () => new OpenAI({ apiKey: 'sk-bench-000000000000000000', baseURL, maxRetries: 0 });
+    const raw = sdk();
     const zen = new ZenClient({
-      providers: { openai: new OpenAI({ apiKey: 'sk-bench-000000000000000000', baseURL, maxRetries: 0 }) },
+      providers: { openai: sdk() },
       routing: { models: ['openai/gpt-5-mini', 'openai/gpt-5-nano', 'openai/gpt-4.1-mini'], preference: 'balanced' },
     });
     const messages = [{ role: 'user' as const, content: 'Summarise the plot of Hamlet in one sentence.' }];
     const runRaw = () => raw.chat.completions.create({ model: 'gpt-5-mini', messages });
-    const runZen = () => zen.chat.completions.create({ model: 'auto', messages });
-    // What any router must do before it calls: read the prompt and decide. The request is the
-    // canonical form the face would convert the messages to.
-    const runRouteOnly = async () => {
-      await zen.plan({ model: 'auto', request: { messages: [{ role: 'user', content: [{ type: 'text', text: messages[0]!.content }] }] } });
-      return raw.chat.completions.create({ model: 'gpt-5-mini', messages });
-    };
-    const timed = async (run: () => Promise<unknown>, cpu?: number[]): Promise<number> => {
-      const { wallMs, cpuUs } = await runAtConcurrency(run, calls);
-      cpu?.push(cpuUs);
-      return wallMs;
-    };
-    await timed(runRaw);
-    await timed(runZen); // warm up the paths
-    if (options.routeOnly) await timed(runRouteOnly);
-    const rawTimes: number[] = [];
-    const zenTimes: number[] = [];
-    const routeTimes: number[] = [];
-    const rawCpu: number[] = [];
-    const zenCpu: number[] = [];
-    const routeCpu: number[] = [];
+    const variants: Record<string, () => Promise<unknown>> = { zen: () => zen.chat.completions.create({ model: 'auto', messages }) };
+    if (options.detail) {
+      // What any router must do before it calls: read the prompt and decide. The request is the
+      // canonical form the face would convert the messages to.
+      variants.routeOnly = async () => {
+        await zen.plan({ model: 'auto', request: { messages: [{ role: 'user', content: [{ type: 'text', text: messages[0]!.content }] }] } });
+        return raw.chat.completions.create({ model: 'gpt-5-mini', messages });
+      };
+      const rawAgain = sdk();
+      variants.rawAgain = () => rawAgain.chat.completions.create({ model: 'gpt-5-mini', messages });
+    }
+
+    await runAtConcurrency(runRaw, calls); // warm up every path
+    for (const run of Object.values(variants)) await runAtConcurrency(run, calls);
+    const rawRounds: Array<{ wallMs: number; cpuUs: number }> = [];
+    const variantRounds = new Map<string, Array<{ wallMs: number; cpuUs: number }>>(Object.keys(variants).map((name) => [name, []]));
+    // The order rotates from round to round: whatever runs first or last in a round (a warmer
+    // JIT, a busier simulator) does not favour one of them.
+    const order: Array<[string, () => Promise<unknown>]> = [['raw', runRaw], ...Object.entries(variants)];
     for (let round = 0; round < rounds; round += 1) {
-      rawTimes.push(await timed(runRaw, rawCpu));
-      zenTimes.push(await timed(runZen, zenCpu));
-      if (options.routeOnly) routeTimes.push(await timed(runRouteOnly, routeCpu));
+      for (let slot = 0; slot < order.length; slot += 1) {
+        const [name, run] = order[(round + slot) % order.length]!;
+        const measured = await runAtConcurrency(run, calls);
+        if (name === 'raw') rawRounds.push(measured);
+        else variantRounds.get(name)!.push(measured);
+      }
     }
     const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
-    const overhead = (times: number[]) => (median(times.map((time, i) => time / rawTimes[i]!)) - 1) * 100;
-    return {
-      rawMs: median(rawTimes), zenMs: median(zenTimes), overheadPercent: overhead(zenTimes), rawCpuUs: median(rawCpu), zenCpuUs: median(zenCpu), latencyMs, calls,
-      ...(options.routeOnly ? { routeOnly: { overheadPercent: overhead(routeTimes), cpuUs: median(routeCpu) } } : {}),
+    const summarize = (measured: Array<{ wallMs: number; cpuUs: number }>): VariantResult => ({
+      overheadPercent: (median(measured.map((entry, i) => entry.wallMs / rawRounds[i]!.wallMs)) - 1) * 100,
+      wallMs: median(measured.map((entry) => entry.wallMs)),
+      cpuUs: median(measured.map((entry) => entry.cpuUs)),
+    });
+    const result: OverheadResult = {
+      latencyMs,
+      calls,
+      raw: { wallMs: median(rawRounds.map((entry) => entry.wallMs)), cpuUs: median(rawRounds.map((entry) => entry.cpuUs)) },
+      zen: summarize(variantRounds.get('zen')!),
     };
+    if (options.detail) {
+      result.routeOnly = summarize(variantRounds.get('routeOnly')!);
+      result.rawAgain = summarize(variantRounds.get('rawAgain')!);
+    }
+    return result;
   } finally {
     child.disconnect();
   }
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  console.log(await benchOverhead({ latencyMs: Number(process.argv[2] ?? 0) }));
+  console.log(await benchOverhead({ latencyMs: Number(process.argv[2] ?? 0), detail: process.argv.includes('--detail') }));
 }
