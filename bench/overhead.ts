@@ -1,8 +1,7 @@
-import { fork } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import OpenAI from 'openai';
 import { ZenClient } from '../src/index.js';
 import { runAtConcurrency } from './concurrent.js';
+import { forkSimulator } from './simulator.js';
 
 /** One way of making the call, against the raw SDK: its added wall time and its client CPU. */
 export interface VariantResult {
@@ -35,12 +34,7 @@ export async function benchOverhead(options: { calls?: number; rounds?: number; 
   const calls = options.calls ?? 2_000;
   const rounds = options.rounds ?? 5;
   const latencyMs = options.latencyMs ?? 0;
-  const child = fork(fileURLToPath(new URL('./simulator-process.ts', import.meta.url)), [], {
-    execArgv: ['--import', 'tsx'],
-    env: { ...process.env, SIM_LATENCY_MS: String(latencyMs) },
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-  });
-  const baseURL = await new Promise<string>((resolve) => child.once('message', (message: { url: string }) => resolve(message.url)));
+  const { baseURL, stop } = await forkSimulator(latencyMs);
   try {
     const sdk = () => new OpenAI({ apiKey: 'sk-bench-000000000000000000', baseURL, maxRetries: 0 });
     const raw = sdk();
@@ -95,7 +89,7 @@ export async function benchOverhead(options: { calls?: number; rounds?: number; 
     }
     return result;
   } finally {
-    child.disconnect();
+    stop();
   }
 }
 

@@ -5,11 +5,13 @@
  *     under 3 % added wall time. Measured with the simulator answering at once (the harshest case:
  *     all time is client CPU) and with a modest 100 ms time to first token.
  *     At once, it also prints the routing decision alone and an A/A test (the bench's resolution).
- *  3. For reference: ZenClient's own CPU per call with an instant provider (no SDK, no network).
+ *  3. For reference: ZenClient's own CPU per call with an instant provider (no SDK, no network),
+ *     and what ZenClient adds to a stream's time to first token.
  */
 import { benchIntrinsic } from './intrinsic.js';
 import { benchOverhead } from './overhead.js';
 import { benchRouting } from './routing.js';
+import { benchTtft } from './ttft.js';
 
 const routing = benchRouting();
 console.log(`routing decision, ${routing.channels} channels: median ${routing.medianUs.toFixed(2)} µs, p99 ${routing.p99Us.toFixed(2)} µs (prompt analysis, once per call: ${routing.analysisUs.toFixed(0)} µs cold)`);
@@ -35,6 +37,13 @@ for (const latencyMs of [0, 100]) {
   }
   console.log(`  target < 3 %: ${result.zen.overheadPercent < 3 ? 'met' : 'NOT met'}`);
 }
+
+const ttft = await benchTtft({ latencyMs: 100 });
+console.log(
+  `Streams, time to first content chunk, ${ttft.calls} calls at concurrency 64, simulator latency ${ttft.latencyMs} ms: ` +
+    `raw median ${ttft.raw.medianMs.toFixed(1)} ms (p95 ${ttft.raw.p95Ms.toFixed(1)}), zen median ${ttft.zen.medianMs.toFixed(1)} ms (p95 ${ttft.zen.p95Ms.toFixed(1)}): ` +
+    `${signed(ttft.zen.medianMs - ttft.raw.medianMs)} ms at the median`,
+);
 
 function signed(value: number): string {
   return `${value >= 0 ? '+' : ''}${value.toFixed(1)}`;
