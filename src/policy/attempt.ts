@@ -183,3 +183,90 @@ export function nextOrAbort<T>(iterator: AsyncIterator<T>, signal: AbortSignal):
   if (signal.aborted) return Promise.reject(signal.reason);
   return abortable(iterator.next(), signal);
 }
+
+/**
+ * `nextOrAbort` for every item of a long stream, with one abort listener for the whole stream
+ * rather than one per item (adding and removing an EventTarget listener costs more than passing
+ * a chunk on). `dispose` removes the listener.
+ */
+export class AbortablePull<T> {
+  private rejectPending: ((reason: unknown) => void) | undefined;
+  private readonly onAbort = (): void => this.rejectPending?.(this.signal.reason);
+
+  constructor(
+    private readonly iterator: AsyncIterator<T>,
+    private readonly signal: AbortSignal,
+  ) {
+    signal.addEventListener('abort', this.onAbort, { once: true });
+  }
+
+  next(): Promise<IteratorResult<T>> {
+    // Already stopped: don't pull another item from the source.
+    if (this.signal.aborted) return Promise.reject(this.signal.reason);
+    const next = this.iterator.next();
+    // After an abort has rejected the wait, a late item is dropped, and so is a late error.
+    return new Promise<IteratorResult<T>>((resolve, reject) => {
+      this.rejectPending = reject;
+      next.then(
+        (value) => {
+          this.rejectPending = undefined;
+          resolve(value);
+        },
+        (error: unknown) => {
+          this.rejectPending = undefined;
+          reject(error);
+        },
+      );
+    });
+  }
+
+  dispose(): void {
+    this.rejectPending = undefined;
+    this.signal.removeEventListener('abort', this.onAbort);
+  }
+}
+
+/**
+ * A limit on the time spent waiting for a stream's next item, with one timer for the whole stream
+ * (a timer per item costs more than the item). Only waiting counts: time the caller takes to read
+ * an item does not. `onIdle` runs once the current wait has lasted `ms`.
+ */
+export class IdleWatch {
+  private waitingSince: number | undefined;
+  private handle: ReturnType<typeof setTimeout> | undefined;
+
+  constructor(
+    private readonly ms: number | undefined,
+    private readonly onIdle: () => void,
+    private readonly now: () => number,
+  ) {}
+
+  /** Waiting for the next item, from now. */
+  wait(): void {
+    if (this.ms === undefined || !Number.isFinite(this.ms)) return;
+    this.waitingSince = this.now();
+    if (this.handle === undefined) this.arm(this.ms);
+  }
+
+  /** The item came (or the wait ended otherwise). */
+  received(): void {
+    this.waitingSince = undefined;
+  }
+
+  dispose(): void {
+    if (this.handle !== undefined) clearTimeout(this.handle);
+    this.handle = undefined;
+    this.waitingSince = undefined;
+  }
+
+  private arm(ms: number): void {
+    this.handle = setTimeout(() => {
+      this.handle = undefined;
+      // Not waiting now: the next wait arms the timer again.
+      if (this.waitingSince === undefined) return;
+      const waited = this.now() - this.waitingSince;
+      if (waited >= this.ms!) this.onIdle();
+      else this.arm(this.ms! - waited);
+    }, Math.max(0, ms));
+  }
+}

@@ -8,7 +8,7 @@ import type { StreamPart } from '../core/stream-part.js';
 import type { AttemptRecord } from '../insurance/types.js';
 import type { ProviderAdapter } from '../providers/types.js';
 import type { TaskCategory } from './analyze-prompt.js';
-import { anySignal, AttemptSignal, attemptError, CALLER_ABORTED, nextOrAbort, openStreamHead, StopSwitch, type StopReason, type StreamHead } from './attempt.js';
+import { AbortablePull, anySignal, AttemptSignal, attemptError, CALLER_ABORTED, IdleWatch, openStreamHead, StopSwitch, type StopReason, type StreamHead } from './attempt.js';
 import type { Channel } from './catalog.js';
 import type { BreakerPermit, BreakerTransition } from './circuit-breaker.js';
 import type { PolicyEvents } from './events.js';
@@ -487,6 +487,8 @@ class Execution<T> {
     let outputChars = 0;
     let finish: Extract<StreamPart, { type: 'finish' }> | undefined;
     let settled = false;
+    let pull: AbortablePull<StreamPart> | undefined;
+    let idle: IdleWatch | undefined;
     const track = (part: StreamPart): void => {
       if (part.type === 'text-delta' || part.type === 'reasoning-delta') outputChars += part.delta.length;
       else if (part.type === 'tool-call-delta') outputChars += part.argumentsDelta.length;
@@ -498,13 +500,16 @@ class Execution<T> {
         yield part;
       }
       if (!head.ended) {
+        // One abort listener and one idle timer for the rest of the stream, not one per chunk.
+        pull = new AbortablePull(head.iterator, signal.signal);
+        idle = new IdleWatch(idleMs, () => signal.stop({ kind: 'timeout', message: `The stream from ${channel.id} was silent for more than ${idleMs} ms.` }), this.now);
         for (;;) {
-          const clearIdle = signal.timer(idleMs, { kind: 'timeout', message: `The stream from ${channel.id} was silent for more than ${idleMs} ms.` });
+          idle.wait();
           let next: IteratorResult<StreamPart>;
           try {
-            next = await nextOrAbort(head.iterator, signal.signal);
+            next = await pull.next();
           } finally {
-            clearIdle();
+            idle.received();
           }
           if (next.done) break;
           track(next.value);
@@ -535,6 +540,8 @@ class Execution<T> {
       done(this.summary(candidate, partialUsage(this.input.inputTokens, outputChars), { error: zenError }));
       throw zenError;
     } finally {
+      idle?.dispose();
+      pull?.dispose();
       if (!settled) {
         // The caller stopped reading (break, return, controller.abort()): cancel the upstream call.
         signal.stop({ kind: 'aborted', message: 'The caller stopped reading the stream.' });

@@ -126,6 +126,20 @@ describe('streams', () => {
     expect(out.text).toBe('a b c d e f g h');
   });
 
+  it('only waiting on the provider counts against idleMs: a caller that reads slowly is not cut off', async () => {
+    const zen = zenClient(sim);
+    sim.enqueue(UP[MINI], { text: 'a b c d e', tokensPerSecond: 200 }); // 5 ms gaps upstream
+    const stream = await zen.chat.completions.create({ model: MINI, messages: [{ role: 'user', content: 'letters' }], stream: true, zen: { timeouts: { idleMs: 60 } } });
+    const pieces: string[] = [];
+    for await (const chunk of stream) {
+      const piece = chunk.choices[0]?.delta.content;
+      if (piece) pieces.push(piece);
+      await sleep(100); // the caller takes longer over each chunk than idleMs allows the provider
+    }
+    expect(pieces.join('')).toBe('a b c d e');
+    expect((await stream.metadata()).attempts.map((attempt) => attempt.outcome)).toEqual(['success']);
+  });
+
   it("the caller's AbortSignal mid-stream ends iteration quietly and cancels the upstream request", async () => {
     const requests: TracedRequest[] = [];
     const zen = zenClient(sim, { providers: { openai: tracedOpenAI(sim, requests), anthropic: anthropicClient(sim) } });
