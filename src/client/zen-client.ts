@@ -3,6 +3,7 @@ import { configurationError, ZenError } from '../core/errors.js';
 import { newRequestId } from '../core/ids.js';
 import { zeroCost } from '../core/money.js';
 import type { GenerationResult } from '../core/result.js';
+import type { StreamPart } from '../core/stream-part.js';
 import { emptyUsage } from '../core/usage.js';
 import { ChatCompletions } from '../faces/openai-chat.js';
 import { Messages } from '../faces/anthropic-messages.js';
@@ -344,9 +345,15 @@ export class ZenClient extends EventEmitter<ZenEvents> implements Engine {
 
   async stream(call: EngineCall): Promise<EngineStream> {
     const { requestId, routing, plan, input, deps, insured } = await this.prepareInsured(call, true);
+    const warnings: EngineCall['warnings'] = [];
+    // Parts reach the caller only after the commit below: the insurance watches them from there.
+    const observe = (part: StreamPart): void => {
+      if (part.type === 'stream-start') warnings.push(...part.warnings);
+      insured?.observe(part);
+    };
     let execution;
     try {
-      execution = await executeStream(input, deps);
+      execution = await executeStream({ ...input, observe }, deps);
     } catch (error) {
       throw await this.failedInsured(error, call, requestId, routing, plan, insured);
     }
@@ -357,14 +364,6 @@ export class ZenClient extends EventEmitter<ZenEvents> implements Engine {
     current.provider = execution.winner.channel.provider.name;
     // Events filed while the stream flows (a slow first token) show at once.
     if (insured) current.events = insured.events;
-    const warnings: EngineCall['warnings'] = [];
-    const parts = (async function* (parts) {
-      for await (const part of parts) {
-        if (part.type === 'stream-start') warnings.push(...part.warnings);
-        insured?.observe(part);
-        yield part;
-      }
-    })(execution.parts);
     const done = execution.summary.then(async (summary) => {
       const settled = this.metadata(call, requestId, routing, plan, summary, warnings);
       const observations = await insured?.settle({ outcome: summary, facts: settled });
@@ -375,7 +374,7 @@ export class ZenClient extends EventEmitter<ZenEvents> implements Engine {
       }
       return current;
     });
-    return { parts, metadata: () => current, done };
+    return { parts: execution.parts, metadata: () => current, done };
   }
 
   /** Tells the quality model about the answer, and any answer the insurance rejected, with their event severities. */

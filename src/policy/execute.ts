@@ -60,6 +60,8 @@ export interface ExecuteInput<T = GenerationResult> {
    * next candidate is tried (insurance `repair`). The rejected attempt stays in the record.
    */
   inspect?: (result: T, attempt: AttemptRecord, candidate: Candidate) => Promise<string | undefined>;
+  /** Streams: sees each part of the committed stream as it is handed to the caller. */
+  observe?: (part: StreamPart) => void;
 }
 
 type Emit = <K extends keyof PolicyEvents>(event: K, payload: Parameters<PolicyEvents[K]>[0]) => void;
@@ -495,8 +497,10 @@ class Execution<T> {
       else if (part.type === 'finish') finish = part;
     };
     try {
+      const observe = this.input.observe;
       for (const part of head.buffered) {
         track(part);
+        observe?.(part);
         yield part;
       }
       if (!head.ended) {
@@ -513,6 +517,7 @@ class Execution<T> {
           }
           if (next.done) break;
           track(next.value);
+          observe?.(next.value);
           yield next.value;
         }
       }
