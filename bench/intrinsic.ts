@@ -32,6 +32,38 @@ export async function benchIntrinsic(calls = 50_000): Promise<{ cpuUs: number; p
   return { cpuUs: total.cpuUs - provider.cpuUs, providerCpuUs: provider.cpuUs, calls };
 }
 
+/**
+ * The same for a streamed call of `chunks` content chunks (one word each), the way the openai SDK
+ * yields them: ZenClient's own CPU per call, the instant stream's own taken out.
+ */
+export async function benchIntrinsicStream(chunks = 300, calls = 5_000): Promise<{ cpuUs: number; providerCpuUs: number; calls: number; chunks: number }> {
+  const chunk = (delta: object, finish: string | null = null) => ({ id: 'chatcmpl-bench', object: 'chat.completion.chunk', created: 1, model: 'gpt-5-mini', choices: [{ index: 0, delta, finish_reason: finish, logprobs: null }] });
+  async function* stream() {
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    yield chunk({ role: 'assistant', content: '' });
+    for (let index = 0; index < chunks; index += 1) yield chunk({ content: `w${index} ` });
+    yield chunk({}, 'stop');
+    yield { ...chunk({}), choices: [], usage: { prompt_tokens: 20, completion_tokens: chunks, total_tokens: 20 + chunks } };
+  }
+  const instant = { baseURL: 'https://api.openai.com/v1', chat: { completions: { create: async () => stream() } } };
+  const zen = new ZenClient({ providers: { openai: instant as never }, routing: { models: ['openai/gpt-5-mini', 'openai/gpt-5-nano', 'openai/gpt-4.1-mini'] } });
+  const messages = [{ role: 'user' as const, content: 'Summarise the plot of Hamlet in one sentence.' }];
+  const drain = async (parts: AsyncIterable<unknown>) => {
+    for await (const _part of parts) {
+      // read every chunk, as a caller does
+    }
+  };
+  const call = async () => drain(await zen.chat.completions.create({ model: 'auto', messages, stream: true }));
+  const alone = () => drain(stream());
+  await runAtConcurrency(call, 1_000); // warm up the JIT
+  await runAtConcurrency(alone, 1_000);
+  const total = await runAtConcurrency(call, calls);
+  const provider = await runAtConcurrency(alone, calls);
+  await zen.close();
+  return { cpuUs: total.cpuUs - provider.cpuUs, providerCpuUs: provider.cpuUs, calls, chunks };
+}
+
 if (import.meta.url === `file://${process.argv[1]}`) {
   console.log(await benchIntrinsic());
+  console.log(await benchIntrinsicStream());
 }

@@ -8,7 +8,7 @@
  *  3. For reference: ZenClient's own CPU per call with an instant provider (no SDK, no network),
  *     and what ZenClient adds to a stream's time to first token.
  */
-import { benchIntrinsic } from './intrinsic.js';
+import { benchIntrinsic, benchIntrinsicStream } from './intrinsic.js';
 import { benchOverhead } from './overhead.js';
 import { benchRouting } from './routing.js';
 import { benchTtft } from './ttft.js';
@@ -22,6 +22,11 @@ const intrinsic = await benchIntrinsic();
 console.log(
   `ZenClient's own work per call, instant provider (no SDK, no network), ${intrinsic.calls} calls at concurrency 64: ${intrinsic.cpuUs.toFixed(1)} µs CPU ` +
     `(the provider's own ${intrinsic.providerCpuUs.toFixed(1)} µs taken out)`,
+);
+const intrinsicStream = await benchIntrinsicStream();
+console.log(
+  `  the same for a streamed call of ${intrinsicStream.chunks} chunks, ${intrinsicStream.calls} calls: ${intrinsicStream.cpuUs.toFixed(0)} µs CPU ` +
+    `(${(intrinsicStream.cpuUs / intrinsicStream.chunks).toFixed(1)} µs per chunk at most; the stream's own ${intrinsicStream.providerCpuUs.toFixed(0)} µs taken out)`,
 );
 
 for (const latencyMs of [0, 100]) {
