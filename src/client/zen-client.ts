@@ -349,7 +349,12 @@ export class ZenClient extends EventEmitter<ZenEvents> implements Engine {
     // Parts reach the caller only after the commit below: the insurance watches them from there.
     const observe = (part: StreamPart): void => {
       if (part.type === 'stream-start') warnings.push(...part.warnings);
-      insured?.observe(part);
+      try {
+        insured?.observe(part);
+      } catch (error) {
+        // The insurance's own failure: reported, and never counted against the channel.
+        this.insurance.detectorFailed(requestId, 'insurance', error);
+      }
     };
     let execution;
     try {

@@ -60,7 +60,7 @@ export interface ExecuteInput<T = GenerationResult> {
    * next candidate is tried (insurance `repair`). The rejected attempt stays in the record.
    */
   inspect?: (result: T, attempt: AttemptRecord, candidate: Candidate) => Promise<string | undefined>;
-  /** Streams: sees each part of the committed stream as it is handed to the caller. */
+  /** Streams: sees each part of the committed stream as it is handed to the caller. Must not throw. */
   observe?: (part: StreamPart) => void;
 }
 
