@@ -19,7 +19,11 @@ import type { AttemptRecord, Claim, LedgerRecord, LedgerStore, QualityEvent, Qua
 
 /** Something went wrong inside the insurance; the call itself was not affected. */
 export interface InsuranceErrorEvent {
-  /** `ledger`: records could not be written (they are in `records`, and kept for retry); `detector`: a detector threw. */
+  /**
+   * `ledger`: records could not be written (they are in `records`, and kept for retry), or the
+   * store is falling behind (kind `overloaded`, `records` empty: told at 10 000 waiting calls and
+   * each doubling); `detector`: a detector threw.
+   */
   source: 'ledger' | 'detector';
   error: ZenError;
   requestId?: string;
@@ -108,7 +112,20 @@ export class Insurance implements InsuranceCore {
     this.captureMode = options.captureContent ?? 'none';
     this.window = options.feedbackWindow ?? 256;
     this.ledger = toLedger(ledger);
-    this.writer = new LedgerWriter(this.ledger, (error, records) => this.deps.emit('error', { source: 'ledger', error, records }));
+    this.writer = new LedgerWriter(
+      this.ledger,
+      (error, records) => this.deps.emit('error', { source: 'ledger', error, records }),
+      (pending) =>
+        this.deps.emit('error', {
+          source: 'ledger',
+          records: [],
+          error: new ZenError({
+            kind: 'overloaded',
+            retryable: true,
+            message: `The ledger store is falling behind: ${pending} calls' records are waiting to be written. Nothing is dropped; they stay in memory until the store takes them.`,
+          }),
+        }),
+    );
     this.policy = new InsurancePolicy(options.policy, (day) => this.creditedOn(day));
     this.detectors = resolveDetectors(options.detectors);
     this.known = new Map([...BUILT_IN_DETECTORS, ...this.detectors].map((detector) => [detector.name, detector]));

@@ -7,6 +7,9 @@ export type RecordBuilder = () => LedgerRecord[] | Promise<LedgerRecord[]>;
 
 export type LedgerWriteFailure = (error: ZenError, records: LedgerRecord[]) => void;
 
+/** Told how many calls' records wait when the backlog first reaches the warning size, and at each doubling. */
+export type LedgerBacklog = (pending: number) => void;
+
 /**
  * Queued calls past which the writer drains without waiting for its timer. Calls that never give
  * the event loop a turn (a provider that answers from memory, in a loop) would otherwise starve
@@ -27,11 +30,21 @@ export class LedgerWriter {
   private draining: Promise<void> | undefined;
   private scheduled = false;
   private lastError: ZenError | undefined;
+  private nextWarning: number;
 
+  /**
+   * `onBacklog` hears when the records waiting for a slow or stuck store reach `backlogWarningAt`
+   * (default 10 000), and again at each doubling; once the store has caught up, a new backlog is
+   * told again. Nothing is dropped either way: a store that never answers holds memory until it does.
+   */
   constructor(
     readonly ledger: Ledger,
     private readonly onFailure: LedgerWriteFailure,
-  ) {}
+    private readonly onBacklog: LedgerBacklog = () => {},
+    private readonly backlogWarningAt = 10_000,
+  ) {
+    this.nextWarning = backlogWarningAt;
+  }
 
   /** Records waiting for the store: kept across failures, so the host can see them. */
   get pending(): number {
@@ -40,6 +53,7 @@ export class LedgerWriter {
 
   write(build: RecordBuilder): void {
     this.queue.push(build);
+    if (this.queue.length + this.unwritten.length >= this.nextWarning) this.warnBacklog();
     if (this.draining) return;
     if (this.queue.length >= DRAIN_NOW_AT) return this.kick();
     if (this.scheduled) return;
@@ -93,6 +107,8 @@ export class LedgerWriter {
       }
       if (batch.length === 0) return;
       if (!(await this.append(batch))) return;
+      // Caught up: a backlog that builds again is told again.
+      if (this.pending < this.backlogWarningAt) this.nextWarning = this.backlogWarningAt;
       if (this.queue.length === 0 && this.unwritten.length === 0) return;
     }
   }
@@ -116,6 +132,16 @@ export class LedgerWriter {
         this.fail(asZenError(error, 'the ledger store failed'), records);
         return false;
       }
+    }
+  }
+
+  private warnBacklog(): void {
+    const pending = this.pending;
+    this.nextWarning *= 2;
+    try {
+      this.onBacklog(pending);
+    } catch {
+      // A throwing listener must not stop the writer.
     }
   }
 

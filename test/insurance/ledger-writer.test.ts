@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Ledger } from '../../src/insurance/ledger.js';
+import type { LedgerRecord, LedgerStore } from '../../src/insurance/types.js';
 import { LedgerWriter } from '../../src/insurance/ledger-writer.js';
 import { MemoryLedgerStore } from '../../src/insurance/stores/memory.js';
 import { requestRecord } from './fixtures/records.js';
@@ -42,5 +43,39 @@ describe('LedgerWriter', () => {
     const ids: string[] = [];
     for await (const record of store.query()) ids.push(record.requestId);
     expect(ids).toEqual(Array.from({ length: 5_000 }, (_, index) => `r${index}`));
+  });
+
+  it('tells when a stuck store lets records pile up, again at each doubling, and again after it catches up; nothing is dropped', async () => {
+    const inner = new MemoryLedgerStore({ maxRecords: 100_000 });
+    let open!: () => void;
+    let gate: Promise<void> | undefined = new Promise((resolve) => (open = resolve));
+    const stuck: LedgerStore = {
+      append: async (records: LedgerRecord[]) => {
+        await gate;
+        await inner.append(records);
+      },
+      query: (query) => inner.query(query),
+      close: () => inner.close(),
+    };
+    const warnings: number[] = [];
+    const writer = new LedgerWriter(new Ledger(stuck), () => {}, (pending) => warnings.push(pending), 100);
+    let written = 0;
+    const write = async (count: number) => {
+      for (let index = 0; index < count; index += 1) writer.write(() => [requestRecord({ requestId: `r${written++}`, at })]);
+      await new Promise((resolve) => setTimeout(resolve, 0));
+    };
+    await write(1); // the first batch goes to the store, which does not answer
+    await write(450);
+    expect(warnings).toEqual([100, 200, 400]);
+    expect(writer.pending).toBe(450);
+
+    open();
+    gate = undefined;
+    await writer.flush();
+    expect(inner.size).toBe(451);
+    await write(150);
+    await writer.flush();
+    expect(warnings).toEqual([100, 200, 400, 100]);
+    expect(inner.size).toBe(601);
   });
 });
