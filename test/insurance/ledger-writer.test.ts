@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Ledger } from '../../src/insurance/ledger.js';
 import type { LedgerRecord, LedgerStore } from '../../src/insurance/types.js';
+import { Insurance, type InsuranceErrorEvent } from '../../src/insurance/insurance.js';
 import { LedgerWriter } from '../../src/insurance/ledger-writer.js';
 import { MemoryLedgerStore } from '../../src/insurance/stores/memory.js';
 import { requestRecord } from './fixtures/records.js';
@@ -77,5 +78,27 @@ describe('LedgerWriter', () => {
     await writer.flush();
     expect(warnings).toEqual([100, 200, 400, 100]);
     expect(inner.size).toBe(601);
+  });
+
+  it("the client's insurance reports a store that falls behind as an overloaded ledger error at 10,000 waiting calls", async () => {
+    const inner = new MemoryLedgerStore({ maxRecords: 20_000 });
+    let open!: () => void;
+    const gate = new Promise<void>((resolve) => (open = resolve));
+    const stuck: LedgerStore = { append: async (records) => (await gate, inner.append(records)), query: (query) => inner.query(query), close: () => inner.close() };
+    const errors: InsuranceErrorEvent[] = [];
+    const insurance = new Insurance({}, stuck, {
+      emit: ((event: string, payload: InsuranceErrorEvent) => void (event === 'error' && errors.push(payload))) as never,
+      subcall: () => Promise.reject(new Error('no subcalls here')),
+      observeFeedback: () => {},
+    });
+    // The first 256 go to the store at once (which does not answer); the rest wait.
+    for (let index = 0; index < 256 + 10_000; index += 1) insurance.write(() => [requestRecord({ requestId: `r${index}`, at })]);
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toMatchObject({ source: 'ledger', records: [] });
+    expect(errors[0]!.error.kind).toBe('overloaded');
+    expect(errors[0]!.error.message).toMatch(/falling behind: 10000 calls' records are waiting.*Nothing is dropped/);
+    open();
+    await insurance.flush();
+    expect(inner.size).toBe(10_256);
   });
 });
