@@ -1,4 +1,4 @@
-import { abortable } from '../core/abortable.js';
+import { AbortablePull } from '../core/abortable.js';
 import { ZenError, type ZenErrorKind } from '../core/errors.js';
 import type { GenerationRequest } from '../core/request.js';
 import { isContentPart, type StreamPart } from '../core/stream-part.js';
@@ -151,7 +151,8 @@ export function attemptError(error: unknown, stop: StopReason | undefined, chann
 export interface StreamHead {
   /** Parts received up to and including the first content part. */
   buffered: StreamPart[];
-  iterator: AsyncIterator<StreamPart>;
+  /** The rest of the stream, each read ended by the attempt's signal; whoever consumes it disposes it. */
+  pull: AbortablePull<StreamPart>;
   firstTokenAt: number;
   /** The stream ended (with its finish) before any content: an empty answer. */
   ended: boolean;
@@ -163,66 +164,19 @@ export interface StreamHead {
  */
 export async function openStreamHead(adapter: ProviderAdapter, channel: Channel, request: GenerationRequest, signal: AbortSignal, now: () => number): Promise<StreamHead> {
   const source = await adapter.stream({ modelId: channel.providerModelId, request, signal });
-  const iterator = source[Symbol.asyncIterator]();
+  const pull = new AbortablePull(source[Symbol.asyncIterator](), signal);
   const buffered: StreamPart[] = [];
-  for (;;) {
-    const next = await nextOrAbort(iterator, signal);
-    if (next.done) return { buffered, iterator, firstTokenAt: now(), ended: true };
-    buffered.push(next.value);
-    if (isContentPart(next.value)) return { buffered, iterator, firstTokenAt: now(), ended: false };
-    if (next.value.type === 'finish') return { buffered, iterator, firstTokenAt: now(), ended: true };
-  }
-}
-
-/**
- * `iterator.next()` that rejects as soon as `signal` aborts, even when the underlying source is
- * stuck waiting on a socket that never answers.
- */
-export function nextOrAbort<T>(iterator: AsyncIterator<T>, signal: AbortSignal): Promise<IteratorResult<T>> {
-  // Already stopped: don't pull another item from the source.
-  if (signal.aborted) return Promise.reject(signal.reason);
-  return abortable(iterator.next(), signal);
-}
-
-/**
- * `nextOrAbort` for every item of a long stream, with one abort listener for the whole stream
- * rather than one per item (adding and removing an EventTarget listener costs more than passing
- * a chunk on). `dispose` removes the listener.
- */
-export class AbortablePull<T> {
-  private rejectPending: ((reason: unknown) => void) | undefined;
-  private readonly onAbort = (): void => this.rejectPending?.(this.signal.reason);
-
-  constructor(
-    private readonly iterator: AsyncIterator<T>,
-    private readonly signal: AbortSignal,
-  ) {
-    signal.addEventListener('abort', this.onAbort, { once: true });
-  }
-
-  next(): Promise<IteratorResult<T>> {
-    // Already stopped: don't pull another item from the source.
-    if (this.signal.aborted) return Promise.reject(this.signal.reason);
-    const next = this.iterator.next();
-    // After an abort has rejected the wait, a late item is dropped, and so is a late error.
-    return new Promise<IteratorResult<T>>((resolve, reject) => {
-      this.rejectPending = reject;
-      next.then(
-        (value) => {
-          this.rejectPending = undefined;
-          resolve(value);
-        },
-        (error: unknown) => {
-          this.rejectPending = undefined;
-          reject(error);
-        },
-      );
-    });
-  }
-
-  dispose(): void {
-    this.rejectPending = undefined;
-    this.signal.removeEventListener('abort', this.onAbort);
+  try {
+    for (;;) {
+      const next = await pull.next();
+      if (next.done) return { buffered, pull, firstTokenAt: now(), ended: true };
+      buffered.push(next.value);
+      if (isContentPart(next.value)) return { buffered, pull, firstTokenAt: now(), ended: false };
+      if (next.value.type === 'finish') return { buffered, pull, firstTokenAt: now(), ended: true };
+    }
+  } catch (error) {
+    pull.dispose();
+    throw error;
   }
 }
 

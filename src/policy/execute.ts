@@ -8,7 +8,7 @@ import type { StreamPart } from '../core/stream-part.js';
 import type { AttemptRecord } from '../insurance/types.js';
 import type { ProviderAdapter } from '../providers/types.js';
 import type { TaskCategory } from './analyze-prompt.js';
-import { AbortablePull, anySignal, AttemptSignal, attemptError, CALLER_ABORTED, IdleWatch, openStreamHead, StopSwitch, type StopReason, type StreamHead } from './attempt.js';
+import { anySignal, AttemptSignal, attemptError, CALLER_ABORTED, IdleWatch, openStreamHead, StopSwitch, type StopReason, type StreamHead } from './attempt.js';
 import type { Channel } from './catalog.js';
 import type { BreakerPermit, BreakerTransition } from './circuit-breaker.js';
 import type { PolicyEvents } from './events.js';
@@ -489,7 +489,7 @@ class Execution<T> {
     let outputChars = 0;
     let finish: Extract<StreamPart, { type: 'finish' }> | undefined;
     let settled = false;
-    let pull: AbortablePull<StreamPart> | undefined;
+    const { pull } = head;
     let idle: IdleWatch | undefined;
     const track = (part: StreamPart): void => {
       if (part.type === 'text-delta' || part.type === 'reasoning-delta') outputChars += part.delta.length;
@@ -504,8 +504,7 @@ class Execution<T> {
         yield part;
       }
       if (!head.ended) {
-        // One abort listener and one idle timer for the rest of the stream, not one per chunk.
-        pull = new AbortablePull(head.iterator, signal.signal);
+        // One idle timer for the rest of the stream (and the head's one abort listener), not one per chunk.
         idle = new IdleWatch(idleMs, () => signal.stop({ kind: 'timeout', message: `The stream from ${channel.id} was silent for more than ${idleMs} ms.` }), this.now);
         for (;;) {
           idle.wait();
@@ -546,11 +545,11 @@ class Execution<T> {
       throw zenError;
     } finally {
       idle?.dispose();
-      pull?.dispose();
+      pull.dispose();
       if (!settled) {
         // The caller stopped reading (break, return, controller.abort()): cancel the upstream call.
         signal.stop({ kind: 'aborted', message: 'The caller stopped reading the stream.' });
-        void head.iterator.return?.().catch(() => {});
+        void pull.iterator.return?.().catch(() => {});
         committed.clearAttemptTimer();
         signal.dispose();
         const error = new ZenError({ kind: 'aborted', message: 'The caller stopped reading the stream.', provider: channel.provider.name, model: channel.model.id });
