@@ -1,4 +1,4 @@
-import { ZenClient } from '../src/index.js';
+import { benchZen, MESSAGES } from './clients.js';
 import { runAtConcurrency } from './concurrent.js';
 
 /**
@@ -20,9 +20,8 @@ export async function benchIntrinsic(calls = 50_000): Promise<{ cpuUs: number; p
     baseURL: 'https://api.openai.com/v1',
     chat: { completions: { create: async () => (await nextTurn(), structuredClone(completion)) } },
   };
-  const zen = new ZenClient({ providers: { openai: instant as never }, routing: { models: ['openai/gpt-5-mini', 'openai/gpt-5-nano', 'openai/gpt-4.1-mini'] } });
-  const messages = [{ role: 'user' as const, content: 'Summarise the plot of Hamlet in one sentence.' }];
-  const call = () => zen.chat.completions.create({ model: 'auto', messages });
+  const zen = benchZen(instant);
+  const call = () => zen.chat.completions.create({ model: 'auto', messages: MESSAGES });
   const alone = () => instant.chat.completions.create();
   await runAtConcurrency(call, 5_000); // warm up the JIT
   await runAtConcurrency(alone, 5_000);
@@ -46,14 +45,13 @@ export async function benchIntrinsicStream(chunks = 300, calls = 5_000): Promise
     yield { ...chunk({}), choices: [], usage: { prompt_tokens: 20, completion_tokens: chunks, total_tokens: 20 + chunks } };
   }
   const instant = { baseURL: 'https://api.openai.com/v1', chat: { completions: { create: async () => stream() } } };
-  const zen = new ZenClient({ providers: { openai: instant as never }, routing: { models: ['openai/gpt-5-mini', 'openai/gpt-5-nano', 'openai/gpt-4.1-mini'] } });
-  const messages = [{ role: 'user' as const, content: 'Summarise the plot of Hamlet in one sentence.' }];
+  const zen = benchZen(instant);
   const drain = async (parts: AsyncIterable<unknown>) => {
     for await (const _part of parts) {
       // read every chunk, as a caller does
     }
   };
-  const call = async () => drain(await zen.chat.completions.create({ model: 'auto', messages, stream: true }));
+  const call = async () => drain(await zen.chat.completions.create({ model: 'auto', messages: MESSAGES, stream: true }));
   const alone = () => drain(stream());
   await runAtConcurrency(call, 1_000); // warm up the JIT
   await runAtConcurrency(alone, 1_000);

@@ -1,5 +1,4 @@
-import OpenAI from 'openai';
-import { ZenClient } from '../src/index.js';
+import { benchSdk, benchZen, MESSAGES as messages } from './clients.js';
 import { runAtConcurrency } from './concurrent.js';
 import { forkSimulator } from './simulator.js';
 
@@ -26,9 +25,9 @@ export interface OverheadResult {
 
 /**
  * Wall time of N non-streamed calls at concurrency 64 through the raw openai SDK and through
- * ZenClient against the simulator, which runs in a child process. Each round runs the raw SDK
- * and then every variant, so that drift hits all of them; the median ratio to the round's raw
- * time is reported, with the client's CPU time per call.
+ * ZenClient against the simulator, which runs in a child process. Each round runs the raw SDK and
+ * every variant, in an order that rotates from round to round, so that drift hits all of them;
+ * the median ratio to the round's raw time is reported, with the client's CPU time per call.
  */
 export async function benchOverhead(options: { calls?: number; rounds?: number; latencyMs?: number; detail?: boolean } = {}): Promise<OverheadResult> {
   const calls = options.calls ?? 2_000;
@@ -36,13 +35,8 @@ export async function benchOverhead(options: { calls?: number; rounds?: number; 
   const latencyMs = options.latencyMs ?? 0;
   const { baseURL, stop } = await forkSimulator(latencyMs);
   try {
-    const sdk = () => new OpenAI({ apiKey: 'sk-bench-000000000000000000', baseURL, maxRetries: 0 });
-    const raw = sdk();
-    const zen = new ZenClient({
-      providers: { openai: sdk() },
-      routing: { models: ['openai/gpt-5-mini', 'openai/gpt-5-nano', 'openai/gpt-4.1-mini'], preference: 'balanced' },
-    });
-    const messages = [{ role: 'user' as const, content: 'Summarise the plot of Hamlet in one sentence.' }];
+    const raw = benchSdk(baseURL);
+    const zen = benchZen(benchSdk(baseURL));
     const runRaw = () => raw.chat.completions.create({ model: 'gpt-5-mini', messages });
     const variants: Record<string, () => Promise<unknown>> = { zen: () => zen.chat.completions.create({ model: 'auto', messages }) };
     if (options.detail) {
@@ -52,7 +46,7 @@ export async function benchOverhead(options: { calls?: number; rounds?: number; 
         await zen.plan({ model: 'auto', request: { messages: [{ role: 'user', content: [{ type: 'text', text: messages[0]!.content }] }] } });
         return raw.chat.completions.create({ model: 'gpt-5-mini', messages });
       };
-      const rawAgain = sdk();
+      const rawAgain = benchSdk(baseURL);
       variants.rawAgain = () => rawAgain.chat.completions.create({ model: 'gpt-5-mini', messages });
     }
 

@@ -1,5 +1,4 @@
-import OpenAI from 'openai';
-import { ZenClient } from '../src/index.js';
+import { benchSdk, benchZen, MESSAGES as messages } from './clients.js';
 import { forkSimulator } from './simulator.js';
 
 export interface TtftResult {
@@ -28,10 +27,8 @@ export async function benchTtft(options: { latencyMs?: number; calls?: number; r
   const rounds = options.rounds ?? 3;
   const { baseURL, stop } = await forkSimulator(latencyMs);
   try {
-    const sdk = () => new OpenAI({ apiKey: 'sk-bench-000000000000000000', baseURL, maxRetries: 0 });
-    const raw = sdk();
-    const zen = new ZenClient({ providers: { openai: sdk() }, routing: { models: ['openai/gpt-5-mini', 'openai/gpt-5-nano', 'openai/gpt-4.1-mini'] } });
-    const messages = [{ role: 'user' as const, content: 'Summarise the plot of Hamlet in one sentence.' }];
+    const raw = benchSdk(baseURL);
+    const zen = benchZen(benchSdk(baseURL));
     type Chunks = AsyncIterable<{ choices: Array<{ delta?: { content?: string | null } }> }>;
     const open = {
       raw: () => raw.chat.completions.create({ model: 'gpt-5-mini', messages, stream: true }) as Promise<Chunks>,
