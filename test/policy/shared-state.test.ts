@@ -217,23 +217,32 @@ describe.skipIf(!redisAvailable)('two processes sharing Redis', () => {
 });
 
 describe('a failing store', () => {
-  it('never fails a call: each failure is an `error` event, with no password from the store in it', async () => {
-    const down = async (): Promise<never> => {
-      throw new Error('connect ECONNREFUSED redis://default:hunter2-secret-pass@10.0.0.7:6379');
-    };
-    const store: StateStore = { extendCooldown: down, cooldowns: down, pinSession: down, sessionChannel: down };
+  /**
+   * A call in a session whose first channel is rate limited, through a client sharing state in
+   * `store`: every store operation runs once. Returns the answer, the `error` events, and the
+   * store operations they name, sorted.
+   */
+  async function rateLimitedCallThrough(store: StateStore, stream: boolean) {
     const zen = zenClient(sim, { sharedState: { store, refreshMs: 0 }, routing: { retry: { retries: 0 } } });
     const errors: ZenErrorEvent[] = [];
     zen.on('error', (event) => errors.push(event));
     sim.setDefault(UP[HAIKU], { text: 'from haiku' });
     sim.enqueue(UP[MINI], RATE_LIMITED);
+    const answer = await run(zen, { ...PLAN, zen: { session: `conversation-${stream ? 'streamed' : 'plain'}` } }, stream);
+    await sleep(20); // the background writes (the cooldown, the session pin) fail after the answer
+    const operations = errors.map((event) => (event.source === 'state-store' ? event.operation : event.source)).sort();
+    return { answer, errors, operations };
+  }
 
-    const answer = await run(zen, { ...PLAN, zen: { session: 'conversation-9' } }, false);
+  it('never fails a call: each failure is an `error` event, with no password from the store in it', async () => {
+    const down = async (): Promise<never> => {
+      throw new Error('connect ECONNREFUSED redis://default:hunter2-secret-pass@10.0.0.7:6379');
+    };
+    const store: StateStore = { extendCooldown: down, cooldowns: down, pinSession: down, sessionChannel: down };
+    const { answer, errors, operations } = await rateLimitedCallThrough(store, false);
     expect(answer.error).toBeUndefined();
     expect(answer.text).toBe('from haiku');
-    await sleep(20);
-    const operations = errors.map((event) => (event.source === 'state-store' ? event.operation : event.source));
-    expect(operations.sort()).toEqual(['cooldowns', 'extendCooldown', 'pinSession', 'sessionChannel']);
+    expect(operations).toEqual(['cooldowns', 'extendCooldown', 'pinSession', 'sessionChannel']);
     for (const event of errors) {
       expect(event.error.kind).toBe('network');
       expect(event.error.message).toMatch(/^The shared state store failed \(\w+\): connect ECONNREFUSED redis:\/\/default:\[redacted\]@10\.0\.0\.7:6379$/);
@@ -247,16 +256,10 @@ describe('a failing store', () => {
       throw new Error('not connected');
     };
     const store = { extendCooldown: broken, cooldowns: broken, pinSession: broken, sessionChannel: broken } as unknown as StateStore;
-    const zen = zenClient(sim, { sharedState: { store, refreshMs: 0 }, routing: { retry: { retries: 0 } } });
-    const errors: ZenErrorEvent[] = [];
-    zen.on('error', (event) => errors.push(event));
-    sim.setDefault(UP[HAIKU], { text: 'from haiku' });
-    sim.enqueue(UP[MINI], RATE_LIMITED);
-    const answer = await run(zen, { ...PLAN, zen: { session: 'conversation-5' } }, true);
+    const { answer, operations } = await rateLimitedCallThrough(store, true);
     expect(answer.error).toBeUndefined();
     expect(answer.text).toBe('from haiku');
-    await sleep(20);
-    expect(errors.map((event) => (event.source === 'state-store' ? event.operation : event.source)).sort()).toEqual(['cooldowns', 'extendCooldown', 'pinSession', 'sessionChannel']);
+    expect(operations).toEqual(['cooldowns', 'extendCooldown', 'pinSession', 'sessionChannel']);
   });
 
   it('a store that hangs holds a call back no longer than timeoutMs, and a late answer still counts', async () => {
