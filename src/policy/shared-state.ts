@@ -52,7 +52,7 @@ export class SharedState {
     if (at - this.readAt < this.refreshMs) return undefined;
     this.readAt = at;
     const read = settled(() => this.store.cooldowns(at)).then((cooldowns) => this.live.applySharedCooldowns(cooldowns, this.events.breaker));
-    return this.within('cooldowns', read).then(() => undefined);
+    return this.within('cooldowns', read);
   }
 
   /** A breaker opened in this process: the others hold it open too. */
