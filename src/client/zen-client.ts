@@ -20,7 +20,7 @@ import { LiveState } from '../policy/live-state.js';
 import { builtInPolicies } from '../policy/policies/index.js';
 import { BetaQualityModel, type QualityModel } from '../policy/quality-model.js';
 import { RetryBudget } from '../policy/retry-budget.js';
-import { route, type Route, type RouterDeps } from '../policy/router.js';
+import { routeCountingTokens, type Route, type RouterDeps } from '../policy/router.js';
 import type { Policy, RoutingOptions } from '../policy/types.js';
 import { SharedState, type SharedStateOperation } from '../policy/shared-state.js';
 import { Insurance, type Feedback, type FeedbackResult, type InsuranceErrorEvent, type InsuranceEvents } from '../insurance/insurance.js';
@@ -155,9 +155,10 @@ export class ZenClient extends EventEmitter<ZenEvents> implements Engine {
     return this.route(providers, call.model, call.request, this.mergeRouting(call.options));
   }
 
-  private route(providers: ConfiguredProvider[], model: string | string[], request: EngineCall['request'], routing: RoutingOptions, output: 'text' | 'image' | 'image-edit' = 'text'): Route {
-    return route(
-      { request, model, routing, output },
+  /** A promise only when the prompt's tokens must be counted first (see routeCountingTokens). */
+  private route(providers: ConfiguredProvider[], model: string | string[], request: EngineCall['request'], routing: RoutingOptions, output: 'text' | 'image' | 'image-edit' = 'text', signal?: AbortSignal): Route | Promise<Route> {
+    return routeCountingTokens(
+      { request, model, routing, output, signal },
       this.providerDeps(providers).router,
     );
   }
@@ -230,7 +231,8 @@ export class ZenClient extends EventEmitter<ZenEvents> implements Engine {
       if (refresh) await refresh;
       if (routing.session) await this.shared.loadSession(routing.session);
     }
-    const plan = this.route(providers, call.model, call.request, routing, output);
+    let plan = this.route(providers, call.model, call.request, routing, output, call.signal);
+    if (plan instanceof Promise) plan = await plan;
     this.hedges.onCall();
     // The frontier, explanation and rejections are built for listeners and metadata; the plan
     // reads them now, while its routing arrays are still this call's (the decision keeps them).

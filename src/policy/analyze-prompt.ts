@@ -1,5 +1,7 @@
-import { countTokens } from 'gpt-tokenizer';
 import type { GenerationRequest, Message } from '../core/request.js';
+import { countTextsTokens, type CountOptions } from './token-count.js';
+import { nextTurn, SLICE_MS, SliceBudget } from '../core/slices.js';
+import { estimateTextTokens, TokenEstimator, type TokenEstimate } from './token-estimate.js';
 
 export const TASK_CATEGORIES = ['code', 'math', 'reasoning', 'extraction', 'creative', 'chat'] as const;
 export type TaskCategory = (typeof TASK_CATEGORIES)[number];
@@ -12,8 +14,19 @@ export interface RequiredCapabilities {
 }
 
 export interface PromptAnalysis {
-  /** Input tokens counted with gpt-tokenizer (o200k), plus an allowance per image and tool schema. */
+  /**
+   * Input tokens (o200k, as gpt-tokenizer counts them), plus framing per message and an allowance
+   * per image: estimated from the text, or counted (see `inputTokensSource`).
+   */
   inputTokens: number;
+  /**
+   * `estimated` from the text in one pass, without a tokenizer (what routing uses unless the
+   * estimate's bounds leave a decision open); `counted` with gpt-tokenizer; `sampled` when a text
+   * longer than 131,072 characters was counted on a sample and the estimate scaled by it.
+   */
+  inputTokensSource: 'estimated' | 'counted' | 'sampled';
+  /** The count is within these (equal to `inputTokens` once counted). */
+  inputTokenBounds: { low: number; high: number };
   /** The caller's output limit, if any. */
   maxOutputTokens: number | undefined;
   requires: RequiredCapabilities;
@@ -26,24 +39,6 @@ export interface PromptAnalysis {
 const TOKENS_PER_IMAGE = 1_000;
 /** Per-message framing tokens (role markers), as in OpenAI's counting guide. */
 const TOKENS_PER_MESSAGE = 4;
-
-/**
- * Token counts by text. Conversations resend their whole history on every turn, so most texts
- * were counted before; the bound keeps memory flat (oldest entries go first).
- */
-const tokenCounts = new Map<string, number>();
-const TOKEN_CACHE_ENTRIES = 2_048;
-const TOKEN_CACHE_MAX_CHARS = 100_000;
-
-export function countTextTokens(text: string): number {
-  if (text.length > TOKEN_CACHE_MAX_CHARS) return countTokens(text);
-  const cached = tokenCounts.get(text);
-  if (cached !== undefined) return cached;
-  const count = countTokens(text);
-  if (tokenCounts.size >= TOKEN_CACHE_ENTRIES) tokenCounts.delete(tokenCounts.keys().next().value!);
-  tokenCounts.set(text, count);
-  return count;
-}
 
 function messageText(message: Message): string {
   if (message.role === 'system' || message.role === 'tool') return message.content;
@@ -87,34 +82,129 @@ export function classifyTask(text: string, jsonRequested: boolean): TaskCategory
   return best;
 }
 
-/** What a request needs from a model, how big it is, and what kind of task it is. */
+/** The texts whose tokens a request sends: each message's, then each tool's name, description and schema. */
+function promptTexts(request: GenerationRequest): string[] {
+  const texts: string[] = [];
+  for (const message of request.messages) texts.push(messageText(message));
+  for (const tool of request.tools ?? []) texts.push(toolText(tool));
+  return texts;
+}
+
+function toolText(tool: NonNullable<GenerationRequest['tools']>[number]): string {
+  return tool.name + (tool.description ?? '') + JSON.stringify(tool.parameters);
+}
+
+/** Tokens a request carries beyond its texts: framing per message, an allowance per image. */
+function fixedTokens(request: GenerationRequest): number {
+  let tokens = request.messages.length * TOKENS_PER_MESSAGE;
+  for (const message of request.messages) {
+    if (message.role !== 'user') continue;
+    for (const part of message.content) if (part.type === 'image') tokens += TOKENS_PER_IMAGE;
+  }
+  return tokens;
+}
+
+/**
+ * What a request needs from a model, how big it is, and what kind of task it is. Its size is an
+ * estimate with bounds (./token-estimate.ts): one pass over the text, no tokenizer. Synchronous:
+ * a prompt of megabytes holds the loop for that pass; `analyzePromptInSlices` does not.
+ */
 export function analyzePrompt(request: GenerationRequest): PromptAnalysis {
-  let inputTokens = 0;
+  const size = { estimate: 0, low: 0, high: 0 };
+  for (const message of request.messages) addSize(size, estimateTextTokens(messageText(message)));
+  for (const tool of request.tools ?? []) addSize(size, estimateTextTokens(toolText(tool)));
+  return withSize(request, size);
+}
+
+/** Prompts with more characters than this are analysed in slices by the router. */
+export const SYNC_ANALYSIS_CHARS = 65_536;
+/** Characters estimated between two checks of the slice's time. */
+const ESTIMATE_STEP = 16_384;
+
+/** The characters of a request's texts: what `analyzePrompt` reads. */
+export function promptChars(request: GenerationRequest): number {
+  let chars = 0;
+  for (const message of request.messages) {
+    if (message.role === 'system' || message.role === 'tool') chars += message.content.length;
+    else for (const part of message.content) chars += part.type === 'text' || part.type === 'reasoning' ? part.text.length : part.type === 'tool-call' ? part.name.length + part.arguments.length : 0;
+  }
+  for (const tool of request.tools ?? []) chars += tool.name.length + (tool.description?.length ?? 0);
+  return chars;
+}
+
+/** `analyzePrompt` in slices: a turn of the event loop every few milliseconds of reading. */
+export async function analyzePromptInSlices(request: GenerationRequest, signal?: AbortSignal): Promise<PromptAnalysis> {
+  const size = { estimate: 0, low: 0, high: 0 };
+  const budget = new SliceBudget(SLICE_MS, 1);
+  const texts = promptTexts(request);
+  for (const text of texts) {
+    const estimator = new TokenEstimator();
+    for (let start = 0; start < text.length; start += ESTIMATE_STEP) {
+      estimator.feed(text, start, Math.min(text.length, start + ESTIMATE_STEP));
+      if (budget.spent()) {
+        await nextTurn();
+        if (signal?.aborted) throw signal.reason ?? new DOMException('The operation was aborted.', 'AbortError');
+        budget.restart();
+      }
+    }
+    addSize(size, estimator.finish());
+  }
+  return withSize(request, size);
+}
+
+function addSize(size: { estimate: number; low: number; high: number }, text: TokenEstimate): void {
+  size.estimate += text.estimate;
+  size.low += text.low;
+  size.high += text.high;
+}
+
+/** The analysis, given the size of the request's texts. */
+function withSize(request: GenerationRequest, size: { estimate: number; low: number; high: number }): PromptAnalysis {
+  let fixed = 0;
   let vision = false;
   let lastUserText = '';
   for (const message of request.messages) {
-    inputTokens += TOKENS_PER_MESSAGE;
-    const text = messageText(message);
-    if (text) inputTokens += countTextTokens(text);
-    if (message.role === 'user') {
-      lastUserText = text;
-      for (const part of message.content) {
-        if (part.type === 'image') {
-          vision = true;
-          inputTokens += TOKENS_PER_IMAGE;
-        }
+    fixed += TOKENS_PER_MESSAGE;
+    if (message.role !== 'user') continue;
+    lastUserText = messageText(message);
+    for (const part of message.content) {
+      if (part.type === 'image') {
+        vision = true;
+        fixed += TOKENS_PER_IMAGE;
       }
     }
   }
-  for (const tool of request.tools ?? []) inputTokens += countTextTokens(tool.name + (tool.description ?? '') + JSON.stringify(tool.parameters));
   const structuredOutput = request.responseFormat?.type === 'json-schema' || request.responseFormat?.type === 'json';
   const usesTools = (request.tools?.length ?? 0) > 0 && request.toolChoice !== 'none';
   const reasoning = (request.reasoningEffort !== undefined && request.reasoningEffort !== 'none') || (request.reasoningBudgetTokens ?? 0) > 0;
   return {
-    inputTokens,
+    inputTokens: fixed + size.estimate,
+    inputTokensSource: 'estimated',
+    inputTokenBounds: { low: fixed + size.low, high: fixed + size.high },
     maxOutputTokens: request.maxOutputTokens,
     requires: { tools: usesTools, vision, structuredOutput, reasoning },
     category: classifyTask(lastUserText, structuredOutput),
     promptText: lastUserText,
+  };
+}
+
+/**
+ * The analysis with the request's tokens counted by gpt-tokenizer instead of estimated: loaded on
+ * first use, run in a worker thread where the runtime has one and in slices otherwise, so the event
+ * loop is never held (./token-count.ts).
+ */
+export async function countPromptTokens(request: GenerationRequest, analysis: PromptAnalysis = analyzePrompt(request), options: CountOptions = {}): Promise<PromptAnalysis> {
+  const counts = await countTextsTokens(promptTexts(request), options);
+  let tokens = fixedTokens(request);
+  let sampled = false;
+  for (const count of counts) {
+    tokens += count.tokens;
+    sampled ||= count.sampled;
+  }
+  return {
+    ...analysis,
+    inputTokens: tokens,
+    inputTokensSource: sampled ? 'sampled' : 'counted',
+    inputTokenBounds: sampled ? analysis.inputTokenBounds : { low: tokens, high: tokens },
   };
 }

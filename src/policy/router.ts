@@ -1,11 +1,12 @@
 import { configurationError, ZenError } from '../core/errors.js';
 import type { GenerationRequest } from '../core/request.js';
-import { analyzePrompt, type PromptAnalysis } from './analyze-prompt.js';
+import { analyzePrompt, analyzePromptInSlices, countPromptTokens, promptChars, SYNC_ANALYSIS_CHARS, type PromptAnalysis } from './analyze-prompt.js';
 import { candidatesOf, rejectionsOf, type CandidateTable, type CandidateUniverse } from './candidate-table.js';
 import { compileUniverse, defaultAutoPool, describeProviders, filterCandidates } from './candidates.js';
 import type { Catalog, ProviderInfo } from './catalog.js';
 import type { LiveState } from './live-state.js';
 import type { QualityModel } from './quality-model.js';
+import { tokenCountMatters } from './token-bounds.js';
 import type { Candidate, Policy, PolicyContext, PolicyDecision, Rejection, RoutingOptions } from './types.js';
 
 export interface RouteInput {
@@ -15,6 +16,8 @@ export interface RouteInput {
   output?: 'text' | 'image' | 'image-edit';
   /** A precomputed analysis (the image face has no messages to analyse). */
   analysis?: PromptAnalysis;
+  /** Stops a token count that `routeCountingTokens` started. */
+  signal?: AbortSignal;
 }
 
 export interface Route {
@@ -77,9 +80,29 @@ function prepared(universe: CandidateUniverse, deps: RouterDeps): CandidateUnive
 
 const preparedFor = new WeakMap<CandidateUniverse, QualityModel>();
 
-/** Chooses the plan for one request: analyse, find candidates, let the policy order them. */
+/**
+ * Chooses the plan for one request: analyse, find candidates, let the policy order them. The
+ * prompt's size is the estimate (./token-estimate.ts); `routeCountingTokens` counts it first when
+ * that could change the decision.
+ */
 export function route(input: RouteInput, deps: RouterDeps): Route {
+  return routeOrCount(input, deps, false) as Route;
+}
+
+/**
+ * `route`, except that when the estimated size leaves a decision open (a context window, a price
+ * tier or `maxCost` between the estimate's bounds) the prompt's tokens are counted first, without
+ * holding the event loop, and the decision is made on the count. Synchronous otherwise.
+ */
+export function routeCountingTokens(input: RouteInput, deps: RouterDeps): Route | Promise<Route> {
+  return routeOrCount(input, deps, true);
+}
+
+function routeOrCount(input: RouteInput, deps: RouterDeps, mayCount: boolean): Route | Promise<Route> {
   const { routing } = input;
+  if (mayCount && !input.analysis && promptChars(input.request) > SYNC_ANALYSIS_CHARS) {
+    return analyzePromptInSlices(input.request, input.signal).then((analysis) => routeOrCount({ ...input, analysis }, deps, true));
+  }
   const output = input.output ?? 'text';
   const analysis = input.analysis ?? analyzePrompt(input.request);
   const providers = deps.providers();
@@ -89,6 +112,9 @@ export function route(input: RouteInput, deps: RouterDeps): Route {
   const table = filterCandidates({
     universe, analysis, routing, quality: deps.quality, stats: deps.state, output, listed: ids !== undefined, prepared: preparedFor.get(universe) === deps.quality,
   });
+  if (mayCount && tokenCountMatters(table, routing.maxCost)) {
+    return countPromptTokens(input.request, analysis, { signal: input.signal }).then((counted) => route({ ...input, analysis: counted }, deps));
+  }
   if (table.count === 0) throw noCandidateError(input.model, rejectionsOf(table), providers);
   const maxChannels = routing.maxChannels ?? DEFAULT_MAX_CHANNELS;
   if (!Number.isInteger(maxChannels) || maxChannels < 1) throw configurationError(`maxChannels must be a whole number of at least 1, got ${maxChannels}.`);

@@ -10,6 +10,8 @@ import type { Candidate, Policy, RoutingOptions } from '../../src/policy/types.j
 
 const text = (overrides: Partial<PromptAnalysis> = {}): PromptAnalysis => ({
   inputTokens: 1_000,
+  inputTokensSource: 'counted',
+  inputTokenBounds: { low: overrides.inputTokens ?? 1_000, high: overrides.inputTokens ?? 1_000 },
   maxOutputTokens: undefined,
   requires: { tools: false, vision: false, structuredOutput: false, reasoning: false },
   category: 'code',
