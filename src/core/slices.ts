@@ -68,7 +68,7 @@ export class SliceBudget {
 
   constructor(
     private readonly sliceMs = SLICE_MS,
-    private readonly checkEvery = 16,
+    private readonly checkEvery = 1,
   ) {}
 
   spent(): boolean {

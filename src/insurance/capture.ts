@@ -2,7 +2,8 @@ import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils.js';
 import { redactSecrets } from '../core/errors.js';
 import type { CaptureContent } from './options.js';
-import { redactValue } from './redact.js';
+import { redactValue, redactValueIfReady } from './redact.js';
+import { loadRedactionLibraries } from './redact/libraries.js';
 import type { ContentCapture } from './types.js';
 import { messageChars, type ChatMessage } from './chat-format.js';
 
@@ -43,9 +44,27 @@ export function stripSecrets<T>(value: T): T {
   return value;
 }
 
-/** PII and credentials replaced by `[EMAIL]`-style placeholders: what cases and `redacted` capture keep. */
-export function redactContent<T>(value: T): T {
-  return redactValue(value) as T;
+/**
+ * PII and credentials replaced by `[EMAIL]`-style placeholders: what cases and `redacted` capture
+ * keep. Asynchronous: the redaction libraries load on first use and long texts are redacted in
+ * slices, without holding the event loop.
+ */
+export async function redactContent<T>(value: T): Promise<T> {
+  return (await redactValue(value)) as T;
+}
+
+/** With `redacted` capture every call redacts: its libraries are loaded as the insurance is built. */
+export function prepareRedaction(mode: CaptureContent): void {
+  if (mode === 'redacted') void loadRedactionLibraries().catch(() => undefined);
+}
+
+/**
+ * `redactContent` at once, for evidence filed as its event is emitted: `undefined` (keep nothing)
+ * until the redaction libraries are loaded. Evidence is short (detectors quote at most 500
+ * characters), so doing it at once does not hold the loop long.
+ */
+export function redactContentIfReady<T>(value: T): T | undefined {
+  return redactValueIfReady(value) as T | undefined;
 }
 
 /**
@@ -60,8 +79,8 @@ export async function captureContent(mode: CaptureContent, messages: ChatMessage
     ...(answer ? { responseHash: await sha256Hex(answer), responseChars: messageChars([answer]) } : {}),
   };
   if (mode === 'redacted') {
-    capture.messages = redactContent(messages);
-    if (answer) capture.response = redactContent(answer);
+    capture.messages = await redactContent(messages);
+    if (answer) capture.response = await redactContent(answer);
   } else if (mode === 'full') {
     // Full means the text as sent, except credentials: a key pasted into a prompt is never worth keeping.
     capture.messages = stripSecrets(messages);

@@ -54,25 +54,25 @@ export async function* exportCases(ledger: Ledger, options: ExportCasesOptions =
   const query = { types: ['case' as const], since: options.since, until: options.until, ...(options.kinds ? { eventKinds: options.kinds } : {}) };
   for await (const record of ledger.query(query)) {
     if (record.type !== 'case') continue;
-    const line = format === 'fine-tune' ? fineTuneLine(record) : evalsLine(record);
+    const line = format === 'fine-tune' ? await fineTuneLine(record) : await evalsLine(record);
     if (line) yield `${JSON.stringify(line)}\n`;
   }
 }
 
-function fineTuneLine(record: CaseRecord): FineTuneLine | undefined {
+async function fineTuneLine(record: CaseRecord): Promise<FineTuneLine | undefined> {
   if (record.repairedAnswer === undefined) return undefined;
-  const messages = redactContent([...record.messages, record.repairedAnswer]);
-  return { messages, ...(record.tools && record.tools.length > 0 ? { tools: redactContent(record.tools) } : {}) };
+  const messages = await redactContent([...record.messages, record.repairedAnswer]);
+  return { messages, ...(record.tools && record.tools.length > 0 ? { tools: await redactContent(record.tools) } : {}) };
 }
 
-function evalsLine(record: CaseRecord): EvalsLine {
+async function evalsLine(record: CaseRecord): Promise<EvalsLine> {
   return {
     item: {
-      input: redactContent(record.messages),
-      bad_answer: redactContent(record.badAnswer),
-      ideal: record.repairedAnswer === undefined ? null : redactContent(record.repairedAnswer),
-      events: redactContent(record.events ?? record.eventKinds.map((kind) => ({ kind, detector: 'unknown', channel: record.channel ?? 'unknown', severity: 1, message: kind }))),
-      ...(record.tools && record.tools.length > 0 ? { tools: redactContent(record.tools) } : {}),
+      input: await redactContent(record.messages),
+      bad_answer: await redactContent(record.badAnswer),
+      ideal: record.repairedAnswer === undefined ? null : await redactContent(record.repairedAnswer),
+      events: await redactContent(record.events ?? record.eventKinds.map((kind) => ({ kind, detector: 'unknown', channel: record.channel ?? 'unknown', severity: 1, message: kind }))),
+      ...(record.tools && record.tools.length > 0 ? { tools: await redactContent(record.tools) } : {}),
       request_id: record.requestId,
       channel: record.channel ?? null,
       at: record.at,

@@ -3,7 +3,7 @@ import { zeroCost, type CostBreakdown } from '../core/money.js';
 import type { FaceName, GenerationRequest } from '../core/request.js';
 import type { GenerationResult } from '../core/result.js';
 import { emptyUsage } from '../core/usage.js';
-import { captureContent, redactContent, stripSecrets } from './capture.js';
+import { captureContent, prepareRedaction, redactContent, stripSecrets } from './capture.js';
 import { toAssistantMessage, toChatMessages, toChatTools } from './chat-format.js';
 import { InsurancePolicy } from './claims.js';
 import type { ChannelBaseline, Detector } from './detector.js';
@@ -110,6 +110,7 @@ export class Insurance implements InsuranceCore {
     validateInsuranceOptions(options);
     this.enabled = options.enabled ?? true;
     this.captureMode = options.captureContent ?? 'none';
+    prepareRedaction(this.captureMode);
     this.window = options.feedbackWindow ?? 256;
     this.ledger = toLedger(ledger);
     this.writer = new LedgerWriter(
@@ -219,7 +220,7 @@ export class Insurance implements InsuranceCore {
     if (feedback.rating === 'good') return { claims: [] };
 
     const at = new Date().toISOString();
-    const comment = feedback.comment === undefined || this.captureMode === 'none' ? undefined : this.captureMode === 'redacted' ? redactContent(feedback.comment) : stripSecrets(feedback.comment);
+    const comment = feedback.comment === undefined || this.captureMode === 'none' ? undefined : this.captureMode === 'redacted' ? await redactContent(feedback.comment) : stripSecrets(feedback.comment);
     const event: QualityEvent = {
       id: `evt_${crypto.randomUUID()}`,
       requestId,
@@ -249,9 +250,9 @@ export class Insurance implements InsuranceCore {
         records.push(
           caseRecord({
             requestId, at, events: [event], channel,
-            messages: redactContent(messages as unknown[]),
-            badAnswer: redactContent(answer),
-            ...(recent?.request.tools ? { tools: redactContent(toChatTools(recent.request.tools)) } : {}),
+            messages: await redactContent(messages as unknown[]),
+            badAnswer: await redactContent(answer),
+            ...(recent?.request.tools ? { tools: await redactContent(toChatTools(recent.request.tools)) } : {}),
           }),
         );
       }

@@ -4,7 +4,7 @@ import type { FaceName, GenerationRequest } from '../core/request.js';
 import type { GeneratedImage, GenerationResult } from '../core/result.js';
 import type { StreamPart } from '../core/stream-part.js';
 import { emptyUsage } from '../core/usage.js';
-import { captureContent, redactContent, stripSecrets } from './capture.js';
+import { captureContent, redactContent, redactContentIfReady, stripSecrets } from './capture.js';
 import { toAssistantMessage, toChatMessages, toChatTools } from './chat-format.js';
 import type { ClaimItem } from './claims.js';
 import type { ChannelBaseline, Detector, DetectorContext, DetectorOutput, DetectorStart, DetectorTiming, EventDraft, StreamObserver, SubcallRunner } from './detector.js';
@@ -258,10 +258,10 @@ export class InsuredCall {
               at: claimed[0]!.at,
               events: events.filter((event) => claimedEvents.has(event.id)),
               channel: bad.channel,
-              messages: redactContent(messages),
-              badAnswer: redactContent(toAssistantMessage(bad.result.content)),
-              ...(final && bad !== final ? { repairedAnswer: redactContent(toAssistantMessage(final.result.content)) } : {}),
-              ...(request.tools ? { tools: redactContent(toChatTools(request.tools)) } : {}),
+              messages: await redactContent(messages),
+              badAnswer: await redactContent(toAssistantMessage(bad.result.content)),
+              ...(final && bad !== final ? { repairedAnswer: await redactContent(toAssistantMessage(final.result.content)) } : {}),
+              ...(request.tools ? { tools: await redactContent(toChatTools(request.tools)) } : {}),
             }),
           );
         }
@@ -342,7 +342,9 @@ export class InsuredCall {
   private file(draft: EventDraft, detector: string, channel: string): QualityEvent {
     const mode = this.core.captureMode;
     const detail: Record<string, unknown> = { ...draft.detail };
-    if (draft.evidence !== undefined && mode !== 'none') detail.evidence = mode === 'redacted' ? redactContent(draft.evidence) : draft.evidence;
+    // Redacted evidence is kept once the redaction libraries are loaded (the insurance loads them when built with `redacted` capture).
+    const evidence = draft.evidence === undefined || mode === 'none' ? undefined : mode === 'redacted' ? redactContentIfReady(draft.evidence) : draft.evidence;
+    if (evidence !== undefined) detail.evidence = evidence;
     const event: QualityEvent = {
       id: `evt_${crypto.randomUUID()}`,
       requestId: this.init.requestId,

@@ -9,6 +9,11 @@
  * metadata for phones). Overlapping spans go to the more specific type; the text outside the spans
  * is left byte for byte.
  *
+ * Cost: the libraries load on the first redaction, not at import (./redact/libraries.ts). A text is
+ * read in windows, in time linear in its length, and the work runs in slices with a turn of the
+ * event loop between them (./redact/engine.ts): a 2 MB log never holds the loop. Phone matching,
+ * the one costly check, has a budget per redaction (./redact/phone.ts).
+ *
  * Library choice (judged on the npm registry):
  * - libphonenumber-js (MIT, typed, no dependencies, published monthly, ESM, runs in browsers):
  *   phone numbers are the part a hand-written regex gets wrong: every country's ranges and
@@ -20,7 +25,7 @@
  *   openredaction (3.7 MB, async API, its main entry imports node:fs and worker_threads, so not
  *   runtime-agnostic); none validates checksums as required here.
  * - validator (MIT, typed through @types/validator, maintained): the card, IBAN, IP and e-mail
- *   checks, imported one function file at a time (./redact/validator.ts) so the rest of the
+ *   checks, imported one function file at a time (./redact/libraries.ts) so the rest of the
  *   package is not loaded. Its card table lacks Maestro, Mir and the 17–19 digit UnionPay, JCB
  *   and Diners numbers, which ./redact/structured.ts adds on its isLuhnNumber; its isJWT only checks
  *   three base64url segments, which the JWT regex already does, so JWTs are confirmed by their
@@ -31,22 +36,14 @@
  *   it would be another dependency); they are best-effort rules tuned for precision.
  */
 import type { CountryCode } from 'libphonenumber-js/max';
-import { detectAddresses } from './redact/address.js';
-import { detectNames } from './redact/names.js';
-import { detectPhones } from './redact/phone.js';
-import {
-  detectCards,
-  detectChineseIds,
-  detectEmails,
-  detectIbans,
-  detectIps,
-  detectJwts,
-  detectSecrets,
-  detectSsns,
-} from './redact/structured.js';
-import type { Candidate, PiiFinding, PiiType } from './redact/types.js';
+import { runInSlices, runNow, SliceBudget, type SlicedWork } from '../core/slices.js';
+import { redactText, type RedactResult, type RedactSettings } from './redact/engine.js';
+import { loadedRedactionLibraries, loadRedactionLibraries, type RedactionLibraries } from './redact/libraries.js';
+import { PhoneBudget } from './redact/phone.js';
+import type { PiiType } from './redact/types.js';
 
 export type { PiiFinding, PiiType } from './redact/types.js';
+export type { RedactResult } from './redact/engine.js';
 
 export const PII_TYPES: readonly PiiType[] = [
   'email',
@@ -85,117 +82,76 @@ export interface RedactOptions {
   replacements?: Partial<Record<PiiType, string>>;
   /** Countries whose national phone formats (no `+`) are recognised; default US, GB, CN. */
   phoneCountries?: readonly CountryCode[];
+  /** Stops the work at its next slice with the signal's reason. */
+  signal?: AbortSignal;
 }
 
-export interface RedactResult {
-  text: string;
-  /** The replaced spans, in order, with offsets into the original text. */
-  findings: PiiFinding[];
+function settingsOf(options: RedactOptions): RedactSettings {
+  const keep = new Set(options.keep ?? []);
+  const replacements = { ...DEFAULT_REPLACEMENTS, ...options.replacements };
+  return {
+    types: new Set((options.types ?? PII_TYPES).filter((type) => !keep.has(type))),
+    replacements,
+    placeholders: new Set(Object.values(replacements)),
+    ...(options.phoneCountries ? { phoneCountries: options.phoneCountries } : {}),
+  };
 }
 
 /**
- * When spans overlap, the higher type wins: a JWT in a `Bearer` header is a `jwt`, an IPv4 tail of
- * an IPv6 address is part of the `ip`, a card-shaped Chinese id is a `cn_id`.
+ * Finds personal data and secrets in `text` and replaces each span with its type's placeholder.
+ * Asynchronous: the libraries load on first use, and a long text is worked through in slices
+ * without holding the event loop.
  */
-const PRIORITY: Record<PiiType, number> = {
-  jwt: 11,
-  secret: 10,
-  email: 9,
-  iban: 8,
-  cn_id: 7,
-  card: 6,
-  ssn: 5,
-  ip: 4,
-  phone: 3,
-  address: 2,
-  name: 1,
-};
-
-function detect(text: string, types: ReadonlySet<PiiType>, options: RedactOptions): Candidate[] {
-  const candidates: Candidate[] = [];
-  const run = (type: PiiType, detector: (text: string) => Candidate[]): void => {
-    if (types.has(type)) candidates.push(...detector(text));
-  };
-  run('jwt', detectJwts);
-  run('secret', detectSecrets);
-  run('email', detectEmails);
-  run('iban', detectIbans);
-  run('cn_id', detectChineseIds);
-  run('card', detectCards);
-  run('ssn', detectSsns);
-  run('ip', detectIps);
-  run('phone', (input) => detectPhones(input, options.phoneCountries));
-  run('address', detectAddresses);
-  run('name', detectNames);
-  return candidates.filter((candidate) => types.has(candidate.type) && candidate.end > candidate.start);
-}
-
-/** Keeps the best span where spans overlap: higher priority first, then the longer one. */
-function resolveOverlaps(candidates: Candidate[]): PiiFinding[] {
-  const ranked = [...candidates].sort(
-    (a, b) => PRIORITY[b.type] - PRIORITY[a.type] || b.end - b.start - (a.end - a.start) || a.start - b.start,
-  );
-  const kept: PiiFinding[] = []; // sorted by start, non-overlapping
-  for (const candidate of ranked) {
-    let low = 0;
-    let high = kept.length;
-    while (low < high) {
-      const middle = (low + high) >> 1;
-      if (kept[middle]!.start < candidate.start) low = middle + 1;
-      else high = middle;
-    }
-    const previous = kept[low - 1];
-    const next = kept[low];
-    if (previous && previous.end > candidate.start) continue;
-    if (next && next.start < candidate.end) continue;
-    kept.splice(low, 0, { type: candidate.type, start: candidate.start, end: candidate.end });
-  }
-  return kept;
-}
-
-/** Finds personal data and secrets in `text` and replaces each span with its type's placeholder. */
-export function redact(text: string, options: RedactOptions = {}): RedactResult {
-  const keep = new Set(options.keep ?? []);
-  const types = new Set((options.types ?? PII_TYPES).filter((type) => !keep.has(type)));
-  if (text.length === 0 || types.size === 0) return { text, findings: [] };
-  const replacements = { ...DEFAULT_REPLACEMENTS, ...options.replacements };
-  // A placeholder left by an earlier pass ("postgres://u:[SECRET]@host") is not found again.
-  const placeholders = new Set(Object.values(replacements));
-  const candidates = detect(text, types, options).filter((candidate) => !placeholders.has(text.slice(candidate.start, candidate.end)));
-  const findings = resolveOverlaps(candidates);
-  let output = '';
-  let cursor = 0;
-  for (const finding of findings) {
-    output += text.slice(cursor, finding.start) + replacements[finding.type];
-    cursor = finding.end;
-  }
-  return { text: output + text.slice(cursor), findings };
+export async function redact(text: string, options: RedactOptions = {}): Promise<RedactResult> {
+  const libraries = await loadRedactionLibraries();
+  return runInSlices(redactText(text, settingsOf(options), libraries, new PhoneBudget(), new SliceBudget()), options.signal);
 }
 
 /**
  * Redacts every string inside `value` (chat messages, tool-call arguments, nested records).
  * Object keys, numbers and other non-string leaves are kept; the input is not mutated; shared
- * and cyclic references map to one redacted copy.
+ * and cyclic references map to one redacted copy. One phone budget serves the whole value.
  */
-export function redactValue(value: unknown, options: RedactOptions = {}): unknown {
+export async function redactValue(value: unknown, options: RedactOptions = {}): Promise<unknown> {
+  const libraries = await loadRedactionLibraries();
+  return runInSlices(redactValueSteps(value, settingsOf(options), libraries), options.signal);
+}
+
+/**
+ * `redactValue` at once, for the one caller that cannot wait (evidence filed with a quality event
+ * as it is emitted): `undefined` when the libraries are not loaded yet, in which case the caller
+ * keeps nothing. Holds the loop for the whole value: for short texts only.
+ */
+export function redactValueIfReady(value: unknown, options: RedactOptions = {}): unknown {
+  const libraries = loadedRedactionLibraries();
+  if (!libraries) {
+    void loadRedactionLibraries().catch(() => undefined);
+    return undefined;
+  }
+  return runNow(redactValueSteps(value, settingsOf(options), libraries));
+}
+
+function* redactValueSteps(value: unknown, settings: RedactSettings, libraries: RedactionLibraries): SlicedWork<unknown> {
+  const budget = new PhoneBudget();
+  const slice = new SliceBudget();
   const seen = new Map<object, unknown>();
-  const visit = (current: unknown): unknown => {
-    if (typeof current === 'string') return redact(current, options).text;
+  function* visit(current: unknown): SlicedWork<unknown> {
+    if (typeof current === 'string') return (yield* redactText(current, settings, libraries, budget, slice)).text;
     if (typeof current !== 'object' || current === null) return current;
     const done = seen.get(current);
     if (done !== undefined) return done;
     if (Array.isArray(current)) {
       const copy: unknown[] = [];
       seen.set(current, copy);
-      for (const item of current) copy.push(visit(item));
+      for (const item of current) copy.push(yield* visit(item));
       return copy;
     }
     const prototype: unknown = Object.getPrototypeOf(current);
     if (prototype !== Object.prototype && prototype !== null) return current; // Date, Map, class instances
     const copy: Record<string, unknown> = {};
     seen.set(current, copy);
-    for (const [key, item] of Object.entries(current)) copy[key] = visit(item);
+    for (const [key, item] of Object.entries(current)) copy[key] = yield* visit(item);
     return copy;
-  };
-  return visit(value);
+  }
+  return yield* visit(value);
 }

@@ -1,6 +1,6 @@
 import type { GenerationRequest, Message } from '../core/request.js';
 import { countTextsTokens, type CountOptions } from './token-count.js';
-import { nextTurn, SLICE_MS, SliceBudget } from '../core/slices.js';
+import { nextTurn, SliceBudget } from '../core/slices.js';
 import { estimateTextTokens, TokenEstimator, type TokenEstimate } from './token-estimate.js';
 
 export const TASK_CATEGORIES = ['code', 'math', 'reasoning', 'extraction', 'creative', 'chat'] as const;
@@ -135,7 +135,7 @@ export function promptChars(request: GenerationRequest): number {
 /** `analyzePrompt` in slices: a turn of the event loop every few milliseconds of reading. */
 export async function analyzePromptInSlices(request: GenerationRequest, signal?: AbortSignal): Promise<PromptAnalysis> {
   const size = { estimate: 0, low: 0, high: 0 };
-  const budget = new SliceBudget(SLICE_MS, 1);
+  const budget = new SliceBudget();
   const texts = promptTexts(request);
   for (const text of texts) {
     const estimator = new TokenEstimator();

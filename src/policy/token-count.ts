@@ -488,7 +488,7 @@ function sampleOf(text: string): string[] {
  * the rest counted whole (up to EXACT_LIMIT characters) or on a sample, in a worker or in slices.
  */
 export async function countTextsTokens(texts: readonly string[], options: CountOptions = {}): Promise<TextCount[]> {
-  const budget = new SliceBudget(SLICE_MS, 1);
+  const budget = new SliceBudget();
   const counts: TextCount[] = texts.map(() => ({ tokens: 0, sampled: false }));
   const missing: Array<{ index: number; key: string }> = [];
   for (let index = 0; index < texts.length; index += 1) {

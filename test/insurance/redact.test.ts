@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { PII_TYPES, redact, redactValue, type PiiFinding, type PiiType } from '../../src/insurance/redact.js';
+import { redactionWork } from '../../src/insurance/redact/engine.js';
+import { PHONE_SCANS_PER_REDACTION, phoneWork } from '../../src/insurance/redact/phone.js';
 import { heldOutExamples, labelledExamples, type LabelledExample } from './fixtures/redaction-labelled.js';
 
 const STRUCTURED: readonly PiiType[] = ['email', 'phone', 'card', 'iban', 'ip', 'secret', 'jwt', 'ssn', 'cn_id'];
@@ -48,12 +50,12 @@ interface Tally {
   correct: number;
 }
 
-function evaluate(examples: readonly LabelledExample[]) {
+async function evaluate(examples: readonly LabelledExample[]) {
   const tally = new Map<PiiType, Tally>(PII_TYPES.map((type) => [type, { expected: 0, found: 0, predicted: 0, correct: 0 }]));
   const problems: string[] = [];
   for (const example of examples) {
     const expected = expectedSpans(example);
-    const predicted = redact(example.text).findings;
+    const predicted = (await redact(example.text)).findings;
     for (const span of expected) {
       const entry = tally.get(span.type)!;
       entry.expected++;
@@ -100,8 +102,8 @@ function table(tally: Map<PiiType, Tally>): string {
   ].join('\n');
 }
 
-describe('redact: labelled set', () => {
-  const { tally, problems } = evaluate(labelledExamples);
+describe('redact: labelled set', async () => {
+  const { tally, problems } = await evaluate(labelledExamples);
 
   it('has enough examples of every type and hard negatives', () => {
     expect(labelledExamples.length).toBeGreaterThanOrEqual(150);
@@ -120,9 +122,9 @@ describe('redact: labelled set', () => {
     expect(precision(bestEffort)).toBeGreaterThanOrEqual(0.6);
   });
 
-  it('changes nothing outside the reported spans', () => {
+  it('changes nothing outside the reported spans', async () => {
     for (const example of labelledExamples) {
-      const { text, findings } = redact(example.text);
+      const { text, findings } = await redact(example.text);
       let inputCursor = 0;
       let outputCursor = 0;
       for (const finding of findings) {
@@ -139,10 +141,10 @@ describe('redact: labelled set', () => {
     }
   });
 
-  it('is idempotent: redacting twice is redacting once', () => {
+  it('is idempotent: redacting twice is redacting once', async () => {
     for (const example of labelledExamples) {
-      const once = redact(example.text);
-      const twice = redact(once.text);
+      const once = await redact(example.text);
+      const twice = await redact(once.text);
       expect(twice.text).toBe(once.text);
       expect(twice.findings).toEqual([]);
     }
@@ -150,8 +152,8 @@ describe('redact: labelled set', () => {
 });
 
 describe('redact: held-out set', () => {
-  it('reports recall and precision on examples never used to shape the rules', () => {
-    const { tally, problems } = evaluate(heldOutExamples);
+  it('reports recall and precision on examples never used to shape the rules', async () => {
+    const { tally, problems } = await evaluate(heldOutExamples);
     console.log(`Held-out: ${heldOutExamples.length} examples\n${table(tally)}`);
     if (problems.length > 0) console.log(`Held-out misses and false positives (${problems.length}):\n${problems.join('\n')}`);
     // A loose floor: this set measures generalisation, it is not a target to tune to.
@@ -161,65 +163,65 @@ describe('redact: held-out set', () => {
 });
 
 describe('redact: validation rules', () => {
-  const typesIn = (text: string): PiiType[] => redact(text).findings.map((finding) => finding.type);
+  const typesIn = async (text: string): Promise<PiiType[]> => (await redact(text)).findings.map((finding) => finding.type);
 
-  it('takes a card only when it passes Luhn', () => {
-    expect(typesIn('card 4111 1111 1111 1111')).toEqual(['card']);
-    expect(typesIn('card 4111 1111 1111 1112')).toEqual([]);
-    expect(typesIn('card 4111111111111111 and 4111111111111113')).toEqual(['card']);
+  it('takes a card only when it passes Luhn', async () => {
+    expect(await typesIn('card 4111 1111 1111 1111')).toEqual(['card']);
+    expect(await typesIn('card 4111 1111 1111 1112')).toEqual([]);
+    expect(await typesIn('card 4111111111111111 and 4111111111111113')).toEqual(['card']);
   });
 
-  it('takes an IBAN only when mod-97 and the country length hold', () => {
-    expect(typesIn('GB82WEST12345698765432')).toEqual(['iban']);
-    expect(typesIn('GB82WEST12345698765433')).toEqual([]);
-    expect(typesIn('GB82WEST1234569876543')).toEqual([]);
+  it('takes an IBAN only when mod-97 and the country length hold', async () => {
+    expect(await typesIn('GB82WEST12345698765432')).toEqual(['iban']);
+    expect(await typesIn('GB82WEST12345698765433')).toEqual([]);
+    expect(await typesIn('GB82WEST1234569876543')).toEqual([]);
   });
 
-  it('applies the SSN area, group and serial rules', () => {
-    expect(typesIn('SSN 536-22-8714')).toEqual(['ssn']);
+  it('applies the SSN area, group and serial rules', async () => {
+    expect(await typesIn('SSN 536-22-8714')).toEqual(['ssn']);
     for (const invalid of ['000-12-3456', '666-12-3456', '900-12-3456', '536-00-8714', '536-22-0000']) {
-      expect(typesIn(`SSN ${invalid}`), invalid).toEqual([]);
+      expect(await typesIn(`SSN ${invalid}`), invalid).toEqual([]);
     }
   });
 
-  it('checks the Chinese id check digit and birth date', () => {
-    expect(typesIn('身份证 11010519491231002X')).toEqual(['cn_id']);
-    expect(typesIn('身份证 110105194912310021')).toEqual([]);
-    expect(typesIn('身份证 110105199002301231')).toEqual([]); // Feb 30, valid check digit
+  it('checks the Chinese id check digit and birth date', async () => {
+    expect(await typesIn('身份证 11010519491231002X')).toEqual(['cn_id']);
+    expect(await typesIn('身份证 110105194912310021')).toEqual([]);
+    expect(await typesIn('身份证 110105199002301231')).toEqual([]); // Feb 30, valid check digit
   });
 
-  it('labels a JWT bearer token as a JWT and an opaque one as a secret', () => {
+  it('labels a JWT bearer token as a JWT and an opaque one as a secret', async () => {
     const jwt = 'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxIn0.c2lnbmF0dXJlc2lnbmF0dXJl';
-    expect(redact(`Authorization: Bearer ${jwt}`).text).toBe('Authorization: Bearer [JWT]');
-    expect(redact('Authorization: Bearer abcDEF123456ghiJKL7890').text).toBe('Authorization: Bearer [SECRET]');
+    expect((await redact(`Authorization: Bearer ${jwt}`)).text).toBe('Authorization: Bearer [JWT]');
+    expect((await redact('Authorization: Bearer abcDEF123456ghiJKL7890')).text).toBe('Authorization: Bearer [SECRET]');
   });
 });
 
 describe('redact: options', () => {
   const text = 'Mail jane.doe@example.com from 203.0.113.7, card 4242 4242 4242 4242.';
 
-  it('keeps the types listed in `keep`', () => {
-    expect(redact(text, { keep: ['ip'] }).text).toBe('Mail [EMAIL] from 203.0.113.7, card [CARD].');
+  it('keeps the types listed in `keep`', async () => {
+    expect((await redact(text, { keep: ['ip'] })).text).toBe('Mail [EMAIL] from 203.0.113.7, card [CARD].');
   });
 
-  it('looks only for the types listed in `types`', () => {
-    const result = redact(text, { types: ['email'] });
+  it('looks only for the types listed in `types`', async () => {
+    const result = await redact(text, { types: ['email'] });
     expect(result.text).toBe('Mail [EMAIL] from 203.0.113.7, card 4242 4242 4242 4242.');
     expect(result.findings).toEqual([{ type: 'email', start: 5, end: 25 }]);
   });
 
-  it('uses custom replacements', () => {
-    expect(redact(text, { replacements: { email: '<email>', card: '****' } }).text).toBe('Mail <email> from [IP], card ****.');
+  it('uses custom replacements', async () => {
+    expect((await redact(text, { replacements: { email: '<email>', card: '****' } })).text).toBe('Mail <email> from [IP], card ****.');
   });
 
-  it('recognises national phone formats of the countries asked for', () => {
-    expect(redact('Ruf an: 030 901820', { phoneCountries: ['DE'] }).text).toBe('Ruf an: [PHONE]');
-    expect(redact('Order 0309 01820 0', { phoneCountries: ['US'] }).text).toBe('Order 0309 01820 0');
+  it('recognises national phone formats of the countries asked for', async () => {
+    expect((await redact('Ruf an: 030 901820', { phoneCountries: ['DE'] })).text).toBe('Ruf an: [PHONE]');
+    expect((await redact('Order 0309 01820 0', { phoneCountries: ['US'] })).text).toBe('Order 0309 01820 0');
   });
 });
 
 describe('redactValue', () => {
-  it('redacts every string of a chat request, tool calls included, without touching the input', () => {
+  it('redacts every string of a chat request, tool calls included, without touching the input', async () => {
     const messages = [
       { role: 'system', content: 'You are a helpful assistant.' },
       { role: 'user', content: [{ type: 'text', text: 'I am John Smith, email john.smith@gmail.com' }] },
@@ -237,7 +239,7 @@ describe('redactValue', () => {
       { role: 'tool', tool_call_id: 'call_1', content: { status: 'ok', phone: '+44 20 7946 0958', attempts: 3 } },
     ];
     const snapshot = structuredClone(messages);
-    const redacted = redactValue(messages);
+    const redacted = await redactValue(messages);
     expect(messages).toEqual(snapshot);
     expect(redacted).toEqual([
       { role: 'system', content: 'You are a helpful assistant.' },
@@ -260,15 +262,15 @@ describe('redactValue', () => {
     expect(JSON.parse(call.function.arguments)).toEqual({ card: '[CARD]', ip: '[IP]' });
   });
 
-  it('handles scalars, shared and cyclic references and leaves non-plain objects alone', () => {
-    expect(redactValue('mail a.b@example.org')).toBe('mail [EMAIL]');
-    expect(redactValue(42)).toBe(42);
-    expect(redactValue(null)).toBe(null);
+  it('handles scalars, shared and cyclic references and leaves non-plain objects alone', async () => {
+    expect(await redactValue('mail a.b@example.org')).toBe('mail [EMAIL]');
+    expect(await redactValue(42)).toBe(42);
+    expect(await redactValue(null)).toBe(null);
     const date = new Date(0);
     const shared = { email: 'x.y@example.org' };
     const cyclic: Record<string, unknown> = { shared, again: shared, date };
     cyclic.self = cyclic;
-    const result = redactValue(cyclic) as Record<string, unknown>;
+    const result = (await redactValue(cyclic)) as Record<string, unknown>;
     expect(result.shared).toEqual({ email: '[EMAIL]' });
     expect(result.again).toBe(result.shared);
     expect(result.self).toBe(result);
@@ -299,9 +301,78 @@ describe('redact: adversarial input', () => {
     ['bearer', `Bearer ${'x1'.repeat(50_000)}`],
   ];
 
-  it.each(inputs)('finishes on %s (100 KB)', (_label, input) => {
+  it.each(inputs)('finishes on %s (100 KB)', async (_label, input) => {
     expect(input.length).toBeGreaterThanOrEqual(90_000);
-    const result = redact(input);
+    const result = await redact(input);
     expect(typeof result.text).toBe('string');
+  });
+});
+
+describe('redact: bounded work, the event loop free', () => {
+  /** Resolves with whether a timer set before `work` started fired before `work` finished. */
+  async function timerFiresDuring(work: () => Promise<unknown>): Promise<boolean> {
+    let fired = false;
+    setTimeout(() => (fired = true), 0);
+    let firedBeforeEnd = false;
+    await work().then(() => (firedBeforeEnd = fired));
+    return firedBeforeEnd;
+  }
+
+  /** Formatted North American numbers in assigned ranges, one after another, as in a table or a dump. */
+  const AREAS = [212, 415, 312, 617, 303, 206, 512, 404, 305, 702];
+  const numbers = (count: number): string[] =>
+    Array.from({ length: count }, (_, index) => {
+      const exchange = 234 + ((index * 7) % 650);
+      return `${AREAS[index % AREAS.length]}-${exchange % 100 === 11 ? exchange + 1 : exchange}-${String((index * 7919) % 10_000).padStart(4, '0')}`;
+    });
+
+  it('a 300 KB table of numbers: libphonenumber scans stop at the budget, every number is still redacted', async () => {
+    const listed = numbers(25_000);
+    const text = listed.join(' ');
+    const scans = phoneWork.scans;
+    let result: Awaited<ReturnType<typeof redact>> | undefined;
+    expect(await timerFiresDuring(async () => (result = await redact(text)))).toBe(true);
+    expect(phoneWork.scans - scans).toBeLessThanOrEqual(PHONE_SCANS_PER_REDACTION);
+    // No digit of any number is left: past the budget numbers are taken by their shape.
+    expect(result!.text).not.toMatch(/\d/);
+  });
+
+  it('a 1 MB log gives the event loop turns, reads the text in bounded windows, and redacts what the short text redacts', async () => {
+    const line = 'INFO req=42 user=jane.doe@example.com ip=203.0.113.7 card=4111 1111 1111 1111 took=12ms\n';
+    const text = line.repeat(Math.ceil(1_000_000 / line.length));
+    const windows = redactionWork.windows;
+    const yields = redactionWork.yields;
+    let result: Awaited<ReturnType<typeof redact>> | undefined;
+    expect(await timerFiresDuring(async () => (result = await redact(text)))).toBe(true);
+    expect(redactionWork.yields).toBeGreaterThan(yields);
+    // Linear: windows of 8,192 characters, each read once by every detector.
+    expect(redactionWork.windows - windows).toBe(Math.ceil(text.length / 8_192));
+    const once = (await redact(line)).text;
+    expect(result!.text).toBe(once.repeat(Math.ceil(1_000_000 / line.length)));
+  });
+
+  it('long runs of letters, Chinese and mixed scripts (1 MB each) finish with turns for the loop and change nothing', async () => {
+    let text = '';
+    for (let index = 0; index < 300_000; index += 1) text += String.fromCodePoint([0x4e00 + (index % 5000), 0x430 + (index % 32), 0x61 + (index % 26), 0x1f600 + (index % 50)][index % 4]!);
+    for (const input of ['a'.repeat(1_000_000), '北京市朝阳区建国路'.repeat(110_000), text]) {
+      let result: Awaited<ReturnType<typeof redact>> | undefined;
+      expect(await timerFiresDuring(async () => (result = await redact(input)))).toBe(true);
+      expect(result!.text).toBe(input);
+    }
+  });
+
+  it('redactValue shares one phone budget across the strings of a value', async () => {
+    const value = Array.from({ length: 20 }, () => numbers(1_000).join(', '));
+    const scans = phoneWork.scans;
+    const redacted = (await redactValue(value)) as string[];
+    expect(phoneWork.scans - scans).toBeLessThanOrEqual(PHONE_SCANS_PER_REDACTION);
+    for (const text of redacted) expect(text).not.toMatch(/\d/);
+  });
+
+  it('stops at the next slice when its signal aborts', async () => {
+    const controller = new AbortController();
+    const pending = redact('call 415-555-0132 '.repeat(60_000), { signal: controller.signal });
+    setTimeout(() => controller.abort(new Error('enough')), 0);
+    await expect(pending).rejects.toThrow('enough');
   });
 });

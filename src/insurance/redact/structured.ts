@@ -3,8 +3,8 @@
  * quantifier has an upper limit, so no input makes them backtrack badly), then a validator
  * (checksum, date, format rules) decides.
  */
+import type { RedactionLibraries } from './libraries.js';
 import type { Candidate, Detector, PiiType } from './types.js';
-import { isCreditCard, isEmail, isIBAN, isIdentityCard, isIP, isLuhnNumber } from './validator.js';
 
 /** Every match of `pattern` (global) that `accept` returns a span for. */
 function scan(
@@ -50,17 +50,24 @@ const OBFUSCATED_EMAIL =
   /(?<![\p{L}\p{N}._%+-])[\p{L}\p{N}._%+-]{1,64}\s?[[(]\s?at\s?[\])]\s?[\p{L}\p{N}-]{1,63}(?:\s?[[(]\s?dot\s?[\])]\s?[\p{L}\p{N}-]{1,63}){1,4}/giu;
 const LOCALHOST_EMAIL = /(?<![\p{L}\p{N}._%+-])[\p{L}\p{N}._%+-]{1,64}@localhost(?![\p{L}\p{N}.-])/gu;
 
-export const detectEmails: Detector = (text) => [
-  ...scan(text, OBFUSCATED_EMAIL, (match) => whole('email', match)),
-  ...scan(text, LOCALHOST_EMAIL, (match) => whole('email', match)),
-  ...scan(text, EMAIL, (match) => {
-    const value = match[0];
-    if (!isEmail(value)) return undefined; // RFC 5321 local part and domain labels
-    const tld = value.slice(value.lastIndexOf('.') + 1).toLowerCase();
-    if (FILE_EXTENSIONS.has(tld)) return undefined;
-    return whole('email', match);
-  }),
-];
+export const detectEmails: Detector = (text, { isEmail }) => {
+  // Every form holds an `@` or an "at": without one, the regexes (which try up to 64 characters
+  // from every position) have nothing to find.
+  const at = text.includes('@');
+  return [
+    ...(/at/i.test(text) ? scan(text, OBFUSCATED_EMAIL, (match) => whole('email', match)) : []),
+    ...(at ? scan(text, LOCALHOST_EMAIL, (match) => whole('email', match)) : []),
+    ...(at
+      ? scan(text, EMAIL, (match) => {
+          const value = match[0];
+          if (!isEmail(value)) return undefined; // RFC 5321 local part and domain labels
+          const tld = value.slice(value.lastIndexOf('.') + 1).toLowerCase();
+          if (FILE_EXTENSIONS.has(tld)) return undefined;
+          return whole('email', match);
+        })
+      : []),
+  ];
+};
 
 // ── card ─────────────────────────────────────────────────────────────────────────────────────
 
@@ -78,7 +85,7 @@ const OTHER_CARD_NETWORKS: Array<[prefix: RegExp, lengths: readonly number[]]> =
   [/^(?:30[0-5]|3095|36|3[89])/, [14, 15, 16, 17, 18, 19]], // Diners Club
 ];
 
-function isCardNumber(value: string): boolean {
+function isCardNumber(value: string, { isCreditCard, isLuhnNumber }: RedactionLibraries): boolean {
   if (isCreditCard(value)) return true; // network prefix and length, then Luhn
   const digits = value.replace(/\D/g, '');
   return (
@@ -87,12 +94,12 @@ function isCardNumber(value: string): boolean {
   );
 }
 
-export const detectCards: Detector = (text) =>
+export const detectCards: Detector = (text, libraries) =>
   scan(text, CARD, (match) => {
     const value = match[0];
     const separators = value.replace(/\d/g, '');
     if (separators.length > 0 && new Set(separators).size > 1) return undefined; // mixed "1 2-3"
-    if (!isCardNumber(value)) return undefined;
+    if (!isCardNumber(value, libraries)) return undefined;
     return whole('card', match);
   });
 
@@ -100,11 +107,11 @@ export const detectCards: Detector = (text) =>
 
 const IBAN = /(?<![A-Za-z0-9])[A-Za-z]{2}\d{2}(?:[ -]?[A-Za-z0-9]){11,30}/g;
 
-export const detectIbans: Detector = (text) => {
+export const detectIbans: Detector = (text, { isIBAN }) => {
   const found: Candidate[] = [];
   IBAN.lastIndex = 0;
   for (let match = IBAN.exec(text); match; match = IBAN.exec(text)) {
-    const span = ibanAt(text, match);
+    const span = ibanAt(text, match, isIBAN);
     if (span) found.push(span);
     // The run may have swallowed the start of the next IBAN ("NO93… and IE29…"): go on from the
     // end of this one, or right after the rejected start.
@@ -116,7 +123,7 @@ export const detectIbans: Detector = (text) => {
 /** IBANs are 15 (Norway) to 34 characters long. */
 const IBAN_MIN_LENGTH = 15;
 
-function ibanAt(text: string, match: RegExpExecArray): Candidate | undefined {
+function ibanAt(text: string, match: RegExpExecArray, isIBAN: RedactionLibraries['isIBAN']): Candidate | undefined {
   // The regex may run into the following words: try each end that falls on a word boundary.
   // validator checks the country's exact format (and so its length) and mod-97, so at most one
   // end passes.
@@ -146,11 +153,11 @@ const VERSION_CONTEXT =
 /** A run of hex digits, colons and dots with at least two colons; validated as IPv6 below. */
 const IPV6 = /(?<![\w:.])(?=[0-9A-Fa-f.]*:[0-9A-Fa-f.]*:)[0-9A-Fa-f:][0-9A-Fa-f:.]{1,44}(?![\w:])/g;
 
-function isIpv6(value: string): boolean {
+function isIpv6(value: string, isIP: RedactionLibraries['isIP']): boolean {
   return /\d/.test(value) && isIP(value, 6); // "a::b", "dead::beef" in prose have no digit
 }
 
-export const detectIps: Detector = (text) => [
+export const detectIps: Detector = (text, { isIP }) => [
   ...scan(text, IPV4, (match) => {
     if (!isIP(match[0], 4)) return undefined;
     if (VERSION_CONTEXT.test(before(text, match.index, 16))) return undefined;
@@ -158,7 +165,7 @@ export const detectIps: Detector = (text) => [
   }),
   ...scan(text, IPV6, (match) => {
     const value = match[0].replace(/[.:]+$/, (tail) => (tail.startsWith('::') ? '::' : ''));
-    if (!isIpv6(value)) return undefined;
+    if (!isIpv6(value, isIP)) return undefined;
     return { type: 'ip', start: match.index, end: match.index + value.length };
   }),
 ];
@@ -283,5 +290,5 @@ export const detectSsns: Detector = (text) => [
 const CN_ID = /(?<![0-9A-Za-z])\d{17}[\dXx](?![0-9A-Za-z])/g;
 
 /** GB 11643-1999: province code, a real birth date not in the future, ISO 7064 MOD 11-2 check character. */
-export const detectChineseIds: Detector = (text) =>
+export const detectChineseIds: Detector = (text, { isIdentityCard }) =>
   scan(text, CN_ID, (match) => (isIdentityCard(match[0], 'zh-CN') ? whole('cn_id', match) : undefined));

@@ -1,3 +1,5 @@
+import type { RedactionLibraries } from './libraries.js';
+
 /** The kinds of personal or secret data the redactor finds. */
 export type PiiType =
   | 'email'
@@ -20,7 +22,10 @@ export interface PiiFinding {
 }
 
 /** A span a detector proposes; overlaps between detectors are resolved by type priority. */
-export type Candidate = PiiFinding;
+export interface Candidate extends PiiFinding {
+  /** A phone number taken by its shape alone (past the scan budget): yields to every other span. */
+  byShape?: boolean;
+}
 
-/** A detector scans the whole text and proposes validated spans of its type(s). */
-export type Detector = (text: string) => Candidate[];
+/** A detector scans a text and proposes spans of its type(s), validated with the loaded libraries. */
+export type Detector = (text: string, libraries: RedactionLibraries) => Candidate[];
