@@ -1,7 +1,7 @@
 import { ZenError } from '../../core/errors.js';
 import type { GenerationRequest } from '../../core/request.js';
 import { answerText, type Detector } from '../detector.js';
-import { compileSchema, parseJson, schemaProblems } from './json-schema.js';
+import { compileSchema, loadSchemaCompiler, parseJson, schemaProblems } from './json-schema.js';
 
 /** What the judge must answer: every claim it checked, and those the documents do not support. */
 export const JUDGE_SCHEMA = {
@@ -54,7 +54,7 @@ export function judgeRequest(documents: string[], answer: string, maxChars: numb
   };
 }
 
-/** Reads the judge's answer; throws a ZenError when it does not follow the schema. */
+/** Reads the judge's answer; throws a ZenError when it does not follow the schema. `loadSchemaCompiler` must have resolved. */
 export function readVerdict(text: string): JudgeVerdict {
   const parsed = parseJson(text);
   const compiled = compileSchema(JUDGE_SCHEMA as unknown as Record<string, unknown>);
@@ -78,7 +78,7 @@ export const groundednessDetector: Detector = {
     if (context.output === 'image' || !documents || documents.length === 0 || !judge) return;
     const answer = answerText(context.result);
     if (answer.trim() === '') return;
-    const result = await context.subcall('judge', { model: judge.model, request: judgeRequest(documents, answer, judge.maxDocumentChars) });
+    const [result] = await Promise.all([context.subcall('judge', { model: judge.model, request: judgeRequest(documents, answer, judge.maxDocumentChars) }), loadSchemaCompiler()]);
     const verdict = readVerdict(answerText(result));
     const unsupported = verdict.unsupported_claims.length;
     if (unsupported === 0) return;

@@ -1,4 +1,5 @@
-import Ajv, { type ValidateFunction } from 'ajv';
+import type AjvClass from 'ajv';
+import type { ValidateFunction } from 'ajv';
 
 /** A compiled schema, or why it could not be compiled (then answers are not checked against it). */
 export type CompiledSchema = { validate: ValidateFunction } | { error: string };
@@ -9,17 +10,38 @@ export interface SchemaProblem {
   message: string;
 }
 
-// Formats need ajv-formats; without it they are ignored rather than failing every answer.
-// `addUsedSchema: false` lets two requests carry different schemas under the same `$id`.
-const ajv = new Ajv({ allErrors: true, strict: false, validateFormats: false, addUsedSchema: false, logger: false });
+let ajv: AjvClass | undefined;
+let loading: Promise<void> | undefined;
+
+/**
+ * Loads ajv (~40 ms, ~1 MB of heap) the first time a call has a schema to check, not at import:
+ * most calls have none. Detectors that check schemas wait for this, then compile synchronously.
+ */
+export function loadSchemaCompiler(): Promise<void> {
+  loading ??= import('ajv').then((module) => {
+    // CommonJS: Node hands over `module.exports` (the class, with a `default` of itself) as default.
+    const exported = module.default as unknown as { default?: typeof AjvClass } & typeof AjvClass;
+    const Ajv = typeof exported.default === 'function' ? exported.default : exported;
+    // Formats need ajv-formats; without it they are ignored rather than failing every answer.
+    // `addUsedSchema: false` lets two requests carry different schemas under the same `$id`.
+    ajv = new Ajv({ allErrors: true, strict: false, validateFormats: false, addUsedSchema: false, logger: false });
+  });
+  return loading;
+}
+
+/** Whether compileSchema can run now (ajv is loaded). */
+export function schemaCompilerReady(): boolean {
+  return ajv !== undefined;
+}
 
 // Requests carry a fresh schema object each time, so schemas are cached by their JSON text
 // (ajv's own cache is by object identity). Bounded: the oldest entry goes first.
 const MAX_CACHED = 256;
 const cache = new Map<string, CompiledSchema>();
 
-/** Compiles a JSON Schema once per distinct text. */
+/** Compiles a JSON Schema once per distinct text; `loadSchemaCompiler` must have resolved. */
 export function compileSchema(schema: Record<string, unknown>): CompiledSchema {
+  if (!ajv) throw new Error('zenrouter: compileSchema ran before loadSchemaCompiler() resolved');
   const key = JSON.stringify(schema);
   const cached = cache.get(key);
   if (cached) return cached;

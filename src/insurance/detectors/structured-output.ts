@@ -1,5 +1,5 @@
 import { answerText, type Detector } from '../detector.js';
-import { compileSchema, parseJson, schemaProblems } from './json-schema.js';
+import { compileSchema, loadSchemaCompiler, parseJson, schemaCompilerReady, schemaProblems } from './json-schema.js';
 
 /** Invalid JSON when JSON was asked for, or JSON that violates the requested schema (ajv). */
 export const structuredOutputDetector: Detector = {
@@ -27,6 +27,8 @@ export const structuredOutputDetector: Detector = {
       ];
     }
     if (format.type !== 'json-schema') return;
+    // The first schema to check loads ajv, then this runs again.
+    if (!schemaCompilerReady()) return loadSchemaCompiler().then(() => structuredOutputDetector.inspectResult!(context));
     const compiled = compileSchema(format.schema);
     if ('error' in compiled) return;
     const problems = schemaProblems(compiled, parsed.value);

@@ -1,5 +1,5 @@
 import type { EventDraft, Detector } from '../detector.js';
-import { compileSchema, parseJson, schemaProblems } from './json-schema.js';
+import { compileSchema, loadSchemaCompiler, parseJson, schemaCompilerReady, schemaProblems } from './json-schema.js';
 
 /** A tool that was not offered, or arguments that are not JSON or violate the tool's schema. */
 export const toolCallsDetector: Detector = {
@@ -9,6 +9,8 @@ export const toolCallsDetector: Detector = {
     if (context.output === 'image') return;
     const calls = context.result.content.filter((part) => part.type === 'tool-call');
     if (calls.length === 0) return;
+    // The first schema to check loads ajv, then this runs again.
+    if (!schemaCompilerReady()) return loadSchemaCompiler().then(() => toolCallsDetector.inspectResult!(context));
     const offered = new Map((context.request.tools ?? []).map((tool) => [tool.name, tool]));
     const events: EventDraft[] = [];
     for (const call of calls) {
