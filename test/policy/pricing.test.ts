@@ -1,5 +1,5 @@
 import { calcPrice } from '@pydantic/genai-prices';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { makeUsage } from '../../src/core/usage.js';
 import { Catalog } from '../../src/policy/catalog.js';
 import { costOfUsage } from '../../src/policy/pricing.js';
@@ -8,6 +8,7 @@ const provider = (name: string, vendor: string) => ({ name, family: 'openai' as 
 
 describe('costOfUsage', () => {
   const catalog = new Catalog();
+  beforeAll(() => catalog.load());
   const cases: Array<[string, string]> = [
     ['openai/gpt-5-mini', 'openai'],
     ['anthropic/claude-haiku-4-5', 'anthropic'],

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { countTokens } from 'gpt-tokenizer';
 import OpenAI from 'openai';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ZenClient } from '../../src/index.js';
 import type { GenerationRequest } from '../../src/core/request.js';
 import { analyzePrompt, analyzePromptInSlices, countPromptTokens } from '../../src/policy/analyze-prompt.js';
@@ -166,6 +166,8 @@ describe('routing counts only when the estimate leaves a decision open', () => {
   };
   const deps = { catalog: new Catalog({ models }), providers: () => [provider], quality: new BetaQualityModel(), state: new LiveState(), policies: builtInPolicies() };
   const routeOf = (text: string) => routeCountingTokens({ request: request(text), model: ['acme/small', 'acme/large'], routing: { policy: 'cheapest' } }, deps);
+  // The price data loads on the first call; these tests look at later calls.
+  beforeAll(() => deps.catalog.load(['acme']));
 
   it('a prompt far below every window is routed at once on the estimate: no promise, no tokenizer', () => {
     const calls = tokenCountWork.tokenizerCalls;
