@@ -1,16 +1,25 @@
-import { sha256 } from '@noble/hashes/sha2.js';
-import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils.js';
 import { redactSecrets } from '../core/errors.js';
 import type { CaptureContent } from './options.js';
-import { redactValue, redactValueIfReady } from './redact.js';
-import { loadRedactionLibraries } from './redact/libraries.js';
+import { loadRedaction, redactValue, redactValueIfReady } from './redact.js';
 import type { ContentCapture } from './types.js';
 import { messageChars, type ChatMessage } from './chat-format.js';
 
 type HashText = (text: string) => string;
 
-/** SHA-256 of a text's UTF-8 bytes, in hex, with @noble/hashes: synchronous in any runtime. */
-export const nobleSha256: HashText = (text) => bytesToHex(sha256(utf8ToBytes(text)));
+let noble: Promise<HashText> | undefined;
+
+/**
+ * SHA-256 of a text's UTF-8 bytes, in hex, with @noble/hashes: synchronous in any runtime once
+ * loaded. Loaded only where Node's native hash is missing (edge runtimes, browsers).
+ */
+export function loadNobleSha256(): Promise<HashText> {
+  noble ??= Promise.all([import('@noble/hashes/sha2.js'), import('@noble/hashes/utils.js')]).then(
+    ([{ sha256 }, { bytesToHex, utf8ToBytes }]) =>
+      (text: string) =>
+        bytesToHex(sha256(utf8ToBytes(text))),
+  );
+  return noble;
+}
 
 /**
  * Node's one-shot native `crypto.hash` when the runtime offers it (Node 20.16+, reached through
@@ -24,14 +33,13 @@ export const nativeSha256: HashText | undefined = (() => {
   return (text: string) => (hash as (algorithm: string, data: string, encoding: string) => string)('sha256', text, 'hex');
 })();
 
-const sha256Text: HashText = nativeSha256 ?? nobleSha256;
-
 /**
  * SHA-256 of a value's JSON text, in hex. Synchronous underneath: Web Crypto's `subtle.digest`
  * costs more in call overhead than hashing a prompt does.
  */
 export async function sha256Hex(value: unknown): Promise<string> {
-  return `sha256:${sha256Text(typeof value === 'string' ? value : JSON.stringify(value))}`;
+  const hash = nativeSha256 ?? (await loadNobleSha256());
+  return `sha256:${hash(typeof value === 'string' ? value : JSON.stringify(value))}`;
 }
 
 /** Every string inside a value with credentials replaced: what `full` capture keeps. */
@@ -55,7 +63,7 @@ export async function redactContent<T>(value: T): Promise<T> {
 
 /** With `redacted` capture every call redacts: its libraries are loaded as the insurance is built. */
 export function prepareRedaction(mode: CaptureContent): void {
-  if (mode === 'redacted') void loadRedactionLibraries().catch(() => undefined);
+  if (mode === 'redacted') void loadRedaction().catch(() => undefined);
 }
 
 /**

@@ -37,9 +37,8 @@
  */
 import type { CountryCode } from 'libphonenumber-js/max';
 import { runInSlices, runNow, SliceBudget, type SlicedWork } from '../core/slices.js';
-import { redactText, type RedactResult, type RedactSettings } from './redact/engine.js';
-import { loadedRedactionLibraries, loadRedactionLibraries, type RedactionLibraries } from './redact/libraries.js';
-import { PhoneBudget } from './redact/phone.js';
+import type { RedactResult, RedactSettings } from './redact/engine.js';
+import { loadRedactionLibraries, type RedactionLibraries } from './redact/libraries.js';
 import type { PiiType } from './redact/types.js';
 
 export type { PiiFinding, PiiType } from './redact/types.js';
@@ -86,6 +85,22 @@ export interface RedactOptions {
   signal?: AbortSignal;
 }
 
+/** The detectors (a chunk of their own: nothing before the first redaction needs them) and their libraries. */
+interface Redaction {
+  engine: typeof import('./redact/engine.js');
+  phone: typeof import('./redact/phone.js');
+  libraries: RedactionLibraries;
+}
+
+let loading: Promise<Redaction> | undefined;
+let loaded: Redaction | undefined;
+
+/** Loads the redaction code and its libraries once. */
+export function loadRedaction(): Promise<Redaction> {
+  loading ??= Promise.all([import('./redact/engine.js'), import('./redact/phone.js'), loadRedactionLibraries()]).then(([engine, phone, libraries]) => (loaded = { engine, phone, libraries }));
+  return loading;
+}
+
 function settingsOf(options: RedactOptions): RedactSettings {
   const keep = new Set(options.keep ?? []);
   const replacements = { ...DEFAULT_REPLACEMENTS, ...options.replacements };
@@ -103,8 +118,8 @@ function settingsOf(options: RedactOptions): RedactSettings {
  * without holding the event loop.
  */
 export async function redact(text: string, options: RedactOptions = {}): Promise<RedactResult> {
-  const libraries = await loadRedactionLibraries();
-  return runInSlices(redactText(text, settingsOf(options), libraries, new PhoneBudget(), new SliceBudget()), options.signal);
+  const { engine, phone, libraries } = await loadRedaction();
+  return runInSlices(engine.redactText(text, settingsOf(options), libraries, new phone.PhoneBudget(), new SliceBudget()), options.signal);
 }
 
 /**
@@ -113,8 +128,7 @@ export async function redact(text: string, options: RedactOptions = {}): Promise
  * and cyclic references map to one redacted copy. One phone budget serves the whole value.
  */
 export async function redactValue(value: unknown, options: RedactOptions = {}): Promise<unknown> {
-  const libraries = await loadRedactionLibraries();
-  return runInSlices(redactValueSteps(value, settingsOf(options), libraries), options.signal);
+  return runInSlices(redactValueSteps(value, settingsOf(options), await loadRedaction()), options.signal);
 }
 
 /**
@@ -123,20 +137,19 @@ export async function redactValue(value: unknown, options: RedactOptions = {}): 
  * keeps nothing. Holds the loop for the whole value: for short texts only.
  */
 export function redactValueIfReady(value: unknown, options: RedactOptions = {}): unknown {
-  const libraries = loadedRedactionLibraries();
-  if (!libraries) {
-    void loadRedactionLibraries().catch(() => undefined);
+  if (!loaded) {
+    void loadRedaction().catch(() => undefined);
     return undefined;
   }
-  return runNow(redactValueSteps(value, settingsOf(options), libraries));
+  return runNow(redactValueSteps(value, settingsOf(options), loaded));
 }
 
-function* redactValueSteps(value: unknown, settings: RedactSettings, libraries: RedactionLibraries): SlicedWork<unknown> {
-  const budget = new PhoneBudget();
+function* redactValueSteps(value: unknown, settings: RedactSettings, { engine, phone, libraries }: Redaction): SlicedWork<unknown> {
+  const budget = new phone.PhoneBudget();
   const slice = new SliceBudget();
   const seen = new Map<object, unknown>();
   function* visit(current: unknown): SlicedWork<unknown> {
-    if (typeof current === 'string') return (yield* redactText(current, settings, libraries, budget, slice)).text;
+    if (typeof current === 'string') return (yield* engine.redactText(current, settings, libraries, budget, slice)).text;
     if (typeof current !== 'object' || current === null) return current;
     const done = seen.get(current);
     if (done !== undefined) return done;

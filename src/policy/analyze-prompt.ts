@@ -1,5 +1,5 @@
 import type { GenerationRequest, Message } from '../core/request.js';
-import { countTextsTokens, type CountOptions } from './token-count.js';
+import type { CountOptions } from './token-count.js';
 import { nextTurn, SliceBudget } from '../core/slices.js';
 import { estimateTextTokens, TokenEstimator, type TokenEstimate } from './token-estimate.js';
 
@@ -194,6 +194,8 @@ function withSize(request: GenerationRequest, size: { estimate: number; low: num
  * loop is never held (./token-count.ts).
  */
 export async function countPromptTokens(request: GenerationRequest, analysis: PromptAnalysis = analyzePrompt(request), options: CountOptions = {}): Promise<PromptAnalysis> {
+  // Counting is rare (./token-bounds.ts): its code is a chunk of its own, loaded when needed.
+  const { countTextsTokens } = await import('./token-count.js');
   const counts = await countTextsTokens(promptTexts(request), options);
   let tokens = fixedTokens(request);
   let sampled = false;

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { nativeSha256, nobleSha256, sha256Hex } from '../../src/insurance/capture.js';
+import { loadNobleSha256, nativeSha256, sha256Hex } from '../../src/insurance/capture.js';
+
+const nobleSha256 = await loadNobleSha256();
 
 const texts = ['', 'abc', 'Summarise the plot of Hamlet in one sentence.', 'naïve café, 東京, 🦊🦊', 'a lone surrogate: \ud800 and \udfff', 'x'.repeat(100_000)];
 
