@@ -192,12 +192,15 @@ export function validateRequestInsurance(options: RequestInsurance | undefined):
   }
 }
 
-/** English refusals, at the start of an answer. */
+/**
+ * English refusals, at the start of an answer. The typographic apostrophe is written `\u2019`: one
+ * character beyond Latin-1 in the bundle makes V8 keep its whole source at two bytes a character.
+ */
 export const DEFAULT_REFUSAL_PATTERNS: RegExp[] = [
-  /^\s*(?:i['’]m sorry,? (?:but )?)?i (?:can(?:['’]|no)t|cannot|am unable to|won['’]t|am not able to) (?:help|assist|comply|provide|do that|fulfil|support|answer)/i,
-  /^\s*(?:sorry|i apologi[sz]e),? (?:but )?i (?:can(?:['’]|no)t|cannot|am unable to|won['’]t)/i,
-  /^\s*i['’]m (?:unable|not able) to (?:help|assist|comply|provide)/i,
-  /^\s*as an ai(?: language model)?,? i (?:can(?:['’]|no)t|cannot|am unable|don['’]t)/i,
+  /^\s*(?:i['\u2019]m sorry,? (?:but )?)?i (?:can(?:['\u2019]|no)t|cannot|am unable to|won['\u2019]t|am not able to) (?:help|assist|comply|provide|do that|fulfil|support|answer)/i,
+  /^\s*(?:sorry|i apologi[sz]e),? (?:but )?i (?:can(?:['\u2019]|no)t|cannot|am unable to|won['\u2019]t)/i,
+  /^\s*i['\u2019]m (?:unable|not able) to (?:help|assist|comply|provide)/i,
+  /^\s*as an ai(?: language model)?,? i (?:can(?:['\u2019]|no)t|cannot|am unable|don['\u2019]t)/i,
 ];
 
 export function resolveInsurance(options: InsuranceOptions, request: RequestInsurance | undefined, requestedModel: string | string[]): ResolvedInsurance {

@@ -54,7 +54,7 @@ export class LiveState implements LiveStats {
   private readonly outputByCategory = new Map<string, Float64Array>();
   /** Output length per category over every channel: the estimate for channels not seen yet. */
   private readonly outputAverage = new Map<string, number>();
-  /** Cooldowns other processes reported through a StateStore (channel id → epoch ms). */
+  /** Cooldowns other processes reported through a StateStore (channel id to epoch ms). */
   private sharedCooldowns: ReadonlyMap<string, number> = new Map();
   private onSharedHold: SharedHoldListener | undefined;
 

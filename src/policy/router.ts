@@ -104,7 +104,7 @@ export function routeCountingTokens(input: RouteInput, deps: RouterDeps): Route 
 function routeOrCount(input: RouteInput, deps: RouterDeps, mayCount: boolean): Route | Promise<Route> {
   const { routing } = input;
   if (mayCount && !input.analysis && promptChars(input.request) > SYNC_ANALYSIS_CHARS) {
-    return analyzePromptInSlices(input.request, input.signal).then((analysis) => routeOrCount({ ...input, analysis }, deps, true));
+    return analyzePromptInSlices(input.request, input.signal).then((analysis) => settled(routeOrCount({ ...input, analysis }, deps, true)));
   }
   const output = input.output ?? 'text';
   const analysis = input.analysis ?? analyzePrompt(input.request);
@@ -113,7 +113,7 @@ function routeOrCount(input: RouteInput, deps: RouterDeps, mayCount: boolean): R
   if (mayCount) {
     // The data packages' facts load per vendor on first use: those this call can reach, first.
     const missing = modelDataToLoad(ids, ids ? undefined : (routing.models ?? deps.autoPool), providers, deps.catalog);
-    if (missing.length > 0) return loadModelData(missing).then(() => routeOrCount({ ...input, analysis }, deps, true));
+    if (missing.length > 0) return loadModelData(missing).then(() => settled(routeOrCount({ ...input, analysis }, deps, true)));
   }
   const mode: Route['mode'] = ids === undefined ? 'auto' : ids.length > 1 ? 'list' : 'single';
   const universe = universeFor(deps, providers, ids, routing, output);
@@ -121,7 +121,7 @@ function routeOrCount(input: RouteInput, deps: RouterDeps, mayCount: boolean): R
     universe, analysis, routing, quality: deps.quality, stats: deps.state, output, listed: ids !== undefined, prepared: preparedFor.get(universe) === deps.quality,
   });
   if (mayCount && tokenCountMatters(table, routing.maxCost)) {
-    return countPromptTokens(input.request, analysis, { signal: input.signal }).then((counted) => route({ ...input, analysis: counted }, deps));
+    return countPromptTokens(input.request, analysis, { signal: input.signal }).then((counted) => settled(route({ ...input, analysis: counted }, deps)));
   }
   if (table.count === 0) throw noCandidateError(input.model, rejectionsOf(table), providers);
   const maxChannels = routing.maxChannels ?? DEFAULT_MAX_CHANNELS;
@@ -148,6 +148,19 @@ function routeOrCount(input: RouteInput, deps: RouterDeps, mayCount: boolean): R
     }
   }
   return new RouteResult(analysis, mode, policy.name, decision, order.length > maxChannels ? order.slice(0, maxChannels) : order, sticky, table);
+}
+
+/**
+ * A plan decided after a wait is read by its caller a few microtasks later, when other calls
+ * resumed by the same wait (the model data's load) may have routed on the same universe: its lazy
+ * parts, built from the universe's working arrays, are built now.
+ */
+function settled(route: Route | Promise<Route>): Route | Promise<Route> {
+  if (route instanceof Promise) return route;
+  void route.decision.frontier;
+  void route.decision.explanation;
+  void route.rejected;
+  return route;
 }
 
 /** The policy's view of one request; candidates as objects are built only if a policy asks. */

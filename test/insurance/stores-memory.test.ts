@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import { ZenError } from '../../src/core/errors.js';
-import { MemoryLedgerStore } from '../../src/insurance/stores/memory.js';
+import { MemoryLedgerStore, RECORD_OVERHEAD_BYTES } from '../../src/insurance/stores/memory.js';
 import { collect, creditRecord, eventRecord, requestRecord } from './fixtures/records.js';
 
 const at = (second: number) => new Date(Date.UTC(2025, 2, 1, 0, 0, second)).toISOString();
@@ -16,8 +16,9 @@ describe('MemoryLedgerStore', () => {
     expect(await ids(store)).toEqual(['r5:request', 'r6:request', 'r7:request', 'r8:request', 'r9:request']);
   });
 
-  it('defaults to 10 000 records', async () => {
-    const store = new MemoryLedgerStore();
+  it('defaults to 10 000 records and 2 MiB', async () => {
+    expect(new MemoryLedgerStore().maxBytes).toBe(2 * 1024 * 1024);
+    const store = new MemoryLedgerStore({ maxBytes: Number.POSITIVE_INFINITY });
     expect(store.maxRecords).toBe(10_000);
     await store.append(Array.from({ length: 10_050 }, (_, index) => requestRecord({ requestId: `r${index}`, at: at(0) })));
     expect(store.size).toBe(10_000);
@@ -110,6 +111,43 @@ describe('MemoryLedgerStore', () => {
     for (const maxRecords of [0, -1, 1.5, Number.NaN]) {
       expect(() => new MemoryLedgerStore({ maxRecords })).toThrow(ZenError);
     }
+    for (const maxBytes of [0, -1, Number.NaN, '1' as unknown as number]) {
+      expect(() => new MemoryLedgerStore({ maxBytes })).toThrow(/maxBytes/);
+    }
+  });
+
+  it('keeps at most maxBytes: the JSON text at a byte a character (two beyond Latin-1) plus a fixed cost a record', async () => {
+    const bound = 20 * (RECORD_OVERHEAD_BYTES + 400);
+    const store = new MemoryLedgerStore({ maxBytes: bound });
+    for (let index = 0; index < 200; index++) await store.append([requestRecord({ requestId: `r${index}`, at: at(index % 60), tags: { note: 'x'.repeat(200) } })]);
+    expect(store.bytes).toBeLessThanOrEqual(bound);
+    expect(store.size).toBeGreaterThan(10);
+    expect(store.size + store.evictedRecords).toBe(200);
+    const kept = await ids(store);
+    expect(kept.at(-1)).toBe('r199:request');
+    expect(kept[0]).toBe(`r${200 - store.size}:request`);
+    // The same records with Chinese text take twice the bytes of their characters.
+    const wide = new MemoryLedgerStore({ maxBytes: bound });
+    for (let index = 0; index < 200; index++) await wide.append([requestRecord({ requestId: `r${index}`, at: at(index % 60), tags: { note: '字'.repeat(200) } })]);
+    expect(wide.size).toBeLessThan(store.size);
+    expect(wide.bytes).toBeLessThanOrEqual(bound);
+  });
+
+  it('holds its bound: an evicted record keeps no text, and reading keeps no parsed copies', async () => {
+    const store = new MemoryLedgerStore({ maxRecords: 1_000 });
+    for (let index = 0; index < 5_000; index++) await store.append([requestRecord({ requestId: `r${index}`, at: at(index % 60), tags: { note: `${index}`.repeat(50) } })]);
+    await collect(store.query());
+    const entries = (store as unknown as { entries: Array<Record<string, unknown> & { alive: boolean; line: string }> }).entries;
+    let text = 0;
+    for (const entry of entries) {
+      if (!entry.alive) expect(entry.line).toBe('');
+      text += entry.line.length;
+      // No parsed record (an object with the record's own `at` text) is kept beside the text.
+      expect(Object.values(entry).some((value) => typeof value === 'object' && value !== null && typeof (value as { at?: unknown }).at === 'string')).toBe(false);
+    }
+    // The array of entries is compacted long before the dead outnumber the living.
+    expect(entries.length).toBeLessThanOrEqual(1_000 + 1_000 / 8 + 256);
+    expect(text).toBeLessThanOrEqual(store.bytes);
   });
 
   it('imports nothing from Node, so it runs on any runtime', async () => {

@@ -6,52 +6,88 @@ import { serializeRecords, VALIDATES_RECORDS } from './validate-record.js';
 export interface MemoryLedgerStoreOptions {
   /** Most records kept; the least recently active requests are dropped beyond it. Default 10 000. */
   maxRecords?: number;
+  /**
+   * Most memory the records may take, in bytes (their JSON text, at one byte a character or two
+   * where it holds characters beyond Latin-1, plus RECORD_OVERHEAD_BYTES each); the least recently
+   * active requests are dropped beyond it. Default 2 MiB: about 1,100 calls with
+   * `captureContent: 'none'`, fewer when records hold captured text. `Infinity` bounds by
+   * `maxRecords` alone.
+   */
+  maxBytes?: number;
 }
 
+/** The default byte bound of a MemoryLedgerStore. */
+export const DEFAULT_MEMORY_LEDGER_BYTES = 2 * 1024 * 1024;
+
+/**
+ * What a record costs beside its text: its entry, its query keys, its slot in the request index
+ * and in the eviction queue. Measured with heap snapshots on Node 20 (request records of one call
+ * each): 450–520 bytes.
+ */
+export const RECORD_OVERHEAD_BYTES = 512;
+
 interface Entry {
-  /** The validated JSON text; the record is parsed (and frozen) on first read only. */
+  /** The validated JSON text, parsed (and frozen) on every read; '' once evicted. */
   line: string;
-  record: LedgerRecord | undefined;
   keys: RecordKeys;
+  bytes: number;
   alive: boolean;
 }
 
-function recordOf(entry: Entry): LedgerRecord {
-  return (entry.record ??= deepFreeze(JSON.parse(entry.line) as LedgerRecord));
+/** Keys of an evicted entry: nothing of the record is kept once it is dropped. */
+const EVICTED: RecordKeys = Object.freeze({ atMs: Number.NaN, type: 'request', requestId: '', model: undefined, channel: undefined, eventKinds: Object.freeze([]) });
+
+/** Characters beyond Latin-1 make V8 store a string at two bytes a character. */
+const WIDE = /[^\u0000-\u00ff]/;
+
+/**
+ * V8 builds JSON.stringify's output from parts joined as a rope; reading a character flattens it
+ * into one string, which costs ~15 % less memory to keep.
+ */
+function flat(text: string): string {
+  text.charCodeAt(0);
+  return text;
 }
 
 /**
  * A bounded ledger in memory, for tests, scripts and edge runtimes (no Node APIs).
  *
- * Eviction is by request: when the store holds more than `maxRecords`, it drops every record of
- * the request that was least recently appended to, so the requests it keeps are whole (a late
- * credit for an old request makes that request recent again). Only when a single request alone
- * exceeds the bound are its oldest records dropped one by one, ring-style.
+ * Bounded in records and in bytes: when the store holds more than `maxRecords` records or more
+ * than `maxBytes` bytes, it drops every record of the request that was least recently appended
+ * to, so the requests it keeps are whole (a late credit for an old request makes that request
+ * recent again). Only when a single request alone exceeds a bound are its oldest records dropped
+ * one by one, ring-style. A dropped record's text is released at once, so the store never holds
+ * more than its bounds.
  *
  * Records are kept as their JSON text on append (so they read back exactly as the file and SQLite
  * stores would return them, and later changes to the appended objects don't reach them) and are
- * parsed and frozen when first read: nothing can change a record after it is appended.
+ * parsed and frozen on each read: nothing can change a record after it is appended, and reading
+ * does not grow the store.
  */
 export class MemoryLedgerStore implements LedgerStore {
   /** Validates every record itself, so `Ledger` need not. */
   readonly [VALIDATES_RECORDS] = true;
   readonly maxRecords: number;
-  /** Records dropped by the bound so far. */
+  readonly maxBytes: number;
+  /** Records dropped by the bounds so far. */
   evictedRecords = 0;
 
-  // Entries in append order. Evicted entries are marked dead and skipped, and the array is
-  // compacted (replaced, never changed in place, so running queries keep their snapshot) once
-  // the dead outnumber the living.
+  // Entries in append order. Evicted entries are marked dead (their text released) and skipped;
+  // the array is compacted (replaced, never changed in place, so running queries keep their
+  // snapshot) once the dead pass an eighth of the living.
   private entries: Entry[] = [];
   private start = 0;
   private deadAfterStart = 0;
   private live = 0;
+  private liveBytes = 0;
   private readonly byRequest = new Map<string, Entry[]>();
-  // Eviction order: a queue of (request, touch) pairs; a request appended to again gets a newer
-  // touch, and its older queue entries are skipped. (Reading the head of a Map whose first keys
-  // were deleted costs time proportional to the deletions, which a busy store makes every call.)
+  // Eviction order: a queue of (request, touch) pairs in two arrays; a request appended to again
+  // gets a newer touch, and its older queue entries are skipped. (Reading the head of a Map whose
+  // first keys were deleted costs time proportional to the deletions, which a busy store makes
+  // every call.)
   private readonly lastTouch = new Map<string, number>();
-  private queue: Array<{ requestId: string; touch: number }> = [];
+  private queueIds: string[] = [];
+  private queueTouches: number[] = [];
   private queueHead = 0;
   private touches = 0;
   private closed = false;
@@ -61,7 +97,12 @@ export class MemoryLedgerStore implements LedgerStore {
     if (!Number.isInteger(maxRecords) || maxRecords < 1) {
       throw new ZenError({ kind: 'configuration', message: `MemoryLedgerStore maxRecords must be a whole number >= 1, got ${maxRecords}`, retryable: false });
     }
+    const maxBytes = options.maxBytes ?? DEFAULT_MEMORY_LEDGER_BYTES;
+    if (typeof maxBytes !== 'number' || !(maxBytes >= 1)) {
+      throw new ZenError({ kind: 'configuration', message: `MemoryLedgerStore maxBytes must be a number >= 1 (Infinity for no byte bound), got ${String(maxBytes)}`, retryable: false });
+    }
     this.maxRecords = maxRecords;
+    this.maxBytes = maxBytes;
   }
 
   /** Records currently kept. */
@@ -69,22 +110,36 @@ export class MemoryLedgerStore implements LedgerStore {
     return this.live;
   }
 
+  /** Bytes the records currently kept are accounted at (see `maxBytes`). */
+  get bytes(): number {
+    return this.liveBytes;
+  }
+
   async append(records: LedgerRecord[]): Promise<void> {
     if (this.closed) throw closedError();
     const lines = serializeRecords(records);
+    let touched: string | undefined;
     for (let index = 0; index < lines.length; index += 1) {
       // Keys come from the appended object (equal to its JSON after validation); reading them
       // there spares a parse per record on the write path, which runs for every call.
       const record = records[index]!;
-      const entry: Entry = { line: lines[index]!, record: undefined, keys: recordKeys(record), alive: true };
+      const line = flat(lines[index]!);
+      const bytes = line.length * (WIDE.test(line) ? 2 : 1) + RECORD_OVERHEAD_BYTES;
+      const entry: Entry = { line, keys: recordKeys(record), bytes, alive: true };
       this.entries.push(entry);
       this.live++;
+      this.liveBytes += bytes;
       const siblings = this.byRequest.get(record.requestId);
       if (siblings) siblings.push(entry);
       else this.byRequest.set(record.requestId, [entry]);
-      const touch = ++this.touches;
-      this.lastTouch.set(record.requestId, touch);
-      this.queue.push({ requestId: record.requestId, touch });
+      // One queue entry per request per append, not per record.
+      if (touched !== record.requestId) {
+        touched = record.requestId;
+        const touch = ++this.touches;
+        this.lastTouch.set(record.requestId, touch);
+        this.queueIds.push(record.requestId);
+        this.queueTouches.push(touch);
+      }
     }
     this.evict();
   }
@@ -99,7 +154,7 @@ export class MemoryLedgerStore implements LedgerStore {
     for (let index = this.start; index < end; index++) {
       const entry = entries[index]!;
       if (!entry.alive || !matchesKeys(entry.keys, compiled)) continue;
-      yield recordOf(entry);
+      yield deepFreeze(JSON.parse(entry.line) as LedgerRecord);
       if (++found >= compiled.limit) return;
     }
   }
@@ -111,26 +166,21 @@ export class MemoryLedgerStore implements LedgerStore {
   }
 
   private evict(): void {
-    while (this.live > this.maxRecords) {
+    while (this.live > this.maxRecords || this.liveBytes > this.maxBytes) {
       const requestId = this.leastRecentRequest();
       const siblings = this.byRequest.get(requestId)!;
       if (this.byRequest.size > 1) {
         for (const entry of siblings) this.kill(entry);
-        this.byRequest.delete(requestId);
-        this.lastTouch.delete(requestId);
-        this.queueHead += 1;
+        this.forget(requestId);
       } else {
-        // One request alone is over the bound: drop its oldest records, ring-style.
+        // One request alone is over a bound: drop its oldest records, ring-style.
         this.kill(siblings.shift()!);
-        if (siblings.length === 0) {
-          this.byRequest.delete(requestId);
-          this.lastTouch.delete(requestId);
-          this.queueHead += 1;
-        }
+        if (siblings.length === 0) this.forget(requestId);
       }
     }
-    if (this.queueHead > 1024 && this.queueHead * 2 > this.queue.length) {
-      this.queue = this.queue.slice(this.queueHead);
+    if (this.queueHead > 1024 && this.queueHead * 2 > this.queueIds.length) {
+      this.queueIds = this.queueIds.slice(this.queueHead);
+      this.queueTouches = this.queueTouches.slice(this.queueHead);
       this.queueHead = 0;
     }
     while (this.start < this.entries.length && !this.entries[this.start]!.alive) {
@@ -138,18 +188,24 @@ export class MemoryLedgerStore implements LedgerStore {
       this.deadAfterStart--;
     }
     const dead = this.start + this.deadAfterStart;
-    if (dead > 1024 && dead > this.live) {
+    if (dead > 256 && dead * 8 > this.live) {
       this.entries = this.entries.slice(this.start).filter((entry) => entry.alive);
       this.start = 0;
       this.deadAfterStart = 0;
     }
   }
 
+  private forget(requestId: string): void {
+    this.byRequest.delete(requestId);
+    this.lastTouch.delete(requestId);
+    this.queueHead += 1;
+  }
+
   /** The request appended to least recently, skipping queue entries made stale by newer touches. */
   private leastRecentRequest(): string {
     for (;;) {
-      const head = this.queue[this.queueHead]!;
-      if (this.lastTouch.get(head.requestId) === head.touch) return head.requestId;
+      const requestId = this.queueIds[this.queueHead]!;
+      if (this.lastTouch.get(requestId) === this.queueTouches[this.queueHead]) return requestId;
       this.queueHead += 1;
     }
   }
@@ -157,6 +213,10 @@ export class MemoryLedgerStore implements LedgerStore {
   private kill(entry: Entry): void {
     entry.alive = false;
     this.live--;
+    this.liveBytes -= entry.bytes;
+    // Released now, not at the next compaction: an evicted record costs nothing but its slot.
+    entry.line = '';
+    entry.keys = EVICTED;
     this.deadAfterStart++;
     this.evictedRecords++;
   }
