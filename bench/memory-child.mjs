@@ -6,9 +6,12 @@ const messages = [{ role: 'user', content: 'Summarise the plot of Hamlet in one 
 const { default: OpenAI } = await import('openai');
 const sdk = new OpenAI({ apiKey: 'sk-bench-000000000000000000', baseURL, maxRetries: 0 });
 let client = sdk;
+let claims = 0;
 if (mode === 'zen') {
   const { ZenClient } = await import(entry);
   client = new ZenClient({ providers: { openai: sdk }, routing: { models: ['openai/gpt-5-mini', 'openai/gpt-5-nano', 'openai/gpt-4.1-mini'] } });
+  // Claims make cases, and cases load the redaction code and its phone metadata (~3 MB).
+  client.on('claim', () => (claims += 1));
 }
 const model = mode === 'zen' ? 'auto' : 'gpt-5-mini';
 let next = 0;
@@ -30,7 +33,7 @@ const { heapUsed, rss } = process.memoryUsage();
 const result = { calls, heapMB: heapUsed / 1e6, rssMB: rss / 1e6 };
 if (mode === 'zen') {
   const store = client.ledger.store;
-  if (store && typeof store.size === 'number') Object.assign(result, { ledgerRecords: store.size, ledgerBytes: store.bytes });
+  Object.assign(result, { ledgerRecords: store.size, ledgerBytes: store.bytes, claims });
   await client.close();
 }
 console.log(JSON.stringify(result));

@@ -1,4 +1,5 @@
 import { redactSecrets } from '../core/errors.js';
+import { nextTurn } from '../core/slices.js';
 import type { CaptureContent } from './options.js';
 import { loadRedaction, redactValue, redactValueIfReady } from './redact.js';
 import type { ContentCapture } from './types.js';
@@ -33,13 +34,51 @@ export const nativeSha256: HashText | undefined = (() => {
   return (text: string) => (hash as (algorithm: string, data: string, encoding: string) => string)('sha256', text, 'hex');
 })();
 
+/** Texts longer than this are hashed in slices, a turn of the event loop between them. */
+const HASH_SLICE_CHARS = 262_144;
+
 /**
- * SHA-256 of a value's JSON text, in hex. Synchronous underneath: Web Crypto's `subtle.digest`
- * costs more in call overhead than hashing a prompt does.
+ * SHA-256 of a value's JSON text, in hex. Synchronous underneath for ordinary prompts: Web
+ * Crypto's `subtle.digest` costs more in call overhead than hashing a prompt does. A text of
+ * megabytes is hashed in slices, so that the hash never holds the event loop long.
  */
 export async function sha256Hex(value: unknown): Promise<string> {
+  const text = typeof value === 'string' ? value : JSON.stringify(value);
+  if (text.length > HASH_SLICE_CHARS) return `sha256:${await hashInSlices(text)}`;
   const hash = nativeSha256 ?? (await loadNobleSha256());
-  return `sha256:${hash(typeof value === 'string' ? value : JSON.stringify(value))}`;
+  return `sha256:${hash(text)}`;
+}
+
+interface IncrementalHash {
+  update(text: string): void;
+  digest(): string;
+}
+
+/** An incremental SHA-256 of UTF-8 text: Node's native one where the runtime has it, noble's elsewhere. */
+async function incrementalSha256(): Promise<IncrementalHash> {
+  const getBuiltinModule = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process?.getBuiltinModule;
+  const crypto = getBuiltinModule?.('node:crypto') as { createHash?: (algorithm: string) => { update(data: string, encoding: string): unknown; digest(encoding: string): string } } | undefined;
+  if (typeof crypto?.createHash === 'function') {
+    const hash = crypto.createHash('sha256');
+    return { update: (text) => void hash.update(text, 'utf8'), digest: () => hash.digest('hex') };
+  }
+  const [{ sha256 }, { bytesToHex, utf8ToBytes }] = await Promise.all([import('@noble/hashes/sha2.js'), import('@noble/hashes/utils.js')]);
+  const hash = sha256.create();
+  return { update: (text) => void hash.update(utf8ToBytes(text)), digest: () => bytesToHex(hash.digest()) };
+}
+
+async function hashInSlices(text: string): Promise<string> {
+  const hash = await incrementalSha256();
+  for (let start = 0; start < text.length; ) {
+    let end = Math.min(text.length, start + HASH_SLICE_CHARS);
+    // Never between the halves of a surrogate pair: each half alone would be encoded as U+FFFD.
+    const last = text.charCodeAt(end - 1);
+    if (end < text.length && last >= 0xd800 && last <= 0xdbff) end -= 1;
+    hash.update(text.slice(start, end));
+    start = end;
+    if (start < text.length) await nextTurn();
+  }
+  return hash.digest();
 }
 
 /** Every string inside a value with credentials replaced: what `full` capture keeps. */

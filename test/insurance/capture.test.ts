@@ -16,6 +16,12 @@ describe('prompt and answer hashes', () => {
     for (const text of texts) expect(nativeSha256!(text)).toBe(nobleSha256(text));
   });
 
+  it('a text of megabytes is hashed in slices to the same hash, surrogate pairs across slice ends included', async () => {
+    for (const text of ['x'.repeat(600_000), `${'a'.repeat(262_143)}🦊${'b'.repeat(300_000)}`, '🦊'.repeat(200_000)]) {
+      expect(await sha256Hex(text)).toBe(`sha256:${nobleSha256(text)}`);
+    }
+  });
+
   it('a value is hashed as its JSON text, a string as itself', async () => {
     const messages = [{ role: 'user', content: 'hi 🦊' }];
     expect(await sha256Hex(messages)).toBe(`sha256:${nobleSha256(JSON.stringify(messages))}`);

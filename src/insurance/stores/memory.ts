@@ -1,7 +1,8 @@
 import { ZenError } from '../../core/errors.js';
 import type { LedgerQuery, LedgerRecord, LedgerStore } from '../types.js';
 import { compileQuery, matchesKeys, recordKeys, type RecordKeys } from './match-query.js';
-import { serializeRecords, VALIDATES_RECORDS } from './validate-record.js';
+import { nextTurn, SliceBudget } from '../../core/slices.js';
+import { serializeRecord, serializeRecords, VALIDATES_RECORDS } from './validate-record.js';
 
 export interface MemoryLedgerStoreOptions {
   /** Most records kept; the least recently active requests are dropped beyond it. Default 10 000. */
@@ -115,9 +116,27 @@ export class MemoryLedgerStore implements LedgerStore {
     return this.liveBytes;
   }
 
+  /** The append still serializing in slices, if any: later appends wait for it, in order. */
+  private serializing: Promise<unknown> | undefined;
+
   async append(records: LedgerRecord[]): Promise<void> {
     if (this.closed) throw closedError();
-    const lines = serializeRecords(records);
+    let lines: string[];
+    if (this.serializing === undefined && !isLarge(records)) lines = serializeRecords(records);
+    else {
+      const previous = this.serializing;
+      const current = (async () => {
+        if (previous) await previous.catch(() => undefined);
+        return serialize(records);
+      })();
+      this.serializing = current;
+      try {
+        lines = await current;
+      } finally {
+        if (this.serializing === current) this.serializing = undefined;
+      }
+      if (this.closed) throw closedError();
+    }
     let touched: string | undefined;
     for (let index = 0; index < lines.length; index += 1) {
       // Keys come from the appended object (equal to its JSON after validation); reading them
@@ -220,6 +239,32 @@ export class MemoryLedgerStore implements LedgerStore {
     this.deadAfterStart++;
     this.evictedRecords++;
   }
+}
+
+/**
+ * The records' JSON texts, every record validated before any is kept (an invalid one fails the
+ * whole append). A batch with a record of megabytes (a captured prompt) is serialized a record at a
+ * time, with a turn of the event loop between records when their work passed a slice.
+ */
+async function serialize(records: readonly LedgerRecord[]): Promise<string[]> {
+  if (!Array.isArray(records) || records.length <= 1) return serializeRecords(records);
+  const lines: string[] = [];
+  const slice = new SliceBudget();
+  for (let index = 0; index < records.length; index += 1) {
+    lines.push(serializeRecord(records[index], index));
+    if (index + 1 < records.length && slice.spent()) {
+      await nextTurn();
+      slice.restart();
+    }
+  }
+  return lines;
+}
+
+/** Whether a batch may be worth serializing in slices: several records, one with captured content. */
+function isLarge(records: readonly LedgerRecord[]): boolean {
+  if (!Array.isArray(records) || records.length <= 1) return false;
+  for (const record of records) if ((record as { type?: unknown }).type === 'case' || (record as { content?: { messages?: unknown } }).content?.messages !== undefined) return true;
+  return false;
 }
 
 function closedError(): ZenError {

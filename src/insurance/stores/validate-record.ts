@@ -43,7 +43,8 @@ export function serializeRecords(records: readonly LedgerRecord[]): string[] {
   return records.map((record, index) => serializeRecord(record, index));
 }
 
-function serializeRecord(record: unknown, index: number): string {
+/** One record's JSON text, validated; `index` names it in errors (its place in the appended batch). */
+export function serializeRecord(record: unknown, index: number): string {
   if (typeof record !== 'object' || record === null || Array.isArray(record)) {
     throw new InvalidLedgerRecordError(index, '', 'a record must be an object');
   }
