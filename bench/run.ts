@@ -7,8 +7,14 @@
  *     At once, it also prints the routing decision alone and an A/A test (the bench's resolution).
  *  3. For reference: ZenClient's own CPU per call with an instant provider (no SDK, no network),
  *     and what ZenClient adds to a stream's time to first token.
+ *  4. Cold start (import, heap after import, import + first call vs the raw SDK), resident memory
+ *     (heap after 5,000 calls, RSS after 50,000) and event-loop blocks for 2 MB prompts, each in
+ *     fresh processes on the tsup build (bench/cold-start.ts, bench/memory.ts, bench/event-loop.ts).
  */
+import { benchColdStart, printColdStart } from './cold-start.js';
+import { benchEventLoop, printEventLoop } from './event-loop.js';
 import { benchIntrinsic, benchIntrinsicStream } from './intrinsic.js';
+import { benchMemory, printMemory } from './memory.js';
 import { benchOverhead } from './overhead.js';
 import { benchRouting } from './routing.js';
 import { benchTtft } from './ttft.js';
@@ -52,6 +58,10 @@ for (const staggerMs of [0, 100]) {
       `${signed(ttft.zen.medianMs - ttft.raw.medianMs)} ms at the median, ${signed(ttft.zen.p95Ms - ttft.raw.p95Ms)} ms at the p95`,
   );
 }
+
+printColdStart(await benchColdStart());
+printMemory(await benchMemory());
+printEventLoop(await benchEventLoop());
 
 function signed(value: number): string {
   return `${value >= 0 ? '+' : ''}${value.toFixed(1)}`;

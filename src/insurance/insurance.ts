@@ -14,6 +14,7 @@ import { Ledger, type LedgerRange } from './ledger.js';
 import { LedgerWriter, type RecordBuilder } from './ledger-writer.js';
 import { resolveInsurance, validateInsuranceOptions, validateRequestInsurance, type CaptureContent, type InsuranceOptions, type RequestInsurance, type ResolvedInsurance } from './options.js';
 import { caseRecord, claimRecord, creditRecords, eventRecord, requestRecord } from './records.js';
+import { RecentCalls } from './recent-calls.js';
 import { MemoryLedgerStore } from './stores/memory.js';
 import type { AttemptRecord, Claim, LedgerRecord, LedgerStore, QualityEvent, QualityEventKind, RequestRecord } from './types.js';
 
@@ -99,7 +100,7 @@ export class Insurance implements InsuranceCore {
   private readonly writer: LedgerWriter;
   private readonly detectors: readonly Detector[];
   private readonly known: ReadonlyMap<string, Detector>;
-  private readonly recent = new Map<string, RecentCall>();
+  private readonly recent: RecentCalls<RecentCall>;
   private readonly window: number;
 
   constructor(
@@ -112,6 +113,7 @@ export class Insurance implements InsuranceCore {
     this.captureMode = options.captureContent ?? 'none';
     prepareRedaction(this.captureMode);
     this.window = options.feedbackWindow ?? 256;
+    this.recent = new RecentCalls(this.window);
     this.ledger = toLedger(ledger);
     this.writer = new LedgerWriter(
       this.ledger,
@@ -187,9 +189,7 @@ export class Insurance implements InsuranceCore {
   }
 
   remember(call: RecentCall): void {
-    if (this.window <= 0) return;
-    this.recent.set(call.requestId, call);
-    if (this.recent.size > this.window) this.recent.delete(this.recent.keys().next().value!);
+    this.recent.add(call);
   }
 
   detectorFailed(requestId: string, detector: string, error: unknown): void {
