@@ -121,8 +121,8 @@ export class MemoryLedgerStore implements LedgerStore {
 
   async append(records: LedgerRecord[]): Promise<void> {
     if (this.closed) throw closedError();
-    let lines: string[];
-    if (this.serializing === undefined && !isLarge(records)) lines = serializeRecords(records);
+    let lines: Array<{ line: string; bytes: number }>;
+    if (this.serializing === undefined && !isLarge(records)) lines = serializeRecords(records).map(measured);
     else {
       const previous = this.serializing;
       const current = (async () => {
@@ -142,8 +142,7 @@ export class MemoryLedgerStore implements LedgerStore {
       // Keys come from the appended object (equal to its JSON after validation); reading them
       // there spares a parse per record on the write path, which runs for every call.
       const record = records[index]!;
-      const line = flat(lines[index]!);
-      const bytes = line.length * (WIDE.test(line) ? 2 : 1) + RECORD_OVERHEAD_BYTES;
+      const { line, bytes } = lines[index]!;
       const entry: Entry = { line, keys: recordKeys(record), bytes, alive: true };
       this.entries.push(entry);
       this.live++;
@@ -241,28 +240,43 @@ export class MemoryLedgerStore implements LedgerStore {
   }
 }
 
+/** A line, flattened, with the bytes it is accounted at. */
+function measured(text: string): { line: string; bytes: number } {
+  const line = flat(text);
+  return { line, bytes: line.length * (WIDE.test(line) ? 2 : 1) + RECORD_OVERHEAD_BYTES };
+}
+
 /**
- * The records' JSON texts, every record validated before any is kept (an invalid one fails the
- * whole append). A batch with a record of megabytes (a captured prompt) is serialized a record at a
- * time, with a turn of the event loop between records when their work passed a slice.
+ * The records' JSON texts and their bytes, every record validated before any is kept (an invalid
+ * one fails the whole append). A batch with captured content (a prompt may be megabytes) is
+ * serialized a record at a time and measured a line at a time, with a turn of the event loop
+ * between steps when their work passed a slice.
  */
-async function serialize(records: readonly LedgerRecord[]): Promise<string[]> {
-  if (!Array.isArray(records) || records.length <= 1) return serializeRecords(records);
-  const lines: string[] = [];
+async function serialize(records: readonly LedgerRecord[]): Promise<Array<{ line: string; bytes: number }>> {
+  if (!Array.isArray(records)) return serializeRecords(records).map(measured);
+  const texts: string[] = [];
   const slice = new SliceBudget();
+  const turn = async (): Promise<void> => {
+    if (!slice.spent()) return;
+    await nextTurn();
+    slice.restart();
+  };
+  // Every record is validated before any is measured or kept: an invalid one fails the append.
   for (let index = 0; index < records.length; index += 1) {
-    lines.push(serializeRecord(records[index], index));
-    if (index + 1 < records.length && slice.spent()) {
-      await nextTurn();
-      slice.restart();
-    }
+    texts.push(serializeRecord(records[index], index));
+    await turn();
+  }
+  const lines: Array<{ line: string; bytes: number }> = [];
+  for (const text of texts) {
+    lines.push(measured(text));
+    await turn();
   }
   return lines;
 }
 
-/** Whether a batch may be worth serializing in slices: several records, one with captured content. */
+/** Whether a batch may be worth serializing in slices: a record with captured content. */
 function isLarge(records: readonly LedgerRecord[]): boolean {
-  if (!Array.isArray(records) || records.length <= 1) return false;
+  if (!Array.isArray(records)) return false;
   for (const record of records) if ((record as { type?: unknown }).type === 'case' || (record as { content?: { messages?: unknown } }).content?.messages !== undefined) return true;
   return false;
 }
