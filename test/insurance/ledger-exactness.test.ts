@@ -79,7 +79,7 @@ it('every amount is an exact nanodollar figure to begin with', () => {
 });
 
 const stores: Array<[string, (dir: string) => Promise<LedgerStore>]> = [
-  ['memory', async () => new MemoryLedgerStore({ maxRecords: 100_000 })],
+  ['memory', async () => new MemoryLedgerStore({ maxRecords: 100_000, maxBytes: Number.POSITIVE_INFINITY })],
   ['jsonl', (dir) => JsonlLedgerStore.open({ path: join(dir, 'ledger.jsonl') })],
   ['sqlite', (dir) => SqliteLedgerStore.open({ path: join(dir, 'ledger.db') })],
 ];

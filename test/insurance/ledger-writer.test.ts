@@ -24,7 +24,7 @@ describe('LedgerWriter', () => {
   });
 
   it('drains without its timer when calls never give the event loop a turn, so records do not pile up', async () => {
-    const store = new MemoryLedgerStore({ maxRecords: 100_000 });
+    const store = new MemoryLedgerStore({ maxRecords: 100_000, maxBytes: Number.POSITIVE_INFINITY });
     const writer = new LedgerWriter(new Ledger(store), () => {});
     let timerRan = false;
     const timer = setTimeout(() => (timerRan = true), 0);
@@ -47,7 +47,7 @@ describe('LedgerWriter', () => {
   });
 
   it('tells when a stuck store lets records pile up, again at each doubling, and again after it catches up; nothing is dropped', async () => {
-    const inner = new MemoryLedgerStore({ maxRecords: 100_000 });
+    const inner = new MemoryLedgerStore({ maxRecords: 100_000, maxBytes: Number.POSITIVE_INFINITY });
     let open!: () => void;
     let gate: Promise<void> | undefined = new Promise((resolve) => (open = resolve));
     const stuck: LedgerStore = {
@@ -81,7 +81,7 @@ describe('LedgerWriter', () => {
   });
 
   it("the client's insurance reports a store that falls behind as an overloaded ledger error at 10,000 waiting calls", async () => {
-    const inner = new MemoryLedgerStore({ maxRecords: 20_000 });
+    const inner = new MemoryLedgerStore({ maxRecords: 20_000, maxBytes: Number.POSITIVE_INFINITY });
     let open!: () => void;
     const gate = new Promise<void>((resolve) => (open = resolve));
     const stuck: LedgerStore = { append: async (records) => (await gate, inner.append(records)), query: (query) => inner.query(query), close: () => inner.close() };
