@@ -1,3 +1,5 @@
+import type { CallRecord } from './call-record.js';
+
 /**
  * One error taxonomy for every provider. Every failure that leaves zenrouter is a ZenError with a
  * `kind`; `retryable` and `retryAfterMs` tell the policy engine what to do with it.
@@ -63,9 +65,14 @@ export interface ZenErrorOptions {
   cause?: unknown;
   /** The vendor's error code or type (`overloaded_error`, `RESOURCE_EXHAUSTED`, ...). */
   code?: string;
-  /** The attempts behind an `all_attempts_failed` error. */
+  /** The attempts behind a call that failed after trying every channel of its plan. */
   attempts?: ReadonlyArray<{ channel: string; kind: ZenErrorKind; message: string }>;
+  /** For an `aborted` error: who ended the call (see `ZenError.abortedBy`). */
+  abortedBy?: AbortedBy;
 }
+
+/** `signal`: the caller's AbortSignal (or a stream's `controller.abort()`); `reader`: the caller stopped reading a stream. */
+export type AbortedBy = 'signal' | 'reader';
 
 const marker = Symbol.for('zenrouter.error');
 
@@ -79,6 +86,13 @@ export class ZenError extends Error {
   readonly model: string | undefined;
   readonly code: string | undefined;
   readonly attempts: ZenErrorOptions['attempts'];
+  /** For an `aborted` error: who ended the call, when zenrouter knows it. */
+  readonly abortedBy: AbortedBy | undefined;
+  /**
+   * What happened on the failed call (its attempts, cost, plan), set on every error a call throws.
+   * Not enumerable, so that logging the error does not print the whole record.
+   */
+  declare readonly zen: CallRecord | undefined;
 
   constructor(options: ZenErrorOptions) {
     scrubCause(options.cause);
@@ -92,6 +106,13 @@ export class ZenError extends Error {
     this.model = options.model;
     this.code = options.code;
     this.attempts = options.attempts;
+    this.abortedBy = options.abortedBy;
+  }
+
+  /** Attaches the failed call's record as `zen` (once; a rethrown error keeps its first call's). */
+  withCall(record: CallRecord): this {
+    if (!Object.prototype.hasOwnProperty.call(this, 'zen')) Object.defineProperty(this, 'zen', { value: record, enumerable: false });
+    return this;
   }
 
   /** Works across duplicated copies of zenrouter in one process, unlike `instanceof`. */

@@ -1,75 +1,11 @@
+import type { AttemptRecord, Claim, QualityEvent, QualityEventKind } from '../core/call-record.js';
 import type { ZenErrorKind } from '../core/errors.js';
 import type { CostBreakdown } from '../core/money.js';
 import type { FaceName } from '../core/request.js';
 import type { Usage } from '../core/usage.js';
 
-/** What a detector saw. `kind` names the problem; `detail` carries the evidence. */
-export type QualityEventKind =
-  | 'slow_first_token'
-  | 'slow_total'
-  | 'slow_stream'
-  | 'empty_answer'
-  | 'truncated_answer'
-  | 'refusal'
-  | 'invalid_json'
-  | 'schema_violation'
-  | 'unknown_tool'
-  | 'invalid_tool_arguments'
-  | 'ungrounded_claim'
-  | 'inconsistent_answers'
-  | 'user_feedback'
-  | 'failover';
-
-export interface QualityEvent {
-  id: string;
-  requestId: string;
-  kind: QualityEventKind;
-  /** The detector that filed it. */
-  detector: string;
-  /** The channel that produced the problem. */
-  channel: string;
-  at: string;
-  /** 0..1: how bad (1 = unusable). */
-  severity: number;
-  message: string;
-  detail?: Record<string, unknown>;
-}
-
-export interface Claim {
-  id: string;
-  requestId: string;
-  eventId: string;
-  eventKind: QualityEventKind;
-  channel: string;
-  at: string;
-  /** The credit the rule grants, in USD (rounded to nanodollars). */
-  amountUsd: number;
-  /** The rule that applied, in words: `50% of call cost`, `fixed $0.001`. */
-  rule: string;
-  status: 'credited' | 'capped' | 'excluded';
-  note?: string;
-}
-
-export interface AttemptRecord {
-  channel: string;
-  provider: string;
-  model: string;
-  outcome: 'success' | 'error' | 'skipped' | 'aborted' | 'hedge_lost';
-  errorKind?: ZenErrorKind;
-  message?: string;
-  durationMs: number;
-  ttftMs?: number;
-  usage?: Usage;
-  cost?: CostBreakdown;
-  /** A retry of the same channel (0 for the first try). */
-  retry: number;
-  hedge?: boolean;
-  /**
-   * Why the call was made, when it was not for the answer itself: the groundedness judge or a
-   * self-consistency sample, made by the insurance through the router on the caller's behalf.
-   */
-  purpose?: 'judge' | 'consistency';
-}
+// What happened on a call is core's (one record for the metadata, the ledger and the router).
+export type { AttemptRecord, Claim, QualityEvent, QualityEventKind } from '../core/call-record.js';
 
 export interface ContentCapture {
   mode: 'none' | 'redacted' | 'full';

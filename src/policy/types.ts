@@ -1,11 +1,11 @@
+import type { Preference, Rejection } from '../core/call-record.js';
 import type { GenerationRequest } from '../core/request.js';
 import type { PromptAnalysis } from './analyze-prompt.js';
 import type { CandidateTable } from './candidate-table.js';
 import type { Channel } from './catalog.js';
 import type { QualityEstimate } from './quality-model.js';
 
-/** `price` … `quality`, a number from 0 (cheapest) to 1 (best), or `speed`. */
-export type Preference = 'price' | 'balanced' | 'quality' | 'speed' | number;
+export type { Preference, Rejection } from '../core/call-record.js';
 
 export interface TimeoutOptions {
   /** Deadline for the whole call, all attempts and retries included. */
@@ -74,11 +74,6 @@ export interface Candidate {
   quality: QualityEstimate;
   /** Place in the caller's model list (0 for `auto`). */
   rank: number;
-}
-
-export interface Rejection {
-  channel: string;
-  reason: string;
 }
 
 /** Read-only live facts about channels, kept by the executor. */
