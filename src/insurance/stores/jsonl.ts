@@ -86,6 +86,9 @@ export class JsonlLedgerStore implements LedgerStore {
   private size: number;
   private readonly queue: PendingAppend[] = [];
   private queuedRecords = 0;
+  /** Appends queued since open, and appends taken off the queue and written (or failed): `flush` waits for the count at its call. */
+  private enqueued = 0;
+  private settled = 0;
   private writing: Promise<void> | undefined;
   private timer: ReturnType<typeof setTimeout> | undefined;
   private flushers = 0;
@@ -130,6 +133,7 @@ export class JsonlLedgerStore implements LedgerStore {
     return new Promise<void>((resolve, reject) => {
       this.queue.push({ data, records: lines.length, resolve, reject });
       this.queuedRecords += lines.length;
+      this.enqueued += 1;
       this.schedule();
     });
   }
@@ -167,11 +171,15 @@ export class JsonlLedgerStore implements LedgerStore {
     }
   }
 
-  /** Writes and syncs everything appended so far, without waiting for the batch interval. */
+  /**
+   * Writes and syncs everything appended so far, without waiting for the batch interval. Appends
+   * that come while it waits are not waited for: under writers that never pause, it still resolves.
+   */
   async flush(): Promise<void> {
+    const target = this.enqueued;
     this.flushers++;
     try {
-      while (this.queue.length > 0 || this.writing) {
+      while (this.settled < target) {
         this.startWriting();
         await this.writing;
       }
@@ -235,6 +243,9 @@ export class JsonlLedgerStore implements LedgerStore {
       for (const pending of batch) pending.resolve();
     } catch (error) {
       for (const pending of batch) pending.reject(error);
+    } finally {
+      // The queue is first in, first out: these were the oldest appends not yet settled.
+      this.settled += batch.length;
     }
   }
 
