@@ -1,13 +1,17 @@
 export { ZenClient, type ZenEvents, type ZenErrorEvent, type StateStoreErrorEvent } from './client/zen-client.js';
 export type { ZenClientOptions } from './client/options.js';
 export type { ProviderConfig } from './client/providers.js';
-export { ZenError, type ZenErrorKind, type ZenErrorOptions } from './core/errors.js';
+export { ZenError, type ZenErrorKind, type ZenErrorOptions, type AbortedBy } from './core/errors.js';
 export type * from './core/request.js';
 export type * from './core/result.js';
 export type * from './core/stream-part.js';
 export type { Usage } from './core/usage.js';
 export type { CostBreakdown } from './core/money.js';
-export type { ZenMetadata, ZenRequestOptions, RequestInsuranceOptions } from './faces/engine.js';
+export type { ZenMetadata, ZenRequestOptions, RequestInsuranceOptions } from './pipeline/types.js';
+// The call pipeline: what a host step (`zen.use`) sees and returns.
+export type { Step, Next, ZenCall, TextCall, ImageCall, CallInput, TextCallInput, ImageCallInput } from './pipeline/types.js';
+export type { CallRecord } from './core/call-record.js';
+export type { CallOutcome, TextOutcome, StreamOutcome, ImageOutcome, CallObserver, AttemptStart } from './core/call-outcome.js';
 export type { ZenCallOptions } from './faces/call-options.js';
 export { ZenChatCompletionStream } from './faces/openai-chat-stream.js';
 export { ZenStream } from './faces/zen-stream.js';

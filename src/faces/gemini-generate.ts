@@ -5,6 +5,7 @@ import { convertGenerateRequest } from './gemini-generate-request.js';
 import { toGenerateContentResponse, type ZenGenerateContentResponse } from './gemini-generate-response.js';
 import { toGenerateContentChunks } from './gemini-generate-stream.js';
 import { attachMetadata, linkSignal, modelSpec, openEngineStream, vendorModelName as modelName } from './face-shared.js';
+import { readerStopped } from './zen-stream.js';
 
 /** The SDK's parameters, with a model id, an ordered fallback list or `auto` in `model`, and the `zen` extension. */
 export type ZenGenerateContentParameters = Omit<GenerateContentParameters, 'model'> & {
@@ -38,8 +39,8 @@ export class Models {
     const controller = new AbortController();
     const unlink = [linkSignal(converted.signal, controller), linkSignal(call.signal, controller)];
     try {
-      const { result, metadata } = await this.engine.generate({
-        face: 'gemini-generate', model, request: converted.request, options: call.zen, signal: controller.signal, warnings: converted.warnings,
+      const { result, metadata } = await this.engine.run({
+        operation: 'text', stream: false, face: 'gemini-generate', model, request: converted.request, options: call.zen, signal: controller.signal, warnings: converted.warnings,
       });
       const response = toGenerateContentResponse(result, metadata.requestId, result.modelId ?? modelName(metadata.model) ?? String(model), metadata.warnings);
       return attachMetadata(response, metadata);
@@ -54,7 +55,7 @@ export class Models {
     const call = callOptions(params.zen, options);
     const { stream, controller } = await openEngineStream(
       this.engine,
-      { face: 'gemini-generate', model, request: converted.request, options: call.zen, warnings: converted.warnings },
+      { operation: 'text', stream: true, face: 'gemini-generate', model, request: converted.request, options: call.zen, warnings: converted.warnings },
       [converted.signal, call.signal],
     );
     const chunks = toGenerateContentChunks(stream.parts, {
@@ -69,7 +70,7 @@ export class Models {
         finished = true;
       } finally {
         // A caller that stops reading early cancels the call upstream.
-        if (!finished) controller.abort();
+        if (!finished) controller.abort(readerStopped());
       }
     })();
     Object.defineProperties(generator, {

@@ -39,12 +39,12 @@ export class ChatCompletions {
     const converted = convertChatRequest(body as ChatCompletionCreateParams);
     const call = callOptions(body.zen, options);
     if (!converted.stream) {
-      const { result, metadata } = await this.engine.generate({ face: 'openai-chat', model, request: converted.request, options: call.zen, signal: call.signal, warnings: converted.warnings });
+      const { result, metadata } = await this.engine.run({ operation: 'text', stream: false, face: 'openai-chat', model, request: converted.request, options: call.zen, signal: call.signal, warnings: converted.warnings });
       return attachMetadata(toChatCompletion(result, metadata.requestId, result.modelId ?? metadata.model ?? String(model)), metadata);
     }
     const { stream, controller } = await openEngineStream(
       this.engine,
-      { face: 'openai-chat', model, request: converted.request, options: call.zen, warnings: converted.warnings },
+      { operation: 'text', stream: true, face: 'openai-chat', model, request: converted.request, options: call.zen, warnings: converted.warnings },
       [call.signal],
     );
     const chunks = toChatChunks(stream.parts, {

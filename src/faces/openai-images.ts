@@ -113,7 +113,7 @@ export class Images {
   private async run(body: Routing, request: ImageRequest, warnings: CallWarning[], options: ZenCallOptions | undefined): Promise<ZenImagesResponse> {
     const model = modelSpec(body.model ?? (body.models ? undefined : 'auto'), body.models);
     const call = callOptions(body.zen, options);
-    const { result, metadata } = await this.engine.generateImages({ face: 'openai-images', model, request, options: call.zen, signal: call.signal, warnings });
+    const { result, metadata } = await this.engine.run({ operation: 'image', face: 'openai-images', model, request, options: call.zen, signal: call.signal, warnings });
     return attachMetadata(toImagesResponse(result, request.responseFormat), metadata);
   }
 }

@@ -14,7 +14,7 @@ describe('ledger totals reconcile exactly with the per-call costs', () => {
     const keepFailure = async (promise: Promise<unknown>) => {
       const error = await promise.then(() => undefined, (caught: unknown) => caught);
       expect(ZenError.isInstance(error)).toBe(true);
-      metas.push((error as ZenError & { zen: ZenMetadata }).zen);
+      metas.push((error as ZenError).zen!);
     };
 
     for (let index = 0; index < 5; index++) {
@@ -51,8 +51,8 @@ describe('ledger totals reconcile exactly with the per-call costs', () => {
     // A stream that fails after its first token reports through `metadata()`, as any stream does.
     metas.push(await cut.metadata());
     // The images face.
-    const image = await zen.generateImages({ face: 'openai-images', model: 'openai/gpt-image-1', request: { prompt: 'a lighthouse', n: 1 }, warnings: [] });
-    metas.push(image.metadata);
+    const image = await zen.images.generate({ model: 'openai/gpt-image-1', prompt: 'a lighthouse', n: 1 });
+    metas.push(image.zen);
 
     const ledger = await records(zen);
     const requests = ledger.filter((record): record is RequestRecord => record.type === 'request');

@@ -126,13 +126,14 @@ describe.each(ROWS)('$kind ($label)', (row) => {
 describe('when every channel fails', () => {
   const failing = ROWS.filter((row) => row.failover);
 
-  it.each(failing.flatMap((row) => row.modes.map((mode) => ({ ...row, mode }))))('$kind ($label, $mode): all_attempts_failed lists every attempt', async (row) => {
+  // A reason no retry can fix, shared by every attempt, is the error's kind (`auth` on every channel: `error.kind === 'auth'`).
+  it.each(failing.flatMap((row) => row.modes.map((mode) => ({ ...row, mode }))))('$kind ($label, $mode): the error lists every attempt; its kind is the shared reason when retrying cannot fix it, else all_attempts_failed', async (row) => {
     const zen = zenClient(sim, { routing: { retry: { retries: 1 }, ...row.routing } });
     sim.enqueue(UP[MINI], row.reply, row.reply);
     sim.enqueue(UP[NANO], row.reply, row.reply);
     const out = await run(zen, { model: [MINI, NANO] }, row.mode === 'stream');
     const tries = row.retry ? 2 : 1;
-    expect(out.error?.kind).toBe('all_attempts_failed');
+    expect(out.error?.kind).toBe(row.retry ? 'all_attempts_failed' : row.kind);
     const expected = [...Array(tries).fill({ channel: ch(MINI), kind: row.kind }), ...Array(tries).fill({ channel: ch(NANO), kind: row.kind })];
     expect(out.error!.attempts!.map(({ channel, kind }) => ({ channel, kind }))).toEqual(expected);
     expect((out.error!.cause as ZenError).kind).toBe(row.kind);
@@ -140,6 +141,49 @@ describe('when every channel fails', () => {
     expect(out.zen.channel).toBeUndefined();
     expect(sim.callsFor(UP[MINI])).toHaveLength(tries);
     expect(sim.callsFor(UP[NANO])).toHaveLength(tries);
+  });
+
+  it.each(BOTH)('%s: auth on every channel is kind auth, with every attempt kept; mixed failures stay all_attempts_failed', async (mode) => {
+    const stream = mode === 'stream';
+    const zen = zenClient(sim, { routing: { retry: { retries: 1 } } });
+    sim.enqueue(UP[MINI], http(401));
+    sim.enqueue(UP[NANO], http(401));
+    const auth = await run(zen, { model: [MINI, NANO] }, stream);
+    expect(auth.error?.kind).toBe('auth');
+    expect(auth.error!.retryable).toBe(false);
+    expect(auth.error!.attempts!.map(({ channel, kind }) => [channel, kind])).toEqual([[ch(MINI), 'auth'], [ch(NANO), 'auth']]);
+    expect(auth.error!.message).toContain('All 2 attempts failed, each with auth.');
+    expect(auth.zen.attempts.map((attempt) => attempt.errorKind)).toEqual(['auth', 'auth']);
+
+    // One channel, one wrong key: the same.
+    sim.enqueue(UP[MINI], http(401));
+    const single = await run(zen, { model: MINI }, stream);
+    expect(single.error?.kind).toBe('auth');
+    expect(single.error!.attempts).toEqual([expect.objectContaining({ channel: ch(MINI), kind: 'auth' })]);
+
+    // Two different reasons no retry fixes: nothing to name but the whole.
+    sim.enqueue(UP[MINI], http(401));
+    sim.enqueue(UP[NANO], http(403));
+    const mixed = await run(zen, { model: [MINI, NANO] }, stream);
+    expect(mixed.error?.kind).toBe('all_attempts_failed');
+    expect(mixed.error!.attempts!.map(({ kind }) => kind)).toEqual(['auth', 'permission']);
+
+    // A retryable failure beside an auth one: the same.
+    sim.enqueue(UP[MINI], http(500), http(500));
+    sim.enqueue(UP[NANO], http(401));
+    const withServer = await run(zen, { model: [MINI, NANO] }, stream);
+    expect(withServer.error?.kind).toBe('all_attempts_failed');
+    expect(withServer.error!.attempts!.map(({ kind }) => kind)).toEqual(['server', 'server', 'auth']);
+  });
+
+  it('a channel skipped for an open breaker is a different reason: auth elsewhere stays all_attempts_failed', async () => {
+    const zen = zenClient(sim, { breaker: { allowedFailures: 0, cooldownMs: 60_000 }, routing: { retry: { retries: 0 } } });
+    sim.enqueue(UP[MINI], http(500));
+    await run(zen, { model: MINI }, false); // opens MINI's breaker
+    sim.enqueue(UP[NANO], http(401));
+    const out = await run(zen, { model: [MINI, NANO] }, false);
+    expect(attemptsOf(out.zen)).toEqual([[ch(MINI), 'skipped', undefined, 0], [ch(NANO), 'error', 'auth', 0]]);
+    expect(out.error?.kind).toBe('all_attempts_failed');
   });
 
   it('a single failing channel with nowhere to go still says all_attempts_failed, with the cause', async () => {

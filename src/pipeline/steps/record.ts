@@ -1,0 +1,151 @@
+import type { CallOutcome, StreamOutcome } from '../../core/call-outcome.js';
+import { ZenError } from '../../core/errors.js';
+import type { GeneratedImage, GenerationResult } from '../../core/result.js';
+import type { QualityObservation } from '../../insurance/insured-call.js';
+import type { TaskCategory } from '../../policy/analyze-prompt.js';
+import type { Channel } from '../../policy/catalog.js';
+import type { Route } from '../../policy/router.js';
+import type { InternalStep, RunningCall } from '../call.js';
+import type { PipelineRuntime } from '../runtime.js';
+import { subjectOf } from './route.js';
+
+/**
+ * The one place a call's outcome is recorded, whatever ended it and whichever step produced it:
+ * the quality model and the live state learn from it, the insurance settles it (detectors, claims)
+ * and the ledger gets its records, and a failure leaves as a ZenError carrying the call's record.
+ *
+ * What the executor saw is learned the moment the execution ends (failed attempts, latency); what
+ * needs the insurance's verdict once it is in (the answer's quality, the session's pin). A stream
+ * is settled when it ends upstream, read or not, and before its reader sees the end, so that a
+ * `zen.flush()` after the last part includes its records.
+ */
+export function recordStep(runtime: PipelineRuntime): InternalStep {
+  return async (call, next) => {
+    const end: ExecutionEnd = { ended: false, error: undefined, then: undefined };
+    call.observers.push({
+      executionEnd: (error) => {
+        learnFromAttempts(runtime, call);
+        if (end.then) end.then(error);
+        else {
+          end.ended = true;
+          end.error = error;
+        }
+      },
+    });
+    let outcome: CallOutcome;
+    try {
+      outcome = fitting(call, await next());
+    } catch (caught) {
+      const error = ZenError.isInstance(caught) ? caught : new ZenError({ kind: 'server', message: String(caught), cause: caught });
+      await settle(runtime, call, error);
+      throw error.withCall(call.record);
+    }
+    switch (outcome.type) {
+      case 'text':
+        await settle(runtime, call, undefined, outcome.result);
+        return outcome;
+      case 'image':
+        await settle(runtime, call, undefined, undefined, outcome.result.images);
+        return outcome;
+      case 'stream':
+        return settleStream(runtime, call, outcome, end);
+    }
+  };
+}
+
+/** The executor's end, as the record step hears it before (or after) the outcome comes back. */
+interface ExecutionEnd {
+  ended: boolean;
+  error: ZenError | undefined;
+  then: ((error: ZenError | undefined) => void) | undefined;
+}
+
+/** Settles a stream once, when it ends upstream; `done` resolves after that. */
+function settleStream(runtime: PipelineRuntime, call: RunningCall, outcome: StreamOutcome, end: ExecutionEnd): StreamOutcome {
+  let settling: Promise<void> | undefined;
+  const begin = (error: ZenError | undefined): Promise<void> => {
+    if (!settling) {
+      settling = settle(runtime, call, error);
+      runtime.insurance.track(settling);
+    }
+    return settling;
+  };
+  // The executor's stream tells its end synchronously; a stream a host step made up has only `done`.
+  if (end.ended) begin(end.error);
+  else end.then = begin;
+  const done = outcome.done.then((error) => begin(error).then(() => error));
+  return { type: 'stream', parts: outcome.parts, done };
+}
+
+async function settle(runtime: PipelineRuntime, call: RunningCall, error: ZenError | undefined, result?: GenerationResult, images?: GeneratedImage[]): Promise<void> {
+  const { record, insured } = call;
+  let observations: QualityObservation[] | undefined;
+  if (insured) {
+    observations = await insured.settle({ record, error, result, images });
+  } else if (!call.internal) {
+    runtime.insurance.recordUninsured(record, { request: call.subject ?? subjectOf(call), stream: call.stream, tags: call.options.tags }, error, result);
+  }
+  const plan = call.route;
+  if (error || !plan || call.operation !== 'text' || record.channel === undefined) return;
+  learnFromAnswer(runtime, plan, record.channel, observations);
+  const session = call.routing.session;
+  if (session) {
+    runtime.state.pinSession(session, record.channel);
+    runtime.shared?.pinSession(session, record.channel);
+  }
+}
+
+function channelOf(plan: Route, id: string): Channel | undefined {
+  for (const candidate of plan.order) if (candidate.channel.id === id) return candidate.channel;
+  return undefined;
+}
+
+/** What the executor saw: each failed attempt counts against its channel; each answer is a latency sample. */
+function learnFromAttempts(runtime: PipelineRuntime, call: RunningCall): void {
+  const plan = call.route;
+  if (!plan) return;
+  const category = plan.analysis.category;
+  for (const attempt of call.record.attempts) {
+    if (attempt.outcome !== 'error' && attempt.outcome !== 'success') continue;
+    const channel = channelOf(plan, attempt.channel);
+    if (!channel) continue;
+    if (attempt.outcome === 'error') {
+      runtime.quality.observe({ channel, category, success: false, errorKind: attempt.errorKind });
+    } else {
+      runtime.state.recordLatency(channel, { ttftMs: attempt.ttftMs, totalMs: attempt.durationMs, outputTokens: attempt.usage?.output.total, category });
+    }
+  }
+}
+
+/** The answer, and any answer the insurance rejected, with their quality events' severities. */
+function learnFromAnswer(runtime: PipelineRuntime, plan: Route, winner: string, observations: QualityObservation[] = []): void {
+  const category = plan.analysis.category;
+  let winnerObserved = false;
+  for (const { channel: id, severities } of observations) {
+    const channel = channelOf(plan, id);
+    if (!channel) continue;
+    if (id === winner) winnerObserved = true;
+    runtime.quality.observe({ channel, category, success: true, ...(severities.length > 0 ? { eventSeverities: severities } : {}) });
+  }
+  const channel = channelOf(plan, winner);
+  if (!winnerObserved && channel) runtime.quality.observe({ channel, category, success: true });
+}
+
+/** A user's rating of a recorded call's answer (`zen.feedback`): 1 good, 0 bad. */
+export function learnFromFeedback(runtime: Pick<PipelineRuntime, 'quality'>, channels: readonly Channel[], channelId: string, score: number, category: string | undefined): void {
+  const channel = channels.find((candidate) => candidate.id === channelId);
+  if (channel) runtime.quality.observe({ channel, category: (category ?? 'chat') as TaskCategory, success: true, score });
+}
+
+/** The outcome a call must end with: a host step that returns another kind gets a configuration error. */
+function fitting(call: RunningCall, outcome: CallOutcome | undefined): CallOutcome {
+  const expected = call.operation === 'image' ? 'image' : call.stream ? 'stream' : 'text';
+  if (outcome?.type === expected) return outcome;
+  if (outcome?.type === 'stream') void outcome.parts[Symbol.asyncIterator]().return?.();
+  throw new ZenError({
+    kind: 'configuration',
+    retryable: false,
+    code: 'pipeline',
+    message: `A pipeline step returned ${outcome?.type ? `a "${outcome.type}" outcome` : String(outcome)} for a ${expected === 'stream' ? 'streamed' : expected === 'text' ? 'non-streamed text' : 'image'} call, which needs a "${expected}" outcome.`,
+  });
+}
