@@ -18,12 +18,30 @@ export interface CallOperation<T> {
   finishReason(result: T): string | undefined;
 }
 
-/** The usual operation: a chat generation. */
+/**
+ * The usual operation: a chat generation. A class rather than an object of closures: one small
+ * object per call, its methods shared.
+ */
+export class TextOperation implements CallOperation<GenerationResult> {
+  constructor(private readonly request: GenerationRequest) {}
+
+  run(adapter: ProviderAdapter, channel: Channel, signal: AbortSignal): Promise<GenerationResult> {
+    return adapter.generate({ modelId: channel.providerModelId, request: this.request, signal });
+  }
+
+  usage(result: GenerationResult): Usage {
+    return result.usage;
+  }
+
+  cost(channel: Channel, result: GenerationResult): CostBreakdown {
+    return costOfUsage(channel, result.usage);
+  }
+
+  finishReason(result: GenerationResult): string | undefined {
+    return result.finishReason.raw ?? result.finishReason.unified;
+  }
+}
+
 export function textOperation(request: GenerationRequest): CallOperation<GenerationResult> {
-  return {
-    run: (adapter, channel, signal) => adapter.generate({ modelId: channel.providerModelId, request, signal }),
-    usage: (result) => result.usage,
-    cost: (channel, result) => costOfUsage(channel, result.usage),
-    finishReason: (result) => result.finishReason.raw ?? result.finishReason.unified,
-  };
+  return new TextOperation(request);
 }

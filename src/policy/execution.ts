@@ -47,6 +47,8 @@ export interface ExecuteInput<T> {
   observe?: (part: StreamPart) => void;
 }
 
+const performanceNow = (): number => performance.now();
+
 type Emit = <K extends keyof PolicyEvents>(event: K, payload: Parameters<PolicyEvents[K]>[0]) => void;
 
 export interface ExecuteDeps {
@@ -73,7 +75,7 @@ export class Execution<T> implements LaneHost<T> {
   private readonly repairs: Array<{ channel: string; reason: string; result: T }> = [];
   private readonly now: () => number;
   private readonly startedAt: number;
-  private clearDeadline: () => void = () => {};
+  private deadlineTimer: ReturnType<typeof setTimeout> | undefined;
   private spentBudget = 0;
   private budgetExhausted = false;
 
@@ -86,12 +88,11 @@ export class Execution<T> implements LaneHost<T> {
     this.callerSignal = input.signal;
     this.state = deps.state;
     this.attempts = input.record.attempts;
-    this.now = deps.now ?? (() => performance.now());
+    this.now = deps.now ?? performanceNow;
     this.startedAt = this.now();
     const total = input.timeouts.totalMs;
     if (total !== undefined) {
-      const handle = setTimeout(() => this.deadline.stop({ kind: 'timeout', message: `The call exceeded its total deadline of ${total} ms.` }), total);
-      this.clearDeadline = () => clearTimeout(handle);
+      this.deadlineTimer = setTimeout(() => this.deadline.stop({ kind: 'timeout', message: `The call exceeded its total deadline of ${total} ms.` }), total);
     }
   }
 
@@ -316,7 +317,7 @@ export class Execution<T> implements LaneHost<T> {
    * tells the observers. Without a first-token time, throughput is over the whole call.
    */
   finish(winner: Candidate | undefined, usage: Usage, end: { ttftMs?: number; tokensPerSecond?: number; finishReason?: string; error?: ZenError }): void {
-    this.clearDeadline();
+    if (this.deadlineTimer !== undefined) clearTimeout(this.deadlineTimer);
     const record = this.input.record;
     const costs: CostBreakdown[] = [];
     for (const attempt of this.attempts) if (attempt.cost) costs.push(attempt.cost);

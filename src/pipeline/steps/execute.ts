@@ -27,7 +27,8 @@ export function executeStep(runtime: PipelineRuntime): InternalStep {
     const insured = call.insured;
     const input = executeInput<GenerationResult>(call, plan);
     if (!call.stream) {
-      const { result } = await executeGenerate(insured ? { ...input, inspect: insured.inspect } : input, deps);
+      if (insured) input.inspect = insured.inspect;
+      const { result } = await executeGenerate(input, deps);
       if (result.warnings.length > 0) record.warnings.push(...result.warnings);
       return { type: 'text', result };
     }
@@ -50,6 +51,10 @@ function executeInput<T>(call: RunningCall, plan: Route): ExecuteInput<T> {
     inputTokens: plan.analysis.inputTokens,
     record: call.record,
     observers: call.observers,
+    // Written out, set below for the calls that have them: one shape for every input.
+    inspect: undefined,
+    commit: undefined,
+    observe: undefined,
   };
 }
 
@@ -66,20 +71,15 @@ async function stream(runtime: PipelineRuntime, call: RunningCall, input: Execut
       runtime.insurance.detectorFailed(call.requestId, 'insurance', error);
     }
   };
-  const execution = await executeStream(
-    {
-      ...input,
-      observe,
-      commit: (winner) => {
-        insured?.commit(winner.channel.id);
-        record.model = winner.channel.model.id;
-        record.channel = winner.channel.id;
-        record.provider = winner.channel.provider.name;
-        // Events filed while the stream flows (a slow first token) show at once.
-        if (insured) record.events = insured.events;
-      },
-    },
-    deps,
-  );
+  input.observe = observe;
+  input.commit = (winner) => {
+    insured?.commit(winner.channel.id);
+    record.model = winner.channel.model.id;
+    record.channel = winner.channel.id;
+    record.provider = winner.channel.provider.name;
+    // Events filed while the stream flows (a slow first token) show at once.
+    if (insured) record.events = insured.events;
+  };
+  const execution = await executeStream(input, deps);
   return { type: 'stream', parts: execution.parts, done: execution.done };
 }

@@ -1,4 +1,5 @@
 import type { ChannelBaseline } from '../../insurance/detector.js';
+import type { Channel } from '../../policy/catalog.js';
 import type { LiveState } from '../../policy/live-state.js';
 import type { Route } from '../../policy/router.js';
 import type { InternalStep } from '../call.js';
@@ -28,15 +29,17 @@ export function insureStep(runtime: PipelineRuntime): InternalStep {
  * channel's samples instead of the whole plan's.
  */
 function baselines(state: LiveState, plan: Route): (channel: string) => ChannelBaseline {
-  const measure = (channel: Route['order'][number]['channel'] | undefined): ChannelBaseline =>
-    channel ? { ttftP95Ms: state.latencyQuantile(channel, 'ttft', 0.95), totalP95Ms: state.latencyQuantile(channel, 'total', 0.95) } : { ttftP95Ms: undefined, totalP95Ms: undefined };
   const first = plan.order[0]!.channel;
-  const firstBaseline = measure(first);
+  const firstBaseline = measure(state, first);
   let others: Map<string, ChannelBaseline> | undefined;
   return (id) => {
     if (id === first.id) return firstBaseline;
     let baseline = others?.get(id);
-    if (!baseline) (others ??= new Map()).set(id, (baseline = measure(plan.order.find((candidate) => candidate.channel.id === id)?.channel)));
+    if (!baseline) (others ??= new Map()).set(id, (baseline = measure(state, plan.order.find((candidate) => candidate.channel.id === id)?.channel)));
     return baseline;
   };
+}
+
+function measure(state: LiveState, channel: Channel | undefined): ChannelBaseline {
+  return channel ? { ttftP95Ms: state.latencyQuantile(channel, 'ttft', 0.95), totalP95Ms: state.latencyQuantile(channel, 'total', 0.95) } : { ttftP95Ms: undefined, totalP95Ms: undefined };
 }

@@ -1,4 +1,4 @@
-import type { CallOutcome, StreamOutcome } from '../../core/call-outcome.js';
+import type { CallObserver, CallOutcome, StreamOutcome } from '../../core/call-outcome.js';
 import { ZenError } from '../../core/errors.js';
 import type { GeneratedImage, GenerationResult } from '../../core/result.js';
 import type { QualityObservation } from '../../insurance/insured-call.js';
@@ -21,17 +21,8 @@ import { subjectOf } from './route.js';
  */
 export function recordStep(runtime: PipelineRuntime): InternalStep {
   return async (call, next) => {
-    const end: ExecutionEnd = { ended: false, error: undefined, then: undefined };
-    call.observers.push({
-      executionEnd: (error) => {
-        learnFromAttempts(runtime, call);
-        if (end.then) end.then(error);
-        else {
-          end.ended = true;
-          end.error = error;
-        }
-      },
-    });
+    const recorder = new Recorder(runtime, call);
+    call.observers.push(recorder);
     let outcome: CallOutcome;
     try {
       outcome = fitting(call, await next());
@@ -48,33 +39,49 @@ export function recordStep(runtime: PipelineRuntime): InternalStep {
         await settle(runtime, call, undefined, undefined, outcome.result.images);
         return outcome;
       case 'stream':
-        return settleStream(runtime, call, outcome, end);
+        return recorder.stream(outcome);
     }
   };
 }
 
-/** The executor's end, as the record step hears it before (or after) the outcome comes back. */
-interface ExecutionEnd {
-  ended: boolean;
-  error: ZenError | undefined;
-  then: ((error: ZenError | undefined) => void) | undefined;
-}
+/**
+ * Hears the executor's end (a method, not a closure per call) and settles a stream once: when the
+ * executor ends it, or, for a stream a host step made up, when its `done` resolves.
+ */
+class Recorder implements CallObserver {
+  private ended = false;
+  private endError: ZenError | undefined;
+  private streaming = false;
+  private settling: Promise<void> | undefined;
 
-/** Settles a stream once, when it ends upstream; `done` resolves after that. */
-function settleStream(runtime: PipelineRuntime, call: RunningCall, outcome: StreamOutcome, end: ExecutionEnd): StreamOutcome {
-  let settling: Promise<void> | undefined;
-  const begin = (error: ZenError | undefined): Promise<void> => {
-    if (!settling) {
-      settling = settle(runtime, call, error);
-      runtime.insurance.track(settling);
+  constructor(
+    private readonly runtime: PipelineRuntime,
+    private readonly call: RunningCall,
+  ) {}
+
+  executionEnd(error: ZenError | undefined): void {
+    learnFromAttempts(this.runtime, this.call);
+    this.ended = true;
+    this.endError = error;
+    if (this.streaming) void this.settle(error);
+  }
+
+  /** The stream's outcome, whose `done` resolves once the stream is settled. */
+  stream(outcome: StreamOutcome): StreamOutcome {
+    this.streaming = true;
+    // An executor's stream may have ended already (an empty answer ends at its head).
+    if (this.ended) void this.settle(this.endError);
+    const done = outcome.done.then((error) => this.settle(error).then(() => error));
+    return { type: 'stream', parts: outcome.parts, done };
+  }
+
+  private settle(error: ZenError | undefined): Promise<void> {
+    if (!this.settling) {
+      this.settling = settle(this.runtime, this.call, error);
+      this.runtime.insurance.track(this.settling);
     }
-    return settling;
-  };
-  // The executor's stream tells its end synchronously; a stream a host step made up has only `done`.
-  if (end.ended) begin(end.error);
-  else end.then = begin;
-  const done = outcome.done.then((error) => begin(error).then(() => error));
-  return { type: 'stream', parts: outcome.parts, done };
+    return this.settling;
+  }
 }
 
 async function settle(runtime: PipelineRuntime, call: RunningCall, error: ZenError | undefined, result?: GenerationResult, images?: GeneratedImage[]): Promise<void> {
