@@ -28,6 +28,7 @@ const EXAMPLES: Array<[string, string[], RegExp[]]> = [
   ['examples/routing.ts', [], [/auto: the Pareto choice/, /\[breaker\]/, /skipped/, /\[hedge\]/]],
   ['examples/insurance.ts', [], [/\[claim\] slow_first_token/, /\[claim\] invalid_json/, /repaired: true/, /\[EMAIL\]/]],
   ['examples/shared-state.ts', [], [/store: MemoryStateStore/, /\[second breaker\] openai\/gpt-5-mini:openai: closed → open \(shared cooldown from another process\)/, /upstream calls to gpt-5-mini: 1/, /turn 2 on second: anthropic\/claude-haiku-4-5:anthropic \(sticky: true\)/]],
+  ['examples/pipeline-steps.ts', [], [/second: served from the cache \(same answer: true; upstream calls: 1\)/, /second stream: \d+ characters from served from the cache \(upstream calls: 2\)/, /refused: content_filter \(guardrail\).*upstream calls: 2; recorded as zen_/, /\[attempt\] end {3}openai\/gpt-5-mini:openai: error/, /answered by google\/gemini-2\.5-flash:google/, /ledger: 6 calls recorded/]],
   ['examples/images.ts', [], [/gpt-image-1: 2 images/, /dall-e-3, n=3: .* 3 images, \$0\.12/, /imagen on google\/imagen-4\.0-generate-001:vertex: 5 images/, /failover: .*success/]],
 ];
 
