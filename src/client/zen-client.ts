@@ -12,7 +12,7 @@ import { builtInPolicies } from '../policy/policies/index.js';
 import { BetaQualityModel, type QualityModel } from '../policy/quality-model.js';
 import { RetryBudget } from '../policy/retry-budget.js';
 import { route, type Route } from '../policy/router.js';
-import type { Policy, RoutingOptions } from '../policy/types.js';
+import type { Policy } from '../policy/types.js';
 import { SharedState, type SharedStateOperation } from '../policy/shared-state.js';
 import { Insurance, type Feedback, type FeedbackResult, type InsuranceErrorEvent, type InsuranceEvents } from '../insurance/insurance.js';
 import type { ExportCasesOptions } from '../insurance/export-cases.js';

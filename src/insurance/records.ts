@@ -1,7 +1,7 @@
 import type { CallRecord } from '../core/call-record.js';
 import type { ZenErrorKind } from '../core/errors.js';
 import { sumCosts, zeroCost, type CostBreakdown } from '../core/money.js';
-import type { AttemptRecord, CaseRecord, Claim, ClaimRecord, ContentCapture, CreditRecord, EventRecord, QualityEvent, RequestRecord } from './types.js';
+import type { CaseRecord, Claim, ClaimRecord, ContentCapture, CreditRecord, EventRecord, QualityEvent, RequestRecord } from './types.js';
 
 /** A call's costs together; zero, price-less parts (`none`) add nothing, and a lone cost is kept as it is. */
 export function addCosts(costs: readonly CostBreakdown[]): CostBreakdown {

@@ -8,8 +8,6 @@ import type { CallInput, ImageCall, TextCall, ZenRequestOptions } from './types.
 
 /** What the built-in steps keep on a call besides what every step sees. */
 interface CallState {
-  /** A call the insurance makes through the router (the judge, samples): neither insured nor recorded. */
-  readonly internal: boolean;
   readonly observers: CallObserver[];
   /** The messages the call is routed and insured on (an image call's prompt as one user message). */
   subject: GenerationRequest | undefined;

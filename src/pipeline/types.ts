@@ -57,6 +57,12 @@ interface CallBase {
   /** The options routing and execution use: the client's `routing` defaults under `options`. */
   readonly routing: ZenRequestOptions;
   readonly signal: AbortSignal | undefined;
+  /**
+   * A call the insurance makes on the caller's behalf (the groundedness judge, consistency
+   * samples): not validated, insured or recorded on its own; its attempts and cost are added to the
+   * call it serves. Host steps see these too (a span, a budget); a guardrail may let them pass.
+   */
+  readonly internal: boolean;
   /** What happened so far; complete once the outcome (or, for streams, its `done`) has come back. */
   readonly record: CallRecord;
   /** The plan, once the routing step has run. */

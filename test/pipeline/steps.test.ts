@@ -221,6 +221,22 @@ describe('several steps', () => {
   });
 });
 
+describe('the insurance\'s own calls', () => {
+  it('run through host steps too, marked internal, and their cost lands on the call they serve', async () => {
+    const seen: Array<[boolean, string]> = [];
+    const zen = zenClient(sim, { insurance: { judge: { model: 'openai/gpt-5-nano' } } }).use(async (call, next) => {
+      seen.push([call.internal, String(call.model)]);
+      return next();
+    });
+    sim.enqueue(UP[MINI], { text: 'Paris has 2.1 million inhabitants.' });
+    sim.enqueue('gpt-5-nano', { json: { claims_checked: 1, unsupported_claims: [] } });
+    const answer = await zen.chat.completions.create({ model: MINI, messages: ask('How many people live in Paris?'), zen: { insurance: { groundingDocuments: ['Paris has 2.1 million inhabitants.'] } } });
+    expect(seen).toEqual([[false, MINI], [true, 'openai/gpt-5-nano']]);
+    expect(answer.zen.attempts.map((attempt) => attempt.purpose)).toEqual([undefined, 'judge']);
+    expect((await requestRecords(zen)).map((record) => record.requestId)).toEqual([answer.zen.requestId]);
+  });
+});
+
 describe("hooks into a call's execution (for telemetry)", () => {
   it.each([false, true])('attempt start and end, and the execution end, in order, across a failover (stream: %s)', async (stream) => {
     const events: string[] = [];
