@@ -26,8 +26,6 @@ export interface StreamPumpOptions {
   end: (failed: boolean, failure: unknown) => ZenError | undefined;
 }
 
-type Waiter = { resolve: (result: IteratorResult<StreamPart>) => void; reject: (error: unknown) => void };
-
 /**
  * A committed stream, read from the provider as fast as it comes, whether or not the caller reads:
  * the idle limit and the deadline hold for a stream nobody reads, and its end (and so its record)
@@ -38,7 +36,15 @@ type Waiter = { resolve: (result: IteratorResult<StreamPart>) => void; reject: (
 export class StreamPump implements AsyncIterableIterator<StreamPart> {
   private readonly queue: StreamPart[] = [];
   private head = 0;
-  private waiters: Waiter[] = [];
+  /** The reader's pending read, when it waits for the next part (one at a time, as `for await` reads). */
+  private resolveRead: ((result: IteratorResult<StreamPart>) => void) | undefined;
+  private rejectRead: ((error: unknown) => void) | undefined;
+  private pendingRead: Promise<IteratorResult<StreamPart>> | undefined;
+  /** Keeps a read's resolvers; made once, so that a read allocates no closure. */
+  private readonly awaitRead = (resolve: (result: IteratorResult<StreamPart>) => void, reject: (error: unknown) => void): void => {
+    this.resolveRead = resolve;
+    this.rejectRead = reject;
+  };
   private ended = false;
   private failure: ZenError | undefined;
   private resume: (() => void) | undefined;
@@ -94,6 +100,8 @@ export class StreamPump implements AsyncIterableIterator<StreamPart> {
   }
 
   next(): Promise<IteratorResult<StreamPart>> {
+    // A read while another waits (a reader that does not await) queues behind it.
+    if (this.pendingRead) return this.pendingRead.then(() => this.next());
     if (this.head < this.queue.length) {
       const value = this.queue[this.head]!;
       this.head += 1;
@@ -117,7 +125,8 @@ export class StreamPump implements AsyncIterableIterator<StreamPart> {
       }
       return Promise.resolve({ value: undefined, done: true });
     }
-    return new Promise((resolve, reject) => this.waiters.push({ resolve, reject }));
+    this.pendingRead = new Promise(this.awaitRead);
+    return this.pendingRead;
   }
 
   /** The caller stopped reading: cancels the upstream call when it still runs. */
@@ -126,30 +135,31 @@ export class StreamPump implements AsyncIterableIterator<StreamPart> {
     this.queue.length = 0;
     this.head = 0;
     this.failure = undefined;
-    const waiters = this.waiters;
-    this.waiters = [];
-    for (const waiter of waiters) waiter.resolve({ value: undefined, done: true });
+    this.settleRead({ value: undefined, done: true }, undefined);
     return Promise.resolve({ value: undefined, done: true });
   }
 
   private push(part: StreamPart): void {
     this.options.accept(part);
-    const waiter = this.waiters.shift();
-    if (waiter) waiter.resolve({ value: part, done: false });
+    if (this.pendingRead) this.settleRead({ value: part, done: false }, undefined);
     else this.queue.push(part);
   }
 
   private wakeReaders(): void {
-    const waiters = this.waiters;
-    if (waiters.length === 0) return;
-    this.waiters = [];
-    for (const waiter of waiters) {
-      const failure = this.failure;
-      if (failure) {
-        this.failure = undefined;
-        waiter.reject(failure);
-      } else waiter.resolve({ value: undefined, done: true });
-    }
+    if (!this.pendingRead) return;
+    const failure = this.failure;
+    this.failure = undefined;
+    this.settleRead({ value: undefined, done: true }, failure);
+  }
+
+  private settleRead(result: IteratorResult<StreamPart>, failure: ZenError | undefined): void {
+    const resolve = this.resolveRead;
+    const reject = this.rejectRead;
+    this.pendingRead = undefined;
+    this.resolveRead = undefined;
+    this.rejectRead = undefined;
+    if (failure) reject?.(failure);
+    else resolve?.(result);
   }
 
   /** Waits until the reader has taken most of the backlog, or the attempt is stopped. */
