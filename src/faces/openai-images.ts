@@ -1,6 +1,6 @@
 import type { ImageEditParamsNonStreaming, ImageGenerateParamsNonStreaming, ImagesResponse } from 'openai/resources/images';
-import type { CallWarning } from '../core/result.js';
-import type { ImageRequest, ImageResult } from '../providers/types.js';
+import type { ImageRequest } from '../core/request.js';
+import type { CallWarning, ImageResult } from '../core/result.js';
 import { callOptions, type ZenCallOptions } from './call-options.js';
 import { toDataUrl } from './data-url.js';
 import type { Engine, ZenMetadata, ZenRequestOptions } from './engine.js';
