@@ -3,12 +3,10 @@ import type { StreamPart } from '../core/stream-part.js';
 import { IdleWatch, READER_STOPPED, type AttemptSignal, type StreamHead } from './attempt.js';
 
 /**
- * Parts read ahead of a caller that does not read: beyond this many, the pump waits for the reader
- * (only the call's total deadline runs meanwhile, since nothing waits on the provider).
+ * Parts read ahead of a caller that has not started reading: beyond this many, the pump waits for
+ * the reader (only the call's total deadline runs meanwhile, since nothing waits on the provider).
  */
 const HIGH_WATER = 4096;
-/** The pump starts again once the reader has brought the backlog down to this. */
-const LOW_WATER = 1024;
 
 export interface StreamPumpOptions {
   /** The committed attempt's signal: the deadline, the caller's signal and the idle limit stop it. */
@@ -27,72 +25,69 @@ export interface StreamPumpOptions {
 }
 
 /**
- * A committed stream, read from the provider as fast as it comes, whether or not the caller reads:
- * the idle limit and the deadline hold for a stream nobody reads, and its end (and so its record)
- * comes when the provider's stream ends, not when the caller gets round to it. The caller reads the
- * parts through this iterator, in order, then the error that ended the stream, if one did. A
- * reader that stops early (`return()`) cancels the upstream call if it is still running.
+ * A committed stream between the provider and the caller, which ends (and so is recorded) whether
+ * or not the caller reads it:
+ *
+ * - Until the caller starts reading, the pump reads the provider on its own, so that the idle limit
+ *   holds for a stream nobody reads and a stream that ends upstream ends here too.
+ * - Once the caller reads, each read pulls the next part (as an SDK stream does): only time spent
+ *   waiting on the provider counts against the idle limit, and a part goes from the provider to the
+ *   caller without waiting in a queue.
+ * - Whatever the caller does, the call's deadline (and its abort) end the stream at once, pulling or not.
+ *
+ * The caller gets the parts in order, then the error that ended the stream, if one did. A reader
+ * that stops early (`return()`) cancels the upstream call if it still runs.
  */
 export class StreamPump implements AsyncIterableIterator<StreamPart> {
   private readonly queue: StreamPart[] = [];
   private head = 0;
+  /** The caller has read: pulls follow its reads from now on. */
+  private reading = false;
+  /** A pull from the provider in flight. */
+  private pulling = false;
+  private ended = false;
+  /** The error the reader gets once the parts before it are read (thrown once). */
+  private failure: ZenError | undefined;
   /** The reader's pending read, when it waits for the next part (one at a time, as `for await` reads). */
+  private pendingRead: Promise<IteratorResult<StreamPart>> | undefined;
   private resolveRead: ((result: IteratorResult<StreamPart>) => void) | undefined;
   private rejectRead: ((error: unknown) => void) | undefined;
-  private pendingRead: Promise<IteratorResult<StreamPart>> | undefined;
   /** Keeps a read's resolvers; made once, so that a read allocates no closure. */
   private readonly awaitRead = (resolve: (result: IteratorResult<StreamPart>) => void, reject: (error: unknown) => void): void => {
     this.resolveRead = resolve;
     this.rejectRead = reject;
   };
-  private ended = false;
-  private failure: ZenError | undefined;
+  /** Wakes the read-ahead loop waiting at the high-water mark. */
   private resume: (() => void) | undefined;
+  private idle: IdleWatch | undefined;
+  private resolveEnd!: (error: ZenError | undefined) => void;
+  private readonly ending = new Promise<ZenError | undefined>((resolve) => (this.resolveEnd = resolve));
+  /** The deadline or an abort while nothing is pulled ends the stream at once. */
+  private readonly onStop = (): void => {
+    if (!this.pulling) this.finish(true, this.options.signal.signal.reason);
+  };
 
   constructor(
     private readonly source: StreamHead,
     private readonly options: StreamPumpOptions,
   ) {}
 
-  /** Starts reading the provider's stream; resolves when it ended, with the error that ended it, if one did (never rejects). */
-  async start(): Promise<ZenError | undefined> {
-    const { pull } = this.source;
-    const { signal } = this.options;
-    let idle: IdleWatch | undefined;
-    let failed = false;
-    let failure: unknown;
-    try {
-      for (const part of this.source.buffered) this.push(part);
-      if (!this.source.ended) {
-        // One idle timer for the whole stream (and the pull's one abort listener), not one per part.
-        idle = new IdleWatch(this.options.idleMs, () => signal.stop({ kind: 'timeout', message: this.options.idleMessage }), this.options.now);
-        for (;;) {
-          if (this.queue.length - this.head >= HIGH_WATER) await this.readerCatchesUp();
-          idle.wait();
-          let next: IteratorResult<StreamPart>;
-          try {
-            next = await pull.next();
-          } finally {
-            idle.received();
-          }
-          if (next.done) break;
-          this.push(next.value);
-        }
+  /** Starts the stream; resolves when it ended upstream, with the error that ended it, if one did (never rejects). */
+  start(): Promise<ZenError | undefined> {
+    for (const part of this.source.buffered) this.push(part);
+    if (this.source.ended) {
+      this.finish(false, undefined);
+    } else {
+      // One idle timer for the whole stream (and the pull's one abort listener), not one per part.
+      this.idle = new IdleWatch(this.options.idleMs, () => this.options.signal.stop({ kind: 'timeout', message: this.options.idleMessage }), this.options.now);
+      const signal = this.options.signal.signal;
+      if (signal.aborted) this.finish(true, signal.reason);
+      else {
+        signal.addEventListener('abort', this.onStop);
+        void this.readAhead();
       }
-    } catch (error) {
-      failed = true;
-      failure = error;
-    } finally {
-      idle?.dispose();
-      pull.dispose();
     }
-    // Stopped by us (deadline, idle, reader): tell the SDK's iterator too, so that it lets go of the socket.
-    if (failed && signal.reason) void pull.iterator.return?.().catch(() => {});
-    const error = this.options.end(failed, failure);
-    this.failure = error;
-    this.ended = true;
-    this.wakeReaders();
-    return error;
+    return this.ending;
   }
 
   [Symbol.asyncIterator](): this {
@@ -100,6 +95,7 @@ export class StreamPump implements AsyncIterableIterator<StreamPart> {
   }
 
   next(): Promise<IteratorResult<StreamPart>> {
+    this.reading = true;
     // A read while another waits (a reader that does not await) queues behind it.
     if (this.pendingRead) return this.pendingRead.then(() => this.next());
     if (this.head < this.queue.length) {
@@ -109,28 +105,26 @@ export class StreamPump implements AsyncIterableIterator<StreamPart> {
         this.queue.length = 0;
         this.head = 0;
       }
-      if (this.resume && this.queue.length - this.head <= LOW_WATER) {
-        const resume = this.resume;
-        this.resume = undefined;
-        resume();
-      }
       return Promise.resolve({ value, done: false });
     }
     if (this.ended) {
       const failure = this.failure;
       if (failure) {
-        // Thrown once; a read after it sees the end.
         this.failure = undefined;
         return Promise.reject(failure);
       }
       return Promise.resolve({ value: undefined, done: true });
     }
     this.pendingRead = new Promise(this.awaitRead);
+    // The read-ahead loop, if it was waiting for room, leaves the pulling to the reads now.
+    this.wakeReadAhead();
+    if (!this.pulling) void this.pull();
     return this.pendingRead;
   }
 
   /** The caller stopped reading: cancels the upstream call when it still runs. */
   return(): Promise<IteratorResult<StreamPart>> {
+    this.reading = true;
     if (!this.ended) this.options.signal.stop(READER_STOPPED);
     this.queue.length = 0;
     this.head = 0;
@@ -139,17 +133,68 @@ export class StreamPump implements AsyncIterableIterator<StreamPart> {
     return Promise.resolve({ value: undefined, done: true });
   }
 
+  /** Reads the provider while nobody reads the stream, up to the high-water mark. */
+  private async readAhead(): Promise<void> {
+    while (!this.ended && !this.reading) {
+      if (this.queue.length - this.head >= HIGH_WATER) {
+        await new Promise<void>((resolve) => (this.resume = resolve));
+        continue;
+      }
+      await this.pull();
+    }
+  }
+
+  private wakeReadAhead(): void {
+    const resume = this.resume;
+    this.resume = undefined;
+    resume?.();
+  }
+
+  /** One part from the provider (or its end), handed to a waiting read or queued. */
+  private async pull(): Promise<void> {
+    this.pulling = true;
+    const idle = this.idle!;
+    idle.wait();
+    let next: IteratorResult<StreamPart>;
+    try {
+      next = await this.source.pull.next();
+    } catch (error) {
+      this.pulling = false;
+      idle.received();
+      this.finish(true, error);
+      return;
+    }
+    this.pulling = false;
+    idle.received();
+    if (this.ended) return;
+    if (next.done) this.finish(false, undefined);
+    else this.push(next.value);
+  }
+
   private push(part: StreamPart): void {
     this.options.accept(part);
     if (this.pendingRead) this.settleRead({ value: part, done: false }, undefined);
     else this.queue.push(part);
   }
 
-  private wakeReaders(): void {
-    if (!this.pendingRead) return;
-    const failure = this.failure;
-    this.failure = undefined;
-    this.settleRead({ value: undefined, done: true }, failure);
+  /** The stream ended upstream (once): accounted for, the waiting read told, the provider let go. */
+  private finish(failed: boolean, failure: unknown): void {
+    if (this.ended) return;
+    this.ended = true;
+    const { signal } = this.options;
+    signal.signal.removeEventListener('abort', this.onStop);
+    this.idle?.dispose();
+    this.source.pull.dispose();
+    // Stopped by us (deadline, idle, reader): tell the SDK's iterator too, so that it lets go of the socket.
+    if (failed && signal.reason) void this.source.pull.iterator.return?.().catch(() => {});
+    const error = this.options.end(failed, failure);
+    this.failure = error;
+    this.wakeReadAhead();
+    if (this.pendingRead) {
+      this.failure = undefined;
+      this.settleRead({ value: undefined, done: true }, error);
+    }
+    this.resolveEnd(error);
   }
 
   private settleRead(result: IteratorResult<StreamPart>, failure: ZenError | undefined): void {
@@ -160,22 +205,5 @@ export class StreamPump implements AsyncIterableIterator<StreamPart> {
     this.rejectRead = undefined;
     if (failure) reject?.(failure);
     else resolve?.(result);
-  }
-
-  /** Waits until the reader has taken most of the backlog, or the attempt is stopped. */
-  private readerCatchesUp(): Promise<void> {
-    const signal = this.options.signal.signal;
-    return new Promise<void>((resolve, reject) => {
-      if (signal.aborted) return reject(signal.reason);
-      const onAbort = (): void => {
-        this.resume = undefined;
-        reject(signal.reason);
-      };
-      signal.addEventListener('abort', onAbort, { once: true });
-      this.resume = () => {
-        signal.removeEventListener('abort', onAbort);
-        resolve();
-      };
-    });
   }
 }
