@@ -48,7 +48,9 @@ export class StreamPump implements AsyncIterableIterator<StreamPart> {
   private ended = false;
   /** The error the reader gets once the parts before it are read (thrown once). */
   private failure: ZenError | undefined;
-  /** The reader's pending read, when it waits for the next part (one at a time, as `for await` reads). */
+  /** The read in flight, if any (reads go one at a time, as `for await` makes them). */
+  private inFlight: Promise<IteratorResult<StreamPart>> | undefined;
+  /** A read that waits for the read-ahead's pull in flight. */
   private pendingRead: Promise<IteratorResult<StreamPart>> | undefined;
   private resolveRead: ((result: IteratorResult<StreamPart>) => void) | undefined;
   private rejectRead: ((error: unknown) => void) | undefined;
@@ -96,8 +98,8 @@ export class StreamPump implements AsyncIterableIterator<StreamPart> {
 
   next(): Promise<IteratorResult<StreamPart>> {
     this.reading = true;
-    // A read while another waits (a reader that does not await) queues behind it.
-    if (this.pendingRead) return this.pendingRead.then(() => this.next());
+    // A read while another is in flight (a reader that does not await) waits its turn.
+    if (this.inFlight) return this.inFlight.then(() => this.next());
     if (this.head < this.queue.length) {
       const value = this.queue[this.head]!;
       this.head += 1;
@@ -109,17 +111,21 @@ export class StreamPump implements AsyncIterableIterator<StreamPart> {
     }
     if (this.ended) {
       const failure = this.failure;
-      if (failure) {
-        this.failure = undefined;
-        return Promise.reject(failure);
-      }
-      return Promise.resolve({ value: undefined, done: true });
+      this.failure = undefined;
+      return failure ? Promise.reject(failure) : Promise.resolve({ value: undefined, done: true });
     }
-    this.pendingRead = new Promise(this.awaitRead);
-    // The read-ahead loop, if it was waiting for room, leaves the pulling to the reads now.
+    if (this.pulling) {
+      // The read-ahead's pull is in flight: its part comes to this read.
+      this.pendingRead = new Promise(this.awaitRead);
+      this.inFlight = this.pendingRead;
+      return this.pendingRead;
+    }
+    // A read-ahead waiting for room leaves the pulling to the reads from now on.
     this.wakeReadAhead();
-    if (!this.pulling) void this.pull();
-    return this.pendingRead;
+    this.pulling = true;
+    this.idle!.wait();
+    this.inFlight = this.source.pull.next().then(this.pulled, this.pullFailed);
+    return this.inFlight;
   }
 
   /** The caller stopped reading: cancels the upstream call when it still runs. */
@@ -133,6 +139,37 @@ export class StreamPump implements AsyncIterableIterator<StreamPart> {
     return Promise.resolve({ value: undefined, done: true });
   }
 
+  /** A read's part from the provider, straight to the reader. */
+  private readonly pulled = (next: IteratorResult<StreamPart>): IteratorResult<StreamPart> => {
+    this.pulling = false;
+    this.inFlight = undefined;
+    this.idle!.received();
+    if (next.done) {
+      this.finish(false, undefined);
+      return this.afterEnd();
+    }
+    this.options.accept(next.value);
+    return next;
+  };
+
+  private readonly pullFailed = (error: unknown): IteratorResult<StreamPart> => {
+    this.pulling = false;
+    this.inFlight = undefined;
+    this.idle!.received();
+    this.finish(true, error);
+    return this.afterEnd();
+  };
+
+  /** What a read in flight gets when the stream ends: the error that ended it (thrown once), or the end. */
+  private afterEnd(): IteratorResult<StreamPart> {
+    const failure = this.failure;
+    if (failure) {
+      this.failure = undefined;
+      throw failure;
+    }
+    return { value: undefined, done: true };
+  }
+
   /** Reads the provider while nobody reads the stream, up to the high-water mark. */
   private async readAhead(): Promise<void> {
     while (!this.ended && !this.reading) {
@@ -140,7 +177,7 @@ export class StreamPump implements AsyncIterableIterator<StreamPart> {
         await new Promise<void>((resolve) => (this.resume = resolve));
         continue;
       }
-      await this.pull();
+      await this.pullAhead();
     }
   }
 
@@ -150,8 +187,8 @@ export class StreamPump implements AsyncIterableIterator<StreamPart> {
     resume?.();
   }
 
-  /** One part from the provider (or its end), handed to a waiting read or queued. */
-  private async pull(): Promise<void> {
+  /** One part from the provider (or its end) while nobody reads: handed to a read that came meanwhile, or queued. */
+  private async pullAhead(): Promise<void> {
     this.pulling = true;
     const idle = this.idle!;
     idle.wait();
@@ -166,7 +203,6 @@ export class StreamPump implements AsyncIterableIterator<StreamPart> {
     }
     this.pulling = false;
     idle.received();
-    if (this.ended) return;
     if (next.done) this.finish(false, undefined);
     else this.push(next.value);
   }
@@ -200,6 +236,7 @@ export class StreamPump implements AsyncIterableIterator<StreamPart> {
   private settleRead(result: IteratorResult<StreamPart>, failure: ZenError | undefined): void {
     const resolve = this.resolveRead;
     const reject = this.rejectRead;
+    if (this.inFlight === this.pendingRead) this.inFlight = undefined;
     this.pendingRead = undefined;
     this.resolveRead = undefined;
     this.rejectRead = undefined;
