@@ -31,6 +31,7 @@ import type { ChannelBaseline } from '../insurance/detector.js';
 import type { ZenClientOptions } from './options.js';
 import { configureProviders, type ConfiguredProvider } from './providers.js';
 import { providersFromEnv } from './providers-from-env.js';
+import { validateClientOptions } from './validate-client-options.js';
 
 const DEFAULT_TIMEOUTS = { totalMs: 600_000, firstTokenMs: 120_000, idleMs: 120_000 };
 const DEFAULT_RETRY = { retries: 1, minDelayMs: 200, maxDelayMs: 4_000, maxRetryAfterMs: 10_000 };
@@ -78,6 +79,7 @@ export class ZenClient extends EventEmitter<ZenEvents> implements Engine {
 
   constructor(options: ZenClientOptions = {}) {
     super();
+    validateClientOptions(options);
     this.catalog = new Catalog({ models: options.models, channels: options.channels });
     this.quality = options.qualityModel ?? new BetaQualityModel();
     this.state = new LiveState(options.breaker);

@@ -7,6 +7,8 @@ import { toMessageEvents } from './anthropic-messages-stream.js';
 import { attachMetadata, linkSignal, modelSpec, openEngineStream, vendorModelName as modelName } from './face-shared.js';
 import { ZenStream } from './zen-stream.js';
 import { ZenMessageStreamHelper } from './anthropic-messages-helper.js';
+import { validateMessagesParams } from './validation/messages-params.js';
+import { validateCallOptions } from './validation/zen-options.js';
 
 /** A model id, an ordered fallback list, or `auto`; plus a `models` fallback list and the `zen` extension. */
 type WithRouting<T> = Omit<T, 'model'> &
@@ -34,7 +36,8 @@ export class Messages {
   create(body: ZenMessageCreateParamsStreaming, options?: ZenCallOptions): Promise<ZenMessageStream>;
   create(body: ZenMessageCreateParams, options?: ZenCallOptions): Promise<ZenMessage | ZenMessageStream>;
   async create(body: ZenMessageCreateParams, options?: ZenCallOptions): Promise<ZenMessage | ZenMessageStream> {
-    const model = modelSpec(body?.model, body?.models);
+    validateMessagesParams(body);
+    const model = modelSpec(body.model, body.models);
     const converted = convertMessagesRequest(body as AnthropicCreateParams);
     const call = callOptions(body.zen, options);
     const base = { face: 'anthropic-messages' as const, model, request: converted.request, options: call.zen, warnings: converted.warnings };
@@ -53,6 +56,12 @@ export class Messages {
    * `finalMessage()` / `finalText()`. Built on `create({ stream: true })`.
    */
   stream(body: Omit<ZenMessageCreateParams, 'stream'>, options?: ZenCallOptions): ZenMessageStreamHelper {
+    // The helper replaces the caller's signal with its own: a bad one is refused here, through the helper like any failure.
+    try {
+      validateCallOptions(options);
+    } catch (error) {
+      return new ZenMessageStreamHelper(() => Promise.reject(error));
+    }
     const helper = new ZenMessageStreamHelper((signal) => this.create({ ...body, stream: true } as ZenMessageCreateParamsStreaming, { ...options, signal }));
     linkSignal(options?.signal, helper.controller);
     return helper;

@@ -5,6 +5,7 @@ import { convertGenerateRequest } from './gemini-generate-request.js';
 import { toGenerateContentResponse, type ZenGenerateContentResponse } from './gemini-generate-response.js';
 import { toGenerateContentChunks } from './gemini-generate-stream.js';
 import { attachMetadata, linkSignal, modelSpec, openEngineStream, vendorModelName as modelName } from './face-shared.js';
+import { validateGenerateParams } from './validation/generate-params.js';
 
 /** The SDK's parameters, with a model id, an ordered fallback list or `auto` in `model`, and the `zen` extension. */
 export type ZenGenerateContentParameters = Omit<GenerateContentParameters, 'model'> & {
@@ -32,7 +33,8 @@ export class Models {
   constructor(protected readonly engine: Engine) {}
 
   async generateContent(params: ZenGenerateContentParameters, options?: ZenCallOptions): Promise<ZenGenerateContentResult> {
-    const model = modelSpec(params?.model, params?.models);
+    validateGenerateParams(params);
+    const model = modelSpec(params.model, params.models);
     const converted = convertGenerateRequest(params);
     const call = callOptions(params.zen, options);
     const controller = new AbortController();
@@ -49,7 +51,8 @@ export class Models {
   }
 
   async generateContentStream(params: ZenGenerateContentParameters, options?: ZenCallOptions): Promise<ZenGenerateContentStream> {
-    const model = modelSpec(params?.model, params?.models);
+    validateGenerateParams(params);
+    const model = modelSpec(params.model, params.models);
     const converted = convertGenerateRequest(params);
     const call = callOptions(params.zen, options);
     const { stream, controller } = await openEngineStream(

@@ -10,6 +10,7 @@ import { toChatChunks, ZenChatCompletionStream } from './openai-chat-stream.js';
 import type { Engine, ZenMetadata, ZenRequestOptions } from './engine.js';
 import { callOptions, type ZenCallOptions } from './call-options.js';
 import { attachMetadata, modelSpec, openEngineStream, vendorModelName } from './face-shared.js';
+import { validateChatParams } from './validation/chat-params.js';
 
 /** A model id, an ordered fallback list, or `auto`; plus OpenRouter-style `models` and the `zen` extension. */
 type WithRouting<T> = Omit<T, 'model'> & {
@@ -34,7 +35,8 @@ export class ChatCompletions {
   create(body: ZenChatCompletionCreateParamsStreaming, options?: ZenCallOptions): Promise<ZenChatCompletionStream>;
   create(body: ZenChatCompletionCreateParams, options?: ZenCallOptions): Promise<ZenChatCompletion | ZenChatCompletionStream>;
   async create(body: ZenChatCompletionCreateParams, options?: ZenCallOptions): Promise<ZenChatCompletion | ZenChatCompletionStream> {
-    const model = modelSpec(body?.model, body?.models);
+    validateChatParams(body);
+    const model = modelSpec(body.model, body.models);
     // The converter reads only the OpenAI fields; `model`, `models` and `zen` are routing's.
     const converted = convertChatRequest(body as ChatCompletionCreateParams);
     const call = callOptions(body.zen, options);

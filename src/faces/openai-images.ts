@@ -7,6 +7,8 @@ import type { Engine, ZenMetadata, ZenRequestOptions } from './engine.js';
 import { readImageInput, type ImageInput } from './image-input.js';
 import { ignoredSetting, invalidRequest, isRecord } from './invalid-request.js';
 import { attachMetadata, modelSpec } from './face-shared.js';
+import { validateImageEditParams, validateImageGenerateParams } from './validation/image-params.js';
+import { validateCallOptions } from './validation/zen-options.js';
 
 /** Routing fields: a model id, an ordered fallback list, or `auto` (the default here), and the `zen` extension. */
 interface Routing {
@@ -93,6 +95,7 @@ export class Images {
 
   /** Generates images. Text-only models are never candidates; `n` is split across calls where a model makes fewer per call. */
   async generate(body: ZenImageGenerateParams, options?: ZenCallOptions): Promise<ZenImagesResponse> {
+    validateImageGenerateParams(body);
     if (!isRecord(body)) throw invalidRequest('The request body must be an object with a prompt.');
     const warnings: CallWarning[] = [];
     return this.run(body, convertImageRequest(body, warnings), warnings, options);
@@ -100,6 +103,9 @@ export class Images {
 
   /** Edits images (an input image plus a prompt, optionally a mask) on models that can edit. */
   async edit(body: ZenImageEditParams, options?: ZenCallOptions): Promise<ZenImagesResponse> {
+    validateImageEditParams(body);
+    // Checked before the images are read, which may take a while.
+    validateCallOptions(options);
     if (!isRecord(body)) throw invalidRequest('The request body must be an object with an image and a prompt.');
     const warnings: CallWarning[] = [];
     const request = convertImageRequest(body, warnings);
