@@ -56,8 +56,10 @@ export class Messages {
    * `finalMessage()` / `finalText()`. Built on `create({ stream: true })`.
    */
   stream(body: Omit<ZenMessageCreateParams, 'stream'>, options?: ZenCallOptions): ZenMessageStreamHelper {
-    // The helper replaces the caller's signal with its own: a bad one is refused here, through the helper like any failure.
+    // The helper replaces the caller's signal with its own and copies the body: both are checked as given, and a
+    // failure reaches the helper's listeners like any other.
     try {
+      validateMessagesParams(body);
       validateCallOptions(options);
     } catch (error) {
       return new ZenMessageStreamHelper(() => Promise.reject(error));
