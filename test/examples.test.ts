@@ -28,6 +28,7 @@ const EXAMPLES: Array<[string, string[], RegExp[]]> = [
   ['examples/routing.ts', [], [/auto: the Pareto choice/, /\[breaker\]/, /skipped/, /\[hedge\]/]],
   ['examples/insurance.ts', [], [/\[claim\] slow_first_token/, /\[claim\] invalid_json/, /repaired: true/, /\[EMAIL\]/]],
   ['examples/shared-state.ts', [], [/store: MemoryStateStore/, /\[second breaker\] openai\/gpt-5-mini:openai: closed → open \(shared cooldown from another process\)/, /upstream calls to gpt-5-mini: 1/, /turn 2 on second: anthropic\/claude-haiku-4-5:anthropic \(sticky: true\)/]],
+  ['examples/run.ts', ['examples/bad-input.ts'], [/a timeout of -1: invalid_request at zen\.timeouts\.totalMs/, /a circular tool schema: invalid_request at tools\[0\]\.function\.parameters/, /signal must be an AbortSignal/, /attempts made for them: 0/, /a valid call afterwards: /]],
   ['examples/images.ts', [], [/gpt-image-1: 2 images/, /dall-e-3, n=3: .* 3 images, \$0\.12/, /imagen on google\/imagen-4\.0-generate-001:vertex: 5 images/, /failover: .*success/]],
 ];
 
