@@ -24,6 +24,7 @@ export function object(entries: v.ObjectEntries, message = 'an object'): Schema 
 export const string: Schema = v.string('a string');
 export const nonEmptyString: Schema = v.pipe(v.string('a non-empty string'), v.minLength(1, 'a non-empty string'));
 export const boolean: Schema = v.boolean('true or false');
+export const functionType: Schema = v.function('a function');
 export const stringList: Schema = v.array(v.string('a string'), 'an array of strings');
 
 /** A finite number within bounds, in one check: `-1`, `NaN`, `Infinity` and `'x'` all get the same phrase. */
@@ -122,5 +123,3 @@ export function lazily<T>(build: () => T): () => T {
   let built: T | undefined;
   return () => (built ??= build());
 }
-
-export const functionType: Schema = v.function('a function');
