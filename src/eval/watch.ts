@@ -59,7 +59,7 @@ export interface WatchOptions {
 
 const DEFAULTS = { baselineRuns: 3, falseAlarmEvery: 10_000, accuracyDrop: 0.15, slowdownFactor: 1.5, latencyFloorMs: 100, evidenceWeight: 10, throughputCeiling: 1_000 };
 // A run's mean log latency is noisier than its items' spread says (a whole run shares the host's load).
-const MIN_RUN_SIGMA = 0.1;
+const MIN_RUN_SIGMA = 0.25;
 
 interface Baseline {
   errors: number;
@@ -124,6 +124,8 @@ export class Watch extends EventEmitter<WatchEvents> {
     this.now = options.now ?? Date.now;
     this.scheduler = options.scheduler ?? timeoutScheduler;
     this.detachProduction = options.production === false ? undefined : this.listenToProduction();
+    // Resolved now, so that production evidence counts from the first call; a bad channel also fails each run.
+    this.resolve().catch((error: unknown) => this.emit('error', error instanceof Error ? error : new Error(String(error))));
     if (options.immediate ?? true) this.schedule(0);
     else this.schedule(this.everyMs);
   }
@@ -220,6 +222,12 @@ export class Watch extends EventEmitter<WatchEvents> {
     if (this.options.maxOutputTokens !== undefined) evaluation.maxOutputTokens = this.options.maxOutputTokens;
     const report = await evaluate(this.zen, evaluation);
     this.spentByDay.set(day, spentToday + report.spentUsd);
+    if (results.length === 0 && report.stopped === 'budget') {
+      // Not even one call fits what is left of the day's budget: no run.
+      this.index -= 1;
+      this.emit('skipped', { at: new Date(this.now()).toISOString(), reason: 'budget', spentTodayUsd: spentToday });
+      return undefined;
+    }
     const at = new Date(this.now()).toISOString();
     const rows: WatchRunChannel[] = [];
     for (const state of this.channels.values()) {
