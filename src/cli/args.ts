@@ -13,7 +13,13 @@ export function list(value: unknown): string[] | undefined {
   return cleaned.length > 0 ? cleaned : undefined;
 }
 
-export function number(value: unknown, flag: string, { min = 0, integer = false } = {}): number | undefined {
+/** A flag given twice keeps its last value, as most commands do. */
+function last(value: unknown): unknown {
+  return Array.isArray(value) ? value[value.length - 1] : value;
+}
+
+export function number(input: unknown, flag: string, { min = 0, integer = false } = {}): number | undefined {
+  const value = last(input);
   if (value === undefined) return undefined;
   const parsed = typeof value === 'number' ? value : Number(value);
   if (!Number.isFinite(parsed) || parsed < min || (integer && !Number.isInteger(parsed))) {
@@ -22,6 +28,7 @@ export function number(value: unknown, flag: string, { min = 0, integer = false 
   return parsed;
 }
 
-export function text(value: unknown): string | undefined {
+export function text(input: unknown): string | undefined {
+  const value = last(input);
   return value === undefined || value === true || value === false ? undefined : String(value);
 }
