@@ -25,6 +25,9 @@ export const PAGE_SCRIPT = String.raw`
       opts.width = width(el);
       opts.height = opts.height || 300;
       if (!opts.legend) opts.legend = { live: false };
+      // Room for labels such as "1200 ms" or "$0.0040" on the value axes.
+      if (opts.axes) opts.axes.forEach(function (axis, i) { if (i > 0 && axis.size == null) axis.size = 72; });
+      else opts.axes = [{}, { size: 72 }];
       var u = new uPlot(opts, series, el);
       state.charts[id] = { points: points, series: series.length - 1, colors: opts.series.slice(1).map(function (s) { return s.stroke || (s.points && s.points.fill) || null; }) };
       return u;
@@ -89,7 +92,7 @@ export const PAGE_SCRIPT = String.raw`
     chart('chart-cost', {
       scales: { x: { time: false, range: function (u, min, max) { var pad = (max - min) * 0.15 || max * 0.5 || 1e-6; return [Math.max(0, min - pad), max + pad * 2]; } }, y: { range: [0, 1] } },
       axes: [{ values: function (u, v) { return v.map(function (x) { return '$' + (x * 1000).toPrecision(2) + '/1k'; }); } }, { values: function (u, v) { return v.map(pct); } }],
-      series: [{}, { label: 'channels', stroke: color(1), width: 0, points: { size: 12, fill: color(1), stroke: color(1) } }, { label: 'frontier', stroke: color(2), width: 2, spanGaps: true, points: { show: false } }],
+      series: [{}, { label: 'channels', stroke: color(1), width: 0, points: { size: 12, fill: color(1), stroke: color(1) } }, { label: 'frontier', stroke: color(2), width: 2, spanGaps: true, points: { show: true, size: 20, width: 2, stroke: color(2), fill: 'rgba(0,0,0,0)' } }],
       hooks: { draw: [function (u) { drawLabels(u, costs, accs, order.map(function (i) { return short(names[i]); })); }] },
     }, [costs, accs, front], count(accs));
 
@@ -143,13 +146,19 @@ export const PAGE_SCRIPT = String.raw`
 
   var ledger = data.ledger;
   if (ledger) {
+    var dayLabels = ledger.days.map(function (d) { return new Date(d * 1000).toISOString().slice(0, 10); });
+    var dayX = ledger.days.map(function (_, i) { return i; });
     var costSeries = [{}];
-    var costData = [ledger.days];
+    var costData = [dayX];
     var costPoints = 0;
-    ledger.costByModel.forEach(function (values, i) { costSeries.push({ label: ledger.models[i], stroke: color(i), width: 2, points: { size: 7, fill: color(i) } }); costData.push(values); costPoints += values.length; });
+    ledger.costByModel.forEach(function (values, i) {
+      costSeries.push({ label: ledger.models[i], stroke: color(i), width: 2, points: { show: true, size: 9, fill: color(i) } });
+      costData.push(values);
+      costPoints += values.length;
+    });
     chart('chart-ledger-cost', {
-      scales: { x: { time: true, range: function (u, min, max) { return min === max ? [min - 86400, max + 86400] : [min, max]; } }, y: { range: [0, null] } },
-      axes: [{}, { values: function (u, v) { return v.map(function (x) { return '$' + x.toPrecision(3); }); } }],
+      scales: { x: { time: false, range: [-0.5, dayLabels.length - 0.5] }, y: { range: [0, null] } },
+      axes: [categoryAxis(dayLabels), { values: function (u, v) { return v.map(function (x) { return '$' + x.toPrecision(3); }); } }],
       series: costSeries,
     }, costData, costPoints);
 
@@ -172,7 +181,7 @@ export const PAGE_SCRIPT = String.raw`
     var tlData = [ledger.timeline.t];
     var tlPoints = 0;
     ledger.timeline.ms.forEach(function (values, i) { tlSeries.push({ label: short(ledger.channels[i]), stroke: color(i), width: 0, paths: function () { return null; }, points: { show: true, size: 3, fill: color(i), stroke: color(i) } }); tlData.push(values); tlPoints += count(values); });
-    chart('chart-ledger-timeline', { series: tlSeries, scales: { y: { distr: 3 } }, axes: [{}, { values: function (u, v) { return v.map(function (x) { return Math.round(x) + ' ms'; }); } }] }, tlData, tlPoints);
+    chart('chart-ledger-timeline', { series: tlSeries, scales: { y: { range: [0, null] } }, axes: [{}, { values: function (u, v) { return v.map(function (x) { return Math.round(x) + ' ms'; }); } }] }, tlData, tlPoints);
   }
 
   state.ready = true;

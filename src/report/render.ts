@@ -75,7 +75,7 @@ function evaluationHtml(data: ReportData): string {
 ${figure('chart-accuracy', 'Accuracy with 95% confidence intervals', 'Wilson score intervals per channel; refusals count as wrong, errors are left out.')}
 ${figure('chart-cost', 'Accuracy against cost per answer', 'Each channel; the green line joins the frontier, where no cheaper channel is as accurate.')}
 ${figure('chart-calibration', 'Calibration', 'Accuracy per stated-confidence bin; on the dashed diagonal a model is as sure as it is right.')}
-${figure('chart-latency', 'Latency distribution', 'Share of each channel\u2019s answers per latency bin (log scale).')}
+${figure('chart-latency', 'Latency distribution', 'Share of each channel\u2019s answers per latency bin (log-spaced bins).')}
 </div>
 <h3>Accuracy per category</h3><table><tr><th>category</th>${evaluation.channels.map((channel) => `<th>${escapeHtml(channel.channel)}</th>`).join('')}</tr>${categoryRows}</table>
 <h3>Channel comparison (same items)</h3><table><tr><th>channels</th><th>accuracy</th><th>items</th><th>only right on first / second</th><th>test (Holm-adjusted)</th><th>verdict</th><th>disagreeing items</th></tr>${comparisons || '<tr><td colspan="7">one channel only</td></tr>'}</table>
@@ -105,7 +105,7 @@ function ledgerHtml(data: ReportData): string {
 ${figure('chart-ledger-cost', 'Cost per model per day', 'What each model\u2019s calls cost per UTC day.')}
 ${figure('chart-ledger-claims', 'Claims and credits', 'Claims filed per quality event kind, and the credit they granted.')}
 ${figure('chart-ledger-latency', 'Latency per channel', 'p50 and p95 of successful attempts.')}
-${figure('chart-ledger-timeline', 'Every call\u2019s latency over time', 'One point per successful attempt (log scale).')}
+${figure('chart-ledger-timeline', 'Every call\u2019s latency over time', 'One point per successful attempt.')}
 </div>
 </section>`;
 }
