@@ -92,10 +92,10 @@ async function run(command: () => Promise<number>): Promise<void> {
 cli.parse(process.argv, { run: false });
 if (!cli.matchedCommand) {
   if (process.argv.length <= 2 || cli.options.help) cli.outputHelp();
-  else {
+  else if (!cli.options.version) {
     console.error(`zenrouter: unknown command '${process.argv[2]}'; try zenrouter --help`);
     process.exitCode = 2;
   }
 } else {
-  await cli.runMatchedCommand();
+  void cli.runMatchedCommand();
 }

@@ -1,4 +1,5 @@
 import type { ProviderConfig } from '../client/providers.js';
+import { ZenError } from '../core/errors.js';
 import type { EvalItem } from '../eval/types.js';
 import { Simulator } from '../testing/server.js';
 import { simulatorProviders } from '../testing/sdk-clients.js';
@@ -15,6 +16,7 @@ export const SIMULATED_JUDGE = 'google/gemini-2.5-flash:google';
  * another model: what a comparison and the identity probe are there to catch.
  */
 export async function simulatedProviders(items: EvalItem[], options: { latencyMs: number; degradeAfter?: number }): Promise<{ providers: Record<string, ProviderConfig>; close(): Promise<void> }> {
+  await requireSdks();
   const primary = await new Simulator().start();
   const budget = await new Simulator().start();
   const pace = { ttftMs: (_model: string, _call: number) => Math.round(options.latencyMs * (0.6 + Math.random() * 0.8)), tokensPerSecond: 400 };
@@ -32,4 +34,19 @@ export async function simulatedProviders(items: EvalItem[], options: { latencyMs
     'budget-host': { client: new OpenAI({ apiKey: 'sk-simulator-budget-000000', baseURL: budget.openaiBaseURL, maxRetries: 0 }), vendors: ['openai'] },
   };
   return { providers, close: async () => void (await Promise.all([primary.close(), budget.close()])) };
+}
+
+/** --simulate talks to the simulator through the official SDKs, as every real call does: they must be installed. */
+async function requireSdks(): Promise<void> {
+  const missing: string[] = [];
+  for (const name of ['openai', '@anthropic-ai/sdk', '@google/genai']) {
+    try {
+      await import(name);
+    } catch {
+      missing.push(name);
+    }
+  }
+  if (missing.length > 0) {
+    throw new ZenError({ kind: 'configuration', retryable: false, message: `--simulate runs the official SDKs against the built-in simulator; install them first: npm install ${missing.join(' ')}` });
+  }
 }
