@@ -5,8 +5,14 @@
  */
 import { benchEvalOverhead } from './eval-overhead.js';
 import { benchReportRender } from './report-render.js';
+import { benchWatchArl } from './watch-arl.js';
 
 export async function runEvalBenches(): Promise<void> {
+  console.log('zen.watch accuracy CUSUM at its defaults (threshold ln 10,000, a 15-point drop), known baseline, Monte Carlo:');
+  for (const row of benchWatchArl()) {
+    const falseAlarm = row.noneAlarmed ? `no false alarm in 40 × 1,000,000 answers` : `a false alarm every ${row.falseAlarmAfter.toFixed(0)} answers`;
+    console.log(`  accuracy ${(100 * row.accuracy).toFixed(0)} %: ${falseAlarm}; all wrong → alarm after ${row.allWrong.toFixed(1)} answers; 15 points worse → after ${row.drop15.toFixed(0)} answers`);
+  }
   const overhead = await benchEvalOverhead();
   console.log(
     `zen.evaluate() vs a bare loop of the same ${overhead.calls} streamed calls, ${overhead.concurrency} in flight, simulator latency 100 ms: ` +
