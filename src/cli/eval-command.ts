@@ -98,7 +98,10 @@ export async function evalCommand(flags: EvalFlags): Promise<number> {
     const zen = new ZenClient({ ...(simulation ? { providers: simulation.providers } : {}), ...(ledger ? { ledger: ledger.store } : {}) });
     const file = new ResultsFile(outPath);
     await file.open();
-    const channelCount = channels?.length ?? 0;
+    let channelCount = channels?.length ?? 0;
+    for (const model of models ?? []) {
+      channelCount += (await zen.plan({ model, request: { messages: [{ role: 'user', content: [{ type: 'text', text: 'probe' }] }] }, options: { maxChannels: 64 } })).order.length;
+    }
     const progress = flags.quiet ? undefined : new EvalProgress(total * samples * Math.max(1, channelCount), earlier.length);
     if (earlier.length > 0 && !flags.quiet) process.stderr.write(`resuming: ${earlier.length} answers already in ${outPath}\n`);
     const run = `eval_${Date.now().toString(36)}`;

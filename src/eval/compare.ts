@@ -129,13 +129,13 @@ function holm(comparisons: ChannelComparison[]): void {
 }
 
 /**
- * Compares channels from saved results (a results file, the ledger's evaluation records): groups
- * each item's answers, holding only the items still waiting for a channel.
+ * Compares channels from saved results (a results file, the ledger's evaluation records). Holds
+ * every result while it groups them by item (a few hundred bytes each); `evaluate()` itself pairs
+ * items as they complete and keeps only the counts.
  */
 export async function compareResults(results: Iterable<ItemResult> | AsyncIterable<ItemResult>, options: CompareOptions & { channels?: string[] } = {}): Promise<ChannelComparison[]> {
   const rows: ItemResult[] = [];
   const channels = new Set<string>(options.channels ?? []);
-  // Two passes would need the results twice; the channels are learned first from a buffer of what is read.
   for await (const result of results) {
     channels.add(result.channel);
     rows.push(result);
