@@ -147,6 +147,29 @@ describe('zen.watch', () => {
     await watch.stop();
   });
 
+  it('flags a channel whose answers become several times slower', async () => {
+    const items = await canary();
+    scriptHleAnswers(hosts.primary, items, { accuracy: 1 });
+    // Fast at first, then 2 s to the first token from call 51 on (run 6).
+    scriptHleAnswers(hosts.second, items, { accuracy: 1, ttftMs: (_model, call) => (call > 50 ? 2_000 : 0) });
+    const zen = await hosts.client();
+    const degradations: DegradationEvent[] = [];
+    const runs: WatchRun[] = [];
+    const watch = zen.watch({ dataset: items, channels: [A, B], every: '1h', budgetUsdPerDay: 5, scheduler: manualScheduler(), immediate: false, concurrency: 10, ...FLOOR });
+    watch.on('degradation', (event) => degradations.push(event));
+    watch.on('run', (run) => runs.push(run));
+    for (let run = 1; run <= 8 && degradations.length === 0; run += 1) await watch.runOnce();
+    const latency = degradations.find((event) => event.metric === 'latency');
+    expect(latency?.channel).toBe(B);
+    expect(latency!.observed).toBeGreaterThan(1_900);
+    // The change starts with run 6; at least fourfold slower (the floor is 500 ms), it is flagged by run 8.
+    const at = runs.find((run) => run.run === latency!.run)!.index;
+    expect(at).toBeGreaterThanOrEqual(6);
+    expect(at).toBeLessThanOrEqual(8);
+    expect(degradations.filter((event) => event.channel === A)).toEqual([]);
+    await watch.stop();
+  });
+
   it('reads `every` and refuses bad options', async () => {
     expect(parseEvery('30s')).toBe(30_000);
     expect(parseEvery('1.5h')).toBe(5_400_000);
