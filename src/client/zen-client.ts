@@ -32,6 +32,9 @@ import type { ZenClientOptions } from './options.js';
 import { configureProviders, type ConfiguredProvider } from './providers.js';
 import { providersFromEnv } from './providers-from-env.js';
 import { validateClientOptions } from './validate-client-options.js';
+import { evaluate, type EvaluateOptions, type EvaluationResult } from '../eval/evaluate.js';
+import { watch, type Watch, type WatchOptions } from '../eval/watch.js';
+import type { DegradationEvent } from '../eval/watch-types.js';
 
 const DEFAULT_TIMEOUTS = { totalMs: 600_000, firstTokenMs: 120_000, idleMs: 120_000 };
 const DEFAULT_RETRY = { retries: 1, minDelayMs: 200, maxDelayMs: 4_000, maxRetryAfterMs: 10_000 };
@@ -47,7 +50,7 @@ export interface StateStoreErrorEvent {
 export type ZenErrorEvent = InsuranceErrorEvent | StateStoreErrorEvent;
 
 /** Every event a ZenClient emits: routing, the insurance's `quality` and `claim`, and `error`. */
-export type ZenEvents = PolicyEvents & Omit<InsuranceEvents, 'error'> & { error: (event: ZenErrorEvent) => void };
+export type ZenEvents = PolicyEvents & Omit<InsuranceEvents, 'error'> & { error: (event: ZenErrorEvent) => void; degradation: (event: DegradationEvent) => void };
 
 /**
  * A drop-in for the openai SDK's client that routes every call across the configured providers.
@@ -139,6 +142,16 @@ export class ZenClient extends EventEmitter<ZenEvents> implements Engine {
   /** Credits granted so far, from the ledger. */
   balance(range?: LedgerRange): Promise<number> {
     return this.insurance.balance(range);
+  }
+
+  /** Runs an evaluation set over channels, each call pinned to its channel (src/eval/evaluate.ts). */
+  evaluate(options: EvaluateOptions): Promise<EvaluationResult> {
+    return evaluate(this, options);
+  }
+
+  /** Starts canary runs on a schedule and raises `degradation` events (src/eval/watch.ts). */
+  watch(options: WatchOptions): Watch {
+    return watch(this, options);
   }
 
   /** The configured providers (built from the environment on first use when none were given). */

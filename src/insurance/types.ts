@@ -145,7 +145,48 @@ export interface CaseRecord {
   tools?: unknown[];
 }
 
-export type LedgerRecord = RequestRecord | EventRecord | ClaimRecord | CreditRecord | CaseRecord;
+/**
+ * One graded answer of an evaluation (`zen.evaluate()`, `zen.watch()`); `requestId` is the
+ * evaluated call's. No content: the question and the answers stay in the caller's results file.
+ */
+export interface EvaluationRecord {
+  type: 'evaluation';
+  requestId: string;
+  at: string;
+  /** The evaluation run (or watch canary run). */
+  run: string;
+  item: string;
+  channel: string;
+  sample: number;
+  category: string;
+  outcome: 'correct' | 'incorrect' | 'refused' | 'error';
+  grader: 'exact' | 'judge';
+  /** Stated confidence, 0..1. */
+  confidence?: number;
+  costUsd: number;
+  judgeCostUsd: number;
+  durationMs: number;
+  ttftMs?: number;
+  tokensPerSecond?: number;
+  errorKind?: string;
+}
+
+/** A shift beyond chance on a channel, found by a degradation watch (`requestId` is the canary run's id). */
+export interface DegradationRecord {
+  type: 'degradation';
+  requestId: string;
+  at: string;
+  channel: string;
+  metric: 'accuracy' | 'latency' | 'throughput' | 'defects';
+  /** The baseline and the level seen since the change (accuracy and defect rates 0..1, latency ms, throughput tokens/s). */
+  baseline: number;
+  observed: number;
+  /** The CUSUM statistic when it crossed its threshold. */
+  statistic: number;
+  threshold: number;
+}
+
+export type LedgerRecord = RequestRecord | EventRecord | ClaimRecord | CreditRecord | CaseRecord | EvaluationRecord | DegradationRecord;
 
 export interface LedgerQuery {
   /** ISO time or Date; inclusive. */

@@ -31,6 +31,9 @@ export function recordKeys(record: LedgerRecord): RecordKeys {
       return { atMs, type: record.type, requestId: record.requestId, model: modelOfChannel(record.event?.channel), channel: text(record.event?.channel), eventKinds: kinds(record.event?.kind) };
     case 'claim':
       return { atMs, type: record.type, requestId: record.requestId, model: modelOfChannel(record.claim?.channel), channel: text(record.claim?.channel), eventKinds: kinds(record.claim?.eventKind) };
+    case 'evaluation':
+    case 'degradation':
+      return { atMs, type: record.type, requestId: record.requestId, model: modelOfChannel(record.channel), channel: text(record.channel), eventKinds: NO_KINDS };
     case 'case':
       return {
         atMs, type: record.type, requestId: record.requestId, model: undefined, channel: undefined,
