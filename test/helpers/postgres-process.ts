@@ -56,6 +56,33 @@ async function freePort(): Promise<number> {
   });
 }
 
+/** Alive and not a zombie (a dead backend nobody has reaped yet holds nothing). */
+function running(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
+  } catch {
+    return false;
+  }
+}
+
+/** The processes whose parent is `pid` (Linux /proc). */
+function childrenOf(pid: number): number[] {
+  const children: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      // stat: "pid (comm) state ppid ..."; comm may hold spaces, so read after its closing paren.
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      if (ppid === pid) children.push(Number(entry));
+    } catch {
+      // The process ended while we looked.
+    }
+  }
+  return children;
+}
+
 export async function startPostgresServer(bin = findPostgresBin()): Promise<PostgresServer> {
   if (!bin) throw new Error('PostgreSQL is not installed (apt-get install postgresql)');
   const asUser = process.getuid?.() === 0 ? userIds('postgres') : undefined;
@@ -111,9 +138,17 @@ export async function startPostgresServer(bin = findPostgresBin()): Promise<Post
       await rm(dir, { recursive: true, force: true });
     },
     async crashAndRestart() {
+      // Everything at once, as in a power cut: the postmaster and every backend it forked.
+      const pids = [...childrenOf(child!.pid!), child!.pid!];
+      for (const pid of pids) {
+        try {
+          process.kill(pid, 'SIGKILL');
+        } catch {
+          // Already gone.
+        }
+      }
       await exit('SIGKILL');
-      // The postmaster's children notice it died and exit; wait for the shared memory to be released.
-      await new Promise((resolve) => setTimeout(resolve, 500));
+      while (pids.some(running)) await new Promise((resolve) => setTimeout(resolve, 20));
       await start();
     },
   };
