@@ -90,7 +90,7 @@ export async function startPostgresServer(bin = findPostgresBin()): Promise<Post
   const dir = await mkdtemp(join(tmpdir(), 'zen-postgres-'));
   const data = join(dir, 'data');
   if (asUser) chownSync(dir, asUser.uid, asUser.gid);
-  const init = spawnSync(join(bin, 'initdb'), ['-D', data, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--locale=C', '--no-sync'], { encoding: 'utf8', ...asUser });
+  const init = spawnSync(join(bin, 'initdb'), ['-D', data, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--locale=C', '--no-sync'], { encoding: 'utf8', cwd: dir, ...asUser });
   if (init.status !== 0) {
     await rm(dir, { recursive: true, force: true });
     throw new Error(`initdb failed (${init.status}): ${init.stderr || init.error?.message}`);
@@ -99,7 +99,7 @@ export async function startPostgresServer(bin = findPostgresBin()): Promise<Post
   let child: ChildProcess | undefined;
   const start = async () => {
     const args = ['-D', data, '-p', String(port), '-k', dir, '-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=50', '-c', 'shared_buffers=64MB'];
-    const started = spawn(join(bin, 'postgres'), args, { stdio: ['ignore', 'ignore', 'pipe'], ...asUser });
+    const started = spawn(join(bin, 'postgres'), args, { stdio: ['ignore', 'ignore', 'pipe'], cwd: dir, ...asUser });
     child = started;
     await new Promise<void>((resolve, reject) => {
       let output = '';
