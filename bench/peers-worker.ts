@@ -31,14 +31,23 @@ export interface CallsResult {
   bytesPerCall: number | null;
   /** How many calls the figure is the median of. */
   allocSamples: number;
+  connectionRetries: number;
 }
 
 const EXPECTED_TEXT = 'The quick brown fox jumps over the lazy dog.';
 const STREAM_CHUNKS = 300;
 const gc = (globalThis as { gc?: () => void }).gc;
 
+/** Calls retried after the simulator closed an idle keep-alive connection as it was reused (a race a heavily loaded machine makes likely). */
+let connectionRetries = 0;
+const CONNECTION_CLOSED = /other side closed|ECONNRESET|socket hang up|Connection error|Cannot connect/i;
+
 async function checkedCall(peer: PeerClient): Promise<void> {
-  const text = await peer.call();
+  const text = await peer.call().catch((error: unknown) => {
+    if (!CONNECTION_CLOSED.test(String(error instanceof Error ? `${error.message} ${String(error.cause)}` : error))) throw error;
+    connectionRetries++;
+    return peer.call();
+  });
   if (text !== EXPECTED_TEXT) throw new Error(`unexpected answer: ${JSON.stringify(text).slice(0, 200)}`);
 }
 
@@ -77,7 +86,7 @@ async function runCalls(peer: PeerClient, job: WorkerJob): Promise<CallsResult> 
   for (let index = 0; index < job.streams; index++) await checkedStream(peer);
   const used = process.cpuUsage(cpu);
   const allocation = await allocationPerCall(peer, job.allocCalls);
-  return { heapAfterCallsBytes, throughputWallMs, latenciesMs, cpuPerStreamUs: (used.user + used.system) / job.streams, ...allocation };
+  return { heapAfterCallsBytes, throughputWallMs, latenciesMs, cpuPerStreamUs: (used.user + used.system) / job.streams, ...allocation, connectionRetries };
 }
 
 async function checkedStream(peer: PeerClient): Promise<void> {

@@ -4,18 +4,18 @@
  *
  * The simulator runs in its own processes (one answering at once, one streaming 300 words) and
  * every client is measured in fresh processes of plain node, importing the built package (dist/,
- * rebuilt first) and the peers the way a user would. Each round measures every client once, in an
+ * rebuilt when older than src/) and the peers the way a user would. Each round measures every client once, in an
  * order that rotates from round to round; two raw SDK columns (an A/A pair) show the resolution.
  * Cells are medians over the rounds with the range in brackets; "added" figures are taken against
  * the raw SDK of the same round.
  *
- * Counts (env): PEERS_ROUNDS (3), PEERS_WARMUP_CALLS (5000: the heap row is measured after them),
- * PEERS_THROUGHPUT_CALLS (2000), PEERS_LATENCY_CALLS (300), PEERS_STREAMS (60),
- * PEERS_ALLOC_CALLS (200), PEERS_IMPORT_RUNS (5). The table is printed and written to
+ * Counts (env; the defaults keep a run near 5 minutes on a quiet 2-core machine): PEERS_ROUNDS (3),
+ * PEERS_WARMUP_CALLS (5000: the heap row is measured after them), PEERS_THROUGHPUT_CALLS (1000),
+ * PEERS_LATENCY_CALLS (200), PEERS_STREAMS (30), PEERS_ALLOC_CALLS (100), PEERS_IMPORT_RUNS (5). The table is printed and written to
  * .tmp/bench-peers.md.
  */
 import { fork, spawnSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
@@ -29,10 +29,10 @@ const count = (name: string, fallback: number) => Number(process.env[name] ?? fa
 const ROUNDS = count('PEERS_ROUNDS', 3);
 const JOB = {
   warmupCalls: count('PEERS_WARMUP_CALLS', 5_000),
-  throughputCalls: count('PEERS_THROUGHPUT_CALLS', 2_000),
-  latencyCalls: count('PEERS_LATENCY_CALLS', 300),
-  streams: count('PEERS_STREAMS', 60),
-  allocCalls: count('PEERS_ALLOC_CALLS', 200),
+  throughputCalls: count('PEERS_THROUGHPUT_CALLS', 1_000),
+  latencyCalls: count('PEERS_LATENCY_CALLS', 200),
+  streams: count('PEERS_STREAMS', 30),
+  allocCalls: count('PEERS_ALLOC_CALLS', 100),
 };
 const IMPORT_RUNS = count('PEERS_IMPORT_RUNS', 5);
 
@@ -44,8 +44,11 @@ interface ImportSample {
 
 async function main(): Promise<void> {
   const startedAt = performance.now();
-  const built = spawnSync('npm', ['run', '--silent', 'build'], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
-  if (built.status !== 0) throw new Error('npm run build failed');
+  if (distIsStale()) {
+    console.error('dist/ is older than src/: npm run build');
+    const built = spawnSync('npm', ['run', '--silent', 'build'], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
+    if (built.status !== 0) throw new Error('npm run build failed');
+  }
   // The workers run as plain JavaScript: no TypeScript loader in the processes measured.
   await build({ entryPoints: [`${ROOT}bench/peers-worker.ts`, `${ROOT}bench/peer-clients.ts`], outdir: OUT, format: 'esm', platform: 'node', target: 'node20', logLevel: 'warning' });
 
@@ -76,11 +79,20 @@ async function main(): Promise<void> {
     `command \`npm run bench:peers\`; ${ROUNDS} rounds, each client in fresh processes, order rotating; ` +
     `${JOB.warmupCalls} warm-up calls, ${JOB.throughputCalls} calls at concurrency 64, ${JOB.latencyCalls} at concurrency 1, ${JOB.streams} streams, ` +
     `${JOB.allocCalls} calls for allocation, ${IMPORT_RUNS} import runs; median (range); ${((performance.now() - startedAt) / 1000).toFixed(0)} s.`;
-  const markdown = `${header}\n\n${table}\n`;
+  const retries = PEERS.map((peer) => [peer, calls.get(peer)!.reduce((sum, result) => sum + result.connectionRetries, 0)] as const).filter(([, n]) => n > 0);
+  const footnote = retries.length ? `\nCalls retried once after the simulator closed a reused keep-alive connection: ${retries.map(([peer, n]) => `${PEER_TITLES[peer]} ${n}`).join(', ')}.\n` : '';
+  const markdown = `${header}\n\n${table}\n${footnote}`;
   mkdirSync(`${ROOT}.tmp`, { recursive: true });
   writeFileSync(`${ROOT}.tmp/bench-peers.md`, markdown);
   console.log(markdown);
   console.log('written to .tmp/bench-peers.md');
+}
+
+/** Whether any file under src/ is newer than dist/index.js (or there is no build). */
+function distIsStale(): boolean {
+  const built = statSync(`${ROOT}dist/index.js`, { throwIfNoEntry: false })?.mtimeMs;
+  if (built === undefined) return true;
+  return readdirSync(`${ROOT}src`, { recursive: true, encoding: 'utf8' }).some((file) => statSync(`${ROOT}src/${file}`).mtimeMs > built);
 }
 
 /** The peers in the order of this round: shifted by one each round. */
