@@ -1,4 +1,5 @@
 import { configurationError } from '../core/errors.js';
+import { registerClientSecrets } from '../core/secrets.js';
 import type { ProviderFamily } from '../core/request.js';
 import type { ProviderInfo } from '../policy/catalog.js';
 import type { ProviderAdapter } from '../providers/types.js';
@@ -117,6 +118,8 @@ export function configureProviders(providers: Record<string, ProviderConfig | un
         `Provider "${name}" is not an SDK client (got ${kind}). Pass an instance of OpenAI (openai), Anthropic (@anthropic-ai/sdk), GoogleGenAI (@google/genai) or VertexAI (@google-cloud/vertexai).`,
       );
     }
+    // Its keys are redacted wherever text leaves, whatever their format (core/secrets.ts).
+    registerClientSecrets(client);
     const vendors = isWrapped(config) && config.vendors ? config.vendors : defaultVendors(name, family, client);
     const models = isWrapped(config) && config.models ? config.models : [];
     const vertex = family === 'vertexai' || (family === 'google' && (client as { vertexai?: unknown }).vertexai === true);
