@@ -5,6 +5,7 @@ import type { SimFault, SimProtocol, SimRecordedCall, SimRequestSummary } from '
 import { openaiRoutes } from './openai-protocol.js';
 import { anthropicRoutes } from './anthropic-protocol.js';
 import { geminiRoutes } from './gemini-protocol.js';
+import { clearTimeout as realClearTimeout, setTimeout as realSetTimeout } from 'node:timers';
 
 /** One SSE frame of a rendered stream; `content` frames are paced by time to first token and tokens per second. */
 export interface SimFrame {
@@ -318,13 +319,17 @@ function paceMs(tokens: number, tokensPerSecond: number | undefined): number {
   return tokensPerSecond ? (tokens / tokensPerSecond) * 1000 : 0;
 }
 
-/** Waits, but returns early when the client has gone away. */
+/**
+ * Waits, but returns early when the client has gone away. The timers come from node:timers, not the
+ * globals, so that scripted latency stays real when a test fakes the global timers and clock to
+ * drive the client's deadlines (vi.useFakeTimers replaces only the globals).
+ */
 function sleep(ms: number, response: ServerResponse): Promise<void> {
   if (ms <= 0 || response.destroyed) return Promise.resolve();
   return new Promise((resolve) => {
-    const timer = setTimeout(done, ms);
+    const timer = realSetTimeout(done, ms);
     function done(): void {
-      clearTimeout(timer);
+      realClearTimeout(timer);
       response.off('close', done);
       resolve();
     }

@@ -1,0 +1,59 @@
+import { setImmediate as realSetImmediate, setTimeout as realSetTimeout } from 'node:timers';
+import { afterEach, beforeEach, vi } from 'vitest';
+
+/**
+ * Virtual time for tests of deadlines, hedges and latency: the client's clock and timers (the
+ * global setTimeout/setInterval, Date and performance.now) are fake, so a deadline fires exactly
+ * when the test moves time past it and a duration is exactly the time the test moved, however
+ * loaded the machine is. Real I/O (the SDKs talking to the simulator over loopback) still runs in
+ * real time, and the simulator's scripted latency uses node:timers, which stay real: a reply the
+ * test wants late is scripted to never come (`stall`), not to come "late enough".
+ *
+ * The rule that keeps a test deterministic: move time only when the call is known to be waiting
+ * (the simulator has the request, an attempt event came), never while a reply may be on its way.
+ */
+export interface VirtualTime {
+  /** Moves the fake clock forward, firing every timer due on the way (and the promise work they start). */
+  advance(ms: number): Promise<void>;
+  /** Waits in real time (the I/O keeps going) until `condition` holds; fails after 20,000 polls (20 s or more). */
+  until(condition: () => boolean, what: string): Promise<void>;
+  /** Whether a promise has settled yet, without waiting for it. */
+  settled(promise: Promise<unknown>): Promise<boolean>;
+}
+
+const FAKED = ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date', 'performance'] as const;
+
+/** Fakes the clock for every test of the enclosing describe (or file). */
+export function useVirtualTime(): VirtualTime {
+  beforeEach(() => {
+    vi.useFakeTimers({ toFake: [...FAKED] });
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+  return virtualTime;
+}
+
+const realYield = () => new Promise<void>((resolve) => realSetImmediate(resolve));
+
+const virtualTime: VirtualTime = {
+  async advance(ms) {
+    await vi.advanceTimersByTimeAsync(ms);
+    await realYield();
+  },
+  async until(condition, what) {
+    for (let waited = 0; !condition(); waited += 1) {
+      if (waited > 20_000) throw new Error(`virtual time: still waiting after 20 s of real time for ${what}`);
+      await new Promise<void>((resolve) => realSetTimeout(resolve, 1));
+    }
+  },
+  async settled(promise) {
+    let done = false;
+    promise.then(
+      () => (done = true),
+      () => (done = true),
+    );
+    for (let i = 0; i < 5; i += 1) await realYield();
+    return done;
+  },
+};
