@@ -19,6 +19,12 @@ export interface VirtualTime {
   until(condition: () => boolean, what: string): Promise<void>;
   /** Whether a promise has settled yet, without waiting for it. */
   settled(promise: Promise<unknown>): Promise<boolean>;
+  /**
+   * Awaits a call whose only deadlines are far away (the defaults: minutes): moves time `stepMs`
+   * at a time, with real waits between, so that backoffs and Retry-After waits pass. Only for calls
+   * with no deadline a step could reach while a reply is on its way.
+   */
+  settle<T>(promise: Promise<T>, stepMs?: number): Promise<T>;
 }
 
 const FAKED = ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date', 'performance'] as const;
@@ -34,6 +40,16 @@ export function useVirtualTime(): VirtualTime {
   return virtualTime;
 }
 
+/** Runs one test body in virtual time (for a file whose other tests keep real time). */
+export async function inVirtualTime<T>(body: (time: VirtualTime) => Promise<T>): Promise<T> {
+  vi.useFakeTimers({ toFake: [...FAKED] });
+  try {
+    return await body(virtualTime);
+  } finally {
+    vi.useRealTimers();
+  }
+}
+
 const realYield = () => new Promise<void>((resolve) => realSetImmediate(resolve));
 
 const virtualTime: VirtualTime = {
@@ -46,6 +62,19 @@ const virtualTime: VirtualTime = {
       if (waited > 20_000) throw new Error(`virtual time: still waiting after 20 s of real time for ${what}`);
       await new Promise<void>((resolve) => realSetTimeout(resolve, 1));
     }
+  },
+  async settle(promise, stepMs = 5) {
+    let done = false;
+    promise.then(
+      () => (done = true),
+      () => (done = true),
+    );
+    for (let moved = 0; !done; moved += stepMs) {
+      if (moved > 60_000) throw new Error('virtual time: the call did not settle within 60 s of virtual time');
+      await vi.advanceTimersByTimeAsync(stepMs);
+      await new Promise<void>((resolve) => realSetTimeout(resolve, 1));
+    }
+    return promise;
   },
   async settled(promise) {
     let done = false;
