@@ -186,6 +186,8 @@ export class Simulator {
     });
     const { response } = context;
     const baseHeaders = renderer.headers?.() ?? {};
+    if (reply.hold) await holdUntil(reply.hold, response);
+    if (response.destroyed) return;
 
     if (fault?.type === 'reset') {
       context.request.socket.destroy();
@@ -317,6 +319,19 @@ function holdOpen(response: ServerResponse, headers: Record<string, string>): vo
 
 function paceMs(tokens: number, tokensPerSecond: number | undefined): number {
   return tokensPerSecond ? (tokens / tokensPerSecond) * 1000 : 0;
+}
+
+/** Waits for a test's release of a held reply, or until the client has gone away. */
+function holdUntil(release: PromiseLike<unknown>, response: ServerResponse): Promise<void> {
+  if (response.destroyed) return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = (): void => {
+      response.off('close', done);
+      resolve();
+    };
+    response.on('close', done);
+    Promise.resolve(release).then(done, done);
+  });
 }
 
 /**

@@ -22,13 +22,14 @@ export function providerErrors(sim: Simulator, model: string, request: Generatio
   }
 
   /** The error of a streamed call, whether the call rejects or the iterator throws. */
-  async function streamError(reply: SimReply, signal?: AbortSignal): Promise<{ error: ZenError; parts: StreamPart[]; accepted: boolean }> {
+  async function streamError(reply: SimReply, signal?: AbortSignal, onAccepted?: () => void): Promise<{ error: ZenError; parts: StreamPart[]; accepted: boolean }> {
     sim.enqueue(model, reply);
     const parts: StreamPart[] = [];
     let accepted = false;
     try {
       const stream = await provider().stream({ modelId: model, request, signal });
       accepted = true;
+      onAccepted?.();
       for await (const part of stream) parts.push(part);
     } catch (error) {
       expect(ZenError.isInstance(error)).toBe(true);

@@ -86,3 +86,10 @@ const virtualTime: VirtualTime = {
     return done;
   },
 };
+
+/** A promise a test opens when it chooses: the simulator's `hold` for a reply that must come later than something else. */
+export function gate(): { promise: Promise<void>; open: () => void } {
+  let open!: () => void;
+  const promise = new Promise<void>((resolve) => (open = resolve));
+  return { promise, open };
+}
