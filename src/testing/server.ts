@@ -186,8 +186,6 @@ export class Simulator {
     });
     const { response } = context;
     const baseHeaders = renderer.headers?.() ?? {};
-    if (reply.hold) await holdUntil(reply.hold, response);
-    if (response.destroyed) return;
 
     if (fault?.type === 'reset') {
       context.request.socket.destroy();
@@ -199,7 +197,7 @@ export class Simulator {
       const headers: Record<string, string> = { ...baseHeaders };
       if (fault.type === 'http' && fault.retryAfter !== undefined) headers['retry-after'] = String(fault.retryAfter);
       if (fault.type === 'http' && fault.retryAfterMs !== undefined) headers['retry-after-ms'] = String(fault.retryAfterMs);
-      await sleep(plan.ttftMs, response);
+      await firstByte(reply.hold, plan.ttftMs, response);
       sendJson(response, status, renderer.errorBody(status, fault.message ?? defaultErrorMessage(status), fault.code, httpFault), headers);
       return;
     }
@@ -210,7 +208,7 @@ export class Simulator {
     }
 
     if (!summary.stream) {
-      await sleep(plan.ttftMs + paceMs(plan.usage.output, plan.tokensPerSecond), response);
+      await firstByte(reply.hold, plan.ttftMs + paceMs(plan.usage.output, plan.tokensPerSecond), response);
       if (fault?.type === 'stall') return holdOpen(response, baseHeaders);
       if (fault?.type === 'malformed' || fault?.type === 'cut') {
         response.writeHead(200, { 'content-type': 'application/json', ...baseHeaders });
@@ -230,14 +228,14 @@ export class Simulator {
       if (index >= stopAt) break;
       const frame = rendered.frames[index]!;
       if (frame.content) {
-        await sleep(sentContent ? gapMs : plan.ttftMs, response);
+        await (sentContent ? sleep(gapMs, response) : firstByte(reply.hold, plan.ttftMs, response));
         sentContent = true;
       }
       if (response.destroyed) return;
       response.write(frame.data);
     }
     if (!fault) {
-      if (!sentContent) await sleep(plan.ttftMs, response);
+      if (!sentContent) await firstByte(reply.hold, plan.ttftMs, response);
       for (const frame of rendered.terminal) response.write(frame);
       response.end();
       return;
@@ -319,6 +317,12 @@ function holdOpen(response: ServerResponse, headers: Record<string, string>): vo
 
 function paceMs(tokens: number, tokensPerSecond: number | undefined): number {
   return tokensPerSecond ? (tokens / tokensPerSecond) * 1000 : 0;
+}
+
+/** The wait before the first byte of content: a test's `hold`, then `ttftMs`. */
+async function firstByte(hold: PromiseLike<unknown> | undefined, ttftMs: number, response: ServerResponse): Promise<void> {
+  if (hold) await holdUntil(hold, response);
+  await sleep(ttftMs, response);
 }
 
 /** Waits for a test's release of a held reply, or until the client has gone away. */
