@@ -1,6 +1,7 @@
 import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils.js';
 import { redactSecrets } from '../core/errors.js';
+import { redactKnownSecrets } from '../core/secrets.js';
 import type { CaptureContent } from './options.js';
 import { redactValue } from './redact.js';
 import type { ContentCapture } from './types.js';
@@ -35,17 +36,24 @@ export async function sha256Hex(value: unknown): Promise<string> {
 
 /** Every string inside a value with credentials replaced: what `full` capture keeps. */
 export function stripSecrets<T>(value: T): T {
-  if (typeof value === 'string') return redactSecrets(value) as T;
-  if (Array.isArray(value)) return value.map(stripSecrets) as T;
+  return mapStrings(value, redactSecrets);
+}
+
+function mapStrings<T>(value: T, redact: (text: string) => string): T {
+  if (typeof value === 'string') return redact(value) as T;
+  if (Array.isArray(value)) return value.map((item: unknown) => mapStrings(item, redact)) as T;
   if (value && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
-    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, stripSecrets(item)])) as T;
+    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, mapStrings(item, redact)])) as T;
   }
   return value;
 }
 
-/** PII and credentials replaced by `[EMAIL]`-style placeholders: what cases and `redacted` capture keep. */
+/**
+ * PII and credentials replaced by `[EMAIL]`-style placeholders: what cases and `redacted` capture
+ * keep. The keys this process holds go first: no pattern knows a key shaped like a UUID.
+ */
 export function redactContent<T>(value: T): T {
-  return redactValue(value) as T;
+  return redactValue(mapStrings(value, redactKnownSecrets)) as T;
 }
 
 /**

@@ -1,5 +1,5 @@
 import { configurationError } from '../core/errors.js';
-import { parseModelId } from '../core/model-id.js';
+import { formatModelId, parseModelId, type ModelAddress } from '../core/model-id.js';
 import { TASK_CATEGORIES, type PromptAnalysis } from './analyze-prompt.js';
 import { CAP, newScratch, Reason, type CandidateTable, type CandidateUniverse } from './candidate-table.js';
 import { normalizeModelId, type Catalog, type Channel, type ModelInfo, type ProviderInfo } from './catalog.js';
@@ -8,21 +8,20 @@ import { canEditImages, servesImagen } from './image-operation.js';
 import { estimateCost } from './pricing.js';
 import type { QualityModel } from './quality-model.js';
 import type { LiveStats, Rejection, RoutingOptions } from './types.js';
+import { isDeclared, isKnownModel, unknownModelError } from './unknown-model.js';
 
 /** Default output length guesses per category when neither the caller nor history says. */
 const DEFAULT_OUTPUT_TOKENS: Record<string, number> = { code: 500, math: 400, reasoning: 350, extraction: 250, creative: 700, chat: 300 };
 
+/** Reads a requested id: a `:suffix` is a provider pin only when it names a configured provider. */
+export function addressOf(id: string, providers: readonly ProviderInfo[]): ModelAddress {
+  return parseModelId(id, (name) => providers.some((provider) => provider.name === name));
+}
+
 /** Providers able to serve a model: a pinned one, or every provider serving its vendor or listing it. */
-function providersFor(id: string, providers: readonly ProviderInfo[]): ProviderInfo[] {
-  const address = parseModelId(id);
-  if (address.provider) {
-    const pinned = providers.find((provider) => provider.name === address.provider);
-    if (!pinned) {
-      throw configurationError(`Model "${id}" pins provider "${address.provider}", which is not configured. ${describeProviders(providers)}`);
-    }
-    return [pinned];
-  }
-  const full = normalizeModelId(id);
+function providersFor(address: ModelAddress, providers: readonly ProviderInfo[]): ProviderInfo[] {
+  if (address.provider) return providers.filter((provider) => provider.name === address.provider);
+  const full = formatModelId(address);
   return providers.filter(
     (provider) =>
       provider.models.includes(address.name) ||
@@ -81,12 +80,15 @@ export function compileUniverse(ids: readonly string[], providers: readonly Prov
   const staticRejections: Rejection[] = [];
   for (let rank = 0; rank < ids.length; rank += 1) {
     const id = ids[rank]!;
-    const servers = providersFor(id, providers);
+    const address = addressOf(id, providers);
+    const servers = providersFor(address, providers);
+    const model = catalog.model(formatModelId(address));
+    // A typo (`gpt-5-mni`) must not reach the wire as a model id: say so, with the closest ones.
+    if (!isKnownModel(model, catalog) && !isDeclared(address, servers)) throw unknownModelError(id, address, providers, catalog, describeProviders(providers));
     if (servers.length === 0) {
-      staticRejections.push({ channel: normalizeModelId(id), reason: 'no configured provider serves it' });
+      staticRejections.push({ channel: model.id, reason: 'no configured provider serves it' });
       continue;
     }
-    const model = catalog.model(id);
     for (const provider of servers) {
       channels.push(catalog.channel(model.id, provider));
       ranks.push(rank);
@@ -127,10 +129,11 @@ export function compileUniverse(ids: readonly string[], providers: readonly Prov
   return universe;
 }
 
+/** Allow and deny list entries: `vendor/*`, a model (any channel), or `model:provider` (that channel). */
 function matches(pattern: string, channel: Channel): boolean {
-  const colon = pattern.lastIndexOf(':');
-  if (colon > pattern.indexOf('/') && pattern.includes('/')) return channel.id === `${normalizeModelId(pattern.slice(0, colon))}:${pattern.slice(colon + 1)}`;
   if (pattern.endsWith('/*')) return channel.model.vendor === pattern.slice(0, -2);
+  const pin = `:${channel.provider.name}`;
+  if (pattern.endsWith(pin) && channel.model.id === normalizeModelId(pattern.slice(0, -pin.length))) return true;
   return channel.model.id === normalizeModelId(pattern);
 }
 
