@@ -1,3 +1,4 @@
+import { importUnbundled, isModuleNotFound, optionalPeerError } from '../core/optional-peer.js';
 import type { ProviderConfig } from './providers.js';
 
 type Env = Record<string, string | undefined>;
@@ -7,28 +8,47 @@ function readEnv(): Env {
   return process?.env ?? {};
 }
 
+type Constructor = new (options: Record<string, unknown>) => object;
+type ImportModule = (specifier: string) => Promise<unknown>;
+
 /**
- * Builds SDK clients from the usual environment variables, for whichever are set. SDKs are loaded
- * only here, only when their key is present. Clients get `maxRetries: 0`: ZenClient owns retries.
+ * The SDK's client class, loaded at run time (the SDKs are optional peers; see importUnbundled).
+ * An SDK the app did not install is skipped: a key in a shared environment does not make every call
+ * fail. A runtime that cannot load modules at all (an edge function) is a configuration error.
  */
-export async function providersFromEnv(env: Env = readEnv()): Promise<Record<string, ProviderConfig>> {
+async function sdkClass(load: ImportModule, specifier: string, exportName: string, key: string): Promise<Constructor | undefined> {
+  try {
+    const module = (await load(specifier)) as Record<string, unknown>;
+    return module[exportName] as Constructor;
+  } catch (error) {
+    if (isModuleNotFound(error)) return undefined;
+    throw optionalPeerError(specifier, `Building a provider from ${key}`, error);
+  }
+}
+
+/**
+ * Builds SDK clients from the usual environment variables, for whichever are set and whose SDK is
+ * installed. SDKs are loaded only here, only when their key is present. Clients get
+ * `maxRetries: 0`: ZenClient owns retries. `load` is for tests.
+ */
+export async function providersFromEnv(env: Env = readEnv(), load: ImportModule = importUnbundled): Promise<Record<string, ProviderConfig>> {
   const providers: Record<string, ProviderConfig> = {};
   if (env.OPENAI_API_KEY) {
-    const { default: OpenAI } = await import('openai');
-    providers.openai = new OpenAI({ apiKey: env.OPENAI_API_KEY, maxRetries: 0 });
+    const OpenAI = await sdkClass(load, 'openai', 'default', 'OPENAI_API_KEY');
+    if (OpenAI) providers.openai = new OpenAI({ apiKey: env.OPENAI_API_KEY, maxRetries: 0 });
   }
   if (env.ANTHROPIC_API_KEY) {
-    const { default: Anthropic } = await import('@anthropic-ai/sdk');
-    providers.anthropic = new Anthropic({ apiKey: env.ANTHROPIC_API_KEY, maxRetries: 0 });
+    const Anthropic = await sdkClass(load, '@anthropic-ai/sdk', 'default', 'ANTHROPIC_API_KEY');
+    if (Anthropic) providers.anthropic = new Anthropic({ apiKey: env.ANTHROPIC_API_KEY, maxRetries: 0 });
   }
   const geminiKey = env.GEMINI_API_KEY ?? env.GOOGLE_API_KEY;
   if (geminiKey) {
-    const { GoogleGenAI } = await import('@google/genai');
-    providers.google = new GoogleGenAI({ apiKey: geminiKey });
+    const GoogleGenAI = await sdkClass(load, '@google/genai', 'GoogleGenAI', env.GEMINI_API_KEY ? 'GEMINI_API_KEY' : 'GOOGLE_API_KEY');
+    if (GoogleGenAI) providers.google = new GoogleGenAI({ apiKey: geminiKey });
   }
   if (env.GOOGLE_CLOUD_PROJECT && env.GOOGLE_CLOUD_LOCATION) {
-    const { GoogleGenAI } = await import('@google/genai');
-    providers.vertex = new GoogleGenAI({ vertexai: true, project: env.GOOGLE_CLOUD_PROJECT, location: env.GOOGLE_CLOUD_LOCATION });
+    const GoogleGenAI = await sdkClass(load, '@google/genai', 'GoogleGenAI', 'GOOGLE_CLOUD_PROJECT');
+    if (GoogleGenAI) providers.vertex = new GoogleGenAI({ vertexai: true, project: env.GOOGLE_CLOUD_PROJECT, location: env.GOOGLE_CLOUD_LOCATION });
   }
   return providers;
 }
