@@ -1,11 +1,12 @@
+import { configurationError } from '../core/errors.js';
 import { importUnbundled, isModuleNotFound, optionalPeerError } from '../core/optional-peer.js';
 import type { ProviderConfig } from './providers.js';
 
 type Env = Record<string, string | undefined>;
 
-function readEnv(): Env {
-  const process = (globalThis as { process?: { env?: Env } }).process;
-  return process?.env ?? {};
+/** `process.env`, or null where the runtime has none (Cloudflare Workers without nodejs_compat, browsers). */
+function readEnv(): Env | null {
+  return (globalThis as { process?: { env?: Env } }).process?.env ?? null;
 }
 
 type Constructor = new (options: Record<string, unknown>) => object;
@@ -31,7 +32,12 @@ async function sdkClass(load: ImportModule, specifier: string, exportName: strin
  * installed. SDKs are loaded only here, only when their key is present. Clients get
  * `maxRetries: 0`: ZenClient owns retries. `load` is for tests.
  */
-export async function providersFromEnv(env: Env = readEnv(), load: ImportModule = importUnbundled): Promise<Record<string, ProviderConfig>> {
+export async function providersFromEnv(env: Env | null = readEnv(), load: ImportModule = importUnbundled): Promise<Record<string, ProviderConfig>> {
+  if (!env) {
+    throw configurationError(
+      'new ZenClient() without `providers` builds SDK clients from process.env, which this runtime does not have. Pass the clients: new ZenClient({ providers: { openai: new OpenAI({ apiKey: env.OPENAI_API_KEY }) } }).',
+    );
+  }
   const providers: Record<string, ProviderConfig> = {};
   if (env.OPENAI_API_KEY) {
     const OpenAI = await sdkClass(load, 'openai', 'default', 'OPENAI_API_KEY');

@@ -41,6 +41,12 @@ describe('providers from the environment', () => {
     expect((error as ZenError).cause).toBe(edge);
   });
 
+  it('is a configuration error, not an empty provider list, where the runtime has no process.env (Workers)', async () => {
+    const error = await providersFromEnv(null).catch((caught: unknown) => caught);
+    expect(ZenError.isInstance(error) && error.kind).toBe('configuration');
+    expect((error as ZenError).message).toMatch(/builds SDK clients from process\.env, which this runtime does not have\. Pass the clients: new ZenClient\(\{ providers:/);
+  });
+
   it('serves calls through a client built from the environment (the SDK reads its own base URL variable)', async () => {
     const saved = { key: process.env.OPENAI_API_KEY, url: process.env.OPENAI_BASE_URL };
     Object.assign(process.env, { OPENAI_API_KEY: 'sk-test-000000000000000000', OPENAI_BASE_URL: sim.openaiBaseURL });
