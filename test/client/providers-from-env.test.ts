@@ -31,6 +31,16 @@ describe('providers from the environment', () => {
     expect(Object.keys(providers)).toEqual(['openai']);
   });
 
+  it('names the keys and the packages when no SDK of the keys set could be loaded, instead of "no providers"', async () => {
+    const error = await providersFromEnv({ OPENAI_API_KEY: 'sk-test-000000000000000000', ANTHROPIC_API_KEY: 'sk-ant-test-0000000000' }, (specifier) => Promise.reject(notInstalled(specifier))).catch(
+      (caught: unknown) => caught,
+    );
+    expect(ZenError.isInstance(error) && error.kind).toBe('configuration');
+    expect((error as ZenError).message).toBe(
+      "No provider could be built from the environment: OPENAI_API_KEY is set but 'openai' could not be loaded (Cannot find package 'openai' imported from /app/node_modules/zenrouter/dist/index.js); ANTHROPIC_API_KEY is set but '@anthropic-ai/sdk' could not be loaded (Cannot find package '@anthropic-ai/sdk' imported from /app/node_modules/zenrouter/dist/index.js). Install the SDKs you use (npm install openai @anthropic-ai/sdk) or pass `providers`.",
+    );
+  });
+
   it('is a configuration error naming the package and the fix where the runtime cannot import modules (edge)', async () => {
     const edge = new TypeError('A dynamic import callback was not specified.');
     const error = await providersFromEnv({ OPENAI_API_KEY: 'sk-test-000000000000000000' }, () => Promise.reject(edge)).catch((caught: unknown) => caught);
