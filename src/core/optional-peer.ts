@@ -8,6 +8,13 @@ import { ZenError } from './errors.js';
  * Turbopack and Vite not to touch the import: it stays the runtime's own `import()`, which on Node
  * resolves the package from the app's node_modules when (and only if) it is called.
  *
+ * Built with Next.js 16.4 (Turbopack and webpack), the alternatives fail: a literal specifier, with
+ * or without `createRequire(import.meta.url)`, breaks Turbopack's build when the package is absent
+ * (webpack's too, for the plain import); a variable without the comments builds, but both bundlers
+ * then replace the import with one that fails at run time even for installed packages ("Cannot find
+ * module as expression is too dynamic"). A literal with the comments works too; the variable keeps
+ * tools that do not read the comments from trying.
+ *
  * Edge runtimes (Next.js edge routes, Cloudflare Workers) have no module resolution at run time:
  * there the import fails and the host passes SDK clients it built itself (`providers`).
  */
