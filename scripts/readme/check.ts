@@ -101,8 +101,10 @@ export function writeBlockModules(blocks: readonly ReadmeBlock[], dir: string): 
 }
 
 /**
- * Type errors in the blocks, as README lines. The repository's compiler options, with
- * `noUncheckedIndexedAccess` off as in most apps (`completion.choices[0].message` is how users write it).
+ * Type errors in the blocks (and the prelude), as README lines. The repository's compiler options,
+ * with `noUncheckedIndexedAccess` off as in most apps (`completion.choices[0].message` is how users
+ * write it). Errors inside the package's own source are `tsc -p .`'s to report, not the README's
+ * (with other SDK majors installed, as on the Node 22 run, they are not this check's subject).
  */
 export function typecheckBlocks(modules: readonly BlockModule[]): ReadmeProblem[] {
   const config = ts.getParsedCommandLineOfConfigFile(join(root, 'tsconfig.json'), {}, { ...ts.sys, onUnRecoverableConfigFileDiagnostic: () => {} });
@@ -110,7 +112,8 @@ export function typecheckBlocks(modules: readonly BlockModule[]): ReadmeProblem[
   const options: ts.CompilerOptions = { ...config.options, noUncheckedIndexedAccess: false, noEmit: true, incremental: false };
   const program = ts.createProgram({ rootNames: modules.map((module) => module.file), options });
   const byFile = new Map(modules.map((module) => [resolve(module.file), module]));
-  return ts.getPreEmitDiagnostics(program).map((diagnostic) => {
+  const ours = (diagnostic: ts.Diagnostic) => !diagnostic.file || byFile.has(resolve(diagnostic.file.fileName)) || resolve(diagnostic.file.fileName) === preludeFile;
+  return ts.getPreEmitDiagnostics(program).filter(ours).map((diagnostic) => {
     const message = ts.flattenDiagnosticMessageText(diagnostic.messageText, '\n');
     if (!diagnostic.file || diagnostic.start === undefined) return { message };
     const at = diagnostic.file.getLineAndCharacterOfPosition(diagnostic.start);
