@@ -2,6 +2,7 @@ import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils.js';
 import { redactSecrets } from '../core/errors.js';
 import { redactKnownSecrets } from '../core/secrets.js';
+import { nodeBuiltin } from '../core/node-builtin.js';
 import type { CaptureContent } from './options.js';
 import { redactValue } from './redact.js';
 import type { ContentCapture } from './types.js';
@@ -14,12 +15,11 @@ export const nobleSha256: HashText = (text) => bytesToHex(sha256(utf8ToBytes(tex
 
 /**
  * Node's one-shot native `crypto.hash` when the runtime offers it (Node 20.16+, reached through
- * `process.getBuiltinModule`, so that nothing imports `node:crypto` for edge bundles): about ten
- * times faster than hashing in JavaScript, and every call hashes its prompt and answer.
+ * nodeBuiltin, so that nothing imports `node:crypto` for edge bundles): about ten times faster
+ * than hashing in JavaScript, and every call hashes its prompt and answer.
  */
 export const nativeSha256: HashText | undefined = (() => {
-  const getBuiltinModule = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process?.getBuiltinModule;
-  const hash = (getBuiltinModule?.('node:crypto') as { hash?: unknown } | undefined)?.hash;
+  const hash = (nodeBuiltin('node:crypto') as { hash?: unknown } | undefined)?.hash;
   if (typeof hash !== 'function') return undefined;
   return (text: string) => (hash as (algorithm: string, data: string, encoding: string) => string)('sha256', text, 'hex');
 })();

@@ -4,6 +4,7 @@ import { TASK_CATEGORIES, type PromptAnalysis } from './analyze-prompt.js';
 import { CAP, newScratch, Reason, type CandidateTable, type CandidateUniverse } from './candidate-table.js';
 import { normalizeModelId, type Catalog, type Channel, type ModelInfo, type ProviderInfo } from './catalog.js';
 import { vendorModelNames } from './model-data.js';
+import { imageModelNames } from './image-models.js';
 import { canEditImages, servesImagen } from './image-operation.js';
 import { estimateCost } from './pricing.js';
 import type { QualityModel } from './quality-model.js';
@@ -40,14 +41,14 @@ export function describeProviders(providers: readonly ProviderInfo[]): string {
   return `Configured providers: ${list.join('; ')}.`;
 }
 
-/** The default `auto` pool: models of the last year of each served vendor that have prices. */
+/** The default `auto` pool: models of the last year of each served vendor that have prices (image models for images). */
 export function defaultAutoPool(providers: readonly ProviderInfo[], catalog: Catalog, output: 'text' | 'image' | 'image-edit' = 'text'): string[] {
   const pool = new Set<string>(catalog.definedModelIds());
   for (const provider of providers) {
     for (const id of provider.models) pool.add(normalizeModelId(id));
     for (const vendor of provider.vendors) {
       if (vendor === '*') continue;
-      const models = vendorModelNames(vendor).map((name) => catalog.model(`${vendor}/${name}`));
+      const models = (output === 'text' ? vendorModelNames(vendor) : imageModelNames(vendor)).map((name) => catalog.model(`${vendor}/${name}`));
       const newest = models.reduce((latest, model) => ((model.releaseDate ?? '') > latest ? (model.releaseDate ?? '') : latest), '');
       const cutoff = newest ? `${Number(newest.slice(0, 4)) - 1}${newest.slice(4)}` : '';
       for (const model of models) {
@@ -59,6 +60,26 @@ export function defaultAutoPool(providers: readonly ProviderInfo[], catalog: Cat
     }
   }
   return [...pool];
+}
+
+/**
+ * A pool with `vendor/*` entries (`zen: { models: ['openai/*', ...] }`): each wildcard becomes that
+ * vendor's models of the default pool, so a pattern never reaches the wire as a model id.
+ */
+export function expandVendorWildcards(pool: readonly string[], providers: readonly ProviderInfo[], catalog: Catalog, output: 'text' | 'image' | 'image-edit' = 'text'): readonly string[] {
+  if (!pool.some((id) => id.endsWith('/*'))) return pool;
+  let defaults: string[] | undefined;
+  const expanded = new Set<string>();
+  for (const id of pool) {
+    if (!id.endsWith('/*')) {
+      expanded.add(id);
+      continue;
+    }
+    const prefix = id.slice(0, -1);
+    defaults ??= defaultAutoPool(providers, catalog, output);
+    for (const model of defaults) if (model.startsWith(prefix)) expanded.add(model);
+  }
+  return [...expanded];
 }
 
 function capsOf(model: ModelInfo): number {

@@ -2,6 +2,7 @@ import { configurationError } from '../core/errors.js';
 import { formatModelId, parseModelId } from '../core/model-id.js';
 import type { ProviderFamily } from '../core/request.js';
 import { lookupModelFacts, type ModelCapabilities, type PriceTable } from './model-data.js';
+import { withImageModelFacts } from './image-models.js';
 import type { TaskCategory } from './analyze-prompt.js';
 
 /** What the host may say about a model: anything it sets wins over the data packages. */
@@ -171,7 +172,7 @@ export class Catalog {
 
   private buildModel(id: string): ModelInfo {
     const address = parseModelId(id);
-    const facts = lookupModelFacts(address.vendor, address.name);
+    const facts = withImageModelFacts(address.vendor, address.name, lookupModelFacts(address.vendor, address.name));
     const definition = this.modelDefinitions.get(id);
     const known = Boolean(facts.capabilities || facts.price || definition);
     const capabilities: ModelCapabilities = { ...(facts.capabilities ?? PERMISSIVE), ...definition?.capabilities };
