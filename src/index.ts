@@ -1,4 +1,5 @@
 export { ZenClient, type ZenEvents, type ZenErrorEvent, type StateStoreErrorEvent } from './client/zen-client.js';
+export type { SdkVersionWarning } from './client/sdk-version.js';
 export type { ZenClientOptions } from './client/options.js';
 export type { ProviderConfig } from './client/providers.js';
 export { ZenError, type ZenErrorKind, type ZenErrorOptions, type AbortedBy } from './core/errors.js';
@@ -59,3 +60,15 @@ export { Ledger, compileQuery, matchesQuery, InvalidLedgerRecordError, type Ledg
 export { MemoryLedgerStore, type MemoryLedgerStoreOptions } from './insurance/stores/memory.js';
 export type * from './insurance/types.js';
 export { redact, redactValue, PII_TYPES, type PiiFinding, type PiiType, type RedactOptions, type RedactResult } from './insurance/redact.js';
+// Evaluation: benchmarks of channels (HLE format), channel comparison, identity probe, degradation watch.
+export { evaluate, evaluationRecord, type EvaluateOptions, type EvaluationResult, type EvaluationProgress } from './eval/evaluate.js';
+export { compareResults, PairTally, type ChannelComparison, type CompareOptions, type Disagreement } from './eval/compare.js';
+export { probeIdentity, FINGERPRINT_PROMPTS, IDENTITY_QUESTION, type IdentityProbeOptions, type IdentityProbeResult } from './eval/identity.js';
+export { Watch, watch, parseEvery, type WatchOptions, type WatchScheduler } from './eval/watch.js';
+export type { DegradationEvent, WatchEvents, WatchMetric, WatchRun, WatchRunChannel } from './eval/watch-types.js';
+export { toEvalItem, checkEvalItem, type DatasetMapping } from './eval/dataset.js';
+export { exactMatch, normalizeAnswer, parseResponse, choiceLetter, type ParsedResponse } from './eval/grade.js';
+export { HLE_SYSTEM_PROMPT, EVAL_JUDGE_SCHEMA, judgePrompt, type JudgeVerdict as EvalJudgeVerdict } from './eval/prompts.js';
+export { wilsonInterval, fisherExact, binomialTestHalf, rmsCalibrationError } from './eval/stats.js';
+export type { EvalItem, AnswerType, ItemResult, ItemOutcome, ChannelSummary, CategorySummary, EvaluationReport, Accuracy } from './eval/types.js';
+export type { EvalClient, EvalDataset } from './eval/client.js';

@@ -26,6 +26,11 @@ import type { CallInput, CallRunner, ImageCallInput, ImageRun, Step, StreamRun, 
 import type { ZenClientOptions } from './options.js';
 import { configureProviders, type ConfiguredProvider } from './providers.js';
 import { providersFromEnv } from './providers-from-env.js';
+import { validateClientOptions } from './validate-client-options.js';
+import { evaluate, type EvaluateOptions, type EvaluationResult } from '../eval/evaluate.js';
+import { watch, type Watch, type WatchOptions } from '../eval/watch.js';
+import type { DegradationEvent } from '../eval/watch-types.js';
+import type { SdkVersionWarning } from './sdk-version.js';
 
 /** The shared state store failed; the call went on with this process's own state. */
 export interface StateStoreErrorEvent {
@@ -38,7 +43,11 @@ export interface StateStoreErrorEvent {
 export type ZenErrorEvent = InsuranceErrorEvent | StateStoreErrorEvent;
 
 /** Every event a ZenClient emits: routing, the insurance's `quality` and `claim`, and `error`. */
-export type ZenEvents = PolicyEvents & Omit<InsuranceEvents, 'error'> & { error: (event: ZenErrorEvent) => void };
+export type ZenEvents = PolicyEvents & Omit<InsuranceEvents, 'error'> & {
+  error: (event: ZenErrorEvent) => void;
+  degradation: (event: DegradationEvent) => void;
+  warning: (warning: SdkVersionWarning) => void;
+};
 
 /**
  * A drop-in for the openai SDK's client that routes every call across the configured providers.
@@ -67,6 +76,7 @@ export class ZenClient extends EventEmitter<ZenEvents> implements CallRunner {
 
   constructor(options: ZenClientOptions = {}) {
     super();
+    validateClientOptions(options);
     this.catalog = new Catalog({ models: options.models, channels: options.channels });
     this.quality = options.qualityModel ?? new BetaQualityModel();
     this.state = new LiveState(options.breaker);
@@ -79,7 +89,7 @@ export class ZenClient extends EventEmitter<ZenEvents> implements CallRunner {
       : undefined;
     const policies: Record<string, Policy> = { ...builtInPolicies(), ...options.policies };
     this.routing = routingMerger(options.routing ?? {});
-    if (options.providers) this.configured = configureProviders(options.providers);
+    if (options.providers) this.configured = configureProviders(options.providers, this);
     this.chat = { completions: new ChatCompletions(this) };
     this.messages = new Messages(this);
     this.models = new Models(this);
@@ -170,11 +180,21 @@ export class ZenClient extends EventEmitter<ZenEvents> implements CallRunner {
     return this.insurance.balance(range);
   }
 
+  /** Runs an evaluation set over channels, each call pinned to its channel (src/eval/evaluate.ts). */
+  evaluate(options: EvaluateOptions): Promise<EvaluationResult> {
+    return evaluate(this, options);
+  }
+
+  /** Starts canary runs on a schedule and raises `degradation` events (src/eval/watch.ts). */
+  watch(options: WatchOptions): Watch {
+    return watch(this, options);
+  }
+
   /** The configured providers (built from the environment on first use when none were given). */
   async providers(): Promise<ConfiguredProvider[]> {
     if (this.configured) return this.configured;
     this.configuring ??= providersFromEnv().then((providers) => {
-      this.configured = configureProviders(providers);
+      this.configured = configureProviders(providers, this);
       return this.configured;
     });
     return this.configuring;

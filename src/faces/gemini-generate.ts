@@ -1,4 +1,5 @@
 import type { GenerateContentParameters } from '@google/genai';
+import type { FromPeer } from '../core/peer-types.js';
 import { callOptions, type ZenCallOptions } from './call-options.js';
 import type { Engine, ZenMetadata, ZenRequestOptions } from './engine.js';
 import { convertGenerateRequest } from './gemini-generate-request.js';
@@ -6,9 +7,10 @@ import { toGenerateContentResponse, type ZenGenerateContentResponse } from './ge
 import { toGenerateContentChunks } from './gemini-generate-stream.js';
 import { attachMetadata, linkSignal, modelSpec, openEngineStream, vendorModelName as modelName } from './face-shared.js';
 import { readerStopped } from './zen-stream.js';
+import { validateGenerateParams } from './validation/generate-params.js';
 
 /** The SDK's parameters, with a model id, an ordered fallback list or `auto` in `model`, and the `zen` extension. */
-export type ZenGenerateContentParameters = Omit<GenerateContentParameters, 'model'> & {
+export type ZenGenerateContentParameters = Omit<FromPeer<GenerateContentParameters, '@google/genai'>, 'model'> & {
   model: string | string[];
   /** A fallback list, tried after (or instead of) `model`. */
   models?: string[];
@@ -33,7 +35,8 @@ export class Models {
   constructor(protected readonly engine: Engine) {}
 
   async generateContent(params: ZenGenerateContentParameters, options?: ZenCallOptions): Promise<ZenGenerateContentResult> {
-    const model = modelSpec(params?.model, params?.models);
+    validateGenerateParams(params);
+    const model = modelSpec(params.model, params.models);
     const converted = convertGenerateRequest(params);
     const call = callOptions(params.zen, options);
     const controller = new AbortController();
@@ -50,7 +53,8 @@ export class Models {
   }
 
   async generateContentStream(params: ZenGenerateContentParameters, options?: ZenCallOptions): Promise<ZenGenerateContentStream> {
-    const model = modelSpec(params?.model, params?.models);
+    validateGenerateParams(params);
+    const model = modelSpec(params.model, params.models);
     const converted = convertGenerateRequest(params);
     const call = callOptions(params.zen, options);
     const { stream, controller } = await openEngineStream(
