@@ -173,7 +173,7 @@ describe('when every channel fails', () => {
     const zen = zenClient(sim, { routing: { retry: { retries: 1 } } });
     sim.enqueue(UP[MINI], http(401));
     sim.enqueue(UP[NANO], http(401));
-    const auth = await run(zen, { model: [MINI, NANO] }, stream);
+    const auth = await time.settle(run(zen, { model: [MINI, NANO] }, stream));
     expect(auth.error?.kind).toBe('auth');
     expect(auth.error!.retryable).toBe(false);
     expect(auth.error!.attempts!.map(({ channel, kind }) => [channel, kind])).toEqual([[ch(MINI), 'auth'], [ch(NANO), 'auth']]);
@@ -182,21 +182,21 @@ describe('when every channel fails', () => {
 
     // One channel, one wrong key: the same.
     sim.enqueue(UP[MINI], http(401));
-    const single = await run(zen, { model: MINI }, stream);
+    const single = await time.settle(run(zen, { model: MINI }, stream));
     expect(single.error?.kind).toBe('auth');
     expect(single.error!.attempts).toEqual([expect.objectContaining({ channel: ch(MINI), kind: 'auth' })]);
 
     // Two different reasons no retry fixes: nothing to name but the whole.
     sim.enqueue(UP[MINI], http(401));
     sim.enqueue(UP[NANO], http(403));
-    const mixed = await run(zen, { model: [MINI, NANO] }, stream);
+    const mixed = await time.settle(run(zen, { model: [MINI, NANO] }, stream));
     expect(mixed.error?.kind).toBe('all_attempts_failed');
     expect(mixed.error!.attempts!.map(({ kind }) => kind)).toEqual(['auth', 'permission']);
 
     // A retryable failure beside an auth one: the same.
     sim.enqueue(UP[MINI], http(500), http(500));
     sim.enqueue(UP[NANO], http(401));
-    const withServer = await run(zen, { model: [MINI, NANO] }, stream);
+    const withServer = await time.settle(run(zen, { model: [MINI, NANO] }, stream));
     expect(withServer.error?.kind).toBe('all_attempts_failed');
     expect(withServer.error!.attempts!.map(({ kind }) => kind)).toEqual(['server', 'server', 'auth']);
   });
