@@ -5,3 +5,9 @@ export { readDataset, countDataset, type ReadDatasetOptions, type DatasetFormat 
 export { collectReport } from '../report/collect.js';
 export { renderReport } from '../report/render.js';
 export type { ReportData } from '../report/report-data.js';
+export { startDashboard, type Dashboard, type DashboardOptions } from '../dashboard/server.js';
+export type { DashboardData, BudgetSection } from '../dashboard/dashboard-data.js';
+export type { LedgerTail, TailBatch } from '../dashboard/tail/ledger-tail.js';
+export { QueryTail, type QueryTailOptions } from '../dashboard/tail/query-tail.js';
+export { JsonlTail } from '../dashboard/tail/jsonl-tail.js';
+export { SqliteTail } from '../dashboard/tail/sqlite-tail.js';
