@@ -28,7 +28,7 @@ ${card('total-requests', 'calls')}${card('total-errors', 'failed calls')}${card(
 <h3>Limit events</h3><ul id="budget-events" class="events"></ul>
 </section>
 <section id="models"><h2>Per model per day</h2>
-<div class="grid">
+<div class="grid three">
 ${figure('chart-requests', 'Calls per model per day', 'Calls each model answered (or failed) per UTC day.')}
 ${figure('chart-ledger-cost', 'Cost per model per day', 'What each model\u2019s calls cost per UTC day.')}
 ${figure('chart-credits', 'Credits per model per day', 'Credits granted for quality problems, by the model that caused them.')}
@@ -73,6 +73,7 @@ function card(id: string, label: string): string {
 
 /** The report's style sheet and what the dashboard adds. */
 export const DASHBOARD_STYLE = `${PAGE_STYLE}
+.grid.three { grid-template-columns: repeat(auto-fit, minmax(400px, 1fr)); }
 .cards { display: grid; grid-template-columns: repeat(auto-fit, minmax(150px, 1fr)); gap: 12px; }
 .card { background: #fff; border: 1px solid #e2e8f0; border-radius: 8px; padding: 12px 16px; }
 .card .value { font-size: 24px; font-weight: 600; font-variant-numeric: tabular-nums; }

@@ -13,8 +13,9 @@ const CHUNK = 1 << 20;
  *
  * The first read takes the rotated files (`ledger.3.jsonl`, `ledger.2.jsonl`, `ledger.1.jsonl`:
  * oldest first, see JsonlLedgerStore's `rotate`) and then the live file. When the live file is
- * rotated while followed, the rest of the old file is read through the handle still open on it,
- * then the new live file from its start. A live file that is truncated below the position read,
+ * rotated while followed (once or several times between two reads), the rest of the old file is
+ * read through the handle still open on it, then the files rotated after it, then the new live
+ * file from its start. A live file that is truncated below the position read,
  * or replaced by a file that is not the rotated one, resets the count.
  */
 export class JsonlTail implements LedgerTail {
@@ -55,13 +56,19 @@ export class JsonlTail implements LedgerTail {
         throw error;
       }
       if (live.ino === this.inode) return;
-      // Another file is live now. The one we hold is final if it became `.1`: finish it and go on.
-      const rotated = await stat(rotatedPath(this.path, 1)).catch(() => undefined);
-      if (rotated?.ino !== this.inode) {
+      // Another file is live now. If the one we hold was rotated (it is `.k` now), it is final:
+      // finish it, read the files rotated after it (`.k-1` … `.1`) whole, then the new live file.
+      const rotated = await rotatedFiles(this.path);
+      let held = -1;
+      for (let index = 0; index < rotated.length; index++) {
+        if ((await stat(rotated[index]!).catch(() => undefined))?.ino === this.inode) held = index;
+      }
+      if (held < 0) {
         yield* this.restart();
         return;
       }
       yield* this.readTo((await handle.stat()).size);
+      for (const file of rotated.slice(held + 1)) yield* readWholeFile(file);
       await handle.close();
       this.handle = undefined;
     }
