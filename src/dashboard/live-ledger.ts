@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { RecordLine } from '../report/ledger-tally.js';
 import type { DashboardData } from './dashboard-data.js';
 import type { DashboardTally } from './dashboard-tally.js';
 import type { LedgerTail } from './tail/ledger-tail.js';
@@ -60,7 +61,7 @@ export class LiveLedger {
     try {
       for await (const batch of this.tail.read()) {
         if (batch.reset) this.tally.reset();
-        for (const record of batch.records) this.tally.add(record);
+        for (const record of batch.records) this.tally.add(record as RecordLine);
         if (batch.skipped) this.tally.skip(batch.skipped);
         if (batch.reset || batch.records.length > 0 || batch.skipped) this.changed();
         if (this.stopped) return;

@@ -1,3 +1,4 @@
+import type { LedgerRecord } from '../../insurance/types.js';
 import type { RecordLine } from '../../report/ledger-tally.js';
 
 /** Records read from a ledger in one step of a tail. */
@@ -7,8 +8,8 @@ export interface TailBatch {
    * everything counted before this batch and count again from here.
    */
   reset?: boolean;
-  /** Records in append order. Lines of types the reader does not know are passed on as they are. */
-  records: RecordLine[];
+  /** Records in append order. Lines of types the reader does not know (budget records) are passed on as they are. */
+  records: Array<LedgerRecord | RecordLine>;
   /** Lines that were not records (not JSON, not an object with a `type`). */
   skipped?: number;
 }

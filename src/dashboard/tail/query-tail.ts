@@ -1,5 +1,4 @@
 import type { LedgerRecord, LedgerStore } from '../../insurance/types.js';
-import type { RecordLine } from '../../report/ledger-tally.js';
 import type { LedgerTail, TailBatch } from './ledger-tail.js';
 
 export interface QueryTailOptions {
@@ -35,14 +34,14 @@ export class QueryTail implements LedgerTail {
 
   async *read(): AsyncIterable<TailBatch> {
     const query = Number.isFinite(this.newestMs) ? { since: new Date(this.newestMs - this.lookbackMs) } : {};
-    let records: RecordLine[] = [];
+    let records: LedgerRecord[] = [];
     for await (const record of this.store.query(query)) {
       const key = recordId(record);
       if (this.seen.has(key)) continue;
       const atMs = Date.parse(record.at);
       this.seen.set(key, atMs);
       if (atMs > this.newestMs) this.newestMs = atMs;
-      records.push(record as unknown as RecordLine);
+      records.push(record);
       if (records.length >= BATCH) {
         yield { records };
         records = [];
