@@ -9,8 +9,11 @@
  *     and what ZenClient adds to a stream's time to first token.
  *  4. The evaluation harness's own overhead (< 5 % at 100 ms) and the report of a 100,000-call
  *     ledger in Chromium (< 3 s): bench/eval.ts, also `npm run bench:eval`.
+ *  5. The shared Postgres ledger: a day's summary over 1,000,000 records under 1 s (when a
+ *     PostgreSQL is reachable; otherwise it says why it skipped).
  */
 import { benchIntrinsic, benchIntrinsicStream } from './intrinsic.js';
+import { benchPostgresLedger, formatLedgerBench } from './ledger-postgres.js';
 import { benchOverhead } from './overhead.js';
 import { benchRouting } from './routing.js';
 import { benchTtft } from './ttft.js';
@@ -57,6 +60,7 @@ for (const staggerMs of [0, 100]) {
 }
 
 await runEvalBenches();
+console.log(formatLedgerBench(await benchPostgresLedger()));
 
 function signed(value: number): string {
   return `${value >= 0 ? '+' : ''}${value.toFixed(1)}`;

@@ -126,7 +126,7 @@ export class Insurance implements InsuranceCore {
           }),
         }),
     );
-    this.policy = new InsurancePolicy(options.policy, (day) => this.creditedOn(day));
+    this.policy = new InsurancePolicy(options.policy, (day) => this.creditedOn(day), this.ledger.store.grantDailyCredits?.bind(this.ledger.store));
     this.detectors = resolveDetectors(options.detectors);
     this.known = new Map([...BUILT_IN_DETECTORS, ...this.detectors].map((detector) => [detector.name, detector]));
   }

@@ -201,9 +201,59 @@ export interface LedgerQuery {
   limit?: number;
 }
 
+/** A time window: `since` inclusive, `until` exclusive. */
+export interface LedgerRange {
+  since?: string | Date;
+  until?: string | Date;
+}
+
+export interface CostByModelByDayRow {
+  /** UTC date, `YYYY-MM-DD`. */
+  day: string;
+  /** The model that answered; `unknown` when the call failed before one was chosen. */
+  model: string;
+  requests: number;
+  costUsd: number;
+}
+
+export interface ClaimsSummary {
+  claims: number;
+  /** What the `credited` and `capped` claims grant; `excluded` claims grant nothing. */
+  creditedUsd: number;
+  byKind: Partial<Record<QualityEventKind, { claims: number; creditedUsd: number }>>;
+  byStatus: Record<Claim['status'], number>;
+}
+
+export interface ChannelLatency {
+  channel: string;
+  /** Successful attempts on this channel. */
+  count: number;
+  p50Ms: number;
+  p95Ms: number;
+  /** Null when no attempt reported a first token time (no streaming calls). */
+  p50TtftMs: number | null;
+  p95TtftMs: number | null;
+}
+
+export interface LedgerTotals {
+  requests: number;
+  costUsd: number;
+  creditsUsd: number;
+}
+
+/** Credits granted on one UTC day, in integer nanodollars: all kinds together and per event kind. */
+export interface DailyCredits {
+  nanos: number;
+  byKind: Map<QualityEventKind, number>;
+}
+
 /**
  * Where ledger records live. `append` resolves once the records are as durable as the store
  * promises; records are never changed after they are appended.
+ *
+ * The optional methods let a store answer from its own indexes (SQL) instead of `Ledger` reading
+ * every record through `query`, and let several clients or processes that share the store share
+ * its daily claim caps. Each summary must return exactly what `Ledger` computes from `query`.
  */
 export interface LedgerStore {
   append(records: LedgerRecord[]): Promise<void>;
@@ -212,4 +262,19 @@ export interface LedgerStore {
   /** Flushes anything batched. */
   flush?(): Promise<void>;
   close(): Promise<void>;
+  costByModelByDay?(range: LedgerRange): Promise<CostByModelByDayRow[]>;
+  claimsSummary?(range: LedgerRange): Promise<ClaimsSummary>;
+  creditBalance?(range: LedgerRange): Promise<number>;
+  latencyByChannel?(range: LedgerRange): Promise<ChannelLatency[]>;
+  totals?(range: LedgerRange): Promise<LedgerTotals>;
+  /**
+   * Grants credits against the daily claim caps for every client that shares this store. Calls
+   * `decide` once with the credits granted so far on the UTC day `day` (`YYYY-MM-DD`: those of
+   * the `credited` claims in the store when the day was first asked for, plus every grant made
+   * through this method since); `decide` adds what it grants to that object in place and must not
+   * await. The store keeps the additions, and no other grant for the same day runs in between,
+   * in this process or (for a store shared across processes) in another. Without this method a
+   * client keeps the day's totals in its own memory, which holds the caps for one client only.
+   */
+  grantDailyCredits?<T>(day: string, decide: (credited: DailyCredits) => T): Promise<T>;
 }

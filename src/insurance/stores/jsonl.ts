@@ -3,7 +3,8 @@ import { dirname, extname } from 'node:path';
 import type { Readable } from 'node:stream';
 import { createInterface } from 'node:readline';
 import { ZenError } from '../../core/errors.js';
-import type { LedgerQuery, LedgerRecord, LedgerStore } from '../types.js';
+import type { DailyCredits, LedgerQuery, LedgerRecord, LedgerStore } from '../types.js';
+import { InProcessDailyCredits } from './daily-credits.js';
 import { compileQuery, matchesQuery } from './match-query.js';
 import { serializeRecords, VALIDATES_RECORDS } from './validate-record.js';
 
@@ -72,6 +73,7 @@ interface FileSnapshot {
 export class JsonlLedgerStore implements LedgerStore {
   /** Validates every record itself, so `Ledger` need not. */
   readonly [VALIDATES_RECORDS] = true;
+  private readonly dailyCredits = new InProcessDailyCredits(this);
   readonly path: string;
   readonly durability: 'sync' | 'batched';
   /** What `open` repaired, if the file ended in a torn line. */
@@ -168,6 +170,11 @@ export class JsonlLedgerStore implements LedgerStore {
   }
 
   /** Writes and syncs everything appended so far, without waiting for the batch interval. */
+  /** Daily claim caps shared by every client given this store object (see LedgerStore.grantDailyCredits). */
+  grantDailyCredits<T>(day: string, decide: (credited: DailyCredits) => T): Promise<T> {
+    return this.dailyCredits.grant(day, decide);
+  }
+
   async flush(): Promise<void> {
     this.flushers++;
     try {

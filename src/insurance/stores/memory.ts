@@ -1,5 +1,6 @@
 import { ZenError } from '../../core/errors.js';
-import type { LedgerQuery, LedgerRecord, LedgerStore } from '../types.js';
+import type { DailyCredits, LedgerQuery, LedgerRecord, LedgerStore } from '../types.js';
+import { InProcessDailyCredits } from './daily-credits.js';
 import { compileQuery, matchesKeys, recordKeys, type RecordKeys } from './match-query.js';
 import { serializeRecords, VALIDATES_RECORDS } from './validate-record.js';
 
@@ -35,6 +36,7 @@ function recordOf(entry: Entry): LedgerRecord {
 export class MemoryLedgerStore implements LedgerStore {
   /** Validates every record itself, so `Ledger` need not. */
   readonly [VALIDATES_RECORDS] = true;
+  private readonly dailyCredits = new InProcessDailyCredits(this);
   readonly maxRecords: number;
   /** Records dropped by the bound so far. */
   evictedRecords = 0;
@@ -102,6 +104,11 @@ export class MemoryLedgerStore implements LedgerStore {
       yield recordOf(entry);
       if (++found >= compiled.limit) return;
     }
+  }
+
+  /** Daily claim caps shared by every client given this store object (see LedgerStore.grantDailyCredits). */
+  grantDailyCredits<T>(day: string, decide: (credited: DailyCredits) => T): Promise<T> {
+    return this.dailyCredits.grant(day, decide);
   }
 
   async flush(): Promise<void> {}
