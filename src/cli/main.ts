@@ -77,12 +77,14 @@ cli
 
 cli
   .command('dashboard', 'A live local page over a ledger: calls, cost and credits per model per day, latency, claims, degradations, budgets')
-  .option('--ledger <path>', 'The ledger: .jsonl, or .db/.sqlite for SQLite')
+  .option('--ledger <path|url>', 'The ledger: .jsonl, .db/.sqlite for SQLite, or postgres://user:password@host/db')
+  .option('--table <name>', 'With a postgres:// ledger: the PostgresLedgerStore\u2019s table (default zen_ledger)')
   .option('--port <n>', 'Port (default 7411; 0 picks a free one)')
   .option('--host <address>', 'Address to listen on (default 127.0.0.1: this machine only)')
   .option('--refresh <seconds>', 'Seconds between the page\u2019s updates (default 2)')
   .option('--title <text>', 'Page title')
   .example('zenrouter dashboard --ledger ledger.jsonl')
+  .example('zenrouter dashboard --ledger postgres://zen@db.internal/zen --refresh 5')
   .action((flags: DashboardFlags) => run(() => dashboardCommand(flags)));
 
 cli.help();

@@ -30,7 +30,9 @@ export interface DashboardOptions {
   source?: string;
   /**
    * How the ledger is followed. By default: a JsonlLedgerStore by byte offset, a SqliteLedgerStore
-   * by sequence number, any other store through `query` with a look-back window (QueryTail).
+   * by sequence number, any other store through `query` with a look-back window (QueryTail). For a
+   * PostgresLedgerStore pass `new PostgresTail({ pool })` (the pool you gave the store) to follow it
+   * by sequence number instead.
    * `new JsonlTail('ledger.jsonl')` follows a file that another process writes, read-only, without a store.
    */
   tail?: LedgerTail;

@@ -12,3 +12,4 @@ export type { LedgerTail, TailBatch } from '../dashboard/tail/ledger-tail.js';
 export { QueryTail, type QueryTailOptions } from '../dashboard/tail/query-tail.js';
 export { JsonlTail } from '../dashboard/tail/jsonl-tail.js';
 export { SqliteTail } from '../dashboard/tail/sqlite-tail.js';
+export { PostgresTail, type PostgresTailOptions } from '../dashboard/tail/postgres-tail.js';

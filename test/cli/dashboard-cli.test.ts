@@ -79,7 +79,7 @@ describe('zenrouter dashboard', () => {
       [['--ledger', html], 'is not a ledger: its first line is not a JSON record'],
       [['--ledger', join(dir, 'ledger.jsonl'), '--port', '70000'], '--port must be from 0 to 65535'],
       [['--ledger', join(dir, 'ledger.jsonl'), '--refresh', '0'], '--refresh must be a number >= 0.2'],
-      [['--ledger', 'postgres://zen:secret@localhost/zen'], 'postgres'],
+      [['--ledger', 'postgres://zen:secret@127.0.0.1:1/zen'], 'cannot read the Postgres ledger at postgres://zen:[redacted]@127.0.0.1:1/zen'],
     ];
     writeFileSync(join(dir, 'ledger.jsonl'), '');
     const outputs = await Promise.all(cases.map(([args]) => run(args).output));
