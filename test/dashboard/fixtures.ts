@@ -4,12 +4,12 @@ import { simulatorProviders, type Simulator } from '../../src/testing/index.js';
 
 /**
  * Real calls through the official SDKs and the simulator into `store`: 6 to gpt-5-mini, 4 to
- * claude-haiku-4-5 of which 2 have a first token after 300 ms (slow_first_token claims at a 150 ms
- * limit), and one gpt-5-mini call the provider refuses (a failed call); then a degradation record
+ * claude-haiku-4-5 of which 2 have a first token after 1,500 ms (slow_first_token claims at a
+ * 1,000 ms limit, far from the other calls' 5-30 ms even on a loaded machine), and one gpt-5-mini call the provider refuses (a failed call); then a degradation record
  * as a watch writes it. `zen.close()` closes the store.
  */
 export async function writeCalls(sim: Simulator, store: LedgerStore): Promise<void> {
-  const zen = new ZenClient({ providers: await simulatorProviders(sim), ledger: store, insurance: { limits: { maxFirstTokenMs: 150 } } });
+  const zen = new ZenClient({ providers: await simulatorProviders(sim), ledger: store, insurance: { limits: { maxFirstTokenMs: 1_000 } } });
   const ask = async (model: string, stream = false) => {
     if (!stream) return zen.chat.completions.create({ model, messages: [{ role: 'user', content: `Say hello (${model}).` }] });
     const chunks = await zen.chat.completions.create({ model, messages: [{ role: 'user', content: 'Say hello slowly.' }], stream: true });
@@ -23,7 +23,7 @@ export async function writeCalls(sim: Simulator, store: LedgerStore): Promise<vo
     await ask('openai/gpt-5-mini');
   }
   for (let index = 0; index < 4; index += 1) {
-    sim.enqueue('claude-haiku-4-5', { text: 'Hello.', ttftMs: index < 2 ? 300 : 10, usage: { input: 2_000, output: 400 } });
+    sim.enqueue('claude-haiku-4-5', { text: 'Hello.', ttftMs: index < 2 ? 1_500 : 10, usage: { input: 2_000, output: 400 } });
     await ask('anthropic/claude-haiku-4-5', true);
   }
   sim.enqueue('gpt-5-mini', { fault: { type: 'http', status: 400, message: 'bad request' } });
