@@ -17,8 +17,9 @@ const RECENT_CLAIMS = 20;
 /**
  * The dashboard's figures, added one record at a time as the ledger is followed. The report's
  * tallies do the counting (LedgerTally, WatchTally); this adds claim statuses, the latest claims
- * and budgets. Nothing here grows with the number of requests except the latency samples (8 bytes
- * per successful attempt, for exact percentiles).
+ * and budgets. What grows with the ledger: the latency samples (8 bytes per successful attempt,
+ * for exact percentiles), one entry per day and model, the ids of canary answers, and credited
+ * claims waiting for their credit record; the timeline and the latest claims are capped.
  */
 export class DashboardTally {
   private ledger: LedgerTally;
