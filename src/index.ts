@@ -1,4 +1,5 @@
 export { ZenClient, type ZenEvents, type ZenErrorEvent, type StateStoreErrorEvent } from './client/zen-client.js';
+export type { SdkVersionWarning } from './client/sdk-version.js';
 export type { ZenClientOptions } from './client/options.js';
 export type { ProviderConfig } from './client/providers.js';
 export { ZenError, type ZenErrorKind, type ZenErrorOptions } from './core/errors.js';

@@ -35,6 +35,7 @@ import { validateClientOptions } from './validate-client-options.js';
 import { evaluate, type EvaluateOptions, type EvaluationResult } from '../eval/evaluate.js';
 import { watch, type Watch, type WatchOptions } from '../eval/watch.js';
 import type { DegradationEvent } from '../eval/watch-types.js';
+import type { SdkVersionWarning } from './sdk-version.js';
 
 const DEFAULT_TIMEOUTS = { totalMs: 600_000, firstTokenMs: 120_000, idleMs: 120_000 };
 const DEFAULT_RETRY = { retries: 1, minDelayMs: 200, maxDelayMs: 4_000, maxRetryAfterMs: 10_000 };
@@ -50,7 +51,11 @@ export interface StateStoreErrorEvent {
 export type ZenErrorEvent = InsuranceErrorEvent | StateStoreErrorEvent;
 
 /** Every event a ZenClient emits: routing, the insurance's `quality` and `claim`, and `error`. */
-export type ZenEvents = PolicyEvents & Omit<InsuranceEvents, 'error'> & { error: (event: ZenErrorEvent) => void; degradation: (event: DegradationEvent) => void };
+export type ZenEvents = PolicyEvents & Omit<InsuranceEvents, 'error'> & {
+  error: (event: ZenErrorEvent) => void;
+  degradation: (event: DegradationEvent) => void;
+  warning: (warning: SdkVersionWarning) => void;
+};
 
 /**
  * A drop-in for the openai SDK's client that routes every call across the configured providers.
@@ -95,7 +100,7 @@ export class ZenClient extends EventEmitter<ZenEvents> implements Engine {
       : undefined;
     this.policies = { ...builtInPolicies(), ...options.policies };
     this.routing = options.routing ?? {};
-    if (options.providers) this.configured = configureProviders(options.providers);
+    if (options.providers) this.configured = configureProviders(options.providers, this);
     this.chat = { completions: new ChatCompletions(this) };
     this.messages = new Messages(this);
     this.models = new Models(this);
@@ -158,7 +163,7 @@ export class ZenClient extends EventEmitter<ZenEvents> implements Engine {
   async providers(): Promise<ConfiguredProvider[]> {
     if (this.configured) return this.configured;
     this.configuring ??= providersFromEnv().then((providers) => {
-      this.configured = configureProviders(providers);
+      this.configured = configureProviders(providers, this);
       return this.configured;
     });
     return this.configuring;

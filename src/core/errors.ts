@@ -1,3 +1,6 @@
+import { scrubError } from './scrub-error.js';
+import { redactKnownSecrets } from './secrets.js';
+
 /**
  * One error taxonomy for every provider. Every failure that leaves zenrouter is a ZenError with a
  * `kind`; `retryable` and `retryAfterMs` tell the policy engine what to do with it.
@@ -81,8 +84,8 @@ export class ZenError extends Error {
   readonly attempts: ZenErrorOptions['attempts'];
 
   constructor(options: ZenErrorOptions) {
-    scrubCause(options.cause);
-    super(redactSecrets(options.message), options.cause === undefined ? undefined : { cause: options.cause });
+    const cause = safeCause(options.cause);
+    super(redactSecrets(options.message), cause === undefined ? undefined : { cause });
     this.name = 'ZenError';
     this.kind = options.kind;
     this.retryable = options.retryable ?? isRetryableKind(options.kind);
@@ -91,7 +94,7 @@ export class ZenError extends Error {
     this.provider = options.provider;
     this.model = options.model;
     this.code = options.code;
-    this.attempts = options.attempts;
+    this.attempts = options.attempts?.map((attempt) => ({ ...attempt, message: redactSecrets(attempt.message) }));
   }
 
   /** Works across duplicated copies of zenrouter in one process, unlike `instanceof`. */
@@ -133,9 +136,9 @@ const SECRET_PATTERNS: RegExp[] = [
   /\b([a-z][a-z0-9+.-]*:\/\/[^:/\s@]*:)[^@\s/]+(?=@)/gi,
 ];
 
-/** Replaces anything that looks like a credential with `[redacted]`. */
+/** Replaces the credentials this process holds, and anything that looks like one, with `[redacted]`. */
 export function redactSecrets(text: string): string {
-  let out = text;
+  let out = redactKnownSecrets(text);
   for (const pattern of SECRET_PATTERNS) {
     out = out.replace(pattern, (match, prefix?: string) =>
       typeof prefix === 'string' && match.startsWith(prefix) ? `${prefix}${prefix.endsWith('=') || prefix.endsWith(':') ? '' : ' '}[redacted]` : '[redacted]',
@@ -146,24 +149,17 @@ export function redactSecrets(text: string): string {
 
 /**
  * The SDK error kept as `cause` is logged by hosts as often as the ZenError itself: a vendor that
- * echoes a key in its message (or its error body) must not leak it there either.
+ * echoes a key in its message, its error body or its headers must not leak it there either. The
+ * cause is cleaned in place (see scrub-error.ts); one that cannot be is replaced by a redacted copy
+ * of its name and message.
  */
-function scrubCause(cause: unknown, depth = 0): void {
-  if (!cause || typeof cause !== 'object' || depth > 3) return;
-  const error = cause as { message?: unknown; error?: { message?: unknown }; cause?: unknown };
-  try {
-    if (typeof error.message === 'string') {
-      const clean = redactSecrets(error.message);
-      if (clean !== error.message) error.message = clean;
-    }
-    if (error.error && typeof error.error === 'object' && typeof error.error.message === 'string') {
-      const clean = redactSecrets(error.error.message);
-      if (clean !== error.error.message) error.error.message = clean;
-    }
-  } catch {
-    // A frozen or exotic error object: its message stays as it is.
-  }
-  scrubCause(error.cause, depth + 1);
+function safeCause(cause: unknown): unknown {
+  if (cause === null || typeof cause !== 'object' || ZenError.isInstance(cause)) return cause;
+  if (scrubError(cause, redactSecrets)) return cause;
+  const record = cause as { name?: unknown; message?: unknown };
+  const copy = new Error(redactSecrets(typeof record.message === 'string' ? record.message : 'unreadable error'));
+  copy.name = typeof record.name === 'string' ? record.name : 'Error';
+  return copy;
 }
 
 export function configurationError(message: string): ZenError {

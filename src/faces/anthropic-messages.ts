@@ -1,4 +1,5 @@
 import type Anthropic from '@anthropic-ai/sdk';
+import type { FromPeer } from '../core/peer-types.js';
 import { callOptions, type ZenCallOptions } from './call-options.js';
 import type { Engine, ZenMetadata, ZenRequestOptions } from './engine.js';
 import { convertMessagesRequest, type AnthropicCreateParams, type LegacySamplingParams } from './anthropic-messages-request.js';
@@ -18,12 +19,12 @@ type WithRouting<T> = Omit<T, 'model'> &
     zen?: ZenRequestOptions;
   };
 
-export type ZenMessageCreateParamsNonStreaming = WithRouting<Anthropic.MessageCreateParamsNonStreaming>;
-export type ZenMessageCreateParamsStreaming = WithRouting<Anthropic.MessageCreateParamsStreaming>;
-export type ZenMessageCreateParams = WithRouting<Anthropic.MessageCreateParams>;
+export type ZenMessageCreateParamsNonStreaming = WithRouting<FromPeer<Anthropic.MessageCreateParamsNonStreaming, '@anthropic-ai/sdk'>>;
+export type ZenMessageCreateParamsStreaming = WithRouting<FromPeer<Anthropic.MessageCreateParamsStreaming, '@anthropic-ai/sdk'>>;
+export type ZenMessageCreateParams = WithRouting<FromPeer<Anthropic.MessageCreateParams, '@anthropic-ai/sdk'>>;
 
 /** An Anthropic Message with zenrouter's metadata as a non-enumerable `zen` property. */
-export type ZenMessage = Anthropic.Message & { readonly zen: ZenMetadata };
+export type ZenMessage = FromPeer<Anthropic.Message, '@anthropic-ai/sdk'> & { readonly zen: ZenMetadata };
 
 /** What `messages.create({ stream: true })` returns: the SDK's raw event stream surface, plus `zen`. */
 export type ZenMessageStream = ZenStream<Anthropic.RawMessageStreamEvent>;

@@ -1,4 +1,5 @@
 import type { GenerateContentParameters } from '@google/genai';
+import type { FromPeer } from '../core/peer-types.js';
 import { callOptions, type ZenCallOptions } from './call-options.js';
 import type { Engine, ZenMetadata, ZenRequestOptions } from './engine.js';
 import { convertGenerateRequest } from './gemini-generate-request.js';
@@ -8,7 +9,7 @@ import { attachMetadata, linkSignal, modelSpec, openEngineStream, vendorModelNam
 import { validateGenerateParams } from './validation/generate-params.js';
 
 /** The SDK's parameters, with a model id, an ordered fallback list or `auto` in `model`, and the `zen` extension. */
-export type ZenGenerateContentParameters = Omit<GenerateContentParameters, 'model'> & {
+export type ZenGenerateContentParameters = Omit<FromPeer<GenerateContentParameters, '@google/genai'>, 'model'> & {
   model: string | string[];
   /** A fallback list, tried after (or instead of) `model`. */
   models?: string[];

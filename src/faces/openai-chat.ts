@@ -7,6 +7,7 @@ import type {
 import { convertChatRequest } from './openai-chat-request.js';
 import { toChatCompletion } from './openai-chat-response.js';
 import { toChatChunks, ZenChatCompletionStream } from './openai-chat-stream.js';
+import type { FromPeer } from '../core/peer-types.js';
 import type { Engine, ZenMetadata, ZenRequestOptions } from './engine.js';
 import { callOptions, type ZenCallOptions } from './call-options.js';
 import { attachMetadata, modelSpec, openEngineStream, vendorModelName } from './face-shared.js';
@@ -20,12 +21,12 @@ type WithRouting<T> = Omit<T, 'model'> & {
   zen?: ZenRequestOptions;
 };
 
-export type ZenChatCompletionCreateParamsNonStreaming = WithRouting<ChatCompletionCreateParamsNonStreaming>;
-export type ZenChatCompletionCreateParamsStreaming = WithRouting<ChatCompletionCreateParamsStreaming>;
-export type ZenChatCompletionCreateParams = WithRouting<ChatCompletionCreateParams>;
+export type ZenChatCompletionCreateParamsNonStreaming = WithRouting<FromPeer<ChatCompletionCreateParamsNonStreaming, 'openai'>>;
+export type ZenChatCompletionCreateParamsStreaming = WithRouting<FromPeer<ChatCompletionCreateParamsStreaming, 'openai'>>;
+export type ZenChatCompletionCreateParams = WithRouting<FromPeer<ChatCompletionCreateParams, 'openai'>>;
 
 /** An OpenAI ChatCompletion with zenrouter's metadata as a non-enumerable `zen` property. */
-export type ZenChatCompletion = ChatCompletion & { readonly zen: ZenMetadata };
+export type ZenChatCompletion = FromPeer<ChatCompletion, 'openai'> & { readonly zen: ZenMetadata };
 
 /** `zen.chat.completions`: the openai SDK's Chat Completions surface, served by any routed model. */
 export class ChatCompletions {

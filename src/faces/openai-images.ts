@@ -1,4 +1,5 @@
 import type { ImageEditParamsNonStreaming, ImageGenerateParamsNonStreaming, ImagesResponse } from 'openai/resources/images';
+import type { FromPeer } from '../core/peer-types.js';
 import type { CallWarning } from '../core/result.js';
 import type { ImageRequest, ImageResult } from '../providers/types.js';
 import { callOptions, type ZenCallOptions } from './call-options.js';
@@ -17,17 +18,17 @@ interface Routing {
   zen?: ZenRequestOptions;
 }
 
-export type ZenImageGenerateParams = Omit<ImageGenerateParamsNonStreaming, 'model'> & Routing;
+export type ZenImageGenerateParams = Omit<FromPeer<ImageGenerateParamsNonStreaming, 'openai'>, 'model'> & Routing;
 
 /** The openai SDK's edit params, with images in any form `ImageInput` names. */
-export type ZenImageEditParams = Omit<ImageEditParamsNonStreaming, 'model' | 'image' | 'mask'> &
+export type ZenImageEditParams = Omit<FromPeer<ImageEditParamsNonStreaming, 'openai'>, 'model' | 'image' | 'mask'> &
   Routing & {
     image: ImageInput | ImageInput[];
     mask?: ImageInput;
   };
 
 /** An openai ImagesResponse with zenrouter's metadata as a non-enumerable `zen` property. */
-export type ZenImagesResponse = ImagesResponse & { readonly zen: ZenMetadata };
+export type ZenImagesResponse = FromPeer<ImagesResponse, 'openai'> & { readonly zen: ZenMetadata };
 
 const ENUMS: ReadonlyArray<[string, readonly string[]]> = [
   ['quality', ['standard', 'hd', 'low', 'medium', 'high', 'auto']],

@@ -1,6 +1,8 @@
 import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils.js';
 import { redactSecrets } from '../core/errors.js';
+import { redactKnownSecrets } from '../core/secrets.js';
+import { nodeBuiltin } from '../core/node-builtin.js';
 import type { CaptureContent } from './options.js';
 import { redactValue } from './redact.js';
 import type { ContentCapture } from './types.js';
@@ -13,12 +15,11 @@ export const nobleSha256: HashText = (text) => bytesToHex(sha256(utf8ToBytes(tex
 
 /**
  * Node's one-shot native `crypto.hash` when the runtime offers it (Node 20.16+, reached through
- * `process.getBuiltinModule`, so that nothing imports `node:crypto` for edge bundles): about ten
- * times faster than hashing in JavaScript, and every call hashes its prompt and answer.
+ * nodeBuiltin, so that nothing imports `node:crypto` for edge bundles): about ten times faster
+ * than hashing in JavaScript, and every call hashes its prompt and answer.
  */
 export const nativeSha256: HashText | undefined = (() => {
-  const getBuiltinModule = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process?.getBuiltinModule;
-  const hash = (getBuiltinModule?.('node:crypto') as { hash?: unknown } | undefined)?.hash;
+  const hash = (nodeBuiltin('node:crypto') as { hash?: unknown } | undefined)?.hash;
   if (typeof hash !== 'function') return undefined;
   return (text: string) => (hash as (algorithm: string, data: string, encoding: string) => string)('sha256', text, 'hex');
 })();
@@ -35,17 +36,24 @@ export async function sha256Hex(value: unknown): Promise<string> {
 
 /** Every string inside a value with credentials replaced: what `full` capture keeps. */
 export function stripSecrets<T>(value: T): T {
-  if (typeof value === 'string') return redactSecrets(value) as T;
-  if (Array.isArray(value)) return value.map(stripSecrets) as T;
+  return mapStrings(value, redactSecrets);
+}
+
+function mapStrings<T>(value: T, redact: (text: string) => string): T {
+  if (typeof value === 'string') return redact(value) as T;
+  if (Array.isArray(value)) return value.map((item: unknown) => mapStrings(item, redact)) as T;
   if (value && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
-    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, stripSecrets(item)])) as T;
+    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, mapStrings(item, redact)])) as T;
   }
   return value;
 }
 
-/** PII and credentials replaced by `[EMAIL]`-style placeholders: what cases and `redacted` capture keep. */
+/**
+ * PII and credentials replaced by `[EMAIL]`-style placeholders: what cases and `redacted` capture
+ * keep. The keys this process holds go first: no pattern knows a key shaped like a UUID.
+ */
 export function redactContent<T>(value: T): T {
-  return redactValue(value) as T;
+  return redactValue(mapStrings(value, redactKnownSecrets)) as T;
 }
 
 /**

@@ -33,8 +33,9 @@ describe('ledger totals reconcile exactly with the per-call costs', () => {
     sim.enqueue('gpt-5-mini', { fault: { type: 'http', status: 503 } }, { fault: { type: 'http', status: 503 } });
     sim.enqueue('claude-sonnet-4-5', { text: 'From Claude.' });
     await keep(chat(zen, { model: [MINI, SONNET], messages: user('hi'), zen: { retry: { minDelayMs: 1, maxDelayMs: 2 } } }, true));
-    // A hedge: the slow first channel loses and is billed for what it started.
-    sim.enqueue('gpt-5-mini', { text: 'late', ttftMs: 300 });
+    // A hedge: the slow first channel loses and is billed for what it started. It never answers
+    // (the simulator stops waiting when the client cancels), so the hedge wins at any load.
+    sim.enqueue('gpt-5-mini', { text: 'late', ttftMs: 600_000 });
     sim.enqueue('claude-sonnet-4-5', { text: 'Hedged.' });
     await keep(chat(zen, { model: [MINI, SONNET], messages: user('hi'), zen: { hedge: { enabled: true, fallbackDelayMs: 20, maxRate: 1 } } }, false));
     // Failures: every channel down; an invalid request; a stream cut mid-way.

@@ -1,5 +1,5 @@
 import { ZenError } from '../../core/errors.js';
-import { formatModelId, parseModelId } from '../../core/model-id.js';
+import { modelOfChannelId } from '../../core/model-id.js';
 import type { LedgerQuery, LedgerRecord, QualityEventKind } from '../types.js';
 
 /**
@@ -58,7 +58,7 @@ function text(value: unknown): string | undefined {
 /** `anthropic/claude-sonnet-4-5:vertex` → `anthropic/claude-sonnet-4-5`. */
 export function modelOfChannel(channel: string | undefined): string | undefined {
   if (typeof channel !== 'string' || channel === '') return undefined;
-  return formatModelId(parseModelId(channel));
+  return modelOfChannelId(channel);
 }
 
 /** A query with its times turned into epoch milliseconds, checked once per query. */

@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import { ZenError } from '../../core/errors.js';
+import { importUnbundled } from '../../core/optional-peer.js';
 import { toNanos } from '../../core/money.js';
 import type { DailyCredits, LedgerQuery, LedgerRecord, LedgerStore, QualityEventKind } from '../types.js';
 import { dayRange, fromJsonCredits, toJsonCredits } from './daily-credits.js';
@@ -241,11 +242,12 @@ type DatabaseConstructor = typeof Database;
 
 /**
  * Loads better-sqlite3, which is an optional peer dependency: only hosts that use this store
- * install it. `importModule` is for tests.
+ * install it, and bundlers must not try to resolve it for apps that don't (see importUnbundled).
+ * `importModule` is for tests.
  * @internal
  */
 export async function loadBetterSqlite3(
-  importModule: () => Promise<unknown> = () => import('better-sqlite3'),
+  importModule: () => Promise<unknown> = () => importUnbundled('better-sqlite3'),
 ): Promise<DatabaseConstructor> {
   let loaded: unknown;
   try {
