@@ -20,7 +20,7 @@ export interface ReportRenderResult {
 }
 
 /** Writes a ledger of `calls` request records (with claims and credits) over 30 days, as a JSONL store would. */
-async function writeLedger(path: string, calls: number): Promise<void> {
+export async function writeLedger(path: string, calls: number): Promise<void> {
   const out = createWriteStream(path);
   const start = Date.parse('2025-01-01T00:00:00Z');
   let seed = 42;

@@ -148,6 +148,7 @@ function showCommandLine(): void {
   for (const line of evaluated.split('\n').filter((text) => /WORSE|answers ·|^results:/.test(text))) console.log(` ${line.trim()}`);
   const reported = execFileSync(process.execPath, [bin, 'report', `${out}results.jsonl`, '-o', `${out}report.html`], { encoding: 'utf8' });
   console.log(` ${reported.trim()}  (one self-contained HTML file: open it in a browser)`);
+  console.log(' npx zenrouter dashboard --ledger ledger.jsonl  (a live page over a ledger as your app writes it: see examples/dashboard.ts)');
 }
 
 async function main(): Promise<void> {

@@ -33,6 +33,7 @@ const EXAMPLES: Array<[string, string[], RegExp[]]> = [
   ['examples/pipeline-steps.ts', [], [/second: served from the cache \(same answer: true; upstream calls: 1\)/, /second stream: \d+ characters from served from the cache \(upstream calls: 2\)/, /refused: content_filter \(guardrail\).*upstream calls: 2; recorded as zen_/, /\[attempt\] end {3}openai\/gpt-5-mini:openai: error/, /answered by google\/gemini-2\.5-flash:google/, /ledger: 6 calls recorded/]],
   ['examples/run.ts', ['examples/bad-input.ts'], [/a timeout of -1: invalid_request at zen\.timeouts\.totalMs/, /a circular tool schema: invalid_request at tools\[0\]\.function\.parameters/, /signal must be an AbortSignal/, /attempts made for them: 0/, /a valid call afterwards: /]],
   ['examples/shared-ledger.ts', [], [/ledger: PGlite \(embedded\)/, /balance seen by first: \$0\.003, by second: \$0\.003/, /claims: 6 \(3 credited, 3 capped\)/]],
+  ['examples/dashboard.ts', [], [/dashboard: http:\/\/127\.0\.0\.1:\d+\//, /the page shows 20 calls, cost \$0\.\d+, (?:[2-9]|\d{2,}) claims, credits \$0\.\d+/, /anthropic\/claude-haiku-4-5:anthropic\s+p50 \d+ ms · p95 \d+ ms/]],
   ['examples/images.ts', [], [/gpt-image-1: 2 images/, /dall-e-3, n=3: .* 3 images, \$0\.12/, /imagen on google\/imagen-4\.0-generate-001:vertex: 5 images/, /failover: .*success/]],
 ];
 

@@ -3,9 +3,11 @@
  *   zenrouter eval    benchmark channels on an HLE-format dataset
  *   zenrouter report  one self-contained HTML report from results files and ledgers
  *   zenrouter watch   canary runs on a schedule, with degradation alarms
+ *   zenrouter dashboard  a live local page over a ledger
  */
 import { cac } from 'cac';
 import { ZenError } from '../core/errors.js';
+import { dashboardCommand, type DashboardFlags } from './dashboard-command.js';
 import { evalCommand, type EvalFlags } from './eval-command.js';
 import { reportCommand } from './report-command.js';
 import { watchCommand, type WatchFlags } from './watch-command.js';
@@ -72,6 +74,18 @@ cli
   .option('--sim-latency <ms>', 'Simulated time to first token (default 40)')
   .example('zenrouter watch --simulate --every 1s --runs 12 --report watch.html')
   .action((flags: WatchFlags) => run(() => watchCommand(flags)));
+
+cli
+  .command('dashboard', 'A live local page over a ledger: calls, cost and credits per model per day, latency, claims, degradations, budgets')
+  .option('--ledger <path|url>', 'The ledger: .jsonl, .db/.sqlite for SQLite, or postgres://user:password@host/db')
+  .option('--table <name>', 'With a postgres:// ledger: the PostgresLedgerStore\u2019s table (default zen_ledger)')
+  .option('--port <n>', 'Port (default 7411; 0 picks a free one)')
+  .option('--host <address>', 'Address to listen on (default 127.0.0.1: this machine only)')
+  .option('--refresh <seconds>', 'Seconds between the page\u2019s updates (default 2)')
+  .option('--title <text>', 'Page title')
+  .example('zenrouter dashboard --ledger ledger.jsonl')
+  .example('zenrouter dashboard --ledger postgres://zen@db.internal/zen --refresh 5')
+  .action((flags: DashboardFlags) => run(() => dashboardCommand(flags)));
 
 cli.help();
 cli.version('0.1.0');
