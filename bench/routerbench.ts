@@ -111,12 +111,12 @@ function buildRouter(train: Row[]) {
     quality,
     state: new LiveState(),
     // Pure exploitation for scoring: no exploration bonus.
-    policies: { ...builtInPolicies(), pareto: paretoPolicy({ exploration: 0 }) },
+    policies: { ...builtInPolicies(), pareto: paretoPolicy() },
     autoPool: pool,
   };
   return (row: Row, preference: Preference): string => {
     const request = { messages: [{ role: 'user' as const, content: [{ type: 'text' as const, text: row.prompt }] }] };
-    const plan = route({ request, model: 'auto', routing: { preference }, analysis: analyzePrompt(request) }, deps);
+    const plan = route({ request, model: 'auto', routing: { preference, exploration: false }, analysis: analyzePrompt(request) }, deps);
     return plan.order[0]!.channel.model.name;
   };
 }

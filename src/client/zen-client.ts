@@ -18,7 +18,8 @@ import type { PolicyEvents } from '../policy/events.js';
 import { HedgeLimiter, resolveHedge } from '../policy/hedge.js';
 import { LiveState } from '../policy/live-state.js';
 import { builtInPolicies } from '../policy/policies/index.js';
-import { BetaQualityModel, type QualityModel } from '../policy/quality-model.js';
+import type { QualityModel } from '../policy/quality-model.js';
+import { ItemResponseQualityModel } from '../policy/quality-models/item-response.js';
 import { RetryBudget } from '../policy/retry-budget.js';
 import { route, type Route, type RouterDeps } from '../policy/router.js';
 import type { Policy, RoutingOptions } from '../policy/types.js';
@@ -79,7 +80,7 @@ export class ZenClient extends EventEmitter<ZenEvents> implements Engine {
   constructor(options: ZenClientOptions = {}) {
     super();
     this.catalog = new Catalog({ models: options.models, channels: options.channels });
-    this.quality = options.qualityModel ?? new BetaQualityModel();
+    this.quality = options.qualityModel ?? new ItemResponseQualityModel();
     this.state = new LiveState(options.breaker);
     this.retryBudget = new RetryBudget(options.retryBudget);
     this.shared = options.sharedState
@@ -271,7 +272,9 @@ export class ZenClient extends EventEmitter<ZenEvents> implements Engine {
       const insured = internal
         ? undefined
         : this.insurance.begin({
-            requestId: prepared.requestId, face: call.face, requested: call.model, request: call.request, options: call.options?.insurance, tags: call.options?.tags,
+            requestId: prepared.requestId, face: call.face, requested: call.model, request: call.request, tags: call.options?.tags,
+            // A cascade escalates through the insurance's repair: a checked answer that fails moves the call on.
+            options: prepared.plan.decision.cascade ? { ...call.options?.insurance, repair: call.options?.insurance?.repair ?? true } : call.options?.insurance,
             stream, output: output === 'text' ? 'text' : 'image', baseline: this.baselines(prepared.plan), category: prepared.plan.analysis.category, signal: call.signal,
           });
       return { ...prepared, insured };

@@ -357,7 +357,7 @@ function log2Cost(cost: number): number {
 function fillQuality(input: FilterInput, survivors: Int32Array, count: number, mean: Float64Array, uncertainty: Float64Array): void {
   const { quality, universe, analysis } = input;
   if (quality.estimateMany && CATEGORY_INDEX.has(analysis.category)) {
-    quality.estimateMany(universe.channels, universe.channelIndex, survivors, count, analysis.category, mean, uncertainty);
+    quality.estimateMany(universe.channels, universe.channelIndex, survivors, count, analysis.category, mean, uncertainty, analysis);
     return;
   }
   for (let k = 0; k < count; k += 1) {

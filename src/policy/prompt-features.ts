@@ -8,7 +8,7 @@ export interface PromptFeatures {
    * a one-line rewrite −3, a competition proof or a multi-file refactor +2 to +4.
    */
   difficulty: number;
-  /** How sharply the prompt separates strong from weak models (1 for typical and easier prompts, up to 2). */
+  /** How sharply the prompt separates strong from weak models (1 for typical and easier prompts, up to 1.75). */
   discrimination: number;
   /** The cues that moved the difficulty, strongest first (`greeting`, `competition math`, `3 files`...). */
   cues: string[];
@@ -111,13 +111,13 @@ export function promptFeatures(analysis: FeatureInput): PromptFeatures {
   const cueCounts = countCues(text);
   const proofs = cueCounts[1]!;
   const notation = count(MATH_NOTATION, text, 10);
-  if (proofs >= 2 || (proofs >= 1 && notation >= 2)) add('competition math', 2.5 + 0.25 * Math.min(proofs - 1, 4));
+  if (proofs >= 2 || (proofs >= 1 && notation >= 2)) add('competition math', 3.5 + 0.25 * Math.min(proofs - 1, 4));
   else if (proofs === 1) add('proof or number theory', 1);
   if (notation >= 3) add('math notation', 0.5);
 
   const files = distinctFiles(text);
   const scope = cueCounts[2]!;
-  if (files >= 2 || scope > 0) add(files >= 2 ? `${files} files` : 'multi-file code', 2 + 0.25 * Math.min(Math.max(files - 2, 0) + scope, 4));
+  if (files >= 2 || scope > 0) add(files >= 2 ? `${files} files` : 'multi-file code', 2.5 + 0.25 * Math.min(Math.max(files - 2, 0) + scope, 4));
   const topics = cueCounts[3]!;
   if (topics > 0) add('hard topic', 0.6 * topics);
 
@@ -140,7 +140,7 @@ export function promptFeatures(analysis: FeatureInput): PromptFeatures {
   cues.sort((a, b) => Math.abs(b[1]) - Math.abs(a[1]));
   return {
     difficulty,
-    discrimination: 1 + Math.min(1, 0.2 * Math.max(0, difficulty)),
+    discrimination: 1 + Math.min(0.75, 0.15 * Math.max(0, difficulty)),
     cues: cues.filter(([, logits]) => Math.abs(logits) >= 0.25).map(([cue]) => cue),
   };
 }

@@ -40,6 +40,22 @@ export interface HedgeOptions {
   minDelayMs?: number;
 }
 
+/** How `auto` may try channels it is unsure of: a Thompson sample instead of the best estimate, on a few calls. */
+export interface ExplorationOptions {
+  /** Largest share of a client's `auto` calls routed by exploration, spread evenly (default 0.05). */
+  share?: number;
+  /** Largest estimated cost of exploring calls per UTC day, in USD (default 1). */
+  dailyUsd?: number;
+}
+
+/** `auto` as a cascade: a cheaper candidate first, the pick when its answer fails a check. */
+export interface CascadeOptions {
+  /** The preference the first, cheaper candidate is chosen at (default 0.25). */
+  from?: Preference;
+  /** Cascade only when the first candidate's expected quality is at least this (default 0.5). */
+  minFirstQuality?: number;
+}
+
 /** Routing options: per client as defaults, per request in the `zen` extension field. */
 export interface RoutingOptions {
   preference?: Preference;
@@ -49,8 +65,23 @@ export interface RoutingOptions {
   exclude?: string[];
   /** Allow list of provider names. */
   providers?: string[];
-  /** Estimated cost ceiling for this call in USD. */
+  /** Estimated cost ceiling for this call in USD: `auto` picks the best candidate under it. */
   maxCost?: number;
+  /**
+   * How close the caller's budget is to spent, 0 (not at all) to 1: moves the preference towards
+   * price in proportion (a preference w becomes w·(1 − pressure)). Set it per call, e.g. from the
+   * remaining budget of a key or tag; the explanation says when it changed the pick.
+   */
+  budgetPressure?: number;
+  /** The exploration budget of `auto` (default 5 % of calls, $1 a day), or false for none. */
+  exploration?: ExplorationOptions | false;
+  /**
+   * `auto` as a cascade: try a cheaper candidate first and escalate to the pick when its answer
+   * fails a check (the insurance detectors that are on: a judge, self-consistency, the answer
+   * checks). Non-streamed calls; both attempts' costs are counted. Used only where it is expected
+   * to pay (the cheap answer likely good, the pick several times dearer).
+   */
+  cascade?: boolean | CascadeOptions;
   /** Expected quality floor (0..1) for this task category. */
   minQuality?: number;
   /** Skip channels whose observed p95 latency exceeds this. */
@@ -114,6 +145,8 @@ export interface PolicyDecision {
   explanation: string;
   /** Channel ids on the cost/quality frontier, when the policy computed it. */
   frontier?: string[];
+  /** A cascade plan: the cheaper channel tried first and the one it escalates to (`order[0]`, and later in `order`). */
+  cascade?: { first: string; escalation: string };
 }
 
 /** Turns candidates and live state into an ordered plan. */

@@ -1,88 +1,182 @@
-import { assertFresh, candidateAt, type CandidateTable } from '../candidate-table.js';
-import { paretoFrontier, qualityWeight } from '../pareto.js';
-import type { Candidate, Policy, PolicyContext, PolicyDecision } from '../types.js';
+import type { CandidateTable } from '../candidate-table.js';
+import { qualityWeight } from '../pareto.js';
+import type { CascadeOptions, Policy, PolicyContext, PolicyDecision } from '../types.js';
+import { ExplorationBudget, sampleChance } from './exploration.js';
+import { ParetoDecision, type DecisionFacts } from './pareto-decision.js';
 
 export interface ParetoPolicyOptions {
-  /** Weight of the uncertainty bonus added to expected quality (default 0.5): how much new channels get explored. */
-  exploration?: number;
+  /**
+   * Expected quality (chance of a good answer) above which more is not worth paying for, at every
+   * preference short of `quality` (default 0.95): when every candidate is that likely to answer
+   * well, the cheapest wins.
+   */
+  goodEnough?: number;
+  /**
+   * Quality points worth a doubling of the cost at preference `balanced` (default 0.03). Preference
+   * w weighs cost by this × ((1 − w)/w)²: at 0.75 a doubling is worth 0.0033, at 0.25 0.27.
+   */
+  costWeight?: number;
+  /** Source of randomness for exploration (default Math.random). */
+  random?: () => number;
+  /** Clock for the daily exploration budget (default Date.now). */
+  now?: () => number;
+}
+
+const DEFAULT_CASCADE: Required<CascadeOptions> = { from: 0.25, minFirstQuality: 0.5 };
+
+/** Quality points a doubling of cost must buy at quality weight w (0 < w < 1). */
+export function costPerDoubling(weight: number, balanced: number): number {
+  const ratio = (1 - weight) / weight;
+  return balanced * ratio * ratio;
 }
 
 /**
- * The default for `auto`: keeps the candidates on the cost/quality frontier, picks one by the
- * caller's preference, and lines up the others as fallbacks (the same model elsewhere first).
+ * The default for `auto`. Each candidate's expected quality is its chance of a good answer to this
+ * prompt (the quality model reads the prompt's difficulty); the pick maximises
  *
- * The pick scores `w·quality − (1−w)·log cost`, both normalised over the frontier's range. A point
- * off the frontier always scores below the point that dominates it, so one pass over all
- * candidates finds the frontier's best point without sorting; the frontier itself is listed only
- * when someone reads `frontier` or `explanation`.
+ *   min(quality, goodEnough) − costWeight(preference) · log2(cost / cheapest cost)
+ *
+ * so that an easy prompt, which every candidate is likely to answer well, goes to the cheapest, and
+ * a hard one to the candidate whose extra chance is worth its price at the caller's preference
+ * (`quality` has no cap and no cost weight; `price` takes the cheapest). The other channels follow
+ * as fallbacks, the same model at other providers first. Options of the call: `maxCost` (the best
+ * candidate under it), `budgetPressure` (towards price), `exploration` (a Thompson sample on a
+ * bounded share of calls), `cascade` (a cheaper candidate first, escalating when a check fails).
  */
 export function paretoPolicy(options: ParetoPolicyOptions = {}): Policy {
-  const exploration = options.exploration ?? 0.5;
+  const goodEnough = options.goodEnough ?? 0.95;
+  const balancedCost = options.costWeight ?? 0.03;
+  const random = options.random ?? Math.random;
+  const budget = new ExplorationBudget(options.now ?? Date.now);
   return {
     name: 'pareto',
     decide(context: PolicyContext): PolicyDecision {
-      const { table } = context;
-      const { survivors, count, cost, logCost, qualityMean, qualityUncertainty, qualityIndex } = table;
-      const { quality } = table.universe.scratch;
-      // Unary plus: a plain number the engine keeps unboxed through the loop.
-      const bonus = +exploration;
-      // Pass 1: optimistic quality by survivor position, and the frontier's two ends
-      // (cheapest-best, best-cheapest), their cost and quality kept in locals.
-      let cheapest = 0;
-      let bestQuality = 0;
-      let cheapestCost = Number.NaN;
-      let cheapestQuality = Number.NaN;
-      let bestQualityCost = Number.NaN;
-      let bestQualityValue = Number.NaN;
+      const { table, routing } = context;
+      const { survivors, count, cost, qualityMean, qualityUncertainty, qualityIndex } = table;
+      const quality = table.universe.scratch.quality;
+      const preference = routing.preference ?? 'balanced';
+      const requested = qualityWeight(preference === 'speed' ? 'balanced' : preference);
+      const pressure = Math.min(1, Math.max(0, routing.budgetPressure ?? 0));
+      const weight = requested * (1 - pressure);
+      const exploring = context.mode === 'auto' && budget.admit(routing.exploration);
+      const { logCost } = table;
+      // Pass 1: each survivor's quality (a Thompson sample when exploring), by survivor position,
+      // and the cheapest cost.
+      let minLogCost = Number.POSITIVE_INFINITY;
       for (let k = 0; k < count; k += 1) {
-        const i = survivors[k]!;
-        const slot = qualityIndex ? qualityIndex[i]! : i;
-        // Optimism under uncertainty; not capped at 1, so that a cap never turns into a tie.
-        const q = qualityMean[slot]! + bonus * qualityUncertainty[slot]!;
-        const c = cost[i]!;
-        quality[k] = q;
-        if (k === 0) {
-          cheapestCost = bestQualityCost = c;
-          cheapestQuality = bestQualityValue = q;
-        } else {
-          if (c < cheapestCost || (c === cheapestCost && q > cheapestQuality)) {
-            cheapest = k;
-            cheapestCost = c;
-            cheapestQuality = q;
-          }
-          if (q > bestQualityValue || (q === bestQualityValue && c < bestQualityCost)) {
-            bestQuality = k;
-            bestQualityCost = c;
-            bestQualityValue = q;
+        const slot = qualityIndex ? qualityIndex[survivors[k]!]! : survivors[k]!;
+        quality[k] = exploring ? sampleChance(qualityMean[slot]!, qualityUncertainty[slot]!, random) : qualityMean[slot]!;
+        if (logCost[k]! < minLogCost) minLogCost = logCost[k]!;
+      }
+      const slots = Math.max(0, context.maxChannels - 1);
+      let ranked = rank(table, quality, minLogCost, weight, goodEnough, balancedCost, slots);
+      let explored: DecisionFacts['explored'];
+      if (exploring) {
+        const means = meansOf(table);
+        const exploit = rank(table, means, minLogCost, weight, goodEnough, balancedCost, slots);
+        if (exploit.chosen !== ranked.chosen) {
+          if (budget.spend(routing.exploration, cost[survivors[ranked.chosen]!]!)) {
+            explored = { instead: survivors[exploit.chosen]!, ...budget.state() };
+          } else {
+            quality.set(means.subarray(0, count));
+            ranked = exploit;
           }
         }
       }
-      const preference = context.routing.preference ?? 'balanced';
-      const weight = qualityWeight(preference === 'speed' ? 'balanced' : preference);
-      const minLogCost = logCost[cheapest]!;
-      const logCostScale = (1 - weight) / (logCost[bestQuality]! - minLogCost || 1);
-      const minQuality = cheapestQuality;
-      const qualityScale = weight / (bestQualityValue - minQuality || 1);
-      // Pass 2: score, pick, and keep the runners-up for the fallback order.
-      const slots = Math.max(0, context.maxChannels - 1);
-      const runners = new TopK(slots + 2);
-      const tiny = 1e-12; // scores this close are a tie
-      let chosen = -1;
-      let best = Number.NEGATIVE_INFINITY;
-      let floor = Number.NEGATIVE_INFINITY;
-      for (let k = 0; k < count; k += 1) {
-        const s = qualityScale * (quality[k]! - minQuality) - logCostScale * (logCost[k]! - minLogCost);
-        // Ties go to the cheaper point, then to the better one, so dominated points never win.
-        if (s > best + tiny || (s > best - tiny && (cost[survivors[k]!]! < cost[survivors[chosen]!]! || (cost[survivors[k]!] === cost[survivors[chosen]!] && quality[k]! > quality[chosen]!)))) {
-          if (chosen >= 0) floor = runners.offer(chosen, best);
-          chosen = k;
-          best = s;
-        } else if (!(s <= floor)) floor = runners.offer(k, s);
+      const chosen = survivors[ranked.chosen]!;
+      let order = fallbackOrder(table, chosen, ranked.runners, slots);
+      let cascade: DecisionFacts['cascade'];
+      if (routing.cascade) {
+        const settings = { ...DEFAULT_CASCADE, ...(routing.cascade === true ? {} : routing.cascade) };
+        const first = cascadeFirst(table, chosen, qualityWeight(settings.from === 'speed' ? 'balanced' : settings.from), goodEnough, balancedCost, settings.minFirstQuality);
+        if (first !== undefined) {
+          cascade = { first, escalation: chosen };
+          order = [first, ...order.filter((i) => i !== first)].slice(0, slots + 1);
+        }
       }
-      const order = fallbackOrder(table, survivors[chosen]!, runners, slots);
-      return new LazyDecision(table, order, survivors[chosen]!, quality, preference);
+      return new ParetoDecision({
+        table,
+        order,
+        chosen,
+        quality,
+        preference,
+        requestedWeight: requested,
+        weight,
+        pressure,
+        goodEnough,
+        features: context.analysis.features,
+        explored,
+        cascade,
+      });
     },
   };
+}
+
+/** The table's expected qualities by survivor position (a copy: the scratch holds the samples). */
+function meansOf(table: CandidateTable): Float64Array {
+  const means = new Float64Array(table.count);
+  for (let k = 0; k < table.count; k += 1) {
+    const i = table.survivors[k]!;
+    means[k] = table.qualityMean[table.qualityIndex ? table.qualityIndex[i]! : i]!;
+  }
+  return means;
+}
+
+/**
+ * Pass 2: scores every survivor, returns the best (a survivor position) and the runners-up for the
+ * fallback order. Ties go to the cheaper, then to the better candidate, so a dominated point never wins.
+ */
+function rank(table: CandidateTable, quality: ArrayLike<number>, minLogCost: number, weight: number, goodEnough: number, balancedCost: number, slots: number): { chosen: number; runners: TopK } {
+  const { survivors, count, cost, logCost } = table;
+  // price: cost alone (quality breaks ties); quality: no cap, no cost weight.
+  const perDoubling = weight <= 0 ? 1e6 : weight >= 1 ? 0 : costPerDoubling(weight, balancedCost);
+  const cap = weight >= 1 ? Number.POSITIVE_INFINITY : goodEnough;
+  const runners = new TopK(slots + 2);
+  const tiny = 1e-12; // scores this close are a tie
+  let chosen = -1;
+  let best = Number.NEGATIVE_INFINITY;
+  let floor = Number.NEGATIVE_INFINITY;
+  for (let k = 0; k < count; k += 1) {
+    const q = quality[k]!;
+    const s = (q < cap ? q : cap) - perDoubling * (logCost[k]! - minLogCost);
+    if (s > best + tiny || (s > best - tiny && (cost[survivors[k]!]! < cost[survivors[chosen]!]! || (cost[survivors[k]!] === cost[survivors[chosen]!] && q > quality[chosen]!)))) {
+      if (chosen >= 0) floor = runners.offer(chosen, best);
+      chosen = k;
+      best = s;
+    } else if (!(s <= floor)) floor = runners.offer(k, s);
+  }
+  return { chosen, runners };
+}
+
+/**
+ * The cascade's first candidate: the pick at the cascade's preference among candidates of another
+ * model at most half the escalation's cost, when it pays: likely enough to pass (`minQuality`) and
+ * cheap enough that trying it, checking it and escalating when the check fails (about two of its
+ * calls, and the escalation as often as it is wrong) is expected to cost less than the escalation.
+ */
+function cascadeFirst(table: CandidateTable, escalation: number, weight: number, goodEnough: number, balancedCost: number, minQuality: number): number | undefined {
+  const { survivors, count, cost, logCost, universe } = table;
+  const ceiling = cost[escalation]! / 2;
+  const perDoubling = weight <= 0 ? 1e6 : weight >= 1 ? 0 : costPerDoubling(weight, balancedCost);
+  const cap = weight >= 1 ? Number.POSITIVE_INFINITY : goodEnough;
+  let minLogCost = Number.POSITIVE_INFINITY;
+  for (let k = 0; k < count; k += 1) if (logCost[k]! < minLogCost) minLogCost = logCost[k]!;
+  let first: number | undefined;
+  let best = Number.NEGATIVE_INFINITY;
+  let firstQuality = 0;
+  for (let k = 0; k < count; k += 1) {
+    const i = survivors[k]!;
+    if (!(cost[i]! <= ceiling) || universe.modelSlot[i] === universe.modelSlot[escalation]) continue;
+    const q = table.qualityMean[table.qualityIndex ? table.qualityIndex[i]! : i]!;
+    const s = Math.min(q, cap) - perDoubling * (logCost[k]! - minLogCost);
+    if (s > best) {
+      best = s;
+      first = i;
+      firstQuality = q;
+    }
+  }
+  if (first === undefined || firstQuality < minQuality) return undefined;
+  return 2 * cost[first]! < firstQuality * cost[escalation]! ? first : undefined;
 }
 
 /** The best few (index, score) pairs seen, best first: a tiny insertion list, no sort of everything. */
@@ -127,50 +221,4 @@ function fallbackOrder(table: CandidateTable, chosen: number, runners: TopK, slo
     if (universe.modelSlot[i] !== model) order.push(i);
   }
   return order;
-}
-
-/** A decision whose frontier and explanation are worked out only when read (a class: cheap to create). */
-class LazyDecision implements PolicyDecision {
-  readonly order: Candidate[];
-  private frontierCache: number[] | undefined;
-  private explanationCache: string | undefined;
-
-  constructor(
-    private readonly table: CandidateTable,
-    indices: number[],
-    private readonly chosen: number,
-    /** Optimistic quality by survivor position. */
-    private readonly quality: Float64Array,
-    private readonly preference: unknown,
-  ) {
-    this.order = indices.map((i) => candidateAt(table, i));
-  }
-
-  private frontierIndices(): number[] {
-    if (!this.frontierCache) {
-      const { table, quality } = this;
-      assertFresh(table);
-      const costs = new Float64Array(table.count);
-      for (let k = 0; k < table.count; k += 1) costs[k] = table.cost[table.survivors[k]!]!;
-      const qualities = quality.slice(0, table.count);
-      this.frontierCache = paretoFrontier(costs, qualities).map((k) => table.survivors[k]!);
-    }
-    return this.frontierCache;
-  }
-
-  get frontier(): string[] {
-    return this.frontierIndices().map((i) => this.table.universe.channels[i]!.id);
-  }
-
-  get explanation(): string {
-    if (this.explanationCache === undefined) {
-      const points = this.frontierIndices();
-      const chosen = this.order[0]!;
-      this.explanationCache =
-        `${chosen.channel.id} is point ${points.indexOf(this.chosen) + 1} of ${points.length} on the cost/quality frontier of ${this.table.count} candidates ` +
-        `(est. $${chosen.cost.toPrecision(3)}, quality ${chosen.quality.mean.toFixed(2)}±${chosen.quality.uncertainty.toFixed(2)}), ` +
-        `picked for preference ${JSON.stringify(this.preference)}`;
-    }
-    return this.explanationCache;
-  }
 }
