@@ -56,6 +56,12 @@ export interface QualityModel {
     uncertainty: Float64Array,
     analysis?: PromptAnalysis,
   ): void;
+  /**
+   * Optional fastest path for per-prompt models of the logistic form (see LogisticQuality in
+   * candidate-table.ts): for prepared channels, four numbers per channel index (bias, slope,
+   * ceiling, spread), evaluated inline by the router with the prompt's difficulty and discrimination.
+   */
+  logisticArrays?(category: TaskCategory): Float64Array;
   /** Optional: why a channel's estimate is what it is (its prior's source, the evidence since), for explanations. */
   describe?(channel: Channel, category: TaskCategory): string;
   /**

@@ -1,4 +1,5 @@
-import type { CandidateTable } from '../candidate-table.js';
+import { qualityAt, type CandidateTable, type LogisticQuality } from '../candidate-table.js';
+import { sigmoid } from '../quality-models/sigmoid.js';
 import { qualityWeight } from '../pareto.js';
 import type { CascadeOptions, Policy, PolicyContext, PolicyDecision } from '../types.js';
 import { ExplorationBudget, sampleChance } from './exploration.js';
@@ -59,26 +60,34 @@ export function paretoPolicy(options: ParetoPolicyOptions = {}): Policy {
       const pressure = Math.min(1, Math.max(0, routing.budgetPressure ?? 0));
       const weight = requested * (1 - pressure);
       const exploring = context.mode === 'auto' && budget.admit(routing.exploration);
-      const { logCost } = table;
-      // Pass 1: each survivor's quality (a Thompson sample when exploring), by survivor position,
-      // and the cheapest cost.
-      let minLogCost = Number.POSITIVE_INFINITY;
-      for (let k = 0; k < count; k += 1) {
-        const slot = qualityIndex ? qualityIndex[survivors[k]!]! : survivors[k]!;
-        quality[k] = exploring ? sampleChance(qualityMean[slot]!, qualityUncertainty[slot]!, random) : qualityMean[slot]!;
-        if (logCost[k]! < minLogCost) minLogCost = logCost[k]!;
-      }
+      const { logistic } = table;
       const slots = Math.max(0, context.maxChannels - 1);
-      let ranked = rank(table, quality, minLogCost, weight, goodEnough, balancedCost, slots);
+      let ranked: Ranked;
       let explored: DecisionFacts['explored'];
-      if (exploring) {
-        const means = meansOf(table);
-        const exploit = rank(table, means, minLogCost, weight, goodEnough, balancedCost, slots);
+      if (logistic && !exploring) ranked = rankLogistic(table, logistic, quality, weight, goodEnough, balancedCost, slots);
+      else if (!exploring) {
+        for (let k = 0; k < count; k += 1) {
+          const i = survivors[k]!;
+          quality[k] = logistic ? qualityAt(table, i).mean : qualityMean[qualityIndex ? qualityIndex[i]! : i]!;
+        }
+        ranked = rank(table, quality, weight, goodEnough, balancedCost, slots);
+      } else {
+        // Thompson sampling: each candidate's quality drawn from its belief. Only candidates whose
+        // optimistic score (3 standard deviations up) could beat the best estimate are drawn.
+        const exploit = rank(table, meansOf(table), weight, goodEnough, balancedCost, slots);
+        const { perDoubling, cap } = terms(weight, goodEnough, balancedCost);
+        for (let k = 0; k < count; k += 1) {
+          const i = survivors[k]!;
+          const { mean, uncertainty } = logistic ? qualityAt(table, i) : { mean: qualityMean[qualityIndex ? qualityIndex[i]! : i]!, uncertainty: qualityUncertainty[qualityIndex ? qualityIndex[i]! : i]! };
+          const optimistic = Math.min(mean + 3 * uncertainty, cap) - perDoubling * table.logCost[k]!;
+          quality[k] = optimistic >= exploit.score ? sampleChance(mean, uncertainty, random) : mean;
+        }
+        ranked = rank(table, quality, weight, goodEnough, balancedCost, slots);
         if (exploit.chosen !== ranked.chosen) {
           if (budget.spend(routing.exploration, cost[survivors[ranked.chosen]!]!)) {
             explored = { instead: survivors[exploit.chosen]!, ...budget.state() };
           } else {
-            quality.set(means.subarray(0, count));
+            quality.set(meansOf(table));
             ranked = exploit;
           }
         }
@@ -115,37 +124,87 @@ export function paretoPolicy(options: ParetoPolicyOptions = {}): Policy {
 /** The table's expected qualities by survivor position (a copy: the scratch holds the samples). */
 function meansOf(table: CandidateTable): Float64Array {
   const means = new Float64Array(table.count);
-  for (let k = 0; k < table.count; k += 1) {
-    const i = table.survivors[k]!;
-    means[k] = table.qualityMean[table.qualityIndex ? table.qualityIndex[i]! : i]!;
-  }
+  for (let k = 0; k < table.count; k += 1) means[k] = qualityAt(table, table.survivors[k]!).mean;
   return means;
 }
 
-/**
- * Pass 2: scores every survivor, returns the best (a survivor position) and the runners-up for the
- * fallback order. Ties go to the cheaper, then to the better candidate, so a dominated point never wins.
- */
-function rank(table: CandidateTable, quality: ArrayLike<number>, minLogCost: number, weight: number, goodEnough: number, balancedCost: number, slots: number): { chosen: number; runners: TopK } {
-  const { survivors, count, cost, logCost } = table;
+interface Ranked {
+  /** Survivor position of the pick. */
+  chosen: number;
+  /** Its score. */
+  score: number;
+  runners: TopK;
+}
+
+/** Quality points a doubling of cost must buy, and the quality cap, at quality weight w. */
+function terms(weight: number, goodEnough: number, balancedCost: number): { perDoubling: number; cap: number } {
   // price: cost alone (quality breaks ties); quality: no cap, no cost weight.
-  const perDoubling = weight <= 0 ? 1e6 : weight >= 1 ? 0 : costPerDoubling(weight, balancedCost);
-  const cap = weight >= 1 ? Number.POSITIVE_INFINITY : goodEnough;
-  const runners = new TopK(slots + 2);
-  const tiny = 1e-12; // scores this close are a tie
-  let chosen = -1;
-  let best = Number.NEGATIVE_INFINITY;
-  let floor = Number.NEGATIVE_INFINITY;
+  return {
+    perDoubling: weight <= 0 ? 1e6 : weight >= 1 ? 0 : costPerDoubling(weight, balancedCost),
+    cap: weight >= 1 ? Number.POSITIVE_INFINITY : goodEnough,
+  };
+}
+
+/**
+ * Scores every survivor by min(quality, cap) − perDoubling · log2(cost) (the cheapest cost is the
+ * same for all, so it need not be taken off), keeps the best and the runners-up for the fallback
+ * order. Ties go to the cheaper, then to the better candidate, so a dominated point never wins.
+ */
+function rank(table: CandidateTable, quality: ArrayLike<number>, weight: number, goodEnough: number, balancedCost: number, slots: number): Ranked {
+  const { survivors, count, cost, logCost } = table;
+  const { perDoubling, cap } = terms(weight, goodEnough, balancedCost);
+  const best = new Best(slots, cost, survivors);
   for (let k = 0; k < count; k += 1) {
     const q = quality[k]!;
-    const s = (q < cap ? q : cap) - perDoubling * (logCost[k]! - minLogCost);
-    if (s > best + tiny || (s > best - tiny && (cost[survivors[k]!]! < cost[survivors[chosen]!]! || (cost[survivors[k]!] === cost[survivors[chosen]!] && q > quality[chosen]!)))) {
-      if (chosen >= 0) floor = runners.offer(chosen, best);
-      chosen = k;
-      best = s;
-    } else if (!(s <= floor)) floor = runners.offer(k, s);
+    best.offer(k, (q < cap ? q : cap) - perDoubling * logCost[k]!, q);
   }
-  return { chosen, runners };
+  return best;
+}
+
+/** `rank` for a per-prompt logistic quality, worked out in the same loop (and kept in `quality`). */
+function rankLogistic(table: CandidateTable, logistic: LogisticQuality, quality: Float64Array, weight: number, goodEnough: number, balancedCost: number, slots: number): Ranked {
+  const { survivors, count, cost, logCost, qualityIndex } = table;
+  const { perDoubling, cap } = terms(weight, goodEnough, balancedCost);
+  const { packed } = logistic;
+  const a = +logistic.discrimination;
+  const difficulty = +logistic.difficulty;
+  const best = new Best(slots, cost, survivors);
+  for (let k = 0; k < count; k += 1) {
+    const at = 4 * qualityIndex![survivors[k]!]!;
+    const q = sigmoid(a * (packed[at]! - packed[at + 1]! * difficulty)) * packed[at + 2]!;
+    quality[k] = q;
+    best.offer(k, (q < cap ? q : cap) - perDoubling * logCost[k]!, q);
+  }
+  return best;
+}
+
+/** The best score so far (a survivor position) and the runners-up. */
+class Best implements Ranked {
+  chosen = -1;
+  score = Number.NEGATIVE_INFINITY;
+  readonly runners: TopK;
+  private chosenQuality = 0;
+  private floor = Number.NEGATIVE_INFINITY;
+
+  constructor(slots: number, private readonly cost: Float64Array, private readonly survivors: Int32Array) {
+    this.runners = new TopK(slots + 2);
+  }
+
+  offer(k: number, s: number, q: number): void {
+    const tiny = 1e-12; // scores this close are a tie
+    if (s > this.score + tiny || (s > this.score - tiny && this.beatsOnTie(k, q))) {
+      if (this.chosen >= 0) this.floor = this.runners.offer(this.chosen, this.score);
+      this.chosen = k;
+      this.score = s;
+      this.chosenQuality = q;
+    } else if (!(s <= this.floor)) this.floor = this.runners.offer(k, s);
+  }
+
+  private beatsOnTie(k: number, q: number): boolean {
+    const mine = this.cost[this.survivors[k]!]!;
+    const theirs = this.cost[this.survivors[this.chosen]!]!;
+    return mine < theirs || (mine === theirs && q > this.chosenQuality);
+  }
 }
 
 /**
@@ -157,18 +216,15 @@ function rank(table: CandidateTable, quality: ArrayLike<number>, minLogCost: num
 function cascadeFirst(table: CandidateTable, escalation: number, weight: number, goodEnough: number, balancedCost: number, minQuality: number): number | undefined {
   const { survivors, count, cost, logCost, universe } = table;
   const ceiling = cost[escalation]! / 2;
-  const perDoubling = weight <= 0 ? 1e6 : weight >= 1 ? 0 : costPerDoubling(weight, balancedCost);
-  const cap = weight >= 1 ? Number.POSITIVE_INFINITY : goodEnough;
-  let minLogCost = Number.POSITIVE_INFINITY;
-  for (let k = 0; k < count; k += 1) if (logCost[k]! < minLogCost) minLogCost = logCost[k]!;
+  const { perDoubling, cap } = terms(weight, goodEnough, balancedCost);
   let first: number | undefined;
   let best = Number.NEGATIVE_INFINITY;
   let firstQuality = 0;
   for (let k = 0; k < count; k += 1) {
     const i = survivors[k]!;
     if (!(cost[i]! <= ceiling) || universe.modelSlot[i] === universe.modelSlot[escalation]) continue;
-    const q = table.qualityMean[table.qualityIndex ? table.qualityIndex[i]! : i]!;
-    const s = Math.min(q, cap) - perDoubling * (logCost[k]! - minLogCost);
+    const q = qualityAt(table, i).mean;
+    const s = Math.min(q, cap) - perDoubling * logCost[k]!;
     if (s > best) {
       best = s;
       first = i;

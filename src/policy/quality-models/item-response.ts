@@ -65,6 +65,8 @@ export class ItemResponseQualityModel implements QualityModel {
   private cleans = new Float64Array(0);
   private graded = new Float64Array(0);
   private ready = new Uint8Array(0);
+  /** Per category, four numbers per channel for the router (see logisticArrays). */
+  private packed: Float64Array[] = TASK_CATEGORIES.map(() => new Float64Array(0));
   private sources: string[][] = [];
   private readonly weights: Record<EvidenceSource, number>;
   private readonly drift: number;
@@ -96,20 +98,32 @@ export class ItemResponseQualityModel implements QualityModel {
   ): void {
     const offset = CATEGORY_INDEX[category];
     const features = analysis?.features;
-    // Plain numbers for the loop (see candidates.ts: values read off objects are unboxed on every use).
+    // Plain numbers and arrays in locals for the loop (see candidates.ts: values read off objects
+    // are checked and unboxed again on every use).
     const difficulty = +(features?.difficulty ?? 0);
     const a = +(features?.discrimination ?? 1);
     for (let k = 0; k < count; k += 1) {
+      const c = channelIndex[indices[k]!]!;
+      if (c >= this.ready.length || this.ready[c] === 0) this.initialise(channels[indices[k]!]!);
+    }
+    const { center, shrink, keep, spread } = this;
+    for (let k = 0; k < count; k += 1) {
       const i = indices[k]!;
-      const c = channelIndex[i]!;
-      if (c >= this.ready.length || this.ready[c] === 0) this.initialise(channels[i]!);
-      const slot = c * CATEGORIES + offset;
-      const shrink = this.shrink[slot]!;
-      const p = sigmoid(a * shrink * (this.center[slot]! - difficulty)) * this.keep[slot]!;
+      const slot = channelIndex[i]! * CATEGORIES + offset;
+      const kappa = shrink[slot]!;
+      const p = sigmoid(a * kappa * (center[slot]! - difficulty)) * keep[slot]!;
       mean[i] = p;
       // The spread of the chance, by the delta method: σ(ability) · dP/d(ability).
-      uncertainty[i] = p * (1 - p) * a * shrink * this.spread[slot]!;
+      uncertainty[i] = p * (1 - p) * a * kappa * spread[slot]!;
     }
+  }
+
+  /**
+   * For prepared channels, per channel index c at 4c..4c+3: κ·ability, κ, 1 − defect rate and κ·σ,
+   * so that the router works out σ(a·(κ·ability − κ·difficulty))·(1 − defect rate) inline.
+   */
+  logisticArrays(category: TaskCategory): Float64Array {
+    return this.packed[CATEGORY_INDEX[category]]!;
   }
 
   prepare(channels: readonly Channel[]): void {
@@ -178,10 +192,17 @@ export class ItemResponseQualityModel implements QualityModel {
 
   private refresh(slot: number): void {
     const variance = this.variance[slot]!;
-    this.shrink[slot] = 1 / Math.sqrt(1 + (Math.PI * variance) / 8);
+    const shrink = 1 / Math.sqrt(1 + (Math.PI * variance) / 8);
+    this.shrink[slot] = shrink;
     this.spread[slot] = Math.sqrt(variance);
     const defects = this.defects[slot]!;
     this.keep[slot] = 1 - defects / (defects + this.cleans[slot]!);
+    const packed = this.packed[slot % CATEGORIES]!;
+    const at = 4 * Math.floor(slot / CATEGORIES);
+    packed[at] = shrink * this.center[slot]!;
+    packed[at + 1] = shrink;
+    packed[at + 2] = this.keep[slot]!;
+    packed[at + 3] = shrink * this.spread[slot]!;
   }
 
   private slot(channel: Channel, category: TaskCategory): number {
@@ -222,5 +243,6 @@ export class ItemResponseQualityModel implements QualityModel {
     this.cleans = grow(this.cleans, size * CATEGORIES);
     this.graded = grow(this.graded, size * CATEGORIES);
     this.ready = grow(this.ready, size);
+    this.packed = this.packed.map((old) => grow(old, size * 4));
   }
 }
