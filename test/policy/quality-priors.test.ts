@@ -54,7 +54,7 @@ describe('prompt difficulty features', () => {
 describe('benchmark priors (benchmark-priors.ts)', () => {
   it('every figure names its source, licence and date, and every source its revision and an open licence', () => {
     expect(PRIOR_FIGURES.length).toBeGreaterThan(100);
-    const sources = new Map(PRIOR_SOURCES.map((source) => [source.id, source]));
+    const sources = new Map<string, { licence: string }>(PRIOR_SOURCES.map((source) => [source.id, source]));
     for (const figure of PRIOR_FIGURES) {
       expect(figure.date).toMatch(/^\d{4}-\d{2}-\d{2}$/);
       expect(['Apache-2.0', 'MIT']).toContain(figure.licence);
@@ -157,7 +157,7 @@ describe('ItemResponseQualityModel', () => {
   it('quality events and failures lower the estimate through the defect rate; rate limits say nothing', () => {
     const model = new ItemResponseQualityModel();
     const before = model.estimate(channel, 'chat').mean;
-    model.observe({ channel, category: 'chat', success: false, errorKind: 'rate_limit' });
+    model.observe({ channel, category: 'chat', success: false, errorKind: 'rate_limited' });
     expect(model.estimate(channel, 'chat').mean).toBeCloseTo(before, 10);
     for (let k = 0; k < 10; k += 1) model.observe({ channel, category: 'chat', success: true, eventSeverities: [0.9] });
     expect(model.estimate(channel, 'chat').mean).toBeLessThan(before - 0.2);

@@ -17,6 +17,13 @@ export interface ItemResponseOptions {
    * worse (or better) is followed within tens of graded answers.
    */
   drift?: number;
+  /**
+   * Variance (logits²) added to every channel's ability belief in a category for each graded answer
+   * in that category (default 0.01, applied in batches of 16, up to 1 over the prior's): a channel
+   * left alone grows uncertain again, so that exploration returns to it, and one that recovered
+   * from a bad spell gets its traffic back.
+   */
+  staleness?: number;
   /** Prior defect rate (quality events, failures) and its strength in outcomes (default 0.01, 20). */
   defectPrior?: { rate: number; strength: number };
   /** How many recent outcomes the defect rate remembers (default 200). */
@@ -64,18 +71,23 @@ export class ItemResponseQualityModel implements QualityModel {
   private defects = new Float64Array(0);
   private cleans = new Float64Array(0);
   private graded = new Float64Array(0);
+  private priorVariance = new Float64Array(0);
+  /** Graded answers per category since the last staleness sweep. */
+  private readonly pending = new Int32Array(CATEGORIES);
   private ready = new Uint8Array(0);
   /** Per category, four numbers per channel for the router (see logisticArrays). */
   private packed: Float64Array[] = TASK_CATEGORIES.map(() => new Float64Array(0));
   private sources: string[][] = [];
   private readonly weights: Record<EvidenceSource, number>;
   private readonly drift: number;
+  private readonly staleness: number;
   private readonly defectPrior: { rate: number; strength: number };
   private readonly defectDecay: number;
 
   constructor(options: ItemResponseOptions = {}) {
     this.weights = { ...DEFAULT_WEIGHTS, ...options.evidenceWeights };
     this.drift = options.drift ?? 0.05;
+    this.staleness = options.staleness ?? 0.01;
     this.defectPrior = options.defectPrior ?? { rate: 0.01, strength: 20 };
     this.defectDecay = 1 - 1 / (options.defectWindow ?? 200);
   }
@@ -182,6 +194,22 @@ export class ItemResponseQualityModel implements QualityModel {
     this.variance[slot] = Math.max(1e-3, next);
     this.center[slot] = Math.min(12, Math.max(-12, this.center[slot]! + next * weight * (score - p)));
     this.graded[slot]! += 1;
+    const category = slot % CATEGORIES;
+    this.pending[category]! += 1;
+    if (this.pending[category]! >= 16) this.age(category);
+  }
+
+  /** The staleness sweep: every belief of the category a little less certain (see `staleness`). */
+  private age(category: number): void {
+    const added = this.pending[category]! * this.staleness;
+    this.pending[category] = 0;
+    if (!(added > 0)) return;
+    for (let channel = 0; channel < this.ready.length; channel += 1) {
+      if (this.ready[channel] === 0) continue;
+      const slot = channel * CATEGORIES + category;
+      this.variance[slot] = Math.min(this.variance[slot]! + added, this.priorVariance[slot]! + 1);
+      this.refresh(slot);
+    }
   }
 
   private at(slot: number, difficulty: number, a: number): QualityEstimate {
@@ -218,6 +246,7 @@ export class ItemResponseQualityModel implements QualityModel {
       const prior = abilityPrior(channel.model, category);
       this.center[slot] = prior.ability;
       this.variance[slot] = prior.sd * prior.sd;
+      this.priorVariance[slot] = prior.sd * prior.sd;
       this.defects[slot] = this.defectPrior.rate * this.defectPrior.strength;
       this.cleans[slot] = (1 - this.defectPrior.rate) * this.defectPrior.strength;
       sources.push(prior.source);
@@ -242,6 +271,7 @@ export class ItemResponseQualityModel implements QualityModel {
     this.defects = grow(this.defects, size * CATEGORIES);
     this.cleans = grow(this.cleans, size * CATEGORIES);
     this.graded = grow(this.graded, size * CATEGORIES);
+    this.priorVariance = grow(this.priorVariance, size * CATEGORIES);
     this.ready = grow(this.ready, size);
     this.packed = this.packed.map((old) => grow(old, size * 4));
   }
