@@ -20,6 +20,7 @@ import { LiveState } from '../policy/live-state.js';
 import { builtInPolicies } from '../policy/policies/index.js';
 import type { QualityModel } from '../policy/quality-model.js';
 import { ItemResponseQualityModel } from '../policy/quality-models/item-response.js';
+import { cascadeInsurance } from '../policy/policies/cascade.js';
 import { RetryBudget } from '../policy/retry-budget.js';
 import { route, type Route, type RouterDeps } from '../policy/router.js';
 import type { Policy, RoutingOptions } from '../policy/types.js';
@@ -274,7 +275,7 @@ export class ZenClient extends EventEmitter<ZenEvents> implements Engine {
         : this.insurance.begin({
             requestId: prepared.requestId, face: call.face, requested: call.model, request: call.request, tags: call.options?.tags,
             // A cascade escalates through the insurance's repair: a checked answer that fails moves the call on.
-            options: prepared.plan.decision.cascade ? { ...call.options?.insurance, repair: call.options?.insurance?.repair ?? true } : call.options?.insurance,
+            options: cascadeInsurance(call.options?.insurance, prepared.plan.decision.cascade),
             stream, output: output === 'text' ? 'text' : 'image', baseline: this.baselines(prepared.plan), category: prepared.plan.analysis.category, signal: call.signal,
           });
       return { ...prepared, insured };

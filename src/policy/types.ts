@@ -1,5 +1,5 @@
 import type { GenerationRequest } from '../core/request.js';
-import type { PromptAnalysis } from './analyze-prompt.js';
+import type { PromptAnalysis, TaskCategory } from './analyze-prompt.js';
 import type { CandidateTable } from './candidate-table.js';
 import type { Channel } from './catalog.js';
 import type { QualityEstimate } from './quality-model.js';
@@ -48,12 +48,26 @@ export interface ExplorationOptions {
   dailyUsd?: number;
 }
 
-/** `auto` as a cascade: a cheaper candidate first, the pick when its answer fails a check. */
+/**
+ * `auto` as a cascade: a candidate first and a stronger one when its answer fails a check, one of
+ * the two being the pick. Planned per call only where it pays: when the expected quality and cost
+ * of "first, check, escalate if flagged" score better at the call's preference than the pick alone.
+ */
 export interface CascadeOptions {
-  /** The preference the first, cheaper candidate is chosen at (default 0.25). */
-  from?: Preference;
-  /** Cascade only when the first candidate's expected quality is at least this (default 0.5). */
-  minFirstQuality?: number;
+  /**
+   * How often the check flags a wrong first answer (default 0.7), overall or per task category:
+   * measure it on your own graded calls (the RouterBench bench does, per category).
+   */
+  recall?: number | Partial<Record<TaskCategory, number>>;
+  /** How often it flags a good first answer (default 0.15), overall or per task category. */
+  falseAlarms?: number | Partial<Record<TaskCategory, number>>;
+  /** The check's cost as a multiple of the first answer's (default 1: one more sample). */
+  checkCost?: number;
+  /**
+   * Self-consistency samples the check draws (default 1; the sample's model is the insurance's
+   * `consistency.model`). 0 when other detectors do the checking (a judge, the answer checks).
+   */
+  samples?: number;
 }
 
 /** Routing options: per client as defaults, per request in the `zen` extension field. */
@@ -76,10 +90,10 @@ export interface RoutingOptions {
   /** The exploration budget of `auto` (default 5 % of calls, $1 a day), or false for none. */
   exploration?: ExplorationOptions | false;
   /**
-   * `auto` as a cascade: try a cheaper candidate first and escalate to the pick when its answer
-   * fails a check (the insurance detectors that are on: a judge, self-consistency, the answer
-   * checks). Non-streamed calls; both attempts' costs are counted. Used only where it is expected
-   * to pay (the cheap answer likely good, the pick several times dearer).
+   * `auto` as a cascade: a cheaper candidate first, escalating to a stronger one when its answer fails a
+   * check (the insurance's repair with the detectors that are on: self-consistency samples, a judge,
+   * the answer checks). Non-streamed calls; every attempt's cost is counted. Planned only where it
+   * is expected to pay (see CascadeOptions).
    */
   cascade?: boolean | CascadeOptions;
   /** Expected quality floor (0..1) for this task category. */
@@ -145,8 +159,8 @@ export interface PolicyDecision {
   explanation: string;
   /** Channel ids on the cost/quality frontier, when the policy computed it. */
   frontier?: string[];
-  /** A cascade plan: the cheaper channel tried first and the one it escalates to (`order[0]`, and later in `order`). */
-  cascade?: { first: string; escalation: string };
+  /** A cascade plan: the channel tried first (`order[0]`), the one it escalates to, and the check's samples. */
+  cascade?: { first: string; escalation: string; samples: number };
 }
 
 /** Turns candidates and live state into an ordered plan. */

@@ -36,6 +36,7 @@ function pick(deps: RouterDeps, text: string, routing: RoutingOptions = {}) {
 }
 
 const TYPICAL = 'Write a function that parses an ISO date and returns the weekday, with tests for leap years and time zones.';
+const MIDDLE = 'Write a function that parses an ISO 8601 date string and returns the weekday name. Add unit tests that cover leap years, time zones and invalid input.';
 const HARD = 'Refactor src/a.ts, src/b.ts and src/c.ts: the cache they share has a race condition. Keep the API, ensure tests pass, and explain the trade-offs.';
 
 describe('pareto: the pick', () => {
@@ -148,19 +149,29 @@ describe('pareto: exploration', () => {
 });
 
 describe('pareto: cascades', () => {
-  it('puts a cheaper candidate first and the pick after it, when it pays, and says so', () => {
+  /** A good, cheap check (a fifth of the first answer's cost): cascades pay. */
+  const good = { recall: 0.9, falseAlarms: 0.05, checkCost: 0.2 };
+
+  it('plans a cheaper candidate first and a stronger one as the escalation, where it pays, and says so', () => {
     const deps = setup();
-    const chosen = pick(deps, TYPICAL, { preference: 'quality', cascade: true });
-    expect(chosen.plan.decision.cascade).toEqual({ first: 'acme/small:p', escalation: 'acme/large:p' });
-    expect(chosen.plan.order.map((candidate) => candidate.channel.id).slice(0, 2)).toEqual(['acme/small:p', 'acme/large:p']);
-    expect(chosen.explanation).toContain('cascade: acme/small:p first');
-    expect(chosen.explanation).toContain('escalating to acme/large:p when its answer fails a check');
+    const plain = pick(deps, MIDDLE, { preference: 'balanced' });
+    expect(plain.model).toBe('acme/small');
+    const chosen = pick(deps, MIDDLE, { preference: 'balanced', cascade: good });
+    expect(chosen.plan.decision.cascade).toEqual({ first: 'acme/small:p', escalation: 'acme/medium:p', samples: 1 });
+    expect(chosen.plan.order.map((candidate) => candidate.channel.id).slice(0, 2)).toEqual(['acme/small:p', 'acme/medium:p']);
+    expect(chosen.explanation).toMatch(/cascade: acme\/small:p first \(est\. \$[\d.e-]+, quality 0\.\d+\), escalating to acme\/medium:p \(est\. \$[\d.e-]+, quality 0\.\d+\) when its answer fails a check: expected quality 0\.\d+ for est\. \$[\d.e-]+, checks included/);
   });
 
-  it('does not cascade where it cannot pay: the first candidate unlikely to pass, or no cheaper candidate', () => {
+  it('does not cascade where it cannot pay', () => {
     const deps = setup();
-    // On the hard prompt the small model is unlikely to pass (quality below 0.5).
-    expect(pick(deps, HARD, { preference: 'quality', cascade: { minFirstQuality: 0.6 } }).plan.decision.cascade).toBeUndefined();
-    expect(pick(deps, TYPICAL, { preference: 'price', cascade: true }).plan.decision.cascade).toBeUndefined();
+    // At quality, the default check (one more full sample, recall 0.7, false alarms 0.15) does not beat the best alone.
+    expect(pick(deps, MIDDLE, { preference: 'quality', cascade: true }).plan.decision.cascade).toBeUndefined();
+    // A check that never catches a wrong answer only adds its cost.
+    expect(pick(deps, MIDDLE, { preference: 'balanced', cascade: { ...good, recall: 0, falseAlarms: 0 } }).plan.decision.cascade).toBeUndefined();
+    // At price, any added cost outweighs the gain.
+    expect(pick(deps, MIDDLE, { preference: 'price', cascade: good }).plan.decision.cascade).toBeUndefined();
+    // Per category: a check that is no good for code is not used for code, whatever it does elsewhere.
+    expect(pick(deps, MIDDLE, { preference: 'balanced', cascade: { ...good, recall: { code: 0.05 }, falseAlarms: { code: 0.9 } } }).plan.decision.cascade).toBeUndefined();
+    expect(pick(deps, MIDDLE, { preference: 'balanced', cascade: { ...good, recall: { math: 0.05, code: 0.9 }, falseAlarms: { math: 0.9, code: 0.05 } } }).plan.decision.cascade).toBeDefined();
   });
 });

@@ -19,7 +19,7 @@ export interface DecisionFacts {
   goodEnough: number;
   features: PromptFeatures | undefined;
   explored?: { instead: number; calls: number; explored: number; spentToday: number };
-  cascade?: { first: number; escalation: number };
+  cascade?: { first: number; escalation: number; samples: number; expected: number; spent: number };
 }
 
 const usd = (value: number): string => `$${value.toPrecision(3)}`;
@@ -28,14 +28,14 @@ const round = (value: number): string => String(Math.round(value * 100) / 100);
 /** A decision whose frontier and explanation are worked out only when read (a class: cheap to create). */
 export class ParetoDecision implements PolicyDecision {
   readonly order: Candidate[];
-  readonly cascade: { first: string; escalation: string } | undefined;
+  readonly cascade: { first: string; escalation: string; samples: number } | undefined;
   private frontierCache: number[] | undefined;
   private explanationCache: string | undefined;
 
   constructor(private readonly facts: DecisionFacts) {
     this.order = facts.order.map((i) => candidateAt(facts.table, i));
     const channels = facts.table.universe.channels;
-    this.cascade = facts.cascade ? { first: channels[facts.cascade.first]!.id, escalation: channels[facts.cascade.escalation]!.id } : undefined;
+    this.cascade = facts.cascade ? { first: channels[facts.cascade.first]!.id, escalation: channels[facts.cascade.escalation]!.id, samples: facts.cascade.samples } : undefined;
   }
 
   private frontierIndices(): number[] {
@@ -99,7 +99,12 @@ export class ParetoDecision implements PolicyDecision {
     const cascade = this.facts.cascade;
     if (cascade) {
       const first = candidateAt(table, cascade.first);
-      parts.push(`cascade: ${first.channel.id} first (est. ${usd(first.cost)}, quality ${first.quality.mean.toFixed(2)}), escalating to ${pick.channel.id} when its answer fails a check`);
+      const escalation = candidateAt(table, cascade.escalation);
+      parts.push(
+        `cascade: ${first.channel.id} first (est. ${usd(first.cost)}, quality ${first.quality.mean.toFixed(2)}), escalating to ${escalation.channel.id} ` +
+          `(est. ${usd(escalation.cost)}, quality ${escalation.quality.mean.toFixed(2)}) when its answer fails a check: ` +
+          `expected quality ${cascade.expected.toFixed(2)} for est. ${usd(cascade.spent)}, checks included`,
+      );
     }
     return parts.join('; ');
   }

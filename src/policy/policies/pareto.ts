@@ -23,7 +23,7 @@ export interface ParetoPolicyOptions {
   now?: () => number;
 }
 
-const DEFAULT_CASCADE: Required<CascadeOptions> = { from: 0.25, minFirstQuality: 0.5 };
+const DEFAULT_CASCADE = { recall: 0.7, falseAlarms: 0.15, checkCost: 1, samples: 1 };
 
 /** Quality points a doubling of cost must buy at quality weight w (0 < w < 1). */
 export function costPerDoubling(weight: number, balanced: number): number {
@@ -95,13 +95,9 @@ export function paretoPolicy(options: ParetoPolicyOptions = {}): Policy {
       const chosen = survivors[ranked.chosen]!;
       let order = fallbackOrder(table, chosen, ranked.runners, slots);
       let cascade: DecisionFacts['cascade'];
-      if (routing.cascade) {
-        const settings = { ...DEFAULT_CASCADE, ...(routing.cascade === true ? {} : routing.cascade) };
-        const first = cascadeFirst(table, chosen, qualityWeight(settings.from === 'speed' ? 'balanced' : settings.from), goodEnough, balancedCost, settings.minFirstQuality);
-        if (first !== undefined) {
-          cascade = { first, escalation: chosen };
-          order = [first, ...order.filter((i) => i !== first)].slice(0, slots + 1);
-        }
+      if (routing.cascade && !explored) {
+        cascade = planCascade(table, chosen, routing.cascade === true ? {} : routing.cascade, weight, goodEnough, balancedCost);
+        if (cascade) order = [cascade.first, cascade.escalation, ...order.filter((i) => i !== cascade!.first && i !== cascade!.escalation)].slice(0, slots + 1);
       }
       return new ParetoDecision({
         table,
@@ -208,31 +204,40 @@ class Best implements Ranked {
 }
 
 /**
- * The cascade's first candidate: the pick at the cascade's preference among candidates of another
- * model at most half the escalation's cost, when it pays: likely enough to pass (`minQuality`) and
- * cheap enough that trying it, checking it and escalating when the check fails (about two of its
- * calls, and the escalation as often as it is wrong) is expected to cost less than the escalation.
+ * The best cascade through the pick: a cheaper candidate first escalating to the pick, or the pick
+ * first escalating to a dearer one (of another model, each time). With the check's recall r and
+ * false-alarm rate f, the first's chance p and the escalation's q:
+ *   escalated = (1 − p)·r + p·f,  quality = p·(1 − f) + escalated·q,
+ *   cost = cost(first)·(1 + checkCost) + escalated·cost(escalation),
+ * scored as any candidate at the call's preference. Planned only when it beats the pick alone.
  */
-function cascadeFirst(table: CandidateTable, escalation: number, weight: number, goodEnough: number, balancedCost: number, minQuality: number): number | undefined {
-  const { survivors, count, cost, logCost, universe } = table;
-  const ceiling = cost[escalation]! / 2;
+function planCascade(table: CandidateTable, pick: number, options: CascadeOptions, weight: number, goodEnough: number, balancedCost: number): DecisionFacts['cascade'] {
+  const settings = { ...DEFAULT_CASCADE, ...options };
+  const category = table.category;
+  const recall = typeof settings.recall === 'number' ? settings.recall : (settings.recall[category] ?? DEFAULT_CASCADE.recall);
+  const falseAlarms = typeof settings.falseAlarms === 'number' ? settings.falseAlarms : (settings.falseAlarms[category] ?? DEFAULT_CASCADE.falseAlarms);
   const { perDoubling, cap } = terms(weight, goodEnough, balancedCost);
-  let first: number | undefined;
-  let best = Number.NEGATIVE_INFINITY;
-  let firstQuality = 0;
+  const { cost, universe, survivors, count } = table;
+  const score = (quality: number, spent: number): number => Math.min(quality, cap) - perDoubling * Math.log2(spent);
+  const pickQuality = qualityAt(table, pick).mean;
+  let best: DecisionFacts['cascade'];
+  let bestScore = score(pickQuality, cost[pick]!) + 1e-9;
   for (let k = 0; k < count; k += 1) {
-    const i = survivors[k]!;
-    if (!(cost[i]! <= ceiling) || universe.modelSlot[i] === universe.modelSlot[escalation]) continue;
-    const q = qualityAt(table, i).mean;
-    const s = Math.min(q, cap) - perDoubling * logCost[k]!;
-    if (s > best) {
-      best = s;
-      first = i;
-      firstQuality = q;
+    const other = survivors[k]!;
+    if (universe.modelSlot[other] === universe.modelSlot[pick] || cost[other] === cost[pick]) continue;
+    const [first, escalation] = cost[other]! < cost[pick]! ? [other, pick] : [pick, other];
+    const p = first === pick ? pickQuality : qualityAt(table, first).mean;
+    const q = escalation === pick ? pickQuality : qualityAt(table, escalation).mean;
+    const escalated = (1 - p) * recall + p * falseAlarms;
+    const expected = p * (1 - falseAlarms) + escalated * q;
+    const spent = cost[first]! * (1 + settings.checkCost) + escalated * cost[escalation]!;
+    const cascaded = score(expected, spent);
+    if (cascaded > bestScore) {
+      bestScore = cascaded;
+      best = { first, escalation, samples: settings.samples, expected, spent };
     }
   }
-  if (first === undefined || firstQuality < minQuality) return undefined;
-  return 2 * cost[first]! < firstQuality * cost[escalation]! ? first : undefined;
+  return best;
 }
 
 /** The best few (index, score) pairs seen, best first: a tiny insertion list, no sort of everything. */
