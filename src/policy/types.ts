@@ -93,7 +93,8 @@ export interface RoutingOptions {
    * `auto` as a cascade: a cheaper candidate first, escalating to a stronger one when its answer fails a
    * check (the insurance's repair with the detectors that are on: self-consistency samples, a judge,
    * the answer checks). Non-streamed calls; every attempt's cost is counted. Planned only where it
-   * is expected to pay (see CascadeOptions).
+   * is expected to pay (see CascadeOptions). The plan escalates once: after the escalation come
+   * only its own model's other channels.
    */
   cascade?: boolean | CascadeOptions;
   /** Expected quality floor (0..1) for this task category. */

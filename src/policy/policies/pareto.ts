@@ -97,7 +97,13 @@ export function paretoPolicy(options: ParetoPolicyOptions = {}): Policy {
       let cascade: DecisionFacts['cascade'];
       if (routing.cascade && !explored) {
         cascade = planCascade(table, chosen, routing.cascade === true ? {} : routing.cascade, weight, goodEnough, balancedCost);
-        if (cascade) order = [cascade.first, cascade.escalation, ...order.filter((i) => i !== cascade!.first && i !== cascade!.escalation)].slice(0, slots + 1);
+        // A cascade escalates once: after the escalation come only its own model's other channels
+        // (for errors), since with repair on every answer that fails its check moves the call on.
+        if (cascade) {
+          const { modelSlot, modelMembers } = table.universe;
+          const same = modelMembers[modelSlot[cascade.escalation]!]!.filter((i) => i !== cascade!.escalation && table.reasons[i] === 0);
+          order = [cascade.first, cascade.escalation, ...same].slice(0, slots + 1);
+        }
       }
       return new ParetoDecision({
         table,
