@@ -61,13 +61,19 @@ export interface CascadeOptions {
   recall?: number | Partial<Record<TaskCategory, number>>;
   /** How often it flags a good first answer (default 0.15), overall or per task category. */
   falseAlarms?: number | Partial<Record<TaskCategory, number>>;
-  /** The check's cost as a multiple of the first answer's (default 1: one more sample). */
+  /** The check's cost as a multiple of the first answer's (default 1: one more sample; see checkModel). */
   checkCost?: number;
   /**
-   * Self-consistency samples the check draws (default 1; the sample's model is the insurance's
-   * `consistency.model`). 0 when other detectors do the checking (a judge, the answer checks).
+   * Consistency samples the check draws (default 1). 0 when other detectors do the checking (a
+   * judge, the answer checks).
    */
   samples?: number;
+  /**
+   * The model the samples come from (default: the insurance's `consistency.model`, else the
+   * request's). A cascade never starts with it (its sample would only repeat its answer), and when
+   * it is a candidate its estimated cost is the check's.
+   */
+  checkModel?: string;
 }
 
 /** Routing options: per client as defaults, per request in the `zen` extension field. */
@@ -87,6 +93,14 @@ export interface RoutingOptions {
    * remaining budget of a key or tag; the explanation says when it changed the pick.
    */
   budgetPressure?: number;
+  /**
+   * What a good answer is worth to you, in USD: `auto` then picks the candidate with the highest
+   * value × expected quality − estimated cost (quality above the pareto policy's `goodEnough`
+   * counts as that), instead of weighing quality against doublings of cost by `preference`. One
+   * value for every call spends a budget where it buys the most accuracy; `budgetPressure` scales
+   * it down.
+   */
+  answerValue?: number;
   /** The exploration budget of `auto` (default 5 % of calls, $1 a day), or false for none. */
   exploration?: ExplorationOptions | false;
   /**
@@ -161,7 +175,7 @@ export interface PolicyDecision {
   /** Channel ids on the cost/quality frontier, when the policy computed it. */
   frontier?: string[];
   /** A cascade plan: the channel tried first (`order[0]`), the one it escalates to, and the check's samples. */
-  cascade?: { first: string; escalation: string; samples: number };
+  cascade?: { first: string; escalation: string; samples: number; checkModel?: string };
 }
 
 /** Turns candidates and live state into an ordered plan. */

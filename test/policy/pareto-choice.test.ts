@@ -67,6 +67,21 @@ describe('pareto: the pick', () => {
   });
 });
 
+describe('pareto: answer value', () => {
+  it('picks by value × quality − cost: more value buys a stronger model for a hard prompt, a greeting stays cheapest', () => {
+    const deps = setup();
+    const order = Object.keys(MODELS);
+    const picks = [1e-5, 1e-3, 1e-1].map((answerValue) => order.indexOf(pick(deps, HARD, { answerValue }).model));
+    expect(picks[0]).toBe(0);
+    expect(picks[2]).toBe(2);
+    expect(picks[1]).toBeGreaterThanOrEqual(picks[0]!);
+    expect(pick(deps, 'Hello!', { answerValue: 1 }).model).toBe('acme/small');
+    const explained = pick(deps, HARD, { answerValue: 0.1, budgetPressure: 0.5 }).explanation;
+    expect(explained).toContain('picked for an answer value of $0.0500');
+    expect(explained).toContain('budget pressure 0.5 scaled the answer value down to $0.0500');
+  });
+});
+
 describe('pareto: budgets', () => {
   it('with maxCost, picks the best candidate under it and says so', () => {
     const deps = setup();

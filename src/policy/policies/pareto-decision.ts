@@ -17,9 +17,11 @@ export interface DecisionFacts {
   weight: number;
   pressure: number;
   goodEnough: number;
+  /** The caller's answer value (USD), after budget pressure, when it set one. */
+  value: number | undefined;
   features: PromptFeatures | undefined;
   explored?: { instead: number; calls: number; explored: number; spentToday: number };
-  cascade?: { first: number; escalation: number; samples: number; expected: number; spent: number };
+  cascade?: { first: number; escalation: number; samples: number; expected: number; spent: number; checkModel?: string };
 }
 
 const usd = (value: number): string => `$${value.toPrecision(3)}`;
@@ -28,14 +30,17 @@ const round = (value: number): string => String(Math.round(value * 100) / 100);
 /** A decision whose frontier and explanation are worked out only when read (a class: cheap to create). */
 export class ParetoDecision implements PolicyDecision {
   readonly order: Candidate[];
-  readonly cascade: { first: string; escalation: string; samples: number } | undefined;
+  readonly cascade: { first: string; escalation: string; samples: number; checkModel?: string } | undefined;
   private frontierCache: number[] | undefined;
   private explanationCache: string | undefined;
 
   constructor(private readonly facts: DecisionFacts) {
     this.order = facts.order.map((i) => candidateAt(facts.table, i));
     const channels = facts.table.universe.channels;
-    this.cascade = facts.cascade ? { first: channels[facts.cascade.first]!.id, escalation: channels[facts.cascade.escalation]!.id, samples: facts.cascade.samples } : undefined;
+    const cascade = facts.cascade;
+    this.cascade = cascade
+      ? { first: channels[cascade.first]!.id, escalation: channels[cascade.escalation]!.id, samples: cascade.samples, ...(cascade.checkModel !== undefined ? { checkModel: cascade.checkModel } : {}) }
+      : undefined;
   }
 
   private frontierIndices(): number[] {
@@ -65,7 +70,7 @@ export class ParetoDecision implements PolicyDecision {
     const pick = candidateAt(table, chosen);
     const parts = [
       `${pick.channel.id} is point ${points.indexOf(chosen) + 1} of ${points.length} on the cost/quality frontier of ${table.count} candidates ` +
-        `(est. ${usd(pick.cost)}, quality ${pick.quality.mean.toFixed(2)}±${pick.quality.uncertainty.toFixed(2)}), picked for preference ${JSON.stringify(preference)}`,
+        `(est. ${usd(pick.cost)}, quality ${pick.quality.mean.toFixed(2)}±${pick.quality.uncertainty.toFixed(2)}), picked for ${this.facts.value === undefined ? `preference ${JSON.stringify(preference)}` : `an answer value of ${usd(this.facts.value)}`}`,
     ];
     const features = this.facts.features;
     const prompt = features ? `this ${difficultyWord(features.difficulty)} prompt${features.cues.length > 0 ? ` (${features.cues.slice(0, 3).join(', ')})` : ''}` : 'this prompt';
@@ -78,7 +83,7 @@ export class ParetoDecision implements PolicyDecision {
       if (qualityAt(table, i).mean >= goodEnough) likely += 1;
     }
     const cheap = qualityAt(table, cheapest).mean;
-    if (this.facts.weight >= 1) parts.push(`the best expected quality for ${prompt}`);
+    if (this.facts.weight >= 1 && this.facts.value === undefined) parts.push(`the best expected quality for ${prompt}`);
     else if (cheapest === chosen || table.cost[cheapest] === pick.cost) {
       parts.push(likely === table.count
         ? `every candidate is likely to answer ${prompt} well (quality ≥ ${goodEnough}), so the cheapest`
@@ -91,7 +96,11 @@ export class ParetoDecision implements PolicyDecision {
     let priced = 0;
     for (let i = 0; i < table.universe.size; i += 1) if (table.reasons[i] === Reason.MaxCost) priced += 1;
     if (priced > 0) parts.push(`maxCost ${usd(table.limits.maxCost!)} left out ${priced} dearer candidate${priced === 1 ? '' : 's'}: the best that fits`);
-    if (this.facts.pressure > 0) parts.push(`budget pressure ${round(this.facts.pressure)} moved the preference from ${round(this.facts.requestedWeight)} to ${round(this.facts.weight)}`);
+    if (this.facts.pressure > 0) {
+      parts.push(this.facts.value === undefined
+        ? `budget pressure ${round(this.facts.pressure)} moved the preference from ${round(this.facts.requestedWeight)} to ${round(this.facts.weight)}`
+        : `budget pressure ${round(this.facts.pressure)} scaled the answer value down to ${usd(this.facts.value)}`);
+    }
     const explored = this.facts.explored;
     if (explored) {
       parts.push(`exploring: a Thompson sample of the uncertain estimates picked it instead of ${channels[explored.instead]!.id} (${explored.explored} of ${explored.calls} auto calls explored, est. ${usd(explored.spentToday)} today)`);

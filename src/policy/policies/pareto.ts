@@ -1,4 +1,5 @@
 import { qualityAt, type CandidateTable, type LogisticQuality } from '../candidate-table.js';
+import { normalizeModelId } from '../catalog.js';
 import { sigmoid } from '../quality-models/sigmoid.js';
 import { qualityWeight } from '../pareto.js';
 import type { CascadeOptions, Policy, PolicyContext, PolicyDecision } from '../types.js';
@@ -59,30 +60,31 @@ export function paretoPolicy(options: ParetoPolicyOptions = {}): Policy {
       const requested = qualityWeight(preference === 'speed' ? 'balanced' : preference);
       const pressure = Math.min(1, Math.max(0, routing.budgetPressure ?? 0));
       const weight = requested * (1 - pressure);
+      const value = routing.answerValue === undefined ? undefined : routing.answerValue * (1 - pressure);
+      const scoring = terms(weight, goodEnough, balancedCost, value);
       const exploring = context.mode === 'auto' && budget.admit(routing.exploration);
       const { logistic } = table;
       const slots = Math.max(0, context.maxChannels - 1);
       let ranked: Ranked;
       let explored: DecisionFacts['explored'];
-      if (logistic && !exploring) ranked = rankLogistic(table, logistic, quality, weight, goodEnough, balancedCost, slots);
+      if (logistic && !exploring) ranked = rankLogistic(table, logistic, quality, scoring, slots);
       else if (!exploring) {
         for (let k = 0; k < count; k += 1) {
           const i = survivors[k]!;
           quality[k] = logistic ? qualityAt(table, i).mean : qualityMean[qualityIndex ? qualityIndex[i]! : i]!;
         }
-        ranked = rank(table, quality, weight, goodEnough, balancedCost, slots);
+        ranked = rank(table, quality, scoring, slots);
       } else {
         // Thompson sampling: each candidate's quality drawn from its belief. Only candidates whose
         // optimistic score (3 standard deviations up) could beat the best estimate are drawn.
-        const exploit = rank(table, meansOf(table), weight, goodEnough, balancedCost, slots);
-        const { perDoubling, cap } = terms(weight, goodEnough, balancedCost);
+        const exploit = rank(table, meansOf(table), scoring, slots);
         for (let k = 0; k < count; k += 1) {
           const i = survivors[k]!;
           const { mean, uncertainty } = logistic ? qualityAt(table, i) : { mean: qualityMean[qualityIndex ? qualityIndex[i]! : i]!, uncertainty: qualityUncertainty[qualityIndex ? qualityIndex[i]! : i]! };
-          const optimistic = Math.min(mean + 3 * uncertainty, cap) - perDoubling * table.logCost[k]!;
+          const optimistic = scoreOf(scoring, mean + 3 * uncertainty, cost[i]!, table.logCost[k]!);
           quality[k] = optimistic >= exploit.score ? sampleChance(mean, uncertainty, random) : mean;
         }
-        ranked = rank(table, quality, weight, goodEnough, balancedCost, slots);
+        ranked = rank(table, quality, scoring, slots);
         if (exploit.chosen !== ranked.chosen) {
           if (budget.spend(routing.exploration, cost[survivors[ranked.chosen]!]!)) {
             explored = { instead: survivors[exploit.chosen]!, ...budget.state() };
@@ -96,7 +98,7 @@ export function paretoPolicy(options: ParetoPolicyOptions = {}): Policy {
       let order = fallbackOrder(table, chosen, ranked.runners, slots);
       let cascade: DecisionFacts['cascade'];
       if (routing.cascade && !explored) {
-        cascade = planCascade(table, chosen, routing.cascade === true ? {} : routing.cascade, weight, goodEnough, balancedCost);
+        cascade = planCascade(table, chosen, routing.cascade === true ? {} : routing.cascade, scoring);
         // A cascade escalates once: after the escalation come only its own model's other channels
         // (for errors), since with repair on every answer that fails its check moves the call on.
         if (cascade) {
@@ -115,6 +117,7 @@ export function paretoPolicy(options: ParetoPolicyOptions = {}): Policy {
         weight,
         pressure,
         goodEnough,
+        value,
         features: context.analysis.features,
         explored,
         cascade,
@@ -138,13 +141,29 @@ interface Ranked {
   runners: TopK;
 }
 
-/** Quality points a doubling of cost must buy, and the quality cap, at quality weight w. */
-function terms(weight: number, goodEnough: number, balancedCost: number): { perDoubling: number; cap: number } {
+/** How a candidate is scored: by quality minus a cost weight per doubling, or by answer value minus cost. */
+interface Terms {
+  /** Quality points a doubling of cost must buy (log scoring). */
+  perDoubling: number;
+  /** Quality above this counts as this (∞ at `quality`). */
+  cap: number;
+  /** USD a good answer is worth (linear scoring), when the caller set `answerValue`. */
+  value: number | undefined;
+}
+
+function terms(weight: number, goodEnough: number, balancedCost: number, value?: number): Terms {
   // price: cost alone (quality breaks ties); quality: no cap, no cost weight.
   return {
     perDoubling: weight <= 0 ? 1e6 : weight >= 1 ? 0 : costPerDoubling(weight, balancedCost),
-    cap: weight >= 1 ? Number.POSITIVE_INFINITY : goodEnough,
+    cap: weight >= 1 && value === undefined ? Number.POSITIVE_INFINITY : goodEnough,
+    value,
   };
+}
+
+/** One candidate's score under the terms. */
+function scoreOf(t: Terms, quality: number, cost: number, logCost: number): number {
+  const q = quality < t.cap ? quality : t.cap;
+  return t.value === undefined ? q - t.perDoubling * logCost : q * t.value - cost;
 }
 
 /**
@@ -152,21 +171,22 @@ function terms(weight: number, goodEnough: number, balancedCost: number): { perD
  * same for all, so it need not be taken off), keeps the best and the runners-up for the fallback
  * order. Ties go to the cheaper, then to the better candidate, so a dominated point never wins.
  */
-function rank(table: CandidateTable, quality: ArrayLike<number>, weight: number, goodEnough: number, balancedCost: number, slots: number): Ranked {
+function rank(table: CandidateTable, quality: ArrayLike<number>, t: Terms, slots: number): Ranked {
   const { survivors, count, cost, logCost } = table;
-  const { perDoubling, cap } = terms(weight, goodEnough, balancedCost);
   const best = new Best(slots, cost, survivors);
-  for (let k = 0; k < count; k += 1) {
-    const q = quality[k]!;
-    best.offer(k, (q < cap ? q : cap) - perDoubling * logCost[k]!, q);
-  }
+  for (let k = 0; k < count; k += 1) best.offer(k, scoreOf(t, quality[k]!, cost[survivors[k]!]!, logCost[k]!), quality[k]!);
   return best;
 }
 
 /** `rank` for a per-prompt logistic quality, worked out in the same loop (and kept in `quality`). */
-function rankLogistic(table: CandidateTable, logistic: LogisticQuality, quality: Float64Array, weight: number, goodEnough: number, balancedCost: number, slots: number): Ranked {
+function rankLogistic(table: CandidateTable, logistic: LogisticQuality, quality: Float64Array, t: Terms, slots: number): Ranked {
   const { survivors, count, cost, logCost, qualityIndex } = table;
-  const { perDoubling, cap } = terms(weight, goodEnough, balancedCost);
+  if (t.value !== undefined) {
+    // Linear scoring is the rarer case: the quality first, then the shared loop.
+    for (let k = 0; k < count; k += 1) quality[k] = qualityAt(table, survivors[k]!).mean;
+    return rank(table, quality, t, slots);
+  }
+  const { perDoubling, cap } = t;
   const { packed } = logistic;
   const a = +logistic.discrimination;
   const difficulty = +logistic.difficulty;
@@ -217,14 +237,22 @@ class Best implements Ranked {
  *   cost = cost(first)·(1 + checkCost) + escalated·cost(escalation),
  * scored as any candidate at the call's preference. Planned only when it beats the pick alone.
  */
-function planCascade(table: CandidateTable, pick: number, options: CascadeOptions, weight: number, goodEnough: number, balancedCost: number): DecisionFacts['cascade'] {
+function planCascade(table: CandidateTable, pick: number, options: CascadeOptions, t: Terms): DecisionFacts['cascade'] {
   const settings = { ...DEFAULT_CASCADE, ...options };
   const category = table.category;
   const recall = typeof settings.recall === 'number' ? settings.recall : (settings.recall[category] ?? DEFAULT_CASCADE.recall);
   const falseAlarms = typeof settings.falseAlarms === 'number' ? settings.falseAlarms : (settings.falseAlarms[category] ?? DEFAULT_CASCADE.falseAlarms);
-  const { perDoubling, cap } = terms(weight, goodEnough, balancedCost);
   const { cost, universe, survivors, count } = table;
-  const score = (quality: number, spent: number): number => Math.min(quality, cap) - perDoubling * Math.log2(spent);
+  const score = (quality: number, spent: number): number => scoreOf(t, quality, spent, Math.log2(spent));
+  const checker = settings.checkModel === undefined ? undefined : normalizeModelId(settings.checkModel);
+  // The checker's own estimate, when it is a candidate: the check's cost in USD.
+  let checkUsd: number | undefined;
+  if (checker !== undefined) {
+    for (let k = 0; k < count; k += 1) {
+      const i = survivors[k]!;
+      if (universe.channels[i]!.model.id === checker && !(cost[i]! >= (checkUsd ?? Number.POSITIVE_INFINITY))) checkUsd = cost[i]!;
+    }
+  }
   const pickQuality = qualityAt(table, pick).mean;
   let best: DecisionFacts['cascade'];
   let bestScore = score(pickQuality, cost[pick]!) + 1e-9;
@@ -232,15 +260,16 @@ function planCascade(table: CandidateTable, pick: number, options: CascadeOption
     const other = survivors[k]!;
     if (universe.modelSlot[other] === universe.modelSlot[pick] || cost[other] === cost[pick]) continue;
     const [first, escalation] = cost[other]! < cost[pick]! ? [other, pick] : [pick, other];
+    if (checker !== undefined && universe.channels[first]!.model.id === checker) continue;
     const p = first === pick ? pickQuality : qualityAt(table, first).mean;
     const q = escalation === pick ? pickQuality : qualityAt(table, escalation).mean;
     const escalated = (1 - p) * recall + p * falseAlarms;
     const expected = p * (1 - falseAlarms) + escalated * q;
-    const spent = cost[first]! * (1 + settings.checkCost) + escalated * cost[escalation]!;
+    const spent = cost[first]! + (checkUsd ?? cost[first]! * settings.checkCost) * settings.samples + escalated * cost[escalation]!;
     const cascaded = score(expected, spent);
     if (cascaded > bestScore) {
       bestScore = cascaded;
-      best = { first, escalation, samples: settings.samples, expected, spent };
+      best = { first, escalation, samples: settings.samples, expected, spent, ...(settings.checkModel !== undefined ? { checkModel: settings.checkModel } : {}) };
     }
   }
   return best;
