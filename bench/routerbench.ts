@@ -4,7 +4,7 @@
  * the oracle. `auto` runs the library's router (route(), the pareto policy) with a
  * NearestNeighbourQualityModel trained on the graded prompts, at preferences from 0 to 1; and the
  * same with `cascade` on, where the check is one consistency sample from a second model, evaluated
- * on the recorded answers with the library's own similarity (see bench/routerbench/README.md).
+ * on the recorded answers with the library's own similarity (README: Routing quality).
  *
  *   npx tsx bench/routerbench.ts                           # 5-fold cross-validation on the training split
  *   npx tsx bench/routerbench.ts --test a.csv b.csv c.csv  # train on the training split, score held-out files

@@ -72,6 +72,13 @@ describe('cascade', () => {
     expect(toNanos(meta.cost.total)).toBe(meta.attempts.reduce((sum, attempt) => sum + toNanos(attempt.cost!.total), 0));
   });
 
+  it('a bad cascade option is refused before any call, with a typed error', async () => {
+    const zen = client();
+    const error = await zen.chat.completions.create({ model: 'auto', messages: [{ role: 'user', content: PROMPT }], zen: { models: POOL, cascade: { falseAlarms: -0.1 } } }).catch((caught: unknown) => caught);
+    expect(error).toMatchObject({ kind: 'invalid_request', message: 'zen.cascade.falseAlarms must be a number from 0 to 1, got -0.1.' });
+    expect(sim.calls).toHaveLength(0);
+  });
+
   it('without cascade, the same call takes one attempt and no check', async () => {
     const zen = client();
     sim.enqueue(UP[NANO], { text: 'Madrid, Spain.' });

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { ZenError } from '../../src/core/errors.js';
 import { analyzePrompt } from '../../src/policy/analyze-prompt.js';
 import { Catalog, type ModelDefinition, type ProviderInfo } from '../../src/policy/catalog.js';
 import { LiveState } from '../../src/policy/live-state.js';
@@ -188,5 +189,35 @@ describe('pareto: cascades', () => {
     // Per category: a check that is no good for code is not used for code, whatever it does elsewhere.
     expect(pick(deps, MIDDLE, { preference: 'balanced', cascade: { ...good, recall: { code: 0.05 }, falseAlarms: { code: 0.9 } } }).plan.decision.cascade).toBeUndefined();
     expect(pick(deps, MIDDLE, { preference: 'balanced', cascade: { ...good, recall: { math: 0.05, code: 0.9 }, falseAlarms: { math: 0.9, code: 0.05 } } }).plan.decision.cascade).toBeDefined();
+  });
+});
+
+describe('pareto: bad options', () => {
+  it.each([
+    [{ answerValue: -1 }, 'zen.answerValue must be a finite number of at least 0, got -1.'],
+    [{ budgetPressure: 1.5 }, 'zen.budgetPressure must be a number from 0 to 1, got 1.5.'],
+    [{ exploration: { share: 2 } }, 'zen.exploration.share must be a number from 0 to 1, got 2.'],
+    [{ exploration: 'yes' }, 'zen.exploration must be false or { share, dailyUsd }, got "yes".'],
+    [{ cascade: { recall: { code: 3 } } }, 'zen.cascade.recall.code must be a number from 0 to 1, got 3.'],
+    [{ cascade: { samples: 1.5 } }, 'zen.cascade.samples must be a whole number from 0 to 10, got 1.5.'],
+    [{ cascade: { checkModel: '' } }, 'zen.cascade.checkModel must be a model id (e.g. "openai/gpt-5-nano"), got "".'],
+  ])('%j is refused with a clear invalid_request error', (options, message) => {
+    const deps = setup();
+    const error = (() => {
+      try {
+        pick(deps, TYPICAL, options as RoutingOptions);
+      } catch (caught) {
+        return caught;
+      }
+      return undefined;
+    })();
+    expect(ZenError.isInstance(error)).toBe(true);
+    expect((error as ZenError).kind).toBe('invalid_request');
+    expect((error as ZenError).message).toBe(message);
+  });
+
+  it('the policy options too, as configuration errors', () => {
+    expect(() => paretoPolicy({ goodEnough: 0 })).toThrow(/goodEnough must be a number above 0 and at most 1, got 0/);
+    expect(() => paretoPolicy({ costWeight: Number.NaN })).toThrow(/costWeight must be a finite number of at least 0, got NaN/);
   });
 });

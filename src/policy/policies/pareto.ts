@@ -5,6 +5,8 @@ import { qualityWeight } from '../pareto.js';
 import type { CascadeOptions, Policy, PolicyContext, PolicyDecision } from '../types.js';
 import { ExplorationBudget, sampleChance } from './exploration.js';
 import { ParetoDecision, type DecisionFacts } from './pareto-decision.js';
+import { checkParetoRouting } from './pareto-options.js';
+import { configurationError } from '../../core/errors.js';
 
 export interface ParetoPolicyOptions {
   /**
@@ -48,12 +50,15 @@ export function costPerDoubling(weight: number, balanced: number): number {
 export function paretoPolicy(options: ParetoPolicyOptions = {}): Policy {
   const goodEnough = options.goodEnough ?? 0.95;
   const balancedCost = options.costWeight ?? 0.03;
+  if (!(goodEnough > 0 && goodEnough <= 1)) throw configurationError(`paretoPolicy goodEnough must be a number above 0 and at most 1, got ${String(options.goodEnough)}.`);
+  if (!(balancedCost >= 0 && Number.isFinite(balancedCost))) throw configurationError(`paretoPolicy costWeight must be a finite number of at least 0, got ${String(options.costWeight)}.`);
   const random = options.random ?? Math.random;
   const budget = new ExplorationBudget(options.now ?? Date.now);
   return {
     name: 'pareto',
     decide(context: PolicyContext): PolicyDecision {
       const { table, routing } = context;
+      checkParetoRouting(routing);
       const { survivors, count, cost, qualityMean, qualityUncertainty, qualityIndex } = table;
       const quality = table.universe.scratch.quality;
       const preference = routing.preference ?? 'balanced';
