@@ -11,6 +11,8 @@
  *
  * Held-out files have the training files' columns, one header each. The data is read from
  * ../shared/data/routerbench (ZEN_ROUTERBENCH_DIR overrides); it is not part of this repository.
+ * For experiments: ZEN_KNN_K (neighbours, default 150) and ZEN_CHECKER (the check's model, else
+ * chosen on the training rows).
  */
 import { analyzePrompt, type PromptAnalysis, type TaskCategory } from '../src/policy/analyze-prompt.js';
 import { Catalog, type ModelDefinition, type ProviderInfo } from '../src/policy/catalog.js';

@@ -62,8 +62,6 @@ export interface QualityModel {
    * ceiling, spread), evaluated inline by the router with the prompt's difficulty and discrimination.
    */
   logisticArrays?(category: TaskCategory): Float64Array;
-  /** Optional: why a channel's estimate is what it is (its prior's source, the evidence since), for explanations. */
-  describe?(channel: Channel, category: TaskCategory): string;
   /**
    * Optional faster path: makes sure these channels have beliefs (called once per compiled
    * candidate set), after which `categoryArrays` exposes them without any per-call work.
