@@ -329,7 +329,7 @@ function report(results: Map<string, Tally>, scored: Row[], testFiles: string[],
   target('its accuracy at ≤ 50 % of its cost', 0.5, reference.accuracy);
   const gap = worstGap(auto, staticRouter);
   console.log(`  never below the per-task static router at any budget: ${gap.below.length === 0 ? 'met' : `missed at ${gap.below.length} budgets`} (worst: ${gap.gap >= 0 ? '+' : ''}${gap.gap.toFixed(3)} at $${gap.budget.toFixed(3)})`);
-  for (const miss of gap.below.slice(0, 8)) console.log(`    at $${miss.budget.toFixed(3)}: auto ${Number.isFinite(miss.ours) ? miss.ours.toFixed(3) : 'nothing'}, static ${miss.theirs.toFixed(3)}`);
+  for (const miss of gap.below.slice(0, 12)) console.log(`    at $${miss.budget.toFixed(3)}: auto ${Number.isFinite(miss.ours) ? miss.ours.toFixed(3) : 'nothing'}, static ${miss.theirs.toFixed(3)}`);
   const hindsightGap = worstGap(auto, hindsight);
   console.log(`  (against the static router in hindsight: worst ${hindsightGap.gap >= 0 ? '+' : ''}${hindsightGap.gap.toFixed(3)} at $${hindsightGap.budget.toFixed(3)}, below it at ${hindsightGap.below.length} budgets)`);
 }
