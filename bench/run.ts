@@ -22,6 +22,7 @@ import { runEvalBenches } from './eval.js';
 const routing = benchRouting();
 console.log(`routing decision, ${routing.channels} channels: median ${routing.medianUs.toFixed(2)} µs, p99 ${routing.p99Us.toFixed(2)} µs (prompt analysis, once per call: ${routing.analysisUs.toFixed(0)} µs cold)`);
 console.log(`  target < 10 µs median: ${routing.medianUs < 10 ? 'met' : 'NOT met'}`);
+console.log(`prompt difficulty features, once per call: ${routing.featuresUs.toFixed(1)} µs median for the bench's prompt, ${routing.longFeaturesUs.toFixed(1)} µs for a ${routing.longTokens}-token prompt (target < 50 µs: ${routing.longFeaturesUs < 50 ? 'met' : 'NOT met'})`);
 
 // Before the SDK benches: their simulator process may still be winding down after them.
 const intrinsic = await benchIntrinsic();

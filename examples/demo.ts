@@ -62,14 +62,18 @@ async function showFamily(zen: ZenClient, model: string): Promise<void> {
 }
 
 async function showRouting(zen: ZenClient, sim: Simulator): Promise<void> {
-  console.log('\n── routing: model "auto" picks by cost and quality');
-  for (const preference of ['price', 'balanced', 'quality'] as const) {
+  console.log('\n── routing: model "auto" reads how hard the prompt is (same preference: balanced)');
+  const prompts: Array<[string, string]> = [
+    ['a greeting', 'Hello!'],
+    ['a hard problem', 'Find all positive integers n such that n^2 + 3n + 7 is divisible by 13, and prove that your list is complete.'],
+  ];
+  for (const [label, content] of prompts) {
     const answer = await zen.chat.completions.create({
       model: 'auto',
-      messages: [{ role: 'user', content: 'Write a Python function that merges two sorted lists.' }],
-      zen: { preference, models: SIMULATED_MODELS.concat('openai/gpt-5', 'anthropic/claude-opus-4-1-20250805') },
+      messages: [{ role: 'user', content }],
+      zen: { preference: 'balanced', models: SIMULATED_MODELS.concat('openai/gpt-5', 'anthropic/claude-opus-4-1-20250805') },
     });
-    console.log(` ${preference.padEnd(9)} → ${answer.zen.model}`);
+    console.log(` ${label.padEnd(14)} → ${answer.zen.model}`);
     console.log(`   ${answer.zen.explanation}`);
   }
 

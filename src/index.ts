@@ -26,9 +26,12 @@ export { NearestNeighbourQualityModel, type GradedPrompt, type NearestNeighbourO
 export type { ZenChatCompletion, ZenChatCompletionCreateParams } from './faces/openai-chat.js';
 export { Catalog, type ModelDefinition, type ChannelDefinition, type ModelInfo, type Channel } from './policy/catalog.js';
 export type { PriceTable, ModelCapabilities } from './policy/model-data.js';
-export type { Policy, PolicyContext, PolicyDecision, Candidate, RoutingOptions, Preference, TimeoutOptions, RetryOptions, HedgeOptions } from './policy/types.js';
-export { BetaQualityModel, type QualityModel, type QualityEstimate, type QualityOutcome } from './policy/quality-model.js';
-export { cheapestPolicy, fastestPolicy, loadBalancePolicy, orderedPolicy, paretoPolicy } from './policy/policies/index.js';
+export type { Policy, PolicyContext, PolicyDecision, Candidate, RoutingOptions, Preference, TimeoutOptions, RetryOptions, HedgeOptions, ExplorationOptions, CascadeOptions } from './policy/types.js';
+export { BetaQualityModel, type QualityModel, type QualityEstimate, type QualityOutcome, type EvidenceSource } from './policy/quality-model.js';
+export { ItemResponseQualityModel, type ItemResponseOptions } from './policy/quality-models/item-response.js';
+export { abilityPrior, type AbilityPrior } from './policy/quality-models/priors.js';
+export { promptFeatures, type PromptFeatures } from './policy/prompt-features.js';
+export { cheapestPolicy, fastestPolicy, loadBalancePolicy, orderedPolicy, paretoPolicy, type ParetoPolicyOptions } from './policy/policies/index.js';
 export { analyzePrompt, type PromptAnalysis, type TaskCategory } from './policy/analyze-prompt.js';
 export type * from './policy/events.js';
 export { MemoryStateStore, type StateStore, type SharedStateOptions } from './policy/state-store.js';

@@ -20,7 +20,7 @@ const redis = useRedisServer();
 const postgres = usePostgres();
 
 const EXAMPLES: Array<[string, string[], RegExp[]]> = [
-  ['examples/demo.ts', [], [/tool call\s+get_weather/, /failover/, /images\.generate on gpt-image-1/, /claim slow_first_token/, /ledger summary/, /openai\/gpt-5-mini:openai\s+accuracy \d+% \[\d+–\d+%\]/, /40 answers · \$[\d.]+ spent/, /report: .*report\.html/]],
+  ['examples/demo.ts', [], [/tool call\s+get_weather/, /a greeting\s+→ openai\/gpt-5-mini\n.*so the cheapest/, /a hard problem → openai\/gpt-5\n.*competition math/, /failover/, /images\.generate on gpt-image-1/, /claim slow_first_token/, /ledger summary/, /openai\/gpt-5-mini:openai\s+accuracy \d+% \[\d+–\d+%\]/, /40 answers · \$[\d.]+ spent/, /report: .*report\.html/]],
   ['examples/run.ts', ['examples/openai-script.ts'], [/gpt-5-mini: /, /claude-haiku-4-5: /, /gemini-2\.5-flash: /]],
   ['examples/run.ts', ['examples/streaming.ts'], [/\[usage\]/, /\[abort\] stopped after 3 chunks/, /\[response\] \d+ JSON lines/]],
   ['examples/run.ts', ['examples/tools.ts'], [/calls get_weather/, /Based on the tool result/]],

@@ -9,7 +9,8 @@ import type { PolicyEvents } from '../policy/events.js';
 import { HedgeLimiter } from '../policy/hedge.js';
 import { LiveState } from '../policy/live-state.js';
 import { builtInPolicies } from '../policy/policies/index.js';
-import { BetaQualityModel, type QualityModel } from '../policy/quality-model.js';
+import type { QualityModel } from '../policy/quality-model.js';
+import { ItemResponseQualityModel } from '../policy/quality-models/item-response.js';
 import { RetryBudget } from '../policy/retry-budget.js';
 import { route, type Route } from '../policy/router.js';
 import type { Policy } from '../policy/types.js';
@@ -78,7 +79,7 @@ export class ZenClient extends EventEmitter<ZenEvents> implements CallRunner {
     super();
     validateClientOptions(options);
     this.catalog = new Catalog({ models: options.models, channels: options.channels });
-    this.quality = options.qualityModel ?? new BetaQualityModel();
+    this.quality = options.qualityModel ?? new ItemResponseQualityModel();
     this.state = new LiveState(options.breaker);
     this.retryBudget = new RetryBudget(options.retryBudget);
     const shared = options.sharedState

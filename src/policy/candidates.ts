@@ -1,7 +1,7 @@
 import { configurationError } from '../core/errors.js';
 import { formatModelId, parseModelId, type ModelAddress } from '../core/model-id.js';
 import { TASK_CATEGORIES, type PromptAnalysis } from './analyze-prompt.js';
-import { CAP, newScratch, Reason, type CandidateTable, type CandidateUniverse } from './candidate-table.js';
+import { CAP, newScratch, qualityAt, Reason, type CandidateTable, type CandidateUniverse, type LogisticQuality } from './candidate-table.js';
 import { normalizeModelId, type Catalog, type Channel, type ModelInfo, type ProviderInfo } from './catalog.js';
 import { vendorModelNames } from './model-data.js';
 import { imageModelNames } from './image-models.js';
@@ -299,16 +299,21 @@ export function filterCandidates(input: FilterInput): CandidateTable {
     }
   }
   if (tieredSurvivors) count = priceTiered(universe, inputTokens, maxCost, count);
-  const direct = input.prepared && input.quality.categoryArrays ? input.quality.categoryArrays(analysis.category) : undefined;
-  if (!direct) fillQuality(input, survivors, count, qualityMean, qualityUncertainty);
-  const means = direct ? direct.mean : qualityMean;
-  const qualityIndex = direct ? channelIndex : undefined;
+  // Per-prompt logistic models are evaluated by the policy (no pass here); per-category models
+  // expose their arrays; the rest are asked per candidate.
+  const logistic: LogisticQuality | undefined = input.prepared && input.quality.logisticArrays
+    ? { packed: input.quality.logisticArrays(analysis.category), difficulty: +(analysis.features?.difficulty ?? 0), discrimination: +(analysis.features?.discrimination ?? 1) }
+    : undefined;
+  const direct = !logistic && input.prepared && input.quality.categoryArrays ? input.quality.categoryArrays(analysis.category) : undefined;
+  if (!direct && !logistic) fillQuality(input, survivors, count, qualityMean, qualityUncertainty);
+  const qualityIndex = direct || logistic ? channelIndex : undefined;
   if (routing.minQuality !== undefined || routing.maxLatencyMs !== undefined) {
+    const view = { qualityMean: direct ? direct.mean : qualityMean, qualityUncertainty: direct ? direct.uncertainty : qualityUncertainty, qualityIndex, logistic };
     let kept = 0;
     for (let k = 0; k < count; k += 1) {
       const i = survivors[k]!;
       let reason: number = Reason.None;
-      if (routing.minQuality !== undefined && means[qualityIndex ? qualityIndex[i]! : i]! < routing.minQuality) reason = Reason.MinQuality;
+      if (routing.minQuality !== undefined && qualityAt(view, i).mean < routing.minQuality) reason = Reason.MinQuality;
       else if (routing.maxLatencyMs !== undefined) {
         const p95 = input.stats.latencyQuantile(universe.channels[i]!, 'total', 0.95);
         if (p95 !== undefined && p95 > routing.maxLatencyMs) reason = Reason.MaxLatency;
@@ -326,6 +331,7 @@ export function filterCandidates(input: FilterInput): CandidateTable {
     qualityMean: direct ? direct.mean : qualityMean,
     qualityUncertainty: direct ? direct.uncertainty : qualityUncertainty,
     qualityIndex,
+    logistic,
     limits: { maxCost: routing.maxCost, minQuality: routing.minQuality, maxLatencyMs: routing.maxLatencyMs },
   };
 }
@@ -381,7 +387,7 @@ function log2Cost(cost: number): number {
 function fillQuality(input: FilterInput, survivors: Int32Array, count: number, mean: Float64Array, uncertainty: Float64Array): void {
   const { quality, universe, analysis } = input;
   if (quality.estimateMany && CATEGORY_INDEX.has(analysis.category)) {
-    quality.estimateMany(universe.channels, universe.channelIndex, survivors, count, analysis.category, mean, uncertainty);
+    quality.estimateMany(universe.channels, universe.channelIndex, survivors, count, analysis.category, mean, uncertainty, analysis);
     return;
   }
   for (let k = 0; k < count; k += 1) {

@@ -5,6 +5,7 @@ import { candidatesOf, rejectionsOf, type CandidateTable, type CandidateUniverse
 import { compileUniverse, defaultAutoPool, describeProviders, expandVendorWildcards, filterCandidates } from './candidates.js';
 import type { Catalog, ProviderInfo } from './catalog.js';
 import type { LiveState } from './live-state.js';
+import { promptFeatures } from './prompt-features.js';
 import type { QualityModel } from './quality-model.js';
 import type { Candidate, Policy, PolicyContext, PolicyDecision, Rejection, RoutingOptions } from './types.js';
 
@@ -82,6 +83,8 @@ export function route(input: RouteInput, deps: RouterDeps): Route {
   const { routing } = input;
   const output = input.output ?? 'text';
   const analysis = input.analysis ?? analyzePrompt(input.request);
+  // How hard the prompt looks: once per call (a precomputed analysis may carry it already).
+  analysis.features ??= promptFeatures(analysis);
   const providers = deps.providers();
   const ids = input.model === 'auto' ? undefined : Array.isArray(input.model) ? input.model : [input.model];
   const mode: Route['mode'] = ids === undefined ? 'auto' : ids.length > 1 ? 'list' : 'single';

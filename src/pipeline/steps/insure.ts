@@ -1,6 +1,7 @@
 import type { ChannelBaseline } from '../../insurance/detector.js';
 import type { Channel } from '../../policy/catalog.js';
 import type { LiveState } from '../../policy/live-state.js';
+import { cascadeInsurance } from '../../policy/policies/cascade.js';
 import type { Route } from '../../policy/router.js';
 import type { InternalStep } from '../call.js';
 import type { PipelineRuntime } from '../runtime.js';
@@ -15,7 +16,9 @@ export function insureStep(runtime: PipelineRuntime): InternalStep {
     if (!call.internal && plan && call.subject) {
       const options = call.options;
       call.insured = runtime.insurance.begin({
-        requestId: call.requestId, face: call.face, requested: call.model, request: call.subject, options: options.insurance, tags: options.tags,
+        requestId: call.requestId, face: call.face, requested: call.model, request: call.subject, tags: options.tags,
+        // A cascade escalates through the insurance's repair: a checked answer that fails moves the call on.
+        options: cascadeInsurance(options.insurance, plan.decision.cascade),
         stream: call.stream, output: call.operation === 'text' ? 'text' : 'image', baseline: baselines(runtime.state, plan), category: plan.analysis.category, signal: call.signal,
       });
     }

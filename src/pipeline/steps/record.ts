@@ -127,15 +127,17 @@ function learnFromAttempts(runtime: PipelineRuntime, call: RunningCall): void {
 /** The answer, and any answer the insurance rejected, with their quality events' severities. */
 function learnFromAnswer(runtime: PipelineRuntime, plan: Route, winner: string, observations: QualityObservation[] = []): void {
   const category = plan.analysis.category;
+  // The prompt's difficulty, so that a hard prompt's outcome moves the channel's ability by what it says.
+  const difficulty = plan.analysis.features?.difficulty;
   let winnerObserved = false;
   for (const { channel: id, severities } of observations) {
     const channel = channelOf(plan, id);
     if (!channel) continue;
     if (id === winner) winnerObserved = true;
-    runtime.quality.observe({ channel, category, success: true, ...(severities.length > 0 ? { eventSeverities: severities } : {}) });
+    runtime.quality.observe({ channel, category, success: true, difficulty, ...(severities.length > 0 ? { eventSeverities: severities, source: 'insurance' as const } : {}) });
   }
   const channel = channelOf(plan, winner);
-  if (!winnerObserved && channel) runtime.quality.observe({ channel, category, success: true });
+  if (!winnerObserved && channel) runtime.quality.observe({ channel, category, success: true, difficulty });
 }
 
 /** A user's rating of a recorded call's answer (`zen.feedback`): 1 good, 0 bad. */
