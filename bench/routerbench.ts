@@ -1,125 +1,216 @@
 /**
- * Evaluates `auto` routing on RouterBench (per-prompt correctness and cost of 11 models on ARC,
- * MBPP and Winogrande). The nearest-neighbour quality model is trained on graded prompts, the
- * router picks a model for each unseen prompt by Pareto cost/quality at several preferences, and
- * the picks are scored with the recorded correctness and cost. Baselines: every single model, a
- * random pick, and the oracle (cheapest correct model).
+ * Scores `auto` routing on RouterBench (per-prompt correctness, cost and answers of 11 models on
+ * ARC, MBPP and Winogrande) against every single model, a per-task static router, a random pick and
+ * the oracle. `auto` runs the library's router (route(), the pareto policy) with a
+ * NearestNeighbourQualityModel trained on the graded prompts, at preferences from 0 to 1; and the
+ * same with `cascade` on, where the check is one consistency sample from a second model, evaluated
+ * on the recorded answers with the library's own similarity (README: Routing quality).
  *
- *   npx tsx bench/routerbench.ts                     # 5-fold cross-validation on the training split
- *   npx tsx bench/routerbench.ts --test held-out.csv # train on the training split, score a test file
+ *   npx tsx bench/routerbench.ts                           # 5-fold cross-validation on the training split
+ *   npx tsx bench/routerbench.ts --test a.csv b.csv c.csv  # train on the training split, score held-out files
  *
- * The data is read from ../shared/data/routerbench (ZEN_ROUTERBENCH_DIR overrides); it is not part
- * of this repository.
+ * Held-out files have the training files' columns, one header each. The data is read from
+ * ../shared/data/routerbench (ZEN_ROUTERBENCH_DIR overrides); it is not part of this repository.
+ * For experiments: ZEN_KNN_K (neighbours, default 150) and ZEN_CHECKER (the check's model, else
+ * chosen on the training rows).
  */
-import { readFileSync, existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { parse } from 'csv-parse/sync';
-import { analyzePrompt } from '../src/policy/analyze-prompt.js';
+import { analyzePrompt, type PromptAnalysis, type TaskCategory } from '../src/policy/analyze-prompt.js';
 import { Catalog, type ModelDefinition, type ProviderInfo } from '../src/policy/catalog.js';
 import { LiveState } from '../src/policy/live-state.js';
-import { builtInPolicies, paretoPolicy } from '../src/policy/policies/index.js';
-import { NearestNeighbourQualityModel, type GradedPrompt } from '../src/policy/quality-models/nearest-neighbours.js';
-import { route } from '../src/policy/router.js';
-import type { Preference } from '../src/policy/types.js';
+import { builtInPolicies } from '../src/policy/policies/index.js';
+import { NearestNeighbourQualityModel } from '../src/policy/quality-models/nearest-neighbours.js';
+import { route, type RouterDeps } from '../src/policy/router.js';
+import type { CascadeOptions } from '../src/policy/types.js';
+import { similarity } from '../src/insurance/detectors/consistency.js';
+import type { GenerationResult } from '../src/core/result.js';
+import { dataDir, MODELS, readRows, REFERENCE, TRAINING_FILES, type Row } from './routerbench/data.js';
+import { accuracyAt, frontier, worstGap, type Point } from './routerbench/frontier.js';
 
-const MODELS = [
-  'WizardLM/WizardLM-13B-V1.2', 'claude-instant-v1', 'claude-v1', 'claude-v2', 'gpt-3.5-turbo-1106', 'gpt-4-1106-preview',
-  'meta/code-llama-instruct-34b-chat', 'meta/llama-2-70b-chat', 'mistralai/mistral-7b-chat', 'mistralai/mixtral-8x7b-chat', 'zero-one-ai/Yi-34B-Chat',
+/**
+ * The `auto` settings scored: preferences 0 (price) to 1 (quality) in steps of 0.025, and answer
+ * values (USD a good answer is worth) from $0.00001 to $1, ten per decade.
+ */
+const SWEEP: Array<{ name: string; routing: { preference?: number; answerValue?: number } }> = [
+  ...Array.from({ length: 41 }, (_, k) => Math.round(k * 25) / 1000).map((preference) => ({ name: `preference ${preference}`, routing: { preference } })),
+  ...Array.from({ length: 51 }, (_, k) => Number((10 ** (-5 + k / 10)).toPrecision(2))).map((answerValue) => ({ name: `value $${answerValue}`, routing: { answerValue } })),
 ];
-const PREFERENCES: Preference[] = ['price', 0.25, 'balanced', 0.75, 0.9, 'quality'];
-
-interface Row {
-  id: string;
-  task: string;
-  prompt: string;
-  correct: Record<string, number>;
-  cost: Record<string, number>;
-}
-
-function dataDir(): string {
-  const candidates = [process.env.ZEN_ROUTERBENCH_DIR, fileURLToPath(new URL('../../shared/data/routerbench/', import.meta.url))];
-  const found = candidates.find((candidate) => candidate && existsSync(candidate));
-  if (!found) throw new Error('RouterBench data not found: set ZEN_ROUTERBENCH_DIR.');
-  return found.endsWith('/') ? found : `${found}/`;
-}
-
-/** The prompt column holds a Python list literal of one string; keep its text. */
-function promptText(cell: string): string {
-  const match = /^\[\s*(['"])([\s\S]*)\1\s*\]$/.exec(cell.trim());
-  if (!match) return cell;
-  return match[2]!.replace(/\\n/g, '\n').replace(/\\'/g, "'").replace(/\\"/g, '"').replace(/\\\\/g, '\\');
-}
-
-export function readRows(path: string): Row[] {
-  const records = parse(readFileSync(path, 'utf8'), { columns: true, skip_empty_lines: true, relax_quotes: true }) as Array<Record<string, string>>;
-  const rows: Row[] = [];
-  for (const record of records) {
-    const correct: Record<string, number> = {};
-    const cost: Record<string, number> = {};
-    let complete = true;
-    for (const model of MODELS) {
-      const score = record[model];
-      const price = record[`${model}|total_cost`];
-      // A few cells are empty ("unknown"): such prompts can't be scored fairly for every strategy.
-      if (score === undefined || score === '' || price === undefined || price === '') complete = false;
-      correct[model] = Number(score);
-      cost[model] = Number(price);
-    }
-    if (complete) rows.push({ id: record.sample_id!, task: record.eval_name!, prompt: promptText(record.prompt!), correct, cost });
-  }
-  return rows;
-}
+/** The consistency detector's default threshold: disagreement above it fails the check. */
+const THRESHOLD = 0.5;
 
 interface Tally {
   correct: number;
   cost: number;
   count: number;
-  picks: Map<string, number>;
+  cascades: number;
+  escalations: number;
 }
 
-function tally(): Tally {
-  return { correct: 0, cost: 0, count: 0, picks: new Map() };
-}
+const tally = (): Tally => ({ correct: 0, cost: 0, count: 0, cascades: 0, escalations: 0 });
 
-function add(t: Tally, row: Row, model: string): void {
-  t.correct += row.correct[model]!;
-  t.cost += row.cost[model]!;
+function record(results: Map<string, Tally>, name: string, correct: number, cost: number, cascaded = false, escalated = false): void {
+  let t = results.get(name);
+  if (!t) results.set(name, (t = tally()));
+  t.correct += correct;
+  t.cost += cost;
   t.count += 1;
-  t.picks.set(model, (t.picks.get(model) ?? 0) + 1);
+  if (cascaded) t.cascades += 1;
+  if (escalated) t.escalations += 1;
 }
 
-/** A router over the 11 models, priced from the training data (USD per token, prompt and answer alike). */
-function buildRouter(train: Row[]) {
+const asResult = (text: string): GenerationResult => ({ id: undefined, modelId: undefined, content: [{ type: 'text', text }], finishReason: { unified: 'stop', raw: undefined }, usage: { input: { total: 0, noCache: 0, cacheRead: 0, cacheWrite: 0 }, output: { total: 0, text: 0, reasoning: 0 } }, warnings: [] });
+
+/** Whether a consistency sample of `checker` passes `model`'s answer (the detector's own similarity). */
+const agreement = new Map<string, boolean>();
+function passes(row: Row, model: string, checker: string): boolean {
+  const key = `${row.id}\u0000${model < checker ? model : checker}\u0000${model < checker ? checker : model}`;
+  let value = agreement.get(key);
+  if (value === undefined) {
+    value = 1 - similarity(asResult(row.answers[model]!), asResult(row.answers[checker]!)) <= THRESHOLD;
+    agreement.set(key, value);
+  }
+  return value;
+}
+
+const analyses = new Map<string, PromptAnalysis>();
+function analysisOf(row: Row): PromptAnalysis {
+  let analysis = analyses.get(row.id);
+  if (!analysis) analyses.set(row.id, (analysis = analyzePrompt({ messages: [{ role: 'user', content: [{ type: 'text', text: row.prompt }] }] })));
+  return analysis;
+}
+
+/** A router over the 11 models, priced from the training rows (USD per token, prompt and answer alike). */
+function buildRouter(train: Row[]): RouterDeps {
   const models: Record<string, ModelDefinition> = {};
+  const tokens = train.reduce((sum, row) => sum + Math.ceil(row.prompt.length / 4) + 200, 0);
   for (const model of MODELS) {
-    const spent = train.reduce((sum, row) => sum + row.cost[model]!, 0);
-    const tokens = train.reduce((sum, row) => sum + Math.ceil(row.prompt.length / 4) + 200, 0);
-    const perMTok = (spent / tokens) * 1e6;
+    const perMTok = (train.reduce((sum, row) => sum + row.cost[model]!, 0) / tokens) * 1e6;
     models[`routerbench/${model}`] = {
       price: { inputPerMTok: perMTok, outputPerMTok: perMTok },
       contextWindow: 1_000_000,
       capabilities: { tools: true, vision: true, structuredOutput: true, reasoning: true, imageOutput: false, temperature: true },
     };
   }
-  const examples: GradedPrompt[] = train.map((row) => ({ text: row.prompt, scores: row.correct }));
-  const quality = new NearestNeighbourQualityModel({ examples, k: Number(process.env.ZEN_KNN_K ?? 150) });
+  const quality = new NearestNeighbourQualityModel({ examples: train.map((row) => ({ text: row.prompt, scores: row.correct })), k: Number(process.env.ZEN_KNN_K ?? 150) });
   const providers: ProviderInfo[] = [{ name: 'bench', family: 'openai', vendors: ['routerbench'], models: [] }];
-  const pool = MODELS.map((model) => `routerbench/${model}`);
-  const deps = {
-    catalog: new Catalog({ models }),
-    providers: () => providers,
-    quality,
-    state: new LiveState(),
-    // Pure exploitation for scoring: no exploration bonus.
-    policies: { ...builtInPolicies(), pareto: paretoPolicy({ exploration: 0 }) },
-    autoPool: pool,
-  };
-  return (row: Row, preference: Preference): string => {
-    const request = { messages: [{ role: 'user' as const, content: [{ type: 'text' as const, text: row.prompt }] }] };
-    const plan = route({ request, model: 'auto', routing: { preference }, analysis: analyzePrompt(request) }, deps);
-    return plan.order[0]!.channel.model.name;
-  };
+  return { catalog: new Catalog({ models }), providers: () => providers, quality, state: new LiveState(), policies: builtInPolicies(), autoPool: MODELS.map((model) => `routerbench/${model}`) };
 }
+
+/**
+ * The cascade's check, calibrated on the training rows as a host would on its own graded calls:
+ * the sample's model (the best at telling right answers from wrong ones, recall − false alarms,
+ * among the cheaper half of the models, leaving out the one `auto` answers with most at balanced,
+ * since a cascade never starts with the checker), and per task category how often its disagreement
+ * flags a wrong first answer (recall) and a right one (false alarms).
+ */
+export function calibrateCheck(train: Row[], deps: RouterDeps): { checker: string; options: CascadeOptions; table: Array<{ category: string; recall: number; falseAlarms: number; n: number }> } {
+  const meanCost = (model: string) => train.reduce((sum, row) => sum + row.cost[model]!, 0) / train.length;
+  const byCost = [...MODELS].sort((a, b) => meanCost(a) - meanCost(b));
+  const picks = new Map<string, number>();
+  for (const row of train) {
+    const request = { messages: [{ role: 'user' as const, content: [{ type: 'text' as const, text: row.prompt }] }] };
+    const model = route({ request, model: 'auto', routing: { preference: 'balanced', exploration: false }, analysis: analysisOf(row) }, deps).order[0]!.channel.model.id;
+    picks.set(model, (picks.get(model) ?? 0) + 1);
+  }
+  const favourite = [...picks].sort((a, b) => b[1] - a[1])[0]![0].slice('routerbench/'.length);
+  const cheaper = byCost.slice(0, Math.ceil(MODELS.length / 2)).filter((model) => model !== favourite);
+  const stats = (checker: string) => {
+    const counts = new Map<string, { wrong: number; caught: number; right: number; alarms: number }>();
+    for (const row of train) {
+      const category = analysisOf(row).category;
+      let c = counts.get(category);
+      if (!c) counts.set(category, (c = { wrong: 0, caught: 0, right: 0, alarms: 0 }));
+      for (const model of MODELS) {
+        if (model === checker) continue;
+        const flagged = !passes(row, model, checker);
+        if (row.correct[model]! >= 1) {
+          c.right += 1;
+          if (flagged) c.alarms += 1;
+        } else {
+          c.wrong += 1;
+          if (flagged) c.caught += 1;
+        }
+      }
+    }
+    return counts;
+  };
+  let checker: string = cheaper[0]!;
+  let best = Number.NEGATIVE_INFINITY;
+  let counts = stats(checker);
+  for (const candidate of process.env.ZEN_CHECKER ? [process.env.ZEN_CHECKER] : cheaper) {
+    const c = stats(candidate);
+    let separation = 0;
+    let n = 0;
+    for (const entry of c.values()) {
+      separation += (entry.caught / Math.max(1, entry.wrong) - entry.alarms / Math.max(1, entry.right)) * (entry.wrong + entry.right);
+      n += entry.wrong + entry.right;
+    }
+    if (separation / n > best) {
+      best = separation / n;
+      checker = candidate;
+      counts = c;
+    }
+  }
+  const recall: Partial<Record<TaskCategory, number>> = {};
+  const falseAlarms: Partial<Record<TaskCategory, number>> = {};
+  const table: Array<{ category: string; recall: number; falseAlarms: number; n: number }> = [];
+  for (const [category, c] of counts) {
+    // A little smoothing: categories with few prompts stay near a coin-flip check.
+    recall[category as TaskCategory] = (c.caught + 1) / (c.wrong + 2);
+    falseAlarms[category as TaskCategory] = (c.alarms + 1) / (c.right + 2);
+    table.push({ category, recall: recall[category as TaskCategory]!, falseAlarms: falseAlarms[category as TaskCategory]!, n: c.right + c.wrong });
+  }
+  // The check's cost relative to a typical first answer: the cheaper half's mean.
+  const checkCost = meanCost(checker) / (cheaper.reduce((sum, model) => sum + meanCost(model), 0) / cheaper.length);
+  return { checker, options: { recall, falseAlarms, checkCost, samples: 1, checkModel: `routerbench/${checker}` }, table };
+}
+
+/** Trains on `train`, scores `test` with every strategy, adds to `results`. */
+export function evaluate(train: Row[], test: Row[], results: Map<string, Tally>, notes: { checks: Array<ReturnType<typeof calibrateCheck>>; selfChecks: number }): void {
+  const deps = buildRouter(train);
+  const check = calibrateCheck(train, deps);
+  notes.checks.push(check);
+  const name = (id: string) => id.slice('routerbench/'.length);
+  for (const row of test) {
+    const request = { messages: [{ role: 'user' as const, content: [{ type: 'text' as const, text: row.prompt }] }] };
+    const analysis = analysisOf(row);
+    for (const setting of SWEEP) {
+      const plain = name(route({ request, model: 'auto', routing: { ...setting.routing, exploration: false }, analysis }, deps).order[0]!.channel.model.id);
+      record(results, `auto ${setting.name}`, row.correct[plain]!, row.cost[plain]!);
+      const plan = route({ request, model: 'auto', routing: { ...setting.routing, exploration: false, cascade: check.options }, analysis }, deps);
+      const cascade = plan.decision.cascade;
+      if (!cascade) {
+        const model = name(plan.order[0]!.channel.model.id);
+        record(results, `auto+cascade ${setting.name}`, row.correct[model]!, row.cost[model]!);
+        continue;
+      }
+      const first = name(cascade.first.split(':')[0]!);
+      const escalation = name(cascade.escalation.split(':')[0]!);
+      // A sample of the first model itself would be self-consistency: one recorded answer per model
+      // cannot show it, so such a check is charged and counted as passing.
+      if (first === check.checker) notes.selfChecks += 1;
+      const ok = first === check.checker || passes(row, first, check.checker);
+      const spent = row.cost[first]! + row.cost[check.checker]!;
+      // An escalated answer is checked too; with one channel per model it is then kept either way.
+      if (ok) record(results, `auto+cascade ${setting.name}`, row.correct[first]!, spent, true, false);
+      else record(results, `auto+cascade ${setting.name}`, row.correct[escalation]!, spent + row.cost[escalation]! + row.cost[check.checker]!, true, true);
+    }
+  }
+  // The per-task static router: per task, the model a cost weight λ favours on the training rows.
+  const tasks = [...new Set(train.map((row) => row.task))];
+  const perTask = new Map(tasks.map((task) => {
+    const rows = train.filter((row) => row.task === task);
+    return [task, MODELS.map((model) => ({ model, accuracy: rows.reduce((s, r) => s + r.correct[model]!, 0) / rows.length, cost: (rows.reduce((s, r) => s + r.cost[model]!, 0) / rows.length) * 1000 }))];
+  }));
+  for (const lambda of STATIC_LAMBDAS) {
+    for (const row of test) {
+      const options = perTask.get(row.task);
+      const model = options ? options.reduce((a, b) => (b.accuracy - lambda * b.cost > a.accuracy - lambda * a.cost ? b : a)).model : REFERENCE;
+      record(results, `static ${lambda}`, row.correct[model]!, row.cost[model]!);
+    }
+  }
+}
+
+const STATIC_LAMBDAS = [0, 0.0005, 0.001, 0.002, 0.003, 0.005, 0.0075, 0.01, 0.015, 0.02, 0.03, 0.05, 0.075, 0.1, 0.15, 0.2, 0.3, 0.5, 1, 2, 5, 100];
 
 function shuffle<T>(items: T[], seed = 42): T[] {
   const out = [...items];
@@ -132,65 +223,115 @@ function shuffle<T>(items: T[], seed = 42): T[] {
   return out;
 }
 
-export function evaluate(train: Row[], test: Row[], results: Map<string, Tally>): void {
-  const pick = buildRouter(train);
-  for (const row of test) {
-    for (const preference of PREFERENCES) {
-      const key = `router ${String(preference)}`;
-      if (!results.has(key)) results.set(key, tally());
-      add(results.get(key)!, row, pick(row, preference));
+function point(name: string, t: Tally): Point {
+  return { name, accuracy: t.correct / t.count, cost: (t.cost / t.count) * 1000 };
+}
+
+/** The best per-task static assignment in hindsight (every combination of one model per task, on the scored rows). */
+function hindsightStatic(rows: Row[]): Point[] {
+  const tasks = [...new Set(rows.map((row) => row.task))];
+  const sums = tasks.map((task) => MODELS.map((model) => rows.filter((row) => row.task === task).reduce((s, r) => [s[0]! + r.correct[model]!, s[1]! + r.cost[model]!], [0, 0])));
+  const points: Point[] = [];
+  const walk = (depth: number, correct: number, cost: number, label: string[]): void => {
+    if (depth === tasks.length) {
+      points.push({ name: `hindsight ${label.join(', ')}`, accuracy: correct / rows.length, cost: (cost / rows.length) * 1000 });
+      return;
     }
-  }
+    MODELS.forEach((model, k) => walk(depth + 1, correct + sums[depth]![k]![0]!, cost + sums[depth]![k]![1]!, [...label, `${tasks[depth]}: ${model.split('/').pop()}`]));
+  };
+  walk(0, 0, 0, []);
+  return frontier(points);
 }
 
 function main(): void {
   const args = process.argv.slice(2);
-  const testIndex = args.indexOf('--test');
+  const at = args.indexOf('--test');
+  const testFiles = at >= 0 ? args.slice(at + 1).filter((arg) => !arg.startsWith('--')) : [];
+  if (at >= 0 && testFiles.length === 0) throw new Error('--test needs one or more CSV files (the held-out split, one header each).');
   const dir = dataDir();
-  const train = ['arc_challenge_train.csv', 'mbpp_train.csv', 'winograde_train.csv'].flatMap((file) => readRows(dir + file));
+  const loaded = TRAINING_FILES.map((file) => readRows(dir + file));
+  const train = loaded.flatMap((file) => file.rows);
   const results = new Map<string, Tally>();
+  const notes = { checks: [] as Array<ReturnType<typeof calibrateCheck>>, selfChecks: 0 };
   let scored: Row[];
-  if (testIndex >= 0) {
-    scored = readRows(args[testIndex + 1]!);
-    evaluate(train, scored, results);
+  let left = loaded.reduce((sum, file) => sum + file.incomplete, 0);
+  const started = performance.now();
+  if (testFiles.length > 0) {
+    const held = testFiles.map((file) => readRows(file));
+    scored = held.flatMap((file) => file.rows);
+    left = held.reduce((sum, file) => sum + file.incomplete, 0);
+    evaluate(train, scored, results, notes);
   } else {
     const folds = 5;
     const rows = shuffle(train);
     scored = [];
     for (let fold = 0; fold < folds; fold += 1) {
       const test = rows.filter((_, i) => i % folds === fold);
-      evaluate(rows.filter((_, i) => i % folds !== fold), test, results);
+      evaluate(rows.filter((_, i) => i % folds !== fold), test, results, notes);
       scored.push(...test);
     }
   }
-  for (const model of MODELS) {
-    const t = tally();
-    for (const row of scored) add(t, row, model);
-    results.set(model, t);
-  }
-  const oracle = tally();
-  const random = tally();
+  for (const model of MODELS) for (const row of scored) record(results, model, row.correct[model]!, row.cost[model]!);
   let state = 7;
   for (const row of scored) {
-    const cheapestCorrect = MODELS.filter((model) => row.correct[model]! >= 1).sort((a, b) => row.cost[a]! - row.cost[b]!)[0];
-    add(oracle, row, cheapestCorrect ?? MODELS.slice().sort((a, b) => row.cost[a]! - row.cost[b]!)[0]!);
+    const byCost = [...MODELS].sort((a, b) => row.cost[a]! - row.cost[b]!);
+    const cheapestCorrect = byCost.find((model) => row.correct[model]! >= 1) ?? byCost[0]!;
+    record(results, 'oracle (cheapest correct)', row.correct[cheapestCorrect]!, row.cost[cheapestCorrect]!);
     state = (state * 1103515245 + 12345) % 2 ** 31;
-    add(random, row, MODELS[state % MODELS.length]!);
+    const pick = MODELS[state % MODELS.length]!;
+    record(results, 'random', row.correct[pick]!, row.cost[pick]!);
   }
-  results.set('random', random);
-  results.set('oracle (cheapest correct)', oracle);
+  report(results, scored, testFiles, left, notes, (performance.now() - started) / 1000);
+}
 
-  console.log(`RouterBench, ${scored.length} prompts (${testIndex >= 0 ? 'held-out test file' : '5-fold cross-validation on the training split'})`);
-  console.log(`${'strategy'.padEnd(38)} ${'accuracy'.padStart(8)} ${'cost/1k prompts'.padStart(16)}  most picked`);
-  for (const [name, t] of results) {
-    const top = [...t.picks].sort((a, b) => b[1] - a[1]).slice(0, 2).map(([model, count]) => `${model.split('/').pop()} ${Math.round((count / t.count) * 100)}%`);
-    console.log(`${name.padEnd(38)} ${(t.correct / t.count).toFixed(3).padStart(8)} ${`$${((t.cost / t.count) * 1000).toFixed(3)}`.padStart(16)}  ${name.startsWith('router') ? top.join(', ') : ''}`);
-  }
-  const best = results.get(MODELS[5]!)!;
-  const dominating = [...results].filter(([name, t]) => name.startsWith('router') && t.correct / t.count >= best.correct / best.count - 0.01);
-  for (const [name, t] of dominating) {
-    console.log(`${name} is within 1 point of gpt-4-1106-preview's accuracy at ${((t.cost / best.cost) * 100).toFixed(0)}% of its cost.`);
-  }
+function report(results: Map<string, Tally>, scored: Row[], testFiles: string[], left: number, notes: { checks: Array<ReturnType<typeof calibrateCheck>>; selfChecks: number }, seconds: number): void {
+  const points = (prefix: string) => [...results].filter(([name]) => name.startsWith(prefix)).map(([name, t]) => point(name, t));
+  const plain = points('auto ');
+  const cascaded = points('auto+cascade ');
+  const auto = frontier([...plain, ...cascaded]);
+  const staticRouter = frontier(points('static '));
+  const hindsight = hindsightStatic(scored);
+  const reference = point(REFERENCE, results.get(REFERENCE)!);
+  const line = (p: Point, extra = '') => `  ${p.name.padEnd(44)} ${p.accuracy.toFixed(3).padStart(6)}  ${`$${p.cost.toFixed(3)}`.padStart(9)}  ${`${((p.cost / reference.cost) * 100).toFixed(0)}%`.padStart(5)}${extra}`;
+  console.log(`RouterBench, ${scored.length} prompts (${testFiles.length > 0 ? `held-out: ${testFiles.join(', ')}` : '5-fold cross-validation on the training split'}; ${left} incomplete rows left out), ${seconds.toFixed(0)} s`);
+  console.log(`  ${'strategy'.padEnd(44)} ${'acc.'.padStart(6)}  ${'$/1k'.padStart(9)}  ${'cost vs GPT-4'.padStart(5)}`);
+  console.log('single models:');
+  for (const model of MODELS) console.log(line(point(model, results.get(model)!)));
+  console.log(line(point('random', results.get('random')!)));
+  console.log(line(point('oracle (cheapest correct)', results.get('oracle (cheapest correct)')!)));
+  console.log('per-task static router (per task, the model a cost weight favours on the training rows), frontier:');
+  for (const p of staticRouter) console.log(line(p));
+  console.log(`per-task static router in hindsight (every combination of one model per task, on the scored rows themselves), frontier of ${hindsight.length} points (accuracy@$/1k):`);
+  for (let k = 0; k < hindsight.length; k += 8) console.log(`  ${hindsight.slice(k, k + 8).map((p) => `${p.accuracy.toFixed(3)}@$${p.cost.toFixed(2)}`).join('  ')}`);
+  const cascadeNote = (p: Point) => {
+    const t = results.get(p.name)!;
+    return t.cascades > 0 ? `  cascaded ${((t.cascades / t.count) * 100).toFixed(0)}%, escalated ${((t.escalations / t.count) * 100).toFixed(0)}%` : '';
+  };
+  console.log('auto (preference 0..1, or an answer value), frontier:');
+  for (const p of frontier(plain)) console.log(line(p));
+  console.log('auto with cascade (preference 0..1, or an answer value), frontier:');
+  for (const p of frontier(cascaded)) console.log(line(p, cascadeNote(p)));
+  console.log('auto, both, frontier:');
+  for (const p of auto) console.log(line(p, cascadeNote(p)));
+
+  const check = notes.checks[0]!;
+  console.log(`cascade check: one consistency sample from ${notes.checks.map((c) => c.checker.split('/').pop()).filter((v, i, a) => a.indexOf(v) === i).join(' / ')} (chosen on the training rows), disagreement > ${THRESHOLD} fails it; calibrated per category on the training rows${notes.checks.length > 1 ? ' (first fold shown)' : ''}:`);
+  for (const row of check.table) console.log(`  ${row.category.padEnd(10)} recall ${row.recall.toFixed(2)}, false alarms ${row.falseAlarms.toFixed(2)} (${row.n} answers)`);
+  if (notes.selfChecks > 0) console.log(`  ${notes.selfChecks} cascade decisions had the checker answer first: charged a second sample and counted as passing (self-consistency needs several samples of one model; the data has one).`);
+
+  console.log(`targets, relative to ${REFERENCE} (accuracy ${reference.accuracy.toFixed(3)}, $${reference.cost.toFixed(3)} per 1k prompts):`);
+  const target = (label: string, share: number, needed: number) => {
+    const best = accuracyAt(auto, reference.cost * share);
+    console.log(`  ${label}: best auto accuracy at ≤ ${share * 100}% of its cost ($${(reference.cost * share).toFixed(3)}) is ${best.toFixed(3)}, needed ${needed.toFixed(3)}: ${best >= needed ? 'met' : `missed by ${(needed - best).toFixed(3)}`}`);
+    for (const [name, set] of [['static router', staticRouter], ['auto without cascade', frontier(plain)]] as const) console.log(`    (${name}: ${accuracyAt(set, reference.cost * share).toFixed(3)})`);
+  };
+  target('95 % of its accuracy at ≤ 20 % of its cost', 0.2, 0.95 * reference.accuracy);
+  target('its accuracy at ≤ 50 % of its cost', 0.5, reference.accuracy);
+  const gap = worstGap(auto, staticRouter);
+  console.log(`  never below the per-task static router at any budget: ${gap.below.length === 0 ? 'met' : `missed at ${gap.below.length} budgets`} (worst: ${gap.gap >= 0 ? '+' : ''}${gap.gap.toFixed(3)} at $${gap.budget.toFixed(3)})`);
+  for (const miss of gap.below.slice(0, 12)) console.log(`    at $${miss.budget.toFixed(3)}: auto ${Number.isFinite(miss.ours) ? miss.ours.toFixed(3) : 'nothing'}, static ${miss.theirs.toFixed(3)}`);
+  const hindsightGap = worstGap(auto, hindsight);
+  console.log(`  (against the static router in hindsight: worst ${hindsightGap.gap >= 0 ? '+' : ''}${hindsightGap.gap.toFixed(3)} at $${hindsightGap.budget.toFixed(3)}, below it at ${hindsightGap.below.length} budgets)`);
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) main();

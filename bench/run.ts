@@ -10,18 +10,25 @@
  *  4. Cold start (import, heap after import, import + first call vs the raw SDK), resident memory
  *     (heap after 5,000 calls, RSS after 50,000) and event-loop blocks for 2 MB prompts, each in
  *     fresh processes on the tsup build (bench/cold-start.ts, bench/memory.ts, bench/event-loop.ts).
+ *  5. The evaluation harness's own overhead (< 5 % at 100 ms) and the report of a 100,000-call
+ *     ledger in Chromium (< 3 s): bench/eval.ts, also `npm run bench:eval`.
+ *  6. The shared Postgres ledger: a day's summary over 1,000,000 records under 1 s (when a
+ *     PostgreSQL is reachable; otherwise it says why it skipped).
  */
 import { benchColdStart, printColdStart } from './cold-start.js';
 import { benchEventLoop, printEventLoop } from './event-loop.js';
 import { benchIntrinsic, benchIntrinsicStream } from './intrinsic.js';
 import { benchMemory, printMemory } from './memory.js';
+import { benchPostgresLedger, formatLedgerBench } from './ledger-postgres.js';
 import { benchOverhead } from './overhead.js';
 import { benchRouting } from './routing.js';
 import { benchTtft } from './ttft.js';
+import { runEvalBenches } from './eval.js';
 
 const routing = benchRouting();
 console.log(`routing decision, ${routing.channels} channels: median ${routing.medianUs.toFixed(2)} µs, p99 ${routing.p99Us.toFixed(2)} µs (prompt analysis, once per call: ${routing.analysisUs.toFixed(0)} µs cold)`);
 console.log(`  target < 10 µs median: ${routing.medianUs < 10 ? 'met' : 'NOT met'}`);
+console.log(`prompt difficulty features, once per call: ${routing.featuresUs.toFixed(1)} µs median for the bench's prompt, ${routing.longFeaturesUs.toFixed(1)} µs for a ${routing.longTokens}-token prompt (target < 50 µs: ${routing.longFeaturesUs < 50 ? 'met' : 'NOT met'})`);
 
 // Before the SDK benches: their simulator process may still be winding down after them.
 const intrinsic = await benchIntrinsic();
@@ -62,6 +69,8 @@ for (const staggerMs of [0, 100]) {
 printColdStart(await benchColdStart());
 printMemory(await benchMemory());
 printEventLoop(await benchEventLoop());
+await runEvalBenches();
+console.log(formatLedgerBench(await benchPostgresLedger()));
 
 function signed(value: number): string {
   return `${value >= 0 ? '+' : ''}${value.toFixed(1)}`;

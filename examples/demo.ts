@@ -6,7 +6,10 @@
  *   npm run demo
  */
 import { ZenClient, ZenError, type ZenMetadata } from 'zenrouter';
-import { simulatorProviders, startSimulator, type Simulator } from 'zenrouter/testing';
+import { scriptHleAnswers, simulatorProviders, startSimulator, type Simulator } from 'zenrouter/testing';
+import { readDataset } from 'zenrouter/node';
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 
 const SIMULATED_MODELS = ['openai/gpt-5-mini', 'anthropic/claude-haiku-4-5', 'google/gemini-2.5-flash'];
 const REAL_MODELS: Record<string, string> = { OPENAI_API_KEY: 'openai/gpt-5-mini', ANTHROPIC_API_KEY: 'anthropic/claude-haiku-4-5', GEMINI_API_KEY: 'google/gemini-2.5-flash', GOOGLE_API_KEY: 'google/gemini-2.5-flash' };
@@ -59,14 +62,18 @@ async function showFamily(zen: ZenClient, model: string): Promise<void> {
 }
 
 async function showRouting(zen: ZenClient, sim: Simulator): Promise<void> {
-  console.log('\n── routing: model "auto" picks by cost and quality');
-  for (const preference of ['price', 'balanced', 'quality'] as const) {
+  console.log('\n── routing: model "auto" reads how hard the prompt is (same preference: balanced)');
+  const prompts: Array<[string, string]> = [
+    ['a greeting', 'Hello!'],
+    ['a hard problem', 'Find all positive integers n such that n^2 + 3n + 7 is divisible by 13, and prove that your list is complete.'],
+  ];
+  for (const [label, content] of prompts) {
     const answer = await zen.chat.completions.create({
       model: 'auto',
-      messages: [{ role: 'user', content: 'Write a Python function that merges two sorted lists.' }],
-      zen: { preference, models: SIMULATED_MODELS.concat('openai/gpt-5', 'anthropic/claude-opus-4-1-20250805') },
+      messages: [{ role: 'user', content }],
+      zen: { preference: 'balanced', models: SIMULATED_MODELS.concat('openai/gpt-5', 'anthropic/claude-opus-4-1-20250805') },
     });
-    console.log(` ${preference.padEnd(9)} → ${answer.zen.model}`);
+    console.log(` ${label.padEnd(14)} → ${answer.zen.model}`);
     console.log(`   ${answer.zen.explanation}`);
   }
 
@@ -123,6 +130,31 @@ async function showLedger(zen: ZenClient): Promise<void> {
   }
 }
 
+async function showEvaluation(zen: ZenClient, sim: Simulator): Promise<void> {
+  console.log('\n── evaluation: the bundled HLE-format sample over two channels, graded, compared');
+  const items = [];
+  for await (const item of readDataset(fileURLToPath(new URL('../data/hle-sample.jsonl', import.meta.url)))) items.push(item);
+  scriptHleAnswers(sim, items, { accuracy: { 'gpt-5-mini': 0.8, 'claude-haiku-4-5': 0.6 } });
+  const report = await zen.evaluate({ dataset: items, channels: ['openai/gpt-5-mini:openai', 'anthropic/claude-haiku-4-5:anthropic'], concurrency: 8 });
+  for (const channel of report.channels) {
+    console.log(` ${channel.channel.padEnd(38)} accuracy ${(100 * channel.accuracy).toFixed(0)}% [${(100 * channel.ci95[0]).toFixed(0)}–${(100 * channel.ci95[1]).toFixed(0)}%] · calibration error ${(100 * (channel.calibrationErrorRms ?? 0)).toFixed(0)}% · $${channel.costUsd.toFixed(4)}`);
+  }
+  const [comparison] = report.comparisons;
+  if (comparison) console.log(` McNemar p=${comparison.pValue.toPrecision(2)} on ${comparison.paired} items: ${comparison.worse ? `${comparison.worse} is worse` : 'within chance'}`);
+}
+
+/** The command line, as a user runs it: `zenrouter eval --simulate` then `zenrouter report`. */
+function showCommandLine(): void {
+  const bin = fileURLToPath(new URL('../bin/zenrouter.js', import.meta.url));
+  const out = fileURLToPath(new URL('../.tmp/demo/', import.meta.url));
+  console.log('\n── the zenrouter command: npx zenrouter eval --simulate, then npx zenrouter report');
+  const evaluated = execFileSync(process.execPath, [bin, 'eval', '--simulate', '--limit', '10', '--quiet', '--fresh', '--out', `${out}results.jsonl`], { encoding: 'utf8' });
+  for (const line of evaluated.split('\n').filter((text) => /WORSE|answers ·|^results:/.test(text))) console.log(` ${line.trim()}`);
+  const reported = execFileSync(process.execPath, [bin, 'report', `${out}results.jsonl`, '-o', `${out}report.html`], { encoding: 'utf8' });
+  console.log(` ${reported.trim()}  (one self-contained HTML file: open it in a browser)`);
+  console.log(' npx zenrouter dashboard --ledger ledger.jsonl  (a live page over a ledger as your app writes it: see examples/dashboard.ts)');
+}
+
 async function main(): Promise<void> {
   const sim = await startSimulator();
   try {
@@ -138,10 +170,12 @@ async function main(): Promise<void> {
     await showFaces(zen);
     await showInsurance(zen, sim);
     await showLedger(zen);
+    await showEvaluation(zen, sim);
     await zen.close();
   } finally {
     await sim.close();
   }
+  showCommandLine();
 
   const real = Object.entries(REAL_MODELS).filter(([key]) => process.env[key]);
   if (real.length === 0) {

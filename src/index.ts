@@ -1,13 +1,18 @@
 export { ZenClient, type ZenEvents, type ZenErrorEvent, type StateStoreErrorEvent } from './client/zen-client.js';
+export type { SdkVersionWarning } from './client/sdk-version.js';
 export type { ZenClientOptions } from './client/options.js';
 export type { ProviderConfig } from './client/providers.js';
-export { ZenError, type ZenErrorKind, type ZenErrorOptions } from './core/errors.js';
+export { ZenError, type ZenErrorKind, type ZenErrorOptions, type AbortedBy } from './core/errors.js';
 export type * from './core/request.js';
 export type * from './core/result.js';
 export type * from './core/stream-part.js';
 export type { Usage } from './core/usage.js';
 export type { CostBreakdown } from './core/money.js';
-export type { ZenMetadata, ZenRequestOptions, RequestInsuranceOptions } from './faces/engine.js';
+export type { ZenMetadata, ZenRequestOptions, RequestInsuranceOptions } from './pipeline/types.js';
+// The call pipeline: what a host step (`zen.use`) sees and returns.
+export type { Step, Next, ZenCall, TextCall, ImageCall, CallInput, TextCallInput, ImageCallInput } from './pipeline/types.js';
+export type { CallRecord } from './core/call-record.js';
+export type { CallOutcome, TextOutcome, StreamOutcome, ImageOutcome, CallObserver, AttemptStart } from './core/call-outcome.js';
 export type { ZenCallOptions } from './faces/call-options.js';
 export { ZenChatCompletionStream } from './faces/openai-chat-stream.js';
 export { ZenStream } from './faces/zen-stream.js';
@@ -21,9 +26,12 @@ export { NearestNeighbourQualityModel, type GradedPrompt, type NearestNeighbourO
 export type { ZenChatCompletion, ZenChatCompletionCreateParams } from './faces/openai-chat.js';
 export { Catalog, type ModelDefinition, type ChannelDefinition, type ModelInfo, type Channel } from './policy/catalog.js';
 export type { PriceTable, ModelCapabilities } from './policy/model-data.js';
-export type { Policy, PolicyContext, PolicyDecision, Candidate, RoutingOptions, Preference, TimeoutOptions, RetryOptions, HedgeOptions } from './policy/types.js';
-export { BetaQualityModel, type QualityModel, type QualityEstimate, type QualityOutcome } from './policy/quality-model.js';
-export { cheapestPolicy, fastestPolicy, loadBalancePolicy, orderedPolicy, paretoPolicy } from './policy/policies/index.js';
+export type { Policy, PolicyContext, PolicyDecision, Candidate, RoutingOptions, Preference, TimeoutOptions, RetryOptions, HedgeOptions, ExplorationOptions, CascadeOptions } from './policy/types.js';
+export { BetaQualityModel, type QualityModel, type QualityEstimate, type QualityOutcome, type EvidenceSource } from './policy/quality-model.js';
+export { ItemResponseQualityModel, type ItemResponseOptions } from './policy/quality-models/item-response.js';
+export { abilityPrior, type AbilityPrior } from './policy/quality-models/priors.js';
+export { promptFeatures, type PromptFeatures } from './policy/prompt-features.js';
+export { cheapestPolicy, fastestPolicy, loadBalancePolicy, orderedPolicy, paretoPolicy, type ParetoPolicyOptions } from './policy/policies/index.js';
 export { analyzePrompt, type PromptAnalysis, type TaskCategory } from './policy/analyze-prompt.js';
 export type * from './policy/events.js';
 export { MemoryStateStore, type StateStore, type SharedStateOptions } from './policy/state-store.js';
@@ -55,3 +63,15 @@ export { Ledger, compileQuery, matchesQuery, InvalidLedgerRecordError, type Ledg
 export { MemoryLedgerStore, type MemoryLedgerStoreOptions } from './insurance/stores/memory.js';
 export type * from './insurance/types.js';
 export { redact, redactValue, PII_TYPES, type PiiFinding, type PiiType, type RedactOptions, type RedactResult } from './insurance/redact.js';
+// Evaluation: benchmarks of channels (HLE format), channel comparison, identity probe, degradation watch.
+export { evaluate, evaluationRecord, type EvaluateOptions, type EvaluationResult, type EvaluationProgress } from './eval/evaluate.js';
+export { compareResults, PairTally, type ChannelComparison, type CompareOptions, type Disagreement } from './eval/compare.js';
+export { probeIdentity, FINGERPRINT_PROMPTS, IDENTITY_QUESTION, type IdentityProbeOptions, type IdentityProbeResult } from './eval/identity.js';
+export { Watch, watch, parseEvery, type WatchOptions, type WatchScheduler } from './eval/watch.js';
+export type { DegradationEvent, WatchEvents, WatchMetric, WatchRun, WatchRunChannel } from './eval/watch-types.js';
+export { toEvalItem, checkEvalItem, type DatasetMapping } from './eval/dataset.js';
+export { exactMatch, normalizeAnswer, parseResponse, choiceLetter, type ParsedResponse } from './eval/grade.js';
+export { HLE_SYSTEM_PROMPT, EVAL_JUDGE_SCHEMA, judgePrompt, type JudgeVerdict as EvalJudgeVerdict } from './eval/prompts.js';
+export { wilsonInterval, fisherExact, binomialTestHalf, rmsCalibrationError } from './eval/stats.js';
+export type { EvalItem, AnswerType, ItemResult, ItemOutcome, ChannelSummary, CategorySummary, EvaluationReport, Accuracy } from './eval/types.js';
+export type { EvalClient, EvalDataset } from './eval/client.js';

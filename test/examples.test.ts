@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
+import { postgresAvailable, usePostgres } from './helpers/postgres-server.js';
 import { redisAvailable, useRedisServer } from './helpers/redis-server.js';
 
 /** Every example runs, offline, and prints what it promises (the README points at them). */
@@ -16,9 +17,10 @@ for (const key of ['OPENAI_API_KEY', 'ANTHROPIC_API_KEY', 'GEMINI_API_KEY', 'GOO
 }
 
 const redis = useRedisServer();
+const postgres = usePostgres();
 
 const EXAMPLES: Array<[string, string[], RegExp[]]> = [
-  ['examples/demo.ts', [], [/tool call\s+get_weather/, /failover/, /images\.generate on gpt-image-1/, /claim slow_first_token/, /ledger summary/]],
+  ['examples/demo.ts', [], [/tool call\s+get_weather/, /a greeting\s+→ openai\/gpt-5-mini\n.*so the cheapest/, /a hard problem → openai\/gpt-5\n.*competition math/, /failover/, /images\.generate on gpt-image-1/, /claim slow_first_token/, /ledger summary/, /openai\/gpt-5-mini:openai\s+accuracy \d+% \[\d+–\d+%\]/, /40 answers · \$[\d.]+ spent/, /report: .*report\.html/]],
   ['examples/run.ts', ['examples/openai-script.ts'], [/gpt-5-mini: /, /claude-haiku-4-5: /, /gemini-2\.5-flash: /]],
   ['examples/run.ts', ['examples/streaming.ts'], [/\[usage\]/, /\[abort\] stopped after 3 chunks/, /\[response\] \d+ JSON lines/]],
   ['examples/run.ts', ['examples/tools.ts'], [/calls get_weather/, /Based on the tool result/]],
@@ -28,6 +30,10 @@ const EXAMPLES: Array<[string, string[], RegExp[]]> = [
   ['examples/routing.ts', [], [/auto: the Pareto choice/, /\[breaker\]/, /skipped/, /\[hedge\]/]],
   ['examples/insurance.ts', [], [/\[claim\] slow_first_token/, /\[claim\] invalid_json/, /repaired: true/, /\[EMAIL\]/]],
   ['examples/shared-state.ts', [], [/store: MemoryStateStore/, /\[second breaker\] openai\/gpt-5-mini:openai: closed → open \(shared cooldown from another process\)/, /upstream calls to gpt-5-mini: 1/, /turn 2 on second: anthropic\/claude-haiku-4-5:anthropic \(sticky: true\)/]],
+  ['examples/pipeline-steps.ts', [], [/second: served from the cache \(same answer: true; upstream calls: 1\)/, /second stream: \d+ characters from served from the cache \(upstream calls: 2\)/, /refused: content_filter \(guardrail\).*upstream calls: 2; recorded as zen_/, /\[attempt\] end {3}openai\/gpt-5-mini:openai: error/, /answered by google\/gemini-2\.5-flash:google/, /ledger: 6 calls recorded/]],
+  ['examples/run.ts', ['examples/bad-input.ts'], [/a timeout of -1: invalid_request at zen\.timeouts\.totalMs/, /a circular tool schema: invalid_request at tools\[0\]\.function\.parameters/, /signal must be an AbortSignal/, /attempts made for them: 0/, /a valid call afterwards: /]],
+  ['examples/shared-ledger.ts', [], [/ledger: PGlite \(embedded\)/, /balance seen by first: \$0\.003, by second: \$0\.003/, /claims: 6 \(3 credited, 3 capped\)/]],
+  ['examples/dashboard.ts', [], [/dashboard: http:\/\/127\.0\.0\.1:\d+\//, /the page shows 20 calls, cost \$0\.\d+, (?:[2-9]|\d{2,}) claims, credits \$0\.\d+/, /anthropic\/claude-haiku-4-5:anthropic\s+p50 \d+ ms · p95 \d+ ms/]],
   ['examples/images.ts', [], [/gpt-image-1: 2 images/, /dall-e-3, n=3: .* 3 images, \$0\.12/, /imagen on google\/imagen-4\.0-generate-001:vertex: 5 images/, /failover: .*success/]],
 ];
 
@@ -43,5 +49,12 @@ describe('examples', () => {
     expect(stdout).toMatch(/\[second breaker\] openai\/gpt-5-mini:openai: closed → open \(shared cooldown from another process\)/);
     expect(stdout).toMatch(/upstream calls to gpt-5-mini: 1/);
     expect(stdout).toMatch(/\(sticky: true\)/);
+  }, 120_000);
+
+  it.skipIf(!postgresAvailable)('examples/shared-ledger.ts runs on PostgreSQL', async () => {
+    const { stdout } = await run(tsx, ['examples/shared-ledger.ts'], { cwd: root, env: { ...env, DATABASE_URL: postgres.url }, timeout: 90_000 });
+    expect(stdout).toMatch(/ledger: PostgreSQL at DATABASE_URL/);
+    expect(stdout).toMatch(/balance seen by first: \$0\.003, by second: \$0\.003/);
+    expect(stdout).toMatch(/claims: 6 \(3 credited, 3 capped\)/);
   }, 120_000);
 });

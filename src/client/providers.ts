@@ -1,4 +1,6 @@
 import { configurationError } from '../core/errors.js';
+import { registerClientSecrets } from '../core/secrets.js';
+import { announceSdkWarnings, sdkVersionWarning, type SdkVersionWarning } from './sdk-version.js';
 import type { ProviderFamily } from '../core/request.js';
 import type { ProviderInfo } from '../policy/catalog.js';
 import type { ProviderAdapter } from '../providers/types.js';
@@ -101,9 +103,17 @@ export function createAdapter(name: string, family: ProviderFamily, client: unkn
   }
 }
 
-/** Turns the `providers` option into adapters, with clear errors for anything that is not an SDK client. */
-export function configureProviders(providers: Record<string, ProviderConfig | undefined>): ConfiguredProvider[] {
+/**
+ * Turns the `providers` option into adapters, with clear errors for anything that is not an SDK
+ * client. A client of an unsupported SDK major is reported once through `warnings` (ZenClient's
+ * `warning` event).
+ */
+export function configureProviders(
+  providers: Record<string, ProviderConfig | undefined>,
+  warnings?: Parameters<typeof announceSdkWarnings>[1],
+): ConfiguredProvider[] {
   const configured: ConfiguredProvider[] = [];
+  const found: SdkVersionWarning[] = [];
   for (const [name, config] of Object.entries(providers)) {
     if (config === undefined) continue;
     if (!/^[A-Za-z0-9_.-]+$/.test(name)) {
@@ -117,10 +127,15 @@ export function configureProviders(providers: Record<string, ProviderConfig | un
         `Provider "${name}" is not an SDK client (got ${kind}). Pass an instance of OpenAI (openai), Anthropic (@anthropic-ai/sdk), GoogleGenAI (@google/genai) or VertexAI (@google-cloud/vertexai).`,
       );
     }
+    // Its keys are redacted wherever text leaves, whatever their format (core/secrets.ts).
+    registerClientSecrets(client);
     const vendors = isWrapped(config) && config.vendors ? config.vendors : defaultVendors(name, family, client);
     const models = isWrapped(config) && config.models ? config.models : [];
     const vertex = family === 'vertexai' || (family === 'google' && (client as { vertexai?: unknown }).vertexai === true);
     configured.push({ info: { name, family, vendors, models, vertex }, adapter: createAdapter(name, family, client) });
+    const warning = sdkVersionWarning(name, family, client);
+    if (warning) found.push(warning);
   }
+  if (warnings) announceSdkWarnings(found, warnings);
   return configured;
 }

@@ -1,3 +1,7 @@
+import type { CallRecord } from './call-record.js';
+import { scrubError } from './scrub-error.js';
+import { redactKnownSecrets } from './secrets.js';
+
 /**
  * One error taxonomy for every provider. Every failure that leaves zenrouter is a ZenError with a
  * `kind`; `retryable` and `retryAfterMs` tell the policy engine what to do with it.
@@ -63,9 +67,14 @@ export interface ZenErrorOptions {
   cause?: unknown;
   /** The vendor's error code or type (`overloaded_error`, `RESOURCE_EXHAUSTED`, ...). */
   code?: string;
-  /** The attempts behind an `all_attempts_failed` error. */
+  /** The attempts behind a call that failed after trying every channel of its plan. */
   attempts?: ReadonlyArray<{ channel: string; kind: ZenErrorKind; message: string }>;
+  /** For an `aborted` error: who ended the call (see `ZenError.abortedBy`). */
+  abortedBy?: AbortedBy;
 }
+
+/** `signal`: the caller's AbortSignal (or a stream's `controller.abort()`); `reader`: the caller stopped reading a stream. */
+export type AbortedBy = 'signal' | 'reader';
 
 const marker = Symbol.for('zenrouter.error');
 
@@ -79,10 +88,17 @@ export class ZenError extends Error {
   readonly model: string | undefined;
   readonly code: string | undefined;
   readonly attempts: ZenErrorOptions['attempts'];
+  /** For an `aborted` error: who ended the call, when zenrouter knows it. */
+  readonly abortedBy: AbortedBy | undefined;
+  /**
+   * What happened on the failed call (its attempts, cost, plan), set on every error a call throws.
+   * Not enumerable, so that logging the error does not print the whole record.
+   */
+  declare readonly zen: CallRecord | undefined;
 
   constructor(options: ZenErrorOptions) {
-    scrubCause(options.cause);
-    super(redactSecrets(options.message), options.cause === undefined ? undefined : { cause: options.cause });
+    const cause = safeCause(options.cause);
+    super(redactSecrets(options.message), cause === undefined ? undefined : { cause });
     this.name = 'ZenError';
     this.kind = options.kind;
     this.retryable = options.retryable ?? isRetryableKind(options.kind);
@@ -91,7 +107,14 @@ export class ZenError extends Error {
     this.provider = options.provider;
     this.model = options.model;
     this.code = options.code;
-    this.attempts = options.attempts;
+    this.attempts = options.attempts?.map((attempt) => ({ ...attempt, message: redactSecrets(attempt.message) }));
+    this.abortedBy = options.abortedBy;
+  }
+
+  /** Attaches the failed call's record as `zen` (once; a rethrown error keeps its first call's). */
+  withCall(record: CallRecord): this {
+    if (!Object.prototype.hasOwnProperty.call(this, 'zen')) Object.defineProperty(this, 'zen', { value: record, enumerable: false });
+    return this;
   }
 
   /** Works across duplicated copies of zenrouter in one process, unlike `instanceof`. */
@@ -133,9 +156,9 @@ const SECRET_PATTERNS: RegExp[] = [
   /\b([a-z][a-z0-9+.-]*:\/\/[^:/\s@]*:)[^@\s/]+(?=@)/gi,
 ];
 
-/** Replaces anything that looks like a credential with `[redacted]`. */
+/** Replaces the credentials this process holds, and anything that looks like one, with `[redacted]`. */
 export function redactSecrets(text: string): string {
-  let out = text;
+  let out = redactKnownSecrets(text);
   for (const pattern of SECRET_PATTERNS) {
     out = out.replace(pattern, (match, prefix?: string) =>
       typeof prefix === 'string' && match.startsWith(prefix) ? `${prefix}${prefix.endsWith('=') || prefix.endsWith(':') ? '' : ' '}[redacted]` : '[redacted]',
@@ -146,24 +169,17 @@ export function redactSecrets(text: string): string {
 
 /**
  * The SDK error kept as `cause` is logged by hosts as often as the ZenError itself: a vendor that
- * echoes a key in its message (or its error body) must not leak it there either.
+ * echoes a key in its message, its error body or its headers must not leak it there either. The
+ * cause is cleaned in place (see scrub-error.ts); one that cannot be is replaced by a redacted copy
+ * of its name and message.
  */
-function scrubCause(cause: unknown, depth = 0): void {
-  if (!cause || typeof cause !== 'object' || depth > 3) return;
-  const error = cause as { message?: unknown; error?: { message?: unknown }; cause?: unknown };
-  try {
-    if (typeof error.message === 'string') {
-      const clean = redactSecrets(error.message);
-      if (clean !== error.message) error.message = clean;
-    }
-    if (error.error && typeof error.error === 'object' && typeof error.error.message === 'string') {
-      const clean = redactSecrets(error.error.message);
-      if (clean !== error.error.message) error.error.message = clean;
-    }
-  } catch {
-    // A frozen or exotic error object: its message stays as it is.
-  }
-  scrubCause(error.cause, depth + 1);
+function safeCause(cause: unknown): unknown {
+  if (cause === null || typeof cause !== 'object' || ZenError.isInstance(cause)) return cause;
+  if (scrubError(cause, redactSecrets)) return cause;
+  const record = cause as { name?: unknown; message?: unknown };
+  const copy = new Error(redactSecrets(typeof record.message === 'string' ? record.message : 'unreadable error'));
+  copy.name = typeof record.name === 'string' ? record.name : 'Error';
+  return copy;
 }
 
 export function configurationError(message: string): ZenError {

@@ -1,6 +1,6 @@
 /**
  * Model addressing: `vendor/model`, `vendor/model:provider`, or a plain SDK id whose vendor is
- * recognised by its name.
+ * recognised by its name. Model names may hold colons (`llama3.1:8b`).
  */
 
 export interface ModelAddress {
@@ -33,22 +33,29 @@ export function vendorOfModelName(name: string): string | undefined {
   return undefined;
 }
 
-export function parseModelId(id: string): ModelAddress {
-  const trimmed = id.trim();
-  let body = trimmed;
+/**
+ * Splits a model id into vendor, name and pinned provider. A `:suffix` pins a provider only when
+ * `isProvider` says it names a configured one: Ollama and vLLM tags (`llama3.1:8b`,
+ * `qwen2.5:14b`) are part of the name, and `vendor/model:tag:provider` pins `provider`. Without
+ * `isProvider` the whole id is the model.
+ */
+export function parseModelId(id: string, isProvider?: (name: string) => boolean): ModelAddress {
+  let body = id.trim();
   let provider: string | undefined;
-  // A pin is the text after the last ':' unless it looks like a version tag inside the name
-  // (`llama3:8b` for Ollama has no vendor prefix, so pins are only read after `vendor/name`).
-  const slash = trimmed.indexOf('/');
-  if (slash > 0) {
-    const colon = trimmed.lastIndexOf(':');
-    if (colon > slash) {
-      provider = trimmed.slice(colon + 1) || undefined;
-      body = trimmed.slice(0, colon);
-    }
-    return { vendor: body.slice(0, slash), name: body.slice(slash + 1), provider };
+  const colon = body.lastIndexOf(':');
+  if (colon > 0 && isProvider?.(body.slice(colon + 1))) {
+    provider = body.slice(colon + 1);
+    body = body.slice(0, colon);
   }
+  const slash = body.indexOf('/');
+  if (slash > 0) return { vendor: body.slice(0, slash), name: body.slice(slash + 1), provider };
   return { vendor: vendorOfModelName(body), name: body, provider };
+}
+
+/** The model of a channel id: `meta/llama3.1:8b:ollama` → `meta/llama3.1:8b` (provider names hold no ':'). */
+export function modelOfChannelId(channel: string): string {
+  const colon = channel.lastIndexOf(':');
+  return colon > 0 ? channel.slice(0, colon) : channel;
 }
 
 export function formatModelId(address: { vendor: string | undefined; name: string }): string {

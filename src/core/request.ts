@@ -113,3 +113,18 @@ export interface GenerationRequest {
 }
 
 export type ProviderFamily = 'openai' | 'anthropic' | 'google' | 'vertexai';
+
+/** An image generation or edit, in canonical form. */
+export interface ImageRequest {
+  prompt: string;
+  n: number;
+  size?: string;
+  quality?: string;
+  background?: 'transparent' | 'opaque' | 'auto';
+  outputFormat?: 'png' | 'jpeg' | 'webp';
+  responseFormat?: 'b64_json' | 'url';
+  /** Input images for an edit, as base64 with media type. */
+  images?: Array<{ data: string; mediaType: string }>;
+  mask?: { data: string; mediaType: string };
+  user?: string;
+}

@@ -48,3 +48,11 @@ export function resultText(result: Pick<GenerationResult, 'content'>): string {
 export function resultToolCalls(result: Pick<GenerationResult, 'content'>): ToolCallPart[] {
   return result.content.filter((part): part is ToolCallPart => part.type === 'tool-call');
 }
+
+/** What an image call produced, in canonical form. */
+export interface ImageResult {
+  images: GeneratedImage[];
+  created?: number;
+  usage?: { inputTokens: number; outputTokens: number };
+  warnings: CallWarning[];
+}

@@ -1,5 +1,5 @@
-import { ZenError } from '../core/errors.js';
 import type { ZenRequestOptions } from './engine.js';
+import { validateCallOptions } from './validation/zen-options.js';
 
 /** The second argument of every face method, as in the official SDKs (`{ signal, timeout, maxRetries }`). */
 export interface ZenCallOptions {
@@ -14,12 +14,7 @@ export interface ZenCallOptions {
 
 /** Merges the body's `zen` field with the SDK-style call options. */
 export function callOptions(bodyOptions: ZenRequestOptions | undefined, options: ZenCallOptions | undefined): { zen: ZenRequestOptions; signal: AbortSignal | undefined } {
-  if (options?.timeout !== undefined && (typeof options.timeout !== 'number' || options.timeout <= 0)) {
-    throw new ZenError({ kind: 'invalid_request', retryable: false, message: `timeout must be a positive number of milliseconds, got ${String(options.timeout)}.` });
-  }
-  if (options?.maxRetries !== undefined && (!Number.isInteger(options.maxRetries) || options.maxRetries < 0)) {
-    throw new ZenError({ kind: 'invalid_request', retryable: false, message: `maxRetries must be a whole number of 0 or more, got ${String(options.maxRetries)}.` });
-  }
+  validateCallOptions(options);
   if (!options) return { zen: bodyOptions ?? {}, signal: undefined };
   const zen: ZenRequestOptions = { ...bodyOptions, ...options.zen };
   if (options.timeout !== undefined) zen.timeouts = { ...zen.timeouts, totalMs: options.timeout };

@@ -1,5 +1,5 @@
 import { ZenError } from '../core/errors.js';
-import type { Engine, EngineCall, EngineStream, ZenMetadata } from './engine.js';
+import type { Engine, EngineStream, TextCallInput, ZenMetadata } from './engine.js';
 
 /** Pieces every face uses: the model spec, metadata attachment, signals and opening a stream. */
 
@@ -46,14 +46,14 @@ export function linkSignal(source: AbortSignal | undefined, target: AbortControl
  */
 export async function openEngineStream(
   engine: Engine,
-  call: Omit<EngineCall, 'signal'>,
+  call: Omit<TextCallInput, 'signal'> & { stream: true },
   signals: ReadonlyArray<AbortSignal | undefined>,
 ): Promise<{ stream: EngineStream; controller: AbortController }> {
   const controller = new AbortController();
   const unlink = signals.map((signal) => linkSignal(signal, controller));
   let stream: EngineStream;
   try {
-    stream = await engine.stream({ ...call, signal: controller.signal });
+    stream = await engine.run({ ...call, signal: controller.signal });
   } catch (error) {
     for (const release of unlink) release();
     throw error;

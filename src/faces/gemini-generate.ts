@@ -1,13 +1,16 @@
 import type { GenerateContentParameters } from '@google/genai';
+import type { FromPeer } from '../core/peer-types.js';
 import { callOptions, type ZenCallOptions } from './call-options.js';
 import type { Engine, ZenMetadata, ZenRequestOptions } from './engine.js';
 import { convertGenerateRequest } from './gemini-generate-request.js';
 import { toGenerateContentResponse, type ZenGenerateContentResponse } from './gemini-generate-response.js';
 import { toGenerateContentChunks } from './gemini-generate-stream.js';
 import { attachMetadata, linkSignal, modelSpec, openEngineStream, vendorModelName as modelName } from './face-shared.js';
+import { readerStopped } from './zen-stream.js';
+import { validateGenerateParams } from './validation/generate-params.js';
 
 /** The SDK's parameters, with a model id, an ordered fallback list or `auto` in `model`, and the `zen` extension. */
-export type ZenGenerateContentParameters = Omit<GenerateContentParameters, 'model'> & {
+export type ZenGenerateContentParameters = Omit<FromPeer<GenerateContentParameters, '@google/genai'>, 'model'> & {
   model: string | string[];
   /** A fallback list, tried after (or instead of) `model`. */
   models?: string[];
@@ -32,14 +35,15 @@ export class Models {
   constructor(protected readonly engine: Engine) {}
 
   async generateContent(params: ZenGenerateContentParameters, options?: ZenCallOptions): Promise<ZenGenerateContentResult> {
-    const model = modelSpec(params?.model, params?.models);
+    validateGenerateParams(params);
+    const model = modelSpec(params.model, params.models);
     const converted = convertGenerateRequest(params);
     const call = callOptions(params.zen, options);
     const controller = new AbortController();
     const unlink = [linkSignal(converted.signal, controller), linkSignal(call.signal, controller)];
     try {
-      const { result, metadata } = await this.engine.generate({
-        face: 'gemini-generate', model, request: converted.request, options: call.zen, signal: controller.signal, warnings: converted.warnings,
+      const { result, metadata } = await this.engine.run({
+        operation: 'text', stream: false, face: 'gemini-generate', model, request: converted.request, options: call.zen, signal: controller.signal, warnings: converted.warnings,
       });
       const response = toGenerateContentResponse(result, metadata.requestId, result.modelId ?? modelName(metadata.model) ?? String(model), metadata.warnings);
       return attachMetadata(response, metadata);
@@ -49,12 +53,13 @@ export class Models {
   }
 
   async generateContentStream(params: ZenGenerateContentParameters, options?: ZenCallOptions): Promise<ZenGenerateContentStream> {
-    const model = modelSpec(params?.model, params?.models);
+    validateGenerateParams(params);
+    const model = modelSpec(params.model, params.models);
     const converted = convertGenerateRequest(params);
     const call = callOptions(params.zen, options);
     const { stream, controller } = await openEngineStream(
       this.engine,
-      { face: 'gemini-generate', model, request: converted.request, options: call.zen, warnings: converted.warnings },
+      { operation: 'text', stream: true, face: 'gemini-generate', model, request: converted.request, options: call.zen, warnings: converted.warnings },
       [converted.signal, call.signal],
     );
     const chunks = toGenerateContentChunks(stream.parts, {
@@ -69,7 +74,7 @@ export class Models {
         finished = true;
       } finally {
         // A caller that stops reading early cancels the call upstream.
-        if (!finished) controller.abort();
+        if (!finished) controller.abort(readerStopped());
       }
     })();
     Object.defineProperties(generator, {

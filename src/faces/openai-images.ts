@@ -1,12 +1,15 @@
 import type { ImageEditParamsNonStreaming, ImageGenerateParamsNonStreaming, ImagesResponse } from 'openai/resources/images';
-import type { CallWarning } from '../core/result.js';
-import type { ImageRequest, ImageResult } from '../providers/types.js';
+import type { FromPeer } from '../core/peer-types.js';
+import type { ImageRequest } from '../core/request.js';
+import type { CallWarning, ImageResult } from '../core/result.js';
 import { callOptions, type ZenCallOptions } from './call-options.js';
 import { toDataUrl } from './data-url.js';
 import type { Engine, ZenMetadata, ZenRequestOptions } from './engine.js';
 import { readImageInput, type ImageInput } from './image-input.js';
 import { ignoredSetting, invalidRequest, isRecord } from './invalid-request.js';
 import { attachMetadata, modelSpec } from './face-shared.js';
+import { validateImageEditParams, validateImageGenerateParams } from './validation/image-params.js';
+import { validateCallOptions } from './validation/zen-options.js';
 
 /** Routing fields: a model id, an ordered fallback list, or `auto` (the default here), and the `zen` extension. */
 interface Routing {
@@ -15,17 +18,17 @@ interface Routing {
   zen?: ZenRequestOptions;
 }
 
-export type ZenImageGenerateParams = Omit<ImageGenerateParamsNonStreaming, 'model'> & Routing;
+export type ZenImageGenerateParams = Omit<FromPeer<ImageGenerateParamsNonStreaming, 'openai'>, 'model'> & Routing;
 
 /** The openai SDK's edit params, with images in any form `ImageInput` names. */
-export type ZenImageEditParams = Omit<ImageEditParamsNonStreaming, 'model' | 'image' | 'mask'> &
+export type ZenImageEditParams = Omit<FromPeer<ImageEditParamsNonStreaming, 'openai'>, 'model' | 'image' | 'mask'> &
   Routing & {
     image: ImageInput | ImageInput[];
     mask?: ImageInput;
   };
 
 /** An openai ImagesResponse with zenrouter's metadata as a non-enumerable `zen` property. */
-export type ZenImagesResponse = ImagesResponse & { readonly zen: ZenMetadata };
+export type ZenImagesResponse = FromPeer<ImagesResponse, 'openai'> & { readonly zen: ZenMetadata };
 
 const ENUMS: ReadonlyArray<[string, readonly string[]]> = [
   ['quality', ['standard', 'hd', 'low', 'medium', 'high', 'auto']],
@@ -93,6 +96,7 @@ export class Images {
 
   /** Generates images. Text-only models are never candidates; `n` is split across calls where a model makes fewer per call. */
   async generate(body: ZenImageGenerateParams, options?: ZenCallOptions): Promise<ZenImagesResponse> {
+    validateImageGenerateParams(body);
     if (!isRecord(body)) throw invalidRequest('The request body must be an object with a prompt.');
     const warnings: CallWarning[] = [];
     return this.run(body, convertImageRequest(body, warnings), warnings, options);
@@ -100,6 +104,9 @@ export class Images {
 
   /** Edits images (an input image plus a prompt, optionally a mask) on models that can edit. */
   async edit(body: ZenImageEditParams, options?: ZenCallOptions): Promise<ZenImagesResponse> {
+    validateImageEditParams(body);
+    // Checked before the images are read, which may take a while.
+    validateCallOptions(options);
     if (!isRecord(body)) throw invalidRequest('The request body must be an object with an image and a prompt.');
     const warnings: CallWarning[] = [];
     const request = convertImageRequest(body, warnings);
@@ -113,7 +120,7 @@ export class Images {
   private async run(body: Routing, request: ImageRequest, warnings: CallWarning[], options: ZenCallOptions | undefined): Promise<ZenImagesResponse> {
     const model = modelSpec(body.model ?? (body.models ? undefined : 'auto'), body.models);
     const call = callOptions(body.zen, options);
-    const { result, metadata } = await this.engine.generateImages({ face: 'openai-images', model, request, options: call.zen, signal: call.signal, warnings });
+    const { result, metadata } = await this.engine.run({ operation: 'image', face: 'openai-images', model, request, options: call.zen, signal: call.signal, warnings });
     return attachMetadata(toImagesResponse(result, request.responseFormat), metadata);
   }
 }

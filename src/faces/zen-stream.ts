@@ -1,6 +1,11 @@
 import { ZenError } from '../core/errors.js';
 import type { EngineStream, ZenMetadata } from './engine.js';
 
+/** The abort reason of a stream whose caller stopped reading it (break, return, a cancelled ReadableStream). */
+export function readerStopped(): ZenError {
+  return new ZenError({ kind: 'aborted', retryable: false, abortedBy: 'reader', message: 'The caller stopped reading the stream.' });
+}
+
 /**
  * The Stream surface the openai and @anthropic-ai/sdk clients both return (async iteration,
  * `controller`, `tee()`, `toReadableStream()`), over any event type, plus `zen` metadata.
@@ -41,7 +46,8 @@ export class ZenStream<Event> implements AsyncIterable<Event> {
         }
       },
       async return() {
-        controller.abort();
+        // The reader stopped (break): the call is cancelled by its reader, not aborted by a signal.
+        controller.abort(readerStopped());
         await iterator.return?.();
         return { done: true, value: undefined };
       },

@@ -1,5 +1,7 @@
 import { redactSecrets } from '../core/errors.js';
 import { nextTurn } from '../core/slices.js';
+import { redactKnownSecrets } from '../core/secrets.js';
+import { nodeBuiltin } from '../core/node-builtin.js';
 import type { CaptureContent } from './options.js';
 import { loadRedaction, redactValue, redactValueIfReady } from './redact.js';
 import type { ContentCapture } from './types.js';
@@ -24,12 +26,11 @@ export function loadNobleSha256(): Promise<HashText> {
 
 /**
  * Node's one-shot native `crypto.hash` when the runtime offers it (Node 20.16+, reached through
- * `process.getBuiltinModule`, so that nothing imports `node:crypto` for edge bundles): about ten
- * times faster than hashing in JavaScript, and every call hashes its prompt and answer.
+ * nodeBuiltin, so that nothing imports `node:crypto` for edge bundles): about ten times faster
+ * than hashing in JavaScript, and every call hashes its prompt and answer.
  */
 export const nativeSha256: HashText | undefined = (() => {
-  const getBuiltinModule = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process?.getBuiltinModule;
-  const hash = (getBuiltinModule?.('node:crypto') as { hash?: unknown } | undefined)?.hash;
+  const hash = (nodeBuiltin('node:crypto') as { hash?: unknown } | undefined)?.hash;
   if (typeof hash !== 'function') return undefined;
   return (text: string) => (hash as (algorithm: string, data: string, encoding: string) => string)('sha256', text, 'hex');
 })();
@@ -83,21 +84,25 @@ async function hashInSlices(text: string): Promise<string> {
 
 /** Every string inside a value with credentials replaced: what `full` capture keeps. */
 export function stripSecrets<T>(value: T): T {
-  if (typeof value === 'string') return redactSecrets(value) as T;
-  if (Array.isArray(value)) return value.map(stripSecrets) as T;
+  return mapStrings(value, redactSecrets);
+}
+
+function mapStrings<T>(value: T, redact: (text: string) => string): T {
+  if (typeof value === 'string') return redact(value) as T;
+  if (Array.isArray(value)) return value.map((item: unknown) => mapStrings(item, redact)) as T;
   if (value && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
-    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, stripSecrets(item)])) as T;
+    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, mapStrings(item, redact)])) as T;
   }
   return value;
 }
 
 /**
  * PII and credentials replaced by `[EMAIL]`-style placeholders: what cases and `redacted` capture
- * keep. Asynchronous: the redaction libraries load on first use and long texts are redacted in
+ * keep. The keys this process holds go first: no pattern knows a key shaped like a UUID. Asynchronous: the redaction libraries load on first use and long texts are redacted in
  * slices, without holding the event loop.
  */
 export async function redactContent<T>(value: T): Promise<T> {
-  return (await redactValue(value)) as T;
+  return (await redactValue(mapStrings(value, redactKnownSecrets))) as T;
 }
 
 /** With `redacted` capture every call redacts: its libraries are loaded as the insurance is built. */
@@ -111,7 +116,7 @@ export function prepareRedaction(mode: CaptureContent): void {
  * characters), so doing it at once does not hold the loop long.
  */
 export function redactContentIfReady<T>(value: T): T | undefined {
-  return redactValueIfReady(value) as T | undefined;
+  return redactValueIfReady(mapStrings(value, redactKnownSecrets)) as T | undefined;
 }
 
 /**

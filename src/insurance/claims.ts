@@ -1,7 +1,7 @@
 import { ZenError } from '../core/errors.js';
 import { fromNanos, toNanos } from '../core/money.js';
 import type { ClaimContext, Compensation, InsurancePolicyOptions } from './options.js';
-import type { Claim, QualityEvent, QualityEventKind } from './types.js';
+import type { Claim, LedgerStore, QualityEvent, QualityEventKind } from './types.js';
 
 /**
  * What is covered when the host says nothing. Answers that cannot be used are refunded; slow
@@ -56,7 +56,8 @@ export class InsurancePolicy {
   private readonly exclude: Required<Pick<NonNullable<InsurancePolicyOptions['exclude']>, 'callerAborts' | 'invalidRequests'>> & Pick<NonNullable<InsurancePolicyOptions['exclude']>, 'custom'>;
   private day: { key: string; totals: Promise<DayTotals> } | undefined;
 
-  constructor(options: InsurancePolicyOptions = {}, private readonly loadDay: DayTotalsLoader = async () => []) {
+  /** `grantDay`: the ledger store's shared daily totals (LedgerStore.grantDailyCredits), when it keeps them. */
+  constructor(options: InsurancePolicyOptions = {}, private readonly loadDay: DayTotalsLoader = async () => [], private readonly grantDay?: LedgerStore['grantDailyCredits']) {
     const coverage: Partial<Record<QualityEventKind, Compensation>> = { ...DEFAULT_COVERAGE };
     for (const [kind, rule] of Object.entries(options.cover ?? {}) as Array<[QualityEventKind, Compensation | false | undefined]>) {
       if (rule === false || rule === undefined) delete coverage[kind];
@@ -87,11 +88,10 @@ export class InsurancePolicy {
     const covered = input.items.filter((item) => this.covers(item.event.kind));
     if (covered.length === 0) return [];
     const dayKey = covered[0]!.event.at.slice(0, 10);
-    const totals = await this.totals(dayKey);
     const callCapNanos = toNanos(input.callCostUsd);
     let callNanos = toNanos(input.creditedBeforeUsd ?? 0);
-    // From here on nothing awaits, so concurrent calls cannot both pass a cap.
-    return covered.map(({ event, basisUsd, basis }) => {
+    // Nothing in `decide` awaits, so concurrent calls cannot both pass a cap.
+    const decide = (totals: DayTotals): Claim[] => covered.map(({ event, basisUsd, basis }): Claim => {
       const rule = this.coverage[event.kind]!;
       const nanos = 'percent' in rule ? Math.round((toNanos(basisUsd) * rule.percent) / 100) : toNanos(rule.fixedUsd);
       const words = 'percent' in rule ? `${rule.percent}% of ${basis} cost (${usd(toNanos(basisUsd))})` : `fixed ${usd(toNanos(rule.fixedUsd))}`;
@@ -110,6 +110,7 @@ export class InsurancePolicy {
       totals.byKind.set(event.kind, kindSoFar + nanos);
       return { ...claim, amountUsd: fromNanos(nanos) };
     });
+    return this.grantDay ? this.grantDay(dayKey, decide) : decide(await this.totals(dayKey));
   }
 
   private totals(dayKey: string): Promise<DayTotals> {

@@ -1,6 +1,7 @@
+import type { CallRecord } from '../core/call-record.js';
 import { ZenError } from '../core/errors.js';
-import { zeroCost, type CostBreakdown } from '../core/money.js';
-import type { FaceName, GenerationRequest } from '../core/request.js';
+import type { CostBreakdown } from '../core/money.js';
+import type { GenerationRequest } from '../core/request.js';
 import type { GenerationResult } from '../core/result.js';
 import { emptyUsage } from '../core/usage.js';
 import { captureContent, prepareRedaction, redactContent, stripSecrets } from './capture.js';
@@ -101,6 +102,7 @@ export class Insurance implements InsuranceCore {
   private readonly detectors: readonly Detector[];
   private readonly known: ReadonlyMap<string, Detector>;
   private readonly recent: RecentCalls<RecentCall>;
+  private readonly settling = new Set<Promise<void>>();
   private readonly window: number;
 
   constructor(
@@ -129,7 +131,7 @@ export class Insurance implements InsuranceCore {
           }),
         }),
     );
-    this.policy = new InsurancePolicy(options.policy, (day) => this.creditedOn(day));
+    this.policy = new InsurancePolicy(options.policy, (day) => this.creditedOn(day), this.ledger.store.grantDailyCredits?.bind(this.ledger.store));
     this.detectors = resolveDetectors(options.detectors);
     this.known = new Map([...BUILT_IN_DETECTORS, ...this.detectors].map((detector) => [detector.name, detector]));
   }
@@ -167,21 +169,34 @@ export class Insurance implements InsuranceCore {
     return new InsuredCall(this, { ...init, baseline: init.baseline ?? noBaseline }, detectors);
   }
 
-  /** Records a call that failed before it was routed (a bad option, an unknown model). */
-  recordUnrouted(call: { face: FaceName; requested: string | string[]; request: GenerationRequest; stream: boolean; tags?: Record<string, string>; requestId: string }, error: ZenError): void {
+  /**
+   * Records a call the insurance did not watch: one that failed before it was routed (a bad option,
+   * an unknown model, a guardrail), or one a host step answered itself (a cache). No detectors run.
+   */
+  recordUninsured(record: CallRecord, call: { request: GenerationRequest; stream: boolean; tags?: Record<string, string> }, error: ZenError | undefined, answer?: GenerationResult): void {
     const at = new Date().toISOString();
+    const outcome: RequestRecord['outcome'] = !error ? 'success' : error.kind === 'aborted' ? 'aborted' : 'error';
     this.write(async () => {
-      const content = await captureContent(this.captureMode, toChatMessages(call.request.messages), undefined);
-      const record = requestRecord(
-        {
-          requestId: call.requestId, face: call.face, requested: Array.isArray(call.requested) ? call.requested.join(',') : call.requested,
-          model: undefined, channel: undefined, provider: undefined, usage: emptyUsage(), cost: zeroCost('none'), ttftMs: undefined, durationMs: 0,
-          tokensPerSecond: undefined, finishReason: undefined, attempts: [], events: [], claims: [], repaired: false,
-        },
-        { at, stream: call.stream, outcome: error.kind === 'aborted' ? 'aborted' : 'error', errorKind: error.kind, content, ...(call.tags ? { tags: call.tags } : {}) },
-      );
-      return [stripSecrets(record)];
+      const content = await captureContent(this.captureMode, toChatMessages(call.request.messages), answer ? toAssistantMessage(answer.content) : undefined);
+      const request = requestRecord(record, { at, stream: call.stream, outcome, ...(error ? { errorKind: error.kind } : {}), content, ...(call.tags ? { tags: call.tags } : {}) });
+      return [stripSecrets(request)];
     });
+  }
+
+  /**
+   * Holds `flush()` (and `feedback`, `balance`, `exportCases`) until a call that has ended has
+   * queued its records: a stream whose last part was read is settled before a flush that follows.
+   */
+  track(settling: Promise<void>): void {
+    this.settling.add(settling);
+    const remove = (): void => void this.settling.delete(settling);
+    settling.then(remove, remove);
+  }
+
+  /** Waits for the calls being settled now (not for ones that end later), then for the writer. */
+  private async drain(): Promise<void> {
+    if (this.settling.size > 0) await Promise.allSettled([...this.settling]);
+    await this.writer.flush();
   }
 
   write(build: RecordBuilder): void {
@@ -206,7 +221,7 @@ export class Insurance implements InsuranceCore {
     if (!feedback || (feedback.rating !== 'good' && feedback.rating !== 'bad')) throw invalid('feedback.rating', `must be 'good' or 'bad', got ${JSON.stringify(feedback?.rating)}`);
     if (feedback.severity !== undefined && !(typeof feedback.severity === 'number' && feedback.severity >= 0 && feedback.severity <= 1)) throw invalid('feedback.severity', 'must be a number from 0 to 1');
     if (feedback.comment !== undefined && typeof feedback.comment !== 'string') throw invalid('feedback.comment', 'must be a string');
-    await this.writer.flush();
+    await this.drain();
     let request: RequestRecord | undefined;
     let creditedBefore = 0;
     for await (const record of this.ledger.query({ requestId })) {
@@ -264,22 +279,23 @@ export class Insurance implements InsuranceCore {
 
   /** Credits granted so far (all time, or in a range), read from the ledger. */
   async balance(range: LedgerRange = {}): Promise<number> {
-    await this.writer.flush();
+    await this.drain();
     return this.ledger.creditBalance(range);
   }
 
   /** Waits until every record of the calls so far is in the store. */
   flush(): Promise<void> {
-    return this.writer.flush();
+    return this.drain();
   }
 
   async close(): Promise<void> {
+    await this.drain();
     await this.writer.close();
   }
 
   /** Anonymized failing cases as JSONL lines (see export-cases.ts for the shapes). */
   async *exportCases(options: ExportCasesOptions = {}): AsyncIterable<string> {
-    await this.writer.flush();
+    await this.drain();
     yield* exportCases(this.ledger, options);
   }
 

@@ -1,4 +1,5 @@
-import { redactSecrets, type ZenErrorKind } from '../core/errors.js';
+import type { CallRecord } from '../core/call-record.js';
+import { redactSecrets, type ZenError, type ZenErrorKind } from '../core/errors.js';
 import type { CostBreakdown } from '../core/money.js';
 import type { FaceName, GenerationRequest } from '../core/request.js';
 import type { GeneratedImage, GenerationResult } from '../core/result.js';
@@ -10,7 +11,7 @@ import type { ClaimItem } from './claims.js';
 import type { ChannelBaseline, Detector, DetectorContext, DetectorOutput, DetectorStart, DetectorTiming, EventDraft, StreamObserver, SubcallRunner } from './detector.js';
 import type { InsuranceCore } from './insurance.js';
 import type { RequestInsurance, ResolvedInsurance } from './options.js';
-import { addCosts, caseRecord, claimedProblems, claimRecord, creditRecords, eventRecord, requestRecord, type CallFacts } from './records.js';
+import { addCosts, caseRecord, claimedProblems, claimRecord, creditRecords, eventRecord, requestRecord } from './records.js';
 import { StreamAssembler } from './stream-assembler.js';
 import type { AttemptRecord, Claim, LedgerRecord, QualityEvent, RequestRecord } from './types.js';
 
@@ -30,16 +31,11 @@ export interface InsuredCallInit {
   signal: AbortSignal | undefined;
 }
 
-/** How the execution ended, as the insurance needs it (structurally the policy's ExecutionSummary). */
-export interface ExecutionOutcome {
-  error: { kind: ZenErrorKind; message: string } | undefined;
-  repairs: ReadonlyArray<{ channel: string; reason: string; result: unknown }>;
-}
-
 export interface SettleCall {
-  outcome: ExecutionOutcome | undefined;
-  /** The call's metadata: completed in place with events, claims, judge costs and `repaired`. */
-  facts: CallFacts;
+  /** The call's record: completed in place with events, claims, judge costs and `repaired`. */
+  record: CallRecord;
+  /** What ended the call, when it failed. */
+  error: ZenError | undefined;
   /** The answer returned (non-streamed text calls). */
   result?: GenerationResult;
   images?: GeneratedImage[];
@@ -77,6 +73,8 @@ export class InsuredCall {
   private readonly startedAtEpochMs = Date.now();
   private readonly startedAt = performance.now();
   private readonly answers: CheckedAnswer[] = [];
+  /** Answers `inspect` rejected (repair): the call was repaired unless it ended on one of them. */
+  private rejectedResults: Set<GenerationResult> | undefined;
   private readonly extraAttempts: AttemptRecord[] = [];
   private readonly extraCosts: CostBreakdown[] = [];
   private observers: Array<{ detector: Detector; observer: StreamObserver }> = [];
@@ -111,7 +109,9 @@ export class InsuredCall {
     this.answers.push({ result, channel, cost: attempt.cost, events });
     if (!this.settings.repair) return undefined;
     const covered = events.filter((event) => this.core.policy.covers(event.kind));
-    return covered.length > 0 ? `covered quality events: ${covered.map((event) => event.kind).join(', ')}` : undefined;
+    if (covered.length === 0) return undefined;
+    (this.rejectedResults ??= new Set()).add(result);
+    return `covered quality events: ${covered.map((event) => event.kind).join(', ')}`;
   };
 
   /** A stream committed to its channel: observers start watching its parts. */
@@ -163,8 +163,8 @@ export class InsuredCall {
   }
 
   private async settleOrThrow(call: SettleCall): Promise<QualityObservation[]> {
-    const { facts, outcome } = call;
-    const status: RequestRecord['outcome'] = !outcome?.error ? 'success' : outcome.error.kind === 'aborted' ? 'aborted' : 'error';
+    const { record: facts, error } = call;
+    const status: RequestRecord['outcome'] = !error ? 'success' : error.kind === 'aborted' ? 'aborted' : 'error';
     const winner = facts.channel;
     const timing: DetectorTiming = { ttftMs: facts.ttftMs, durationMs: facts.durationMs, tokensPerSecond: facts.tokensPerSecond, outputTokens: facts.usage.output.total };
     const observed = new Set(this.observers.map(({ detector }) => detector));
@@ -192,8 +192,7 @@ export class InsuredCall {
       facts.attempts = [...facts.attempts, ...this.extraAttempts];
       facts.cost = addCosts([facts.cost, ...this.extraCosts]);
     }
-    const repairs = outcome?.repairs ?? [];
-    facts.repaired = final !== undefined && repairs.length > 0 && !repairs.some((repair) => repair.result === final!.result);
+    facts.repaired = final !== undefined && this.rejectedResults !== undefined && !this.rejectedResults.has(final.result);
 
     const rejected = this.answers.filter((answer) => answer !== final);
     const rejectedEvents = new Set(rejected.flatMap((answer) => answer.events));
@@ -206,7 +205,7 @@ export class InsuredCall {
     }
     const claims = await this.core.policy.settle({
       items,
-      call: { requestId: this.init.requestId, outcome: status, errorKind: outcome?.error?.kind, cancelled: /stopped reading/.test(outcome?.error?.message ?? '') },
+      call: { requestId: this.init.requestId, outcome: status, errorKind: error?.kind, cancelled: error?.abortedBy === 'reader' },
       callCostUsd: facts.cost.total,
       newClaimId: () => `clm_${crypto.randomUUID()}`,
     });
@@ -214,7 +213,7 @@ export class InsuredCall {
     facts.events = [...this.events];
     facts.claims = claims;
 
-    this.record(facts, status, outcome?.error?.kind, final, rejected, claims);
+    this.record(facts, status, error?.kind, final, rejected, claims);
     if (final && this.init.output === 'text') this.core.remember({ requestId: this.init.requestId, request: this.init.request, answer: final.result, channel: final.channel, category: this.init.category });
 
     // Failovers are the failed channel's, and the executor already told the router about them.
@@ -227,7 +226,7 @@ export class InsuredCall {
   }
 
   /** Queues the call's records; content is hashed and redacted in the background. */
-  private record(facts: CallFacts, outcome: RequestRecord['outcome'], errorKind: ZenErrorKind | undefined, final: CheckedAnswer | undefined, rejected: CheckedAnswer[], claims: Claim[]): void {
+  private record(facts: CallRecord, outcome: RequestRecord['outcome'], errorKind: ZenErrorKind | undefined, final: CheckedAnswer | undefined, rejected: CheckedAnswer[], claims: Claim[]): void {
     const { request, output } = this.init;
     const mode = this.core.captureMode;
     // Built now: the caller owns the metadata object once the call returns. Only the fields are

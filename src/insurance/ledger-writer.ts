@@ -27,6 +27,13 @@ const DRAIN_NOW_AT = 256;
 export class LedgerWriter {
   private queue: RecordBuilder[] = [];
   private unwritten: LedgerRecord[] = [];
+  /** Calls behind the unwritten records. */
+  private unwrittenCalls = 0;
+  /** Calls written so far, and calls whose records are in the store (or were refused for good). */
+  private enqueued = 0;
+  private done = 0;
+  /** Flushes waiting for `done` to reach their target. */
+  private waiters: Array<{ target: number; resolve: () => void }> = [];
   private draining: Promise<void> | undefined;
   private scheduled = false;
   private lastError: ZenError | undefined;
@@ -53,6 +60,7 @@ export class LedgerWriter {
 
   write(build: RecordBuilder): void {
     this.queue.push(build);
+    this.enqueued += 1;
     if (this.queue.length + this.unwritten.length >= this.nextWarning) this.warnBacklog();
     if (this.draining) return;
     if (this.queue.length >= DRAIN_NOW_AT) return this.kick();
@@ -65,12 +73,16 @@ export class LedgerWriter {
     }, 0);
   }
 
-  /** Waits until everything written so far is in the store; throws if some of it could not be. */
+  /**
+   * Waits until everything written so far is in the store; throws if some of it could not be.
+   * What is written while it waits is not waited for, so it resolves under calls that never pause.
+   */
   async flush(): Promise<void> {
-    for (;;) {
+    const target = this.enqueued;
+    if (this.done < target) {
+      const reached = new Promise<void>((resolve) => this.waiters.push({ target, resolve }));
       this.kick();
-      await this.draining;
-      if (this.queue.length === 0) break;
+      await reached;
     }
     if (this.unwritten.length > 0) {
       throw new ZenError({
@@ -95,21 +107,46 @@ export class LedgerWriter {
   }
 
   private async drain(): Promise<void> {
-    for (;;) {
-      const builders = this.queue.splice(0);
-      const batch = this.unwritten.splice(0);
-      for (const build of builders) {
-        try {
-          batch.push(...(await build()));
-        } catch (error) {
-          this.fail(asZenError(error, 'building ledger records failed'), []);
+    try {
+      for (;;) {
+        const builders = this.queue.splice(0);
+        const batch = this.unwritten.splice(0);
+        const calls = builders.length + this.unwrittenCalls;
+        this.unwrittenCalls = 0;
+        for (const build of builders) {
+          try {
+            batch.push(...(await build()));
+          } catch (error) {
+            this.fail(asZenError(error, 'building ledger records failed'), []);
+          }
         }
+        if (batch.length > 0 && !(await this.append(batch))) {
+          this.unwrittenCalls += calls;
+          return;
+        }
+        this.finished(calls);
+        // Caught up: a backlog that builds again is told again.
+        if (this.pending < this.backlogWarningAt) this.nextWarning = this.backlogWarningAt;
+        if (this.queue.length === 0 && this.unwritten.length === 0) return;
       }
-      if (batch.length === 0) return;
-      if (!(await this.append(batch))) return;
-      // Caught up: a backlog that builds again is told again.
-      if (this.pending < this.backlogWarningAt) this.nextWarning = this.backlogWarningAt;
-      if (this.queue.length === 0 && this.unwritten.length === 0) return;
+    } finally {
+      // A store that failed leaves records unwritten: the flushes waiting see them and throw.
+      if (this.unwritten.length > 0) this.release(() => true);
+    }
+  }
+
+  /** `calls` more calls' records are in the store: the flushes that waited for them resolve. */
+  private finished(calls: number): void {
+    this.done += calls;
+    if (this.waiters.length > 0) this.release((target) => target <= this.done);
+  }
+
+  private release(reached: (target: number) => boolean): void {
+    const waiting = this.waiters;
+    this.waiters = [];
+    for (const waiter of waiting) {
+      if (reached(waiter.target)) waiter.resolve();
+      else this.waiters.push(waiter);
     }
   }
 

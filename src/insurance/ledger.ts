@@ -1,114 +1,24 @@
 import { fromNanos, toNanos } from '../core/money.js';
 import { serializeRecords, VALIDATES_RECORDS } from './stores/validate-record.js';
-import type { Claim, LedgerQuery, LedgerRecord, LedgerStore, QualityEventKind, RequestRecord } from './types.js';
+import type { ChannelLatency, Claim, ClaimsSummary, CostByModelByDayRow, LedgerQuery, LedgerRange, LedgerRecord, LedgerStore, LedgerTotals, QualityEventKind, RequestRecord } from './types.js';
+
+export type { ChannelLatency, ClaimsSummary, CostByModelByDayRow, LedgerRange, LedgerTotals } from './types.js';
 
 export { compileQuery, matchesQuery, modelOfChannel, recordKeys, type CompiledQuery, type RecordKeys } from './stores/match-query.js';
 export { InvalidLedgerRecordError, serializeRecords } from './stores/validate-record.js';
 
-/** A time window: `since` inclusive, `until` exclusive. */
-export interface LedgerRange {
-  since?: string | Date;
-  until?: string | Date;
-}
-
-export interface CostByModelByDayRow {
-  /** UTC date, `YYYY-MM-DD`. */
-  day: string;
-  /** The model that answered; `unknown` when the call failed before one was chosen. */
-  model: string;
-  requests: number;
-  costUsd: number;
-}
-
-export interface ClaimsSummary {
-  claims: number;
-  /** What the `credited` and `capped` claims grant; `excluded` claims grant nothing. */
-  creditedUsd: number;
-  byKind: Partial<Record<QualityEventKind, { claims: number; creditedUsd: number }>>;
-  byStatus: Record<Claim['status'], number>;
-}
-
-export interface ChannelLatency {
-  channel: string;
-  /** Successful attempts on this channel. */
-  count: number;
-  p50Ms: number;
-  p95Ms: number;
-  /** Null when no attempt reported a first token time (no streaming calls). */
-  p50TtftMs: number | null;
-  p95TtftMs: number | null;
-}
-
-export interface LedgerTotals {
-  requests: number;
-  costUsd: number;
-  creditsUsd: number;
-}
-
 /**
  * The ledger: appends records to a LedgerStore and reads summaries back out of it.
  *
- * Every summary is computed from `store.query`, so a host store gets them all by implementing
- * the four-method LedgerStore interface. Money is summed in integer nanodollars (each amount
+ * Every summary is computed from `store.query` unless the store computes it, so a host store gets
+ * them all by implementing the four-method LedgerStore interface. Money is summed in integer nanodollars (each amount
  * is already rounded to nanodollars), so totals reconcile exactly with the per-call figures;
  * exact up to about $9 million per sum (2^53 nanodollars). Percentiles are nearest-rank: the
  * p-th percentile of n sorted values is the value at rank ceil(p / 100 × n), always one of the
  * observed values.
  *
- * A host store, e.g. Postgres with `pg` (a sketch: filter on indexed columns in SQL and leave
- * the rest of the query to `matchesQuery`, so it means exactly what it means in the built-in
- * stores):
- *
- * ```ts
- * import type { Pool } from 'pg';
- * import { compileQuery, matchesQuery, type LedgerQuery, type LedgerRecord, type LedgerStore } from 'zenrouter';
- *
- * export class PostgresLedgerStore implements LedgerStore {
- *   private constructor(private readonly pool: Pool) {}
- *
- *   static async create(pool: Pool): Promise<PostgresLedgerStore> {
- *     await pool.query(`CREATE TABLE IF NOT EXISTS zen_ledger (
- *       seq bigserial PRIMARY KEY, at timestamptz NOT NULL, type text NOT NULL,
- *       request_id text NOT NULL, record jsonb NOT NULL)`);
- *     await pool.query('CREATE INDEX IF NOT EXISTS zen_ledger_at ON zen_ledger (at)');
- *     await pool.query('CREATE INDEX IF NOT EXISTS zen_ledger_request ON zen_ledger (request_id)');
- *     return new PostgresLedgerStore(pool);
- *   }
- *
- *   async append(records: LedgerRecord[]): Promise<void> {
- *     // One statement is one transaction: the batch lands whole or not at all.
- *     await this.pool.query(
- *       `INSERT INTO zen_ledger (at, type, request_id, record)
- *        SELECT (r->>'at')::timestamptz, r->>'type', r->>'requestId', r
- *        FROM jsonb_array_elements($1::jsonb) WITH ORDINALITY AS t(r, n) ORDER BY n`,
- *       [JSON.stringify(records)],
- *     );
- *   }
- *
- *   async *query(query: LedgerQuery = {}): AsyncIterable<LedgerRecord> {
- *     const where: string[] = [];
- *     const values: unknown[] = [];
- *     const param = (value: unknown) => `$${values.push(value)}`; // $1, $2, ...
- *     if (query.since) where.push(`at >= ${param(new Date(query.since))}`);
- *     if (query.until) where.push(`at < ${param(new Date(query.until))}`);
- *     if (query.types) where.push(`type = ANY(${param(query.types)})`);
- *     if (query.requestId) where.push(`request_id = ${param(query.requestId)}`);
- *     const sql = `SELECT record FROM zen_ledger ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY seq`;
- *     const match = compileQuery(query); // model, channel, event kinds and the limit
- *     let found = 0;
- *     // For big ledgers, read through pg-cursor instead of loading every row.
- *     const { rows } = await this.pool.query<{ record: LedgerRecord }>(sql, values);
- *     for (const { record } of rows) {
- *       if (found >= match.limit) return;
- *       if (!matchesQuery(record, match)) continue;
- *       found++;
- *       yield record;
- *     }
- *   }
- *
- *   async close(): Promise<void> {} // the pool belongs to the host
- * }
- * ```
+ * A store may compute any summary itself (the optional LedgerStore methods, e.g. in SQL, as
+ * PostgresLedgerStore in `zenrouter/node` does); `Ledger` then asks it instead of reading records.
  */
 export class Ledger {
   constructor(readonly store: LedgerStore) {}
@@ -138,6 +48,7 @@ export class Ledger {
 
   /** Requests and their cost per UTC day and model, sorted by day then model. */
   async costByModelByDay(range: LedgerRange = {}): Promise<CostByModelByDayRow[]> {
+    if (this.store.costByModelByDay) return this.store.costByModelByDay(pickRange(range));
     const groups = new Map<string, { day: string; model: string; requests: number; nanos: number }>();
     for await (const record of this.requests(range)) {
       const day = new Date(Date.parse(record.at)).toISOString().slice(0, 10);
@@ -155,6 +66,7 @@ export class Ledger {
 
   /** Claims filed, what they grant, by event kind and by status. */
   async claimsSummary(range: LedgerRange = {}): Promise<ClaimsSummary> {
+    if (this.store.claimsSummary) return this.store.claimsSummary(pickRange(range));
     const summary = { claims: 0, nanos: 0, byKind: new Map<QualityEventKind, { claims: number; nanos: number }>() };
     const byStatus: Record<Claim['status'], number> = { credited: 0, capped: 0, excluded: 0 };
     for await (const record of this.store.query({ ...pickRange(range), types: ['claim'] })) {
@@ -178,6 +90,7 @@ export class Ledger {
 
   /** The sum of the credit records: what the host owes its users for quality problems. */
   async creditBalance(range: LedgerRange = {}): Promise<number> {
+    if (this.store.creditBalance) return this.store.creditBalance(pickRange(range));
     let nanos = 0;
     for await (const record of this.store.query({ ...pickRange(range), types: ['credit'] })) {
       if (record.type === 'credit') nanos += toNanos(record.amountUsd);
@@ -190,6 +103,7 @@ export class Ledger {
    * attempts counts as one attempt on its channel). Nearest-rank percentiles.
    */
   async latencyByChannel(range: LedgerRange = {}): Promise<ChannelLatency[]> {
+    if (this.store.latencyByChannel) return this.store.latencyByChannel(pickRange(range));
     const channels = new Map<string, { durations: number[]; ttfts: number[] }>();
     const observe = (channel: string | undefined, durationMs: unknown, ttftMs: unknown) => {
       if (channel === undefined || typeof durationMs !== 'number') return;
@@ -222,6 +136,7 @@ export class Ledger {
 
   /** Requests, what they cost, and the credits granted. */
   async totals(range: LedgerRange = {}): Promise<LedgerTotals> {
+    if (this.store.totals) return this.store.totals(pickRange(range));
     let requests = 0;
     let costNanos = 0;
     let creditNanos = 0;

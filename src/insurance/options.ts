@@ -120,6 +120,8 @@ export interface RequestInsurance {
   minTokensPerSecond?: number;
   /** Extra samples for the self-consistency detector (opt-in). */
   consistencySamples?: number;
+  /** The model of those samples on this call (default: the client's `consistency.model`). */
+  consistencyModel?: string | string[];
 }
 
 /** Settings for one call: the client's options with the request's over them. */
@@ -184,6 +186,10 @@ export function validateRequestInsurance(options: RequestInsurance | undefined):
   if (typeof options !== 'object' || options === null) fail('zen.insurance', 'must be an object', 'invalid_request');
   checkLimits(options, 'zen.insurance', 'invalid_request');
   checkNumber(options.consistencySamples, 'zen.insurance.consistencySamples', 'invalid_request', { integer: true, max: 10 });
+  const model = options.consistencyModel;
+  if (model !== undefined && !((typeof model === 'string' && model.trim() !== '') || (Array.isArray(model) && model.length > 0 && model.every((id) => typeof id === 'string' && id.trim() !== '')))) {
+    fail('zen.insurance.consistencyModel', 'must be a model id (e.g. "openai/gpt-5-mini") or a non-empty list of ids', 'invalid_request');
+  }
   if (options.detectors !== undefined && (!Array.isArray(options.detectors) || !options.detectors.every((name) => typeof name === 'string'))) {
     fail('zen.insurance.detectors', 'must be a list of detector names', 'invalid_request');
   }
@@ -217,7 +223,7 @@ export function resolveInsurance(options: InsuranceOptions, request: RequestInsu
     },
     groundingDocuments: request?.groundingDocuments,
     judge: options.judge ? { model: options.judge.model, maxDocumentChars: options.judge.maxDocumentChars ?? 60_000 } : undefined,
-    consistency: { samples, threshold: options.consistency?.threshold ?? 0.5, model: options.consistency?.model ?? requestedModel },
+    consistency: { samples, threshold: options.consistency?.threshold ?? 0.5, model: request?.consistencyModel ?? options.consistency?.model ?? requestedModel },
     repair: request?.repair ?? options.repair ?? false,
     refusalPatterns: options.refusalPatterns ?? DEFAULT_REFUSAL_PATTERNS,
   };

@@ -1,38 +1,7 @@
+import type { CallRecord } from '../core/call-record.js';
 import type { ZenErrorKind } from '../core/errors.js';
 import { sumCosts, zeroCost, type CostBreakdown } from '../core/money.js';
-import type { FaceName } from '../core/request.js';
-import type { Usage } from '../core/usage.js';
-import type { AttemptRecord, CaseRecord, Claim, ClaimRecord, ContentCapture, CreditRecord, EventRecord, QualityEvent, RequestRecord } from './types.js';
-
-/**
- * What the client knows of a call when it ends: the fields of the request record, and the core of
- * the metadata every response carries (`ZenMetadata` adds the routing's side).
- */
-export interface CallFacts {
-  requestId: string;
-  face: FaceName;
-  /** What the caller asked for: a model id, a list joined by `,`, or `auto`. */
-  requested: string;
-  /** The logical model that answered (`anthropic/claude-sonnet-4-5`). */
-  model: string | undefined;
-  /** The channel that answered (`anthropic/claude-sonnet-4-5:vertex`). */
-  channel: string | undefined;
-  provider: string | undefined;
-  usage: Usage;
-  /** Everything the call cost, failed and hedged attempts included. */
-  cost: CostBreakdown;
-  /** From the start of the call to the first content the caller received. */
-  ttftMs: number | undefined;
-  durationMs: number;
-  tokensPerSecond: number | undefined;
-  finishReason: string | undefined;
-  attempts: AttemptRecord[];
-  /** Quality events the detectors filed, and the claims they became. */
-  events: QualityEvent[];
-  claims: Claim[];
-  /** The answer was replaced after a covered event (insurance `repair`). */
-  repaired: boolean;
-}
+import type { CaseRecord, Claim, ClaimRecord, ContentCapture, CreditRecord, EventRecord, QualityEvent, RequestRecord } from './types.js';
 
 /** A call's costs together; zero, price-less parts (`none`) add nothing, and a lone cost is kept as it is. */
 export function addCosts(costs: readonly CostBreakdown[]): CostBreakdown {
@@ -42,8 +11,9 @@ export function addCosts(costs: readonly CostBreakdown[]): CostBreakdown {
   return sumCosts(present);
 }
 
+/** The ledger's request record of a call, from its record (only the fields are read). */
 export function requestRecord(
-  facts: CallFacts,
+  facts: CallRecord,
   call: { at: string; stream: boolean; outcome: RequestRecord['outcome']; errorKind?: ZenErrorKind; content?: ContentCapture; tags?: Record<string, string> },
 ): RequestRecord {
   return {

@@ -1,75 +1,11 @@
+import type { AttemptRecord, Claim, QualityEvent, QualityEventKind } from '../core/call-record.js';
 import type { ZenErrorKind } from '../core/errors.js';
 import type { CostBreakdown } from '../core/money.js';
 import type { FaceName } from '../core/request.js';
 import type { Usage } from '../core/usage.js';
 
-/** What a detector saw. `kind` names the problem; `detail` carries the evidence. */
-export type QualityEventKind =
-  | 'slow_first_token'
-  | 'slow_total'
-  | 'slow_stream'
-  | 'empty_answer'
-  | 'truncated_answer'
-  | 'refusal'
-  | 'invalid_json'
-  | 'schema_violation'
-  | 'unknown_tool'
-  | 'invalid_tool_arguments'
-  | 'ungrounded_claim'
-  | 'inconsistent_answers'
-  | 'user_feedback'
-  | 'failover';
-
-export interface QualityEvent {
-  id: string;
-  requestId: string;
-  kind: QualityEventKind;
-  /** The detector that filed it. */
-  detector: string;
-  /** The channel that produced the problem. */
-  channel: string;
-  at: string;
-  /** 0..1: how bad (1 = unusable). */
-  severity: number;
-  message: string;
-  detail?: Record<string, unknown>;
-}
-
-export interface Claim {
-  id: string;
-  requestId: string;
-  eventId: string;
-  eventKind: QualityEventKind;
-  channel: string;
-  at: string;
-  /** The credit the rule grants, in USD (rounded to nanodollars). */
-  amountUsd: number;
-  /** The rule that applied, in words: `50% of call cost`, `fixed $0.001`. */
-  rule: string;
-  status: 'credited' | 'capped' | 'excluded';
-  note?: string;
-}
-
-export interface AttemptRecord {
-  channel: string;
-  provider: string;
-  model: string;
-  outcome: 'success' | 'error' | 'skipped' | 'aborted' | 'hedge_lost';
-  errorKind?: ZenErrorKind;
-  message?: string;
-  durationMs: number;
-  ttftMs?: number;
-  usage?: Usage;
-  cost?: CostBreakdown;
-  /** A retry of the same channel (0 for the first try). */
-  retry: number;
-  hedge?: boolean;
-  /**
-   * Why the call was made, when it was not for the answer itself: the groundedness judge or a
-   * self-consistency sample, made by the insurance through the router on the caller's behalf.
-   */
-  purpose?: 'judge' | 'consistency';
-}
+// What happened on a call is core's (one record for the metadata, the ledger and the router).
+export type { AttemptRecord, Claim, QualityEvent, QualityEventKind } from '../core/call-record.js';
 
 export interface ContentCapture {
   mode: 'none' | 'redacted' | 'full';
@@ -145,7 +81,48 @@ export interface CaseRecord {
   tools?: unknown[];
 }
 
-export type LedgerRecord = RequestRecord | EventRecord | ClaimRecord | CreditRecord | CaseRecord;
+/**
+ * One graded answer of an evaluation (`zen.evaluate()`, `zen.watch()`); `requestId` is the
+ * evaluated call's. No content: the question and the answers stay in the caller's results file.
+ */
+export interface EvaluationRecord {
+  type: 'evaluation';
+  requestId: string;
+  at: string;
+  /** The evaluation run (or watch canary run). */
+  run: string;
+  item: string;
+  channel: string;
+  sample: number;
+  category: string;
+  outcome: 'correct' | 'incorrect' | 'refused' | 'error';
+  grader: 'exact' | 'judge';
+  /** Stated confidence, 0..1. */
+  confidence?: number;
+  costUsd: number;
+  judgeCostUsd: number;
+  durationMs: number;
+  ttftMs?: number;
+  tokensPerSecond?: number;
+  errorKind?: string;
+}
+
+/** A shift beyond chance on a channel, found by a degradation watch (`requestId` is the canary run's id). */
+export interface DegradationRecord {
+  type: 'degradation';
+  requestId: string;
+  at: string;
+  channel: string;
+  metric: 'accuracy' | 'latency' | 'throughput' | 'defects';
+  /** The baseline and the level seen since the change (accuracy and defect rates 0..1, latency ms, throughput tokens/s). */
+  baseline: number;
+  observed: number;
+  /** The CUSUM statistic when it crossed its threshold. */
+  statistic: number;
+  threshold: number;
+}
+
+export type LedgerRecord = RequestRecord | EventRecord | ClaimRecord | CreditRecord | CaseRecord | EvaluationRecord | DegradationRecord;
 
 export interface LedgerQuery {
   /** ISO time or Date; inclusive. */
@@ -160,9 +137,59 @@ export interface LedgerQuery {
   limit?: number;
 }
 
+/** A time window: `since` inclusive, `until` exclusive. */
+export interface LedgerRange {
+  since?: string | Date;
+  until?: string | Date;
+}
+
+export interface CostByModelByDayRow {
+  /** UTC date, `YYYY-MM-DD`. */
+  day: string;
+  /** The model that answered; `unknown` when the call failed before one was chosen. */
+  model: string;
+  requests: number;
+  costUsd: number;
+}
+
+export interface ClaimsSummary {
+  claims: number;
+  /** What the `credited` and `capped` claims grant; `excluded` claims grant nothing. */
+  creditedUsd: number;
+  byKind: Partial<Record<QualityEventKind, { claims: number; creditedUsd: number }>>;
+  byStatus: Record<Claim['status'], number>;
+}
+
+export interface ChannelLatency {
+  channel: string;
+  /** Successful attempts on this channel. */
+  count: number;
+  p50Ms: number;
+  p95Ms: number;
+  /** Null when no attempt reported a first token time (no streaming calls). */
+  p50TtftMs: number | null;
+  p95TtftMs: number | null;
+}
+
+export interface LedgerTotals {
+  requests: number;
+  costUsd: number;
+  creditsUsd: number;
+}
+
+/** Credits granted on one UTC day, in integer nanodollars: all kinds together and per event kind. */
+export interface DailyCredits {
+  nanos: number;
+  byKind: Map<QualityEventKind, number>;
+}
+
 /**
  * Where ledger records live. `append` resolves once the records are as durable as the store
  * promises; records are never changed after they are appended.
+ *
+ * The optional methods let a store answer from its own indexes (SQL) instead of `Ledger` reading
+ * every record through `query`, and let several clients or processes that share the store share
+ * its daily claim caps. Each summary must return exactly what `Ledger` computes from `query`.
  */
 export interface LedgerStore {
   append(records: LedgerRecord[]): Promise<void>;
@@ -171,4 +198,19 @@ export interface LedgerStore {
   /** Flushes anything batched. */
   flush?(): Promise<void>;
   close(): Promise<void>;
+  costByModelByDay?(range: LedgerRange): Promise<CostByModelByDayRow[]>;
+  claimsSummary?(range: LedgerRange): Promise<ClaimsSummary>;
+  creditBalance?(range: LedgerRange): Promise<number>;
+  latencyByChannel?(range: LedgerRange): Promise<ChannelLatency[]>;
+  totals?(range: LedgerRange): Promise<LedgerTotals>;
+  /**
+   * Grants credits against the daily claim caps for every client that shares this store. Calls
+   * `decide` once with the credits granted so far on the UTC day `day` (`YYYY-MM-DD`: those of
+   * the `credited` claims in the store when the day was first asked for, plus every grant made
+   * through this method since); `decide` adds what it grants to that object in place and must not
+   * await. The store keeps the additions, and no other grant for the same day runs in between,
+   * in this process or (for a store shared across processes) in another. Without this method a
+   * client keeps the day's totals in its own memory, which holds the caps for one client only.
+   */
+  grantDailyCredits?<T>(day: string, decide: (credited: DailyCredits) => T): Promise<T>;
 }

@@ -2,6 +2,7 @@ import type { GenerationRequest, Message } from '../core/request.js';
 import type { CountOptions } from './token-count.js';
 import { nextTurn, SliceBudget } from '../core/slices.js';
 import { estimateTextTokens, TokenEstimator, type TokenEstimate } from './token-estimate.js';
+import type { PromptFeatures } from './prompt-features.js';
 
 export const TASK_CATEGORIES = ['code', 'math', 'reasoning', 'extraction', 'creative', 'chat'] as const;
 export type TaskCategory = (typeof TASK_CATEGORIES)[number];
@@ -33,6 +34,8 @@ export interface PromptAnalysis {
   category: TaskCategory;
   /** The text the category was read from (last user turn), for quality models that look at the prompt. */
   promptText: string;
+  /** How hard the prompt looks (prompt-features.ts): set by the router on first use, once per call. */
+  features?: PromptFeatures;
 }
 
 /** Vision inputs cost a vendor-specific number of tokens; this is a middle-of-the-road allowance. */

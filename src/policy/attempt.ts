@@ -1,5 +1,5 @@
 import { AbortablePull } from '../core/abortable.js';
-import { ZenError, type ZenErrorKind } from '../core/errors.js';
+import { ZenError, type AbortedBy, type ZenErrorKind } from '../core/errors.js';
 import type { GenerationRequest } from '../core/request.js';
 import { isContentPart, type StreamPart } from '../core/stream-part.js';
 import type { ProviderAdapter } from '../providers/types.js';
@@ -7,7 +7,7 @@ import type { Channel } from './catalog.js';
 
 /** Why an attempt's signal fired, so its error is named for the cause and not for the symptom. */
 export type StopReason =
-  | { kind: 'aborted'; message: string }
+  | { kind: 'aborted'; message: string; by?: AbortedBy }
   | { kind: 'timeout'; message: string }
   | { kind: 'hedge_lost'; message: string };
 
@@ -58,7 +58,33 @@ export class StopSwitch {
 }
 
 /** The reason a call stops when the caller's own AbortSignal aborts. */
-export const CALLER_ABORTED: StopReason = { kind: 'aborted', message: 'The request was aborted by the caller.' };
+export const CALLER_ABORTED: StopReason = { kind: 'aborted', message: 'The request was aborted by the caller.', by: 'signal' };
+
+/** The reason a stream stops when the caller stops reading it (break, return) before its end. */
+export const READER_STOPPED: StopReason = { kind: 'aborted', message: 'The caller stopped reading the stream.', by: 'reader' };
+
+/**
+ * Why the caller's signal aborted: a face that aborts because its reader stopped says so with a
+ * ZenError reason (`abortedBy: 'reader'`); any other abort is the caller's.
+ */
+export function callerStop(signal: AbortSignal): StopReason {
+  const reason: unknown = signal.reason;
+  return ZenError.isInstance(reason) && reason.abortedBy === 'reader' ? READER_STOPPED : CALLER_ABORTED;
+}
+
+/** The ZenError a stop reason stands for (a lost hedge is an abort). */
+export function stopError(reason: StopReason, channel?: Channel, cause?: unknown): ZenError {
+  const kind: ZenErrorKind = reason.kind === 'hedge_lost' ? 'aborted' : reason.kind;
+  return new ZenError({
+    kind,
+    message: reason.message,
+    provider: channel?.provider.name,
+    model: channel?.model.id,
+    cause,
+    retryable: kind === 'timeout',
+    abortedBy: reason.kind === 'aborted' ? reason.by : undefined,
+  });
+}
 
 /**
  * One attempt's cancellation: the caller's signal, the call deadline, the lane and this attempt's
@@ -74,9 +100,9 @@ export class AttemptSignal {
       this.cleanups.push(parent.onStop((reason) => this.stop(reason)));
     }
     if (caller) {
-      if (caller.aborted) this.stop(CALLER_ABORTED);
+      if (caller.aborted) this.stop(callerStop(caller));
       else {
-        const onAbort = (): void => this.stop(CALLER_ABORTED);
+        const onAbort = (): void => this.stop(callerStop(caller));
         caller.addEventListener('abort', onAbort, { once: true });
         this.cleanups.push(() => caller.removeEventListener('abort', onAbort));
       }
@@ -90,7 +116,7 @@ export class AttemptSignal {
   stop(reason: StopReason): void {
     if (this.reason) return;
     this.reason = reason;
-    this.controller.abort(new ZenError({ kind: reason.kind === 'hedge_lost' ? 'aborted' : reason.kind, message: reason.message }));
+    this.controller.abort(stopError(reason));
   }
 
   /** Starts a timer that stops the attempt unless cleared. */
@@ -134,10 +160,7 @@ export function anySignal(signals: ReadonlyArray<AbortSignal | undefined>): { si
 
 /** Re-labels an error by the reason the attempt was stopped, when it was stopped by us. */
 export function attemptError(error: unknown, stop: StopReason | undefined, channel: Channel): ZenError {
-  if (stop) {
-    const kind: ZenErrorKind = stop.kind === 'hedge_lost' ? 'aborted' : stop.kind;
-    return new ZenError({ kind, message: stop.message, provider: channel.provider.name, model: channel.model.id, cause: error, retryable: kind === 'timeout' });
-  }
+  if (stop) return stopError(stop, channel, error);
   if (ZenError.isInstance(error)) return error;
   return new ZenError({
     kind: 'server',

@@ -1,5 +1,6 @@
 import type { PromptAnalysis, TaskCategory } from './analyze-prompt.js';
 import type { Channel } from './catalog.js';
+import { sigmoid } from './quality-models/sigmoid.js';
 import type { Candidate, Rejection } from './types.js';
 
 /** Capability bits, so that a candidate's fit is one integer test. */
@@ -102,6 +103,17 @@ export function assertFresh(table: CandidateTable): void {
   }
 }
 
+/**
+ * A per-prompt quality of the logistic form, from a quality model's `logisticArrays`: for channel
+ * index c, at 4c..4c+3 of `packed`: bias, slope, ceiling and spread, and
+ *   mean = σ(a · (bias − slope · difficulty)) · ceiling,  uncertainty = mean · (1 − mean) · a · spread.
+ */
+export interface LogisticQuality {
+  readonly packed: Float64Array;
+  readonly difficulty: number;
+  readonly discrimination: number;
+}
+
 /** One request's view of a universe: the survivors, their estimates, and why the others fell. */
 export interface CandidateTable {
   readonly universe: CandidateUniverse;
@@ -125,6 +137,11 @@ export interface CandidateTable {
    * arrays, by channel index) instead of `qualityMean[i]`: no copy per call. Use `qualityAt`.
    */
   readonly qualityIndex: Int32Array | undefined;
+  /**
+   * When set, quality is worked out from it for this prompt (by `qualityAt`, or inline by the
+   * built-in policies) and `qualityMean`/`qualityUncertainty` hold nothing: see LogisticQuality.
+   */
+  readonly logistic: LogisticQuality | undefined;
   readonly reasons: Uint8Array;
   /** The scratch generation this table was written in. */
   readonly generation: number;
@@ -143,8 +160,14 @@ export function candidateAt(table: CandidateTable, index: number): Candidate {
   };
 }
 
-export function qualityAt(table: CandidateTable, index: number): { mean: number; uncertainty: number } {
+export function qualityAt(table: Pick<CandidateTable, 'qualityMean' | 'qualityUncertainty' | 'qualityIndex' | 'logistic'>, index: number): { mean: number; uncertainty: number } {
   const slot = table.qualityIndex ? table.qualityIndex[index]! : index;
+  const logistic = table.logistic;
+  if (logistic) {
+    const { packed, difficulty, discrimination: a } = logistic;
+    const mean = sigmoid(a * (packed[4 * slot]! - packed[4 * slot + 1]! * difficulty)) * packed[4 * slot + 2]!;
+    return { mean, uncertainty: mean * (1 - mean) * a * packed[4 * slot + 3]! };
+  }
   return { mean: table.qualityMean[slot]!, uncertainty: table.qualityUncertainty[slot]! };
 }
 

@@ -1,28 +1,28 @@
 import { configurationError } from '../core/errors.js';
-import { parseModelId } from '../core/model-id.js';
+import { formatModelId, parseModelId, type ModelAddress } from '../core/model-id.js';
 import { TASK_CATEGORIES, type PromptAnalysis } from './analyze-prompt.js';
-import { CAP, newScratch, Reason, type CandidateTable, type CandidateUniverse } from './candidate-table.js';
+import { CAP, newScratch, qualityAt, Reason, type CandidateTable, type CandidateUniverse, type LogisticQuality } from './candidate-table.js';
 import { normalizeModelId, type Catalog, type Channel, type ModelInfo, type ProviderInfo } from './catalog.js';
 import { vendorModelNames } from './model-data.js';
+import { imageModelNames } from './image-models.js';
 import { canEditImages, servesImagen } from './image-operation.js';
 import { estimateCost } from './pricing.js';
 import type { QualityModel } from './quality-model.js';
 import type { LiveStats, Rejection, RoutingOptions } from './types.js';
+import { isDeclared, isKnownModel, unknownModelError } from './unknown-model.js';
 
 /** Default output length guesses per category when neither the caller nor history says. */
 const DEFAULT_OUTPUT_TOKENS: Record<string, number> = { code: 500, math: 400, reasoning: 350, extraction: 250, creative: 700, chat: 300 };
 
+/** Reads a requested id: a `:suffix` is a provider pin only when it names a configured provider. */
+export function addressOf(id: string, providers: readonly ProviderInfo[]): ModelAddress {
+  return parseModelId(id, (name) => providers.some((provider) => provider.name === name));
+}
+
 /** Providers able to serve a model: a pinned one, or every provider serving its vendor or listing it. */
-function providersFor(id: string, providers: readonly ProviderInfo[]): ProviderInfo[] {
-  const address = parseModelId(id);
-  if (address.provider) {
-    const pinned = providers.find((provider) => provider.name === address.provider);
-    if (!pinned) {
-      throw configurationError(`Model "${id}" pins provider "${address.provider}", which is not configured. ${describeProviders(providers)}`);
-    }
-    return [pinned];
-  }
-  const full = normalizeModelId(id);
+function providersFor(address: ModelAddress, providers: readonly ProviderInfo[]): ProviderInfo[] {
+  if (address.provider) return providers.filter((provider) => provider.name === address.provider);
+  const full = formatModelId(address);
   return providers.filter(
     (provider) =>
       provider.models.includes(address.name) ||
@@ -41,14 +41,14 @@ export function describeProviders(providers: readonly ProviderInfo[]): string {
   return `Configured providers: ${list.join('; ')}.`;
 }
 
-/** The default `auto` pool: models of the last year of each served vendor that have prices. */
+/** The default `auto` pool: models of the last year of each served vendor that have prices (image models for images). */
 export function defaultAutoPool(providers: readonly ProviderInfo[], catalog: Catalog, output: 'text' | 'image' | 'image-edit' = 'text'): string[] {
   const pool = new Set<string>(catalog.definedModelIds());
   for (const provider of providers) {
     for (const id of provider.models) pool.add(normalizeModelId(id));
     for (const vendor of provider.vendors) {
       if (vendor === '*') continue;
-      const models = vendorModelNames(vendor).map((name) => catalog.model(`${vendor}/${name}`));
+      const models = (output === 'text' ? vendorModelNames(vendor) : imageModelNames(vendor)).map((name) => catalog.model(`${vendor}/${name}`));
       const newest = models.reduce((latest, model) => ((model.releaseDate ?? '') > latest ? (model.releaseDate ?? '') : latest), '');
       const cutoff = newest ? `${Number(newest.slice(0, 4)) - 1}${newest.slice(4)}` : '';
       for (const model of models) {
@@ -60,6 +60,26 @@ export function defaultAutoPool(providers: readonly ProviderInfo[], catalog: Cat
     }
   }
   return [...pool];
+}
+
+/**
+ * A pool with `vendor/*` entries (`zen: { models: ['openai/*', ...] }`): each wildcard becomes that
+ * vendor's models of the default pool, so a pattern never reaches the wire as a model id.
+ */
+export function expandVendorWildcards(pool: readonly string[], providers: readonly ProviderInfo[], catalog: Catalog, output: 'text' | 'image' | 'image-edit' = 'text'): readonly string[] {
+  if (!pool.some((id) => id.endsWith('/*'))) return pool;
+  let defaults: string[] | undefined;
+  const expanded = new Set<string>();
+  for (const id of pool) {
+    if (!id.endsWith('/*')) {
+      expanded.add(id);
+      continue;
+    }
+    const prefix = id.slice(0, -1);
+    defaults ??= defaultAutoPool(providers, catalog, output);
+    for (const model of defaults) if (model.startsWith(prefix)) expanded.add(model);
+  }
+  return [...expanded];
 }
 
 function capsOf(model: ModelInfo): number {
@@ -81,12 +101,15 @@ export function compileUniverse(ids: readonly string[], providers: readonly Prov
   const staticRejections: Rejection[] = [];
   for (let rank = 0; rank < ids.length; rank += 1) {
     const id = ids[rank]!;
-    const servers = providersFor(id, providers);
+    const address = addressOf(id, providers);
+    const servers = providersFor(address, providers);
+    const model = catalog.model(formatModelId(address));
+    // A typo (`gpt-5-mni`) must not reach the wire as a model id: say so, with the closest ones.
+    if (!isKnownModel(model, catalog) && !isDeclared(address, servers)) throw unknownModelError(id, address, providers, catalog, describeProviders(providers));
     if (servers.length === 0) {
-      staticRejections.push({ channel: normalizeModelId(id), reason: 'no configured provider serves it' });
+      staticRejections.push({ channel: model.id, reason: 'no configured provider serves it' });
       continue;
     }
-    const model = catalog.model(id);
     for (const provider of servers) {
       channels.push(catalog.channel(model.id, provider));
       ranks.push(rank);
@@ -127,10 +150,11 @@ export function compileUniverse(ids: readonly string[], providers: readonly Prov
   return universe;
 }
 
+/** Allow and deny list entries: `vendor/*`, a model (any channel), or `model:provider` (that channel). */
 function matches(pattern: string, channel: Channel): boolean {
-  const colon = pattern.lastIndexOf(':');
-  if (colon > pattern.indexOf('/') && pattern.includes('/')) return channel.id === `${normalizeModelId(pattern.slice(0, colon))}:${pattern.slice(colon + 1)}`;
   if (pattern.endsWith('/*')) return channel.model.vendor === pattern.slice(0, -2);
+  const pin = `:${channel.provider.name}`;
+  if (pattern.endsWith(pin) && channel.model.id === normalizeModelId(pattern.slice(0, -pin.length))) return true;
   return channel.model.id === normalizeModelId(pattern);
 }
 
@@ -275,16 +299,21 @@ export function filterCandidates(input: FilterInput): CandidateTable {
     }
   }
   if (tieredSurvivors) count = priceTiered(universe, inputTokens, maxCost, count);
-  const direct = input.prepared && input.quality.categoryArrays ? input.quality.categoryArrays(analysis.category) : undefined;
-  if (!direct) fillQuality(input, survivors, count, qualityMean, qualityUncertainty);
-  const means = direct ? direct.mean : qualityMean;
-  const qualityIndex = direct ? channelIndex : undefined;
+  // Per-prompt logistic models are evaluated by the policy (no pass here); per-category models
+  // expose their arrays; the rest are asked per candidate.
+  const logistic: LogisticQuality | undefined = input.prepared && input.quality.logisticArrays
+    ? { packed: input.quality.logisticArrays(analysis.category), difficulty: +(analysis.features?.difficulty ?? 0), discrimination: +(analysis.features?.discrimination ?? 1) }
+    : undefined;
+  const direct = !logistic && input.prepared && input.quality.categoryArrays ? input.quality.categoryArrays(analysis.category) : undefined;
+  if (!direct && !logistic) fillQuality(input, survivors, count, qualityMean, qualityUncertainty);
+  const qualityIndex = direct || logistic ? channelIndex : undefined;
   if (routing.minQuality !== undefined || routing.maxLatencyMs !== undefined) {
+    const view = { qualityMean: direct ? direct.mean : qualityMean, qualityUncertainty: direct ? direct.uncertainty : qualityUncertainty, qualityIndex, logistic };
     let kept = 0;
     for (let k = 0; k < count; k += 1) {
       const i = survivors[k]!;
       let reason: number = Reason.None;
-      if (routing.minQuality !== undefined && means[qualityIndex ? qualityIndex[i]! : i]! < routing.minQuality) reason = Reason.MinQuality;
+      if (routing.minQuality !== undefined && qualityAt(view, i).mean < routing.minQuality) reason = Reason.MinQuality;
       else if (routing.maxLatencyMs !== undefined) {
         const p95 = input.stats.latencyQuantile(universe.channels[i]!, 'total', 0.95);
         if (p95 !== undefined && p95 > routing.maxLatencyMs) reason = Reason.MaxLatency;
@@ -302,6 +331,7 @@ export function filterCandidates(input: FilterInput): CandidateTable {
     qualityMean: direct ? direct.mean : qualityMean,
     qualityUncertainty: direct ? direct.uncertainty : qualityUncertainty,
     qualityIndex,
+    logistic,
     limits: { maxCost: routing.maxCost, minQuality: routing.minQuality, maxLatencyMs: routing.maxLatencyMs },
   };
 }
@@ -357,7 +387,7 @@ function log2Cost(cost: number): number {
 function fillQuality(input: FilterInput, survivors: Int32Array, count: number, mean: Float64Array, uncertainty: Float64Array): void {
   const { quality, universe, analysis } = input;
   if (quality.estimateMany && CATEGORY_INDEX.has(analysis.category)) {
-    quality.estimateMany(universe.channels, universe.channelIndex, survivors, count, analysis.category, mean, uncertainty);
+    quality.estimateMany(universe.channels, universe.channelIndex, survivors, count, analysis.category, mean, uncertainty, analysis);
     return;
   }
   for (let k = 0; k < count; k += 1) {

@@ -2,6 +2,7 @@ import { configurationError } from '../core/errors.js';
 import { formatModelId, parseModelId } from '../core/model-id.js';
 import type { ProviderFamily } from '../core/request.js';
 import { knownVendors, loadModelData, lookupModelFacts, modelDataVersion, type ModelCapabilities, type PriceTable } from './model-data.js';
+import { withImageModelFacts } from './image-models.js';
 import type { TaskCategory } from './analyze-prompt.js';
 
 /** What the host may say about a model: anything it sets wins over the data packages. */
@@ -142,6 +143,11 @@ export class Catalog {
     if (channel) this.refreshChannel(channel);
   }
 
+  /** Whether the host defined this model (in the `models` option or with defineModel). */
+  hasDefinition(id: string): boolean {
+    return this.modelDefinitions.has(normalizeModelId(id));
+  }
+
   definedModelIds(): string[] {
     return [...this.modelDefinitions.keys()];
   }
@@ -186,7 +192,7 @@ export class Catalog {
     const model = this.model(channel.model.id);
     const definition = this.channelDefinitions.get(channel.id) ?? {};
     channel.model = model;
-    channel.providerModelId = definition.providerModelId ?? model.name;
+    channel.providerModelId = definition.providerModelId ?? listedId(channel.provider, model.id) ?? model.name;
     channel.price = definition.price ?? model.price;
     channel.contextWindow = definition.contextWindow ?? model.contextWindow;
     channel.maxOutputTokens = definition.maxOutputTokens ?? model.maxOutputTokens;
@@ -195,7 +201,7 @@ export class Catalog {
 
   private buildModel(id: string): ModelInfo {
     const address = parseModelId(id);
-    const facts = lookupModelFacts(address.vendor, address.name);
+    const facts = withImageModelFacts(address.vendor, address.name, lookupModelFacts(address.vendor, address.name));
     const definition = this.modelDefinitions.get(id);
     const known = Boolean(facts.capabilities || facts.price || definition);
     const capabilities: ModelCapabilities = { ...(facts.capabilities ?? PERMISSIVE), ...definition?.capabilities };
@@ -220,7 +226,15 @@ export class Catalog {
   }
 }
 
-/** `gpt-4o` → `openai/gpt-4o`; `vendor/name` stays; a `:provider` pin is dropped. */
+/**
+ * The id a provider listed in its `models` for this model, when it has a `/`: a vLLM server serves
+ * `meta-llama/Llama-3.1-8B-Instruct` under that whole name, not under the part after the vendor.
+ */
+function listedId(provider: ProviderInfo, modelId: string): string | undefined {
+  return provider.models.find((id) => id.includes('/') && normalizeModelId(id) === modelId);
+}
+
+/** `gpt-4o` → `openai/gpt-4o`; `vendor/name` stays; a colon is part of the name (`llama3.1:8b`). */
 export function normalizeModelId(id: string): string {
   const address = parseModelId(id);
   return formatModelId(address);

@@ -1,5 +1,5 @@
 import type { ZenErrorKind } from '../core/errors.js';
-import type { AttemptRecord } from '../insurance/types.js';
+import type { AttemptRecord } from '../core/call-record.js';
 import type { BreakerState } from './circuit-breaker.js';
 
 export interface RouteEvent {

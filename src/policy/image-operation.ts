@@ -3,7 +3,7 @@ import { roundUsd, zeroCost, type CostBreakdown } from '../core/money.js';
 import { emptyUsage, makeUsage } from '../core/usage.js';
 import type { ImageCallOptions, ImageRequest, ImageResult } from '../providers/types.js';
 import type { Channel } from './catalog.js';
-import type { CallOperation } from './execute.js';
+import type { CallOperation } from './call-operation.js';
 import { costOfUsage } from './pricing.js';
 
 export type ImageApi = ImageCallOptions['api'];

@@ -1,6 +1,7 @@
 import type { ZenErrorKind } from '../core/errors.js';
 import { TASK_CATEGORIES, type PromptAnalysis, type TaskCategory } from './analyze-prompt.js';
 import type { Channel } from './catalog.js';
+import { abilityPrior } from './quality-models/priors.js';
 
 export interface QualityEstimate {
   /** Expected quality from 0 to 1. */
@@ -9,7 +10,14 @@ export interface QualityEstimate {
   uncertainty: number;
 }
 
-/** What happened on one attempt, as the quality model learns from it. */
+/** Where a graded score came from; it sets how far one grade moves the estimate. */
+export type EvidenceSource = 'evaluation' | 'judge' | 'feedback' | 'insurance';
+
+/**
+ * What the quality model learns from: one attempt's outcome (success or failure, the quality events
+ * detectors filed) or a graded answer (`score`: an evaluation, a judge's verdict, user feedback, an
+ * insurance finding).
+ */
 export interface QualityOutcome {
   channel: Channel;
   category: TaskCategory;
@@ -17,13 +25,18 @@ export interface QualityOutcome {
   errorKind?: ZenErrorKind;
   /** Severities (0..1) of the quality events detectors filed against the answer. */
   eventSeverities?: number[];
-  /** A graded score (0..1) from an evaluation or feedback, used instead of the events when set. */
+  /** A graded score (0..1): 1 a good answer, 0 a wrong one. Used instead of the events when set. */
   score?: number;
+  /** Where the score came from (default `feedback`). */
+  source?: EvidenceSource;
+  /** The graded prompt's difficulty (`analysis.features.difficulty`); a typical prompt (0) when unknown. */
+  difficulty?: number;
 }
 
 /**
- * Expected quality per channel and task category. The router asks `estimate` for every candidate
- * of every call, so it must be cheap; `observe` is told every outcome.
+ * Expected quality (the chance of a good answer) per channel, task category and, for models that
+ * read it, prompt. The router asks for every candidate of every call, so it must be cheap;
+ * `observe` is told every outcome and every graded answer.
  */
 export interface QualityModel {
   estimate(channel: Channel, category: TaskCategory, analysis?: PromptAnalysis): QualityEstimate;
@@ -31,7 +44,7 @@ export interface QualityModel {
   /**
    * Optional fast path for routing: estimates for `channels[indices[k]]`, k < count, written to
    * `mean[indices[k]]` and `uncertainty[indices[k]]` without allocating. `channelIndex[i]` is
-   * `channels[i].index`.
+   * `channels[i].index`; `analysis` is the prompt's (with its `features`).
    */
   estimateMany?(
     channels: readonly Channel[],
@@ -41,7 +54,14 @@ export interface QualityModel {
     category: TaskCategory,
     mean: Float64Array,
     uncertainty: Float64Array,
+    analysis?: PromptAnalysis,
   ): void;
+  /**
+   * Optional fastest path for per-prompt models of the logistic form (see LogisticQuality in
+   * candidate-table.ts): for prepared channels, four numbers per channel index (bias, slope,
+   * ceiling, spread), evaluated inline by the router with the prompt's difficulty and discrimination.
+   */
+  logisticArrays?(category: TaskCategory): Float64Array;
   /**
    * Optional faster path: makes sure these channels have beliefs (called once per compiled
    * candidate set), after which `categoryArrays` exposes them without any per-call work.
@@ -54,7 +74,7 @@ export interface QualityModel {
 export interface BetaQualityModelOptions {
   /** Pseudo-observations behind a configured prior (default 20): how fast graded evidence overrides it. */
   priorStrength?: number;
-  /** Pseudo-observations behind the price-based guess used when nothing is configured (default 3). */
+  /** Pseudo-observations behind the benchmark prior used when nothing is configured (default 3). */
   guessStrength?: number;
   /** Weight a clean answer adds to the capability belief, at its current mean (default 0.25): it confirms, it does not grade. */
   confirmWeight?: number;
@@ -76,9 +96,10 @@ const FAILURE_WEIGHT: Partial<Record<ZenErrorKind, number>> = {
 };
 
 /**
- * Two Beta beliefs per channel and category:
+ * The simple model: a belief per channel and category, whatever the prompt (the default,
+ * ItemResponseQualityModel, reads each prompt's difficulty). Two Beta beliefs per channel and category:
  * - capability: how good its answers are. The prior is the host's `quality` definition or, when
- *   there is none, a guess from the price (dearer models tend to be better) with little weight.
+ *   there is none, the benchmark prior (or the uninformative one) with little weight; never the price.
  *   Only graded evidence (`score`: evaluations, feedback, a judge) moves its mean; a clean answer
  *   only confirms it, which shrinks the uncertainty so that exploration fades with use.
  * - defects: how often its answers carry quality events or fail. Every outcome moves it.
@@ -221,7 +242,7 @@ export class BetaQualityModel implements QualityModel {
     for (const category of TASK_CATEGORIES) {
       const slot = channel.index * CATEGORIES + CATEGORY_INDEX[category];
       const prior = typeof configured === 'number' ? configured : configured?.[category];
-      const mean = prior ?? priceGuess(channel);
+      const mean = prior ?? 1 / (1 + Math.exp(-abilityPrior(channel.model, category).ability));
       const strength = prior !== undefined ? this.priorStrength : this.guessStrength;
       this.capabilityGood[slot] = Math.max(1e-3, mean * strength);
       this.capabilityBad[slot] = Math.max(1e-3, (1 - mean) * strength);
@@ -230,15 +251,4 @@ export class BetaQualityModel implements QualityModel {
       this.refresh(slot);
     }
   }
-}
-
-/**
- * With nothing configured, a model's output price is the best cheap hint of its quality: the guess
- * rises from 0.57 at $0.10 to about 0.85 at $60 per million output tokens.
- */
-function priceGuess(channel: Channel): number {
-  const output = channel.price?.outputPerMTok;
-  if (!output || output <= 0) return 0.6;
-  const guess = 0.7 + 0.03 * Math.log2(output / 2);
-  return Math.min(0.9, Math.max(0.5, guess));
 }

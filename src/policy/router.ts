@@ -2,11 +2,12 @@ import { configurationError, ZenError } from '../core/errors.js';
 import type { GenerationRequest } from '../core/request.js';
 import { analyzePrompt, analyzePromptInSlices, countPromptTokens, promptChars, SYNC_ANALYSIS_CHARS, type PromptAnalysis } from './analyze-prompt.js';
 import { candidatesOf, rejectionsOf, type CandidateTable, type CandidateUniverse } from './candidate-table.js';
-import { compileUniverse, defaultAutoPool, describeProviders, filterCandidates } from './candidates.js';
+import { compileUniverse, defaultAutoPool, describeProviders, expandVendorWildcards, filterCandidates } from './candidates.js';
 import type { Catalog, ProviderInfo } from './catalog.js';
 import type { LiveState } from './live-state.js';
 import { loadModelData } from './model-data.js';
 import { modelDataToLoad } from './model-data-scope.js';
+import { promptFeatures } from './prompt-features.js';
 import type { QualityModel } from './quality-model.js';
 import { tokenCountMatters } from './token-bounds.js';
 import type { Candidate, Policy, PolicyContext, PolicyDecision, Rejection, RoutingOptions } from './types.js';
@@ -58,13 +59,13 @@ function universeFor(deps: RouterDeps, providers: readonly ProviderInfo[], ids: 
   // Long lists (pools) are keyed by identity, short ones (a request's fallback chain) by content.
   if (pool && pool.length > 8) {
     let universe = cache.byList.get(pool);
-    if (!universe) cache.byList.set(pool, (universe = prepared(compileUniverse(pool, providers, deps.catalog), deps)));
+    if (!universe) cache.byList.set(pool, (universe = prepared(compileUniverse(expandVendorWildcards(pool, providers, deps.catalog, output), providers, deps.catalog), deps)));
     return universe;
   }
   const key = `${output === 'text' ? 'text' : 'image'}\u0001${ids ? 'list' : 'auto'}\u0001${pool ? pool.join('\u0000') : 'default'}`;
   let universe = cache.byKey.get(key);
   if (!universe) {
-    universe = prepared(compileUniverse(pool ?? defaultAutoPool(providers, deps.catalog, output), providers, deps.catalog), deps);
+    universe = prepared(compileUniverse(pool ? expandVendorWildcards(pool, providers, deps.catalog, output) : defaultAutoPool(providers, deps.catalog, output), providers, deps.catalog), deps);
     if (cache.byKey.size > 256) cache.byKey.clear();
     cache.byKey.set(key, universe);
   }
@@ -108,6 +109,8 @@ function routeOrCount(input: RouteInput, deps: RouterDeps, mayCount: boolean): R
   }
   const output = input.output ?? 'text';
   const analysis = input.analysis ?? analyzePrompt(input.request);
+  // How hard the prompt looks: once per call (a precomputed analysis may carry it already).
+  analysis.features ??= promptFeatures(analysis);
   const providers = deps.providers();
   const ids = input.model === 'auto' ? undefined : Array.isArray(input.model) ? input.model : [input.model];
   if (mayCount) {

@@ -1,11 +1,11 @@
+import type { Preference, Rejection } from '../core/call-record.js';
 import type { GenerationRequest } from '../core/request.js';
-import type { PromptAnalysis } from './analyze-prompt.js';
+import type { PromptAnalysis, TaskCategory } from './analyze-prompt.js';
 import type { CandidateTable } from './candidate-table.js';
 import type { Channel } from './catalog.js';
 import type { QualityEstimate } from './quality-model.js';
 
-/** `price` … `quality`, a number from 0 (cheapest) to 1 (best), or `speed`. */
-export type Preference = 'price' | 'balanced' | 'quality' | 'speed' | number;
+export type { Preference, Rejection } from '../core/call-record.js';
 
 export interface TimeoutOptions {
   /** Deadline for the whole call, all attempts and retries included. */
@@ -40,6 +40,42 @@ export interface HedgeOptions {
   minDelayMs?: number;
 }
 
+/** How `auto` may try channels it is unsure of: a Thompson sample instead of the best estimate, on a few calls. */
+export interface ExplorationOptions {
+  /** Largest share of a client's `auto` calls routed by exploration, spread evenly (default 0.05). */
+  share?: number;
+  /** Largest estimated cost of exploring calls per UTC day, in USD (default 1). */
+  dailyUsd?: number;
+}
+
+/**
+ * `auto` as a cascade: a candidate first and a stronger one when its answer fails a check, one of
+ * the two being the pick. Planned per call only where it pays: when the expected quality and cost
+ * of "first, check, escalate if flagged" score better at the call's preference than the pick alone.
+ */
+export interface CascadeOptions {
+  /**
+   * How often the check flags a wrong first answer (default 0.7), overall or per task category:
+   * measure it on your own graded calls (the RouterBench bench does, per category).
+   */
+  recall?: number | Partial<Record<TaskCategory, number>>;
+  /** How often it flags a good first answer (default 0.15), overall or per task category. */
+  falseAlarms?: number | Partial<Record<TaskCategory, number>>;
+  /** The check's cost as a multiple of the first answer's (default 1: one more sample; see checkModel). */
+  checkCost?: number;
+  /**
+   * Consistency samples the check draws (default 1). 0 when other detectors do the checking (a
+   * judge, the answer checks).
+   */
+  samples?: number;
+  /**
+   * The model the samples come from (default: the insurance's `consistency.model`, else the
+   * request's). A cascade never starts with it (its sample would only repeat its answer), and when
+   * it is a candidate its estimated cost is the check's.
+   */
+  checkModel?: string;
+}
+
 /** Routing options: per client as defaults, per request in the `zen` extension field. */
 export interface RoutingOptions {
   preference?: Preference;
@@ -49,8 +85,32 @@ export interface RoutingOptions {
   exclude?: string[];
   /** Allow list of provider names. */
   providers?: string[];
-  /** Estimated cost ceiling for this call in USD. */
+  /** Estimated cost ceiling for this call in USD: `auto` picks the best candidate under it. */
   maxCost?: number;
+  /**
+   * How close the caller's budget is to spent, 0 (not at all) to 1: moves the preference towards
+   * price in proportion (a preference w becomes w·(1 − pressure)). Set it per call, e.g. from the
+   * remaining budget of a key or tag; the explanation says when it changed the pick.
+   */
+  budgetPressure?: number;
+  /**
+   * What a good answer is worth to you, in USD: `auto` then picks the candidate with the highest
+   * value × expected quality − estimated cost (quality above the pareto policy's `goodEnough`
+   * counts as that), instead of weighing quality against doublings of cost by `preference`. One
+   * value for every call spends a budget where it buys the most accuracy; `budgetPressure` scales
+   * it down.
+   */
+  answerValue?: number;
+  /** The exploration budget of `auto` (default 5 % of calls, $1 a day), or false for none. */
+  exploration?: ExplorationOptions | false;
+  /**
+   * `auto` as a cascade: a cheaper candidate first, escalating to a stronger one when its answer fails a
+   * check (the insurance's repair with the detectors that are on: self-consistency samples, a judge,
+   * the answer checks). Non-streamed calls; every attempt's cost is counted. Planned only where it
+   * is expected to pay (see CascadeOptions). The plan escalates once: after the escalation come
+   * only its own model's other channels.
+   */
+  cascade?: boolean | CascadeOptions;
   /** Expected quality floor (0..1) for this task category. */
   minQuality?: number;
   /** Skip channels whose observed p95 latency exceeds this. */
@@ -74,11 +134,6 @@ export interface Candidate {
   quality: QualityEstimate;
   /** Place in the caller's model list (0 for `auto`). */
   rank: number;
-}
-
-export interface Rejection {
-  channel: string;
-  reason: string;
 }
 
 /** Read-only live facts about channels, kept by the executor. */
@@ -114,6 +169,8 @@ export interface PolicyDecision {
   explanation: string;
   /** Channel ids on the cost/quality frontier, when the policy computed it. */
   frontier?: string[];
+  /** A cascade plan: the channel tried first (`order[0]`), the one it escalates to, and the check's samples. */
+  cascade?: { first: string; escalation: string; samples: number; checkModel?: string };
 }
 
 /** Turns candidates and live state into an ordered plan. */

@@ -6,6 +6,13 @@ import type { StreamPart } from '../core/stream-part.js';
 export interface ErrorContext {
   provider: string;
   model: string;
+  /** Where this provider's credentials come from, for auth errors: `OPENAI_API_KEY or the apiKey of providers.openai`. */
+  credentials?: string;
+}
+
+/** What an auth failure should say to do: which environment variable or option to check. */
+export function authAdvice(kind: ZenErrorKind, context: ErrorContext): string {
+  return kind === 'auth' && context.credentials ? ` Check ${context.credentials}.` : '';
 }
 
 /** Maps an HTTP status plus the vendor's code and message to a kind. */

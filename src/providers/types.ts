@@ -1,6 +1,9 @@
-import type { GenerationRequest, ProviderFamily } from '../core/request.js';
-import type { GenerationResult, GeneratedImage, CallWarning } from '../core/result.js';
+import type { GenerationRequest, ImageRequest, ProviderFamily } from '../core/request.js';
+import type { GenerationResult, ImageResult } from '../core/result.js';
 import type { StreamPart } from '../core/stream-part.js';
+
+// The canonical image request and result live in core with the other canonical types.
+export type { ImageRequest, ImageResult };
 
 /** One call of one channel: the provider's own model id and the canonical request. */
 export interface ProviderCallOptions {
@@ -10,33 +13,12 @@ export interface ProviderCallOptions {
   signal?: AbortSignal;
 }
 
-export interface ImageRequest {
-  prompt: string;
-  n: number;
-  size?: string;
-  quality?: string;
-  background?: 'transparent' | 'opaque' | 'auto';
-  outputFormat?: 'png' | 'jpeg' | 'webp';
-  responseFormat?: 'b64_json' | 'url';
-  /** Input images for an edit, as base64 with media type. */
-  images?: Array<{ data: string; mediaType: string }>;
-  mask?: { data: string; mediaType: string };
-  user?: string;
-}
-
 export interface ImageCallOptions {
   modelId: string;
   request: ImageRequest;
   /** How this model makes images: OpenAI Images API, Gemini IMAGE modality, or Imagen. */
   api: 'openai-images' | 'gemini-image' | 'imagen';
   signal?: AbortSignal;
-}
-
-export interface ImageResult {
-  images: GeneratedImage[];
-  created?: number;
-  usage?: { inputTokens: number; outputTokens: number };
-  warnings: CallWarning[];
 }
 
 /**

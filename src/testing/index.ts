@@ -6,3 +6,4 @@ export type * from './types.js';
 export { simulatorProviders, type SimulatorClientOptions } from './sdk-clients.js';
 export { simulatorGoogleAuth, issuedGoogleAccessTokens, type SimulatorGoogleAuthOptions } from './google-auth.js';
 export { bridgeVertexHttps, vertexApiEndpoint } from './vertex-https-bridge.js';
+export { scriptHleAnswers, type HleAnswersOptions } from './hle-answers.js';

@@ -5,6 +5,7 @@ import type { SimFault, SimProtocol, SimRecordedCall, SimRequestSummary } from '
 import { openaiRoutes } from './openai-protocol.js';
 import { anthropicRoutes } from './anthropic-protocol.js';
 import { geminiRoutes } from './gemini-protocol.js';
+import { clearTimeout as realClearTimeout, setTimeout as realSetTimeout } from 'node:timers';
 
 /** One SSE frame of a rendered stream; `content` frames are paced by time to first token and tokens per second. */
 export interface SimFrame {
@@ -196,7 +197,7 @@ export class Simulator {
       const headers: Record<string, string> = { ...baseHeaders };
       if (fault.type === 'http' && fault.retryAfter !== undefined) headers['retry-after'] = String(fault.retryAfter);
       if (fault.type === 'http' && fault.retryAfterMs !== undefined) headers['retry-after-ms'] = String(fault.retryAfterMs);
-      await sleep(plan.ttftMs, response);
+      await firstByte(reply.hold, plan.ttftMs, response);
       sendJson(response, status, renderer.errorBody(status, fault.message ?? defaultErrorMessage(status), fault.code, httpFault), headers);
       return;
     }
@@ -207,7 +208,7 @@ export class Simulator {
     }
 
     if (!summary.stream) {
-      await sleep(plan.ttftMs + paceMs(plan.usage.output, plan.tokensPerSecond), response);
+      await firstByte(reply.hold, plan.ttftMs + paceMs(plan.usage.output, plan.tokensPerSecond), response);
       if (fault?.type === 'stall') return holdOpen(response, baseHeaders);
       if (fault?.type === 'malformed' || fault?.type === 'cut') {
         response.writeHead(200, { 'content-type': 'application/json', ...baseHeaders });
@@ -227,14 +228,14 @@ export class Simulator {
       if (index >= stopAt) break;
       const frame = rendered.frames[index]!;
       if (frame.content) {
-        await sleep(sentContent ? gapMs : plan.ttftMs, response);
+        await (sentContent ? sleep(gapMs, response) : firstByte(reply.hold, plan.ttftMs, response));
         sentContent = true;
       }
       if (response.destroyed) return;
       response.write(frame.data);
     }
     if (!fault) {
-      if (!sentContent) await sleep(plan.ttftMs, response);
+      if (!sentContent) await firstByte(reply.hold, plan.ttftMs, response);
       for (const frame of rendered.terminal) response.write(frame);
       response.end();
       return;
@@ -318,13 +319,36 @@ function paceMs(tokens: number, tokensPerSecond: number | undefined): number {
   return tokensPerSecond ? (tokens / tokensPerSecond) * 1000 : 0;
 }
 
-/** Waits, but returns early when the client has gone away. */
+/** The wait before the first byte of content: a test's `hold`, then `ttftMs`. */
+async function firstByte(hold: PromiseLike<unknown> | undefined, ttftMs: number, response: ServerResponse): Promise<void> {
+  if (hold) await holdUntil(hold, response);
+  await sleep(ttftMs, response);
+}
+
+/** Waits for a test's release of a held reply, or until the client has gone away. */
+function holdUntil(release: PromiseLike<unknown>, response: ServerResponse): Promise<void> {
+  if (response.destroyed) return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = (): void => {
+      response.off('close', done);
+      resolve();
+    };
+    response.on('close', done);
+    Promise.resolve(release).then(done, done);
+  });
+}
+
+/**
+ * Waits, but returns early when the client has gone away. The timers come from node:timers, not the
+ * globals, so that scripted latency stays real when a test fakes the global timers and clock to
+ * drive the client's deadlines (vi.useFakeTimers replaces only the globals).
+ */
 function sleep(ms: number, response: ServerResponse): Promise<void> {
   if (ms <= 0 || response.destroyed) return Promise.resolve();
   return new Promise((resolve) => {
-    const timer = setTimeout(done, ms);
+    const timer = realSetTimeout(done, ms);
     function done(): void {
-      clearTimeout(timer);
+      realClearTimeout(timer);
       response.off('close', done);
       resolve();
     }

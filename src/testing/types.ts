@@ -44,6 +44,13 @@ export interface SimReply {
   ttftMs?: number;
   /** Output pace after the first token; undefined means as fast as possible. */
   tokensPerSecond?: number;
+  /**
+   * Holds the first byte of content (a stream's headers still go at once, as with `ttftMs`) until
+   * this promise settles, then applies `ttftMs` and the rest: a test releases a reply at a moment
+   * it chooses (after a hedge started, after it moved a fake clock), so that "late" means an
+   * order, not an amount of real time.
+   */
+  hold?: PromiseLike<unknown>;
   fault?: SimFault;
   /** Replays exact bytes: a JSON body, or SSE data lines (protocol envelope added by the simulator). */
   raw?: SimRaw;

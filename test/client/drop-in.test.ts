@@ -104,6 +104,10 @@ describe('model addressing', () => {
     const error = await zen()
       .chat.completions.create({ model: 'anthropic/claude-sonnet-4-5:vertex', messages: [{ role: 'user', content: 'hi' }] })
       .catch((caught: unknown) => caught);
-    expect((error as ZenError).message).toContain('pins provider "vertex", which is not configured');
+    // A colon suffix pins a provider only when it names a configured one (Ollama tags hold colons).
+    expect((error as ZenError).kind).toBe('configuration');
+    expect((error as ZenError).message).toContain('":vertex" names no configured provider');
+    expect((error as ZenError).message).toContain('Did you mean "anthropic/claude-sonnet-4-5"');
+    expect((error as ZenError).message).toMatch(/Configured providers: openai .*anthropic/);
   });
 });

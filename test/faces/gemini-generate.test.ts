@@ -240,7 +240,8 @@ describe('zen.models behaviour', () => {
 
   it('honours config.abortSignal', async () => {
     const zen = await zenOver(sim);
-    sim.enqueue('gpt-5-mini', { text: 'late', ttftMs: 2_000 });
+    // The answer never comes in the test's life: only the abort can end the call.
+    sim.enqueue('gpt-5-mini', { text: 'late', ttftMs: 600_000 });
     const controller = new AbortController();
     const pending = zen.models.generateContent({ model: 'openai/gpt-5-mini', contents: 'hi', config: { abortSignal: controller.signal } });
     setTimeout(() => controller.abort(), 20);

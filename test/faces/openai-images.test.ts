@@ -122,7 +122,7 @@ describe('routing image calls', () => {
   });
 
   it('auto picks image models only', async () => {
-    const zen = await zenOver(sim, DALL_E_PRICE);
+    const zen = await zenOver(sim); // the catalog's image models, none defined here
     const response = await zen.images.generate({ prompt: 'A boat' });
     expect(response.zen.requested).toBe('auto');
     expect(response.zen.plan.length).toBeGreaterThan(0);

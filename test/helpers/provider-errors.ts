@@ -22,14 +22,24 @@ export function providerErrors(sim: Simulator, model: string, request: Generatio
   }
 
   /** The error of a streamed call, whether the call rejects or the iterator throws. */
-  async function streamError(reply: SimReply, signal?: AbortSignal): Promise<{ error: ZenError; parts: StreamPart[]; accepted: boolean }> {
+  /** `onAccepted` and `onPart` let a test act (abort) at a known point of the stream, not after an amount of time. */
+  async function streamError(
+    reply: SimReply,
+    signal?: AbortSignal,
+    onAccepted?: () => void,
+    onPart?: (part: StreamPart) => void,
+  ): Promise<{ error: ZenError; parts: StreamPart[]; accepted: boolean }> {
     sim.enqueue(model, reply);
     const parts: StreamPart[] = [];
     let accepted = false;
     try {
       const stream = await provider().stream({ modelId: model, request, signal });
       accepted = true;
-      for await (const part of stream) parts.push(part);
+      onAccepted?.();
+      for await (const part of stream) {
+        parts.push(part);
+        onPart?.(part);
+      }
     } catch (error) {
       expect(ZenError.isInstance(error)).toBe(true);
       return { error: error as ZenError, parts, accepted };

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { QualityEvent } from '../../src/index.js';
 import { useSimulator } from '../helpers/simulator.js';
+import { inVirtualTime } from '../helpers/virtual-time.js';
 import { chat, insuredClient, MINI, records, user } from './helpers.js';
 
 const sim = useSimulator();
@@ -44,20 +45,27 @@ describe.each([false, true])('detectors (stream: %s)', (stream) => {
     expect(kinds(meta.events)).toContain('slow_total');
   });
 
-  it("latency: relative to the channel's rolling p95", async () => {
-    const zen = insuredClient(sim, { insurance: { limits: { p95Factor: 2, minRelativeMs: 60 } } });
-    for (let index = 0; index < 6; index++) {
-      sim.enqueue('gpt-5-mini', { text: 'fast' });
-      const { zen: meta } = await chat(zen, { messages: user('hi') }, stream);
-      expect(meta.events).toEqual([]);
-    }
-    sim.enqueue('gpt-5-mini', { text: 'slow', ttftMs: 250 });
-    const { zen: meta } = await chat(zen, { messages: user('hi') }, stream);
-    const event = meta.events.find((entry) => entry.kind === (stream ? 'slow_first_token' : 'slow_total'))!;
-    expect(event).toBeDefined();
-    expect(String(event.detail!.basis)).toMatch(/^2 × the channel's p95 of \d+ ms$/);
-    expect(event.detail!.limitMs).toBe(60);
-  });
+  it("latency: relative to the channel's rolling p95", async () =>
+    // In virtual time: the fast calls take 0 ms and the slow one exactly 250 ms, at any load.
+    inVirtualTime(async (time) => {
+      const zen = insuredClient(sim, { insurance: { limits: { p95Factor: 2, minRelativeMs: 60 } } });
+      for (let index = 0; index < 6; index++) {
+        sim.enqueue('gpt-5-mini', { text: 'fast' });
+        const { zen: meta } = await chat(zen, { messages: user('hi') }, stream);
+        expect(meta.events).toEqual([]);
+      }
+      // The reply waits (real time) until long after the clock was moved.
+      sim.enqueue('gpt-5-mini', { text: 'slow', ttftMs: 1_500 });
+      const pending = chat(zen, { messages: user('hi') }, stream);
+      await time.until(() => sim.calls.length === 7, 'the slow call');
+      await time.advance(250);
+      const { zen: meta } = await pending;
+      const event = meta.events.find((entry) => entry.kind === (stream ? 'slow_first_token' : 'slow_total'))!;
+      expect(event).toBeDefined();
+      expect(event.detail!.basis).toBe("2 × the channel's p95 of 0 ms");
+      expect(event.detail!.limitMs).toBe(60);
+      expect(event.detail![stream ? 'ttftMs' : 'durationMs']).toBe(250);
+    }));
 
   it('throughput: output tokens per second below the floor', async () => {
     const zen = insuredClient(sim, { insurance: { limits: { minTokensPerSecond: 1000 } } });

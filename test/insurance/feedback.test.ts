@@ -70,9 +70,9 @@ describe('feedback', () => {
   it('feedback on a call that failed as an invalid request is excluded', async () => {
     const zen = insuredClient(sim, covered);
     sim.enqueue('gpt-5-mini', { fault: { type: 'http', status: 400, message: 'bad parameter' } });
-    const error = (await chat(zen, { messages: user('hi') }, false).catch((caught: unknown) => caught)) as ZenError & { zen: { requestId: string } };
+    const error = (await chat(zen, { messages: user('hi') }, false).catch((caught: unknown) => caught)) as ZenError;
     expect(error.kind).toBe('invalid_request');
-    const result = await zen.feedback(error.zen.requestId, { rating: 'bad' });
+    const result = await zen.feedback(error.zen!.requestId, { rating: 'bad' });
     expect(result.claims).toEqual([expect.objectContaining({ status: 'excluded', note: 'the request was invalid', amountUsd: 0 })]);
   });
 

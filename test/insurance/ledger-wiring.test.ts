@@ -143,6 +143,8 @@ describe('configuration errors name the option', () => {
   it('bad per-request options are invalid requests naming zen.insurance.*, recorded, nothing sent', async () => {
     const zen = insuredClient(sim);
     await expect(chat(zen, { messages: user('hi'), zen: { insurance: { detectors: ['psychic'] } } }, false)).rejects.toMatchObject({ kind: 'invalid_request', code: 'zen.insurance.detectors' });
+    await expect(chat(zen, { messages: user('hi'), zen: { insurance: { detectors: ['psychic'] } } }, true)).rejects.toMatchObject({ kind: 'invalid_request', code: 'zen.insurance.detectors' });
+    // A value of the wrong type or range is refused by the face's schema, like any malformed field, before a call exists to record.
     await expect(chat(zen, { messages: user('hi'), zen: { insurance: { maxTotalMs: -1 } } }, true)).rejects.toMatchObject({ kind: 'invalid_request', code: 'zen.insurance.maxTotalMs' });
     expect(sim.calls).toHaveLength(0);
     const ledger = await records(zen);

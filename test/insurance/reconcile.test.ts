@@ -14,7 +14,7 @@ describe('ledger totals reconcile exactly with the per-call costs', () => {
     const keepFailure = async (promise: Promise<unknown>) => {
       const error = await promise.then(() => undefined, (caught: unknown) => caught);
       expect(ZenError.isInstance(error)).toBe(true);
-      metas.push((error as ZenError & { zen: ZenMetadata }).zen);
+      metas.push((error as ZenError).zen!);
     };
 
     for (let index = 0; index < 5; index++) {
@@ -33,8 +33,9 @@ describe('ledger totals reconcile exactly with the per-call costs', () => {
     sim.enqueue('gpt-5-mini', { fault: { type: 'http', status: 503 } }, { fault: { type: 'http', status: 503 } });
     sim.enqueue('claude-sonnet-4-5', { text: 'From Claude.' });
     await keep(chat(zen, { model: [MINI, SONNET], messages: user('hi'), zen: { retry: { minDelayMs: 1, maxDelayMs: 2 } } }, true));
-    // A hedge: the slow first channel loses and is billed for what it started.
-    sim.enqueue('gpt-5-mini', { text: 'late', ttftMs: 300 });
+    // A hedge: the slow first channel loses and is billed for what it started. It never answers
+    // (the simulator stops waiting when the client cancels), so the hedge wins at any load.
+    sim.enqueue('gpt-5-mini', { text: 'late', ttftMs: 600_000 });
     sim.enqueue('claude-sonnet-4-5', { text: 'Hedged.' });
     await keep(chat(zen, { model: [MINI, SONNET], messages: user('hi'), zen: { hedge: { enabled: true, fallbackDelayMs: 20, maxRate: 1 } } }, false));
     // Failures: every channel down; an invalid request; a stream cut mid-way.
@@ -51,8 +52,8 @@ describe('ledger totals reconcile exactly with the per-call costs', () => {
     // A stream that fails after its first token reports through `metadata()`, as any stream does.
     metas.push(await cut.metadata());
     // The images face.
-    const image = await zen.generateImages({ face: 'openai-images', model: 'openai/gpt-image-1', request: { prompt: 'a lighthouse', n: 1 }, warnings: [] });
-    metas.push(image.metadata);
+    const image = await zen.images.generate({ model: 'openai/gpt-image-1', prompt: 'a lighthouse', n: 1 });
+    metas.push(image.zen);
 
     const ledger = await records(zen);
     const requests = ledger.filter((record): record is RequestRecord => record.type === 'request');

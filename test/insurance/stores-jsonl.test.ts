@@ -6,6 +6,7 @@ import { ZenError } from '../../src/core/errors.js';
 import { JsonlLedgerStore, rotatedPath, type JsonlRepair } from '../../src/insurance/stores/jsonl.js';
 import type { LedgerRecord } from '../../src/insurance/types.js';
 import { collect, eventRecord, requestRecord } from './fixtures/records.js';
+import { inVirtualTime } from '../helpers/virtual-time.js';
 
 let dir: string;
 let path: string;
@@ -118,21 +119,24 @@ describe('JsonlLedgerStore durability', () => {
     const store = await openStore({ durability: 'batched', batch: { flushIntervalMs: 150, maxBatch: 1000 } });
     const syncSpy = vi.spyOn(handlePrototype, 'datasync');
     let resolved = 0;
-    const appends = Array.from({ length: 10 }, (_, index) => store.append([record(`r${index}`)]).then(() => resolved++));
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    // Not acknowledged, because not yet durable: nothing is in the file.
-    expect(resolved).toBe(0);
-    expect(await fileLines()).toEqual([]);
-    await Promise.all(appends);
+    // In virtual time: the interval ends exactly when the test moves the clock past it.
+    await inVirtualTime(async (time) => {
+      const appends = Array.from({ length: 10 }, (_, index) => store.append([record(`r${index}`)]).then(() => resolved++));
+      await time.advance(149);
+      // Not acknowledged, because not yet durable: nothing is in the file.
+      expect(resolved).toBe(0);
+      expect(await fileLines()).toEqual([]);
+      await time.advance(1);
+      await Promise.all(appends);
+    });
     expect(syncSpy).toHaveBeenCalledTimes(1);
     expect((await fileLines()).length).toBe(10);
   });
 
   it('batched: reaching maxBatch writes at once, without waiting for the interval', async () => {
     const store = await openStore({ durability: 'batched', batch: { flushIntervalMs: 60_000, maxBatch: 3 } });
-    const started = performance.now();
-    await Promise.all([store.append([record('r1'), record('r2')]), store.append([record('r3')])]);
-    expect(performance.now() - started).toBeLessThan(10_000);
+    // The clock stands still: the appends can only be acknowledged without the interval.
+    await inVirtualTime(() => Promise.all([store.append([record('r1'), record('r2')]), store.append([record('r3')])]));
     expect((await fileLines()).length).toBe(3);
   });
 

@@ -6,6 +6,9 @@ import { ZenError } from '../../src/core/errors.js';
 import { JsonlLedgerStore } from '../../src/insurance/stores/jsonl.js';
 import { MemoryLedgerStore } from '../../src/insurance/stores/memory.js';
 import { SqliteLedgerStore } from '../../src/insurance/stores/sqlite.js';
+import { PostgresLedgerStore } from '../../src/insurance/stores/postgres.js';
+import { PGlite } from '@electric-sql/pglite';
+import { postgresAvailable, uniqueTable, usePostgres } from '../helpers/postgres-server.js';
 import { InvalidLedgerRecordError } from '../../src/insurance/stores/validate-record.js';
 import type { LedgerRecord, LedgerStore } from '../../src/insurance/types.js';
 import { caseRecord, claimRecord, collect, creditRecord, eventRecord, requestRecord } from './fixtures/records.js';
@@ -32,7 +35,18 @@ const kinds: StoreKind[] = [
     open: (dir) => JsonlLedgerStore.open({ path: join(dir, 'ledger.jsonl'), rotate: { maxBytes: 1200, keep: 50 } }),
   },
   { name: 'sqlite', persistent: true, open: (dir) => SqliteLedgerStore.open({ path: join(dir, 'ledger.db') }) },
+  // One embedded Postgres for the file; each test's directory names its own table.
+  { name: 'pglite', persistent: true, open: async (dir) => PostgresLedgerStore.open({ pool: (pglite ??= new PGlite()), table: tableOf(dir) }) },
 ];
+
+// A real PostgreSQL server (skipped with a note where none is installed; required in CI).
+const postgres = usePostgres();
+if (postgresAvailable) {
+  kinds.push({ name: 'postgres', persistent: true, open: (dir) => PostgresLedgerStore.open({ connectionString: postgres.url, table: tableOf(dir) }) });
+}
+let pglite: PGlite | undefined;
+const tables = new Map<string, string>();
+const tableOf = (dir: string): string => tables.get(dir) ?? tables.set(dir, uniqueTable()).get(dir)!;
 
 const GPT = 'openai/gpt-5-mini';
 const CLAUDE = 'anthropic/claude-sonnet-4-5';

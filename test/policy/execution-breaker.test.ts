@@ -2,11 +2,16 @@ import { describe, expect, it } from 'vitest';
 import type { ZenClient } from '../../src/index.js';
 import type { SimReply } from '../../src/testing/index.js';
 import { useSimulator } from '../helpers/simulator.js';
-import { attemptsOf, ch, HAIKU, MINI, recordEvents, run, sleep, UP, zenClient } from './execution-helpers.js';
+import { useVirtualTime } from '../helpers/virtual-time.js';
+import { attemptsOf, ch, HAIKU, MINI, recordEvents, run, UP, zenClient } from './execution-helpers.js';
 
-/** The per-channel circuit breaker through real calls: closed → open → half-open → closed. */
+/**
+ * The per-channel circuit breaker through real calls: closed → open → half-open → closed. The
+ * breaker's clock is virtual: a cooldown ends exactly when the test moves time past it.
+ */
 
 const sim = useSimulator();
+const time = useVirtualTime();
 const FAIL = { fault: { type: 'http', status: 500 } } as const;
 const PLAN = { model: [MINI, HAIKU] };
 
@@ -33,7 +38,9 @@ describe.each([['stream', true], ['non-stream', false]] as const)('%s', (_mode, 
     expect(skipped.zen.attempts[0]!.message).toBe('circuit breaker open');
     expect(sim.callsFor(UP[MINI])).toHaveLength(2);
 
-    await sleep(130);
+    await time.advance(99);
+    expect(breakerState(zen, ch(MINI))).toBe('open');
+    await time.advance(1);
     expect(breakerState(zen, ch(MINI))).toBe('half-open');
     const probe = await run(zen, PLAN, stream);
     expect(probe.text).toBe('recovered');
@@ -47,7 +54,7 @@ describe.each([['stream', true], ['non-stream', false]] as const)('%s', (_mode, 
     sim.setDefault(UP[HAIKU], { text: 'fallback' });
     sim.enqueue(UP[MINI], FAIL, FAIL);
     await run(zen, PLAN, stream);
-    await sleep(100);
+    await time.advance(80);
     const probed = await run(zen, PLAN, stream);
     expect(attemptsOf(probed.zen)[0]).toEqual([ch(MINI), 'error', 'server', 0]);
     expect(events.breaker.map((event) => [event.from, event.to])).toEqual([['closed', 'open'], ['half-open', 'open']]);
@@ -59,9 +66,10 @@ describe.each([['stream', true], ['non-stream', false]] as const)('%s', (_mode, 
     const zen = zenClient(sim, { breaker: { allowedFailures: 0, cooldownMs: 60 }, routing: { retry: { retries: 0 } } });
     sim.setDefault(UP[HAIKU], { text: 'fallback' });
     sim.enqueue(UP[MINI], FAIL);
-    sim.setDefault(UP[MINI], { text: 'slow probe', ttftMs: 150 });
+    // Long enough (real time) that the other two calls always meet the probe in flight.
+    sim.setDefault(UP[MINI], { text: 'slow probe', ttftMs: 1_000 });
     await run(zen, PLAN, stream);
-    await sleep(80);
+    await time.advance(60);
     const outs = await Promise.all([run(zen, PLAN, stream), run(zen, PLAN, stream), run(zen, PLAN, stream)]);
     expect(sim.callsFor(UP[MINI])).toHaveLength(2); // the first failure and one probe
     expect(outs.map((out) => out.zen.channel).sort()).toEqual([ch(HAIKU), ch(HAIKU), ch(MINI)].sort());
@@ -75,8 +83,12 @@ describe.each([['stream', true], ['non-stream', false]] as const)('%s', (_mode, 
     sim.setDefault(UP[HAIKU], { text: 'fallback' });
     sim.enqueue(UP[MINI], FAIL, { text: 'slow', ttftMs: 1_000 }, { text: 'probe ok' });
     await run(zen, PLAN, stream);
-    await sleep(80);
-    const aborted = await run(zen, PLAN, stream, { signal: AbortSignal.timeout(40) });
+    await time.advance(60);
+    const controller = new AbortController();
+    const pending = run(zen, PLAN, stream, { signal: controller.signal });
+    await time.until(() => sim.callsFor(UP[MINI]).length === 2, 'the probe');
+    controller.abort();
+    const aborted = await pending;
     expect(aborted.error?.kind).toBe('aborted');
     const next = await run(zen, PLAN, stream);
     expect(next.text).toBe('probe ok');
@@ -87,17 +99,18 @@ describe.each([['stream', true], ['non-stream', false]] as const)('%s', (_mode, 
     const zen = zenClient(sim, { breaker: { allowedFailures: 0, cooldownMs: 60 }, routing: { retry: { retries: 0 } } });
     sim.setDefault(UP[HAIKU], { text: 'fallback' });
     // Each call says who it is, so that the answers don't depend on which request lands first.
-    const replies: Record<string, SimReply> = { old: { text: 'old', ttftMs: 1_000 }, fail: FAIL, probe: { text: 'probe', ttftMs: 200 } };
+    const replies: Record<string, SimReply> = { old: { text: 'old', ttftMs: 2_000 }, fail: FAIL, probe: { text: 'probe', ttftMs: 1_000 } };
     sim.setDefault(UP[MINI], (request) => replies[request.lastUserText] ?? { text: 'a second probe' });
     const say = (text: string) => ({ ...PLAN, messages: [{ role: 'user' as const, content: text }] });
     // The old call starts while the breaker is closed and is still waiting when it opens.
     const controller = new AbortController();
     const old = run(zen, say('old'), stream, { signal: controller.signal });
-    await sleep(20);
+    const asked = (text: string) => sim.callsFor(UP[MINI]).some((call) => (call.body as { messages: Array<{ content: string }> }).messages[0]!.content === text);
+    await time.until(() => asked('old'), 'the old call');
     await run(zen, say('fail'), stream); // open
-    await sleep(80); // half-open
+    await time.advance(60); // half-open
     const probe = run(zen, say('probe'), stream);
-    await sleep(40);
+    await time.until(() => asked('probe'), 'the probe');
     controller.abort(); // the old call ends while the probe is in flight
     expect((await old).error?.kind).toBe('aborted');
     const during = await run(zen, say('during'), stream);
@@ -117,7 +130,10 @@ describe.each([['stream', true], ['non-stream', false]] as const)('%s', (_mode, 
     expect(events.breaker[0]!.openUntil).toBeGreaterThanOrEqual(before + 200);
     expect(events.breaker[0]!.openUntil).toBeLessThan(before + 60_000);
     expect((await run(zen, PLAN, stream)).zen.attempts[0]!.outcome).toBe('skipped');
-    await sleep(Math.max(0, events.breaker[0]!.openUntil! - Date.now()) + 10);
+    expect(events.breaker[0]!.openUntil).toBe(before + 200);
+    await time.advance(199);
+    expect((await run(zen, PLAN, stream)).zen.attempts[0]!.outcome).toBe('skipped');
+    await time.advance(1);
     expect((await run(zen, PLAN, stream)).text).toBe('back');
   });
 

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { ZenError, type RoutingOptions, type ZenErrorKind } from '../../src/index.js';
 import type { SimReply } from '../../src/testing/index.js';
 import { useSimulator } from '../helpers/simulator.js';
-import { attemptsOf, ch, FLASH, HAIKU, MINI, NANO, recordEvents, run, sleep, UP, zenClient } from './execution-helpers.js';
+import { useVirtualTime } from '../helpers/virtual-time.js';
+import { attemptsOf, ch, FLASH, HAIKU, MINI, NANO, recordEvents, run, UP, zenClient } from './execution-helpers.js';
 
 /**
  * The error matrix: every kind the simulator can make a real SDK report, streamed and not, against
@@ -11,6 +12,7 @@ import { attemptsOf, ch, FLASH, HAIKU, MINI, NANO, recordEvents, run, sleep, UP,
  */
 
 const sim = useSimulator();
+const time = useVirtualTime();
 
 type Mode = 'stream' | 'non-stream';
 
@@ -43,7 +45,7 @@ const ROWS: Row[] = [
   { kind: 'server', label: 'error frame (a 500 when not streamed)', reply: { fault: { type: 'error-frame', message: 'The server had an error while processing your request.' } }, modes: BOTH, retry: true, failover: true, breaker: true },
   { kind: 'server', label: 'malformed JSON body', reply: { fault: { type: 'malformed' } }, modes: ['non-stream'], retry: true, failover: true, breaker: true },
   {
-    kind: 'timeout', label: 'attempt timeout', reply: { text: 'too late', ttftMs: 1_500 }, modes: BOTH, retry: true, failover: true, breaker: true,
+    kind: 'timeout', label: 'attempt timeout', reply: { text: 'too late', ttftMs: 60_000 }, modes: BOTH, retry: true, failover: true, breaker: true,
     routing: { timeouts: { attemptMs: 80 } },
   },
   { kind: 'network', label: 'connection reset', reply: { fault: { type: 'reset' } }, modes: BOTH, retry: true, failover: true, breaker: true },
@@ -52,7 +54,7 @@ const ROWS: Row[] = [
     routing: { timeouts: { attemptMs: 80 } },
   },
   {
-    kind: 'timeout', label: 'no first token in time', reply: { text: 'too late', ttftMs: 1_500 }, modes: ['stream'], retry: true, failover: true, breaker: true,
+    kind: 'timeout', label: 'no first token in time', reply: { text: 'too late', ttftMs: 60_000 }, modes: ['stream'], retry: true, failover: true, breaker: true,
     routing: { timeouts: { firstTokenMs: 80 } },
   },
   { kind: 'stream_interrupted', label: 'stream cut before content', reply: { fault: { type: 'cut', afterChunks: 1 } }, modes: ['stream'], retry: true, failover: true, breaker: true },
@@ -64,7 +66,7 @@ const ROWS: Row[] = [
   { kind: 'context_length', label: '400 context_length_exceeded', reply: http(400, { code: 'context_length_exceeded' }), modes: BOTH, retry: false, failover: true, breaker: false },
   { kind: 'content_filter', label: '400 content_filter', reply: http(400, { code: 'content_filter' }), modes: BOTH, retry: false, failover: true, breaker: false },
   { kind: 'invalid_request', label: '400', reply: http(400), modes: BOTH, retry: false, failover: false, breaker: false },
-  { kind: 'aborted', label: 'caller AbortSignal', reply: { text: 'too late', ttftMs: 1_500 }, modes: BOTH, retry: false, failover: false, breaker: false, abortAfterMs: 60 },
+  { kind: 'aborted', label: 'caller AbortSignal', reply: { text: 'too late', ttftMs: 60_000 }, modes: BOTH, retry: false, failover: false, breaker: false, abortAfterMs: 60 },
 ];
 
 function callerSignal(row: Row): { signal: AbortSignal } | undefined {
@@ -76,13 +78,36 @@ function callerSignal(row: Row): { signal: AbortSignal } | undefined {
 
 const failedOutcome = (row: Row): string => (row.kind === 'aborted' ? 'aborted' : 'error');
 
+/** The longest retry backoff of these tests' clients (execution-helpers' zenClient). */
+const MAX_BACKOFF_MS = 20;
+
+/**
+ * Awaits a call in virtual time. A row with a short deadline (an 80 ms timeout, a 60 ms abort)
+ * moves time past it only once the simulator holds that attempt's request, and not at all while
+ * the fallback answers: the fallback can never meet the same deadline. Other rows only wait for
+ * backoffs, which any steps pass.
+ */
+async function drive<T>(row: Row, pending: Promise<T>, attempts: string[]): Promise<T> {
+  const deadline = row.abortAfterMs ?? row.routing?.timeouts?.attemptMs ?? row.routing?.timeouts?.firstTokenMs;
+  if (deadline === undefined) return time.settle(pending);
+  const seen = new Map<string, number>();
+  for (const [index, upstream] of attempts.entries()) {
+    const count = (seen.get(upstream) ?? 0) + 1;
+    seen.set(upstream, count);
+    await time.until(() => sim.callsFor(upstream).length >= count, `attempt ${index + 1} (${upstream})`);
+    await time.advance(deadline);
+    if (index < attempts.length - 1) await time.advance(MAX_BACKOFF_MS);
+  }
+  return pending;
+}
+
 describe.each(ROWS)('$kind ($label)', (row) => {
   it.each(row.modes)('%s: retried only when retryable, then failed over only when allowed', async (mode) => {
     const zen = zenClient(sim, { routing: { retry: { retries: 1 }, ...row.routing } });
     sim.enqueue(UP[MINI], row.reply, row.reply);
     sim.enqueue(UP[HAIKU], { text: 'from haiku' });
-    const out = await run(zen, { model: [MINI, HAIKU] }, mode === 'stream', callerSignal(row));
     const tries = row.retry ? 2 : 1;
+    const out = await drive(row, run(zen, { model: [MINI, HAIKU] }, mode === 'stream', callerSignal(row)), Array(tries).fill(UP[MINI]));
     const failed = Array.from({ length: tries }, (_, retry) => [ch(MINI), failedOutcome(row), row.kind, retry]);
     expect(sim.callsFor(UP[MINI])).toHaveLength(tries);
     if (row.failover) {
@@ -95,7 +120,7 @@ describe.each(ROWS)('$kind ($label)', (row) => {
       expect(ZenError.isInstance(out.error)).toBe(true);
       expect(out.error!.kind).toBe(row.kind);
       expect(attemptsOf(out.zen)).toEqual(failed);
-      await sleep(50); // nothing is started after the call gave up
+      await time.advance(1_000); // nothing is started after the call gave up
       expect(sim.callsFor(UP[HAIKU])).toHaveLength(0);
       expect(sim.callsFor(UP[MINI])).toHaveLength(tries);
     }
@@ -105,9 +130,9 @@ describe.each(ROWS)('$kind ($label)', (row) => {
     const zen = zenClient(sim, { breaker: { allowedFailures: 0, cooldownMs: 60_000 }, routing: { retry: { retries: 0 }, ...row.routing } });
     const events = recordEvents(zen);
     sim.enqueue(UP[MINI], row.reply);
-    await run(zen, { model: [MINI, HAIKU] }, mode === 'stream', callerSignal(row));
+    await drive(row, run(zen, { model: [MINI, HAIKU] }, mode === 'stream', callerSignal(row)), [UP[MINI]]);
     expect(sim.callsFor(UP[MINI])).toHaveLength(1);
-    const second = await run(zen, { model: [MINI, HAIKU] }, mode === 'stream');
+    const second = await time.settle(run(zen, { model: [MINI, HAIKU] }, mode === 'stream'));
     expect(second.error).toBeUndefined();
     if (row.breaker) {
       expect(events.breaker).toEqual([expect.objectContaining({ channel: ch(MINI), from: 'closed', to: 'open' })]);
@@ -126,13 +151,14 @@ describe.each(ROWS)('$kind ($label)', (row) => {
 describe('when every channel fails', () => {
   const failing = ROWS.filter((row) => row.failover);
 
-  it.each(failing.flatMap((row) => row.modes.map((mode) => ({ ...row, mode }))))('$kind ($label, $mode): all_attempts_failed lists every attempt', async (row) => {
+  // A reason no retry can fix, shared by every attempt, is the error's kind (`auth` on every channel: `error.kind === 'auth'`).
+  it.each(failing.flatMap((row) => row.modes.map((mode) => ({ ...row, mode }))))('$kind ($label, $mode): the error lists every attempt; its kind is the shared reason when retrying cannot fix it, else all_attempts_failed', async (row) => {
     const zen = zenClient(sim, { routing: { retry: { retries: 1 }, ...row.routing } });
     sim.enqueue(UP[MINI], row.reply, row.reply);
     sim.enqueue(UP[NANO], row.reply, row.reply);
-    const out = await run(zen, { model: [MINI, NANO] }, row.mode === 'stream');
     const tries = row.retry ? 2 : 1;
-    expect(out.error?.kind).toBe('all_attempts_failed');
+    const out = await drive(row, run(zen, { model: [MINI, NANO] }, row.mode === 'stream'), [...Array(tries).fill(UP[MINI]), ...Array(tries).fill(UP[NANO])]);
+    expect(out.error?.kind).toBe(row.retry ? 'all_attempts_failed' : row.kind);
     const expected = [...Array(tries).fill({ channel: ch(MINI), kind: row.kind }), ...Array(tries).fill({ channel: ch(NANO), kind: row.kind })];
     expect(out.error!.attempts!.map(({ channel, kind }) => ({ channel, kind }))).toEqual(expected);
     expect((out.error!.cause as ZenError).kind).toBe(row.kind);
@@ -142,10 +168,53 @@ describe('when every channel fails', () => {
     expect(sim.callsFor(UP[NANO])).toHaveLength(tries);
   });
 
+  it.each(BOTH)('%s: auth on every channel is kind auth, with every attempt kept; mixed failures stay all_attempts_failed', async (mode) => {
+    const stream = mode === 'stream';
+    const zen = zenClient(sim, { routing: { retry: { retries: 1 } } });
+    sim.enqueue(UP[MINI], http(401));
+    sim.enqueue(UP[NANO], http(401));
+    const auth = await time.settle(run(zen, { model: [MINI, NANO] }, stream));
+    expect(auth.error?.kind).toBe('auth');
+    expect(auth.error!.retryable).toBe(false);
+    expect(auth.error!.attempts!.map(({ channel, kind }) => [channel, kind])).toEqual([[ch(MINI), 'auth'], [ch(NANO), 'auth']]);
+    expect(auth.error!.message).toContain('All 2 attempts failed, each with auth.');
+    expect(auth.zen.attempts.map((attempt) => attempt.errorKind)).toEqual(['auth', 'auth']);
+
+    // One channel, one wrong key: the same.
+    sim.enqueue(UP[MINI], http(401));
+    const single = await time.settle(run(zen, { model: MINI }, stream));
+    expect(single.error?.kind).toBe('auth');
+    expect(single.error!.attempts).toEqual([expect.objectContaining({ channel: ch(MINI), kind: 'auth' })]);
+
+    // Two different reasons no retry fixes: nothing to name but the whole.
+    sim.enqueue(UP[MINI], http(401));
+    sim.enqueue(UP[NANO], http(403));
+    const mixed = await time.settle(run(zen, { model: [MINI, NANO] }, stream));
+    expect(mixed.error?.kind).toBe('all_attempts_failed');
+    expect(mixed.error!.attempts!.map(({ kind }) => kind)).toEqual(['auth', 'permission']);
+
+    // A retryable failure beside an auth one: the same.
+    sim.enqueue(UP[MINI], http(500), http(500));
+    sim.enqueue(UP[NANO], http(401));
+    const withServer = await time.settle(run(zen, { model: [MINI, NANO] }, stream));
+    expect(withServer.error?.kind).toBe('all_attempts_failed');
+    expect(withServer.error!.attempts!.map(({ kind }) => kind)).toEqual(['server', 'server', 'auth']);
+  });
+
+  it('a channel skipped for an open breaker is a different reason: auth elsewhere stays all_attempts_failed', async () => {
+    const zen = zenClient(sim, { breaker: { allowedFailures: 0, cooldownMs: 60_000 }, routing: { retry: { retries: 0 } } });
+    sim.enqueue(UP[MINI], http(500));
+    await run(zen, { model: MINI }, false); // opens MINI's breaker
+    sim.enqueue(UP[NANO], http(401));
+    const out = await run(zen, { model: [MINI, NANO] }, false);
+    expect(attemptsOf(out.zen)).toEqual([[ch(MINI), 'skipped', undefined, 0], [ch(NANO), 'error', 'auth', 0]]);
+    expect(out.error?.kind).toBe('all_attempts_failed');
+  });
+
   it('a single failing channel with nowhere to go still says all_attempts_failed, with the cause', async () => {
     const zen = zenClient(sim, { routing: { retry: { retries: 2 } } });
     sim.enqueue(UP[MINI], http(503), http(503), http(500));
-    const out = await run(zen, { model: MINI }, false);
+    const out = await time.settle(run(zen, { model: MINI }, false));
     expect(out.error?.kind).toBe('all_attempts_failed');
     expect(out.error!.attempts!.map((attempt) => attempt.kind)).toEqual(['overloaded', 'overloaded', 'server']);
     expect(out.error!.message).toContain('All 3 attempts failed');
@@ -173,7 +242,7 @@ describe.each([
     const zen = zenClient(sim, { routing: { retry: { retries: 1 } } });
     sim.enqueue(UP[primary], row.reply, row.reply);
     sim.enqueue(UP[MINI], { text: 'from mini' });
-    const out = await run(zen, { model: [primary, MINI] }, row.mode === 'stream');
+    const out = await time.settle(run(zen, { model: [primary, MINI] }, row.mode === 'stream'));
     const tries = row.retry ? 2 : 1;
     expect(out.text).toBe('from mini');
     expect(attemptsOf(out.zen)).toEqual([...Array.from({ length: tries }, (_, retry) => [ch(primary), 'error', row.kind, retry]), [ch(MINI), 'success', undefined, 0]]);
@@ -183,7 +252,7 @@ describe.each([
   it.each(BOTH)('invalid_request (400, %s) is neither retried nor failed over', async (mode) => {
     const zen = zenClient(sim, { routing: { retry: { retries: 1 } } });
     sim.enqueue(UP[primary], http(400));
-    const out = await run(zen, { model: [primary, MINI] }, mode === 'stream');
+    const out = await time.settle(run(zen, { model: [primary, MINI] }, mode === 'stream'));
     expect(out.error?.kind).toBe('invalid_request');
     expect(sim.callsFor(UP[primary])).toHaveLength(1);
     expect(sim.callsFor(UP[MINI])).toHaveLength(0);

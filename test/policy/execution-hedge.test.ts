@@ -1,13 +1,20 @@
 import { describe, expect, it } from 'vitest';
 import { HedgeLimiter } from '../../src/policy/hedge.js';
 import { useSimulator } from '../helpers/simulator.js';
-import { anthropicClient, attemptsOf, ch, MINI, NANO, recordEvents, run, sleep, tracedOpenAI, UP, zenClient, type TracedRequest } from './execution-helpers.js';
+import { gate, useVirtualTime } from '../helpers/virtual-time.js';
+import { anthropicClient, attemptsOf, ch, MINI, NANO, recordEvents, run, tracedOpenAI, UP, zenClient, type TracedRequest } from './execution-helpers.js';
 
-/** Hedging: a second channel when the first is slow; the first to show content wins. */
+/**
+ * Hedging: a second channel when the first is slow; the first to show content wins. In virtual
+ * time: the hedge delay passes exactly when the test moves the clock, and which reply comes first
+ * is scripted (a held reply is released after the other started; a loser's never comes).
+ */
 
 const sim = useSimulator();
+const time = useVirtualTime();
 const PLAN = { model: [MINI, NANO] };
-const SLACK = 3;
+/** A reply that never comes in a test's life (the simulator stops waiting when the client leaves). */
+const NEVER = 600_000;
 
 function hedgingClient(requests: TracedRequest[], hedge: { fallbackDelayMs?: number; maxRate?: number; quantile?: number; minDelayMs?: number } = {}) {
   return zenClient(sim, {
@@ -21,22 +28,27 @@ describe.each([['stream', true], ['non-stream', false]] as const)('%s', (_mode, 
     const requests: TracedRequest[] = [];
     const zen = hedgingClient(requests);
     const events = recordEvents(zen);
-    sim.enqueue(UP[MINI], { text: 'The slow primary answer.', ttftMs: 2_000, usage: { input: 1_000, output: 40 } });
+    sim.enqueue(UP[MINI], { text: 'The slow primary answer.', ttftMs: NEVER, usage: { input: 1_000, output: 40 } });
     sim.enqueue(UP[NANO], { text: 'The quick hedge answer.', usage: { input: 1_000, output: 40 } });
     const started = Date.now();
-    const out = await run(zen, PLAN, stream);
+    const pending = run(zen, PLAN, stream);
+    await time.until(() => sim.callsFor(UP[MINI]).length === 1, 'the primary');
+    await time.advance(49);
+    expect(sim.callsFor(UP[NANO])).toHaveLength(0);
+    await time.advance(1);
+    const out = await pending;
 
     expect(out.text).toBe('The quick hedge answer.');
     expect(out.zen.channel).toBe(ch(NANO));
     const [primaryCall, hedgeCall] = [sim.callsFor(UP[MINI])[0]!, sim.callsFor(UP[NANO])[0]!];
-    expect(hedgeCall.at).toBeGreaterThanOrEqual(primaryCall.at);
-    expect(hedgeCall.at - started).toBeGreaterThanOrEqual(50 - SLACK);
+    expect(primaryCall.at).toBe(started);
+    expect(hedgeCall.at).toBe(started + 50);
 
     expect(attemptsOf(out.zen)).toEqual(expect.arrayContaining([[ch(MINI), 'hedge_lost', 'aborted', 0], [ch(NANO), 'success', undefined, 0]]));
     const loser = out.zen.attempts.find((attempt) => attempt.outcome === 'hedge_lost')!;
     const winner = out.zen.attempts.find((attempt) => attempt.outcome === 'success')!;
     expect(winner.hedge).toBe(true);
-    expect(loser.durationMs).toBeLessThan(1_500); // cancelled, not waited for
+    expect(loser.durationMs).toBe(50); // cancelled when the hedge answered, not waited for
 
     // The loser's upstream request was cancelled (its connection closed).
     const primaryRequest = requests.find((request) => request.model === UP[MINI])!;
@@ -50,19 +62,24 @@ describe.each([['stream', true], ['non-stream', false]] as const)('%s', (_mode, 
     expect(out.zen.cost.source).toContain('estimate');
 
     expect(events.hedge).toEqual([
-      { requestId: out.zen.requestId, primary: ch(MINI), hedge: ch(NANO), afterMs: expect.any(Number) },
-      { requestId: out.zen.requestId, primary: ch(MINI), hedge: ch(NANO), afterMs: expect.any(Number), winner: ch(NANO) },
+      { requestId: out.zen.requestId, primary: ch(MINI), hedge: ch(NANO), afterMs: 50 },
+      { requestId: out.zen.requestId, primary: ch(MINI), hedge: ch(NANO), afterMs: 50, winner: ch(NANO) },
     ]);
-    expect(events.hedge[0]!.afterMs).toBeGreaterThanOrEqual(50 - SLACK);
   });
 
   it('the primary still wins when it shows content first; the hedge is the one cancelled', async () => {
     const requests: TracedRequest[] = [];
     const zen = hedgingClient(requests);
     const events = recordEvents(zen);
-    sim.enqueue(UP[MINI], { text: 'Primary, a little late.', ttftMs: 150 });
-    sim.enqueue(UP[NANO], { text: 'Hedge, much later.', ttftMs: 2_000 });
-    const out = await run(zen, PLAN, stream);
+    const primary = gate();
+    sim.enqueue(UP[MINI], { text: 'Primary, a little late.', hold: primary.promise });
+    sim.enqueue(UP[NANO], { text: 'Hedge, much later.', ttftMs: NEVER });
+    const pending = run(zen, PLAN, stream);
+    await time.until(() => sim.callsFor(UP[MINI]).length === 1, 'the primary');
+    await time.advance(50);
+    await time.until(() => sim.callsFor(UP[NANO]).length === 1, 'the hedge');
+    primary.open(); // after the hedge started, before it answers
+    const out = await pending;
     expect(out.text).toBe('Primary, a little late.');
     expect(attemptsOf(out.zen)).toEqual(expect.arrayContaining([[ch(MINI), 'success', undefined, 0], [ch(NANO), 'hedge_lost', 'aborted', 0]]));
     expect(out.zen.attempts.find((attempt) => attempt.channel === ch(MINI))!.hedge).toBe(false);
@@ -75,9 +92,10 @@ describe.each([['stream', true], ['non-stream', false]] as const)('%s', (_mode, 
     const zen = hedgingClient(requests, { fallbackDelayMs: 1_000 });
     const events = recordEvents(zen);
     sim.enqueue(UP[MINI], { text: 'In time.' });
+    // The clock stands still while the primary answers: it is always within the delay.
     const out = await run(zen, PLAN, stream);
     expect(out.text).toBe('In time.');
-    await sleep(20);
+    await time.advance(2_000);
     expect(events.hedge).toEqual([]);
     expect(sim.callsFor(UP[NANO])).toHaveLength(0);
   });
@@ -85,9 +103,20 @@ describe.each([['stream', true], ['non-stream', false]] as const)('%s', (_mode, 
   it('a primary that fails while its hedge runs leaves the hedge to answer', async () => {
     const requests: TracedRequest[] = [];
     const zen = hedgingClient(requests);
-    sim.enqueue(UP[MINI], { ttftMs: 120, fault: { type: 'http', status: 401 } });
-    sim.enqueue(UP[NANO], { text: 'Hedge answer.', ttftMs: 200 });
-    const out = await run(zen, PLAN, stream);
+    const failures: string[] = [];
+    zen.on('attempt', (event) => failures.push(event.attempt.channel));
+    const primary = gate();
+    const hedge = gate();
+    sim.enqueue(UP[MINI], { hold: primary.promise, fault: { type: 'http', status: 401 } });
+    sim.enqueue(UP[NANO], { text: 'Hedge answer.', hold: hedge.promise });
+    const pending = run(zen, PLAN, stream);
+    await time.until(() => sim.callsFor(UP[MINI]).length === 1, 'the primary');
+    await time.advance(50);
+    await time.until(() => sim.callsFor(UP[NANO]).length === 1, 'the hedge');
+    primary.open(); // the primary fails while the hedge is still running
+    await time.until(() => failures.includes(ch(MINI)), 'the primary failure');
+    hedge.open();
+    const out = await pending;
     expect(out.text).toBe('Hedge answer.');
     expect(attemptsOf(out.zen)).toEqual([[ch(MINI), 'error', 'auth', 0], [ch(NANO), 'success', undefined, 0]]);
   });
@@ -95,9 +124,15 @@ describe.each([['stream', true], ['non-stream', false]] as const)('%s', (_mode, 
   it("the caller's abort during a hedge cancels both, and the metadata lists both", async () => {
     const requests: TracedRequest[] = [];
     const zen = hedgingClient(requests);
-    sim.enqueue(UP[MINI], { text: 'slow', ttftMs: 2_000 });
-    sim.enqueue(UP[NANO], { text: 'slow too', ttftMs: 2_000 });
-    const out = await run(zen, PLAN, stream, { signal: AbortSignal.timeout(120) });
+    sim.enqueue(UP[MINI], { text: 'slow', ttftMs: NEVER });
+    sim.enqueue(UP[NANO], { text: 'slow too', ttftMs: NEVER });
+    const controller = new AbortController();
+    const pending = run(zen, PLAN, stream, { signal: controller.signal });
+    await time.until(() => sim.callsFor(UP[MINI]).length === 1, 'the primary');
+    await time.advance(50);
+    await time.until(() => sim.callsFor(UP[NANO]).length === 1, 'the hedge');
+    controller.abort();
+    const out = await pending;
     expect(out.error?.kind).toBe('aborted');
     expect(attemptsOf(out.zen).sort()).toEqual([[ch(MINI), 'aborted', 'aborted', 0], [ch(NANO), 'aborted', 'aborted', 0]].sort());
     expect(requests.map((request) => request.signal?.aborted)).toEqual([true, true]);
@@ -106,9 +141,15 @@ describe.each([['stream', true], ['non-stream', false]] as const)('%s', (_mode, 
   it('a hedge stopped because the primary failed for good is aborted, not "hedge_lost"', async () => {
     const requests: TracedRequest[] = [];
     const zen = hedgingClient(requests);
-    sim.enqueue(UP[MINI], { ttftMs: 120, fault: { type: 'http', status: 400 } });
-    sim.enqueue(UP[NANO], { text: 'slow', ttftMs: 2_000 });
-    const out = await run(zen, PLAN, stream);
+    const primary = gate();
+    sim.enqueue(UP[MINI], { hold: primary.promise, fault: { type: 'http', status: 400 } });
+    sim.enqueue(UP[NANO], { text: 'slow', ttftMs: NEVER });
+    const pending = run(zen, PLAN, stream);
+    await time.until(() => sim.callsFor(UP[MINI]).length === 1, 'the primary');
+    await time.advance(50);
+    await time.until(() => sim.callsFor(UP[NANO]).length === 1, 'the hedge');
+    primary.open();
+    const out = await pending;
     expect(out.error?.kind).toBe('invalid_request');
     expect(attemptsOf(out.zen)).toEqual([[ch(MINI), 'error', 'invalid_request', 0], [ch(NANO), 'aborted', 'aborted', 0]]);
   });
@@ -116,16 +157,29 @@ describe.each([['stream', true], ['non-stream', false]] as const)('%s', (_mode, 
   it('waits for the channel p95 once it has samples, not the fallback delay', async () => {
     const requests: TracedRequest[] = [];
     const zen = hedgingClient(requests, { fallbackDelayMs: 5_000 });
-    sim.setDefault(UP[MINI], { text: 'quick' });
-    // Five samples make a p95; until then the (long) fallback delay applies, so no hedge yet.
-    for (let call = 0; call < 5; call += 1) await run(zen, PLAN, stream);
+    const events = recordEvents(zen);
+    // Five samples of exactly 100 ms make a p95; until then the (long) fallback delay applies, so no hedge yet.
+    for (let call = 0; call < 5; call += 1) {
+      const reply = gate();
+      sim.enqueue(UP[MINI], { text: 'quick', hold: reply.promise });
+      const pending = run(zen, PLAN, stream);
+      await time.until(() => sim.callsFor(UP[MINI]).length === call + 1, `sample ${call + 1}`);
+      await time.advance(100);
+      reply.open();
+      await pending;
+    }
     expect(sim.callsFor(UP[NANO])).toHaveLength(0);
-    sim.enqueue(UP[MINI], { text: 'suddenly slow', ttftMs: 2_500 });
+    sim.enqueue(UP[MINI], { text: 'suddenly slow', ttftMs: NEVER });
     sim.enqueue(UP[NANO], { text: 'hedged' });
-    const started = performance.now();
-    const out = await run(zen, PLAN, stream);
+    const pending = run(zen, PLAN, stream);
+    await time.until(() => sim.callsFor(UP[MINI]).length === 6, 'the slow call');
+    await time.advance(99);
+    expect(sim.callsFor(UP[NANO])).toHaveLength(0);
+    await time.advance(1);
+    const out = await pending;
     expect(out.text).toBe('hedged');
-    expect(performance.now() - started).toBeLessThan(2_000); // neither the 5 s fallback nor the slow answer
+    // Neither the 5 s fallback nor the 50 ms minimum: the p95.
+    expect(events.hedge[0]!.afterMs).toBe(100);
   });
 
   it('never hedges sooner than minDelayMs, however small the observed p95', async () => {
@@ -133,13 +187,18 @@ describe.each([['stream', true], ['non-stream', false]] as const)('%s', (_mode, 
     const zen = hedgingClient(requests, { fallbackDelayMs: 5_000, minDelayMs: 150 });
     const events = recordEvents(zen);
     sim.setDefault(UP[MINI], { text: 'quick' });
-    for (let call = 0; call < 5; call += 1) await run(zen, PLAN, stream); // a p95 of a few ms
-    sim.enqueue(UP[MINI], { text: 'suddenly slow', ttftMs: 1_500 });
+    for (let call = 0; call < 5; call += 1) await run(zen, PLAN, stream); // a p95 of 0 ms (the clock stands still)
+    sim.enqueue(UP[MINI], { text: 'suddenly slow', ttftMs: NEVER });
     sim.enqueue(UP[NANO], { text: 'hedged' });
-    const out = await run(zen, PLAN, stream);
+    const pending = run(zen, PLAN, stream);
+    await time.until(() => sim.callsFor(UP[MINI]).length === 6, 'the slow call');
+    await time.advance(149);
+    expect(sim.callsFor(UP[NANO])).toHaveLength(0);
+    await time.advance(1);
+    const out = await pending;
     expect(out.text).toBe('hedged');
     const start = events.hedge.find((event) => event.winner === undefined)!;
-    expect(start.afterMs).toBeGreaterThanOrEqual(140);
+    expect(start.afterMs).toBe(150);
   });
 });
 
@@ -148,10 +207,18 @@ describe('the hedge rate cap', () => {
     const requests: TracedRequest[] = [];
     const zen = hedgingClient(requests, { fallbackDelayMs: 10, maxRate: 0.2, quantile: 0.01, minDelayMs: 0 });
     const events = recordEvents(zen);
-    sim.setDefault(UP[MINI], { text: 'slow', ttftMs: 40 });
     sim.setDefault(UP[NANO], { text: 'fast' });
     const calls = 40;
-    for (let call = 0; call < calls; call += 1) await run(zen, PLAN, call % 2 === 0);
+    for (let call = 0; call < calls; call += 1) {
+      // Every primary is slow: it answers only after its hedge (if the cap allowed one) was started.
+      const reply = gate();
+      sim.enqueue(UP[MINI], { text: 'slow', hold: reply.promise });
+      const pending = run(zen, PLAN, call % 2 === 0);
+      await time.until(() => sim.callsFor(UP[MINI]).length === call + 1, `call ${call + 1}`);
+      await time.advance(10);
+      reply.open();
+      await pending;
+    }
     const started = events.hedge.filter((event) => event.winner === undefined).length;
     // A hedge cancelled at once (the primary answered meanwhile) may never reach the server.
     expect(sim.callsFor(UP[NANO]).length).toBeLessThanOrEqual(started);
@@ -159,7 +226,6 @@ describe('the hedge rate cap', () => {
     expect(started).toBeLessThanOrEqual(Math.floor(0.2 * calls) + 1);
     expect(started).toBeGreaterThanOrEqual(4);
   });
-
   it('HedgeLimiter: one hedge for a fresh client, then no more than maxRate of the window', () => {
     const limiter = new HedgeLimiter(100);
     limiter.onCall();

@@ -110,7 +110,7 @@ export async function run(zen: ZenClient, body: Body, stream: boolean, options?:
 
 function failure(error: unknown): Outcome {
   if (!ZenError.isInstance(error)) throw error;
-  return { text: '', pieces: [], zen: (error as ZenError & { zen: ZenMetadata }).zen, error };
+  return { text: '', pieces: [], zen: error.zen!, error };
 }
 
 /** The attempts as compact tuples, for readable assertions. */

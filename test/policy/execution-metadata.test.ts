@@ -2,12 +2,17 @@ import { describe, expect, it } from 'vitest';
 import type { ZenClient } from '../../src/index.js';
 import type { PolicyEvents } from '../../src/policy/events.js';
 import { useSimulator } from '../helpers/simulator.js';
+import { gate, useVirtualTime } from '../helpers/virtual-time.js';
 import { ch, HAIKU, MINI, run, UP, zenClient } from './execution-helpers.js';
 
-/** What every response and stream says about itself, and the events the engine emits. */
+/**
+ * What every response and stream says about itself, and the events the engine emits. Durations
+ * are measured in virtual time: a reply is held while the test moves the clock, so each one is
+ * exactly what the test made it.
+ */
 
 const sim = useSimulator();
-const SLACK = 3;
+const time = useVirtualTime();
 
 /** Every policy event in the order it was emitted. */
 function eventLog(zen: ZenClient): Array<{ name: keyof PolicyEvents; payload: Record<string, unknown> }> {
@@ -21,8 +26,13 @@ function eventLog(zen: ZenClient): Array<{ name: keyof PolicyEvents; payload: Re
 describe('metadata', () => {
   it('a completion carries zen: model, channel, why, every attempt with its duration, usage, cost, throughput', async () => {
     const zen = zenClient(sim);
-    sim.enqueue(UP[MINI], { text: 'Twelve words of answer, more or less, to fill the stream.', ttftMs: 40, usage: { input: 200, output: 30 } });
-    const completion = await zen.chat.completions.create({ model: [MINI, HAIKU], messages: [{ role: 'user', content: 'Hi' }] });
+    const reply = gate();
+    sim.enqueue(UP[MINI], { text: 'Twelve words of answer, more or less, to fill the stream.', hold: reply.promise, usage: { input: 200, output: 30 } });
+    const pending = zen.chat.completions.create({ model: [MINI, HAIKU], messages: [{ role: 'user', content: 'Hi' }] });
+    await time.until(() => sim.callsFor(UP[MINI]).length === 1, 'the call');
+    await time.advance(40);
+    reply.open();
+    const completion = await pending;
     const meta = completion.zen;
     expect(meta).toMatchObject({
       face: 'openai-chat',
@@ -39,8 +49,8 @@ describe('metadata', () => {
     expect(meta.requestId).toMatch(/\S/);
     expect(meta.explanation).toContain(ch(MINI));
     expect(meta.attempts).toEqual([expect.objectContaining({ channel: ch(MINI), provider: 'openai', model: MINI, outcome: 'success', retry: 0, usage: meta.usage })]);
-    expect(meta.attempts[0]!.durationMs).toBeGreaterThanOrEqual(40 - SLACK);
-    expect(meta.durationMs).toBeGreaterThanOrEqual(meta.attempts[0]!.durationMs);
+    expect(meta.attempts[0]!.durationMs).toBe(40);
+    expect(meta.durationMs).toBe(40);
     // gpt-5-mini has a known price: 200 input and 30 output tokens cost something, and exactly the attempt's cost.
     expect(meta.cost.total).toBeGreaterThan(0);
     expect(meta.cost.estimated).toBe(false);
@@ -51,18 +61,28 @@ describe('metadata', () => {
 
   it('a stream carries zen from the start and completes it at the end: time to first token, tokens per second', async () => {
     const zen = zenClient(sim);
-    // 10 pieces at 50 per second: at least 9 gaps of 20 ms after a 60 ms first token.
-    sim.enqueue(UP[MINI], { text: 'a b c d e f g h i j', ttftMs: 60, tokensPerSecond: 50, usage: { input: 50, output: 10 } });
-    const stream = await zen.chat.completions.create({ model: MINI, messages: [{ role: 'user', content: 'Hi' }], stream: true });
+    // 10 pieces, 20 (virtual) ms apart, after a 60 ms first token.
+    const first = gate();
+    sim.enqueue(UP[MINI], { text: 'a b c d e f g h i j', hold: first.promise, usage: { input: 50, output: 10 } });
+    const pending = zen.chat.completions.create({ model: MINI, messages: [{ role: 'user', content: 'Hi' }], stream: true });
+    await time.until(() => sim.callsFor(UP[MINI]).length === 1, 'the call');
+    await time.advance(60);
+    first.open();
+    const stream = await pending;
     expect(stream.zen).toMatchObject({ model: MINI, channel: ch(MINI), provider: 'openai' });
     let text = '';
-    for await (const chunk of stream) text += chunk.choices[0]?.delta.content ?? '';
+    const iterator = stream[Symbol.asyncIterator]();
+    for (let result = await iterator.next(); !result.done; result = await iterator.next()) {
+      const piece = result.value.choices[0]?.delta.content ?? '';
+      text += piece;
+      if (piece && !text.endsWith('j')) await time.advance(20);
+    }
     expect(text).toBe('a b c d e f g h i j');
     const meta = await stream.metadata();
     expect(stream.zen).toBe(meta);
-    expect(meta.ttftMs).toBeGreaterThanOrEqual(60 - SLACK);
-    expect(meta.attempts[0]!.ttftMs).toBeGreaterThanOrEqual(60 - SLACK);
-    expect(meta.durationMs).toBeGreaterThanOrEqual(60 + 9 * 20 - SLACK);
+    expect(meta.ttftMs).toBe(60);
+    expect(meta.attempts[0]!.ttftMs).toBe(60);
+    expect(meta.durationMs).toBe(60 + 9 * 20);
     // 10 tokens over at least 180 ms of generation: never faster than the simulator paced them.
     expect(meta.tokensPerSecond).toBeGreaterThan(0);
     expect(meta.tokensPerSecond).toBeLessThanOrEqual(10 / 0.18 + 1);
@@ -73,13 +93,18 @@ describe('metadata', () => {
 
   it('a failed call carries zen on its error: every attempt, none chosen', async () => {
     const zen = zenClient(sim, { routing: { retry: { retries: 0 } } });
-    sim.enqueue(UP[MINI], { ttftMs: 30, fault: { type: 'http', status: 503 } });
+    const reply = gate();
+    sim.enqueue(UP[MINI], { hold: reply.promise, fault: { type: 'http', status: 503 } });
     sim.enqueue(UP[HAIKU], { fault: { type: 'http', status: 500 } });
-    const out = await run(zen, { model: [MINI, HAIKU] }, false);
+    const pending = run(zen, { model: [MINI, HAIKU] }, false);
+    await time.until(() => sim.callsFor(UP[MINI]).length === 1, 'the call');
+    await time.advance(30);
+    reply.open();
+    const out = await pending;
     expect(out.error?.kind).toBe('all_attempts_failed');
     expect(out.zen).toMatchObject({ channel: undefined, model: undefined, plan: [ch(MINI), ch(HAIKU)] });
     expect(out.zen.attempts.map((attempt) => [attempt.channel, attempt.errorKind])).toEqual([[ch(MINI), 'overloaded'], [ch(HAIKU), 'server']]);
-    expect(out.zen.attempts[0]!.durationMs).toBeGreaterThanOrEqual(30 - SLACK);
+    expect(out.zen.attempts[0]!.durationMs).toBe(30);
     expect(out.zen.attempts[0]!.message).toContain('503');
   });
 });

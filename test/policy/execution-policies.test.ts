@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ModelDefinition, ZenClient } from '../../src/index.js';
 import { useSimulator } from '../helpers/simulator.js';
+import { gate, inVirtualTime, type VirtualTime } from '../helpers/virtual-time.js';
 import { anthropicClient, attemptsOf, ch, HAIKU, MINI, NANO, openaiClient, run, UP, zenClient } from './execution-helpers.js';
 
 /** The built-in policies, end to end: which channel gets the call, and in which order the rest follow. */
@@ -49,19 +50,28 @@ describe('cheapest', () => {
 });
 
 describe.each([['stream', true], ['non-stream', false]] as const)('fastest (%s)', (_mode, stream) => {
-  async function warmUp(zen: ZenClient, latency: Record<string, number>): Promise<void> {
+  /** Warm-up calls that take exactly `latency` (virtual) ms each: each reply is held while the clock moves. */
+  async function warmUp(zen: ZenClient, latency: Record<string, number>, time: VirtualTime): Promise<void> {
     for (const model of [MINI, NANO]) {
-      sim.setDefault(UP[model as keyof typeof UP], { text: 'warm-up answer', ttftMs: latency[model] });
-      for (let call = 0; call < 5; call += 1) await run(zen, { model }, stream);
+      const upstream = UP[model as keyof typeof UP];
+      for (let call = 0; call < 5; call += 1) {
+        const reply = gate();
+        sim.enqueue(upstream, { text: 'warm-up answer', hold: reply.promise });
+        const pending = run(zen, { model }, stream);
+        await time.until(() => sim.callsFor(upstream).length === call + 1, `warm-up ${call + 1} of ${model}`);
+        await time.advance(latency[model]!);
+        reply.open();
+        await pending;
+      }
     }
   }
 
   it.each([
     ['gpt-5-nano', { [MINI]: 90, [NANO]: 5 }, NANO],
     ['gpt-5-mini', { [MINI]: 5, [NANO]: 90 }, MINI],
-  ])('after warm-up calls prefers the channel measured faster (%s)', async (_name, latency, fast) => {
+  ])('after warm-up calls prefers the channel measured faster (%s)', (_name, latency, fast) => inVirtualTime(async (time) => {
     const zen = zenClient(sim, { models: MODELS });
-    await warmUp(zen, latency);
+    await warmUp(zen, latency, time);
     const out = await run(zen, { model: [MINI, NANO], zen: { policy: 'fastest' } }, stream);
     expect(out.zen.policy).toBe('fastest');
     expect(out.zen.channel).toBe(ch(fast));
@@ -70,7 +80,7 @@ describe.each([['stream', true], ['non-stream', false]] as const)('fastest (%s)'
     const bySpeed = await run(zen, { model: [MINI, NANO], zen: { preference: 'speed' } }, stream);
     expect(bySpeed.zen.policy).toBe('fastest');
     expect(bySpeed.zen.channel).toBe(ch(fast));
-  });
+  }));
 });
 
 describe('load-balance', () => {

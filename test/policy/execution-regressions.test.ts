@@ -4,6 +4,7 @@ import OpenAI from 'openai';
 import { describe, expect, it } from 'vitest';
 import { ZenClient } from '../../src/index.js';
 import { useSimulator } from '../helpers/simulator.js';
+import { gate, inVirtualTime } from '../helpers/virtual-time.js';
 import { attemptsOf, ch, HAIKU, MINI, NANO, recordEvents, run, sleep, UP, zenClient } from './execution-helpers.js';
 
 /** Router bugs that users of other routers keep reporting, each through real SDK calls. */
@@ -29,23 +30,28 @@ describe.each(MODES)('%s', (_mode, stream) => {
     expect(sim.callsFor(UP[MINI])).toHaveLength(1);
   });
 
-  it('a second failure never shortens a running cooldown', async () => {
-    const zen = zenClient(sim, { breaker: { allowedFailures: 0, cooldownMs: 60_000 }, routing: { retry: { retries: 0 } } });
-    const events = recordEvents(zen);
-    // Two calls in flight: the first fails at once and opens the breaker for 60 s; the second
-    // comes back later with a 429 asking for only 50 ms.
-    sim.enqueue(UP[MINI], FAIL, { ttftMs: 60, fault: { type: 'http', status: 429, retryAfter: 0.05 } });
-    const [a, b] = await Promise.all([run(zen, { model: [MINI, HAIKU] }, stream), run(zen, { model: [MINI, HAIKU] }, stream)]);
-    expect([a.zen.channel, b.zen.channel]).toEqual([ch(HAIKU), ch(HAIKU)]);
-    expect(sim.callsFor(UP[MINI])).toHaveLength(2);
-    const opened = events.breaker.filter((event) => event.channel === ch(MINI));
-    expect(opened[0]).toMatchObject({ from: 'closed', to: 'open' });
-    for (const later of opened.slice(1)) expect(later.openUntil).toBeGreaterThanOrEqual(opened[0]!.openUntil!);
-    await sleep(120); // well past the 429's 50 ms
-    const third = await run(zen, { model: [MINI, HAIKU] }, stream);
-    expect(third.zen.attempts[0]).toMatchObject({ channel: ch(MINI), outcome: 'skipped' });
-    expect(sim.callsFor(UP[MINI])).toHaveLength(2);
-  });
+  it('a second failure never shortens a running cooldown', () =>
+    inVirtualTime(async (time) => {
+      const zen = zenClient(sim, { breaker: { allowedFailures: 0, cooldownMs: 60_000 }, routing: { retry: { retries: 0 } } });
+      const events = recordEvents(zen);
+      // Two calls in flight: the first fails at once and opens the breaker for 60 s; the second
+      // comes back later (once the first has opened the breaker) with a 429 asking for only 50 ms.
+      const later = gate();
+      sim.enqueue(UP[MINI], FAIL, { hold: later.promise, fault: { type: 'http', status: 429, retryAfter: 0.05 } });
+      const both = Promise.all([run(zen, { model: [MINI, HAIKU] }, stream), run(zen, { model: [MINI, HAIKU] }, stream)]);
+      await time.until(() => sim.callsFor(UP[MINI]).length === 2 && events.breaker.length === 1, 'both calls, and the breaker open');
+      later.open();
+      const [a, b] = await both;
+      expect([a.zen.channel, b.zen.channel]).toEqual([ch(HAIKU), ch(HAIKU)]);
+      expect(sim.callsFor(UP[MINI])).toHaveLength(2);
+      const opened = events.breaker.filter((event) => event.channel === ch(MINI));
+      expect(opened[0]).toMatchObject({ from: 'closed', to: 'open' });
+      for (const next of opened.slice(1)) expect(next.openUntil).toBeGreaterThanOrEqual(opened[0]!.openUntil!);
+      await time.advance(120); // well past the 429's 50 ms
+      const third = await run(zen, { model: [MINI, HAIKU] }, stream);
+      expect(third.zen.attempts[0]).toMatchObject({ channel: ch(MINI), outcome: 'skipped' });
+      expect(sim.callsFor(UP[MINI])).toHaveLength(2);
+    }));
 
   it('a threshold of 0 allowed failures opens on the first failure; 2 opens on the third', async () => {
     const strict = zenClient(sim, { breaker: { allowedFailures: 0, cooldownMs: 60_000 }, routing: { retry: { retries: 0 } } });
@@ -129,9 +135,13 @@ describe('SDK-level retries never stack on ZenClient', () => {
       sim.reset();
       const zen = new ZenClient({ providers: clients[family](), routing: { retry: { retries, minDelayMs: 5, maxDelayMs: 10 } } });
       sim.setDefault(upstream, FAIL);
-      const out = await run(zen, { model }, stream);
+      const out = await inVirtualTime(async (time) => {
+        const result = await time.settle(run(zen, { model }, stream));
+        await time.advance(120_000); // any SDK retry timer (seconds of backoff) would fire here
+        return result;
+      });
       expect(out.error?.kind).toBe('all_attempts_failed');
-      await sleep(30); // an SDK retry would land here
+      await sleep(30); // and its request would land here
       expect(sim.callsFor(upstream), `${family}, stream ${stream}, retries ${retries}`).toHaveLength(retries + 1);
     }
   });

@@ -107,3 +107,22 @@ describe('candidate filter', () => {
     expect(seen.logCosts[1]).toBeCloseTo(Math.log2(seen.seen[1]!.cost), 5);
   });
 });
+
+describe('vendor wildcards in the auto pool', () => {
+  it("expands `openai/*` in zen.models to the vendor's models: no pattern reaches the plan as a model id", () => {
+    const providers: ProviderInfo[] = [
+      { name: 'openai', family: 'openai', vendors: ['openai'], models: [] },
+      { name: 'anthropic', family: 'anthropic', vendors: ['anthropic'], models: [] },
+    ];
+    const deps: RouterDeps = { catalog: new Catalog({}), providers: () => providers, quality: new BetaQualityModel(), state: new LiveState(), policies: builtInPolicies() };
+    const request = { messages: [{ role: 'user' as const, content: [{ type: 'text' as const, text: 'Hello' }] }] };
+    const plan = route({ request, model: 'auto', routing: { models: ['openai/*', 'anthropic/claude-haiku-4-5'], maxChannels: 20 }, output: 'text' }, deps);
+    const ids = plan.order.map((candidate) => candidate.channel.model.id);
+    expect(ids.length).toBeGreaterThan(2);
+    for (const id of ids) {
+      expect(id).not.toContain('*');
+      expect(id.startsWith('openai/') || id === 'anthropic/claude-haiku-4-5').toBe(true);
+    }
+    expect(ids.some((id) => id.startsWith('openai/'))).toBe(true);
+  });
+});

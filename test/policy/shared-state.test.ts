@@ -7,7 +7,16 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { MemoryStateStore, RedisStateStore, ZenError, type StateStore, type ZenErrorEvent } from '../../src/index.js';
 import { useRedisServer, redisAvailable } from '../helpers/redis-server.js';
 import { useSimulator } from '../helpers/simulator.js';
+import { inVirtualTime } from '../helpers/virtual-time.js';
 import { attemptsOf, ch, FLASH, HAIKU, MINI, recordEvents, run, sleep, UP, zenClient } from './execution-helpers.js';
+
+/** Waits (real time) for something written in the background, however loaded the machine: polls, fails after 10 s. */
+async function eventually(condition: () => boolean | Promise<boolean>, what: string): Promise<void> {
+  for (let tries = 0; !(await condition()); tries += 1) {
+    if (tries > 2_000) throw new Error(`still waiting for ${what}`);
+    await sleep(5);
+  }
+}
 
 const runFile = promisify(execFile);
 const tsx = fileURLToPath(new URL('../../node_modules/.bin/tsx', import.meta.url));
@@ -146,7 +155,7 @@ describe.each([
       [ch(MINI), 'error', 'rate_limited'],
       [ch(HAIKU), 'success', undefined],
     ]);
-    await sleep(20); // the cooldown is written in the background
+    await eventually(async () => (await store.cooldowns(Date.now())).has(ch(MINI)), 'the cooldown, written in the background');
     const cooldowns = await store.cooldowns(Date.now());
     expect(cooldowns.get(ch(MINI))).toBeGreaterThan(Date.now() + 25_000);
 
@@ -172,7 +181,7 @@ describe.each([
     // MINI fails once, so the first turn ends on HAIKU and the session is pinned there.
     const firstTurn = await run(first, { ...PLAN, zen: { session: 'conversation-7' } }, false);
     expect(firstTurn.zen.channel).toBe(ch(HAIKU));
-    await sleep(20);
+    await eventually(async () => (await store.sessionChannel('conversation-7')) !== undefined, 'the session pin, written in the background');
     expect(await store.sessionChannel('conversation-7')).toBe(ch(HAIKU));
 
     // The next turn reaches the other client; MINI is healthy and first in the plan, but the session stays.
@@ -229,7 +238,9 @@ describe('a failing store', () => {
     sim.setDefault(UP[HAIKU], { text: 'from haiku' });
     sim.enqueue(UP[MINI], RATE_LIMITED);
     const answer = await run(zen, { ...PLAN, zen: { session: `conversation-${stream ? 'streamed' : 'plain'}` } }, stream);
-    await sleep(20); // the background writes (the cooldown, the session pin) fail after the answer
+    // The background writes (the cooldown, the session pin) fail after the answer.
+    const failed = (operation: string) => errors.some((event) => event.source === 'state-store' && event.operation === operation);
+    await eventually(() => failed('extendCooldown') && failed('pinSession'), 'the background writes to fail');
     const operations = errors.map((event) => (event.source === 'state-store' ? event.operation : event.source)).sort();
     return { answer, errors, operations };
   }
@@ -264,12 +275,19 @@ describe('a failing store', () => {
 
   it('a store that hangs holds a call back no longer than timeoutMs, and a late answer still counts', async () => {
     let answerCooldowns: (cooldowns: Map<string, number>) => void = () => {};
-    const hang = (): Promise<never> => new Promise<never>(() => {});
+    const asked: string[] = [];
+    const hang = (operation: string) => (): Promise<never> => {
+      asked.push(operation);
+      return new Promise<never>(() => {});
+    };
     const store: StateStore = {
-      extendCooldown: hang,
-      cooldowns: () => new Promise((resolve) => (answerCooldowns = resolve)),
-      pinSession: hang,
-      sessionChannel: hang,
+      extendCooldown: hang('extendCooldown'),
+      cooldowns: () => {
+        asked.push('cooldowns');
+        return new Promise((resolve) => (answerCooldowns = resolve));
+      },
+      pinSession: hang('pinSession'),
+      sessionChannel: hang('sessionChannel'),
     };
     const zen = zenClient(sim, { sharedState: { store, timeoutMs: 50, refreshMs: 60_000 }, routing: { retry: { retries: 0 } } });
     const errors: ZenErrorEvent[] = [];
@@ -277,11 +295,19 @@ describe('a failing store', () => {
     sim.setDefault(UP[MINI], { text: 'from mini' });
     sim.setDefault(UP[HAIKU], { text: 'from haiku' });
 
-    const started = performance.now();
-    const answer = await run(zen, { ...PLAN, zen: { session: 'conversation-3' } }, false);
-    const waited = performance.now() - started;
+    // In virtual time: each read is given up exactly when its 50 ms pass.
+    const { answer, waited } = await inVirtualTime(async (time) => {
+      const started = performance.now();
+      const pending = run(zen, { ...PLAN, zen: { session: 'conversation-3' } }, false);
+      await time.until(() => asked.includes('cooldowns'), 'the cooldown read');
+      await time.advance(50);
+      await time.until(() => asked.includes('sessionChannel'), 'the session read');
+      await time.advance(50);
+      const result = await pending;
+      return { answer: result, waited: performance.now() - started };
+    });
     expect(answer.text).toBe('from mini');
-    expect(waited).toBeGreaterThanOrEqual(95); // the cooldown read, then the session read: 50 ms each
+    expect(waited).toBe(100); // the cooldown read, then the session read: 50 ms each
     expect(errors.map((event) => [event.source === 'state-store' && event.operation, event.error.kind])).toEqual([
       ['cooldowns', 'timeout'],
       ['sessionChannel', 'timeout'],
@@ -290,7 +316,7 @@ describe('a failing store', () => {
 
     // The store answers at last: MINI is cooling down elsewhere, and this client now skips it.
     answerCooldowns(new Map([[ch(MINI), Date.now() + 60_000]]));
-    await sleep(10);
+    await eventually(() => zen.state.breakerState(zen.catalog.channels().find((channel) => channel.id === ch(MINI))!) === 'open', 'the late answer to be applied');
     const later = await run(zen, PLAN, false);
     expect(later.text).toBe('from haiku');
     expect(attemptsOf(later.zen)[0]).toEqual([ch(MINI), 'skipped', undefined, 0]);

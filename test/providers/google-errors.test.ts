@@ -64,9 +64,12 @@ describe('google map-error: generate', () => {
   });
 
   it('aborts a stalled call when the signal fires', async () => {
+    // Aborted once the simulator holds the request: the same path at any load.
     const controller = new AbortController();
-    setTimeout(() => controller.abort(), 50);
-    const error = await generateError({ fault: { type: 'stall' } }, controller.signal);
+    const pending = generateError({ fault: { type: 'stall' } }, controller.signal);
+    while (sim.calls.length === 0) await new Promise((resolve) => setTimeout(resolve, 1));
+    controller.abort();
+    const error = await pending;
     expect(error).toMatchObject({ kind: 'aborted', retryable: false });
   });
 
@@ -125,8 +128,10 @@ describe('google map-error: stream', () => {
 
   it('aborts a stalled stream when the signal fires', async () => {
     const controller = new AbortController();
-    setTimeout(() => controller.abort(), 50);
-    const { error, parts, accepted } = await streamError({ text: 'a b c', fault: { type: 'stall', afterChunks: 1 } }, controller.signal);
+    // Aborted once the first words are in, at any load.
+    const { error, parts, accepted } = await streamError({ text: 'a b c', fault: { type: 'stall', afterChunks: 1 } }, controller.signal, undefined, (part) => {
+      if (part.type === 'text-delta') controller.abort();
+    });
     expect(accepted).toBe(true);
     expect(parts.filter((part) => part.type === 'text-delta')).toHaveLength(1);
     expect(error.kind).toBe('aborted');

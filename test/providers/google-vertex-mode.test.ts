@@ -107,8 +107,12 @@ describe('google provider in Vertex AI mode', () => {
   it('aborts stalled calls', async () => {
     for (const call of ['generate', 'stream'] as const) {
       const controller = new AbortController();
-      setTimeout(() => controller.abort(), 50);
-      expect((await failure(call, { text: 'a b', fault: { type: 'stall' } }, controller.signal)).kind).toBe('aborted');
+      const calls = sim.calls.length;
+      const pending = failure(call, { text: 'a b', fault: { type: 'stall' } }, controller.signal);
+      // Aborted once the simulator holds the request, at any load.
+      while (sim.calls.length === calls) await new Promise((resolve) => setTimeout(resolve, 1));
+      controller.abort();
+      expect((await pending).kind).toBe('aborted');
     }
   });
 

@@ -26,7 +26,7 @@ async function generateError(signal?: AbortSignal, options: Partial<ConstructorP
 }
 
 /** Runs a stream to its end; returns the parts before the error and the error (from stream() or the iterator). */
-async function streamError(signal?: AbortSignal): Promise<{ parts: StreamPart[]; error: ZenError; phase: 'start' | 'iterate' }> {
+async function streamError(signal?: AbortSignal, onPart?: (part: StreamPart) => void): Promise<{ parts: StreamPart[]; error: ZenError; phase: 'start' | 'iterate' }> {
   const parts: StreamPart[] = [];
   let stream: AsyncIterable<StreamPart>;
   try {
@@ -35,7 +35,10 @@ async function streamError(signal?: AbortSignal): Promise<{ parts: StreamPart[];
     return { parts, error: error as ZenError, phase: 'start' };
   }
   try {
-    for await (const part of stream) parts.push(part);
+    for await (const part of stream) {
+      parts.push(part);
+      onPart?.(part);
+    }
   } catch (error) {
     return { parts, error: error as ZenError, phase: 'iterate' };
   }
@@ -101,7 +104,8 @@ describe('connection faults', () => {
   });
 
   it("maps the SDK's own timeout before headers to timeout", async () => {
-    sim.enqueue('gpt-sim', { text: 'slow', ttftMs: 2_000 });
+    // The answer never comes in the test's life: the SDK's timeout is the only way out.
+    sim.enqueue('gpt-sim', { text: 'slow', ttftMs: 600_000 });
     const error = await generateError(undefined, { timeout: 100 });
     expectZen(error, 'timeout');
     expect(error.retryable).toBe(true);
@@ -109,25 +113,37 @@ describe('connection faults', () => {
 
   it('maps a stalled body to timeout when an AbortSignal.timeout fires, and to aborted when the caller aborts', async () => {
     sim.enqueue('gpt-sim', { fault: { type: 'stall' } }, { fault: { type: 'stall' } });
-    const timedOut = await generateError(AbortSignal.timeout(150));
+    // What AbortSignal.timeout() fires with (a TimeoutError reason), once the simulator holds the request.
+    const deadline = new AbortController();
+    const pendingTimeout = generateError(deadline.signal);
+    while (sim.calls.length < 1) await new Promise((resolve) => setTimeout(resolve, 1));
+    deadline.abort(new DOMException('The operation was aborted due to timeout', 'TimeoutError'));
+    const timedOut = await pendingTimeout;
     expectZen(timedOut, 'timeout');
     const controller = new AbortController();
-    setTimeout(() => controller.abort(), 100);
-    const aborted = await generateError(controller.signal);
+    const pendingAbort = generateError(controller.signal);
+    while (sim.calls.length < 2) await new Promise((resolve) => setTimeout(resolve, 1));
+    controller.abort();
+    const aborted = await pendingAbort;
     expectZen(aborted, 'aborted');
     expect(aborted.retryable).toBe(false);
   });
 
   it('maps a stalled stream to timeout or aborted from inside the iterator', async () => {
     sim.enqueue('gpt-sim', { text: 'one two three', fault: { type: 'stall', afterChunks: 2 } }, { text: 'one two three', fault: { type: 'stall', afterChunks: 2 } });
-    const timedOut = await streamError(AbortSignal.timeout(200));
+    // Both fire once the first words are in: a deadline (TimeoutError, as AbortSignal.timeout) and a caller's abort.
+    const deadline = new AbortController();
+    const timedOut = await streamError(deadline.signal, (part) => {
+      if (part.type === 'text-delta') deadline.abort(new DOMException('The operation was aborted due to timeout', 'TimeoutError'));
+    });
     expect(timedOut.phase).toBe('iterate');
     expect(timedOut.parts.map((part) => part.type)).toEqual(['stream-start', 'text-delta']);
     expectZen(timedOut.error, 'timeout');
 
     const controller = new AbortController();
-    setTimeout(() => controller.abort(), 100);
-    const aborted = await streamError(controller.signal);
+    const aborted = await streamError(controller.signal, (part) => {
+      if (part.type === 'text-delta') controller.abort();
+    });
     expect(aborted.phase).toBe('iterate');
     expectZen(aborted.error, 'aborted');
   });

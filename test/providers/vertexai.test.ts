@@ -199,13 +199,15 @@ describe('vertexai provider: errors', () => {
   });
 
   it('stops waiting when the signal aborts, although the v1 SDK takes no signal', async () => {
+    // Aborted once the simulator holds the (stalled) request, at any load.
     const controller = new AbortController();
-    setTimeout(() => controller.abort(), 50);
-    expect((await generateError({ fault: { type: 'stall' } }, controller.signal)).kind).toBe('aborted');
+    const pending = generateError({ fault: { type: 'stall' } }, controller.signal);
+    while (sim.calls.length === 0) await new Promise((resolve) => setTimeout(resolve, 1));
+    controller.abort();
+    expect((await pending).kind).toBe('aborted');
 
     const streamController = new AbortController();
-    setTimeout(() => streamController.abort(), 50);
-    const stalled = await streamError({ text: 'a b c', fault: { type: 'stall', afterChunks: 1 } }, streamController.signal);
+    const stalled = await streamError({ text: 'a b c', fault: { type: 'stall', afterChunks: 1 } }, streamController.signal, () => streamController.abort());
     expect(stalled.accepted).toBe(true);
     expect(stalled.error.kind).toBe('aborted');
 

@@ -3,7 +3,8 @@ import { dirname, extname } from 'node:path';
 import type { Readable } from 'node:stream';
 import { createInterface } from 'node:readline';
 import { ZenError } from '../../core/errors.js';
-import type { LedgerQuery, LedgerRecord, LedgerStore } from '../types.js';
+import type { DailyCredits, LedgerQuery, LedgerRecord, LedgerStore } from '../types.js';
+import { InProcessDailyCredits } from './daily-credits.js';
 import { compileQuery, matchesQuery } from './match-query.js';
 import { serializeRecords, VALIDATES_RECORDS } from './validate-record.js';
 
@@ -72,6 +73,7 @@ interface FileSnapshot {
 export class JsonlLedgerStore implements LedgerStore {
   /** Validates every record itself, so `Ledger` need not. */
   readonly [VALIDATES_RECORDS] = true;
+  private readonly dailyCredits = new InProcessDailyCredits(this);
   readonly path: string;
   readonly durability: 'sync' | 'batched';
   /** What `open` repaired, if the file ended in a torn line. */
@@ -86,6 +88,9 @@ export class JsonlLedgerStore implements LedgerStore {
   private size: number;
   private readonly queue: PendingAppend[] = [];
   private queuedRecords = 0;
+  /** Appends queued since open, and appends taken off the queue and written (or failed): `flush` waits for the count at its call. */
+  private enqueued = 0;
+  private settled = 0;
   private writing: Promise<void> | undefined;
   private timer: ReturnType<typeof setTimeout> | undefined;
   private flushers = 0;
@@ -130,6 +135,7 @@ export class JsonlLedgerStore implements LedgerStore {
     return new Promise<void>((resolve, reject) => {
       this.queue.push({ data, records: lines.length, resolve, reject });
       this.queuedRecords += lines.length;
+      this.enqueued += 1;
       this.schedule();
     });
   }
@@ -167,11 +173,20 @@ export class JsonlLedgerStore implements LedgerStore {
     }
   }
 
-  /** Writes and syncs everything appended so far, without waiting for the batch interval. */
+  /** Daily claim caps shared by every client given this store object (see LedgerStore.grantDailyCredits). */
+  grantDailyCredits<T>(day: string, decide: (credited: DailyCredits) => T): Promise<T> {
+    return this.dailyCredits.grant(day, decide);
+  }
+
+  /**
+   * Writes and syncs everything appended so far, without waiting for the batch interval. Appends
+   * that come while it waits are not waited for: under writers that never pause, it still resolves.
+   */
   async flush(): Promise<void> {
+    const target = this.enqueued;
     this.flushers++;
     try {
-      while (this.queue.length > 0 || this.writing) {
+      while (this.settled < target) {
         this.startWriting();
         await this.writing;
       }
@@ -235,6 +250,9 @@ export class JsonlLedgerStore implements LedgerStore {
       for (const pending of batch) pending.resolve();
     } catch (error) {
       for (const pending of batch) pending.reject(error);
+    } finally {
+      // The queue is first in, first out: these were the oldest appends not yet settled.
+      this.settled += batch.length;
     }
   }
 

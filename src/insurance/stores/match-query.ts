@@ -1,5 +1,5 @@
 import { ZenError } from '../../core/errors.js';
-import { formatModelId, parseModelId } from '../../core/model-id.js';
+import { modelOfChannelId } from '../../core/model-id.js';
 import type { LedgerQuery, LedgerRecord, QualityEventKind } from '../types.js';
 
 /**
@@ -31,6 +31,9 @@ export function recordKeys(record: LedgerRecord): RecordKeys {
       return { atMs, type: record.type, requestId: record.requestId, model: modelOfChannel(record.event?.channel), channel: text(record.event?.channel), eventKinds: kinds(record.event?.kind) };
     case 'claim':
       return { atMs, type: record.type, requestId: record.requestId, model: modelOfChannel(record.claim?.channel), channel: text(record.claim?.channel), eventKinds: kinds(record.claim?.eventKind) };
+    case 'evaluation':
+    case 'degradation':
+      return { atMs, type: record.type, requestId: record.requestId, model: modelOfChannel(record.channel), channel: text(record.channel), eventKinds: NO_KINDS };
     case 'case':
       return {
         atMs, type: record.type, requestId: record.requestId, model: undefined, channel: undefined,
@@ -55,7 +58,7 @@ function text(value: unknown): string | undefined {
 /** `anthropic/claude-sonnet-4-5:vertex` → `anthropic/claude-sonnet-4-5`. */
 export function modelOfChannel(channel: string | undefined): string | undefined {
   if (typeof channel !== 'string' || channel === '') return undefined;
-  return formatModelId(parseModelId(channel));
+  return modelOfChannelId(channel);
 }
 
 /** A query with its times turned into epoch milliseconds, checked once per query. */

@@ -1,5 +1,6 @@
 import { ZenError } from '../../core/errors.js';
-import type { LedgerQuery, LedgerRecord, LedgerStore } from '../types.js';
+import type { DailyCredits, LedgerQuery, LedgerRecord, LedgerStore } from '../types.js';
+import { InProcessDailyCredits } from './daily-credits.js';
 import { compileQuery, matchesKeys, recordKeys, type RecordKeys } from './match-query.js';
 import { nextTurn, SliceBudget } from '../../core/slices.js';
 import { serializeRecord, serializeRecords, VALIDATES_RECORDS } from './validate-record.js';
@@ -68,6 +69,7 @@ function flat(text: string): string {
 export class MemoryLedgerStore implements LedgerStore {
   /** Validates every record itself, so `Ledger` need not. */
   readonly [VALIDATES_RECORDS] = true;
+  private readonly dailyCredits = new InProcessDailyCredits(this);
   readonly maxRecords: number;
   readonly maxBytes: number;
   /** Records dropped by the bounds so far. */
@@ -175,6 +177,11 @@ export class MemoryLedgerStore implements LedgerStore {
       yield deepFreeze(JSON.parse(entry.line) as LedgerRecord);
       if (++found >= compiled.limit) return;
     }
+  }
+
+  /** Daily claim caps shared by every client given this store object (see LedgerStore.grantDailyCredits). */
+  grantDailyCredits<T>(day: string, decide: (credited: DailyCredits) => T): Promise<T> {
+    return this.dailyCredits.grant(day, decide);
   }
 
   async flush(): Promise<void> {}

@@ -1,6 +1,9 @@
 import type Database from 'better-sqlite3';
 import { ZenError } from '../../core/errors.js';
-import type { LedgerQuery, LedgerRecord, LedgerStore } from '../types.js';
+import { importUnbundled } from '../../core/optional-peer.js';
+import { toNanos } from '../../core/money.js';
+import type { DailyCredits, LedgerQuery, LedgerRecord, LedgerStore, QualityEventKind } from '../types.js';
+import { dayRange, fromJsonCredits, toJsonCredits } from './daily-credits.js';
 import { compileQuery, recordKeys, type CompiledQuery } from './match-query.js';
 import { serializeRecords, VALIDATES_RECORDS } from './validate-record.js';
 
@@ -50,6 +53,7 @@ export class SqliteLedgerStore implements LedgerStore {
   private readonly ownsDatabase: boolean;
   private readonly insertBatch: (rows: unknown[][]) => void;
   private readonly statements = new Map<string, Database.Statement<unknown[], Row>>();
+  private readonly grantTransaction: (day: string, decide: (credited: DailyCredits) => unknown) => unknown;
   private closed = false;
 
   static async open(options: SqliteLedgerStoreOptions = {}): Promise<SqliteLedgerStore> {
@@ -95,6 +99,7 @@ export class SqliteLedgerStore implements LedgerStore {
       CREATE INDEX IF NOT EXISTS ${table}_model ON ${table} (model);
       CREATE INDEX IF NOT EXISTS ${table}_channel ON ${table} (channel);
       CREATE INDEX IF NOT EXISTS ${table}_event_kind ON ${table} (event_kind);
+      CREATE TABLE IF NOT EXISTS ${table}_daily_credits (day TEXT PRIMARY KEY, credits TEXT NOT NULL);
     `);
     const insert = database.prepare(
       `INSERT INTO ${table} (at, type, request_id, model, channel, event_kind, record) VALUES (?, ?, ?, ?, ?, ?, ?)`,
@@ -102,6 +107,32 @@ export class SqliteLedgerStore implements LedgerStore {
     this.insertBatch = database.transaction((rows: unknown[][]) => {
       for (const row of rows) insert.run(...row);
     });
+    const readDay = database.prepare<[string], { credits: string }>(`SELECT credits FROM ${table}_daily_credits WHERE day = ?`);
+    const writeDay = database.prepare(`INSERT OR REPLACE INTO ${table}_daily_credits (day, credits) VALUES (?, ?)`);
+    const creditedClaims = database.prepare<[number, number], { kind: string; amount: number }>(
+      `SELECT json_extract(record, '$.claim.eventKind') AS kind, json_extract(record, '$.claim.amountUsd') AS amount FROM ${table}
+       WHERE type = 'claim' AND at >= ? AND at < ? AND json_extract(record, '$.claim.status') = 'credited'`,
+    );
+    const grant = database.transaction((day: string, decide: (credited: DailyCredits) => unknown) => {
+      const row = readDay.get(day);
+      let credited: DailyCredits;
+      if (row) {
+        credited = fromJsonCredits(JSON.parse(row.credits) as Parameters<typeof fromJsonCredits>[0]);
+      } else {
+        const { since, until } = dayRange(day);
+        credited = { nanos: 0, byKind: new Map() };
+        for (const { kind, amount } of creditedClaims.iterate(Date.parse(since), Date.parse(until))) {
+          const nanos = toNanos(amount);
+          credited.nanos += nanos;
+          credited.byKind.set(kind as QualityEventKind, (credited.byKind.get(kind as QualityEventKind) ?? 0) + nanos);
+        }
+      }
+      const result = decide(credited);
+      writeDay.run(day, JSON.stringify(toJsonCredits(credited)));
+      return result;
+    });
+    // IMMEDIATE takes the write lock first, so two processes cannot both read the day's totals and grant.
+    this.grantTransaction = (day, decide) => grant.immediate(day, decide);
   }
 
   async append(records: LedgerRecord[]): Promise<void> {
@@ -136,6 +167,16 @@ export class SqliteLedgerStore implements LedgerStore {
       if (page.length < PAGE_SIZE) return;
       after = page[page.length - 1]!.seq;
     }
+  }
+
+  /**
+   * Daily claim caps shared by every client and process using this database file: the day's
+   * totals live in the `<table>_daily_credits` table and each grant is one IMMEDIATE transaction.
+   */
+  async grantDailyCredits<T>(day: string, decide: (credited: DailyCredits) => T): Promise<T> {
+    if (this.closed) throw new ZenError({ kind: 'invalid_request', message: 'the SQLite ledger store is closed', retryable: false });
+    dayRange(day);
+    return this.grantTransaction(day, decide) as T;
   }
 
   /** Every append is already committed; nothing is buffered. */
@@ -201,11 +242,12 @@ type DatabaseConstructor = typeof Database;
 
 /**
  * Loads better-sqlite3, which is an optional peer dependency: only hosts that use this store
- * install it. `importModule` is for tests.
+ * install it, and bundlers must not try to resolve it for apps that don't (see importUnbundled).
+ * `importModule` is for tests.
  * @internal
  */
 export async function loadBetterSqlite3(
-  importModule: () => Promise<unknown> = () => import('better-sqlite3'),
+  importModule: () => Promise<unknown> = () => importUnbundled('better-sqlite3'),
 ): Promise<DatabaseConstructor> {
   let loaded: unknown;
   try {

@@ -78,13 +78,21 @@ export class TextIndex {
   /** The `k` most similar documents to `text`, most similar first. */
   nearest(text: string, k: number): Array<{ doc: number; similarity: number }> {
     const query = this.weigh(termCounts(text));
-    const scores = new Map<number, number>();
+    // Dense accumulation: common terms touch most documents, where a Map per query costs more.
+    const scores = new Float64Array(this.size);
+    const touched: number[] = [];
     for (let i = 0; i < query.terms.length; i += 1) {
       const list = this.postings.get(query.terms[i]!);
       if (!list) continue;
       const weight = query.weights[i]!;
-      for (const posting of list) scores.set(posting.doc, (scores.get(posting.doc) ?? 0) + weight * posting.weight);
+      for (const posting of list) {
+        if (scores[posting.doc] === 0) touched.push(posting.doc);
+        scores[posting.doc]! += weight * posting.weight;
+      }
     }
-    return [...scores].map(([doc, similarity]) => ({ doc, similarity })).sort((a, b) => b.similarity - a.similarity).slice(0, k);
+    return touched
+      .sort((a, b) => scores[b]! - scores[a]! || a - b)
+      .slice(0, k)
+      .map((doc) => ({ doc, similarity: scores[doc]! }));
   }
 }

@@ -1,5 +1,7 @@
 import type Anthropic from '@anthropic-ai/sdk';
 import type { StreamPart } from '../../core/stream-part.js';
+import { credentialsHint } from '../credentials-hint.js';
+import { buildRequest, unreadableAnswer } from '../failure-origin.js';
 import { guardStream, type ErrorContext } from '../shared.js';
 import type { ProviderAdapter, ProviderCallOptions } from '../types.js';
 import { convertRequest } from './convert-request.js';
@@ -18,24 +20,30 @@ export type AnthropicClient = Pick<Anthropic, 'messages'>;
  * loop, so SDK retries never stack on it.
  */
 export function createAnthropicProvider(name: string, client: AnthropicClient): ProviderAdapter {
+  const credentials = credentialsHint(name, 'anthropic', client);
   return {
     name,
     family: 'anthropic',
 
     async generate({ modelId, request, signal }: ProviderCallOptions) {
-      const context: ErrorContext = { provider: name, model: modelId };
-      const { body, warnings } = convertRequest(request, modelId, context);
+      const context: ErrorContext = { provider: name, model: modelId, credentials };
+      const { body, warnings } = buildRequest(context, () => convertRequest(request, modelId, context));
+      let message: Anthropic.Message;
       try {
-        const message = await client.messages.create({ ...body, stream: false }, { signal, maxRetries: 0 });
-        return convertResponse(message, warnings, context);
+        message = await client.messages.create({ ...body, stream: false }, { signal, maxRetries: 0 });
       } catch (error) {
         throw mapAnthropicError(error, { ...context, signal });
+      }
+      try {
+        return convertResponse(message, warnings, context);
+      } catch (error) {
+        throw unreadableAnswer(error, context);
       }
     },
 
     async stream({ modelId, request, signal }: ProviderCallOptions): Promise<AsyncIterable<StreamPart>> {
-      const context: ErrorContext = { provider: name, model: modelId };
-      const { body, warnings } = convertRequest(request, modelId, context);
+      const context: ErrorContext = { provider: name, model: modelId, credentials };
+      const { body, warnings } = buildRequest(context, () => convertRequest(request, modelId, context));
       let events: AsyncIterable<Anthropic.RawMessageStreamEvent>;
       try {
         // Resolves once the response headers arrived: errors before the first byte reject here.

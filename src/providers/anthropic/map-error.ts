@@ -1,5 +1,6 @@
 import { ZenError } from '../../core/errors.js';
-import { abortedError, isAbortError, kindFromStatus, retryAfterFromHeaders, type ErrorContext } from '../shared.js';
+import { describeTransport, preSendError, raisedBeforeSending } from '../failure-origin.js';
+import { abortedError, authAdvice, isAbortError, kindFromStatus, retryAfterFromHeaders, type ErrorContext } from '../shared.js';
 
 export interface AnthropicErrorContext extends ErrorContext {
   signal?: AbortSignal;
@@ -51,7 +52,7 @@ export function mapAnthropicError(error: unknown, context: AnthropicErrorContext
     return new ZenError({ ...base, kind: 'timeout', message: `${provider} did not answer in time for ${model}.` });
   }
   if (name === 'APIConnectionError') {
-    const cause = (error as { cause?: { message?: string } }).cause?.message;
+    const cause = describeTransport(error) ?? (error as { cause?: { message?: string } }).cause?.message;
     return new ZenError({ ...base, kind: context.streaming ? 'stream_interrupted' : 'network', message: `Could not reach ${provider} for ${model}${cause ? `: ${cause}` : '.'}` });
   }
 
@@ -69,7 +70,7 @@ export function mapAnthropicError(error: unknown, context: AnthropicErrorContext
       status: error.status,
       code: errorType,
       retryAfterMs: retryAfterFromHeaders(error.headers),
-      message: `${provider} ${model}${where}: ${status ?? ''} ${errorType ?? 'error'}: ${apiMessage}${requestId}`.replace(/ {2,}/g, ' '),
+      message: `${provider} ${model}${where}: ${status ?? ''} ${errorType ?? 'error'}: ${apiMessage}${requestId}${authAdvice(kind, context)}`.replace(/ {2,}/g, ' '),
     });
   }
 
@@ -79,10 +80,9 @@ export function mapAnthropicError(error: unknown, context: AnthropicErrorContext
       ? new ZenError({ ...base, kind: 'stream_interrupted', message: `The ${provider} stream for ${model} carried an event that is not valid JSON.` })
       : new ZenError({ ...base, kind: 'server', message: `${provider} answered ${model} with a body that is not valid JSON.` });
   }
-  if (name === 'AnthropicError') {
-    // Raised by the SDK before sending (e.g. a non-streamed call whose max_tokens may take over 10 minutes).
-    return new ZenError({ ...base, kind: 'invalid_request', message: `${provider} ${model}: ${(error as Error).message}` });
-  }
+  // Raised before sending: JSON.stringify of the body, a missing credential, the SDK's own checks
+  // (AnthropicError: a non-streamed call whose max_tokens may take over 10 minutes).
+  if (!context.streaming && raisedBeforeSending(error)) return preSendError(error, context);
   const text = error instanceof Error ? error.message : String(error);
   return new ZenError({ ...base, kind: context.streaming ? 'stream_interrupted' : 'server', message: `${provider} ${model} failed: ${text}` });
 }

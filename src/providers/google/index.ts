@@ -2,6 +2,8 @@ import type { Content, GenerateContentConfig, GenerateContentResponse, GoogleGen
 import { ZenError } from '../../core/errors.js';
 import type { CallWarning } from '../../core/result.js';
 import type { StreamPart } from '../../core/stream-part.js';
+import { credentialsHint } from '../credentials-hint.js';
+import { buildRequest, unreadableAnswer } from '../failure-origin.js';
 import { abortedError, guardStream, type ErrorContext } from '../shared.js';
 import type { ImageCallOptions, ImageResult, ProviderAdapter, ProviderCallOptions } from '../types.js';
 import { aspectRatioOf, convertImageRequest, convertRequest, imageWarnings, type GeminiRequest } from './convert-request.js';
@@ -42,6 +44,7 @@ function configOf(request: GeminiRequest, extra: Record<string, unknown>, signal
 
 /** Wraps one `GoogleGenAI` client: Gemini API (API key) or Vertex AI (`vertexai: true`). */
 export function createGoogleProvider(name: string, client: GoogleGenAI): ProviderAdapter {
+  const credentials = credentialsHint(name, 'google', client);
   function call(modelId: string, request: GeminiRequest, config: GenerateContentConfig) {
     return { model: modelId, contents: request.contents as Content[], config };
   }
@@ -51,21 +54,30 @@ export function createGoogleProvider(name: string, client: GoogleGenAI): Provide
     family: 'google',
 
     async generate({ modelId, request, signal }: ProviderCallOptions) {
-      const context: ErrorContext = { provider: name, model: modelId };
-      const converted = convertRequest(request, { family: 'google', modelId });
-      const config = configOf(converted.request, converted.providerOptions, signal, converted.warnings);
+      const context: ErrorContext = { provider: name, model: modelId, credentials };
+      const { converted, config } = buildRequest(context, () => {
+        const converted = convertRequest(request, { family: 'google', modelId });
+        return { converted, config: configOf(converted.request, converted.providerOptions, signal, converted.warnings) };
+      });
+      let response: GenerateContentResponse;
       try {
-        const response = await client.models.generateContent(call(modelId, converted.request, config));
-        return convertResponse(response as GeminiResponse, converted.warnings);
+        response = await client.models.generateContent(call(modelId, converted.request, config));
       } catch (error) {
         throw mapGoogleError(error, { ...context, signal });
+      }
+      try {
+        return convertResponse(response as GeminiResponse, converted.warnings);
+      } catch (error) {
+        throw unreadableAnswer(error, context);
       }
     },
 
     async stream({ modelId, request, signal }: ProviderCallOptions): Promise<AsyncIterable<StreamPart>> {
-      const context: ErrorContext = { provider: name, model: modelId };
-      const converted = convertRequest(request, { family: 'google', modelId });
-      const config = configOf(converted.request, converted.providerOptions, signal, converted.warnings);
+      const context: ErrorContext = { provider: name, model: modelId, credentials };
+      const { converted, config } = buildRequest(context, () => {
+        const converted = convertRequest(request, { family: 'google', modelId });
+        return { converted, config: configOf(converted.request, converted.providerOptions, signal, converted.warnings) };
+      });
       let chunks: AsyncGenerator<GenerateContentResponse>;
       try {
         // Resolves once the response headers arrived: errors before the first byte reject here.
@@ -79,7 +91,7 @@ export function createGoogleProvider(name: string, client: GoogleGenAI): Provide
     },
 
     async generateImages({ modelId, request, api, signal }: ImageCallOptions): Promise<ImageResult> {
-      const context: ErrorContext = { provider: name, model: modelId };
+      const context: ErrorContext = { provider: name, model: modelId, credentials };
       const warnings: CallWarning[] = [];
       if (signal?.aborted) throw abortedError(context);
       if (api === 'openai-images') {

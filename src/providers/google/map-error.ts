@@ -1,5 +1,6 @@
 import { redactSecrets, ZenError, type ZenErrorKind } from '../../core/errors.js';
-import { abortedError, isAbortError, kindFromStatus, retryDelayFromGoogleDetails, type ErrorContext } from '../shared.js';
+import { causeChain, describeTransport, preSendError, raisedBeforeSending, transportFailure } from '../failure-origin.js';
+import { abortedError, authAdvice, isAbortError, kindFromStatus, retryDelayFromGoogleDetails, type ErrorContext } from '../shared.js';
 
 /**
  * Errors of @google/genai and @google-cloud/vertexai → ZenError. Both SDKs carry the Google error
@@ -32,8 +33,6 @@ const KIND_BY_GOOGLE_STATUS: Record<string, ZenErrorKind> = {
   INTERNAL: 'server',
 };
 
-const NETWORK_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'ENOTFOUND', 'EPIPE', 'ETIMEDOUT', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'UND_ERR_SOCKET', 'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_CLOSED']);
-
 /** The `{error:{...}}` object inside an SDK message (`got status: 503 …. {json}` or bare JSON). */
 function errorBodyIn(text: string): GoogleErrorBody | undefined {
   const start = text.indexOf('{');
@@ -47,28 +46,24 @@ function errorBodyIn(text: string): GoogleErrorBody | undefined {
   }
 }
 
-function causes(error: unknown): Array<Record<string, unknown>> {
-  const chain: Array<Record<string, unknown>> = [];
-  let current: unknown = error;
-  while (current && typeof current === 'object' && chain.length < 6) {
-    chain.push(current as Record<string, unknown>);
-    current = (current as { cause?: unknown }).cause;
-  }
-  return chain;
-}
-
 /** The innermost message of a cause chain (`other side closed` under `fetch failed`). */
 function rootMessage(error: unknown): string | undefined {
-  const messages = causes(error).map((link) => link.message).filter((message): message is string => typeof message === 'string' && message !== '');
+  const messages = causeChain(error).map((link) => link.message).filter((message): message is string => typeof message === 'string' && message !== '');
   return messages.at(-1);
 }
 
-function isNetworkError(error: unknown): boolean {
-  return causes(error).some(
-    (link) =>
-      (typeof link.code === 'string' && NETWORK_CODES.has(link.code)) ||
-      (link.name === 'TypeError' && /^(fetch failed|terminated)$/.test(String(link.message))),
-  );
+/**
+ * An OAuth token request that was refused (google-auth-library's GaxiosError from the token
+ * endpoint: `invalid_grant`, `invalid_client`, ...): the credentials are wrong, not the network.
+ */
+function refusedTokenRequest(error: unknown): string | undefined {
+  for (const link of causeChain(error)) {
+    // GaxiosError is named 'Error'; its shape (`config` and `response`) tells it.
+    if (!('config' in link) || !('response' in link)) continue;
+    const data = (link.response as { data?: { error?: unknown; error_description?: unknown } } | undefined)?.data;
+    if (data && typeof data.error === 'string') return typeof data.error_description === 'string' ? `${data.error}: ${data.error_description}` : data.error;
+  }
+  return undefined;
 }
 
 /** The original error as cause, unless its text holds a credential (a server may echo a `?key=` URL). */
@@ -94,7 +89,7 @@ function fromGoogleBody(body: GoogleErrorBody, httpStatus: number | undefined, c
   const where = context.streaming ? ' (in the stream)' : '';
   return new ZenError({
     kind,
-    message: `${provider} ${model}${where}: ${status ?? ''} ${body.status ?? 'error'}: ${message}`.replace(/ {2,}/g, ' '),
+    message: `${provider} ${model}${where}: ${status ?? ''} ${body.status ?? 'error'}: ${message}${authAdvice(kind, context)}`.replace(/ {2,}/g, ' '),
     status,
     code: body.status,
     retryAfterMs: retryDelayFromGoogleDetails(body.details),
@@ -112,7 +107,7 @@ export function errorFromStreamChunk(body: GoogleErrorBody, context: GoogleError
 export function mapGoogleError(error: unknown, context: GoogleErrorContext): ZenError {
   if (ZenError.isInstance(error)) return error;
   const { provider, model } = context;
-  if (isAbortError(error, context.signal) || causes(error).some((link) => link.name === 'AbortError')) return abortedError(context, error);
+  if (isAbortError(error, context.signal) || causeChain(error).some((link) => link.name === 'AbortError')) return abortedError(context, error);
   const record = (error ?? {}) as { name?: string; message?: string; status?: unknown; cause?: unknown };
   const name = record.name;
   const text = typeof record.message === 'string' ? record.message : String(error);
@@ -134,11 +129,13 @@ export function mapGoogleError(error: unknown, context: GoogleErrorContext): Zen
   const statusInText = /got status: (\d{3})\b/.exec(text);
   if (statusInText) return fromGoogleBody(errorBodyIn(text) ?? { message: text }, Number(statusInText[1]), context, error);
 
-  if (name === 'GoogleAuthError') {
-    return new ZenError({ ...base, kind: 'auth', message: `${provider} ${model}: Google credentials could not produce an access token: ${String((record.cause as Error | undefined)?.message ?? text)}` });
+  // The OAuth token endpoint refused the credentials (Vertex AI mode of either SDK).
+  const refused = refusedTokenRequest(error);
+  if (refused) {
+    return new ZenError({ ...base, kind: 'auth', message: `${provider} ${model}: Google refused the credentials' access token request (${refused}).${authAdvice('auth', context)}` });
   }
-  if (isNetworkError(error)) {
-    const root = rootMessage(error);
+  if (transportFailure(error)) {
+    const root = describeTransport(error) ?? rootMessage(error);
     const detail = root && root !== text ? `${text} (${root})` : text;
     return context.streaming
       ? new ZenError({ ...base, kind: 'stream_interrupted', message: `The ${provider} stream for ${model} broke off: ${detail}` })
@@ -150,9 +147,10 @@ export function mapGoogleError(error: unknown, context: GoogleErrorContext): Zen
       ? new ZenError({ ...base, kind: 'stream_interrupted', message: `The ${provider} stream for ${model} carried a chunk that is not valid JSON.` })
       : new ZenError({ ...base, kind: 'server', message: `${provider} answered ${model} with a body that is not valid JSON.` });
   }
-  if (name === 'IllegalArgumentError' || /not supported|is only supported|must be|must not|cannot be|invalid/i.test(text)) {
-    // Raised by the SDK before sending: this request cannot be made this way.
-    return new ZenError({ ...base, kind: 'invalid_request', message: `${provider} ${model}: ${text}` });
+  if (!context.streaming && (raisedBeforeSending(error) || name === 'GoogleAuthError')) {
+    // Built but never sent: JSON.stringify of the body, the SDK's argument checks, no credentials
+    // found (google-auth-library before any token request; vertexai wraps it in a GoogleAuthError).
+    return preSendError(name === 'GoogleAuthError' && record.cause !== undefined ? record.cause : error, context);
   }
   return new ZenError({ ...base, kind: context.streaming ? 'stream_interrupted' : 'server', message: `${provider} ${model} failed: ${text}` });
 }

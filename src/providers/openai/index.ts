@@ -1,6 +1,8 @@
 import type OpenAI from 'openai';
 import { configurationError } from '../../core/errors.js';
 import type { StreamPart } from '../../core/stream-part.js';
+import { credentialsHint } from '../credentials-hint.js';
+import { buildRequest, unreadableAnswer } from '../failure-origin.js';
 import { guardStream } from '../shared.js';
 import type { ImageCallOptions, ProviderAdapter, ProviderCallOptions } from '../types.js';
 import { convertRequest, convertStreamRequest, maxTokensParameterFor } from './convert-request.js';
@@ -18,7 +20,8 @@ export { maxTokensParameterFor } from './convert-request.js';
 export function createOpenAIProvider(name: string, client: OpenAI): ProviderAdapter {
   const maxTokensParameter = maxTokensParameterFor(client.baseURL);
   const classes = sdkErrorClasses(client);
-  const errorContext = (model: string, streaming: boolean, signal: AbortSignal | undefined) => ({ provider: name, model, streaming, signal, classes });
+  const credentials = credentialsHint(name, 'openai', client);
+  const errorContext = (model: string, streaming: boolean, signal: AbortSignal | undefined) => ({ provider: name, model, streaming, signal, classes, credentials });
   // ZenClient owns the only retry loop; this also covers clients the app built with SDK retries on.
   const requestOptions = (signal: AbortSignal | undefined) => ({ signal, maxRetries: 0 });
 
@@ -27,17 +30,24 @@ export function createOpenAIProvider(name: string, client: OpenAI): ProviderAdap
     family: 'openai',
 
     async generate({ modelId, request, signal }: ProviderCallOptions) {
-      const { body, warnings } = convertRequest(request, { modelId, maxTokensParameter });
+      const context = errorContext(modelId, false, signal);
+      const { body, warnings } = buildRequest(context, () => convertRequest(request, { modelId, maxTokensParameter }));
+      let response;
       try {
-        return convertResponse(await client.chat.completions.create(body, requestOptions(signal)), warnings);
+        response = await client.chat.completions.create(body, requestOptions(signal));
       } catch (error) {
-        throw mapOpenAIError(error, errorContext(modelId, false, signal));
+        throw mapOpenAIError(error, context);
+      }
+      try {
+        return convertResponse(response, warnings);
+      } catch (error) {
+        throw unreadableAnswer(error, context);
       }
     },
 
     async stream({ modelId, request, signal }: ProviderCallOptions): Promise<AsyncIterable<StreamPart>> {
-      const { body, warnings } = convertStreamRequest(request, { modelId, maxTokensParameter });
       const context = errorContext(modelId, true, signal);
+      const { body, warnings } = buildRequest(context, () => convertStreamRequest(request, { modelId, maxTokensParameter }));
       let chunks;
       try {
         chunks = await client.chat.completions.create(body, requestOptions(signal));

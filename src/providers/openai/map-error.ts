@@ -1,6 +1,7 @@
 import type OpenAI from 'openai';
 import { ZenError, type ZenErrorKind } from '../../core/errors.js';
-import { abortedError, isAbortError, kindFromStatus, retryAfterFromHeaders, type ErrorContext } from '../shared.js';
+import { describeTransport, preSendError, raisedBeforeSending } from '../failure-origin.js';
+import { abortedError, authAdvice, isAbortError, kindFromStatus, retryAfterFromHeaders, type ErrorContext } from '../shared.js';
 
 /** The SDK's error classes, read from the client's constructor so that this file never loads the SDK. */
 export type SdkErrorClasses = Pick<typeof OpenAI, 'APIError' | 'APIConnectionError' | 'APIConnectionTimeoutError'>;
@@ -76,13 +77,15 @@ export function mapOpenAIError(error: unknown, context: OpenAIErrorContext): Zen
   if (isAbortError(error)) return make(context, 'timeout', 'the request timed out while the response was being read.', { cause: error });
   if (classes && error instanceof classes.APIConnectionError) {
     const cause = (error as Error).cause;
-    const detail = cause instanceof Error ? ` (${cause.message})` : '';
-    return make(context, 'network', `${(error as Error).message}${detail}`, { cause: error });
+    const detail = describeTransport(error) ?? (cause instanceof Error ? cause.message : undefined);
+    return make(context, 'network', `${(error as Error).message}${detail ? ` (${detail})` : ''}`, { cause: error });
   }
   if (isApiError(error, classes)) return mapApiError(error, context);
   if (error instanceof SyntaxError) {
     return make(context, context.streaming ? 'stream_interrupted' : 'server', `the response was not valid JSON: ${error.message}`, { cause: error });
   }
+  // Before an answer came: an error none of the wire's is one the request never left the process with.
+  if (!context.streaming && raisedBeforeSending(error)) return preSendError(error, context);
   // Anything else is the connection failing under a body being read (undici's "terminated").
   const message = error instanceof Error ? error.message : String(error);
   return make(context, context.streaming ? 'stream_interrupted' : 'network', message, { cause: error });
@@ -95,5 +98,5 @@ function mapApiError(error: ApiErrorLike, context: OpenAIErrorContext): ZenError
   const type = error.type ?? undefined;
   const status = error.status ?? STATUS_BY_ERROR_TYPE[type ?? ''] ?? STATUS_BY_ERROR_TYPE[code ?? ''] ?? 500;
   const kind = kindFromStatus(status, `${code ?? ''} ${type ?? ''}`, error.message);
-  return make(context, kind, error.message, { cause: error, status: error.status, code: code ?? type, retryAfterMs: retryAfterFromHeaders(error.headers) });
+  return make(context, kind, `${error.message}${authAdvice(kind, context)}`, { cause: error, status: error.status, code: code ?? type, retryAfterMs: retryAfterFromHeaders(error.headers) });
 }

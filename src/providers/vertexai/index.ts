@@ -7,6 +7,8 @@ import { convertImageRequest, convertRequest, type GeminiRequest } from '../goog
 import { convertImageResponses, convertResponse, type GeminiResponse } from '../google/convert-response.js';
 import { convertStream } from '../google/convert-stream.js';
 import { mapGoogleError } from '../google/map-error.js';
+import { credentialsHint } from '../credentials-hint.js';
+import { buildRequest, unreadableAnswer } from '../failure-origin.js';
 import { abortedError, guardStream, type ErrorContext } from '../shared.js';
 import type { ImageCallOptions, ImageResult, ProviderAdapter, ProviderCallOptions } from '../types.js';
 import { abortable, abortableIterable } from '../../core/abortable.js';
@@ -37,6 +39,7 @@ function requestOf(request: GenerationRequest, modelId: string): { body: Generat
 
 /** Wraps one `VertexAI` instance (project, location and credentials are the instance's). */
 export function createVertexAIProvider(name: string, client: VertexAI): ProviderAdapter {
+  const credentials = credentialsHint(name, 'vertexai', client);
   const models = new Map<string, GenerativeModel>();
   function modelFor(modelId: string): GenerativeModel {
     let model = models.get(modelId);
@@ -52,20 +55,25 @@ export function createVertexAIProvider(name: string, client: VertexAI): Provider
     family: 'vertexai',
 
     async generate({ modelId, request, signal }: ProviderCallOptions) {
-      const context: ErrorContext = { provider: name, model: modelId };
-      const { body, warnings } = requestOf(request, modelId);
+      const context: ErrorContext = { provider: name, model: modelId, credentials };
+      const { body, warnings } = buildRequest(context, () => requestOf(request, modelId));
+      let result: Awaited<ReturnType<GenerativeModel['generateContent']>>;
       try {
         if (signal?.aborted) throw abortedError(context);
-        const result = await abortable(modelFor(modelId).generateContent(body), signal);
-        return convertResponse(result.response as GeminiResponse, warnings);
+        result = await abortable(modelFor(modelId).generateContent(body), signal);
       } catch (error) {
         throw mapGoogleError(error, { ...context, signal });
+      }
+      try {
+        return convertResponse(result.response as GeminiResponse, warnings);
+      } catch (error) {
+        throw unreadableAnswer(error, context);
       }
     },
 
     async stream({ modelId, request, signal }: ProviderCallOptions): Promise<AsyncIterable<StreamPart>> {
-      const context: ErrorContext = { provider: name, model: modelId };
-      const { body, warnings } = requestOf(request, modelId);
+      const context: ErrorContext = { provider: name, model: modelId, credentials };
+      const { body, warnings } = buildRequest(context, () => requestOf(request, modelId));
       let chunks: AsyncIterable<GeminiResponse>;
       try {
         if (signal?.aborted) throw abortedError(context);
@@ -82,7 +90,7 @@ export function createVertexAIProvider(name: string, client: VertexAI): Provider
 
     /** Gemini image models only: the v1 SDK has no Imagen API. */
     async generateImages({ modelId, request, api, signal }: ImageCallOptions): Promise<ImageResult> {
-      const context: ErrorContext = { provider: name, model: modelId };
+      const context: ErrorContext = { provider: name, model: modelId, credentials };
       if (api !== 'gemini-image') {
         throw new ZenError({ kind: 'configuration', message: `${name} (@google-cloud/vertexai) serves Gemini image models only, not ${api} (${modelId}); use @google/genai with vertexai: true for Imagen.`, provider: name, model: modelId });
       }

@@ -1,0 +1,73 @@
+import type { CallOutcome } from '../core/call-outcome.js';
+import { ZenError } from '../core/errors.js';
+import type { InternalStep, RunningCall } from './call.js';
+import { compose } from './compose.js';
+import type { PipelineRuntime } from './runtime.js';
+import { executeStep } from './steps/execute.js';
+import { insureStep } from './steps/insure.js';
+import { recordStep } from './steps/record.js';
+import { routeStep } from './steps/route.js';
+import { sharedStateStep } from './steps/shared-state.js';
+import { validateStep, type CallValidator } from './steps/validate.js';
+import type { ImageRun, Step, StreamRun, TextRun } from './types.js';
+
+/** A built-in step, named so that a new one can be placed by its neighbours. */
+export interface NamedStep {
+  name: string;
+  step: InternalStep;
+}
+
+/**
+ * The built-in steps in the order a call meets them; host steps (`zen.use`) go between `before`
+ * and `after`, that is after validation and before shared state, routing and execution:
+ *
+ *     record → validate → [host steps] → shared-state → route → insure → execute
+ *
+ * Where the next ones go: an OpenTelemetry step first in `before` (its call span then covers the
+ * recording; attempt spans come from `call.observe({ attemptStart, attemptEnd })`); a budget step
+ * in `after` between `route` (its estimate needs the plan's candidates) and `insure`, settling on
+ * `call.record.cost` once the outcome (or a stream's `done`) is in. A new kind of call (embeddings)
+ * needs no new step: a new operation in the execute step.
+ */
+export function builtInSteps(runtime: PipelineRuntime, validators: readonly CallValidator[]): { before: NamedStep[]; after: NamedStep[] } {
+  const before: NamedStep[] = [
+    { name: 'record', step: recordStep(runtime) },
+    { name: 'validate', step: validateStep(validators) },
+  ];
+  const after: NamedStep[] = [];
+  if (runtime.shared) after.push({ name: 'shared-state', step: sharedStateStep(runtime.shared) });
+  after.push({ name: 'route', step: routeStep(runtime) }, { name: 'insure', step: insureStep(runtime) }, { name: 'execute', step: executeStep(runtime) });
+  return { before, after };
+}
+
+/** The call pipeline: the built-in steps around the host's, composed once (again after each `use`). */
+export class Pipeline {
+  private readonly host: Step[] = [];
+  private composed: ((call: RunningCall) => Promise<CallOutcome>) | undefined;
+
+  constructor(private readonly steps: { before: readonly NamedStep[]; after: readonly NamedStep[] }) {}
+
+  /** Adds a host step after the ones added before it (see `ZenClient.use`). */
+  use(step: Step): void {
+    if (typeof step !== 'function') {
+      throw new ZenError({ kind: 'configuration', retryable: false, code: 'use', message: `zen.use() takes a step function (call, next) => outcome, got ${step === null ? 'null' : typeof step}.` });
+    }
+    this.host.push(step);
+    this.composed = undefined;
+  }
+
+  /** Runs a call through every step; the outcome comes back with the call's record. */
+  async run(call: RunningCall): Promise<TextRun | StreamRun | ImageRun> {
+    this.composed ??= compose<RunningCall>([...this.steps.before.map((entry) => entry.step), ...this.host, ...this.steps.after.map((entry) => entry.step)]);
+    const outcome = await this.composed(call);
+    const record = call.record;
+    switch (outcome.type) {
+      case 'text':
+        return { result: outcome.result, metadata: record };
+      case 'image':
+        return { result: outcome.result, metadata: record };
+      case 'stream':
+        return { parts: outcome.parts, metadata: () => record, done: outcome.done.then(() => record) };
+    }
+  }
+}

@@ -1,0 +1,72 @@
+import type { GenerationRequest } from '../../core/request.js';
+import { routeCountingTokens, type Route } from '../../policy/router.js';
+import type { InternalStep, RunningCall } from '../call.js';
+import type { PipelineRuntime, ProviderDeps } from '../runtime.js';
+
+/**
+ * Chooses the call's plan (candidates, policy, order) and writes it into the call's record; tells
+ * `route` listeners. A call no candidate can serve fails here with a configuration ZenError.
+ */
+export function routeStep(runtime: PipelineRuntime): InternalStep {
+  return (call, next) => {
+    const deps = runtime.providerDeps();
+    // Known providers and a prompt whose size cannot change the decision (the usual case) route
+    // at once, without waiting a turn; otherwise model data loads or the prompt is counted first.
+    if (!(deps instanceof Promise)) {
+      const plan = planCall(call, deps);
+      if (!(plan instanceof Promise)) {
+        applyRoute(runtime, call, deps, plan);
+        return next();
+      }
+      return plan.then((ready) => {
+        applyRoute(runtime, call, deps, ready);
+        return next();
+      });
+    }
+    return deps.then(async (ready) => {
+      applyRoute(runtime, call, ready, await planCall(call, ready));
+      return next();
+    });
+  };
+}
+
+function planCall(call: RunningCall, deps: ProviderDeps): Route | Promise<Route> {
+  const output = call.operation === 'text' ? 'text' : call.request.images && call.request.images.length > 0 ? 'image-edit' : 'image';
+  call.subject = subjectOf(call);
+  return routeCountingTokens({ request: call.subject, model: call.model, routing: call.routing, output, ...(call.signal ? { signal: call.signal } : {}) }, deps.router);
+}
+
+function applyRoute(runtime: PipelineRuntime, call: RunningCall, deps: ProviderDeps, plan: Route): void {
+  call.executeDeps = deps.execute;
+  call.route = plan;
+  runtime.hedges.onCall();
+  // The frontier, explanation and rejections are read now, while the routing's arrays are still
+  // this call's (the decision keeps them).
+  const frontier = plan.decision.frontier;
+  const record = call.record;
+  record.policy = plan.policy;
+  record.explanation = plan.decision.explanation;
+  record.sticky = plan.sticky;
+  record.plan = plan.order.map((candidate) => candidate.channel.id);
+  record.rejected = plan.rejected.slice(0, 20);
+  if (frontier) record.frontier = frontier;
+  if (call.routing.preference !== undefined) record.preference = call.routing.preference;
+  if (runtime.listenerCount('route') > 0) {
+    runtime.emit('route', {
+      requestId: call.requestId,
+      policy: plan.policy,
+      requested: record.requested,
+      chosen: plan.order[0]!.channel.id,
+      order: plan.order.map((candidate) => candidate.channel.id),
+      explanation: record.explanation,
+      frontier,
+      rejected: plan.rejected,
+    });
+  }
+}
+
+/** The messages a call is routed and insured on: a text call's request, an image call's prompt as one user message. */
+export function subjectOf(call: RunningCall): GenerationRequest {
+  if (call.operation === 'text') return call.request;
+  return { messages: [{ role: 'user', content: [{ type: 'text', text: call.request.prompt }] }] };
+}
