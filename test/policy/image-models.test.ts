@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { Catalog } from '../../src/policy/catalog.js';
 import { defaultAutoPool } from '../../src/policy/candidates.js';
 import type { ProviderInfo } from '../../src/policy/catalog.js';
@@ -12,6 +12,8 @@ const provider = (name: string, family: ProviderInfo['family'], vendors: string[
 
 describe('image models in the catalog', () => {
   const catalog = new Catalog();
+  // Model data loads on first use; these tests read the catalog directly.
+  beforeAll(() => catalog.load());
 
   it.each([
     ['openai/gpt-image-1', '@pydantic/genai-prices', { inputPerMTok: 5, outputPerMTok: 40 }],
