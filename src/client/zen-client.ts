@@ -12,7 +12,8 @@ import { builtInPolicies } from '../policy/policies/index.js';
 import type { QualityModel } from '../policy/quality-model.js';
 import { ItemResponseQualityModel } from '../policy/quality-models/item-response.js';
 import { RetryBudget } from '../policy/retry-budget.js';
-import { route, type Route } from '../policy/router.js';
+import { routeCountingTokens, type Route } from '../policy/router.js';
+import { validateZenOptions } from '../faces/validation/zen-options.js';
 import type { Policy } from '../policy/types.js';
 import { SharedState, type SharedStateOperation } from '../policy/shared-state.js';
 import { Insurance, type Feedback, type FeedbackResult, type InsuranceErrorEvent, type InsuranceEvents } from '../insurance/insurance.js';
@@ -203,8 +204,10 @@ export class ZenClient extends EventEmitter<ZenEvents> implements CallRunner {
 
   /** Routes without calling: what a request would use, and why. */
   async plan(call: Pick<TextCallInput, 'model' | 'request' | 'options'>): Promise<Route> {
+    validateZenOptions(call.options, 'options');
     const deps = await this.runtime.providerDeps();
-    return route({ request: call.request, model: call.model, routing: this.routing(call.options), output: 'text' }, deps.router);
+    // As a call routes: the model data it can reach loads first, and the prompt is counted when that matters.
+    return routeCountingTokens({ request: call.request, model: call.model, routing: this.routing(call.options), output: 'text' }, deps.router);
   }
 
   /** Runs a call through the pipeline: what every face does with the call it converted. */

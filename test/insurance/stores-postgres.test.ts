@@ -116,7 +116,7 @@ describe.runIf(postgresAvailable)('PostgresLedgerStore on a real server', () => 
 
   describe('summaries in SQL equal the Ledger computed from the records', () => {
     let store: PostgresLedgerStore;
-    const reference = new Ledger(new MemoryLedgerStore({ maxRecords: 100_000 }));
+    const reference = new Ledger(new MemoryLedgerStore({ maxRecords: 100_000, maxBytes: 1 << 30 }));
     const random = seededRandom(14);
     const records: LedgerRecord[] = [...randomLedger(random, { requests: 3000, days: 3, start: '2025-03-01T00:00:00.000Z' })];
 

@@ -109,12 +109,13 @@ describe('candidate filter', () => {
 });
 
 describe('vendor wildcards in the auto pool', () => {
-  it("expands `openai/*` in zen.models to the vendor's models: no pattern reaches the plan as a model id", () => {
+  it("expands `openai/*` in zen.models to the vendor's models: no pattern reaches the plan as a model id", async () => {
     const providers: ProviderInfo[] = [
       { name: 'openai', family: 'openai', vendors: ['openai'], models: [] },
       { name: 'anthropic', family: 'anthropic', vendors: ['anthropic'], models: [] },
     ];
     const deps: RouterDeps = { catalog: new Catalog({}), providers: () => providers, quality: new BetaQualityModel(), state: new LiveState(), policies: builtInPolicies() };
+    await deps.catalog.load(); // model data loads on first use; route() reads it as it is
     const request = { messages: [{ role: 'user' as const, content: [{ type: 'text' as const, text: 'Hello' }] }] };
     const plan = route({ request, model: 'auto', routing: { models: ['openai/*', 'anthropic/claude-haiku-4-5'], maxChannels: 20 }, output: 'text' }, deps);
     const ids = plan.order.map((candidate) => candidate.channel.model.id);
