@@ -1,4 +1,5 @@
 import { ZenError } from '../../core/errors.js';
+import { importUnbundled } from '../../core/optional-peer.js';
 
 /** What the Postgres store needs to run one statement: node-postgres' `Pool` and PGlite both have it. */
 export interface PostgresQueryable {
@@ -79,7 +80,7 @@ interface PgModule {
 export async function openPgPool(
   connectionString: string,
   max: number,
-  importModule: () => Promise<unknown> = () => import('pg'),
+  importModule: () => Promise<unknown> = () => importUnbundled('pg'),
 ): Promise<PostgresPoolLike> {
   let loaded: unknown;
   try {
