@@ -18,7 +18,10 @@ export async function benchIntrinsic(calls = 50_000): Promise<{ cpuUs: number; p
   const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
   const instant = {
     baseURL: 'https://api.openai.com/v1',
-    chat: { completions: { create: async () => (await nextTurn(), structuredClone(completion)) } },
+    chat: { completions: { create: async () => {
+      await nextTurn();
+      return structuredClone(completion);
+    } } },
   };
   const zen = benchZen(instant);
   const call = () => zen.chat.completions.create({ model: 'auto', messages: MESSAGES });

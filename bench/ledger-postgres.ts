@@ -91,7 +91,7 @@ export async function benchPostgresLedger(options: { records?: number; days?: nu
       for (const name of SUMMARIES) {
         const one = performance.now();
         await ledger[name](range);
-        perSummary?.[name]!.push(performance.now() - one);
+        perSummary?.[name]?.push(performance.now() - one);
       }
       return performance.now() - started;
     };

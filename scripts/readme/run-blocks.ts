@@ -22,7 +22,10 @@ for (const file of process.argv.slice(2)) {
   // What a block prints is kept with its result, not mixed into the JSON line.
   console.log = (...args: unknown[]) => void output.push(`${format(...args)}\n`);
   const write = process.stdout.write.bind(process.stdout);
-  process.stdout.write = ((chunk: string | Uint8Array) => (output.push(String(chunk)), true)) as typeof process.stdout.write;
+  process.stdout.write = ((chunk: string | Uint8Array) => {
+    output.push(String(chunk));
+    return true;
+  }) as typeof process.stdout.write;
   let timer: NodeJS.Timeout | undefined;
   try {
     const module = (await import(pathToFileURL(file).href)) as { run: () => Promise<void> };

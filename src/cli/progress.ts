@@ -11,6 +11,7 @@ export class EvalProgress {
   constructor(total: number, alreadyDone: number) {
     this.bar = new cliProgress.SingleBar(
       {
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: cli-progress placeholders; `$` is the currency sign.
         format: '{bar} {value}/{total} answers | accuracy {accuracy} | spent ${spent} | ETA {eta_formatted}',
         hideCursor: true,
         noTTYOutput: true,

@@ -2,7 +2,7 @@ import { checkSchema } from '../core/validate/check.js';
 import {
   delayMs, functionType, lazily, number, object, optional, positiveWholeNumber, recordOf, string, wholeNumber, type Schema,
 } from '../core/validate/schemas.js';
-import { routingOptionsEntries } from '../policy/routing-options-schema.js';
+import { routingOptionsEntries } from '../pipeline/routing-options-schema.js';
 
 /**
  * The schema of ZenClientOptions: the client's own options in full (`routing`, `breaker`,

@@ -113,7 +113,7 @@ export class ZenError extends Error {
 
   /** Attaches the failed call's record as `zen` (once; a rethrown error keeps its first call's). */
   withCall(record: CallRecord): this {
-    if (!Object.prototype.hasOwnProperty.call(this, 'zen')) Object.defineProperty(this, 'zen', { value: record, enumerable: false });
+    if (!Object.hasOwn(this, 'zen')) Object.defineProperty(this, 'zen', { value: record, enumerable: false });
     return this;
   }
 

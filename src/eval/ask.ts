@@ -1,5 +1,5 @@
 import { ZenError } from '../core/errors.js';
-import type { ZenMetadata } from '../faces/engine.js';
+import type { ZenMetadata } from '../pipeline/types.js';
 import type { EvalClient } from './client.js';
 import { exactMatch, isRefusal, parseResponse } from './grade.js';
 import { EVAL_JUDGE_SCHEMA, judgePrompt, readJudgeVerdict, systemPromptFor } from './prompts.js';

@@ -1,6 +1,6 @@
 import { configurationError, ZenError } from '../core/errors.js';
 import { newRequestId } from '../core/ids.js';
-import type { ZenMetadata } from '../faces/engine.js';
+import type { ZenMetadata } from '../pipeline/types.js';
 import type { Channel } from '../policy/catalog.js';
 import type { TaskCategory } from '../policy/analyze-prompt.js';
 import type { EvaluationRecord } from '../insurance/types.js';

@@ -65,7 +65,7 @@ export function normalizeAnswer(text: string): string {
     .toLowerCase()
     .replace(/\s+/g, ' ')
     .trim()
-    .replace(/^["'`“”‘’(\[]+|["'`“”‘’)\]]+$/g, '')
+    .replace(/^["'`“”‘’([]+|["'`“”‘’)\]]+$/g, '')
     .replace(/[.;,!]+$/, '')
     .trim();
   const number = asNumber(value);
@@ -81,7 +81,7 @@ function asNumber(text: string): number | undefined {
 /** The choice letter of a multiple-choice answer: `B`, `(B)`, `B.`, `B) Paris`, `Option B` → `b`. */
 export function choiceLetter(text: string): string | undefined {
   const value = text.normalize('NFKC').trim().replace(/\*\*/g, '');
-  const match = /^(?:option|choice|answer)?\s*[(\[]?([A-Za-z])(?:[)\].:]|\s|$)/i.exec(value);
+  const match = /^(?:option|choice|answer)?\s*[([]?([A-Za-z])(?:[)\].:]|\s|$)/i.exec(value);
   return match ? match[1]!.toLowerCase() : undefined;
 }
 

@@ -262,7 +262,7 @@ function convertThinking(thinking: unknown, effort: unknown, request: Generation
     return;
   }
   if (!isRecord(thinking)) throw invalidRequest('thinking must be an object with a type.', 'thinking');
-  const display = thinking.display === 'omitted' ? false : true;
+  const display = thinking.display !== 'omitted';
   switch (thinking.type) {
     case 'enabled': {
       const budget = thinking.budget_tokens;

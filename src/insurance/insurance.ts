@@ -3,7 +3,6 @@ import { ZenError } from '../core/errors.js';
 import type { CostBreakdown } from '../core/money.js';
 import type { GenerationRequest } from '../core/request.js';
 import type { GenerationResult } from '../core/result.js';
-import { emptyUsage } from '../core/usage.js';
 import { captureContent, prepareRedaction, redactContent, stripSecrets } from './capture.js';
 import { toAssistantMessage, toChatMessages, toChatTools } from './chat-format.js';
 import { InsurancePolicy } from './claims.js';

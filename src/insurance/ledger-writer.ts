@@ -63,7 +63,10 @@ export class LedgerWriter {
     this.enqueued += 1;
     if (this.queue.length + this.unwritten.length >= this.nextWarning) this.warnBacklog();
     if (this.draining) return;
-    if (this.queue.length >= DRAIN_NOW_AT) return this.kick();
+    if (this.queue.length >= DRAIN_NOW_AT) {
+      this.kick();
+      return;
+    }
     if (this.scheduled) return;
     this.scheduled = true;
     // A macrotask: the caller gets its answer before the records are built and appended.

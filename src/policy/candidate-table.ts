@@ -7,7 +7,7 @@ import type { Candidate, Rejection } from './types.js';
 export const CAP = { tools: 1, vision: 2, structuredOutput: 4, reasoning: 8, imageOutput: 16, imageOnly: 32 } as const;
 
 /** Why a channel was left out; messages are built only when someone reads them. */
-export const enum Reason {
+export enum Reason {
   None = 0,
   Disabled,
   ProviderNotAllowed,

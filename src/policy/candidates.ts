@@ -1,4 +1,3 @@
-import { configurationError } from '../core/errors.js';
 import { formatModelId, parseModelId, type ModelAddress } from '../core/model-id.js';
 import { TASK_CATEGORIES, type PromptAnalysis } from './analyze-prompt.js';
 import { CAP, newScratch, qualityAt, Reason, type CandidateTable, type CandidateUniverse, type LogisticQuality } from './candidate-table.js';

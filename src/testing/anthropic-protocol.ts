@@ -1,5 +1,5 @@
 import { estimateTokens, simId, splitIntoTokens, type PlannedReply } from './script.js';
-import { sendJson, type ProtocolRenderer, type RenderedStream, type SimContext, type SimFrame, type SimRoute } from './server.js';
+import { sendJson, type ProtocolRenderer, type RenderedStream, type SimContext, type SimFrame, type SimRoute } from './protocol.js';
 import type { SimFinishReason, SimRequestSummary } from './types.js';
 
 /**

@@ -1,6 +1,6 @@
 import { geminiRenderer, googleErrorBody, type GeminiCallShape } from './gemini-render.js';
 import { googleAuthRoutes, isIssuedGoogleAccessToken } from './google-auth.js';
-import { sendJson, type SimContext, type SimRoute } from './server.js';
+import { sendJson, type SimContext, type SimRoute } from './protocol.js';
 import type { SimProtocol, SimRequestSummary } from './types.js';
 
 /**

@@ -1,6 +1,6 @@
 import { tinyPng } from './png.js';
 import { simId, splitIntoTokens, type PlannedReply } from './script.js';
-import type { ProtocolRenderer, RenderedStream, SimFrame } from './server.js';
+import type { ProtocolRenderer, RenderedStream, SimFrame } from './protocol.js';
 import type { SimFault, SimFinishReason, SimProtocol, SimRequestSummary } from './types.js';
 
 /**

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { tinyPng } from './png.js';
-import { deflateSync } from 'node:zlib';
-import { sendJson, type ProtocolRenderer, type SimContext, type SimFrame, type SimRoute, type Simulator } from './server.js';
+import { sendJson, type ProtocolRenderer, type SimContext, type SimFrame, type SimRoute } from './protocol.js';
+import type { Simulator } from './server.js';
 import { simId, splitIntoTokens, type PlannedReply } from './script.js';
 import type { SimRequestSummary } from './types.js';
 

@@ -36,7 +36,7 @@ const cells = (tab: Page, selector: string) => tab.$$eval(selector, (rows) => ro
 function colouredPixels(tab: Page, id: string): Promise<number> {
   return tab.evaluate((chartId) => {
     const state = (window as unknown as { __zenDashboard: DrawnState }).__zenDashboard;
-    const hex = state.charts[chartId]!.colors!.find((colour) => colour && colour.startsWith('#') && colour.length === 7) ?? '#000000';
+    const hex = state.charts[chartId]!.colors!.find((colour) => colour?.startsWith('#') && colour.length === 7) ?? '#000000';
     const [r, g, b] = [1, 3, 5].map((offset) => parseInt(hex.slice(offset, offset + 2), 16));
     const canvas = document.querySelector<HTMLCanvasElement>(`#${chartId} canvas`);
     if (!canvas) return -1;

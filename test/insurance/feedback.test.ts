@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ZenError, type Claim, type QualityEvent, type QualityOutcome } from '../../src/index.js';
+import type { ZenError, Claim, QualityEvent, QualityOutcome } from '../../src/index.js';
 import { BetaQualityModel } from '../../src/index.js';
 import { useSimulator } from '../helpers/simulator.js';
 import { chat, insuredClient, MINI, records, user } from './helpers.js';
@@ -56,7 +56,10 @@ describe('feedback', () => {
   it('good feedback files no event and raises the channel in the quality model', async () => {
     const observed: QualityOutcome[] = [];
     const model = new BetaQualityModel();
-    const zen = insuredClient(sim, { qualityModel: { estimate: model.estimate.bind(model), observe: (outcome) => (observed.push(outcome), model.observe(outcome)) } });
+    const zen = insuredClient(sim, { qualityModel: { estimate: model.estimate.bind(model), observe: (outcome) => {
+      observed.push(outcome);
+      return model.observe(outcome);
+    } } });
     sim.enqueue('gpt-5-mini', { text: 'Great answer.' });
     const { zen: meta } = await chat(zen, { messages: user('hi') }, false);
     observed.length = 0;

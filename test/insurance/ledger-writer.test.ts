@@ -84,7 +84,10 @@ describe('LedgerWriter', () => {
     const inner = new MemoryLedgerStore({ maxRecords: 20_000, maxBytes: Number.POSITIVE_INFINITY });
     let open!: () => void;
     const gate = new Promise<void>((resolve) => (open = resolve));
-    const stuck: LedgerStore = { append: async (records) => (await gate, inner.append(records)), query: (query) => inner.query(query), close: () => inner.close() };
+    const stuck: LedgerStore = { append: async (records) => {
+      await gate;
+      return inner.append(records);
+    }, query: (query) => inner.query(query), close: () => inner.close() };
     const errors: InsuranceErrorEvent[] = [];
     const insurance = new Insurance({}, stuck, {
       emit: ((event: string, payload: InsuranceErrorEvent) => void (event === 'error' && errors.push(payload))) as never,

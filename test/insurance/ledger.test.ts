@@ -59,7 +59,10 @@ class ArrayStore implements LedgerStore {
     let found = 0;
     for (const record of this.records) {
       if (found >= compiled.limit) return;
-      if (matchesQuery(record, compiled)) (found++, yield record);
+      if (matchesQuery(record, compiled)) {
+        found++;
+        yield record;
+      }
     }
   }
   async close(): Promise<void> {}

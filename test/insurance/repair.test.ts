@@ -79,7 +79,10 @@ describe('repair', () => {
   it('quality events reach the router: the rejected channel is observed with their severities', async () => {
     const observed: QualityOutcome[] = [];
     const model = new BetaQualityModel();
-    const qualityModel = { estimate: model.estimate.bind(model), observe: (outcome: QualityOutcome) => (observed.push(outcome), model.observe(outcome)) };
+    const qualityModel = { estimate: model.estimate.bind(model), observe: (outcome: QualityOutcome) => {
+      observed.push(outcome);
+      return model.observe(outcome);
+    } };
     const zen = insuredClient(sim, { qualityModel, insurance: { repair: true } });
     sim.enqueue('gpt-5-mini', { text: '' });
     sim.enqueue('claude-sonnet-4-5', { text: 'Fine.' });

@@ -91,7 +91,7 @@ describe.skipIf(!available && !required)('the HTML report in headless Chromium',
       const result: Record<string, number> = {};
       for (const id of ids) {
         const canvas = document.querySelector<HTMLCanvasElement>(`#${id} canvas`);
-        const hex = state.charts[id]!.colors.find((colour) => colour && colour.startsWith('#') && colour.length === 7 && colour !== '#9ca3af') ?? '#000000';
+        const hex = state.charts[id]!.colors.find((colour) => colour?.startsWith('#') && colour.length === 7 && colour !== '#9ca3af') ?? '#000000';
         const [r, g, b] = [1, 3, 5].map((offset) => parseInt(hex.slice(offset, offset + 2), 16));
         if (!canvas) {
           result[id] = -1;

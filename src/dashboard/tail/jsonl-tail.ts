@@ -1,6 +1,5 @@
 import { open, readdir, stat, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, extname, join } from 'node:path';
-import { rotatedPath } from '../../insurance/stores/jsonl.js';
 import type { RecordLine } from '../../report/ledger-tally.js';
 import type { LedgerTail, TailBatch } from './ledger-tail.js';
 

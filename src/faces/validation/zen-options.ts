@@ -3,7 +3,7 @@ import {
   abortSignal, array, boolean, isObject, lazily, milliseconds, nonEmptyString, nullish, number, object, optional, recordOf, string, stringList, variants,
   type Schema,
 } from '../../core/validate/schemas.js';
-import { routingOptionsEntries } from '../../policy/routing-options-schema.js';
+import { routingOptionsEntries } from '../../pipeline/routing-options-schema.js';
 
 /** The `zen: {...}` extension of every face, and the SDK-style call options (`{ signal, timeout, maxRetries, zen }`). */
 

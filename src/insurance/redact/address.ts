@@ -42,7 +42,7 @@ const PATTERNS: RegExp[] = [
     'gu',
   ),
   new RegExp(`(?<![\\p{L}\\p{N}])\\p{Lu}\\p{Ll}+(?:\\s\\p{Lu}\\p{Ll}+){0,2},\\s${STATE_ZIP}`, 'gu'),
-  new RegExp(`(?<![\\p{L}\\p{N}])(?:[A-Z]{1,2}\\d[A-Z\\d]?|GIR) \\d[ABD-HJLNP-UW-Z]{2}(?![\\p{L}\\p{N}])`, 'gu'),
+  /(?<![\p{L}\p{N}])(?:[A-Z]{1,2}\d[A-Z\d]?|GIR) \d[ABD-HJLNP-UW-Z]{2}(?![\p{L}\p{N}])/gu,
   /(?<!\p{L})(?:\p{Lu}\p{Ll}+\s)?\p{Lu}[\p{Ll}ß]{1,30}(?:straße|strasse|str\.|weg|platz|allee|gasse|ring|damm|ufer)\s\d{1,4}[a-z]?(?:,\s\d{5}\s\p{Lu}[\p{Ll}ß]+)?(?![\p{L}\p{N}])/gu,
   /[\u4e00-\u9fff]{2,20}(?:路|街|道|巷|胡同|大道)\d{1,5}[号號](?:[\u4e00-\u9fff\d]{0,10}?(?:室|楼|栋|单元))?/gu,
 ];

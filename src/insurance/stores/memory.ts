@@ -40,6 +40,7 @@ interface Entry {
 const EVICTED: RecordKeys = Object.freeze({ atMs: Number.NaN, type: 'request', requestId: '', model: undefined, channel: undefined, eventKinds: Object.freeze([]) });
 
 /** Characters beyond Latin-1 make V8 store a string at two bytes a character. */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: the range starts at U+0000 on purpose (every Latin-1 character).
 const WIDE = /[^\u0000-\u00ff]/;
 
 /**

@@ -90,7 +90,7 @@ function isFaithfulJson(value: unknown, depth: number): boolean {
       if (value instanceof Date) return true;
       if (typeof (value as { toJSON?: unknown }).toJSON === 'function') return false;
       for (const key in value) {
-        if (Object.prototype.hasOwnProperty.call(value, key) && !isFaithfulJson((value as Record<string, unknown>)[key], depth + 1)) return false;
+        if (Object.hasOwn(value, key) && !isFaithfulJson((value as Record<string, unknown>)[key], depth + 1)) return false;
       }
       return true;
     }
