@@ -1,7 +1,8 @@
 import { createReadStream } from 'node:fs';
-import { readFile, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { basename, extname } from 'node:path';
 import { createInterface } from 'node:readline';
+import { JSONParser } from '@streamparser/json';
 import { parse as parseCsv } from 'csv-parse';
 import { ZenError } from '../core/errors.js';
 import { datasetError, toEvalItem, type DatasetMapping } from './dataset.js';
@@ -18,8 +19,8 @@ export interface ReadDatasetOptions extends DatasetMapping {
 
 /**
  * Streams the items of an HLE-format dataset file (Node only). JSONL and CSV are read record by
- * record, so memory stays flat whatever the file's size; a `.json` file holds one array and is
- * parsed whole (convert big sets to JSONL). A bad record is a ZenError naming the file, the line
+ * record, and a `.json` file's array element by element, so memory stays flat whatever the file's
+ * size. A bad record is a ZenError naming the file, the line
  * and the field.
  */
 export async function* readDataset(path: string, options: ReadDatasetOptions = {}): AsyncIterable<EvalItem> {
@@ -67,18 +68,49 @@ export async function* readDataset(path: string, options: ReadDatasetOptions = {
     }
     return;
   }
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(await readFile(path, 'utf8'));
-  } catch (error) {
-    throw datasetError(name, `not valid JSON (${(error as Error).message})`);
-  }
-  const records = Array.isArray(parsed) ? parsed : isObject(parsed) && Array.isArray(parsed.items) ? parsed.items : isObject(parsed) && Array.isArray(parsed.data) ? parsed.data : undefined;
-  if (!records) throw datasetError(name, 'a .json dataset must hold an array of records (or { "items": [...] })');
-  for (let index = 0; index < records.length; index += 1) {
-    const item = toItem(records[index], index, `${name} record ${index + 1}`);
+  let index = 0;
+  for await (const record of jsonRecords(path, name)) {
+    const item = toItem(record, index, `${name} record ${index + 1}`);
+    index += 1;
     if (item) yield item;
   }
+}
+
+/**
+ * The records of a `.json` dataset, one at a time: a streaming parser (@streamparser/json) emits
+ * each element of the top-level array (or of `items` / `data` in a top-level object) and keeps
+ * none of them, so a 100,000-item file is read in constant memory like JSONL.
+ */
+async function* jsonRecords(path: string, name: string): AsyncIterable<unknown> {
+  const shapeError = () => datasetError(name, 'a .json dataset must hold an array of records (or { "items": [...] })');
+  let parser: JSONParser | undefined;
+  const ready: unknown[] = [];
+  let found = false;
+  let root: 'array' | 'object' | undefined;
+  try {
+    for await (const chunk of createReadStream(path, { encoding: 'utf8' }) as AsyncIterable<string>) {
+      if (!parser) {
+        const first = chunk.trimStart()[0];
+        if (first === undefined) continue;
+        root = first === '[' ? 'array' : first === '{' ? 'object' : undefined;
+        if (!root) throw shapeError();
+        parser = new JSONParser({ paths: root === 'array' ? ['$.*'] : ['$.items.*', '$.data.*'], keepStack: false });
+        parser.onValue = ({ value }) => {
+          found = true;
+          ready.push(value);
+        };
+      }
+      parser.write(chunk);
+      while (ready.length > 0) yield ready.shift();
+    }
+    if (!parser) throw datasetError(name, 'not valid JSON (the file is empty)');
+    if (!parser.isEnded) parser.end();
+    while (ready.length > 0) yield ready.shift();
+  } catch (error) {
+    if (ZenError.isInstance(error)) throw error;
+    throw datasetError(name, `not valid JSON (${(error as Error).message})`);
+  }
+  if (root === 'object' && !found) throw shapeError();
 }
 
 /** How many items a dataset file holds (read through once, in constant memory). */
@@ -103,8 +135,4 @@ async function ensureFile(path: string): Promise<void> {
   } catch {
     throw new ZenError({ kind: 'invalid_request', retryable: false, message: `dataset ${path}: no such file` });
   }
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

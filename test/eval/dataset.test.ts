@@ -48,22 +48,36 @@ describe('readDataset', () => {
     await expect(all(file('data.txt', 'x'))).rejects.toThrow(/unknown format '.txt'/);
   });
 
-  it('streams 100,000 items (200 MB) in a 64 MB heap', async () => {
+  it('reads a .json dataset held under items or data, and refuses other shapes', async () => {
+    const record = { id: 'q1', question: 'Q?', answer: 'A' };
+    const expected = [{ id: 'q1', question: 'Q?', answer: 'A', answerType: 'exactMatch' }];
+    expect(await all(file('items.json', JSON.stringify({ name: 'set', items: [record] })))).toEqual(expected);
+    expect(await all(file('data.json', JSON.stringify({ data: [record, { ...record, id: 'q2' }] })))).toHaveLength(2);
+    expect(await all(file('empty.json', '[]'))).toEqual([]);
+    await expect(all(file('object.json', '{"questions":[]}'))).rejects.toThrow(/object\.json: a \.json dataset must hold an array of records/);
+    await expect(all(file('number.json', '42'))).rejects.toThrow(/number\.json: a \.json dataset must hold an array/);
+    await expect(all(file('blank.json', '  \n'))).rejects.toThrow(/blank\.json: not valid JSON \(the file is empty\)/);
+    await expect(all(file('cut.json', '[{"id":"a","question":"q","answer":"1"}, {"id":'))).rejects.toThrow(/cut\.json: not valid JSON/);
+    await expect(all(file('badrec.json', '[{"id":"a","question":"q","answer":"1"}, {"id":"b","question":"q"}]'))).rejects.toThrow(/badrec\.json record 2: no 'answer' field/);
+  });
+
+  it.each(['jsonl', 'json'] as const)('streams 100,000 items (200 MB of .%s) in a 64 MB heap', async (format) => {
     // By structure: the reader is run in a child Node with a 64 MB old space; loading the file
-    // whole would not fit, reading it line by line does.
-    const path = join(dir, 'big.jsonl');
+    // whole would not fit, reading it record by record does.
+    const path = join(dir, `big.${format}`);
     const filler = 'x'.repeat(2_000);
     const lines: string[] = [];
     for (let k = 0; k < 100_000; k += 1) lines.push(JSON.stringify({ id: `q${k}`, question: `${filler} ${k}`, answer: String(k), answer_type: 'exactMatch', category: 'Math' }));
-    writeFileSync(path, `${lines.join('\n')}\n`);
+    writeFileSync(path, format === 'jsonl' ? `${lines.join('\n')}\n` : `[\n${lines.join(',\n')}\n]\n`);
     lines.length = 0;
-    const script = file('count.mts', `import { readDataset } from ${JSON.stringify(fileURLToPath(new URL('../../src/eval/read-dataset.ts', import.meta.url)))};
-let count = 0; let peak = 0;
-for await (const item of readDataset(${JSON.stringify(path)})) { count += 1; if (count % 5000 === 0) peak = Math.max(peak, process.memoryUsage().heapUsed); }
-console.log(JSON.stringify({ count, peakMb: Math.round(peak / 1e6) }));`);
+    const script = file(`count-${format}.mts`, `import { readDataset } from ${JSON.stringify(fileURLToPath(new URL('../../src/eval/read-dataset.ts', import.meta.url)))};
+let count = 0; let peak = 0; let last = '';
+for await (const item of readDataset(${JSON.stringify(path)})) { count += 1; last = item.answer; if (count % 5000 === 0) peak = Math.max(peak, process.memoryUsage().heapUsed); }
+console.log(JSON.stringify({ count, last, peakMb: Math.round(peak / 1e6) }));`);
     const { stdout } = await run(tsx, [script], { env: { ...process.env, NODE_OPTIONS: '--max-old-space-size=64' }, timeout: 120_000 });
-    const result = JSON.parse(stdout.trim().split('\n').pop()!) as { count: number; peakMb: number };
+    const result = JSON.parse(stdout.trim().split('\n').pop()!) as { count: number; last: string; peakMb: number };
     expect(result.count).toBe(100_000);
+    expect(result.last).toBe('99999');
     expect(result.peakMb).toBeLessThan(64);
   }, 150_000);
 });
