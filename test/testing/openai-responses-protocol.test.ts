@@ -69,7 +69,7 @@ describe('responses JSON', () => {
     const second = await client().responses.create({
       model: 'gpt-sim',
       tools,
-      input: [{ role: 'user', content: 'Weather in Paris?' }, ...first.output, { type: 'function_call_output', call_id: call!.type === 'function_call' ? call!.call_id : '', output: '{"temp": 21}' }],
+      input: [{ role: 'user', content: 'Weather in Paris?' }, ...first.output.filter((item) => item.type === 'function_call'), { type: 'function_call_output', call_id: call!.type === 'function_call' ? call!.call_id : '', output: '{"temp": 21}' }],
     });
     expect(second.output_text).toContain('{"temp": 21}');
   });
