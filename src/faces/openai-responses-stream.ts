@@ -9,7 +9,7 @@ import type {
 import type { StreamPart } from '../core/stream-part.js';
 import { ZenStream } from './zen-stream.js';
 import { buildResponse, functionCallItem, incompleteReason, itemId, messageItem, reasoningItem, type ResponseContext } from './openai-responses-response.js';
-import { hostedOutput } from './openai-responses-hosted.js';
+import { hostedOutput, lastMessageAnnotations } from './openai-responses-hosted.js';
 
 /** An event without its sequence number: the writer numbers them in the order it sends them. */
 type Unnumbered<E> = E extends unknown ? Omit<E, 'sequence_number'> : never;
@@ -67,6 +67,16 @@ export async function* toResponseEvents(parts: AsyncIterable<StreamPart>, option
       item.status = index === output.length - 1 ? lastStatus : 'completed';
       yield numbered({ type: 'response.function_call_arguments.done', item_id: id, output_index: index, name: item.name, arguments: item.arguments });
       yield numbered({ type: 'response.output_item.done', output_index: index, item: structuredClone(item) });
+    }
+  }
+
+  /** Citations OpenAI's Responses API gave the message still open at the end (web search). */
+  function* annotate(annotations: unknown[]): Generator<ResponseStreamEvent> {
+    const text = message?.item.content[0];
+    if (!message || text?.type !== 'output_text') return;
+    for (const annotation of annotations) {
+      text.annotations.push(structuredClone(annotation) as (typeof text.annotations)[number]);
+      yield numbered({ type: 'response.output_text.annotation.added', item_id: message.item.id, output_index: message.index, content_index: 0, annotation_index: text.annotations.length - 1, annotation });
     }
   }
 
@@ -138,6 +148,7 @@ export async function* toResponseEvents(parts: AsyncIterable<StreamPart>, option
       case 'finish': {
         const cut = incompleteReason(part.finishReason) !== undefined;
         const last = output.length - 1;
+        yield* annotate(lastMessageAnnotations(part.providerMetadata));
         yield* closeMessage(cut && message?.index === last ? 'incomplete' : 'completed');
         yield* closeReasoning(cut && reasoning?.index === last ? 'incomplete' : 'completed');
         yield* closeCalls(cut ? 'incomplete' : 'completed');
