@@ -30,6 +30,8 @@ export { ZenResponseStream } from './faces/openai-responses-stream.js';
 export type { ConversationStore } from './conversations/conversation-store.js';
 export { MemoryConversationStore, type MemoryConversationStoreOptions } from './conversations/memory.js';
 export { RedisConversationStore, type RedisConversationStoreOptions } from './conversations/redis.js';
+export { SqliteConversationStore, type SqliteConversationStoreOptions, type SqliteDatabaseLike } from './conversations/sqlite.js';
+export { PostgresConversationStore, type PostgresConversationStoreOptions, type PostgresQueryableLike } from './conversations/postgres.js';
 export { Catalog, type ModelDefinition, type ChannelDefinition, type ModelInfo, type Channel } from './policy/catalog.js';
 export type { PriceTable, ModelCapabilities } from './policy/model-data.js';
 export type { Policy, PolicyContext, PolicyDecision, Candidate, RoutingOptions, Preference, TimeoutOptions, RetryOptions, HedgeOptions, ExplorationOptions, CascadeOptions } from './policy/types.js';

@@ -42,7 +42,8 @@ export interface ZenClientOptions {
   ledger?: LedgerStore | Ledger;
   /**
    * Where `zen.responses` keeps responses for `previous_response_id`, `retrieve` and `delete`:
-   * a ConversationStore (`RedisConversationStore`, the host's), or false to keep none. Default: a
+   * a ConversationStore (`SqliteConversationStore` / `PostgresConversationStore` on the ledger's
+   * database, `RedisConversationStore`, the host's), or false to keep none. Default: a
    * MemoryConversationStore of 32 MiB. Stored conversations hold prompts and answers (the ledger,
    * by default, holds neither); `store: false` on a call keeps that call out.
    */

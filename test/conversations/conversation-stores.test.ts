@@ -18,7 +18,7 @@ afterAll(async () => {
 let prefixes = 0;
 const prefix = () => `zen-conv-test-${process.pid}-${(prefixes += 1)}:`;
 
-async function nodeRedis(): Promise<ReturnType<typeof createClient>> {
+async function nodeRedis() {
   const client = createClient({ url: redis.url });
   await client.connect();
   closers.push(() => client.close());
