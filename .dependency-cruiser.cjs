@@ -8,7 +8,8 @@ const below = {
   insurance: ['insurance', 'core'],
   policy: ['policy', 'providers', 'core'],
   pipeline: ['pipeline', 'policy', 'insurance', 'providers', 'core'],
-  faces: ['faces', 'pipeline', 'core'],
+  conversations: ['conversations', 'policy', 'core'],
+  faces: ['faces', 'pipeline', 'conversations', 'core'],
 };
 
 const layerRules = Object.entries(below).map(([layer, allowed]) => ({
@@ -46,7 +47,7 @@ module.exports = {
       name: 'library-does-not-import-tools',
       comment: 'The CLI, dashboard, report, simulator and Node entry sit on top; the library never imports them (the client may run the eval harness: zen.evaluate, zen.watch).',
       severity: 'error',
-      from: { path: '^src/(core|providers|insurance|policy|pipeline|faces|client|eval)/' },
+      from: { path: '^src/(core|providers|insurance|policy|pipeline|conversations|faces|client|eval)/' },
       to: { path: '^src/(cli|dashboard|report|testing|node)/' },
     },
     {

@@ -1,4 +1,4 @@
-export { ZenClient, type ZenEvents, type ZenErrorEvent, type StateStoreErrorEvent } from './client/zen-client.js';
+export { ZenClient, type ZenEvents, type ZenErrorEvent, type StateStoreErrorEvent, type ConversationStoreErrorEvent } from './client/zen-client.js';
 export type { SdkVersionWarning } from './client/sdk-version.js';
 export type { ZenClientOptions } from './client/options.js';
 export type { ProviderConfig } from './client/providers.js';
@@ -24,6 +24,14 @@ export type { ZenImagesResponse, ZenImageGenerateParams, ZenImageEditParams } fr
 export type { ImageInput } from './faces/image-input.js';
 export { NearestNeighbourQualityModel, type GradedPrompt, type NearestNeighbourOptions } from './policy/quality-models/nearest-neighbours.js';
 export type { ZenChatCompletion, ZenChatCompletionCreateParams } from './faces/openai-chat.js';
+// The Responses face and where it keeps conversations for previous_response_id.
+export type { ZenResponse, ZenResponseCreateParams, ZenResponseCreateParamsStreaming, ZenResponseCreateParamsNonStreaming } from './faces/openai-responses.js';
+export { ZenResponseStream } from './faces/openai-responses-stream.js';
+export type { ConversationStore } from './conversations/conversation-store.js';
+export { MemoryConversationStore, type MemoryConversationStoreOptions } from './conversations/memory.js';
+export { RedisConversationStore, type RedisConversationStoreOptions } from './conversations/redis.js';
+export { SqliteConversationStore, type SqliteConversationStoreOptions, type SqliteDatabaseLike } from './conversations/sqlite.js';
+export { PostgresConversationStore, type PostgresConversationStoreOptions, type PostgresQueryableLike } from './conversations/postgres.js';
 export { Catalog, type ModelDefinition, type ChannelDefinition, type ModelInfo, type Channel } from './policy/catalog.js';
 export type { PriceTable, ModelCapabilities } from './policy/model-data.js';
 export type { Policy, PolicyContext, PolicyDecision, Candidate, RoutingOptions, Preference, TimeoutOptions, RetryOptions, HedgeOptions, ExplorationOptions, CascadeOptions } from './policy/types.js';

@@ -23,6 +23,7 @@ const EXAMPLES: Array<[string, string[], RegExp[]]> = [
   ['examples/demo.ts', [], [/tool call\s+get_weather/, /a greeting\s+→ openai\/gpt-5-mini\n.*so the cheapest/, /a hard problem → openai\/gpt-5\n.*competition math/, /failover/, /images\.generate on gpt-image-1/, /claim slow_first_token/, /ledger summary/, /openai\/gpt-5-mini:openai\s+accuracy \d+% \[\d+–\d+%\]/, /40 answers · \$[\d.]+ spent/, /report: .*report\.html/]],
   ['examples/run.ts', ['examples/openai-script.ts'], [/gpt-5-mini: /, /claude-haiku-4-5: /, /gemini-2\.5-flash: /]],
   ['examples/run.ts', ['examples/streaming.ts'], [/\[usage\]/, /\[abort\] stopped after 3 chunks/, /\[response\] \d+ JSON lines/]],
+  ['examples/run.ts', ['examples/responses.ts'], [/gpt-5-mini: calls get_weather/, /claude-haiku-4-5: Based on the tool result .*turns: 2/, /gemini-2\.5-flash: Based on the tool result .*turns: 2/, /\[stream\] completed: /, /\[stream\] served by anthropic\/claude-haiku-4-5:anthropic/, /\[conversation\] continued: /, /\[retrieve\] .*My name is Ada\./, /\[web_search\] openai\/gpt-5-mini: web_search_call, message/, /\[refused\] invalid_request \(tools\): The tool\(s\) "web_search" run only on OpenAI models/]],
   ['examples/run.ts', ['examples/tools.ts'], [/calls get_weather/, /Based on the tool result/]],
   ['examples/run.ts', ['examples/nextjs/run-action.ts'], [/summary: /, /model: 'anthropic\/claude-haiku-4-5'/]],
   ['examples/run.ts', ['examples/anthropic-face.ts'], [/tool_use: get_stock/, /events: message_start/, /final stop_reason: end_turn/]],

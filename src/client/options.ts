@@ -1,3 +1,4 @@
+import type { ConversationStore } from '../conversations/conversation-store.js';
 import type { Ledger } from '../insurance/ledger.js';
 import type { InsuranceOptions } from '../insurance/options.js';
 import type { LedgerStore } from '../insurance/types.js';
@@ -39,4 +40,12 @@ export interface ZenClientOptions {
    * SqliteLedgerStore, a host store) or a Ledger. Default: a bounded MemoryLedgerStore.
    */
   ledger?: LedgerStore | Ledger;
+  /**
+   * Where `zen.responses` keeps responses for `previous_response_id`, `retrieve` and `delete`:
+   * a ConversationStore (`SqliteConversationStore` / `PostgresConversationStore` on the ledger's
+   * database, `RedisConversationStore`, the host's), or false to keep none. Default: a
+   * MemoryConversationStore of 32 MiB. Stored conversations hold prompts and answers (the ledger,
+   * by default, holds neither); `store: false` on a call keeps that call out.
+   */
+  conversations?: ConversationStore | false;
 }

@@ -1,3 +1,5 @@
+import * as v from 'valibot';
+import { isConversationStore } from '../conversations/conversation-store.js';
 import { checkSchema } from '../core/validate/check.js';
 import {
   delayMs, functionType, lazily, number, object, optional, positiveWholeNumber, recordOf, string, wholeNumber, type Schema,
@@ -9,6 +11,8 @@ import { routingOptionsEntries } from '../pipeline/routing-options-schema.js';
  * `retryBudget`, `policies`, `qualityModel`), and the shape of those whose parts check themselves
  * when they are built (`models` and `channels` in the catalog, `insurance`, `sharedState`).
  */
+
+const conversationStoreOption: Schema = v.custom((value) => value === false || isConversationStore(value), 'a ConversationStore ({ get, set, delete }) or false');
 
 function build(): Schema {
   const anObject = object({});
@@ -43,6 +47,7 @@ function build(): Schema {
       sharedState: optional(anObject),
       insurance: optional(anObject),
       ledger: optional(anObject),
+      conversations: optional(conversationStoreOption),
     },
     'an object of client options ({ providers, routing, ... })',
   );

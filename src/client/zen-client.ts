@@ -4,6 +4,9 @@ import { ChatCompletions } from '../faces/openai-chat.js';
 import { Messages } from '../faces/anthropic-messages.js';
 import { Models } from '../faces/gemini-generate.js';
 import { Images } from '../faces/openai-images.js';
+import { Responses } from '../faces/openai-responses.js';
+import type { StoreFailure } from '../faces/openai-responses-history.js';
+import { MemoryConversationStore } from '../conversations/memory.js';
 import { Catalog } from '../policy/catalog.js';
 import type { PolicyEvents } from '../policy/events.js';
 import { HedgeLimiter } from '../policy/hedge.js';
@@ -41,8 +44,13 @@ export interface StateStoreErrorEvent {
   error: ZenError;
 }
 
-/** Something failed beside the call (the ledger, a detector, the shared state store); the call itself was not affected. */
-export type ZenErrorEvent = InsuranceErrorEvent | StateStoreErrorEvent;
+/** The conversation store failed to keep a response of `zen.responses`; the answer was returned all the same. */
+export interface ConversationStoreErrorEvent extends StoreFailure {
+  source: 'conversation-store';
+}
+
+/** Something failed beside the call (the ledger, a detector, the shared state store, the conversation store); the call itself was not affected. */
+export type ZenErrorEvent = InsuranceErrorEvent | StateStoreErrorEvent | ConversationStoreErrorEvent;
 
 /** Every event a ZenClient emits: routing, the insurance's `quality` and `claim`, and `error`. */
 export type ZenEvents = PolicyEvents & Omit<InsuranceEvents, 'error'> & {
@@ -64,6 +72,8 @@ export class ZenClient extends EventEmitter<ZenEvents> implements CallRunner {
   readonly models: Models;
   /** The openai SDK's Images face: `zen.images.generate()` / `edit()`. */
   readonly images: Images;
+  /** The openai SDK's Responses face: `zen.responses.create()` (streamed or not), `retrieve()`, `delete()`. */
+  readonly responses: Responses;
   readonly catalog: Catalog;
   readonly quality: QualityModel;
   readonly state: LiveState;
@@ -96,6 +106,10 @@ export class ZenClient extends EventEmitter<ZenEvents> implements CallRunner {
     this.messages = new Messages(this);
     this.models = new Models(this);
     this.images = new Images(this);
+    this.responses = new Responses(this, {
+      conversations: options.conversations === false ? undefined : (options.conversations ?? new MemoryConversationStore()),
+      onStoreError: (failure) => this.emit('error', { source: 'conversation-store', ...failure }),
+    });
     this.insurance = new Insurance(options.insurance ?? {}, options.ledger, {
       emit: (event, payload) => this.emit(event, payload as never),
       subcall: ({ model, request, signal }) => this.runInternal({ operation: 'text', face: 'openai-chat', model, request, signal, warnings: [], stream: false }),

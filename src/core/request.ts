@@ -84,7 +84,27 @@ export type ResponseFormat =
 export type ReasoningEffort = 'none' | 'minimal' | 'low' | 'medium' | 'high';
 
 /** The face a call came through; recorded in the ledger. */
-export type FaceName = 'openai-chat' | 'anthropic-messages' | 'gemini-generate' | 'openai-images';
+export type FaceName = 'openai-chat' | 'anthropic-messages' | 'gemini-generate' | 'openai-images' | 'openai-responses';
+
+/**
+ * A tool that OpenAI runs on its side (web search, file search, code interpreter, computer use,
+ * image generation, remote MCP, ...), in the Responses API's own shape. A request that offers one
+ * is routed to OpenAI models only, whose adapter calls the Responses API.
+ */
+export interface HostedTool {
+  type: string;
+  [field: string]: unknown;
+}
+
+/**
+ * An input item only the Responses API reads (a `web_search_call`, a `computer_call_output`, ...),
+ * in its own shape; `after` is the number of `messages` that come before it. Only the OpenAI
+ * adapter's Responses path sends these; other providers never see them.
+ */
+export interface HostedItem {
+  after: number;
+  item: { type: string; [field: string]: unknown };
+}
 
 export interface GenerationRequest {
   messages: Message[];
@@ -108,6 +128,10 @@ export interface GenerationRequest {
   includeReasoning?: boolean;
   /** Opaque end-user id (OpenAI `user`, Anthropic `metadata.user_id`). */
   user?: string;
+  /** Tools only OpenAI runs (see HostedTool): the call is routed to OpenAI models only. */
+  hostedTools?: HostedTool[];
+  /** Input items only the Responses API reads (see HostedItem). */
+  hostedItems?: HostedItem[];
   /** Vendor-specific extras passed through untouched, keyed by provider family. */
   providerOptions?: Partial<Record<ProviderFamily, Record<string, unknown>>>;
 }

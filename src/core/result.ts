@@ -39,6 +39,14 @@ export interface GenerationResult {
   providerMetadata?: Record<string, unknown>;
 }
 
+/**
+ * The provider metadata key under which the OpenAI adapter keeps the Responses API's own output
+ * items when that API answered (a call with hosted tools): the Responses face returns them as they
+ * came (web search calls, citations, code runs), where the canonical content holds only text,
+ * reasoning and function calls.
+ */
+export const RESPONSES_OUTPUT_METADATA = 'openaiResponsesOutput';
+
 export function resultText(result: Pick<GenerationResult, 'content'>): string {
   let text = '';
   for (const part of result.content) if (part.type === 'text') text += part.text;

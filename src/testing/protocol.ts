@@ -39,7 +39,7 @@ export interface ProtocolRenderer {
 }
 
 export interface SimRoute {
-  method: 'GET' | 'POST';
+  method: 'GET' | 'POST' | 'DELETE';
   pattern: RegExp;
   handle(context: SimContext, match: RegExpMatchArray): Promise<void>;
 }

@@ -3,6 +3,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import { planReply, SimScript, type PlannedReply, type SimBehavior } from './script.js';
 import type { SimRecordedCall, SimRequestSummary } from './types.js';
 import { openaiRoutes } from './openai-protocol.js';
+import { openaiResponsesRoutes } from './openai-responses-protocol.js';
 import { anthropicRoutes } from './anthropic-protocol.js';
 import { geminiRoutes } from './gemini-protocol.js';
 import { clearTimeout as realClearTimeout, setTimeout as realSetTimeout } from 'node:timers';
@@ -17,7 +18,7 @@ export interface SimulatorOptions {
 }
 
 /**
- * A local HTTP server that speaks the OpenAI, Anthropic, Gemini API and Vertex AI wire protocols,
+ * A local HTTP server that speaks the OpenAI (Chat Completions, Responses, Images), Anthropic, Gemini API and Vertex AI wire protocols,
  * scriptable per model and per call. Point the official SDK clients at it to test routing,
  * failover and detectors without network or keys.
  */
@@ -26,7 +27,7 @@ export class Simulator {
   readonly calls: SimRecordedCall[] = [];
   private server: Server | undefined;
   private readonly sockets = new Set<Socket>();
-  private readonly routes: SimRoute[] = [...openaiRoutes, ...anthropicRoutes, ...geminiRoutes];
+  private readonly routes: SimRoute[] = [...openaiRoutes, ...openaiResponsesRoutes, ...anthropicRoutes, ...geminiRoutes];
   private baseUrl = '';
 
   /** `http://127.0.0.1:<port>` */

@@ -199,6 +199,29 @@ const GENERATE_TARGETS: Target[] = [
 const imageBody = (): Record<string, unknown> => ({ model: 'openai/gpt-image-1', prompt: 'A lighthouse', n: 1, size: '1024x1024', quality: 'low', user: 'user-1', zen: VALID_ZEN() });
 const IMAGE_TARGETS: Target[] = [[['model'], 'modelSpec'], [['models'], 'idList'], [['prompt'], 'nonEmptyString'], [['n'], 'positiveWhole'], [['size'], 'string'], [['user'], 'string'], ...zenTargets(['zen'])];
 
+const responsesBody = (): Record<string, unknown> => ({
+  model: 'openai/gpt-5-mini',
+  instructions: 'Be brief.',
+  input: [{ role: 'user', content: [{ type: 'input_text', text: 'Hi' }] }],
+  tools: [{ type: 'function', name: 'lookup', description: 'Looks up', parameters: { type: 'object', properties: { q: { type: 'string' } } }, strict: false }],
+  text: { format: { type: 'json_schema', name: 'answer', schema: { type: 'object' } } },
+  temperature: 0.5,
+  max_output_tokens: 50,
+  user: 'user-1',
+  metadata: { team: 'search' },
+  include: ['reasoning.encrypted_content'],
+  store: false,
+  zen: VALID_ZEN(),
+});
+const RESPONSES_TARGETS: Target[] = [
+  [['model'], 'modelSpec'], [['models'], 'idList'], [['input'], 'content'], [['input', 0], 'part'], [['input', 0, 'role'], 'role'], [['input', 0, 'content'], 'content'],
+  [['input', 0, 'content', 0], 'part'], [['input', 0, 'content', 0, 'text'], 'string'], [['instructions'], 'string'], [['tools'], 'array'], [['tools', 0], 'part'],
+  [['tools', 0, 'name'], 'nonEmptyString'], [['tools', 0, 'parameters'], 'json'], [['tools', 0, 'description'], 'string'], [['text'], 'object'],
+  [['text', 'format', 'name'], 'nonEmptyString'], [['text', 'format', 'schema'], 'json'], [['temperature'], 'finite'], [['top_p'], 'finite'],
+  [['max_output_tokens'], 'positiveWhole'], [['user'], 'string'], [['metadata', 'team'], 'string'], [['reasoning'], 'object'], [['previous_response_id'], 'nonEmptyString'],
+  [['include'], 'stringList'], ...zenTargets(['zen']),
+];
+
 /** The body with `stream: true`; a body that is not an object is passed as it is. */
 const streamed = (body: unknown): unknown => (typeof body === 'object' && body !== null && !Array.isArray(body) ? { ...body, stream: true } : body);
 
@@ -216,6 +239,8 @@ const FACES: Face[] = [
   face({ name: 'messages.stream', body: messagesBody, run: (zen, body, options) => zen.messages.stream(body as never, options).finalMessage(), targets: MESSAGES_TARGETS }),
   face({ name: 'models.generateContent', body: generateBody, run: (zen, body, options) => zen.models.generateContent(body as never, options), targets: GENERATE_TARGETS }),
   face({ name: 'models.generateContentStream', body: generateBody, run: (zen, body, options) => zen.models.generateContentStream(body as never, options).then(drain), targets: GENERATE_TARGETS }),
+  face({ name: 'responses.create', body: responsesBody, run: (zen, body, options) => zen.responses.create(body as never, options), targets: RESPONSES_TARGETS }),
+  face({ name: 'responses.create stream', body: responsesBody, run: (zen, body, options) => zen.responses.create(streamed(body) as never, options).then(drain), targets: RESPONSES_TARGETS }),
   face({ name: 'images.generate', body: imageBody, run: (zen, body, options) => zen.images.generate(body as never, options), targets: IMAGE_TARGETS }),
   face({ name: 'images.edit', body: () => ({ ...imageBody(), image: tinyPng('fuzz').toString('base64') }), run: (zen, body, options) => zen.images.edit(body as never, options), targets: [...IMAGE_TARGETS, [['image'], 'image']] }),
 ];

@@ -1,6 +1,7 @@
 import type { GenerationRequest } from '../../core/request.js';
 import { routeCountingTokens, type Route } from '../../policy/router.js';
 import type { InternalStep, RunningCall } from '../call.js';
+import { hostedToolError, hostedToolRouting } from '../hosted-tools.js';
 import type { PipelineRuntime, ProviderDeps } from '../runtime.js';
 
 /**
@@ -33,7 +34,18 @@ export function routeStep(runtime: PipelineRuntime): InternalStep {
 function planCall(call: RunningCall, deps: ProviderDeps): Route | Promise<Route> {
   const output = call.operation === 'text' ? 'text' : call.request.images && call.request.images.length > 0 ? 'image-edit' : 'image';
   call.subject = subjectOf(call);
+  if (call.operation === 'text' && call.request.hostedTools?.length) return planHosted(call.request, call, deps);
   return routeCountingTokens({ request: call.subject, model: call.model, routing: call.routing, output, ...(call.signal ? { signal: call.signal } : {}) }, deps.router);
+}
+
+/** A call with tools only OpenAI runs is planned among OpenAI models (./hosted-tools.ts). */
+async function planHosted(request: GenerationRequest, call: RunningCall, deps: ProviderDeps): Promise<Route> {
+  const routing = hostedToolRouting(request, call.routing, deps.router.providers());
+  try {
+    return await routeCountingTokens({ request, model: call.model, routing, output: 'text', ...(call.signal ? { signal: call.signal } : {}) }, deps.router);
+  } catch (error) {
+    throw hostedToolError(request, error);
+  }
 }
 
 function applyRoute(runtime: PipelineRuntime, call: RunningCall, deps: ProviderDeps, plan: Route): void {

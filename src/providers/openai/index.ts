@@ -10,6 +10,9 @@ import { convertResponse } from './convert-response.js';
 import { convertStream } from './convert-stream.js';
 import { generateImages } from './generate-images.js';
 import { mapOpenAIError, sdkErrorClasses } from './map-error.js';
+import { convertResponsesRequest, convertResponsesStreamRequest } from './responses-request.js';
+import { convertResponsesResponse } from './responses-response.js';
+import { convertResponsesStream } from './responses-stream.js';
 
 export { maxTokensParameterFor } from './convert-request.js';
 
@@ -31,6 +34,21 @@ export function createOpenAIProvider(name: string, client: OpenAI): ProviderAdap
 
     async generate({ modelId, request, signal }: ProviderCallOptions) {
       const context = errorContext(modelId, false, signal);
+      // Tools only OpenAI runs (web search, ...) exist in its Responses API alone.
+      if (request.hostedTools?.length) {
+        const { body, warnings } = buildRequest(context, () => convertResponsesRequest(request, modelId));
+        let response;
+        try {
+          response = await client.responses.create(body, requestOptions(signal));
+        } catch (error) {
+          throw mapOpenAIError(error, context);
+        }
+        try {
+          return convertResponsesResponse(response, warnings);
+        } catch (error) {
+          throw unreadableAnswer(error, context);
+        }
+      }
       const { body, warnings } = buildRequest(context, () => convertRequest(request, { modelId, maxTokensParameter }));
       let response;
       try {
@@ -47,6 +65,17 @@ export function createOpenAIProvider(name: string, client: OpenAI): ProviderAdap
 
     async stream({ modelId, request, signal }: ProviderCallOptions): Promise<AsyncIterable<StreamPart>> {
       const context = errorContext(modelId, true, signal);
+      const onAborted = (reason: unknown) => mapOpenAIError(reason, context);
+      if (request.hostedTools?.length) {
+        const { body, warnings } = buildRequest(context, () => convertResponsesStreamRequest(request, modelId));
+        let events;
+        try {
+          events = await client.responses.create(body, requestOptions(signal));
+        } catch (error) {
+          throw mapOpenAIError(error, { ...context, streaming: false });
+        }
+        return guardStream(convertResponsesStream(events, { warnings, signal, onAborted, context }), context, (error) => mapOpenAIError(error, context));
+      }
       const { body, warnings } = buildRequest(context, () => convertStreamRequest(request, { modelId, maxTokensParameter }));
       let chunks;
       try {
@@ -54,7 +83,6 @@ export function createOpenAIProvider(name: string, client: OpenAI): ProviderAdap
       } catch (error) {
         throw mapOpenAIError(error, { ...context, streaming: false });
       }
-      const onAborted = (reason: unknown) => mapOpenAIError(reason, context);
       return guardStream(convertStream(chunks, { warnings, signal, onAborted }), context, (error) => mapOpenAIError(error, context));
     },
 
