@@ -4,6 +4,7 @@ import { ChatCompletions } from '../faces/openai-chat.js';
 import { Messages } from '../faces/anthropic-messages.js';
 import { Models } from '../faces/gemini-generate.js';
 import { Images } from '../faces/openai-images.js';
+import { Embeddings } from '../faces/openai-embeddings.js';
 import { Catalog } from '../policy/catalog.js';
 import type { PolicyEvents } from '../policy/events.js';
 import { HedgeLimiter } from '../policy/hedge.js';
@@ -24,7 +25,7 @@ import { builtInSteps, Pipeline } from '../pipeline/pipeline.js';
 import { routingMerger } from '../pipeline/routing-defaults.js';
 import type { PipelineRuntime, ProviderDeps } from '../pipeline/runtime.js';
 import { learnFromFeedback } from '../pipeline/steps/record.js';
-import type { CallInput, CallRunner, ImageCallInput, ImageRun, Step, StreamRun, TextCallInput, TextRun, ZenRequestOptions } from '../pipeline/types.js';
+import type { CallInput, CallRunner, EmbeddingCallInput, EmbeddingRun, ImageCallInput, ImageRun, Step, StreamRun, TextCallInput, TextRun, ZenRequestOptions } from '../pipeline/types.js';
 import type { ZenClientOptions } from './options.js';
 import { configureProviders, type ConfiguredProvider } from './providers.js';
 import { providersFromEnv } from './providers-from-env.js';
@@ -64,6 +65,8 @@ export class ZenClient extends EventEmitter<ZenEvents> implements CallRunner {
   readonly models: Models;
   /** The openai SDK's Images face: `zen.images.generate()` / `edit()`. */
   readonly images: Images;
+  /** The openai SDK's Embeddings face: `zen.embeddings.create()`. */
+  readonly embeddings: Embeddings;
   readonly catalog: Catalog;
   readonly quality: QualityModel;
   readonly state: LiveState;
@@ -96,6 +99,7 @@ export class ZenClient extends EventEmitter<ZenEvents> implements CallRunner {
     this.messages = new Messages(this);
     this.models = new Models(this);
     this.images = new Images(this);
+    this.embeddings = new Embeddings(this);
     this.insurance = new Insurance(options.insurance ?? {}, options.ledger, {
       emit: (event, payload) => this.emit(event, payload as never),
       subcall: ({ model, request, signal }) => this.runInternal({ operation: 'text', face: 'openai-chat', model, request, signal, warnings: [], stream: false }),
@@ -214,7 +218,8 @@ export class ZenClient extends EventEmitter<ZenEvents> implements CallRunner {
   run(call: TextCallInput & { stream: false }): Promise<TextRun>;
   run(call: TextCallInput & { stream: true }): Promise<StreamRun>;
   run(call: ImageCallInput): Promise<ImageRun>;
-  run(call: CallInput): Promise<TextRun | StreamRun | ImageRun> {
+  run(call: EmbeddingCallInput): Promise<EmbeddingRun>;
+  run(call: CallInput): Promise<TextRun | StreamRun | ImageRun | EmbeddingRun> {
     return this.pipeline.run(createCall(call, this.routing));
   }
 

@@ -5,6 +5,7 @@ import type { SimFault, SimProtocol, SimRecordedCall, SimRequestSummary } from '
 import { openaiRoutes } from './openai-protocol.js';
 import { anthropicRoutes } from './anthropic-protocol.js';
 import { geminiRoutes } from './gemini-protocol.js';
+import { embeddingRoutes } from './embedding-protocol.js';
 import { clearTimeout as realClearTimeout, setTimeout as realSetTimeout } from 'node:timers';
 
 /** One SSE frame of a rendered stream; `content` frames are paced by time to first token and tokens per second. */
@@ -69,7 +70,7 @@ export class Simulator {
   readonly calls: SimRecordedCall[] = [];
   private server: Server | undefined;
   private readonly sockets = new Set<Socket>();
-  private readonly routes: SimRoute[] = [...openaiRoutes, ...anthropicRoutes, ...geminiRoutes];
+  private readonly routes: SimRoute[] = [...embeddingRoutes, ...openaiRoutes, ...anthropicRoutes, ...geminiRoutes];
   private baseUrl = '';
 
   /** `http://127.0.0.1:<port>` */
