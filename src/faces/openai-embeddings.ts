@@ -5,6 +5,7 @@ import { callOptions, type ZenCallOptions } from './call-options.js';
 import type { Engine, ZenMetadata, ZenRequestOptions } from './engine.js';
 import { attachMetadata, modelSpec, vendorModelName } from './face-shared.js';
 import { validateEmbeddingParams } from './validation/embedding-params.js';
+import { jsonAPIPromise, type ZenAPIPromise } from './api-promise.js';
 
 /**
  * The routing fields: one embedding model (its channels at every provider that serves it fail
@@ -63,7 +64,11 @@ export class Embeddings {
    * Embeds `input` (a text, texts, token ids or lists of them): one vector per input, in order.
    * Inputs beyond what the provider takes per call go in batches; usage and cost are summed.
    */
-  async create(body: ZenEmbeddingCreateParams, options?: ZenCallOptions): Promise<ZenCreateEmbeddingResponse> {
+  create(body: ZenEmbeddingCreateParams, options?: ZenCallOptions): ZenAPIPromise<ZenCreateEmbeddingResponse> {
+    return jsonAPIPromise(this.embed(body, options));
+  }
+
+  private async embed(body: ZenEmbeddingCreateParams, options?: ZenCallOptions): Promise<ZenCreateEmbeddingResponse> {
     validateEmbeddingParams(body);
     const model = modelSpec(body.model, body.models);
     const call = callOptions(body.zen, options);

@@ -20,7 +20,7 @@ export interface ModelDefinition {
    * Makes it an embedding model for `zen.embeddings` (an OpenAI-compatible server's
    * `nomic-embed-text`, say), or changes what the built-in table says of one.
    */
-  embedding?: EmbeddingFacts;
+  embedding?: Partial<EmbeddingFacts>;
 }
 
 /** What the host may say about one model at one provider. */
@@ -291,7 +291,7 @@ function validateChannelDefinition(id: string, definition: ChannelDefinition): v
   }
 }
 
-function validateEmbeddingDefinition(where: string, embedding: EmbeddingFacts | undefined): void {
+function validateEmbeddingDefinition(where: string, embedding: Partial<EmbeddingFacts> | undefined): void {
   if (embedding === undefined) return;
   if (typeof embedding !== 'object' || embedding === null) throw configurationError(`${where}: embedding must be an object ({ dimensions, flexibleDimensions, maxInputTokens, maxInputsPerCall }).`);
   for (const key of ['dimensions', 'maxInputTokens', 'maxInputsPerCall'] as const) {
