@@ -1,0 +1,224 @@
+import type OpenAI from 'openai';
+import { zodFunction, zodResponseFormat } from 'openai/helpers/zod';
+import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { ZenError } from '../../src/index.js';
+import { parseCompletion, runToolsCompletion, streamCompletion } from '../../src/faces/openai-chat-helpers.js';
+import { useSimulator } from '../helpers/simulator.js';
+import { FAMILIES, upstream, zenOver } from './helpers.js';
+
+/**
+ * Drop-in proof for the openai SDK's helpers: each script body is what its author writes for
+ * `new OpenAI()`, run unchanged but for the client line, served by a model of each family.
+ */
+
+const sim = useSimulator();
+
+const Person = z.object({ name: z.string(), age: z.number() });
+
+function getWeather(args: { city: string }): { city: string; temperature: number } {
+  return { city: args.city, temperature: 21 };
+}
+
+describe.each(FAMILIES)('an openai-SDK helper script served by %s', (MODEL) => {
+  it('chat.completions.parse with zodResponseFormat: message.parsed is typed from the schema', async () => {
+    const client = await zenOver(sim); // was: const client = new OpenAI();
+
+    const completion = await client.chat.completions.parse({
+      model: MODEL,
+      messages: [{ role: 'user', content: 'Invent a person.' }],
+      response_format: zodResponseFormat(Person, 'person'),
+    });
+    const person = completion.choices[0]!.message.parsed;
+    const name: string | undefined = person?.name; // a type error if `parsed` were not the schema's type
+
+    expect(person).toEqual({ name: expect.any(String), age: expect.any(Number) });
+    expect(name).toBe(person!.name);
+    expect(completion.zen.model).toBe(MODEL);
+    // The wire carried the schema zodResponseFormat built, in the family's own form.
+    expect(JSON.stringify(sim.callsFor(upstream(MODEL))[0]!.body)).toContain('"age"');
+  });
+
+  it('chat.completions.parse with zodFunction tools: parsed_arguments', async () => {
+    sim.enqueue(upstream(MODEL), { toolCalls: [{ name: 'get_weather', arguments: { city: 'Paris' } }] });
+    const client = await zenOver(sim); // was: const client = new OpenAI();
+
+    const completion = await client.chat.completions.parse({
+      model: MODEL,
+      messages: [{ role: 'user', content: 'Weather in Paris?' }],
+      tools: [zodFunction({ name: 'get_weather', parameters: z.object({ city: z.string() }) })],
+    });
+    const call = completion.choices[0]!.message.tool_calls[0]!;
+
+    expect(call.function.name).toBe('get_weather');
+    expect(call.function.parsed_arguments).toEqual({ city: 'Paris' });
+  });
+
+  it('chat.completions.stream: content.delta events and finalChatCompletion()', async () => {
+    sim.enqueue(upstream(MODEL), { text: 'One two three four.' });
+    const client = await zenOver(sim); // was: const client = new OpenAI();
+
+    let printed = '';
+    const stream = client.chat.completions
+      .stream({ model: MODEL, messages: [{ role: 'user', content: 'Count.' }] })
+      .on('content.delta', ({ delta }) => {
+        printed += delta;
+      });
+    const final = await stream.finalChatCompletion();
+
+    expect(printed).toBe('One two three four.');
+    expect(final.choices[0]!.message.content).toBe('One two three four.');
+    expect(final.choices[0]!.finish_reason).toBe('stop');
+  });
+
+  it('chat.completions.stream with a zod response_format: the final message is parsed', async () => {
+    const client = await zenOver(sim); // was: const client = new OpenAI();
+
+    const stream = client.chat.completions.stream({
+      model: MODEL,
+      messages: [{ role: 'user', content: 'Invent a person.' }],
+      response_format: zodResponseFormat(Person, 'person'),
+    });
+    const chunks: OpenAI.Chat.ChatCompletionChunk[] = [];
+    for await (const chunk of stream) chunks.push(chunk);
+    const final = await stream.finalChatCompletion();
+
+    expect(chunks.length).toBeGreaterThan(0);
+    expect(final.choices[0]!.message.parsed).toEqual({ name: expect.any(String), age: expect.any(Number) });
+  });
+
+  it('runTools: calls the function the model asks for, sends its result back, and ends with the answer', async () => {
+    sim.enqueue(upstream(MODEL), { toolCalls: [{ name: 'getWeather', arguments: { city: 'Paris' } }] }, { text: 'It is 21 degrees in Paris.' });
+    const client = await zenOver(sim); // was: const client = new OpenAI();
+
+    const runner = client.chat.completions.runTools({
+      model: MODEL,
+      messages: [{ role: 'user', content: 'Weather in Paris?' }],
+      tools: [
+        {
+          type: 'function',
+          function: {
+            function: getWeather,
+            parse: JSON.parse,
+            parameters: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] },
+          },
+        },
+      ],
+    });
+    const called: string[] = [];
+    runner.on('functionToolCall', (call) => called.push(call.name));
+    const content = await runner.finalContent();
+
+    expect(called).toEqual(['getWeather']);
+    expect(content).toBe('It is 21 degrees in Paris.');
+    expect(runner.messages.map((message) => message.role)).toEqual(['user', 'assistant', 'tool', 'assistant']);
+    // The second request carried the function's result to the model.
+    const calls = sim.callsFor(upstream(MODEL));
+    expect(calls).toHaveLength(2);
+    expect(JSON.stringify(calls[1]!.body)).toContain('21');
+  });
+
+  it('runTools with stream: true and a zodFunction tool', async () => {
+    sim.enqueue(upstream(MODEL), { toolCalls: [{ name: 'get_weather', arguments: { city: 'Oslo' } }] }, { text: 'Cold in Oslo.' });
+    const client = await zenOver(sim); // was: const client = new OpenAI();
+
+    const runner = client.chat.completions.runTools({
+      model: MODEL,
+      stream: true,
+      messages: [{ role: 'user', content: 'Weather in Oslo?' }],
+      tools: [zodFunction({ name: 'get_weather', parameters: z.object({ city: z.string() }), function: getWeather })],
+    });
+    let printed = '';
+    runner.on('content', (delta) => {
+      printed += delta;
+    });
+    const results: string[] = [];
+    runner.on('functionToolCallResult', (result) => results.push(result));
+    const content = await runner.finalContent();
+
+    expect(results).toEqual([JSON.stringify({ city: 'Oslo', temperature: 21 })]);
+    expect(content).toBe('Cold in Oslo.');
+    expect(printed).toBe('Cold in Oslo.');
+  });
+
+  it('.withResponse() and .asResponse() on create()', async () => {
+    sim.enqueue(upstream(MODEL), { text: 'Hi there.' }, { text: 'Hi again.' });
+    const client = await zenOver(sim); // was: const client = new OpenAI();
+
+    const { data, response, request_id } = await client.chat.completions
+      .create({ model: MODEL, messages: [{ role: 'user', content: 'Hi' }] })
+      .withResponse();
+    const raw = await client.chat.completions.create({ model: MODEL, messages: [{ role: 'user', content: 'Hi' }] }).asResponse();
+    const body = (await raw.json()) as OpenAI.Chat.ChatCompletion;
+
+    expect(data.choices[0]!.message.content).toBe('Hi there.');
+    expect(response.status).toBe(200);
+    expect(request_id).toBe(data.zen.requestId);
+    expect(response.headers.get('x-zen-model')).toBe(MODEL);
+    expect(body.choices[0]!.message.content).toBe('Hi again.');
+    expect(raw.headers.get('content-type')).toBe('application/json');
+  });
+
+  it('.withResponse() on a stream: the data is the stream, the response body its server-sent events', async () => {
+    sim.enqueue(upstream(MODEL), { text: 'Streamed.' }, { text: 'As events.' });
+    const client = await zenOver(sim); // was: const client = new OpenAI();
+
+    const { data: stream, response } = await client.chat.completions
+      .create({ model: MODEL, messages: [{ role: 'user', content: 'Hi' }], stream: true })
+      .withResponse();
+    let text = '';
+    for await (const chunk of stream) text += chunk.choices[0]?.delta.content ?? '';
+    const raw = await client.chat.completions.create({ model: MODEL, messages: [{ role: 'user', content: 'Hi' }], stream: true }).asResponse();
+    const events = await raw.text();
+
+    expect(text).toBe('Streamed.');
+    expect(response.headers.get('content-type')).toBe('text/event-stream');
+    expect(events.endsWith('data: [DONE]\n\n')).toBe(true);
+    const deltas = events
+      .split('\n\n')
+      .filter((frame) => frame.startsWith('data: {'))
+      .map((frame) => (JSON.parse(frame.slice(6)) as OpenAI.Chat.ChatCompletionChunk).choices[0]?.delta.content ?? '');
+    expect(deltas.join('')).toBe('As events.');
+  });
+});
+
+describe('the helpers refuse bad input and a missing openai SDK clearly', () => {
+  const missing = (): never => {
+    throw Object.assign(new Error("Cannot find module 'openai/lib/parser'"), { code: 'MODULE_NOT_FOUND' });
+  };
+  const body = { model: 'openai/gpt-5-mini', messages: [{ role: 'user' as const, content: 'hi' }] };
+
+  it('names the openai SDK and the method when it is not installed', async () => {
+    const client = await zenOver(sim);
+    const completions = client.chat.completions;
+    const parse = await parseCompletion(completions, body, undefined, missing).catch((error: unknown) => error);
+    expect(ZenError.isInstance(parse) && parse.kind).toBe('configuration');
+    expect((parse as ZenError).message).toMatch(/zen\.chat\.completions\.parse\(\) needs the optional peer dependency 'openai'/);
+    expect(() => streamCompletion(completions, body, undefined, missing)).toThrow(/zen\.chat\.completions\.stream\(\) needs .*'openai'/);
+    expect(() => runToolsCompletion(completions, { ...body, tools: [] }, undefined, missing)).toThrow(/runTools\(\) needs .*'openai'/);
+    expect(sim.calls).toHaveLength(0);
+  });
+
+  it('names the field of a malformed request at once, and sends nothing', async () => {
+    const client = await zenOver(sim);
+    const bad = { model: 'openai/gpt-5-mini', messages: 'hi' } as unknown as Parameters<typeof client.chat.completions.stream>[0];
+    expect(() => client.chat.completions.stream(bad)).toThrow(ZenError);
+    expect(() => client.chat.completions.stream(bad)).toThrow(/messages/);
+    const noTools = { model: 'openai/gpt-5-mini', messages: [{ role: 'user', content: 'hi' }] } as unknown as Parameters<typeof client.chat.completions.runTools>[0];
+    expect(() => client.chat.completions.runTools(noTools)).toThrow(/tools must be an array/);
+    const parse = await client.chat.completions.parse(bad as never).catch((error: unknown) => error);
+    expect(ZenError.isInstance(parse) && parse.kind).toBe('invalid_request');
+    expect(sim.calls).toHaveLength(0);
+  });
+
+  it('a failed routed call reaches the stream helper as its error: the SDK wraps it, the ZenError is its cause', async () => {
+    sim.enqueue('gpt-5-mini', { fault: { type: 'http', status: 400, message: 'bad request' } });
+    const client = await zenOver(sim);
+    const stream = client.chat.completions.stream(body);
+    const error = await stream.finalChatCompletion().catch((caught: unknown) => caught);
+    // The SDK's EventStream wraps any error that is not its own in an OpenAIError, with the original as `cause`.
+    const cause = (error as Error).cause;
+    expect(ZenError.isInstance(cause) && cause.kind).toBe('invalid_request');
+    expect((error as Error).message).toContain('400 bad request');
+  });
+});
