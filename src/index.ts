@@ -26,6 +26,10 @@ export type { ZenEmbeddingCreateParams, ZenCreateEmbeddingResponse } from './fac
 export type { EmbeddingInput, EmbeddingRequest, EmbeddingResult } from './core/embedding.js';
 export { NearestNeighbourQualityModel, type GradedPrompt, type NearestNeighbourOptions } from './policy/quality-models/nearest-neighbours.js';
 export type { ZenChatCompletion, ZenChatCompletionCreateParams } from './faces/openai-chat.js';
+export { ZenAPIPromise } from './faces/api-promise.js';
+export type { ZenChatCompletionParseParams, ZenChatCompletionStreamParams, ZenChatCompletionToolRunnerParams, ZenChatCompletionStreamingToolRunnerParams, ZenParsedChatCompletion, ZenRunnerOptions } from './faces/openai-chat-helpers.js';
+export type { ZenModel, ZenModelFacts, ZenModelsPage, ZenModelsPagePromise } from './faces/openai-models.js';
+export type { ZenClientCallDefaults } from './client/with-options.js';
 export { Catalog, type ModelDefinition, type ChannelDefinition, type ModelInfo, type Channel } from './policy/catalog.js';
 export type { PriceTable, ModelCapabilities, EmbeddingFacts } from './policy/model-data.js';
 export type { Policy, PolicyContext, PolicyDecision, Candidate, RoutingOptions, Preference, TimeoutOptions, RetryOptions, HedgeOptions, ExplorationOptions, CascadeOptions } from './policy/types.js';

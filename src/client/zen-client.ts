@@ -13,6 +13,7 @@ import { builtInPolicies } from '../policy/policies/index.js';
 import type { QualityModel } from '../policy/quality-model.js';
 import { ItemResponseQualityModel } from '../policy/quality-models/item-response.js';
 import { RetryBudget } from '../policy/retry-budget.js';
+import { listServedModels, retrieveServedModel } from '../policy/model-list.js';
 import { routeCountingTokens, type Route } from '../policy/router.js';
 import { validateZenOptions } from '../faces/validation/zen-options.js';
 import type { Policy } from '../policy/types.js';
@@ -30,6 +31,8 @@ import type { ZenClientOptions } from './options.js';
 import { configureProviders, type ConfiguredProvider } from './providers.js';
 import { providersFromEnv } from './providers-from-env.js';
 import { validateClientOptions } from './validate-client-options.js';
+import { callDefaults, withCallDefaults, type ZenClientCallDefaults } from './with-options.js';
+import type { ModelSource } from '../faces/openai-models.js';
 import { evaluate, type EvaluateOptions, type EvaluationResult } from '../eval/evaluate.js';
 import { watch, type Watch, type WatchOptions } from '../eval/watch.js';
 import type { DegradationEvent } from '../eval/watch-types.js';
@@ -61,7 +64,7 @@ export class ZenClient extends EventEmitter<ZenEvents> implements CallRunner {
   readonly chat: { completions: ChatCompletions };
   /** The @anthropic-ai/sdk Messages face: `zen.messages.create()`. */
   readonly messages: Messages;
-  /** The @google/genai face: `zen.models.generateContent()` / `generateContentStream()`. */
+  /** The @google/genai face: `zen.models.generateContent()` / `generateContentStream()`; and the openai SDK's `zen.models.list()` / `retrieve()`. */
   readonly models: Models;
   /** The openai SDK's Images face: `zen.images.generate()` / `edit()`. */
   readonly images: Images;
@@ -76,6 +79,7 @@ export class ZenClient extends EventEmitter<ZenEvents> implements CallRunner {
   private readonly pipeline: Pipeline;
   private readonly runtime: PipelineRuntime;
   private readonly routing: (options: ZenRequestOptions | undefined) => ZenRequestOptions;
+  private readonly modelSource: ModelSource;
   private configured: ConfiguredProvider[] | undefined;
   private configuring: Promise<ConfiguredProvider[]> | undefined;
 
@@ -97,7 +101,11 @@ export class ZenClient extends EventEmitter<ZenEvents> implements CallRunner {
     if (options.providers) this.configured = configureProviders(options.providers, this);
     this.chat = { completions: new ChatCompletions(this) };
     this.messages = new Messages(this);
-    this.models = new Models(this);
+    this.modelSource = {
+      list: async () => listServedModels(this.catalog, (await this.providers()).map((provider) => provider.info)),
+      retrieve: async (id) => retrieveServedModel(this.catalog, (await this.providers()).map((provider) => provider.info), id),
+    };
+    this.models = new Models(this, this.modelSource);
     this.images = new Images(this);
     this.embeddings = new Embeddings(this);
     this.insurance = new Insurance(options.insurance ?? {}, options.ledger, {
@@ -154,6 +162,30 @@ export class ZenClient extends EventEmitter<ZenEvents> implements CallRunner {
   use(...steps: Step[]): this {
     for (const step of steps) this.pipeline.use(step);
     return this;
+  }
+
+  /**
+   * The openai SDK's `client.withOptions()`: a client whose calls take `timeout`, `maxRetries` and
+   * `zen` as defaults (a call's own options win). It shares this client's providers, catalog,
+   * breakers, ledger, listeners and steps; add steps (`use`) on this client, not on it.
+   */
+  withOptions(options: ZenClientCallDefaults): ZenClient {
+    const defaults = callDefaults(options);
+    const run = (call: CallInput): Promise<TextRun | StreamRun | ImageRun | EmbeddingRun> => this.run(withCallDefaults(call, defaults) as never);
+    const derived = Object.create(this) as ZenClient;
+    const use = (): never => {
+      throw configurationError('Steps are added to the client withOptions() was called on (its steps run for both): call use() there.');
+    };
+    Object.defineProperties(derived, {
+      run: { value: run },
+      use: { value: use },
+      chat: { value: { completions: new ChatCompletions(derived) } },
+      messages: { value: new Messages(derived) },
+      models: { value: new Models(derived, this.modelSource) },
+      images: { value: new Images(derived) },
+      embeddings: { value: new Embeddings(derived) },
+    });
+    return derived;
   }
 
   /** The ledger every call is recorded in. */

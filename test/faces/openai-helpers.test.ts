@@ -48,7 +48,7 @@ describe.each(FAMILIES)('an openai-SDK helper script served by %s', (MODEL) => {
       messages: [{ role: 'user', content: 'Weather in Paris?' }],
       tools: [zodFunction({ name: 'get_weather', parameters: z.object({ city: z.string() }) })],
     });
-    const call = completion.choices[0]!.message.tool_calls[0]!;
+    const call = completion.choices[0]!.message.tool_calls![0]!;
 
     expect(call.function.name).toBe('get_weather');
     expect(call.function.parsed_arguments).toEqual({ city: 'Paris' });
@@ -99,6 +99,7 @@ describe.each(FAMILIES)('an openai-SDK helper script served by %s', (MODEL) => {
           type: 'function',
           function: {
             function: getWeather,
+            description: 'Weather for a city',
             parse: JSON.parse,
             parameters: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] },
           },
@@ -220,5 +221,119 @@ describe('the helpers refuse bad input and a missing openai SDK clearly', () => 
     const cause = (error as Error).cause;
     expect(ZenError.isInstance(cause) && cause.kind).toBe('invalid_request');
     expect((error as Error).message).toContain('400 bad request');
+  });
+});
+
+describe('models.list() and models.retrieve() in the openai shape', () => {
+  it('lists what the configured providers serve, iterable and as a page, with zenrouter’s facts in `zen`; nothing is sent', async () => {
+    const client = await zenOver(sim); // was: const client = new OpenAI();
+
+    const page = await client.models.list();
+    const ids: string[] = [];
+    for await (const model of client.models.list()) ids.push(model.id);
+    const model = await client.models.retrieve('gpt-5-mini');
+
+    expect(page.object).toBe('list');
+    expect(page.data.map((entry) => entry.id)).toEqual(ids);
+    expect(page.hasNextPage()).toBe(false);
+    for (const id of ['openai/gpt-5-mini', 'google/gemini-2.5-flash', 'anthropic/claude-3-5-haiku-20241022', 'openai/text-embedding-3-small', 'google/gemini-embedding-001']) expect(ids).toContain(id);
+    // A model the bundled list lacks but a configured provider serves is still retrieved.
+    expect((await client.models.retrieve('claude-haiku-4-5')).zen.providers).toEqual(['anthropic']);
+    expect(ids).toEqual([...ids].sort());
+    for (const entry of page.data) {
+      expect(entry).toMatchObject({ object: 'model', owned_by: entry.id.split('/')[0] });
+      expect(entry.zen.providers.length).toBeGreaterThan(0);
+    }
+    expect(model).toMatchObject({ id: 'openai/gpt-5-mini', object: 'model', owned_by: 'openai', zen: { providers: ['openai'], known: true } });
+    expect(model.created).toBeGreaterThan(Date.parse('2025-01-01') / 1000);
+    expect(model.zen.price?.inputPerMTok).toBeGreaterThan(0);
+    expect(page.data.find((entry) => entry.id === 'openai/text-embedding-3-small')?.zen.embedding).toMatchObject({ dimensions: 1536 });
+    // The ids route: the same id as `model` of a call.
+    const completion = await client.chat.completions.create({ model: model.id, messages: [{ role: 'user', content: 'hi' }] });
+    expect(completion.zen.model).toBe(model.id);
+    expect(sim.calls).toHaveLength(1);
+  });
+
+  it('lists only the providers configured, and a pinned or unserved id is handled by name', async () => {
+    const client = await zenOver(sim, {}, { anthropic: false, google: false });
+    const { data } = await client.models.list();
+    expect(data.length).toBeGreaterThan(0);
+    expect(data.every((entry) => entry.id.startsWith('openai/'))).toBe(true);
+    expect((await client.models.retrieve('openai/gpt-5-mini:openai')).zen.providers).toEqual(['openai']);
+    const missing = await client.models.retrieve('claude-haiku-4-5').catch((error: unknown) => error);
+    expect(ZenError.isInstance(missing) && missing.kind).toBe('not_found');
+    expect((missing as ZenError).message).toMatch(/No configured provider serves the model 'anthropic\/claude-haiku-4-5'.*Configured providers: openai/);
+    const empty = await client.models.retrieve('').catch((error: unknown) => error);
+    expect(ZenError.isInstance(empty) && empty.kind).toBe('invalid_request');
+  });
+
+  it('keeps the Gemini methods on zen.models', async () => {
+    const client = await zenOver(sim);
+    const response = await client.models.generateContent({ model: 'google/gemini-2.5-flash', contents: 'Say hi.' });
+    expect(response.text).toContain('Say hi.');
+    expect((await client.models.list().withResponse()).response.status).toBe(200);
+  });
+});
+
+describe('zen.withOptions()', () => {
+  it('gives defaults to every call of the client it returns; a call’s own options win; the original is unchanged', async () => {
+    const client = await zenOver(sim); // was: const client = new OpenAI();
+    const model = 'openai/gpt-5-mini';
+    const failOnce = (): void => {
+      sim.enqueue('gpt-5-mini', { fault: { type: 'http', status: 500, message: 'upstream failed' } }, { text: 'ok' });
+    };
+
+    failOnce();
+    const noRetries = client.withOptions({ maxRetries: 0 });
+    const error = await noRetries.chat.completions.create({ model, messages: [{ role: 'user', content: 'hi' }] }).catch((caught: unknown) => caught);
+    expect(ZenError.isInstance(error) && error.attempts).toEqual([expect.objectContaining({ channel: 'openai/gpt-5-mini:openai', kind: 'server' })]);
+    sim.reset();
+
+    failOnce();
+    const retried = await noRetries.chat.completions.create({ model, messages: [{ role: 'user', content: 'hi' }] }, { maxRetries: 1 });
+    expect(retried.choices[0]!.message.content).toBe('ok');
+    sim.reset();
+
+    failOnce();
+    const original = await client.chat.completions.create({ model, messages: [{ role: 'user', content: 'hi' }] });
+    expect(original.choices[0]!.message.content).toBe('ok');
+  });
+
+  it('applies to every face, shares the ledger and listeners, and nests', async () => {
+    const client = await zenOver(sim);
+    const patient = client.withOptions({ timeout: 30_000 });
+    const pinned = patient.withOptions({ zen: { models: ['anthropic/claude-haiku-4-5'] } });
+    const routed: string[] = [];
+    pinned.on('route', (event) => routed.push(event.requestId));
+    const seen: string[] = [];
+    client.on('route', (event) => seen.push(event.requestId));
+    const deadlines: Array<number | undefined> = [];
+    client.use(async (call, next) => {
+      deadlines.push(call.options.timeouts?.totalMs);
+      return next();
+    });
+
+    const completion = await pinned.chat.completions.create({ model: 'auto', messages: [{ role: 'user', content: 'hi' }] });
+    const message = await pinned.messages.create({ model: 'auto', max_tokens: 100, messages: [{ role: 'user', content: 'hi' }] });
+    const embedding = await patient.embeddings.create({ model: 'openai/text-embedding-3-small', input: 'hi' });
+    await client.flush();
+
+    expect(completion.zen.model).toBe('anthropic/claude-haiku-4-5');
+    expect(message.zen.model).toBe('anthropic/claude-haiku-4-5');
+    expect(embedding.data).toHaveLength(1);
+    expect(routed).toEqual([completion.zen.requestId, message.zen.requestId, embedding.zen.requestId]);
+    expect(seen).toEqual(routed);
+    expect(deadlines).toEqual([30_000, 30_000, 30_000]);
+    expect(pinned.ledger).toBe(client.ledger);
+    const records: unknown[] = [];
+    for await (const record of client.ledger.query({ requestId: completion.zen.requestId, types: ['request'] })) records.push(record);
+    expect(records).toEqual([expect.objectContaining({ channel: 'anthropic/claude-haiku-4-5:anthropic' })]);
+  });
+
+  it('refuses what it cannot apply, by name', async () => {
+    const client = await zenOver(sim);
+    expect(() => client.withOptions({ apiKey: 'sk-x', baseURL: 'http://x' } as never)).toThrow(/withOptions\(\) does not take 'apiKey', 'baseURL'/);
+    expect(() => client.withOptions({ timeout: -1 })).toThrow(ZenError);
+    expect(() => client.withOptions({}).use(async (_call, next) => next())).toThrow(/call use\(\) there/);
   });
 });
