@@ -24,6 +24,7 @@ const EXAMPLES: Array<[string, string[], RegExp[]]> = [
   ['examples/run.ts', ['examples/openai-script.ts'], [/gpt-5-mini: /, /claude-haiku-4-5: /, /gemini-2\.5-flash: /]],
   ['examples/run.ts', ['examples/streaming.ts'], [/\[usage\]/, /\[abort\] stopped after 3 chunks/, /\[response\] \d+ JSON lines/]],
   ['examples/run.ts', ['examples/tools.ts'], [/calls get_weather/, /Based on the tool result/]],
+  ['examples/run.ts', ['examples/openai-helpers.ts'], [/embeddings on openai\/text-embedding-3-small: 3 vectors of 256, \d+ tokens, \$\d/, /embeddings on google\/gemini-embedding-001: 3 vectors of 256/, /base64: string of \d+ characters/, /two embedding models in one call: invalid_request/, /claude-haiku-4-5 parse: string name, number height/, /gemini-2\.5-flash stream: \d+ deltas, finish_reason stop/, /gpt-5-mini runTools: called light_status; 4 messages; answer given/, /withResponse: 200, x-zen-channel openai\/gpt-5-mini:openai, request_id matches: true/, /retrieve gpt-5-mini → openai\/gpt-5-mini owned by openai/, /withOptions: auto → anthropic\/claude-haiku-4-5/]],
   ['examples/run.ts', ['examples/nextjs/run-action.ts'], [/summary: /, /model: 'anthropic\/claude-haiku-4-5'/]],
   ['examples/run.ts', ['examples/anthropic-face.ts'], [/tool_use: get_stock/, /events: message_start/, /final stop_reason: end_turn/]],
   ['examples/run.ts', ['examples/gemini-face.ts'], [/functionCalls: \[/, /json: \{/]],
