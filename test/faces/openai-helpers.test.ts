@@ -183,6 +183,31 @@ describe.each(FAMILIES)('an openai-SDK helper script served by %s', (MODEL) => {
   });
 });
 
+describe('.withResponse() and .asResponse() on the other openai faces', () => {
+  it('embeddings.create and images.generate', async () => {
+    const client = await zenOver(sim); // was: const client = new OpenAI();
+
+    const { data: embedding, response, request_id } = await client.embeddings.create({ model: 'text-embedding-3-small', input: ['a', 'b'] }).withResponse();
+    const raw = await client.images.generate({ model: 'gpt-image-1', prompt: 'A lighthouse at dusk' }).asResponse();
+    const images = (await raw.json()) as OpenAI.ImagesResponse;
+
+    expect(embedding.data).toHaveLength(2);
+    expect(request_id).toBe(embedding.zen.requestId);
+    expect(((await response.json()) as OpenAI.CreateEmbeddingResponse).data[1]!.embedding).toEqual(embedding.data[1]!.embedding);
+    expect(response.headers.get('x-zen-channel')).toBe('openai/text-embedding-3-small:openai');
+    expect(images.data).toHaveLength(1);
+    expect(raw.headers.get('x-zen-model')).toBe('openai/gpt-image-1');
+  });
+
+  it('a failed call rejects withResponse() and asResponse() with its ZenError', async () => {
+    const client = await zenOver(sim);
+    const error = await client.embeddings.create({ model: 'text-embedding-3-small', input: [] }).withResponse().catch((caught: unknown) => caught);
+    expect(ZenError.isInstance(error) && error.kind).toBe('invalid_request');
+    const raw = await client.chat.completions.create({ model: 'acme/none', messages: [{ role: 'user', content: 'hi' }] }).asResponse().catch((caught: unknown) => caught);
+    expect(ZenError.isInstance(raw) && raw.kind).toBe('configuration');
+  });
+});
+
 describe('the helpers refuse bad input and a missing openai SDK clearly', () => {
   const missing = (): never => {
     throw Object.assign(new Error("Cannot find module 'openai/lib/parser'"), { code: 'MODULE_NOT_FOUND' });
