@@ -1,11 +1,5 @@
 import type { ZenMetadata } from './engine.js';
 
-/** What a call resolved with, and the HTTP-style response that stands for it. */
-export interface CallWithResponse<T> {
-  data: T;
-  response: Response;
-}
-
 /**
  * The promise the openai SDK's methods return (its `APIPromise`): awaited, it is the parsed answer;
  * `.asResponse()` gives the raw `Response`, `.withResponse()` both and the request id. There is
@@ -20,13 +14,17 @@ export interface CallWithResponse<T> {
  * so `await` and `.then()` see the answer.
  */
 export class ZenAPIPromise<T> extends Promise<T> {
-  readonly #result: Promise<CallWithResponse<T>>;
-  #data: Promise<T> | undefined;
+  readonly #result: Promise<T>;
+  // Typed loosely so that ZenAPIPromise stays covariant in T, as a Promise is.
+  readonly #respond: (data: never) => Response;
+  #response: Response | undefined;
 
-  constructor(result: Promise<CallWithResponse<T>>) {
+  /** `respond` builds the Response from the answer, only when one is asked for (a plain `await` never pays for it). */
+  constructor(result: Promise<T>, respond: (data: T) => Response) {
     // As the SDK's APIPromise: the base promise is a placeholder; then/catch/finally read `result`.
     super((resolve) => resolve(undefined as T));
     this.#result = result;
+    this.#respond = respond;
   }
 
   /** `then` on a ZenAPIPromise returns a plain Promise. */
@@ -34,33 +32,31 @@ export class ZenAPIPromise<T> extends Promise<T> {
     return Promise;
   }
 
-  private data(): Promise<T> {
-    return (this.#data ??= this.#result.then((result) => result.data));
-  }
-
   override then<Fulfilled = T, Rejected = never>(
     onfulfilled?: ((value: T) => Fulfilled | PromiseLike<Fulfilled>) | null,
     onrejected?: ((reason: unknown) => Rejected | PromiseLike<Rejected>) | null,
   ): Promise<Fulfilled | Rejected> {
-    return this.data().then(onfulfilled, onrejected);
+    return this.#result.then(onfulfilled, onrejected);
   }
 
   override catch<Rejected = never>(onrejected?: ((reason: unknown) => Rejected | PromiseLike<Rejected>) | null): Promise<T | Rejected> {
-    return this.data().catch(onrejected);
+    return this.#result.catch(onrejected);
   }
 
   override finally(onfinally?: (() => void) | null): Promise<T> {
-    return this.data().finally(onfinally);
+    return this.#result.finally(onfinally);
   }
 
   /** The raw `Response` (for a stream, its body is the event stream: read one or the other). */
-  asResponse(): Promise<Response> {
-    return this.#result.then((result) => result.response);
+  async asResponse(): Promise<Response> {
+    return (await this.withResponse()).response;
   }
 
   /** The answer, the `Response`, and the request id (`x-request-id`). */
   async withResponse(): Promise<{ data: T; response: Response; request_id: string | null }> {
-    const { data, response } = await this.#result;
+    const data = await this.#result;
+    // One Response per call, as the SDK's: asking twice gives the same one.
+    const response = (this.#response ??= this.#respond(data as never));
     return { data, response, request_id: response.headers.get('x-request-id') };
   }
 }
@@ -82,8 +78,9 @@ export function jsonAPIPromise<T extends { readonly zen: ZenMetadata }>(answer: 
   return new ZenAPIPromise(
     answer.then((data) => {
       Object.defineProperty(data, '_request_id', { value: data.zen.requestId, enumerable: false, configurable: true });
-      return { data, response: new Response(JSON.stringify(data), { status: 200, headers: responseHeaders(data.zen, 'application/json') }) };
+      return data;
     }),
+    (data) => new Response(JSON.stringify(data), { status: 200, headers: responseHeaders(data.zen, 'application/json') }),
   );
 }
 
@@ -92,34 +89,35 @@ export function jsonAPIPromise<T extends { readonly zen: ZenMetadata }>(answer: 
  * events as server-sent events, read from the stream only when the body is read.
  */
 export function streamAPIPromise<S extends AsyncIterable<unknown> & { readonly zen: ZenMetadata }>(stream: Promise<S>): ZenAPIPromise<S> {
-  return new ZenAPIPromise(
-    stream.then((data) => {
-      const encoder = new TextEncoder();
-      let iterator: AsyncIterator<unknown> | undefined;
-      const body = new ReadableStream<Uint8Array>(
-        {
-          async pull(controller) {
-            iterator ??= data[Symbol.asyncIterator]();
-            try {
-              const { value, done } = await iterator.next();
-              if (done) {
-                controller.enqueue(encoder.encode('data: [DONE]\n\n'));
-                controller.close();
-              } else {
-                controller.enqueue(encoder.encode(`data: ${JSON.stringify(value)}\n\n`));
-              }
-            } catch (error) {
-              controller.error(error);
+  return new ZenAPIPromise(stream, (data) => {
+    const encoder = new TextEncoder();
+    let iterator: AsyncIterator<unknown> | undefined;
+    const body = new ReadableStream<Uint8Array>(
+      {
+        async pull(controller) {
+          iterator ??= data[Symbol.asyncIterator]();
+          try {
+            const { value, done } = await iterator.next();
+            if (done) {
+              controller.enqueue(encoder.encode('data: [DONE]\n\n'));
+              controller.close();
+            } else {
+              controller.enqueue(encoder.encode(`data: ${JSON.stringify(value)}\n\n`));
             }
-          },
-          async cancel() {
-            await iterator?.return?.();
-          },
+          } catch (error) {
+            controller.error(error);
+          }
         },
-        // Nothing is read from the stream until the body is.
-        { highWaterMark: 0 },
-      );
-      return { data, response: new Response(body, { status: 200, headers: responseHeaders(data.zen, 'text/event-stream') }) };
-    }),
-  );
+        async cancel() {
+          await iterator?.return?.();
+        },
+      },
+      // Nothing is read from the stream until the body is.
+      { highWaterMark: 0 },
+    );
+    const headers = responseHeaders(data.zen, 'text/event-stream');
+    // A stream's cost is known only at its end, after these headers: `stream.metadata()` has it.
+    headers.delete('x-zen-cost-usd');
+    return new Response(body, { status: 200, headers });
+  });
 }

@@ -87,8 +87,9 @@ function page(data: ZenModel[]): ZenModelsPage {
   return result;
 }
 
-function withResponse<T>(data: T, requestId: string): { data: T; response: Response } {
-  return { data, response: new Response(JSON.stringify(data), { status: 200, headers: { 'content-type': 'application/json', 'x-request-id': requestId } }) };
+/** The Response for a models answer: its JSON and a request id of its own (no call stands behind it). */
+function respond(data: unknown): Response {
+  return new Response(JSON.stringify(data), { status: 200, headers: { 'content-type': 'application/json', 'x-request-id': `req_${crypto.randomUUID()}` } });
 }
 
 /**
@@ -100,15 +101,15 @@ export class OpenAIModels {
   constructor(private readonly source: ModelSource) {}
 
   list(): ZenModelsPagePromise {
-    return new ZenModelsPagePromise(this.source.list().then((served) => withResponse(page(served.map(toModel)), crypto.randomUUID())));
+    return new ZenModelsPagePromise(this.source.list().then((served) => page(served.map(toModel))), respond);
   }
 
   /** One model: `gpt-4o`, `openai/gpt-4o` or a provider pin; a `not_found` ZenError when no configured provider serves it. */
   retrieve(model: string): ZenAPIPromise<ZenModel> {
     const found = (async () => {
       if (typeof model !== 'string' || model.trim() === '') throw invalidRequest('models.retrieve() takes a model id, such as "gpt-4o" or "openai/gpt-4o".', 'model');
-      return withResponse(toModel(await this.source.retrieve(model)), crypto.randomUUID());
+      return toModel(await this.source.retrieve(model));
     })();
-    return new ZenAPIPromise(found);
+    return new ZenAPIPromise(found, respond);
   }
 }

@@ -157,6 +157,7 @@ describe.each(FAMILIES)('an openai-SDK helper script served by %s', (MODEL) => {
     expect(request_id).toBe(data.zen.requestId);
     expect(response.headers.get('x-zen-model')).toBe(MODEL);
     expect(body.choices[0]!.message.content).toBe('Hi again.');
+    expect(Number(response.headers.get('x-zen-cost-usd'))).toBe(data.zen.cost.total);
     expect(raw.headers.get('content-type')).toBe('application/json');
   });
 
@@ -174,6 +175,7 @@ describe.each(FAMILIES)('an openai-SDK helper script served by %s', (MODEL) => {
 
     expect(text).toBe('Streamed.');
     expect(response.headers.get('content-type')).toBe('text/event-stream');
+    expect(response.headers.get('x-zen-cost-usd')).toBeNull();
     expect(events.endsWith('data: [DONE]\n\n')).toBe(true);
     const deltas = events
       .split('\n\n')
