@@ -28,7 +28,8 @@ export { NearestNeighbourQualityModel, type GradedPrompt, type NearestNeighbourO
 export type { ZenChatCompletion, ZenChatCompletionCreateParams } from './faces/openai-chat.js';
 export { ZenAPIPromise } from './faces/api-promise.js';
 export type { ZenChatCompletionParseParams, ZenChatCompletionStreamParams, ZenChatCompletionToolRunnerParams, ZenChatCompletionStreamingToolRunnerParams, ZenParsedChatCompletion, ZenRunnerOptions } from './faces/openai-chat-helpers.js';
-export type { ZenModel, ZenModelFacts, ZenModelsPage, ZenModelsPagePromise } from './faces/openai-models.js';
+export type { ZenModelsPage, ZenModelsPagePromise } from './faces/openai-models.js';
+export type { ZenModel, ZenModelFacts } from './policy/model-list.js';
 export type { ZenClientCallDefaults } from './client/with-options.js';
 export { Catalog, type ModelDefinition, type ChannelDefinition, type ModelInfo, type Channel } from './policy/catalog.js';
 export type { PriceTable, ModelCapabilities, EmbeddingFacts } from './policy/model-data.js';

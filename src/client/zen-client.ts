@@ -13,7 +13,7 @@ import { builtInPolicies } from '../policy/policies/index.js';
 import type { QualityModel } from '../policy/quality-model.js';
 import { ItemResponseQualityModel } from '../policy/quality-models/item-response.js';
 import { RetryBudget } from '../policy/retry-budget.js';
-import { listServedModels, retrieveServedModel } from '../policy/model-list.js';
+import { listServedModels, retrieveServedModel, toOpenAIModel, type ZenModel } from '../policy/model-list.js';
 import { routeCountingTokens, type Route } from '../policy/router.js';
 import { validateZenOptions } from '../faces/validation/zen-options.js';
 import type { Policy } from '../policy/types.js';
@@ -65,7 +65,7 @@ export class ZenClient extends EventEmitter<ZenEvents> implements CallRunner {
   /** The @anthropic-ai/sdk Messages face: `zen.messages.create()`. */
   readonly messages: Messages;
   /** The @google/genai face: `zen.models.generateContent()` / `generateContentStream()`; and the openai SDK's `zen.models.list()` / `retrieve()`. */
-  readonly models: Models;
+  readonly models: Models<ZenModel>;
   /** The openai SDK's Images face: `zen.images.generate()` / `edit()`. */
   readonly images: Images;
   /** The openai SDK's Embeddings face: `zen.embeddings.create()`. */
@@ -79,7 +79,7 @@ export class ZenClient extends EventEmitter<ZenEvents> implements CallRunner {
   private readonly pipeline: Pipeline;
   private readonly runtime: PipelineRuntime;
   private readonly routing: (options: ZenRequestOptions | undefined) => ZenRequestOptions;
-  private readonly modelSource: ModelSource;
+  private readonly modelSource: ModelSource<ZenModel>;
   private configured: ConfiguredProvider[] | undefined;
   private configuring: Promise<ConfiguredProvider[]> | undefined;
 
@@ -102,8 +102,8 @@ export class ZenClient extends EventEmitter<ZenEvents> implements CallRunner {
     this.chat = { completions: new ChatCompletions(this) };
     this.messages = new Messages(this);
     this.modelSource = {
-      list: async () => listServedModels(this.catalog, (await this.providers()).map((provider) => provider.info)),
-      retrieve: async (id) => retrieveServedModel(this.catalog, (await this.providers()).map((provider) => provider.info), id),
+      list: async () => (await listServedModels(this.catalog, (await this.providers()).map((provider) => provider.info))).map(toOpenAIModel),
+      retrieve: async (id) => toOpenAIModel(await retrieveServedModel(this.catalog, (await this.providers()).map((provider) => provider.info), id)),
     };
     this.models = new Models(this, this.modelSource);
     this.images = new Images(this);

@@ -32,6 +32,7 @@ export class ZenAPIPromise<T> extends Promise<T> {
     return Promise;
   }
 
+  // biome-ignore lint/suspicious/noThenProperty: a Promise subclass resolving to the answer, as the SDK's APIPromise is.
   override then<Fulfilled = T, Rejected = never>(
     onfulfilled?: ((value: T) => Fulfilled | PromiseLike<Fulfilled>) | null,
     onrejected?: ((reason: unknown) => Rejected | PromiseLike<Rejected>) | null,

@@ -10,7 +10,7 @@ import { readerStopped } from './zen-stream.js';
 import { validateGenerateParams } from './validation/generate-params.js';
 import { configurationError } from '../core/errors.js';
 import type { ZenAPIPromise } from './api-promise.js';
-import { OpenAIModels, type ModelSource, type ZenModel, type ZenModelsPagePromise } from './openai-models.js';
+import { OpenAIModels, type ModelSource, type ZenModelsPagePromise } from './openai-models.js';
 
 /** The SDK's parameters, with a model id, an ordered fallback list or `auto` in `model`, and the `zen` extension. */
 export type ZenGenerateContentParameters = Omit<FromPeer<GenerateContentParameters, '@google/genai'>, 'model'> & {
@@ -35,26 +35,27 @@ export type ZenGenerateContentStream = AsyncGenerator<ZenGenerateContentResponse
 
 /**
  * `zen.models`: the @google/genai `ai.models` generateContent surface, served by any routed model,
- * and the openai SDK's `models.list()` / `retrieve()` over the configured catalog.
+ * and the openai SDK's `models.list()` / `retrieve()` over the configured catalog (`M`: the
+ * openai-shaped model the client's source gives, ZenModel on a ZenClient).
  */
-export class Models {
-  private readonly catalog: OpenAIModels | undefined;
+export class Models<M = unknown> {
+  private readonly catalog: OpenAIModels<M> | undefined;
 
-  constructor(protected readonly engine: Engine, models?: ModelSource) {
+  constructor(protected readonly engine: Engine, models?: ModelSource<M>) {
     this.catalog = models ? new OpenAIModels(models) : undefined;
   }
 
   /** The openai SDK's `models.list()`: every model the configured providers serve, with zenrouter's facts in `zen`. Iterate it, or read `.data`. */
-  list(): ZenModelsPagePromise {
+  list(): ZenModelsPagePromise<M> {
     return this.openai().list();
   }
 
   /** The openai SDK's `models.retrieve(id)`; a `not_found` ZenError when no configured provider serves it. */
-  retrieve(model: string): ZenAPIPromise<ZenModel> {
+  retrieve(model: string): ZenAPIPromise<M> {
     return this.openai().retrieve(model);
   }
 
-  private openai(): OpenAIModels {
+  private openai(): OpenAIModels<M> {
     if (!this.catalog) throw configurationError('This Models face was built without a model source: use the one on a ZenClient.');
     return this.catalog;
   }

@@ -1,76 +1,30 @@
-import type { Model } from 'openai/resources/models';
-import type { FromPeer } from '../core/peer-types.js';
-import type { EmbeddingFacts, ModelCapabilities, PriceTable } from '../policy/model-data.js';
-import type { ServedModel } from '../policy/model-list.js';
 import { ZenAPIPromise } from './api-promise.js';
 import { invalidRequest } from './invalid-request.js';
 
-/** What zenrouter knows of a listed model, beside the openai fields. */
-export interface ZenModelFacts {
-  /** The providers that serve it, by name. */
-  providers: string[];
-  displayName?: string;
-  contextWindow?: number;
-  maxOutputTokens?: number;
-  /** USD per million tokens (and per image for image models); absent when no data prices it. */
-  price?: PriceTable;
-  capabilities: ModelCapabilities;
-  /** Set for embedding models. */
-  embedding?: EmbeddingFacts;
-  releaseDate?: string;
-  /** False when no data package and no host definition knows the model (served by a provider's `models` list only). */
-  known: boolean;
-}
-
-/** The openai SDK's Model (`id`, `object`, `created`, `owned_by`), with zenrouter's facts in `zen`. */
-export type ZenModel = FromPeer<Model, 'openai'> & { zen: ZenModelFacts };
-
 /** The openai SDK's models page: `data`, and iteration (one page holds every model). */
-export interface ZenModelsPage extends AsyncIterable<ZenModel> {
+export interface ZenModelsPage<M> extends AsyncIterable<M> {
   object: 'list';
-  data: ZenModel[];
-  getPaginatedItems(): ZenModel[];
+  data: M[];
+  getPaginatedItems(): M[];
   hasNextPage(): boolean;
-  iterPages(): AsyncGenerator<ZenModelsPage>;
+  iterPages(): AsyncGenerator<ZenModelsPage<M>>;
 }
 
-/** Where the models come from: the client's catalog and configured providers. */
-export interface ModelSource {
-  list(): Promise<ServedModel[]>;
-  retrieve(id: string): Promise<ServedModel>;
+/** Where the models come from (the client's catalog and configured providers), already in the openai shape. */
+export interface ModelSource<M> {
+  list(): Promise<M[]>;
+  retrieve(id: string): Promise<M>;
 }
 
 /** `models.list()`'s promise: awaited it is the page, and like the SDK's PagePromise it can be iterated directly. */
-export class ZenModelsPagePromise extends ZenAPIPromise<ZenModelsPage> implements AsyncIterable<ZenModel> {
-  async *[Symbol.asyncIterator](): AsyncGenerator<ZenModel> {
+export class ZenModelsPagePromise<M> extends ZenAPIPromise<ZenModelsPage<M>> implements AsyncIterable<M> {
+  async *[Symbol.asyncIterator](): AsyncGenerator<M> {
     yield* (await this).data;
   }
 }
 
-function toModel({ model, providers }: ServedModel): ZenModel {
-  const released = model.releaseDate ? Date.parse(model.releaseDate) : Number.NaN;
-  const zen: ZenModelFacts = {
-    providers,
-    capabilities: model.capabilities,
-    known: !model.unknown,
-    ...(model.displayName ? { displayName: model.displayName } : {}),
-    ...(model.contextWindow !== undefined ? { contextWindow: model.contextWindow } : {}),
-    ...(model.maxOutputTokens !== undefined ? { maxOutputTokens: model.maxOutputTokens } : {}),
-    ...(model.price ? { price: model.price } : {}),
-    ...(model.embedding ? { embedding: model.embedding } : {}),
-    ...(model.releaseDate ? { releaseDate: model.releaseDate } : {}),
-  };
-  return {
-    id: model.id,
-    object: 'model',
-    created: Number.isFinite(released) ? Math.floor(released / 1000) : 0,
-    owned_by: model.vendor ?? providers[0] ?? 'unknown',
-    zen,
-  };
-}
-
-function page(data: ZenModel[]): ZenModelsPage {
-  const result: ZenModelsPage = {
+function page<M>(data: M[]): ZenModelsPage<M> {
+  const result: ZenModelsPage<M> = {
     object: 'list',
     data,
     getPaginatedItems: () => data,
@@ -97,18 +51,18 @@ function respond(data: unknown): Response {
  * the configured providers serve (by the catalog's ids, `openai/gpt-4o`), with zenrouter's facts
  * in `zen`. Nothing is sent to a provider. The ids work as `model` in every face.
  */
-export class OpenAIModels {
-  constructor(private readonly source: ModelSource) {}
+export class OpenAIModels<M> {
+  constructor(private readonly source: ModelSource<M>) {}
 
-  list(): ZenModelsPagePromise {
-    return new ZenModelsPagePromise(this.source.list().then((served) => page(served.map(toModel))), respond);
+  list(): ZenModelsPagePromise<M> {
+    return new ZenModelsPagePromise(this.source.list().then(page), respond);
   }
 
   /** One model: `gpt-4o`, `openai/gpt-4o` or a provider pin; a `not_found` ZenError when no configured provider serves it. */
-  retrieve(model: string): ZenAPIPromise<ZenModel> {
+  retrieve(model: string): ZenAPIPromise<M> {
     const found = (async () => {
       if (typeof model !== 'string' || model.trim() === '') throw invalidRequest('models.retrieve() takes a model id, such as "gpt-4o" or "openai/gpt-4o".', 'model');
-      return toModel(await this.source.retrieve(model));
+      return this.source.retrieve(model);
     })();
     return new ZenAPIPromise(found, respond);
   }

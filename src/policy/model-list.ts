@@ -5,7 +5,34 @@ import { normalizeModelId } from './catalog.js';
 import { addressOf, describeProviders } from './candidates.js';
 import { embeddingModelNames } from './embedding-models.js';
 import { imageModelNames } from './image-models.js';
-import { vendorModelNames } from './model-data.js';
+import { vendorModelNames, type EmbeddingFacts, type ModelCapabilities, type PriceTable } from './model-data.js';
+
+/** What zenrouter knows of a listed model, beside the openai fields. */
+export interface ZenModelFacts {
+  /** The providers that serve it, by name. */
+  providers: string[];
+  displayName?: string;
+  contextWindow?: number;
+  maxOutputTokens?: number;
+  /** USD per million tokens (and per image for image models); absent when no data prices it. */
+  price?: PriceTable;
+  capabilities: ModelCapabilities;
+  /** Set for embedding models. */
+  embedding?: EmbeddingFacts;
+  releaseDate?: string;
+  /** False when no data package and no host definition knows the model (served by a provider's `models` list only). */
+  known: boolean;
+}
+
+/** The openai SDK's Model (`id`, `object`, `created`, `owned_by`), with zenrouter's facts in `zen`. */
+export interface ZenModel {
+  id: string;
+  object: 'model';
+  /** The release date as Unix seconds, 0 when unknown. */
+  created: number;
+  owned_by: string;
+  zen: ZenModelFacts;
+}
 
 /** One model the configured providers can serve, and who serves it. */
 export interface ServedModel {
@@ -69,4 +96,27 @@ export async function retrieveServedModel(catalog: Catalog, providers: readonly 
     throw new ZenError({ kind: 'not_found', retryable: false, message: `No configured provider serves the model '${full}'. ${describeProviders(providers)}` });
   }
   return { model: catalog.model(full), providers: serving };
+}
+
+/** A served model in the openai SDK's shape. */
+export function toOpenAIModel({ model, providers }: ServedModel): ZenModel {
+  const released = model.releaseDate ? Date.parse(model.releaseDate) : Number.NaN;
+  const zen: ZenModelFacts = {
+    providers,
+    capabilities: model.capabilities,
+    known: !model.unknown,
+    ...(model.displayName ? { displayName: model.displayName } : {}),
+    ...(model.contextWindow !== undefined ? { contextWindow: model.contextWindow } : {}),
+    ...(model.maxOutputTokens !== undefined ? { maxOutputTokens: model.maxOutputTokens } : {}),
+    ...(model.price ? { price: model.price } : {}),
+    ...(model.embedding ? { embedding: model.embedding } : {}),
+    ...(model.releaseDate ? { releaseDate: model.releaseDate } : {}),
+  };
+  return {
+    id: model.id,
+    object: 'model',
+    created: Number.isFinite(released) ? Math.floor(released / 1000) : 0,
+    owned_by: model.vendor ?? providers[0] ?? 'unknown',
+    zen,
+  };
 }
