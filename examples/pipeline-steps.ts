@@ -45,7 +45,7 @@ async function* keep(parts: AsyncIterable<StreamPart>, seen: StreamPart[], compl
 /** Refuses prompts that mention a blocked word, before anything is spent on them. */
 function guardrail(blocked: string[]): Step {
   return async (call, next) => {
-    const text = call.operation === 'text' ? JSON.stringify(call.request.messages) : call.request.prompt;
+    const text = call.operation === 'text' ? JSON.stringify(call.request.messages) : call.operation === 'image' ? call.request.prompt : JSON.stringify(call.request.inputs);
     const word = blocked.find((entry) => text.toLowerCase().includes(entry));
     if (word) throw new ZenError({ kind: 'content_filter', code: 'guardrail', retryable: false, message: `The prompt mentions "${word}", which this app does not answer.` });
     return next();

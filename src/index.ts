@@ -10,9 +10,9 @@ export type { Usage } from './core/usage.js';
 export type { CostBreakdown } from './core/money.js';
 export type { ZenMetadata, ZenRequestOptions, RequestInsuranceOptions } from './pipeline/types.js';
 // The call pipeline: what a host step (`zen.use`) sees and returns.
-export type { Step, Next, ZenCall, TextCall, ImageCall, CallInput, TextCallInput, ImageCallInput } from './pipeline/types.js';
+export type { Step, Next, ZenCall, TextCall, ImageCall, EmbeddingCall, CallInput, TextCallInput, ImageCallInput, EmbeddingCallInput } from './pipeline/types.js';
 export type { CallRecord } from './core/call-record.js';
-export type { CallOutcome, TextOutcome, StreamOutcome, ImageOutcome, CallObserver, AttemptStart } from './core/call-outcome.js';
+export type { CallOutcome, TextOutcome, StreamOutcome, ImageOutcome, EmbeddingOutcome, CallObserver, AttemptStart } from './core/call-outcome.js';
 export type { ZenCallOptions } from './faces/call-options.js';
 export { ZenChatCompletionStream } from './faces/openai-chat-stream.js';
 export { ZenStream } from './faces/zen-stream.js';
@@ -22,6 +22,8 @@ export { ZenGenerateContentResponse } from './faces/gemini-generate-response.js'
 export type { ZenGenerateContentParameters, ZenGenerateContentResult, ZenGenerateContentStream } from './faces/gemini-generate.js';
 export type { ZenImagesResponse, ZenImageGenerateParams, ZenImageEditParams } from './faces/openai-images.js';
 export type { ImageInput } from './faces/image-input.js';
+export type { ZenEmbeddingCreateParams, ZenCreateEmbeddingResponse } from './faces/openai-embeddings.js';
+export type { EmbeddingInput, EmbeddingRequest, EmbeddingResult } from './core/embedding.js';
 export { NearestNeighbourQualityModel, type GradedPrompt, type NearestNeighbourOptions } from './policy/quality-models/nearest-neighbours.js';
 export type { ZenChatCompletion, ZenChatCompletionCreateParams } from './faces/openai-chat.js';
 // The Responses face and where it keeps conversations for previous_response_id.
@@ -32,8 +34,13 @@ export { MemoryConversationStore, type MemoryConversationStoreOptions } from './
 export { RedisConversationStore, type RedisConversationStoreOptions } from './conversations/redis.js';
 export { SqliteConversationStore, type SqliteConversationStoreOptions, type SqliteDatabaseLike } from './conversations/sqlite.js';
 export { PostgresConversationStore, type PostgresConversationStoreOptions, type PostgresQueryableLike } from './conversations/postgres.js';
+export { ZenAPIPromise } from './faces/api-promise.js';
+export type { ZenChatCompletionParseParams, ZenChatCompletionStreamParams, ZenChatCompletionToolRunnerParams, ZenChatCompletionStreamingToolRunnerParams, ZenParsedChatCompletion, ZenRunnerOptions } from './faces/openai-chat-helpers.js';
+export type { ZenModelsPage, ZenModelsPagePromise } from './faces/openai-models.js';
+export type { ZenModel, ZenModelFacts } from './policy/model-list.js';
+export type { ZenClientCallDefaults } from './client/with-options.js';
 export { Catalog, type ModelDefinition, type ChannelDefinition, type ModelInfo, type Channel } from './policy/catalog.js';
-export type { PriceTable, ModelCapabilities } from './policy/model-data.js';
+export type { PriceTable, ModelCapabilities, EmbeddingFacts } from './policy/model-data.js';
 export type { Policy, PolicyContext, PolicyDecision, Candidate, RoutingOptions, Preference, TimeoutOptions, RetryOptions, HedgeOptions, ExplorationOptions, CascadeOptions } from './policy/types.js';
 export { BetaQualityModel, type QualityModel, type QualityEstimate, type QualityOutcome, type EvidenceSource } from './policy/quality-model.js';
 export { ItemResponseQualityModel, type ItemResponseOptions } from './policy/quality-models/item-response.js';

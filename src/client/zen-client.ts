@@ -7,6 +7,7 @@ import { Images } from '../faces/openai-images.js';
 import { Responses } from '../faces/openai-responses.js';
 import type { StoreFailure } from '../faces/openai-responses-history.js';
 import { MemoryConversationStore } from '../conversations/memory.js';
+import { Embeddings } from '../faces/openai-embeddings.js';
 import { Catalog } from '../policy/catalog.js';
 import type { PolicyEvents } from '../policy/events.js';
 import { HedgeLimiter } from '../policy/hedge.js';
@@ -15,6 +16,7 @@ import { builtInPolicies } from '../policy/policies/index.js';
 import type { QualityModel } from '../policy/quality-model.js';
 import { ItemResponseQualityModel } from '../policy/quality-models/item-response.js';
 import { RetryBudget } from '../policy/retry-budget.js';
+import { listServedModels, retrieveServedModel, toOpenAIModel, type ZenModel } from '../policy/model-list.js';
 import { routeCountingTokens, type Route } from '../policy/router.js';
 import { validateZenOptions } from '../faces/validation/zen-options.js';
 import type { Policy } from '../policy/types.js';
@@ -27,11 +29,13 @@ import { builtInSteps, Pipeline } from '../pipeline/pipeline.js';
 import { routingMerger } from '../pipeline/routing-defaults.js';
 import type { PipelineRuntime, ProviderDeps } from '../pipeline/runtime.js';
 import { learnFromFeedback } from '../pipeline/steps/record.js';
-import type { CallInput, CallRunner, ImageCallInput, ImageRun, Step, StreamRun, TextCallInput, TextRun, ZenRequestOptions } from '../pipeline/types.js';
+import type { CallInput, CallRunner, EmbeddingCallInput, EmbeddingRun, ImageCallInput, ImageRun, Step, StreamRun, TextCallInput, TextRun, ZenRequestOptions } from '../pipeline/types.js';
 import type { ZenClientOptions } from './options.js';
 import { configureProviders, type ConfiguredProvider } from './providers.js';
 import { providersFromEnv } from './providers-from-env.js';
 import { validateClientOptions } from './validate-client-options.js';
+import { callDefaults, withCallDefaults, type ZenClientCallDefaults } from './with-options.js';
+import type { ModelSource } from '../faces/openai-models.js';
 import { evaluate, type EvaluateOptions, type EvaluationResult } from '../eval/evaluate.js';
 import { watch, type Watch, type WatchOptions } from '../eval/watch.js';
 import type { DegradationEvent } from '../eval/watch-types.js';
@@ -68,12 +72,14 @@ export class ZenClient extends EventEmitter<ZenEvents> implements CallRunner {
   readonly chat: { completions: ChatCompletions };
   /** The @anthropic-ai/sdk Messages face: `zen.messages.create()`. */
   readonly messages: Messages;
-  /** The @google/genai face: `zen.models.generateContent()` / `generateContentStream()`. */
-  readonly models: Models;
+  /** The @google/genai face: `zen.models.generateContent()` / `generateContentStream()`; and the openai SDK's `zen.models.list()` / `retrieve()`. */
+  readonly models: Models<ZenModel>;
   /** The openai SDK's Images face: `zen.images.generate()` / `edit()`. */
   readonly images: Images;
   /** The openai SDK's Responses face: `zen.responses.create()` (streamed or not), `retrieve()`, `delete()`. */
   readonly responses: Responses;
+  /** The openai SDK's Embeddings face: `zen.embeddings.create()`. */
+  readonly embeddings: Embeddings;
   readonly catalog: Catalog;
   readonly quality: QualityModel;
   readonly state: LiveState;
@@ -83,6 +89,7 @@ export class ZenClient extends EventEmitter<ZenEvents> implements CallRunner {
   private readonly pipeline: Pipeline;
   private readonly runtime: PipelineRuntime;
   private readonly routing: (options: ZenRequestOptions | undefined) => ZenRequestOptions;
+  private readonly modelSource: ModelSource<ZenModel>;
   private configured: ConfiguredProvider[] | undefined;
   private configuring: Promise<ConfiguredProvider[]> | undefined;
 
@@ -104,12 +111,17 @@ export class ZenClient extends EventEmitter<ZenEvents> implements CallRunner {
     if (options.providers) this.configured = configureProviders(options.providers, this);
     this.chat = { completions: new ChatCompletions(this) };
     this.messages = new Messages(this);
-    this.models = new Models(this);
+    this.modelSource = {
+      list: async () => (await listServedModels(this.catalog, (await this.providers()).map((provider) => provider.info))).map(toOpenAIModel),
+      retrieve: async (id) => toOpenAIModel(await retrieveServedModel(this.catalog, (await this.providers()).map((provider) => provider.info), id)),
+    };
+    this.models = new Models(this, this.modelSource);
     this.images = new Images(this);
     this.responses = new Responses(this, {
       conversations: options.conversations === false ? undefined : (options.conversations ?? new MemoryConversationStore()),
       onStoreError: (failure) => this.emit('error', { source: 'conversation-store', ...failure }),
     });
+    this.embeddings = new Embeddings(this);
     this.insurance = new Insurance(options.insurance ?? {}, options.ledger, {
       emit: (event, payload) => this.emit(event, payload as never),
       subcall: ({ model, request, signal }) => this.runInternal({ operation: 'text', face: 'openai-chat', model, request, signal, warnings: [], stream: false }),
@@ -164,6 +176,30 @@ export class ZenClient extends EventEmitter<ZenEvents> implements CallRunner {
   use(...steps: Step[]): this {
     for (const step of steps) this.pipeline.use(step);
     return this;
+  }
+
+  /**
+   * The openai SDK's `client.withOptions()`: a client whose calls take `timeout`, `maxRetries` and
+   * `zen` as defaults (a call's own options win). It shares this client's providers, catalog,
+   * breakers, ledger, listeners and steps; add steps (`use`) on this client, not on it.
+   */
+  withOptions(options: ZenClientCallDefaults): ZenClient {
+    const defaults = callDefaults(options);
+    const run = (call: CallInput): Promise<TextRun | StreamRun | ImageRun | EmbeddingRun> => this.run(withCallDefaults(call, defaults) as never);
+    const derived = Object.create(this) as ZenClient;
+    const use = (): never => {
+      throw configurationError('Steps are added to the client withOptions() was called on (its steps run for both): call use() there.');
+    };
+    Object.defineProperties(derived, {
+      run: { value: run },
+      use: { value: use },
+      chat: { value: { completions: new ChatCompletions(derived) } },
+      messages: { value: new Messages(derived) },
+      models: { value: new Models(derived, this.modelSource) },
+      images: { value: new Images(derived) },
+      embeddings: { value: new Embeddings(derived) },
+    });
+    return derived;
   }
 
   /** The ledger every call is recorded in. */
@@ -228,7 +264,8 @@ export class ZenClient extends EventEmitter<ZenEvents> implements CallRunner {
   run(call: TextCallInput & { stream: false }): Promise<TextRun>;
   run(call: TextCallInput & { stream: true }): Promise<StreamRun>;
   run(call: ImageCallInput): Promise<ImageRun>;
-  run(call: CallInput): Promise<TextRun | StreamRun | ImageRun> {
+  run(call: EmbeddingCallInput): Promise<EmbeddingRun>;
+  run(call: CallInput): Promise<TextRun | StreamRun | ImageRun | EmbeddingRun> {
     return this.pipeline.run(createCall(call, this.routing));
   }
 

@@ -1,4 +1,5 @@
 import type { AttemptRecord } from './call-record.js';
+import type { EmbeddingResult } from './embedding.js';
 import type { ZenError } from './errors.js';
 import type { GenerationResult, ImageResult } from './result.js';
 import type { StreamPart } from './stream-part.js';
@@ -31,7 +32,13 @@ export interface ImageOutcome {
   result: ImageResult;
 }
 
-export type CallOutcome = TextOutcome | StreamOutcome | ImageOutcome;
+/** Embedding vectors, one per input, in order. */
+export interface EmbeddingOutcome {
+  readonly type: 'embedding';
+  result: EmbeddingResult;
+}
+
+export type CallOutcome = TextOutcome | StreamOutcome | ImageOutcome | EmbeddingOutcome;
 
 /** An attempt about to call a channel (`CallObserver.attemptStart`). */
 export interface AttemptStart {

@@ -84,7 +84,7 @@ export type ResponseFormat =
 export type ReasoningEffort = 'none' | 'minimal' | 'low' | 'medium' | 'high';
 
 /** The face a call came through; recorded in the ledger. */
-export type FaceName = 'openai-chat' | 'anthropic-messages' | 'gemini-generate' | 'openai-images' | 'openai-responses';
+export type FaceName = 'openai-chat' | 'anthropic-messages' | 'gemini-generate' | 'openai-images' | 'openai-responses' | 'openai-embeddings';
 
 /**
  * A tool that OpenAI runs on its side (web search, file search, code interpreter, computer use,

@@ -8,6 +8,9 @@ import { toGenerateContentChunks } from './gemini-generate-stream.js';
 import { attachMetadata, linkSignal, modelSpec, openEngineStream, vendorModelName as modelName } from './face-shared.js';
 import { readerStopped } from './zen-stream.js';
 import { validateGenerateParams } from './validation/generate-params.js';
+import { configurationError } from '../core/errors.js';
+import type { ZenAPIPromise } from './api-promise.js';
+import { OpenAIModels, type ModelSource, type ZenModelsPagePromise } from './openai-models.js';
 
 /** The SDK's parameters, with a model id, an ordered fallback list or `auto` in `model`, and the `zen` extension. */
 export type ZenGenerateContentParameters = Omit<FromPeer<GenerateContentParameters, '@google/genai'>, 'model'> & {
@@ -30,9 +33,32 @@ export type ZenGenerateContentStream = AsyncGenerator<ZenGenerateContentResponse
   readonly controller: AbortController;
 };
 
-/** `zen.models`: the @google/genai `ai.models` generateContent surface, served by any routed model. */
-export class Models {
-  constructor(protected readonly engine: Engine) {}
+/**
+ * `zen.models`: the @google/genai `ai.models` generateContent surface, served by any routed model,
+ * and the openai SDK's `models.list()` / `retrieve()` over the configured catalog (`M`: the
+ * openai-shaped model the client's source gives, ZenModel on a ZenClient).
+ */
+export class Models<M = unknown> {
+  private readonly catalog: OpenAIModels<M> | undefined;
+
+  constructor(protected readonly engine: Engine, models?: ModelSource<M>) {
+    this.catalog = models ? new OpenAIModels(models) : undefined;
+  }
+
+  /** The openai SDK's `models.list()`: every model the configured providers serve, with zenrouter's facts in `zen`. Iterate it, or read `.data`. */
+  list(): ZenModelsPagePromise<M> {
+    return this.openai().list();
+  }
+
+  /** The openai SDK's `models.retrieve(id)`; a `not_found` ZenError when no configured provider serves it. */
+  retrieve(model: string): ZenAPIPromise<M> {
+    return this.openai().retrieve(model);
+  }
+
+  private openai(): OpenAIModels<M> {
+    if (!this.catalog) throw configurationError('This Models face was built without a model source: use the one on a ZenClient.');
+    return this.catalog;
+  }
 
   async generateContent(params: ZenGenerateContentParameters, options?: ZenCallOptions): Promise<ZenGenerateContentResult> {
     validateGenerateParams(params);

@@ -12,6 +12,16 @@ import type { Engine, ZenMetadata, ZenRequestOptions } from './engine.js';
 import { callOptions, type ZenCallOptions } from './call-options.js';
 import { attachMetadata, modelSpec, openEngineStream, vendorModelName } from './face-shared.js';
 import { validateChatParams } from './validation/chat-params.js';
+import type { ChatCompletionRunner } from 'openai/lib/ChatCompletionRunner';
+import type { ChatCompletionStream } from 'openai/lib/ChatCompletionStream';
+import type { ChatCompletionStreamingRunner } from 'openai/lib/ChatCompletionStreamingRunner';
+import { jsonAPIPromise, streamAPIPromise, type ZenAPIPromise } from './api-promise.js';
+import { isRecord } from './invalid-request.js';
+import {
+  parseCompletion, runToolsCompletion, streamCompletion,
+  type ParsedContentOf, type ZenChatCompletionParseParams, type ZenChatCompletionStreamingToolRunnerParams, type ZenChatCompletionStreamParams,
+  type ZenChatCompletionToolRunnerParams, type ZenParsedChatCompletion, type ZenRunnerOptions,
+} from './openai-chat-helpers.js';
 
 /** A model id, an ordered fallback list, or `auto`; plus OpenRouter-style `models` and the `zen` extension. */
 type WithRouting<T> = Omit<T, 'model'> & {
@@ -32,10 +42,36 @@ export type ZenChatCompletion = FromPeer<ChatCompletion, 'openai'> & { readonly 
 export class ChatCompletions {
   constructor(private readonly engine: Engine) {}
 
-  create(body: ZenChatCompletionCreateParamsNonStreaming, options?: ZenCallOptions): Promise<ZenChatCompletion>;
-  create(body: ZenChatCompletionCreateParamsStreaming, options?: ZenCallOptions): Promise<ZenChatCompletionStream>;
-  create(body: ZenChatCompletionCreateParams, options?: ZenCallOptions): Promise<ZenChatCompletion | ZenChatCompletionStream>;
-  async create(body: ZenChatCompletionCreateParams, options?: ZenCallOptions): Promise<ZenChatCompletion | ZenChatCompletionStream> {
+  /** Every call returns the SDK's kind of promise: awaited it is the answer; `.withResponse()` and `.asResponse()` add a `Response`. */
+  create(body: ZenChatCompletionCreateParamsNonStreaming, options?: ZenCallOptions): ZenAPIPromise<ZenChatCompletion>;
+  create(body: ZenChatCompletionCreateParamsStreaming, options?: ZenCallOptions): ZenAPIPromise<ZenChatCompletionStream>;
+  create(body: ZenChatCompletionCreateParams, options?: ZenCallOptions): ZenAPIPromise<ZenChatCompletion | ZenChatCompletionStream>;
+  create(body: ZenChatCompletionCreateParams, options?: ZenCallOptions): ZenAPIPromise<ZenChatCompletion | ZenChatCompletionStream> {
+    const answer = this.run(body, options);
+    return isRecord(body) && body.stream === true ? streamAPIPromise(answer as Promise<ZenChatCompletionStream>) : jsonAPIPromise(answer as Promise<ZenChatCompletion>);
+  }
+
+  /**
+   * The openai SDK's `parse()`: with `zodResponseFormat(schema, name)` the answer's
+   * `message.parsed` is the schema's type; `zodFunction` tools get parsed arguments. Needs `openai`.
+   */
+  parse<Params extends ZenChatCompletionParseParams, ParsedT = ParsedContentOf<Params>>(body: Params, options?: ZenCallOptions): ZenAPIPromise<ZenParsedChatCompletion<ParsedT>> {
+    return parseCompletion<ParsedT>(this, body, options);
+  }
+
+  /** The openai SDK's ChatCompletionStream (`content.delta`, `chunk`, `finalChatCompletion()`, ...) over a routed stream. Needs `openai`. */
+  stream<Params extends ZenChatCompletionStreamParams, ParsedT = ParsedContentOf<Params>>(body: Params, options?: ZenCallOptions): ChatCompletionStream<ParsedT> {
+    return streamCompletion<ParsedT>(this, body, options);
+  }
+
+  /** The openai SDK's tool runner: calls the tools the model asks for and calls the model again, on any family. Needs `openai`. */
+  runTools<Params extends ZenChatCompletionToolRunnerParams, ParsedT = ParsedContentOf<Params>>(body: Params, options?: ZenRunnerOptions): ChatCompletionRunner<ParsedT>;
+  runTools<Params extends ZenChatCompletionStreamingToolRunnerParams, ParsedT = ParsedContentOf<Params>>(body: Params, options?: ZenRunnerOptions): ChatCompletionStreamingRunner<ParsedT>;
+  runTools(body: ZenChatCompletionToolRunnerParams | ZenChatCompletionStreamingToolRunnerParams, options?: ZenRunnerOptions): ChatCompletionRunner<unknown> | ChatCompletionStreamingRunner<unknown> {
+    return runToolsCompletion(this, body, options);
+  }
+
+  private async run(body: ZenChatCompletionCreateParams, options?: ZenCallOptions): Promise<ZenChatCompletion | ZenChatCompletionStream> {
     validateChatParams(body);
     const model = modelSpec(body.model, body.models);
     // The converter reads only the OpenAI fields; `model`, `models` and `zen` are routing's.

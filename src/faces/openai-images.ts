@@ -10,6 +10,7 @@ import { ignoredSetting, invalidRequest, isRecord } from './invalid-request.js';
 import { attachMetadata, modelSpec } from './face-shared.js';
 import { validateImageEditParams, validateImageGenerateParams } from './validation/image-params.js';
 import { validateCallOptions } from './validation/zen-options.js';
+import { jsonAPIPromise, type ZenAPIPromise } from './api-promise.js';
 
 /** Routing fields: a model id, an ordered fallback list, or `auto` (the default here), and the `zen` extension. */
 interface Routing {
@@ -95,15 +96,23 @@ export class Images {
   constructor(protected readonly engine: Engine) {}
 
   /** Generates images. Text-only models are never candidates; `n` is split across calls where a model makes fewer per call. */
-  async generate(body: ZenImageGenerateParams, options?: ZenCallOptions): Promise<ZenImagesResponse> {
+  generate(body: ZenImageGenerateParams, options?: ZenCallOptions): ZenAPIPromise<ZenImagesResponse> {
+    return jsonAPIPromise(this.generateImages(body, options));
+  }
+
+  /** Edits images (an input image plus a prompt, optionally a mask) on models that can edit. */
+  edit(body: ZenImageEditParams, options?: ZenCallOptions): ZenAPIPromise<ZenImagesResponse> {
+    return jsonAPIPromise(this.editImages(body, options));
+  }
+
+  private async generateImages(body: ZenImageGenerateParams, options?: ZenCallOptions): Promise<ZenImagesResponse> {
     validateImageGenerateParams(body);
     if (!isRecord(body)) throw invalidRequest('The request body must be an object with a prompt.');
     const warnings: CallWarning[] = [];
     return this.run(body, convertImageRequest(body, warnings), warnings, options);
   }
 
-  /** Edits images (an input image plus a prompt, optionally a mask) on models that can edit. */
-  async edit(body: ZenImageEditParams, options?: ZenCallOptions): Promise<ZenImagesResponse> {
+  private async editImages(body: ZenImageEditParams, options?: ZenCallOptions): Promise<ZenImagesResponse> {
     validateImageEditParams(body);
     // Checked before the images are read, which may take a while.
     validateCallOptions(options);

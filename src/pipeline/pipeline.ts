@@ -9,7 +9,7 @@ import { recordStep } from './steps/record.js';
 import { routeStep } from './steps/route.js';
 import { sharedStateStep } from './steps/shared-state.js';
 import { validateStep, type CallValidator } from './steps/validate.js';
-import type { ImageRun, Step, StreamRun, TextRun } from './types.js';
+import type { EmbeddingRun, ImageRun, Step, StreamRun, TextRun } from './types.js';
 
 /** A built-in step, named so that a new one can be placed by its neighbours. */
 export interface NamedStep {
@@ -26,8 +26,8 @@ export interface NamedStep {
  * Where the next ones go: an OpenTelemetry step first in `before` (its call span then covers the
  * recording; attempt spans come from `call.observe({ attemptStart, attemptEnd })`); a budget step
  * in `after` between `route` (its estimate needs the plan's candidates) and `insure`, settling on
- * `call.record.cost` once the outcome (or a stream's `done`) is in. A new kind of call (embeddings)
- * needs no new step: a new operation in the execute step.
+ * `call.record.cost` once the outcome (or a stream's `done`) is in. A new kind of call needs no new
+ * step: a new operation in the execute step (as embeddings: src/policy/embedding-operation.ts).
  */
 export function builtInSteps(runtime: PipelineRuntime, validators: readonly CallValidator[]): { before: NamedStep[]; after: NamedStep[] } {
   const before: NamedStep[] = [
@@ -57,7 +57,7 @@ export class Pipeline {
   }
 
   /** Runs a call through every step; the outcome comes back with the call's record. */
-  async run(call: RunningCall): Promise<TextRun | StreamRun | ImageRun> {
+  async run(call: RunningCall): Promise<TextRun | StreamRun | ImageRun | EmbeddingRun> {
     this.composed ??= compose<RunningCall>([...this.steps.before.map((entry) => entry.step), ...this.host, ...this.steps.after.map((entry) => entry.step)]);
     const outcome = await this.composed(call);
     const record = call.record;
@@ -65,6 +65,8 @@ export class Pipeline {
       case 'text':
         return { result: outcome.result, metadata: record };
       case 'image':
+        return { result: outcome.result, metadata: record };
+      case 'embedding':
         return { result: outcome.result, metadata: record };
       case 'stream':
         return { parts: outcome.parts, metadata: () => record, done: outcome.done.then(() => record) };

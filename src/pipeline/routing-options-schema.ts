@@ -41,6 +41,7 @@ function buildEntries(): Record<string, Schema> {
     minQuality: optional(ratio),
     maxLatencyMs: optional(milliseconds),
     session: optional(nonEmptyString),
+    allowMixedEmbeddingModels: optional(boolean),
     policy: optional(policy),
     maxChannels: optional(positiveWholeNumber),
     timeouts: optional(timeouts),

@@ -1,5 +1,6 @@
 import type { CallRecord } from '../core/call-record.js';
 import type { CallObserver, CallOutcome } from '../core/call-outcome.js';
+import type { EmbeddingRequest, EmbeddingResult } from '../core/embedding.js';
 import type { FaceName, GenerationRequest, ImageRequest } from '../core/request.js';
 import type { CallWarning, GenerationResult, ImageResult } from '../core/result.js';
 import type { StreamPart } from '../core/stream-part.js';
@@ -44,8 +45,14 @@ export interface ImageCallInput extends CallInputBase {
   request: ImageRequest;
 }
 
-/** What a face hands the pipeline: the canonical call. A new kind of call (embeddings) adds one more. */
-export type CallInput = TextCallInput | ImageCallInput;
+/** Texts (or token arrays) to embed, as a face hands them to the pipeline. */
+export interface EmbeddingCallInput extends CallInputBase {
+  operation: 'embedding';
+  request: EmbeddingRequest;
+}
+
+/** What a face hands the pipeline: the canonical call. */
+export type CallInput = TextCallInput | ImageCallInput | EmbeddingCallInput;
 
 interface CallBase {
   readonly requestId: string;
@@ -86,8 +93,15 @@ export interface ImageCall extends CallBase {
   readonly stream: false;
 }
 
+/** An embedding call, as the steps see it. */
+export interface EmbeddingCall extends CallBase {
+  readonly operation: 'embedding';
+  request: EmbeddingRequest;
+  readonly stream: false;
+}
+
 /** One call on its way through the pipeline. */
-export type ZenCall = TextCall | ImageCall;
+export type ZenCall = TextCall | ImageCall | EmbeddingCall;
 
 /** Runs the rest of the pipeline (the steps after this one) and resolves with its outcome. */
 export type Next = () => Promise<CallOutcome>;
@@ -96,7 +110,7 @@ export type Next = () => Promise<CallOutcome>;
  * One step of the call pipeline. It may look at or change the call, call `next()` once and
  * return (or wrap) its outcome, return an outcome of its own without calling `next()` (a cache),
  * or throw a ZenError (a guardrail). The outcome must fit the call: `text` for a non-streamed text
- * call, `stream` for a streamed one, `image` for an image call.
+ * call, `stream` for a streamed one, `image` for an image call, `embedding` for an embedding call.
  */
 export type Step = (call: ZenCall, next: Next) => Promise<CallOutcome>;
 
@@ -121,9 +135,16 @@ export interface ImageRun {
   metadata: ZenMetadata;
 }
 
+/** An embedding call's vectors and record. */
+export interface EmbeddingRun {
+  result: EmbeddingResult;
+  metadata: ZenMetadata;
+}
+
 /** What a face needs from the client: one entry for every kind of call. */
 export interface CallRunner {
   run(call: TextCallInput & { stream: false }): Promise<TextRun>;
   run(call: TextCallInput & { stream: true }): Promise<StreamRun>;
   run(call: ImageCallInput): Promise<ImageRun>;
+  run(call: EmbeddingCallInput): Promise<EmbeddingRun>;
 }

@@ -4,7 +4,7 @@ import { sigmoid } from './quality-models/sigmoid.js';
 import type { Candidate, Rejection } from './types.js';
 
 /** Capability bits, so that a candidate's fit is one integer test. */
-export const CAP = { tools: 1, vision: 2, structuredOutput: 4, reasoning: 8, imageOutput: 16, imageOnly: 32 } as const;
+export const CAP = { tools: 1, vision: 2, structuredOutput: 4, reasoning: 8, imageOutput: 16, imageOnly: 32, embedding: 64 } as const;
 
 /** Why a channel was left out; messages are built only when someone reads them. */
 export enum Reason {
@@ -24,6 +24,10 @@ export enum Reason {
   MaxCost,
   MinQuality,
   MaxLatency,
+  EmbeddingModel,
+  NotEmbeddingModel,
+  CannotEmbed,
+  EmbeddingNeedsVertex,
 }
 
 /**
@@ -210,6 +214,10 @@ function describe(reason: Reason, table: CandidateTable, index: number): string 
     case Reason.MaxCost: return `estimated cost $${table.cost[index]!.toPrecision(3)} is above maxCost $${limits.maxCost}`;
     case Reason.MinQuality: return `expected ${table.category} quality ${qualityAt(table, index).mean.toFixed(2)} is below minQuality ${limits.minQuality}`;
     case Reason.MaxLatency: return `observed p95 latency is above maxLatencyMs ${limits.maxLatencyMs}`;
+    case Reason.EmbeddingModel: return 'is an embedding model';
+    case Reason.NotEmbeddingModel: return 'is not an embedding model';
+    case Reason.EmbeddingNeedsVertex: return 'is served through Vertex AI only (a GoogleGenAI client with vertexai: true)';
+    case Reason.CannotEmbed: return `${table.universe.channels[index]!.provider.family === 'vertexai' ? '@google-cloud/vertexai has no embeddings API (use @google/genai with vertexai: true)' : 'the provider has no embeddings API'}`;
     default: return 'rejected';
   }
 }

@@ -4,6 +4,8 @@ import { CAP, newScratch, qualityAt, Reason, type CandidateTable, type Candidate
 import { normalizeModelId, type Catalog, type Channel, type ModelInfo, type ProviderInfo } from './catalog.js';
 import { vendorModelNames } from './model-data.js';
 import { imageModelNames } from './image-models.js';
+import { embeddingModelNames } from './embedding-models.js';
+import { canEmbed } from './embedding-operation.js';
 import { canEditImages, servesImagen } from './image-operation.js';
 import { estimateCost } from './pricing.js';
 import type { QualityModel } from './quality-model.js';
@@ -40,18 +42,32 @@ export function describeProviders(providers: readonly ProviderInfo[]): string {
   return `Configured providers: ${list.join('; ')}.`;
 }
 
-/** The default `auto` pool: models of the last year of each served vendor that have prices (image models for images). */
-export function defaultAutoPool(providers: readonly ProviderInfo[], catalog: Catalog, output: 'text' | 'image' | 'image-edit' = 'text'): string[] {
+/** What a call makes: text, images (new or edited), or embeddings. */
+export type OutputKind = 'text' | 'image' | 'image-edit' | 'embedding';
+
+/** Model names of a vendor that can make this output (before the pool's filters). */
+function vendorNamesFor(vendor: string, output: OutputKind): string[] {
+  if (output === 'text') return vendorModelNames(vendor);
+  return output === 'embedding' ? embeddingModelNames(vendor) : imageModelNames(vendor);
+}
+
+/** The default `auto` pool: models of the last year of each served vendor that have prices (image models for images, embedding models for embeddings). */
+export function defaultAutoPool(providers: readonly ProviderInfo[], catalog: Catalog, output: OutputKind = 'text'): string[] {
   const pool = new Set<string>(catalog.definedModelIds());
   for (const provider of providers) {
     for (const id of provider.models) pool.add(normalizeModelId(id));
     for (const vendor of provider.vendors) {
       if (vendor === '*') continue;
-      const models = (output === 'text' ? vendorModelNames(vendor) : imageModelNames(vendor)).map((name) => catalog.model(`${vendor}/${name}`));
+      const models = vendorNamesFor(vendor, output).map((name) => catalog.model(`${vendor}/${name}`));
       const newest = models.reduce((latest, model) => ((model.releaseDate ?? '') > latest ? (model.releaseDate ?? '') : latest), '');
       const cutoff = newest ? `${Number(newest.slice(0, 4)) - 1}${newest.slice(4)}` : '';
       for (const model of models) {
         if (!model.price || (model.releaseDate ?? '') < cutoff) continue;
+        if (output === 'embedding') {
+          // Embedding models may be unpriced (text-embedding-005): in the pool all the same.
+          pool.add(model.id);
+          continue;
+        }
         if ((output === 'text') === model.capabilities.imageOutput) continue;
         if (/deep-research|-preview-\d|^o1-(mini|preview)|codex/.test(model.name)) continue;
         pool.add(model.id);
@@ -65,7 +81,7 @@ export function defaultAutoPool(providers: readonly ProviderInfo[], catalog: Cat
  * A pool with `vendor/*` entries (`zen: { models: ['openai/*', ...] }`): each wildcard becomes that
  * vendor's models of the default pool, so a pattern never reaches the wire as a model id.
  */
-export function expandVendorWildcards(pool: readonly string[], providers: readonly ProviderInfo[], catalog: Catalog, output: 'text' | 'image' | 'image-edit' = 'text'): readonly string[] {
+export function expandVendorWildcards(pool: readonly string[], providers: readonly ProviderInfo[], catalog: Catalog, output: OutputKind = 'text'): readonly string[] {
   if (!pool.some((id) => id.endsWith('/*'))) return pool;
   let defaults: string[] | undefined;
   const expanded = new Set<string>();
@@ -90,6 +106,7 @@ function capsOf(model: ModelInfo): number {
   if (caps.reasoning) bits |= CAP.reasoning;
   if (caps.imageOutput) bits |= CAP.imageOutput;
   if (caps.imageOutput && !caps.tools && !caps.vision) bits |= CAP.imageOnly;
+  if (model.embedding) bits |= CAP.embedding;
   return bits;
 }
 
@@ -162,11 +179,11 @@ function matches(pattern: string, channel: Channel): boolean {
  * out by the allow and deny lists, unable to make the asked output or to meet the required
  * capabilities. Cached on the universe by output kind, capabilities and the lists' contents.
  */
-function staticReasons(universe: CandidateUniverse, routing: RoutingOptions, listed: boolean, output: 'text' | 'image' | 'image-edit', required: number): Uint8Array {
+function staticReasons(universe: CandidateUniverse, routing: RoutingOptions, listed: boolean, output: OutputKind, required: number): Uint8Array {
   const allowModels = listed ? routing.models : undefined;
   const { exclude, providers } = routing;
   // Without lists the key is a small number: no string to build on every call.
-  const need = required * 3 + (output === 'text' ? 0 : output === 'image' ? 1 : 2);
+  const need = required * 4 + (output === 'text' ? 0 : output === 'image' ? 1 : output === 'image-edit' ? 2 : 3);
   const key = !exclude && !providers && !allowModels ? need : `${need}\u0001${listKey(exclude)}\u0001${listKey(providers)}\u0001${listKey(allowModels)}`;
   const cache = universe.staticReasons;
   let reasons = cache.get(key);
@@ -192,7 +209,7 @@ function staticReason(
   exclude: readonly string[] | undefined,
   providers: readonly string[] | undefined,
   allowModels: readonly string[] | undefined,
-  output: 'text' | 'image' | 'image-edit',
+  output: OutputKind,
   required: number,
 ): Reason {
   if (universe.disabled[i]) return Reason.Disabled;
@@ -200,6 +217,13 @@ function staticReason(
   if (exclude?.some((pattern) => matches(pattern, channel))) return Reason.Excluded;
   if (allowModels && !allowModels.some((pattern) => matches(pattern, channel))) return Reason.NotInAllowList;
   const caps = universe.caps[i]!;
+  if (output === 'embedding') {
+    // A model no catalog knows, that the caller named and a provider lists, is taken at its word.
+    if ((caps & CAP.embedding) === 0 && !channel.model.unknown) return Reason.NotEmbeddingModel;
+    if (!canEmbed(channel)) return Reason.CannotEmbed;
+    return channel.model.embedding?.vertexOnly && !channel.provider.vertex ? Reason.EmbeddingNeedsVertex : Reason.None;
+  }
+  if ((caps & CAP.embedding) !== 0) return Reason.EmbeddingModel;
   if (output === 'text') {
     if ((caps & CAP.imageOnly) !== 0) return Reason.ImageModel;
     const missing = required & ~caps;
@@ -217,7 +241,7 @@ export interface FilterInput {
   routing: RoutingOptions;
   quality: QualityModel;
   stats: LiveStats & { outputTokensTable?(category: string): Float64Array | undefined; outputTokensAverage?(category: string): number | undefined };
-  output: 'text' | 'image' | 'image-edit';
+  output: OutputKind;
   /** Whether the caller named the models (then `routing.models` also filters them). */
   listed: boolean;
   /** The quality model's `prepare` ran on this universe's channels. */

@@ -1,8 +1,9 @@
 import { configurationError } from '../core/errors.js';
 import { formatModelId, parseModelId } from '../core/model-id.js';
 import type { ProviderFamily } from '../core/request.js';
-import { knownVendors, loadModelData, lookupModelFacts, modelDataVersion, type ModelCapabilities, type PriceTable } from './model-data.js';
+import { knownVendors, loadModelData, lookupModelFacts, modelDataVersion, type EmbeddingFacts, type ModelCapabilities, type PriceTable } from './model-data.js';
 import { withImageModelFacts } from './image-models.js';
+import { withEmbeddingModelFacts } from './embedding-models.js';
 import type { TaskCategory } from './analyze-prompt.js';
 
 /** What the host may say about a model: anything it sets wins over the data packages. */
@@ -15,6 +16,11 @@ export interface ModelDefinition {
   quality?: number | Partial<Record<TaskCategory, number>>;
   /** Include in the `auto` pool even without the pool option (default true for defined models). */
   auto?: boolean;
+  /**
+   * Makes it an embedding model for `zen.embeddings` (an OpenAI-compatible server's
+   * `nomic-embed-text`, say), or changes what the built-in table says of one.
+   */
+  embedding?: Partial<EmbeddingFacts>;
 }
 
 /** What the host may say about one model at one provider. */
@@ -43,6 +49,8 @@ export interface ModelInfo {
   quality?: number | Partial<Record<TaskCategory, number>>;
   /** True when no data package and no host definition knows the model. */
   unknown: boolean;
+  /** Set for embedding models: vector size, whether it can be shortened, per-input and per-call limits. */
+  embedding?: EmbeddingFacts;
   pricing?: { providerId: string; modelId: string };
   sources: { capabilities?: string; price?: string };
 }
@@ -201,7 +209,7 @@ export class Catalog {
 
   private buildModel(id: string): ModelInfo {
     const address = parseModelId(id);
-    const facts = withImageModelFacts(address.vendor, address.name, lookupModelFacts(address.vendor, address.name));
+    const facts = withEmbeddingModelFacts(address.vendor, address.name, withImageModelFacts(address.vendor, address.name, lookupModelFacts(address.vendor, address.name)));
     const definition = this.modelDefinitions.get(id);
     const known = Boolean(facts.capabilities || facts.price || definition);
     const capabilities: ModelCapabilities = { ...(facts.capabilities ?? PERMISSIVE), ...definition?.capabilities };
@@ -217,6 +225,7 @@ export class Catalog {
       releaseDate: facts.releaseDate,
       quality: definition?.quality,
       unknown: !known,
+      ...(facts.embedding || definition?.embedding ? { embedding: { flexibleDimensions: false, ...facts.embedding, ...definition?.embedding } } : {}),
       pricing: definition?.price ? undefined : facts.pricing,
       sources: {
         capabilities: definition?.capabilities ? 'host' : facts.sources.capabilities,
@@ -261,6 +270,7 @@ function validateModelDefinition(id: string, definition: ModelDefinition): void 
   validatePrice(where, definition.price);
   validatePositive(where, 'contextWindow', definition.contextWindow);
   validatePositive(where, 'maxOutputTokens', definition.maxOutputTokens);
+  validateEmbeddingDefinition(where, definition.embedding);
   const quality = definition.quality;
   const values = typeof quality === 'number' ? [quality] : Object.values(quality ?? {});
   for (const value of values) {
@@ -278,5 +288,19 @@ function validateChannelDefinition(id: string, definition: ChannelDefinition): v
   validatePositive(where, 'maxOutputTokens', definition.maxOutputTokens);
   if (definition.weight !== undefined && (typeof definition.weight !== 'number' || definition.weight < 0)) {
     throw configurationError(`${where}: weight must be a non-negative number.`);
+  }
+}
+
+function validateEmbeddingDefinition(where: string, embedding: Partial<EmbeddingFacts> | undefined): void {
+  if (embedding === undefined) return;
+  if (typeof embedding !== 'object' || embedding === null) throw configurationError(`${where}: embedding must be an object ({ dimensions, flexibleDimensions, maxInputTokens, maxInputsPerCall }).`);
+  for (const key of ['dimensions', 'maxInputTokens', 'maxInputsPerCall'] as const) {
+    const value = embedding[key];
+    if (value !== undefined && !(typeof value === 'number' && Number.isInteger(value) && value > 0)) {
+      throw configurationError(`${where}: embedding.${key} must be a whole number >= 1, got ${JSON.stringify(value)}.`);
+    }
+  }
+  if (embedding.flexibleDimensions !== undefined && typeof embedding.flexibleDimensions !== 'boolean') {
+    throw configurationError(`${where}: embedding.flexibleDimensions must be true or false.`);
   }
 }

@@ -43,6 +43,20 @@ export interface ModelCapabilities {
   temperature: boolean;
 }
 
+/** What an embedding model makes and takes (see ./embedding-models.ts). */
+export interface EmbeddingFacts {
+  /** The vector size the model returns by default (unknown for a host's model that does not say). */
+  dimensions?: number;
+  /** Takes a smaller size (`dimensions` in the openai shape, `outputDimensionality` in Gemini's). */
+  flexibleDimensions: boolean;
+  /** The longest single input, in tokens. */
+  maxInputTokens?: number;
+  /** Google models served by Vertex AI only (text-embedding-005): not by the Gemini API. */
+  vertexOnly?: boolean;
+  /** How many inputs one provider call may carry; more are sent in batches. Default: the provider API's limit (see embedding-operation.ts). */
+  maxInputsPerCall?: number;
+}
+
 export interface ModelFacts {
   capabilities?: ModelCapabilities;
   contextWindow?: number;
@@ -54,6 +68,8 @@ export interface ModelFacts {
   sources: { capabilities?: string; price?: string };
   /** The genai-prices provider and model id, used for exact cost at call time. */
   pricing?: { providerId: string; modelId: string };
+  /** Set for embedding models. */
+  embedding?: EmbeddingFacts;
 }
 
 interface TokenlensModel {

@@ -2,7 +2,7 @@ import { configurationError, ZenError } from '../core/errors.js';
 import type { GenerationRequest } from '../core/request.js';
 import { analyzePrompt, analyzePromptInSlices, countPromptTokens, promptChars, SYNC_ANALYSIS_CHARS, type PromptAnalysis } from './analyze-prompt.js';
 import { candidatesOf, rejectionsOf, type CandidateTable, type CandidateUniverse } from './candidate-table.js';
-import { compileUniverse, defaultAutoPool, describeProviders, expandVendorWildcards, filterCandidates } from './candidates.js';
+import { compileUniverse, defaultAutoPool, describeProviders, expandVendorWildcards, filterCandidates, type OutputKind } from './candidates.js';
 import type { Catalog, ProviderInfo } from './catalog.js';
 import type { LiveState } from './live-state.js';
 import { loadModelData } from './model-data.js';
@@ -16,7 +16,7 @@ export interface RouteInput {
   request: GenerationRequest;
   model: string | string[];
   routing: RoutingOptions;
-  output?: 'text' | 'image' | 'image-edit';
+  output?: OutputKind;
   /** A precomputed analysis (the image face has no messages to analyse). */
   analysis?: PromptAnalysis;
   /** Stops a token count that `routeCountingTokens` started. */
@@ -49,7 +49,7 @@ const DEFAULT_MAX_CHANNELS = 4;
 /** Compiled universes per model spec; rebuilt when the providers or the catalog change. */
 const universes = new WeakMap<RouterDeps, { providers: readonly ProviderInfo[]; version: number; byKey: Map<string, CandidateUniverse>; byList: WeakMap<readonly string[], CandidateUniverse> }>();
 
-function universeFor(deps: RouterDeps, providers: readonly ProviderInfo[], ids: readonly string[] | undefined, routing: RoutingOptions, output: 'text' | 'image' | 'image-edit'): CandidateUniverse {
+function universeFor(deps: RouterDeps, providers: readonly ProviderInfo[], ids: readonly string[] | undefined, routing: RoutingOptions, output: OutputKind): CandidateUniverse {
   let cache = universes.get(deps);
   if (!cache || cache.providers !== providers || cache.version !== deps.catalog.version) {
     cache = { providers, version: deps.catalog.version, byKey: new Map(), byList: new WeakMap() };
@@ -62,7 +62,7 @@ function universeFor(deps: RouterDeps, providers: readonly ProviderInfo[], ids: 
     if (!universe) cache.byList.set(pool, (universe = prepared(compileUniverse(expandVendorWildcards(pool, providers, deps.catalog, output), providers, deps.catalog), deps)));
     return universe;
   }
-  const key = `${output === 'text' ? 'text' : 'image'}\u0001${ids ? 'list' : 'auto'}\u0001${pool ? pool.join('\u0000') : 'default'}`;
+  const key = `${output === 'image-edit' ? 'image' : output}\u0001${ids ? 'list' : 'auto'}\u0001${pool ? pool.join('\u0000') : 'default'}`;
   let universe = cache.byKey.get(key);
   if (!universe) {
     universe = prepared(compileUniverse(pool ? expandVendorWildcards(pool, providers, deps.catalog, output) : defaultAutoPool(providers, deps.catalog, output), providers, deps.catalog), deps);

@@ -117,6 +117,12 @@ export interface RoutingOptions {
   maxLatencyMs?: number;
   /** Keeps a multi-turn session on one channel unless it fails. */
   session?: string;
+  /**
+   * Embeddings only: lets a call name several embedding models (a list, `vendor/*` or `auto`) and
+   * fail over between them. Off by default, because vectors of different models are not
+   * comparable: a store filled by one model must be queried with the same model.
+   */
+  allowMixedEmbeddingModels?: boolean;
   /** A registered policy name (`ordered`, `pareto`, `cheapest`, `fastest`, `load-balance`) or a Policy. */
   policy?: string | Policy;
   /** How many channels a plan may hold (default 4). */

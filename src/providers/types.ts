@@ -1,3 +1,4 @@
+import type { EmbeddingRequest, EmbeddingResult } from '../core/embedding.js';
 import type { GenerationRequest, ImageRequest, ProviderFamily } from '../core/request.js';
 import type { GenerationResult, ImageResult } from '../core/result.js';
 import type { StreamPart } from '../core/stream-part.js';
@@ -10,6 +11,13 @@ export interface ProviderCallOptions {
   /** The model id as this provider knows it (`claude-sonnet-4-5@20250929` on Vertex). */
   modelId: string;
   request: GenerationRequest;
+  signal?: AbortSignal;
+}
+
+/** One batch of inputs to embed, on one model. */
+export interface EmbedCallOptions {
+  modelId: string;
+  request: EmbeddingRequest;
   signal?: AbortSignal;
 }
 
@@ -37,4 +45,6 @@ export interface ProviderAdapter {
    */
   stream(options: ProviderCallOptions): Promise<AsyncIterable<StreamPart>>;
   generateImages?(options: ImageCallOptions): Promise<ImageResult>;
+  /** Embeds one batch (the caller keeps within the API's inputs per call); absent where the SDK has no embeddings API. */
+  embed?(options: EmbedCallOptions): Promise<EmbeddingResult>;
 }

@@ -143,7 +143,7 @@ function summarizeImagenRequest(body: Json, model: string, rawBody: string): { s
  * Rejects calls without credentials the way the real hosts do. An API key is enough everywhere
  * (Vertex express mode takes one); a bearer token must be one this simulator issued.
  */
-function rejectUnauthenticated(context: SimContext, protocol: SimProtocol): boolean {
+export function rejectUnauthenticated(context: SimContext, protocol: SimProtocol): boolean {
   const headers = context.request.headers;
   if (headers['x-goog-api-key'] || context.url.searchParams.get('key')) return false;
   const bearer = /^Bearer\s+(\S+)$/i.exec(headers.authorization ?? '')?.[1];

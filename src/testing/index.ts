@@ -7,3 +7,4 @@ export { simulatorProviders, type SimulatorClientOptions } from './sdk-clients.j
 export { simulatorGoogleAuth, issuedGoogleAccessTokens, type SimulatorGoogleAuthOptions } from './google-auth.js';
 export { bridgeVertexHttps, vertexApiEndpoint } from './vertex-https-bridge.js';
 export { scriptHleAnswers, type HleAnswersOptions } from './hle-answers.js';
+export { simulatedEmbedding, simulatedEmbeddingDimensions, SIMULATED_EMBEDDING_LIMITS } from './embedding-protocol.js';

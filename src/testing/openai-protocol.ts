@@ -155,7 +155,7 @@ function errorShape(status: number, code: string | undefined): { type: string; c
   return code === undefined ? shape : { ...shape, code };
 }
 
-function chatRenderer(includeUsage: boolean): ProtocolRenderer {
+export function chatRenderer(includeUsage: boolean): ProtocolRenderer {
   return {
     protocol: 'openai',
     renderJson: renderChatJson,

@@ -6,6 +6,7 @@ import { openaiRoutes } from './openai-protocol.js';
 import { openaiResponsesRoutes } from './openai-responses-protocol.js';
 import { anthropicRoutes } from './anthropic-protocol.js';
 import { geminiRoutes } from './gemini-protocol.js';
+import { embeddingRoutes } from './embedding-protocol.js';
 import { clearTimeout as realClearTimeout, setTimeout as realSetTimeout } from 'node:timers';
 import { sendJson, type ProtocolRenderer, type SimContext, type SimRoute } from './protocol.js';
 
@@ -27,7 +28,7 @@ export class Simulator {
   readonly calls: SimRecordedCall[] = [];
   private server: Server | undefined;
   private readonly sockets = new Set<Socket>();
-  private readonly routes: SimRoute[] = [...openaiRoutes, ...openaiResponsesRoutes, ...anthropicRoutes, ...geminiRoutes];
+  private readonly routes: SimRoute[] = [...embeddingRoutes, ...openaiRoutes, ...openaiResponsesRoutes, ...anthropicRoutes, ...geminiRoutes];
   private baseUrl = '';
 
   /** `http://127.0.0.1:<port>` */

@@ -120,7 +120,7 @@ describe('a cache step', () => {
 
 describe('a guardrail step', () => {
   const guardrail: Step = async (call, next) => {
-    const text = call.operation === 'text' ? JSON.stringify(call.request.messages) : call.request.prompt;
+    const text = call.operation === 'text' ? JSON.stringify(call.request.messages) : call.operation === 'image' ? call.request.prompt : JSON.stringify(call.request.inputs);
     if (text.includes('forbidden')) {
       throw new ZenError({ kind: 'content_filter', code: 'guardrail', retryable: false, message: 'The prompt names a forbidden topic.' });
     }

@@ -1,10 +1,12 @@
 import type { CallOutcome } from '../../core/call-outcome.js';
 import { configurationError } from '../../core/errors.js';
+import type { EmbeddingResult } from '../../core/embedding.js';
 import type { GenerationResult, ImageResult } from '../../core/result.js';
 import type { StreamPart } from '../../core/stream-part.js';
 import { executeGenerate, executeStream, type ExecuteDeps, type ExecuteInput } from '../../policy/execute.js';
 import { resolveHedge } from '../../policy/hedge.js';
 import { imageOperation } from '../../policy/image-operation.js';
+import { embeddingOperation } from '../../policy/embedding-operation.js';
 import type { Route } from '../../policy/router.js';
 import type { InternalStep, RunningCall } from '../call.js';
 import { DEFAULT_RETRY } from '../routing-defaults.js';
@@ -23,6 +25,11 @@ export function executeStep(runtime: PipelineRuntime): InternalStep {
       const { result } = await executeGenerate(executeInput<ImageResult>(call, plan), deps, imageOperation(call.request));
       if (result.warnings.length > 0) record.warnings.push(...result.warnings);
       return { type: 'image', result };
+    }
+    if (call.operation === 'embedding') {
+      const { result } = await executeGenerate(executeInput<EmbeddingResult>(call, plan), deps, embeddingOperation(call.request));
+      if (result.warnings.length > 0) record.warnings.push(...result.warnings);
+      return { type: 'embedding', result };
     }
     const insured = call.insured;
     const input = executeInput<GenerationResult>(call, plan);

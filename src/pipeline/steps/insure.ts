@@ -13,7 +13,8 @@ import type { PipelineRuntime } from '../runtime.js';
 export function insureStep(runtime: PipelineRuntime): InternalStep {
   return (call, next) => {
     const plan = call.route;
-    if (!call.internal && plan && call.subject) {
+    // Embeddings are recorded (cost, usage, attempts) but not watched: the detectors judge answers.
+    if (!call.internal && plan && call.subject && call.operation !== 'embedding') {
       const options = call.options;
       call.insured = runtime.insurance.begin({
         requestId: call.requestId, face: call.face, requested: call.model, request: call.subject, tags: options.tags,

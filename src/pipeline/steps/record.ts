@@ -38,6 +38,9 @@ export function recordStep(runtime: PipelineRuntime): InternalStep {
       case 'image':
         await settle(runtime, call, undefined, undefined, outcome.result.images);
         return outcome;
+      case 'embedding':
+        await settle(runtime, call, undefined);
+        return outcome;
       case 'stream':
         return recorder.stream(outcome);
     }
@@ -148,13 +151,13 @@ export function learnFromFeedback(runtime: Pick<PipelineRuntime, 'quality'>, cha
 
 /** The outcome a call must end with: a host step that returns another kind gets a configuration error. */
 function fitting(call: RunningCall, outcome: CallOutcome | undefined): CallOutcome {
-  const expected = call.operation === 'image' ? 'image' : call.stream ? 'stream' : 'text';
+  const expected = call.operation !== 'text' ? call.operation : call.stream ? 'stream' : 'text';
   if (outcome?.type === expected) return outcome;
   if (outcome?.type === 'stream') void outcome.parts[Symbol.asyncIterator]().return?.();
   throw new ZenError({
     kind: 'configuration',
     retryable: false,
     code: 'pipeline',
-    message: `A pipeline step returned ${outcome?.type ? `a "${outcome.type}" outcome` : String(outcome)} for a ${expected === 'stream' ? 'streamed' : expected === 'text' ? 'non-streamed text' : 'image'} call, which needs a "${expected}" outcome.`,
+    message: `A pipeline step returned ${outcome?.type ? `a "${outcome.type}" outcome` : String(outcome)} for ${expected === 'stream' ? 'a streamed' : expected === 'text' ? 'a non-streamed text' : expected === 'image' ? 'an image' : 'an embedding'} call, which needs a "${expected}" outcome.`,
   });
 }

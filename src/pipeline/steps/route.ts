@@ -1,4 +1,5 @@
 import type { GenerationRequest } from '../../core/request.js';
+import { checkEmbeddingCall } from '../../policy/embedding-plan.js';
 import { routeCountingTokens, type Route } from '../../policy/router.js';
 import type { InternalStep, RunningCall } from '../call.js';
 import { hostedToolError, hostedToolRouting } from '../hosted-tools.js';
@@ -32,7 +33,8 @@ export function routeStep(runtime: PipelineRuntime): InternalStep {
 }
 
 function planCall(call: RunningCall, deps: ProviderDeps): Route | Promise<Route> {
-  const output = call.operation === 'text' ? 'text' : call.request.images && call.request.images.length > 0 ? 'image-edit' : 'image';
+  const output = outputOf(call);
+  if (call.operation === 'embedding') checkEmbeddingCall(call.model, call.routing, call.request, deps.router.providers(), deps.router.catalog);
   call.subject = subjectOf(call);
   if (call.operation === 'text' && call.request.hostedTools?.length) return planHosted(call.request, call, deps);
   return routeCountingTokens({ request: call.subject, model: call.model, routing: call.routing, output, ...(call.signal ? { signal: call.signal } : {}) }, deps.router);
@@ -46,6 +48,11 @@ async function planHosted(request: GenerationRequest, call: RunningCall, deps: P
   } catch (error) {
     throw hostedToolError(request, error);
   }
+}
+
+function outputOf(call: RunningCall): 'text' | 'image' | 'image-edit' | 'embedding' {
+  if (call.operation === 'text' || call.operation === 'embedding') return call.operation;
+  return call.request.images && call.request.images.length > 0 ? 'image-edit' : 'image';
 }
 
 function applyRoute(runtime: PipelineRuntime, call: RunningCall, deps: ProviderDeps, plan: Route): void {
@@ -77,8 +84,16 @@ function applyRoute(runtime: PipelineRuntime, call: RunningCall, deps: ProviderD
   }
 }
 
-/** The messages a call is routed and insured on: a text call's request, an image call's prompt as one user message. */
+/**
+ * The messages a call is routed and recorded on: a text call's request, an image call's prompt as
+ * one user message, an embedding call's texts as one user message that asks for no output (its
+ * size prices the call; token arrays are not text and count in the executor's usage only).
+ */
 export function subjectOf(call: RunningCall): GenerationRequest {
   if (call.operation === 'text') return call.request;
+  if (call.operation === 'embedding') {
+    const texts = call.request.inputs.filter((input): input is string => typeof input === 'string');
+    return { messages: [{ role: 'user', content: [{ type: 'text', text: texts.join('\n') }] }], maxOutputTokens: 0 };
+  }
   return { messages: [{ role: 'user', content: [{ type: 'text', text: call.request.prompt }] }] };
 }

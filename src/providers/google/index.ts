@@ -5,7 +5,8 @@ import type { StreamPart } from '../../core/stream-part.js';
 import { credentialsHint } from '../credentials-hint.js';
 import { buildRequest, unreadableAnswer } from '../failure-origin.js';
 import { abortedError, guardStream, type ErrorContext } from '../shared.js';
-import type { ImageCallOptions, ImageResult, ProviderAdapter, ProviderCallOptions } from '../types.js';
+import type { EmbedCallOptions, ImageCallOptions, ImageResult, ProviderAdapter, ProviderCallOptions } from '../types.js';
+import { convertEmbedResponse, embedContent, embedParams } from './embed.js';
 import { aspectRatioOf, convertImageRequest, convertRequest, imageWarnings, type GeminiRequest } from './convert-request.js';
 import { convertImageResponses, convertImagenResponse, convertResponse, type GeminiResponse } from './convert-response.js';
 import { convertStream } from './convert-stream.js';
@@ -135,6 +136,23 @@ export function createGoogleProvider(name: string, client: GoogleGenAI): Provide
         return convertImageResponses(responses as GeminiResponse[], warnings, context);
       } catch (error) {
         throw mapGoogleError(error, { ...context, signal });
+      }
+    },
+
+    async embed({ modelId, request, signal }: EmbedCallOptions) {
+      const context: ErrorContext = { provider: name, model: modelId, credentials };
+      const warnings: CallWarning[] = [];
+      const params = buildRequest(context, () => embedParams(modelId, request, warnings, ONE_ATTEMPT, signal));
+      let response;
+      try {
+        response = await embedContent(client, params);
+      } catch (error) {
+        throw mapGoogleError(error, { ...context, signal });
+      }
+      try {
+        return convertEmbedResponse(response, request.inputs.length, warnings);
+      } catch (error) {
+        throw unreadableAnswer(error, context);
       }
     },
   };

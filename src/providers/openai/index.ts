@@ -4,11 +4,12 @@ import type { StreamPart } from '../../core/stream-part.js';
 import { credentialsHint } from '../credentials-hint.js';
 import { buildRequest, unreadableAnswer } from '../failure-origin.js';
 import { guardStream } from '../shared.js';
-import type { ImageCallOptions, ProviderAdapter, ProviderCallOptions } from '../types.js';
+import type { EmbedCallOptions, ImageCallOptions, ProviderAdapter, ProviderCallOptions } from '../types.js';
 import { convertRequest, convertStreamRequest, maxTokensParameterFor } from './convert-request.js';
 import { convertResponse } from './convert-response.js';
 import { convertStream } from './convert-stream.js';
 import { generateImages } from './generate-images.js';
+import { convertEmbeddings, embed } from './embed.js';
 import { mapOpenAIError, sdkErrorClasses } from './map-error.js';
 import { convertResponsesRequest, convertResponsesStreamRequest } from './responses-request.js';
 import { convertResponsesResponse } from './responses-response.js';
@@ -92,6 +93,21 @@ export function createOpenAIProvider(name: string, client: OpenAI): ProviderAdap
         return await generateImages(client, modelId, request, requestOptions(signal));
       } catch (error) {
         throw mapOpenAIError(error, errorContext(modelId, false, signal));
+      }
+    },
+
+    async embed({ modelId, request, signal }: EmbedCallOptions) {
+      const context = errorContext(modelId, false, signal);
+      let response;
+      try {
+        response = await embed(client, modelId, request, requestOptions(signal));
+      } catch (error) {
+        throw mapOpenAIError(error, context);
+      }
+      try {
+        return convertEmbeddings(response, request.inputs.length);
+      } catch (error) {
+        throw unreadableAnswer(error, context);
       }
     },
   };
