@@ -7,6 +7,7 @@ import type { QualityModel } from '../policy/quality-model.js';
 import type { RetryBudgetOptions } from '../policy/retry-budget.js';
 import type { SharedStateOptions } from '../policy/state-store.js';
 import type { Policy, RoutingOptions } from '../policy/types.js';
+import type { BudgetOptions } from '../pipeline/budget/options.js';
 import type { ProviderConfig } from './providers.js';
 
 export interface ZenClientOptions {
@@ -32,6 +33,12 @@ export interface ZenClientOptions {
    * (`RedisStateStore`, `MemoryStateStore` or the host's). Each process still routes on its own.
    */
   sharedState?: SharedStateOptions;
+  /**
+   * Spending and rate limits per key (a user, an API key, a tag, a project): USD, tokens or
+   * requests per minute, hour, day, week or month, soft (an event) or hard (a `budget_exceeded`
+   * error before any provider call). Shared across processes through the `sharedState` store.
+   */
+  budgets?: BudgetOptions;
   /** Detectors, compensation rules, repair and content capture (see InsuranceOptions). */
   insurance?: InsuranceOptions;
   /**

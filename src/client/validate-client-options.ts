@@ -2,6 +2,7 @@ import { checkSchema } from '../core/validate/check.js';
 import {
   delayMs, functionType, lazily, number, object, optional, positiveWholeNumber, recordOf, string, wholeNumber, type Schema,
 } from '../core/validate/schemas.js';
+import { budgetOptionsEntry } from '../pipeline/budget/options-schema.js';
 import { routingOptionsEntries } from '../policy/routing-options-schema.js';
 
 /**
@@ -41,6 +42,7 @@ function build(): Schema {
         }),
       ),
       sharedState: optional(anObject),
+      budgets: optional(budgetOptionsEntry()),
       insurance: optional(anObject),
       ledger: optional(anObject),
     },

@@ -3,6 +3,7 @@ import { ZenError } from '../core/errors.js';
 import type { InternalStep, RunningCall } from './call.js';
 import { compose } from './compose.js';
 import type { PipelineRuntime } from './runtime.js';
+import { budgetSteerStep, budgetStep } from './steps/budget.js';
 import { executeStep } from './steps/execute.js';
 import { insureStep } from './steps/insure.js';
 import { recordStep } from './steps/record.js';
@@ -36,7 +37,11 @@ export function builtInSteps(runtime: PipelineRuntime, validators: readonly Call
   ];
   const after: NamedStep[] = [];
   if (runtime.shared) after.push({ name: 'shared-state', step: sharedStateStep(runtime.shared) });
-  after.push({ name: 'route', step: routeStep(runtime) }, { name: 'insure', step: insureStep(runtime) }, { name: 'execute', step: executeStep(runtime) });
+  const budgets = runtime.budgets;
+  if (budgets) after.push({ name: 'budget-steer', step: budgetSteerStep(budgets) });
+  after.push({ name: 'route', step: routeStep(runtime) });
+  if (budgets) after.push({ name: 'budget', step: budgetStep(runtime, budgets) });
+  after.push({ name: 'insure', step: insureStep(runtime) }, { name: 'execute', step: executeStep(runtime) });
   return { before, after };
 }
 

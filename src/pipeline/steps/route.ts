@@ -30,13 +30,13 @@ export function routeStep(runtime: PipelineRuntime): InternalStep {
   };
 }
 
-function planCall(call: RunningCall, deps: ProviderDeps): Route | Promise<Route> {
+export function planCall(call: RunningCall, deps: ProviderDeps): Route | Promise<Route> {
   const output = call.operation === 'text' ? 'text' : call.request.images && call.request.images.length > 0 ? 'image-edit' : 'image';
   call.subject = subjectOf(call);
   return routeCountingTokens({ request: call.subject, model: call.model, routing: call.routing, output, ...(call.signal ? { signal: call.signal } : {}) }, deps.router);
 }
 
-function applyRoute(runtime: PipelineRuntime, call: RunningCall, deps: ProviderDeps, plan: Route): void {
+export function applyRoute(runtime: PipelineRuntime, call: RunningCall, deps: ProviderDeps, plan: Route): void {
   call.executeDeps = deps.execute;
   call.route = plan;
   runtime.hedges.onCall();
