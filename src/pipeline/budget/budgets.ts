@@ -3,7 +3,7 @@ import { configurationError, ZenError, type BudgetRefusal } from '../../core/err
 import type { BudgetRecord, LedgerRecord } from '../../insurance/types.js';
 import type { BudgetCounterState, BudgetReservation, StateStore } from '../../policy/state-store.js';
 import type { ZenCall } from '../types.js';
-import { actual, countersOf, expiresAt, keysOf, readable, type Counter } from './counters.js';
+import { actual, countersOf, expiresAt, keysOf, readable, shownLimit, type Counter } from './counters.js';
 import type { BudgetEvent, BudgetOptions, BudgetState } from './options.js';
 
 /** What the budgets tell the client: events, store failures, ledger records. */
@@ -80,7 +80,7 @@ export class Budgets {
     try {
       reply = await this.within(this.store.reserveBudget({
         id: call.requestId, holdUntil: budget.holdUntil, now: budget.at,
-        counters: counters.map((counter, index) => ({ counter: counter.id, amount: amounts[index]!, expiresAt: expiresAt(counter, budget.holdUntil), ...(counter.soft ? {} : { limit: counter.limit }) })),
+        counters: counters.map((counter, index) => ({ counter: counter.id, amount: amounts[index]!, expiresAt: expiresAt(counter, budget.holdUntil), ...(counter.hard ? { limit: counter.hard.whole } : {}) })),
       }));
     } catch (error) {
       const failure = storeFailure('reserve', error);
@@ -129,13 +129,14 @@ export class Budgets {
         settled.forEach((state, index) => {
           const counter = counters[index]!;
           this.remember(counter, state);
-          const crossed = counter.soft && state.spentBefore < counter.limit && state.spent >= counter.limit;
-          if (crossed) {
-            this.hooks.event({ requestId: call.requestId, event: 'soft_limit', key: counter.key, window: counter.window, windowStart: new Date(counter.start).toISOString(), unit: counter.unit, limit: counter.limitAsGiven, spent: readable(counter.unit, state.spent), reserved: readable(counter.unit, state.reserved) });
+          const windowStart = new Date(counter.start).toISOString();
+          const spent = readable(counter.unit, state.spent);
+          if (this.options.ledger !== 'none' && this.options.ledger !== 'events') records.push(budgetRecord(call.requestId, at, counter, spent, 'settled'));
+          for (const soft of counter.soft) {
+            if (!(state.spentBefore < soft.whole && state.spent >= soft.whole)) continue;
+            this.hooks.event({ requestId: call.requestId, event: 'soft_limit', key: counter.key, window: counter.window, windowStart, unit: counter.unit, limit: soft.given, spent, reserved: readable(counter.unit, state.reserved) });
+            if (this.options.ledger !== 'none') records.push(budgetRecord(call.requestId, at, counter, spent, 'soft_limit', soft.given));
           }
-          if (this.options.ledger === 'none') return;
-          if (this.options.ledger !== 'events') records.push(budgetRecord(call.requestId, at, counter, readable(counter.unit, state.spent), 'settled'));
-          if (crossed) records.push(budgetRecord(call.requestId, at, counter, readable(counter.unit, state.spent), 'soft_limit'));
         });
         if (records.length > 0) this.hooks.write(() => records);
       },
@@ -152,9 +153,11 @@ export class Budgets {
     return counters.map((counter, index) => {
       const { spent, reserved } = states[index] ?? { spent: 0, reserved: 0 };
       this.remember(counter, { spent, reserved });
+      const shown = shownLimit(counter);
       return {
-        key: counter.key, window: counter.window, windowStart: new Date(counter.start).toISOString(), unit: counter.unit, limit: counter.limitAsGiven, soft: counter.soft,
-        spent: readable(counter.unit, spent), reserved: readable(counter.unit, reserved), remaining: readable(counter.unit, Math.max(0, counter.limit - spent - reserved)),
+        key: counter.key, window: counter.window, windowStart: new Date(counter.start).toISOString(), unit: counter.unit,
+        limit: shown.given, hard: counter.hard !== undefined, softLimits: counter.soft.map((soft) => soft.given),
+        spent: readable(counter.unit, spent), reserved: readable(counter.unit, reserved), remaining: readable(counter.unit, Math.max(0, shown.whole - spent - reserved)),
       };
     });
   }
@@ -177,15 +180,15 @@ export class Budgets {
   }
 }
 
-function refusal(counter: Counter, state: BudgetCounterState, needed: number): BudgetRefusal {
+export function refusal(counter: Counter, state: BudgetCounterState, needed: number): BudgetRefusal {
   return {
-    key: counter.key, window: counter.window, windowStart: new Date(counter.start).toISOString(), unit: counter.unit, limit: counter.limitAsGiven,
+    key: counter.key, window: counter.window, windowStart: new Date(counter.start).toISOString(), unit: counter.unit, limit: shownLimit(counter).given,
     spent: readable(counter.unit, state.spent), reserved: readable(counter.unit, state.reserved), needed: readable(counter.unit, needed),
   };
 }
 
-function budgetRecord(requestId: string, at: string, counter: Counter, spent: number, event: BudgetRecord['event']): BudgetRecord {
-  return { type: 'budget', requestId, at, key: counter.key, window: counter.window, windowStart: new Date(counter.start).toISOString(), unit: counter.unit, spent, limit: counter.limitAsGiven, event };
+function budgetRecord(requestId: string, at: string, counter: Counter, spent: number, event: BudgetRecord['event'], limit = shownLimit(counter).given): BudgetRecord {
+  return { type: 'budget', requestId, at, key: counter.key, window: counter.window, windowStart: new Date(counter.start).toISOString(), unit: counter.unit, spent, limit, event };
 }
 
 function storeFailure(operation: string, error: unknown): ZenError {

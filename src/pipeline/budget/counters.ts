@@ -10,7 +10,16 @@ import { budgetLimitSchema } from './options-schema.js';
 import type { BudgetKeys, BudgetLimit, BudgetOptions, BudgetUnit, BudgetWindow } from './options.js';
 import { windowAt } from './windows.js';
 
-/** One limit of one key, in the window a call falls in. Amounts are whole: nanodollars, tokens, requests. */
+/** An amount in whole units (nanodollars, tokens, requests), and as the host gave it. */
+export interface Amount {
+  whole: number;
+  given: number;
+}
+
+/**
+ * The limits of one key on one unit in one window, as the window a call falls in: one counter in
+ * the store, however many limits watch it (a soft limit at 80 % and a hard one at 100 %).
+ */
 export interface Counter {
   /** The store's id: key, unit, window and the window's start. */
   id: string;
@@ -19,10 +28,9 @@ export interface Counter {
   window: BudgetWindow;
   start: number;
   end: number;
-  /** The limit in whole units, and as given. */
-  limit: number;
-  limitAsGiven: number;
-  soft: boolean;
+  /** The hard limit (the lowest, when several are given); undefined when only soft ones are. */
+  hard: Amount | undefined;
+  soft: Amount[];
 }
 
 /** A minute past a window's end, its counter may go: calls that started in it have settled by then or lapsed. */
@@ -31,7 +39,7 @@ const COUNTER_MARGIN_MS = 60_000;
 /** The limits of the keys, as counters of the window `now` falls in (undefined when no key has a limit). */
 export function countersOf(options: BudgetOptions, keys: readonly string[] | undefined, now: number, checked: WeakSet<object>): Counter[] | undefined {
   if (!keys) return undefined;
-  let counters: Counter[] | undefined;
+  let counters: Map<string, Counter> | undefined;
   for (const key of keys) {
     const limits = typeof options.limits === 'function' ? options.limits(key) : options.limits;
     if (!limits) continue;
@@ -40,10 +48,14 @@ export function countersOf(options: BudgetOptions, keys: readonly string[] | und
         checkSchema(budgetLimitSchema(), limit, 'configuration', 'budgets.limits', 'budgets.limits');
         checked.add(limit);
       }
-      (counters ??= []).push(counterOf(key, limit, now));
+      const counter = counterOf(key, limit, now);
+      const known = (counters ??= new Map()).get(counter.id);
+      if (!known) counters.set(counter.id, counter);
+      else if (counter.hard && (!known.hard || counter.hard.whole < known.hard.whole)) known.hard = counter.hard;
+      else if (counter.soft.length > 0) known.soft.push(...counter.soft);
     }
   }
-  return counters;
+  return counters && counters.size > 0 ? [...counters.values()] : undefined;
 }
 
 /** The call's budget keys: its own `zen.budgetKey` and the client's `budgets.key(call)`, both. */
@@ -68,16 +80,19 @@ function add(keys: Set<string>, value: BudgetKeys): void {
 function counterOf(key: string, limit: BudgetLimit, now: number): Counter {
   const unit: BudgetUnit = limit.usd !== undefined ? 'usd' : limit.tokens !== undefined ? 'tokens' : 'requests';
   const given = limit.usd ?? limit.tokens ?? limit.requests ?? 0;
+  const amount = { whole: unit === 'usd' ? toNanos(given) : given, given };
   const { start, end } = windowAt(limit.per, now);
   // `|` separates the id's parts; `%` escapes them in a key.
   const escaped = key.replace(/%/g, '%25').replace(/\|/g, '%7C');
-  return {
-    id: `${escaped}|${unit}|${limit.per}|${start}`,
-    key, unit, window: limit.per, start, end,
-    limit: unit === 'usd' ? toNanos(given) : given,
-    limitAsGiven: given,
-    soft: limit.soft === true,
-  };
+  return { id: `${escaped}|${unit}|${limit.per}|${start}`, key, unit, window: limit.per, start, end, hard: limit.soft ? undefined : amount, soft: limit.soft ? [amount] : [] };
+}
+
+/** The limit a counter's state is shown against: its hard limit, else its highest soft one. */
+export function shownLimit(counter: Counter): Amount {
+  if (counter.hard) return counter.hard;
+  let highest = counter.soft[0]!;
+  for (const soft of counter.soft) if (soft.whole > highest.whole) highest = soft;
+  return highest;
 }
 
 /** When a counter may be forgotten: after its window, and after the call's hold could lapse. */

@@ -93,8 +93,12 @@ export interface BudgetState {
   window: BudgetWindow;
   windowStart: string;
   unit: BudgetUnit;
+  /** The hard limit; without one, the highest soft limit. */
   limit: number;
-  soft: boolean;
+  /** Whether `limit` is a hard limit. */
+  hard: boolean;
+  /** The soft limits on this key, unit and window. */
+  softLimits: number[];
   spent: number;
   reserved: number;
   /** limit − spent − reserved, at least 0. */

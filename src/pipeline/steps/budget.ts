@@ -1,8 +1,7 @@
 import type { ZenError } from '../../core/errors.js';
-import { fromNanos } from '../../core/money.js';
 import type { Route } from '../../policy/router.js';
-import type { Budgets, CallBudget } from '../budget/budgets.js';
-import { estimate, type Counter } from '../budget/counters.js';
+import { refusal, type Budgets, type CallBudget } from '../budget/budgets.js';
+import { estimate, shownLimit, type Counter } from '../budget/counters.js';
 import type { InternalStep, RunningCall } from '../call.js';
 import type { PipelineRuntime } from '../runtime.js';
 import type { ZenRequestOptions } from '../types.js';
@@ -33,8 +32,9 @@ export function budgetSteerStep(budgets: Budgets): InternalStep {
       const seen = budgets.lastSeen(counter);
       if (!seen) continue;
       // Spend only grows within a window: a hard limit already reached refuses without asking the store.
-      if (!counter.soft && seen.spent >= counter.limit) throw budgets.refuse(call, budget, refusalOf(counter, seen.spent, seen.reserved, 0));
-      if (steer !== false && counter.unit === 'usd' && counter.limit > 0) pressure = Math.max(pressure, pressureAt((seen.spent + seen.reserved) / counter.limit, from));
+      if (counter.hard && seen.spent >= counter.hard.whole) throw budgets.refuse(call, budget, refusal(counter, seen, 0));
+      const limit = shownLimit(counter).whole;
+      if (steer !== false && counter.unit === 'usd' && limit > 0) pressure = Math.max(pressure, pressureAt((seen.spent + seen.reserved) / limit, from));
     }
     if (pressure > 0) setRouting(call, { ...call.routing, budgetPressure: Math.max(pressure, call.routing.budgetPressure ?? 0) });
     return next();
@@ -49,8 +49,7 @@ export function budgetStep(runtime: PipelineRuntime, budgets: Budgets): Internal
     let refused = await budgets.hold(call, budget, amounts(runtime, budget.counters, call.route));
     if (refused?.unit === 'usd' && steer) {
       // The pick is too dear for what is left: the best candidate that fits, if one does.
-      const counter = budget.counters.find((candidate) => candidate.unit === 'usd' && candidate.key === refused!.key && candidate.window === refused!.window)!;
-      const left = fromNanos(counter.limit) - refused.spent - refused.reserved;
+      const left = refused.limit - refused.spent - refused.reserved;
       const cheaper = left > 0 ? await planUnder(runtime, call, left) : undefined;
       if (cheaper) refused = await budgets.hold(call, budget, amounts(runtime, budget.counters, cheaper));
     }
@@ -85,11 +84,6 @@ function pressureAt(used: number, from: number): number {
   if (used <= from) return 0;
   if (from >= 1) return used >= 1 ? 1 : 0;
   return Math.min(1, (used - from) / (1 - from));
-}
-
-function refusalOf(counter: Counter, spent: number, reserved: number, needed: number): Parameters<Budgets['refuse']>[2] {
-  const readable = (amount: number): number => (counter.unit === 'usd' ? fromNanos(amount) : amount);
-  return { key: counter.key, window: counter.window, windowStart: new Date(counter.start).toISOString(), unit: counter.unit, limit: counter.limitAsGiven, spent: readable(spent), reserved: readable(reserved), needed: readable(needed) };
 }
 
 /** The routing options routing reads are the call's own; steps before routing may replace them. */
