@@ -1,4 +1,4 @@
-export { ZenClient, type ZenEvents, type ZenErrorEvent, type StateStoreErrorEvent, type BudgetStoreErrorEvent } from './client/zen-client.js';
+export { ZenClient, type ZenEvents, type ZenErrorEvent, type StateStoreErrorEvent, type BudgetStoreErrorEvent, type TelemetryErrorEvent } from './client/zen-client.js';
 export type { SdkVersionWarning } from './client/sdk-version.js';
 export type { ZenClientOptions } from './client/options.js';
 export type { ProviderConfig } from './client/providers.js';
@@ -38,6 +38,8 @@ export {
   MemoryStateStore, type StateStore, type SharedStateOptions,
   type BudgetCounterChange, type BudgetCounterState, type BudgetReservation, type BudgetReserveInput, type BudgetSettleInput, type BudgetSettlement,
 } from './policy/state-store.js';
+// OpenTelemetry (ZenClientOptions.telemetry).
+export type { OpenTelemetryApi, TelemetryOptions } from './pipeline/telemetry/options.js';
 // Budgets and rate limits per key (ZenClientOptions.budgets).
 export type { BudgetEvent, BudgetKeys, BudgetLimit, BudgetOptions, BudgetState, BudgetUnit, BudgetWindow } from './pipeline/budget/options.js';
 export { RedisStateStore, type RedisStateStoreOptions, type RedisClientLike } from './policy/state-stores/redis.js';

@@ -3,6 +3,7 @@ import {
   delayMs, functionType, lazily, number, object, optional, positiveWholeNumber, recordOf, string, wholeNumber, type Schema,
 } from '../core/validate/schemas.js';
 import { budgetOptionsEntry } from '../pipeline/budget/options-schema.js';
+import { telemetryOptionsEntry } from '../pipeline/telemetry/options-schema.js';
 import { routingOptionsEntries } from '../policy/routing-options-schema.js';
 
 /**
@@ -43,6 +44,7 @@ function build(): Schema {
       ),
       sharedState: optional(anObject),
       budgets: optional(budgetOptionsEntry()),
+      telemetry: optional(telemetryOptionsEntry()),
       insurance: optional(anObject),
       ledger: optional(anObject),
     },

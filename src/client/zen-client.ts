@@ -36,6 +36,7 @@ import type { SdkVersionWarning } from './sdk-version.js';
 import { Budgets } from '../pipeline/budget/budgets.js';
 import type { BudgetEvent, BudgetState } from '../pipeline/budget/options.js';
 import { MemoryStateStore } from '../policy/state-store.js';
+import { Telemetry } from '../pipeline/telemetry/telemetry.js';
 
 /** The shared state store failed; the call went on with this process's own state. */
 export interface StateStoreErrorEvent {
@@ -52,8 +53,14 @@ export interface BudgetStoreErrorEvent {
   requestId?: string;
 }
 
-/** Something failed beside the call (the ledger, a detector, the shared state store); the call itself was not affected. */
-export type ZenErrorEvent = InsuranceErrorEvent | StateStoreErrorEvent | BudgetStoreErrorEvent;
+/** Telemetry could not start (`@opentelemetry/api` is not installed, or cannot be loaded here); calls go on without it. */
+export interface TelemetryErrorEvent {
+  source: 'telemetry';
+  error: ZenError;
+}
+
+/** Something failed beside the call (the ledger, a detector, the shared state store, telemetry); the call itself was not affected. */
+export type ZenErrorEvent = InsuranceErrorEvent | StateStoreErrorEvent | BudgetStoreErrorEvent | TelemetryErrorEvent;
 
 /** Every event a ZenClient emits: routing, the insurance's `quality` and `claim`, and `error`. */
 export type ZenEvents = PolicyEvents & Omit<InsuranceEvents, 'error'> & {
@@ -158,6 +165,13 @@ export class ZenClient extends EventEmitter<ZenEvents> implements CallRunner {
       shared,
       insurance: this.insurance,
       budgets: this.budgets,
+      telemetry: options.telemetry
+        ? new Telemetry(options.telemetry === true ? {} : options.telemetry, (error) => {
+            // Said once, where it is heard: an app that set `telemetry` expects spans.
+            if (this.listenerCount('error') > 0) this.emit('error', { source: 'telemetry', error });
+            else console.warn(`zenrouter: ${error.message}`);
+          })
+        : undefined,
       emit,
       listenerCount: (event) => this.listenerCount(event),
       providerDeps: () => (this.configured ? depsFor(this.configured) : this.providers().then(depsFor)),

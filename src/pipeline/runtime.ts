@@ -7,6 +7,7 @@ import type { QualityModel } from '../policy/quality-model.js';
 import type { RouterDeps } from '../policy/router.js';
 import type { SharedState } from '../policy/shared-state.js';
 import type { Budgets } from './budget/budgets.js';
+import type { Telemetry } from './telemetry/telemetry.js';
 
 /** The router's and the executor's dependencies for the configured providers. */
 export interface ProviderDeps {
@@ -24,6 +25,8 @@ export interface PipelineRuntime {
   readonly insurance: Insurance;
   /** Spending and rate limits per key, when the client has `budgets`. */
   readonly budgets?: Budgets | undefined;
+  /** OpenTelemetry spans and metrics, when the client has `telemetry`. */
+  readonly telemetry?: Telemetry | undefined;
   /**
    * The providers' dependencies; a configuration ZenError when no provider is configured. A value
    * once the providers are known (the usual case), a promise while they are read from the environment.
