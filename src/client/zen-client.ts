@@ -170,7 +170,7 @@ export class ZenClient extends EventEmitter<ZenEvents> implements CallRunner {
             // Said once, where it is heard: an app that set `telemetry` expects spans.
             if (this.listenerCount('error') > 0) this.emit('error', { source: 'telemetry', error });
             else console.warn(`zenrouter: ${error.message}`);
-          })
+          }, (ending) => this.insurance.track(ending))
         : undefined,
       emit,
       listenerCount: (event) => this.listenerCount(event),

@@ -39,18 +39,18 @@ function traced(telemetry: Telemetry, recorders: Recorders, call: RunningCall, n
   return run.then(
     (outcome) => {
       if (outcome.type !== 'stream') {
-        void observer.finish(undefined, outcome.type === 'text' ? outcome.result : undefined);
+        telemetry.track(observer.finish(undefined, outcome.type === 'text' ? outcome.result : undefined));
         return outcome;
       }
       const assembler = recording && telemetry.captureContent !== 'none' ? new StreamAssembler() : undefined;
       const done = outcome.done.then((error) => {
-        void observer.finish(error, assembler?.result());
+        telemetry.track(observer.finish(error, assembler?.result()));
         return error;
       });
       return { type: 'stream', parts: assembler ? assembled(outcome.parts, assembler) : outcome.parts, done };
     },
     (error: unknown) => {
-      void observer.finish(ZenError.isInstance(error) ? error : new ZenError({ kind: 'server', message: String(error) }), undefined);
+      telemetry.track(observer.finish(ZenError.isInstance(error) ? error : new ZenError({ kind: 'server', message: String(error) }), undefined));
       throw error;
     },
   );

@@ -40,6 +40,8 @@ export class Telemetry {
   constructor(
     private readonly options: TelemetryOptions,
     private readonly onError: (error: ZenError) => void,
+    /** Holds `zen.flush()` until a span that ends after its call (content being redacted) has ended. */
+    readonly track: (ending: Promise<void>) => void = () => {},
   ) {
     this.captureContent = options.captureContent ?? 'none';
     this.attemptSpans = options.attemptSpans ?? true;
