@@ -175,6 +175,26 @@ describe('telemetry: spans', () => {
     expect(call.attributes['zenrouter.claims']).toBe(1);
   });
 
+  it('every face and kind of call: Anthropic messages, Gemini generateContent and images get the same spans', async () => {
+    const o = otel();
+    const zen = client(o);
+    sim.enqueue(UP[HAIKU], { text: 'From the Anthropic face.', usage: { input: 20, output: 5 } });
+    const message = await zen.messages.create({ model: HAIKU, max_tokens: 64, messages: [{ role: 'user', content: 'Say hi.' }] });
+    sim.enqueue('gemini-2.5-flash', { text: 'From the Gemini face.', usage: { input: 21, output: 6 } });
+    await zen.models.generateContent({ model: 'google/gemini-2.5-flash', contents: 'Say hi.' });
+    await zen.images.generate({ model: 'openai/gpt-image-1', prompt: 'A lighthouse at dusk', n: 2 });
+    const calls = o.spans.getFinishedSpans().filter((span) => span.parentSpanContext === undefined);
+    expect(calls.map((span) => [span.name, span.attributes['zenrouter.face'], span.attributes['gen_ai.provider.name']])).toEqual([
+      [`chat ${HAIKU}`, 'anthropic-messages', 'anthropic'],
+      ['chat google/gemini-2.5-flash', 'gemini-generate', 'gcp.gemini'],
+      ['generate_content openai/gpt-image-1', 'openai-images', 'openai'],
+    ]);
+    expect(calls[0]!.attributes).toMatchObject({ 'gen_ai.usage.input_tokens': 20, 'gen_ai.usage.output_tokens': 5, 'zenrouter.request_id': message.zen.requestId });
+    expect(calls[1]!.attributes).toMatchObject({ 'gen_ai.usage.input_tokens': 21, 'gen_ai.usage.output_tokens': 6 });
+    expect(calls[2]!.attributes).toMatchObject({ 'gen_ai.output.type': 'image', 'gen_ai.request.choice.count': 2 });
+    expect(o.spans.getFinishedSpans()).toHaveLength(6);
+  });
+
   it('attemptSpans: false keeps only the call span', async () => {
     const o = otel();
     const zen = client(o, { attemptSpans: false });

@@ -78,7 +78,7 @@ export class CallSpan implements CallObserver {
       span.addEvent('gen_ai.evaluation.result', {
         'gen_ai.evaluation.name': event.kind,
         'gen_ai.evaluation.score.value': 1 - event.severity,
-        'gen_ai.evaluation.score.label': 'fail',
+        'gen_ai.evaluation.score.label': event.severity > 0 ? 'fail' : 'info',
         'gen_ai.evaluation.explanation': event.message,
         'zenrouter.detector': event.detector,
         'zenrouter.channel': event.channel,
