@@ -8,7 +8,7 @@ import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor, type Re
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ZenClient, ZenClientOptions, ZenErrorEvent } from '../../src/index.js';
 import { useSimulator } from '../helpers/simulator.js';
-import { ch, HAIKU, MINI, run, UP, zenClient } from '../policy/execution-helpers.js';
+import { ch, HAIKU, MINI, NANO, run, UP, zenClient } from '../policy/execution-helpers.js';
 
 /**
  * OpenTelemetry through the official SDKs and the simulator, recorded by the real OpenTelemetry SDK
@@ -148,6 +148,22 @@ describe('telemetry: spans', () => {
     expect(attempts.map((span) => [span.attributes['zenrouter.retry'], span.attributes['error.type']])).toEqual([[0, 'server'], [1, 'server']]);
     expect(call.attributes).toMatchObject({ 'error.type': 'all_attempts_failed', 'zenrouter.attempts': 2, 'zenrouter.retries': 1 });
     expect(call.status.code).toBe(2);
+  });
+
+  it('hedging: the hedge attempt is marked, the lost primary ends with error.type hedge_lost', async () => {
+    const o = otel();
+    const zen = client(o, {}, { routing: { hedge: { fallbackDelayMs: 20, maxRate: 1 } } });
+    sim.enqueue(UP[MINI], { text: 'The slow primary.', ttftMs: 60_000 });
+    sim.enqueue(UP[NANO], { text: 'The quick hedge.', usage: { input: 10, output: 3 } });
+    const out = await run(zen, { model: [MINI, NANO] }, false);
+    expect(out.text).toBe('The quick hedge.');
+    const { call, attempts } = tree(o.spans.getFinishedSpans());
+    expect(attempts.map((span) => [span.attributes['zenrouter.channel'], span.attributes['zenrouter.hedge'], span.attributes['zenrouter.attempt.outcome']])).toEqual([
+      [ch(MINI), false, 'hedge_lost'],
+      [ch(NANO), true, 'success'],
+    ]);
+    expect(attempts[0]!.attributes['error.type']).toBe('aborted');
+    expect(call.attributes).toMatchObject({ 'zenrouter.hedged': true, 'zenrouter.channel': ch(NANO) });
   });
 
   it('a streamed call: the span ends when the stream does, with usage and time to first chunk', async () => {
