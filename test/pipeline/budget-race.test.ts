@@ -3,7 +3,7 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { createClient } from 'redis';
 import { afterAll, describe, expect, it } from 'vitest';
-import { RedisStateStore, ZenError, type ZenClient } from '../../src/index.js';
+import { RedisStateStore, type ZenClient, type ZenError } from '../../src/index.js';
 import { redisAvailable, useRedisServer } from '../helpers/redis-server.js';
 import { useSimulator } from '../helpers/simulator.js';
 import { MINI, zenClient } from '../policy/execution-helpers.js';

@@ -1,8 +1,9 @@
+import type * as OpenTelemetryModule from '@opentelemetry/api';
 import type { MeterProvider, TracerProvider } from '@opentelemetry/api';
 import type { CaptureContent } from '../../insurance/options.js';
 
 /** The `@opentelemetry/api` module, as `import * as api from '@opentelemetry/api'` gives it. */
-export type OpenTelemetryApi = typeof import('@opentelemetry/api');
+export type OpenTelemetryApi = typeof OpenTelemetryModule;
 
 /**
  * `ZenClientOptions.telemetry`: OpenTelemetry spans and metrics (GenAI semantic conventions).
