@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { metrics, trace, type Attributes } from '@opentelemetry/api';
+import { context, metrics, trace, type Attributes } from '@opentelemetry/api';
+import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { OTLPMetricExporter } from '@opentelemetry/exporter-metrics-otlp-http';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { MeterProvider, MetricReader, PeriodicExportingMetricReader, type HistogramMetricData, type MetricData, type SumMetricData } from '@opentelemetry/sdk-metrics';
@@ -321,6 +322,33 @@ describe('telemetry: the global providers', () => {
     expect(spans[0]!.parentSpanContext?.spanId).toBe(spans[1]!.spanContext().spanId);
     const duration = metric<HistogramMetricData>(await o.reader.metrics(), 'gen_ai.client.operation.duration');
     expect(duration.dataPoints[0]!.value.count).toBe(1);
+  });
+
+  it('with a context manager, host steps and the spans they make run inside the call span', async () => {
+    const manager = new AsyncLocalStorageContextManager().enable();
+    context.setGlobalContextManager(manager);
+    try {
+      const o = otel();
+      trace.setGlobalTracerProvider(o.tracerProvider);
+      const zen = zenClient(sim, { telemetry: true });
+      const seen: Array<string | undefined> = [];
+      zen.use(async (_call, next) => {
+        seen.push(trace.getActiveSpan()?.spanContext().spanId);
+        // A span of the host's own (a cache lookup, an HTTP call), made with the global tracer.
+        return trace.getTracer('host').startActiveSpan('cache lookup', (span) => next().finally(() => span.end()));
+      });
+      sim.enqueue(UP[MINI], { text: 'inside' });
+      await run(zen, { model: MINI }, false);
+      const spans = o.spans.getFinishedSpans();
+      const call = spans.find((span) => span.parentSpanContext === undefined)!;
+      const host = spans.find((span) => span.name === 'cache lookup')!;
+      expect(seen).toEqual([call.spanContext().spanId]);
+      expect(host.parentSpanContext?.spanId).toBe(call.spanContext().spanId);
+      expect(spans).toHaveLength(3);
+    } finally {
+      context.disable();
+      manager.disable();
+    }
   });
 
   it('a bad telemetry option is a typed configuration error', async () => {
