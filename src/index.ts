@@ -1,8 +1,8 @@
-export { ZenClient, type ZenEvents, type ZenErrorEvent, type StateStoreErrorEvent, type ConversationStoreErrorEvent } from './client/zen-client.js';
+export { ZenClient, type ZenEvents, type ZenErrorEvent, type StateStoreErrorEvent, type ConversationStoreErrorEvent, type BudgetStoreErrorEvent, type TelemetryErrorEvent } from './client/zen-client.js';
 export type { SdkVersionWarning } from './client/sdk-version.js';
 export type { ZenClientOptions } from './client/options.js';
 export type { ProviderConfig } from './client/providers.js';
-export { ZenError, type ZenErrorKind, type ZenErrorOptions, type AbortedBy } from './core/errors.js';
+export { ZenError, type ZenErrorKind, type ZenErrorOptions, type AbortedBy, type BudgetRefusal } from './core/errors.js';
 export type * from './core/request.js';
 export type * from './core/result.js';
 export type * from './core/stream-part.js';
@@ -49,7 +49,14 @@ export { promptFeatures, type PromptFeatures } from './policy/prompt-features.js
 export { cheapestPolicy, fastestPolicy, loadBalancePolicy, orderedPolicy, paretoPolicy, type ParetoPolicyOptions } from './policy/policies/index.js';
 export { analyzePrompt, type PromptAnalysis, type TaskCategory } from './policy/analyze-prompt.js';
 export type * from './policy/events.js';
-export { MemoryStateStore, type StateStore, type SharedStateOptions } from './policy/state-store.js';
+export {
+  MemoryStateStore, type StateStore, type SharedStateOptions,
+  type BudgetCounterChange, type BudgetCounterState, type BudgetReservation, type BudgetReserveInput, type BudgetSettleInput, type BudgetSettlement,
+} from './policy/state-store.js';
+// OpenTelemetry (ZenClientOptions.telemetry).
+export type { OpenTelemetryApi, TelemetryOptions } from './pipeline/telemetry/options.js';
+// Budgets and rate limits per key (ZenClientOptions.budgets).
+export type { BudgetEvent, BudgetKeys, BudgetLimit, BudgetOptions, BudgetState, BudgetUnit, BudgetWindow } from './pipeline/budget/options.js';
 export { RedisStateStore, type RedisStateStoreOptions, type RedisClientLike } from './policy/state-stores/redis.js';
 // Quality insurance: detectors, the policy, the ledger and case export.
 export type { Detector, DetectorContext, DetectorStart, DetectorScope, DetectorTiming, EventDraft, StreamObserver, ChannelBaseline, Subcall } from './insurance/detector.js';

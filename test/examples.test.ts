@@ -36,6 +36,8 @@ const EXAMPLES: Array<[string, string[], RegExp[]]> = [
   ['examples/run.ts', ['examples/bad-input.ts'], [/a timeout of -1: invalid_request at zen\.timeouts\.totalMs/, /a circular tool schema: invalid_request at tools\[0\]\.function\.parameters/, /signal must be an AbortSignal/, /attempts made for them: 0/, /a valid call afterwards: /]],
   ['examples/shared-ledger.ts', [], [/ledger: PGlite \(embedded\)/, /balance seen by first: \$0\.003, by second: \$0\.003/, /claims: 6 \(3 credited, 3 capped\)/]],
   ['examples/dashboard.ts', [], [/dashboard: http:\/\/127\.0\.0\.1:\d+\//, /the page shows 20 calls, cost \$0\.\d+, (?:[2-9]|\d{2,}) claims, credits \$0\.\d+/, /anthropic\/claude-haiku-4-5:anthropic\s+p50 \d+ ms · p95 \d+ ms/]],
+  ['examples/budgets.ts', [], [/store: MemoryStateStore/, /\[budget\] soft_limit on user:42/, /call 5: refused, budget_exceeded \(user:42 usd per day\)/, /provider calls: 4\n/, /project:atlas: 4 calls answered, 2000 of 2000 tokens/, /call 1: openai\/o4-mini[\s\S]*call 12: google\//, /ledger: \d+ budget records/]],
+  ['examples/telemetry.ts', [], [/answer: Paris\. \(anthropic\/claude-haiku-4-5:anthropic\)/, /span "chat gpt-5-mini" \(error\)\n(?:.*\n)*?\s+error\.type = "overloaded"/, /zenrouter\.failover = true/, /event gen_ai\.evaluation\.result: \{"gen_ai\.evaluation\.name":"invalid_json"/, /gen_ai\.client\.token\.usage .*"gen_ai\.token\.type":"input"\}: count 1, sum 14/, /gen_ai\.client\.operation\.time_to_first_chunk/]],
   ['examples/images.ts', [], [/gpt-image-1: 2 images/, /dall-e-3, n=3: .* 3 images, \$0\.12/, /imagen on google\/imagen-4\.0-generate-001:vertex: 5 images/, /failover: .*success/]],
 ];
 
@@ -51,6 +53,13 @@ describe('examples', () => {
     expect(stdout).toMatch(/\[second breaker\] openai\/gpt-5-mini:openai: closed → open \(shared cooldown from another process\)/);
     expect(stdout).toMatch(/upstream calls to gpt-5-mini: 1/);
     expect(stdout).toMatch(/\(sticky: true\)/);
+  }, 120_000);
+
+  it.skipIf(!redisAvailable)('examples/budgets.ts runs on Redis', async () => {
+    const { stdout } = await run(tsx, ['examples/budgets.ts'], { cwd: root, env: { ...env, REDIS_URL: redis.url }, timeout: 90_000 });
+    expect(stdout).toMatch(/store: RedisStateStore/);
+    expect(stdout).toMatch(/call 5: refused, budget_exceeded \(user:42 usd per day\)/);
+    expect(stdout).toMatch(/project:atlas: 4 calls answered, 2000 of 2000 tokens/);
   }, 120_000);
 
   it.skipIf(!postgresAvailable)('examples/shared-ledger.ts runs on PostgreSQL', async () => {

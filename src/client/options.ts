@@ -8,6 +8,8 @@ import type { QualityModel } from '../policy/quality-model.js';
 import type { RetryBudgetOptions } from '../policy/retry-budget.js';
 import type { SharedStateOptions } from '../policy/state-store.js';
 import type { Policy, RoutingOptions } from '../policy/types.js';
+import type { BudgetOptions } from '../pipeline/budget/options.js';
+import type { TelemetryOptions } from '../pipeline/telemetry/options.js';
 import type { ProviderConfig } from './providers.js';
 
 export interface ZenClientOptions {
@@ -33,6 +35,18 @@ export interface ZenClientOptions {
    * (`RedisStateStore`, `MemoryStateStore` or the host's). Each process still routes on its own.
    */
   sharedState?: SharedStateOptions;
+  /**
+   * Spending and rate limits per key (a user, an API key, a tag, a project): USD, tokens or
+   * requests per minute, hour, day, week or month, soft (an event) or hard (a `budget_exceeded`
+   * error before any provider call). Shared across processes through the `sharedState` store.
+   */
+  budgets?: BudgetOptions;
+  /**
+   * OpenTelemetry spans (a span per call and per attempt) and metrics, after the GenAI semantic
+   * conventions: `true` for the global tracer and meter providers, or options. `@opentelemetry/api`
+   * (an optional peer) is loaded only when this is set. Default: off.
+   */
+  telemetry?: boolean | TelemetryOptions;
   /** Detectors, compensation rules, repair and content capture (see InsuranceOptions). */
   insurance?: InsuranceOptions;
   /**

@@ -4,6 +4,8 @@ import { checkSchema } from '../core/validate/check.js';
 import {
   delayMs, functionType, lazily, number, object, optional, positiveWholeNumber, recordOf, string, wholeNumber, type Schema,
 } from '../core/validate/schemas.js';
+import { budgetOptionsEntry } from '../pipeline/budget/options-schema.js';
+import { telemetryOptionsEntry } from '../pipeline/telemetry/options-schema.js';
 import { routingOptionsEntries } from '../pipeline/routing-options-schema.js';
 
 /**
@@ -45,6 +47,8 @@ function build(): Schema {
         }),
       ),
       sharedState: optional(anObject),
+      budgets: optional(budgetOptionsEntry()),
+      telemetry: optional(telemetryOptionsEntry()),
       insurance: optional(anObject),
       ledger: optional(anObject),
       conversations: optional(conversationStoreOption),

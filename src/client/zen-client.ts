@@ -40,6 +40,10 @@ import { evaluate, type EvaluateOptions, type EvaluationResult } from '../eval/e
 import { watch, type Watch, type WatchOptions } from '../eval/watch.js';
 import type { DegradationEvent } from '../eval/watch-types.js';
 import type { SdkVersionWarning } from './sdk-version.js';
+import { Budgets } from '../pipeline/budget/budgets.js';
+import type { BudgetEvent, BudgetState } from '../pipeline/budget/options.js';
+import { MemoryStateStore } from '../policy/state-store.js';
+import { Telemetry } from '../pipeline/telemetry/telemetry.js';
 
 /** The shared state store failed; the call went on with this process's own state. */
 export interface StateStoreErrorEvent {
@@ -53,14 +57,32 @@ export interface ConversationStoreErrorEvent extends StoreFailure {
   source: 'conversation-store';
 }
 
-/** Something failed beside the call (the ledger, a detector, the shared state store, the conversation store); the call itself was not affected. */
-export type ZenErrorEvent = InsuranceErrorEvent | StateStoreErrorEvent | ConversationStoreErrorEvent;
+
+/** The budget store failed or was slow; the call went on unchecked (or was refused, with `budgets.onStoreError: 'refuse'`). */
+export interface BudgetStoreErrorEvent {
+  source: 'budget-store';
+  operation: 'reserve' | 'settle' | 'read';
+  error: ZenError;
+  requestId?: string;
+}
+
+/** Telemetry could not start (`@opentelemetry/api` is not installed, or cannot be loaded here); calls go on without it. */
+export interface TelemetryErrorEvent {
+  source: 'telemetry';
+  error: ZenError;
+}
+
+
+/** Something failed beside the call (the ledger, a detector, the shared state store, the conversation store, the budget store, telemetry); the call itself was not affected. */
+export type ZenErrorEvent = InsuranceErrorEvent | StateStoreErrorEvent | ConversationStoreErrorEvent | BudgetStoreErrorEvent | TelemetryErrorEvent;
 
 /** Every event a ZenClient emits: routing, the insurance's `quality` and `claim`, and `error`. */
 export type ZenEvents = PolicyEvents & Omit<InsuranceEvents, 'error'> & {
   error: (event: ZenErrorEvent) => void;
   degradation: (event: DegradationEvent) => void;
   warning: (warning: SdkVersionWarning) => void;
+  /** A soft budget limit passed, or a call refused by a hard one (see `budgets`). */
+  budget: (event: BudgetEvent) => void;
 };
 
 /**
@@ -88,6 +110,7 @@ export class ZenClient extends EventEmitter<ZenEvents> implements CallRunner {
   readonly insurance: Insurance;
   private readonly pipeline: Pipeline;
   private readonly runtime: PipelineRuntime;
+  private readonly budgets: Budgets | undefined;
   private readonly routing: (options: ZenRequestOptions | undefined) => ZenRequestOptions;
   private readonly modelSource: ModelSource<ZenModel>;
   private configured: ConfiguredProvider[] | undefined;
@@ -155,12 +178,28 @@ export class ZenClient extends EventEmitter<ZenEvents> implements CallRunner {
       }
       return cache.deps;
     };
+    this.budgets = options.budgets
+      ? new Budgets(options.budgets, options.budgets.store ?? options.sharedState?.store ?? new MemoryStateStore(), {
+          event: (event) => this.emit('budget', event),
+          storeError: (operation, error, requestId) => this.emit('error', { source: 'budget-store', operation, error, ...(requestId ? { requestId } : {}) }),
+          write: (records) => this.insurance.write(records),
+          track: (settling) => this.insurance.track(settling),
+        })
+      : undefined;
     this.runtime = {
       quality: this.quality,
       state: this.state,
       hedges,
       shared,
       insurance: this.insurance,
+      budgets: this.budgets,
+      telemetry: options.telemetry
+        ? new Telemetry(options.telemetry === true ? {} : options.telemetry, (error) => {
+            // Said once, where it is heard: an app that set `telemetry` expects spans.
+            if (this.listenerCount('error') > 0) this.emit('error', { source: 'telemetry', error });
+            else console.warn(`zenrouter: ${error.message}`);
+          }, (ending) => this.insurance.track(ending))
+        : undefined,
       emit,
       listenerCount: (event) => this.listenerCount(event),
       providerDeps: () => (this.configured ? depsFor(this.configured) : this.providers().then(depsFor)),
@@ -205,6 +244,13 @@ export class ZenClient extends EventEmitter<ZenEvents> implements CallRunner {
   /** The ledger every call is recorded in. */
   get ledger(): Ledger {
     return this.insurance.ledger;
+  }
+
+  /** Each limit of a budget key as it stands now: spent, held by calls in flight, remaining (see `budgets`). */
+  async budget(key: string): Promise<BudgetState[]> {
+    if (!this.budgets) throw configurationError('zen.budget() needs budgets: new ZenClient({ budgets: { limits: [...] } }).');
+    if (typeof key !== 'string' || key === '') throw configurationError(`zen.budget() takes a budget key (a non-empty string), got ${JSON.stringify(key)}.`);
+    return this.budgets.state(key);
   }
 
   /** Files user feedback on a call after the fact; bad feedback is claimed when `user_feedback` (or its `kind`) is covered. */

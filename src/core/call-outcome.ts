@@ -68,4 +68,10 @@ export interface CallObserver {
    * insurance's fields (events, claims) are not yet.
    */
   executionEnd?(error: ZenError | undefined): void;
+  /**
+   * The call is settled: its record is final (the insurance's events, claims and judge costs
+   * included) and its ledger records are queued. Called once for every call the record step saw
+   * end, whatever ended it; for a stream, when it ended upstream.
+   */
+  settled?(error: ZenError | undefined): void;
 }

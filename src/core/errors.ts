@@ -25,7 +25,9 @@ export type ZenErrorKind =
   /** Configuration problems found before any call: unknown model, no provider, bad option. */
   | 'configuration'
   /** Every candidate of a plan failed; `attempts` says how. */
-  | 'all_attempts_failed';
+  | 'all_attempts_failed'
+  /** A hard budget or rate limit (`budgets`) would be passed: refused before any provider call; `budget` says which. */
+  | 'budget_exceeded';
 
 const RETRYABLE: ReadonlySet<ZenErrorKind> = new Set<ZenErrorKind>([
   'rate_limited',
@@ -71,6 +73,24 @@ export interface ZenErrorOptions {
   attempts?: ReadonlyArray<{ channel: string; kind: ZenErrorKind; message: string }>;
   /** For an `aborted` error: who ended the call (see `ZenError.abortedBy`). */
   abortedBy?: AbortedBy;
+  /** For a `budget_exceeded` error: the limit that refused the call. */
+  budget?: BudgetRefusal;
+}
+
+/** The limit behind a `budget_exceeded` error: what was spent and held in its window, and what the call needed. */
+export interface BudgetRefusal {
+  key: string;
+  window: 'minute' | 'hour' | 'day' | 'week' | 'month';
+  /** ISO start of the window the limit counts in (UTC). */
+  windowStart: string;
+  unit: 'usd' | 'tokens' | 'requests';
+  limit: number;
+  /** Settled in the window so far. */
+  spent: number;
+  /** Held by calls in flight (their estimates, until they settle). */
+  reserved: number;
+  /** What this call would have held: its estimate. */
+  needed: number;
 }
 
 /** `signal`: the caller's AbortSignal (or a stream's `controller.abort()`); `reader`: the caller stopped reading a stream. */
@@ -90,6 +110,8 @@ export class ZenError extends Error {
   readonly attempts: ZenErrorOptions['attempts'];
   /** For an `aborted` error: who ended the call, when zenrouter knows it. */
   readonly abortedBy: AbortedBy | undefined;
+  /** For a `budget_exceeded` error: the limit that refused the call. */
+  readonly budget: BudgetRefusal | undefined;
   /**
    * What happened on the failed call (its attempts, cost, plan), set on every error a call throws.
    * Not enumerable, so that logging the error does not print the whole record.
@@ -109,6 +131,7 @@ export class ZenError extends Error {
     this.code = options.code;
     this.attempts = options.attempts?.map((attempt) => ({ ...attempt, message: redactSecrets(attempt.message) }));
     this.abortedBy = options.abortedBy;
+    this.budget = options.budget;
   }
 
   /** Attaches the failed call's record as `zen` (once; a rethrown error keeps its first call's). */

@@ -2,8 +2,9 @@ import type { RecordLine } from '../report/ledger-tally.js';
 import type { BudgetSection } from './dashboard-data.js';
 
 /**
- * The shape of the `budget` ledger records the dashboard shows (budgets are not in `LedgerRecord`
- * yet; this is what their panel reads, and other fields are ignored):
+ * The shape of the `budget` ledger records the dashboard shows (`BudgetRecord` in
+ * insurance/types.ts, written by the budgets; read loosely here, since a ledger file may come from
+ * another version, and other fields are ignored):
  *
  * ```ts
  * { type: 'budget', requestId, at,

@@ -122,7 +122,29 @@ export interface DegradationRecord {
   threshold: number;
 }
 
-export type LedgerRecord = RequestRecord | EventRecord | ClaimRecord | CreditRecord | CaseRecord | EvaluationRecord | DegradationRecord;
+/**
+ * A budget's state after a call (`settled`), a soft limit the call's spend passed (`soft_limit`), or
+ * a call a hard limit refused (`hard_limit`): one record per limit, written by the budgets
+ * (`ZenClientOptions.budgets`) and shown by the dashboard. Amounts in the limit's unit.
+ */
+export interface BudgetRecord {
+  type: 'budget';
+  requestId: string;
+  at: string;
+  /** The budget key: a user, an API key, a tag or a project (`user:42`). */
+  key: string;
+  window: 'minute' | 'hour' | 'day' | 'week' | 'month';
+  /** ISO start (UTC) of the window `spent` counts in. */
+  windowStart?: string;
+  unit: 'usd' | 'tokens' | 'requests';
+  /** Spent in the window once this record's call settled (or, for `hard_limit`, when it was refused). */
+  spent: number;
+  limit: number;
+  /** Default `settled`. */
+  event?: 'settled' | 'soft_limit' | 'hard_limit';
+}
+
+export type LedgerRecord = RequestRecord | EventRecord | ClaimRecord | CreditRecord | CaseRecord | EvaluationRecord | DegradationRecord | BudgetRecord;
 
 export interface LedgerQuery {
   /** ISO time or Date; inclusive. */

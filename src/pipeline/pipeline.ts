@@ -3,11 +3,13 @@ import { ZenError } from '../core/errors.js';
 import type { InternalStep, RunningCall } from './call.js';
 import { compose } from './compose.js';
 import type { PipelineRuntime } from './runtime.js';
+import { budgetSteerStep, budgetStep } from './steps/budget.js';
 import { executeStep } from './steps/execute.js';
 import { insureStep } from './steps/insure.js';
 import { recordStep } from './steps/record.js';
 import { routeStep } from './steps/route.js';
 import { sharedStateStep } from './steps/shared-state.js';
+import { telemetryStep } from './steps/telemetry.js';
 import { validateStep, type CallValidator } from './steps/validate.js';
 import type { EmbeddingRun, ImageRun, Step, StreamRun, TextRun } from './types.js';
 
@@ -21,22 +23,26 @@ export interface NamedStep {
  * The built-in steps in the order a call meets them; host steps (`zen.use`) go between `before`
  * and `after`, that is after validation and before shared state, routing and execution:
  *
- *     record → validate → [host steps] → shared-state → route → insure → execute
+ *     telemetry → record → validate → [host steps] → shared-state → budget-steer → route → budget → insure → execute
  *
- * Where the next ones go: an OpenTelemetry step first in `before` (its call span then covers the
- * recording; attempt spans come from `call.observe({ attemptStart, attemptEnd })`); a budget step
- * in `after` between `route` (its estimate needs the plan's candidates) and `insure`, settling on
- * `call.record.cost` once the outcome (or a stream's `done`) is in. A new kind of call needs no new
- * step: a new operation in the execute step (as embeddings: src/policy/embedding-operation.ts).
+ * `telemetry` (with `telemetry` options) is first, so that its call span covers the recording;
+ * attempt spans come from `call.observe({ attemptStart, attemptEnd })`. `budget-steer` and `budget`
+ * (with `budgets`) sit around `route`: pressure before it, the estimate held after it (it needs the
+ * plan's candidates), settled on `call.record.cost` once the record is final (`settled`). Steps a
+ * client does not use are not in its pipeline. A new kind of call (embeddings) needs no new step:
+ * a new operation in the execute step (as embeddings: src/policy/embedding-operation.ts).
  */
 export function builtInSteps(runtime: PipelineRuntime, validators: readonly CallValidator[]): { before: NamedStep[]; after: NamedStep[] } {
-  const before: NamedStep[] = [
-    { name: 'record', step: recordStep(runtime) },
-    { name: 'validate', step: validateStep(validators) },
-  ];
+  const before: NamedStep[] = [];
+  if (runtime.telemetry) before.push({ name: 'telemetry', step: telemetryStep(runtime.telemetry) });
+  before.push({ name: 'record', step: recordStep(runtime) }, { name: 'validate', step: validateStep(validators) });
   const after: NamedStep[] = [];
   if (runtime.shared) after.push({ name: 'shared-state', step: sharedStateStep(runtime.shared) });
-  after.push({ name: 'route', step: routeStep(runtime) }, { name: 'insure', step: insureStep(runtime) }, { name: 'execute', step: executeStep(runtime) });
+  const budgets = runtime.budgets;
+  if (budgets) after.push({ name: 'budget-steer', step: budgetSteerStep(budgets) });
+  after.push({ name: 'route', step: routeStep(runtime) });
+  if (budgets) after.push({ name: 'budget', step: budgetStep(runtime, budgets) });
+  after.push({ name: 'insure', step: insureStep(runtime) }, { name: 'execute', step: executeStep(runtime) });
   return { before, after };
 }
 

@@ -6,6 +6,8 @@ import type { LiveState } from '../policy/live-state.js';
 import type { QualityModel } from '../policy/quality-model.js';
 import type { RouterDeps } from '../policy/router.js';
 import type { SharedState } from '../policy/shared-state.js';
+import type { Budgets } from './budget/budgets.js';
+import type { Telemetry } from './telemetry/telemetry.js';
 
 /** The router's and the executor's dependencies for the configured providers. */
 export interface ProviderDeps {
@@ -21,6 +23,10 @@ export interface PipelineRuntime {
   /** Breaker cooldowns and session pins shared with other processes, when configured. */
   readonly shared: SharedState | undefined;
   readonly insurance: Insurance;
+  /** Spending and rate limits per key, when the client has `budgets`. */
+  readonly budgets?: Budgets | undefined;
+  /** OpenTelemetry spans and metrics, when the client has `telemetry`. */
+  readonly telemetry?: Telemetry | undefined;
   /**
    * The providers' dependencies; a configuration ZenError when no provider is configured. A value
    * once the providers are known (the usual case), a promise while they are read from the environment.

@@ -16,6 +16,11 @@ export interface ZenRequestOptions extends RoutingOptions {
   insurance?: RequestInsuranceOptions;
   /** Free-form labels stored with the ledger record. */
   tags?: Record<string, string>;
+  /**
+   * The budget keys this call counts against (`user:42`, `project:x`), besides those the client's
+   * `budgets.key(call)` gives: see ZenClientOptions.budgets.
+   */
+  budgetKey?: string | string[];
 }
 
 /** What happened on a call: attached to every response and stream as `zen` (see CallRecord). */

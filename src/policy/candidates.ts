@@ -13,7 +13,7 @@ import type { LiveStats, Rejection, RoutingOptions } from './types.js';
 import { isDeclared, isKnownModel, unknownModelError } from './unknown-model.js';
 
 /** Default output length guesses per category when neither the caller nor history says. */
-const DEFAULT_OUTPUT_TOKENS: Record<string, number> = { code: 500, math: 400, reasoning: 350, extraction: 250, creative: 700, chat: 300 };
+export const DEFAULT_OUTPUT_TOKENS: Record<string, number> = { code: 500, math: 400, reasoning: 350, extraction: 250, creative: 700, chat: 300 };
 
 /** Reads a requested id: a `:suffix` is a provider pin only when it names a configured provider. */
 export function addressOf(id: string, providers: readonly ProviderInfo[]): ModelAddress {

@@ -1,3 +1,8 @@
+import type { BudgetCounterState, BudgetReservation, BudgetReserveInput, BudgetSettleInput, BudgetSettlement } from './budget-store.js';
+import { MemoryBudgets } from './state-stores/memory-budgets.js';
+
+export type { BudgetCounterChange, BudgetCounterState, BudgetReservation, BudgetReserveInput, BudgetSettleInput, BudgetSettlement } from './budget-store.js';
+
 /**
  * State that every process routing for the same app shares: breaker cooldowns and session pins.
  *
@@ -8,6 +13,9 @@
  * X" (so that a multi-turn tool session stays on one provider whichever instance serves the turn).
  *
  * Built-ins: `MemoryStateStore` (several clients in one process, tests) and `RedisStateStore`.
+ *
+ * Budgets (`ZenClientOptions.budgets`) keep their counters here too, through the optional budget
+ * methods: a store without them cannot hold budgets (the client says so when it is built).
  */
 export interface StateStore {
   /**
@@ -21,6 +29,17 @@ export interface StateStore {
   pinSession(session: string, channel: string, ttlMs: number): Promise<void>;
   /** The channel a session is pinned to, if the pin is still alive. */
   sessionChannel(session: string): Promise<string | undefined>;
+  /**
+   * Budgets: holds `amount` on every counter for reservation `id` until `holdUntil` (epoch ms),
+   * all or none, atomically: refused when a counter with a `limit` would pass it (spent + held +
+   * amount > limit, or spent + held >= limit). Holds past `holdUntil` (a process that died
+   * mid-call) are released by the next operation on their counter.
+   */
+  reserveBudget?(input: BudgetReserveInput): Promise<BudgetReservation>;
+  /** Budgets: releases reservation `id`'s holds and adds the actual `amount` to each counter's spent, atomically. */
+  settleBudget?(input: BudgetSettleInput): Promise<BudgetSettlement[]>;
+  /** Budgets: each counter's spent and held amounts (zero for a counter never used). */
+  readBudget?(input: { counters: readonly string[]; now: number }): Promise<BudgetCounterState[]>;
 }
 
 /** How a client uses its StateStore (`ZenClientOptions.sharedState`). */
@@ -44,6 +63,7 @@ export interface SharedStateOptions {
 export class MemoryStateStore implements StateStore {
   private readonly cooldownsById = new Map<string, number>();
   private readonly sessions = new Map<string, { channel: string; expiresAt: number }>();
+  private readonly budgets = new MemoryBudgets();
 
   constructor(private readonly now: () => number = Date.now) {}
 
@@ -73,5 +93,17 @@ export class MemoryStateStore implements StateStore {
       return undefined;
     }
     return pin.channel;
+  }
+
+  async reserveBudget(input: BudgetReserveInput): Promise<BudgetReservation> {
+    return this.budgets.reserve(input);
+  }
+
+  async settleBudget(input: BudgetSettleInput): Promise<BudgetSettlement[]> {
+    return this.budgets.settle(input);
+  }
+
+  async readBudget(input: { counters: readonly string[]; now: number }): Promise<BudgetCounterState[]> {
+    return this.budgets.read(input.counters, input.now);
   }
 }

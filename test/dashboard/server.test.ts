@@ -6,6 +6,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { Ledger, MemoryLedgerStore, ZenError } from '../../src/index.js';
 import { SqliteLedgerStore, startDashboard, type Dashboard, type DashboardData, type LedgerTail, type TailBatch } from '../../src/node/index.js';
 import { attempt, claimRecord, creditRecord, requestRecord } from '../insurance/fixtures/records.js';
+import { zenClient } from '../policy/execution-helpers.js';
+import { useSimulator } from '../helpers/simulator.js';
 
 const at = (day: number, second = 0) => new Date(Date.UTC(2025, 5, day, 12, 0, second)).toISOString();
 const opened: Dashboard[] = [];
@@ -204,5 +206,28 @@ describe('the dashboard server', () => {
     await refused({ store, days: 0 }, 'days must be a whole number >= 1');
     const first = await start({ store });
     await refused({ store, port: first.port }, `port ${first.port} is in use on 127.0.0.1`);
+  });
+});
+
+describe('budget records a ZenClient writes', () => {
+  const sim = useSimulator();
+
+  it('the dashboard shows the budget state and the limit events of real calls', async () => {
+    const store = await SqliteLedgerStore.open({ path: join(mkdtempSync(join(tmpdir(), 'zen-dash-budget-')), 'ledger.db') });
+    sim.setDefault('gpt-5-mini', { text: 'ok', usage: { input: 100, output: 50 } });
+    const zen = zenClient(sim, { ledger: store, budgets: { limits: [{ tokens: 400, per: 'day' }, { tokens: 250, per: 'day', soft: true }] } });
+    const messages = [{ role: 'user' as const, content: 'Say ok.' }];
+    await zen.chat.completions.create({ model: 'openai/gpt-5-mini', messages, zen: { budgetKey: 'user:42' } });
+    await zen.chat.completions.create({ model: 'openai/gpt-5-mini', messages, zen: { budgetKey: 'user:42' } });
+    // 300 tokens spent: the hard limit of 400 cannot hold a third call's estimate.
+    await expect(zen.chat.completions.create({ model: 'openai/gpt-5-mini', messages, max_tokens: 200, zen: { budgetKey: 'user:42' } })).rejects.toMatchObject({ kind: 'budget_exceeded' });
+    await zen.flush();
+    const dashboard = await start({ store });
+    const data = await loaded(dashboard);
+    const rows = data.budgets?.budgets.map(({ key, window, unit, spent, limit }) => ({ key, window, unit, spent, limit }));
+    // One row per key, window and unit: the hard limit and the soft one watch the same spend.
+    expect(rows).toEqual([{ key: 'user:42', window: 'day', unit: 'tokens', spent: 300, limit: 400 }]);
+    expect(data.budgets?.events.map((event) => [event.event, event.spent, event.limit])).toEqual(expect.arrayContaining([['hard_limit', 300, 400], ['soft_limit', 300, 250]]));
+    expect(data.budgets?.budgets[0]?.windowStart).toMatch(/T00:00:00\.000Z$/);
   });
 });

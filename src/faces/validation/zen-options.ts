@@ -3,6 +3,7 @@ import {
   abortSignal, array, boolean, isObject, lazily, milliseconds, nonEmptyString, nullish, number, object, optional, recordOf, string, stringList, variants,
   type Schema,
 } from '../../core/validate/schemas.js';
+import { budgetKeySchema } from '../../pipeline/budget/options-schema.js';
 import { routingOptionsEntries } from '../../pipeline/routing-options-schema.js';
 
 /** The `zen: {...}` extension of every face, and the SDK-style call options (`{ signal, timeout, maxRetries, zen }`). */
@@ -21,7 +22,7 @@ function buildZen(): Schema {
     consistencySamples: optional(number('a whole number from 0 to 10', { min: 0, max: 10, integer: true })),
   });
   return object(
-    { ...routingOptionsEntries(), insurance: optional(insurance), tags: optional(recordOf(string, 'an object of string labels')) },
+    { ...routingOptionsEntries(), insurance: optional(insurance), tags: optional(recordOf(string, 'an object of string labels')), budgetKey: optional(budgetKeySchema()) },
     'an object of routing options ({ preference, models, timeouts, ... })',
   );
 }

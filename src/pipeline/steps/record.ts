@@ -89,19 +89,24 @@ class Recorder implements CallObserver {
 
 async function settle(runtime: PipelineRuntime, call: RunningCall, error: ZenError | undefined, result?: GenerationResult, images?: GeneratedImage[]): Promise<void> {
   const { record, insured } = call;
-  let observations: QualityObservation[] | undefined;
-  if (insured) {
-    observations = await insured.settle({ record, error, result, images });
-  } else if (!call.internal) {
-    runtime.insurance.recordUninsured(record, { request: call.subject ?? subjectOf(call), stream: call.stream, tags: call.options.tags }, error, result);
-  }
-  const plan = call.route;
-  if (error || !plan || call.operation !== 'text' || record.channel === undefined) return;
-  learnFromAnswer(runtime, plan, record.channel, observations);
-  const session = call.routing.session;
-  if (session) {
-    runtime.state.pinSession(session, record.channel);
-    runtime.shared?.pinSession(session, record.channel);
+  try {
+    let observations: QualityObservation[] | undefined;
+    if (insured) {
+      observations = await insured.settle({ record, error, result, images });
+    } else if (!call.internal) {
+      runtime.insurance.recordUninsured(record, { request: call.subject ?? subjectOf(call), stream: call.stream, tags: call.options.tags }, error, result);
+    }
+    const plan = call.route;
+    if (error || !plan || call.operation !== 'text' || record.channel === undefined) return;
+    learnFromAnswer(runtime, plan, record.channel, observations);
+    const session = call.routing.session;
+    if (session) {
+      runtime.state.pinSession(session, record.channel);
+      runtime.shared?.pinSession(session, record.channel);
+    }
+  } finally {
+    // The record is final: the budget settles on it, the telemetry ends its span.
+    for (const observer of call.observers) observer.settled?.(error);
   }
 }
 

@@ -32,7 +32,7 @@ export function routeStep(runtime: PipelineRuntime): InternalStep {
   };
 }
 
-function planCall(call: RunningCall, deps: ProviderDeps): Route | Promise<Route> {
+export function planCall(call: RunningCall, deps: ProviderDeps): Route | Promise<Route> {
   const output = outputOf(call);
   if (call.operation === 'embedding') checkEmbeddingCall(call.model, call.routing, call.request, deps.router.providers(), deps.router.catalog);
   call.subject = subjectOf(call);
@@ -55,7 +55,7 @@ function outputOf(call: RunningCall): 'text' | 'image' | 'image-edit' | 'embeddi
   return call.request.images && call.request.images.length > 0 ? 'image-edit' : 'image';
 }
 
-function applyRoute(runtime: PipelineRuntime, call: RunningCall, deps: ProviderDeps, plan: Route): void {
+export function applyRoute(runtime: PipelineRuntime, call: RunningCall, deps: ProviderDeps, plan: Route): void {
   call.executeDeps = deps.execute;
   call.route = plan;
   runtime.hedges.onCall();

@@ -1,5 +1,7 @@
 import { configurationError } from '../../core/errors.js';
+import type { BudgetCounterState, BudgetReservation, BudgetReserveInput, BudgetSettleInput, BudgetSettlement } from '../budget-store.js';
 import type { StateStore } from '../state-store.js';
+import { RedisBudgets } from './redis-budgets.js';
 
 /**
  * The one thing this store needs from a Redis client: sending a command. Both maintained Node
@@ -23,11 +25,13 @@ export interface RedisStateStoreOptions {
  * - Cooldowns: one sorted set, channel → deadline (epoch ms). `ZADD GT` moves a deadline only
  *   later, atomically, whichever process writes; expired entries are pruned as new ones arrive.
  * - Session pins: one string key per session with a TTL (`SET ... PX`), renewed on every pin.
+ * - Budgets: a hash and a sorted set of holds per counter, changed by Lua scripts (redis-budgets.ts).
  */
 export class RedisStateStore implements StateStore {
   private readonly send: (args: string[]) => Promise<unknown>;
   private readonly cooldownKey: string;
   private readonly sessionPrefix: string;
+  private readonly budgets: RedisBudgets;
 
   constructor(options: RedisStateStoreOptions) {
     const client = options?.client as Partial<{ sendCommand: (args: string[]) => Promise<unknown>; call: (command: string, ...args: string[]) => Promise<unknown> }> | undefined;
@@ -39,6 +43,7 @@ export class RedisStateStore implements StateStore {
     if (typeof prefix !== 'string') throw configurationError(`RedisStateStore prefix must be a string, got ${typeof prefix}.`);
     this.cooldownKey = `${prefix}cooldowns`;
     this.sessionPrefix = `${prefix}session:`;
+    this.budgets = new RedisBudgets(this.send, prefix);
   }
 
   async extendCooldown(channel: string, openUntil: number): Promise<void> {
@@ -60,6 +65,18 @@ export class RedisStateStore implements StateStore {
   async sessionChannel(session: string): Promise<string | undefined> {
     const reply = await this.send(['GET', this.sessionPrefix + session]);
     return reply === null || reply === undefined ? undefined : String(reply);
+  }
+
+  reserveBudget(input: BudgetReserveInput): Promise<BudgetReservation> {
+    return this.budgets.reserve(input);
+  }
+
+  settleBudget(input: BudgetSettleInput): Promise<BudgetSettlement[]> {
+    return this.budgets.settle(input);
+  }
+
+  readBudget(input: { counters: readonly string[]; now: number }): Promise<BudgetCounterState[]> {
+    return this.budgets.read(input.counters, input.now);
   }
 }
 
