@@ -18,7 +18,7 @@ import { analyzePrompt, type PromptAnalysis, type TaskCategory } from '../src/po
 import { Catalog, type ModelDefinition, type ProviderInfo } from '../src/policy/catalog.js';
 import { LiveState } from '../src/policy/live-state.js';
 import { builtInPolicies } from '../src/policy/policies/index.js';
-import { NearestNeighbourQualityModel } from '../src/policy/quality-models/nearest-neighbours.js';
+import { NearestNeighbourQualityModel, type NearestNeighbourFit } from '../src/policy/quality-models/nearest-neighbours.js';
 import { route, type RouterDeps } from '../src/policy/router.js';
 import type { CascadeOptions } from '../src/policy/types.js';
 import { similarity } from '../src/insurance/detectors/consistency.js';
@@ -78,21 +78,52 @@ function analysisOf(row: Row): PromptAnalysis {
   return analysis;
 }
 
-/** A router over the 11 models, priced from the training rows (USD per token, prompt and answer alike). */
+/**
+ * A router over the 11 models, priced from the training rows (USD per token, prompt and answer
+ * alike), with a NearestNeighbourQualityModel trained on them (each row's task as its group: the
+ * router recognises a new prompt's task from its text). The answer lengths a host's LiveState
+ * learns from its calls are learned from the training rows too (per model and task category, the
+ * tokens its recorded cost implies beyond the prompt), so that cost estimates know that code
+ * answers are long.
+ */
 function buildRouter(train: Row[]): RouterDeps {
   const models: Record<string, ModelDefinition> = {};
-  const tokens = train.reduce((sum, row) => sum + Math.ceil(row.prompt.length / 4) + 200, 0);
+  const tokensOf = (row: Row) => Math.ceil(row.prompt.length / 4);
+  const tokens = train.reduce((sum, row) => sum + tokensOf(row) + 200, 0);
+  const perToken = new Map<string, number>();
   for (const model of MODELS) {
-    const perMTok = (train.reduce((sum, row) => sum + row.cost[model]!, 0) / tokens) * 1e6;
+    perToken.set(model, train.reduce((sum, row) => sum + row.cost[model]!, 0) / tokens);
+    const perMTok = perToken.get(model)! * 1e6;
     models[`routerbench/${model}`] = {
       price: { inputPerMTok: perMTok, outputPerMTok: perMTok },
       contextWindow: 1_000_000,
       capabilities: { tools: true, vision: true, structuredOutput: true, reasoning: true, imageOutput: false, temperature: true },
     };
   }
-  const quality = new NearestNeighbourQualityModel({ examples: train.map((row) => ({ text: row.prompt, scores: row.correct })), k: Number(process.env.ZEN_KNN_K ?? 150) });
+  const k = process.env.ZEN_KNN_K;
+  const shrinkage = process.env.ZEN_KNN_SHRINKAGE;
+  const quality = new NearestNeighbourQualityModel({
+    examples: train.map((row) => ({ text: row.prompt, scores: row.correct, group: row.task })),
+    ...(k ? { k: k === 'auto' ? 'auto' : Number(k) } : {}),
+    ...(shrinkage ? { shrinkage: shrinkage === 'auto' ? 'auto' : Number(shrinkage) } : {}),
+  });
   const providers: ProviderInfo[] = [{ name: 'bench', family: 'openai', vendors: ['routerbench'], models: [] }];
-  return { catalog: new Catalog({ models }), providers: () => providers, quality, state: new LiveState(), policies: builtInPolicies(), autoPool: MODELS.map((model) => `routerbench/${model}`) };
+  const catalog = new Catalog({ models });
+  const state = new LiveState();
+  if (process.env.ZEN_LEARN_OUTPUT !== '0') {
+    const byCategory = new Map<string, Row[]>();
+    for (const row of train) {
+      const category = analysisOf(row).category;
+      byCategory.set(category, [...(byCategory.get(category) ?? []), row]);
+    }
+    for (const [category, rows] of byCategory) {
+      for (const model of MODELS) {
+        const outputTokens = rows.reduce((sum, row) => sum + Math.max(1, row.cost[model]! / perToken.get(model)! - tokensOf(row)), 0) / rows.length;
+        state.recordLatency(catalog.channel(`routerbench/${model}`, providers[0]!), { totalMs: 1000, outputTokens, category });
+      }
+    }
+  }
+  return { catalog, providers: () => providers, quality, state, policies: builtInPolicies(), autoPool: MODELS.map((model) => `routerbench/${model}`) };
 }
 
 /**
@@ -165,8 +196,15 @@ export function calibrateCheck(train: Row[], deps: RouterDeps): { checker: strin
 }
 
 /** Trains on `train`, scores `test` with every strategy, adds to `results`. */
-export function evaluate(train: Row[], test: Row[], results: Map<string, Tally>, notes: { checks: Array<ReturnType<typeof calibrateCheck>>; selfChecks: number }): void {
+export function evaluate(train: Row[], test: Row[], results: Map<string, Tally>, notes: Notes): void {
   const deps = buildRouter(train);
+  const quality = deps.quality as NearestNeighbourQualityModel;
+  notes.fits.push(quality.fit);
+  // How often the prompt's task is recognised from its text (the label is read for this count only).
+  for (const row of test) {
+    notes.grouped += 1;
+    if (quality.groupOf(row.prompt, analysisOf(row).category) === row.task) notes.groupedRight += 1;
+  }
   const check = calibrateCheck(train, deps);
   notes.checks.push(check);
   const name = (id: string) => id.slice('routerbench/'.length);
@@ -208,6 +246,14 @@ export function evaluate(train: Row[], test: Row[], results: Map<string, Tally>,
       record(results, `static ${lambda}`, row.correct[model]!, row.cost[model]!);
     }
   }
+}
+
+interface Notes {
+  checks: Array<ReturnType<typeof calibrateCheck>>;
+  selfChecks: number;
+  fits: NearestNeighbourFit[];
+  grouped: number;
+  groupedRight: number;
 }
 
 const STATIC_LAMBDAS = [0, 0.0005, 0.001, 0.002, 0.003, 0.005, 0.0075, 0.01, 0.015, 0.02, 0.03, 0.05, 0.075, 0.1, 0.15, 0.2, 0.3, 0.5, 1, 2, 5, 100];
@@ -252,7 +298,7 @@ function main(): void {
   const loaded = TRAINING_FILES.map((file) => readRows(dir + file));
   const train = loaded.flatMap((file) => file.rows);
   const results = new Map<string, Tally>();
-  const notes = { checks: [] as Array<ReturnType<typeof calibrateCheck>>, selfChecks: 0 };
+  const notes: Notes = { checks: [], selfChecks: 0, fits: [], grouped: 0, groupedRight: 0 };
   let scored: Row[];
   let left = loaded.reduce((sum, file) => sum + file.incomplete, 0);
   const started = performance.now();
@@ -284,7 +330,7 @@ function main(): void {
   report(results, scored, testFiles, left, notes, (performance.now() - started) / 1000);
 }
 
-function report(results: Map<string, Tally>, scored: Row[], testFiles: string[], left: number, notes: { checks: Array<ReturnType<typeof calibrateCheck>>; selfChecks: number }, seconds: number): void {
+function report(results: Map<string, Tally>, scored: Row[], testFiles: string[], left: number, notes: Notes, seconds: number): void {
   const points = (prefix: string) => [...results].filter(([name]) => name.startsWith(prefix)).map(([name, t]) => point(name, t));
   const plain = points('auto ');
   const cascaded = points('auto+cascade ');
@@ -314,6 +360,9 @@ function report(results: Map<string, Tally>, scored: Row[], testFiles: string[],
   console.log('auto, both, frontier:');
   for (const p of auto) console.log(line(p, cascadeNote(p)));
 
+  console.log('quality model (per fold: neighbours k and shrinkage chosen by 5-fold cross-validation on the training folds; mean squared error of held-out scores, neighbours vs group averages alone):');
+  for (const fit of notes.fits) console.log(`  k ${fit.k}, shrinkage ${fit.shrinkage}, error ${fit.validation?.error.toFixed(4) ?? '-'} vs ${fit.validation?.groupAverageError.toFixed(4) ?? '-'}, ${fit.boilerplateLines} boilerplate lines`);
+  console.log(`  task recognised from the prompt text: ${notes.groupedRight} of ${notes.grouped}`);
   const check = notes.checks[0]!;
   console.log(`cascade check: one consistency sample from ${notes.checks.map((c) => c.checker.split('/').pop()).filter((v, i, a) => a.indexOf(v) === i).join(' / ')} (chosen on the training rows), disagreement > ${THRESHOLD} fails it; calibrated per category on the training rows${notes.checks.length > 1 ? ' (first fold shown)' : ''}:`);
   for (const row of check.table) console.log(`  ${row.category.padEnd(10)} recall ${row.recall.toFixed(2)}, false alarms ${row.falseAlarms.toFixed(2)} (${row.n} answers)`);
