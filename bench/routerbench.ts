@@ -17,10 +17,10 @@
 import { analyzePrompt, type PromptAnalysis, type TaskCategory } from '../src/policy/analyze-prompt.js';
 import { Catalog, type ModelDefinition, type ProviderInfo } from '../src/policy/catalog.js';
 import { LiveState } from '../src/policy/live-state.js';
-import { builtInPolicies } from '../src/policy/policies/index.js';
+import { builtInPolicies, paretoPolicy } from '../src/policy/policies/index.js';
 import { NearestNeighbourQualityModel, type NearestNeighbourFit } from '../src/policy/quality-models/nearest-neighbours.js';
 import { route, type RouterDeps } from '../src/policy/router.js';
-import type { CascadeOptions } from '../src/policy/types.js';
+import type { CascadeOptions, Policy } from '../src/policy/types.js';
 import { similarity } from '../src/insurance/detectors/consistency.js';
 import type { GenerationResult } from '../src/core/result.js';
 import { dataDir, MODELS, readRows, REFERENCE, TRAINING_FILES, type Row } from './routerbench/data.js';
@@ -28,11 +28,18 @@ import { accuracyAt, frontier, worstGap, type Point } from './routerbench/fronti
 
 /**
  * The `auto` settings scored: preferences 0 (price) to 1 (quality) in steps of 0.025, and answer
- * values (USD a good answer is worth) from $0.00001 to $1, ten per decade.
+ * values (USD a good answer is worth) from $0.0001 to $1, thirty per decade. Answer values are
+ * scored by expected value, value × chance of a good answer − estimated cost, without the pareto
+ * policy's good-enough cap (`goodEnough: 1`; ZEN_VALUE_CAP=1 keeps the default 0.95): a good answer
+ * is worth its value however likely it already is.
  */
-const SWEEP: Array<{ name: string; routing: { preference?: number; answerValue?: number } }> = [
+const UNCAPPED = paretoPolicy({ goodEnough: 1 });
+const SWEEP: Array<{ name: string; routing: { preference?: number; answerValue?: number; policy?: Policy } }> = [
   ...Array.from({ length: 41 }, (_, k) => Math.round(k * 25) / 1000).map((preference) => ({ name: `preference ${preference}`, routing: { preference } })),
-  ...Array.from({ length: 51 }, (_, k) => Number((10 ** (-5 + k / 10)).toPrecision(2))).map((answerValue) => ({ name: `value $${answerValue}`, routing: { answerValue } })),
+  ...Array.from({ length: 121 }, (_, k) => Number((10 ** (-4 + k / 30)).toPrecision(2))).map((answerValue) => ({
+    name: `value $${answerValue}`,
+    routing: { answerValue, ...(process.env.ZEN_VALUE_CAP === '1' ? {} : { policy: UNCAPPED }) },
+  })),
 ];
 /** The consistency detector's default threshold: disagreement above it fails the check. */
 const THRESHOLD = 0.5;
@@ -130,10 +137,12 @@ function buildRouter(train: Row[]): RouterDeps {
  * The cascade's check, calibrated on the training rows as a host would on its own graded calls:
  * the sample's model (the best at telling right answers from wrong ones, recall − false alarms,
  * among the cheaper half of the models, leaving out the one `auto` answers with most at balanced,
- * since a cascade never starts with the checker), and per task category how often its disagreement
- * flags a wrong first answer (recall) and a right one (false alarms).
+ * since a cascade never starts with the checker), and per group of prompts (the task, which the
+ * quality model recognises from a new prompt's text) how often its disagreement flags a wrong first
+ * answer (recall) and a right one (false alarms), over the models a cascade can start with (the
+ * cheaper ones: a cascade's first answer is the cheaper of two).
  */
-export function calibrateCheck(train: Row[], deps: RouterDeps): { checker: string; options: CascadeOptions; table: Array<{ category: string; recall: number; falseAlarms: number; n: number }> } {
+export function calibrateCheck(train: Row[], deps: RouterDeps): Check {
   const meanCost = (model: string) => train.reduce((sum, row) => sum + row.cost[model]!, 0) / train.length;
   const byCost = [...MODELS].sort((a, b) => meanCost(a) - meanCost(b));
   const picks = new Map<string, number>();
@@ -144,13 +153,14 @@ export function calibrateCheck(train: Row[], deps: RouterDeps): { checker: strin
   }
   const favourite = [...picks].sort((a, b) => b[1] - a[1])[0]![0].slice('routerbench/'.length);
   const cheaper = byCost.slice(0, Math.ceil(MODELS.length / 2)).filter((model) => model !== favourite);
+  const average = MODELS.reduce((sum, model) => sum + meanCost(model), 0) / MODELS.length;
+  const firsts = MODELS.filter((model) => meanCost(model) < average);
   const stats = (checker: string) => {
     const counts = new Map<string, { wrong: number; caught: number; right: number; alarms: number }>();
     for (const row of train) {
-      const category = analysisOf(row).category;
-      let c = counts.get(category);
-      if (!c) counts.set(category, (c = { wrong: 0, caught: 0, right: 0, alarms: 0 }));
-      for (const model of MODELS) {
+      let c = counts.get(row.task);
+      if (!c) counts.set(row.task, (c = { wrong: 0, caught: 0, right: 0, alarms: 0 }));
+      for (const model of firsts) {
         if (model === checker) continue;
         const flagged = !passes(row, model, checker);
         if (row.correct[model]! >= 1) {
@@ -181,18 +191,25 @@ export function calibrateCheck(train: Row[], deps: RouterDeps): { checker: strin
       counts = c;
     }
   }
-  const recall: Partial<Record<TaskCategory, number>> = {};
-  const falseAlarms: Partial<Record<TaskCategory, number>> = {};
-  const table: Array<{ category: string; recall: number; falseAlarms: number; n: number }> = [];
-  for (const [category, c] of counts) {
-    // A little smoothing: categories with few prompts stay near a coin-flip check.
-    recall[category as TaskCategory] = (c.caught + 1) / (c.wrong + 2);
-    falseAlarms[category as TaskCategory] = (c.alarms + 1) / (c.right + 2);
-    table.push({ category, recall: recall[category as TaskCategory]!, falseAlarms: falseAlarms[category as TaskCategory]!, n: c.right + c.wrong });
-  }
   // The check's cost relative to a typical first answer: the cheaper half's mean.
   const checkCost = meanCost(checker) / (cheaper.reduce((sum, model) => sum + meanCost(model), 0) / cheaper.length);
-  return { checker, options: { recall, falseAlarms, checkCost, samples: 1, checkModel: `routerbench/${checker}` }, table };
+  const options = new Map<string, CascadeOptions>();
+  const table: Check['table'] = [];
+  for (const [group, c] of counts) {
+    // A little smoothing: groups with few prompts stay near a coin-flip check.
+    const recall = (c.caught + 1) / (c.wrong + 2);
+    const falseAlarms = (c.alarms + 1) / (c.right + 2);
+    options.set(group, { recall, falseAlarms, checkCost, samples: 1, checkModel: `routerbench/${checker}` });
+    table.push({ group, recall, falseAlarms, n: c.right + c.wrong });
+  }
+  return { checker, options, table };
+}
+
+interface Check {
+  checker: string;
+  /** Per group of prompts. */
+  options: Map<string, CascadeOptions>;
+  table: Array<{ group: string; recall: number; falseAlarms: number; n: number }>;
 }
 
 /** Trains on `train`, scores `test` with every strategy, adds to `results`. */
@@ -211,10 +228,11 @@ export function evaluate(train: Row[], test: Row[], results: Map<string, Tally>,
   for (const row of test) {
     const request = { messages: [{ role: 'user' as const, content: [{ type: 'text' as const, text: row.prompt }] }] };
     const analysis = analysisOf(row);
+    const cascadeOptions = check.options.get(quality.groupOf(row.prompt, analysis.category));
     for (const setting of SWEEP) {
       const plain = name(route({ request, model: 'auto', routing: { ...setting.routing, exploration: false }, analysis }, deps).order[0]!.channel.model.id);
       record(results, `auto ${setting.name}`, row.correct[plain]!, row.cost[plain]!);
-      const plan = route({ request, model: 'auto', routing: { ...setting.routing, exploration: false, cascade: check.options }, analysis }, deps);
+      const plan = route({ request, model: 'auto', routing: { ...setting.routing, exploration: false, ...(cascadeOptions ? { cascade: cascadeOptions } : {}) }, analysis }, deps);
       const cascade = plan.decision.cascade;
       if (!cascade) {
         const model = name(plan.order[0]!.channel.model.id);
@@ -249,7 +267,7 @@ export function evaluate(train: Row[], test: Row[], results: Map<string, Tally>,
 }
 
 interface Notes {
-  checks: Array<ReturnType<typeof calibrateCheck>>;
+  checks: Check[];
   selfChecks: number;
   fits: NearestNeighbourFit[];
   grouped: number;
@@ -309,7 +327,7 @@ function main(): void {
     evaluate(train, scored, results, notes);
   } else {
     const folds = 5;
-    const rows = shuffle(train);
+    const rows = shuffle(train, Number(process.env.ZEN_FOLD_SEED ?? 42));
     scored = [];
     for (let fold = 0; fold < folds; fold += 1) {
       const test = rows.filter((_, i) => i % folds === fold);
@@ -360,12 +378,15 @@ function report(results: Map<string, Tally>, scored: Row[], testFiles: string[],
   console.log('auto, both, frontier:');
   for (const p of auto) console.log(line(p, cascadeNote(p)));
 
-  console.log('quality model (per fold: neighbours k and shrinkage chosen by 5-fold cross-validation on the training folds; mean squared error of held-out scores, neighbours vs group averages alone):');
-  for (const fit of notes.fits) console.log(`  k ${fit.k}, shrinkage ${fit.shrinkage}, error ${fit.validation?.error.toFixed(4) ?? '-'} vs ${fit.validation?.groupAverageError.toFixed(4) ?? '-'}, ${fit.boilerplateLines} boilerplate lines`);
+  console.log('quality model (per fold: per task, neighbours k and shrinkage common/model-specific chosen by 5-fold cross-validation on the training folds; mean squared error of held-out scores, with neighbours vs the averages alone):');
+  notes.fits.forEach((fit, fold) => {
+    const groups = fit.groups.map((g) => `${g.group}: k ${g.k}, shrinkage ${g.shrinkage.common}/${g.shrinkage.specific}, error ${g.validation?.error.toFixed(4) ?? '-'} vs ${g.validation?.groupAverageError.toFixed(4) ?? '-'}`);
+    console.log(`  fold ${fold + 1}: ${groups.join('; ')}; ${fit.boilerplateLines} boilerplate lines`);
+  });
   console.log(`  task recognised from the prompt text: ${notes.groupedRight} of ${notes.grouped}`);
   const check = notes.checks[0]!;
-  console.log(`cascade check: one consistency sample from ${notes.checks.map((c) => c.checker.split('/').pop()).filter((v, i, a) => a.indexOf(v) === i).join(' / ')} (chosen on the training rows), disagreement > ${THRESHOLD} fails it; calibrated per category on the training rows${notes.checks.length > 1 ? ' (first fold shown)' : ''}:`);
-  for (const row of check.table) console.log(`  ${row.category.padEnd(10)} recall ${row.recall.toFixed(2)}, false alarms ${row.falseAlarms.toFixed(2)} (${row.n} answers)`);
+  console.log(`cascade check: one consistency sample from ${notes.checks.map((c) => c.checker.split('/').pop()).filter((v, i, a) => a.indexOf(v) === i).join(' / ')} (chosen on the training rows), disagreement > ${THRESHOLD} fails it; calibrated per task on the training rows, over the cheaper models a cascade can start with${notes.checks.length > 1 ? ' (first fold shown)' : ''}:`);
+  for (const row of check.table) console.log(`  ${row.group.padEnd(14)} recall ${row.recall.toFixed(2)}, false alarms ${row.falseAlarms.toFixed(2)} (${row.n} answers)`);
   if (notes.selfChecks > 0) console.log(`  ${notes.selfChecks} cascade decisions had the checker answer first: charged a second sample and counted as passing (self-consistency needs several samples of one model; the data has one).`);
 
   console.log(`targets, relative to ${REFERENCE} (accuracy ${reference.accuracy.toFixed(3)}, $${reference.cost.toFixed(3)} per 1k prompts):`);

@@ -2,7 +2,7 @@ import { classifyTask, type PromptAnalysis, type TaskCategory } from '../analyze
 import type { Channel } from '../catalog.js';
 import { configurationError } from '../../core/errors.js';
 import { BetaQualityModel, type QualityEstimate, type QualityModel, type QualityOutcome } from '../quality-model.js';
-import { GradedSet, tune, type Tuning } from './neighbour-fit.js';
+import { commonPart, corrected, GradedSet, tune, type GroupTuning, type Shrinkage } from './neighbour-fit.js';
 import { Boilerplate, GroupClassifier } from './prompt-groups.js';
 
 /** One graded prompt: how each model scored on it (0..1), e.g. from an evaluation run. */
@@ -28,11 +28,12 @@ export interface NearestNeighbourOptions {
   k?: number | 'auto';
   /**
    * Pseudo-weight of the group's average against the neighbours (default `'auto'`: chosen by
-   * cross-validation on the examples). Large values keep to the group average; small ones follow
-   * the neighbours. The neighbours move an estimate only as far as they predicted held-out scores
-   * better than the group average did.
+   * cross-validation on the examples, separately for what the neighbours say about every model,
+   * `common`, and about each model beyond that, `specific`). Large values keep to the group
+   * average; small ones follow the neighbours. The neighbours move an estimate only as far as
+   * they predicted held-out scores better than the group average did.
    */
-  shrinkage?: number | 'auto';
+  shrinkage?: number | Shrinkage | 'auto';
   /** Folds of the cross-validation that chooses `k` and `shrinkage` (default 5). */
   folds?: number;
   /**
@@ -47,16 +48,14 @@ export interface NearestNeighbourOptions {
   fallback?: QualityModel;
 }
 
-/** What training settled on, for reports. */
+/** What training settled on, for reports: per group, its neighbours, shrinkage and cross-validated error. */
 export interface NearestNeighbourFit {
-  k: number;
-  shrinkage: number;
-  groups: readonly string[];
+  groups: readonly GroupTuning[];
   /** Lines ignored by the neighbour search as boilerplate. */
   boilerplateLines: number;
-  /** Cross-validated mean squared error of the chosen setting and of the group averages alone (absent when nothing was tuned). */
-  validation?: Tuning['validation'];
 }
+
+export type { GroupTuning, Shrinkage };
 
 const CACHE = 256;
 
@@ -65,6 +64,9 @@ interface PromptEvidence {
   /** Per model: the neighbours' weighted residual sum and weight. */
   residual: Float64Array;
   weight: Float64Array;
+  /** Their mean residual per unit of weight over every model, and their mean weight. */
+  common: number;
+  meanWeight: number;
 }
 
 /**
@@ -88,14 +90,16 @@ export class NearestNeighbourQualityModel implements QualityModel {
   private readonly priorWeight: number;
   private readonly fallback: QualityModel;
   private readonly cache = new Map<string, PromptEvidence>();
+  private readonly settings: readonly GroupTuning[];
 
   constructor(options: NearestNeighbourOptions) {
     const { examples } = options;
     if (!Array.isArray(examples)) throw configurationError('NearestNeighbourQualityModel needs `examples`: an array of graded prompts ({ text, scores }).');
-    for (const [name, value] of [['k', options.k], ['shrinkage', options.shrinkage]] as const) {
-      if (value !== undefined && value !== 'auto' && !(typeof value === 'number' && value >= 0 && Number.isFinite(value))) {
-        throw configurationError(`NearestNeighbourQualityModel ${name} must be 'auto' or a finite number of at least 0, got ${String(value)}.`);
-      }
+    const finite = (value: unknown) => typeof value === 'number' && value >= 0 && Number.isFinite(value);
+    if (options.k !== undefined && options.k !== 'auto' && !(finite(options.k) && options.k >= 1)) throw configurationError(`NearestNeighbourQualityModel k must be 'auto' or a number of at least 1, got ${String(options.k)}.`);
+    const shrinkage = options.shrinkage;
+    if (shrinkage !== undefined && shrinkage !== 'auto' && !finite(shrinkage) && !(typeof shrinkage === 'object' && shrinkage !== null && finite(shrinkage.common) && finite(shrinkage.specific))) {
+      throw configurationError(`NearestNeighbourQualityModel shrinkage must be 'auto', a finite number of at least 0 or { common, specific } of such numbers, got ${JSON.stringify(shrinkage)}.`);
     }
     if (options.folds !== undefined && !(Number.isInteger(options.folds) && options.folds >= 2)) throw configurationError(`NearestNeighbourQualityModel folds must be an integer of at least 2, got ${String(options.folds)}.`);
     const share = options.boilerplate ?? 0.02;
@@ -115,9 +119,12 @@ export class NearestNeighbourQualityModel implements QualityModel {
     this.classifier = labelled ? new GroupClassifier(examples.map((example) => example.text), labels) : undefined;
     this.boilerplate = new Boilerplate(examples.map((example) => example.text), share);
     const stripped = examples.map((example) => this.boilerplate.strip(example.text));
-    const tuning = tune(examples, stripped, labels, { k: options.k ?? 'auto', shrinkage: options.shrinkage ?? 'auto', folds: options.folds ?? 5 });
+    const fixed = typeof shrinkage === 'number' ? { common: shrinkage, specific: shrinkage } : shrinkage;
+    const tuning = tune(examples, stripped, labels, { k: options.k ?? 'auto', shrinkage: fixed ?? 'auto', folds: options.folds ?? 5 });
     this.set = new GradedSet(examples, stripped, labels);
-    this.fit = { k: tuning.k, shrinkage: tuning.shrinkage, groups: this.set.groups, boilerplateLines: this.boilerplate.size, ...(tuning.validation ? { validation: tuning.validation } : {}) };
+    // In the set's group order, so that a group's number finds its setting.
+    this.settings = this.set.groups.map((group) => tuning.find((entry) => entry.group === group)!);
+    this.fit = { groups: this.settings, boilerplateLines: this.boilerplate.size };
   }
 
   /** The group a prompt is put in: the nearest centroid's, or its task category when the examples have no groups. */
@@ -131,8 +138,8 @@ export class NearestNeighbourQualityModel implements QualityModel {
     if (!found) {
       const group = this.set.groups.indexOf(this.groupOf(text, category));
       if (group < 0) return undefined;
-      const { residual, weight } = this.set.residuals(group, this.boilerplate.strip(text), this.fit.k);
-      found = { group, residual, weight };
+      const { residual, weight } = this.set.residuals(group, this.boilerplate.strip(text), this.settings[group]!.k);
+      found = { group, residual, weight, ...commonPart(residual, weight) };
       if (this.cache.size >= CACHE) this.cache.delete(this.cache.keys().next().value!);
       this.cache.set(key, found);
     }
@@ -151,9 +158,10 @@ export class NearestNeighbourQualityModel implements QualityModel {
     // The group's average with the prior as pseudo-observations, then the neighbours' correction.
     const average = (sum + this.priorWeight * prior.mean) / (count + this.priorWeight);
     const w = found.weight[model]!;
-    const s = this.fit.shrinkage;
-    const mean = Math.min(1, Math.max(0, average + found.residual[model]! / (w + s)));
-    const effective = Math.min(count + this.priorWeight, w + s);
+    const { shrinkage } = this.settings[found.group]!;
+    const mean = corrected(average, found.residual[model]!, w, found.common, found.meanWeight, shrinkage);
+    // The neighbours' evidence is worth at most their weight plus the shrinkage's pseudo-weight.
+    const effective = Math.min(count + this.priorWeight, w + Math.min(shrinkage.common, shrinkage.specific));
     return { mean, uncertainty: Math.sqrt((mean * (1 - mean) + 1e-4) / (effective + 1)) };
   }
 

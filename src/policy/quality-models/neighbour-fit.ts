@@ -101,32 +101,68 @@ export class GradedSet {
   }
 }
 
-export interface Tuning {
-  k: number;
-  shrinkage: number;
-  validation?: {
-    /** Mean squared error of the held-out scores with the chosen setting. */
-    error: number;
-    /** The same with the group averages alone. */
-    groupAverageError: number;
-    folds: number;
-  };
+/** How far a prompt's neighbours move its estimates: their common part (how hard the prompt is for every model) and each model's own part. */
+export interface Shrinkage {
+  common: number;
+  specific: number;
 }
 
 /**
- * Chooses `k` and the shrinkage by k-fold cross-validation over the examples (whichever of them is
- * `'auto'`): for each held-out example, every model's score is predicted from the other folds
- * (its group's average, moved by its nearest neighbours' residuals) and the setting with the lowest
- * mean squared error wins; on a tie, the one that trusts the neighbours less.
+ * A model's estimate: the group's average, moved by the neighbours' residuals in two parts,
+ * each shrunk toward nothing by its own pseudo-weight: what they say about every model (the
+ * weighted mean residual over models) and what they say about this one beyond that.
  */
-export function tune(examples: readonly Example[], texts: readonly string[], labels: readonly string[], options: { k: number | 'auto'; shrinkage: number | 'auto'; folds: number }): Tuning {
-  if (options.k !== 'auto' && options.shrinkage !== 'auto') return { k: options.k, shrinkage: options.shrinkage };
+export function corrected(average: number, residual: number, weight: number, common: number, meanWeight: number, shrinkage: Shrinkage): number {
+  if (weight <= 0) return average;
+  const shared = shrinkage.common === Number.POSITIVE_INFINITY ? 0 : (common * meanWeight) / (meanWeight + shrinkage.common);
+  const own = shrinkage.specific === Number.POSITIVE_INFINITY ? 0 : (residual / weight - common) * (weight / (weight + shrinkage.specific));
+  const value = average + shared + own;
+  return value < 0 ? 0 : value > 1 ? 1 : value;
+}
+
+/** The neighbours' mean residual per unit of weight over every model, and the mean weight. */
+export function commonPart(residual: Float64Array, weight: Float64Array): { common: number; meanWeight: number } {
+  let r = 0;
+  let w = 0;
+  let models = 0;
+  for (let j = 0; j < residual.length; j += 1) {
+    if (!(weight[j]! > 0)) continue;
+    r += residual[j]!;
+    w += weight[j]!;
+    models += 1;
+  }
+  return w > 0 ? { common: r / w, meanWeight: w / models } : { common: 0, meanWeight: 0 };
+}
+
+/** The setting of one group of prompts. */
+export interface GroupTuning {
+  group: string;
+  k: number;
+  shrinkage: Shrinkage;
+  /** Cross-validated mean squared error of the held-out scores with this setting and with the group's averages alone (absent when nothing was tuned). */
+  validation?: { error: number; groupAverageError: number; scores: number };
+}
+
+/**
+ * Chooses `k` and the two shrinkages of each group by k-fold cross-validation over the examples
+ * (whichever is `'auto'`): for each held-out example, every model's score is predicted from the
+ * other folds (its group's average, moved by its nearest neighbours' residuals) and the setting
+ * with the lowest mean squared error over the group's examples wins; on a tie, the one that trusts
+ * the neighbours less. Groups differ: in one, prompts that look alike are hard for the same models;
+ * in another, they are not.
+ */
+export function tune(examples: readonly Example[], texts: readonly string[], labels: readonly string[], options: { k: number | 'auto'; shrinkage: Shrinkage | 'auto'; folds: number }): GroupTuning[] {
+  const groups = [...new Set(labels)];
+  if (options.k !== 'auto' && options.shrinkage !== 'auto') {
+    const { k, shrinkage } = options;
+    return groups.map((group) => ({ group, k, shrinkage }));
+  }
   const ks = options.k === 'auto' ? K_GRID : [options.k];
-  const shrinkages = options.shrinkage === 'auto' ? SHRINKAGE_GRID : [options.shrinkage];
+  const pairs: Shrinkage[] = options.shrinkage === 'auto' ? SHRINKAGE_GRID.flatMap((common) => SHRINKAGE_GRID.map((specific) => ({ common, specific }))) : [options.shrinkage];
   const maxK = Math.max(...ks);
-  const errors = new Float64Array(ks.length * shrinkages.length);
-  let groupError = 0;
-  let n = 0;
+  const errors = groups.map(() => new Float64Array(ks.length * pairs.length));
+  const groupErrors = new Float64Array(groups.length);
+  const counts = new Float64Array(groups.length);
   const folds = Math.min(options.folds, examples.length);
   for (let fold = 0; fold < folds; fold += 1) {
     const inside: number[] = [];
@@ -140,39 +176,46 @@ export function tune(examples: readonly Example[], texts: readonly string[], lab
     for (const i of outside) {
       const group = set.groups.indexOf(labels[i]!);
       if (group < 0) continue;
+      const g = groups.indexOf(labels[i]!);
+      const sums = errors[g]!;
       residual.fill(0);
       weight.fill(0);
       const found = set.neighbours(group, texts[i]!, maxK);
       let used = 0;
       for (let a = 0; a < ks.length; a += 1) {
         for (; used < Math.min(ks[a]!, found.length); used += 1) set.add(group, found[used]!.example, found[used]!.similarity, residual, weight);
+        const { common, meanWeight } = commonPart(residual, weight);
         for (let j = 0; j < m; j += 1) {
           const truth = examples[i]!.scores[set.models[j]!];
           if (truth === undefined) continue;
           const average = set.average(group, j);
-          for (let b = 0; b < shrinkages.length; b += 1) {
-            const s = shrinkages[b]!;
-            const predicted = s === Number.POSITIVE_INFINITY ? average : Math.min(1, Math.max(0, average + residual[j]! / (weight[j]! + s)));
-            errors[a * shrinkages.length + b]! += (truth - predicted) ** 2;
-          }
+          for (let b = 0; b < pairs.length; b += 1) sums[a * pairs.length + b]! += (truth - corrected(average, residual[j]!, weight[j]!, common, meanWeight, pairs[b]!)) ** 2;
           if (a === 0) {
-            groupError += (truth - average) ** 2;
-            n += 1;
+            groupErrors[g]! += (truth - average) ** 2;
+            counts[g]! += 1;
           }
         }
       }
     }
   }
-  if (n === 0) return { k: ks[0]!, shrinkage: shrinkages[shrinkages.length - 1]! };
-  let best = 0;
-  for (let at = 1; at < errors.length; at += 1) {
-    // Strictly better only: the grid runs from trusting neighbours most to least, so scan for the
-    // least trusting of equal settings.
-    if (errors[at]! < errors[best]! - 1e-9 || (Math.abs(errors[at]! - errors[best]!) <= 1e-9 && at % shrinkages.length > best % shrinkages.length)) best = at;
-  }
-  return {
-    k: ks[Math.floor(best / shrinkages.length)]!,
-    shrinkage: shrinkages[best % shrinkages.length]!,
-    validation: { error: errors[best]! / n, groupAverageError: groupError / n, folds },
+  // The least trusting of equally good settings: the most shrinkage, then the fewest neighbours.
+  const trust = (at: number) => {
+    const pair = pairs[at % pairs.length]!;
+    return -Math.min(pair.common, 1e9) - Math.min(pair.specific, 1e9);
   };
+  return groups.map((group, g) => {
+    const sums = errors[g]!;
+    const n = counts[g]!;
+    if (n === 0) return { group, k: ks[0]!, shrinkage: pairs[pairs.length - 1]! };
+    let best = 0;
+    for (let at = 1; at < sums.length; at += 1) {
+      if (sums[at]! < sums[best]! - 1e-9 || (Math.abs(sums[at]! - sums[best]!) <= 1e-9 && trust(at) < trust(best))) best = at;
+    }
+    return {
+      group,
+      k: ks[Math.floor(best / pairs.length)]!,
+      shrinkage: pairs[best % pairs.length]!,
+      validation: { error: sums[best]! / n, groupAverageError: groupErrors[g]! / n, scores: n },
+    };
+  });
 }
