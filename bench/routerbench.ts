@@ -27,16 +27,24 @@ import { dataDir, MODELS, readRows, REFERENCE, TRAINING_FILES, type Row } from '
 import { accuracyAt, frontier, worstGap, type Point } from './routerbench/frontier.js';
 
 /**
- * The `auto` settings scored: preferences 0 (price) to 1 (quality) in steps of 0.025, and answer
- * values (USD a good answer is worth) from $0.0001 to $1, thirty per decade. Answer values are
+ * The `auto` settings scored: preferences 0 (price) to 1 (quality) in steps of 0.0125, and answer
+ * values (USD a good answer is worth) from $0.0001 to $10. Answer values are
  * scored by expected value, value × chance of a good answer − estimated cost, without the pareto
  * policy's good-enough cap (`goodEnough: 1`; ZEN_VALUE_CAP=1 keeps the default 0.95): a good answer
  * is worth its value however likely it already is.
  */
 const UNCAPPED = paretoPolicy({ goodEnough: 1 });
+/** Thirty per decade, sixty from $0.01 to $1 (where the frontier bends), up to $10 (every prompt to its likeliest model). */
+const ANSWER_VALUES = [
+  ...new Set([
+    ...Array.from({ length: 60 }, (_, k) => 10 ** (-4 + k / 30)),
+    ...Array.from({ length: 120 }, (_, k) => 10 ** (-2 + k / 60)),
+    ...Array.from({ length: 31 }, (_, k) => 10 ** (k / 30)),
+  ].map((value) => Number(value.toPrecision(3)))),
+];
 const SWEEP: Array<{ name: string; routing: { preference?: number; answerValue?: number; policy?: Policy } }> = [
-  ...Array.from({ length: 41 }, (_, k) => Math.round(k * 25) / 1000).map((preference) => ({ name: `preference ${preference}`, routing: { preference } })),
-  ...Array.from({ length: 121 }, (_, k) => Number((10 ** (-4 + k / 30)).toPrecision(2))).map((answerValue) => ({
+  ...Array.from({ length: 81 }, (_, k) => Math.round(k * 125) / 10000).map((preference) => ({ name: `preference ${preference}`, routing: { preference } })),
+  ...ANSWER_VALUES.map((answerValue) => ({
     name: `value $${answerValue}`,
     routing: { answerValue, ...(process.env.ZEN_VALUE_CAP === '1' ? {} : { policy: UNCAPPED }) },
   })),
@@ -191,6 +199,7 @@ export function calibrateCheck(train: Row[], deps: RouterDeps): Check {
       counts = c;
     }
   }
+  if (process.env.ZEN_CHECK !== 'pooled') return pairedCheck(train, byCost, meanCost);
   // The check's cost relative to a typical first answer: the cheaper half's mean.
   const checkCost = meanCost(checker) / (cheaper.reduce((sum, model) => sum + meanCost(model), 0) / cheaper.length);
   const options = new Map<string, CascadeOptions>();
@@ -205,7 +214,63 @@ export function calibrateCheck(train: Row[], deps: RouterDeps): Check {
   return { checker, options, table };
 }
 
+/**
+ * The check per group of prompts, calibrated for the pair of models a cascade there works best
+ * with on the group's training rows: of every first answer among the cheaper-than-average models
+ * and every checker among the cheaper half, the pair whose cascade (escalating to the group's most
+ * accurate model when they disagree) lies furthest above the straight line between the group's
+ * best cheap model and its most accurate one, i.e. that beats mixing those two by the most. Its
+ * recall and false alarms are measured for that pair; pooling every cheap first answer misstates
+ * the check for the first answer a cascade mostly starts with. The router then never starts a
+ * cascade with the checker (a sample of the first answer's own model would only repeat it).
+ */
+function pairedCheck(train: Row[], byCost: string[], meanCost: (model: string) => number): Check {
+  const average = MODELS.reduce((sum, model) => sum + meanCost(model), 0) / MODELS.length;
+  const cheaper = byCost.slice(0, Math.ceil(MODELS.length / 2));
+  const firsts = MODELS.filter((model) => meanCost(model) < average);
+  const options = new Map<string, CascadeOptions>();
+  const table: Check['table'] = [];
+  const checkers = new Map<string, string>();
+  for (const group of [...new Set(train.map((row) => row.task))]) {
+    const rows = train.filter((row) => row.task === group);
+    const accuracy = (model: string) => rows.reduce((sum, row) => sum + row.correct[model]!, 0) / rows.length;
+    const cost = (model: string) => rows.reduce((sum, row) => sum + row.cost[model]!, 0) / rows.length;
+    const top = [...MODELS].sort((a, b) => accuracy(b) - accuracy(a))[0]!;
+    const cheap = firsts.filter((model) => model !== top).sort((a, b) => accuracy(b) - accuracy(a))[0]!;
+    const slope = (accuracy(top) - accuracy(cheap)) / Math.max(1e-12, cost(top) - cost(cheap));
+    let best = { first: '', checker: '', gain: Number.NEGATIVE_INFINITY, recall: 0, falseAlarms: 0, n: 0 };
+    for (const first of firsts) {
+      if (first === top) continue;
+      for (const checker of process.env.ZEN_CHECKER ? [process.env.ZEN_CHECKER] : cheaper) {
+        if (checker === first || checker === top) continue;
+        let wrong = 0, caught = 0, right = 0, alarms = 0, correct = 0, spent = 0;
+        for (const row of rows) {
+          const flagged = !passes(row, first, checker);
+          spent += row.cost[first]! + row.cost[checker]! + (flagged ? row.cost[top]! : 0);
+          correct += flagged ? row.correct[top]! : row.correct[first]!;
+          if (row.correct[first]! >= 1) {
+            right += 1;
+            if (flagged) alarms += 1;
+          } else {
+            wrong += 1;
+            if (flagged) caught += 1;
+          }
+        }
+        const gain = correct / rows.length - (accuracy(cheap) + slope * (spent / rows.length - cost(cheap)));
+        // A little smoothing: groups with few prompts stay near a coin-flip check.
+        if (gain > best.gain) best = { first, checker, gain, recall: (caught + 1) / (wrong + 2), falseAlarms: (alarms + 1) / (right + 2), n: right + wrong };
+      }
+    }
+    checkers.set(group, best.checker);
+    options.set(group, { recall: best.recall, falseAlarms: best.falseAlarms, checkCost: 1, samples: 1, checkModel: `routerbench/${best.checker}` });
+    table.push({ group: `${group} (${best.first.split('/').pop()} checked by ${best.checker.split('/').pop()})`, recall: best.recall, falseAlarms: best.falseAlarms, n: best.n });
+  }
+  return { checker: [...new Set(checkers.values())].join(' / '), checkers, options, table };
+}
+
 interface Check {
+  /** Per group, the checker's model (when it differs by group). */
+  checkers?: Map<string, string>;
   checker: string;
   /** Per group of prompts. */
   options: Map<string, CascadeOptions>;
@@ -228,7 +293,9 @@ export function evaluate(train: Row[], test: Row[], results: Map<string, Tally>,
   for (const row of test) {
     const request = { messages: [{ role: 'user' as const, content: [{ type: 'text' as const, text: row.prompt }] }] };
     const analysis = analysisOf(row);
-    const cascadeOptions = check.options.get(quality.groupOf(row.prompt, analysis.category));
+    const group = quality.groupOf(row.prompt, analysis.category);
+    const cascadeOptions = check.options.get(group);
+    const checker = check.checkers?.get(group) ?? check.checker;
     for (const setting of SWEEP) {
       const plain = name(route({ request, model: 'auto', routing: { ...setting.routing, exploration: false }, analysis }, deps).order[0]!.channel.model.id);
       record(results, `auto ${setting.name}`, row.correct[plain]!, row.cost[plain]!);
@@ -243,12 +310,12 @@ export function evaluate(train: Row[], test: Row[], results: Map<string, Tally>,
       const escalation = name(cascade.escalation.split(':')[0]!);
       // A sample of the first model itself would be self-consistency: one recorded answer per model
       // cannot show it, so such a check is charged and counted as passing.
-      if (first === check.checker) notes.selfChecks += 1;
-      const ok = first === check.checker || passes(row, first, check.checker);
-      const spent = row.cost[first]! + row.cost[check.checker]!;
+      if (first === checker) notes.selfChecks += 1;
+      const ok = first === checker || passes(row, first, checker);
+      const spent = row.cost[first]! + row.cost[checker]!;
       // An escalated answer is checked too; with one channel per model it is then kept either way.
       if (ok) record(results, `auto+cascade ${setting.name}`, row.correct[first]!, spent, true, false);
-      else record(results, `auto+cascade ${setting.name}`, row.correct[escalation]!, spent + row.cost[escalation]! + row.cost[check.checker]!, true, true);
+      else record(results, `auto+cascade ${setting.name}`, row.correct[escalation]!, spent + row.cost[escalation]! + row.cost[checker]!, true, true);
     }
   }
   // The per-task static router: per task, the model a cost weight λ favours on the training rows.
@@ -385,7 +452,7 @@ function report(results: Map<string, Tally>, scored: Row[], testFiles: string[],
   });
   console.log(`  task recognised from the prompt text: ${notes.groupedRight} of ${notes.grouped}`);
   const check = notes.checks[0]!;
-  console.log(`cascade check: one consistency sample from ${notes.checks.map((c) => c.checker.split('/').pop()).filter((v, i, a) => a.indexOf(v) === i).join(' / ')} (chosen on the training rows), disagreement > ${THRESHOLD} fails it; calibrated per task on the training rows, over the cheaper models a cascade can start with${notes.checks.length > 1 ? ' (first fold shown)' : ''}:`);
+  console.log(`cascade check: one consistency sample from ${notes.checks.flatMap((c) => c.checker.split(' / ').map((m) => m.split('/').pop())).filter((v, i, a) => a.indexOf(v) === i).join(' / ')} (chosen on the training rows), disagreement > ${THRESHOLD} fails it; calibrated per task on the training rows, over the cheaper models a cascade can start with${notes.checks.length > 1 ? ' (first fold shown)' : ''}:`);
   for (const row of check.table) console.log(`  ${row.group.padEnd(14)} recall ${row.recall.toFixed(2)}, false alarms ${row.falseAlarms.toFixed(2)} (${row.n} answers)`);
   if (notes.selfChecks > 0) console.log(`  ${notes.selfChecks} cascade decisions had the checker answer first: charged a second sample and counted as passing (self-consistency needs several samples of one model; the data has one).`);
 
