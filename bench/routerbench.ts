@@ -354,6 +354,45 @@ function shuffle<T>(items: T[], seed = 42): T[] {
   return out;
 }
 
+/**
+ * An upper bound for per-task strategies, in hindsight on the scored rows: per task, one model or
+ * one cascade of recorded answers (a first model, a checker whose answer must agree with it by the
+ * consistency detector's similarity, and an escalation when they disagree, every answer paid for),
+ * the best combination of one strategy per task at each budget. What per-task choices and
+ * two-model agreement checks can reach at most; beyond it, a router needs a per-prompt signal.
+ */
+function hindsightCascades(rows: Row[]): Point[] {
+  const tasks = [...new Set(rows.map((row) => row.task))];
+  let front: Point[] = [{ name: '', accuracy: 0, cost: 0 }];
+  for (const task of tasks) {
+    const members = rows.filter((row) => row.task === task);
+    const options: Point[] = MODELS.map((model) => ({ name: model, accuracy: members.reduce((s, r) => s + r.correct[model]!, 0), cost: members.reduce((s, r) => s + r.cost[model]!, 0) }));
+    for (const first of MODELS) {
+      for (const checker of MODELS) {
+        if (checker === first) continue;
+        for (const escalation of MODELS) {
+          if (escalation === first || escalation === checker) continue;
+          let correct = 0;
+          let cost = 0;
+          for (const row of members) {
+            cost += row.cost[first]! + row.cost[checker]!;
+            if (passes(row, first, checker)) correct += row.correct[first]!;
+            else {
+              correct += row.correct[escalation]!;
+              cost += row.cost[escalation]!;
+            }
+          }
+          options.push({ name: `${first.split('/').pop()} checked by ${checker.split('/').pop()}, else ${escalation.split('/').pop()}`, accuracy: correct, cost });
+        }
+      }
+    }
+    const next: Point[] = [];
+    for (const a of front) for (const b of frontier(options)) next.push({ name: `${a.name}${a.name ? '; ' : ''}${task}: ${b.name}`, accuracy: a.accuracy + b.accuracy, cost: a.cost + b.cost });
+    front = frontier(next);
+  }
+  return front.map((p) => ({ name: p.name, accuracy: p.accuracy / rows.length, cost: (p.cost / rows.length) * 1000 }));
+}
+
 function point(name: string, t: Tally): Point {
   return { name, accuracy: t.correct / t.count, cost: (t.cost / t.count) * 1000 };
 }
@@ -467,6 +506,11 @@ function report(results: Map<string, Tally>, scored: Row[], testFiles: string[],
   const gap = worstGap(auto, staticRouter);
   console.log(`  never below the per-task static router at any budget: ${gap.below.length === 0 ? 'met' : `missed at ${gap.below.length} budgets`} (worst: ${gap.gap >= 0 ? '+' : ''}${gap.gap.toFixed(3)} at $${gap.budget.toFixed(3)})`);
   for (const miss of gap.below.slice(0, 12)) console.log(`    at $${miss.budget.toFixed(3)}: auto ${Number.isFinite(miss.ours) ? miss.ours.toFixed(3) : 'nothing'}, static ${miss.theirs.toFixed(3)}`);
+  const cascadesInHindsight = hindsightCascades(scored);
+  for (const share of [0.2, 0.5]) {
+    const best = cascadesInHindsight.filter((p) => p.cost <= reference.cost * share + 1e-12).at(-1);
+    if (best) console.log(`  (upper bound at ≤ ${share * 100}%: per task, the best single model or two-model agreement cascade in hindsight on the scored rows reaches ${best.accuracy.toFixed(3)} at $${best.cost.toFixed(3)}: ${best.name})`);
+  }
   const hindsightGap = worstGap(auto, hindsight);
   console.log(`  (against the static router in hindsight: worst ${hindsightGap.gap >= 0 ? '+' : ''}${hindsightGap.gap.toFixed(3)} at $${hindsightGap.budget.toFixed(3)}, below it at ${hindsightGap.below.length} budgets)`);
 }

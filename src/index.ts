@@ -22,7 +22,7 @@ export { ZenGenerateContentResponse } from './faces/gemini-generate-response.js'
 export type { ZenGenerateContentParameters, ZenGenerateContentResult, ZenGenerateContentStream } from './faces/gemini-generate.js';
 export type { ZenImagesResponse, ZenImageGenerateParams, ZenImageEditParams } from './faces/openai-images.js';
 export type { ImageInput } from './faces/image-input.js';
-export { NearestNeighbourQualityModel, type GradedPrompt, type NearestNeighbourOptions } from './policy/quality-models/nearest-neighbours.js';
+export { NearestNeighbourQualityModel, type GradedPrompt, type NearestNeighbourOptions, type NearestNeighbourFit, type GroupTuning, type Shrinkage } from './policy/quality-models/nearest-neighbours.js';
 export type { ZenChatCompletion, ZenChatCompletionCreateParams } from './faces/openai-chat.js';
 export { Catalog, type ModelDefinition, type ChannelDefinition, type ModelInfo, type Channel } from './policy/catalog.js';
 export type { PriceTable, ModelCapabilities } from './policy/model-data.js';
