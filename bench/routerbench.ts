@@ -11,8 +11,10 @@
  *
  * Held-out files have the training files' columns, one header each. The data is read from
  * ../shared/data/routerbench (ZEN_ROUTERBENCH_DIR overrides); it is not part of this repository.
- * For experiments: ZEN_KNN_K (neighbours, default 150) and ZEN_CHECKER (the check's model, else
- * chosen on the training rows).
+ * For experiments: ZEN_KNN_K and ZEN_KNN_SHRINKAGE (a number, else chosen by inner cross-validation
+ * on the training rows), ZEN_CHECKER (the check's model, else chosen on the training rows),
+ * ZEN_CHECK=pooled (one checker for every task, recall and false alarms pooled over the cheaper
+ * first answers; ZEN_CHECK_FIRSTS=all over every model) and ZEN_FOLD_SEED (another split, default 42).
  */
 import { analyzePrompt, type PromptAnalysis, type TaskCategory } from '../src/policy/analyze-prompt.js';
 import { Catalog, type ModelDefinition, type ProviderInfo } from '../src/policy/catalog.js';
@@ -162,7 +164,7 @@ export function calibrateCheck(train: Row[], deps: RouterDeps): Check {
   const favourite = [...picks].sort((a, b) => b[1] - a[1])[0]![0].slice('routerbench/'.length);
   const cheaper = byCost.slice(0, Math.ceil(MODELS.length / 2)).filter((model) => model !== favourite);
   const average = MODELS.reduce((sum, model) => sum + meanCost(model), 0) / MODELS.length;
-  const firsts = MODELS.filter((model) => meanCost(model) < average);
+  const firsts = process.env.ZEN_CHECK_FIRSTS === 'all' ? [...MODELS] : MODELS.filter((model) => meanCost(model) < average);
   const stats = (checker: string) => {
     const counts = new Map<string, { wrong: number; caught: number; right: number; alarms: number }>();
     for (const row of train) {
@@ -491,7 +493,7 @@ function report(results: Map<string, Tally>, scored: Row[], testFiles: string[],
   });
   console.log(`  task recognised from the prompt text: ${notes.groupedRight} of ${notes.grouped}`);
   const check = notes.checks[0]!;
-  console.log(`cascade check: one consistency sample from ${notes.checks.flatMap((c) => c.checker.split(' / ').map((m) => m.split('/').pop())).filter((v, i, a) => a.indexOf(v) === i).join(' / ')} (chosen on the training rows), disagreement > ${THRESHOLD} fails it; calibrated per task on the training rows, over the cheaper models a cascade can start with${notes.checks.length > 1 ? ' (first fold shown)' : ''}:`);
+  console.log(`cascade check: one consistency sample from ${notes.checks.flatMap((c) => c.checker.split(' / ').map((m) => m.split('/').pop())).filter((v, i, a) => a.indexOf(v) === i).join(' / ')} (chosen on the training rows), disagreement > ${THRESHOLD} fails it; calibrated per task on the training rows${process.env.ZEN_CHECK === 'pooled' ? ', pooled over the models a cascade can start with' : ', for the pair of models shown'}${notes.checks.length > 1 ? ' (first fold shown)' : ''}:`);
   for (const row of check.table) console.log(`  ${row.group.padEnd(14)} recall ${row.recall.toFixed(2)}, false alarms ${row.falseAlarms.toFixed(2)} (${row.n} answers)`);
   if (notes.selfChecks > 0) console.log(`  ${notes.selfChecks} cascade decisions had the checker answer first: charged a second sample and counted as passing (self-consistency needs several samples of one model; the data has one).`);
 
