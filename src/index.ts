@@ -24,7 +24,7 @@ export type { ZenImagesResponse, ZenImageGenerateParams, ZenImageEditParams } fr
 export type { ImageInput } from './faces/image-input.js';
 export type { ZenEmbeddingCreateParams, ZenCreateEmbeddingResponse } from './faces/openai-embeddings.js';
 export type { EmbeddingInput, EmbeddingRequest, EmbeddingResult } from './core/embedding.js';
-export { NearestNeighbourQualityModel, type GradedPrompt, type NearestNeighbourOptions } from './policy/quality-models/nearest-neighbours.js';
+export { NearestNeighbourQualityModel, type GradedPrompt, type NearestNeighbourOptions, type NearestNeighbourFit, type GroupTuning, type Shrinkage } from './policy/quality-models/nearest-neighbours.js';
 export type { ZenChatCompletion, ZenChatCompletionCreateParams } from './faces/openai-chat.js';
 // The Responses face and where it keeps conversations for previous_response_id.
 export type { ZenResponse, ZenResponseCreateParams, ZenResponseCreateParamsStreaming, ZenResponseCreateParamsNonStreaming } from './faces/openai-responses.js';

@@ -58,6 +58,11 @@ export class TextIndex {
     });
   }
 
+  /** A text's L2-normalised TF-IDF vector in this index's terms (unseen terms are dropped). */
+  vector(text: string): SparseVector {
+    return this.weigh(termCounts(text));
+  }
+
   /** L2-normalised TF-IDF weights (sublinear term frequency); unseen terms are dropped. */
   private weigh(counts: Map<number, number>): SparseVector {
     const terms: number[] = [];
