@@ -38,9 +38,10 @@ export interface ExecuteInput<T> {
   observers: readonly CallObserver[];
   /**
    * Sees every non-streamed answer before it is accepted; returning a reason rejects it and the
-   * next candidate is tried (insurance `repair`). The rejected attempt stays in the record.
+   * next candidate is tried (insurance `repair`). The rejected attempt stays in the record. May
+   * answer synchronously (the usual case: no detector awaits anything).
    */
-  inspect?: (result: T, attempt: AttemptRecord, candidate: Candidate) => Promise<string | undefined>;
+  inspect?: (result: T, attempt: AttemptRecord, candidate: Candidate) => string | undefined | Promise<string | undefined>;
   /** Streams: told which channel the stream committed to, before any of its parts is seen. */
   commit?: (winner: Candidate) => void;
   /** Streams: sees each part of the committed stream as it arrives. Must not throw. */
@@ -267,7 +268,8 @@ export class Execution<T> implements LaneHost<T> {
         await this.stopAll(running, { kind: 'hedge_lost', message: `${settled.lane.candidate.channel.id} answered first.` });
         const committed = settled.committed;
         if (committed.kind === 'result' && this.input.inspect) {
-          const reason = await this.input.inspect(committed.result, committed.attempt, committed.candidate);
+          const verdict = this.input.inspect(committed.result, committed.attempt, committed.candidate);
+          const reason = verdict instanceof Promise ? await verdict : verdict;
           if (reason !== undefined) {
             this.repairs.push({ channel: committed.candidate.channel.id, reason, result: committed.result });
             const lane = this.startNext(queue, undefined, false);
