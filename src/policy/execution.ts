@@ -122,17 +122,17 @@ export class Execution<T> implements LaneHost<T> {
   /** One call of one channel, up to its first token (streams) or its answer. */
   async attemptOnce(candidate: Candidate, retry: number, lane: StopSwitch, hedge: boolean, permit: BreakerPermit): Promise<Committed<T>> {
     const { channel } = candidate;
-    const signal = new AttemptSignal([this.deadline, lane], this.input.signal);
+    const signal = new AttemptSignal(this.deadline, lane, this.input.signal);
     const startedAt = this.now();
     for (const observer of this.input.observers) observer.attemptStart?.({ channel: channel.id, provider: channel.provider.name, model: channel.model.id, retry, hedge, startedAt });
     const { attemptMs, firstTokenMs } = this.input.timeouts;
-    const clearAttemptTimer = signal.timer(attemptMs, { kind: 'timeout', message: `The attempt on ${channel.id} exceeded ${attemptMs} ms.` });
+    signal.startAttemptTimer(attemptMs, channel.id);
     const breaker = this.deps.state.breaker(channel);
     try {
       if (!this.input.stream) {
         const result = await this.operation.run(this.adapter(candidate), channel, signal.signal);
         const usage = this.operation.usage(result);
-        clearAttemptTimer();
+        signal.clearAttemptTimer();
         signal.dispose();
         const durationMs = this.now() - startedAt;
         const attempt: AttemptRecord = {
@@ -142,15 +142,15 @@ export class Execution<T> implements LaneHost<T> {
         this.record(attempt);
         return { kind: 'result', candidate, result, attempt };
       }
-      const clearFirstToken = signal.timer(firstTokenMs, { kind: 'timeout', message: `No first token from ${channel.id} within ${firstTokenMs} ms.` });
+      signal.startFirstTokenTimer(firstTokenMs, channel.id);
       try {
         const head = await openStreamHead(this.adapter(candidate), channel, this.input.request, signal.signal, this.now);
-        return { kind: 'stream', candidate, head, signal, clearAttemptTimer, startedAt, retry, hedge, permit };
+        return { kind: 'stream', candidate, head, signal, startedAt, retry, hedge, permit };
       } finally {
-        clearFirstToken();
+        signal.clearFirstTokenTimer();
       }
     } catch (error) {
-      clearAttemptTimer();
+      signal.clearAttemptTimer();
       signal.dispose();
       const zenError = attemptError(error, signal.reason, channel);
       this.failAttempt(candidate, zenError, signal.reason, startedAt, retry, hedge, 0, permit);
@@ -357,7 +357,7 @@ export class Execution<T> implements LaneHost<T> {
         observe?.(part);
       },
       end: (failed, failure) => {
-        committed.clearAttemptTimer();
+        signal.clearAttemptTimer();
         signal.dispose();
         if (failed) {
           const error = attemptError(failure, signal.reason, channel);
