@@ -137,12 +137,30 @@ export function promptFeatures(analysis: FeatureInput): PromptFeatures {
 
   let difficulty = 0;
   for (const [, logits] of cues) difficulty += logits;
-  cues.sort((a, b) => Math.abs(b[1]) - Math.abs(a[1]));
+  sortByWeight(cues);
   return {
     difficulty,
     discrimination: 1 + Math.min(0.75, 0.15 * Math.max(0, difficulty)),
     cues: cues.filter(([, logits]) => Math.abs(logits) >= 0.25).map(([cue]) => cue),
   };
+}
+
+/**
+ * Strongest cue first, ties in the order found: the order a stable sort by |logits| gives (what
+ * Array#sort did), by insertion, because the sort allocates its work arrays each call and there
+ * are never more than a dozen cues.
+ */
+function sortByWeight(cues: Array<[string, number]>): void {
+  for (let i = 1; i < cues.length; i += 1) {
+    const cue = cues[i]!;
+    const weight = Math.abs(cue[1]);
+    let j = i - 1;
+    while (j >= 0 && Math.abs(cues[j]![1]) < weight) {
+      cues[j + 1] = cues[j]!;
+      j -= 1;
+    }
+    cues[j + 1] = cue;
+  }
 }
 
 /** A word for a difficulty, for explanations. */
