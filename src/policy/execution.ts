@@ -232,21 +232,24 @@ export class Execution<T> implements LaneHost<T> {
     for (;;) {
       if (running.size === 0) break;
       const hedge = this.input.hedge;
-      let clearHedge = (): void => {};
-      const racers: Array<Promise<unknown>> = [...running].map((lane) => lane.promise);
+      let hedgeTimer: ReturnType<typeof setTimeout> | undefined;
+      let outcome: unknown;
       if (hedge && !hedged && running.size === 1 && queue.length > 0) {
         const primary = [...running][0]!;
         const delay = hedgeDelay(hedge, this.deps.state, primary.candidate.channel, this.input.stream);
-        racers.push(
+        outcome = await Promise.race([
+          primary.promise,
           new Promise((resolve) => {
-            const handle = setTimeout(() => resolve('hedge'), delay);
-            clearHedge = () => clearTimeout(handle);
+            hedgeTimer = setTimeout(() => resolve('hedge'), delay);
           }),
-        );
+        ]);
+        clearTimeout(hedgeTimer);
+      } else if (running.size === 1) {
+        // Most calls have one lane and no hedge timer: await it without a race (or arrays for one).
+        for (const lane of running) outcome = await lane.promise;
+      } else {
+        outcome = await Promise.race([...running].map((lane) => lane.promise));
       }
-      // Most calls have one lane and no hedge timer: await it without a race.
-      const outcome = racers.length === 1 ? await racers[0] : await Promise.race(racers);
-      clearHedge();
       if (outcome === 'hedge') {
         hedged = true;
         const primary = [...running][0]!;
