@@ -128,7 +128,8 @@ export function promptFeatures(analysis: FeatureInput): PromptFeatures {
   if (analysis.requires.reasoning) add('reasoning effort requested', 0.5);
 
   // Easy shapes count only when nothing above made the prompt hard.
-  const hard = cues.some(([cue, logits]) => logits >= 1 && cue !== 'long');
+  let hard = false;
+  for (const [cue, logits] of cues) if (logits >= 1 && cue !== 'long') hard = true;
   if (!hard) {
     if (chars <= 80 && GREETING.test(text)) add('greeting', -4);
     else if (chars <= 400 && REWRITE.test(text)) add('one-line rewrite', -2.5);
@@ -138,10 +139,13 @@ export function promptFeatures(analysis: FeatureInput): PromptFeatures {
   let difficulty = 0;
   for (const [, logits] of cues) difficulty += logits;
   sortByWeight(cues);
+  // The cues that weigh at least a quarter logit, by name (one array, not a filter and a map).
+  const named: string[] = [];
+  for (const [cue, logits] of cues) if (Math.abs(logits) >= 0.25) named.push(cue);
   return {
     difficulty,
     discrimination: 1 + Math.min(0.75, 0.15 * Math.max(0, difficulty)),
-    cues: cues.filter(([, logits]) => Math.abs(logits) >= 0.25).map(([cue]) => cue),
+    cues: named,
   };
 }
 
