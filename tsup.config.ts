@@ -42,7 +42,8 @@ function esmOnly(name: string): boolean {
 const REQUIRES_JSON = ['ajv', 'libphonenumber-js'];
 const cjsBundled = Object.keys(pkg.dependencies ?? {}).filter((name) => esmOnly(name) || REQUIRES_JSON.includes(name));
 
-const shared: Options = {
+/** The options every build shares (bench/built-package.ts builds the ESM entry points from them too). */
+export const shared: Options = {
   entry: { index: 'src/index.ts', 'testing/index': 'src/testing/index.ts', 'node/index': 'src/node/index.ts', 'cli/main': 'src/cli/main.ts' },
   dts: true,
   sourcemap: true,

@@ -7,7 +7,7 @@
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { build } from 'tsup';
-import config from '../tsup.config.js';
+import { shared } from '../tsup.config.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 export const BENCH_DIST = fileURLToPath(new URL('../.tmp/bench-dist/', import.meta.url));
@@ -17,8 +17,8 @@ let built: Promise<string> | undefined;
 /** Builds the package once per bench run; resolves with the ESM entry's path. */
 export function builtPackage(): Promise<string> {
   built ??= (async () => {
-    const options = Array.isArray(config) ? config[0]! : config;
-    await build({ ...(options as object), dts: false, sourcemap: false, outDir: BENCH_DIST, silent: true, config: false });
+    // The shared options, not the default export: that one cleans dist/ when called.
+    await build({ ...shared, format: 'esm', dts: false, sourcemap: false, outDir: BENCH_DIST, silent: true, config: false });
     return `${BENCH_DIST}index.js`;
   })();
   return built;

@@ -1,5 +1,6 @@
 import { benchZen, MESSAGES } from './clients.js';
 import { runAtConcurrency } from './concurrent.js';
+import { heapAllocated } from './heap-allocated.js';
 
 /**
  * ZenClient's own work per call, without an SDK or a network: the openai provider is an object
@@ -7,9 +8,10 @@ import { runAtConcurrency } from './concurrent.js';
  * would (answering within the same turn would starve the ledger writer, which drains on a timer,
  * and measure an ever-growing queue instead). Everything else is the real path (face, prompt
  * analysis, routing with `auto` over three models, execution, detectors, the ledger record,
- * metadata). Measured as CPU time per call at concurrency 64, less the instant provider's own.
+ * metadata). Measured as CPU time per call at concurrency 64, less the instant provider's own,
+ * and as V8 heap allocated per call (see heap-allocated.ts), less the instant provider's own.
  */
-export async function benchIntrinsic(calls = 50_000): Promise<{ cpuUs: number; providerCpuUs: number; calls: number }> {
+export async function benchIntrinsic(calls = 50_000): Promise<{ cpuUs: number; providerCpuUs: number; bytes: number; providerBytes: number; calls: number }> {
   const completion = {
     id: 'chatcmpl-bench', object: 'chat.completion', created: 1, model: 'gpt-5-mini',
     choices: [{ index: 0, message: { role: 'assistant', content: 'The quick brown fox jumps over the lazy dog.', refusal: null }, finish_reason: 'stop', logprobs: null }],
@@ -28,10 +30,21 @@ export async function benchIntrinsic(calls = 50_000): Promise<{ cpuUs: number; p
   const alone = () => instant.chat.completions.create();
   await runAtConcurrency(call, 5_000); // warm up the JIT
   await runAtConcurrency(alone, 5_000);
-  const total = await runAtConcurrency(call, calls);
-  const provider = await runAtConcurrency(alone, calls);
+  // The ledger's records of the last calls are built and appended in the window too.
+  const total = await heapAllocated(async () => {
+    const measured = await runAtConcurrency(call, calls);
+    await zen.flush();
+    return measured;
+  });
+  const provider = await heapAllocated(() => runAtConcurrency(alone, calls));
   await zen.close();
-  return { cpuUs: total.cpuUs - provider.cpuUs, providerCpuUs: provider.cpuUs, calls };
+  return {
+    cpuUs: total.value.cpuUs - provider.value.cpuUs,
+    providerCpuUs: provider.value.cpuUs,
+    bytes: (total.bytes - provider.bytes) / calls,
+    providerBytes: provider.bytes / calls,
+    calls,
+  };
 }
 
 /**

@@ -122,18 +122,40 @@ export function redactContentIfReady<T>(value: T): T | undefined {
 /**
  * What the ledger keeps of a call's prompt and answer. Hashes let a host match repeated prompts
  * (and find a known prompt in the ledger) without the ledger holding any text.
+ *
+ * Synchronous (no promise) for the usual call: no redaction (`none` or `full`), a runtime with a
+ * native SHA-256, and texts short enough to hash at once.
  */
-export async function captureContent(mode: CaptureContent, messages: ChatMessage[], answer: ChatMessage | undefined): Promise<ContentCapture> {
-  const capture: ContentCapture = {
-    mode,
-    promptHash: await sha256Hex(messages),
-    promptChars: messageChars(messages),
-    ...(answer ? { responseHash: await sha256Hex(answer), responseChars: messageChars([answer]) } : {}),
-  };
+export function captureContent(mode: CaptureContent, messages: ChatMessage[], answer: ChatMessage | undefined): ContentCapture | Promise<ContentCapture> {
+  if (mode !== 'redacted' && nativeSha256) {
+    const prompt = JSON.stringify(messages);
+    const response = answer ? JSON.stringify(answer) : undefined;
+    if (prompt.length <= HASH_SLICE_CHARS && (response === undefined || response.length <= HASH_SLICE_CHARS)) {
+      return captured(mode, messages, answer, `sha256:${nativeSha256(prompt)}`, response === undefined ? undefined : `sha256:${nativeSha256(response)}`);
+    }
+  }
+  return captureContentAsync(mode, messages, answer);
+}
+
+async function captureContentAsync(mode: CaptureContent, messages: ChatMessage[], answer: ChatMessage | undefined): Promise<ContentCapture> {
+  const promptHash = await sha256Hex(messages);
+  const responseHash = answer ? await sha256Hex(answer) : undefined;
+  const capture = captured(mode, messages, answer, promptHash, responseHash);
   if (mode === 'redacted') {
     capture.messages = await redactContent(messages);
     if (answer) capture.response = await redactContent(answer);
-  } else if (mode === 'full') {
+  }
+  return capture;
+}
+
+/** The capture with its fields in their order; `full` keeps the text as sent, less credentials. */
+function captured(mode: CaptureContent, messages: ChatMessage[], answer: ChatMessage | undefined, promptHash: string, responseHash: string | undefined): ContentCapture {
+  const capture: ContentCapture = { mode, promptHash, promptChars: messageChars(messages) };
+  if (answer) {
+    capture.responseHash = responseHash!;
+    capture.responseChars = messageChars([answer]);
+  }
+  if (mode === 'full') {
     // Full means the text as sent, except credentials: a key pasted into a prompt is never worth keeping.
     capture.messages = stripSecrets(messages);
     if (answer) capture.response = stripSecrets(answer);

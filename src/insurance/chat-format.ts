@@ -30,8 +30,12 @@ export function toChatMessages(messages: readonly Message[]): ChatMessage[] {
     switch (message.role) {
       case 'system':
         return { role: 'system', content: message.content };
-      case 'user':
+      case 'user': {
+        // One text part (most prompts): its text, without a list to join.
+        const only = message.content.length === 1 ? message.content[0]! : undefined;
+        if (only?.type === 'text') return { role: 'user', content: only.text };
         return { role: 'user', content: message.content.map((part) => (part.type === 'text' ? part.text : IMAGE_PLACEHOLDER)).join('\n') };
+      }
       case 'assistant':
         return toAssistantMessage(message.content);
       case 'tool':

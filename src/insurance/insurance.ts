@@ -9,7 +9,7 @@ import { InsurancePolicy } from './claims.js';
 import type { ChannelBaseline, Detector } from './detector.js';
 import { BUILT_IN_DETECTORS } from './detectors/index.js';
 import { exportCases, type ExportCasesOptions } from './export-cases.js';
-import { InsuredCall, type InsuredCallInit } from './insured-call.js';
+import { InsuredCall, scopeDetectors, type InsuredCallInit, type ScopedDetectors } from './insured-call.js';
 import { Ledger, type LedgerRange } from './ledger.js';
 import { LedgerWriter, type RecordBuilder } from './ledger-writer.js';
 import { resolveInsurance, validateInsuranceOptions, validateRequestInsurance, type CaptureContent, type InsuranceOptions, type RequestInsurance, type ResolvedInsurance } from './options.js';
@@ -98,7 +98,9 @@ export class Insurance implements InsuranceCore {
   readonly captureMode: CaptureContent;
   readonly enabled: boolean;
   private readonly writer: LedgerWriter;
-  private readonly detectors: readonly Detector[];
+  private readonly detectors: ScopedDetectors;
+  /** The settings of a call without insurance options, per requested model (the usual call asks for the same few). */
+  private readonly defaultSettings = new Map<string, ResolvedInsurance>();
   private readonly known: ReadonlyMap<string, Detector>;
   private readonly recent: RecentCalls<RecentCall>;
   private readonly settling = new Set<Promise<void>>();
@@ -131,8 +133,8 @@ export class Insurance implements InsuranceCore {
         }),
     );
     this.policy = new InsurancePolicy(options.policy, (day) => this.creditedOn(day), this.ledger.store.grantDailyCredits?.bind(this.ledger.store));
-    this.detectors = resolveDetectors(options.detectors);
-    this.known = new Map([...BUILT_IN_DETECTORS, ...this.detectors].map((detector) => [detector.name, detector]));
+    this.detectors = scopeDetectors(resolveDetectors(options.detectors));
+    this.known = new Map([...BUILT_IN_DETECTORS, ...this.detectors.all].map((detector) => [detector.name, detector]));
   }
 
   readonly emit: Emit = (event, payload) => this.deps.emit(event, payload);
@@ -140,7 +142,15 @@ export class Insurance implements InsuranceCore {
   readonly subcall: InsuranceDeps['subcall'] = (call) => this.deps.subcall(call);
 
   resolve(options: RequestInsurance | undefined, requested: string | string[]): ResolvedInsurance {
-    return resolveInsurance(this.options, options, requested);
+    if (options !== undefined || typeof requested !== 'string') return resolveInsurance(this.options, options, requested);
+    // Resolved once per model and shared, frozen (detectors only read it).
+    let settings = this.defaultSettings.get(requested);
+    if (!settings) {
+      settings = freezeSettings(resolveInsurance(this.options, undefined, requested));
+      if (this.defaultSettings.size >= 256) this.defaultSettings.clear();
+      this.defaultSettings.set(requested, settings);
+    }
+    return settings;
   }
 
   /**
@@ -160,12 +170,14 @@ export class Insurance implements InsuranceCore {
   }
 
   begin(init: Omit<InsuredCallInit, 'baseline'> & { baseline?: InsuredCallInit['baseline'] }): InsuredCall {
-    let detectors: readonly Detector[] = [];
+    let detectors = NO_DETECTORS;
     if (this.enabled) {
       const names = init.options?.detectors;
-      detectors = names ? names.map((name) => this.known.get(name)!).filter(Boolean) : this.detectors;
+      detectors = names ? scopeDetectors(names.map((name) => this.known.get(name)!).filter(Boolean)) : this.detectors;
     }
-    return new InsuredCall(this, { ...init, baseline: init.baseline ?? noBaseline }, detectors);
+    // The pipeline always passes a baseline: the init is then used as it is, not copied.
+    if (!init.baseline) init = { ...init, baseline: noBaseline };
+    return new InsuredCall(this, init as InsuredCallInit, detectors);
   }
 
   /**
@@ -311,6 +323,16 @@ export class Insurance implements InsuranceCore {
 }
 
 const noBaseline = (): ChannelBaseline => ({ ttftP95Ms: undefined, totalP95Ms: undefined });
+
+const NO_DETECTORS: ScopedDetectors = scopeDetectors([]);
+
+/** Freezes the objects resolveInsurance made (not the host's own values it points to, such as refusal patterns). */
+function freezeSettings(settings: ResolvedInsurance): ResolvedInsurance {
+  Object.freeze(settings.limits);
+  Object.freeze(settings.consistency);
+  if (settings.judge) Object.freeze(settings.judge);
+  return Object.freeze(settings);
+}
 
 function toLedger(ledger: LedgerStore | Ledger | undefined): Ledger {
   if (ledger === undefined) return new Ledger(new MemoryLedgerStore());

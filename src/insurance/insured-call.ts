@@ -6,14 +6,14 @@ import type { GeneratedImage, GenerationResult } from '../core/result.js';
 import type { StreamPart } from '../core/stream-part.js';
 import { emptyUsage } from '../core/usage.js';
 import { captureContent, redactContent, redactContentIfReady, stripSecrets } from './capture.js';
-import { toAssistantMessage, toChatMessages, toChatTools } from './chat-format.js';
+import { toAssistantMessage, toChatMessages, toChatTools, type ChatMessage } from './chat-format.js';
 import type { ClaimItem } from './claims.js';
 import type { ChannelBaseline, Detector, DetectorContext, DetectorOutput, DetectorStart, DetectorTiming, EventDraft, StreamObserver, SubcallRunner } from './detector.js';
 import type { InsuranceCore } from './insurance.js';
 import type { RequestInsurance, ResolvedInsurance } from './options.js';
 import { addCosts, caseRecord, claimedProblems, claimRecord, creditRecords, eventRecord, requestRecord } from './records.js';
 import { StreamAssembler } from './stream-assembler.js';
-import type { AttemptRecord, Claim, LedgerRecord, QualityEvent, RequestRecord } from './types.js';
+import type { AttemptRecord, Claim, ContentCapture, LedgerRecord, QualityEvent, RequestRecord } from './types.js';
 
 export interface InsuredCallInit {
   requestId: string;
@@ -54,11 +54,30 @@ interface CheckedAnswer {
   events: QualityEvent[];
 }
 
+/** A call's detectors, by scope: the insurance works the lists out once, not per call. */
+export interface ScopedDetectors {
+  readonly all: readonly Detector[];
+  readonly answer: readonly Detector[];
+  readonly delivery: readonly Detector[];
+}
+
+export function scopeDetectors(all: readonly Detector[]): ScopedDetectors {
+  return { all, answer: all.filter((detector) => detector.scope === 'answer'), delivery: all.filter((detector) => detector.scope === 'delivery') };
+}
+
 const NO_DETECTORS: ReadonlySet<Detector> = new Set();
+// Shared empty results for the usual call, which files no event and settles no claim: frozen, so
+// that nothing can add to them by mistake.
+const NO_EVENTS: QualityEvent[] = Object.freeze([]) as unknown as QualityEvent[];
+const NO_OBSERVATIONS: QualityObservation[] = Object.freeze([]) as unknown as QualityObservation[];
+const NO_ANSWERS: CheckedAnswer[] = Object.freeze([]) as unknown as CheckedAnswer[];
 
 function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
   return typeof (value as PromiseLike<unknown> | undefined)?.then === 'function';
 }
+
+/** A value, or a promise of one: the insurance's steps stay synchronous unless a detector or a claim awaits. */
+type Maybe<T> = T | Promise<T>;
 
 const EMPTY_RESULT: GenerationResult = { id: undefined, modelId: undefined, content: [], finishReason: { unified: 'stop', raw: undefined }, usage: emptyUsage(), warnings: [] };
 
@@ -72,12 +91,14 @@ export class InsuredCall {
   readonly events: QualityEvent[] = [];
   private readonly startedAtEpochMs = Date.now();
   private readonly startedAt = performance.now();
-  private readonly answers: CheckedAnswer[] = [];
+  // The lists below are made when first needed: most calls check one answer, watch no stream and
+  // make no judge or sample call.
+  private answers: CheckedAnswer[] | undefined;
   /** Answers `inspect` rejected (repair): the call was repaired unless it ended on one of them. */
   private rejectedResults: Set<GenerationResult> | undefined;
-  private readonly extraAttempts: AttemptRecord[] = [];
-  private readonly extraCosts: CostBreakdown[] = [];
-  private observers: Array<{ detector: Detector; observer: StreamObserver }> = [];
+  private extraAttempts: AttemptRecord[] | undefined;
+  private extraCosts: CostBreakdown[] | undefined;
+  private observers: Array<{ detector: Detector; observer: StreamObserver }> | undefined;
   private assembler: StreamAssembler | undefined;
   private committedChannel: string | undefined;
   private commitAtMs: number | undefined;
@@ -86,7 +107,7 @@ export class InsuredCall {
   constructor(
     private readonly core: InsuranceCore,
     private readonly init: InsuredCallInit,
-    private readonly detectors: readonly Detector[],
+    private readonly detectors: ScopedDetectors,
   ) {
     this.settings = core.resolve(init.options, init.requested);
   }
@@ -99,20 +120,23 @@ export class InsuredCall {
    * ExecuteInput.inspect: checks each non-streamed answer before it is accepted. With `repair`, a
    * covered answer event rejects it, and the next candidate runs.
    */
-  readonly inspect = async (result: GenerationResult, attempt: AttemptRecord, candidate: { channel: { id: string } }): Promise<string | undefined> => {
+  readonly inspect = (result: GenerationResult, attempt: AttemptRecord, candidate: { channel: { id: string } }): Maybe<string | undefined> => {
     const channel = candidate.channel.id;
     const timing: DetectorTiming = { ttftMs: undefined, durationMs: attempt.durationMs, tokensPerSecond: undefined, outputTokens: result.usage.output.total };
-    const events = await this.runAll(
-      this.detectors.filter((detector) => detector.scope === 'answer'),
-      this.context(channel, result, timing, [attempt]),
-    );
-    this.answers.push({ result, channel, cost: attempt.cost, events });
-    if (!this.settings.repair) return undefined;
+    const events = this.runAll(this.detectors.answer, this.context(channel, result, timing, [attempt]), NO_DETECTORS);
+    // Synchronous unless a detector returned a promise.
+    if (events instanceof Promise) return events.then((filed) => this.inspected(result, channel, attempt, filed));
+    return this.inspected(result, channel, attempt, events);
+  };
+
+  private inspected(result: GenerationResult, channel: string, attempt: AttemptRecord, events: QualityEvent[]): string | undefined {
+    (this.answers ??= []).push({ result, channel, cost: attempt.cost, events });
+    if (!this.settings.repair || events.length === 0) return undefined;
     const covered = events.filter((event) => this.core.policy.covers(event.kind));
     if (covered.length === 0) return undefined;
     (this.rejectedResults ??= new Set()).add(result);
     return `covered quality events: ${covered.map((event) => event.kind).join(', ')}`;
-  };
+  }
 
   /** A stream committed to its channel: observers start watching its parts. */
   commit(channel: string): void {
@@ -121,7 +145,7 @@ export class InsuredCall {
     this.assembler = new StreamAssembler();
     const start = this.start(channel);
     this.observers = [];
-    for (const detector of this.detectors) {
+    for (const detector of this.detectors.all) {
       if (!detector.observeStream) continue;
       try {
         this.observers.push({ detector, observer: detector.observeStream(start) });
@@ -134,7 +158,7 @@ export class InsuredCall {
   /** One part of the committed stream, as it passes to the caller. */
   observe(part: StreamPart): void {
     this.assembler?.add(part);
-    if (this.observers.length === 0) return;
+    if (!this.observers || this.observers.length === 0) return;
     // Parts read ahead while the stream was opened arrived by the time it committed.
     const content = part.type !== 'stream-start' && part.type !== 'finish';
     const atMs = content && !this.seenContent && this.commitAtMs !== undefined ? this.commitAtMs : performance.now() - this.startedAt;
@@ -151,50 +175,82 @@ export class InsuredCall {
 
   /**
    * The call ended (answered, failed or abandoned): runs what is left of the detectors, files the
-   * claims, completes the metadata and queues the ledger records. Never throws.
+   * claims, completes the metadata and queues the ledger records. Never throws. Synchronous (no
+   * promise) unless a detector or a claim has to be awaited: the usual call files nothing.
    */
-  async settle(call: SettleCall): Promise<QualityObservation[]> {
+  settle(call: SettleCall): Maybe<QualityObservation[]> {
     try {
-      return await this.settleOrThrow(call);
+      const settled = this.settleOrThrow(call);
+      return settled instanceof Promise ? settled.catch((error: unknown) => this.settleFailed(error)) : settled;
     } catch (error) {
-      this.core.detectorFailed(this.init.requestId, 'insurance', error);
-      return [];
+      return this.settleFailed(error);
     }
   }
 
-  private async settleOrThrow(call: SettleCall): Promise<QualityObservation[]> {
+  private settleFailed(error: unknown): QualityObservation[] {
+    this.core.detectorFailed(this.init.requestId, 'insurance', error);
+    return [];
+  }
+
+  /**
+   * The settling, in the order it always ran: the answer detectors on the final answer, then the
+   * delivery detectors, then the claims. Each phase hands on to the next at once when it did not
+   * have to wait, or once its promise resolves.
+   */
+  private settleOrThrow(call: SettleCall): Maybe<QualityObservation[]> {
     const { record: facts, error } = call;
     const status: RequestRecord['outcome'] = !error ? 'success' : error.kind === 'aborted' ? 'aborted' : 'error';
     const winner = facts.channel;
     const timing: DetectorTiming = { ttftMs: facts.ttftMs, durationMs: facts.durationMs, tokensPerSecond: facts.tokensPerSecond, outputTokens: facts.usage.output.total };
-    const observed = new Set(this.observers.map(({ detector }) => detector));
-    const answerDetectors = this.detectors.filter((detector) => detector.scope === 'answer');
-    const deliveryDetectors = this.detectors.filter((detector) => detector.scope === 'delivery');
+    const observed = this.observers && this.observers.length > 0 ? new Set(this.observers.map(({ detector }) => detector)) : NO_DETECTORS;
 
     let final: CheckedAnswer | undefined;
     if (status === 'success' && winner !== undefined) {
-      final = call.result ? this.answers.find((answer) => answer.result === call.result) : undefined;
+      final = call.result ? this.answers?.find((answer) => answer.result === call.result) : undefined;
       if (!final) {
         const result = call.result ?? this.assembler?.result() ?? EMPTY_RESULT;
-        const context = this.context(winner, result, timing, facts.attempts, call.images);
-        const events = await this.runAll(answerDetectors, context, observed);
-        final = { result, channel: winner, cost: undefined, events };
-        this.answers.push(final);
+        const checked: CheckedAnswer = { result, channel: winner, cost: undefined, events: NO_EVENTS };
+        const events = this.runAll(this.detectors.answer, this.context(winner, result, timing, facts.attempts, call.images), observed);
+        if (events instanceof Promise) {
+          return events.then((filed) => {
+            checked.events = filed;
+            (this.answers ??= []).push(checked);
+            return this.deliver(call, status, checked, timing, observed);
+          });
+        }
+        checked.events = events;
+        (this.answers ??= []).push(checked);
+        final = checked;
       }
     }
+    return this.deliver(call, status, final, timing, observed);
+  }
+
+  /** The delivery detectors, on the call as the caller saw it. */
+  private deliver(call: SettleCall, status: RequestRecord['outcome'], final: CheckedAnswer | undefined, timing: DetectorTiming, observed: ReadonlySet<Detector>): Maybe<QualityObservation[]> {
+    const winner = call.record.channel;
     if (winner !== undefined && (status === 'success' || this.seenContent)) {
       const result = final?.result ?? this.assembler?.result() ?? EMPTY_RESULT;
-      await this.runAll(deliveryDetectors, this.context(winner, result, timing, facts.attempts, call.images), observed);
+      const delivered = this.runAll(this.detectors.delivery, this.context(winner, result, timing, call.record.attempts, call.images), observed);
+      if (delivered instanceof Promise) return delivered.then(() => this.claim(call, status, final));
     }
+    return this.claim(call, status, final);
+  }
 
+  /** Costs, repair, and the claims of the covered events. */
+  private claim(call: SettleCall, status: RequestRecord['outcome'], final: CheckedAnswer | undefined): Maybe<QualityObservation[]> {
+    const { record: facts, error } = call;
     // The judge and the samples were spent on this call: they are part of what it cost.
-    if (this.extraAttempts.length > 0) {
+    if (this.extraAttempts && this.extraAttempts.length > 0) {
       facts.attempts = [...facts.attempts, ...this.extraAttempts];
-      facts.cost = addCosts([facts.cost, ...this.extraCosts]);
+      facts.cost = addCosts([facts.cost, ...this.extraCosts!]);
     }
     facts.repaired = final !== undefined && this.rejectedResults !== undefined && !this.rejectedResults.has(final.result);
 
-    const rejected = this.answers.filter((answer) => answer !== final);
+    let rejected = NO_ANSWERS;
+    if (this.answers) for (const answer of this.answers) if (answer !== final) (rejected === NO_ANSWERS ? (rejected = []) : rejected).push(answer);
+    // Nothing filed and nothing rejected (the usual call): no claim to settle, nothing to wait for.
+    if (rejected.length === 0 && this.events.length === 0) return this.settled(call, status, final, rejected, undefined, []);
     const rejectedEvents = new Set(rejected.flatMap((answer) => answer.events));
     const items: ClaimItem[] = [];
     for (const answer of rejected) {
@@ -203,70 +259,91 @@ export class InsuredCall {
     for (const event of this.events) {
       if (!rejectedEvents.has(event)) items.push({ event, basisUsd: facts.cost.total, basis: 'call' });
     }
-    const claims = await this.core.policy.settle({
-      items,
-      call: { requestId: this.init.requestId, outcome: status, errorKind: error?.kind, cancelled: error?.abortedBy === 'reader' },
-      callCostUsd: facts.cost.total,
-      newClaimId: () => `clm_${crypto.randomUUID()}`,
-    });
+    return this.core.policy
+      .settle({
+        items,
+        call: { requestId: this.init.requestId, outcome: status, errorKind: error?.kind, cancelled: error?.abortedBy === 'reader' },
+        callCostUsd: facts.cost.total,
+        newClaimId: () => `clm_${crypto.randomUUID()}`,
+      })
+      .then((claims) => this.settled(call, status, final, rejected, rejectedEvents, claims));
+  }
+
+  /** Claims told, the metadata completed, the records queued; what the router should learn. */
+  private settled(call: SettleCall, status: RequestRecord['outcome'], final: CheckedAnswer | undefined, rejected: CheckedAnswer[], rejectedEvents: ReadonlySet<QualityEvent> | undefined, claims: Claim[]): QualityObservation[] {
+    const { record: facts, error } = call;
+    const winner = facts.channel;
     for (const claim of claims) this.core.emit('claim', claim);
-    facts.events = [...this.events];
-    facts.claims = claims;
+    // The record's own lists stay as they are when there is nothing to add (a stream's record shows
+    // the live event list while it flows: it gets a copy of its own).
+    if (this.events.length > 0 || facts.events === this.events) facts.events = [...this.events];
+    if (claims.length > 0) facts.claims = claims;
 
     this.record(facts, status, error?.kind, final, rejected, claims);
     if (final && this.init.output === 'text') this.core.remember({ requestId: this.init.requestId, request: this.init.request, answer: final.result, channel: final.channel, category: this.init.category });
 
+    // The router learns the same from no observation as from one without events (see learnFromAnswer).
+    if (this.events.length === 0 && rejected.length === 0) return NO_OBSERVATIONS;
     // Failovers are the failed channel's, and the executor already told the router about them.
     const severitiesOf = (events: QualityEvent[]) => events.filter((event) => event.kind !== 'failover').map((event) => event.severity);
     const observations: QualityObservation[] = rejected.map((answer) => ({ channel: answer.channel, severities: severitiesOf(answer.events) }));
     if (winner !== undefined && status === 'success') {
-      observations.push({ channel: winner, severities: severitiesOf(this.events.filter((event) => event.channel === winner && !rejectedEvents.has(event))) });
+      observations.push({ channel: winner, severities: severitiesOf(this.events.filter((event) => event.channel === winner && !rejectedEvents?.has(event))) });
     }
     return observations;
   }
 
   /** Queues the call's records; content is hashed and redacted in the background. */
   private record(facts: CallRecord, outcome: RequestRecord['outcome'], errorKind: ZenErrorKind | undefined, final: CheckedAnswer | undefined, rejected: CheckedAnswer[], claims: Claim[]): void {
-    const { request, output } = this.init;
-    const mode = this.core.captureMode;
-    // Built now: the caller owns the metadata object once the call returns. Only the fields are
-    // read (spreading the metadata would build its lazy explanation).
+    // Built now: the caller owns the metadata object once the call returns.
     const tags = this.init.tags ? stripSecrets(this.init.tags) : undefined;
-    const request_ = requestRecord(facts, { at: new Date(this.startedAtEpochMs).toISOString(), stream: this.init.stream, outcome, errorKind, ...(tags ? { tags } : {}) });
-    const events = [...facts.events];
+    const request = requestRecord(facts, { at: new Date(this.startedAtEpochMs).toISOString(), stream: this.init.stream, outcome, errorKind, tags });
+    const events = facts.events.length > 0 ? [...facts.events] : NO_EVENTS;
+    this.core.write(() => this.records(request, events, claims, rejected, final));
+  }
+
+  /** The call's ledger records, built off the return path: synchronous unless hashing, redaction or a case has to wait. */
+  private records(request: RequestRecord, events: QualityEvent[], claims: Claim[], rejected: CheckedAnswer[], final: CheckedAnswer | undefined): Maybe<LedgerRecord[]> {
+    const messages = toChatMessages(this.init.request.messages);
+    const answer = final && this.init.output === 'text' ? toAssistantMessage(final.result.content) : undefined;
+    // Content holds the only free text of a request record; error messages were cleared of
+    // credentials by ZenError, event texts when they were filed.
+    const content = captureContent(this.core.captureMode, messages, answer);
+    if (content instanceof Promise) return content.then((captured) => this.withContent(request, captured, messages, events, claims, rejected, final));
+    return this.withContent(request, content, messages, events, claims, rejected, final);
+  }
+
+  private withContent(request: RequestRecord, content: ContentCapture, messages: ChatMessage[], events: QualityEvent[], claims: Claim[], rejected: CheckedAnswer[], final: CheckedAnswer | undefined): Maybe<LedgerRecord[]> {
+    request.content = content;
+    const records: LedgerRecord[] = [request];
+    if (events.length === 0 && claims.length === 0) return records;
+    for (const event of events) records.push(eventRecord(event));
+    for (const claim of claims) records.push(claimRecord(claim));
+    for (const credit of creditRecords(claims)) records.push(credit);
     const claimed = claimedProblems(claims);
-    this.core.write(async () => {
-      const messages = toChatMessages(request.messages);
-      const answer = final && output === 'text' ? toAssistantMessage(final.result.content) : undefined;
-      // Content holds the only free text of a request record; error messages were cleared of
-      // credentials by ZenError, event texts when they were filed.
-      request_.content = await captureContent(mode, messages, answer);
-      const records: LedgerRecord[] = [
-        request_,
-        ...events.map(eventRecord),
-        ...claims.map(claimRecord),
-        ...creditRecords(claims),
-      ];
-      if (claimed.length > 0 && output === 'text') {
-        const claimedEvents = new Set(claimed.map((claim) => claim.eventId));
-        const bad = rejected.find((answer) => answer.events.some((event) => claimedEvents.has(event.id))) ?? final;
-        if (bad) {
-          records.push(
-            caseRecord({
-              requestId: this.init.requestId,
-              at: claimed[0]!.at,
-              events: events.filter((event) => claimedEvents.has(event.id)),
-              channel: bad.channel,
-              messages: await redactContent(messages),
-              badAnswer: await redactContent(toAssistantMessage(bad.result.content)),
-              ...(final && bad !== final ? { repairedAnswer: await redactContent(toAssistantMessage(final.result.content)) } : {}),
-              ...(request.tools ? { tools: await redactContent(toChatTools(request.tools)) } : {}),
-            }),
-          );
-        }
-      }
-      return records;
-    });
+    if (claimed.length === 0 || this.init.output !== 'text') return records;
+    const claimedEvents = new Set(claimed.map((claim) => claim.eventId));
+    const bad = rejected.find((answer) => answer.events.some((event) => claimedEvents.has(event.id))) ?? final;
+    if (!bad) return records;
+    return this.withCase(records, claimed[0]!.at, events.filter((event) => claimedEvents.has(event.id)), bad, final, messages);
+  }
+
+  /** A claimed problem's case: the prompt and the bad (and repaired) answer, redacted. */
+  private async withCase(records: LedgerRecord[], at: string, events: QualityEvent[], bad: CheckedAnswer, final: CheckedAnswer | undefined, messages: ChatMessage[]): Promise<LedgerRecord[]> {
+    const { tools } = this.init.request;
+    records.push(
+      caseRecord({
+        requestId: this.init.requestId,
+        at,
+        events,
+        channel: bad.channel,
+        messages: await redactContent(messages),
+        badAnswer: await redactContent(toAssistantMessage(bad.result.content)),
+        ...(final && bad !== final ? { repairedAnswer: await redactContent(toAssistantMessage(final.result.content)) } : {}),
+        ...(tools ? { tools: await redactContent(toChatTools(tools)) } : {}),
+      }),
+    );
+    return records;
   }
 
   private lastStart: DetectorStart | undefined;
@@ -289,8 +366,8 @@ export class InsuredCall {
   private readonly subcall: SubcallRunner = async (purpose, call) => {
     const collect = (metadata: { attempts: AttemptRecord[]; cost: CostBreakdown } | undefined): void => {
       if (!metadata) return;
-      this.extraAttempts.push(...metadata.attempts.map((attempt) => ({ ...attempt, purpose })));
-      this.extraCosts.push(metadata.cost);
+      (this.extraAttempts ??= []).push(...metadata.attempts.map((attempt) => ({ ...attempt, purpose })));
+      (this.extraCosts ??= []).push(metadata.cost);
     };
     try {
       const { result, metadata } = await this.core.subcall({ ...call, signal: this.init.signal });
@@ -303,21 +380,25 @@ export class InsuredCall {
     }
   };
 
-  /** Runs detectors side by side; an observed detector ends through its observer. */
-  private async runAll(detectors: readonly Detector[], context: DetectorContext, observed: ReadonlySet<Detector> = NO_DETECTORS): Promise<QualityEvent[]> {
-    // Most detectors answer synchronously: only the ones that return a promise are awaited, so
-    // a call does not pay for ten async closures to run ten regular expressions.
-    const outputs: Array<EventDraft[] | void | Promise<EventDraft[] | void>> = [];
+  /**
+   * Runs detectors side by side; an observed detector ends through its observer. Most detectors
+   * answer synchronously, and most find nothing: then nothing is allocated and nothing awaited.
+   * Only when a detector returns a promise are they all awaited, and the events filed after.
+   */
+  private runAll(detectors: readonly Detector[], context: DetectorContext, observed: ReadonlySet<Detector>): Maybe<QualityEvent[]> {
+    let outputs: Array<EventDraft[] | void | Promise<EventDraft[] | void>> | undefined;
     let pending = false;
-    for (const detector of detectors) {
+    for (let index = 0; index < detectors.length; index += 1) {
+      const detector = detectors[index]!;
       let output: DetectorOutput;
       try {
-        const observer = observed.has(detector) ? this.observers.find((entry) => entry.detector === detector)?.observer : undefined;
+        const observer = observed.has(detector) ? this.observers!.find((entry) => entry.detector === detector)?.observer : undefined;
         output = observer ? observer.onEnd(context) : detector.inspectResult?.(context);
       } catch (error) {
         this.core.detectorFailed(this.init.requestId, detector.name, error);
         output = undefined;
       }
+      if (output === undefined) continue;
       if (isPromiseLike(output)) {
         pending = true;
         output = Promise.resolve(output).catch((error: unknown) => {
@@ -325,14 +406,20 @@ export class InsuredCall {
           return undefined;
         });
       }
-      outputs.push(output);
+      (outputs ??= new Array<EventDraft[] | void | Promise<EventDraft[] | void>>(detectors.length).fill(undefined))[index] = output;
     }
-    const settled = pending ? await Promise.all(outputs) : (outputs as Array<EventDraft[] | void>);
-    // Filed in detector order, whatever order they finished in.
-    const events: QualityEvent[] = [];
+    if (!outputs) return NO_EVENTS;
+    if (pending) return Promise.all(outputs).then((settled) => this.fileAll(detectors, settled, context.channel));
+    return this.fileAll(detectors, outputs as Array<EventDraft[] | void>, context.channel);
+  }
+
+  /** Files the detectors' drafts in detector order, whatever order they finished in. */
+  private fileAll(detectors: readonly Detector[], drafts: ReadonlyArray<EventDraft[] | void>, channel: string): QualityEvent[] {
+    let events = NO_EVENTS;
     for (let index = 0; index < detectors.length; index += 1) {
-      const drafts = settled[index];
-      if (drafts) for (const draft of drafts) events.push(this.file(draft, detectors[index]!.name, context.channel));
+      const found = drafts[index];
+      if (!found) continue;
+      for (const draft of found) (events === NO_EVENTS ? (events = []) : events).push(this.file(draft, detectors[index]!.name, channel));
     }
     return events;
   }

@@ -118,7 +118,9 @@ export class LedgerWriter {
         this.unwrittenCalls = 0;
         for (const build of builders) {
           try {
-            batch.push(...(await build()));
+            // Most builders answer synchronously: awaited only when they return a promise.
+            const built = build();
+            for (const record of built instanceof Promise ? await built : built) batch.push(record);
           } catch (error) {
             this.fail(asZenError(error, 'building ledger records failed'), []);
           }

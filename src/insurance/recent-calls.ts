@@ -58,7 +58,9 @@ export class RecentCalls<T extends Call> {
     this.calls.set(call.requestId, { call, bytes });
     this.bytes += bytes;
     while (this.calls.size > this.maxCalls || this.bytes > this.maxBytes) {
-      const [oldest, entry] = this.calls.entries().next().value!;
+      // The first key is the oldest (a Map keeps insertion order); no entry pair, no destructuring.
+      const oldest = this.calls.keys().next().value!;
+      const entry = this.calls.get(oldest)!;
       this.calls.delete(oldest);
       this.bytes -= entry.bytes;
     }

@@ -11,33 +11,32 @@ export function addCosts(costs: readonly CostBreakdown[]): CostBreakdown {
   return sumCosts(present);
 }
 
-/** The ledger's request record of a call, from its record (only the fields are read). */
+/**
+ * The ledger's request record of a call, from its record (only the fields are read). Optional
+ * fields are absent rather than undefined; the properties are set one by one in a fixed order (not
+ * spread from little objects): one record per call, and its JSON keeps this key order.
+ */
 export function requestRecord(
   facts: CallRecord,
-  call: { at: string; stream: boolean; outcome: RequestRecord['outcome']; errorKind?: ZenErrorKind; content?: ContentCapture; tags?: Record<string, string> },
+  call: { at: string; stream: boolean; outcome: RequestRecord['outcome']; errorKind?: ZenErrorKind | undefined; content?: ContentCapture; tags?: Record<string, string> | undefined },
 ): RequestRecord {
-  return {
-    type: 'request',
-    requestId: facts.requestId,
-    at: call.at,
-    face: facts.face,
-    requested: facts.requested,
-    ...(facts.model !== undefined ? { model: facts.model } : {}),
-    ...(facts.channel !== undefined ? { channel: facts.channel } : {}),
-    ...(facts.provider !== undefined ? { provider: facts.provider } : {}),
-    stream: call.stream,
-    outcome: call.outcome,
-    ...(call.errorKind !== undefined ? { errorKind: call.errorKind } : {}),
-    usage: facts.usage,
-    cost: facts.cost,
-    ...(facts.ttftMs !== undefined ? { ttftMs: facts.ttftMs } : {}),
-    durationMs: facts.durationMs,
-    ...(facts.tokensPerSecond !== undefined ? { tokensPerSecond: facts.tokensPerSecond } : {}),
-    ...(facts.finishReason !== undefined ? { finishReason: facts.finishReason } : {}),
-    attempts: [...facts.attempts],
-    ...(call.content ? { content: call.content } : {}),
-    ...(call.tags ? { tags: call.tags } : {}),
-  };
+  const record = { type: 'request', requestId: facts.requestId, at: call.at, face: facts.face, requested: facts.requested } as RequestRecord;
+  if (facts.model !== undefined) record.model = facts.model;
+  if (facts.channel !== undefined) record.channel = facts.channel;
+  if (facts.provider !== undefined) record.provider = facts.provider;
+  record.stream = call.stream;
+  record.outcome = call.outcome;
+  if (call.errorKind !== undefined) record.errorKind = call.errorKind;
+  record.usage = facts.usage;
+  record.cost = facts.cost;
+  if (facts.ttftMs !== undefined) record.ttftMs = facts.ttftMs;
+  record.durationMs = facts.durationMs;
+  if (facts.tokensPerSecond !== undefined) record.tokensPerSecond = facts.tokensPerSecond;
+  if (facts.finishReason !== undefined) record.finishReason = facts.finishReason;
+  record.attempts = [...facts.attempts];
+  if (call.content) record.content = call.content;
+  if (call.tags) record.tags = call.tags;
+  return record;
 }
 
 export function eventRecord(event: QualityEvent): EventRecord {

@@ -11,14 +11,21 @@ export type StopReason =
   | { kind: 'timeout'; message: string }
   | { kind: 'hedge_lost'; message: string };
 
+/** What a StopSwitch tells when it stops: an object with a method, so that listening allocates no closure. */
+export interface StopListener {
+  stop(reason: StopReason): void;
+}
+
 /**
  * A stop switch for the call deadline and a lane: the first reason wins and is told to listeners.
- * It is not an AbortSignal because Node spends ~2 µs creating each EventTarget, and most calls never
- * stop; `signal` makes one on demand (for p-retry and backoff waits, which only failures reach).
+ * It is not an AbortSignal because Node spends ~2 µs and ~1 KB creating each EventTarget, and most
+ * calls never stop; `signal` makes one on demand (for p-retry and backoff waits, which only
+ * failures reach). One listener (an attempt) is the usual case: it has a slot of its own.
  */
 export class StopSwitch {
   reason: StopReason | undefined;
-  private listeners: Array<(reason: StopReason) => void> | undefined;
+  private listener: StopListener | undefined;
+  private more: StopListener[] | undefined;
   private controller: AbortController | undefined;
 
   get stopped(): boolean {
@@ -28,23 +35,30 @@ export class StopSwitch {
   stop(reason: StopReason): void {
     if (this.reason) return;
     this.reason = reason;
-    const listeners = this.listeners;
-    this.listeners = undefined;
-    if (listeners) for (const listener of listeners) listener(reason);
+    const { listener, more } = this;
+    this.listener = undefined;
+    this.more = undefined;
+    listener?.stop(reason);
+    if (more) for (const other of more) other.stop(reason);
     this.controller?.abort(reason);
   }
 
-  /** Calls `listener` when the switch stops (at once if it has); returns the unsubscribe function. */
-  onStop(listener: (reason: StopReason) => void): () => void {
+  /** Tells `listener` when the switch stops (at once if it has). */
+  add(listener: StopListener): void {
     if (this.reason) {
-      listener(this.reason);
-      return () => {};
+      listener.stop(this.reason);
+      return;
     }
-    (this.listeners ??= []).push(listener);
-    return () => {
-      const index = this.listeners?.indexOf(listener) ?? -1;
-      if (index >= 0) this.listeners!.splice(index, 1);
-    };
+    if (!this.listener) this.listener = listener;
+    else (this.more ??= []).push(listener);
+  }
+
+  remove(listener: StopListener): void {
+    if (this.listener === listener) this.listener = undefined;
+    else if (this.more) {
+      const index = this.more.indexOf(listener);
+      if (index >= 0) this.more.splice(index, 1);
+    }
   }
 
   /** An AbortSignal that aborts (with the StopReason) when the switch stops. */
@@ -88,46 +102,80 @@ export function stopError(reason: StopReason, channel?: Channel, cause?: unknown
 
 /**
  * One attempt's cancellation: the caller's signal, the call deadline, the lane and this attempt's
- * own timers all end up here, and the first reason wins. Its AbortSignal is what the SDK gets.
+ * own timers all end up here, and the first reason wins. Its AbortSignal, made when first asked
+ * for, is what the SDK gets (always: the SDKs' own timeouts stop at the headers, not the body).
+ * Listens as an object (no closure per attempt): to the switches through `stop`, to the caller's
+ * signal through `handleEvent`.
  */
-export class AttemptSignal {
-  readonly controller = new AbortController();
+export class AttemptSignal implements StopListener {
   reason: StopReason | undefined;
-  private readonly cleanups: Array<() => void> = [];
+  private controller: AbortController | undefined;
+  private attemptTimer: ReturnType<typeof setTimeout> | undefined;
+  private firstTokenTimer: ReturnType<typeof setTimeout> | undefined;
+  private disposed = false;
 
-  constructor(switches: StopSwitch[], caller: AbortSignal | undefined) {
-    for (const parent of switches) {
-      this.cleanups.push(parent.onStop((reason) => this.stop(reason)));
-    }
+  constructor(
+    private readonly deadline: StopSwitch,
+    private readonly lane: StopSwitch,
+    private readonly caller: AbortSignal | undefined,
+  ) {
+    deadline.add(this);
+    lane.add(this);
     if (caller) {
       if (caller.aborted) this.stop(callerStop(caller));
-      else {
-        const onAbort = (): void => this.stop(callerStop(caller));
-        caller.addEventListener('abort', onAbort, { once: true });
-        this.cleanups.push(() => caller.removeEventListener('abort', onAbort));
-      }
+      else caller.addEventListener('abort', this, { once: true });
     }
   }
 
+  /** The AbortSignal to hand the SDK (made on first use; aborted at once if the attempt has stopped). */
   get signal(): AbortSignal {
+    if (!this.controller) {
+      this.controller = new AbortController();
+      if (this.reason) this.controller.abort(stopError(this.reason));
+    }
     return this.controller.signal;
+  }
+
+  /** The caller's signal aborted (EventTarget calls an object listener's `handleEvent`). */
+  handleEvent(): void {
+    this.stop(callerStop(this.caller!));
   }
 
   stop(reason: StopReason): void {
     if (this.reason) return;
     this.reason = reason;
-    this.controller.abort(stopError(reason));
+    if (this.controller) this.controller.abort(stopError(reason));
   }
 
-  /** Starts a timer that stops the attempt unless cleared. */
-  timer(ms: number | undefined, reason: StopReason): () => void {
-    if (ms === undefined || !Number.isFinite(ms)) return () => {};
-    const handle = setTimeout(() => this.stop(reason), Math.max(0, ms));
-    return () => clearTimeout(handle);
+  /** Stops the attempt on `channel` after `ms` (for its whole run), unless cleared. No limit, no timer. */
+  startAttemptTimer(ms: number | undefined, channel: string): void {
+    if (ms === undefined || !Number.isFinite(ms)) return;
+    this.attemptTimer = setTimeout(() => this.stop({ kind: 'timeout', message: `The attempt on ${channel} exceeded ${ms} ms.` }), Math.max(0, ms));
   }
 
+  /** Stops the attempt after `ms` unless its first token came (cleared). No limit, no timer. */
+  startFirstTokenTimer(ms: number | undefined, channel: string): void {
+    if (ms === undefined || !Number.isFinite(ms)) return;
+    this.firstTokenTimer = setTimeout(() => this.stop({ kind: 'timeout', message: `No first token from ${channel} within ${ms} ms.` }), Math.max(0, ms));
+  }
+
+  clearAttemptTimer(): void {
+    if (this.attemptTimer !== undefined) clearTimeout(this.attemptTimer);
+    this.attemptTimer = undefined;
+  }
+
+  clearFirstTokenTimer(): void {
+    if (this.firstTokenTimer !== undefined) clearTimeout(this.firstTokenTimer);
+    this.firstTokenTimer = undefined;
+  }
+
+  /** Unhooks from the switches and the caller's signal (the timers are cleared by their owners). */
   dispose(): void {
-    for (const cleanup of this.cleanups.splice(0)) cleanup();
+    if (this.disposed) return;
+    this.disposed = true;
+    this.deadline.remove(this);
+    this.lane.remove(this);
+    this.caller?.removeEventListener('abort', this);
   }
 }
 

@@ -38,9 +38,10 @@ export interface ExecuteInput<T> {
   observers: readonly CallObserver[];
   /**
    * Sees every non-streamed answer before it is accepted; returning a reason rejects it and the
-   * next candidate is tried (insurance `repair`). The rejected attempt stays in the record.
+   * next candidate is tried (insurance `repair`). The rejected attempt stays in the record. May
+   * answer synchronously (the usual case: no detector awaits anything).
    */
-  inspect?: (result: T, attempt: AttemptRecord, candidate: Candidate) => Promise<string | undefined>;
+  inspect?: (result: T, attempt: AttemptRecord, candidate: Candidate) => string | undefined | Promise<string | undefined>;
   /** Streams: told which channel the stream committed to, before any of its parts is seen. */
   commit?: (winner: Candidate) => void;
   /** Streams: sees each part of the committed stream as it arrives. Must not throw. */
@@ -121,17 +122,17 @@ export class Execution<T> implements LaneHost<T> {
   /** One call of one channel, up to its first token (streams) or its answer. */
   async attemptOnce(candidate: Candidate, retry: number, lane: StopSwitch, hedge: boolean, permit: BreakerPermit): Promise<Committed<T>> {
     const { channel } = candidate;
-    const signal = new AttemptSignal([this.deadline, lane], this.input.signal);
+    const signal = new AttemptSignal(this.deadline, lane, this.input.signal);
     const startedAt = this.now();
     for (const observer of this.input.observers) observer.attemptStart?.({ channel: channel.id, provider: channel.provider.name, model: channel.model.id, retry, hedge, startedAt });
     const { attemptMs, firstTokenMs } = this.input.timeouts;
-    const clearAttemptTimer = signal.timer(attemptMs, { kind: 'timeout', message: `The attempt on ${channel.id} exceeded ${attemptMs} ms.` });
+    signal.startAttemptTimer(attemptMs, channel.id);
     const breaker = this.deps.state.breaker(channel);
     try {
       if (!this.input.stream) {
         const result = await this.operation.run(this.adapter(candidate), channel, signal.signal);
         const usage = this.operation.usage(result);
-        clearAttemptTimer();
+        signal.clearAttemptTimer();
         signal.dispose();
         const durationMs = this.now() - startedAt;
         const attempt: AttemptRecord = {
@@ -141,15 +142,15 @@ export class Execution<T> implements LaneHost<T> {
         this.record(attempt);
         return { kind: 'result', candidate, result, attempt };
       }
-      const clearFirstToken = signal.timer(firstTokenMs, { kind: 'timeout', message: `No first token from ${channel.id} within ${firstTokenMs} ms.` });
+      signal.startFirstTokenTimer(firstTokenMs, channel.id);
       try {
         const head = await openStreamHead(this.adapter(candidate), channel, this.input.request, signal.signal, this.now);
-        return { kind: 'stream', candidate, head, signal, clearAttemptTimer, startedAt, retry, hedge, permit };
+        return { kind: 'stream', candidate, head, signal, startedAt, retry, hedge, permit };
       } finally {
-        clearFirstToken();
+        signal.clearFirstTokenTimer();
       }
     } catch (error) {
-      clearAttemptTimer();
+      signal.clearAttemptTimer();
       signal.dispose();
       const zenError = attemptError(error, signal.reason, channel);
       this.failAttempt(candidate, zenError, signal.reason, startedAt, retry, hedge, 0, permit);
@@ -231,21 +232,24 @@ export class Execution<T> implements LaneHost<T> {
     for (;;) {
       if (running.size === 0) break;
       const hedge = this.input.hedge;
-      let clearHedge = (): void => {};
-      const racers: Array<Promise<unknown>> = [...running].map((lane) => lane.promise);
+      let hedgeTimer: ReturnType<typeof setTimeout> | undefined;
+      let outcome: unknown;
       if (hedge && !hedged && running.size === 1 && queue.length > 0) {
         const primary = [...running][0]!;
         const delay = hedgeDelay(hedge, this.deps.state, primary.candidate.channel, this.input.stream);
-        racers.push(
+        outcome = await Promise.race([
+          primary.promise,
           new Promise((resolve) => {
-            const handle = setTimeout(() => resolve('hedge'), delay);
-            clearHedge = () => clearTimeout(handle);
+            hedgeTimer = setTimeout(() => resolve('hedge'), delay);
           }),
-        );
+        ]);
+        clearTimeout(hedgeTimer);
+      } else if (running.size === 1) {
+        // Most calls have one lane and no hedge timer: await it without a race (or arrays for one).
+        for (const lane of running) outcome = await lane.promise;
+      } else {
+        outcome = await Promise.race([...running].map((lane) => lane.promise));
       }
-      // Most calls have one lane and no hedge timer: await it without a race.
-      const outcome = racers.length === 1 ? await racers[0] : await Promise.race(racers);
-      clearHedge();
       if (outcome === 'hedge') {
         hedged = true;
         const primary = [...running][0]!;
@@ -267,7 +271,8 @@ export class Execution<T> implements LaneHost<T> {
         await this.stopAll(running, { kind: 'hedge_lost', message: `${settled.lane.candidate.channel.id} answered first.` });
         const committed = settled.committed;
         if (committed.kind === 'result' && this.input.inspect) {
-          const reason = await this.input.inspect(committed.result, committed.attempt, committed.candidate);
+          const verdict = this.input.inspect(committed.result, committed.attempt, committed.candidate);
+          const reason = verdict instanceof Promise ? await verdict : verdict;
           if (reason !== undefined) {
             this.repairs.push({ channel: committed.candidate.channel.id, reason, result: committed.result });
             const lane = this.startNext(queue, undefined, false);
@@ -355,7 +360,7 @@ export class Execution<T> implements LaneHost<T> {
         observe?.(part);
       },
       end: (failed, failure) => {
-        committed.clearAttemptTimer();
+        signal.clearAttemptTimer();
         signal.dispose();
         if (failed) {
           const error = attemptError(failure, signal.reason, channel);

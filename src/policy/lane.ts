@@ -22,7 +22,7 @@ export interface ResolvedRetry {
 export type Committed<T> =
   | { kind: 'result'; candidate: Candidate; result: T; attempt: AttemptRecord }
   | {
-      kind: 'stream'; candidate: Candidate; head: StreamHead; signal: AttemptSignal; clearAttemptTimer: () => void; startedAt: number; retry: number; hedge: boolean;
+      kind: 'stream'; candidate: Candidate; head: StreamHead; signal: AttemptSignal; startedAt: number; retry: number; hedge: boolean;
       permit: BreakerPermit;
     };
 

@@ -128,7 +128,8 @@ export function promptFeatures(analysis: FeatureInput): PromptFeatures {
   if (analysis.requires.reasoning) add('reasoning effort requested', 0.5);
 
   // Easy shapes count only when nothing above made the prompt hard.
-  const hard = cues.some(([cue, logits]) => logits >= 1 && cue !== 'long');
+  let hard = false;
+  for (const [cue, logits] of cues) if (logits >= 1 && cue !== 'long') hard = true;
   if (!hard) {
     if (chars <= 80 && GREETING.test(text)) add('greeting', -4);
     else if (chars <= 400 && REWRITE.test(text)) add('one-line rewrite', -2.5);
@@ -137,12 +138,33 @@ export function promptFeatures(analysis: FeatureInput): PromptFeatures {
 
   let difficulty = 0;
   for (const [, logits] of cues) difficulty += logits;
-  cues.sort((a, b) => Math.abs(b[1]) - Math.abs(a[1]));
+  sortByWeight(cues);
+  // The cues that weigh at least a quarter logit, by name (one array, not a filter and a map).
+  const named: string[] = [];
+  for (const [cue, logits] of cues) if (Math.abs(logits) >= 0.25) named.push(cue);
   return {
     difficulty,
     discrimination: 1 + Math.min(0.75, 0.15 * Math.max(0, difficulty)),
-    cues: cues.filter(([, logits]) => Math.abs(logits) >= 0.25).map(([cue]) => cue),
+    cues: named,
   };
+}
+
+/**
+ * Strongest cue first, ties in the order found: the order a stable sort by |logits| gives (what
+ * Array#sort did), by insertion, because the sort allocates its work arrays each call and there
+ * are never more than a dozen cues.
+ */
+function sortByWeight(cues: Array<[string, number]>): void {
+  for (let i = 1; i < cues.length; i += 1) {
+    const cue = cues[i]!;
+    const weight = Math.abs(cue[1]);
+    let j = i - 1;
+    while (j >= 0 && Math.abs(cues[j]![1]) < weight) {
+      cues[j + 1] = cues[j]!;
+      j -= 1;
+    }
+    cues[j + 1] = cue;
+  }
 }
 
 /** A word for a difficulty, for explanations. */

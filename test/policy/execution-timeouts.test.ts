@@ -135,6 +135,23 @@ async function consume(stream: AsyncIterable<{ choices: Array<{ delta: { content
   }
 }
 
+describe('non-streamed calls', () => {
+  // The SDKs' own request timeout ends when the headers come: a body that stalls is only ever
+  // cut by the AbortSignal the attempt hands the SDK.
+  it('the total deadline aborts the upstream request of a stalled body when it passes', async () => {
+    const requests: TracedRequest[] = [];
+    const zen = zenClient(sim, { providers: { openai: tracedOpenAI(sim, requests) } });
+    sim.enqueue(UP[MINI], STALL);
+    const pending = run(zen, { model: MINI, zen: { timeouts: { totalMs: 1_000 } } }, false);
+    await time.until(() => sim.callsFor(UP[MINI]).length === 1, 'the attempt');
+    await time.advance(1_000);
+    const out = await pending;
+    expect(out.error?.kind).toBe('timeout');
+    expect(attemptsOf(out.zen)).toEqual([[ch(MINI), 'error', 'timeout', 0]]);
+    expect(requests[0]!.signal?.aborted).toBe(true);
+  });
+});
+
 describe('streams', () => {
   it('a first token later than firstTokenMs fails over before any chunk reaches the caller', async () => {
     const zen = zenClient(sim, { routing: { retry: { retries: 0 } } });

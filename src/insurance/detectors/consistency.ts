@@ -1,5 +1,5 @@
 import type { GenerationResult } from '../../core/result.js';
-import { answerText, type Detector } from '../detector.js';
+import { answerText, type Detector, type DetectorContext, type EventDraft } from '../detector.js';
 import { parseJson } from './json-schema.js';
 
 /** A comparable form of an answer: its words, or canonical JSON, or its tool calls. */
@@ -50,21 +50,26 @@ export function similarity(a: GenerationResult, b: GenerationResult): number {
 export const consistencyDetector: Detector = {
   name: 'consistency',
   scope: 'answer',
-  async inspectResult(context) {
+  // Not async: with no samples asked for (the default) it returns at once, without a promise.
+  inspectResult(context) {
     const { samples, threshold, model } = context.settings.consistency;
     if (context.output === 'image' || samples <= 0) return;
-    const results = await Promise.all(Array.from({ length: samples }, () => context.subcall('consistency', { model, request: context.request })));
-    const similarities = results.map((sample) => similarity(context.result, sample));
-    const disagreement = 1 - similarities.reduce((sum, value) => sum + value, 0) / similarities.length;
-    if (disagreement <= threshold) return;
-    return [
-      {
-        kind: 'inconsistent_answers',
-        severity: Math.min(1, disagreement),
-        message: `${samples} more samples disagree with the answer (disagreement ${disagreement.toFixed(2)}, threshold ${threshold}).`,
-        detail: { samples, disagreement: Math.round(disagreement * 1000) / 1000, threshold, similarities: similarities.map((value) => Math.round(value * 1000) / 1000) },
-        evidence: results.map((sample) => answerText(sample).slice(0, 500)),
-      },
-    ];
+    return compareSamples(context, samples, threshold, model);
   },
 };
+
+async function compareSamples(context: DetectorContext, samples: number, threshold: number, model: string | string[]): Promise<EventDraft[] | undefined> {
+  const results = await Promise.all(Array.from({ length: samples }, () => context.subcall('consistency', { model, request: context.request })));
+  const similarities = results.map((sample) => similarity(context.result, sample));
+  const disagreement = 1 - similarities.reduce((sum, value) => sum + value, 0) / similarities.length;
+  if (disagreement <= threshold) return undefined;
+  return [
+    {
+      kind: 'inconsistent_answers',
+      severity: Math.min(1, disagreement),
+      message: `${samples} more samples disagree with the answer (disagreement ${disagreement.toFixed(2)}, threshold ${threshold}).`,
+      detail: { samples, disagreement: Math.round(disagreement * 1000) / 1000, threshold, similarities: similarities.map((value) => Math.round(value * 1000) / 1000) },
+      evidence: results.map((sample) => answerText(sample).slice(0, 500)),
+    },
+  ];
+}

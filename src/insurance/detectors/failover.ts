@@ -9,10 +9,11 @@ export const failoverDetector: Detector = {
   name: 'failover',
   scope: 'delivery',
   inspectResult(context) {
-    const events: EventDraft[] = [];
+    // No array unless a channel failed (nearly every call has none).
+    let events: EventDraft[] | undefined;
     for (const attempt of context.attempts) {
       if (attempt.outcome !== 'error' || attempt.purpose !== undefined) continue;
-      events.push({
+      (events ??= []).push({
         kind: 'failover',
         channel: attempt.channel,
         severity: 0,

@@ -1,6 +1,7 @@
 import { ZenError } from '../../core/errors.js';
 import type { GenerationRequest } from '../../core/request.js';
-import { answerText, type Detector } from '../detector.js';
+import { answerText, type Detector, type DetectorContext, type EventDraft } from '../detector.js';
+import type { ResolvedInsurance } from '../options.js';
 import { compileSchema, loadSchemaCompiler, parseJson, schemaProblems } from './json-schema.js';
 
 /** What the judge must answer: every claim it checked, and those the documents do not support. */
@@ -72,26 +73,32 @@ export function readVerdict(text: string): JudgeVerdict {
 export const groundednessDetector: Detector = {
   name: 'groundedness',
   scope: 'answer',
-  async inspectResult(context) {
+  // Not async: a call without grounding documents (nearly every call) returns at once, without a
+  // promise, and the insurance then awaits nothing.
+  inspectResult(context) {
     const documents = context.settings.groundingDocuments;
     const judge = context.settings.judge;
     if (context.output === 'image' || !documents || documents.length === 0 || !judge) return;
     const answer = answerText(context.result);
     if (answer.trim() === '') return;
-    const [result] = await Promise.all([context.subcall('judge', { model: judge.model, request: judgeRequest(documents, answer, judge.maxDocumentChars) }), loadSchemaCompiler()]);
-    const verdict = readVerdict(answerText(result));
-    const unsupported = verdict.unsupported_claims.length;
-    if (unsupported === 0) return;
-    const checked = Math.max(verdict.claims_checked, unsupported);
-    return [
-      {
-        kind: 'ungrounded_claim',
-        // One unsupported claim in ten is less bad than one in one; never below 0.3.
-        severity: Math.max(0.3, Math.min(1, unsupported / checked)),
-        message: `${unsupported} of ${checked} claims are not supported by the grounding documents.`,
-        detail: { unsupportedClaims: unsupported, claimsChecked: checked, documents: documents.length },
-        evidence: verdict.unsupported_claims,
-      },
-    ];
+    return judgeAnswer(context, documents, judge, answer);
   },
 };
+
+async function judgeAnswer(context: DetectorContext, documents: string[], judge: NonNullable<ResolvedInsurance['judge']>, answer: string): Promise<EventDraft[] | undefined> {
+  const [result] = await Promise.all([context.subcall('judge', { model: judge.model, request: judgeRequest(documents, answer, judge.maxDocumentChars) }), loadSchemaCompiler()]);
+  const verdict = readVerdict(answerText(result));
+  const unsupported = verdict.unsupported_claims.length;
+  if (unsupported === 0) return undefined;
+  const checked = Math.max(verdict.claims_checked, unsupported);
+  return [
+    {
+      kind: 'ungrounded_claim',
+      // One unsupported claim in ten is less bad than one in one; never below 0.3.
+      severity: Math.max(0.3, Math.min(1, unsupported / checked)),
+      message: `${unsupported} of ${checked} claims are not supported by the grounding documents.`,
+      detail: { unsupportedClaims: unsupported, claimsChecked: checked, documents: documents.length },
+      evidence: verdict.unsupported_claims,
+    },
+  ];
+}

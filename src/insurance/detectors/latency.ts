@@ -44,14 +44,11 @@ export const latencyDetector: Detector = {
   name: 'latency',
   scope: 'delivery',
   inspectResult(context) {
-    const events: EventDraft[] = [];
-    if (context.timing.ttftMs !== undefined) {
-      const slow = firstToken(context, context.timing.ttftMs);
-      if (slow) events.push(slow);
-    }
-    const slow = total(context);
-    if (slow) events.push(slow);
-    return events;
+    const slowFirst = context.timing.ttftMs !== undefined ? firstToken(context, context.timing.ttftMs) : undefined;
+    const slowTotal = total(context);
+    // Nothing to report (nearly every call): no array.
+    if (!slowFirst) return slowTotal ? [slowTotal] : undefined;
+    return slowTotal ? [slowFirst, slowTotal] : [slowFirst];
   },
   observeStream(start) {
     let seenFirst = false;
@@ -64,14 +61,10 @@ export const latencyDetector: Detector = {
         return slow ? [slow] : undefined;
       },
       onEnd(context) {
-        const events: EventDraft[] = [];
-        if (!seenFirst && context.timing.ttftMs !== undefined) {
-          const slow = firstToken(context, context.timing.ttftMs);
-          if (slow) events.push(slow);
-        }
-        const slow = total(context);
-        if (slow) events.push(slow);
-        return events;
+        const slowFirst = !seenFirst && context.timing.ttftMs !== undefined ? firstToken(context, context.timing.ttftMs) : undefined;
+        const slowTotal = total(context);
+        if (!slowFirst) return slowTotal ? [slowTotal] : undefined;
+        return slowTotal ? [slowFirst, slowTotal] : [slowFirst];
       },
     };
   },

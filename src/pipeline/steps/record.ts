@@ -28,18 +28,24 @@ export function recordStep(runtime: PipelineRuntime): InternalStep {
       outcome = fitting(call, await next());
     } catch (caught) {
       const error = ZenError.isInstance(caught) ? caught : new ZenError({ kind: 'server', message: String(caught), cause: caught });
-      await settle(runtime, call, error);
+      const settling = settle(runtime, call, error);
+      if (settling) await settling;
       throw error.withCall(call.record);
     }
+    // Settling is synchronous for the usual call (see InsuredCall.settle): awaited only when it is not.
+    let settling: Promise<void> | void;
     switch (outcome.type) {
       case 'text':
-        await settle(runtime, call, undefined, outcome.result);
+        settling = settle(runtime, call, undefined, outcome.result);
+        if (settling) await settling;
         return outcome;
       case 'image':
-        await settle(runtime, call, undefined, undefined, outcome.result.images);
+        settling = settle(runtime, call, undefined, undefined, outcome.result.images);
+        if (settling) await settling;
         return outcome;
       case 'embedding':
-        await settle(runtime, call, undefined);
+        settling = settle(runtime, call, undefined);
+        if (settling) await settling;
         return outcome;
       case 'stream':
         return recorder.stream(outcome);
@@ -80,33 +86,66 @@ class Recorder implements CallObserver {
 
   private settle(error: ZenError | undefined): Promise<void> {
     if (!this.settling) {
-      this.settling = settle(this.runtime, this.call, error);
+      this.settling = settleAsPromise(this.runtime, this.call, error);
       this.runtime.insurance.track(this.settling);
     }
     return this.settling;
   }
 }
 
-async function settle(runtime: PipelineRuntime, call: RunningCall, error: ZenError | undefined, result?: GenerationResult, images?: GeneratedImage[]): Promise<void> {
-  const { record, insured } = call;
+/** `settle` as a promise, failing as a promise too: a stream's settling is told through its `done`. */
+function settleAsPromise(runtime: PipelineRuntime, call: RunningCall, error: ZenError | undefined): Promise<void> {
   try {
-    let observations: QualityObservation[] | undefined;
-    if (insured) {
-      observations = await insured.settle({ record, error, result, images });
-    } else if (!call.internal) {
-      runtime.insurance.recordUninsured(record, { request: call.subject ?? subjectOf(call), stream: call.stream, tags: call.options.tags }, error, result);
-    }
-    const plan = call.route;
-    if (error || !plan || call.operation !== 'text' || record.channel === undefined) return;
-    learnFromAnswer(runtime, plan, record.channel, observations);
-    const session = call.routing.session;
-    if (session) {
-      runtime.state.pinSession(session, record.channel);
-      runtime.shared?.pinSession(session, record.channel);
-    }
-  } finally {
-    // The record is final: the budget settles on it, the telemetry ends its span.
-    for (const observer of call.observers) observer.settled?.(error);
+    return Promise.resolve(settle(runtime, call, error));
+  } catch (caught) {
+    return Promise.reject(caught);
+  }
+}
+
+/**
+ * Settles the call's insurance, then learns; a promise only when the insurance has to wait. Once
+ * the record is final, whatever happened, the observers hear it (the budget settles on it, the
+ * telemetry ends its span).
+ */
+function settle(runtime: PipelineRuntime, call: RunningCall, error: ZenError | undefined, result?: GenerationResult, images?: GeneratedImage[]): Promise<void> | void {
+  let pending: Promise<void> | void;
+  try {
+    pending = settleInsurance(runtime, call, error, result, images);
+  } catch (caught) {
+    notifySettled(call, error);
+    throw caught;
+  }
+  if (pending) return pending.finally(() => notifySettled(call, error));
+  notifySettled(call, error);
+}
+
+function notifySettled(call: RunningCall, error: ZenError | undefined): void {
+  for (const observer of call.observers) observer.settled?.(error);
+}
+
+function settleInsurance(runtime: PipelineRuntime, call: RunningCall, error: ZenError | undefined, result?: GenerationResult, images?: GeneratedImage[]): Promise<void> | void {
+  const { record, insured } = call;
+  if (insured) {
+    const observations = insured.settle({ record, error, result, images });
+    if (observations instanceof Promise) return observations.then((observed) => learn(runtime, call, error, observed));
+    return learn(runtime, call, error, observations);
+  }
+  if (!call.internal) {
+    runtime.insurance.recordUninsured(record, { request: call.subject ?? subjectOf(call), stream: call.stream, tags: call.options.tags }, error, result);
+  }
+  return learn(runtime, call, error, undefined);
+}
+
+/** What the answer teaches: the quality model (with the insurance's verdict), the session's pin. */
+function learn(runtime: PipelineRuntime, call: RunningCall, error: ZenError | undefined, observations: QualityObservation[] | undefined): void {
+  const record = call.record;
+  const plan = call.route;
+  if (error || !plan || call.operation !== 'text' || record.channel === undefined) return;
+  learnFromAnswer(runtime, plan, record.channel, observations);
+  const session = call.routing.session;
+  if (session) {
+    runtime.state.pinSession(session, record.channel);
+    runtime.shared?.pinSession(session, record.channel);
   }
 }
 
