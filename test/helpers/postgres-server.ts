@@ -53,10 +53,26 @@ export function usePostgres(): TestPostgres {
     }
   }, 60_000);
   afterAll(async () => {
+    // A pg Pool's end() resolves before its sockets have closed; a server stopped (or a database
+    // dropped WITH FORCE) while they linger sends those clients its shutdown notice (57P01), an
+    // unhandled 'error' in the test's teardown. Wait until the test's connections are gone first.
+    if (handle.url) await untilOnlyConnection(handle.url);
     if (handle.server) await handle.server.stop();
     if (sharedUrl && database) await withClient(sharedUrl, (client) => client.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`));
   }, 30_000);
   return handle;
+}
+
+async function untilOnlyConnection(url: string): Promise<void> {
+  await withClient(url, async (client) => {
+    for (let tries = 0; tries < 100; tries += 1) {
+      const { rows } = await client.query<{ others: string }>(
+        'SELECT count(*) AS others FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()',
+      );
+      if (Number(rows[0]?.others) === 0) return;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  });
 }
 
 async function withClient<T>(url: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
