@@ -122,6 +122,8 @@ export class TokenEstimator {
   private digits = 0;
   private punct = 0;
   private spaces = 0;
+  /** The current run of spaces began right after a line break (indentation). */
+  private indent = false;
   private previous = SPACE;
   private previousCode = 32;
 
@@ -140,6 +142,7 @@ export class TokenEstimator {
       digits,
       punct,
       spaces,
+      indent,
       previous,
       previousCode,
     } = this;
@@ -162,8 +165,9 @@ export class TokenEstimator {
           punct = 0;
         }
         if (spaces > 0) {
-          // One space goes with the word or mark after it; the rest make one piece.
-          if (spaces > 1 || kind === DIGIT || kind === NEWLINE) estimate += 1;
+          // One space goes with the word or mark after it; the rest make one piece, which joins
+          // the line break before it when they indent a line ("\n   " is one o200k token).
+          if ((spaces > 1 && !indent) || kind === DIGIT || kind === NEWLINE) estimate += 1;
           spaces = 0;
         }
         if (kind === LETTER)
@@ -197,8 +201,10 @@ export class TokenEstimator {
         case SPACE:
         case NEWLINE:
           bytes += 1;
-          if (kind === SPACE) spaces += 1;
-          else if (previous !== NEWLINE) estimate += 1;
+          if (kind === SPACE) {
+            if (spaces === 0) indent = previous === NEWLINE;
+            spaces += 1;
+          } else if (previous !== NEWLINE) estimate += 1;
           if (runLength > 0) {
             if (runHasAlnum) low += runAllDigits ? Math.ceil(runLength / 3) : 1;
             runLength = 0;
@@ -254,6 +260,7 @@ export class TokenEstimator {
       digits,
       punct,
       spaces,
+      indent,
       previous,
       previousCode,
     });
