@@ -44,7 +44,12 @@ const cjsBundled = Object.keys(pkg.dependencies ?? {}).filter((name) => esmOnly(
 
 /** The options every build shares (bench/built-package.ts builds the ESM entry points from them too). */
 export const shared: Options = {
-  entry: { index: 'src/index.ts', 'testing/index': 'src/testing/index.ts', 'node/index': 'src/node/index.ts', 'cli/main': 'src/cli/main.ts' },
+  entry: {
+    index: 'src/index.ts',
+    'testing/index': 'src/testing/index.ts',
+    'node/index': 'src/node/index.ts',
+    'cli/main': 'src/cli/main.ts',
+  },
   dts: true,
   sourcemap: true,
   target: 'node20',

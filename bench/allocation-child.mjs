@@ -16,12 +16,16 @@ const { default: OpenAI } = await import('openai');
 const { ZenClient } = await import(entry);
 const sdk = () => new OpenAI({ apiKey: 'sk-bench-000000000000000000', baseURL, maxRetries: 0 });
 const raw = sdk();
-const zen = new ZenClient({ providers: { openai: sdk() }, routing: { models: ['openai/gpt-5-mini', 'openai/gpt-5-nano', 'openai/gpt-4.1-mini'] } });
+const zen = new ZenClient({
+  providers: { openai: sdk() },
+  routing: { models: ['openai/gpt-5-mini', 'openai/gpt-5-nano', 'openai/gpt-4.1-mini'] },
+});
 const zenModel = modelArg ?? 'auto';
 const EXPECTED = 'The quick brown fox jumps over the lazy dog.';
 
 const check = (completion) => {
-  if (completion.choices[0]?.message.content !== EXPECTED) throw new Error(`unexpected answer: ${JSON.stringify(completion).slice(0, 200)}`);
+  if (completion.choices[0]?.message.content !== EXPECTED)
+    throw new Error(`unexpected answer: ${JSON.stringify(completion).slice(0, 200)}`);
 };
 const clients = {
   raw: async () => {

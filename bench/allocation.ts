@@ -22,7 +22,9 @@ export interface AllocationResult {
 
 export const ALLOCATION_TARGET_KB = 15;
 
-export async function benchAllocation(options: { runs?: number; calls?: number; windows?: number; model?: string } = {}): Promise<AllocationResult> {
+export async function benchAllocation(
+  options: { runs?: number; calls?: number; windows?: number; model?: string } = {},
+): Promise<AllocationResult> {
   const runs = options.runs ?? 3;
   const calls = options.calls ?? 500;
   const windows = options.windows ?? 4;
@@ -31,7 +33,13 @@ export async function benchAllocation(options: { runs?: number; calls?: number; 
   try {
     const result: AllocationResult = { calls, windows: runs * windows, raw: [], zen: [], added: [] };
     for (let run = 0; run < runs; run += 1) {
-      const measured = await runChild<{ raw: number[]; zen: number[] }>('./allocation-child.mjs', [entry, baseURL, String(calls), String(windows), ...(options.model ? [options.model] : [])]);
+      const measured = await runChild<{ raw: number[]; zen: number[] }>('./allocation-child.mjs', [
+        entry,
+        baseURL,
+        String(calls),
+        String(windows),
+        ...(options.model ? [options.model] : []),
+      ]);
       result.raw.push(...measured.raw);
       result.zen.push(...measured.zen);
       result.added.push(...measured.zen.map((zen, index) => zen - measured.raw[index]!));
@@ -50,7 +58,9 @@ export function printAllocation(result: AllocationResult): void {
       `raw ${median(kb(result.raw)).toFixed(1)} KB (${range(kb(result.raw))}), zen ${median(kb(result.zen)).toFixed(1)} KB (${range(kb(result.zen))}), ` +
       `+${added.toFixed(1)} KB (${range(kb(result.added))})`,
   );
-  console.log(`  target ≤ raw + ${ALLOCATION_TARGET_KB} KB: ${added <= ALLOCATION_TARGET_KB ? 'met' : `NOT met (${(added - ALLOCATION_TARGET_KB).toFixed(1)} KB over)`}`);
+  console.log(
+    `  target ≤ raw + ${ALLOCATION_TARGET_KB} KB: ${added <= ALLOCATION_TARGET_KB ? 'met' : `NOT met (${(added - ALLOCATION_TARGET_KB).toFixed(1)} KB over)`}`,
+  );
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

@@ -30,18 +30,23 @@ export function builtPackage(): Promise<string> {
  */
 export function runChild<T>(script: string, args: readonly string[], nodeOptions: readonly string[] = ['--expose-gc']): Promise<T> {
   return new Promise<T>((resolve, reject) => {
-    execFile(process.execPath, [...nodeOptions, fileURLToPath(new URL(script, import.meta.url)), ...args], { cwd: root, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
-      if (error) {
-        reject(new Error(`${script} failed: ${error.message}\n${stderr}`));
-        return;
-      }
-      const last = stdout.trim().split('\n').pop() ?? '';
-      try {
-        resolve(JSON.parse(last) as T);
-      } catch {
-        reject(new Error(`${script} printed no result: ${stdout}\n${stderr}`));
-      }
-    });
+    execFile(
+      process.execPath,
+      [...nodeOptions, fileURLToPath(new URL(script, import.meta.url)), ...args],
+      { cwd: root, maxBuffer: 64 * 1024 * 1024 },
+      (error, stdout, stderr) => {
+        if (error) {
+          reject(new Error(`${script} failed: ${error.message}\n${stderr}`));
+          return;
+        }
+        const last = stdout.trim().split('\n').pop() ?? '';
+        try {
+          resolve(JSON.parse(last) as T);
+        } catch {
+          reject(new Error(`${script} printed no result: ${stdout}\n${stderr}`));
+        }
+      },
+    );
   });
 }
 

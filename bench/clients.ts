@@ -11,5 +11,8 @@ export function benchSdk(baseURL: string): OpenAI {
 
 /** The ZenClient every bench measures: `auto` over three OpenAI models, through `openai` (an SDK client or an object of its shape). */
 export function benchZen(openai: unknown): ZenClient {
-  return new ZenClient({ providers: { openai: openai as never }, routing: { models: ['openai/gpt-5-mini', 'openai/gpt-5-nano', 'openai/gpt-4.1-mini'] } });
+  return new ZenClient({
+    providers: { openai: openai as never },
+    routing: { models: ['openai/gpt-5-mini', 'openai/gpt-5-nano', 'openai/gpt-4.1-mini'] },
+  });
 }

@@ -4,7 +4,10 @@ const [mode, entry, baseURL] = process.argv.slice(2);
 const messages = [{ role: 'user', content: 'Summarise the plot of Hamlet in one sentence.' }];
 const models = ['openai/gpt-5-mini', 'openai/gpt-5-nano', 'openai/gpt-4.1-mini'];
 
-const cpu = () => { const usage = process.cpuUsage(); return (usage.user + usage.system) / 1000; };
+const cpu = () => {
+  const usage = process.cpuUsage();
+  return (usage.user + usage.system) / 1000;
+};
 const start = performance.now();
 const cpuStart = cpu();
 const { default: OpenAI } = await import('openai');

@@ -63,10 +63,16 @@ export function printColdStart(result: ColdStartResult): void {
   const added = median(of(result.zen, 'totalMs')) - median(of(result.raw, 'totalMs'));
   const heap = median(of(result.zen, 'heapMB'));
   const addedCpu = median(of(result.zen, 'totalCpuMs')) - median(of(result.raw, 'totalCpuMs'));
-  console.log(`  target import + first call ≤ raw + 100 ms: +${added.toFixed(0)} ms, ${added <= 100 ? 'met' : `NOT met (${(added - 100).toFixed(0)} ms over)`} (CPU time: +${addedCpu.toFixed(0)} ms)`);
-  console.log(`  target heap after import < 15 MB: ${heap.toFixed(1)} MB, ${heap < 15 ? 'met' : `NOT met (${(heap - 15).toFixed(1)} MB over)`}`);
+  console.log(
+    `  target import + first call ≤ raw + 100 ms: +${added.toFixed(0)} ms, ${added <= 100 ? 'met' : `NOT met (${(added - 100).toFixed(0)} ms over)`} (CPU time: +${addedCpu.toFixed(0)} ms)`,
+  );
+  console.log(
+    `  target heap after import < 15 MB: ${heap.toFixed(1)} MB, ${heap < 15 ? 'met' : `NOT met (${(heap - 15).toFixed(1)} MB over)`}`,
+  );
   const first = result.zen[0]!;
-  console.log(`  the first routed call: answer ${JSON.stringify(first.answer)}, cost $${first.cost}, context window ${first.contextWindow}, every pool model priced: ${first.priced}`);
+  console.log(
+    `  the first routed call: answer ${JSON.stringify(first.answer)}, cost $${first.cost}, context window ${first.contextWindow}, every pool model priced: ${first.priced}`,
+  );
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

@@ -19,12 +19,34 @@ function newCalls(round: number, count: number): string {
   for (let k = 0; k < count; k += 1) {
     const channel = 'openai/gpt-5-mini:openai';
     const durationMs = 300 + ((round * count + k) % 500);
-    lines.push(JSON.stringify({
-      type: 'request', requestId: `live_${round}_${k}`, at: new Date().toISOString(), face: 'openai-chat', requested: 'auto', model: 'openai/gpt-5-mini', channel, provider: 'openai', stream: false, outcome: 'success',
-      usage: { input: { total: 40, noCache: 40, cacheRead: 0, cacheWrite: 0 }, output: { total: 20, text: 20, reasoning: 0 } },
-      cost: { input: 0.00001, cacheRead: 0, cacheWrite: 0, output: 0.00004, reasoning: 0, other: 0, total: 0.00005, currency: 'USD', estimated: false },
-      durationMs, attempts: [{ channel, provider: 'openai', model: 'openai/gpt-5-mini', outcome: 'success', durationMs, retry: 0 }],
-    }));
+    lines.push(
+      JSON.stringify({
+        type: 'request',
+        requestId: `live_${round}_${k}`,
+        at: new Date().toISOString(),
+        face: 'openai-chat',
+        requested: 'auto',
+        model: 'openai/gpt-5-mini',
+        channel,
+        provider: 'openai',
+        stream: false,
+        outcome: 'success',
+        usage: { input: { total: 40, noCache: 40, cacheRead: 0, cacheWrite: 0 }, output: { total: 20, text: 20, reasoning: 0 } },
+        cost: {
+          input: 0.00001,
+          cacheRead: 0,
+          cacheWrite: 0,
+          output: 0.00004,
+          reasoning: 0,
+          other: 0,
+          total: 0.00005,
+          currency: 'USD',
+          estimated: false,
+        },
+        durationMs,
+        attempts: [{ channel, provider: 'openai', model: 'openai/gpt-5-mini', outcome: 'success', durationMs, retry: 0 }],
+      }),
+    );
   }
   return `${lines.join('\n')}\n`;
 }
@@ -35,14 +57,18 @@ export async function benchDashboard({ calls = 1_000_000 } = {}): Promise<void> 
   try {
     await writeLedger(path, calls);
     const bytes = statSync(path).size;
-    console.log(`dashboard over a JSONL ledger of ${calls.toLocaleString('en')} calls (${(bytes / 1e6).toFixed(0)} MB, with claims and credits):`);
+    console.log(
+      `dashboard over a JSONL ledger of ${calls.toLocaleString('en')} calls (${(bytes / 1e6).toFixed(0)} MB, with claims and credits):`,
+    );
     const heapBefore = process.memoryUsage().heapUsed;
     let started = performance.now();
     const dashboard = await startDashboard({ tail: new JsonlTail(path), port: 0 });
     const first = await dashboard.refresh();
     const loadMs = performance.now() - started;
     const heapMb = (process.memoryUsage().heapUsed - heapBefore) / 1e6;
-    console.log(`  first read: ${(loadMs / 1000).toFixed(1)} s for ${first.records.toLocaleString('en')} records (${((first.records / loadMs) * 1000).toFixed(0)} records/s); heap held after it ${heapMb.toFixed(0)} MB`);
+    console.log(
+      `  first read: ${(loadMs / 1000).toFixed(1)} s for ${first.records.toLocaleString('en')} records (${((first.records / loadMs) * 1000).toFixed(0)} records/s); heap held after it ${heapMb.toFixed(0)} MB`,
+    );
 
     const fetchSnapshot = async (etag?: string) => {
       const t0 = performance.now();
@@ -71,7 +97,8 @@ export async function benchDashboard({ calls = 1_000_000 } = {}): Promise<void> 
       busy.push(poll.ms);
     }
     const last = await dashboard.refresh();
-    if (last.totals.requests !== first.totals.requests + 1_000) throw new Error(`expected ${first.totals.requests + 1_000} requests, the dashboard shows ${last.totals.requests}`);
+    if (last.totals.requests !== first.totals.requests + 1_000)
+      throw new Error(`expected ${first.totals.requests + 1_000} requests, the dashboard shows ${last.totals.requests}`);
     console.log(`  a poll after 100 new calls (read them, merge the percentiles, serialise), median of 10: ${median(busy).toFixed(1)} ms`);
     await dashboard.close();
 
@@ -79,7 +106,9 @@ export async function benchDashboard({ calls = 1_000_000 } = {}): Promise<void> 
     await collectReport([path]);
     const rereadMs = performance.now() - started;
     console.log(`  for comparison, reading the whole ledger again (the report's collector): ${(rereadMs / 1000).toFixed(1)} s`);
-    console.log(`  a poll after 100 new calls costs ${((100 * median(busy)) / rereadMs).toFixed(2)} % of a full re-read; target < 1 %: ${median(busy) < rereadMs / 100 ? 'met' : 'NOT met'}`);
+    console.log(
+      `  a poll after 100 new calls costs ${((100 * median(busy)) / rereadMs).toFixed(2)} % of a full re-read; target < 1 %: ${median(busy) < rereadMs / 100 ? 'met' : 'NOT met'}`,
+    );
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -29,7 +29,13 @@ function deps(): RouterDeps {
     { name: 'anthropic', family: 'anthropic', vendors: ['anthropic'], models: [] },
     { name: 'google', family: 'google', vendors: ['google'], models: [] },
   ];
-  return { catalog: new Catalog(), providers: () => providers, quality: new ItemResponseQualityModel(), state: new LiveState(), policies: builtInPolicies() };
+  return {
+    catalog: new Catalog(),
+    providers: () => providers,
+    quality: new ItemResponseQualityModel(),
+    state: new LiveState(),
+    policies: builtInPolicies(),
+  };
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
@@ -45,6 +51,8 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     });
     const features = analysis.features!;
     const short = text.length > 60 ? `${text.slice(0, 57)}…` : text;
-    console.log(`| ${short} | ${analysis.category}, ${difficultyWord(features.difficulty)} (${features.difficulty >= 0 ? '+' : ''}${features.difficulty.toFixed(1)}${features.cues.length > 0 ? `: ${features.cues.slice(0, 2).join(', ')}` : ''}) | ${cells.join(' | ')} |`);
+    console.log(
+      `| ${short} | ${analysis.category}, ${difficultyWord(features.difficulty)} (${features.difficulty >= 0 ? '+' : ''}${features.difficulty.toFixed(1)}${features.cues.length > 0 ? `: ${features.cues.slice(0, 2).join(', ')}` : ''}) | ${cells.join(' | ')} |`,
+    );
   }
 }

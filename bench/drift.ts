@@ -45,7 +45,16 @@ export function simulateDrift(seed: number): { away: number; back: number; broke
   const served: Array<{ a: boolean; explored: boolean }> = [];
   for (let n = 0; n < HEALTHY + BROKEN + RECOVERED; n += 1) {
     const broken = n >= HEALTHY && n < HEALTHY + BROKEN;
-    const request = { messages: [{ role: 'user' as const, content: [{ type: 'text' as const, text: `Question ${n}: what is ${(n * 37) % 97} + ${(n * 53) % 89}? Reply with the number only.` }] }] };
+    const request = {
+      messages: [
+        {
+          role: 'user' as const,
+          content: [
+            { type: 'text' as const, text: `Question ${n}: what is ${(n * 37) % 97} + ${(n * 53) % 89}? Reply with the number only.` },
+          ],
+        },
+      ],
+    };
     const plan = route({ request, model: 'auto', routing: { preference: 'balanced' }, analysis: analyzePrompt(request) }, deps);
     const channel = plan.order[0]!.channel;
     const a = channel.model.id === 'acme/a';
@@ -67,10 +76,31 @@ function quantile(values: number[], q: number): number {
 if (import.meta.url === `file://${process.argv[1]}`) {
   const seeds = Number(process.argv[2] ?? 20);
   const runs = Array.from({ length: seeds }, (_, k) => simulateDrift(k + 1));
-  const describe = (name: string, values: number[]) => `${name}: median ${quantile(values, 0.5)}, 90th percentile ${quantile(values, 0.9)}, max ${Math.max(...values)}`;
+  const describe = (name: string, values: number[]) =>
+    `${name}: median ${quantile(values, 0.5)}, 90th percentile ${quantile(values, 0.9)}, max ${Math.max(...values)}`;
   console.log(`drift, ${seeds} seeds (${HEALTHY} healthy, ${BROKEN} broken, ${RECOVERED} recovered calls; exploration 5 %)`);
-  console.log(`  ${describe('calls until the choice leaves the broken channel', runs.map((run) => run.away))}`);
-  console.log(`  ${describe('calls after recovery until it is chosen again', runs.map((run) => (run.back < 0 ? Number.POSITIVE_INFINITY : run.back)))}`);
-  console.log(`  ${describe('broken-phase calls it still served (explorations included)', runs.map((run) => run.brokenCalls))}`);
-  console.log(`  ${describe('explored calls', runs.map((run) => run.explored))} of ${HEALTHY + BROKEN + RECOVERED}`);
+  console.log(
+    `  ${describe(
+      'calls until the choice leaves the broken channel',
+      runs.map((run) => run.away),
+    )}`,
+  );
+  console.log(
+    `  ${describe(
+      'calls after recovery until it is chosen again',
+      runs.map((run) => (run.back < 0 ? Number.POSITIVE_INFINITY : run.back)),
+    )}`,
+  );
+  console.log(
+    `  ${describe(
+      'broken-phase calls it still served (explorations included)',
+      runs.map((run) => run.brokenCalls),
+    )}`,
+  );
+  console.log(
+    `  ${describe(
+      'explored calls',
+      runs.map((run) => run.explored),
+    )} of ${HEALTHY + BROKEN + RECOVERED}`,
+  );
 }

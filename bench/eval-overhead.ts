@@ -34,11 +34,22 @@ export interface EvalOverheadResult {
   overheadPercent: number;
 }
 
-export async function benchEvalOverhead({ calls = 1_000, concurrency = 32, rounds = 5, latencyMs = 100 } = {}): Promise<EvalOverheadResult> {
+export async function benchEvalOverhead({
+  calls = 1_000,
+  concurrency = 32,
+  rounds = 5,
+  latencyMs = 100,
+} = {}): Promise<EvalOverheadResult> {
   const { baseURL, stop } = await forkSimulator(latencyMs);
   try {
     const zen = new ZenClient({ providers: { openai: benchSdk(baseURL) } });
-    const items: EvalItem[] = Array.from({ length: calls }, (_, k) => ({ id: `b${k}`, question: `Question ${k}: what is ${k} + ${k}?`, answer: String(2 * k), answerType: 'exactMatch', category: k % 2 ? 'Math' : 'Physics' }));
+    const items: EvalItem[] = Array.from({ length: calls }, (_, k) => ({
+      id: `b${k}`,
+      question: `Question ${k}: what is ${k} + ${k}?`,
+      answer: String(2 * k),
+      answerType: 'exactMatch',
+      category: k % 2 ? 'Math' : 'Physics',
+    }));
     const measure = async (run: () => Promise<void>): Promise<{ wallMs: number; cpuUs: number }> => {
       const cpu = process.cpuUsage();
       const started = performance.now();
@@ -46,26 +57,36 @@ export async function benchEvalOverhead({ calls = 1_000, concurrency = 32, round
       const used = process.cpuUsage(cpu);
       return { wallMs: performance.now() - started, cpuUs: used.user + used.system };
     };
-    const bare = (): Promise<{ wallMs: number; cpuUs: number }> => measure(async () => {
-      let next = 0;
-      await Promise.all(Array.from({ length: concurrency }, async () => {
-        while (next < items.length) {
-          const item = items[next++]!;
-          const stream = await zen.chat.completions.create({
-            model: CHANNEL, stream: true, stream_options: { include_usage: true }, max_completion_tokens: 4_096,
-            messages: [{ role: 'system', content: HLE_SYSTEM_PROMPT }, { role: 'user', content: item.question }],
-            zen: { hedge: false, maxChannels: 1, retry: { retries: 0 }, tags: { bench: 'bare' } },
-          });
-          for await (const _chunk of stream) {
-            // read it
-          }
-          await stream.metadata();
-        }
-      }));
-    });
-    const harness = (): Promise<{ wallMs: number; cpuUs: number }> => measure(async () => {
-      await evaluate(zen, { dataset: items, channels: [CHANNEL], concurrency, budgetUsd: 100 });
-    });
+    const bare = (): Promise<{ wallMs: number; cpuUs: number }> =>
+      measure(async () => {
+        let next = 0;
+        await Promise.all(
+          Array.from({ length: concurrency }, async () => {
+            while (next < items.length) {
+              const item = items[next++]!;
+              const stream = await zen.chat.completions.create({
+                model: CHANNEL,
+                stream: true,
+                stream_options: { include_usage: true },
+                max_completion_tokens: 4_096,
+                messages: [
+                  { role: 'system', content: HLE_SYSTEM_PROMPT },
+                  { role: 'user', content: item.question },
+                ],
+                zen: { hedge: false, maxChannels: 1, retry: { retries: 0 }, tags: { bench: 'bare' } },
+              });
+              for await (const _chunk of stream) {
+                // read it
+              }
+              await stream.metadata();
+            }
+          }),
+        );
+      });
+    const harness = (): Promise<{ wallMs: number; cpuUs: number }> =>
+      measure(async () => {
+        await evaluate(zen, { dataset: items, channels: [CHANNEL], concurrency, budgetUsd: 100 });
+      });
     await bare();
     await harness(); // warm-up of both paths
     const bareRuns: Array<{ wallMs: number; cpuUs: number }> = [];
@@ -83,7 +104,10 @@ export async function benchEvalOverhead({ calls = 1_000, concurrency = 32, round
     const bareCpu = median([...bareRuns, ...againRuns].map((run) => run.cpuUs));
     const harnessCpu = median(harnessRuns.map((run) => run.cpuUs));
     return {
-      calls, concurrency, bareMs, harnessMs,
+      calls,
+      concurrency,
+      bareMs,
+      harnessMs,
       wallOverheadPercent: (100 * (harnessMs - bareMs)) / harnessMs,
       aaPercent: (100 * (againMs - bareMs)) / againMs,
       bareCpuUs: bareCpu / calls,

@@ -64,8 +64,16 @@ export async function benchEventLoop(sizes: readonly number[] = SIZES): Promise<
   // A 5 ms answer: a claim under the bench's 1 ms limit.
   const { baseURL, stop } = await forkSimulator(5);
   try {
-    const zen = await runChild<{ cpuProbe: boolean; results: Block[] }>('./event-loop-child.mjs', ['zen', entry, baseURL, all], ['--max-old-space-size=2048']);
-    const raw = await runChild<{ cpuProbe: boolean; results: Block[] }>('./event-loop-child.mjs', ['raw', entry, baseURL, largest], ['--max-old-space-size=2048']);
+    const zen = await runChild<{ cpuProbe: boolean; results: Block[] }>(
+      './event-loop-child.mjs',
+      ['zen', entry, baseURL, all],
+      ['--max-old-space-size=2048'],
+    );
+    const raw = await runChild<{ cpuProbe: boolean; results: Block[] }>(
+      './event-loop-child.mjs',
+      ['raw', entry, baseURL, largest],
+      ['--max-old-space-size=2048'],
+    );
     return { cpuProbe: zen.cpuProbe, zen: zen.results, raw: raw.results };
   } finally {
     stop();
@@ -73,11 +81,17 @@ export async function benchEventLoop(sizes: readonly number[] = SIZES): Promise<
 }
 
 export function printEventLoop(result: EventLoopResult): void {
-  const measure = result.cpuProbe ? 'main-thread CPU between 1 ms ticks' : 'wall-clock gap between 1 ms ticks (no /proc: includes time the OS gave others)';
+  const measure = result.cpuProbe
+    ? 'main-thread CPU between 1 ms ticks'
+    : 'wall-clock gap between 1 ms ticks (no /proc: includes time the OS gave others)';
   const largest = Math.max(...result.zen.map((block) => block.bytes));
   const idle = result.zen.find((block) => block.script === 'idle')!;
-  console.log(`Event-loop blocks, prompts through ZenClient (auto over 3 models, captureContent 'redacted', a covered claim each call), call + ledger write; longest block = ${measure}:`);
-  console.log(`  idle process for scale: block ${idle.blockMs.toFixed(1)} ms, wall gap ${idle.wallGapMs.toFixed(1)} ms, monitorEventLoopDelay max ${idle.delayMaxMs.toFixed(1)} ms`);
+  console.log(
+    `Event-loop blocks, prompts through ZenClient (auto over 3 models, captureContent 'redacted', a covered claim each call), call + ledger write; longest block = ${measure}:`,
+  );
+  console.log(
+    `  idle process for scale: block ${idle.blockMs.toFixed(1)} ms, wall gap ${idle.wallGapMs.toFixed(1)} ms, monitorEventLoopDelay max ${idle.delayMaxMs.toFixed(1)} ms`,
+  );
   let worst = 0;
   for (const script of PROMPT_SCRIPTS) {
     const zen = result.zen.find((block) => block.script === script && block.bytes === largest)!;
@@ -88,9 +102,13 @@ export function printEventLoop(result: EventLoopResult): void {
         `raw SDK alone ${raw ? `${raw.blockMs.toFixed(1)} ms` : 'n/a'}; call + ledger ${(zen.ms / 1000).toFixed(2)} s, routed to ${zen.model}, ${zen.claims} claim(s)`,
     );
   }
-  console.log(`  target longest block < ${TARGET_MS} ms at ${(largest / 1e6).toFixed(0)} MB, every script: ${worst < TARGET_MS ? 'met' : `NOT met (${(worst - TARGET_MS).toFixed(1)} ms over)`} (worst ${worst.toFixed(1)} ms)`);
+  console.log(
+    `  target longest block < ${TARGET_MS} ms at ${(largest / 1e6).toFixed(0)} MB, every script: ${worst < TARGET_MS ? 'met' : `NOT met (${(worst - TARGET_MS).toFixed(1)} ms over)`} (worst ${worst.toFixed(1)} ms)`,
+  );
   const sizes = [...new Set(result.zen.filter((block) => block.script !== 'idle').map((block) => block.bytes))].sort((a, b) => a - b);
-  console.log(`  time vs size (call + ledger write, ms per MB; flat = linear): ${sizes.map((bytes) => `${(bytes / 1e6).toFixed(2)} MB`).join(' | ')}`);
+  console.log(
+    `  time vs size (call + ledger write, ms per MB; flat = linear): ${sizes.map((bytes) => `${(bytes / 1e6).toFixed(2)} MB`).join(' | ')}`,
+  );
   for (const script of PROMPT_SCRIPTS) {
     const row = sizes.map((bytes) => {
       const block = result.zen.find((entry) => entry.script === script && entry.bytes === bytes)!;

@@ -11,19 +11,35 @@ import { heapAllocated } from './heap-allocated.js';
  * metadata). Measured as CPU time per call at concurrency 64, less the instant provider's own,
  * and as V8 heap allocated per call (see heap-allocated.ts), less the instant provider's own.
  */
-export async function benchIntrinsic(calls = 50_000): Promise<{ cpuUs: number; providerCpuUs: number; bytes: number; providerBytes: number; calls: number }> {
+export async function benchIntrinsic(
+  calls = 50_000,
+): Promise<{ cpuUs: number; providerCpuUs: number; bytes: number; providerBytes: number; calls: number }> {
   const completion = {
-    id: 'chatcmpl-bench', object: 'chat.completion', created: 1, model: 'gpt-5-mini',
-    choices: [{ index: 0, message: { role: 'assistant', content: 'The quick brown fox jumps over the lazy dog.', refusal: null }, finish_reason: 'stop', logprobs: null }],
+    id: 'chatcmpl-bench',
+    object: 'chat.completion',
+    created: 1,
+    model: 'gpt-5-mini',
+    choices: [
+      {
+        index: 0,
+        message: { role: 'assistant', content: 'The quick brown fox jumps over the lazy dog.', refusal: null },
+        finish_reason: 'stop',
+        logprobs: null,
+      },
+    ],
     usage: { prompt_tokens: 20, completion_tokens: 10, total_tokens: 30 },
   };
   const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
   const instant = {
     baseURL: 'https://api.openai.com/v1',
-    chat: { completions: { create: async () => {
-      await nextTurn();
-      return structuredClone(completion);
-    } } },
+    chat: {
+      completions: {
+        create: async () => {
+          await nextTurn();
+          return structuredClone(completion);
+        },
+      },
+    },
   };
   const zen = benchZen(instant);
   const call = () => zen.chat.completions.create({ model: 'auto', messages: MESSAGES });
@@ -51,8 +67,17 @@ export async function benchIntrinsic(calls = 50_000): Promise<{ cpuUs: number; p
  * The same for a streamed call of `chunks` content chunks (one word each), the way the openai SDK
  * yields them: ZenClient's own CPU per call, the instant stream's own taken out.
  */
-export async function benchIntrinsicStream(chunks = 300, calls = 5_000): Promise<{ cpuUs: number; providerCpuUs: number; calls: number; chunks: number }> {
-  const chunk = (delta: object, finish: string | null = null) => ({ id: 'chatcmpl-bench', object: 'chat.completion.chunk', created: 1, model: 'gpt-5-mini', choices: [{ index: 0, delta, finish_reason: finish, logprobs: null }] });
+export async function benchIntrinsicStream(
+  chunks = 300,
+  calls = 5_000,
+): Promise<{ cpuUs: number; providerCpuUs: number; calls: number; chunks: number }> {
+  const chunk = (delta: object, finish: string | null = null) => ({
+    id: 'chatcmpl-bench',
+    object: 'chat.completion.chunk',
+    created: 1,
+    model: 'gpt-5-mini',
+    choices: [{ index: 0, delta, finish_reason: finish, logprobs: null }],
+  });
   async function* stream() {
     await new Promise<void>((resolve) => setImmediate(resolve));
     yield chunk({ role: 'assistant', content: '' });

@@ -41,7 +41,8 @@ export async function benchPostgresLedger(options: { records?: number; days?: nu
   let url = process.env.ZEN_POSTGRES_URL;
   let server: Awaited<ReturnType<typeof startPostgresServer>> | undefined;
   if (!url) {
-    if (!findPostgresBin()) return 'skipped: no PostgreSQL reachable (set ZEN_POSTGRES_URL, or apt-get install postgresql for a private server)';
+    if (!findPostgresBin())
+      return 'skipped: no PostgreSQL reachable (set ZEN_POSTGRES_URL, or apt-get install postgresql for a private server)';
     try {
       server = await startPostgresServer();
     } catch (error) {
@@ -126,7 +127,9 @@ function median(values: number[]): number {
 
 export function formatLedgerBench(result: LedgerBenchResult | string): string {
   if (typeof result === 'string') return `Postgres ledger, a day's summary over 1,000,000 records: ${result}`;
-  const each = Object.entries(result.perSummaryMs).map(([name, ms]) => `${name} ${ms.toFixed(0)}`).join(', ');
+  const each = Object.entries(result.perSummaryMs)
+    .map(([name, ms]) => `${name} ${ms.toFixed(0)}`)
+    .join(', ');
   return [
     `Postgres ledger: ${result.records.toLocaleString('en-US')} records over ${result.days} days appended in ${result.appendSeconds.toFixed(1)} s ` +
       `(${Math.round(result.records / result.appendSeconds).toLocaleString('en-US')} records/s, batches of 5,000, 4 in flight)`,

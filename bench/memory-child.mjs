@@ -9,7 +9,10 @@ let client = sdk;
 let claims = 0;
 if (mode === 'zen') {
   const { ZenClient } = await import(entry);
-  client = new ZenClient({ providers: { openai: sdk }, routing: { models: ['openai/gpt-5-mini', 'openai/gpt-5-nano', 'openai/gpt-4.1-mini'] } });
+  client = new ZenClient({
+    providers: { openai: sdk },
+    routing: { models: ['openai/gpt-5-mini', 'openai/gpt-5-nano', 'openai/gpt-4.1-mini'] },
+  });
   // Claims make cases, and cases load the redaction code and its phone metadata (~3 MB).
   client.on('claim', () => (claims += 1));
 }

@@ -23,7 +23,9 @@ export interface MemoryResult {
   rss: { raw: Resident[]; zen: Resident[] };
 }
 
-export async function benchMemory(options: { heapRuns?: number; rssRuns?: number; heapCalls?: number; rssCalls?: number } = {}): Promise<MemoryResult> {
+export async function benchMemory(
+  options: { heapRuns?: number; rssRuns?: number; heapCalls?: number; rssCalls?: number } = {},
+): Promise<MemoryResult> {
   const entry = await builtPackage();
   const { baseURL, stop } = await forkSimulator(0);
   const measure = async (calls: number, runs: number) => {
@@ -63,7 +65,9 @@ export function printMemory(result: MemoryResult): void {
   const rssRaw = median(result.rss.raw.map((run) => run.rssMB));
   const rssZen = median(result.rss.zen.map((run) => run.rssMB));
   const ratio = rssZen / rssRaw;
-  console.log(`RSS after ${result.rss.raw[0]!.calls} calls at concurrency 64, fresh process per run (${result.rss.raw.length} each): raw ${rssRaw.toFixed(0)} MB, zen ${rssZen.toFixed(0)} MB (${ratio.toFixed(2)}×; heap after GC raw ${median(result.rss.raw.map((run) => run.heapMB)).toFixed(1)} MB, zen ${median(result.rss.zen.map((run) => run.heapMB)).toFixed(1)} MB)`);
+  console.log(
+    `RSS after ${result.rss.raw[0]!.calls} calls at concurrency 64, fresh process per run (${result.rss.raw.length} each): raw ${rssRaw.toFixed(0)} MB, zen ${rssZen.toFixed(0)} MB (${ratio.toFixed(2)}×; heap after GC raw ${median(result.rss.raw.map((run) => run.heapMB)).toFixed(1)} MB, zen ${median(result.rss.zen.map((run) => run.heapMB)).toFixed(1)} MB)`,
+  );
   console.log(`  target ≤ 1.3× raw: ${ratio <= 1.3 ? 'met' : `NOT met (${((ratio - 1.3) * rssRaw).toFixed(0)} MB over)`}`);
 }
 

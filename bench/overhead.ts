@@ -29,7 +29,9 @@ export interface OverheadResult {
  * every variant, in an order that rotates from round to round, so that drift hits all of them;
  * the median ratio to the round's raw time is reported, with the client's CPU time per call.
  */
-export async function benchOverhead(options: { calls?: number; rounds?: number; latencyMs?: number; detail?: boolean } = {}): Promise<OverheadResult> {
+export async function benchOverhead(
+  options: { calls?: number; rounds?: number; latencyMs?: number; detail?: boolean } = {},
+): Promise<OverheadResult> {
   const calls = options.calls ?? 2_000;
   const rounds = options.rounds ?? 5;
   const latencyMs = options.latencyMs ?? 0;
@@ -43,7 +45,10 @@ export async function benchOverhead(options: { calls?: number; rounds?: number; 
       // What any router must do before it calls: read the prompt and decide. The request is the
       // canonical form the face would convert the messages to.
       variants.routeOnly = async () => {
-        await zen.plan({ model: 'auto', request: { messages: [{ role: 'user', content: [{ type: 'text', text: messages[0]!.content }] }] } });
+        await zen.plan({
+          model: 'auto',
+          request: { messages: [{ role: 'user', content: [{ type: 'text', text: messages[0]!.content }] }] },
+        });
         return raw.chat.completions.create({ model: 'gpt-5-mini', messages });
       };
       const rawAgain = benchSdk(baseURL);

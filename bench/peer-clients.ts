@@ -58,19 +58,31 @@ async function single(name: PeerName, baseURL: string): Promise<PeerClient> {
     case 'rawAgain': {
       const client = await sdk();
       return {
-        call: async () => (await client.chat.completions.create({ model: 'gpt-5-mini', messages: MESSAGES })).choices[0]!.message.content ?? '',
-        stream: async () => countChunks(await client.chat.completions.create({ model: 'gpt-5-mini', messages: MESSAGES, stream: true }), (chunk) => chunk.choices[0]?.delta.content),
+        call: async () =>
+          (await client.chat.completions.create({ model: 'gpt-5-mini', messages: MESSAGES })).choices[0]!.message.content ?? '',
+        stream: async () =>
+          countChunks(
+            await client.chat.completions.create({ model: 'gpt-5-mini', messages: MESSAGES, stream: true }),
+            (chunk) => chunk.choices[0]?.delta.content,
+          ),
       };
     }
     case 'zenFixed':
     case 'zenAuto': {
       const { ZenClient } = await import('zenrouter');
       // As bench/clients.ts: `auto` over three OpenAI models; the fixed model is one of them.
-      const zen = new ZenClient({ providers: { openai: await sdk() }, routing: { models: ['openai/gpt-5-mini', 'openai/gpt-5-nano', 'openai/gpt-4.1-mini'] } });
+      const zen = new ZenClient({
+        providers: { openai: await sdk() },
+        routing: { models: ['openai/gpt-5-mini', 'openai/gpt-5-nano', 'openai/gpt-4.1-mini'] },
+      });
       const model = name === 'zenAuto' ? 'auto' : 'openai/gpt-5-mini';
       return {
         call: async () => (await zen.chat.completions.create({ model, messages: MESSAGES })).choices[0]!.message.content ?? '',
-        stream: async () => countChunks(await zen.chat.completions.create({ model, messages: MESSAGES, stream: true }), (chunk) => chunk.choices[0]?.delta.content),
+        stream: async () =>
+          countChunks(
+            await zen.chat.completions.create({ model, messages: MESSAGES, stream: true }),
+            (chunk) => chunk.choices[0]?.delta.content,
+          ),
       };
     }
     case 'aiSdk':
@@ -79,7 +91,9 @@ async function single(name: PeerName, baseURL: string): Promise<PeerClient> {
       const provider = createOpenAI({ apiKey: API_KEY, baseURL });
       // Chat Completions, as the other clients use (the provider's default model is the Responses API).
       const model =
-        name === 'aiSdk' ? provider.chat('gpt-5-mini') : (await import('ai-fallback')).createFallback({ models: [provider.chat('gpt-5-mini'), provider.chat('gpt-5-nano')] });
+        name === 'aiSdk'
+          ? provider.chat('gpt-5-mini')
+          : (await import('ai-fallback')).createFallback({ models: [provider.chat('gpt-5-mini'), provider.chat('gpt-5-nano')] });
       return {
         call: async () => (await generateText({ model, messages: MESSAGES, maxRetries: 0 })).text,
         stream: async () => countChunks(streamText({ model, messages: MESSAGES, maxRetries: 0 }).textStream, (text) => text),
@@ -92,7 +106,8 @@ async function single(name: PeerName, baseURL: string): Promise<PeerClient> {
       const runnable = name === 'langchain' ? chat('gpt-5-mini') : chat('gpt-5-mini').withFallbacks([chat('gpt-5-nano')]);
       return {
         call: async () => String((await runnable.invoke(MESSAGES)).content),
-        stream: async () => countChunks(await runnable.stream(MESSAGES), (chunk) => (typeof chunk.content === 'string' ? chunk.content : '')),
+        stream: async () =>
+          countChunks(await runnable.stream(MESSAGES), (chunk) => (typeof chunk.content === 'string' ? chunk.content : '')),
       };
     }
   }

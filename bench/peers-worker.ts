@@ -86,7 +86,14 @@ async function runCalls(peer: PeerClient, job: WorkerJob): Promise<CallsResult> 
   for (let index = 0; index < job.streams; index++) await checkedStream(peer);
   const used = process.cpuUsage(cpu);
   const allocation = await allocationPerCall(peer, job.allocCalls);
-  return { heapAfterCallsBytes, throughputWallMs, latenciesMs, cpuPerStreamUs: (used.user + used.system) / job.streams, ...allocation, connectionRetries };
+  return {
+    heapAfterCallsBytes,
+    throughputWallMs,
+    latenciesMs,
+    cpuPerStreamUs: (used.user + used.system) / job.streams,
+    ...allocation,
+    connectionRetries,
+  };
 }
 
 async function checkedStream(peer: PeerClient): Promise<void> {
@@ -111,7 +118,9 @@ async function allocationPerCall(peer: PeerClient, calls: number): Promise<{ byt
   }
   await new Promise((resolve) => setTimeout(resolve, 100)); // GC entries are delivered asynchronously
   observer.disconnect();
-  const clean = samples.filter((sample) => !collections.some((gc) => gc.start <= sample.end && gc.end >= sample.start)).map((sample) => sample.bytes);
+  const clean = samples
+    .filter((sample) => !collections.some((gc) => gc.start <= sample.end && gc.end >= sample.start))
+    .map((sample) => sample.bytes);
   if (clean.length === 0) return { bytesPerCall: null, allocSamples: 0 };
   clean.sort((a, b) => a - b);
   return { bytesPerCall: clean[Math.floor(clean.length / 2)]!, allocSamples: clean.length };

@@ -50,7 +50,14 @@ async function main(): Promise<void> {
     if (built.status !== 0) throw new Error('npm run build failed');
   }
   // The workers run as plain JavaScript: no TypeScript loader in the processes measured.
-  await build({ entryPoints: [`${ROOT}bench/peers-worker.ts`, `${ROOT}bench/peer-clients.ts`], outdir: OUT, format: 'esm', platform: 'node', target: 'node20', logLevel: 'warning' });
+  await build({
+    entryPoints: [`${ROOT}bench/peers-worker.ts`, `${ROOT}bench/peer-clients.ts`],
+    outdir: OUT,
+    format: 'esm',
+    platform: 'node',
+    target: 'node20',
+    logLevel: 'warning',
+  });
 
   const imports = new Map<PeerName, ImportSample[]>(PEERS.map((peer) => [peer, []]));
   for (let run = 0; run < IMPORT_RUNS; run++) {
@@ -79,8 +86,12 @@ async function main(): Promise<void> {
     `command \`npm run bench:peers\`; ${ROUNDS} rounds, each client in fresh processes, order rotating; ` +
     `${JOB.warmupCalls} warm-up calls, ${JOB.throughputCalls} calls at concurrency 64, ${JOB.latencyCalls} at concurrency 1, ${JOB.streams} streams, ` +
     `${JOB.allocCalls} calls for allocation, ${IMPORT_RUNS} import runs; median (range); ${((performance.now() - startedAt) / 1000).toFixed(0)} s.`;
-  const retries = PEERS.map((peer) => [peer, calls.get(peer)!.reduce((sum, result) => sum + result.connectionRetries, 0)] as const).filter(([, n]) => n > 0);
-  const footnote = retries.length ? `\nCalls retried once after the simulator closed a reused keep-alive connection: ${retries.map(([peer, n]) => `${PEER_TITLES[peer]} ${n}`).join(', ')}.\n` : '';
+  const retries = PEERS.map((peer) => [peer, calls.get(peer)!.reduce((sum, result) => sum + result.connectionRetries, 0)] as const).filter(
+    ([, n]) => n > 0,
+  );
+  const footnote = retries.length
+    ? `\nCalls retried once after the simulator closed a reused keep-alive connection: ${retries.map(([peer, n]) => `${PEER_TITLES[peer]} ${n}`).join(', ')}.\n`
+    : '';
   const markdown = `${header}\n\n${table}\n${footnote}`;
   mkdirSync(`${ROOT}.tmp`, { recursive: true });
   writeFileSync(`${ROOT}.tmp/bench-peers.md`, markdown);
@@ -109,7 +120,11 @@ function measureImport(modules: string[]): ImportSample {
 }
 
 async function runWorker(job: WorkerJob): Promise<CallsResult> {
-  const child = fork(`${OUT}/peers-worker.js`, [], { execArgv: ['--expose-gc'], cwd: ROOT, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const child = fork(`${OUT}/peers-worker.js`, [], {
+    execArgv: ['--expose-gc'],
+    cwd: ROOT,
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
   const result = new Promise<CallsResult>((resolve) => child.once('message', (message) => resolve(message as CallsResult)));
   child.send(job);
   const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
@@ -128,15 +143,32 @@ function render(calls: Map<PeerName, CallsResult[]>, imports: Map<PeerName, Impo
   const rows: Array<[string, string[]]> = [
     [
       'throughput at concurrency 64 (× raw)',
-      cells((peer) => spread(againstRaw(peer, (result, round) => raw[round]!.throughputWallMs / result.throughputWallMs), (x) => `${x.toFixed(2)}×`)),
+      cells((peer) =>
+        spread(
+          againstRaw(peer, (result, round) => raw[round]!.throughputWallMs / result.throughputWallMs),
+          (x) => `${x.toFixed(2)}×`,
+        ),
+      ),
     ],
     [
       'added p50 / p99 latency at concurrency 1',
       cells((peer) =>
         peer === 'raw'
-          ? `${percentile(raw.flatMap((r) => r.latenciesMs), 50).toFixed(2)} / ${percentile(raw.flatMap((r) => r.latenciesMs), 99).toFixed(2)} ms`
-          : `${spread(againstRaw(peer, (result, round) => percentile(result.latenciesMs, 50) - percentile(raw[round]!.latenciesMs, 50)), signedMs)} / ` +
-            `${spread(againstRaw(peer, (result, round) => percentile(result.latenciesMs, 99) - percentile(raw[round]!.latenciesMs, 99)), signedMs)}`,
+          ? `${percentile(
+              raw.flatMap((r) => r.latenciesMs),
+              50,
+            ).toFixed(2)} / ${percentile(
+              raw.flatMap((r) => r.latenciesMs),
+              99,
+            ).toFixed(2)} ms`
+          : `${spread(
+              againstRaw(peer, (result, round) => percentile(result.latenciesMs, 50) - percentile(raw[round]!.latenciesMs, 50)),
+              signedMs,
+            )} / ` +
+            `${spread(
+              againstRaw(peer, (result, round) => percentile(result.latenciesMs, 99) - percentile(raw[round]!.latenciesMs, 99)),
+              signedMs,
+            )}`,
       ),
     ],
     [
@@ -144,7 +176,10 @@ function render(calls: Map<PeerName, CallsResult[]>, imports: Map<PeerName, Impo
       cells((peer) =>
         peer === 'raw'
           ? `${(median(raw.map((r) => r.cpuPerStreamUs)) / 1000).toFixed(2)} ms`
-          : spread(againstRaw(peer, (result, round) => (result.cpuPerStreamUs - raw[round]!.cpuPerStreamUs) / 1000), signedMs),
+          : spread(
+              againstRaw(peer, (result, round) => (result.cpuPerStreamUs - raw[round]!.cpuPerStreamUs) / 1000),
+              signedMs,
+            ),
       ),
     ],
     [
@@ -154,9 +189,28 @@ function render(calls: Map<PeerName, CallsResult[]>, imports: Map<PeerName, Impo
         return valid.length === 0 ? 'n/a (a GC ran)' : spread(valid, (bytes) => `${(bytes / 1024).toFixed(0)} KB`);
       }),
     ],
-    ['heap after GC, after 5,000 calls', cells((peer) => spread(calls.get(peer)!.map((r) => r.heapAfterCallsBytes), mb))],
-    ['import time', cells((peer) => spread(imports.get(peer)!.map((s) => s.ms), (ms) => `${ms.toFixed(0)} ms`))],
-    ['heap (after GC) / RSS right after import', cells((peer) => `${mb(median(imports.get(peer)!.map((s) => s.heap)))} / ${mb(median(imports.get(peer)!.map((s) => s.rss)))}`)],
+    [
+      'heap after GC, after 5,000 calls',
+      cells((peer) =>
+        spread(
+          calls.get(peer)!.map((r) => r.heapAfterCallsBytes),
+          mb,
+        ),
+      ),
+    ],
+    [
+      'import time',
+      cells((peer) =>
+        spread(
+          imports.get(peer)!.map((s) => s.ms),
+          (ms) => `${ms.toFixed(0)} ms`,
+        ),
+      ),
+    ],
+    [
+      'heap (after GC) / RSS right after import',
+      cells((peer) => `${mb(median(imports.get(peer)!.map((s) => s.heap)))} / ${mb(median(imports.get(peer)!.map((s) => s.rss)))}`),
+    ],
   ];
   const head = `| | ${PEERS.map((peer) => PEER_TITLES[peer]).join(' | ')} |`;
   const rule = `|---|${PEERS.map(() => '---').join('|')}|`;

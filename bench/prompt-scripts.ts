@@ -66,7 +66,15 @@ export function promptOf(script: PromptScript, bytes: number, seed = 7): string 
         // Code points from several blocks: ASCII, Latin-1, Cyrillic, Arabic, Han, emoji.
         let chunk = '';
         for (let index = 0; index < 256; index += 1) {
-          const block = pick([[0x21, 0x7e], [0xa1, 0xff], [0x400, 0x4ff], [0x600, 0x6ff], [0x4e00, 0x9fff], [0x1f300, 0x1f5ff], [0x20, 0x20]] as const);
+          const block = pick([
+            [0x21, 0x7e],
+            [0xa1, 0xff],
+            [0x400, 0x4ff],
+            [0x600, 0x6ff],
+            [0x4e00, 0x9fff],
+            [0x1f300, 0x1f5ff],
+            [0x20, 0x20],
+          ] as const);
           chunk += String.fromCodePoint(block[0] + Math.floor(random() * (block[1] - block[0] + 1)));
         }
         push(chunk);

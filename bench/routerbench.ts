@@ -16,7 +16,7 @@
  * ZEN_CHECK=pooled (one checker for every task, recall and false alarms pooled over the cheaper
  * first answers; ZEN_CHECK_FIRSTS=all over every model) and ZEN_FOLD_SEED (another split, default 42).
  */
-import { analyzePrompt, type PromptAnalysis, } from '../src/policy/analyze-prompt.js';
+import { analyzePrompt, type PromptAnalysis } from '../src/policy/analyze-prompt.js';
 import { Catalog, type ModelDefinition, type ProviderInfo } from '../src/policy/catalog.js';
 import { LiveState } from '../src/policy/live-state.js';
 import { builtInPolicies, paretoPolicy } from '../src/policy/policies/index.js';
@@ -38,14 +38,19 @@ import { accuracyAt, frontier, worstGap, type Point } from './routerbench/fronti
 const UNCAPPED = paretoPolicy({ goodEnough: 1 });
 /** Thirty per decade, sixty from $0.01 to $1 (where the frontier bends), up to $10 (every prompt to its likeliest model). */
 const ANSWER_VALUES = [
-  ...new Set([
-    ...Array.from({ length: 60 }, (_, k) => 10 ** (-4 + k / 30)),
-    ...Array.from({ length: 120 }, (_, k) => 10 ** (-2 + k / 60)),
-    ...Array.from({ length: 31 }, (_, k) => 10 ** (k / 30)),
-  ].map((value) => Number(value.toPrecision(3)))),
+  ...new Set(
+    [
+      ...Array.from({ length: 60 }, (_, k) => 10 ** (-4 + k / 30)),
+      ...Array.from({ length: 120 }, (_, k) => 10 ** (-2 + k / 60)),
+      ...Array.from({ length: 31 }, (_, k) => 10 ** (k / 30)),
+    ].map((value) => Number(value.toPrecision(3))),
+  ),
 ];
 const SWEEP: Array<{ name: string; routing: { preference?: number; answerValue?: number; policy?: Policy } }> = [
-  ...Array.from({ length: 81 }, (_, k) => Math.round(k * 125) / 10000).map((preference) => ({ name: `preference ${preference}`, routing: { preference } })),
+  ...Array.from({ length: 81 }, (_, k) => Math.round(k * 125) / 10000).map((preference) => ({
+    name: `preference ${preference}`,
+    routing: { preference },
+  })),
   ...ANSWER_VALUES.map((answerValue) => ({
     name: `value $${answerValue}`,
     routing: { answerValue, ...(process.env.ZEN_VALUE_CAP === '1' ? {} : { policy: UNCAPPED }) },
@@ -74,7 +79,14 @@ function record(results: Map<string, Tally>, name: string, correct: number, cost
   if (escalated) t.escalations += 1;
 }
 
-const asResult = (text: string): GenerationResult => ({ id: undefined, modelId: undefined, content: [{ type: 'text', text }], finishReason: { unified: 'stop', raw: undefined }, usage: { input: { total: 0, noCache: 0, cacheRead: 0, cacheWrite: 0 }, output: { total: 0, text: 0, reasoning: 0 } }, warnings: [] });
+const asResult = (text: string): GenerationResult => ({
+  id: undefined,
+  modelId: undefined,
+  content: [{ type: 'text', text }],
+  finishReason: { unified: 'stop', raw: undefined },
+  usage: { input: { total: 0, noCache: 0, cacheRead: 0, cacheWrite: 0 }, output: { total: 0, text: 0, reasoning: 0 } },
+  warnings: [],
+});
 
 /** Whether a consistency sample of `checker` passes `model`'s answer (the detector's own similarity). */
 const agreement = new Map<string, boolean>();
@@ -91,7 +103,8 @@ function passes(row: Row, model: string, checker: string): boolean {
 const analyses = new Map<string, PromptAnalysis>();
 function analysisOf(row: Row): PromptAnalysis {
   let analysis = analyses.get(row.id);
-  if (!analysis) analyses.set(row.id, (analysis = analyzePrompt({ messages: [{ role: 'user', content: [{ type: 'text', text: row.prompt }] }] })));
+  if (!analysis)
+    analyses.set(row.id, (analysis = analyzePrompt({ messages: [{ role: 'user', content: [{ type: 'text', text: row.prompt }] }] })));
   return analysis;
 }
 
@@ -135,12 +148,20 @@ function buildRouter(train: Row[]): RouterDeps {
     }
     for (const [category, rows] of byCategory) {
       for (const model of MODELS) {
-        const outputTokens = rows.reduce((sum, row) => sum + Math.max(1, row.cost[model]! / perToken.get(model)! - tokensOf(row)), 0) / rows.length;
+        const outputTokens =
+          rows.reduce((sum, row) => sum + Math.max(1, row.cost[model]! / perToken.get(model)! - tokensOf(row)), 0) / rows.length;
         state.recordLatency(catalog.channel(`routerbench/${model}`, providers[0]!), { totalMs: 1000, outputTokens, category });
       }
     }
   }
-  return { catalog, providers: () => providers, quality, state, policies: builtInPolicies(), autoPool: MODELS.map((model) => `routerbench/${model}`) };
+  return {
+    catalog,
+    providers: () => providers,
+    quality,
+    state,
+    policies: builtInPolicies(),
+    autoPool: MODELS.map((model) => `routerbench/${model}`),
+  };
 }
 
 /**
@@ -158,7 +179,10 @@ export function calibrateCheck(train: Row[], deps: RouterDeps): Check {
   const picks = new Map<string, number>();
   for (const row of train) {
     const request = { messages: [{ role: 'user' as const, content: [{ type: 'text' as const, text: row.prompt }] }] };
-    const model = route({ request, model: 'auto', routing: { preference: 'balanced', exploration: false }, analysis: analysisOf(row) }, deps).order[0]!.channel.model.id;
+    const model = route(
+      { request, model: 'auto', routing: { preference: 'balanced', exploration: false }, analysis: analysisOf(row) },
+      deps,
+    ).order[0]!.channel.model.id;
     picks.set(model, (picks.get(model) ?? 0) + 1);
   }
   const favourite = [...picks].sort((a, b) => b[1] - a[1])[0]![0].slice('routerbench/'.length);
@@ -245,7 +269,12 @@ function pairedCheck(train: Row[], byCost: string[], meanCost: (model: string) =
       if (first === top) continue;
       for (const checker of process.env.ZEN_CHECKER ? [process.env.ZEN_CHECKER] : cheaper) {
         if (checker === first || checker === top) continue;
-        let wrong = 0, caught = 0, right = 0, alarms = 0, correct = 0, spent = 0;
+        let wrong = 0,
+          caught = 0,
+          right = 0,
+          alarms = 0,
+          correct = 0,
+          spent = 0;
         for (const row of rows) {
           const flagged = !passes(row, first, checker);
           spent += row.cost[first]! + row.cost[checker]! + (flagged ? row.cost[top]! : 0);
@@ -260,12 +289,24 @@ function pairedCheck(train: Row[], byCost: string[], meanCost: (model: string) =
         }
         const gain = correct / rows.length - (accuracy(cheap) + slope * (spent / rows.length - cost(cheap)));
         // A little smoothing: groups with few prompts stay near a coin-flip check.
-        if (gain > best.gain) best = { first, checker, gain, recall: (caught + 1) / (wrong + 2), falseAlarms: (alarms + 1) / (right + 2), n: right + wrong };
+        if (gain > best.gain)
+          best = { first, checker, gain, recall: (caught + 1) / (wrong + 2), falseAlarms: (alarms + 1) / (right + 2), n: right + wrong };
       }
     }
     checkers.set(group, best.checker);
-    options.set(group, { recall: best.recall, falseAlarms: best.falseAlarms, checkCost: 1, samples: 1, checkModel: `routerbench/${best.checker}` });
-    table.push({ group: `${group} (${best.first.split('/').pop()} checked by ${best.checker.split('/').pop()})`, recall: best.recall, falseAlarms: best.falseAlarms, n: best.n });
+    options.set(group, {
+      recall: best.recall,
+      falseAlarms: best.falseAlarms,
+      checkCost: 1,
+      samples: 1,
+      checkModel: `routerbench/${best.checker}`,
+    });
+    table.push({
+      group: `${group} (${best.first.split('/').pop()} checked by ${best.checker.split('/').pop()})`,
+      recall: best.recall,
+      falseAlarms: best.falseAlarms,
+      n: best.n,
+    });
   }
   return { checker: [...new Set(checkers.values())].join(' / '), checkers, options, table };
 }
@@ -299,9 +340,19 @@ export function evaluate(train: Row[], test: Row[], results: Map<string, Tally>,
     const cascadeOptions = check.options.get(group);
     const checker = check.checkers?.get(group) ?? check.checker;
     for (const setting of SWEEP) {
-      const plain = name(route({ request, model: 'auto', routing: { ...setting.routing, exploration: false }, analysis }, deps).order[0]!.channel.model.id);
+      const plain = name(
+        route({ request, model: 'auto', routing: { ...setting.routing, exploration: false }, analysis }, deps).order[0]!.channel.model.id,
+      );
       record(results, `auto ${setting.name}`, row.correct[plain]!, row.cost[plain]!);
-      const plan = route({ request, model: 'auto', routing: { ...setting.routing, exploration: false, ...(cascadeOptions ? { cascade: cascadeOptions } : {}) }, analysis }, deps);
+      const plan = route(
+        {
+          request,
+          model: 'auto',
+          routing: { ...setting.routing, exploration: false, ...(cascadeOptions ? { cascade: cascadeOptions } : {}) },
+          analysis,
+        },
+        deps,
+      );
       const cascade = plan.decision.cascade;
       if (!cascade) {
         const model = name(plan.order[0]!.channel.model.id);
@@ -317,19 +368,38 @@ export function evaluate(train: Row[], test: Row[], results: Map<string, Tally>,
       const spent = row.cost[first]! + row.cost[checker]!;
       // An escalated answer is checked too; with one channel per model it is then kept either way.
       if (ok) record(results, `auto+cascade ${setting.name}`, row.correct[first]!, spent, true, false);
-      else record(results, `auto+cascade ${setting.name}`, row.correct[escalation]!, spent + row.cost[escalation]! + row.cost[checker]!, true, true);
+      else
+        record(
+          results,
+          `auto+cascade ${setting.name}`,
+          row.correct[escalation]!,
+          spent + row.cost[escalation]! + row.cost[checker]!,
+          true,
+          true,
+        );
     }
   }
   // The per-task static router: per task, the model a cost weight λ favours on the training rows.
   const tasks = [...new Set(train.map((row) => row.task))];
-  const perTask = new Map(tasks.map((task) => {
-    const rows = train.filter((row) => row.task === task);
-    return [task, MODELS.map((model) => ({ model, accuracy: rows.reduce((s, r) => s + r.correct[model]!, 0) / rows.length, cost: (rows.reduce((s, r) => s + r.cost[model]!, 0) / rows.length) * 1000 }))];
-  }));
+  const perTask = new Map(
+    tasks.map((task) => {
+      const rows = train.filter((row) => row.task === task);
+      return [
+        task,
+        MODELS.map((model) => ({
+          model,
+          accuracy: rows.reduce((s, r) => s + r.correct[model]!, 0) / rows.length,
+          cost: (rows.reduce((s, r) => s + r.cost[model]!, 0) / rows.length) * 1000,
+        })),
+      ];
+    }),
+  );
   for (const lambda of STATIC_LAMBDAS) {
     for (const row of test) {
       const options = perTask.get(row.task);
-      const model = options ? options.reduce((a, b) => (b.accuracy - lambda * b.cost > a.accuracy - lambda * a.cost ? b : a)).model : REFERENCE;
+      const model = options
+        ? options.reduce((a, b) => (b.accuracy - lambda * b.cost > a.accuracy - lambda * a.cost ? b : a)).model
+        : REFERENCE;
       record(results, `static ${lambda}`, row.correct[model]!, row.cost[model]!);
     }
   }
@@ -343,7 +413,9 @@ interface Notes {
   groupedRight: number;
 }
 
-const STATIC_LAMBDAS = [0, 0.0005, 0.001, 0.002, 0.003, 0.005, 0.0075, 0.01, 0.015, 0.02, 0.03, 0.05, 0.075, 0.1, 0.15, 0.2, 0.3, 0.5, 1, 2, 5, 100];
+const STATIC_LAMBDAS = [
+  0, 0.0005, 0.001, 0.002, 0.003, 0.005, 0.0075, 0.01, 0.015, 0.02, 0.03, 0.05, 0.075, 0.1, 0.15, 0.2, 0.3, 0.5, 1, 2, 5, 100,
+];
 
 function shuffle<T>(items: T[], seed = 42): T[] {
   const out = [...items];
@@ -368,7 +440,11 @@ function hindsightCascades(rows: Row[]): Point[] {
   let front: Point[] = [{ name: '', accuracy: 0, cost: 0 }];
   for (const task of tasks) {
     const members = rows.filter((row) => row.task === task);
-    const options: Point[] = MODELS.map((model) => ({ name: model, accuracy: members.reduce((s, r) => s + r.correct[model]!, 0), cost: members.reduce((s, r) => s + r.cost[model]!, 0) }));
+    const options: Point[] = MODELS.map((model) => ({
+      name: model,
+      accuracy: members.reduce((s, r) => s + r.correct[model]!, 0),
+      cost: members.reduce((s, r) => s + r.cost[model]!, 0),
+    }));
     for (const first of MODELS) {
       for (const checker of MODELS) {
         if (checker === first) continue;
@@ -384,12 +460,18 @@ function hindsightCascades(rows: Row[]): Point[] {
               cost += row.cost[escalation]!;
             }
           }
-          options.push({ name: `${first.split('/').pop()} checked by ${checker.split('/').pop()}, else ${escalation.split('/').pop()}`, accuracy: correct, cost });
+          options.push({
+            name: `${first.split('/').pop()} checked by ${checker.split('/').pop()}, else ${escalation.split('/').pop()}`,
+            accuracy: correct,
+            cost,
+          });
         }
       }
     }
     const next: Point[] = [];
-    for (const a of front) for (const b of frontier(options)) next.push({ name: `${a.name}${a.name ? '; ' : ''}${task}: ${b.name}`, accuracy: a.accuracy + b.accuracy, cost: a.cost + b.cost });
+    for (const a of front)
+      for (const b of frontier(options))
+        next.push({ name: `${a.name}${a.name ? '; ' : ''}${task}: ${b.name}`, accuracy: a.accuracy + b.accuracy, cost: a.cost + b.cost });
     front = frontier(next);
   }
   return front.map((p) => ({ name: p.name, accuracy: p.accuracy / rows.length, cost: (p.cost / rows.length) * 1000 }));
@@ -402,14 +484,23 @@ function point(name: string, t: Tally): Point {
 /** The best per-task static assignment in hindsight (every combination of one model per task, on the scored rows). */
 function hindsightStatic(rows: Row[]): Point[] {
   const tasks = [...new Set(rows.map((row) => row.task))];
-  const sums = tasks.map((task) => MODELS.map((model) => rows.filter((row) => row.task === task).reduce((s, r) => [s[0]! + r.correct[model]!, s[1]! + r.cost[model]!], [0, 0])));
+  const sums = tasks.map((task) =>
+    MODELS.map((model) =>
+      rows.filter((row) => row.task === task).reduce((s, r) => [s[0]! + r.correct[model]!, s[1]! + r.cost[model]!], [0, 0]),
+    ),
+  );
   const points: Point[] = [];
   const walk = (depth: number, correct: number, cost: number, label: string[]): void => {
     if (depth === tasks.length) {
       points.push({ name: `hindsight ${label.join(', ')}`, accuracy: correct / rows.length, cost: (cost / rows.length) * 1000 });
       return;
     }
-    MODELS.forEach((model, k) => walk(depth + 1, correct + sums[depth]![k]![0]!, cost + sums[depth]![k]![1]!, [...label, `${tasks[depth]}: ${model.split('/').pop()}`]));
+    MODELS.forEach((model, k) =>
+      walk(depth + 1, correct + sums[depth]![k]![0]!, cost + sums[depth]![k]![1]!, [
+        ...label,
+        `${tasks[depth]}: ${model.split('/').pop()}`,
+      ]),
+    );
   };
   walk(0, 0, 0, []);
   return frontier(points);
@@ -439,7 +530,12 @@ function main(): void {
     scored = [];
     for (let fold = 0; fold < folds; fold += 1) {
       const test = rows.filter((_, i) => i % folds === fold);
-      evaluate(rows.filter((_, i) => i % folds !== fold), test, results, notes);
+      evaluate(
+        rows.filter((_, i) => i % folds !== fold),
+        test,
+        results,
+        notes,
+      );
       scored.push(...test);
     }
   }
@@ -464,8 +560,11 @@ function report(results: Map<string, Tally>, scored: Row[], testFiles: string[],
   const staticRouter = frontier(points('static '));
   const hindsight = hindsightStatic(scored);
   const reference = point(REFERENCE, results.get(REFERENCE)!);
-  const line = (p: Point, extra = '') => `  ${p.name.padEnd(44)} ${p.accuracy.toFixed(3).padStart(6)}  ${`$${p.cost.toFixed(3)}`.padStart(9)}  ${`${((p.cost / reference.cost) * 100).toFixed(0)}%`.padStart(5)}${extra}`;
-  console.log(`RouterBench, ${scored.length} prompts (${testFiles.length > 0 ? `held-out: ${testFiles.join(', ')}` : '5-fold cross-validation on the training split'}; ${left} incomplete rows left out), ${seconds.toFixed(0)} s`);
+  const line = (p: Point, extra = '') =>
+    `  ${p.name.padEnd(44)} ${p.accuracy.toFixed(3).padStart(6)}  ${`$${p.cost.toFixed(3)}`.padStart(9)}  ${`${((p.cost / reference.cost) * 100).toFixed(0)}%`.padStart(5)}${extra}`;
+  console.log(
+    `RouterBench, ${scored.length} prompts (${testFiles.length > 0 ? `held-out: ${testFiles.join(', ')}` : '5-fold cross-validation on the training split'}; ${left} incomplete rows left out), ${seconds.toFixed(0)} s`,
+  );
   console.log(`  ${'strategy'.padEnd(44)} ${'acc.'.padStart(6)}  ${'$/1k'.padStart(9)}  ${'cost vs GPT-4'.padStart(5)}`);
   console.log('single models:');
   for (const model of MODELS) console.log(line(point(model, results.get(model)!)));
@@ -473,11 +572,21 @@ function report(results: Map<string, Tally>, scored: Row[], testFiles: string[],
   console.log(line(point('oracle (cheapest correct)', results.get('oracle (cheapest correct)')!)));
   console.log('per-task static router (per task, the model a cost weight favours on the training rows), frontier:');
   for (const p of staticRouter) console.log(line(p));
-  console.log(`per-task static router in hindsight (every combination of one model per task, on the scored rows themselves), frontier of ${hindsight.length} points (accuracy@$/1k):`);
-  for (let k = 0; k < hindsight.length; k += 8) console.log(`  ${hindsight.slice(k, k + 8).map((p) => `${p.accuracy.toFixed(3)}@$${p.cost.toFixed(2)}`).join('  ')}`);
+  console.log(
+    `per-task static router in hindsight (every combination of one model per task, on the scored rows themselves), frontier of ${hindsight.length} points (accuracy@$/1k):`,
+  );
+  for (let k = 0; k < hindsight.length; k += 8)
+    console.log(
+      `  ${hindsight
+        .slice(k, k + 8)
+        .map((p) => `${p.accuracy.toFixed(3)}@$${p.cost.toFixed(2)}`)
+        .join('  ')}`,
+    );
   const cascadeNote = (p: Point) => {
     const t = results.get(p.name)!;
-    return t.cascades > 0 ? `  cascaded ${((t.cascades / t.count) * 100).toFixed(0)}%, escalated ${((t.escalations / t.count) * 100).toFixed(0)}%` : '';
+    return t.cascades > 0
+      ? `  cascaded ${((t.cascades / t.count) * 100).toFixed(0)}%, escalated ${((t.escalations / t.count) * 100).toFixed(0)}%`
+      : '';
   };
   console.log('auto (preference 0..1, or an answer value), frontier:');
   for (const p of frontier(plain)) console.log(line(p));
@@ -486,35 +595,69 @@ function report(results: Map<string, Tally>, scored: Row[], testFiles: string[],
   console.log('auto, both, frontier:');
   for (const p of auto) console.log(line(p, cascadeNote(p)));
 
-  console.log('quality model (per fold: per task, neighbours k and shrinkage common/model-specific chosen by 5-fold cross-validation on the training folds; mean squared error of held-out scores, with neighbours vs the averages alone):');
+  console.log(
+    'quality model (per fold: per task, neighbours k and shrinkage common/model-specific chosen by 5-fold cross-validation on the training folds; mean squared error of held-out scores, with neighbours vs the averages alone):',
+  );
   notes.fits.forEach((fit, fold) => {
-    const groups = fit.groups.map((g) => `${g.group}: k ${g.k}, shrinkage ${g.shrinkage.common}/${g.shrinkage.specific}, error ${g.validation?.error.toFixed(4) ?? '-'} vs ${g.validation?.groupAverageError.toFixed(4) ?? '-'}`);
+    const groups = fit.groups.map(
+      (g) =>
+        `${g.group}: k ${g.k}, shrinkage ${g.shrinkage.common}/${g.shrinkage.specific}, error ${g.validation?.error.toFixed(4) ?? '-'} vs ${g.validation?.groupAverageError.toFixed(4) ?? '-'}`,
+    );
     console.log(`  fold ${fold + 1}: ${groups.join('; ')}; ${fit.boilerplateLines} boilerplate lines`);
   });
   console.log(`  task recognised from the prompt text: ${notes.groupedRight} of ${notes.grouped}`);
   const check = notes.checks[0]!;
-  console.log(`cascade check: one consistency sample from ${notes.checks.flatMap((c) => c.checker.split(' / ').map((m) => m.split('/').pop())).filter((v, i, a) => a.indexOf(v) === i).join(' / ')} (chosen on the training rows), disagreement > ${THRESHOLD} fails it; calibrated per task on the training rows${process.env.ZEN_CHECK === 'pooled' ? ', pooled over the models a cascade can start with' : ', for the pair of models shown'}${notes.checks.length > 1 ? ' (first fold shown)' : ''}:`);
-  for (const row of check.table) console.log(`  ${row.group.padEnd(14)} recall ${row.recall.toFixed(2)}, false alarms ${row.falseAlarms.toFixed(2)} (${row.n} answers)`);
-  if (notes.selfChecks > 0) console.log(`  ${notes.selfChecks} cascade decisions had the checker answer first: charged a second sample and counted as passing (self-consistency needs several samples of one model; the data has one).`);
+  console.log(
+    `cascade check: one consistency sample from ${notes.checks
+      .flatMap((c) => c.checker.split(' / ').map((m) => m.split('/').pop()))
+      .filter((v, i, a) => a.indexOf(v) === i)
+      .join(
+        ' / ',
+      )} (chosen on the training rows), disagreement > ${THRESHOLD} fails it; calibrated per task on the training rows${process.env.ZEN_CHECK === 'pooled' ? ', pooled over the models a cascade can start with' : ', for the pair of models shown'}${notes.checks.length > 1 ? ' (first fold shown)' : ''}:`,
+  );
+  for (const row of check.table)
+    console.log(`  ${row.group.padEnd(14)} recall ${row.recall.toFixed(2)}, false alarms ${row.falseAlarms.toFixed(2)} (${row.n} answers)`);
+  if (notes.selfChecks > 0)
+    console.log(
+      `  ${notes.selfChecks} cascade decisions had the checker answer first: charged a second sample and counted as passing (self-consistency needs several samples of one model; the data has one).`,
+    );
 
-  console.log(`targets, relative to ${REFERENCE} (accuracy ${reference.accuracy.toFixed(3)}, $${reference.cost.toFixed(3)} per 1k prompts):`);
+  console.log(
+    `targets, relative to ${REFERENCE} (accuracy ${reference.accuracy.toFixed(3)}, $${reference.cost.toFixed(3)} per 1k prompts):`,
+  );
   const target = (label: string, share: number, needed: number) => {
     const best = accuracyAt(auto, reference.cost * share);
-    console.log(`  ${label}: best auto accuracy at ≤ ${share * 100}% of its cost ($${(reference.cost * share).toFixed(3)}) is ${best.toFixed(3)}, needed ${needed.toFixed(3)}: ${best >= needed ? 'met' : `missed by ${(needed - best).toFixed(3)}`}`);
-    for (const [name, set] of [['static router', staticRouter], ['auto without cascade', frontier(plain)]] as const) console.log(`    (${name}: ${accuracyAt(set, reference.cost * share).toFixed(3)})`);
+    console.log(
+      `  ${label}: best auto accuracy at ≤ ${share * 100}% of its cost ($${(reference.cost * share).toFixed(3)}) is ${best.toFixed(3)}, needed ${needed.toFixed(3)}: ${best >= needed ? 'met' : `missed by ${(needed - best).toFixed(3)}`}`,
+    );
+    for (const [name, set] of [
+      ['static router', staticRouter],
+      ['auto without cascade', frontier(plain)],
+    ] as const)
+      console.log(`    (${name}: ${accuracyAt(set, reference.cost * share).toFixed(3)})`);
   };
   target('95 % of its accuracy at ≤ 20 % of its cost', 0.2, 0.95 * reference.accuracy);
   target('its accuracy at ≤ 50 % of its cost', 0.5, reference.accuracy);
   const gap = worstGap(auto, staticRouter);
-  console.log(`  never below the per-task static router at any budget: ${gap.below.length === 0 ? 'met' : `missed at ${gap.below.length} budgets`} (worst: ${gap.gap >= 0 ? '+' : ''}${gap.gap.toFixed(3)} at $${gap.budget.toFixed(3)})`);
-  for (const miss of gap.below.slice(0, 12)) console.log(`    at $${miss.budget.toFixed(3)}: auto ${Number.isFinite(miss.ours) ? miss.ours.toFixed(3) : 'nothing'}, static ${miss.theirs.toFixed(3)}`);
+  console.log(
+    `  never below the per-task static router at any budget: ${gap.below.length === 0 ? 'met' : `missed at ${gap.below.length} budgets`} (worst: ${gap.gap >= 0 ? '+' : ''}${gap.gap.toFixed(3)} at $${gap.budget.toFixed(3)})`,
+  );
+  for (const miss of gap.below.slice(0, 12))
+    console.log(
+      `    at $${miss.budget.toFixed(3)}: auto ${Number.isFinite(miss.ours) ? miss.ours.toFixed(3) : 'nothing'}, static ${miss.theirs.toFixed(3)}`,
+    );
   const cascadesInHindsight = hindsightCascades(scored);
   for (const share of [0.2, 0.5]) {
     const best = cascadesInHindsight.filter((p) => p.cost <= reference.cost * share + 1e-12).at(-1);
-    if (best) console.log(`  (upper bound at ≤ ${share * 100}%: per task, the best single model or two-model agreement cascade in hindsight on the scored rows reaches ${best.accuracy.toFixed(3)} at $${best.cost.toFixed(3)}: ${best.name})`);
+    if (best)
+      console.log(
+        `  (upper bound at ≤ ${share * 100}%: per task, the best single model or two-model agreement cascade in hindsight on the scored rows reaches ${best.accuracy.toFixed(3)} at $${best.cost.toFixed(3)}: ${best.name})`,
+      );
   }
   const hindsightGap = worstGap(auto, hindsight);
-  console.log(`  (against the static router in hindsight: worst ${hindsightGap.gap >= 0 ? '+' : ''}${hindsightGap.gap.toFixed(3)} at $${hindsightGap.budget.toFixed(3)}, below it at ${hindsightGap.below.length} budgets)`);
+  console.log(
+    `  (against the static router in hindsight: worst ${hindsightGap.gap >= 0 ? '+' : ''}${hindsightGap.gap.toFixed(3)} at $${hindsightGap.budget.toFixed(3)}, below it at ${hindsightGap.below.length} budgets)`,
+  );
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) main();

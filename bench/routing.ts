@@ -14,7 +14,15 @@ import { route } from '../src/policy/router.js';
  * default exploration budget on. The prompt is analysed once beforehand (token counting and the
  * difficulty features depend on the prompt, not on the catalog): both are measured apart.
  */
-export function benchRouting(iterations = 20_000): { medianUs: number; p99Us: number; channels: number; analysisUs: number; featuresUs: number; longFeaturesUs: number; longTokens: number } {
+export function benchRouting(iterations = 20_000): {
+  medianUs: number;
+  p99Us: number;
+  channels: number;
+  analysisUs: number;
+  featuresUs: number;
+  longFeaturesUs: number;
+  longTokens: number;
+} {
   const models: Record<string, ModelDefinition> = {};
   const ids: string[] = [];
   for (let i = 0; i < 100; i += 1) {
@@ -23,15 +31,38 @@ export function benchRouting(iterations = 20_000): { medianUs: number; p99Us: nu
     models[id] = {
       price: { inputPerMTok: 0.05 + (i % 17) * 0.4, outputPerMTok: 0.2 + (i % 13) * 2 },
       contextWindow: 32_000 * (1 + (i % 8)),
-      capabilities: { tools: i % 3 !== 0, vision: i % 2 === 0, structuredOutput: true, reasoning: i % 4 === 0, imageOutput: false, temperature: true },
+      capabilities: {
+        tools: i % 3 !== 0,
+        vision: i % 2 === 0,
+        structuredOutput: true,
+        reasoning: i % 4 === 0,
+        imageOutput: false,
+        temperature: true,
+      },
       // Half the models have a host prior, half the uninformative one.
       ...(i % 2 === 0 ? { quality: 0.5 + ((i * 37) % 50) / 100 } : {}),
     };
   }
-  const providers: ProviderInfo[] = Array.from({ length: 5 }, (_, p) => ({ name: `provider${p}`, family: 'openai' as const, vendors: Array.from({ length: 10 }, (_, v) => `vendor${v}`), models: [] }));
+  const providers: ProviderInfo[] = Array.from({ length: 5 }, (_, p) => ({
+    name: `provider${p}`,
+    family: 'openai' as const,
+    vendors: Array.from({ length: 10 }, (_, v) => `vendor${v}`),
+    models: [],
+  }));
   const catalog = new Catalog({ models });
-  const deps = { catalog, providers: () => providers, quality: new ItemResponseQualityModel(), state: new LiveState(), policies: builtInPolicies(), autoPool: ids };
-  const request = { messages: [{ role: 'user' as const, content: [{ type: 'text' as const, text: 'Write a Python function that merges two sorted lists.' }] }] };
+  const deps = {
+    catalog,
+    providers: () => providers,
+    quality: new ItemResponseQualityModel(),
+    state: new LiveState(),
+    policies: builtInPolicies(),
+    autoPool: ids,
+  };
+  const request = {
+    messages: [
+      { role: 'user' as const, content: [{ type: 'text' as const, text: 'Write a Python function that merges two sorted lists.' }] },
+    ],
+  };
   const analysisStart = performance.now();
   const analysis = analyzePrompt(request);
   const analysisUs = (performance.now() - analysisStart) * 1000;
@@ -77,7 +108,8 @@ function median(run: () => unknown, iterations: number): number {
 /** A 2,000-token prompt: a bug report with code, as long prompts often are. */
 function longAnalysis(): PromptAnalysis {
   const paragraph = 'The service reads orders from the queue, validates them against the catalog and writes the result to the ledger. ';
-  const code = 'function handle(order) {\n  const item = catalog.get(order.sku);\n  if (!item) throw new Error("unknown sku");\n  return ledger.write({ id: order.id, total: item.price * order.quantity });\n}\n';
+  const code =
+    'function handle(order) {\n  const item = catalog.get(order.sku);\n  if (!item) throw new Error("unknown sku");\n  return ledger.write({ id: order.id, total: item.price * order.quantity });\n}\n';
   let text = 'I have a problem with our order service. ';
   while (text.length < 8_400) text += `${paragraph}\n\`\`\`js\n${code}\`\`\`\n`;
   text += 'Please find the bug and explain the fix.';

@@ -34,9 +34,13 @@ const INTRINSIC_TARGET_US = 40;
 const THROUGHPUT_TARGET = 0.9;
 
 const routing = benchRouting();
-console.log(`routing decision, ${routing.channels} channels: median ${routing.medianUs.toFixed(2)} µs, p99 ${routing.p99Us.toFixed(2)} µs (prompt analysis, once per call: ${routing.analysisUs.toFixed(0)} µs cold)`);
+console.log(
+  `routing decision, ${routing.channels} channels: median ${routing.medianUs.toFixed(2)} µs, p99 ${routing.p99Us.toFixed(2)} µs (prompt analysis, once per call: ${routing.analysisUs.toFixed(0)} µs cold)`,
+);
 console.log(`  target < 10 µs median: ${routing.medianUs < 10 ? 'met' : 'NOT met'}`);
-console.log(`prompt difficulty features, once per call: ${routing.featuresUs.toFixed(1)} µs median for the bench's prompt, ${routing.longFeaturesUs.toFixed(1)} µs for a ${routing.longTokens}-token prompt (target < 50 µs: ${routing.longFeaturesUs < 50 ? 'met' : 'NOT met'})`);
+console.log(
+  `prompt difficulty features, once per call: ${routing.featuresUs.toFixed(1)} µs median for the bench's prompt, ${routing.longFeaturesUs.toFixed(1)} µs for a ${routing.longTokens}-token prompt (target < 50 µs: ${routing.longFeaturesUs < 50 ? 'met' : 'NOT met'})`,
+);
 
 // Before the SDK benches: their simulator process may still be winding down after them.
 const intrinsic = await benchIntrinsic();
@@ -45,7 +49,9 @@ console.log(
     `(the provider's own ${intrinsic.providerCpuUs.toFixed(1)} µs taken out), ${(intrinsic.bytes / 1024).toFixed(1)} KB of V8 heap allocated ` +
     `(the provider's own ${(intrinsic.providerBytes / 1024).toFixed(1)} KB taken out)`,
 );
-console.log(`  target own CPU per call < ${INTRINSIC_TARGET_US} µs: ${intrinsic.cpuUs < INTRINSIC_TARGET_US ? 'met' : `NOT met (${(intrinsic.cpuUs - INTRINSIC_TARGET_US).toFixed(1)} µs over)`}`);
+console.log(
+  `  target own CPU per call < ${INTRINSIC_TARGET_US} µs: ${intrinsic.cpuUs < INTRINSIC_TARGET_US ? 'met' : `NOT met (${(intrinsic.cpuUs - INTRINSIC_TARGET_US).toFixed(1)} µs over)`}`,
+);
 const intrinsicStream = await benchIntrinsicStream();
 console.log(
   `  the same for a streamed call of ${intrinsicStream.chunks} chunks, ${intrinsicStream.calls} calls: ${intrinsicStream.cpuUs.toFixed(0)} µs CPU ` +
@@ -53,14 +59,23 @@ console.log(
 );
 
 for (const latencyMs of [0, 100]) {
-  const result = await benchOverhead({ latencyMs, calls: latencyMs === 0 ? 2_000 : 1_000, rounds: latencyMs === 0 ? 9 : 3, detail: latencyMs === 0 });
+  const result = await benchOverhead({
+    latencyMs,
+    calls: latencyMs === 0 ? 2_000 : 1_000,
+    rounds: latencyMs === 0 ? 9 : 3,
+    detail: latencyMs === 0,
+  });
   console.log(
     `ZenClient vs raw openai SDK, ${result.calls} calls at concurrency 64, simulator latency ${latencyMs} ms: ` +
       `raw ${result.raw.wallMs.toFixed(0)} ms, zen ${result.zen.wallMs.toFixed(0)} ms, overhead ${result.zen.overheadPercent.toFixed(1)} %`,
   );
-  console.log(`  client CPU per call: raw ${result.raw.cpuUs.toFixed(0)} µs, zen ${result.zen.cpuUs.toFixed(0)} µs (+${(result.zen.cpuUs - result.raw.cpuUs).toFixed(0)} µs)`);
+  console.log(
+    `  client CPU per call: raw ${result.raw.cpuUs.toFixed(0)} µs, zen ${result.zen.cpuUs.toFixed(0)} µs (+${(result.zen.cpuUs - result.raw.cpuUs).toFixed(0)} µs)`,
+  );
   if (result.routeOnly && result.rawAgain) {
-    console.log(`  the routing decision alone (zen.plan() before each raw SDK call, nothing else): ${signed(result.routeOnly.overheadPercent)} %, client CPU ${result.routeOnly.cpuUs.toFixed(0)} µs per call`);
+    console.log(
+      `  the routing decision alone (zen.plan() before each raw SDK call, nothing else): ${signed(result.routeOnly.overheadPercent)} %, client CPU ${result.routeOnly.cpuUs.toFixed(0)} µs per call`,
+    );
     console.log(`  the bench's resolution (a second raw SDK client against the first, A/A): ${signed(result.rawAgain.overheadPercent)} %`);
   }
   console.log(`  target < 3 %: ${result.zen.overheadPercent < 3 ? 'met' : 'NOT met'}`);

@@ -29,29 +29,58 @@ class DroppingExporter implements SpanExporter {
 }
 
 const completion = {
-  id: 'chatcmpl-bench', object: 'chat.completion', created: 1, model: 'gpt-5-mini',
-  choices: [{ index: 0, message: { role: 'assistant', content: 'The quick brown fox jumps over the lazy dog.', refusal: null }, finish_reason: 'stop', logprobs: null }],
+  id: 'chatcmpl-bench',
+  object: 'chat.completion',
+  created: 1,
+  model: 'gpt-5-mini',
+  choices: [
+    {
+      index: 0,
+      message: { role: 'assistant', content: 'The quick brown fox jumps over the lazy dog.', refusal: null },
+      finish_reason: 'stop',
+      logprobs: null,
+    },
+  ],
   usage: { prompt_tokens: 20, completion_tokens: 10, total_tokens: 30 },
 };
 const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
-const instant = { baseURL: 'https://api.openai.com/v1', chat: { completions: { create: async () => {
+const instant = {
+  baseURL: 'https://api.openai.com/v1',
+  chat: {
+    completions: {
+      create: async () => {
         await nextTurn();
         return structuredClone(completion);
-      } } } };
+      },
+    },
+  },
+};
 
 const exporter = new DroppingExporter();
 const setups: Array<[string, ZenClientOptions['telemetry']]> = [
   ['telemetry off', undefined],
   ['telemetry: true, no SDK registered', true],
-  ['telemetry with the SDK recording', {
-    tracerProvider: new BasicTracerProvider({ spanProcessors: [new BatchSpanProcessor(exporter, { maxQueueSize: 100_000, maxExportBatchSize: 4_096, scheduledDelayMillis: 50 })] }),
-    meterProvider: new MeterProvider({ readers: [new Reader()] }),
-  }],
+  [
+    'telemetry with the SDK recording',
+    {
+      tracerProvider: new BasicTracerProvider({
+        spanProcessors: [new BatchSpanProcessor(exporter, { maxQueueSize: 100_000, maxExportBatchSize: 4_096, scheduledDelayMillis: 50 })],
+      }),
+      meterProvider: new MeterProvider({ readers: [new Reader()] }),
+    },
+  ],
 ];
 
 const calls = Number(process.argv[2] ?? 20_000);
 const rounds = Number(process.argv[3] ?? 5);
-const clients = setups.map(([, telemetry]) => new ZenClient({ providers: { openai: instant as never }, routing: { models: ['openai/gpt-5-mini', 'openai/gpt-5-nano', 'openai/gpt-4.1-mini'] }, ...(telemetry === undefined ? {} : { telemetry }) }));
+const clients = setups.map(
+  ([, telemetry]) =>
+    new ZenClient({
+      providers: { openai: instant as never },
+      routing: { models: ['openai/gpt-5-mini', 'openai/gpt-5-nano', 'openai/gpt-4.1-mini'] },
+      ...(telemetry === undefined ? {} : { telemetry }),
+    }),
+);
 const alone = () => instant.chat.completions.create();
 const samples: number[][] = setups.map(() => []);
 for (const zen of clients) await runAtConcurrency(() => zen.chat.completions.create({ model: 'auto', messages: MESSAGES }), 5_000); // warm up
@@ -67,7 +96,9 @@ const median = (values: number[]): number => [...values].sort((a, b) => a - b)[M
 const base = median(samples[0]!);
 for (const [index, [name]] of setups.entries()) {
   const us = median(samples[index]!);
-  console.log(`${name.padEnd(38)} ${us.toFixed(1).padStart(7)} µs own CPU per call (median of ${rounds} × ${calls}; ${index === 0 ? 'baseline' : `${us - base >= 0 ? '+' : ''}${(us - base).toFixed(1)} µs`})`);
+  console.log(
+    `${name.padEnd(38)} ${us.toFixed(1).padStart(7)} µs own CPU per call (median of ${rounds} × ${calls}; ${index === 0 ? 'baseline' : `${us - base >= 0 ? '+' : ''}${(us - base).toFixed(1)} µs`})`,
+  );
 }
 for (const zen of clients) await zen.close();
 await new Promise((resolve) => setTimeout(resolve, 200));

@@ -20,7 +20,9 @@ export interface TtftResult {
  * last of a wave waits for the client's CPU work on all the others, which sets the p95. With it,
  * each call first waits a random 0..staggerMs, as calls arriving spread over time would.
  */
-export async function benchTtft(options: { latencyMs?: number; calls?: number; rounds?: number; staggerMs?: number } = {}): Promise<TtftResult> {
+export async function benchTtft(
+  options: { latencyMs?: number; calls?: number; rounds?: number; staggerMs?: number } = {},
+): Promise<TtftResult> {
   const latencyMs = options.latencyMs ?? 100;
   const staggerMs = options.staggerMs ?? 0;
   const calls = options.calls ?? 1_000;

@@ -14,7 +14,7 @@ const tool = { type: 'object', properties: { city: { type: 'string' }, days: { t
 const zen = { preference: 'balanced', timeouts: { totalMs: 30_000 }, retry: { retries: 1 } };
 
 const BODIES: Array<[string, () => void]> = [
-  ['chat: one message (the benches\' body)', () => validateChatParams({ model: 'auto', messages: MESSAGES })],
+  ["chat: one message (the benches' body)", () => validateChatParams({ model: 'auto', messages: MESSAGES })],
   [
     'chat: 4 messages, a tool, sampling, zen',
     () =>
@@ -23,7 +23,11 @@ const BODIES: Array<[string, () => void]> = [
         messages: [
           { role: 'system', content: 'Be brief.' },
           { role: 'user', content: [{ type: 'text', text: 'Weather in Paris?' }] },
-          { role: 'assistant', content: null, tool_calls: [{ id: 'c1', type: 'function', function: { name: 'weather', arguments: '{"city":"Paris"}' } }] },
+          {
+            role: 'assistant',
+            content: null,
+            tool_calls: [{ id: 'c1', type: 'function', function: { name: 'weather', arguments: '{"city":"Paris"}' } }],
+          },
           { role: 'tool', tool_call_id: 'c1', content: 'Sunny' },
         ],
         tools: [{ type: 'function', function: { name: 'weather', description: 'Weather for a city', parameters: tool } }],
@@ -39,7 +43,10 @@ const BODIES: Array<[string, () => void]> = [
         model: 'auto',
         max_tokens: 200,
         system: 'Be brief.',
-        messages: [{ role: 'user', content: 'Weather in Paris?' }, { role: 'assistant', content: [{ type: 'text', text: 'Checking.' }] }],
+        messages: [
+          { role: 'user', content: 'Weather in Paris?' },
+          { role: 'assistant', content: [{ type: 'text', text: 'Checking.' }] },
+        ],
         tools: [{ name: 'weather', description: 'Weather for a city', input_schema: tool }],
         zen,
       }),
@@ -50,7 +57,11 @@ const BODIES: Array<[string, () => void]> = [
       validateGenerateParams({
         model: 'auto',
         contents: [{ role: 'user', parts: [{ text: 'Weather in Paris?' }] }],
-        config: { systemInstruction: 'Be brief.', temperature: 0.2, tools: [{ functionDeclarations: [{ name: 'weather', parametersJsonSchema: tool }] }] },
+        config: {
+          systemInstruction: 'Be brief.',
+          temperature: 0.2,
+          tools: [{ functionDeclarations: [{ name: 'weather', parametersJsonSchema: tool }] }],
+        },
         zen,
       }),
   ],

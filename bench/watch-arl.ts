@@ -18,7 +18,7 @@ export interface ArlRow {
 
 export function benchWatchArl({ trials = 40, cap = 1_000_000 } = {}): ArlRow[] {
   let seed = 20_251_203;
-  const random = (): number => ((seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648) / 2_147_483_648);
+  const random = (): number => (seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648) / 2_147_483_648;
   const runLength = (p0: number, failureRate: number, limit: number): number => {
     const cusum = new Cusum(thresholdFor(10_000));
     const p1 = p0 + 0.15;

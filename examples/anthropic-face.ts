@@ -27,20 +27,37 @@ export async function main(): Promise<void> {
   const withTool = await client.messages.create({
     model: 'gemini-2.5-flash',
     max_tokens: 256,
-    tools: [{ name: 'get_stock', description: 'Stock price', input_schema: { type: 'object', properties: { ticker: { type: 'string' } }, required: ['ticker'] } }],
+    tools: [
+      {
+        name: 'get_stock',
+        description: 'Stock price',
+        input_schema: { type: 'object', properties: { ticker: { type: 'string' } }, required: ['ticker'] },
+      },
+    ],
     messages: [{ role: 'user', content: 'How is ACME trading?' }],
   });
   const toolUse = withTool.content.find((block) => block.type === 'tool_use');
-  console.log(`tool_use: ${toolUse?.type === 'tool_use' ? `${toolUse.name}(${JSON.stringify(toolUse.input)})` : 'none'} [${withTool.stop_reason}]`);
+  console.log(
+    `tool_use: ${toolUse?.type === 'tool_use' ? `${toolUse.name}(${JSON.stringify(toolUse.input)})` : 'none'} [${withTool.stop_reason}]`,
+  );
 
   // The raw event stream, as the SDK returns it with `stream: true`.
-  const events = await client.messages.create({ model: 'gpt-5-mini', max_tokens: 128, stream: true, messages: [{ role: 'user', content: 'Say hi.' }] });
+  const events = await client.messages.create({
+    model: 'gpt-5-mini',
+    max_tokens: 128,
+    stream: true,
+    messages: [{ role: 'user', content: 'Say hi.' }],
+  });
   const types: string[] = [];
   for await (const event of events) types.push(event.type);
   console.log(`events: ${[...new Set(types)].join(' → ')}`);
 
   // The stream helper.
-  const stream = client.messages.stream({ model: 'claude-haiku-4-5', max_tokens: 128, messages: [{ role: 'user', content: 'Count to three.' }] });
+  const stream = client.messages.stream({
+    model: 'claude-haiku-4-5',
+    max_tokens: 128,
+    messages: [{ role: 'user', content: 'Count to three.' }],
+  });
   stream.on('text', (delta) => process.stdout.write(delta));
   const final = await stream.finalMessage();
   console.log(`\nfinal stop_reason: ${final.stop_reason}`);

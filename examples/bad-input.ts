@@ -11,11 +11,33 @@ const circular: Record<string, unknown> = { type: 'object' };
 circular.properties = { self: circular };
 
 const MISTAKES: Array<[string, () => Promise<unknown>]> = [
-  ['a timeout of -1', () => client.chat.completions.create({ model: 'auto', messages: [{ role: 'user', content: 'Hi' }], zen: { timeouts: { totalMs: -1 } } })],
-  ['an unknown preference', () => client.chat.completions.create({ model: 'auto', messages: [{ role: 'user', content: 'Hi' }], zen: { preference: 'cheap' as never } })],
-  ['a circular tool schema', () => client.chat.completions.create({ model: 'gpt-5-mini', messages: [{ role: 'user', content: 'Hi' }], tools: [{ type: 'function', function: { name: 'f', parameters: circular } }] })],
-  ['a null content part', () => client.messages.create({ model: 'claude-haiku-4-5', max_tokens: 100, messages: [{ role: 'user', content: [null as never] }] })],
-  ['a signal that is not an AbortSignal', () => client.models.generateContent({ model: 'gemini-2.5-flash', contents: 'Hi' }, { signal: {} as AbortSignal })],
+  [
+    'a timeout of -1',
+    () =>
+      client.chat.completions.create({ model: 'auto', messages: [{ role: 'user', content: 'Hi' }], zen: { timeouts: { totalMs: -1 } } }),
+  ],
+  [
+    'an unknown preference',
+    () =>
+      client.chat.completions.create({ model: 'auto', messages: [{ role: 'user', content: 'Hi' }], zen: { preference: 'cheap' as never } }),
+  ],
+  [
+    'a circular tool schema',
+    () =>
+      client.chat.completions.create({
+        model: 'gpt-5-mini',
+        messages: [{ role: 'user', content: 'Hi' }],
+        tools: [{ type: 'function', function: { name: 'f', parameters: circular } }],
+      }),
+  ],
+  [
+    'a null content part',
+    () => client.messages.create({ model: 'claude-haiku-4-5', max_tokens: 100, messages: [{ role: 'user', content: [null as never] }] }),
+  ],
+  [
+    'a signal that is not an AbortSignal',
+    () => client.models.generateContent({ model: 'gemini-2.5-flash', contents: 'Hi' }, { signal: {} as AbortSignal }),
+  ],
 ];
 
 export async function main(): Promise<void> {

@@ -31,7 +31,11 @@ export async function main(): Promise<void> {
       // Users get dollars and a rate limit; projects get tokens.
       limits: (key) =>
         key.startsWith('user:')
-          ? [{ usd: 0.001, per: 'day', soft: true }, { usd: 0.00125, per: 'day' }, { requests: 20, per: 'minute' }]
+          ? [
+              { usd: 0.001, per: 'day', soft: true },
+              { usd: 0.00125, per: 'day' },
+              { requests: 20, per: 'minute' },
+            ]
           : key.startsWith('project:')
             ? [{ tokens: 2_000, per: 'day' }]
             : key.startsWith('team:')
@@ -42,9 +46,18 @@ export async function main(): Promise<void> {
     },
   });
   const amount = (unit: string, value: number): string => (unit === 'usd' ? `$${value.toFixed(6)}` : `${value} ${unit}`);
-  zen.on('budget', (event) => console.log(`  [budget] ${event.event} on ${event.key}: ${amount(event.unit, event.spent)} spent of ${amount(event.unit, event.limit)} per ${event.window}`));
+  zen.on('budget', (event) =>
+    console.log(
+      `  [budget] ${event.event} on ${event.key}: ${amount(event.unit, event.spent)} spent of ${amount(event.unit, event.limit)} per ${event.window}`,
+    ),
+  );
   const ask = (budgetKey: string, tags: Record<string, string> = {}) =>
-    zen.chat.completions.create({ model: 'openai/gpt-5-mini', max_tokens: 100, messages: [{ role: 'user', content: 'Capital of France?' }], zen: { budgetKey, tags } });
+    zen.chat.completions.create({
+      model: 'openai/gpt-5-mini',
+      max_tokens: 100,
+      messages: [{ role: 'user', content: 'Capital of France?' }],
+      zen: { budgetKey, tags },
+    });
 
   try {
     console.log('1. user:42 spends until the hard limit refuses a call');
@@ -54,7 +67,9 @@ export async function main(): Promise<void> {
         console.log(`  call ${i}: $${answer.zen.cost.total.toFixed(6)}`);
       } catch (error) {
         if (!ZenError.isInstance(error) || error.kind !== 'budget_exceeded') throw error;
-        console.log(`  call ${i}: refused, budget_exceeded (${error.budget?.key} ${error.budget?.unit} per ${error.budget?.window}); retry after ${Math.round((error.retryAfterMs ?? 0) / 3_600_000)} h`);
+        console.log(
+          `  call ${i}: refused, budget_exceeded (${error.budget?.key} ${error.budget?.unit} per ${error.budget?.window}); retry after ${Math.round((error.retryAfterMs ?? 0) / 3_600_000)} h`,
+        );
         break;
       }
     }
@@ -81,7 +96,12 @@ export async function main(): Promise<void> {
     const problem = 'Find all positive integers n such that n^2 + 3n + 7 is divisible by 13, and prove that your list is complete.';
     for (let i = 1; i <= 12; i++) {
       try {
-        const answer = await zen.chat.completions.create({ model: 'auto', max_tokens: 100, messages: [{ role: 'user', content: problem }], zen: { budgetKey: 'team:math' } });
+        const answer = await zen.chat.completions.create({
+          model: 'auto',
+          max_tokens: 100,
+          messages: [{ role: 'user', content: problem }],
+          zen: { budgetKey: 'team:math' },
+        });
         const usd = (await zen.budget('team:math')).find((state) => state.unit === 'usd')!;
         console.log(`  call ${i}: ${answer.zen.model} $${answer.zen.cost.total.toFixed(6)}, remaining $${usd.remaining.toFixed(6)}`);
       } catch (error) {

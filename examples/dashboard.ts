@@ -27,7 +27,11 @@ async function main(): Promise<void> {
   const call = async (index: number) => {
     const model = MODELS[index % MODELS.length]!;
     const name = model.split('/')[1]!;
-    sim.enqueue(name, { text: `Answer ${index}.`, ttftMs: index === 4 || index === 7 ? 1_500 : 20, usage: { input: 800 + 50 * index, output: 150 } });
+    sim.enqueue(name, {
+      text: `Answer ${index}.`,
+      ttftMs: index === 4 || index === 7 ? 1_500 : 20,
+      usage: { input: 800 + 50 * index, output: 150 },
+    });
     // Streamed, so that the time to the first token is measured (and a slow one claimed).
     const stream = await zen.chat.completions.create({ model, messages: [{ role: 'user', content: `Question ${index}` }], stream: true });
     for await (const _chunk of stream) {
@@ -40,8 +44,14 @@ async function main(): Promise<void> {
   // What the page gets from GET /api/snapshot.
   const data = (await (await fetch(`${dashboard.url}api/snapshot`)).json()) as DashboardData;
   const settled = data.loading ? await dashboard.refresh() : data;
-  console.log(`the page shows ${settled.totals.requests} calls, cost $${settled.totals.costUsd.toFixed(6)}, ${settled.totals.claims} claims, credits $${settled.totals.creditsUsd.toFixed(6)}`);
-  settled.latency.channels.forEach((channel, index) => console.log(`  ${channel.padEnd(40)} p50 ${Math.round(settled.latency.p50Ms[index]!)} ms · p95 ${Math.round(settled.latency.p95Ms[index]!)} ms`));
+  console.log(
+    `the page shows ${settled.totals.requests} calls, cost $${settled.totals.costUsd.toFixed(6)}, ${settled.totals.claims} claims, credits $${settled.totals.creditsUsd.toFixed(6)}`,
+  );
+  settled.latency.channels.forEach((channel, index) =>
+    console.log(
+      `  ${channel.padEnd(40)} p50 ${Math.round(settled.latency.p50Ms[index]!)} ms · p95 ${Math.round(settled.latency.p95Ms[index]!)} ms`,
+    ),
+  );
 
   if (process.argv.includes('--keep')) {
     console.log('a call a second; open the URL above and watch it update. Ctrl-C stops.');

@@ -25,7 +25,20 @@ export async function main(): Promise<void> {
     model: 'claude-haiku-4-5',
     contents: 'Turn on the kitchen lights.',
     config: {
-      tools: [{ functionDeclarations: [{ name: 'set_light', parametersJsonSchema: { type: 'object', properties: { room: { type: 'string' }, on: { type: 'boolean' } }, required: ['room', 'on'] } }] }],
+      tools: [
+        {
+          functionDeclarations: [
+            {
+              name: 'set_light',
+              parametersJsonSchema: {
+                type: 'object',
+                properties: { room: { type: 'string' }, on: { type: 'boolean' } },
+                required: ['room', 'on'],
+              },
+            },
+          ],
+        },
+      ],
     },
   });
   console.log(`functionCalls: ${JSON.stringify(called.functionCalls)}`);
@@ -33,7 +46,14 @@ export async function main(): Promise<void> {
   const structured = await ai.models.generateContent({
     model: 'gpt-5-mini',
     contents: 'Give me a recipe name and its minutes.',
-    config: { responseMimeType: 'application/json', responseJsonSchema: { type: 'object', properties: { name: { type: 'string' }, minutes: { type: 'integer' } }, required: ['name', 'minutes'] } },
+    config: {
+      responseMimeType: 'application/json',
+      responseJsonSchema: {
+        type: 'object',
+        properties: { name: { type: 'string' }, minutes: { type: 'integer' } },
+        required: ['name', 'minutes'],
+      },
+    },
   });
   console.log(`json: ${structured.text}`);
 

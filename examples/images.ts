@@ -19,13 +19,17 @@ export async function main(): Promise<void> {
   });
   try {
     const generated = await zen.images.generate({ model: 'openai/gpt-image-1', prompt: 'A lighthouse at dusk', n: 2, size: '1024x1024' });
-    console.log(`gpt-image-1: ${generated.data?.length} images, first ${generated.data?.[0]?.b64_json?.length} base64 chars, cost $${generated.zen.cost.total.toFixed(6)}`);
+    console.log(
+      `gpt-image-1: ${generated.data?.length} images, first ${generated.data?.[0]?.b64_json?.length} base64 chars, cost $${generated.zen.cost.total.toFixed(6)}`,
+    );
     const file = join(tmpdir(), 'zenrouter-lighthouse.png');
     writeFileSync(file, Buffer.from(generated.data![0]!.b64_json!, 'base64'));
     console.log(`  saved ${file}`);
 
     const dalle = await zen.images.generate({ model: 'openai/dall-e-3', prompt: 'A red kite', n: 3 });
-    console.log(`dall-e-3, n=3: ${dalle.zen.attempts.length} attempt(s), ${dalle.data?.length} images, $${dalle.zen.cost.total.toFixed(2)} (one image per call, split by the engine)`);
+    console.log(
+      `dall-e-3, n=3: ${dalle.zen.attempts.length} attempt(s), ${dalle.data?.length} images, $${dalle.zen.cost.total.toFixed(2)} (one image per call, split by the engine)`,
+    );
 
     const imagen = await zen.images.generate({ model: 'google/imagen-4.0-generate-001', prompt: 'A paper boat', n: 5 });
     console.log(`imagen on ${imagen.zen.channel}: ${imagen.data?.length} images`);

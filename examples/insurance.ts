@@ -13,16 +13,16 @@ export async function main(): Promise<void> {
   const zen = new ZenClient({
     providers: await simulatorProviders(sim),
     insurance: {
-      limits: { maxFirstTokenMs: 300 },          // slower than this is a `slow_first_token` event
+      limits: { maxFirstTokenMs: 300 }, // slower than this is a `slow_first_token` event
       policy: {
         cover: {
-          slow_first_token: { percent: 25 },     // 25 % of the call's cost back
-          invalid_json: { percent: 100 },        // the whole call back
-          user_feedback: { fixedUsd: 0.0005 },   // a fixed credit per bad rating
+          slow_first_token: { percent: 25 }, // 25 % of the call's cost back
+          invalid_json: { percent: 100 }, // the whole call back
+          user_feedback: { fixedUsd: 0.0005 }, // a fixed credit per bad rating
         },
         dailyCapUsd: 1,
       },
-      repair: true,                               // a covered bad answer is re-run on the next candidate
+      repair: true, // a covered bad answer is re-run on the next candidate
     },
   });
   zen.on('quality', (event) => console.log(`  [quality] ${event.kind} on ${event.channel}: ${event.message}`));
@@ -49,13 +49,19 @@ export async function main(): Promise<void> {
       messages: [{ role: 'user', content: 'Invent a person. My e-mail is ada@example.com if you need it.' }],
       response_format: {
         type: 'json_schema',
-        json_schema: { name: 'person', schema: { type: 'object', properties: { name: { type: 'string' }, age: { type: 'integer' } }, required: ['name', 'age'] } },
+        json_schema: {
+          name: 'person',
+          schema: { type: 'object', properties: { name: { type: 'string' }, age: { type: 'integer' } }, required: ['name', 'age'] },
+        },
       },
     });
     console.log(`   answer from ${repaired.zen.channel} (repaired: ${repaired.zen.repaired}): ${repaired.choices[0]!.message.content}`);
 
     console.log('3. Feedback after the fact');
-    const fine = await zen.chat.completions.create({ model: 'google/gemini-2.5-flash', messages: [{ role: 'user', content: 'Capital of Australia?' }] });
+    const fine = await zen.chat.completions.create({
+      model: 'google/gemini-2.5-flash',
+      messages: [{ role: 'user', content: 'Capital of Australia?' }],
+    });
     await zen.feedback(fine.zen.requestId, { rating: 'bad', comment: 'It said Sydney.' });
 
     await zen.flush();
@@ -64,7 +70,8 @@ export async function main(): Promise<void> {
     const claims = await zen.ledger.claimsSummary();
     console.log(`   ${totals.requests} requests, cost $${totals.costUsd.toFixed(9)}, credits $${totals.creditsUsd.toFixed(9)}`);
     console.log(`   claims by kind: ${JSON.stringify(claims.byKind)}`);
-    for (const row of await zen.ledger.costByModelByDay()) console.log(`   ${row.day} ${row.model}: ${row.requests} requests, $${row.costUsd.toFixed(9)}`);
+    for (const row of await zen.ledger.costByModelByDay())
+      console.log(`   ${row.day} ${row.model}: ${row.requests} requests, $${row.costUsd.toFixed(9)}`);
     console.log(`   balance: $${(await zen.balance()).toFixed(9)}`);
 
     console.log('5. Failing cases, anonymized, as OpenAI evals JSONL');

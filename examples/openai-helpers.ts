@@ -24,7 +24,9 @@ export async function main(): Promise<void> {
   // Embeddings: one model per call, its channels fail over; shortened and base64 where asked.
   for (const model of ['text-embedding-3-small', 'google/gemini-embedding-001']) {
     const response = await client.embeddings.create({ model, input: ['Lindesnes', 'Hook Head', 'Eddystone'], dimensions: 256 });
-    console.log(`embeddings on ${response.zen.model}: ${response.data.length} vectors of ${response.data[0]?.embedding.length}, ${response.usage.total_tokens} tokens, $${response.zen.cost.total.toPrecision(2)}`);
+    console.log(
+      `embeddings on ${response.zen.model}: ${response.data.length} vectors of ${response.data[0]?.embedding.length}, ${response.usage.total_tokens} tokens, $${response.zen.cost.total.toPrecision(2)}`,
+    );
   }
   const base64 = await client.embeddings.create({ model: 'text-embedding-3-small', input: 'Lindesnes', encoding_format: 'base64' });
   console.log(`base64: ${typeof base64.data[0]?.embedding} of ${String(base64.data[0]?.embedding).length} characters`);
@@ -47,9 +49,11 @@ export async function main(): Promise<void> {
 
     // stream(): the SDK's ChatCompletionStream and its events.
     let deltas = 0;
-    const stream = client.chat.completions.stream({ model, messages: [{ role: 'user', content: 'Say hello to the keeper.' }] }).on('content.delta', () => {
-      deltas += 1;
-    });
+    const stream = client.chat.completions
+      .stream({ model, messages: [{ role: 'user', content: 'Say hello to the keeper.' }] })
+      .on('content.delta', () => {
+        deltas += 1;
+      });
     const final = await stream.finalChatCompletion();
     console.log(`${model} stream: ${deltas} deltas, finish_reason ${final.choices[0]?.finish_reason}`);
 
@@ -62,12 +66,18 @@ export async function main(): Promise<void> {
     const calls: string[] = [];
     runner.on('functionToolCall', (call) => calls.push(call.name));
     const answer = await runner.finalContent();
-    console.log(`${model} runTools: called ${calls.join(', ')}; ${runner.messages.length} messages; answer ${answer ? 'given' : 'missing'}`);
+    console.log(
+      `${model} runTools: called ${calls.join(', ')}; ${runner.messages.length} messages; answer ${answer ? 'given' : 'missing'}`,
+    );
   }
 
   // .withResponse(): the answer, a Response and the request id.
-  const { data, response, request_id } = await client.chat.completions.create({ model: 'gpt-5-mini', messages: [{ role: 'user', content: 'Hi' }] }).withResponse();
-  console.log(`withResponse: ${response.status}, x-zen-channel ${response.headers.get('x-zen-channel')}, request_id matches: ${request_id === data.zen.requestId}`);
+  const { data, response, request_id } = await client.chat.completions
+    .create({ model: 'gpt-5-mini', messages: [{ role: 'user', content: 'Hi' }] })
+    .withResponse();
+  console.log(
+    `withResponse: ${response.status}, x-zen-channel ${response.headers.get('x-zen-channel')}, request_id matches: ${request_id === data.zen.requestId}`,
+  );
 
   // models.list() / retrieve(): what the configured providers serve.
   let listed = 0;
@@ -77,7 +87,9 @@ export async function main(): Promise<void> {
     if (model.zen.embedding) embedding += 1;
   }
   const mini = await client.models.retrieve('gpt-5-mini');
-  console.log(`models: ${listed} listed, ${embedding} embedding models; retrieve gpt-5-mini → ${mini.id} owned by ${mini.owned_by}, $${mini.zen.price?.inputPerMTok}/M input`);
+  console.log(
+    `models: ${listed} listed, ${embedding} embedding models; retrieve gpt-5-mini → ${mini.id} owned by ${mini.owned_by}, $${mini.zen.price?.inputPerMTok}/M input`,
+  );
 
   // withOptions(): defaults for every call of the client it returns.
   const pinned = client.withOptions({ timeout: 60_000, zen: { models: ['anthropic/claude-haiku-4-5'] } });

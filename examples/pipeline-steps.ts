@@ -45,9 +45,20 @@ async function* keep(parts: AsyncIterable<StreamPart>, seen: StreamPart[], compl
 /** Refuses prompts that mention a blocked word, before anything is spent on them. */
 function guardrail(blocked: string[]): Step {
   return async (call, next) => {
-    const text = call.operation === 'text' ? JSON.stringify(call.request.messages) : call.operation === 'image' ? call.request.prompt : JSON.stringify(call.request.inputs);
+    const text =
+      call.operation === 'text'
+        ? JSON.stringify(call.request.messages)
+        : call.operation === 'image'
+          ? call.request.prompt
+          : JSON.stringify(call.request.inputs);
     const word = blocked.find((entry) => text.toLowerCase().includes(entry));
-    if (word) throw new ZenError({ kind: 'content_filter', code: 'guardrail', retryable: false, message: `The prompt mentions "${word}", which this app does not answer.` });
+    if (word)
+      throw new ZenError({
+        kind: 'content_filter',
+        code: 'guardrail',
+        retryable: false,
+        message: `The prompt mentions "${word}", which this app does not answer.`,
+      });
     return next();
   };
 }
@@ -56,7 +67,8 @@ function guardrail(blocked: string[]): Step {
 const attemptTimer: Step = async (call, next) => {
   call.observe({
     attemptStart: (attempt) => console.log(`  [attempt] start ${attempt.channel}${attempt.retry > 0 ? ` (retry ${attempt.retry})` : ''}`),
-    attemptEnd: (attempt) => console.log(`  [attempt] end   ${attempt.channel}: ${attempt.outcome} after ${attempt.durationMs.toFixed(0)} ms`),
+    attemptEnd: (attempt) =>
+      console.log(`  [attempt] end   ${attempt.channel}: ${attempt.outcome} after ${attempt.durationMs.toFixed(0)} ms`),
   });
   return next();
 };
@@ -72,7 +84,9 @@ export async function main(): Promise<void> {
     console.log('1. a cache step');
     const first = await zen.chat.completions.create({ model: 'openai/gpt-5-mini', messages: question });
     const second = await zen.chat.completions.create({ model: 'openai/gpt-5-mini', messages: question });
-    console.log(`  first: ${first.zen.channel}; second: ${second.zen.explanation} (same answer: ${first.choices[0]!.message.content === second.choices[0]!.message.content}; upstream calls: ${upstream()})`);
+    console.log(
+      `  first: ${first.zen.channel}; second: ${second.zen.explanation} (same answer: ${first.choices[0]!.message.content === second.choices[0]!.message.content}; upstream calls: ${upstream()})`,
+    );
 
     console.log('2. the cache on streams');
     const count = [{ role: 'user' as const, content: 'Count to five.' }];
@@ -81,7 +95,9 @@ export async function main(): Promise<void> {
       let text = '';
       for await (const chunk of stream) text += chunk.choices[0]?.delta.content ?? '';
       const metadata = await stream.metadata();
-      console.log(`  ${round} stream: ${text.length} characters from ${metadata.channel ?? metadata.explanation} (upstream calls: ${upstream()})`);
+      console.log(
+        `  ${round} stream: ${text.length} characters from ${metadata.channel ?? metadata.explanation} (upstream calls: ${upstream()})`,
+      );
     }
 
     console.log('3. a guardrail step');
@@ -89,12 +105,17 @@ export async function main(): Promise<void> {
       await zen.chat.completions.create({ model: 'auto', messages: [{ role: 'user', content: 'Tell me the admin password.' }] });
     } catch (error) {
       if (!ZenError.isInstance(error)) throw error;
-      console.log(`  refused: ${error.kind} (${error.code}): ${error.message} (upstream calls: ${upstream()}; recorded as ${error.zen?.requestId})`);
+      console.log(
+        `  refused: ${error.kind} (${error.code}): ${error.message} (upstream calls: ${upstream()}; recorded as ${error.zen?.requestId})`,
+      );
     }
 
     console.log('4. a failover, seen attempt by attempt');
     sim.enqueue('gpt-5-mini', { fault: { type: 'http', status: 503 } });
-    const failover = await zen.chat.completions.create({ model: ['openai/gpt-5-mini', 'google/gemini-2.5-flash'], messages: [{ role: 'user', content: 'Hello!' }] });
+    const failover = await zen.chat.completions.create({
+      model: ['openai/gpt-5-mini', 'google/gemini-2.5-flash'],
+      messages: [{ role: 'user', content: 'Hello!' }],
+    });
     console.log(`  answered by ${failover.zen.channel}`);
 
     await zen.flush();

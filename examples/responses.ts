@@ -60,7 +60,11 @@ export async function main(): Promise<void> {
   console.log(`[retrieve] ${(await client.responses.retrieve(first.id)).output_text}`);
 
   // A tool only OpenAI runs: the list's OpenAI model answers, with OpenAI's own items.
-  const searched = await client.responses.create({ model: ['claude-haiku-4-5', 'gpt-5-mini'], input: 'Weather news for Paris?', tools: [{ type: 'web_search' }] });
+  const searched = await client.responses.create({
+    model: ['claude-haiku-4-5', 'gpt-5-mini'],
+    input: 'Weather news for Paris?',
+    tools: [{ type: 'web_search' }],
+  });
   console.log(`[web_search] ${searched.zen.model}: ${searched.output.map((item) => item.type).join(', ')}`);
   try {
     await client.responses.create({ model: 'claude-haiku-4-5', input: 'News?', tools: [{ type: 'web_search' }] });

@@ -44,7 +44,11 @@ export async function main(): Promise<void> {
 
     console.log('1. six empty answers, three on each instance, at the same time');
     sim.enqueue('gpt-5-mini', ...Array.from({ length: 6 }, () => ({ text: '' })));
-    await Promise.all(Array.from({ length: 6 }, (_, index) => (index % 2 ? second : first).chat.completions.create({ model: 'openai/gpt-5-mini', messages })));
+    await Promise.all(
+      Array.from({ length: 6 }, (_, index) =>
+        (index % 2 ? second : first).chat.completions.create({ model: 'openai/gpt-5-mini', messages }),
+      ),
+    );
     await Promise.all([first.flush(), second.flush()]);
 
     console.log('2. what each instance reads back from the shared ledger');
@@ -53,7 +57,8 @@ export async function main(): Promise<void> {
     console.log(`  totals: ${totals.requests} requests, $${totals.costUsd} cost, $${totals.creditsUsd} credits`);
     const claims = await second.ledger.claimsSummary();
     console.log(`  claims: ${claims.claims} (${claims.byStatus.credited} credited, ${claims.byStatus.capped} capped)`);
-    for (const row of await first.ledger.costByModelByDay()) console.log(`  ${row.day} ${row.model}: ${row.requests} requests, $${row.costUsd}`);
+    for (const row of await first.ledger.costByModelByDay())
+      console.log(`  ${row.day} ${row.model}: ${row.requests} requests, $${row.costUsd}`);
   } finally {
     for (const ledger of ledgers) await ledger.close();
     await pglite?.close();

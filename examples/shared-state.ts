@@ -43,19 +43,31 @@ export async function main(): Promise<void> {
     console.log('1. the first instance is rate limited by OpenAI for 30 s and fails over');
     sim.enqueue('gpt-5-mini', { fault: { type: 'http', status: 429, retryAfter: 30 } });
     const failedOver = await first.chat.completions.create({ model: plan, messages });
-    console.log(`  → ${failedOver.zen.channel}; attempts: ${failedOver.zen.attempts.map((attempt) => `${attempt.channel} ${attempt.outcome}`).join(', ')}`);
+    console.log(
+      `  → ${failedOver.zen.channel}; attempts: ${failedOver.zen.attempts.map((attempt) => `${attempt.channel} ${attempt.outcome}`).join(', ')}`,
+    );
     await new Promise((resolve) => setTimeout(resolve, 20)); // the cooldown is written in the background
 
     console.log('2. the second instance has never called OpenAI, yet skips it: the cooldown is shared');
     const skipped = await second.chat.completions.create({ model: plan, messages });
-    console.log(`  → ${skipped.zen.channel}; attempts: ${skipped.zen.attempts.map((attempt) => `${attempt.channel} ${attempt.outcome}`).join(', ')}`);
+    console.log(
+      `  → ${skipped.zen.channel}; attempts: ${skipped.zen.attempts.map((attempt) => `${attempt.channel} ${attempt.outcome}`).join(', ')}`,
+    );
     console.log(`  upstream calls to gpt-5-mini: ${sim.callsFor('gpt-5-mini').length}`);
 
     console.log('3. a tool session started on one instance continues on the same channel on the other');
     const session = 'conversation-42';
-    const turn1 = await first.chat.completions.create({ model: ['anthropic/claude-haiku-4-5', 'google/gemini-2.5-flash'], messages, zen: { session } });
+    const turn1 = await first.chat.completions.create({
+      model: ['anthropic/claude-haiku-4-5', 'google/gemini-2.5-flash'],
+      messages,
+      zen: { session },
+    });
     await new Promise((resolve) => setTimeout(resolve, 20));
-    const turn2 = await second.chat.completions.create({ model: ['google/gemini-2.5-flash', 'anthropic/claude-haiku-4-5'], messages, zen: { session } });
+    const turn2 = await second.chat.completions.create({
+      model: ['google/gemini-2.5-flash', 'anthropic/claude-haiku-4-5'],
+      messages,
+      zen: { session },
+    });
     console.log(`  turn 1 on first: ${turn1.zen.channel}; turn 2 on second: ${turn2.zen.channel} (sticky: ${turn2.zen.sticky})`);
   } finally {
     await close();

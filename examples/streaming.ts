@@ -22,7 +22,11 @@ export async function main(): Promise<void> {
   console.log(`[zen] ${metadata.channel}, first token after ${Math.round(metadata.ttftMs ?? 0)} ms`);
 
   // Stop early: the upstream request is cancelled, and iteration ends quietly.
-  const long = await zen.chat.completions.create({ model: 'gemini-2.5-flash', messages: [{ role: 'user', content: 'Tell a very long story.' }], stream: true });
+  const long = await zen.chat.completions.create({
+    model: 'gemini-2.5-flash',
+    messages: [{ role: 'user', content: 'Tell a very long story.' }],
+    stream: true,
+  });
   let chunks = 0;
   for await (const _chunk of long) {
     if (++chunks === 3) long.controller.abort();
@@ -31,7 +35,11 @@ export async function main(): Promise<void> {
 
   // Hand a stream to a web Response (Next.js route handlers, Hono, Bun): newline-delimited JSON,
   // readable on the client with the openai SDK's `Stream.fromReadableStream`.
-  const forResponse = await zen.chat.completions.create({ model: 'gpt-5-mini', messages: [{ role: 'user', content: 'Hi!' }], stream: true });
+  const forResponse = await zen.chat.completions.create({
+    model: 'gpt-5-mini',
+    messages: [{ role: 'user', content: 'Hi!' }],
+    stream: true,
+  });
   const response = new Response(forResponse.toReadableStream());
   const lines = (await response.text()).trim().split('\n');
   console.log(`[response] ${lines.length} JSON lines, first: ${lines[0]?.slice(0, 60)}…`);

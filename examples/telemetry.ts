@@ -18,7 +18,9 @@ class OnDemandReader extends MetricReader {
 }
 
 function show(span: ReadableSpan, indent: string): void {
-  const pick = Object.entries(span.attributes).filter(([key]) => !key.startsWith('zenrouter.plan') && !key.startsWith('zenrouter.explanation'));
+  const pick = Object.entries(span.attributes).filter(
+    ([key]) => !key.startsWith('zenrouter.plan') && !key.startsWith('zenrouter.explanation'),
+  );
   console.log(`${indent}span "${span.name}"${span.status.code === 2 ? ' (error)' : ''}`);
   for (const [key, value] of pick) console.log(`${indent}  ${key} = ${JSON.stringify(value)}`);
   for (const event of span.events) console.log(`${indent}  event ${event.name}: ${JSON.stringify(event.attributes)}`);
@@ -41,11 +43,20 @@ export async function main(): Promise<void> {
     // OpenAI fails once: the call fails over to Anthropic, and each attempt has its span.
     sim.enqueue('gpt-5-mini', { fault: { type: 'http', status: 503 } });
     sim.enqueue('claude-haiku-4-5', { text: 'Paris.', usage: { input: 14, output: 3 } });
-    const answer = await zen.chat.completions.create({ model: ['openai/gpt-5-mini', 'anthropic/claude-haiku-4-5'], messages: [{ role: 'user', content: 'Capital of France?' }], temperature: 0.2 });
+    const answer = await zen.chat.completions.create({
+      model: ['openai/gpt-5-mini', 'anthropic/claude-haiku-4-5'],
+      messages: [{ role: 'user', content: 'Capital of France?' }],
+      temperature: 0.2,
+    });
     console.log(`answer: ${answer.choices[0]!.message.content} (${answer.zen.channel})`);
     // A streamed call that asked for JSON and got none: a detector verdict and a claim on its span.
     sim.enqueue('gpt-5-mini', { text: 'not json', usage: { input: 20, output: 4 } });
-    const stream = await zen.chat.completions.create({ model: 'openai/gpt-5-mini', stream: true, response_format: { type: 'json_object' }, messages: [{ role: 'user', content: 'A city as JSON.' }] });
+    const stream = await zen.chat.completions.create({
+      model: 'openai/gpt-5-mini',
+      stream: true,
+      response_format: { type: 'json_object' },
+      messages: [{ role: 'user', content: 'A city as JSON.' }],
+    });
     for await (const chunk of stream) void chunk;
     await zen.flush();
 
@@ -58,7 +69,10 @@ export async function main(): Promise<void> {
     console.log('metrics:');
     for (const metric of resourceMetrics.scopeMetrics.flatMap((scope) => scope.metrics)) {
       for (const point of metric.dataPoints) {
-        const value = typeof point.value === 'number' ? point.value : `count ${(point as HistogramMetricData['dataPoints'][number]).value.count}, sum ${(point as HistogramMetricData['dataPoints'][number]).value.sum}`;
+        const value =
+          typeof point.value === 'number'
+            ? point.value
+            : `count ${(point as HistogramMetricData['dataPoints'][number]).value.count}, sum ${(point as HistogramMetricData['dataPoints'][number]).value.sum}`;
         console.log(`  ${metric.descriptor.name} ${JSON.stringify(point.attributes)}: ${value}`);
       }
     }

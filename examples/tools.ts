@@ -40,7 +40,11 @@ export async function main(): Promise<void> {
       for (const call of message.tool_calls) {
         if (call.type !== 'function') continue;
         console.log(`${model} calls ${call.function.name}(${call.function.arguments})`);
-        messages.push({ role: 'tool', tool_call_id: call.id, content: getWeather(JSON.parse(call.function.arguments) as { city: string }) });
+        messages.push({
+          role: 'tool',
+          tool_call_id: call.id,
+          content: getWeather(JSON.parse(call.function.arguments) as { city: string }),
+        });
       }
     }
   }

@@ -77,7 +77,15 @@ function aiderFigures(src: Source & { text: string }): Figure[] {
     const model = AIDER_NAMES[entry.model];
     if (!model) continue;
     const date = entry.date instanceof Date ? entry.date.toISOString().slice(0, 10) : String(entry.date);
-    figures.push({ model, benchmark: 'aider-polyglot', score: entry.pass_rate_2 / 100, date, source: src.id, licence: src.licence, name: entry.model });
+    figures.push({
+      model,
+      benchmark: 'aider-polyglot',
+      score: entry.pass_rate_2 / 100,
+      date,
+      source: src.id,
+      licence: src.licence,
+      name: entry.model,
+    });
   }
   return figures;
 }
@@ -88,14 +96,22 @@ function simpleEvalsFigures(src: Source & { text: string }): Figure[] {
   const figures: Figure[] = [];
   for (const line of src.text.split('\n')) {
     if (!line.startsWith('|')) continue;
-    const cells = line.split('|').slice(1, -1).map((cell) => cell.trim());
+    const cells = line
+      .split('|')
+      .slice(1, -1)
+      .map((cell) => cell.trim());
     // | model | prompt | MMLU | GPQA | MATH | HumanEval | MGSM | DROP | SimpleQA
-    const name = cells[0]?.replace(/\[\^\d+\]/g, '').replace(/^\[([^\]]+)\]\(.*\)$/, '$1').trim() ?? '';
+    const name =
+      cells[0]
+        ?.replace(/\[\^\d+\]/g, '')
+        .replace(/^\[([^\]]+)\]\(.*\)$/, '$1')
+        .trim() ?? '';
     const model = SIMPLE_EVALS_NAMES[name];
     if (!model) continue;
     columns.forEach((benchmark, k) => {
       const value = Number.parseFloat(cells[2 + k] ?? '');
-      if (Number.isFinite(value) && used.has(benchmark)) figures.push({ model, benchmark, score: value / 100, date: src.date, source: src.id, licence: src.licence, name });
+      if (Number.isFinite(value) && used.has(benchmark))
+        figures.push({ model, benchmark, score: value / 100, date: src.date, source: src.id, licence: src.licence, name });
     });
   }
   return figures;
@@ -112,7 +128,8 @@ function arenaFigures(src: Source & { text: string }, heading: string, benchmark
     const match = /^\s*\d+\s+(\S+)\s+([\d.]+)\s+\(/.exec(row);
     if (!match) continue;
     const model = ARENA_NAMES[match[1]!];
-    if (model) figures.push({ model, benchmark, score: Number(match[2]) / 100, date, source: src.id, licence: src.licence, name: match[1]! });
+    if (model)
+      figures.push({ model, benchmark, score: Number(match[2]) / 100, date, source: src.id, licence: src.licence, name: match[1]! });
   }
   if (figures.length === 0) fail(`${src.file}: no rows under "${heading}"`);
   return figures;
@@ -121,10 +138,32 @@ function arenaFigures(src: Source & { text: string }, heading: string, benchmark
 function main(): void {
   const args = process.argv.slice(2);
   const at = args.indexOf('--sources');
-  const root = (at >= 0 ? args[at + 1] : undefined) ?? process.env.ZEN_PRIORS_SOURCES ?? fail('pass --sources <dir> (or set ZEN_PRIORS_SOURCES)');
-  const aider = source(join(root, 'aider'), 'aider-polyglot', "Aider's polyglot coding leaderboard", 'https://github.com/Aider-AI/aider', 'Apache-2.0', 'aider/website/_data/polyglot_leaderboard.yml');
-  const simpleEvals = source(join(root, 'simple-evals'), 'simple-evals', 'OpenAI simple-evals results table', 'https://github.com/openai/simple-evals', 'MIT', 'README.md');
-  const arena = source(join(root, 'arena-hard-auto'), 'arena-hard-auto', 'Arena-Hard-Auto v2.0 leaderboard (style control, Gemini-2.5 judge)', 'https://github.com/lmarena/arena-hard-auto', 'Apache-2.0', 'README.md');
+  const root =
+    (at >= 0 ? args[at + 1] : undefined) ?? process.env.ZEN_PRIORS_SOURCES ?? fail('pass --sources <dir> (or set ZEN_PRIORS_SOURCES)');
+  const aider = source(
+    join(root, 'aider'),
+    'aider-polyglot',
+    "Aider's polyglot coding leaderboard",
+    'https://github.com/Aider-AI/aider',
+    'Apache-2.0',
+    'aider/website/_data/polyglot_leaderboard.yml',
+  );
+  const simpleEvals = source(
+    join(root, 'simple-evals'),
+    'simple-evals',
+    'OpenAI simple-evals results table',
+    'https://github.com/openai/simple-evals',
+    'MIT',
+    'README.md',
+  );
+  const arena = source(
+    join(root, 'arena-hard-auto'),
+    'arena-hard-auto',
+    'Arena-Hard-Auto v2.0 leaderboard (style control, Gemini-2.5 judge)',
+    'https://github.com/lmarena/arena-hard-auto',
+    'Apache-2.0',
+    'README.md',
+  );
   // The v2.0 leaderboard was published with the release (README: "[Apr 23, 2025] Arena-Hard-v2.0").
   const arenaDate = /\[(\w{3} \d{1,2}, \d{4})\]\D*Arena-Hard-v2\.0/.exec(arena.text)?.[1];
   const arenaDay = arenaDate ? new Date(`${arenaDate} UTC`).toISOString().slice(0, 10) : arena.date;
@@ -138,13 +177,17 @@ function main(): void {
   const sources: Source[] = [aider, simpleEvals, arena].map(({ text: _text, ...rest }) => rest);
   const round = (value: number): number => Math.round(value * 100) / 100;
   const priors = Object.fromEntries(
-    [...cells].sort(([a], [b]) => a.localeCompare(b)).map(([model, row]) => [
-      model,
-      Object.fromEntries(CATEGORIES.map((category) => {
-        const cell = row.get(category)!;
-        return [category, [round(cell.ability), round(cell.sd), cell.from.join('+')]];
-      })),
-    ]),
+    [...cells]
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([model, row]) => [
+        model,
+        Object.fromEntries(
+          CATEGORIES.map((category) => {
+            const cell = row.get(category)!;
+            return [category, [round(cell.ability), round(cell.sd), cell.from.join('+')]];
+          }),
+        ),
+      ]),
   );
   const out = fileURLToPath(new URL('../src/policy/quality-models/benchmark-priors.ts', import.meta.url));
   const body = [
@@ -158,8 +201,8 @@ function main(): void {
     '',
     '/**',
     ' * Every figure the priors are derived from: model (catalog id), benchmark, score (0..1), the date',
-    ' * it was measured (the leaderboard entry\'s date, else the source revision\'s), its source and licence,',
-    ' * and the model\'s name in the source.',
+    " * it was measured (the leaderboard entry's date, else the source revision's), its source and licence,",
+    " * and the model's name in the source.",
     ' */',
     `export const PRIOR_FIGURES: ReadonlyArray<{ model: string; benchmark: string; score: number; date: string; source: string; licence: string; name: string }> = ${JSON.stringify(figures)};`,
     '',

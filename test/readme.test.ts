@@ -9,7 +9,21 @@ const readme = readFileSync(fileURLToPath(new URL('../README.md', import.meta.ur
 
 describe('README blocks: markers', () => {
   it('checks ts blocks, runs them unless marked, and leaves other languages alone', () => {
-    const blocks = readmeBlocks(['# x', '```sh', 'npm i', '```', '```ts', 'one();', '```', '<!-- readme-check: typecheck (needs Redis) -->', '```typescript', 'two();', '```'].join('\n'));
+    const blocks = readmeBlocks(
+      [
+        '# x',
+        '```sh',
+        'npm i',
+        '```',
+        '```ts',
+        'one();',
+        '```',
+        '<!-- readme-check: typecheck (needs Redis) -->',
+        '```typescript',
+        'two();',
+        '```',
+      ].join('\n'),
+    );
     expect(blocks).toEqual([
       { line: 6, mode: 'run', code: 'one();' },
       { line: 10, mode: 'typecheck', reason: 'needs Redis', code: 'two();' },
@@ -36,7 +50,11 @@ describe('README blocks: markers', () => {
 
 describe('README blocks: modules', () => {
   it('keeps imports as imports, runs the rest in run(), and maps every line back to the README', () => {
-    const { text, lineMap } = blockModule({ line: 40, mode: 'run', code: "import { ZenClient } from 'zenrouter';\nexport class Store {}\nconst zen = new ZenClient();" }, ['ZenClient', 'zen', 'messages'], './prelude.js');
+    const { text, lineMap } = blockModule(
+      { line: 40, mode: 'run', code: "import { ZenClient } from 'zenrouter';\nexport class Store {}\nconst zen = new ZenClient();" },
+      ['ZenClient', 'zen', 'messages'],
+      './prelude.js',
+    );
     const lines = text.split('\n');
     expect(lines[0]).toBe("import { zen, messages } from './prelude.js'; export async function run(): Promise<void> {");
     expect(lines[2]).toBe('       class Store {}');
@@ -78,7 +96,8 @@ describe('README blocks: typechecked and run against the simulator', () => {
     const results = await runBlocks(modules);
     const readmeRunnable = readmeBlocks(readme).filter((block) => block.mode === 'run');
     expect(results.map((result) => result.line)).toEqual([...readmeRunnable.map((block) => block.line), typoLine, throwsLine]);
-    for (const result of results.slice(0, readmeRunnable.length)) expect(result, `README.md:${result.line}\n${result.output}`).toMatchObject({ ok: true });
+    for (const result of results.slice(0, readmeRunnable.length))
+      expect(result, `README.md:${result.line}\n${result.output}`).toMatchObject({ ok: true });
     expect(results.at(-1)).toMatchObject({ ok: false, error: expect.stringMatching(/ZenError|no-such-vendor/) });
     expect(results[0]!.output).toMatch(/Simulated answer from claude-haiku-4-5/);
   }, 240_000);

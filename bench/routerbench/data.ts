@@ -8,8 +8,17 @@ import { fileURLToPath } from 'node:url';
 import { parse } from 'csv-parse/sync';
 
 export const MODELS = [
-  'WizardLM/WizardLM-13B-V1.2', 'claude-instant-v1', 'claude-v1', 'claude-v2', 'gpt-3.5-turbo-1106', 'gpt-4-1106-preview',
-  'meta/code-llama-instruct-34b-chat', 'meta/llama-2-70b-chat', 'mistralai/mistral-7b-chat', 'mistralai/mixtral-8x7b-chat', 'zero-one-ai/Yi-34B-Chat',
+  'WizardLM/WizardLM-13B-V1.2',
+  'claude-instant-v1',
+  'claude-v1',
+  'claude-v2',
+  'gpt-3.5-turbo-1106',
+  'gpt-4-1106-preview',
+  'meta/code-llama-instruct-34b-chat',
+  'meta/llama-2-70b-chat',
+  'mistralai/mistral-7b-chat',
+  'mistralai/mixtral-8x7b-chat',
+  'zero-one-ai/Yi-34B-Chat',
 ] as const;
 export type RouterBenchModel = (typeof MODELS)[number];
 /** The best single model, the reference of the targets. */
@@ -46,7 +55,9 @@ export function listText(cell: string): string {
  * scored fairly for every strategy, so they are left out (and counted).
  */
 export function readRows(path: string): { rows: Row[]; incomplete: number } {
-  const records = parse(readFileSync(path, 'utf8'), { columns: true, skip_empty_lines: true, relax_quotes: true }) as Array<Record<string, string>>;
+  const records = parse(readFileSync(path, 'utf8'), { columns: true, skip_empty_lines: true, relax_quotes: true }) as Array<
+    Record<string, string>
+  >;
   const rows: Row[] = [];
   let incomplete = 0;
   for (const record of records) {

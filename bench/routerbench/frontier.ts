@@ -27,7 +27,10 @@ export function accuracyAt(points: readonly Point[], budget: number): number {
  * Where `ours` falls below `theirs`: at every budget where `theirs` has a point, and at every point
  * of `ours`, the best accuracy each reaches. Returns the worst gap (ours − theirs) and its budget.
  */
-export function worstGap(ours: readonly Point[], theirs: readonly Point[]): { gap: number; budget: number; below: Array<{ budget: number; ours: number; theirs: number }> } {
+export function worstGap(
+  ours: readonly Point[],
+  theirs: readonly Point[],
+): { gap: number; budget: number; below: Array<{ budget: number; ours: number; theirs: number }> } {
   const budgets = [...new Set([...ours, ...theirs].map((point) => point.cost))].sort((a, b) => a - b);
   let gap = Number.POSITIVE_INFINITY;
   let at = 0;

@@ -148,11 +148,15 @@ export function derive(figures: Figure[]): { cells: Map<string, Map<Category, Ce
     let sd = Math.max(MIN_FIT_SD, fit.residual);
     const anchorBenchmark = BENCHMARKS.find((b) => b.category === benchmark.category && b.anchorOffset !== undefined)!;
     if (anchorBenchmark.weak) {
-      for (const list of estimates.values()) for (const estimate of list.get(benchmark.category) ?? []) if (estimate.from === anchorBenchmark.id) estimate.sd = sd;
+      for (const list of estimates.values())
+        for (const estimate of list.get(benchmark.category) ?? []) if (estimate.from === anchorBenchmark.id) estimate.sd = sd;
       sd = ANCHOR_SD;
     }
-    notes.push(`${benchmark.id}: logit(score) = ${fit.slope.toFixed(2)}·ability ${fit.intercept >= 0 ? '+' : '−'} ${Math.abs(fit.intercept).toFixed(2)} over ${pairs.length} shared models, residual ${fit.residual.toFixed(2)}`);
-    for (const [model, score] of scores) addEstimate(model, benchmark.category, (logit(score) - fit.intercept) / fit.slope, sd, benchmark.id);
+    notes.push(
+      `${benchmark.id}: logit(score) = ${fit.slope.toFixed(2)}·ability ${fit.intercept >= 0 ? '+' : '−'} ${Math.abs(fit.intercept).toFixed(2)} over ${pairs.length} shared models, residual ${fit.residual.toFixed(2)}`,
+    );
+    for (const [model, score] of scores)
+      addEstimate(model, benchmark.category, (logit(score) - fit.intercept) / fit.slope, sd, benchmark.id);
   }
   // 3. the additive model over the anchored categories: ability = general[model] + level[category]
   const anchoredCells = new Map<string, Map<Category, Cell>>();
@@ -177,7 +181,9 @@ export function derive(figures: Figure[]): { cells: Map<string, Map<Category, Ce
     const intercept = mean(general) - slope * mean(logits);
     const residual = spread(shared.map(([, score], k) => slope * logit(score) + intercept - general[k]!));
     const sd = Math.max(MIN_FIT_SD, residual);
-    notes.push(`${benchmark.id}: ability = ${slope.toFixed(2)}·logit(win rate) ${intercept >= 0 ? '+' : '−'} ${Math.abs(intercept).toFixed(2)} over ${shared.length} models, residual ${residual.toFixed(2)}`);
+    notes.push(
+      `${benchmark.id}: ability = ${slope.toFixed(2)}·logit(win rate) ${intercept >= 0 ? '+' : '−'} ${Math.abs(intercept).toFixed(2)} over ${shared.length} models, residual ${residual.toFixed(2)}`,
+    );
     for (const [model, score] of scores) addEstimate(model, benchmark.category, slope * logit(score) + intercept, sd, benchmark.id);
   }
   // 5. pool every estimate; fill the missing categories from the additive model (refitted with all)
@@ -217,7 +223,12 @@ export function derive(figures: Figure[]): { cells: Map<string, Map<Category, Ce
 }
 
 /** Alternating least squares for ability[model][category] ≈ general[model] + level[category]. */
-function fitAdditive(cells: Map<string, Map<Category, Cell>>): { general: Map<string, number>; level: Map<Category, number>; overall: number; residual: number } {
+function fitAdditive(cells: Map<string, Map<Category, Cell>>): {
+  general: Map<string, number>;
+  level: Map<Category, number>;
+  overall: number;
+  residual: number;
+} {
   const general = new Map<string, number>([...cells.keys()].map((model) => [model, 0]));
   const level = new Map<Category, number>(CATEGORIES.map((category) => [category, 0]));
   for (let round = 0; round < 50; round += 1) {
@@ -231,7 +242,11 @@ function fitAdditive(cells: Map<string, Map<Category, Cell>>): { general: Map<st
     for (const [model, value] of general) general.set(model, value - shift);
     for (const [category, value] of level) level.set(category, value + shift);
   }
-  const residuals = [...cells].flatMap(([model, row]) => (row.size > 1 ? [...row].map(([category, cell]) => cell.ability - general.get(model)! - level.get(category)!) : []));
-  const usedLevels = CATEGORIES.filter((category) => [...cells.values()].some((row) => row.has(category))).map((category) => level.get(category)!);
+  const residuals = [...cells].flatMap(([model, row]) =>
+    row.size > 1 ? [...row].map(([category, cell]) => cell.ability - general.get(model)! - level.get(category)!) : [],
+  );
+  const usedLevels = CATEGORIES.filter((category) => [...cells.values()].some((row) => row.has(category))).map(
+    (category) => level.get(category)!,
+  );
   return { general, level, overall: mean(usedLevels), residual: Math.max(MIN_FIT_SD, spread(residuals)) };
 }

@@ -45,17 +45,26 @@ export function readmeBlocks(markdown: string): ReadmeBlock[] {
     const markerText = MARKER.exec(lines[index - 1]?.trim() ?? '')?.[1];
     index = end;
     if (!CHECKED_LANGUAGES.has(language!.toLowerCase())) {
-      if (markerText !== undefined) throw new ReadmeMarkerError(`README line ${start}: a readme-check marker on a ${language || 'plain'} block; only ts blocks are checked.`);
+      if (markerText !== undefined)
+        throw new ReadmeMarkerError(
+          `README line ${start}: a readme-check marker on a ${language || 'plain'} block; only ts blocks are checked.`,
+        );
       continue;
     }
     let mode: BlockMode = 'run';
     let reason: string | undefined;
     if (markerText !== undefined) {
       const parsed = MARKER_BODY.exec(markerText);
-      if (!parsed) throw new ReadmeMarkerError(`README line ${start - 1}: unknown readme-check marker "${markerText}"; use "run" or "typecheck (why it cannot run)".`);
+      if (!parsed)
+        throw new ReadmeMarkerError(
+          `README line ${start - 1}: unknown readme-check marker "${markerText}"; use "run" or "typecheck (why it cannot run)".`,
+        );
       mode = parsed[1] as BlockMode;
       reason = parsed[2];
-      if (mode === 'typecheck' && !reason) throw new ReadmeMarkerError(`README line ${start - 1}: say why the block cannot run: <!-- readme-check: typecheck (needs Redis) -->.`);
+      if (mode === 'typecheck' && !reason)
+        throw new ReadmeMarkerError(
+          `README line ${start - 1}: say why the block cannot run: <!-- readme-check: typecheck (needs Redis) -->.`,
+        );
     }
     const code = lines
       .slice(start, end)

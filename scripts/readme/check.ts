@@ -40,10 +40,17 @@ export function preludeNames(): string[] {
   const source = ts.createSourceFile(preludeFile, readFileSync(preludeFile, 'utf8'), ts.ScriptTarget.ES2022);
   const names: string[] = [];
   for (const statement of source.statements) {
-    const exported = ts.canHaveModifiers(statement) && ts.getModifiers(statement)?.some((modifier) => modifier.kind === ts.SyntaxKind.ExportKeyword);
+    const exported =
+      ts.canHaveModifiers(statement) && ts.getModifiers(statement)?.some((modifier) => modifier.kind === ts.SyntaxKind.ExportKeyword);
     if (ts.isVariableStatement(statement) && exported) {
-      for (const declaration of statement.declarationList.declarations) if (ts.isIdentifier(declaration.name)) names.push(declaration.name.text);
-    } else if (ts.isExportDeclaration(statement) && statement.exportClause && ts.isNamedExports(statement.exportClause) && !statement.isTypeOnly) {
+      for (const declaration of statement.declarationList.declarations)
+        if (ts.isIdentifier(declaration.name)) names.push(declaration.name.text);
+    } else if (
+      ts.isExportDeclaration(statement) &&
+      statement.exportClause &&
+      ts.isNamedExports(statement.exportClause) &&
+      !statement.isTypeOnly
+    ) {
       for (const element of statement.exportClause.elements) names.push(element.name.text);
     }
   }
@@ -56,7 +63,11 @@ function blank(text: string): string {
 }
 
 /** The module text for one block, and where its lines came from. */
-export function blockModule(block: ReadmeBlock, prelude: readonly string[], preludeSpecifier: string): { text: string; lineMap: Array<number | undefined> } {
+export function blockModule(
+  block: ReadmeBlock,
+  prelude: readonly string[],
+  preludeSpecifier: string,
+): { text: string; lineMap: Array<number | undefined> } {
   const source = ts.createSourceFile('block.ts', block.code, ts.ScriptTarget.ES2022, true);
   let body = block.code;
   const imports: Array<{ text: string; line: number }> = [];
@@ -70,16 +81,24 @@ export function blockModule(block: ReadmeBlock, prelude: readonly string[], prel
       body = body.slice(0, start) + blank(text) + body.slice(statement.end);
       const clause = ts.isImportDeclaration(statement) ? statement.importClause : undefined;
       if (clause?.name) imported.add(clause.name.text);
-      if (clause?.namedBindings && ts.isNamedImports(clause.namedBindings)) for (const element of clause.namedBindings.elements) imported.add(element.name.text);
+      if (clause?.namedBindings && ts.isNamedImports(clause.namedBindings))
+        for (const element of clause.namedBindings.elements) imported.add(element.name.text);
       if (clause?.namedBindings && ts.isNamespaceImport(clause.namedBindings)) imported.add(clause.namedBindings.name.text);
       if (ts.isImportEqualsDeclaration(statement)) imported.add(statement.name.text);
       continue;
     }
-    const exportKeyword = ts.canHaveModifiers(statement) ? ts.getModifiers(statement)?.find((modifier) => modifier.kind === ts.SyntaxKind.ExportKeyword) : undefined;
+    const exportKeyword = ts.canHaveModifiers(statement)
+      ? ts.getModifiers(statement)?.find((modifier) => modifier.kind === ts.SyntaxKind.ExportKeyword)
+      : undefined;
     if (exportKeyword) body = body.slice(0, exportKeyword.getStart(source)) + blank('export') + body.slice(exportKeyword.end);
   }
   const fromPrelude = prelude.filter((name) => !imported.has(name));
-  const lines = [`import { ${fromPrelude.join(', ')} } from '${preludeSpecifier}'; export async function run(): Promise<void> {`, ...body.split('\n'), '}', ...imports.map((entry) => entry.text)];
+  const lines = [
+    `import { ${fromPrelude.join(', ')} } from '${preludeSpecifier}'; export async function run(): Promise<void> {`,
+    ...body.split('\n'),
+    '}',
+    ...imports.map((entry) => entry.text),
+  ];
   const lineMap: Array<number | undefined> = [undefined, ...body.split('\n').map((_, index) => block.line + index), undefined];
   for (const entry of imports) for (const [index] of entry.text.split('\n').entries()) lineMap.push(entry.line + index);
   // void the prelude names a block does not use, so that no unused-import setting complains.
@@ -107,20 +126,28 @@ export function writeBlockModules(blocks: readonly ReadmeBlock[], dir: string): 
  * (with other SDK majors installed, as on the Node 22 run, they are not this check's subject).
  */
 export function typecheckBlocks(modules: readonly BlockModule[]): ReadmeProblem[] {
-  const config = ts.getParsedCommandLineOfConfigFile(join(root, 'tsconfig.json'), {}, { ...ts.sys, onUnRecoverableConfigFileDiagnostic: () => {} });
+  const config = ts.getParsedCommandLineOfConfigFile(
+    join(root, 'tsconfig.json'),
+    {},
+    { ...ts.sys, onUnRecoverableConfigFileDiagnostic: () => {} },
+  );
   if (!config) throw new Error('tsconfig.json could not be read');
   const options: ts.CompilerOptions = { ...config.options, noUncheckedIndexedAccess: false, noEmit: true, incremental: false };
   const program = ts.createProgram({ rootNames: modules.map((module) => module.file), options });
   const byFile = new Map(modules.map((module) => [resolve(module.file), module]));
-  const ours = (diagnostic: ts.Diagnostic) => !diagnostic.file || byFile.has(resolve(diagnostic.file.fileName)) || resolve(diagnostic.file.fileName) === preludeFile;
-  return ts.getPreEmitDiagnostics(program).filter(ours).map((diagnostic) => {
-    const message = ts.flattenDiagnosticMessageText(diagnostic.messageText, '\n');
-    if (!diagnostic.file || diagnostic.start === undefined) return { message };
-    const at = diagnostic.file.getLineAndCharacterOfPosition(diagnostic.start);
-    const module = byFile.get(resolve(diagnostic.file.fileName));
-    const line = module?.lineMap[at.line];
-    return line !== undefined ? { line, message } : { message: `${relative(root, diagnostic.file.fileName)}:${at.line + 1}: ${message}` };
-  });
+  const ours = (diagnostic: ts.Diagnostic) =>
+    !diagnostic.file || byFile.has(resolve(diagnostic.file.fileName)) || resolve(diagnostic.file.fileName) === preludeFile;
+  return ts
+    .getPreEmitDiagnostics(program)
+    .filter(ours)
+    .map((diagnostic) => {
+      const message = ts.flattenDiagnosticMessageText(diagnostic.messageText, '\n');
+      if (!diagnostic.file || diagnostic.start === undefined) return { message };
+      const at = diagnostic.file.getLineAndCharacterOfPosition(diagnostic.start);
+      const module = byFile.get(resolve(diagnostic.file.fileName));
+      const line = module?.lineMap[at.line];
+      return line !== undefined ? { line, message } : { message: `${relative(root, diagnostic.file.fileName)}:${at.line + 1}: ${message}` };
+    });
 }
 
 export interface RunResult {
@@ -141,14 +168,25 @@ export async function runBlocks(modules: readonly BlockModule[]): Promise<RunRes
     const env = { ...process.env };
     for (const key of Object.keys(env)) if (/_API_KEY$|_BASE_URL$|^GOOGLE_CLOUD_/.test(key)) delete env[key];
     const tsx = join(root, 'node_modules/.bin/tsx');
-    const { stdout } = await promisify(execFile)(tsx, ['--tsconfig', join(root, 'tsconfig.json'), runnerFile, ...runnable.map((module) => module.file)], {
-      cwd,
-      env,
-      timeout: 240_000,
-      maxBuffer: 20 * 1024 * 1024,
-    });
-    const results = JSON.parse(stdout.slice(stdout.lastIndexOf('\n{"results"') + 1)) as { results: Array<{ file: string; ok: boolean; error?: string; output: string }> };
-    return results.results.map((result) => ({ line: runnable.find((module) => module.file === result.file)!.block.line, ok: result.ok, ...(result.error ? { error: result.error } : {}), output: result.output }));
+    const { stdout } = await promisify(execFile)(
+      tsx,
+      ['--tsconfig', join(root, 'tsconfig.json'), runnerFile, ...runnable.map((module) => module.file)],
+      {
+        cwd,
+        env,
+        timeout: 240_000,
+        maxBuffer: 20 * 1024 * 1024,
+      },
+    );
+    const results = JSON.parse(stdout.slice(stdout.lastIndexOf('\n{"results"') + 1)) as {
+      results: Array<{ file: string; ok: boolean; error?: string; output: string }>;
+    };
+    return results.results.map((result) => ({
+      line: runnable.find((module) => module.file === result.file)!.block.line,
+      ok: result.ok,
+      ...(result.error ? { error: result.error } : {}),
+      output: result.output,
+    }));
   } finally {
     rmSync(cwd, { recursive: true, force: true });
   }
@@ -160,9 +198,12 @@ async function main(): Promise<void> {
   const readme = resolve(args.find((arg) => !arg.startsWith('--')) ?? join(root, 'README.md'));
   const blocks = readmeBlocks(readFileSync(readme, 'utf8'));
   const modules = writeBlockModules(blocks, join(root, '.tmp/readme'));
-  console.log(`${blocks.length} blocks: ${blocks.filter((block) => block.mode === 'run').length} run, ${blocks.filter((block) => block.mode === 'typecheck').length} typecheck only`);
+  console.log(
+    `${blocks.length} blocks: ${blocks.filter((block) => block.mode === 'run').length} run, ${blocks.filter((block) => block.mode === 'typecheck').length} typecheck only`,
+  );
   const problems = typecheckBlocks(modules);
-  for (const problem of problems) console.log(`${problem.line !== undefined ? `${relative(process.cwd(), readme)}:${problem.line}` : 'prelude'}: ${problem.message}`);
+  for (const problem of problems)
+    console.log(`${problem.line !== undefined ? `${relative(process.cwd(), readme)}:${problem.line}` : 'prelude'}: ${problem.message}`);
   const results = await runBlocks(modules);
   for (const result of results) {
     console.log(`${relative(process.cwd(), readme)}:${result.line}: ${result.ok ? 'ran' : `FAILED: ${result.error}`}`);

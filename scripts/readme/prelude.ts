@@ -27,7 +27,11 @@ for (const key of ['GOOGLE_API_KEY', 'GOOGLE_CLOUD_PROJECT', 'GOOGLE_CLOUD_LOCAT
 
 export const zen = new ZenClient();
 export const messages: ChatCompletionMessageParam[] = [{ role: 'user', content: 'Name a lighthouse in Norway.' }];
-export const params: Anthropic.MessageCreateParamsNonStreaming = { model: 'claude-haiku-4-5', max_tokens: 256, messages: [{ role: 'user', content: 'Say hello.' }] };
+export const params: Anthropic.MessageCreateParamsNonStreaming = {
+  model: 'claude-haiku-4-5',
+  max_tokens: 256,
+  messages: [{ role: 'user', content: 'Say hello.' }],
+};
 export const contents = 'Describe a lighthouse in one sentence.';
 export const setLight: FunctionDeclaration = {
   name: 'set_light',
@@ -35,7 +39,17 @@ export const setLight: FunctionDeclaration = {
   parametersJsonSchema: { type: 'object', properties: { room: { type: 'string' }, on: { type: 'boolean' } }, required: ['room', 'on'] },
 };
 export const file = new File([new Uint8Array(tinyPng('readme'))], 'photo.png', { type: 'image/png' });
-export const schema = { type: 'object', properties: { name: { type: 'string' }, born: { type: 'integer' } }, required: ['name', 'born'], additionalProperties: false };
+export const schema = {
+  type: 'object',
+  properties: { name: { type: 'string' }, born: { type: 'integer' } },
+  required: ['name', 'born'],
+  additionalProperties: false,
+};
 export const contract = 'The lease runs from 1 May 2024 to 30 April 2025. The rent is 1,200 EUR a month.';
 /** Where exported lines go. */
-export const out = { lines: [] as string[], write(line: string): void { this.lines.push(line); } };
+export const out = {
+  lines: [] as string[],
+  write(line: string): void {
+    this.lines.push(line);
+  },
+};

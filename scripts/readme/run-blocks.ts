@@ -31,13 +31,21 @@ for (const file of process.argv.slice(2)) {
     const module = (await import(pathToFileURL(file).href)) as { run: () => Promise<void> };
     await Promise.race([
       module.run(),
-      new Promise((_, reject) => (timer = setTimeout(() => reject(new Error(`did not finish within ${BLOCK_TIMEOUT_MS / 1000} s`)), BLOCK_TIMEOUT_MS))),
+      new Promise(
+        (_, reject) =>
+          (timer = setTimeout(() => reject(new Error(`did not finish within ${BLOCK_TIMEOUT_MS / 1000} s`)), BLOCK_TIMEOUT_MS)),
+      ),
     ]);
     await new Promise((resolve) => setTimeout(resolve, 20)); // lets a stray rejection surface
     if (stray !== undefined) throw stray;
     results.push({ file, ok: true, output: output.join('') });
   } catch (error) {
-    results.push({ file, ok: false, error: error instanceof Error ? `${error.name}: ${error.message}` : String(error), output: output.join('') });
+    results.push({
+      file,
+      ok: false,
+      error: error instanceof Error ? `${error.name}: ${error.message}` : String(error),
+      output: output.join(''),
+    });
   } finally {
     clearTimeout(timer);
     console.log = log;

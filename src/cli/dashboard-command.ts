@@ -39,7 +39,8 @@ export async function dashboardCommand(flags: DashboardFlags, signals: NodeJS.Ev
   }
   console.log(`zenrouter dashboard: ${dashboard.url}`);
   console.log(`  ledger ${opened.describe}, read every ${refreshSeconds} s while the page is open · Ctrl-C stops`);
-  if (!['127.0.0.1', 'localhost', '::1'].includes(host)) console.warn(`  note: listening on ${host}: anyone who can reach it sees the ledger's figures`);
+  if (!['127.0.0.1', 'localhost', '::1'].includes(host))
+    console.warn(`  note: listening on ${host}: anyone who can reach it sees the ledger's figures`);
   await new Promise<void>((done) => {
     const stop = () => {
       signals.off('SIGINT', stop);
@@ -86,13 +87,22 @@ async function openPostgres(url: string, table = 'zen_ledger'): Promise<OpenedLe
   const pool = await openPgPool(url, 2);
   try {
     const { rows } = await pool.query('SELECT to_regclass($1) IS NOT NULL AS present', [table]);
-    if (!(rows[0] as { present?: boolean } | undefined)?.present) throw usageError(`${shown} has no ledger table '${table}' (a PostgresLedgerStore creates it; --table names another)`);
+    if (!(rows[0] as { present?: boolean } | undefined)?.present)
+      throw usageError(`${shown} has no ledger table '${table}' (a PostgresLedgerStore creates it; --table names another)`);
   } catch (error) {
     await pool.end().catch(() => undefined);
     if (ZenError.isInstance(error)) throw error;
-    throw new ZenError({ kind: 'configuration', retryable: false, message: `cannot read the Postgres ledger at ${shown}: ${redact(error instanceof Error ? error.message : String(error), url)}` });
+    throw new ZenError({
+      kind: 'configuration',
+      retryable: false,
+      message: `cannot read the Postgres ledger at ${shown}: ${redact(error instanceof Error ? error.message : String(error), url)}`,
+    });
   }
-  return { source: { tail: new PostgresTail({ pool, table }) }, describe: `${shown} table ${table} (PostgreSQL, followed by sequence number)`, close: () => pool.end() };
+  return {
+    source: { tail: new PostgresTail({ pool, table }) },
+    describe: `${shown} table ${table} (PostgreSQL, followed by sequence number)`,
+    close: () => pool.end(),
+  };
 }
 
 function withoutPassword(url: string): string {
@@ -124,7 +134,11 @@ async function checkJsonl(path: string): Promise<void> {
   try {
     const buffer = Buffer.alloc(64 * 1024);
     const { bytesRead } = await handle.read(buffer, 0, buffer.length, 0);
-    const first = buffer.subarray(0, bytesRead).toString('utf8').split('\n').find((line) => line.trim() !== '');
+    const first = buffer
+      .subarray(0, bytesRead)
+      .toString('utf8')
+      .split('\n')
+      .find((line) => line.trim() !== '');
     if (first === undefined) return;
     let record: unknown;
     try {
@@ -133,7 +147,9 @@ async function checkJsonl(path: string): Promise<void> {
       record = undefined;
     }
     if (typeof record !== 'object' || record === null || typeof (record as { type?: unknown }).type !== 'string') {
-      throw usageError(`${path} is not a ledger: its first line is not a JSON record with a type (give a .jsonl ledger or a .db SQLite ledger)`);
+      throw usageError(
+        `${path} is not a ledger: its first line is not a JSON record with a type (give a .jsonl ledger or a .db SQLite ledger)`,
+      );
     }
   } finally {
     await handle.close();

@@ -49,7 +49,8 @@ export interface EvalFlags {
 export async function evalCommand(flags: EvalFlags): Promise<number> {
   const simulate = flags.simulate === true;
   const datasetPath = text(flags.dataset) ?? (simulate ? SAMPLE_DATASET : undefined);
-  if (!datasetPath) throw usageError('eval needs --dataset <file.jsonl|.json|.csv> (or --simulate, which uses the bundled HLE-format sample)');
+  if (!datasetPath)
+    throw usageError('eval needs --dataset <file.jsonl|.json|.csv> (or --simulate, which uses the bundled HLE-format sample)');
   const datasetOptions = readOptions(flags);
   const concurrency = number(flags.concurrency, 'concurrency', { min: 1, integer: true }) ?? 4;
   const samples = number(flags.samples, 'samples', { min: 1, integer: true }) ?? 1;
@@ -100,12 +101,29 @@ export async function evalCommand(flags: EvalFlags): Promise<number> {
     await file.open();
     let channelCount = channels?.length ?? 0;
     for (const model of models ?? []) {
-      channelCount += (await zen.plan({ model, request: { messages: [{ role: 'user', content: [{ type: 'text', text: 'probe' }] }] }, options: { maxChannels: 64 } })).order.length;
+      channelCount += (
+        await zen.plan({
+          model,
+          request: { messages: [{ role: 'user', content: [{ type: 'text', text: 'probe' }] }] },
+          options: { maxChannels: 64 },
+        })
+      ).order.length;
     }
     const progress = flags.quiet ? undefined : new EvalProgress(total * samples * Math.max(1, channelCount), earlier.length);
     if (earlier.length > 0 && !flags.quiet) process.stderr.write(`resuming: ${earlier.length} answers already in ${outPath}\n`);
     const run = `eval_${Date.now().toString(36)}`;
-    await file.write({ type: 'run', run, startedAt: new Date().toISOString(), dataset: datasetPath, channels, models, judge, samples, simulate, resumed: earlier.length });
+    await file.write({
+      type: 'run',
+      run,
+      startedAt: new Date().toISOString(),
+      dataset: datasetPath,
+      channels,
+      models,
+      judge,
+      samples,
+      simulate,
+      resumed: earlier.length,
+    });
     let report: EvaluationResult;
     try {
       report = await zen.evaluate({
@@ -129,14 +147,18 @@ export async function evalCommand(flags: EvalFlags): Promise<number> {
       progress?.stop();
     }
     let identity: IdentityProbeResult[] | undefined;
-    if (flags.probeIdentity && !controller.signal.aborted) identity = await probeIdentity(zen, { channels: report.channels.map((channel) => channel.channel) });
+    if (flags.probeIdentity && !controller.signal.aborted)
+      identity = await probeIdentity(zen, { channels: report.channels.map((channel) => channel.channel) });
     await file.write({ type: 'summary', ...report, ...(identity ? { identity } : {}) });
     await file.flush();
     await zen.close();
     printSummary(report);
     printComparisons(report.comparisons);
     if (identity) printIdentity(identity);
-    if (report.stopped === 'budget') console.log(`\nStopped by the budget ($${budgetUsd}): $${report.spentUsd.toFixed(4)} spent. Run again with a larger --budget to go on.`);
+    if (report.stopped === 'budget')
+      console.log(
+        `\nStopped by the budget ($${budgetUsd}): $${report.spentUsd.toFixed(4)} spent. Run again with a larger --budget to go on.`,
+      );
     console.log(`\nresults: ${outPath}${report.stopped === 'aborted' ? ' (run the same command again to resume)' : ''}`);
     const reportPath = text(flags.report);
     if (reportPath) {
@@ -160,10 +182,18 @@ async function collect(path: string) {
 
 function readOptions(flags: EvalFlags): ReadDatasetOptions {
   const format = text(flags.format);
-  if (format !== undefined && format !== 'jsonl' && format !== 'json' && format !== 'csv') throw usageError(`--format must be jsonl, json or csv, got '${format}'`);
+  if (format !== undefined && format !== 'jsonl' && format !== 'json' && format !== 'csv')
+    throw usageError(`--format must be jsonl, json or csv, got '${format}'`);
   const options: ReadDatasetOptions = {};
   if (format) options.format = format as DatasetFormat;
-  const fields: Array<[keyof ReadDatasetOptions, unknown]> = [['id', flags.idField], ['question', flags.questionField], ['answer', flags.answerField], ['answerType', flags.answerTypeField], ['category', flags.categoryField], ['image', flags.imageField]];
+  const fields: Array<[keyof ReadDatasetOptions, unknown]> = [
+    ['id', flags.idField],
+    ['question', flags.questionField],
+    ['answer', flags.answerField],
+    ['answerType', flags.answerTypeField],
+    ['category', flags.categoryField],
+    ['image', flags.imageField],
+  ];
   for (const [key, value] of fields) {
     const name = text(value);
     if (name) (options as Record<string, unknown>)[key] = name;

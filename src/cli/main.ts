@@ -76,7 +76,10 @@ cli
   .action((flags: WatchFlags) => run(() => watchCommand(flags)));
 
 cli
-  .command('dashboard', 'A live local page over a ledger: calls, cost and credits per model per day, latency, claims, degradations, budgets')
+  .command(
+    'dashboard',
+    'A live local page over a ledger: calls, cost and credits per model per day, latency, claims, degradations, budgets',
+  )
   .option('--ledger <path|url>', 'The ledger: .jsonl, .db/.sqlite for SQLite, or postgres://user:password@host/db')
   .option('--table <name>', 'With a postgres:// ledger: the PostgresLedgerStore\u2019s table (default zen_ledger)')
   .option('--port <n>', 'Port (default 7411; 0 picks a free one)')

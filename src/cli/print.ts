@@ -19,7 +19,9 @@ export function printSummary(report: EvaluationResult): void {
     String(channel.errors),
   ]);
   table(['channel', 'accuracy [95% CI]', 'right', 'calib. err', 'cost', 'p50 / p95', 'ttft p50', 'refusals', 'errors'], rows);
-  console.log(`\n${report.channels.reduce((sum, channel) => sum + channel.attempted, 0)} answers · $${report.spentUsd.toFixed(4)} spent${report.resumed ? ` · ${report.resumed} resumed` : ''}${report.stopped ? ` · stopped: ${report.stopped}` : ''}`);
+  console.log(
+    `\n${report.channels.reduce((sum, channel) => sum + channel.attempted, 0)} answers · $${report.spentUsd.toFixed(4)} spent${report.resumed ? ` · ${report.resumed} resumed` : ''}${report.stopped ? ` · stopped: ${report.stopped}` : ''}`,
+  );
 }
 
 export function printComparisons(comparisons: ChannelComparison[]): void {
@@ -32,7 +34,12 @@ export function printComparisons(comparisons: ChannelComparison[]): void {
         `${comparison.disagreementCount} disagree (${comparison.onlyA}/${comparison.onlyB}), ${comparison.test} p=${comparison.adjustedP.toPrecision(3)} → ${verdict}`,
     );
     if (comparison.worse && comparison.disagreements.length > 0) {
-      console.log(`    disagreeing items: ${comparison.disagreements.slice(0, 12).map((entry) => entry.item).join(', ')}${comparison.disagreements.length > 12 ? ', …' : ''}`);
+      console.log(
+        `    disagreeing items: ${comparison.disagreements
+          .slice(0, 12)
+          .map((entry) => entry.item)
+          .join(', ')}${comparison.disagreements.length > 12 ? ', …' : ''}`,
+      );
     }
   }
 }

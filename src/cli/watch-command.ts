@@ -36,7 +36,8 @@ export async function watchCommand(flags: WatchFlags): Promise<number> {
   const datasetPath = text(flags.dataset) ?? (simulate ? SAMPLE_DATASET : undefined);
   if (!datasetPath) throw usageError('watch needs --dataset <canary set> (or --simulate)');
   const budgetUsdPerDay = number(flags.budgetPerDay, 'budget-per-day') ?? (simulate ? 1 : undefined);
-  if (budgetUsdPerDay === undefined) throw usageError('watch needs --budget-per-day <usd>: canary runs never spend more than that per UTC day');
+  if (budgetUsdPerDay === undefined)
+    throw usageError('watch needs --budget-per-day <usd>: canary runs never spend more than that per UTC day');
   const limit = number(flags.limit, 'limit', { min: 1, integer: true }) ?? 10;
   const runs = number(flags.runs, 'runs', { min: 1, integer: true });
   const items: EvalItem[] = [];
@@ -52,7 +53,11 @@ export async function watchCommand(flags: WatchFlags): Promise<number> {
   }
   const degradeAfter = number(flags.degradeAfter, 'degrade-after', { min: 0, integer: true });
   let simulation: { providers: Record<string, ProviderConfig>; close(): Promise<void> } | undefined;
-  if (simulate) simulation = await simulatedProviders(items, { latencyMs: number(flags.simLatency, 'sim-latency') ?? 40, degradeAfter: degradeAfter ?? items.length * 6 });
+  if (simulate)
+    simulation = await simulatedProviders(items, {
+      latencyMs: number(flags.simLatency, 'sim-latency') ?? 40,
+      degradeAfter: degradeAfter ?? items.length * 6,
+    });
   let ledger: OpenedLedger | undefined;
   try {
     ledger = flags.ledger ? await openLedger(resolve(flags.ledger)) : undefined;
@@ -70,7 +75,9 @@ export async function watchCommand(flags: WatchFlags): Promise<number> {
       budgetUsdPerDay,
       ...(flags.judge ? { judge: String(flags.judge) } : {}),
       ...(flags.concurrency !== undefined ? { concurrency: number(flags.concurrency, 'concurrency', { min: 1, integer: true })! } : {}),
-      ...(flags.baselineRuns !== undefined ? { baselineRuns: number(flags.baselineRuns, 'baseline-runs', { min: 1, integer: true })! } : {}),
+      ...(flags.baselineRuns !== undefined
+        ? { baselineRuns: number(flags.baselineRuns, 'baseline-runs', { min: 1, integer: true })! }
+        : {}),
       ...(flags.openBreaker ? { openBreaker: true } : {}),
       onRun: async (run, results) => {
         for (const result of results) await file.write({ type: 'result', ...result });
@@ -86,11 +93,15 @@ export async function watchCommand(flags: WatchFlags): Promise<number> {
       process.on('SIGINT', finish);
       watch.on('run', (run) => {
         done += 1;
-        console.log(`run ${run.index} ${run.at}: ${run.channels.map((channel) => `${channel.channel} ${(100 * channel.accuracy).toFixed(0)}% (${channel.phase}${channel.degraded.length ? `, DEGRADED ${channel.degraded.join('+')}` : ''})`).join(' · ')} · $${run.spentUsd.toFixed(4)}`);
+        console.log(
+          `run ${run.index} ${run.at}: ${run.channels.map((channel) => `${channel.channel} ${(100 * channel.accuracy).toFixed(0)}% (${channel.phase}${channel.degraded.length ? `, DEGRADED ${channel.degraded.join('+')}` : ''})`).join(' · ')} · $${run.spentUsd.toFixed(4)}`,
+        );
         if (runs !== undefined && done >= runs) finish();
       });
       watch.on('degradation', (event) => {
-        console.log(`DEGRADATION ${event.channel} ${event.metric}: ${event.baseline.toFixed(3)} → ${event.observed.toFixed(3)} (CUSUM ${event.statistic.toFixed(1)} > ${event.threshold.toFixed(1)})${event.breakerOpened ? ', breaker held open' : ''}`);
+        console.log(
+          `DEGRADATION ${event.channel} ${event.metric}: ${event.baseline.toFixed(3)} → ${event.observed.toFixed(3)} (CUSUM ${event.statistic.toFixed(1)} > ${event.threshold.toFixed(1)})${event.breakerOpened ? ', breaker held open' : ''}`,
+        );
         void file.write({ type: 'degradation', ...event });
       });
       watch.on('skipped', (event) => console.log(`skipped at ${event.at}: the day's budget is spent ($${event.spentTodayUsd.toFixed(4)})`));

@@ -24,7 +24,13 @@ interface Skipped {
  * make every call fail. A runtime that cannot load modules at all (an edge function) is a
  * configuration error.
  */
-async function sdkClass(load: ImportModule, skipped: Skipped[], specifier: string, exportName: string, key: string): Promise<Constructor | undefined> {
+async function sdkClass(
+  load: ImportModule,
+  skipped: Skipped[],
+  specifier: string,
+  exportName: string,
+  key: string,
+): Promise<Constructor | undefined> {
   try {
     const module = (await load(specifier)) as Record<string, unknown>;
     return module[exportName] as Constructor;
@@ -40,7 +46,10 @@ async function sdkClass(load: ImportModule, skipped: Skipped[], specifier: strin
  * installed. SDKs are loaded only here, only when their key is present. Clients get
  * `maxRetries: 0`: ZenClient owns retries. `load` is for tests.
  */
-export async function providersFromEnv(env: Env | null = readEnv(), load: ImportModule = importUnbundled): Promise<Record<string, ProviderConfig>> {
+export async function providersFromEnv(
+  env: Env | null = readEnv(),
+  load: ImportModule = importUnbundled,
+): Promise<Record<string, ProviderConfig>> {
   if (!env) {
     throw configurationError(
       'new ZenClient() without `providers` builds SDK clients from process.env, which this runtime does not have. Pass the clients: new ZenClient({ providers: { openai: new OpenAI({ apiKey: env.OPENAI_API_KEY }) } }).',
@@ -58,16 +67,26 @@ export async function providersFromEnv(env: Env | null = readEnv(), load: Import
   }
   const geminiKey = env.GEMINI_API_KEY ?? env.GOOGLE_API_KEY;
   if (geminiKey) {
-    const GoogleGenAI = await sdkClass(load, skipped, '@google/genai', 'GoogleGenAI', env.GEMINI_API_KEY ? 'GEMINI_API_KEY' : 'GOOGLE_API_KEY');
+    const GoogleGenAI = await sdkClass(
+      load,
+      skipped,
+      '@google/genai',
+      'GoogleGenAI',
+      env.GEMINI_API_KEY ? 'GEMINI_API_KEY' : 'GOOGLE_API_KEY',
+    );
     if (GoogleGenAI) providers.google = new GoogleGenAI({ apiKey: geminiKey });
   }
   if (env.GOOGLE_CLOUD_PROJECT && env.GOOGLE_CLOUD_LOCATION) {
     const GoogleGenAI = await sdkClass(load, skipped, '@google/genai', 'GoogleGenAI', 'GOOGLE_CLOUD_PROJECT');
-    if (GoogleGenAI) providers.vertex = new GoogleGenAI({ vertexai: true, project: env.GOOGLE_CLOUD_PROJECT, location: env.GOOGLE_CLOUD_LOCATION });
+    if (GoogleGenAI)
+      providers.vertex = new GoogleGenAI({ vertexai: true, project: env.GOOGLE_CLOUD_PROJECT, location: env.GOOGLE_CLOUD_LOCATION });
   }
   if (Object.keys(providers).length === 0 && skipped.length > 0) {
     // Keys but no SDK at all: say which, rather than "no providers are configured".
-    const list = skipped.map(({ key, specifier, error }) => `${key} is set but '${specifier}' could not be loaded (${error instanceof Error ? error.message.split('\n')[0] : String(error)})`);
+    const list = skipped.map(
+      ({ key, specifier, error }) =>
+        `${key} is set but '${specifier}' could not be loaded (${error instanceof Error ? error.message.split('\n')[0] : String(error)})`,
+    );
     throw new ZenError({
       kind: 'configuration',
       retryable: false,

@@ -46,10 +46,31 @@ const COMPATIBLE_HOSTS: ReadonlyArray<[RegExp, string]> = [
 
 /** Provider names that say which vendor they serve. */
 const NAME_VENDORS: Record<string, string> = {
-  openai: 'openai', azure: 'openai', anthropic: 'anthropic', claude: 'anthropic', google: 'google', gemini: 'google', vertex: 'google',
-  deepseek: 'deepseek', xai: 'xai', grok: 'xai', moonshot: 'moonshotai', moonshotai: 'moonshotai', kimi: 'moonshotai', qwen: 'alibaba',
-  alibaba: 'alibaba', dashscope: 'alibaba', doubao: 'bytedance', bytedance: 'bytedance', volcengine: 'bytedance', minimax: 'minimax',
-  baidu: 'baidu', qianfan: 'baidu', ernie: 'baidu', mistral: 'mistral', openrouter: '*',
+  openai: 'openai',
+  azure: 'openai',
+  anthropic: 'anthropic',
+  claude: 'anthropic',
+  google: 'google',
+  gemini: 'google',
+  vertex: 'google',
+  deepseek: 'deepseek',
+  xai: 'xai',
+  grok: 'xai',
+  moonshot: 'moonshotai',
+  moonshotai: 'moonshotai',
+  kimi: 'moonshotai',
+  qwen: 'alibaba',
+  alibaba: 'alibaba',
+  dashscope: 'alibaba',
+  doubao: 'bytedance',
+  bytedance: 'bytedance',
+  volcengine: 'bytedance',
+  minimax: 'minimax',
+  baidu: 'baidu',
+  qianfan: 'baidu',
+  ernie: 'baidu',
+  mistral: 'mistral',
+  openrouter: '*',
 };
 
 function hasFunction(value: unknown, ...path: string[]): boolean {
@@ -117,7 +138,9 @@ export function configureProviders(
   for (const [name, config] of Object.entries(providers)) {
     if (config === undefined) continue;
     if (!/^[A-Za-z0-9_.-]+$/.test(name)) {
-      throw configurationError(`Provider name "${name}" may only hold letters, digits, '_', '.' and '-' (it is used in channel ids like "vendor/model:${name}").`);
+      throw configurationError(
+        `Provider name "${name}" may only hold letters, digits, '_', '.' and '-' (it is used in channel ids like "vendor/model:${name}").`,
+      );
     }
     const client = isWrapped(config) ? config.client : config;
     const family = detectFamily(client);

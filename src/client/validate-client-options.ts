@@ -2,7 +2,17 @@ import * as v from 'valibot';
 import { isConversationStore } from '../conversations/conversation-store.js';
 import { checkSchema } from '../core/validate/check.js';
 import {
-  delayMs, functionType, lazily, number, object, optional, positiveWholeNumber, recordOf, string, wholeNumber, type Schema,
+  delayMs,
+  functionType,
+  lazily,
+  number,
+  object,
+  optional,
+  positiveWholeNumber,
+  recordOf,
+  string,
+  wholeNumber,
+  type Schema,
 } from '../core/validate/schemas.js';
 import { budgetOptionsEntry } from '../pipeline/budget/options-schema.js';
 import { telemetryOptionsEntry } from '../pipeline/telemetry/options-schema.js';
@@ -14,13 +24,18 @@ import { routingOptionsEntries } from '../pipeline/routing-options-schema.js';
  * when they are built (`models` and `channels` in the catalog, `insurance`, `sharedState`).
  */
 
-const conversationStoreOption: Schema = v.custom((value) => value === false || isConversationStore(value), 'a ConversationStore ({ get, set, delete }) or false');
+const conversationStoreOption: Schema = v.custom(
+  (value) => value === false || isConversationStore(value),
+  'a ConversationStore ({ get, set, delete }) or false',
+);
 
 function build(): Schema {
   const anObject = object({});
   const policy = object({ name: string, decide: functionType }, 'a Policy ({ name, decide(context) })');
   // Each client is checked when it is configured; here, that it is an object.
-  const provider = optional(object({}, 'an SDK client (new OpenAI(), new Anthropic(), new GoogleGenAI(), a VertexAI) or { client, vendors, models }'));
+  const provider = optional(
+    object({}, 'an SDK client (new OpenAI(), new Anthropic(), new GoogleGenAI(), a VertexAI) or { client, vendors, models }'),
+  );
   return object(
     {
       providers: optional(recordOf(provider, 'an object of SDK clients by provider name ({ openai: new OpenAI() })')),

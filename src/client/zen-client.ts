@@ -29,7 +29,19 @@ import { builtInSteps, Pipeline } from '../pipeline/pipeline.js';
 import { routingMerger } from '../pipeline/routing-defaults.js';
 import type { PipelineRuntime, ProviderDeps } from '../pipeline/runtime.js';
 import { learnFromFeedback } from '../pipeline/steps/record.js';
-import type { CallInput, CallRunner, EmbeddingCallInput, EmbeddingRun, ImageCallInput, ImageRun, Step, StreamRun, TextCallInput, TextRun, ZenRequestOptions } from '../pipeline/types.js';
+import type {
+  CallInput,
+  CallRunner,
+  EmbeddingCallInput,
+  EmbeddingRun,
+  ImageCallInput,
+  ImageRun,
+  Step,
+  StreamRun,
+  TextCallInput,
+  TextRun,
+  ZenRequestOptions,
+} from '../pipeline/types.js';
 import type { ZenClientOptions } from './options.js';
 import { configureProviders, type ConfiguredProvider } from './providers.js';
 import { providersFromEnv } from './providers-from-env.js';
@@ -57,7 +69,6 @@ export interface ConversationStoreErrorEvent extends StoreFailure {
   source: 'conversation-store';
 }
 
-
 /** The budget store failed or was slow; the call went on unchecked (or was refused, with `budgets.onStoreError: 'refuse'`). */
 export interface BudgetStoreErrorEvent {
   source: 'budget-store';
@@ -72,18 +83,23 @@ export interface TelemetryErrorEvent {
   error: ZenError;
 }
 
-
 /** Something failed beside the call (the ledger, a detector, the shared state store, the conversation store, the budget store, telemetry); the call itself was not affected. */
-export type ZenErrorEvent = InsuranceErrorEvent | StateStoreErrorEvent | ConversationStoreErrorEvent | BudgetStoreErrorEvent | TelemetryErrorEvent;
+export type ZenErrorEvent =
+  | InsuranceErrorEvent
+  | StateStoreErrorEvent
+  | ConversationStoreErrorEvent
+  | BudgetStoreErrorEvent
+  | TelemetryErrorEvent;
 
 /** Every event a ZenClient emits: routing, the insurance's `quality` and `claim`, and `error`. */
-export type ZenEvents = PolicyEvents & Omit<InsuranceEvents, 'error'> & {
-  error: (event: ZenErrorEvent) => void;
-  degradation: (event: DegradationEvent) => void;
-  warning: (warning: SdkVersionWarning) => void;
-  /** A soft budget limit passed, or a call refused by a hard one (see `budgets`). */
-  budget: (event: BudgetEvent) => void;
-};
+export type ZenEvents = PolicyEvents &
+  Omit<InsuranceEvents, 'error'> & {
+    error: (event: ZenErrorEvent) => void;
+    degradation: (event: DegradationEvent) => void;
+    warning: (warning: SdkVersionWarning) => void;
+    /** A soft budget limit passed, or a call refused by a hard one (see `budgets`). */
+    budget: (event: BudgetEvent) => void;
+  };
 
 /**
  * A drop-in for the openai SDK's client that routes every call across the configured providers.
@@ -135,8 +151,21 @@ export class ZenClient extends EventEmitter<ZenEvents> implements CallRunner {
     this.chat = { completions: new ChatCompletions(this) };
     this.messages = new Messages(this);
     this.modelSource = {
-      list: async () => (await listServedModels(this.catalog, (await this.providers()).map((provider) => provider.info))).map(toOpenAIModel),
-      retrieve: async (id) => toOpenAIModel(await retrieveServedModel(this.catalog, (await this.providers()).map((provider) => provider.info), id)),
+      list: async () =>
+        (
+          await listServedModels(
+            this.catalog,
+            (await this.providers()).map((provider) => provider.info),
+          )
+        ).map(toOpenAIModel),
+      retrieve: async (id) =>
+        toOpenAIModel(
+          await retrieveServedModel(
+            this.catalog,
+            (await this.providers()).map((provider) => provider.info),
+            id,
+          ),
+        ),
     };
     this.models = new Models(this, this.modelSource);
     this.images = new Images(this);
@@ -147,7 +176,8 @@ export class ZenClient extends EventEmitter<ZenEvents> implements CallRunner {
     this.embeddings = new Embeddings(this);
     this.insurance = new Insurance(options.insurance ?? {}, options.ledger, {
       emit: (event, payload) => this.emit(event, payload as never),
-      subcall: ({ model, request, signal }) => this.runInternal({ operation: 'text', face: 'openai-chat', model, request, signal, warnings: [], stream: false }),
+      subcall: ({ model, request, signal }) =>
+        this.runInternal({ operation: 'text', face: 'openai-chat', model, request, signal, warnings: [], stream: false }),
       observeFeedback: (channelId, score, category) => learnFromFeedback(this, this.catalog.channels(), channelId, score, category),
     });
     const hedges = new HedgeLimiter();
@@ -155,7 +185,8 @@ export class ZenClient extends EventEmitter<ZenEvents> implements CallRunner {
     const emit: PipelineRuntime['emit'] = (event, payload) => {
       if (shared && event === 'breaker') {
         const transition = payload as Parameters<PolicyEvents['breaker']>[0];
-        if (transition.to === 'open' && transition.openUntil !== undefined) shared.publishCooldown(transition.channel, transition.openUntil);
+        if (transition.to === 'open' && transition.openUntil !== undefined)
+          shared.publishCooldown(transition.channel, transition.openUntil);
       }
       this.emit(event, payload as never);
     };
@@ -163,7 +194,9 @@ export class ZenClient extends EventEmitter<ZenEvents> implements CallRunner {
     // Built once per provider set: compiled candidate sets are reused across calls.
     const depsFor = (providers: ConfiguredProvider[]): ProviderDeps => {
       if (providers.length === 0) {
-        throw configurationError('No providers are configured: pass `providers` to ZenClient or set OPENAI_API_KEY, ANTHROPIC_API_KEY or GEMINI_API_KEY.');
+        throw configurationError(
+          'No providers are configured: pass `providers` to ZenClient or set OPENAI_API_KEY, ANTHROPIC_API_KEY or GEMINI_API_KEY.',
+        );
       }
       if (cache?.providers !== providers) {
         const infos = providers.map((provider) => provider.info);
@@ -181,7 +214,8 @@ export class ZenClient extends EventEmitter<ZenEvents> implements CallRunner {
     this.budgets = options.budgets
       ? new Budgets(options.budgets, options.budgets.store ?? options.sharedState?.store ?? new MemoryStateStore(), {
           event: (event) => this.emit('budget', event),
-          storeError: (operation, error, requestId) => this.emit('error', { source: 'budget-store', operation, error, ...(requestId ? { requestId } : {}) }),
+          storeError: (operation, error, requestId) =>
+            this.emit('error', { source: 'budget-store', operation, error, ...(requestId ? { requestId } : {}) }),
           write: (records) => this.insurance.write(records),
           track: (settling) => this.insurance.track(settling),
         })
@@ -194,11 +228,15 @@ export class ZenClient extends EventEmitter<ZenEvents> implements CallRunner {
       insurance: this.insurance,
       budgets: this.budgets,
       telemetry: options.telemetry
-        ? new Telemetry(options.telemetry === true ? {} : options.telemetry, (error) => {
-            // Said once, where it is heard: an app that set `telemetry` expects spans.
-            if (this.listenerCount('error') > 0) this.emit('error', { source: 'telemetry', error });
-            else console.warn(`zenrouter: ${error.message}`);
-          }, (ending) => this.insurance.track(ending))
+        ? new Telemetry(
+            options.telemetry === true ? {} : options.telemetry,
+            (error) => {
+              // Said once, where it is heard: an app that set `telemetry` expects spans.
+              if (this.listenerCount('error') > 0) this.emit('error', { source: 'telemetry', error });
+              else console.warn(`zenrouter: ${error.message}`);
+            },
+            (ending) => this.insurance.track(ending),
+          )
         : undefined,
       emit,
       listenerCount: (event) => this.listenerCount(event),
@@ -224,7 +262,8 @@ export class ZenClient extends EventEmitter<ZenEvents> implements CallRunner {
    */
   withOptions(options: ZenClientCallDefaults): ZenClient {
     const defaults = callDefaults(options);
-    const run = (call: CallInput): Promise<TextRun | StreamRun | ImageRun | EmbeddingRun> => this.run(withCallDefaults(call, defaults) as never);
+    const run = (call: CallInput): Promise<TextRun | StreamRun | ImageRun | EmbeddingRun> =>
+      this.run(withCallDefaults(call, defaults) as never);
     const derived = Object.create(this) as ZenClient;
     const use = (): never => {
       throw configurationError('Steps are added to the client withOptions() was called on (its steps run for both): call use() there.');
@@ -249,7 +288,8 @@ export class ZenClient extends EventEmitter<ZenEvents> implements CallRunner {
   /** Each limit of a budget key as it stands now: spent, held by calls in flight, remaining (see `budgets`). */
   async budget(key: string): Promise<BudgetState[]> {
     if (!this.budgets) throw configurationError('zen.budget() needs budgets: new ZenClient({ budgets: { limits: [...] } }).');
-    if (typeof key !== 'string' || key === '') throw configurationError(`zen.budget() takes a budget key (a non-empty string), got ${JSON.stringify(key)}.`);
+    if (typeof key !== 'string' || key === '')
+      throw configurationError(`zen.budget() takes a budget key (a non-empty string), got ${JSON.stringify(key)}.`);
     return this.budgets.state(key);
   }
 
@@ -303,7 +343,10 @@ export class ZenClient extends EventEmitter<ZenEvents> implements CallRunner {
     validateZenOptions(call.options, 'options');
     const deps = await this.runtime.providerDeps();
     // As a call routes: the model data it can reach loads first, and the prompt is counted when that matters.
-    return routeCountingTokens({ request: call.request, model: call.model, routing: this.routing(call.options), output: 'text' }, deps.router);
+    return routeCountingTokens(
+      { request: call.request, model: call.model, routing: this.routing(call.options), output: 'text' },
+      deps.router,
+    );
   }
 
   /** Runs a call through the pipeline: what every face does with the call it converted. */
@@ -318,7 +361,8 @@ export class ZenClient extends EventEmitter<ZenEvents> implements CallRunner {
   /** A call the insurance makes (the judge, samples): routed and executed, neither insured nor recorded. */
   private async runInternal(call: TextCallInput & { stream: false }): Promise<TextRun> {
     const run = await this.pipeline.run(createCall(call, this.routing, true));
-    if (!('result' in run) || !('content' in run.result)) throw configurationError('A pipeline step answered the insurance\'s own call with something other than a text answer.');
+    if (!('result' in run) || !('content' in run.result))
+      throw configurationError("A pipeline step answered the insurance's own call with something other than a text answer.");
     return { result: run.result, metadata: run.metadata };
   }
 }

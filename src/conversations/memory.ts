@@ -35,8 +35,10 @@ export class MemoryConversationStore implements ConversationStore {
 
   constructor(options: MemoryConversationStoreOptions = {}) {
     const { maxBytes = DEFAULT_MAX_BYTES, ttlMs = Number.POSITIVE_INFINITY, now = Date.now } = options;
-    if (typeof maxBytes !== 'number' || !Number.isFinite(maxBytes) || maxBytes <= 0) throw configurationError(`MemoryConversationStore maxBytes must be a positive, finite number of bytes, got ${String(maxBytes)}.`);
-    if (typeof ttlMs !== 'number' || Number.isNaN(ttlMs) || ttlMs <= 0) throw configurationError(`MemoryConversationStore ttlMs must be a positive number of milliseconds, got ${String(ttlMs)}.`);
+    if (typeof maxBytes !== 'number' || !Number.isFinite(maxBytes) || maxBytes <= 0)
+      throw configurationError(`MemoryConversationStore maxBytes must be a positive, finite number of bytes, got ${String(maxBytes)}.`);
+    if (typeof ttlMs !== 'number' || Number.isNaN(ttlMs) || ttlMs <= 0)
+      throw configurationError(`MemoryConversationStore ttlMs must be a positive number of milliseconds, got ${String(ttlMs)}.`);
     this.maxBytes = maxBytes;
     this.ttlMs = ttlMs;
     this.now = now;
@@ -63,7 +65,9 @@ export class MemoryConversationStore implements ConversationStore {
   async set(id: string, value: string): Promise<void> {
     const bytes = 2 * (id.length + value.length);
     if (bytes > this.maxBytes) {
-      throw configurationError(`A conversation of ${bytes} bytes does not fit in the MemoryConversationStore (maxBytes ${this.maxBytes}); raise maxBytes or use another store.`);
+      throw configurationError(
+        `A conversation of ${bytes} bytes does not fit in the MemoryConversationStore (maxBytes ${this.maxBytes}); raise maxBytes or use another store.`,
+      );
     }
     const old = this.entries.get(id);
     if (old) this.remove(id, old);

@@ -37,7 +37,9 @@ export class PostgresConversationStore implements ConversationStore {
   constructor(options: PostgresConversationStoreOptions) {
     const database = options?.database as Partial<PostgresQueryableLike> | undefined;
     if (typeof database?.query !== 'function') {
-      throw configurationError('PostgresConversationStore needs `database`: a node-postgres Pool or a PGlite database (the pool your PostgresLedgerStore uses).');
+      throw configurationError(
+        'PostgresConversationStore needs `database`: a node-postgres Pool or a PGlite database (the pool your PostgresLedgerStore uses).',
+      );
     }
     const { table, ttlMs } = sqlStoreSettings('PostgresConversationStore', options, true);
     this.database = database as PostgresQueryableLike;
@@ -73,7 +75,9 @@ export class PostgresConversationStore implements ConversationStore {
   private createTable(): Promise<void> {
     this.ready ??= (async () => {
       const index = `${this.table.replace('.', '_')}_expires_at`;
-      await this.database.query(`CREATE TABLE IF NOT EXISTS ${this.table} (id text PRIMARY KEY, value text NOT NULL, expires_at bigint NOT NULL)`);
+      await this.database.query(
+        `CREATE TABLE IF NOT EXISTS ${this.table} (id text PRIMARY KEY, value text NOT NULL, expires_at bigint NOT NULL)`,
+      );
       await this.database.query(`CREATE INDEX IF NOT EXISTS ${index} ON ${this.table} (expires_at)`);
     })().catch((error: unknown) => {
       this.ready = undefined;

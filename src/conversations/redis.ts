@@ -24,14 +24,20 @@ export class RedisConversationStore implements ConversationStore {
   private readonly ttlMs: number;
 
   constructor(options: RedisConversationStoreOptions) {
-    const client = options?.client as Partial<{ sendCommand: (args: string[]) => Promise<unknown>; call: (command: string, ...args: string[]) => Promise<unknown> }> | undefined;
+    const client = options?.client as
+      | Partial<{ sendCommand: (args: string[]) => Promise<unknown>; call: (command: string, ...args: string[]) => Promise<unknown> }>
+      | undefined;
     // ioredis first: it also has a `sendCommand`, which takes its own Command objects.
     if (typeof client?.call === 'function') this.send = (args) => client.call!(args[0]!, ...args.slice(1));
     else if (typeof client?.sendCommand === 'function') this.send = (args) => client.sendCommand!(args);
-    else throw configurationError('RedisConversationStore needs `client`: a connected node-redis client (sendCommand) or ioredis client (call).');
+    else
+      throw configurationError(
+        'RedisConversationStore needs `client`: a connected node-redis client (sendCommand) or ioredis client (call).',
+      );
     const { prefix = 'zenrouter:response:', ttlMs = THIRTY_DAYS_MS } = options;
     if (typeof prefix !== 'string') throw configurationError(`RedisConversationStore prefix must be a string, got ${typeof prefix}.`);
-    if (typeof ttlMs !== 'number' || !Number.isFinite(ttlMs) || ttlMs < 1) throw configurationError(`RedisConversationStore ttlMs must be a finite number of milliseconds >= 1, got ${String(ttlMs)}.`);
+    if (typeof ttlMs !== 'number' || !Number.isFinite(ttlMs) || ttlMs < 1)
+      throw configurationError(`RedisConversationStore ttlMs must be a finite number of milliseconds >= 1, got ${String(ttlMs)}.`);
     this.prefix = prefix;
     this.ttlMs = Math.round(ttlMs);
   }

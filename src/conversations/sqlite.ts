@@ -39,7 +39,9 @@ export class SqliteConversationStore implements ConversationStore {
   constructor(options: SqliteConversationStoreOptions) {
     const database = options?.database as Partial<SqliteDatabaseLike> | undefined;
     if (typeof database?.prepare !== 'function' || typeof database.exec !== 'function') {
-      throw configurationError('SqliteConversationStore needs `database`: an open better-sqlite3 Database (a SqliteLedgerStore has it as `.database`).');
+      throw configurationError(
+        'SqliteConversationStore needs `database`: an open better-sqlite3 Database (a SqliteLedgerStore has it as `.database`).',
+      );
     }
     const { table, ttlMs } = sqlStoreSettings('SqliteConversationStore', options, false);
     this.ttlMs = ttlMs;
@@ -49,7 +51,9 @@ export class SqliteConversationStore implements ConversationStore {
       CREATE INDEX IF NOT EXISTS ${table}_expires_at ON ${table} (expires_at);
     `);
     this.select = database.prepare(`SELECT value FROM ${table} WHERE id = ? AND expires_at > ?`);
-    this.upsert = database.prepare(`INSERT INTO ${table} (id, value, expires_at) VALUES (?, ?, ?) ON CONFLICT (id) DO UPDATE SET value = excluded.value, expires_at = excluded.expires_at`);
+    this.upsert = database.prepare(
+      `INSERT INTO ${table} (id, value, expires_at) VALUES (?, ?, ?) ON CONFLICT (id) DO UPDATE SET value = excluded.value, expires_at = excluded.expires_at`,
+    );
     this.remove = database.prepare(`DELETE FROM ${table} WHERE id = ? AND expires_at > ?`);
     this.purge = database.prepare(`DELETE FROM ${table} WHERE expires_at <= ?`);
   }

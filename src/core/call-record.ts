@@ -132,7 +132,12 @@ export interface CallRecord {
 }
 
 /** A call's record before anything happened: every field present, so that all records share one shape. */
-export function newCallRecord(requestId: string, face: FaceName, requested: string | string[], warnings: readonly CallWarning[]): CallRecord {
+export function newCallRecord(
+  requestId: string,
+  face: FaceName,
+  requested: string | string[],
+  warnings: readonly CallWarning[],
+): CallRecord {
   return {
     requestId,
     face,

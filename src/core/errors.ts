@@ -184,7 +184,9 @@ export function redactSecrets(text: string): string {
   let out = redactKnownSecrets(text);
   for (const pattern of SECRET_PATTERNS) {
     out = out.replace(pattern, (match, prefix?: string) =>
-      typeof prefix === 'string' && match.startsWith(prefix) ? `${prefix}${prefix.endsWith('=') || prefix.endsWith(':') ? '' : ' '}[redacted]` : '[redacted]',
+      typeof prefix === 'string' && match.startsWith(prefix)
+        ? `${prefix}${prefix.endsWith('=') || prefix.endsWith(':') ? '' : ' '}[redacted]`
+        : '[redacted]',
     );
   }
   return out;

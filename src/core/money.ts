@@ -51,7 +51,13 @@ export function zeroCost(source = 'unknown'): CostBreakdown {
 export function sumCosts(costs: readonly CostBreakdown[]): CostBreakdown {
   if (costs.length === 0) return zeroCost('none');
   // One pass in integer nanodollars: every call sums its attempts' costs, most often just one.
-  let input = 0, cacheRead = 0, cacheWrite = 0, output = 0, reasoning = 0, other = 0, total = 0;
+  let input = 0,
+    cacheRead = 0,
+    cacheWrite = 0,
+    output = 0,
+    reasoning = 0,
+    other = 0,
+    total = 0;
   let estimated = false;
   for (const cost of costs) {
     input += toNanos(cost.input);

@@ -16,4 +16,8 @@ export interface PeerNotInstalled<Package extends string> {
  * and `[T] extends [2]` holds only for `any` and the error type of an unresolved import (the usual
  * `0 extends 1 & T` test does not: an intersection with the error type is the error type).
  */
-export type FromPeer<Types, Package extends string> = [Types] extends [1] ? ([Types] extends [2] ? PeerNotInstalled<Package> : Types) : Types;
+export type FromPeer<Types, Package extends string> = [Types] extends [1]
+  ? [Types] extends [2]
+    ? PeerNotInstalled<Package>
+    : Types
+  : Types;

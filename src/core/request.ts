@@ -10,9 +10,7 @@ export interface TextPart {
   text: string;
 }
 
-export type ImageSource =
-  | { kind: 'url'; url: string }
-  | { kind: 'base64'; mediaType: string; data: string };
+export type ImageSource = { kind: 'url'; url: string } | { kind: 'base64'; mediaType: string; data: string };
 
 export interface ImagePart {
   type: 'image';
@@ -84,7 +82,13 @@ export type ResponseFormat =
 export type ReasoningEffort = 'none' | 'minimal' | 'low' | 'medium' | 'high';
 
 /** The face a call came through; recorded in the ledger. */
-export type FaceName = 'openai-chat' | 'anthropic-messages' | 'gemini-generate' | 'openai-images' | 'openai-responses' | 'openai-embeddings';
+export type FaceName =
+  | 'openai-chat'
+  | 'anthropic-messages'
+  | 'gemini-generate'
+  | 'openai-images'
+  | 'openai-responses'
+  | 'openai-embeddings';
 
 /**
  * A tool that OpenAI runs on its side (web search, file search, code interpreter, computer use,

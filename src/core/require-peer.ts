@@ -24,7 +24,8 @@ export class NoRequireError extends Error {
  */
 export function requireUnbundled(specifier: string, esm?: string): unknown {
   const module = nodeBuiltin('node:module') as { createRequire?: (from: string) => RequireFunction } | undefined;
-  if (typeof module?.createRequire !== 'function') throw new NoRequireError(`this runtime cannot load '${specifier}' synchronously (no require)`);
+  if (typeof module?.createRequire !== 'function')
+    throw new NoRequireError(`this runtime cannot load '${specifier}' synchronously (no require)`);
   const cwd = (nodeBuiltin('node:process') as { cwd?: () => string } | undefined)?.cwd?.();
   // The CommonJS build has no `import.meta.url` (esbuild leaves it undefined): the working directory only.
   const here = (import.meta as { url?: unknown }).url;

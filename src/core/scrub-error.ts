@@ -20,7 +20,11 @@ interface HeadersLike {
 }
 
 function isHeaders(value: object): value is HeadersLike {
-  return typeof (value as HeadersLike).forEach === 'function' && typeof (value as HeadersLike).get === 'function' && typeof (value as { append?: unknown }).append === 'function';
+  return (
+    typeof (value as HeadersLike).forEach === 'function' &&
+    typeof (value as HeadersLike).get === 'function' &&
+    typeof (value as { append?: unknown }).append === 'function'
+  );
 }
 
 /** A redacted copy of a Headers object, or undefined when nothing in it needed redacting. */
@@ -66,7 +70,10 @@ export function scrubError(root: unknown, redact: (text: string) => string): boo
       return;
     }
     // Own keys of any kind: an Error's message and stack are own but not enumerable.
-    const keys: Array<string | symbol> = value instanceof Error ? [...new Set<string | symbol>(['message', 'stack', 'cause', ...Reflect.ownKeys(value)])] : Reflect.ownKeys(value);
+    const keys: Array<string | symbol> =
+      value instanceof Error
+        ? [...new Set<string | symbol>(['message', 'stack', 'cause', ...Reflect.ownKeys(value)])]
+        : Reflect.ownKeys(value);
     for (const key of keys) {
       const descriptor = Object.getOwnPropertyDescriptor(value, key);
       if (!descriptor || !('value' in descriptor)) continue; // accessors are not read: they may run code

@@ -42,7 +42,8 @@ export function redactKnownSecrets(text: string): string {
 }
 
 /** Property names under which SDK clients and their auth helpers keep credentials. */
-const CREDENTIAL_KEY = /api_?key|auth_?token|access_?token|refresh_?token|session_?token|secret|password|private_?key|credential|^key$|^token$/i;
+const CREDENTIAL_KEY =
+  /api_?key|auth_?token|access_?token|refresh_?token|session_?token|secret|password|private_?key|credential|^key$|^token$/i;
 /** Objects that may hold credentials further down (`_options`, `apiClient.clientOptions.auth.googleAuth.jsonContent`). */
 const CONTAINER_KEY = /options|auth|credential|client|config|json_?content/i;
 const MAX_DEPTH = 5;

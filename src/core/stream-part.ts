@@ -17,5 +17,7 @@ export type StreamPart =
 
 /** True for parts that carry content the caller sees (what "first token" means). */
 export function isContentPart(part: StreamPart): boolean {
-  return part.type === 'text-delta' || part.type === 'reasoning-delta' || part.type === 'tool-call-start' || part.type === 'tool-call-delta';
+  return (
+    part.type === 'text-delta' || part.type === 'reasoning-delta' || part.type === 'tool-call-start' || part.type === 'tool-call-delta'
+  );
 }

@@ -41,7 +41,8 @@ export class BudgetTally {
     if (line.type !== 'budget') return;
     const record = line as unknown as BudgetRecordShape;
     const atMs = Date.parse(String(record.at));
-    if (typeof record.key !== 'string' || typeof record.spent !== 'number' || typeof record.limit !== 'number' || !Number.isFinite(atMs)) return;
+    if (typeof record.key !== 'string' || typeof record.spent !== 'number' || typeof record.limit !== 'number' || !Number.isFinite(atMs))
+      return;
     const window = typeof record.window === 'string' ? record.window : '';
     const unit = typeof record.unit === 'string' ? record.unit : 'usd';
     const id = `${record.key}\u0000${window}\u0000${unit}`;
@@ -57,7 +58,15 @@ export class BudgetTally {
   section(): BudgetSection | undefined {
     if (this.latest.size === 0 && this.events.length === 0) return undefined;
     const budgets = [...this.latest.values()]
-      .map(({ record }) => ({ key: record.key, window: record.window, unit: record.unit, spent: record.spent, limit: record.limit, at: record.at, ...(typeof record.windowStart === 'string' ? { windowStart: record.windowStart } : {}) }))
+      .map(({ record }) => ({
+        key: record.key,
+        window: record.window,
+        unit: record.unit,
+        spent: record.spent,
+        limit: record.limit,
+        at: record.at,
+        ...(typeof record.windowStart === 'string' ? { windowStart: record.windowStart } : {}),
+      }))
       .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : a.window < b.window ? -1 : a.window > b.window ? 1 : 0));
     const events = this.events.slice(-RECENT_EVENTS).sort((a, b) => Date.parse(b.at) - Date.parse(a.at));
     return { budgets, events };

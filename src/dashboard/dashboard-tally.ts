@@ -64,7 +64,14 @@ export class DashboardTally {
   }
 
   private addClaim(line: RecordLine): void {
-    const claim = (line.claim ?? {}) as { at?: unknown; channel?: unknown; eventKind?: unknown; amountUsd?: unknown; status?: unknown; rule?: unknown };
+    const claim = (line.claim ?? {}) as {
+      at?: unknown;
+      channel?: unknown;
+      eventKind?: unknown;
+      amountUsd?: unknown;
+      status?: unknown;
+      rule?: unknown;
+    };
     this.claimCount += 1;
     const status = String(claim.status);
     if (status === 'credited' || status === 'capped' || status === 'excluded') this.byStatus[status] += 1;
@@ -106,7 +113,18 @@ export class DashboardTally {
 function lastDays(all: PerModelPerDay, days: number): PerModelPerDay {
   if (all.days.length <= days) return all;
   const from = all.days.length - days;
-  const rows = all.models.map((_, index) => index).filter((index) => all.requests[index]!.slice(from).some((value) => value > 0) || all.creditsUsd[index]!.slice(from).some((value) => value > 0));
+  const rows = all.models
+    .map((_, index) => index)
+    .filter(
+      (index) =>
+        all.requests[index]!.slice(from).some((value) => value > 0) || all.creditsUsd[index]!.slice(from).some((value) => value > 0),
+    );
   const pick = (grid: number[][]) => rows.map((index) => grid[index]!.slice(from));
-  return { days: all.days.slice(from), models: rows.map((index) => all.models[index]!), requests: pick(all.requests), costUsd: pick(all.costUsd), creditsUsd: pick(all.creditsUsd) };
+  return {
+    days: all.days.slice(from),
+    models: rows.map((index) => all.models[index]!),
+    requests: pick(all.requests),
+    costUsd: pick(all.costUsd),
+    creditsUsd: pick(all.creditsUsd),
+  };
 }

@@ -58,7 +58,8 @@ const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1']);
 const SECURITY_HEADERS = {
   'X-Content-Type-Options': 'nosniff',
   'Referrer-Policy': 'no-referrer',
-  'Content-Security-Policy': "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+  'Content-Security-Policy':
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
 };
 
 /**
@@ -75,19 +76,25 @@ const SECURITY_HEADERS = {
 export async function startDashboard(options: DashboardOptions): Promise<Dashboard> {
   const settings = checkOptions(options);
   const tail = options.tail ?? tailForStore(options.store!);
-  const live = new LiveLedger(tail, new DashboardTally(settings), { title: settings.title, source: options.source ?? tail.source, refreshSeconds: settings.refreshSeconds });
+  const live = new LiveLedger(tail, new DashboardTally(settings), {
+    title: settings.title,
+    source: options.source ?? tail.source,
+    refreshSeconds: settings.refreshSeconds,
+  });
   const files = assets(settings.title);
   let port = settings.port;
   const server = createServer((request, response) => {
     handle(request, response).catch((error: unknown) => {
-      if (!response.headersSent) send(response, 500, 'text/plain; charset=utf-8', `dashboard error: ${error instanceof Error ? error.message : String(error)}`);
+      if (!response.headersSent)
+        send(response, 500, 'text/plain; charset=utf-8', `dashboard error: ${error instanceof Error ? error.message : String(error)}`);
       else response.destroy();
     });
   });
 
   async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     // A page on another site must not read the figures through a name that resolves here (DNS rebinding).
-    if (LOOPBACK.has(settings.host) && !isLoopbackHost(request.headers.host, port)) return send(response, 403, 'text/plain; charset=utf-8', 'forbidden host');
+    if (LOOPBACK.has(settings.host) && !isLoopbackHost(request.headers.host, port))
+      return send(response, 403, 'text/plain; charset=utf-8', 'forbidden host');
     if (request.method !== 'GET' && request.method !== 'HEAD') {
       response.setHeader('Allow', 'GET, HEAD');
       return send(response, 405, 'text/plain; charset=utf-8', 'method not allowed');
@@ -168,7 +175,12 @@ function listen(server: Server, port: number, host: string): Promise<void> {
   return new Promise((resolve, reject) => {
     const onError = (error: NodeJS.ErrnoException) => {
       server.off('listening', onListening);
-      const problem = error.code === 'EADDRINUSE' ? `port ${port} is in use on ${host}: pick another (0 picks a free one)` : error.code === 'EADDRNOTAVAIL' ? `${host} is not an address of this machine` : error.message;
+      const problem =
+        error.code === 'EADDRINUSE'
+          ? `port ${port} is in use on ${host}: pick another (0 picks a free one)`
+          : error.code === 'EADDRNOTAVAIL'
+            ? `${host} is not an address of this machine`
+            : error.message;
       reject(new ZenError({ kind: 'configuration', retryable: false, message: `dashboard: ${problem}`, cause: error }));
     };
     const onListening = () => {
@@ -195,22 +207,27 @@ function checkOptions(options: DashboardOptions): Settings {
   const store = options?.store as Partial<LedgerStore> | undefined;
   const tail = options?.tail as Partial<LedgerTail> | undefined;
   if (tail !== undefined) {
-    if (typeof tail?.read !== 'function' || typeof tail.close !== 'function') problems.push('tail must be a LedgerTail (read() and close())');
+    if (typeof tail?.read !== 'function' || typeof tail.close !== 'function')
+      problems.push('tail must be a LedgerTail (read() and close())');
   } else if (!store || typeof store.query !== 'function') {
     problems.push('give a store (a LedgerStore: an object with query()) or a tail');
   }
   const port = options?.port ?? DEFAULT_PORT;
-  if (!Number.isInteger(port) || port < 0 || port > 65535) problems.push(`port must be a whole number from 0 to 65535, got ${String(port)}`);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    problems.push(`port must be a whole number from 0 to 65535, got ${String(port)}`);
   const host = options?.host ?? '127.0.0.1';
   if (typeof host !== 'string' || host === '') problems.push('host must be an address such as 127.0.0.1');
   const refreshSeconds = options?.refreshSeconds ?? 2;
-  if (typeof refreshSeconds !== 'number' || !(refreshSeconds >= 0.2 && refreshSeconds <= 3600)) problems.push(`refreshSeconds must be from 0.2 to 3600, got ${String(refreshSeconds)}`);
+  if (typeof refreshSeconds !== 'number' || !(refreshSeconds >= 0.2 && refreshSeconds <= 3600))
+    problems.push(`refreshSeconds must be from 0.2 to 3600, got ${String(refreshSeconds)}`);
   const title = options?.title ?? 'zenrouter dashboard';
   if (typeof title !== 'string') problems.push('title must be a string');
   const timelinePoints = options?.timelinePoints ?? 2000;
-  if (!Number.isInteger(timelinePoints) || timelinePoints < 1) problems.push(`timelinePoints must be a whole number >= 1, got ${String(timelinePoints)}`);
+  if (!Number.isInteger(timelinePoints) || timelinePoints < 1)
+    problems.push(`timelinePoints must be a whole number >= 1, got ${String(timelinePoints)}`);
   const days = options?.days ?? 30;
   if (!Number.isInteger(days) || days < 1) problems.push(`days must be a whole number >= 1, got ${String(days)}`);
-  if (problems.length > 0) throw new ZenError({ kind: 'configuration', retryable: false, message: `startDashboard: ${problems.join('; ')}` });
+  if (problems.length > 0)
+    throw new ZenError({ kind: 'configuration', retryable: false, message: `startDashboard: ${problems.join('; ')}` });
   return { port, host, refreshSeconds, title, timelinePoints, days };
 }

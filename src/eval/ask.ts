@@ -25,7 +25,10 @@ type ChatContent = string | Array<{ type: 'text'; text: string } | { type: 'imag
 /** The question as a user message, with its image when it has one. */
 export function questionContent(item: EvalItem): ChatContent {
   if (!item.image) return item.question;
-  return [{ type: 'text', text: item.question }, { type: 'image_url', image_url: { url: item.image } }];
+  return [
+    { type: 'text', text: item.question },
+    { type: 'image_url', image_url: { url: item.image } },
+  ];
 }
 
 /**
@@ -76,7 +79,8 @@ export interface Grade {
 /** Grades by exact match after normalisation; a refusal is `refused`. */
 export function gradeExact(item: EvalItem, answer: Answer): Grade {
   const parsed = parseResponse(answer.text);
-  const refused = answer.metadata.events.some((event) => event.kind === 'refusal') || (!parsed.formatted && isRefusal(answer.text, answer.finishReason));
+  const refused =
+    answer.metadata.events.some((event) => event.kind === 'refusal') || (!parsed.formatted && isRefusal(answer.text, answer.finishReason));
   const grade: Grade = {
     outcome: refused ? 'refused' : exactMatch(parsed.answer, item.answer, item.answerType) ? 'correct' : 'incorrect',
     extracted: parsed.answer,
@@ -95,13 +99,22 @@ export interface JudgeOutcome {
  * Grades with an LLM judge through the router (the host's choice of model; failover allowed):
  * HLE's structured verdict. A judge that fails or breaks the schema leaves the exact grade.
  */
-export async function gradeWithJudge(zen: EvalClient, judge: string, item: EvalItem, answer: Answer, settings: Pick<AskSettings, 'tags' | 'signal'>): Promise<JudgeOutcome> {
+export async function gradeWithJudge(
+  zen: EvalClient,
+  judge: string,
+  item: EvalItem,
+  answer: Answer,
+  settings: Pick<AskSettings, 'tags' | 'signal'>,
+): Promise<JudgeOutcome> {
   try {
     const completion = await zen.chat.completions.create(
       {
         model: judge,
         messages: [{ role: 'user', content: judgePrompt(item, answer.text) }],
-        response_format: { type: 'json_schema', json_schema: { name: 'evaluation_verdict', schema: EVAL_JUDGE_SCHEMA as unknown as Record<string, unknown>, strict: true } },
+        response_format: {
+          type: 'json_schema',
+          json_schema: { name: 'evaluation_verdict', schema: EVAL_JUDGE_SCHEMA as unknown as Record<string, unknown>, strict: true },
+        },
         max_completion_tokens: JUDGE_MAX_TOKENS,
         temperature: 0,
         stream: false,
@@ -114,7 +127,12 @@ export async function gradeWithJudge(zen: EvalClient, judge: string, item: EvalI
     if (!verdict) return { grade: undefined, costUsd };
     const refused = verdict.correct === 'no' && answer.metadata.events.some((event) => event.kind === 'refusal');
     return {
-      grade: { outcome: verdict.correct === 'yes' ? 'correct' : refused ? 'refused' : 'incorrect', extracted: verdict.extracted_final_answer, confidence: verdict.confidence / 100, grader: 'judge' },
+      grade: {
+        outcome: verdict.correct === 'yes' ? 'correct' : refused ? 'refused' : 'incorrect',
+        extracted: verdict.extracted_final_answer,
+        confidence: verdict.confidence / 100,
+        grader: 'judge',
+      },
       costUsd,
     };
   } catch (error) {

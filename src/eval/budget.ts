@@ -57,19 +57,31 @@ export const DEFAULT_IMAGE_TOKENS = 2_000;
  * image, and `maxOutputTokens` at the dearest output or reasoning rate of any price tier.
  * Throws when the channel has no price: a budget cannot be kept without one.
  */
-export function worstCaseUsd(channel: Channel, prompt: { bytes: number; images: number }, maxOutputTokens: number, imageTokens = DEFAULT_IMAGE_TOKENS): number {
+export function worstCaseUsd(
+  channel: Channel,
+  prompt: { bytes: number; images: number },
+  maxOutputTokens: number,
+  imageTokens = DEFAULT_IMAGE_TOKENS,
+): number {
   const price = channel.price;
   if (!price) {
-    throw configurationError(`budgetUsd needs a price for ${channel.id}: define one with \`channels: { '${channel.id}': { price: { inputPerMTok, outputPerMTok } } }\` or drop the budget`);
+    throw configurationError(
+      `budgetUsd needs a price for ${channel.id}: define one with \`channels: { '${channel.id}': { price: { inputPerMTok, outputPerMTok } } }\` or drop the budget`,
+    );
   }
   const inputTokens = prompt.bytes + 50 + prompt.images * imageTokens;
   return (inputTokens * highest(price, 'input') + maxOutputTokens * highest(price, 'output')) / 1e6;
 }
 
 function highest(price: PriceTable, side: 'input' | 'output'): number {
-  const rates = side === 'input'
-    ? [price.inputPerMTok, price.cacheWritePerMTok ?? 0, ...(price.tiers ?? []).flatMap((tier) => [tier.inputPerMTok, tier.cacheWritePerMTok ?? 0])]
-    : [price.outputPerMTok, price.reasoningPerMTok ?? 0, ...(price.tiers ?? []).map((tier) => tier.outputPerMTok)];
+  const rates =
+    side === 'input'
+      ? [
+          price.inputPerMTok,
+          price.cacheWritePerMTok ?? 0,
+          ...(price.tiers ?? []).flatMap((tier) => [tier.inputPerMTok, tier.cacheWritePerMTok ?? 0]),
+        ]
+      : [price.outputPerMTok, price.reasoningPerMTok ?? 0, ...(price.tiers ?? []).map((tier) => tier.outputPerMTok)];
   return Math.max(0, ...rates);
 }
 

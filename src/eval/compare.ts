@@ -66,9 +66,14 @@ export class PairTally {
   private readonly pairs: Pair[] = [];
   private readonly limit: number;
 
-  constructor(channels: readonly string[], private readonly options: CompareOptions = {}) {
+  constructor(
+    channels: readonly string[],
+    private readonly options: CompareOptions = {},
+  ) {
     this.limit = options.maxDisagreements ?? 1_000;
-    const sameModel = channels.some((channel, index) => channels.some((other, j) => j > index && modelOfChannel(other) === modelOfChannel(channel)));
+    const sameModel = channels.some((channel, index) =>
+      channels.some((other, j) => j > index && modelOfChannel(other) === modelOfChannel(channel)),
+    );
     const mode = options.pairs ?? (sameModel ? 'same-model' : 'all');
     for (let i = 0; i < channels.length; i += 1) {
       for (let j = i + 1; j < channels.length; j += 1) {
@@ -101,18 +106,31 @@ export class PairTally {
       const paired = pair.bothCorrect + pair.bothWrong + pair.onlyA + pair.onlyB;
       const rightA = pair.bothCorrect + pair.onlyA;
       const rightB = pair.bothCorrect + pair.onlyB;
-      const pValue = test === 'mcnemar'
-        ? binomialTestHalf(pair.onlyA, pair.onlyA + pair.onlyB)
-        : fisherExact(rightA, paired - rightA, rightB, paired - rightB);
+      const pValue =
+        test === 'mcnemar'
+          ? binomialTestHalf(pair.onlyA, pair.onlyA + pair.onlyB)
+          : fisherExact(rightA, paired - rightA, rightB, paired - rightB);
       return {
-        a: pair.a, b: pair.b, paired, bothCorrect: pair.bothCorrect, bothWrong: pair.bothWrong, onlyA: pair.onlyA, onlyB: pair.onlyB,
-        accuracyA: paired === 0 ? 0 : rightA / paired, accuracyB: paired === 0 ? 0 : rightB / paired,
-        test, pValue, adjustedP: pValue, disagreements: pair.disagreements, disagreementCount: pair.onlyA + pair.onlyB,
+        a: pair.a,
+        b: pair.b,
+        paired,
+        bothCorrect: pair.bothCorrect,
+        bothWrong: pair.bothWrong,
+        onlyA: pair.onlyA,
+        onlyB: pair.onlyB,
+        accuracyA: paired === 0 ? 0 : rightA / paired,
+        accuracyB: paired === 0 ? 0 : rightB / paired,
+        test,
+        pValue,
+        adjustedP: pValue,
+        disagreements: pair.disagreements,
+        disagreementCount: pair.onlyA + pair.onlyB,
       };
     });
     if ((this.options.adjust ?? 'holm') === 'holm') holm(compared);
     for (const comparison of compared) {
-      if (comparison.adjustedP < alpha && comparison.onlyA !== comparison.onlyB) comparison.worse = comparison.onlyA > comparison.onlyB ? comparison.b : comparison.a;
+      if (comparison.adjustedP < alpha && comparison.onlyA !== comparison.onlyB)
+        comparison.worse = comparison.onlyA > comparison.onlyB ? comparison.b : comparison.a;
     }
     return compared;
   }
@@ -133,7 +151,10 @@ function holm(comparisons: ChannelComparison[]): void {
  * every result while it groups them by item (a few hundred bytes each); `evaluate()` itself pairs
  * items as they complete and keeps only the counts.
  */
-export async function compareResults(results: Iterable<ItemResult> | AsyncIterable<ItemResult>, options: CompareOptions & { channels?: string[] } = {}): Promise<ChannelComparison[]> {
+export async function compareResults(
+  results: Iterable<ItemResult> | AsyncIterable<ItemResult>,
+  options: CompareOptions & { channels?: string[] } = {},
+): Promise<ChannelComparison[]> {
   const rows: ItemResult[] = [];
   const channels = new Set<string>(options.channels ?? []);
   for await (const result of results) {

@@ -17,7 +17,14 @@ export interface DatasetMapping {
   defaultAnswerType?: AnswerType;
 }
 
-const HLE_FIELDS = { id: 'id', question: 'question', answer: 'answer', image: 'image', answerType: 'answer_type', category: 'category' } as const;
+const HLE_FIELDS = {
+  id: 'id',
+  question: 'question',
+  answer: 'answer',
+  image: 'image',
+  answerType: 'answer_type',
+  category: 'category',
+} as const;
 
 /** A bad dataset record: which source, which line or record, and what is wrong. */
 export function datasetError(where: string, problem: string): ZenError {
@@ -39,18 +46,21 @@ export function toEvalItem(record: unknown, mapping: DatasetMapping = {}, where 
       return undefined;
     }
     if (typeof value === 'number' || typeof value === 'boolean') return String(value);
-    if (typeof value !== 'string') throw datasetError(where, `'${name}' must be a string, got ${Array.isArray(value) ? 'an array' : typeof value}`);
+    if (typeof value !== 'string')
+      throw datasetError(where, `'${name}' must be a string, got ${Array.isArray(value) ? 'an array' : typeof value}`);
     return value;
   };
   const id = text(fields.id, true)!;
   const question = text(fields.question, true)!;
   const answer = text(fields.answer, true)!;
   const rawType = text(fields.answerType, false);
-  const answerType = rawType === undefined ? (mapping.defaultAnswerType ?? 'exactMatch') : readAnswerType(rawType, where, fields.answerType);
+  const answerType =
+    rawType === undefined ? (mapping.defaultAnswerType ?? 'exactMatch') : readAnswerType(rawType, where, fields.answerType);
   const item: EvalItem = { id, question, answer, answerType };
   const image = text(fields.image, false);
   if (image !== undefined) {
-    if (!/^(data:image\/|https?:\/\/)/i.test(image)) throw datasetError(where, `'${fields.image}' must be a data:image URL or an http(s) URL`);
+    if (!/^(data:image\/|https?:\/\/)/i.test(image))
+      throw datasetError(where, `'${fields.image}' must be a data:image URL or an http(s) URL`);
     item.image = image;
   }
   const category = text(fields.category, false);
@@ -80,6 +90,7 @@ export function checkEvalItem(item: EvalItem, index: number): EvalItem {
   for (const key of ['id', 'question', 'answer'] as const) {
     if (typeof item[key] !== 'string' || item[key] === '') throw datasetError(`item ${index}`, `'${key}' must be a non-empty string`);
   }
-  if (item.answerType !== 'exactMatch' && item.answerType !== 'multipleChoice') throw datasetError(`item ${index} (${item.id})`, `'answerType' must be exactMatch or multipleChoice, got '${String(item.answerType)}'`);
+  if (item.answerType !== 'exactMatch' && item.answerType !== 'multipleChoice')
+    throw datasetError(`item ${index} (${item.id})`, `'answerType' must be exactMatch or multipleChoice, got '${String(item.answerType)}'`);
   return item;
 }

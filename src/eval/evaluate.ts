@@ -105,14 +105,19 @@ export async function evaluate(zen: EvalClient, options: EvaluateOptions): Promi
   const run = options.run ?? `eval_${newRequestId()}`;
   const startedAt = new Date().toISOString();
   const channels = await resolveChannels(zen, options);
-  const judgeChannels = options.judge ? (await zen.plan({ model: options.judge, request: PROBE_REQUEST })).order.map((candidate) => candidate.channel) : [];
+  const judgeChannels = options.judge
+    ? (await zen.plan({ model: options.judge, request: PROBE_REQUEST })).order.map((candidate) => candidate.channel)
+    : [];
   const budget = new Budget(options.budgetUsd);
   if (budget.limited) {
     // Fail now, not at the first call, when a price is missing.
     for (const channel of [...channels, ...judgeChannels]) worstCaseUsd(channel, { bytes: 0, images: 0 }, 1);
   }
   const tallies = new Map(channels.map((channel) => [channel.id, new ChannelTally(channel.id)]));
-  const pairs = new PairTally(channels.map((channel) => channel.id), options.compare);
+  const pairs = new PairTally(
+    channels.map((channel) => channel.id),
+    options.compare,
+  );
   const progress: EvaluationProgress = { done: 0, graded: 0, correct: 0, errors: 0, spentUsd: 0, inFlight: 0 };
   const record = (result: ItemResult): void => {
     tallies.get(result.channel)?.add(result);
@@ -199,7 +204,10 @@ export async function evaluate(zen: EvalClient, options: EvaluateOptions): Promi
         // The reservation assumed the longest answer; this one is known now.
         const judgeNeeded = judgeWorstUsd(judgeChannels, task.item, utf8Bytes(answer.text), imageTokens);
         if (!budget.limited || judgeNeeded <= judgeWorst) {
-          const judged = await gradeWithJudge(zen, options.judge, task.item, answer, { tags: askSettings(task.item, task.sample).tags, signal: options.signal });
+          const judged = await gradeWithJudge(zen, options.judge, task.item, answer, {
+            tags: askSettings(task.item, task.sample).tags,
+            signal: options.signal,
+          });
           judgeCost = judged.costUsd;
           if (judged.grade) grade = judged.grade;
         }
@@ -255,7 +263,14 @@ export async function evaluate(zen: EvalClient, options: EvaluateOptions): Promi
 }
 
 /** The item × sample × channel tasks, item by item, skipping what an earlier run answered. */
-async function* taskStream(options: EvaluateOptions, channels: Channel[], samples: number, done: Set<string>, resumedGroups: Map<string, Map<string, boolean>>, pairs: PairTally): AsyncGenerator<Task, void, undefined> {
+async function* taskStream(
+  options: EvaluateOptions,
+  channels: Channel[],
+  samples: number,
+  done: Set<string>,
+  resumedGroups: Map<string, Map<string, boolean>>,
+  pairs: PairTally,
+): AsyncGenerator<Task, void, undefined> {
   let index = 0;
   for await (const raw of options.dataset) {
     if (options.limit !== undefined && index >= options.limit) return;
@@ -280,7 +295,15 @@ function taskKey(channel: string, item: string, sample: number): string {
   return `${channel}\u0000${item}\u0000${sample}`;
 }
 
-function itemResult(run: string, task: Task, answer: Answer | undefined, failure: ZenError | undefined, grade: Grade | undefined, costUsd: number, judgeCostUsd: number): ItemResult {
+function itemResult(
+  run: string,
+  task: Task,
+  answer: Answer | undefined,
+  failure: ZenError | undefined,
+  grade: Grade | undefined,
+  costUsd: number,
+  judgeCostUsd: number,
+): ItemResult {
   const metadata = answer?.metadata ?? (failure as { zen?: ZenMetadata } | undefined)?.zen;
   const result: ItemResult = {
     run,
@@ -351,8 +374,12 @@ async function resolveChannels(zen: EvalClient, options: EvaluateOptions): Promi
   for (const id of options.channels ?? []) {
     const plan = await zen.plan({ model: id, request: PROBE_REQUEST, options: { maxChannels: 1 } });
     const channel = plan.order[0]?.channel;
-    if (!channel) throw configurationError(`No channel ${id} can be evaluated: ${plan.rejected.map((rejection) => `${rejection.channel}: ${rejection.reason}`).join('; ') || 'nothing serves it'}`);
-    if (id.includes(':') && channel.id !== id) throw configurationError(`${id} resolved to ${channel.id}; name the channel as vendor/model:provider`);
+    if (!channel)
+      throw configurationError(
+        `No channel ${id} can be evaluated: ${plan.rejected.map((rejection) => `${rejection.channel}: ${rejection.reason}`).join('; ') || 'nothing serves it'}`,
+      );
+    if (id.includes(':') && channel.id !== id)
+      throw configurationError(`${id} resolved to ${channel.id}; name the channel as vendor/model:provider`);
     found.set(channel.id, channel);
   }
   for (const model of options.models ?? []) {
@@ -367,10 +394,14 @@ function checkOptions(options: EvaluateOptions): { concurrency: number; samples:
   if (!options || typeof options !== 'object') throw configurationError('evaluate needs options: { dataset, channels | models }');
   const dataset = options.dataset as unknown;
   const iterable = dataset !== null && typeof dataset === 'object' && (Symbol.iterator in dataset || Symbol.asyncIterator in dataset);
-  if (!iterable) throw configurationError('evaluate: `dataset` must be an iterable of items (an array, a generator, or readDataset(path) from zenrouter/node)');
+  if (!iterable)
+    throw configurationError(
+      'evaluate: `dataset` must be an iterable of items (an array, a generator, or readDataset(path) from zenrouter/node)',
+    );
   const whole = (name: string, value: number | undefined, fallback: number, min: number): number => {
     const result = value ?? fallback;
-    if (!Number.isInteger(result) || result < min) throw configurationError(`evaluate: \`${name}\` must be a whole number >= ${min}, got ${String(value)}`);
+    if (!Number.isInteger(result) || result < min)
+      throw configurationError(`evaluate: \`${name}\` must be a whole number >= ${min}, got ${String(value)}`);
     return result;
   };
   if (options.limit !== undefined) whole('limit', options.limit, 0, 0);

@@ -56,20 +56,30 @@ const FAMILY_NAMES: Record<string, string[]> = {
  * prompts. A heuristic, not proof: a model may not know its name, and sampling may differ by host.
  */
 export async function probeIdentity(zen: EvalClient, options: IdentityProbeOptions): Promise<IdentityProbeResult[]> {
-  if (!Array.isArray(options.channels) || options.channels.length === 0) throw new ZenError({ kind: 'configuration', retryable: false, message: 'probeIdentity needs `channels`' });
+  if (!Array.isArray(options.channels) || options.channels.length === 0)
+    throw new ZenError({ kind: 'configuration', retryable: false, message: 'probeIdentity needs `channels`' });
   const prompts = options.prompts ?? FINGERPRINT_PROMPTS;
   const ask = async (channel: string, prompt: string): Promise<string> => {
     const completion = await zen.chat.completions.create(
-      { model: channel, messages: [{ role: 'user', content: prompt }], temperature: 0, max_completion_tokens: 64, stream: false, zen: { tags: { zen_eval_role: 'identity' }, hedge: false } },
+      {
+        model: channel,
+        messages: [{ role: 'user', content: prompt }],
+        temperature: 0,
+        max_completion_tokens: 64,
+        stream: false,
+        zen: { tags: { zen_eval_role: 'identity' }, hedge: false },
+      },
       options.signal ? { signal: options.signal } : undefined,
     );
     return completion.choices[0]?.message.content ?? '';
   };
   const answers = new Map<string, { self: string; fingerprint: string[] }>();
-  await Promise.all(options.channels.map(async (channel) => {
-    const [self, ...fingerprint] = await Promise.all([ask(channel, IDENTITY_QUESTION), ...prompts.map((prompt) => ask(channel, prompt))]);
-    answers.set(channel, { self: self!, fingerprint: fingerprint.map(normalizeAnswer) });
-  }));
+  await Promise.all(
+    options.channels.map(async (channel) => {
+      const [self, ...fingerprint] = await Promise.all([ask(channel, IDENTITY_QUESTION), ...prompts.map((prompt) => ask(channel, prompt))]);
+      answers.set(channel, { self: self!, fingerprint: fingerprint.map(normalizeAnswer) });
+    }),
+  );
   return options.channels.map((channel) => {
     const model = modelOfChannel(channel) ?? channel;
     const { self, fingerprint } = answers.get(channel)!;
@@ -88,13 +98,14 @@ export async function probeIdentity(zen: EvalClient, options: IdentityProbeOptio
     }
     const reasons: string[] = [];
     if (!claimsModel) reasons.push(`says it is "${self.trim().slice(0, 80)}", not ${names.join('/')}`);
-    if (agreement !== undefined && agreement < 0.5) reasons.push(`answers like the other channels of ${model} on ${Math.round(agreement * 100)} % of the prompts`);
+    if (agreement !== undefined && agreement < 0.5)
+      reasons.push(`answers like the other channels of ${model} on ${Math.round(agreement * 100)} % of the prompts`);
     return { channel, model, selfReport: self, claimsModel, agreement, flagged: reasons.length > 0, reasons };
   });
 }
 
 function expectedNames(model: string): string[] {
-  const [vendor, name = model] = model.includes('/') ? model.split('/', 2) as [string, string] : [undefined, model];
+  const [vendor, name = model] = model.includes('/') ? (model.split('/', 2) as [string, string]) : [undefined, model];
   const family = name.split(/[-_.:\s]/)[0]!.toLowerCase();
   return [...new Set([...(vendor ? (FAMILY_NAMES[vendor] ?? [vendor]) : []), family])];
 }

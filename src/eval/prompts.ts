@@ -70,6 +70,12 @@ export function readJudgeVerdict(text: string): JudgeVerdict | undefined {
   if (typeof value !== 'object' || value === null) return undefined;
   const verdict = value as Record<string, unknown>;
   if (typeof verdict.extracted_final_answer !== 'string' || (verdict.correct !== 'yes' && verdict.correct !== 'no')) return undefined;
-  const confidence = typeof verdict.confidence === 'number' && verdict.confidence >= 0 && verdict.confidence <= 100 ? verdict.confidence : 100;
-  return { extracted_final_answer: verdict.extracted_final_answer, reasoning: typeof verdict.reasoning === 'string' ? verdict.reasoning : '', correct: verdict.correct, confidence };
+  const confidence =
+    typeof verdict.confidence === 'number' && verdict.confidence >= 0 && verdict.confidence <= 100 ? verdict.confidence : 100;
+  return {
+    extracted_final_answer: verdict.extracted_final_answer,
+    reasoning: typeof verdict.reasoning === 'string' ? verdict.reasoning : '',
+    correct: verdict.correct,
+    confidence,
+  };
 }

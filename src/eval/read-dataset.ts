@@ -125,7 +125,11 @@ function formatOf(path: string): DatasetFormat {
   if (extension === '.jsonl' || extension === '.ndjson') return 'jsonl';
   if (extension === '.json') return 'json';
   if (extension === '.csv') return 'csv';
-  throw new ZenError({ kind: 'invalid_request', retryable: false, message: `dataset ${basename(path)}: unknown format '${extension || '(none)'}'; use .jsonl, .json or .csv, or say the format` });
+  throw new ZenError({
+    kind: 'invalid_request',
+    retryable: false,
+    message: `dataset ${basename(path)}: unknown format '${extension || '(none)'}'; use .jsonl, .json or .csv, or say the format`,
+  });
 }
 
 async function ensureFile(path: string): Promise<void> {

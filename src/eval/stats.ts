@@ -78,7 +78,8 @@ export function fisherExact(a: number, b: number, c: number, d: number, alternat
  * McNemar's exact test: under "equally good" each disagreement is a fair coin.
  */
 export function binomialTestHalf(k: number, n: number, alternative: Alternative = 'two-sided'): number {
-  if (!Number.isInteger(k) || !Number.isInteger(n) || k < 0 || n < k) throw new RangeError(`binomialTestHalf: need whole 0 <= k <= n, got k=${k}, n=${n}`);
+  if (!Number.isInteger(k) || !Number.isInteger(n) || k < 0 || n < k)
+    throw new RangeError(`binomialTestHalf: need whole 0 <= k <= n, got k=${k}, n=${n}`);
   if (n === 0) return 1;
   const lower = (upTo: number): number => {
     let sum = 0;
@@ -119,7 +120,11 @@ export function rmsCalibrationError(confidence: readonly number[], correct: read
 }
 
 /** Reliability-diagram points: equal-width confidence bins with their mean confidence and accuracy. */
-export function reliabilityBins(confidence: readonly number[], correct: readonly boolean[], bins = 10): Array<{ confidence: number; accuracy: number; count: number }> {
+export function reliabilityBins(
+  confidence: readonly number[],
+  correct: readonly boolean[],
+  bins = 10,
+): Array<{ confidence: number; accuracy: number; count: number }> {
   const sums = Array.from({ length: bins }, () => ({ confidence: 0, correct: 0, count: 0 }));
   for (let k = 0; k < confidence.length; k += 1) {
     const slot = sums[Math.min(bins - 1, Math.max(0, Math.floor(confidence[k]! * bins)))]!;
@@ -127,7 +132,9 @@ export function reliabilityBins(confidence: readonly number[], correct: readonly
     if (correct[k]) slot.correct += 1;
     slot.count += 1;
   }
-  return sums.filter((slot) => slot.count > 0).map((slot) => ({ confidence: slot.confidence / slot.count, accuracy: slot.correct / slot.count, count: slot.count }));
+  return sums
+    .filter((slot) => slot.count > 0)
+    .map((slot) => ({ confidence: slot.confidence / slot.count, accuracy: slot.correct / slot.count, count: slot.count }));
 }
 
 /** Nearest-rank percentile (as the ledger computes it): the value at rank ceil(p/100 · n) of the sorted values. */

@@ -78,7 +78,13 @@ export interface ChannelSummary extends Accuracy {
   withConfidence: number;
   costUsd: number;
   judgeCostUsd: number;
-  latency: { p50Ms: number | undefined; p95Ms: number | undefined; ttftP50Ms: number | undefined; ttftP95Ms: number | undefined; tokensPerSecondP50: number | undefined };
+  latency: {
+    p50Ms: number | undefined;
+    p95Ms: number | undefined;
+    ttftP50Ms: number | undefined;
+    ttftP95Ms: number | undefined;
+    tokensPerSecondP50: number | undefined;
+  };
   byCategory: CategorySummary[];
   /** Equal-width confidence bins, for a reliability diagram. */
   reliability: Array<{ confidence: number; accuracy: number; count: number }>;

@@ -57,7 +57,15 @@ export interface WatchOptions {
   onRun?: (run: WatchRun, results: ItemResult[]) => void | Promise<void>;
 }
 
-const DEFAULTS = { baselineRuns: 3, falseAlarmEvery: 10_000, accuracyDrop: 0.15, slowdownFactor: 1.5, latencyFloorMs: 100, evidenceWeight: 10, throughputCeiling: 1_000 };
+const DEFAULTS = {
+  baselineRuns: 3,
+  falseAlarmEvery: 10_000,
+  accuracyDrop: 0.15,
+  slowdownFactor: 1.5,
+  latencyFloorMs: 100,
+  evidenceWeight: 10,
+  throughputCeiling: 1_000,
+};
 // A run's mean log latency is noisier than its items' spread says (a whole run shares the host's load).
 const MIN_RUN_SIGMA = 0.25;
 
@@ -84,7 +92,10 @@ class ChannelWatch {
   sinceGraded = 0;
   production = { calls: 0, defects: 0, p0: 0, sinceCalls: 0, sinceDefects: 0 };
 
-  constructor(readonly channel: Channel, threshold: number) {
+  constructor(
+    readonly channel: Channel,
+    threshold: number,
+  ) {
     this.accuracy = new Cusum(threshold);
     this.slower = new Cusum(threshold);
     this.lessThroughput = new Cusum(threshold);
@@ -113,11 +124,16 @@ export class Watch extends EventEmitter<WatchEvents> {
   private readonly scheduler: WatchScheduler;
   private readonly detachProduction: (() => void) | undefined;
 
-  constructor(private readonly zen: EvalClient, private readonly options: WatchOptions) {
+  constructor(
+    private readonly zen: EvalClient,
+    private readonly options: WatchOptions,
+  ) {
     super();
     this.everyMs = parseEvery(options.every);
-    if (!Array.isArray(options.dataset) || options.dataset.length === 0) throw configurationError('watch: `dataset` must be a non-empty array of canary items');
-    if (!Number.isFinite(options.budgetUsdPerDay) || options.budgetUsdPerDay <= 0) throw configurationError(`watch: \`budgetUsdPerDay\` must be a number > 0, got ${String(options.budgetUsdPerDay)}`);
+    if (!Array.isArray(options.dataset) || options.dataset.length === 0)
+      throw configurationError('watch: `dataset` must be a non-empty array of canary items');
+    if (!Number.isFinite(options.budgetUsdPerDay) || options.budgetUsdPerDay <= 0)
+      throw configurationError(`watch: \`budgetUsdPerDay\` must be a number > 0, got ${String(options.budgetUsdPerDay)}`);
     const arl = options.falseAlarmEvery ?? DEFAULTS.falseAlarmEvery;
     if (!(arl > 1)) throw configurationError('watch: `falseAlarmEvery` must be > 1');
     this.threshold = thresholdFor(arl);
@@ -147,13 +163,25 @@ export class Watch extends EventEmitter<WatchEvents> {
   }
 
   /** Where each channel stands: baseline learned or not, CUSUM statistics, metrics in alarm. */
-  status(): Array<{ channel: string; runs: number; phase: 'baseline' | 'watching'; baselineAccuracy: number | undefined; statistics: Record<WatchMetric, number>; degraded: WatchMetric[] }> {
+  status(): Array<{
+    channel: string;
+    runs: number;
+    phase: 'baseline' | 'watching';
+    baselineAccuracy: number | undefined;
+    statistics: Record<WatchMetric, number>;
+    degraded: WatchMetric[];
+  }> {
     return [...this.channels.values()].map((state) => ({
       channel: state.channel.id,
       runs: state.runs,
       phase: this.phase(state),
       baselineAccuracy: this.phase(state) === 'watching' ? 1 - state.p0 : undefined,
-      statistics: { accuracy: state.accuracy.statistic, latency: state.slower.statistic, throughput: state.lessThroughput.statistic, defects: state.defects.statistic },
+      statistics: {
+        accuracy: state.accuracy.statistic,
+        latency: state.slower.statistic,
+        throughput: state.lessThroughput.statistic,
+        defects: state.defects.statistic,
+      },
       degraded: [...state.degraded],
     }));
   }
@@ -188,7 +216,8 @@ export class Watch extends EventEmitter<WatchEvents> {
       }
       for (const model of this.options.models ?? []) {
         for (const candidate of (await this.zen.plan({ model, request: probe, options: { maxChannels: 64 } })).order) {
-          if (!this.channels.has(candidate.channel.id)) this.channels.set(candidate.channel.id, new ChannelWatch(candidate.channel, this.threshold));
+          if (!this.channels.has(candidate.channel.id))
+            this.channels.set(candidate.channel.id, new ChannelWatch(candidate.channel, this.threshold));
         }
       }
       if (this.channels.size === 0) throw configurationError('watch needs `channels` or `models`');
@@ -246,7 +275,11 @@ export class Watch extends EventEmitter<WatchEvents> {
     const correct = graded.filter((result) => result.outcome === 'correct').length;
     const floor = this.options.latencyFloorMs ?? DEFAULTS.latencyFloorMs;
     const logLatencies = graded.map((result) => Math.log(Math.max(floor, result.durationMs)));
-    const logThroughputs = graded.flatMap((result) => (result.tokensPerSecond !== undefined && result.tokensPerSecond > 0 ? [Math.log(Math.min(DEFAULTS.throughputCeiling, Math.max(1, result.tokensPerSecond)))] : []));
+    const logThroughputs = graded.flatMap((result) =>
+      result.tokensPerSecond !== undefined && result.tokensPerSecond > 0
+        ? [Math.log(Math.min(DEFAULTS.throughputCeiling, Math.max(1, result.tokensPerSecond)))]
+        : [],
+    );
     state.runs += 1;
     if (this.phase(state) === 'baseline') {
       state.learned.graded += graded.length;
@@ -255,7 +288,12 @@ export class Watch extends EventEmitter<WatchEvents> {
       state.learned.logThroughput.push(...logThroughputs);
     } else {
       if (state.latency === undefined) this.fixBaseline(state);
-      await this.observeAccuracy(state, graded.map((result) => result.outcome !== 'correct'), run, at);
+      await this.observeAccuracy(
+        state,
+        graded.map((result) => result.outcome !== 'correct'),
+        run,
+        at,
+      );
       const shift = Math.log(this.options.slowdownFactor ?? DEFAULTS.slowdownFactor);
       if (logLatencies.length > 0 && state.latency) {
         const sigma = Math.max(MIN_RUN_SIGMA, state.latency.sigma / Math.sqrt(logLatencies.length));
@@ -267,12 +305,22 @@ export class Watch extends EventEmitter<WatchEvents> {
         const sigma = Math.max(MIN_RUN_SIGMA, state.throughput.sigma / Math.sqrt(logThroughputs.length));
         // A fall in throughput is a rise in -log(throughput).
         if (state.lessThroughput.add(normalLlr(-mean(logThroughputs), -state.throughput.mean, sigma, shift))) {
-          await this.alarm(state, 'throughput', Math.exp(state.throughput.mean), Math.exp(mean(logThroughputs)), state.lessThroughput, run, at);
+          await this.alarm(
+            state,
+            'throughput',
+            Math.exp(state.throughput.mean),
+            Math.exp(mean(logThroughputs)),
+            state.lessThroughput,
+            run,
+            at,
+          );
         }
       }
     }
     const sortedLatency = graded.map((result) => result.durationMs).sort((a, b) => a - b);
-    const sortedThroughput = graded.flatMap((result) => (result.tokensPerSecond !== undefined ? [result.tokensPerSecond] : [])).sort((a, b) => a - b);
+    const sortedThroughput = graded
+      .flatMap((result) => (result.tokensPerSecond !== undefined ? [result.tokensPerSecond] : []))
+      .sort((a, b) => a - b);
     return {
       channel: state.channel.id,
       graded: graded.length,
@@ -315,14 +363,31 @@ export class Watch extends EventEmitter<WatchEvents> {
     }
   }
 
-  private async alarm(state: ChannelWatch, metric: WatchMetric, baseline: number, observed: number, cusum: Cusum, run: string | undefined, at: string): Promise<void> {
+  private async alarm(
+    state: ChannelWatch,
+    metric: WatchMetric,
+    baseline: number,
+    observed: number,
+    cusum: Cusum,
+    run: string | undefined,
+    at: string,
+  ): Promise<void> {
     const statistic = cusum.statistic;
     cusum.reset();
     // One event per metric until the channel is re-baselined: a degraded channel stays degraded.
     if (state.degraded.has(metric)) return;
     state.degraded.add(metric);
     const breakerOpened = this.openBreaker(state, metric);
-    const event: DegradationEvent = { channel: state.channel.id, metric, baseline, observed, statistic, threshold: cusum.threshold, at, breakerOpened };
+    const event: DegradationEvent = {
+      channel: state.channel.id,
+      metric,
+      baseline,
+      observed,
+      statistic,
+      threshold: cusum.threshold,
+      at,
+      breakerOpened,
+    };
     if (run) event.run = run;
     const weight = this.options.evidenceWeight ?? DEFAULTS.evidenceWeight;
     if (metric === 'accuracy') {
@@ -331,9 +396,20 @@ export class Watch extends EventEmitter<WatchEvents> {
       const category = defaultQualityCategory(this.options.dataset[0]!);
       for (let k = 0; k < weight; k += 1) this.zen.quality.observe({ channel: state.channel, category, success: true, score: observed });
     } else if (metric === 'defects') {
-      for (let k = 0; k < weight; k += 1) this.zen.quality.observe({ channel: state.channel, category: 'chat', success: true, eventSeverities: [1] });
+      for (let k = 0; k < weight; k += 1)
+        this.zen.quality.observe({ channel: state.channel, category: 'chat', success: true, eventSeverities: [1] });
     }
-    const record: DegradationRecord = { type: 'degradation', requestId: run ?? `degradation_${newRequestId()}`, at, channel: event.channel, metric, baseline, observed, statistic, threshold: cusum.threshold };
+    const record: DegradationRecord = {
+      type: 'degradation',
+      requestId: run ?? `degradation_${newRequestId()}`,
+      at,
+      channel: event.channel,
+      metric,
+      baseline,
+      observed,
+      statistic,
+      threshold: cusum.threshold,
+    };
     try {
       await this.zen.ledger.append(record);
     } catch (error) {

@@ -84,7 +84,8 @@ export class ZenMessageStreamHelper extends EventEmitter<MessageStreamEvents> im
   async finalText(): Promise<string> {
     const message = await this.finalMessage();
     const texts = message.content.filter((block): block is Anthropic.TextBlock => block.type === 'text').map((block) => block.text);
-    if (texts.length === 0) throw new ZenError({ kind: 'invalid_request', retryable: false, message: 'The final message has no text block.' });
+    if (texts.length === 0)
+      throw new ZenError({ kind: 'invalid_request', retryable: false, message: 'The final message has no text block.' });
     return texts.join(' ');
   }
 
@@ -93,7 +94,10 @@ export class ZenMessageStreamHelper extends EventEmitter<MessageStreamEvents> im
       next: () => {
         const queued = this.pending.shift();
         if (queued) return Promise.resolve(queued);
-        if (this.finished) return this.failure !== undefined && !this.controller.signal.aborted ? Promise.reject(this.failure) : Promise.resolve({ done: true, value: undefined });
+        if (this.finished)
+          return this.failure !== undefined && !this.controller.signal.aborted
+            ? Promise.reject(this.failure)
+            : Promise.resolve({ done: true, value: undefined });
         return new Promise((resolve, reject) => this.waiting.push({ resolve, reject }));
       },
       return: async () => {
@@ -187,7 +191,8 @@ export class ZenMessageStreamHelper extends EventEmitter<MessageStreamEvents> im
         snapshot.usage.output_tokens = event.usage.output_tokens;
         if (event.usage.input_tokens !== null) snapshot.usage.input_tokens = event.usage.input_tokens;
         if (event.usage.cache_read_input_tokens !== null) snapshot.usage.cache_read_input_tokens = event.usage.cache_read_input_tokens;
-        if (event.usage.cache_creation_input_tokens !== null) snapshot.usage.cache_creation_input_tokens = event.usage.cache_creation_input_tokens;
+        if (event.usage.cache_creation_input_tokens !== null)
+          snapshot.usage.cache_creation_input_tokens = event.usage.cache_creation_input_tokens;
         if (event.usage.output_tokens_details !== null) snapshot.usage.output_tokens_details = event.usage.output_tokens_details;
         break;
     }

@@ -1,5 +1,14 @@
 import type Anthropic from '@anthropic-ai/sdk';
-import type { AssistantMessage, GenerationRequest, ImagePart, Message, ReasoningEffort, TextPart, ToolChoice, ToolDefinition } from '../core/request.js';
+import type {
+  AssistantMessage,
+  GenerationRequest,
+  ImagePart,
+  Message,
+  ReasoningEffort,
+  TextPart,
+  ToolChoice,
+  ToolDefinition,
+} from '../core/request.js';
 import type { CallWarning } from '../core/result.js';
 import { ignoredSetting, invalidRequest, isRecord } from './invalid-request.js';
 
@@ -49,7 +58,8 @@ function textOf(content: unknown, param: string): string {
   if (!Array.isArray(content)) throw invalidRequest('Expected a string or an array of text blocks.', param);
   return content
     .map((block: unknown, index) => {
-      if (!isRecord(block) || block.type !== 'text' || typeof block.text !== 'string') throw invalidRequest('Only text blocks are allowed here.', `${param}[${index}]`);
+      if (!isRecord(block) || block.type !== 'text' || typeof block.text !== 'string')
+        throw invalidRequest('Only text blocks are allowed here.', `${param}[${index}]`);
       refuseCitations(block, `${param}[${index}]`);
       return block.text;
     })
@@ -58,12 +68,17 @@ function textOf(content: unknown, param: string): string {
 
 function refuseCitations(block: Block, param: string): void {
   if (Array.isArray(block.citations) && block.citations.length > 0) {
-    throw invalidRequest('Citations are Anthropic-only and are not supported by zenrouter; send the text without citations.', `${param}.citations`);
+    throw invalidRequest(
+      'Citations are Anthropic-only and are not supported by zenrouter; send the text without citations.',
+      `${param}.citations`,
+    );
   }
 }
 
 function refuseBlock(type: string, param: string): never {
-  const message = REFUSED_BLOCKS[type] ?? `Content block type "${type}" (server tools and their results) is not supported by zenrouter; only text, image, tool_use, tool_result and thinking blocks are.`;
+  const message =
+    REFUSED_BLOCKS[type] ??
+    `Content block type "${type}" (server tools and their results) is not supported by zenrouter; only text, image, tool_use, tool_result and thinking blocks are.`;
   throw invalidRequest(message, `${param}.type`);
 }
 
@@ -71,14 +86,20 @@ function imagePart(block: Block, param: string): ImagePart {
   const source = block.source;
   if (!isRecord(source)) throw invalidRequest('An image block needs a source.', `${param}.source`);
   if (source.type === 'base64') {
-    if (typeof source.data !== 'string' || typeof source.media_type !== 'string') throw invalidRequest('A base64 image source needs media_type and data.', `${param}.source`);
+    if (typeof source.data !== 'string' || typeof source.media_type !== 'string')
+      throw invalidRequest('A base64 image source needs media_type and data.', `${param}.source`);
     return { type: 'image', source: { kind: 'base64', mediaType: source.media_type, data: source.data } };
   }
   if (source.type === 'url') {
-    if (typeof source.url !== 'string' || !/^https?:\/\//i.test(source.url)) throw invalidRequest('A url image source needs an http(s) url.', `${param}.source.url`);
+    if (typeof source.url !== 'string' || !/^https?:\/\//i.test(source.url))
+      throw invalidRequest('A url image source needs an http(s) url.', `${param}.source.url`);
     return { type: 'image', source: { kind: 'url', url: source.url } };
   }
-  if (source.type === 'file') throw invalidRequest('Image sources from the Anthropic Files API (file_id) are not supported by zenrouter; send base64 or a url.', `${param}.source`);
+  if (source.type === 'file')
+    throw invalidRequest(
+      'Image sources from the Anthropic Files API (file_id) are not supported by zenrouter; send base64 or a url.',
+      `${param}.source`,
+    );
   throw invalidRequest(`Image source type "${String(source.type)}" is not supported.`, `${param}.source.type`);
 }
 
@@ -86,7 +107,8 @@ function blocksOf(content: unknown, param: string): Block[] {
   if (typeof content === 'string') return [{ type: 'text', text: content }];
   if (!Array.isArray(content)) throw invalidRequest('Message content must be a string or an array of content blocks.', param);
   return content.map((block: unknown, index) => {
-    if (!isRecord(block) || typeof block.type !== 'string') throw invalidRequest('Each content block must be an object with a type.', `${param}[${index}]`);
+    if (!isRecord(block) || typeof block.type !== 'string')
+      throw invalidRequest('Each content block must be an object with a type.', `${param}[${index}]`);
     return block;
   });
 }
@@ -101,7 +123,11 @@ function toolResultText(content: unknown, param: string): string {
       const where = `${param}[${index}]`;
       if (!isRecord(block)) throw invalidRequest('Each tool_result content block must be an object.', where);
       if (block.type === 'text' && typeof block.text === 'string') return block.text;
-      if (block.type === 'image') throw invalidRequest('Images inside tool_result are not supported by zenrouter (tool results are text for every vendor); put the image in a user text/image block.', where);
+      if (block.type === 'image')
+        throw invalidRequest(
+          'Images inside tool_result are not supported by zenrouter (tool results are text for every vendor); put the image in a user text/image block.',
+          where,
+        );
       return refuseBlock(String(block.type), where);
     })
     .join('\n');
@@ -133,9 +159,19 @@ function convertUser(content: unknown, param: string, state: MessageState): void
       case 'tool_result': {
         const id = block.tool_use_id;
         const toolName = typeof id === 'string' ? state.toolNames.get(id) : undefined;
-        if (!toolName) throw invalidRequest(`tool_result refers to tool_use_id "${String(id)}", which no earlier assistant tool_use block has.`, `${where}.tool_use_id`);
+        if (!toolName)
+          throw invalidRequest(
+            `tool_result refers to tool_use_id "${String(id)}", which no earlier assistant tool_use block has.`,
+            `${where}.tool_use_id`,
+          );
         flush();
-        state.out.push({ role: 'tool', toolCallId: id as string, toolName, content: toolResultText(block.content, `${where}.content`), ...(block.is_error === true ? { isError: true } : {}) });
+        state.out.push({
+          role: 'tool',
+          toolCallId: id as string,
+          toolName,
+          content: toolResultText(block.content, `${where}.content`),
+          ...(block.is_error === true ? { isError: true } : {}),
+        });
         return;
       }
       case 'tool_use':
@@ -159,13 +195,18 @@ function convertAssistant(content: unknown, param: string, state: MessageState):
         parts.push({ type: 'text', text: String(block.text ?? '') });
         return;
       case 'thinking':
-        parts.push({ type: 'reasoning', text: String(block.thinking ?? ''), ...(typeof block.signature === 'string' && block.signature ? { signature: block.signature } : {}) });
+        parts.push({
+          type: 'reasoning',
+          text: String(block.thinking ?? ''),
+          ...(typeof block.signature === 'string' && block.signature ? { signature: block.signature } : {}),
+        });
         return;
       case 'redacted_thinking':
         parts.push({ type: 'reasoning', text: '', redactedData: String(block.data ?? '') });
         return;
       case 'tool_use': {
-        if (typeof block.id !== 'string' || typeof block.name !== 'string') throw invalidRequest('A tool_use block needs an id and a name.', where);
+        if (typeof block.id !== 'string' || typeof block.name !== 'string')
+          throw invalidRequest('A tool_use block needs an id and a name.', where);
         state.toolNames.set(block.id, block.name);
         parts.push({ type: 'tool-call', id: block.id, name: block.name, arguments: JSON.stringify(block.input ?? {}) });
         return;
@@ -212,7 +253,10 @@ function convertTools(tools: unknown): ToolDefinition[] | undefined {
     const param = `tools[${index}]`;
     if (!isRecord(tool)) throw invalidRequest('Each tool must be an object.', param);
     if (tool.type !== undefined && tool.type !== null && tool.type !== 'custom') {
-      throw invalidRequest(`Anthropic server and built-in tools ("${String(tool.type)}") are not supported by zenrouter; define a custom tool with input_schema.`, `${param}.type`);
+      throw invalidRequest(
+        `Anthropic server and built-in tools ("${String(tool.type)}") are not supported by zenrouter; define a custom tool with input_schema.`,
+        `${param}.type`,
+      );
     }
     if (typeof tool.name !== 'string' || tool.name === '') throw invalidRequest('Each tool needs a name.', `${param}.name`);
     if (!isRecord(tool.input_schema)) throw invalidRequest('Each tool needs an input_schema object.', `${param}.input_schema`);
@@ -240,7 +284,8 @@ function convertToolChoice(choice: unknown, request: GenerationRequest): void {
       mapped = 'none';
       break;
     case 'tool':
-      if (typeof choice.name !== 'string' || choice.name === '') throw invalidRequest('tool_choice of type "tool" needs a name.', 'tool_choice.name');
+      if (typeof choice.name !== 'string' || choice.name === '')
+        throw invalidRequest('tool_choice of type "tool" needs a name.', 'tool_choice.name');
       mapped = { type: 'tool', name: choice.name };
       break;
     default:
@@ -255,7 +300,11 @@ function convertThinking(thinking: unknown, effort: unknown, request: Generation
   let mappedEffort: ReasoningEffort | undefined;
   if (effort !== undefined && effort !== null) {
     mappedEffort = typeof effort === 'string' ? EFFORTS[effort] : undefined;
-    if (!mappedEffort) throw invalidRequest(`output_config.effort "${String(effort)}" is not one of ${Object.keys(EFFORTS).join(', ')}.`, 'output_config.effort');
+    if (!mappedEffort)
+      throw invalidRequest(
+        `output_config.effort "${String(effort)}" is not one of ${Object.keys(EFFORTS).join(', ')}.`,
+        'output_config.effort',
+      );
   }
   if (thinking === undefined || thinking === null) {
     if (mappedEffort) request.reasoningEffort = mappedEffort;
@@ -266,7 +315,8 @@ function convertThinking(thinking: unknown, effort: unknown, request: Generation
   switch (thinking.type) {
     case 'enabled': {
       const budget = thinking.budget_tokens;
-      if (typeof budget !== 'number' || !Number.isInteger(budget) || budget < 1) throw invalidRequest('thinking.budget_tokens must be a positive whole number.', 'thinking.budget_tokens');
+      if (typeof budget !== 'number' || !Number.isInteger(budget) || budget < 1)
+        throw invalidRequest('thinking.budget_tokens must be a positive whole number.', 'thinking.budget_tokens');
       request.reasoningBudgetTokens = budget;
       request.includeReasoning = display;
       return;
@@ -280,18 +330,27 @@ function convertThinking(thinking: unknown, effort: unknown, request: Generation
       // An effort alone would switch thinking on for adaptive models; disabled wins.
       return;
     default:
-      throw invalidRequest(`thinking type "${String(thinking.type)}" is not supported; use enabled, adaptive or disabled.`, 'thinking.type');
+      throw invalidRequest(
+        `thinking type "${String(thinking.type)}" is not supported; use enabled, adaptive or disabled.`,
+        'thinking.type',
+      );
   }
 }
 
 function convertOutputFormat(format: unknown, param: string): GenerationRequest['responseFormat'] {
   if (format === undefined || format === null) return undefined;
-  if (!isRecord(format) || format.type !== 'json_schema') throw invalidRequest('Only {type: "json_schema", schema} output formats are supported.', param);
+  if (!isRecord(format) || format.type !== 'json_schema')
+    throw invalidRequest('Only {type: "json_schema", schema} output formats are supported.', param);
   if (!isRecord(format.schema)) throw invalidRequest('A json_schema output format needs a schema object.', `${param}.schema`);
   return { type: 'json-schema', name: 'response', schema: format.schema };
 }
 
-function numberField(raw: Record<string, unknown>, field: string, request: GenerationRequest, target: 'temperature' | 'topP' | 'topK'): void {
+function numberField(
+  raw: Record<string, unknown>,
+  field: string,
+  request: GenerationRequest,
+  target: 'temperature' | 'topP' | 'topK',
+): void {
   const value = raw[field];
   if (value === undefined || value === null) return;
   if (typeof value !== 'number' || !Number.isFinite(value)) throw invalidRequest(`${field} must be a number.`, field);
@@ -302,12 +361,15 @@ function numberField(raw: Record<string, unknown>, field: string, request: Gener
 export function convertMessagesRequest(body: AnthropicCreateParams): ConvertedMessagesRequest {
   if (!isRecord(body)) throw invalidRequest('The request body must be an object.');
   const raw = body as Record<string, unknown>;
-  if (raw.max_tokens === undefined || raw.max_tokens === null) throw invalidRequest('max_tokens is required (as in the Anthropic API).', 'max_tokens');
-  if (typeof raw.max_tokens !== 'number' || !Number.isInteger(raw.max_tokens) || raw.max_tokens < 1) throw invalidRequest('max_tokens must be a positive whole number.', 'max_tokens');
+  if (raw.max_tokens === undefined || raw.max_tokens === null)
+    throw invalidRequest('max_tokens is required (as in the Anthropic API).', 'max_tokens');
+  if (typeof raw.max_tokens !== 'number' || !Number.isInteger(raw.max_tokens) || raw.max_tokens < 1)
+    throw invalidRequest('max_tokens must be a positive whole number.', 'max_tokens');
   for (const [field, message] of REFUSED_FIELDS) if (raw[field] !== undefined && raw[field] !== null) throw invalidRequest(message, field);
   const warnings: CallWarning[] = [];
   for (const field of IGNORED_FIELDS) {
-    if (raw[field] !== undefined && raw[field] !== null) warnings.push(ignoredSetting(field, "is not forwarded by zenrouter's messages face."));
+    if (raw[field] !== undefined && raw[field] !== null)
+      warnings.push(ignoredSetting(field, "is not forwarded by zenrouter's messages face."));
   }
 
   const request: GenerationRequest = { messages: convertMessages(raw.system, raw.messages), maxOutputTokens: raw.max_tokens };
@@ -319,14 +381,17 @@ export function convertMessagesRequest(body: AnthropicCreateParams): ConvertedMe
   if (request.tools && choice.toolChoice) request.toolChoice = choice.toolChoice;
   if (request.tools && choice.parallelToolCalls === false) request.parallelToolCalls = false;
   const outputConfig = raw.output_config;
-  if (outputConfig !== undefined && outputConfig !== null && !isRecord(outputConfig)) throw invalidRequest('output_config must be an object.', 'output_config');
+  if (outputConfig !== undefined && outputConfig !== null && !isRecord(outputConfig))
+    throw invalidRequest('output_config must be an object.', 'output_config');
   convertThinking(raw.thinking, outputConfig?.effort, request);
-  const format = convertOutputFormat(outputConfig?.format, 'output_config.format') ?? convertOutputFormat(raw.output_format, 'output_format');
+  const format =
+    convertOutputFormat(outputConfig?.format, 'output_config.format') ?? convertOutputFormat(raw.output_format, 'output_format');
   if (format) request.responseFormat = format;
 
   const stop = raw.stop_sequences;
   if (stop !== undefined && stop !== null) {
-    if (!Array.isArray(stop) || stop.some((entry) => typeof entry !== 'string')) throw invalidRequest('stop_sequences must be an array of strings.', 'stop_sequences');
+    if (!Array.isArray(stop) || stop.some((entry) => typeof entry !== 'string'))
+      throw invalidRequest('stop_sequences must be an array of strings.', 'stop_sequences');
     if (stop.length > 0) request.stopSequences = stop as string[];
   }
   const metadata = raw.metadata;

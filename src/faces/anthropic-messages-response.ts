@@ -50,7 +50,11 @@ export function anthropicUsage(usage: Usage): Anthropic.Usage {
 export function toolInput(argumentsText: string, name: string, warnings: CallWarning[]): Record<string, unknown> {
   const parsed = parseArgumentsObject(argumentsText);
   if (parsed) return parsed;
-  warnings.push({ type: 'other', setting: 'tool_use.input', message: `The model's arguments for ${name} are not a JSON object; tool_use.input is {}.` });
+  warnings.push({
+    type: 'other',
+    setting: 'tool_use.input',
+    message: `The model's arguments for ${name} are not a JSON object; tool_use.input is {}.`,
+  });
   return {};
 }
 
@@ -70,7 +74,13 @@ export function toMessage(result: GenerationResult, requestId: string, model: st
       else if (!part.text && part.signature && last?.type === 'thinking' && !last.signature) last.signature = part.signature;
       else content.push({ type: 'thinking', thinking: part.text, signature: part.signature ?? '' });
     } else {
-      content.push({ type: 'tool_use', id: part.id, name: part.name, input: toolInput(part.arguments, part.name, warnings), caller: { type: 'direct' } });
+      content.push({
+        type: 'tool_use',
+        id: part.id,
+        name: part.name,
+        input: toolInput(part.arguments, part.name, warnings),
+        caller: { type: 'direct' },
+      });
     }
   }
   const stopSequence = stopSequenceOf(result.providerMetadata);

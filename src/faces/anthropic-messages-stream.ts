@@ -16,7 +16,10 @@ type OpenBlock = { kind: 'text' | 'thinking' | 'tool'; index: number };
  * `content_block_stop` (blocks never overlap), then `message_delta` with the stop reason and the
  * usage, then `message_stop`.
  */
-export async function* toMessageEvents(parts: AsyncIterable<StreamPart>, context: EventContext): AsyncGenerator<Anthropic.RawMessageStreamEvent> {
+export async function* toMessageEvents(
+  parts: AsyncIterable<StreamPart>,
+  context: EventContext,
+): AsyncGenerator<Anthropic.RawMessageStreamEvent> {
   let started = false;
   let nextIndex = 0;
   let open: OpenBlock | undefined;
@@ -40,7 +43,10 @@ export async function* toMessageEvents(parts: AsyncIterable<StreamPart>, context
         diagnostics: null,
         // The input count is known only at the end here; message_delta carries it, and the SDK's
         // accumulator takes the cumulative counts from there.
-        usage: anthropicUsage({ input: { total: 0, noCache: 0, cacheRead: 0, cacheWrite: 0 }, output: { total: 0, text: 0, reasoning: 0 } }),
+        usage: anthropicUsage({
+          input: { total: 0, noCache: 0, cacheRead: 0, cacheWrite: 0 },
+          output: { total: 0, text: 0, reasoning: 0 },
+        }),
       },
     };
   };
@@ -48,7 +54,10 @@ export async function* toMessageEvents(parts: AsyncIterable<StreamPart>, context
     if (open) yield { type: 'content_block_stop', index: open.index };
     open = undefined;
   }
-  function* openBlock(kind: OpenBlock['kind'], block: Anthropic.RawContentBlockStartEvent['content_block']): Generator<Anthropic.RawMessageStreamEvent> {
+  function* openBlock(
+    kind: OpenBlock['kind'],
+    block: Anthropic.RawContentBlockStartEvent['content_block'],
+  ): Generator<Anthropic.RawMessageStreamEvent> {
     yield* close();
     open = { kind, index: nextIndex++ };
     yield { type: 'content_block_start', index: open.index, content_block: block };
@@ -70,7 +79,8 @@ export async function* toMessageEvents(parts: AsyncIterable<StreamPart>, context
         if (!part.delta && !part.signature) break;
         if (open?.kind !== 'thinking') yield* openBlock('thinking', { type: 'thinking', thinking: '', signature: '' });
         if (part.delta) yield { type: 'content_block_delta', index: open!.index, delta: { type: 'thinking_delta', thinking: part.delta } };
-        if (part.signature) yield { type: 'content_block_delta', index: open!.index, delta: { type: 'signature_delta', signature: part.signature } };
+        if (part.signature)
+          yield { type: 'content_block_delta', index: open!.index, delta: { type: 'signature_delta', signature: part.signature } };
         break;
       case 'tool-call-start':
         yield* openBlock('tool', { type: 'tool_use', id: part.id, name: part.name, input: {}, caller: { type: 'direct' } });
@@ -80,14 +90,17 @@ export async function* toMessageEvents(parts: AsyncIterable<StreamPart>, context
         if (!part.argumentsDelta) break;
         // Vendors stream one call after another; a late delta for an earlier call keeps that call's index.
         const index = toolBlocks.get(part.index) ?? open?.index;
-        if (index !== undefined) yield { type: 'content_block_delta', index, delta: { type: 'input_json_delta', partial_json: part.argumentsDelta } };
+        if (index !== undefined)
+          yield { type: 'content_block_delta', index, delta: { type: 'input_json_delta', partial_json: part.argumentsDelta } };
         break;
       }
       case 'finish': {
         yield* close();
         const stopSequence = stopSequenceOf(part.providerMetadata);
         const stopReason = anthropicStopReason(part.finishReason, stopSequence);
-        const { input_tokens, output_tokens, cache_read_input_tokens, cache_creation_input_tokens, output_tokens_details } = anthropicUsage(part.usage);
+        const { input_tokens, output_tokens, cache_read_input_tokens, cache_creation_input_tokens, output_tokens_details } = anthropicUsage(
+          part.usage,
+        );
         yield {
           type: 'message_delta',
           delta: {
@@ -96,7 +109,14 @@ export async function* toMessageEvents(parts: AsyncIterable<StreamPart>, context
             stop_details: stopReason === 'refusal' ? { type: 'refusal', category: null, explanation: null } : null,
             container: null,
           },
-          usage: { input_tokens, output_tokens, cache_read_input_tokens, cache_creation_input_tokens, output_tokens_details, server_tool_use: null },
+          usage: {
+            input_tokens,
+            output_tokens,
+            cache_read_input_tokens,
+            cache_creation_input_tokens,
+            output_tokens_details,
+            server_tool_use: null,
+          },
         };
         yield { type: 'message_stop' };
         break;

@@ -41,14 +41,29 @@ export class Messages {
     const model = modelSpec(body.model, body.models);
     const converted = convertMessagesRequest(body as AnthropicCreateParams);
     const call = callOptions(body.zen, options);
-    const base = { operation: 'text' as const, face: 'anthropic-messages' as const, model, request: converted.request, options: call.zen, warnings: converted.warnings };
+    const base = {
+      operation: 'text' as const,
+      face: 'anthropic-messages' as const,
+      model,
+      request: converted.request,
+      options: call.zen,
+      warnings: converted.warnings,
+    };
     if (!converted.stream) {
       const { result, metadata } = await this.engine.run({ ...base, stream: false, signal: call.signal });
-      const message = toMessage(result, metadata.requestId, result.modelId ?? modelName(metadata.model) ?? String(model), metadata.warnings);
+      const message = toMessage(
+        result,
+        metadata.requestId,
+        result.modelId ?? modelName(metadata.model) ?? String(model),
+        metadata.warnings,
+      );
       return attachMetadata(message, metadata);
     }
     const { stream, controller } = await openEngineStream(this.engine, { ...base, stream: true }, [call.signal]);
-    const events = toMessageEvents(stream.parts, { requestId: stream.metadata().requestId, model: () => modelName(stream.metadata().model) ?? String(model) });
+    const events = toMessageEvents(stream.parts, {
+      requestId: stream.metadata().requestId,
+      model: () => modelName(stream.metadata().model) ?? String(model),
+    });
     return new ZenStream(() => events, controller, stream);
   }
 
@@ -65,7 +80,9 @@ export class Messages {
     } catch (error) {
       return new ZenMessageStreamHelper(() => Promise.reject(error));
     }
-    const helper = new ZenMessageStreamHelper((signal) => this.create({ ...body, stream: true } as ZenMessageCreateParamsStreaming, { ...options, signal }));
+    const helper = new ZenMessageStreamHelper((signal) =>
+      this.create({ ...body, stream: true } as ZenMessageCreateParamsStreaming, { ...options, signal }),
+    );
     linkSignal(options?.signal, helper.controller);
     return helper;
   }

@@ -13,7 +13,10 @@ export interface ZenCallOptions {
 }
 
 /** Merges the body's `zen` field with the SDK-style call options. */
-export function callOptions(bodyOptions: ZenRequestOptions | undefined, options: ZenCallOptions | undefined): { zen: ZenRequestOptions; signal: AbortSignal | undefined } {
+export function callOptions(
+  bodyOptions: ZenRequestOptions | undefined,
+  options: ZenCallOptions | undefined,
+): { zen: ZenRequestOptions; signal: AbortSignal | undefined } {
   validateCallOptions(options);
   if (!options) return { zen: bodyOptions ?? {}, signal: undefined };
   const zen: ZenRequestOptions = { ...bodyOptions, ...options.zen };

@@ -4,8 +4,15 @@ import type { Engine, EngineStream, TextCallInput, ZenMetadata } from './engine.
 /** Pieces every face uses: the model spec, metadata attachment, signals and opening a stream. */
 
 /** Attaches metadata without changing what JSON.stringify prints (the plain OpenAI shape). */
-export function attachMetadata<T extends object>(target: T, metadata: ZenMetadata | (() => ZenMetadata)): T & { readonly zen: ZenMetadata } {
-  Object.defineProperty(target, 'zen', typeof metadata === 'function' ? { get: metadata, enumerable: false } : { value: metadata, enumerable: false });
+export function attachMetadata<T extends object>(
+  target: T,
+  metadata: ZenMetadata | (() => ZenMetadata),
+): T & { readonly zen: ZenMetadata } {
+  Object.defineProperty(
+    target,
+    'zen',
+    typeof metadata === 'function' ? { get: metadata, enumerable: false } : { value: metadata, enumerable: false },
+  );
   return target as T & { readonly zen: ZenMetadata };
 }
 
@@ -15,10 +22,20 @@ export function modelSpec(model: unknown, models: unknown): string | string[] {
   else if (typeof model === 'string' && model.trim() !== '') list.push(model.trim());
   if (Array.isArray(models)) list.push(...models);
   if (list.length === 0 || list.some((entry) => typeof entry !== 'string' || entry.trim() === '')) {
-    throw new ZenError({ kind: 'invalid_request', retryable: false, message: 'model must be a model id (e.g. "openai/gpt-5-mini"), a non-empty list of ids, or "auto".', code: 'model' });
+    throw new ZenError({
+      kind: 'invalid_request',
+      retryable: false,
+      message: 'model must be a model id (e.g. "openai/gpt-5-mini"), a non-empty list of ids, or "auto".',
+      code: 'model',
+    });
   }
   if (list.includes('auto') && list.length > 1) {
-    throw new ZenError({ kind: 'invalid_request', retryable: false, message: '"auto" cannot be combined with other models; use zen.models to limit the auto pool.', code: 'model' });
+    throw new ZenError({
+      kind: 'invalid_request',
+      retryable: false,
+      message: '"auto" cannot be combined with other models; use zen.models to limit the auto pool.',
+      code: 'model',
+    });
   }
   return list.length === 1 ? list[0]! : [...new Set(list)];
 }

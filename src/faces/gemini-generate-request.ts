@@ -1,5 +1,14 @@
 import type { GenerateContentConfig, GenerateContentParameters } from '@google/genai';
-import type { AssistantMessage, GenerationRequest, ImagePart, Message, ReasoningEffort, ResponseFormat, TextPart, ToolDefinition } from '../core/request.js';
+import type {
+  AssistantMessage,
+  GenerationRequest,
+  ImagePart,
+  Message,
+  ReasoningEffort,
+  ResponseFormat,
+  TextPart,
+  ToolDefinition,
+} from '../core/request.js';
 import type { CallWarning } from '../core/result.js';
 import { geminiSchemaToJsonSchema } from './gemini-schema.js';
 import { ignoredSetting, invalidRequest, isRecord } from './invalid-request.js';
@@ -24,7 +33,11 @@ const THINKING_LEVELS: Record<string, ReasoningEffort> = { MINIMAL: 'minimal', L
 /** Config fields that change the answer in ways no other vendor can follow. */
 const REFUSED_CONFIG: ReadonlyArray<[string, (value: unknown) => boolean, string]> = [
   ['candidateCount', (value) => typeof value === 'number' && value > 1, 'candidateCount > 1 is not supported; make several calls.'],
-  ['cachedContent', (value) => value !== undefined && value !== null, 'cachedContent refers to a Gemini context cache, which other models cannot read; send the contents instead.'],
+  [
+    'cachedContent',
+    (value) => value !== undefined && value !== null,
+    'cachedContent refers to a Gemini context cache, which other models cannot read; send the contents instead.',
+  ],
   ['speechConfig', (value) => value !== undefined && value !== null, 'Speech output is not supported by zenrouter.'],
   [
     'responseModalities',
@@ -35,11 +48,34 @@ const REFUSED_CONFIG: ReadonlyArray<[string, (value: unknown) => boolean, string
 
 /** Config fields dropped with a warning: they tune safety, billing or delivery, not the answer's meaning. */
 const IGNORED_CONFIG = [
-  'safetySettings', 'labels', 'routingConfig', 'modelSelectionConfig', 'mediaResolution', 'serviceTier', 'responseLogprobs', 'logprobs',
-  'audioTimestamp', 'enableEnhancedCivicAnswers', 'store', 'imageConfig', 'modelArmorConfig', 'audioTranscriptionConfig',
+  'safetySettings',
+  'labels',
+  'routingConfig',
+  'modelSelectionConfig',
+  'mediaResolution',
+  'serviceTier',
+  'responseLogprobs',
+  'logprobs',
+  'audioTimestamp',
+  'enableEnhancedCivicAnswers',
+  'store',
+  'imageConfig',
+  'modelArmorConfig',
+  'audioTranscriptionConfig',
 ];
 
-const PART_KINDS = ['text', 'inlineData', 'fileData', 'functionCall', 'functionResponse', 'executableCode', 'codeExecutionResult', 'videoMetadata', 'toolCall', 'toolResponse'];
+const PART_KINDS = [
+  'text',
+  'inlineData',
+  'fileData',
+  'functionCall',
+  'functionResponse',
+  'executableCode',
+  'codeExecutionResult',
+  'videoMetadata',
+  'toolCall',
+  'toolResponse',
+];
 
 function isContent(value: unknown): value is Json & { parts: unknown[] } {
   return isRecord(value) && Array.isArray(value.parts);
@@ -53,19 +89,26 @@ function asPart(value: unknown, param: string): Json {
 
 /** The SDK's `tContents`: the same shapes accepted, the same mistakes refused, as ZenErrors. */
 export function normalizeContents(contents: unknown): Json[] {
-  if (contents === undefined || contents === null || (Array.isArray(contents) && contents.length === 0)) throw invalidRequest('contents are required.', 'contents');
+  if (contents === undefined || contents === null || (Array.isArray(contents) && contents.length === 0))
+    throw invalidRequest('contents are required.', 'contents');
   const callOrResponse = (value: unknown): boolean => isRecord(value) && ('functionCall' in value || 'functionResponse' in value);
   if (!Array.isArray(contents)) {
-    if (callOrResponse(contents)) throw invalidRequest('functionCall and functionResponse parts must be wrapped in a Content with a role.', 'contents');
+    if (callOrResponse(contents))
+      throw invalidRequest('functionCall and functionResponse parts must be wrapped in a Content with a role.', 'contents');
     return [isContent(contents) ? contents : { role: 'user', parts: [asPart(contents, 'contents')] }];
   }
   const contentArray = isContent(contents[0]);
   const loose: Json[] = [];
   const out: Json[] = [];
   contents.forEach((item: unknown, index) => {
-    if (isContent(item) !== contentArray) throw invalidRequest('Mixing Content objects and parts is not supported; group the parts into Contents with roles.', `contents[${index}]`);
+    if (isContent(item) !== contentArray)
+      throw invalidRequest(
+        'Mixing Content objects and parts is not supported; group the parts into Contents with roles.',
+        `contents[${index}]`,
+      );
     if (contentArray) out.push(item as Json);
-    else if (callOrResponse(item)) throw invalidRequest('functionCall and functionResponse parts must be wrapped in a Content with a role.', `contents[${index}]`);
+    else if (callOrResponse(item))
+      throw invalidRequest('functionCall and functionResponse parts must be wrapped in a Content with a role.', `contents[${index}]`);
     else loose.push(asPart(item, `contents[${index}]`));
   });
   if (!contentArray) out.push({ role: 'user', parts: loose });
@@ -74,11 +117,19 @@ export function normalizeContents(contents: unknown): Json[] {
 
 function systemText(instruction: unknown): string {
   if (instruction === undefined || instruction === null) return '';
-  const parts = typeof instruction === 'string' ? [{ text: instruction }] : isContent(instruction) ? instruction.parts : Array.isArray(instruction) ? instruction : [instruction];
+  const parts =
+    typeof instruction === 'string'
+      ? [{ text: instruction }]
+      : isContent(instruction)
+        ? instruction.parts
+        : Array.isArray(instruction)
+          ? instruction
+          : [instruction];
   return parts
     .map((part: unknown, index) => {
       const value = asPart(part, `config.systemInstruction.parts[${index}]`);
-      if (typeof value.text !== 'string') throw invalidRequest('systemInstruction may hold text parts only.', `config.systemInstruction.parts[${index}]`);
+      if (typeof value.text !== 'string')
+        throw invalidRequest('systemInstruction may hold text parts only.', `config.systemInstruction.parts[${index}]`);
       return value.text;
     })
     .join('\n');
@@ -86,18 +137,27 @@ function systemText(instruction: unknown): string {
 
 function refusePart(part: Json, param: string): never {
   const kind = Object.keys(part).find((key) => PART_KINDS.includes(key)) ?? Object.keys(part)[0] ?? 'empty';
-  throw invalidRequest(`Part kind "${kind}" is not supported here by zenrouter; send text, images (inlineData / fileData), functionCall and functionResponse parts.`, param);
+  throw invalidRequest(
+    `Part kind "${kind}" is not supported here by zenrouter; send text, images (inlineData / fileData), functionCall and functionResponse parts.`,
+    param,
+  );
 }
 
 function imagePart(part: Json, param: string): ImagePart {
   if (isRecord(part.inlineData)) {
     const { mimeType, data } = part.inlineData;
-    if (typeof mimeType !== 'string' || typeof data !== 'string') throw invalidRequest('inlineData needs mimeType and data.', `${param}.inlineData`);
-    if (!mimeType.startsWith('image/')) throw invalidRequest(`inlineData of type ${mimeType} is not supported; only images are (audio, video and PDF are Gemini-only).`, `${param}.inlineData.mimeType`);
+    if (typeof mimeType !== 'string' || typeof data !== 'string')
+      throw invalidRequest('inlineData needs mimeType and data.', `${param}.inlineData`);
+    if (!mimeType.startsWith('image/'))
+      throw invalidRequest(
+        `inlineData of type ${mimeType} is not supported; only images are (audio, video and PDF are Gemini-only).`,
+        `${param}.inlineData.mimeType`,
+      );
     return { type: 'image', source: { kind: 'base64', mediaType: mimeType, data } };
   }
   const file = part.fileData as Json;
-  if (typeof file.fileUri !== 'string' || file.fileUri === '') throw invalidRequest('fileData needs a fileUri.', `${param}.fileData.fileUri`);
+  if (typeof file.fileUri !== 'string' || file.fileUri === '')
+    throw invalidRequest('fileData needs a fileUri.', `${param}.fileData.fileUri`);
   if (typeof file.mimeType === 'string' && !file.mimeType.startsWith('image/')) {
     throw invalidRequest(`fileData of type ${file.mimeType} is not supported; only images are.`, `${param}.fileData.mimeType`);
   }
@@ -140,7 +200,11 @@ function convertUser(parts: Json[], param: string, state: State): void {
       const name = typeof response.name === 'string' ? response.name : undefined;
       const byId = typeof response.id === 'string' ? state.pending.findIndex((call) => call.id === response.id) : -1;
       const index = byId >= 0 ? byId : state.pending.findIndex((call) => call.name === name);
-      if (index < 0) throw invalidRequest(`functionResponse for "${String(name ?? response.id)}" answers no earlier functionCall of the model.`, `${where}.functionResponse`);
+      if (index < 0)
+        throw invalidRequest(
+          `functionResponse for "${String(name ?? response.id)}" answers no earlier functionCall of the model.`,
+          `${where}.functionResponse`,
+        );
       const [call] = state.pending.splice(index, 1);
       flush();
       state.out.push({ role: 'tool', toolCallId: call!.id, toolName: call!.name, ...withError(toolContent(response.response)) });
@@ -174,10 +238,17 @@ function convertModel(parts: Json[], param: string, contentIndex: number, state:
     }
     if (isRecord(part.functionCall)) {
       const call = part.functionCall;
-      if (typeof call.name !== 'string' || call.name === '') throw invalidRequest('A functionCall needs a name.', `${where}.functionCall.name`);
+      if (typeof call.name !== 'string' || call.name === '')
+        throw invalidRequest('A functionCall needs a name.', `${where}.functionCall.name`);
       const id = typeof call.id === 'string' && call.id ? call.id : `call_${contentIndex}_${index}`;
       state.pending.push({ id, name: call.name });
-      content.push({ type: 'tool-call', id, name: call.name, arguments: JSON.stringify(call.args ?? {}), ...(signature ? { providerData: { thoughtSignature: signature } } : {}) });
+      content.push({
+        type: 'tool-call',
+        id,
+        name: call.name,
+        arguments: JSON.stringify(call.args ?? {}),
+        ...(signature ? { providerData: { thoughtSignature: signature } } : {}),
+      });
       return;
     }
     if (typeof part.text === 'string') {
@@ -185,7 +256,8 @@ function convertModel(parts: Json[], param: string, contentIndex: number, state:
       if (part.text) content.push({ type: 'text', text: part.text });
       return;
     }
-    if (isRecord(part.inlineData) || isRecord(part.fileData)) throw invalidRequest('Images in model contents are not supported; images go in user contents.', where);
+    if (isRecord(part.inlineData) || isRecord(part.fileData))
+      throw invalidRequest('Images in model contents are not supported; images go in user contents.', where);
     refusePart(part, where);
   });
   state.out.push({ role: 'assistant', content });
@@ -194,7 +266,9 @@ function convertModel(parts: Json[], param: string, contentIndex: number, state:
 function convertContents(contents: Json[], state: State): void {
   contents.forEach((content, index) => {
     const param = `contents[${index}]`;
-    const parts = (Array.isArray(content.parts) ? content.parts : []).map((part: unknown, partIndex) => asPart(part, `${param}.parts[${partIndex}]`));
+    const parts = (Array.isArray(content.parts) ? content.parts : []).map((part: unknown, partIndex) =>
+      asPart(part, `${param}.parts[${partIndex}]`),
+    );
     const role = content.role ?? 'user';
     // `function` is the role older SDKs gave function responses.
     if (role === 'user' || role === 'function') convertUser(parts, `${param}.parts`, state);
@@ -209,20 +283,30 @@ function convertTools(tools: unknown): ToolDefinition[] {
   return tools.flatMap((tool: unknown, index) => {
     const param = `config.tools[${index}]`;
     if (!isRecord(tool)) throw invalidRequest('Each tool must be an object.', param);
-    if (typeof tool.tool === 'function') throw invalidRequest('Callable (MCP) tools are not supported by zenrouter; declare functionDeclarations.', param);
+    if (typeof tool.tool === 'function')
+      throw invalidRequest('Callable (MCP) tools are not supported by zenrouter; declare functionDeclarations.', param);
     const other = Object.keys(tool).find((key) => key !== 'functionDeclarations' && tool[key] !== undefined);
-    if (other) throw invalidRequest(`Gemini built-in tool "${other}" is not supported by zenrouter; only functionDeclarations are.`, `${param}.${other}`);
+    if (other)
+      throw invalidRequest(
+        `Gemini built-in tool "${other}" is not supported by zenrouter; only functionDeclarations are.`,
+        `${param}.${other}`,
+      );
     const declarations = tool.functionDeclarations ?? [];
     if (!Array.isArray(declarations)) throw invalidRequest('functionDeclarations must be an array.', `${param}.functionDeclarations`);
     return declarations.map((declaration: unknown, declarationIndex): ToolDefinition => {
       const where = `${param}.functionDeclarations[${declarationIndex}]`;
-      if (!isRecord(declaration) || typeof declaration.name !== 'string' || declaration.name === '') throw invalidRequest('Each function declaration needs a name.', `${where}.name`);
+      if (!isRecord(declaration) || typeof declaration.name !== 'string' || declaration.name === '')
+        throw invalidRequest('Each function declaration needs a name.', `${where}.name`);
       const parameters = isRecord(declaration.parametersJsonSchema)
         ? declaration.parametersJsonSchema
         : isRecord(declaration.parameters)
           ? geminiSchemaToJsonSchema(declaration.parameters)
           : { type: 'object', properties: {} };
-      return { name: declaration.name, ...(typeof declaration.description === 'string' ? { description: declaration.description } : {}), parameters };
+      return {
+        name: declaration.name,
+        ...(typeof declaration.description === 'string' ? { description: declaration.description } : {}),
+        parameters,
+      };
     });
   });
 }
@@ -247,10 +331,17 @@ function convertToolConfig(toolConfig: unknown, request: GenerationRequest): voi
         return;
       }
       if (!Array.isArray(allowed) || allowed.some((name) => typeof name !== 'string')) {
-        throw invalidRequest('allowedFunctionNames must be an array of names.', 'config.toolConfig.functionCallingConfig.allowedFunctionNames');
+        throw invalidRequest(
+          'allowedFunctionNames must be an array of names.',
+          'config.toolConfig.functionCallingConfig.allowedFunctionNames',
+        );
       }
       const unknown = allowed.find((name) => !request.tools?.some((tool) => tool.name === name));
-      if (unknown) throw invalidRequest(`allowedFunctionNames names "${unknown}", which no function declaration has.`, 'config.toolConfig.functionCallingConfig.allowedFunctionNames');
+      if (unknown)
+        throw invalidRequest(
+          `allowedFunctionNames names "${unknown}", which no function declaration has.`,
+          'config.toolConfig.functionCallingConfig.allowedFunctionNames',
+        );
       // One allowed function is a forced call; several narrow the tools offered, and one must be called.
       if (allowed.length === 1) request.toolChoice = { type: 'tool', name: allowed[0] as string };
       else {
@@ -260,7 +351,10 @@ function convertToolConfig(toolConfig: unknown, request: GenerationRequest): voi
       return;
     }
     default:
-      throw invalidRequest(`functionCallingConfig.mode "${mode}" is not one of AUTO, ANY, NONE.`, 'config.toolConfig.functionCallingConfig.mode');
+      throw invalidRequest(
+        `functionCallingConfig.mode "${mode}" is not one of AUTO, ANY, NONE.`,
+        'config.toolConfig.functionCallingConfig.mode',
+      );
   }
 }
 
@@ -268,12 +362,18 @@ function convertResponseFormat(config: Json): ResponseFormat | undefined {
   const mime = config.responseMimeType;
   const schema = config.responseJsonSchema ?? config.responseSchema;
   if (mime === undefined || mime === null || mime === 'text/plain') {
-    if (schema !== undefined && schema !== null) throw invalidRequest('A response schema needs responseMimeType "application/json".', 'config.responseMimeType');
+    if (schema !== undefined && schema !== null)
+      throw invalidRequest('A response schema needs responseMimeType "application/json".', 'config.responseMimeType');
     return undefined;
   }
-  if (mime !== 'application/json') throw invalidRequest(`responseMimeType "${String(mime)}" is not supported; use application/json or text/plain.`, 'config.responseMimeType');
+  if (mime !== 'application/json')
+    throw invalidRequest(
+      `responseMimeType "${String(mime)}" is not supported; use application/json or text/plain.`,
+      'config.responseMimeType',
+    );
   if (isRecord(config.responseJsonSchema)) return { type: 'json-schema', name: 'response', schema: config.responseJsonSchema };
-  if (isRecord(config.responseSchema)) return { type: 'json-schema', name: 'response', schema: geminiSchemaToJsonSchema(config.responseSchema) };
+  if (isRecord(config.responseSchema))
+    return { type: 'json-schema', name: 'response', schema: geminiSchemaToJsonSchema(config.responseSchema) };
   return { type: 'json' };
 }
 
@@ -281,7 +381,8 @@ function convertThinking(thinking: unknown, request: GenerationRequest): void {
   if (!isRecord(thinking)) return;
   const budget = thinking.thinkingBudget;
   if (budget !== undefined && budget !== null) {
-    if (typeof budget !== 'number' || !Number.isInteger(budget) || budget < -1) throw invalidRequest('thinkingBudget must be a whole number (-1 for dynamic, 0 for off).', 'config.thinkingConfig.thinkingBudget');
+    if (typeof budget !== 'number' || !Number.isInteger(budget) || budget < -1)
+      throw invalidRequest('thinkingBudget must be a whole number (-1 for dynamic, 0 for off).', 'config.thinkingConfig.thinkingBudget');
     // -1 lets the model decide; the closest shared dial is a medium effort.
     if (budget === -1) request.reasoningEffort = 'medium';
     else request.reasoningBudgetTokens = budget;
@@ -289,14 +390,20 @@ function convertThinking(thinking: unknown, request: GenerationRequest): void {
   const level = thinking.thinkingLevel;
   if (level !== undefined && level !== null && level !== 'THINKING_LEVEL_UNSPECIFIED') {
     const effort = typeof level === 'string' ? THINKING_LEVELS[level.toUpperCase()] : undefined;
-    if (!effort) throw invalidRequest(`thinkingLevel "${String(level)}" is not one of ${Object.keys(THINKING_LEVELS).join(', ')}.`, 'config.thinkingConfig.thinkingLevel');
+    if (!effort)
+      throw invalidRequest(
+        `thinkingLevel "${String(level)}" is not one of ${Object.keys(THINKING_LEVELS).join(', ')}.`,
+        'config.thinkingConfig.thinkingLevel',
+      );
     request.reasoningEffort = effort;
   }
   if (typeof thinking.includeThoughts === 'boolean') request.includeReasoning = thinking.includeThoughts;
 }
 
 /** Numeric settings copied as they are: Gemini name → canonical name. */
-const SCALARS: ReadonlyArray<[string, 'temperature' | 'topP' | 'topK' | 'maxOutputTokens' | 'seed' | 'presencePenalty' | 'frequencyPenalty']> = [
+const SCALARS: ReadonlyArray<
+  [string, 'temperature' | 'topP' | 'topK' | 'maxOutputTokens' | 'seed' | 'presencePenalty' | 'frequencyPenalty']
+> = [
   ['temperature', 'temperature'],
   ['topP', 'topP'],
   ['topK', 'topK'],
@@ -309,18 +416,21 @@ const SCALARS: ReadonlyArray<[string, 'temperature' | 'topP' | 'topK' | 'maxOutp
 function convertConfig(config: Json, request: GenerationRequest, warnings: CallWarning[]): void {
   for (const [field, test, message] of REFUSED_CONFIG) if (test(config[field])) throw invalidRequest(message, `config.${field}`);
   for (const field of IGNORED_CONFIG) {
-    if (config[field] !== undefined && config[field] !== null) warnings.push(ignoredSetting(`config.${field}`, "is not forwarded by zenrouter's generateContent face."));
+    if (config[field] !== undefined && config[field] !== null)
+      warnings.push(ignoredSetting(`config.${field}`, "is not forwarded by zenrouter's generateContent face."));
   }
   for (const [from, to] of SCALARS) {
     const value = config[from];
     if (value === undefined || value === null) continue;
     if (typeof value !== 'number' || !Number.isFinite(value)) throw invalidRequest(`${from} must be a number.`, `config.${from}`);
-    if (to === 'maxOutputTokens' && (!Number.isInteger(value) || value < 1)) throw invalidRequest('maxOutputTokens must be a positive whole number.', 'config.maxOutputTokens');
+    if (to === 'maxOutputTokens' && (!Number.isInteger(value) || value < 1))
+      throw invalidRequest('maxOutputTokens must be a positive whole number.', 'config.maxOutputTokens');
     request[to] = value;
   }
   const stop = config.stopSequences;
   if (stop !== undefined && stop !== null) {
-    if (!Array.isArray(stop) || stop.some((entry) => typeof entry !== 'string')) throw invalidRequest('stopSequences must be an array of strings.', 'config.stopSequences');
+    if (!Array.isArray(stop) || stop.some((entry) => typeof entry !== 'string'))
+      throw invalidRequest('stopSequences must be an array of strings.', 'config.stopSequences');
     if (stop.length > 0) request.stopSequences = stop as string[];
   }
   const tools = convertTools(config.tools);

@@ -1,4 +1,11 @@
-import type { Candidate, FunctionCall, GenerateContentResponse, GenerateContentResponsePromptFeedback, GenerateContentResponseUsageMetadata, Part } from '@google/genai';
+import type {
+  Candidate,
+  FunctionCall,
+  GenerateContentResponse,
+  GenerateContentResponsePromptFeedback,
+  GenerateContentResponseUsageMetadata,
+  Part,
+} from '@google/genai';
 import type { ReasoningPart, TextPart, ToolCallPart } from '../core/request.js';
 import type { CallWarning, FinishReason, GenerationResult } from '../core/result.js';
 import type { Usage } from '../core/usage.js';
@@ -18,7 +25,9 @@ export class ZenGenerateContentResponse implements GenerateContentResponse {
   responseId?: string;
   usageMetadata?: GenerateContentResponseUsageMetadata;
 
-  constructor(fields: Pick<GenerateContentResponse, 'candidates' | 'createTime' | 'modelVersion' | 'promptFeedback' | 'responseId' | 'usageMetadata'>) {
+  constructor(
+    fields: Pick<GenerateContentResponse, 'candidates' | 'createTime' | 'modelVersion' | 'promptFeedback' | 'responseId' | 'usageMetadata'>,
+  ) {
     for (const [key, value] of Object.entries(fields)) if (value !== undefined) (this as Record<string, unknown>)[key] = value;
   }
 
@@ -99,11 +108,18 @@ export function geminiUsage(usage: Usage): GenerateContentResponseUsageMetadata 
 export function functionCallPart(call: Pick<ToolCallPart, 'id' | 'name' | 'arguments' | 'providerData'>, warnings: CallWarning[]): Part {
   let args = parseArgumentsObject(call.arguments);
   if (!args) {
-    warnings.push({ type: 'other', setting: 'functionCall.args', message: `The model's arguments for ${call.name} are not a JSON object; functionCall.args is {}.` });
+    warnings.push({
+      type: 'other',
+      setting: 'functionCall.args',
+      message: `The model's arguments for ${call.name} are not a JSON object; functionCall.args is {}.`,
+    });
     args = {};
   }
   const signature = call.providerData?.thoughtSignature;
-  return { functionCall: { id: call.id, name: call.name, args }, ...(typeof signature === 'string' ? { thoughtSignature: signature } : {}) };
+  return {
+    functionCall: { id: call.id, name: call.name, args },
+    ...(typeof signature === 'string' ? { thoughtSignature: signature } : {}),
+  };
 }
 
 /**
@@ -145,7 +161,12 @@ function candidateExtras(providerMetadata: Record<string, unknown> | undefined):
   return extras as Partial<Candidate>;
 }
 
-export function toGenerateContentResponse(result: GenerationResult, requestId: string, model: string, warnings: CallWarning[]): ZenGenerateContentResponse {
+export function toGenerateContentResponse(
+  result: GenerationResult,
+  requestId: string,
+  model: string,
+  warnings: CallWarning[],
+): ZenGenerateContentResponse {
   const promptFeedback = result.providerMetadata?.promptFeedback as GenerateContentResponsePromptFeedback | undefined;
   return new ZenGenerateContentResponse({
     candidates: [

@@ -24,14 +24,21 @@ interface PendingCall {
  * reason with the usage on the last chunk, which carries an empty text part when nothing else is
  * left (so that `chunk.text` is `''`, never undefined, at the end of a text answer).
  */
-export async function* toGenerateContentChunks(parts: AsyncIterable<StreamPart>, context: ChunkContext): AsyncGenerator<ZenGenerateContentResponse> {
+export async function* toGenerateContentChunks(
+  parts: AsyncIterable<StreamPart>,
+  context: ChunkContext,
+): AsyncGenerator<ZenGenerateContentResponse> {
   let responseId = context.requestId;
   let modelVersion: string | undefined;
   let calls: PendingCall[] = [];
   let pendingSignature: string | undefined;
   let lastWasThought = false;
 
-  const chunk = (chunkParts: Part[], finish?: Pick<Candidate, 'finishReason'>, usage?: ZenGenerateContentResponse['usageMetadata']): ZenGenerateContentResponse =>
+  const chunk = (
+    chunkParts: Part[],
+    finish?: Pick<Candidate, 'finishReason'>,
+    usage?: ZenGenerateContentResponse['usageMetadata'],
+  ): ZenGenerateContentResponse =>
     new ZenGenerateContentResponse({
       candidates: [{ content: { role: 'model', parts: chunkParts }, ...finish, index: 0 }],
       modelVersion: modelVersion ?? context.model(),
@@ -76,7 +83,13 @@ export async function* toGenerateContentChunks(parts: AsyncIterable<StreamPart>,
         }
         break;
       case 'tool-call-start':
-        calls.push({ index: part.index, id: part.id, name: part.name, arguments: '', ...(part.providerData ? { providerData: part.providerData } : {}) });
+        calls.push({
+          index: part.index,
+          id: part.id,
+          name: part.name,
+          arguments: '',
+          ...(part.providerData ? { providerData: part.providerData } : {}),
+        });
         break;
       case 'tool-call-delta': {
         const call = calls.find((candidate) => candidate.index === part.index);

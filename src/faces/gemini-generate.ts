@@ -41,7 +41,10 @@ export type ZenGenerateContentStream = AsyncGenerator<ZenGenerateContentResponse
 export class Models<M = unknown> {
   private readonly catalog: OpenAIModels<M> | undefined;
 
-  constructor(protected readonly engine: Engine, models?: ModelSource<M>) {
+  constructor(
+    protected readonly engine: Engine,
+    models?: ModelSource<M>,
+  ) {
     this.catalog = models ? new OpenAIModels(models) : undefined;
   }
 
@@ -69,9 +72,21 @@ export class Models<M = unknown> {
     const unlink = [linkSignal(converted.signal, controller), linkSignal(call.signal, controller)];
     try {
       const { result, metadata } = await this.engine.run({
-        operation: 'text', stream: false, face: 'gemini-generate', model, request: converted.request, options: call.zen, signal: controller.signal, warnings: converted.warnings,
+        operation: 'text',
+        stream: false,
+        face: 'gemini-generate',
+        model,
+        request: converted.request,
+        options: call.zen,
+        signal: controller.signal,
+        warnings: converted.warnings,
       });
-      const response = toGenerateContentResponse(result, metadata.requestId, result.modelId ?? modelName(metadata.model) ?? String(model), metadata.warnings);
+      const response = toGenerateContentResponse(
+        result,
+        metadata.requestId,
+        result.modelId ?? modelName(metadata.model) ?? String(model),
+        metadata.warnings,
+      );
       return attachMetadata(response, metadata);
     } finally {
       for (const release of unlink) release();
@@ -85,7 +100,15 @@ export class Models<M = unknown> {
     const call = callOptions(params.zen, options);
     const { stream, controller } = await openEngineStream(
       this.engine,
-      { operation: 'text', stream: true, face: 'gemini-generate', model, request: converted.request, options: call.zen, warnings: converted.warnings },
+      {
+        operation: 'text',
+        stream: true,
+        face: 'gemini-generate',
+        model,
+        request: converted.request,
+        options: call.zen,
+        warnings: converted.warnings,
+      },
       [converted.signal, call.signal],
     );
     const chunks = toGenerateContentChunks(stream.parts, {

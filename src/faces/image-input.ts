@@ -25,7 +25,8 @@ function sniffMediaType(bytes: Uint8Array): string | undefined {
   if (starts(0x89, 0x50, 0x4e, 0x47)) return 'image/png';
   if (starts(0xff, 0xd8, 0xff)) return 'image/jpeg';
   if (starts(0x47, 0x49, 0x46, 0x38)) return 'image/gif';
-  if (starts(0x52, 0x49, 0x46, 0x46) && bytes[8] === 0x57 && bytes[9] === 0x45 && bytes[10] === 0x42 && bytes[11] === 0x50) return 'image/webp';
+  if (starts(0x52, 0x49, 0x46, 0x46) && bytes[8] === 0x57 && bytes[9] === 0x45 && bytes[10] === 0x42 && bytes[11] === 0x50)
+    return 'image/webp';
   return undefined;
 }
 
@@ -69,9 +70,11 @@ async function readIterable(iterable: AsyncIterable<Uint8Array | string>): Promi
 export async function readImageInput(input: unknown, param: string): Promise<Base64Image> {
   if (typeof input === 'string') {
     const dataUrl = input.startsWith('data:') ? parseDataUrl(input) : undefined;
-    if (input.startsWith('data:') && !dataUrl) throw invalidRequest('The data URL is not base64 encoded (expected data:<type>;base64,<data>).', param);
+    if (input.startsWith('data:') && !dataUrl)
+      throw invalidRequest('The data URL is not base64 encoded (expected data:<type>;base64,<data>).', param);
     const data = (dataUrl?.data ?? input).replace(/\s+/g, '');
-    if (!/^[A-Za-z0-9+/]+={0,2}$/.test(data)) throw invalidRequest('A string image must be base64 data or a data URL (file paths and URLs are not read).', param);
+    if (!/^[A-Za-z0-9+/]+={0,2}$/.test(data))
+      throw invalidRequest('A string image must be base64 data or a data URL (file paths and URLs are not read).', param);
     const mediaType = sniffMediaType(base64Head(data)) ?? (dataUrl?.mediaType.startsWith('image/') ? dataUrl.mediaType : undefined);
     if (!mediaType) throw invalidRequest('The image is not a PNG, JPEG, GIF or WebP file.', param);
     return { data, mediaType };
@@ -84,7 +87,11 @@ export async function readImageInput(input: unknown, param: string): Promise<Bas
       const bytes = new Uint8Array(await (value.arrayBuffer as () => Promise<ArrayBuffer>).call(input));
       return fromBytes(bytes, typeof value.type === 'string' ? value.type : undefined, param);
     }
-    if (typeof value[Symbol.asyncIterator] === 'function') return fromBytes(await readIterable(input as unknown as AsyncIterable<Uint8Array>), undefined, param);
+    if (typeof value[Symbol.asyncIterator] === 'function')
+      return fromBytes(await readIterable(input as unknown as AsyncIterable<Uint8Array>), undefined, param);
   }
-  throw invalidRequest('An image must be a File, Blob, Response, bytes (Uint8Array / ArrayBuffer), a readable stream, base64 text or a data URL.', param);
+  throw invalidRequest(
+    'An image must be a File, Blob, Response, bytes (Uint8Array / ArrayBuffer), a readable stream, base64 text or a data URL.',
+    param,
+  );
 }

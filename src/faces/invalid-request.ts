@@ -3,7 +3,12 @@ import type { CallWarning } from '../core/result.js';
 
 /** The error every face raises for bad input: kind `invalid_request`, the offending param named in the message and `code`. */
 export function invalidRequest(message: string, param?: string): ZenError {
-  return new ZenError({ kind: 'invalid_request', message: param ? `${message} (param: ${param})` : message, retryable: false, code: param });
+  return new ZenError({
+    kind: 'invalid_request',
+    message: param ? `${message} (param: ${param})` : message,
+    retryable: false,
+    code: param,
+  });
 }
 
 export function isRecord(value: unknown): value is Record<string, unknown> {

@@ -31,7 +31,9 @@ export type Routed<T> = Omit<T, 'model'> & { model: string | string[]; models?: 
 export type ZenChatCompletionParseParams = Routed<FromPeer<ChatCompletionParseParams, 'openai'>>;
 export type ZenChatCompletionStreamParams = Routed<FromPeer<ChatCompletionStreamParams, 'openai'>>;
 export type ZenChatCompletionToolRunnerParams = Routed<FromPeer<ChatCompletionToolRunnerParams<BaseFunctionsArgs>, 'openai'>>;
-export type ZenChatCompletionStreamingToolRunnerParams = Routed<FromPeer<ChatCompletionStreamingToolRunnerParams<BaseFunctionsArgs>, 'openai'>>;
+export type ZenChatCompletionStreamingToolRunnerParams = Routed<
+  FromPeer<ChatCompletionStreamingToolRunnerParams<BaseFunctionsArgs>, 'openai'>
+>;
 
 /** What the parsed content of a request is (the zod schema's type with zodResponseFormat), as the SDK reads it. */
 export type ParsedContentOf<Params> = ExtractParsedContentFromParams<Params & ChatCompletionCreateParams>;
@@ -51,7 +53,12 @@ export interface Completions {
 function callOptions(options: (ZenCallOptions & Record<string, unknown>) | undefined): ZenCallOptions {
   if (!options) return {};
   const { signal, timeout, maxRetries, zen } = options;
-  return { ...(signal ? { signal } : {}), ...(timeout !== undefined ? { timeout } : {}), ...(maxRetries !== undefined ? { maxRetries } : {}), ...(zen ? { zen } : {}) };
+  return {
+    ...(signal ? { signal } : {}),
+    ...(timeout !== undefined ? { timeout } : {}),
+    ...(maxRetries !== undefined ? { maxRetries } : {}),
+    ...(zen ? { zen } : {}),
+  };
 }
 
 /**
@@ -73,7 +80,12 @@ function clientShaped(completions: Completions): OpenAI {
 }
 
 /** `parse()`: a non-streamed call whose answer the SDK's parser reads (`message.parsed`, parsed tool arguments). */
-export function parseCompletion<ParsedT>(completions: Completions, body: ZenChatCompletionParseParams, options: ZenCallOptions | undefined, load?: PeerLoader): ZenAPIPromise<ZenParsedChatCompletion<ParsedT>> {
+export function parseCompletion<ParsedT>(
+  completions: Completions,
+  body: ZenChatCompletionParseParams,
+  options: ZenCallOptions | undefined,
+  load?: PeerLoader,
+): ZenAPIPromise<ZenParsedChatCompletion<ParsedT>> {
   const answer = (async () => {
     validateChatParams(body);
     const { parseChatCompletion, validateInputTools } = openaiHelpers('zen.chat.completions.parse()', load);
@@ -89,10 +101,19 @@ export function parseCompletion<ParsedT>(completions: Completions, body: ZenChat
  * `stream()`: the SDK's ChatCompletionStream over a routed stream. A malformed request throws its
  * ZenError at once, naming the field; failures of the call itself come as the stream's `error`.
  */
-export function streamCompletion<ParsedT>(completions: Completions, body: ZenChatCompletionStreamParams, options: ZenCallOptions | undefined, load?: PeerLoader): ChatCompletionStream<ParsedT> {
+export function streamCompletion<ParsedT>(
+  completions: Completions,
+  body: ZenChatCompletionStreamParams,
+  options: ZenCallOptions | undefined,
+  load?: PeerLoader,
+): ChatCompletionStream<ParsedT> {
   validateChatParams(body);
   const { ChatCompletionStream } = openaiHelpers('zen.chat.completions.stream()', load);
-  return ChatCompletionStream.createChatCompletion(clientShaped(completions), body as unknown as ChatCompletionStreamParams, options as never) as ChatCompletionStream<ParsedT>;
+  return ChatCompletionStream.createChatCompletion(
+    clientShaped(completions),
+    body as unknown as ChatCompletionStreamParams,
+    options as never,
+  ) as ChatCompletionStream<ParsedT>;
 }
 
 /**
@@ -101,12 +122,18 @@ export function streamCompletion<ParsedT>(completions: Completions, body: ZenCha
  * the runner's (callbacks, `parse`), checked by each call it makes; the rest is checked at once.
  */
 export function runToolsCompletion(
-  completions: Completions, body: ZenChatCompletionToolRunnerParams | ZenChatCompletionStreamingToolRunnerParams, options: ZenRunnerOptions | undefined, load?: PeerLoader,
+  completions: Completions,
+  body: ZenChatCompletionToolRunnerParams | ZenChatCompletionStreamingToolRunnerParams,
+  options: ZenRunnerOptions | undefined,
+  load?: PeerLoader,
 ): ChatCompletionRunner<unknown> | ChatCompletionStreamingRunner<unknown> {
   if (!isRecord(body)) throw invalidRequest('The request body must be an object with a model, messages and tools.', 'body');
   validateChatParams({ ...body, tools: undefined });
   if (!Array.isArray(body.tools) || body.tools.some((tool: unknown) => !isRecord(tool))) {
-    throw invalidRequest('tools must be an array of tools: { type: "function", function: { function, parse, parameters } } or zodFunction(...).', 'tools');
+    throw invalidRequest(
+      'tools must be an array of tools: { type: "function", function: { function, parse, parameters } } or zodFunction(...).',
+      'tools',
+    );
   }
   const helpers = openaiHelpers('zen.chat.completions.runTools()', load);
   const client = clientShaped(completions);

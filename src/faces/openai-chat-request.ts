@@ -6,15 +6,33 @@ import type {
   ChatCompletionToolChoiceOption,
 } from 'openai/resources/chat/completions';
 import { ZenError } from '../core/errors.js';
-import type { AssistantMessage, GenerationRequest, ImagePart, Message, ReasoningEffort, ResponseFormat, TextPart, ToolChoice, ToolDefinition } from '../core/request.js';
+import type {
+  AssistantMessage,
+  GenerationRequest,
+  ImagePart,
+  Message,
+  ReasoningEffort,
+  ResponseFormat,
+  TextPart,
+  ToolChoice,
+  ToolDefinition,
+} from '../core/request.js';
 import type { CallWarning } from '../core/result.js';
 import { parseDataUrl } from './data-url.js';
 
 function invalid(message: string, param?: string): ZenError {
-  return new ZenError({ kind: 'invalid_request', message: param ? `${message} (param: ${param})` : message, retryable: false, code: param });
+  return new ZenError({
+    kind: 'invalid_request',
+    message: param ? `${message} (param: ${param})` : message,
+    retryable: false,
+    code: param,
+  });
 }
 
-function textOf(content: string | ReadonlyArray<{ type: string; text?: string; refusal?: string }> | null | undefined, param: string): string {
+function textOf(
+  content: string | ReadonlyArray<{ type: string; text?: string; refusal?: string }> | null | undefined,
+  param: string,
+): string {
   if (content === null || content === undefined) return '';
   if (typeof content === 'string') return content;
   if (!Array.isArray(content)) throw invalid('Message content must be a string or an array of content parts.', param);
@@ -42,7 +60,11 @@ function userParts(content: string | ChatCompletionContentPart[], param: string)
         if (url.startsWith('data:')) {
           const parsed = parseDataUrl(url);
           if (!parsed) throw invalid('image_url.url is a data URL that is not base64 encoded (expected data:<type>;base64,<data>).', where);
-          return { type: 'image', source: { kind: 'base64', mediaType: parsed.mediaType, data: parsed.data }, ...(detail ? { detail } : {}) };
+          return {
+            type: 'image',
+            source: { kind: 'base64', mediaType: parsed.mediaType, data: parsed.data },
+            ...(detail ? { detail } : {}),
+          };
         }
         if (!/^https?:\/\//i.test(url)) throw invalid('image_url.url must be an http(s) URL or a data URL.', where);
         return { type: 'image', source: { kind: 'url', url }, ...(detail ? { detail } : {}) };
@@ -91,7 +113,11 @@ function convertMessages(messages: ChatCompletionMessageParam[]): Message[] {
       }
       case 'tool': {
         const toolName = toolNames.get(message.tool_call_id);
-        if (!toolName) throw invalid(`Tool message refers to tool_call_id "${message.tool_call_id}", which no earlier assistant message called.`, `${param}.tool_call_id`);
+        if (!toolName)
+          throw invalid(
+            `Tool message refers to tool_call_id "${message.tool_call_id}", which no earlier assistant message called.`,
+            `${param}.tool_call_id`,
+          );
         out.push({ role: 'tool', toolCallId: message.tool_call_id, toolName, content: textOf(message.content, `${param}.content`) });
         return;
       }
@@ -135,7 +161,8 @@ function convertResponseFormat(format: ChatCompletionCreateParams['response_form
       return { type: 'json' };
     case 'json_schema': {
       const schema = format.json_schema;
-      if (!schema?.name || !schema.schema) throw invalid('response_format.json_schema needs a name and a schema.', 'response_format.json_schema');
+      if (!schema?.name || !schema.schema)
+        throw invalid('response_format.json_schema needs a name and a schema.', 'response_format.json_schema');
       return {
         type: 'json-schema',
         name: schema.name,
@@ -149,7 +176,15 @@ function convertResponseFormat(format: ChatCompletionCreateParams['response_form
   }
 }
 
-const EFFORTS: Record<string, ReasoningEffort> = { none: 'none', minimal: 'minimal', low: 'low', medium: 'medium', high: 'high', xhigh: 'high', max: 'high' };
+const EFFORTS: Record<string, ReasoningEffort> = {
+  none: 'none',
+  minimal: 'minimal',
+  low: 'low',
+  medium: 'medium',
+  high: 'high',
+  xhigh: 'high',
+  max: 'high',
+};
 
 /** Fields that change what the caller gets and that no provider path here can honour. */
 const REFUSED: Array<[string, (body: Record<string, unknown>) => boolean, string]> = [
@@ -161,7 +196,18 @@ const REFUSED: Array<[string, (body: Record<string, unknown>) => boolean, string
 ];
 
 /** Fields that are dropped with a warning because dropping them does not change the answer's meaning. */
-const IGNORED = ['logprobs', 'top_logprobs', 'logit_bias', 'store', 'service_tier', 'prediction', 'metadata', 'prompt_cache_key', 'safety_identifier', 'verbosity'];
+const IGNORED = [
+  'logprobs',
+  'top_logprobs',
+  'logit_bias',
+  'store',
+  'service_tier',
+  'prediction',
+  'metadata',
+  'prompt_cache_key',
+  'safety_identifier',
+  'verbosity',
+];
 
 /** Parameters copied as they are: OpenAI name → canonical name. */
 const SCALARS: ReadonlyArray<[string, keyof GenerationRequest]> = [
@@ -188,13 +234,16 @@ export function convertChatRequest(body: ChatCompletionCreateParams): ConvertedC
   const warnings: CallWarning[] = [];
   for (const param of IGNORED) {
     const value = raw[param];
-    if (value !== undefined && value !== null && value !== false) warnings.push({ type: 'unsupported-setting', setting: param, message: `${param} is not forwarded by zenrouter's chat face.` });
+    if (value !== undefined && value !== null && value !== false)
+      warnings.push({ type: 'unsupported-setting', setting: param, message: `${param} is not forwarded by zenrouter's chat face.` });
   }
   const maxTokens = body.max_completion_tokens ?? body.max_tokens ?? undefined;
-  if (maxTokens !== undefined && (!Number.isInteger(maxTokens) || maxTokens < 1)) throw invalid('max_completion_tokens must be a positive whole number.', 'max_completion_tokens');
+  if (maxTokens !== undefined && (!Number.isInteger(maxTokens) || maxTokens < 1))
+    throw invalid('max_completion_tokens must be a positive whole number.', 'max_completion_tokens');
   const stop = body.stop === undefined || body.stop === null ? undefined : typeof body.stop === 'string' ? [body.stop] : body.stop;
   const effort = body.reasoning_effort ?? undefined;
-  if (effort !== undefined && !(effort in EFFORTS)) throw invalid(`reasoning_effort "${effort}" is not one of ${Object.keys(EFFORTS).join(', ')}.`, 'reasoning_effort');
+  if (effort !== undefined && !(effort in EFFORTS))
+    throw invalid(`reasoning_effort "${effort}" is not one of ${Object.keys(EFFORTS).join(', ')}.`, 'reasoning_effort');
   const request: GenerationRequest = { messages: convertMessages(body.messages) };
   for (const [from, to] of SCALARS) {
     const value = raw[from];

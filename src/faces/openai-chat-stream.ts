@@ -17,7 +17,14 @@ export async function* toChatChunks(parts: AsyncIterable<StreamPart>, context: C
   let started = false;
   const usageField = context.includeUsage ? { usage: null } : {};
   const chunk = (delta: ChunkDelta, finish: ChatCompletionChunk.Choice['finish_reason'] = null): ChatCompletionChunk =>
-    ({ id, object: 'chat.completion.chunk', created, model, choices: [{ index: 0, delta, finish_reason: finish, logprobs: null }], ...usageField }) as ChatCompletionChunk;
+    ({
+      id,
+      object: 'chat.completion.chunk',
+      created,
+      model,
+      choices: [{ index: 0, delta, finish_reason: finish, logprobs: null }],
+      ...usageField,
+    }) as ChatCompletionChunk;
   for await (const part of parts) {
     if (part.type === 'stream-start') {
       id = completionId(part.id, context.requestId);

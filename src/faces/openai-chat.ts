@@ -18,9 +18,16 @@ import type { ChatCompletionStreamingRunner } from 'openai/lib/ChatCompletionStr
 import { jsonAPIPromise, streamAPIPromise, type ZenAPIPromise } from './api-promise.js';
 import { isRecord } from './invalid-request.js';
 import {
-  parseCompletion, runToolsCompletion, streamCompletion,
-  type ParsedContentOf, type ZenChatCompletionParseParams, type ZenChatCompletionStreamingToolRunnerParams, type ZenChatCompletionStreamParams,
-  type ZenChatCompletionToolRunnerParams, type ZenParsedChatCompletion, type ZenRunnerOptions,
+  parseCompletion,
+  runToolsCompletion,
+  streamCompletion,
+  type ParsedContentOf,
+  type ZenChatCompletionParseParams,
+  type ZenChatCompletionStreamingToolRunnerParams,
+  type ZenChatCompletionStreamParams,
+  type ZenChatCompletionToolRunnerParams,
+  type ZenParsedChatCompletion,
+  type ZenRunnerOptions,
 } from './openai-chat-helpers.js';
 
 /** A model id, an ordered fallback list, or `auto`; plus OpenRouter-style `models` and the `zen` extension. */
@@ -48,26 +55,43 @@ export class ChatCompletions {
   create(body: ZenChatCompletionCreateParams, options?: ZenCallOptions): ZenAPIPromise<ZenChatCompletion | ZenChatCompletionStream>;
   create(body: ZenChatCompletionCreateParams, options?: ZenCallOptions): ZenAPIPromise<ZenChatCompletion | ZenChatCompletionStream> {
     const answer = this.run(body, options);
-    return isRecord(body) && body.stream === true ? streamAPIPromise(answer as Promise<ZenChatCompletionStream>) : jsonAPIPromise(answer as Promise<ZenChatCompletion>);
+    return isRecord(body) && body.stream === true
+      ? streamAPIPromise(answer as Promise<ZenChatCompletionStream>)
+      : jsonAPIPromise(answer as Promise<ZenChatCompletion>);
   }
 
   /**
    * The openai SDK's `parse()`: with `zodResponseFormat(schema, name)` the answer's
    * `message.parsed` is the schema's type; `zodFunction` tools get parsed arguments. Needs `openai`.
    */
-  parse<Params extends ZenChatCompletionParseParams, ParsedT = ParsedContentOf<Params>>(body: Params, options?: ZenCallOptions): ZenAPIPromise<ZenParsedChatCompletion<ParsedT>> {
+  parse<Params extends ZenChatCompletionParseParams, ParsedT = ParsedContentOf<Params>>(
+    body: Params,
+    options?: ZenCallOptions,
+  ): ZenAPIPromise<ZenParsedChatCompletion<ParsedT>> {
     return parseCompletion<ParsedT>(this, body, options);
   }
 
   /** The openai SDK's ChatCompletionStream (`content.delta`, `chunk`, `finalChatCompletion()`, ...) over a routed stream. Needs `openai`. */
-  stream<Params extends ZenChatCompletionStreamParams, ParsedT = ParsedContentOf<Params>>(body: Params, options?: ZenCallOptions): ChatCompletionStream<ParsedT> {
+  stream<Params extends ZenChatCompletionStreamParams, ParsedT = ParsedContentOf<Params>>(
+    body: Params,
+    options?: ZenCallOptions,
+  ): ChatCompletionStream<ParsedT> {
     return streamCompletion<ParsedT>(this, body, options);
   }
 
   /** The openai SDK's tool runner: calls the tools the model asks for and calls the model again, on any family. Needs `openai`. */
-  runTools<Params extends ZenChatCompletionToolRunnerParams, ParsedT = ParsedContentOf<Params>>(body: Params, options?: ZenRunnerOptions): ChatCompletionRunner<ParsedT>;
-  runTools<Params extends ZenChatCompletionStreamingToolRunnerParams, ParsedT = ParsedContentOf<Params>>(body: Params, options?: ZenRunnerOptions): ChatCompletionStreamingRunner<ParsedT>;
-  runTools(body: ZenChatCompletionToolRunnerParams | ZenChatCompletionStreamingToolRunnerParams, options?: ZenRunnerOptions): ChatCompletionRunner<unknown> | ChatCompletionStreamingRunner<unknown> {
+  runTools<Params extends ZenChatCompletionToolRunnerParams, ParsedT = ParsedContentOf<Params>>(
+    body: Params,
+    options?: ZenRunnerOptions,
+  ): ChatCompletionRunner<ParsedT>;
+  runTools<Params extends ZenChatCompletionStreamingToolRunnerParams, ParsedT = ParsedContentOf<Params>>(
+    body: Params,
+    options?: ZenRunnerOptions,
+  ): ChatCompletionStreamingRunner<ParsedT>;
+  runTools(
+    body: ZenChatCompletionToolRunnerParams | ZenChatCompletionStreamingToolRunnerParams,
+    options?: ZenRunnerOptions,
+  ): ChatCompletionRunner<unknown> | ChatCompletionStreamingRunner<unknown> {
     return runToolsCompletion(this, body, options);
   }
 
@@ -78,12 +102,29 @@ export class ChatCompletions {
     const converted = convertChatRequest(body as ChatCompletionCreateParams);
     const call = callOptions(body.zen, options);
     if (!converted.stream) {
-      const { result, metadata } = await this.engine.run({ operation: 'text', stream: false, face: 'openai-chat', model, request: converted.request, options: call.zen, signal: call.signal, warnings: converted.warnings });
+      const { result, metadata } = await this.engine.run({
+        operation: 'text',
+        stream: false,
+        face: 'openai-chat',
+        model,
+        request: converted.request,
+        options: call.zen,
+        signal: call.signal,
+        warnings: converted.warnings,
+      });
       return attachMetadata(toChatCompletion(result, metadata.requestId, result.modelId ?? metadata.model ?? String(model)), metadata);
     }
     const { stream, controller } = await openEngineStream(
       this.engine,
-      { operation: 'text', stream: true, face: 'openai-chat', model, request: converted.request, options: call.zen, warnings: converted.warnings },
+      {
+        operation: 'text',
+        stream: true,
+        face: 'openai-chat',
+        model,
+        request: converted.request,
+        options: call.zen,
+        warnings: converted.warnings,
+      },
       [call.signal],
     );
     const chunks = toChatChunks(stream.parts, {

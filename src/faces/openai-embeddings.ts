@@ -41,7 +41,11 @@ export function float32Base64(vector: readonly number[]): string {
 }
 
 /** The canonical result → an openai CreateEmbeddingResponse. */
-export function toEmbeddingResponse(result: EmbeddingResult, model: string, encoding: EmbeddingCreateParams['encoding_format']): CreateEmbeddingResponse {
+export function toEmbeddingResponse(
+  result: EmbeddingResult,
+  model: string,
+  encoding: EmbeddingCreateParams['encoding_format'],
+): CreateEmbeddingResponse {
   const tokens = result.usage?.inputTokens ?? 0;
   return {
     object: 'list',
@@ -75,7 +79,15 @@ export class Embeddings {
     const request: EmbeddingRequest = { inputs: inputsOf(body.input) };
     if (typeof body.dimensions === 'number') request.dimensions = body.dimensions;
     if (typeof body.user === 'string' && body.user) request.user = body.user;
-    const { result, metadata } = await this.engine.run({ operation: 'embedding', face: 'openai-embeddings', model, request, options: call.zen, signal: call.signal, warnings: [] });
+    const { result, metadata } = await this.engine.run({
+      operation: 'embedding',
+      face: 'openai-embeddings',
+      model,
+      request,
+      options: call.zen,
+      signal: call.signal,
+      warnings: [],
+    });
     const name = result.modelId ?? vendorModelName(metadata.model) ?? String(model);
     return attachMetadata(toEmbeddingResponse(result, name, body.encoding_format ?? undefined), metadata);
   }

@@ -27,7 +27,8 @@ let loaded: OpenAIHelpers | undefined;
 function part<T>(load: PeerLoader, file: string, name: string): T {
   const module = load(`openai/lib/${file}`, `openai/lib/${file}.mjs`) as Record<string, unknown>;
   const value = module[name];
-  if (value === undefined) throw new Error(`openai/lib/${file} has no export ${name}: an openai version zenrouter does not know (it supports 6 and 7)`);
+  if (value === undefined)
+    throw new Error(`openai/lib/${file} has no export ${name}: an openai version zenrouter does not know (it supports 6 and 7)`);
   return value as T;
 }
 

@@ -44,7 +44,10 @@ const IGNORED = ['style', 'moderation', 'output_compression', 'input_fidelity'];
 function convertImageRequest(body: Record<string, unknown>, warnings: CallWarning[]): ImageRequest {
   if (typeof body.prompt !== 'string' || body.prompt.trim() === '') throw invalidRequest('prompt must be a non-empty string.', 'prompt');
   if (body.stream === true || (typeof body.partial_images === 'number' && body.partial_images > 0)) {
-    throw invalidRequest('Streamed images (stream, partial_images) are not supported by zenrouter; leave them out.', body.stream === true ? 'stream' : 'partial_images');
+    throw invalidRequest(
+      'Streamed images (stream, partial_images) are not supported by zenrouter; leave them out.',
+      body.stream === true ? 'stream' : 'partial_images',
+    );
   }
   const n = body.n ?? 1;
   if (typeof n !== 'number' || !Number.isInteger(n) || n < 1 || n > 10) throw invalidRequest('n must be a whole number from 1 to 10.', 'n');
@@ -53,9 +56,12 @@ function convertImageRequest(body: Record<string, unknown>, warnings: CallWarnin
   }
   for (const [field, allowed] of ENUMS) {
     const value = body[field];
-    if (value !== undefined && value !== null && !allowed.includes(value as string)) throw invalidRequest(`${field} must be one of ${allowed.join(', ')}.`, field);
+    if (value !== undefined && value !== null && !allowed.includes(value as string))
+      throw invalidRequest(`${field} must be one of ${allowed.join(', ')}.`, field);
   }
-  for (const field of IGNORED) if (body[field] !== undefined && body[field] !== null) warnings.push(ignoredSetting(field, "is not forwarded by zenrouter's images face."));
+  for (const field of IGNORED)
+    if (body[field] !== undefined && body[field] !== null)
+      warnings.push(ignoredSetting(field, "is not forwarded by zenrouter's images face."));
   const request: ImageRequest = { prompt: body.prompt, n };
   if (typeof body.size === 'string') request.size = body.size;
   if (typeof body.quality === 'string') request.quality = body.quality;
@@ -86,7 +92,12 @@ export function toImagesResponse(result: ImageResult, responseFormat: ImageReque
   if (format) response.output_format = format;
   if (result.usage) {
     const { inputTokens, outputTokens } = result.usage;
-    response.usage = { input_tokens: inputTokens, output_tokens: outputTokens, total_tokens: inputTokens + outputTokens, input_tokens_details: { text_tokens: inputTokens, image_tokens: 0 } };
+    response.usage = {
+      input_tokens: inputTokens,
+      output_tokens: outputTokens,
+      total_tokens: inputTokens + outputTokens,
+      input_tokens_details: { text_tokens: inputTokens, image_tokens: 0 },
+    };
   }
   return response;
 }
@@ -120,16 +131,32 @@ export class Images {
     const warnings: CallWarning[] = [];
     const request = convertImageRequest(body, warnings);
     const inputs = Array.isArray(body.image) ? body.image : [body.image];
-    if (body.image === undefined || body.image === null || inputs.length === 0) throw invalidRequest('image is required: the image (or images) to edit.', 'image');
-    request.images = await Promise.all(inputs.map((input, index) => readImageInput(input, Array.isArray(body.image) ? `image[${index}]` : 'image')));
+    if (body.image === undefined || body.image === null || inputs.length === 0)
+      throw invalidRequest('image is required: the image (or images) to edit.', 'image');
+    request.images = await Promise.all(
+      inputs.map((input, index) => readImageInput(input, Array.isArray(body.image) ? `image[${index}]` : 'image')),
+    );
     if (body.mask !== undefined && body.mask !== null) request.mask = await readImageInput(body.mask, 'mask');
     return this.run(body, request, warnings, options);
   }
 
-  private async run(body: Routing, request: ImageRequest, warnings: CallWarning[], options: ZenCallOptions | undefined): Promise<ZenImagesResponse> {
+  private async run(
+    body: Routing,
+    request: ImageRequest,
+    warnings: CallWarning[],
+    options: ZenCallOptions | undefined,
+  ): Promise<ZenImagesResponse> {
     const model = modelSpec(body.model ?? (body.models ? undefined : 'auto'), body.models);
     const call = callOptions(body.zen, options);
-    const { result, metadata } = await this.engine.run({ operation: 'image', face: 'openai-images', model, request, options: call.zen, signal: call.signal, warnings });
+    const { result, metadata } = await this.engine.run({
+      operation: 'image',
+      face: 'openai-images',
+      model,
+      request,
+      options: call.zen,
+      signal: call.signal,
+      warnings,
+    });
     return attachMetadata(toImagesResponse(result, request.responseFormat), metadata);
   }
 }

@@ -43,7 +43,10 @@ function page<M>(data: M[]): ZenModelsPage<M> {
 
 /** The Response for a models answer: its JSON and a request id of its own (no call stands behind it). */
 function respond(data: unknown): Response {
-  return new Response(JSON.stringify(data), { status: 200, headers: { 'content-type': 'application/json', 'x-request-id': `req_${crypto.randomUUID()}` } });
+  return new Response(JSON.stringify(data), {
+    status: 200,
+    headers: { 'content-type': 'application/json', 'x-request-id': `req_${crypto.randomUUID()}` },
+  });
 }
 
 /**
@@ -61,7 +64,8 @@ export class OpenAIModels<M> {
   /** One model: `gpt-4o`, `openai/gpt-4o` or a provider pin; a `not_found` ZenError when no configured provider serves it. */
   retrieve(model: string): ZenAPIPromise<M> {
     const found = (async () => {
-      if (typeof model !== 'string' || model.trim() === '') throw invalidRequest('models.retrieve() takes a model id, such as "gpt-4o" or "openai/gpt-4o".', 'model');
+      if (typeof model !== 'string' || model.trim() === '')
+        throw invalidRequest('models.retrieve() takes a model id, such as "gpt-4o" or "openai/gpt-4o".', 'model');
       return this.source.retrieve(model);
     })();
     return new ZenAPIPromise(found, respond);

@@ -17,7 +17,8 @@ interface StoredConversation {
   response: Response;
 }
 
-const NO_STORE = 'this client keeps no conversations (it was built with `conversations: false`); pass a ConversationStore as `conversations`';
+const NO_STORE =
+  'this client keeps no conversations (it was built with `conversations: false`); pass a ConversationStore as `conversations`';
 
 function storeError(action: string, error: unknown): ZenError {
   if (ZenError.isInstance(error)) return error;
@@ -32,8 +33,18 @@ function parse(text: string, id: string): StoredConversation {
   } catch {
     value = undefined;
   }
-  if (!isRecord(value) || value.v !== 1 || !Array.isArray(value.items) || !isRecord(value.response) || !Array.isArray(value.response.output)) {
-    throw new ZenError({ kind: 'server', retryable: false, message: `The conversation store holds something unreadable for "${id}" (not a conversation zenrouter stored).` });
+  if (
+    !isRecord(value) ||
+    value.v !== 1 ||
+    !Array.isArray(value.items) ||
+    !isRecord(value.response) ||
+    !Array.isArray(value.response.output)
+  ) {
+    throw new ZenError({
+      kind: 'server',
+      retryable: false,
+      message: `The conversation store holds something unreadable for "${id}" (not a conversation zenrouter stored).`,
+    });
   }
   return value as unknown as StoredConversation;
 }
@@ -107,7 +118,10 @@ export class ConversationHistory {
       throw storeError(`read response ${id}`, error);
     }
     if (text === undefined) {
-      throw invalidRequest(`${param} "${id}" is not in the conversation store: it was made with store: false, has expired or been evicted or deleted, or was kept by another store.`, param);
+      throw invalidRequest(
+        `${param} "${id}" is not in the conversation store: it was made with store: false, has expired or been evicted or deleted, or was kept by another store.`,
+        param,
+      );
     }
     return parse(text, id);
   }

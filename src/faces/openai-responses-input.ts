@@ -13,10 +13,30 @@ type Item = Record<string, unknown>;
 
 /** Item types only OpenAI's Responses API understands: kept as they are, for OpenAI models only. */
 const HOSTED_ITEM_TYPES: ReadonlySet<string> = new Set([
-  'file_search_call', 'web_search_call', 'computer_call', 'computer_call_output', 'code_interpreter_call', 'image_generation_call',
-  'local_shell_call', 'local_shell_call_output', 'shell_call', 'shell_call_output', 'apply_patch_call', 'apply_patch_call_output',
-  'mcp_list_tools', 'mcp_approval_request', 'mcp_approval_response', 'mcp_call', 'custom_tool_call', 'custom_tool_call_output',
-  'tool_search_call', 'tool_search_output', 'compaction', 'additional_tools', 'program', 'program_output',
+  'file_search_call',
+  'web_search_call',
+  'computer_call',
+  'computer_call_output',
+  'code_interpreter_call',
+  'image_generation_call',
+  'local_shell_call',
+  'local_shell_call_output',
+  'shell_call',
+  'shell_call_output',
+  'apply_patch_call',
+  'apply_patch_call_output',
+  'mcp_list_tools',
+  'mcp_approval_request',
+  'mcp_approval_response',
+  'mcp_call',
+  'custom_tool_call',
+  'custom_tool_call_output',
+  'tool_search_call',
+  'tool_search_output',
+  'compaction',
+  'additional_tools',
+  'program',
+  'program_output',
 ]);
 
 export interface ConvertedInput {
@@ -31,7 +51,8 @@ function textParts(content: unknown, param: string, allowed: readonly string[]):
     .map((part: unknown, index) => {
       const where = `${param}[${index}]`;
       if (!isRecord(part) || typeof part.type !== 'string') throw invalidRequest('Each content part must be an object with a type.', where);
-      if (!allowed.includes(part.type)) throw invalidRequest(`Content part type "${part.type}" is not allowed here (${allowed.join(', ')}).`, where);
+      if (!allowed.includes(part.type))
+        throw invalidRequest(`Content part type "${part.type}" is not allowed here (${allowed.join(', ')}).`, where);
       return String(part.type === 'refusal' ? part.refusal : part.text);
     })
     .join('');
@@ -41,12 +62,20 @@ function imagePart(part: Item, where: string): ImagePart {
   const detail = part.detail === 'low' || part.detail === 'high' || part.detail === 'auto' ? part.detail : undefined;
   const url = part.image_url;
   if (typeof url !== 'string' || url === '') {
-    if (typeof part.file_id === 'string') throw invalidRequest('input_image with a file_id is not supported (files live at OpenAI); send image_url as an https URL or a data URL.', `${where}.file_id`);
+    if (typeof part.file_id === 'string')
+      throw invalidRequest(
+        'input_image with a file_id is not supported (files live at OpenAI); send image_url as an https URL or a data URL.',
+        `${where}.file_id`,
+      );
     throw invalidRequest('input_image needs image_url: an https URL or a data URL.', `${where}.image_url`);
   }
   if (url.startsWith('data:')) {
     const parsed = parseDataUrl(url);
-    if (!parsed) throw invalidRequest('image_url is a data URL that is not base64 encoded (expected data:<type>;base64,<data>).', `${where}.image_url`);
+    if (!parsed)
+      throw invalidRequest(
+        'image_url is a data URL that is not base64 encoded (expected data:<type>;base64,<data>).',
+        `${where}.image_url`,
+      );
     return { type: 'image', source: { kind: 'base64', mediaType: parsed.mediaType, data: parsed.data }, ...(detail ? { detail } : {}) };
   }
   if (!/^https?:\/\//i.test(url)) throw invalidRequest('image_url must be an http(s) URL or a data URL.', `${where}.image_url`);
@@ -130,14 +159,23 @@ export function convertInput(input: readonly unknown[], nameOf: (index: number) 
       case 'function_call': {
         const callId = String(raw.call_id);
         toolNames.set(callId, String(raw.name));
-        assistantContent().push({ type: 'tool-call', id: callId, name: String(raw.name), arguments: typeof raw.arguments === 'string' && raw.arguments !== '' ? raw.arguments : '{}' });
+        assistantContent().push({
+          type: 'tool-call',
+          id: callId,
+          name: String(raw.name),
+          arguments: typeof raw.arguments === 'string' && raw.arguments !== '' ? raw.arguments : '{}',
+        });
         return;
       }
       case 'function_call_output': {
         flush();
         const callId = String(raw.call_id);
         const toolName = toolNames.get(callId);
-        if (!toolName) throw invalidRequest(`function_call_output refers to call_id "${callId}", which no earlier function_call item made.`, `${where}.call_id`);
+        if (!toolName)
+          throw invalidRequest(
+            `function_call_output refers to call_id "${callId}", which no earlier function_call item made.`,
+            `${where}.call_id`,
+          );
         messages.push({ role: 'tool', toolCallId: callId, toolName, content: functionOutput(raw.output, `${where}.output`) });
         return;
       }

@@ -40,12 +40,28 @@ export function messageItem(id: string, text: string, status: ResponseOutputMess
   return { type: 'message', id, status, role: 'assistant', content: [{ type: 'output_text', text, annotations: [], logprobs: [] }] };
 }
 
-export function reasoningItem(id: string, text: string, signature: string | undefined, status: NonNullable<ResponseReasoningItem['status']>): ResponseReasoningItem {
+export function reasoningItem(
+  id: string,
+  text: string,
+  signature: string | undefined,
+  status: NonNullable<ResponseReasoningItem['status']>,
+): ResponseReasoningItem {
   // A signature (Anthropic thinking, Gemini thought) must come back with the next turn: it travels as encrypted_content.
-  return { type: 'reasoning', id, summary: [], content: [{ type: 'reasoning_text', text }], ...(signature ? { encrypted_content: signature } : {}), status };
+  return {
+    type: 'reasoning',
+    id,
+    summary: [],
+    content: [{ type: 'reasoning_text', text }],
+    ...(signature ? { encrypted_content: signature } : {}),
+    status,
+  };
 }
 
-export function functionCallItem(id: string, call: Pick<ToolCallPart, 'id' | 'name' | 'arguments'>, status: NonNullable<ResponseFunctionToolCall['status']>): ResponseFunctionToolCall {
+export function functionCallItem(
+  id: string,
+  call: Pick<ToolCallPart, 'id' | 'name' | 'arguments'>,
+  status: NonNullable<ResponseFunctionToolCall['status']>,
+): ResponseFunctionToolCall {
   return { type: 'function_call', id, call_id: call.id, name: call.name, arguments: call.arguments, status };
 }
 
@@ -57,7 +73,11 @@ export function incompleteReason(finish: FinishReason): 'max_output_tokens' | 'c
 }
 
 /** Canonical content → output items: consecutive text is one message, consecutive reasoning one item. */
-export function outputItems(content: ReadonlyArray<TextPart | ReasoningPart | ToolCallPart>, id: string, finish: FinishReason): ResponseOutputItem[] {
+export function outputItems(
+  content: ReadonlyArray<TextPart | ReasoningPart | ToolCallPart>,
+  id: string,
+  finish: FinishReason,
+): ResponseOutputItem[] {
   const items: ResponseOutputItem[] = [];
   let last: TextPart['type'] | ReasoningPart['type'] | ToolCallPart['type'] | undefined;
   for (const part of content) {
@@ -108,7 +128,11 @@ export function outputText(items: readonly ResponseOutputItem[]): string {
 }
 
 /** The Response for `output`: in progress (no usage yet), or done with its usage and finish. */
-export function buildResponse(context: ResponseContext, output: ResponseOutputItem[], done?: { usage: Usage; finish: FinishReason }): Response {
+export function buildResponse(
+  context: ResponseContext,
+  output: ResponseOutputItem[],
+  done?: { usage: Usage; finish: FinishReason },
+): Response {
   const body = context.body;
   const reason = done ? incompleteReason(done.finish) : undefined;
   const response: Response = {

@@ -8,7 +8,15 @@ import type {
 } from 'openai/resources/responses/responses';
 import type { StreamPart } from '../core/stream-part.js';
 import { ZenStream } from './zen-stream.js';
-import { buildResponse, functionCallItem, incompleteReason, itemId, messageItem, reasoningItem, type ResponseContext } from './openai-responses-response.js';
+import {
+  buildResponse,
+  functionCallItem,
+  incompleteReason,
+  itemId,
+  messageItem,
+  reasoningItem,
+  type ResponseContext,
+} from './openai-responses-response.js';
 import { hostedOutput, lastMessageAnnotations } from './openai-responses-hosted.js';
 
 /** An event without its sequence number: the writer numbers them in the order it sends them. */
@@ -29,7 +37,10 @@ export interface ResponseEventsContext {
  * `response.completed` (`response.incomplete` after a length cut). Every event carries its
  * `sequence_number`; the openai SDK's ResponseStream accumulator rebuilds the same response.
  */
-export async function* toResponseEvents(parts: AsyncIterable<StreamPart>, options: ResponseEventsContext): AsyncGenerator<ResponseStreamEvent> {
+export async function* toResponseEvents(
+  parts: AsyncIterable<StreamPart>,
+  options: ResponseEventsContext,
+): AsyncGenerator<ResponseStreamEvent> {
   let sequence = 0;
   const numbered = (event: Event): ResponseStreamEvent => ({ ...event, sequence_number: sequence++ }) as ResponseStreamEvent;
   let context: ResponseContext | undefined;
@@ -47,7 +58,13 @@ export async function* toResponseEvents(parts: AsyncIterable<StreamPart>, option
     const text = part.type === 'output_text' ? part.text : '';
     item.status = status;
     yield numbered({ type: 'response.output_text.done', item_id: item.id, output_index: index, content_index: 0, text, logprobs: [] });
-    yield numbered({ type: 'response.content_part.done', item_id: item.id, output_index: index, content_index: 0, part: structuredClone(part) });
+    yield numbered({
+      type: 'response.content_part.done',
+      item_id: item.id,
+      output_index: index,
+      content_index: 0,
+      part: structuredClone(part),
+    });
     yield numbered({ type: 'response.output_item.done', output_index: index, item: structuredClone(item) });
   }
   function* closeReasoning(status: NonNullable<ResponseReasoningItem['status']> = 'completed'): Generator<ResponseStreamEvent> {
@@ -57,7 +74,13 @@ export async function* toResponseEvents(parts: AsyncIterable<StreamPart>, option
     const text = item.content?.[0]?.text ?? '';
     item.status = status;
     yield numbered({ type: 'response.reasoning_text.done', item_id: item.id, output_index: index, content_index: 0, text });
-    yield numbered({ type: 'response.content_part.done', item_id: item.id, output_index: index, content_index: 0, part: { type: 'reasoning_text', text } });
+    yield numbered({
+      type: 'response.content_part.done',
+      item_id: item.id,
+      output_index: index,
+      content_index: 0,
+      part: { type: 'reasoning_text', text },
+    });
     yield numbered({ type: 'response.output_item.done', output_index: index, item: structuredClone(item) });
   }
   function* closeCalls(lastStatus: NonNullable<ResponseFunctionToolCall['status']>): Generator<ResponseStreamEvent> {
@@ -65,7 +88,13 @@ export async function* toResponseEvents(parts: AsyncIterable<StreamPart>, option
     calls.clear();
     for (const { item, index, id } of open) {
       item.status = index === output.length - 1 ? lastStatus : 'completed';
-      yield numbered({ type: 'response.function_call_arguments.done', item_id: id, output_index: index, name: item.name, arguments: item.arguments });
+      yield numbered({
+        type: 'response.function_call_arguments.done',
+        item_id: id,
+        output_index: index,
+        name: item.name,
+        arguments: item.arguments,
+      });
       yield numbered({ type: 'response.output_item.done', output_index: index, item: structuredClone(item) });
     }
   }
@@ -76,7 +105,14 @@ export async function* toResponseEvents(parts: AsyncIterable<StreamPart>, option
     if (!message || text?.type !== 'output_text') return;
     for (const annotation of annotations) {
       text.annotations.push(structuredClone(annotation) as (typeof text.annotations)[number]);
-      yield numbered({ type: 'response.output_text.annotation.added', item_id: message.item.id, output_index: message.index, content_index: 0, annotation_index: text.annotations.length - 1, annotation });
+      yield numbered({
+        type: 'response.output_text.annotation.added',
+        item_id: message.item.id,
+        output_index: message.index,
+        content_index: 0,
+        annotation_index: text.annotations.length - 1,
+        annotation,
+      });
     }
   }
 
@@ -102,11 +138,24 @@ export async function* toResponseEvents(parts: AsyncIterable<StreamPart>, option
           output.push(item);
           message = { item, index };
           yield numbered({ type: 'response.output_item.added', output_index: index, item: added });
-          yield numbered({ type: 'response.content_part.added', item_id: item.id, output_index: index, content_index: 0, part: { type: 'output_text', text: '', annotations: [], logprobs: [] } });
+          yield numbered({
+            type: 'response.content_part.added',
+            item_id: item.id,
+            output_index: index,
+            content_index: 0,
+            part: { type: 'output_text', text: '', annotations: [], logprobs: [] },
+          });
         }
         const text = message.item.content[0]!;
         if (text.type === 'output_text') text.text += part.delta;
-        yield numbered({ type: 'response.output_text.delta', item_id: message.item.id, output_index: message.index, content_index: 0, delta: part.delta, logprobs: [] });
+        yield numbered({
+          type: 'response.output_text.delta',
+          item_id: message.item.id,
+          output_index: message.index,
+          content_index: 0,
+          delta: part.delta,
+          logprobs: [],
+        });
         break;
       }
       case 'reasoning-delta': {
@@ -117,13 +166,29 @@ export async function* toResponseEvents(parts: AsyncIterable<StreamPart>, option
           const item = reasoningItem(itemId(id, 'rs', index), '', undefined, 'in_progress');
           output.push(item);
           reasoning = { item, index };
-          yield numbered({ type: 'response.output_item.added', output_index: index, item: { type: 'reasoning', id: item.id, summary: [], status: 'in_progress' } });
-          yield numbered({ type: 'response.content_part.added', item_id: item.id, output_index: index, content_index: 0, part: { type: 'reasoning_text', text: '' } });
+          yield numbered({
+            type: 'response.output_item.added',
+            output_index: index,
+            item: { type: 'reasoning', id: item.id, summary: [], status: 'in_progress' },
+          });
+          yield numbered({
+            type: 'response.content_part.added',
+            item_id: item.id,
+            output_index: index,
+            content_index: 0,
+            part: { type: 'reasoning_text', text: '' },
+          });
         }
         if (part.signature) reasoning.item.encrypted_content = part.signature;
         if (part.delta) {
           reasoning.item.content![0]!.text += part.delta;
-          yield numbered({ type: 'response.reasoning_text.delta', item_id: reasoning.item.id, output_index: reasoning.index, content_index: 0, delta: part.delta });
+          yield numbered({
+            type: 'response.reasoning_text.delta',
+            item_id: reasoning.item.id,
+            output_index: reasoning.index,
+            content_index: 0,
+            delta: part.delta,
+          });
         }
         break;
       }
@@ -142,7 +207,12 @@ export async function* toResponseEvents(parts: AsyncIterable<StreamPart>, option
         const call = calls.get(part.index);
         if (!call || !part.argumentsDelta) break;
         call.item.arguments += part.argumentsDelta;
-        yield numbered({ type: 'response.function_call_arguments.delta', item_id: call.id, output_index: call.index, delta: part.argumentsDelta });
+        yield numbered({
+          type: 'response.function_call_arguments.delta',
+          item_id: call.id,
+          output_index: call.index,
+          delta: part.argumentsDelta,
+        });
         break;
       }
       case 'finish': {

@@ -66,8 +66,20 @@ export class Responses {
     const converted = convertResponsesRequest(params, previous);
     const keep = this.history.shouldStore(params, converted.warnings);
     const createdAt = Math.floor(Date.now() / 1000);
-    const base = { operation: 'text' as const, face: 'openai-responses' as const, model, request: converted.request, options: call.zen, warnings: converted.warnings };
-    const contextFor = (requestId: string, answered: string | undefined): ResponseContext => ({ id: responseId(requestId), createdAt, model: answered ?? String(model), body: params });
+    const base = {
+      operation: 'text' as const,
+      face: 'openai-responses' as const,
+      model,
+      request: converted.request,
+      options: call.zen,
+      warnings: converted.warnings,
+    };
+    const contextFor = (requestId: string, answered: string | undefined): ResponseContext => ({
+      id: responseId(requestId),
+      createdAt,
+      model: answered ?? String(model),
+      body: params,
+    });
 
     if (!converted.stream) {
       const { result, metadata } = await this.engine.run({ ...base, stream: false, signal: call.signal });
@@ -81,7 +93,11 @@ export class Responses {
     }
     const { stream, controller } = await openEngineStream(this.engine, { ...base, stream: true }, [call.signal]);
     const events = toResponseEvents(stream.parts, {
-      context: (first) => contextFor(stream.metadata().requestId, (first.type === 'stream-start' ? first.modelId : undefined) ?? vendorModelName(stream.metadata().model)),
+      context: (first) =>
+        contextFor(
+          stream.metadata().requestId,
+          (first.type === 'stream-start' ? first.modelId : undefined) ?? vendorModelName(stream.metadata().model),
+        ),
       ...(keep ? { onFinal: (response: Response) => this.history.save(previous, params, response) } : {}),
     });
     return new ZenResponseStream(() => events, controller, stream);

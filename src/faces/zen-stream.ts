@@ -59,17 +59,22 @@ export class ZenStream<Event> implements AsyncIterable<Event> {
     const left: Array<Promise<IteratorResult<Event>>> = [];
     const right: Array<Promise<IteratorResult<Event>>> = [];
     const iterator = this[Symbol.asyncIterator]();
-    const teeIterator = (queue: typeof left, other: typeof left): (() => AsyncIterator<Event>) => () => ({
-      next() {
-        if (queue.length === 0) {
-          const result = iterator.next();
-          queue.push(result);
-          other.push(result);
-        }
-        return queue.shift()!;
-      },
-    });
-    return [new ZenStream(teeIterator(left, right), this.controller, this.engine), new ZenStream(teeIterator(right, left), this.controller, this.engine)];
+    const teeIterator =
+      (queue: typeof left, other: typeof left): (() => AsyncIterator<Event>) =>
+      () => ({
+        next() {
+          if (queue.length === 0) {
+            const result = iterator.next();
+            queue.push(result);
+            other.push(result);
+          }
+          return queue.shift()!;
+        },
+      });
+    return [
+      new ZenStream(teeIterator(left, right), this.controller, this.engine),
+      new ZenStream(teeIterator(right, left), this.controller, this.engine),
+    ];
   }
 
   /** Newline-delimited JSON events, the format the SDKs' `fromReadableStream` helpers read back. */

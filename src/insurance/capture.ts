@@ -58,7 +58,9 @@ interface IncrementalHash {
 /** An incremental SHA-256 of UTF-8 text: Node's native one where the runtime has it, noble's elsewhere. */
 async function incrementalSha256(): Promise<IncrementalHash> {
   const getBuiltinModule = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process?.getBuiltinModule;
-  const crypto = getBuiltinModule?.('node:crypto') as { createHash?: (algorithm: string) => { update(data: string, encoding: string): unknown; digest(encoding: string): string } } | undefined;
+  const crypto = getBuiltinModule?.('node:crypto') as
+    | { createHash?: (algorithm: string) => { update(data: string, encoding: string): unknown; digest(encoding: string): string } }
+    | undefined;
   if (typeof crypto?.createHash === 'function') {
     const hash = crypto.createHash('sha256');
     return { update: (text) => void hash.update(text, 'utf8'), digest: () => hash.digest('hex') };
@@ -126,18 +128,32 @@ export function redactContentIfReady<T>(value: T): T | undefined {
  * Synchronous (no promise) for the usual call: no redaction (`none` or `full`), a runtime with a
  * native SHA-256, and texts short enough to hash at once.
  */
-export function captureContent(mode: CaptureContent, messages: ChatMessage[], answer: ChatMessage | undefined): ContentCapture | Promise<ContentCapture> {
+export function captureContent(
+  mode: CaptureContent,
+  messages: ChatMessage[],
+  answer: ChatMessage | undefined,
+): ContentCapture | Promise<ContentCapture> {
   if (mode !== 'redacted' && nativeSha256) {
     const prompt = JSON.stringify(messages);
     const response = answer ? JSON.stringify(answer) : undefined;
     if (prompt.length <= HASH_SLICE_CHARS && (response === undefined || response.length <= HASH_SLICE_CHARS)) {
-      return captured(mode, messages, answer, `sha256:${nativeSha256(prompt)}`, response === undefined ? undefined : `sha256:${nativeSha256(response)}`);
+      return captured(
+        mode,
+        messages,
+        answer,
+        `sha256:${nativeSha256(prompt)}`,
+        response === undefined ? undefined : `sha256:${nativeSha256(response)}`,
+      );
     }
   }
   return captureContentAsync(mode, messages, answer);
 }
 
-async function captureContentAsync(mode: CaptureContent, messages: ChatMessage[], answer: ChatMessage | undefined): Promise<ContentCapture> {
+async function captureContentAsync(
+  mode: CaptureContent,
+  messages: ChatMessage[],
+  answer: ChatMessage | undefined,
+): Promise<ContentCapture> {
   const promptHash = await sha256Hex(messages);
   const responseHash = answer ? await sha256Hex(answer) : undefined;
   const capture = captured(mode, messages, answer, promptHash, responseHash);
@@ -149,7 +165,13 @@ async function captureContentAsync(mode: CaptureContent, messages: ChatMessage[]
 }
 
 /** The capture with its fields in their order; `full` keeps the text as sent, less credentials. */
-function captured(mode: CaptureContent, messages: ChatMessage[], answer: ChatMessage | undefined, promptHash: string, responseHash: string | undefined): ContentCapture {
+function captured(
+  mode: CaptureContent,
+  messages: ChatMessage[],
+  answer: ChatMessage | undefined,
+  promptHash: string,
+  responseHash: string | undefined,
+): ContentCapture {
   const capture: ContentCapture = { mode, promptHash, promptChars: messageChars(messages) };
   if (answer) {
     capture.responseHash = responseHash!;

@@ -50,14 +50,18 @@ export function toAssistantMessage(content: GenerationResult['content']): Extrac
   const calls: ChatToolCall[] = [];
   for (const part of content) {
     if (part.type === 'text') text += part.text;
-    else if (part.type === 'tool-call') calls.push({ id: part.id, type: 'function', function: { name: part.name, arguments: part.arguments } });
+    else if (part.type === 'tool-call')
+      calls.push({ id: part.id, type: 'function', function: { name: part.name, arguments: part.arguments } });
   }
   return { role: 'assistant', content: calls.length > 0 && text === '' ? null : text, ...(calls.length > 0 ? { tool_calls: calls } : {}) };
 }
 
 export function toChatTools(tools: readonly ToolDefinition[] | undefined): ChatTool[] | undefined {
   if (!tools || tools.length === 0) return undefined;
-  return tools.map((tool) => ({ type: 'function', function: { name: tool.name, ...(tool.description ? { description: tool.description } : {}), parameters: tool.parameters } }));
+  return tools.map((tool) => ({
+    type: 'function',
+    function: { name: tool.name, ...(tool.description ? { description: tool.description } : {}), parameters: tool.parameters },
+  }));
 }
 
 /** Characters of text in messages (prompt size without keeping the prompt). */

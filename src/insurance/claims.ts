@@ -53,11 +53,16 @@ export class InsurancePolicy {
   readonly coverage: Readonly<Partial<Record<QualityEventKind, Compensation>>>;
   private readonly dailyCapNanos: number | undefined;
   private readonly capAtCallCost: boolean;
-  private readonly exclude: Required<Pick<NonNullable<InsurancePolicyOptions['exclude']>, 'callerAborts' | 'invalidRequests'>> & Pick<NonNullable<InsurancePolicyOptions['exclude']>, 'custom'>;
+  private readonly exclude: Required<Pick<NonNullable<InsurancePolicyOptions['exclude']>, 'callerAborts' | 'invalidRequests'>> &
+    Pick<NonNullable<InsurancePolicyOptions['exclude']>, 'custom'>;
   private day: { key: string; totals: Promise<DayTotals> } | undefined;
 
   /** `grantDay`: the ledger store's shared daily totals (LedgerStore.grantDailyCredits), when it keeps them. */
-  constructor(options: InsurancePolicyOptions = {}, private readonly loadDay: DayTotalsLoader = async () => [], private readonly grantDay?: LedgerStore['grantDailyCredits']) {
+  constructor(
+    options: InsurancePolicyOptions = {},
+    private readonly loadDay: DayTotalsLoader = async () => [],
+    private readonly grantDay?: LedgerStore['grantDailyCredits'],
+  ) {
     const coverage: Partial<Record<QualityEventKind, Compensation>> = { ...DEFAULT_COVERAGE };
     for (const [kind, rule] of Object.entries(options.cover ?? {}) as Array<[QualityEventKind, Compensation | false | undefined]>) {
       if (rule === false || rule === undefined) delete coverage[kind];
@@ -69,7 +74,11 @@ export class InsurancePolicy {
     }
     this.dailyCapNanos = options.dailyCapUsd === undefined ? undefined : toNanos(options.dailyCapUsd);
     this.capAtCallCost = options.capAtCallCost ?? true;
-    this.exclude = { callerAborts: options.exclude?.callerAborts ?? true, invalidRequests: options.exclude?.invalidRequests ?? true, custom: options.exclude?.custom };
+    this.exclude = {
+      callerAborts: options.exclude?.callerAborts ?? true,
+      invalidRequests: options.exclude?.invalidRequests ?? true,
+      custom: options.exclude?.custom,
+    };
   }
 
   covers(kind: QualityEventKind): boolean {
@@ -78,8 +87,10 @@ export class InsurancePolicy {
 
   /** Why an event on this call is not compensated, or undefined when it is. */
   exclusion(event: QualityEvent, call: ClaimContext): string | undefined {
-    if (this.exclude.callerAborts && call.outcome === 'aborted') return call.cancelled ? 'the caller cancelled the call' : 'the caller aborted the call';
-    if (this.exclude.invalidRequests && (call.errorKind === 'invalid_request' || call.errorKind === 'context_length')) return 'the request was invalid';
+    if (this.exclude.callerAborts && call.outcome === 'aborted')
+      return call.cancelled ? 'the caller cancelled the call' : 'the caller aborted the call';
+    if (this.exclude.invalidRequests && (call.errorKind === 'invalid_request' || call.errorKind === 'context_length'))
+      return 'the request was invalid';
     return this.exclude.custom?.(event, call);
   }
 
@@ -91,25 +102,40 @@ export class InsurancePolicy {
     const callCapNanos = toNanos(input.callCostUsd);
     let callNanos = toNanos(input.creditedBeforeUsd ?? 0);
     // Nothing in `decide` awaits, so concurrent calls cannot both pass a cap.
-    const decide = (totals: DayTotals): Claim[] => covered.map(({ event, basisUsd, basis }): Claim => {
-      const rule = this.coverage[event.kind]!;
-      const nanos = 'percent' in rule ? Math.round((toNanos(basisUsd) * rule.percent) / 100) : toNanos(rule.fixedUsd);
-      const words = 'percent' in rule ? `${rule.percent}% of ${basis} cost (${usd(toNanos(basisUsd))})` : `fixed ${usd(toNanos(rule.fixedUsd))}`;
-      const claim: Claim = { id: input.newClaimId(), requestId: event.requestId, eventId: event.id, eventKind: event.kind, channel: event.channel, at: event.at, amountUsd: 0, rule: words, status: 'credited' };
-      const excluded = this.exclusion(event, input.call);
-      if (excluded) return { ...claim, status: 'excluded', note: excluded };
-      const capped = (note: string): Claim => ({ ...claim, status: 'capped', note: `${note}; would have granted ${usd(nanos)}` });
-      const percentage = 'percent' in rule;
-      if (this.capAtCallCost && percentage && callNanos + nanos > callCapNanos) return capped(`the call's credits reached its cost of ${usd(callCapNanos)}`);
-      if (this.dailyCapNanos !== undefined && totals.nanos + nanos > this.dailyCapNanos) return capped(`the daily cap of ${usd(this.dailyCapNanos)} is reached`);
-      const kindCap = rule.dailyCapUsd === undefined ? undefined : toNanos(rule.dailyCapUsd);
-      const kindSoFar = totals.byKind.get(event.kind) ?? 0;
-      if (kindCap !== undefined && kindSoFar + nanos > kindCap) return capped(`the daily cap of ${usd(kindCap)} for ${event.kind} is reached`);
-      if (percentage) callNanos += nanos;
-      totals.nanos += nanos;
-      totals.byKind.set(event.kind, kindSoFar + nanos);
-      return { ...claim, amountUsd: fromNanos(nanos) };
-    });
+    const decide = (totals: DayTotals): Claim[] =>
+      covered.map(({ event, basisUsd, basis }): Claim => {
+        const rule = this.coverage[event.kind]!;
+        const nanos = 'percent' in rule ? Math.round((toNanos(basisUsd) * rule.percent) / 100) : toNanos(rule.fixedUsd);
+        const words =
+          'percent' in rule ? `${rule.percent}% of ${basis} cost (${usd(toNanos(basisUsd))})` : `fixed ${usd(toNanos(rule.fixedUsd))}`;
+        const claim: Claim = {
+          id: input.newClaimId(),
+          requestId: event.requestId,
+          eventId: event.id,
+          eventKind: event.kind,
+          channel: event.channel,
+          at: event.at,
+          amountUsd: 0,
+          rule: words,
+          status: 'credited',
+        };
+        const excluded = this.exclusion(event, input.call);
+        if (excluded) return { ...claim, status: 'excluded', note: excluded };
+        const capped = (note: string): Claim => ({ ...claim, status: 'capped', note: `${note}; would have granted ${usd(nanos)}` });
+        const percentage = 'percent' in rule;
+        if (this.capAtCallCost && percentage && callNanos + nanos > callCapNanos)
+          return capped(`the call's credits reached its cost of ${usd(callCapNanos)}`);
+        if (this.dailyCapNanos !== undefined && totals.nanos + nanos > this.dailyCapNanos)
+          return capped(`the daily cap of ${usd(this.dailyCapNanos)} is reached`);
+        const kindCap = rule.dailyCapUsd === undefined ? undefined : toNanos(rule.dailyCapUsd);
+        const kindSoFar = totals.byKind.get(event.kind) ?? 0;
+        if (kindCap !== undefined && kindSoFar + nanos > kindCap)
+          return capped(`the daily cap of ${usd(kindCap)} for ${event.kind} is reached`);
+        if (percentage) callNanos += nanos;
+        totals.nanos += nanos;
+        totals.byKind.set(event.kind, kindSoFar + nanos);
+        return { ...claim, amountUsd: fromNanos(nanos) };
+      });
     return this.grantDay ? this.grantDay(dayKey, decide) : decide(await this.totals(dayKey));
   }
 
@@ -138,9 +164,11 @@ function checkRule(kind: QualityEventKind, rule: Compensation): Compensation {
   const option = `insurance.policy.cover.${kind}`;
   if (typeof rule !== 'object' || rule === null) throw configuration(option, 'must be { percent } or { fixedUsd }, or false');
   if ('percent' in rule) {
-    if (typeof rule.percent !== 'number' || !(rule.percent >= 0)) throw configuration(`${option}.percent`, `must be a number >= 0, got ${String(rule.percent)}`);
+    if (typeof rule.percent !== 'number' || !(rule.percent >= 0))
+      throw configuration(`${option}.percent`, `must be a number >= 0, got ${String(rule.percent)}`);
   } else if ('fixedUsd' in rule) {
-    if (typeof rule.fixedUsd !== 'number' || !(rule.fixedUsd >= 0)) throw configuration(`${option}.fixedUsd`, `must be a number >= 0, got ${String(rule.fixedUsd)}`);
+    if (typeof rule.fixedUsd !== 'number' || !(rule.fixedUsd >= 0))
+      throw configuration(`${option}.fixedUsd`, `must be a number >= 0, got ${String(rule.fixedUsd)}`);
   } else {
     throw configuration(option, 'must be { percent } or { fixedUsd }, or false');
   }

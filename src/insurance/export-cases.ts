@@ -50,8 +50,14 @@ export interface EvalsLine {
  */
 export async function* exportCases(ledger: Ledger, options: ExportCasesOptions = {}): AsyncIterable<string> {
   const format = options.format ?? 'fine-tune';
-  if (format !== 'fine-tune' && format !== 'evals') throw new TypeError(`exportCases format must be 'fine-tune' or 'evals', got ${JSON.stringify(format)}`);
-  const query = { types: ['case' as const], since: options.since, until: options.until, ...(options.kinds ? { eventKinds: options.kinds } : {}) };
+  if (format !== 'fine-tune' && format !== 'evals')
+    throw new TypeError(`exportCases format must be 'fine-tune' or 'evals', got ${JSON.stringify(format)}`);
+  const query = {
+    types: ['case' as const],
+    since: options.since,
+    until: options.until,
+    ...(options.kinds ? { eventKinds: options.kinds } : {}),
+  };
   for await (const record of ledger.query(query)) {
     if (record.type !== 'case') continue;
     const line = format === 'fine-tune' ? await fineTuneLine(record) : await evalsLine(record);
@@ -71,7 +77,16 @@ async function evalsLine(record: CaseRecord): Promise<EvalsLine> {
       input: await redactContent(record.messages),
       bad_answer: await redactContent(record.badAnswer),
       ideal: record.repairedAnswer === undefined ? null : await redactContent(record.repairedAnswer),
-      events: await redactContent(record.events ?? record.eventKinds.map((kind) => ({ kind, detector: 'unknown', channel: record.channel ?? 'unknown', severity: 1, message: kind }))),
+      events: await redactContent(
+        record.events ??
+          record.eventKinds.map((kind) => ({
+            kind,
+            detector: 'unknown',
+            channel: record.channel ?? 'unknown',
+            severity: 1,
+            message: kind,
+          })),
+      ),
       ...(record.tools && record.tools.length > 0 ? { tools: await redactContent(record.tools) } : {}),
       request_id: record.requestId,
       channel: record.channel ?? null,

@@ -12,7 +12,15 @@ import { exportCases, type ExportCasesOptions } from './export-cases.js';
 import { InsuredCall, scopeDetectors, type InsuredCallInit, type ScopedDetectors } from './insured-call.js';
 import { Ledger, type LedgerRange } from './ledger.js';
 import { LedgerWriter, type RecordBuilder } from './ledger-writer.js';
-import { resolveInsurance, validateInsuranceOptions, validateRequestInsurance, type CaptureContent, type InsuranceOptions, type RequestInsurance, type ResolvedInsurance } from './options.js';
+import {
+  resolveInsurance,
+  validateInsuranceOptions,
+  validateRequestInsurance,
+  type CaptureContent,
+  type InsuranceOptions,
+  type RequestInsurance,
+  type ResolvedInsurance,
+} from './options.js';
 import { caseRecord, claimRecord, creditRecords, eventRecord, requestRecord } from './records.js';
 import { RecentCalls } from './recent-calls.js';
 import { MemoryLedgerStore } from './stores/memory.js';
@@ -45,7 +53,11 @@ type Emit = <K extends keyof InsuranceEvents>(event: K, payload: Parameters<Insu
 export interface InsuranceDeps {
   emit: Emit;
   /** A call through the router that is itself neither insured nor recorded (judge, samples). */
-  subcall(call: { model: string | string[]; request: GenerationRequest; signal: AbortSignal | undefined }): Promise<{ result: GenerationResult; metadata: { attempts: AttemptRecord[]; cost: CostBreakdown } }>;
+  subcall(call: {
+    model: string | string[];
+    request: GenerationRequest;
+    signal: AbortSignal | undefined;
+  }): Promise<{ result: GenerationResult; metadata: { attempts: AttemptRecord[]; cost: CostBreakdown } }>;
   /** Tells the router's quality model what a user thought of a channel's answer (0 bad, 1 good). */
   observeFeedback(channel: string, score: number, category: string | undefined): void;
 }
@@ -132,7 +144,11 @@ export class Insurance implements InsuranceCore {
           }),
         }),
     );
-    this.policy = new InsurancePolicy(options.policy, (day) => this.creditedOn(day), this.ledger.store.grantDailyCredits?.bind(this.ledger.store));
+    this.policy = new InsurancePolicy(
+      options.policy,
+      (day) => this.creditedOn(day),
+      this.ledger.store.grantDailyCredits?.bind(this.ledger.store),
+    );
     this.detectors = scopeDetectors(resolveDetectors(options.detectors));
     this.known = new Map([...BUILT_IN_DETECTORS, ...this.detectors.all].map((detector) => [detector.name, detector]));
   }
@@ -161,11 +177,22 @@ export class Insurance implements InsuranceCore {
     validateRequestInsurance(options);
     for (const name of options?.detectors ?? []) {
       if (!this.known.has(name)) {
-        throw new ZenError({ kind: 'invalid_request', retryable: false, code: 'zen.insurance.detectors', message: `zen.insurance.detectors names "${name}", which is not a detector; known: ${[...this.known.keys()].join(', ')}.` });
+        throw new ZenError({
+          kind: 'invalid_request',
+          retryable: false,
+          code: 'zen.insurance.detectors',
+          message: `zen.insurance.detectors names "${name}", which is not a detector; known: ${[...this.known.keys()].join(', ')}.`,
+        });
       }
     }
     if (this.enabled && (options?.groundingDocuments?.length ?? 0) > 0 && !this.options.judge) {
-      throw new ZenError({ kind: 'configuration', retryable: false, code: 'insurance.judge', message: 'zen.insurance.groundingDocuments needs a judge model: set insurance: { judge: { model: "openai/gpt-5-mini" } } on the ZenClient.' });
+      throw new ZenError({
+        kind: 'configuration',
+        retryable: false,
+        code: 'insurance.judge',
+        message:
+          'zen.insurance.groundingDocuments needs a judge model: set insurance: { judge: { model: "openai/gpt-5-mini" } } on the ZenClient.',
+      });
     }
   }
 
@@ -184,12 +211,28 @@ export class Insurance implements InsuranceCore {
    * Records a call the insurance did not watch: one that failed before it was routed (a bad option,
    * an unknown model, a guardrail), or one a host step answered itself (a cache). No detectors run.
    */
-  recordUninsured(record: CallRecord, call: { request: GenerationRequest; stream: boolean; tags?: Record<string, string> }, error: ZenError | undefined, answer?: GenerationResult): void {
+  recordUninsured(
+    record: CallRecord,
+    call: { request: GenerationRequest; stream: boolean; tags?: Record<string, string> },
+    error: ZenError | undefined,
+    answer?: GenerationResult,
+  ): void {
     const at = new Date().toISOString();
     const outcome: RequestRecord['outcome'] = !error ? 'success' : error.kind === 'aborted' ? 'aborted' : 'error';
     this.write(async () => {
-      const content = await captureContent(this.captureMode, toChatMessages(call.request.messages), answer ? toAssistantMessage(answer.content) : undefined);
-      const request = requestRecord(record, { at, stream: call.stream, outcome, ...(error ? { errorKind: error.kind } : {}), content, ...(call.tags ? { tags: call.tags } : {}) });
+      const content = await captureContent(
+        this.captureMode,
+        toChatMessages(call.request.messages),
+        answer ? toAssistantMessage(answer.content) : undefined,
+      );
+      const request = requestRecord(record, {
+        at,
+        stream: call.stream,
+        outcome,
+        ...(error ? { errorKind: error.kind } : {}),
+        content,
+        ...(call.tags ? { tags: call.tags } : {}),
+      });
       return [stripSecrets(request)];
     });
   }
@@ -219,7 +262,14 @@ export class Insurance implements InsuranceCore {
   }
 
   detectorFailed(requestId: string, detector: string, error: unknown): void {
-    const zenError = ZenError.isInstance(error) ? error : new ZenError({ kind: 'server', retryable: false, message: `detector "${detector}" failed: ${error instanceof Error ? error.message : String(error)}`, cause: error });
+    const zenError = ZenError.isInstance(error)
+      ? error
+      : new ZenError({
+          kind: 'server',
+          retryable: false,
+          message: `detector "${detector}" failed: ${error instanceof Error ? error.message : String(error)}`,
+          cause: error,
+        });
     this.deps.emit('error', { source: 'detector', error: zenError, requestId, detector });
   }
 
@@ -229,8 +279,10 @@ export class Insurance implements InsuranceCore {
    */
   async feedback(requestId: string, feedback: Feedback): Promise<FeedbackResult> {
     if (typeof requestId !== 'string' || requestId === '') throw invalid('requestId', 'must be the request id of a call (zen.requestId)');
-    if (!feedback || (feedback.rating !== 'good' && feedback.rating !== 'bad')) throw invalid('feedback.rating', `must be 'good' or 'bad', got ${JSON.stringify(feedback?.rating)}`);
-    if (feedback.severity !== undefined && !(typeof feedback.severity === 'number' && feedback.severity >= 0 && feedback.severity <= 1)) throw invalid('feedback.severity', 'must be a number from 0 to 1');
+    if (!feedback || (feedback.rating !== 'good' && feedback.rating !== 'bad'))
+      throw invalid('feedback.rating', `must be 'good' or 'bad', got ${JSON.stringify(feedback?.rating)}`);
+    if (feedback.severity !== undefined && !(typeof feedback.severity === 'number' && feedback.severity >= 0 && feedback.severity <= 1))
+      throw invalid('feedback.severity', 'must be a number from 0 to 1');
     if (feedback.comment !== undefined && typeof feedback.comment !== 'string') throw invalid('feedback.comment', 'must be a string');
     await this.drain();
     let request: RequestRecord | undefined;
@@ -246,7 +298,12 @@ export class Insurance implements InsuranceCore {
     if (feedback.rating === 'good') return { claims: [] };
 
     const at = new Date().toISOString();
-    const comment = feedback.comment === undefined || this.captureMode === 'none' ? undefined : this.captureMode === 'redacted' ? await redactContent(feedback.comment) : stripSecrets(feedback.comment);
+    const comment =
+      feedback.comment === undefined || this.captureMode === 'none'
+        ? undefined
+        : this.captureMode === 'redacted'
+          ? await redactContent(feedback.comment)
+          : stripSecrets(feedback.comment);
     const event: QualityEvent = {
       id: `evt_${crypto.randomUUID()}`,
       requestId,
@@ -275,7 +332,10 @@ export class Insurance implements InsuranceCore {
       if (messages && answer) {
         records.push(
           caseRecord({
-            requestId, at, events: [event], channel,
+            requestId,
+            at,
+            events: [event],
+            channel,
             messages: await redactContent(messages as unknown[]),
             badAnswer: await redactContent(answer),
             ...(recent?.request.tools ? { tools: await redactContent(toChatTools(recent.request.tools)) } : {}),
@@ -316,7 +376,8 @@ export class Insurance implements InsuranceCore {
     const until = new Date(Date.parse(since) + 86_400_000).toISOString();
     const credited: Array<{ kind: QualityEventKind; amountUsd: number }> = [];
     for await (const record of this.ledger.query({ since, until, types: ['claim'] })) {
-      if (record.type === 'claim' && record.claim.status === 'credited') credited.push({ kind: record.claim.eventKind, amountUsd: record.claim.amountUsd });
+      if (record.type === 'claim' && record.claim.status === 'credited')
+        credited.push({ kind: record.claim.eventKind, amountUsd: record.claim.amountUsd });
     }
     return credited;
   }
@@ -339,7 +400,12 @@ function toLedger(ledger: LedgerStore | Ledger | undefined): Ledger {
   if (ledger instanceof Ledger) return ledger;
   const store = ledger as Partial<LedgerStore>;
   if (typeof store.append !== 'function' || typeof store.query !== 'function' || typeof store.close !== 'function') {
-    throw new ZenError({ kind: 'configuration', retryable: false, code: 'ledger', message: 'ledger must be a Ledger or a LedgerStore (append, query, close).' });
+    throw new ZenError({
+      kind: 'configuration',
+      retryable: false,
+      code: 'ledger',
+      message: 'ledger must be a Ledger or a LedgerStore (append, query, close).',
+    });
   }
   return new Ledger(ledger);
 }
@@ -353,13 +419,28 @@ function resolveDetectors(entries: InsuranceOptions['detectors']): Detector[] {
     let detector: Detector | undefined;
     if (typeof entry === 'string') {
       detector = builtIns.get(entry);
-      if (!detector) throw configurationError('insurance.detectors', `names "${entry}", which is not a built-in detector; built-ins: ${[...builtIns.keys()].join(', ')}`);
+      if (!detector)
+        throw configurationError(
+          'insurance.detectors',
+          `names "${entry}", which is not a built-in detector; built-ins: ${[...builtIns.keys()].join(', ')}`,
+        );
     } else {
       detector = entry;
-      const valid = typeof detector === 'object' && detector !== null && typeof detector.name === 'string' && detector.name !== '' && (detector.scope === 'answer' || detector.scope === 'delivery') && (typeof detector.inspectResult === 'function' || typeof detector.observeStream === 'function');
-      if (!valid) throw configurationError('insurance.detectors', 'holds a Detector without a name, a scope (answer | delivery), or inspectResult / observeStream');
+      const valid =
+        typeof detector === 'object' &&
+        detector !== null &&
+        typeof detector.name === 'string' &&
+        detector.name !== '' &&
+        (detector.scope === 'answer' || detector.scope === 'delivery') &&
+        (typeof detector.inspectResult === 'function' || typeof detector.observeStream === 'function');
+      if (!valid)
+        throw configurationError(
+          'insurance.detectors',
+          'holds a Detector without a name, a scope (answer | delivery), or inspectResult / observeStream',
+        );
     }
-    if (detectors.some((existing) => existing.name === detector!.name)) throw configurationError('insurance.detectors', `lists "${detector.name}" twice`);
+    if (detectors.some((existing) => existing.name === detector!.name))
+      throw configurationError('insurance.detectors', `lists "${detector.name}" twice`);
     detectors.push(detector);
   }
   return detectors;

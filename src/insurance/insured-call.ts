@@ -8,7 +8,17 @@ import { emptyUsage } from '../core/usage.js';
 import { captureContent, redactContent, redactContentIfReady, stripSecrets } from './capture.js';
 import { toAssistantMessage, toChatMessages, toChatTools, type ChatMessage } from './chat-format.js';
 import type { ClaimItem } from './claims.js';
-import type { ChannelBaseline, Detector, DetectorContext, DetectorOutput, DetectorStart, DetectorTiming, EventDraft, StreamObserver, SubcallRunner } from './detector.js';
+import type {
+  ChannelBaseline,
+  Detector,
+  DetectorContext,
+  DetectorOutput,
+  DetectorStart,
+  DetectorTiming,
+  EventDraft,
+  StreamObserver,
+  SubcallRunner,
+} from './detector.js';
 import type { InsuranceCore } from './insurance.js';
 import type { RequestInsurance, ResolvedInsurance } from './options.js';
 import { addCosts, caseRecord, claimedProblems, claimRecord, creditRecords, eventRecord, requestRecord } from './records.js';
@@ -62,7 +72,11 @@ export interface ScopedDetectors {
 }
 
 export function scopeDetectors(all: readonly Detector[]): ScopedDetectors {
-  return { all, answer: all.filter((detector) => detector.scope === 'answer'), delivery: all.filter((detector) => detector.scope === 'delivery') };
+  return {
+    all,
+    answer: all.filter((detector) => detector.scope === 'answer'),
+    delivery: all.filter((detector) => detector.scope === 'delivery'),
+  };
 }
 
 const NO_DETECTORS: ReadonlySet<Detector> = new Set();
@@ -79,7 +93,14 @@ function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
 /** A value, or a promise of one: the insurance's steps stay synchronous unless a detector or a claim awaits. */
 type Maybe<T> = T | Promise<T>;
 
-const EMPTY_RESULT: GenerationResult = { id: undefined, modelId: undefined, content: [], finishReason: { unified: 'stop', raw: undefined }, usage: emptyUsage(), warnings: [] };
+const EMPTY_RESULT: GenerationResult = {
+  id: undefined,
+  modelId: undefined,
+  content: [],
+  finishReason: { unified: 'stop', raw: undefined },
+  usage: emptyUsage(),
+  warnings: [],
+};
 
 /**
  * The insurance of one call: runs the detectors on its answers and its stream, turns covered
@@ -120,9 +141,18 @@ export class InsuredCall {
    * ExecuteInput.inspect: checks each non-streamed answer before it is accepted. With `repair`, a
    * covered answer event rejects it, and the next candidate runs.
    */
-  readonly inspect = (result: GenerationResult, attempt: AttemptRecord, candidate: { channel: { id: string } }): Maybe<string | undefined> => {
+  readonly inspect = (
+    result: GenerationResult,
+    attempt: AttemptRecord,
+    candidate: { channel: { id: string } },
+  ): Maybe<string | undefined> => {
     const channel = candidate.channel.id;
-    const timing: DetectorTiming = { ttftMs: undefined, durationMs: attempt.durationMs, tokensPerSecond: undefined, outputTokens: result.usage.output.total };
+    const timing: DetectorTiming = {
+      ttftMs: undefined,
+      durationMs: attempt.durationMs,
+      tokensPerSecond: undefined,
+      outputTokens: result.usage.output.total,
+    };
     const events = this.runAll(this.detectors.answer, this.context(channel, result, timing, [attempt]), NO_DETECTORS);
     // Synchronous unless a detector returned a promise.
     if (events instanceof Promise) return events.then((filed) => this.inspected(result, channel, attempt, filed));
@@ -201,7 +231,12 @@ export class InsuredCall {
     const { record: facts, error } = call;
     const status: RequestRecord['outcome'] = !error ? 'success' : error.kind === 'aborted' ? 'aborted' : 'error';
     const winner = facts.channel;
-    const timing: DetectorTiming = { ttftMs: facts.ttftMs, durationMs: facts.durationMs, tokensPerSecond: facts.tokensPerSecond, outputTokens: facts.usage.output.total };
+    const timing: DetectorTiming = {
+      ttftMs: facts.ttftMs,
+      durationMs: facts.durationMs,
+      tokensPerSecond: facts.tokensPerSecond,
+      outputTokens: facts.usage.output.total,
+    };
     const observed = this.observers && this.observers.length > 0 ? new Set(this.observers.map(({ detector }) => detector)) : NO_DETECTORS;
 
     let final: CheckedAnswer | undefined;
@@ -227,11 +262,21 @@ export class InsuredCall {
   }
 
   /** The delivery detectors, on the call as the caller saw it. */
-  private deliver(call: SettleCall, status: RequestRecord['outcome'], final: CheckedAnswer | undefined, timing: DetectorTiming, observed: ReadonlySet<Detector>): Maybe<QualityObservation[]> {
+  private deliver(
+    call: SettleCall,
+    status: RequestRecord['outcome'],
+    final: CheckedAnswer | undefined,
+    timing: DetectorTiming,
+    observed: ReadonlySet<Detector>,
+  ): Maybe<QualityObservation[]> {
     const winner = call.record.channel;
     if (winner !== undefined && (status === 'success' || this.seenContent)) {
       const result = final?.result ?? this.assembler?.result() ?? EMPTY_RESULT;
-      const delivered = this.runAll(this.detectors.delivery, this.context(winner, result, timing, call.record.attempts, call.images), observed);
+      const delivered = this.runAll(
+        this.detectors.delivery,
+        this.context(winner, result, timing, call.record.attempts, call.images),
+        observed,
+      );
       if (delivered instanceof Promise) return delivered.then(() => this.claim(call, status, final));
     }
     return this.claim(call, status, final);
@@ -248,7 +293,8 @@ export class InsuredCall {
     facts.repaired = final !== undefined && this.rejectedResults !== undefined && !this.rejectedResults.has(final.result);
 
     let rejected = NO_ANSWERS;
-    if (this.answers) for (const answer of this.answers) if (answer !== final) (rejected === NO_ANSWERS ? (rejected = []) : rejected).push(answer);
+    if (this.answers)
+      for (const answer of this.answers) if (answer !== final) (rejected === NO_ANSWERS ? (rejected = []) : rejected).push(answer);
     // Nothing filed and nothing rejected (the usual call): no claim to settle, nothing to wait for.
     if (rejected.length === 0 && this.events.length === 0) return this.settled(call, status, final, rejected, undefined, []);
     const rejectedEvents = new Set(rejected.flatMap((answer) => answer.events));
@@ -270,7 +316,14 @@ export class InsuredCall {
   }
 
   /** Claims told, the metadata completed, the records queued; what the router should learn. */
-  private settled(call: SettleCall, status: RequestRecord['outcome'], final: CheckedAnswer | undefined, rejected: CheckedAnswer[], rejectedEvents: ReadonlySet<QualityEvent> | undefined, claims: Claim[]): QualityObservation[] {
+  private settled(
+    call: SettleCall,
+    status: RequestRecord['outcome'],
+    final: CheckedAnswer | undefined,
+    rejected: CheckedAnswer[],
+    rejectedEvents: ReadonlySet<QualityEvent> | undefined,
+    claims: Claim[],
+  ): QualityObservation[] {
     const { record: facts, error } = call;
     const winner = facts.channel;
     for (const claim of claims) this.core.emit('claim', claim);
@@ -280,40 +333,81 @@ export class InsuredCall {
     if (claims.length > 0) facts.claims = claims;
 
     this.record(facts, status, error?.kind, final, rejected, claims);
-    if (final && this.init.output === 'text') this.core.remember({ requestId: this.init.requestId, request: this.init.request, answer: final.result, channel: final.channel, category: this.init.category });
+    if (final && this.init.output === 'text')
+      this.core.remember({
+        requestId: this.init.requestId,
+        request: this.init.request,
+        answer: final.result,
+        channel: final.channel,
+        category: this.init.category,
+      });
 
     // The router learns the same from no observation as from one without events (see learnFromAnswer).
     if (this.events.length === 0 && rejected.length === 0) return NO_OBSERVATIONS;
     // Failovers are the failed channel's, and the executor already told the router about them.
     const severitiesOf = (events: QualityEvent[]) => events.filter((event) => event.kind !== 'failover').map((event) => event.severity);
-    const observations: QualityObservation[] = rejected.map((answer) => ({ channel: answer.channel, severities: severitiesOf(answer.events) }));
+    const observations: QualityObservation[] = rejected.map((answer) => ({
+      channel: answer.channel,
+      severities: severitiesOf(answer.events),
+    }));
     if (winner !== undefined && status === 'success') {
-      observations.push({ channel: winner, severities: severitiesOf(this.events.filter((event) => event.channel === winner && !rejectedEvents?.has(event))) });
+      observations.push({
+        channel: winner,
+        severities: severitiesOf(this.events.filter((event) => event.channel === winner && !rejectedEvents?.has(event))),
+      });
     }
     return observations;
   }
 
   /** Queues the call's records; content is hashed and redacted in the background. */
-  private record(facts: CallRecord, outcome: RequestRecord['outcome'], errorKind: ZenErrorKind | undefined, final: CheckedAnswer | undefined, rejected: CheckedAnswer[], claims: Claim[]): void {
+  private record(
+    facts: CallRecord,
+    outcome: RequestRecord['outcome'],
+    errorKind: ZenErrorKind | undefined,
+    final: CheckedAnswer | undefined,
+    rejected: CheckedAnswer[],
+    claims: Claim[],
+  ): void {
     // Built now: the caller owns the metadata object once the call returns.
     const tags = this.init.tags ? stripSecrets(this.init.tags) : undefined;
-    const request = requestRecord(facts, { at: new Date(this.startedAtEpochMs).toISOString(), stream: this.init.stream, outcome, errorKind, tags });
+    const request = requestRecord(facts, {
+      at: new Date(this.startedAtEpochMs).toISOString(),
+      stream: this.init.stream,
+      outcome,
+      errorKind,
+      tags,
+    });
     const events = facts.events.length > 0 ? [...facts.events] : NO_EVENTS;
     this.core.write(() => this.records(request, events, claims, rejected, final));
   }
 
   /** The call's ledger records, built off the return path: synchronous unless hashing, redaction or a case has to wait. */
-  private records(request: RequestRecord, events: QualityEvent[], claims: Claim[], rejected: CheckedAnswer[], final: CheckedAnswer | undefined): Maybe<LedgerRecord[]> {
+  private records(
+    request: RequestRecord,
+    events: QualityEvent[],
+    claims: Claim[],
+    rejected: CheckedAnswer[],
+    final: CheckedAnswer | undefined,
+  ): Maybe<LedgerRecord[]> {
     const messages = toChatMessages(this.init.request.messages);
     const answer = final && this.init.output === 'text' ? toAssistantMessage(final.result.content) : undefined;
     // Content holds the only free text of a request record; error messages were cleared of
     // credentials by ZenError, event texts when they were filed.
     const content = captureContent(this.core.captureMode, messages, answer);
-    if (content instanceof Promise) return content.then((captured) => this.withContent(request, captured, messages, events, claims, rejected, final));
+    if (content instanceof Promise)
+      return content.then((captured) => this.withContent(request, captured, messages, events, claims, rejected, final));
     return this.withContent(request, content, messages, events, claims, rejected, final);
   }
 
-  private withContent(request: RequestRecord, content: ContentCapture, messages: ChatMessage[], events: QualityEvent[], claims: Claim[], rejected: CheckedAnswer[], final: CheckedAnswer | undefined): Maybe<LedgerRecord[]> {
+  private withContent(
+    request: RequestRecord,
+    content: ContentCapture,
+    messages: ChatMessage[],
+    events: QualityEvent[],
+    claims: Claim[],
+    rejected: CheckedAnswer[],
+    final: CheckedAnswer | undefined,
+  ): Maybe<LedgerRecord[]> {
     request.content = content;
     const records: LedgerRecord[] = [request];
     if (events.length === 0 && claims.length === 0) return records;
@@ -325,11 +419,25 @@ export class InsuredCall {
     const claimedEvents = new Set(claimed.map((claim) => claim.eventId));
     const bad = rejected.find((answer) => answer.events.some((event) => claimedEvents.has(event.id))) ?? final;
     if (!bad) return records;
-    return this.withCase(records, claimed[0]!.at, events.filter((event) => claimedEvents.has(event.id)), bad, final, messages);
+    return this.withCase(
+      records,
+      claimed[0]!.at,
+      events.filter((event) => claimedEvents.has(event.id)),
+      bad,
+      final,
+      messages,
+    );
   }
 
   /** A claimed problem's case: the prompt and the bad (and repaired) answer, redacted. */
-  private async withCase(records: LedgerRecord[], at: string, events: QualityEvent[], bad: CheckedAnswer, final: CheckedAnswer | undefined, messages: ChatMessage[]): Promise<LedgerRecord[]> {
+  private async withCase(
+    records: LedgerRecord[],
+    at: string,
+    events: QualityEvent[],
+    bad: CheckedAnswer,
+    final: CheckedAnswer | undefined,
+    messages: ChatMessage[],
+  ): Promise<LedgerRecord[]> {
     const { tools } = this.init.request;
     records.push(
       caseRecord({
@@ -355,10 +463,30 @@ export class InsuredCall {
     return (this.lastStart = { requestId, face, stream, output, request, channel, baseline, settings: this.settings, signal });
   }
 
-  private context(channel: string, result: GenerationResult, timing: DetectorTiming, attempts: readonly AttemptRecord[], images?: GeneratedImage[]): DetectorContext {
+  private context(
+    channel: string,
+    result: GenerationResult,
+    timing: DetectorTiming,
+    attempts: readonly AttemptRecord[],
+    images?: GeneratedImage[],
+  ): DetectorContext {
     // Written out rather than spread: this runs twice per call, and spreads build slow objects.
     const { requestId, face, stream, output, request, baseline, settings, signal } = this.start(channel);
-    const context: DetectorContext = { requestId, face, stream, output, request, channel, baseline, settings, signal, result, timing, attempts, subcall: this.subcall };
+    const context: DetectorContext = {
+      requestId,
+      face,
+      stream,
+      output,
+      request,
+      channel,
+      baseline,
+      settings,
+      signal,
+      result,
+      timing,
+      attempts,
+      subcall: this.subcall,
+    };
     if (images) context.images = images;
     return context;
   }
@@ -429,7 +557,12 @@ export class InsuredCall {
     const mode = this.core.captureMode;
     const detail: Record<string, unknown> = { ...draft.detail };
     // Redacted evidence is kept once the redaction libraries are loaded (the insurance loads them when built with `redacted` capture).
-    const evidence = draft.evidence === undefined || mode === 'none' ? undefined : mode === 'redacted' ? redactContentIfReady(draft.evidence) : draft.evidence;
+    const evidence =
+      draft.evidence === undefined || mode === 'none'
+        ? undefined
+        : mode === 'redacted'
+          ? redactContentIfReady(draft.evidence)
+          : draft.evidence;
     if (evidence !== undefined) detail.evidence = evidence;
     const event: QualityEvent = {
       id: `evt_${crypto.randomUUID()}`,

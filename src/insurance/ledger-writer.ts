@@ -199,5 +199,10 @@ export class LedgerWriter {
 
 function asZenError(error: unknown, message: string): ZenError {
   if (ZenError.isInstance(error)) return error;
-  return new ZenError({ kind: 'server', retryable: true, message: `${message}: ${error instanceof Error ? error.message : String(error)}`, cause: error });
+  return new ZenError({
+    kind: 'server',
+    retryable: true,
+    message: `${message}: ${error instanceof Error ? error.message : String(error)}`,
+    cause: error,
+  });
 }

@@ -1,6 +1,18 @@
 import { fromNanos, toNanos } from '../core/money.js';
 import { serializeRecords, VALIDATES_RECORDS } from './stores/validate-record.js';
-import type { ChannelLatency, Claim, ClaimsSummary, CostByModelByDayRow, LedgerQuery, LedgerRange, LedgerRecord, LedgerStore, LedgerTotals, QualityEventKind, RequestRecord } from './types.js';
+import type {
+  ChannelLatency,
+  Claim,
+  ClaimsSummary,
+  CostByModelByDayRow,
+  LedgerQuery,
+  LedgerRange,
+  LedgerRecord,
+  LedgerStore,
+  LedgerTotals,
+  QualityEventKind,
+  RequestRecord,
+} from './types.js';
 
 export type { ChannelLatency, ClaimsSummary, CostByModelByDayRow, LedgerRange, LedgerTotals } from './types.js';
 

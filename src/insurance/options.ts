@@ -41,9 +41,7 @@ export interface ConsistencyOptions {
 }
 
 /** What one covered event is worth: a share of the call's cost, or a fixed credit. */
-export type Compensation =
-  | { percent: number; dailyCapUsd?: number }
-  | { fixedUsd: number; dailyCapUsd?: number };
+export type Compensation = { percent: number; dailyCapUsd?: number } | { fixedUsd: number; dailyCapUsd?: number };
 
 /** Facts about the call an exclusion rule may look at. */
 export interface ClaimContext {
@@ -139,18 +137,39 @@ function fail(option: string, problem: string, kind: 'configuration' | 'invalid_
   throw new ZenError({ kind, message: `${option} ${problem}`, retryable: false, code: option });
 }
 
-function checkNumber(value: unknown, option: string, kind: 'configuration' | 'invalid_request', { min = 0, integer = false, max }: { min?: number; integer?: boolean; max?: number } = {}): void {
+function checkNumber(
+  value: unknown,
+  option: string,
+  kind: 'configuration' | 'invalid_request',
+  { min = 0, integer = false, max }: { min?: number; integer?: boolean; max?: number } = {},
+): void {
   if (value === undefined) return;
-  const ok = typeof value === 'number' && Number.isFinite(value) && value >= min && (max === undefined || value <= max) && (!integer || Number.isInteger(value));
-  if (!ok) fail(option, `must be ${integer ? 'a whole number' : 'a number'} >= ${min}${max !== undefined ? ` and <= ${max}` : ''}, got ${String(value)}`, kind);
+  const ok =
+    typeof value === 'number' &&
+    Number.isFinite(value) &&
+    value >= min &&
+    (max === undefined || value <= max) &&
+    (!integer || Number.isInteger(value));
+  if (!ok)
+    fail(
+      option,
+      `must be ${integer ? 'a whole number' : 'a number'} >= ${min}${max !== undefined ? ` and <= ${max}` : ''}, got ${String(value)}`,
+      kind,
+    );
 }
 
 function checkModel(value: unknown, option: string): void {
-  const ok = (typeof value === 'string' && value.trim() !== '') || (Array.isArray(value) && value.length > 0 && value.every((entry) => typeof entry === 'string' && entry.trim() !== ''));
+  const ok =
+    (typeof value === 'string' && value.trim() !== '') ||
+    (Array.isArray(value) && value.length > 0 && value.every((entry) => typeof entry === 'string' && entry.trim() !== ''));
   if (!ok) fail(option, 'must be a model id (e.g. "openai/gpt-5-mini"), a non-empty list of ids, or "auto"', 'configuration');
 }
 
-export function checkLimits(limits: InsuranceLimits | RequestInsurance | undefined, prefix: string, kind: 'configuration' | 'invalid_request'): void {
+export function checkLimits(
+  limits: InsuranceLimits | RequestInsurance | undefined,
+  prefix: string,
+  kind: 'configuration' | 'invalid_request',
+): void {
   if (!limits) return;
   const fields = limits as Record<string, unknown>;
   for (const key of ['maxFirstTokenMs', 'maxTotalMs', 'minRelativeMs', 'minTokensPerSecond', 'p95Factor', 'minOutputTokens']) {
@@ -162,7 +181,11 @@ export function checkLimits(limits: InsuranceLimits | RequestInsurance | undefin
 export function validateInsuranceOptions(options: InsuranceOptions): void {
   if (typeof options !== 'object' || options === null) fail('insurance', 'must be an object', 'configuration');
   if (options.captureContent !== undefined && !['none', 'redacted', 'full'].includes(options.captureContent)) {
-    fail('insurance.captureContent', `must be 'none', 'redacted' or 'full', got ${JSON.stringify(options.captureContent)}`, 'configuration');
+    fail(
+      'insurance.captureContent',
+      `must be 'none', 'redacted' or 'full', got ${JSON.stringify(options.captureContent)}`,
+      'configuration',
+    );
   }
   checkLimits(options.limits, 'insurance.limits', 'configuration');
   if (options.judge !== undefined) {
@@ -175,7 +198,10 @@ export function validateInsuranceOptions(options: InsuranceOptions): void {
     if (options.consistency.model !== undefined) checkModel(options.consistency.model, 'insurance.consistency.model');
   }
   checkNumber(options.feedbackWindow, 'insurance.feedbackWindow', 'configuration', { integer: true });
-  if (options.refusalPatterns !== undefined && (!Array.isArray(options.refusalPatterns) || !options.refusalPatterns.every((pattern) => pattern instanceof RegExp))) {
+  if (
+    options.refusalPatterns !== undefined &&
+    (!Array.isArray(options.refusalPatterns) || !options.refusalPatterns.every((pattern) => pattern instanceof RegExp))
+  ) {
     fail('insurance.refusalPatterns', 'must be a list of RegExp', 'configuration');
   }
 }
@@ -187,13 +213,25 @@ export function validateRequestInsurance(options: RequestInsurance | undefined):
   checkLimits(options, 'zen.insurance', 'invalid_request');
   checkNumber(options.consistencySamples, 'zen.insurance.consistencySamples', 'invalid_request', { integer: true, max: 10 });
   const model = options.consistencyModel;
-  if (model !== undefined && !((typeof model === 'string' && model.trim() !== '') || (Array.isArray(model) && model.length > 0 && model.every((id) => typeof id === 'string' && id.trim() !== '')))) {
+  if (
+    model !== undefined &&
+    !(
+      (typeof model === 'string' && model.trim() !== '') ||
+      (Array.isArray(model) && model.length > 0 && model.every((id) => typeof id === 'string' && id.trim() !== ''))
+    )
+  ) {
     fail('zen.insurance.consistencyModel', 'must be a model id (e.g. "openai/gpt-5-mini") or a non-empty list of ids', 'invalid_request');
   }
-  if (options.detectors !== undefined && (!Array.isArray(options.detectors) || !options.detectors.every((name) => typeof name === 'string'))) {
+  if (
+    options.detectors !== undefined &&
+    (!Array.isArray(options.detectors) || !options.detectors.every((name) => typeof name === 'string'))
+  ) {
     fail('zen.insurance.detectors', 'must be a list of detector names', 'invalid_request');
   }
-  if (options.groundingDocuments !== undefined && (!Array.isArray(options.groundingDocuments) || !options.groundingDocuments.every((doc) => typeof doc === 'string'))) {
+  if (
+    options.groundingDocuments !== undefined &&
+    (!Array.isArray(options.groundingDocuments) || !options.groundingDocuments.every((doc) => typeof doc === 'string'))
+  ) {
     fail('zen.insurance.groundingDocuments', 'must be a list of strings', 'invalid_request');
   }
 }
@@ -209,7 +247,11 @@ export const DEFAULT_REFUSAL_PATTERNS: RegExp[] = [
   /^\s*as an ai(?: language model)?,? i (?:can(?:['\u2019]|no)t|cannot|am unable|don['\u2019]t)/i,
 ];
 
-export function resolveInsurance(options: InsuranceOptions, request: RequestInsurance | undefined, requestedModel: string | string[]): ResolvedInsurance {
+export function resolveInsurance(
+  options: InsuranceOptions,
+  request: RequestInsurance | undefined,
+  requestedModel: string | string[],
+): ResolvedInsurance {
   const limits = options.limits ?? {};
   const samples = request?.consistencySamples ?? options.consistency?.samples ?? 0;
   return {
@@ -223,7 +265,11 @@ export function resolveInsurance(options: InsuranceOptions, request: RequestInsu
     },
     groundingDocuments: request?.groundingDocuments,
     judge: options.judge ? { model: options.judge.model, maxDocumentChars: options.judge.maxDocumentChars ?? 60_000 } : undefined,
-    consistency: { samples, threshold: options.consistency?.threshold ?? 0.5, model: request?.consistencyModel ?? options.consistency?.model ?? requestedModel },
+    consistency: {
+      samples,
+      threshold: options.consistency?.threshold ?? 0.5,
+      model: request?.consistencyModel ?? options.consistency?.model ?? requestedModel,
+    },
     repair: request?.repair ?? options.repair ?? false,
     refusalPatterns: options.refusalPatterns ?? DEFAULT_REFUSAL_PATTERNS,
   };

@@ -20,7 +20,8 @@ const CALL_OVERHEAD_BYTES = 1_024;
 function messageChars(message: Message): number {
   if (message.role === 'system' || message.role === 'tool') return message.content.length;
   let chars = 0;
-  for (const part of message.content) chars += part.type === 'text' || part.type === 'reasoning' ? part.text.length : part.type === 'tool-call' ? part.arguments.length : 0;
+  for (const part of message.content)
+    chars += part.type === 'text' || part.type === 'reasoning' ? part.text.length : part.type === 'tool-call' ? part.arguments.length : 0;
   return chars;
 }
 

@@ -18,9 +18,22 @@ export function addCosts(costs: readonly CostBreakdown[]): CostBreakdown {
  */
 export function requestRecord(
   facts: CallRecord,
-  call: { at: string; stream: boolean; outcome: RequestRecord['outcome']; errorKind?: ZenErrorKind | undefined; content?: ContentCapture; tags?: Record<string, string> | undefined },
+  call: {
+    at: string;
+    stream: boolean;
+    outcome: RequestRecord['outcome'];
+    errorKind?: ZenErrorKind | undefined;
+    content?: ContentCapture;
+    tags?: Record<string, string> | undefined;
+  },
 ): RequestRecord {
-  const record = { type: 'request', requestId: facts.requestId, at: call.at, face: facts.face, requested: facts.requested } as RequestRecord;
+  const record = {
+    type: 'request',
+    requestId: facts.requestId,
+    at: call.at,
+    face: facts.face,
+    requested: facts.requested,
+  } as RequestRecord;
   if (facts.model !== undefined) record.model = facts.model;
   if (facts.channel !== undefined) record.channel = facts.channel;
   if (facts.provider !== undefined) record.provider = facts.provider;

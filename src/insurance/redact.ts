@@ -44,19 +44,7 @@ import type { PiiType } from './redact/types.js';
 export type { PiiFinding, PiiType } from './redact/types.js';
 export type { RedactResult } from './redact/engine.js';
 
-export const PII_TYPES: readonly PiiType[] = [
-  'email',
-  'phone',
-  'card',
-  'iban',
-  'ip',
-  'secret',
-  'jwt',
-  'ssn',
-  'cn_id',
-  'address',
-  'name',
-];
+export const PII_TYPES: readonly PiiType[] = ['email', 'phone', 'card', 'iban', 'ip', 'secret', 'jwt', 'ssn', 'cn_id', 'address', 'name'];
 
 export const DEFAULT_REPLACEMENTS: Readonly<Record<PiiType, string>> = {
   email: '[EMAIL]',
@@ -97,7 +85,9 @@ let loaded: Redaction | undefined;
 
 /** Loads the redaction code and its libraries once. */
 export function loadRedaction(): Promise<Redaction> {
-  loading ??= Promise.all([import('./redact/engine.js'), import('./redact/phone.js'), loadRedactionLibraries()]).then(([engine, phone, libraries]) => (loaded = { engine, phone, libraries }));
+  loading ??= Promise.all([import('./redact/engine.js'), import('./redact/phone.js'), loadRedactionLibraries()]).then(
+    ([engine, phone, libraries]) => (loaded = { engine, phone, libraries }),
+  );
   return loading;
 }
 

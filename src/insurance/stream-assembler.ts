@@ -22,7 +22,12 @@ export class StreamAssembler {
         this.reasoning += part.delta;
         break;
       case 'tool-call-start':
-        this.calls[part.index] = { id: part.id, name: part.name, arguments: '', ...(part.providerData ? { providerData: part.providerData } : {}) };
+        this.calls[part.index] = {
+          id: part.id,
+          name: part.name,
+          arguments: '',
+          ...(part.providerData ? { providerData: part.providerData } : {}),
+        };
         break;
       case 'tool-call-delta': {
         const call = this.calls[part.index];

@@ -144,7 +144,15 @@ export interface BudgetRecord {
   event?: 'settled' | 'soft_limit' | 'hard_limit';
 }
 
-export type LedgerRecord = RequestRecord | EventRecord | ClaimRecord | CreditRecord | CaseRecord | EvaluationRecord | DegradationRecord | BudgetRecord;
+export type LedgerRecord =
+  | RequestRecord
+  | EventRecord
+  | ClaimRecord
+  | CreditRecord
+  | CaseRecord
+  | EvaluationRecord
+  | DegradationRecord
+  | BudgetRecord;
 
 export interface LedgerQuery {
   /** ISO time or Date; inclusive. */

@@ -5,7 +5,13 @@ export { readDataset, countDataset, type ReadDatasetOptions, type DatasetFormat 
 export { collectReport } from '../report/collect.js';
 export { renderReport } from '../report/render.js';
 export type { ReportData } from '../report/report-data.js';
-export { PostgresLedgerStore, type PostgresLedgerStoreOptions, type PGliteLike, type PostgresPoolLike, type PostgresQueryable } from '../insurance/stores/postgres.js';
+export {
+  PostgresLedgerStore,
+  type PostgresLedgerStoreOptions,
+  type PGliteLike,
+  type PostgresPoolLike,
+  type PostgresQueryable,
+} from '../insurance/stores/postgres.js';
 export { startDashboard, type Dashboard, type DashboardOptions } from '../dashboard/server.js';
 export type { DashboardData, BudgetSection } from '../dashboard/dashboard-data.js';
 export type { LedgerTail, TailBatch } from '../dashboard/tail/ledger-tail.js';

@@ -27,27 +27,73 @@ function observe(this: CallState, observer: CallObserver): void {
 }
 
 /** A new call from a face's input: a request id, the effective routing options, an empty record. */
-export function createCall(input: CallInput, routing: (options: ZenRequestOptions | undefined) => ZenRequestOptions, internal = false): RunningCall {
+export function createCall(
+  input: CallInput,
+  routing: (options: ZenRequestOptions | undefined) => ZenRequestOptions,
+  internal = false,
+): RunningCall {
   const requestId = newRequestId();
   const record = newCallRecord(requestId, input.face, input.model, input.warnings);
   // Each kind written out in one literal (no spreads): one object shape per kind of call.
   if (input.operation === 'text') {
     return {
-      operation: 'text', request: input.request, stream: input.stream,
-      requestId, face: input.face, model: input.model, options: input.options ?? {}, routing: routing(input.options), signal: input.signal, record, route: undefined, observe,
-      internal, observers: [], subject: undefined, executeDeps: undefined, insured: undefined,
+      operation: 'text',
+      request: input.request,
+      stream: input.stream,
+      requestId,
+      face: input.face,
+      model: input.model,
+      options: input.options ?? {},
+      routing: routing(input.options),
+      signal: input.signal,
+      record,
+      route: undefined,
+      observe,
+      internal,
+      observers: [],
+      subject: undefined,
+      executeDeps: undefined,
+      insured: undefined,
     };
   }
   if (input.operation === 'embedding') {
     return {
-      operation: 'embedding', request: input.request, stream: false,
-      requestId, face: input.face, model: input.model, options: input.options ?? {}, routing: routing(input.options), signal: input.signal, record, route: undefined, observe,
-      internal, observers: [], subject: undefined, executeDeps: undefined, insured: undefined,
+      operation: 'embedding',
+      request: input.request,
+      stream: false,
+      requestId,
+      face: input.face,
+      model: input.model,
+      options: input.options ?? {},
+      routing: routing(input.options),
+      signal: input.signal,
+      record,
+      route: undefined,
+      observe,
+      internal,
+      observers: [],
+      subject: undefined,
+      executeDeps: undefined,
+      insured: undefined,
     };
   }
   return {
-    operation: 'image', request: input.request, stream: false,
-    requestId, face: input.face, model: input.model, options: input.options ?? {}, routing: routing(input.options), signal: input.signal, record, route: undefined, observe,
-    internal, observers: [], subject: undefined, executeDeps: undefined, insured: undefined,
+    operation: 'image',
+    request: input.request,
+    stream: false,
+    requestId,
+    face: input.face,
+    model: input.model,
+    options: input.options ?? {},
+    routing: routing(input.options),
+    signal: input.signal,
+    record,
+    route: undefined,
+    observe,
+    internal,
+    observers: [],
+    subject: undefined,
+    executeDeps: undefined,
+    insured: undefined,
   };
 }

@@ -16,7 +16,8 @@ function dispatch<C>(steps: ReadonlyArray<AnyStep<C>>, call: C, run: { reached: 
   if (index <= run.reached) return Promise.reject(stepError('A pipeline step called next() more than once.'));
   run.reached = index;
   const step = steps[index];
-  if (!step) return Promise.reject(stepError('The last pipeline step called next(): the call reached the end of the pipeline without an outcome.'));
+  if (!step)
+    return Promise.reject(stepError('The last pipeline step called next(): the call reached the end of the pipeline without an outcome.'));
   try {
     // A step written without async (returning a plain outcome) works too.
     return Promise.resolve(step(call, () => dispatch(steps, call, run, index + 1)));

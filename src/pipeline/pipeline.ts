@@ -56,7 +56,12 @@ export class Pipeline {
   /** Adds a host step after the ones added before it (see `ZenClient.use`). */
   use(step: Step): void {
     if (typeof step !== 'function') {
-      throw new ZenError({ kind: 'configuration', retryable: false, code: 'use', message: `zen.use() takes a step function (call, next) => outcome, got ${step === null ? 'null' : typeof step}.` });
+      throw new ZenError({
+        kind: 'configuration',
+        retryable: false,
+        code: 'use',
+        message: `zen.use() takes a step function (call, next) => outcome, got ${step === null ? 'null' : typeof step}.`,
+      });
     }
     this.host.push(step);
     this.composed = undefined;
@@ -64,7 +69,11 @@ export class Pipeline {
 
   /** Runs a call through every step; the outcome comes back with the call's record. */
   async run(call: RunningCall): Promise<TextRun | StreamRun | ImageRun | EmbeddingRun> {
-    this.composed ??= compose<RunningCall>([...this.steps.before.map((entry) => entry.step), ...this.host, ...this.steps.after.map((entry) => entry.step)]);
+    this.composed ??= compose<RunningCall>([
+      ...this.steps.before.map((entry) => entry.step),
+      ...this.host,
+      ...this.steps.after.map((entry) => entry.step),
+    ]);
     const outcome = await this.composed(call);
     const record = call.record;
     switch (outcome.type) {

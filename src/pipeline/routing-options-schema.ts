@@ -1,7 +1,22 @@
 import { checkSchema, type ValidationKind } from '../core/validate/check.js';
 import {
-  array, boolean, delayMs, functionType, isObject, lazily, milliseconds, nonEmptyString, number, object, optional, positiveWholeNumber, ratio,
-  string, variants, wholeNumber, type Schema,
+  array,
+  boolean,
+  delayMs,
+  functionType,
+  isObject,
+  lazily,
+  milliseconds,
+  nonEmptyString,
+  number,
+  object,
+  optional,
+  positiveWholeNumber,
+  ratio,
+  string,
+  variants,
+  wholeNumber,
+  type Schema,
 } from '../core/validate/schemas.js';
 
 /**
@@ -12,18 +27,33 @@ import {
 
 const PREFERENCES = ['price', 'balanced', 'quality', 'speed'];
 const PREFERENCE = `one of ${PREFERENCES.map((name) => `'${name}'`).join(', ')} or a number from 0 (cheapest) to 1 (best)`;
-const POLICY = "a registered policy name ('pareto', 'ordered', 'cheapest', 'fastest', 'load-balance', or one of `policies`) or a Policy ({ name, decide(context) })";
+const POLICY =
+  "a registered policy name ('pareto', 'ordered', 'cheapest', 'fastest', 'load-balance', or one of `policies`) or a Policy ({ name, decide(context) })";
 const HEDGE = 'true, false or hedge options ({ enabled, quantile, fallbackDelayMs, maxRate, minDelayMs })';
 
 function buildEntries(): Record<string, Schema> {
   const preferenceNumber = number(PREFERENCE, { min: 0, max: 1 });
   const preferenceName = variants(PREFERENCE, (input) => (PREFERENCES.includes(input as string) ? string : undefined));
-  const preference = variants(PREFERENCE, (input) => (typeof input === 'string' ? preferenceName : typeof input === 'number' ? preferenceNumber : undefined));
+  const preference = variants(PREFERENCE, (input) =>
+    typeof input === 'string' ? preferenceName : typeof input === 'number' ? preferenceNumber : undefined,
+  );
   const idList = (what: string): Schema => array(nonEmptyString, `an array of ${what}`);
   const policyObject = object({ name: string, decide: functionType });
-  const policy = variants(POLICY, (input) => (typeof input === 'string' ? nonEmptyString : isObject(input) && typeof input.decide === 'function' ? policyObject : undefined));
-  const timeouts = object({ totalMs: optional(milliseconds), attemptMs: optional(milliseconds), firstTokenMs: optional(milliseconds), idleMs: optional(milliseconds) });
-  const retry = object({ retries: optional(wholeNumber), minDelayMs: optional(delayMs), maxDelayMs: optional(delayMs), maxRetryAfterMs: optional(delayMs) });
+  const policy = variants(POLICY, (input) =>
+    typeof input === 'string' ? nonEmptyString : isObject(input) && typeof input.decide === 'function' ? policyObject : undefined,
+  );
+  const timeouts = object({
+    totalMs: optional(milliseconds),
+    attemptMs: optional(milliseconds),
+    firstTokenMs: optional(milliseconds),
+    idleMs: optional(milliseconds),
+  });
+  const retry = object({
+    retries: optional(wholeNumber),
+    minDelayMs: optional(delayMs),
+    maxDelayMs: optional(delayMs),
+    maxRetryAfterMs: optional(delayMs),
+  });
   const hedgeObject = object({
     enabled: optional(boolean),
     quantile: optional(number('a number above 0 and at most 1', { above: 0, max: 1 })),
@@ -53,7 +83,9 @@ function buildEntries(): Record<string, Schema> {
 /** The fields of RoutingOptions, for schemas that add their own (the request's `zen` adds insurance and tags). */
 export const routingOptionsEntries = lazily(buildEntries);
 
-const routingOptionsSchema = lazily(() => object(routingOptionsEntries(), 'an object of routing options ({ preference, models, timeouts, ... })'));
+const routingOptionsSchema = lazily(() =>
+  object(routingOptionsEntries(), 'an object of routing options ({ preference, models, timeouts, ... })'),
+);
 
 /**
  * Throws a ZenError naming the first bad routing option: `configuration` for the client's

@@ -56,14 +56,34 @@ function messageText(message: Message): string {
 /** Weighted cues per category; the highest total wins, `chat` when nothing stands out. */
 const CATEGORY_CUES: ReadonlyArray<[Exclude<TaskCategory, 'chat'>, RegExp, number]> = [
   ['code', /```|\b(function|def|class|return|import|const|let|var|async|lambda)\b|=>|\(\)\s*{/g, 1],
-  ['code', /\b(python|javascript|typescript|java|rust|golang|c\+\+|sql|regex|bash|compile|debug|stack trace|bug|refactor|unit test|api endpoint)\b/gi, 2],
+  [
+    'code',
+    /\b(python|javascript|typescript|java|rust|golang|c\+\+|sql|regex|bash|compile|debug|stack trace|bug|refactor|unit test|api endpoint)\b/gi,
+    2,
+  ],
   ['code', /\bwrite a (python |js |javascript |typescript )?(function|program|script|class|method|query)\b/gi, 4],
-  ['math', /\b(solve|equation|integral|derivative|calculate|compute|probability|theorem|prove|sum of|how many|percent|factor|matrix|algebra)\b/gi, 2],
+  [
+    'math',
+    /\b(solve|equation|integral|derivative|calculate|compute|probability|theorem|prove|sum of|how many|percent|factor|matrix|algebra)\b/gi,
+    2,
+  ],
   ['math', /\d+\s*[-+*/^=]\s*\d+|\\frac|\\sum|\\int|\$[^$]+\$/g, 2],
-  ['reasoning', /\b(why|explain|reason|which of the following|puzzle|logic|infer|deduce|best answer|true or false|most likely|because)\b/gi, 1],
+  [
+    'reasoning',
+    /\b(why|explain|reason|which of the following|puzzle|logic|infer|deduce|best answer|true or false|most likely|because)\b/gi,
+    1,
+  ],
   ['reasoning', /(^|\n)\s*\(?[A-D][).:]\s|\boption [A-D]\b|\b_\b|\bblank\b/g, 2],
-  ['extraction', /\b(extract|parse|list all|pull out|identify the|find all|classify|categorize|label|summari[sz]e|convert .* to json|fill in the fields)\b/gi, 2],
-  ['creative', /\b(write a (story|poem|song|haiku|limerick|novel|screenplay|joke)|imagine|creative|fiction|lyrics|slogan|brainstorm)\b/gi, 3],
+  [
+    'extraction',
+    /\b(extract|parse|list all|pull out|identify the|find all|classify|categorize|label|summari[sz]e|convert .* to json|fill in the fields)\b/gi,
+    2,
+  ],
+  [
+    'creative',
+    /\b(write a (story|poem|song|haiku|limerick|novel|screenplay|joke)|imagine|creative|fiction|lyrics|slogan|brainstorm)\b/gi,
+    3,
+  ],
 ];
 
 export function classifyTask(text: string, jsonRequested: boolean): TaskCategory {
@@ -129,7 +149,14 @@ export function promptChars(request: GenerationRequest): number {
   let chars = 0;
   for (const message of request.messages) {
     if (message.role === 'system' || message.role === 'tool') chars += message.content.length;
-    else for (const part of message.content) chars += part.type === 'text' || part.type === 'reasoning' ? part.text.length : part.type === 'tool-call' ? part.name.length + part.arguments.length : 0;
+    else
+      for (const part of message.content)
+        chars +=
+          part.type === 'text' || part.type === 'reasoning'
+            ? part.text.length
+            : part.type === 'tool-call'
+              ? part.name.length + part.arguments.length
+              : 0;
   }
   for (const tool of request.tools ?? []) chars += tool.name.length + (tool.description?.length ?? 0);
   return chars;
@@ -179,7 +206,8 @@ function withSize(request: GenerationRequest, size: { estimate: number; low: num
   }
   const structuredOutput = request.responseFormat?.type === 'json-schema' || request.responseFormat?.type === 'json';
   const usesTools = (request.tools?.length ?? 0) > 0 && request.toolChoice !== 'none';
-  const reasoning = (request.reasoningEffort !== undefined && request.reasoningEffort !== 'none') || (request.reasoningBudgetTokens ?? 0) > 0;
+  const reasoning =
+    (request.reasoningEffort !== undefined && request.reasoningEffort !== 'none') || (request.reasoningBudgetTokens ?? 0) > 0;
   return {
     inputTokens: fixed + size.estimate,
     inputTokensSource: 'estimated',
@@ -196,7 +224,11 @@ function withSize(request: GenerationRequest, size: { estimate: number; low: num
  * first use, run in a worker thread where the runtime has one and in slices otherwise, so the event
  * loop is never held (./token-count.ts).
  */
-export async function countPromptTokens(request: GenerationRequest, analysis: PromptAnalysis = analyzePrompt(request), options: CountOptions = {}): Promise<PromptAnalysis> {
+export async function countPromptTokens(
+  request: GenerationRequest,
+  analysis: PromptAnalysis = analyzePrompt(request),
+  options: CountOptions = {},
+): Promise<PromptAnalysis> {
   // Counting is rare (./token-bounds.ts): its code is a chunk of its own, loaded when needed.
   const { countTextsTokens } = await import('./token-count.js');
   const counts = await countTextsTokens(promptTexts(request), options);

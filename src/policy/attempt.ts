@@ -150,13 +150,19 @@ export class AttemptSignal implements StopListener {
   /** Stops the attempt on `channel` after `ms` (for its whole run), unless cleared. No limit, no timer. */
   startAttemptTimer(ms: number | undefined, channel: string): void {
     if (ms === undefined || !Number.isFinite(ms)) return;
-    this.attemptTimer = setTimeout(() => this.stop({ kind: 'timeout', message: `The attempt on ${channel} exceeded ${ms} ms.` }), Math.max(0, ms));
+    this.attemptTimer = setTimeout(
+      () => this.stop({ kind: 'timeout', message: `The attempt on ${channel} exceeded ${ms} ms.` }),
+      Math.max(0, ms),
+    );
   }
 
   /** Stops the attempt after `ms` unless its first token came (cleared). No limit, no timer. */
   startFirstTokenTimer(ms: number | undefined, channel: string): void {
     if (ms === undefined || !Number.isFinite(ms)) return;
-    this.firstTokenTimer = setTimeout(() => this.stop({ kind: 'timeout', message: `No first token from ${channel} within ${ms} ms.` }), Math.max(0, ms));
+    this.firstTokenTimer = setTimeout(
+      () => this.stop({ kind: 'timeout', message: `No first token from ${channel} within ${ms} ms.` }),
+      Math.max(0, ms),
+    );
   }
 
   clearAttemptTimer(): void {
@@ -233,7 +239,13 @@ export interface StreamHead {
  * Opens a stream and reads until the first content part (or the end), so that a stream that fails
  * or stays silent before its first token can fail over before any byte reaches the caller.
  */
-export async function openStreamHead(adapter: ProviderAdapter, channel: Channel, request: GenerationRequest, signal: AbortSignal, now: () => number): Promise<StreamHead> {
+export async function openStreamHead(
+  adapter: ProviderAdapter,
+  channel: Channel,
+  request: GenerationRequest,
+  signal: AbortSignal,
+  now: () => number,
+): Promise<StreamHead> {
   const source = await adapter.stream({ modelId: channel.providerModelId, request, signal });
   const pull = new AbortablePull(source[Symbol.asyncIterator](), signal);
   const buffered: StreamPart[] = [];
@@ -285,13 +297,16 @@ export class IdleWatch {
   }
 
   private arm(ms: number): void {
-    this.handle = setTimeout(() => {
-      this.handle = undefined;
-      // Not waiting now: the next wait arms the timer again.
-      if (this.waitingSince === undefined) return;
-      const waited = this.now() - this.waitingSince;
-      if (waited >= this.ms!) this.onIdle();
-      else this.arm(this.ms! - waited);
-    }, Math.max(0, ms));
+    this.handle = setTimeout(
+      () => {
+        this.handle = undefined;
+        // Not waiting now: the next wait arms the timer again.
+        if (this.waitingSince === undefined) return;
+        const waited = this.now() - this.waitingSince;
+        if (waited >= this.ms!) this.onIdle();
+        else this.arm(this.ms! - waited);
+      },
+      Math.max(0, ms),
+    );
   }
 }

@@ -13,7 +13,9 @@ export function exhaustedError(attempts: readonly AttemptRecord[], errors: reado
   const skipped = attempts.filter((attempt) => attempt.outcome === 'skipped').map((attempt) => attempt.channel);
   const parts = attempts
     .filter((attempt) => attempt.outcome !== 'success')
-    .map((attempt) => `${attempt.channel}: ${attempt.outcome === 'skipped' ? attempt.message : `${attempt.errorKind} (${attempt.message})`}`);
+    .map(
+      (attempt) => `${attempt.channel}: ${attempt.outcome === 'skipped' ? attempt.message : `${attempt.errorKind} (${attempt.message})`}`,
+    );
   const budget = budgetExhausted ? ' The retry budget is exhausted, so no further retries or failovers were made.' : '';
   const shared = sharedKind(attempts);
   const message =
@@ -30,7 +32,9 @@ export function exhaustedError(attempts: readonly AttemptRecord[], errors: reado
     model: last?.model,
     code: shared ? last?.code : undefined,
     cause: last,
-    attempts: attempts.filter((attempt) => attempt.errorKind).map((attempt) => ({ channel: attempt.channel, kind: attempt.errorKind!, message: attempt.message ?? '' })),
+    attempts: attempts
+      .filter((attempt) => attempt.errorKind)
+      .map((attempt) => ({ channel: attempt.channel, kind: attempt.errorKind!, message: attempt.message ?? '' })),
   });
 }
 

@@ -103,7 +103,9 @@ export function newScratch(size: number): RoutingScratch {
 /** Throws when a table's working arrays were reused by a later routing call. */
 export function assertFresh(table: CandidateTable): void {
   if (table.generation !== table.universe.scratch.generation) {
-    throw new Error('zenrouter: a routing table was read after a later routing call reused it; read `rejected`, `frontier` and `explanation` right after routing.');
+    throw new Error(
+      'zenrouter: a routing table was read after a later routing call reused it; read `rejected`, `frontier` and `explanation` right after routing.',
+    );
   }
 }
 
@@ -164,7 +166,10 @@ export function candidateAt(table: CandidateTable, index: number): Candidate {
   };
 }
 
-export function qualityAt(table: Pick<CandidateTable, 'qualityMean' | 'qualityUncertainty' | 'qualityIndex' | 'logistic'>, index: number): { mean: number; uncertainty: number } {
+export function qualityAt(
+  table: Pick<CandidateTable, 'qualityMean' | 'qualityUncertainty' | 'qualityIndex' | 'logistic'>,
+  index: number,
+): { mean: number; uncertainty: number } {
   const slot = table.qualityIndex ? table.qualityIndex[index]! : index;
   const logistic = table.logistic;
   if (logistic) {
@@ -198,26 +203,45 @@ export function rejectionsOf(table: CandidateTable): Rejection[] {
 function describe(reason: Reason, table: CandidateTable, index: number): string {
   const { analysis, limits } = table;
   switch (reason) {
-    case Reason.Disabled: return 'disabled in the catalog';
-    case Reason.ProviderNotAllowed: return 'provider not in the `providers` allow list';
-    case Reason.Excluded: return 'excluded by `exclude`';
-    case Reason.NotInAllowList: return 'not in the `models` allow list';
-    case Reason.CannotMakeImages: return 'cannot generate images';
-    case Reason.CannotEditImages: return 'cannot edit images';
-    case Reason.NeedsVertex: return 'Imagen is served through Vertex AI only (a GoogleGenAI client with vertexai: true)';
-    case Reason.ImageModel: return 'is an image model';
-    case Reason.NoVision: return 'cannot read images';
-    case Reason.NoTools: return 'cannot call tools';
-    case Reason.NoStructuredOutput: return 'has no structured output';
+    case Reason.Disabled:
+      return 'disabled in the catalog';
+    case Reason.ProviderNotAllowed:
+      return 'provider not in the `providers` allow list';
+    case Reason.Excluded:
+      return 'excluded by `exclude`';
+    case Reason.NotInAllowList:
+      return 'not in the `models` allow list';
+    case Reason.CannotMakeImages:
+      return 'cannot generate images';
+    case Reason.CannotEditImages:
+      return 'cannot edit images';
+    case Reason.NeedsVertex:
+      return 'Imagen is served through Vertex AI only (a GoogleGenAI client with vertexai: true)';
+    case Reason.ImageModel:
+      return 'is an image model';
+    case Reason.NoVision:
+      return 'cannot read images';
+    case Reason.NoTools:
+      return 'cannot call tools';
+    case Reason.NoStructuredOutput:
+      return 'has no structured output';
     case Reason.ContextWindow:
       return `needs ${table.neededTokens} tokens (${analysis.inputTokens} in${analysis.maxOutputTokens ? ` + ${analysis.maxOutputTokens} out` : ''}), context window is ${table.universe.limitsAndPrices[4 * index]}`;
-    case Reason.MaxCost: return `estimated cost $${table.cost[index]!.toPrecision(3)} is above maxCost $${limits.maxCost}`;
-    case Reason.MinQuality: return `expected ${table.category} quality ${qualityAt(table, index).mean.toFixed(2)} is below minQuality ${limits.minQuality}`;
-    case Reason.MaxLatency: return `observed p95 latency is above maxLatencyMs ${limits.maxLatencyMs}`;
-    case Reason.EmbeddingModel: return 'is an embedding model';
-    case Reason.NotEmbeddingModel: return 'is not an embedding model';
-    case Reason.EmbeddingNeedsVertex: return 'is served through Vertex AI only (a GoogleGenAI client with vertexai: true)';
-    case Reason.CannotEmbed: return `${table.universe.channels[index]!.provider.family === 'vertexai' ? '@google-cloud/vertexai has no embeddings API (use @google/genai with vertexai: true)' : 'the provider has no embeddings API'}`;
-    default: return 'rejected';
+    case Reason.MaxCost:
+      return `estimated cost $${table.cost[index]!.toPrecision(3)} is above maxCost $${limits.maxCost}`;
+    case Reason.MinQuality:
+      return `expected ${table.category} quality ${qualityAt(table, index).mean.toFixed(2)} is below minQuality ${limits.minQuality}`;
+    case Reason.MaxLatency:
+      return `observed p95 latency is above maxLatencyMs ${limits.maxLatencyMs}`;
+    case Reason.EmbeddingModel:
+      return 'is an embedding model';
+    case Reason.NotEmbeddingModel:
+      return 'is not an embedding model';
+    case Reason.EmbeddingNeedsVertex:
+      return 'is served through Vertex AI only (a GoogleGenAI client with vertexai: true)';
+    case Reason.CannotEmbed:
+      return `${table.universe.channels[index]!.provider.family === 'vertexai' ? '@google-cloud/vertexai has no embeddings API (use @google/genai with vertexai: true)' : 'the provider has no embeddings API'}`;
+    default:
+      return 'rejected';
   }
 }

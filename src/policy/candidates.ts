@@ -1,6 +1,14 @@
 import { formatModelId, parseModelId, type ModelAddress } from '../core/model-id.js';
 import { TASK_CATEGORIES, type PromptAnalysis } from './analyze-prompt.js';
-import { CAP, newScratch, qualityAt, Reason, type CandidateTable, type CandidateUniverse, type LogisticQuality } from './candidate-table.js';
+import {
+  CAP,
+  newScratch,
+  qualityAt,
+  Reason,
+  type CandidateTable,
+  type CandidateUniverse,
+  type LogisticQuality,
+} from './candidate-table.js';
 import { normalizeModelId, type Catalog, type Channel, type ModelInfo, type ProviderInfo } from './catalog.js';
 import { vendorModelNames } from './model-data.js';
 import { imageModelNames } from './image-models.js';
@@ -13,7 +21,14 @@ import type { LiveStats, Rejection, RoutingOptions } from './types.js';
 import { isDeclared, isKnownModel, unknownModelError } from './unknown-model.js';
 
 /** Default output length guesses per category when neither the caller nor history says. */
-export const DEFAULT_OUTPUT_TOKENS: Record<string, number> = { code: 500, math: 400, reasoning: 350, extraction: 250, creative: 700, chat: 300 };
+export const DEFAULT_OUTPUT_TOKENS: Record<string, number> = {
+  code: 500,
+  math: 400,
+  reasoning: 350,
+  extraction: 250,
+  creative: 700,
+  chat: 300,
+};
 
 /** Reads a requested id: a `:suffix` is a provider pin only when it names a configured provider. */
 export function addressOf(id: string, providers: readonly ProviderInfo[]): ModelAddress {
@@ -34,7 +49,8 @@ function providersFor(address: ModelAddress, providers: readonly ProviderInfo[])
 }
 
 export function describeProviders(providers: readonly ProviderInfo[]): string {
-  if (providers.length === 0) return 'No providers are configured: pass `providers` to ZenClient or set OPENAI_API_KEY, ANTHROPIC_API_KEY, GEMINI_API_KEY.';
+  if (providers.length === 0)
+    return 'No providers are configured: pass `providers` to ZenClient or set OPENAI_API_KEY, ANTHROPIC_API_KEY, GEMINI_API_KEY.';
   const list = providers.map((provider) => {
     const serves = [...provider.vendors.map((vendor) => (vendor === '*' ? 'any vendor' : `${vendor}/*`)), ...provider.models];
     return `${provider.name} (${provider.family}; serves ${serves.length > 0 ? serves.join(', ') : 'nothing yet: give it `vendors` or `models`'})`;
@@ -81,7 +97,12 @@ export function defaultAutoPool(providers: readonly ProviderInfo[], catalog: Cat
  * A pool with `vendor/*` entries (`zen: { models: ['openai/*', ...] }`): each wildcard becomes that
  * vendor's models of the default pool, so a pattern never reaches the wire as a model id.
  */
-export function expandVendorWildcards(pool: readonly string[], providers: readonly ProviderInfo[], catalog: Catalog, output: OutputKind = 'text'): readonly string[] {
+export function expandVendorWildcards(
+  pool: readonly string[],
+  providers: readonly ProviderInfo[],
+  catalog: Catalog,
+  output: OutputKind = 'text',
+): readonly string[] {
   if (!pool.some((id) => id.endsWith('/*'))) return pool;
   let defaults: string[] | undefined;
   const expanded = new Set<string>();
@@ -121,7 +142,8 @@ export function compileUniverse(ids: readonly string[], providers: readonly Prov
     const servers = providersFor(address, providers);
     const model = catalog.model(formatModelId(address));
     // A typo (`gpt-5-mni`) must not reach the wire as a model id: say so, with the closest ones.
-    if (!isKnownModel(model, catalog) && !isDeclared(address, servers)) throw unknownModelError(id, address, providers, catalog, describeProviders(providers));
+    if (!isKnownModel(model, catalog) && !isDeclared(address, servers))
+      throw unknownModelError(id, address, providers, catalog, describeProviders(providers));
     if (servers.length === 0) {
       staticRejections.push({ channel: model.id, reason: 'no configured provider serves it' });
       continue;
@@ -179,12 +201,21 @@ function matches(pattern: string, channel: Channel): boolean {
  * out by the allow and deny lists, unable to make the asked output or to meet the required
  * capabilities. Cached on the universe by output kind, capabilities and the lists' contents.
  */
-function staticReasons(universe: CandidateUniverse, routing: RoutingOptions, listed: boolean, output: OutputKind, required: number): Uint8Array {
+function staticReasons(
+  universe: CandidateUniverse,
+  routing: RoutingOptions,
+  listed: boolean,
+  output: OutputKind,
+  required: number,
+): Uint8Array {
   const allowModels = listed ? routing.models : undefined;
   const { exclude, providers } = routing;
   // Without lists the key is a small number: no string to build on every call.
   const need = required * 4 + (output === 'text' ? 0 : output === 'image' ? 1 : output === 'image-edit' ? 2 : 3);
-  const key = !exclude && !providers && !allowModels ? need : `${need}\u0001${listKey(exclude)}\u0001${listKey(providers)}\u0001${listKey(allowModels)}`;
+  const key =
+    !exclude && !providers && !allowModels
+      ? need
+      : `${need}\u0001${listKey(exclude)}\u0001${listKey(providers)}\u0001${listKey(allowModels)}`;
   const cache = universe.staticReasons;
   let reasons = cache.get(key);
   if (!reasons) {
@@ -227,7 +258,13 @@ function staticReason(
   if (output === 'text') {
     if ((caps & CAP.imageOnly) !== 0) return Reason.ImageModel;
     const missing = required & ~caps;
-    return missing & CAP.vision ? Reason.NoVision : missing & CAP.tools ? Reason.NoTools : missing ? Reason.NoStructuredOutput : Reason.None;
+    return missing & CAP.vision
+      ? Reason.NoVision
+      : missing & CAP.tools
+        ? Reason.NoTools
+        : missing
+          ? Reason.NoStructuredOutput
+          : Reason.None;
   }
   if ((caps & CAP.imageOutput) === 0) return Reason.CannotMakeImages;
   if (output === 'image-edit' && !canEditImages(channel)) return Reason.CannotEditImages;
@@ -240,7 +277,10 @@ export interface FilterInput {
   analysis: PromptAnalysis;
   routing: RoutingOptions;
   quality: QualityModel;
-  stats: LiveStats & { outputTokensTable?(category: string): Float64Array | undefined; outputTokensAverage?(category: string): number | undefined };
+  stats: LiveStats & {
+    outputTokensTable?(category: string): Float64Array | undefined;
+    outputTokensAverage?(category: string): number | undefined;
+  };
   output: OutputKind;
   /** Whether the caller named the models (then `routing.models` also filters them). */
   listed: boolean;
@@ -279,7 +319,12 @@ export function filterCandidates(input: FilterInput): CandidateTable {
   const history = input.stats.outputTokensTable?.(analysis.category);
   // Channels without history get the category's average over all channels, so that estimates of
   // seen and unseen channels stay comparable.
-  const defaultOutput = +(analysis.maxOutputTokens ?? input.stats.outputTokensAverage?.(analysis.category) ?? DEFAULT_OUTPUT_TOKENS[analysis.category] ?? 300);
+  const defaultOutput = +(
+    analysis.maxOutputTokens ??
+    input.stats.outputTokensAverage?.(analysis.category) ??
+    DEFAULT_OUTPUT_TOKENS[analysis.category] ??
+    300
+  );
   const maxCost = +(routing.maxCost ?? Number.POSITIVE_INFINITY);
   const useHistory = analysis.maxOutputTokens === undefined && history !== undefined;
   // Locals for the loop: property loads off `universe` on every pass cost more than the tests.
@@ -324,14 +369,24 @@ export function filterCandidates(input: FilterInput): CandidateTable {
   if (tieredSurvivors) count = priceTiered(universe, inputTokens, maxCost, count);
   // Per-prompt logistic models are evaluated by the policy (no pass here); per-category models
   // expose their arrays; the rest are asked per candidate.
-  const logistic: LogisticQuality | undefined = input.prepared && input.quality.logisticArrays
-    ? { packed: input.quality.logisticArrays(analysis.category), difficulty: +(analysis.features?.difficulty ?? 0), discrimination: +(analysis.features?.discrimination ?? 1) }
-    : undefined;
+  const logistic: LogisticQuality | undefined =
+    input.prepared && input.quality.logisticArrays
+      ? {
+          packed: input.quality.logisticArrays(analysis.category),
+          difficulty: +(analysis.features?.difficulty ?? 0),
+          discrimination: +(analysis.features?.discrimination ?? 1),
+        }
+      : undefined;
   const direct = !logistic && input.prepared && input.quality.categoryArrays ? input.quality.categoryArrays(analysis.category) : undefined;
   if (!direct && !logistic) fillQuality(input, survivors, count, qualityMean, qualityUncertainty);
   const qualityIndex = direct || logistic ? channelIndex : undefined;
   if (routing.minQuality !== undefined || routing.maxLatencyMs !== undefined) {
-    const view = { qualityMean: direct ? direct.mean : qualityMean, qualityUncertainty: direct ? direct.uncertainty : qualityUncertainty, qualityIndex, logistic };
+    const view = {
+      qualityMean: direct ? direct.mean : qualityMean,
+      qualityUncertainty: direct ? direct.uncertainty : qualityUncertainty,
+      qualityIndex,
+      logistic,
+    };
     let kept = 0;
     for (let k = 0; k < count; k += 1) {
       const i = survivors[k]!;
@@ -350,7 +405,16 @@ export function filterCandidates(input: FilterInput): CandidateTable {
     count = kept;
   }
   return {
-    universe, analysis, category: analysis.category, survivors, count, cost, logCost, reasons, generation, neededTokens: needed,
+    universe,
+    analysis,
+    category: analysis.category,
+    survivors,
+    count,
+    cost,
+    logCost,
+    reasons,
+    generation,
+    neededTokens: needed,
     qualityMean: direct ? direct.mean : qualityMean,
     qualityUncertainty: direct ? direct.uncertainty : qualityUncertainty,
     qualityIndex,

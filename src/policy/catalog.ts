@@ -1,7 +1,15 @@
 import { configurationError } from '../core/errors.js';
 import { formatModelId, parseModelId } from '../core/model-id.js';
 import type { ProviderFamily } from '../core/request.js';
-import { knownVendors, loadModelData, lookupModelFacts, modelDataVersion, type EmbeddingFacts, type ModelCapabilities, type PriceTable } from './model-data.js';
+import {
+  knownVendors,
+  loadModelData,
+  lookupModelFacts,
+  modelDataVersion,
+  type EmbeddingFacts,
+  type ModelCapabilities,
+  type PriceTable,
+} from './model-data.js';
 import { withImageModelFacts } from './image-models.js';
 import { withEmbeddingModelFacts } from './embedding-models.js';
 import type { TaskCategory } from './analyze-prompt.js';
@@ -80,7 +88,14 @@ export interface Channel {
   weight: number;
 }
 
-const PERMISSIVE: ModelCapabilities = { tools: true, vision: true, structuredOutput: true, reasoning: false, imageOutput: false, temperature: true };
+const PERMISSIVE: ModelCapabilities = {
+  tools: true,
+  vision: true,
+  structuredOutput: true,
+  reasoning: false,
+  imageOutput: false,
+  temperature: true,
+};
 
 export interface CatalogOptions {
   models?: Record<string, ModelDefinition>;
@@ -182,7 +197,17 @@ export class Catalog {
     const id = `${model.id}:${provider.name}`;
     let channel = this.channelCache.get(id);
     if (!channel) {
-      channel = { id, index: this.channelList.length, model, provider, providerModelId: model.name, price: undefined, contextWindow: undefined, maxOutputTokens: undefined, weight: 1 };
+      channel = {
+        id,
+        index: this.channelList.length,
+        model,
+        provider,
+        providerModelId: model.name,
+        price: undefined,
+        contextWindow: undefined,
+        maxOutputTokens: undefined,
+        weight: 1,
+      };
       this.refreshChannel(channel);
       this.channelCache.set(id, channel);
       this.channelList.push(channel);
@@ -209,7 +234,11 @@ export class Catalog {
 
   private buildModel(id: string): ModelInfo {
     const address = parseModelId(id);
-    const facts = withEmbeddingModelFacts(address.vendor, address.name, withImageModelFacts(address.vendor, address.name, lookupModelFacts(address.vendor, address.name)));
+    const facts = withEmbeddingModelFacts(
+      address.vendor,
+      address.name,
+      withImageModelFacts(address.vendor, address.name, lookupModelFacts(address.vendor, address.name)),
+    );
     const definition = this.modelDefinitions.get(id);
     const known = Boolean(facts.capabilities || facts.price || definition);
     const capabilities: ModelCapabilities = { ...(facts.capabilities ?? PERMISSIVE), ...definition?.capabilities };
@@ -225,7 +254,9 @@ export class Catalog {
       releaseDate: facts.releaseDate,
       quality: definition?.quality,
       unknown: !known,
-      ...(facts.embedding || definition?.embedding ? { embedding: { flexibleDimensions: false, ...facts.embedding, ...definition?.embedding } } : {}),
+      ...(facts.embedding || definition?.embedding
+        ? { embedding: { flexibleDimensions: false, ...facts.embedding, ...definition?.embedding } }
+        : {}),
       pricing: definition?.price ? undefined : facts.pricing,
       sources: {
         capabilities: definition?.capabilities ? 'host' : facts.sources.capabilities,
@@ -254,7 +285,9 @@ function validatePrice(where: string, price: PriceTable | undefined): void {
   for (const [key, value] of Object.entries(price)) {
     if (key === 'tiers') continue;
     if (value !== undefined && (typeof value !== 'number' || !Number.isFinite(value) || value < 0)) {
-      throw configurationError(`${where}: price.${key} must be a non-negative number of USD per million tokens, got ${JSON.stringify(value)}.`);
+      throw configurationError(
+        `${where}: price.${key} must be a non-negative number of USD per million tokens, got ${JSON.stringify(value)}.`,
+      );
     }
   }
 }
@@ -274,7 +307,8 @@ function validateModelDefinition(id: string, definition: ModelDefinition): void 
   const quality = definition.quality;
   const values = typeof quality === 'number' ? [quality] : Object.values(quality ?? {});
   for (const value of values) {
-    if (typeof value !== 'number' || value < 0 || value > 1) throw configurationError(`${where}: quality values must be numbers from 0 to 1, got ${JSON.stringify(value)}.`);
+    if (typeof value !== 'number' || value < 0 || value > 1)
+      throw configurationError(`${where}: quality values must be numbers from 0 to 1, got ${JSON.stringify(value)}.`);
   }
 }
 
@@ -293,7 +327,10 @@ function validateChannelDefinition(id: string, definition: ChannelDefinition): v
 
 function validateEmbeddingDefinition(where: string, embedding: Partial<EmbeddingFacts> | undefined): void {
   if (embedding === undefined) return;
-  if (typeof embedding !== 'object' || embedding === null) throw configurationError(`${where}: embedding must be an object ({ dimensions, flexibleDimensions, maxInputTokens, maxInputsPerCall }).`);
+  if (typeof embedding !== 'object' || embedding === null)
+    throw configurationError(
+      `${where}: embedding must be an object ({ dimensions, flexibleDimensions, maxInputTokens, maxInputsPerCall }).`,
+    );
   for (const key of ['dimensions', 'maxInputTokens', 'maxInputsPerCall'] as const) {
     const value = embedding[key];
     if (value !== undefined && !(typeof value === 'number' && Number.isInteger(value) && value > 0)) {

@@ -20,7 +20,16 @@ export interface CircuitBreakerOptions {
 
 /** Failures that say something about a channel's health (a bad request or an abort says nothing). */
 const COUNTS_AGAINST_CHANNEL: ReadonlySet<ZenErrorKind> = new Set<ZenErrorKind>([
-  'rate_limited', 'overloaded', 'server', 'timeout', 'network', 'stream_interrupted', 'auth', 'permission', 'quota_exhausted', 'not_found',
+  'rate_limited',
+  'overloaded',
+  'server',
+  'timeout',
+  'network',
+  'stream_interrupted',
+  'auth',
+  'permission',
+  'quota_exhausted',
+  'not_found',
 ]);
 
 export function countsAgainstChannel(kind: ZenErrorKind): boolean {
@@ -63,7 +72,10 @@ export class CircuitBreaker {
   private readonly minimumCalls: number;
   private readonly cooldownMs: number;
 
-  constructor(options: CircuitBreakerOptions = {}, private readonly now: () => number = Date.now) {
+  constructor(
+    options: CircuitBreakerOptions = {},
+    private readonly now: () => number = Date.now,
+  ) {
     this.allowedFailures = options.allowedFailures ?? 4;
     this.failureRate = options.failureRate ?? 0.5;
     this.windowSize = options.windowSize ?? 20;

@@ -28,7 +28,13 @@ const EMBEDDING_MODELS: Record<string, Record<string, EmbeddingModel>> = {
   google: {
     'gemini-embedding-001': { dimensions: 3072, flexibleDimensions: true, maxInputTokens: 2048, released: '2025-07' },
     'text-embedding-005': { dimensions: 768, flexibleDimensions: true, maxInputTokens: 2048, released: '2024-11', vertexOnly: true },
-    'text-multilingual-embedding-002': { dimensions: 768, flexibleDimensions: true, maxInputTokens: 2048, released: '2024-05', vertexOnly: true },
+    'text-multilingual-embedding-002': {
+      dimensions: 768,
+      flexibleDimensions: true,
+      maxInputTokens: 2048,
+      released: '2024-05',
+      vertexOnly: true,
+    },
     'text-embedding-004': { dimensions: 768, flexibleDimensions: true, maxInputTokens: 2048, released: '2024-05', legacy: true },
   },
   mistral: {
@@ -80,4 +86,3 @@ function embeddingPrice(price: PriceTable | undefined): PriceTable | undefined {
   // genai-prices lists mistral-embed with an output price too; embeddings bill input tokens only.
   return { inputPerMTok: price.inputPerMTok, outputPerMTok: 0 };
 }
-

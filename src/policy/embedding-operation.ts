@@ -75,7 +75,13 @@ export class EmbeddingOperation implements CallOperation<EmbeddingResult> {
 
   async run(adapter: ProviderAdapter, channel: Channel, signal: AbortSignal): Promise<EmbeddingResult> {
     if (!adapter.embed) {
-      throw new ZenError({ kind: 'invalid_request', retryable: false, message: `Provider "${channel.provider.name}" cannot embed: its SDK has no embeddings API.`, provider: channel.provider.name, model: channel.model.id });
+      throw new ZenError({
+        kind: 'invalid_request',
+        retryable: false,
+        message: `Provider "${channel.provider.name}" cannot embed: its SDK has no embeddings API.`,
+        provider: channel.provider.name,
+        model: channel.model.id,
+      });
     }
     const embed = adapter.embed.bind(adapter);
     let shared = this.done.get(channel.model.id);
@@ -95,7 +101,10 @@ export class EmbeddingOperation implements CallOperation<EmbeddingResult> {
           const batch: DoneBatch = {
             start,
             vectors: result.vectors,
-            usage: result.usage ?? { inputTokens: request.inputs.reduce((sum, input) => sum + inputTokens(input, 'estimate'), 0), estimated: true },
+            usage: result.usage ?? {
+              inputTokens: request.inputs.reduce((sum, input) => sum + inputTokens(input, 'estimate'), 0),
+              estimated: true,
+            },
             ...(result.modelId ? { modelId: result.modelId } : {}),
             warnings: result.warnings,
           };
@@ -149,12 +158,19 @@ export class EmbeddingOperation implements CallOperation<EmbeddingResult> {
     const dimensions = this.request.dimensions;
     if (dimensions !== undefined && vectors.some((vector) => vector.length !== dimensions)) {
       const got = vectors.find((vector) => vector.length !== dimensions)!.length;
-      warnings.set('dimensions', { type: 'unsupported-setting', setting: 'dimensions', message: `The model returned ${got} dimensions, not the ${dimensions} asked for.` });
+      warnings.set('dimensions', {
+        type: 'unsupported-setting',
+        setting: 'dimensions',
+        message: `The model returned ${got} dimensions, not the ${dimensions} asked for.`,
+      });
     }
     const modelId = sorted.find((batch) => batch.modelId)?.modelId;
     return {
       vectors,
-      usage: { inputTokens: sorted.reduce((sum, batch) => sum + batch.usage.inputTokens, 0), estimated: sorted.some((batch) => batch.usage.estimated) },
+      usage: {
+        inputTokens: sorted.reduce((sum, batch) => sum + batch.usage.inputTokens, 0),
+        estimated: sorted.some((batch) => batch.usage.estimated),
+      },
       ...(modelId ? { modelId } : {}),
       warnings: [...warnings.values()],
     };

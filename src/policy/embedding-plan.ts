@@ -12,7 +12,13 @@ import type { RoutingOptions } from './types.js';
  * `auto` is refused unless the host opts in with `allowMixedEmbeddingModels`. A `dimensions` the
  * model cannot make is refused here too, before anything is sent.
  */
-export function checkEmbeddingCall(model: string | string[], routing: RoutingOptions, request: EmbeddingRequest, providers: readonly ProviderInfo[], catalog: Catalog): void {
+export function checkEmbeddingCall(
+  model: string | string[],
+  routing: RoutingOptions,
+  request: EmbeddingRequest,
+  providers: readonly ProviderInfo[],
+  catalog: Catalog,
+): void {
   const ids = model === 'auto' ? undefined : Array.isArray(model) ? model : [model];
   const mixedAllowed = routing.allowMixedEmbeddingModels === true;
   const models = new Set<string>();
@@ -31,9 +37,12 @@ export function checkEmbeddingCall(model: string | string[], routing: RoutingOpt
     const facts = catalog.model(id).embedding;
     if (!facts?.dimensions) continue;
     if (!facts.flexibleDimensions && dimensions !== facts.dimensions) {
-      throw invalidDimensions(`${id} makes ${facts.dimensions}-dimensional vectors and cannot shorten them; leave dimensions out (or set it to ${facts.dimensions}).`);
+      throw invalidDimensions(
+        `${id} makes ${facts.dimensions}-dimensional vectors and cannot shorten them; leave dimensions out (or set it to ${facts.dimensions}).`,
+      );
     }
-    if (dimensions > facts.dimensions) throw invalidDimensions(`dimensions must be at most ${facts.dimensions} for ${id}, got ${dimensions}.`);
+    if (dimensions > facts.dimensions)
+      throw invalidDimensions(`dimensions must be at most ${facts.dimensions} for ${id}, got ${dimensions}.`);
   }
 }
 
@@ -45,7 +54,7 @@ function mixingError(what: string): ZenError {
     message:
       `Embeddings need one model: ${what} could fail over between embedding models whose vectors live in different spaces (not comparable with each other). ` +
       'Name one embedding model (e.g. "openai/text-embedding-3-small"); its channels at several providers still fail over. ' +
-      'To allow mixing anyway, set zen: { allowMixedEmbeddingModels: true } on the call (or in the client\'s routing).',
+      "To allow mixing anyway, set zen: { allowMixedEmbeddingModels: true } on the call (or in the client's routing).",
   });
 }
 

@@ -35,7 +35,11 @@ function asZenError(error: unknown): ZenError {
 }
 
 /** Runs a non-streamed call; the call's record holds what happened, whether it answered or threw. */
-export async function executeGenerate<T = GenerationResult>(input: ExecuteInput<T>, deps: ExecuteDeps, operation?: CallOperation<T>): Promise<GenerateExecution<T>> {
+export async function executeGenerate<T = GenerationResult>(
+  input: ExecuteInput<T>,
+  deps: ExecuteDeps,
+  operation?: CallOperation<T>,
+): Promise<GenerateExecution<T>> {
   const op = operation ?? (textOperation(input.request) as unknown as CallOperation<T>);
   const execution = new Execution<T>(input, deps, op);
   let committed;

@@ -93,7 +93,10 @@ export class Execution<T> implements LaneHost<T> {
     this.startedAt = this.now();
     const total = input.timeouts.totalMs;
     if (total !== undefined) {
-      this.deadlineTimer = setTimeout(() => this.deadline.stop({ kind: 'timeout', message: `The call exceeded its total deadline of ${total} ms.` }), total);
+      this.deadlineTimer = setTimeout(
+        () => this.deadline.stop({ kind: 'timeout', message: `The call exceeded its total deadline of ${total} ms.` }),
+        total,
+      );
     }
   }
 
@@ -115,7 +118,8 @@ export class Execution<T> implements LaneHost<T> {
 
   private adapter(candidate: Candidate): ProviderAdapter {
     const adapter = this.deps.adapters.get(candidate.channel.provider.name);
-    if (!adapter) throw new ZenError({ kind: 'configuration', message: `Provider "${candidate.channel.provider.name}" is not configured.` });
+    if (!adapter)
+      throw new ZenError({ kind: 'configuration', message: `Provider "${candidate.channel.provider.name}" is not configured.` });
     return adapter;
   }
 
@@ -124,7 +128,8 @@ export class Execution<T> implements LaneHost<T> {
     const { channel } = candidate;
     const signal = new AttemptSignal(this.deadline, lane, this.input.signal);
     const startedAt = this.now();
-    for (const observer of this.input.observers) observer.attemptStart?.({ channel: channel.id, provider: channel.provider.name, model: channel.model.id, retry, hedge, startedAt });
+    for (const observer of this.input.observers)
+      observer.attemptStart?.({ channel: channel.id, provider: channel.provider.name, model: channel.model.id, retry, hedge, startedAt });
     const { attemptMs, firstTokenMs } = this.input.timeouts;
     signal.startAttemptTimer(attemptMs, channel.id);
     const breaker = this.deps.state.breaker(channel);
@@ -136,7 +141,15 @@ export class Execution<T> implements LaneHost<T> {
         signal.dispose();
         const durationMs = this.now() - startedAt;
         const attempt: AttemptRecord = {
-          channel: channel.id, provider: channel.provider.name, model: channel.model.id, outcome: 'success', durationMs, usage, cost: this.operation.cost(channel, result), retry, hedge,
+          channel: channel.id,
+          provider: channel.provider.name,
+          model: channel.model.id,
+          outcome: 'success',
+          durationMs,
+          usage,
+          cost: this.operation.cost(channel, result),
+          retry,
+          hedge,
         };
         this.breakerEvent(channel.id, breaker.onSuccess(permit));
         this.record(attempt);
@@ -160,7 +173,14 @@ export class Execution<T> implements LaneHost<T> {
 
   /** Records a failed attempt and tells the breaker. */
   private failAttempt(
-    candidate: Candidate, error: ZenError, stop: StopReason | undefined, startedAt: number, retry: number, hedge: boolean, outputChars: number, permit: BreakerPermit,
+    candidate: Candidate,
+    error: ZenError,
+    stop: StopReason | undefined,
+    startedAt: number,
+    retry: number,
+    hedge: boolean,
+    outputChars: number,
+    permit: BreakerPermit,
   ): void {
     const { channel } = candidate;
     const lost = stop?.kind === 'hedge_lost';
@@ -169,10 +189,19 @@ export class Execution<T> implements LaneHost<T> {
     const started = lost || outcome === 'aborted' || outputChars > 0;
     const cost = started ? estimatedAttemptCost(candidate, this.input.inputTokens, Math.ceil(outputChars / 4)) : undefined;
     this.record({
-      channel: channel.id, provider: channel.provider.name, model: channel.model.id, outcome, errorKind: error.kind, message: error.message,
-      durationMs: this.now() - startedAt, retry, hedge, ...(cost ? { cost } : {}),
+      channel: channel.id,
+      provider: channel.provider.name,
+      model: channel.model.id,
+      outcome,
+      errorKind: error.kind,
+      message: error.message,
+      durationMs: this.now() - startedAt,
+      retry,
+      hedge,
+      ...(cost ? { cost } : {}),
     });
-    if (outcome === 'error') this.breakerEvent(channel.id, this.deps.state.breaker(channel).onFailure(error.kind, error.retryAfterMs, permit));
+    if (outcome === 'error')
+      this.breakerEvent(channel.id, this.deps.state.breaker(channel).onFailure(error.kind, error.retryAfterMs, permit));
     else this.deps.state.breaker(channel).release(permit);
   }
 
@@ -199,8 +228,13 @@ export class Execution<T> implements LaneHost<T> {
       const permit = breaker.acquire();
       if (!permit) {
         this.record({
-          channel: candidate.channel.id, provider: candidate.channel.provider.name, model: candidate.channel.model.id, outcome: 'skipped',
-          message: `circuit breaker ${breaker.state}`, durationMs: 0, retry: 0,
+          channel: candidate.channel.id,
+          provider: candidate.channel.provider.name,
+          model: candidate.channel.model.id,
+          outcome: 'skipped',
+          message: `circuit breaker ${breaker.state}`,
+          durationMs: 0,
+          retry: 0,
         });
         continue;
       }
@@ -266,7 +300,12 @@ export class Execution<T> implements LaneHost<T> {
       running.delete(settled.lane);
       if (settled.ok) {
         if (hedgePair) {
-          this.deps.emit('hedge', { requestId: this.input.requestId, ...hedgePair, afterMs: Math.round(this.now() - this.startedAt), winner: settled.lane.candidate.channel.id });
+          this.deps.emit('hedge', {
+            requestId: this.input.requestId,
+            ...hedgePair,
+            afterMs: Math.round(this.now() - this.startedAt),
+            winner: settled.lane.candidate.channel.id,
+          });
         }
         await this.stopAll(running, { kind: 'hedge_lost', message: `${settled.lane.candidate.channel.id} answered first.` });
         const committed = settled.committed;
@@ -276,7 +315,13 @@ export class Execution<T> implements LaneHost<T> {
           if (reason !== undefined) {
             this.repairs.push({ channel: committed.candidate.channel.id, reason, result: committed.result });
             const lane = this.startNext(queue, undefined, false);
-            this.deps.emit('failover', { requestId: this.input.requestId, from: committed.candidate.channel.id, to: lane?.candidate.channel.id, kind: 'repair', message: reason });
+            this.deps.emit('failover', {
+              requestId: this.input.requestId,
+              from: committed.candidate.channel.id,
+              to: lane?.candidate.channel.id,
+              kind: 'repair',
+              message: reason,
+            });
             if (lane) {
               running.add(lane);
               continue;
@@ -294,16 +339,32 @@ export class Execution<T> implements LaneHost<T> {
       const stop = this.callStopReason();
       if (stop) {
         await this.stopAll(running, stop);
-        throw error.kind === stop.kind ? error : new ZenError({ kind: stop.kind === 'hedge_lost' ? 'aborted' : stop.kind, message: stop.message, cause: error, abortedBy: stop.kind === 'aborted' ? stop.by : undefined });
+        throw error.kind === stop.kind
+          ? error
+          : new ZenError({
+              kind: stop.kind === 'hedge_lost' ? 'aborted' : stop.kind,
+              message: stop.message,
+              cause: error,
+              abortedBy: stop.kind === 'aborted' ? stop.by : undefined,
+            });
       }
       if (error.kind === 'aborted' && running.size > 0) continue; // a lane that lost a race
       if (!allowsFailover(error.kind)) {
-        await this.stopAll(running, { kind: 'aborted', message: `Stopped because ${settled.lane.candidate.channel.id} failed with ${error.kind}, which no other channel can fix.` });
+        await this.stopAll(running, {
+          kind: 'aborted',
+          message: `Stopped because ${settled.lane.candidate.channel.id} failed with ${error.kind}, which no other channel can fix.`,
+        });
         throw error;
       }
       if (running.size === 0) {
         const lane = this.startNext(queue, error.kind, false);
-        this.deps.emit('failover', { requestId: this.input.requestId, from: settled.lane.candidate.channel.id, to: lane?.candidate.channel.id, kind: error.kind, message: error.message });
+        this.deps.emit('failover', {
+          requestId: this.input.requestId,
+          from: settled.lane.candidate.channel.id,
+          to: lane?.candidate.channel.id,
+          kind: error.kind,
+          message: error.message,
+        });
         if (lane) running.add(lane);
       }
     }
@@ -321,7 +382,11 @@ export class Execution<T> implements LaneHost<T> {
    * The execution ended: writes the call's usage, cost, timing and winner into its record, then
    * tells the observers. Without a first-token time, throughput is over the whole call.
    */
-  finish(winner: Candidate | undefined, usage: Usage, end: { ttftMs?: number; tokensPerSecond?: number; finishReason?: string; error?: ZenError }): void {
+  finish(
+    winner: Candidate | undefined,
+    usage: Usage,
+    end: { ttftMs?: number; tokensPerSecond?: number; finishReason?: string; error?: ZenError },
+  ): void {
     if (this.deadlineTimer !== undefined) clearTimeout(this.deadlineTimer);
     const record = this.input.record;
     const costs: CostBreakdown[] = [];
@@ -331,7 +396,11 @@ export class Execution<T> implements LaneHost<T> {
     record.cost = sumCosts(costs);
     record.ttftMs = end.ttftMs;
     record.durationMs = durationMs;
-    record.tokensPerSecond = end.tokensPerSecond ?? (!end.error && end.ttftMs === undefined && usage.output.total > 1 && durationMs > 0 ? (usage.output.total / durationMs) * 1000 : undefined);
+    record.tokensPerSecond =
+      end.tokensPerSecond ??
+      (!end.error && end.ttftMs === undefined && usage.output.total > 1 && durationMs > 0
+        ? (usage.output.total / durationMs) * 1000
+        : undefined);
     record.finishReason = end.finishReason;
     if (winner) {
       record.model = winner.channel.model.id;
@@ -374,11 +443,24 @@ export class Execution<T> implements LaneHost<T> {
         const generationMs = durationMs - ttftMs;
         const tokensPerSecond = usage.output.total > 1 && generationMs > 0 ? (usage.output.total / generationMs) * 1000 : undefined;
         const attempt: AttemptRecord = {
-          channel: channel.id, provider: channel.provider.name, model: channel.model.id, outcome: 'success', durationMs, ttftMs, usage, cost: costOfUsage(channel, usage), retry, hedge,
+          channel: channel.id,
+          provider: channel.provider.name,
+          model: channel.model.id,
+          outcome: 'success',
+          durationMs,
+          ttftMs,
+          usage,
+          cost: costOfUsage(channel, usage),
+          retry,
+          hedge,
         };
         this.breakerEvent(channel.id, this.deps.state.breaker(channel).onSuccess(permit));
         this.record(attempt);
-        this.finish(candidate, usage, { ttftMs: head.firstTokenAt - this.startedAt, tokensPerSecond, finishReason: finish?.finishReason.raw ?? finish?.finishReason.unified });
+        this.finish(candidate, usage, {
+          ttftMs: head.firstTokenAt - this.startedAt,
+          tokensPerSecond,
+          finishReason: finish?.finishReason.raw ?? finish?.finishReason.unified,
+        });
         return undefined;
       },
     });

@@ -53,7 +53,14 @@ export function imageModelNames(vendor: string): string[] {
 export function withImageModelFacts(vendor: string | undefined, name: string, facts: ModelFacts): ModelFacts {
   const model = vendor ? IMAGE_MODELS[vendor]?.[name] : undefined;
   if (!model) return facts;
-  const capabilities: ModelCapabilities = { tools: false, vision: model.imageInput, structuredOutput: false, reasoning: false, imageOutput: true, temperature: false };
+  const capabilities: ModelCapabilities = {
+    tools: false,
+    vision: model.imageInput,
+    structuredOutput: false,
+    reasoning: false,
+    imageOutput: true,
+    temperature: false,
+  };
   const price = model.perImage !== undefined ? { inputPerMTok: 0, outputPerMTok: 0, perImage: model.perImage } : imagePrices(vendor!, name);
   return {
     ...facts,
@@ -63,7 +70,10 @@ export function withImageModelFacts(vendor: string | undefined, name: string, fa
     // genai-prices prices text output apart from image output, which is what these models make;
     // the table above prices images, so exact per-call prices from calcPrice would not agree.
     pricing: undefined,
-    sources: { capabilities: 'zenrouter image models', price: model.perImage !== undefined ? 'zenrouter image models' : '@pydantic/genai-prices' },
+    sources: {
+      capabilities: 'zenrouter image models',
+      price: model.perImage !== undefined ? 'zenrouter image models' : '@pydantic/genai-prices',
+    },
   };
 }
 

@@ -43,15 +43,29 @@ export function imageOperation(request: ImageRequest): CallOperation<ImageResult
   return {
     async run(adapter, channel, signal) {
       if (!adapter.generateImages) {
-        throw new ZenError({ kind: 'invalid_request', retryable: false, message: `Provider "${channel.provider.name}" cannot generate images.`, provider: channel.provider.name, model: channel.model.id });
+        throw new ZenError({
+          kind: 'invalid_request',
+          retryable: false,
+          message: `Provider "${channel.provider.name}" cannot generate images.`,
+          provider: channel.provider.name,
+          model: channel.model.id,
+        });
       }
       const api = imageApiFor(channel);
       const perCall = imagesPerCall(channel);
       const calls: number[] = [];
       for (let left = request.n; left > 0; left -= perCall) calls.push(Math.min(perCall, left));
-      const results = await Promise.all(calls.map((n) => adapter.generateImages!({ modelId: channel.providerModelId, request: { ...request, n }, api, signal })));
+      const results = await Promise.all(
+        calls.map((n) => adapter.generateImages!({ modelId: channel.providerModelId, request: { ...request, n }, api, signal })),
+      );
       const usage = results.reduce<ImageResult['usage']>(
-        (sum, result) => (result.usage ? { inputTokens: (sum?.inputTokens ?? 0) + result.usage.inputTokens, outputTokens: (sum?.outputTokens ?? 0) + result.usage.outputTokens } : sum),
+        (sum, result) =>
+          result.usage
+            ? {
+                inputTokens: (sum?.inputTokens ?? 0) + result.usage.inputTokens,
+                outputTokens: (sum?.outputTokens ?? 0) + result.usage.outputTokens,
+              }
+            : sum,
         undefined,
       );
       return {
@@ -61,7 +75,8 @@ export function imageOperation(request: ImageRequest): CallOperation<ImageResult
         warnings: results.flatMap((result) => result.warnings),
       };
     },
-    usage: (result) => (result.usage ? makeUsage({ inputTotal: result.usage.inputTokens, outputTotal: result.usage.outputTokens }) : emptyUsage()),
+    usage: (result) =>
+      result.usage ? makeUsage({ inputTotal: result.usage.inputTokens, outputTotal: result.usage.outputTokens }) : emptyUsage(),
     cost: (channel, result) => imageCost(channel, result),
     finishReason: () => 'stop',
   };
@@ -74,7 +89,7 @@ export function imageCost(channel: Channel, result: ImageResult): CostBreakdown 
     const other = roundUsd(perImage * result.images.length);
     return { ...zeroCost(channel.price === channel.model.price ? 'catalog' : 'host'), other, total: other, estimated: false };
   }
-  if (result.usage) return costOfUsage(channel, makeUsage({ inputTotal: result.usage.inputTokens, outputTotal: result.usage.outputTokens }));
+  if (result.usage)
+    return costOfUsage(channel, makeUsage({ inputTotal: result.usage.inputTokens, outputTotal: result.usage.outputTokens }));
   return zeroCost('unknown');
 }
-

@@ -22,7 +22,13 @@ export interface ResolvedRetry {
 export type Committed<T> =
   | { kind: 'result'; candidate: Candidate; result: T; attempt: AttemptRecord }
   | {
-      kind: 'stream'; candidate: Candidate; head: StreamHead; signal: AttemptSignal; startedAt: number; retry: number; hedge: boolean;
+      kind: 'stream';
+      candidate: Candidate;
+      head: StreamHead;
+      signal: AttemptSignal;
+      startedAt: number;
+      retry: number;
+      hedge: boolean;
       permit: BreakerPermit;
     };
 
@@ -77,7 +83,14 @@ function retryLane<T>(host: LaneHost<T>, lane: Lane<T>, firstError: unknown): Pr
       if (attemptNumber === 1) throw firstError;
       const permit = breaker.acquire();
       if (!permit) {
-        throw new AbortError(new ZenError({ kind: 'overloaded', message: `The circuit breaker of ${candidate.channel.id} is open.`, provider: candidate.channel.provider.name, model: candidate.channel.model.id }));
+        throw new AbortError(
+          new ZenError({
+            kind: 'overloaded',
+            message: `The circuit breaker of ${candidate.channel.id} is open.`,
+            provider: candidate.channel.provider.name,
+            model: candidate.channel.model.id,
+          }),
+        );
       }
       return host.attemptOnce(candidate, attemptNumber - 1, laneSwitch, hedge, permit);
     },

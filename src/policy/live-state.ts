@@ -58,12 +58,21 @@ export class LiveState implements LiveStats {
   private sharedCooldowns: ReadonlyMap<string, number> = new Map();
   private onSharedHold: SharedHoldListener | undefined;
 
-  constructor(private readonly breakerOptions: CircuitBreakerOptions = {}, private readonly now: () => number = Date.now) {}
+  constructor(
+    private readonly breakerOptions: CircuitBreakerOptions = {},
+    private readonly now: () => number = Date.now,
+  ) {}
 
   private state(channel: Channel): ChannelState {
     let state = this.channels[channel.index];
     if (!state) {
-      state = { id: channel.id, ttft: new Samples(), total: new Samples(), throughput: undefined, breaker: new CircuitBreaker(this.breakerOptions, this.now) };
+      state = {
+        id: channel.id,
+        ttft: new Samples(),
+        total: new Samples(),
+        throughput: undefined,
+        breaker: new CircuitBreaker(this.breakerOptions, this.now),
+      };
       this.channels[channel.index] = state;
       this.holdShared(state);
     }

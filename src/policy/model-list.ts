@@ -73,7 +73,8 @@ export async function listServedModels(catalog: Catalog, providers: readonly Pro
   const ids = new Set<string>(catalog.definedModelIds());
   for (const provider of providers) for (const id of provider.models) ids.add(normalizeModelId(id));
   for (const vendor of vendors) {
-    for (const name of [...vendorModelNames(vendor), ...imageModelNames(vendor), ...embeddingModelNames(vendor)]) ids.add(`${vendor}/${name}`);
+    for (const name of [...vendorModelNames(vendor), ...imageModelNames(vendor), ...embeddingModelNames(vendor)])
+      ids.add(`${vendor}/${name}`);
   }
   const served: ServedModel[] = [];
   for (const id of [...ids].sort()) {
@@ -93,7 +94,11 @@ export async function retrieveServedModel(catalog: Catalog, providers: readonly 
   if (address.vendor) await catalog.load([address.vendor]);
   const serving = servingProviders(id, providers);
   if (serving.length === 0) {
-    throw new ZenError({ kind: 'not_found', retryable: false, message: `No configured provider serves the model '${full}'. ${describeProviders(providers)}` });
+    throw new ZenError({
+      kind: 'not_found',
+      retryable: false,
+      message: `No configured provider serves the model '${full}'. ${describeProviders(providers)}`,
+    });
   }
   return { model: catalog.model(full), providers: serving };
 }

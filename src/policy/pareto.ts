@@ -45,7 +45,11 @@ function sortIndicesByCost(costs: ArrayLike<number>, qualities: ArrayLike<number
     // Within equal quantised cost, put higher quality first (stable insertion over tiny runs).
     for (let i = 1; i < n; i += 1) {
       let j = i;
-      while (j > 0 && Math.floor(keys[j - 1]! / INDEX_BITS) === Math.floor(keys[j]! / INDEX_BITS) && qualities[order[j - 1]!]! < qualities[order[j]!]!) {
+      while (
+        j > 0 &&
+        Math.floor(keys[j - 1]! / INDEX_BITS) === Math.floor(keys[j]! / INDEX_BITS) &&
+        qualities[order[j - 1]!]! < qualities[order[j]!]!
+      ) {
         const swap = order[j]!;
         order[j] = order[j - 1]!;
         order[j - 1] = swap;
@@ -75,7 +79,12 @@ export function qualityWeight(preference: 'price' | 'balanced' | 'quality' | num
  * Scores frontier points by `w·quality − (1−w)·cost`, both normalised over the frontier (cost on a
  * log scale, since prices span orders of magnitude), and returns the best frontier index.
  */
-export function pickOnFrontier(frontier: readonly number[], costs: ArrayLike<number>, qualities: ArrayLike<number>, weight: number): number {
+export function pickOnFrontier(
+  frontier: readonly number[],
+  costs: ArrayLike<number>,
+  qualities: ArrayLike<number>,
+  weight: number,
+): number {
   if (frontier.length === 1) return frontier[0]!;
   const first = frontier[0]!;
   const last = frontier[frontier.length - 1]!;

@@ -24,8 +24,10 @@ export interface FeatureInput {
 /** Texts longer than this are read at both ends only: instructions sit at the start or the end. */
 const SAMPLE_CHARS = 4_000;
 
-const GREETING = /^\s*(?:hi|hello|hey|hiya|howdy|yo|greetings|good (?:morning|afternoon|evening|night)|thanks|thank you|thx|cheers|ok(?:ay)?|bye|goodbye|how are you|what'?s up)\b/i;
-const REWRITE = /\b(?:rewrite|rephrase|paraphrase|reword|translate|proofread|shorten|fix (?:the |my )?(?:grammar|spelling|typos?|punctuation)|correct (?:the |my )?(?:grammar|spelling)|make (?:it|this|the \w+) (?:more |less |sound )?(?:formal|informal|casual|polite|concise|friendly|professional|shorter|clearer))\b/i;
+const GREETING =
+  /^\s*(?:hi|hello|hey|hiya|howdy|yo|greetings|good (?:morning|afternoon|evening|night)|thanks|thank you|thx|cheers|ok(?:ay)?|bye|goodbye|how are you|what'?s up)\b/i;
+const REWRITE =
+  /\b(?:rewrite|rephrase|paraphrase|reword|translate|proofread|shorten|fix (?:the |my )?(?:grammar|spelling|typos?|punctuation)|correct (?:the |my )?(?:grammar|spelling)|make (?:it|this|the \w+) (?:more |less |sound )?(?:formal|informal|casual|polite|concise|friendly|professional|shorter|clearer))\b/i;
 
 /**
  * The word cues, in one pattern so that a long prompt is scanned once (one group per kind):
@@ -39,12 +41,13 @@ const CUES = new RegExp(
     '|(multi-?file|(?:across|in|between) (?:the |several |multiple |these |all )?(?:files|modules|services|packages|repos|repositories|microservices)|codebase|monorepo|(?:whole|entire) (?:project|repository|repo|app)|migrate (?:the|this|our))',
     '|(race conditions?|deadlocks?|concurren(?:t|cy)|thread[- ]safe(?:ty)?|lock-free|distributed|consensus|compiler|type inference|memory leaks?|time complexity|dynamic programming|np-hard|formal(?:ly)? verif\\w*|cryptograph\\w*|asymptotic|rigorous(?:ly)?)',
     '|(step[- ]by[- ]step|derive|justify|trade-?offs?|analy[sz]e|critique|counter-?examples?|edge cases?|explain why|why does|implications?)',
-    '|(must|without|at (?:most|least)|exactly|do not|don\'?t|never|always|ensure|no more than|no less than|within|strictly)',
+    "|(must|without|at (?:most|least)|exactly|do not|don'?t|never|always|ensure|no more than|no less than|within|strictly)",
     ')\\b|(^[ \\t]*(?:\\d+[.)]|[-*•])[ \\t]+(?=\\S))',
   ].join(''),
   'gim',
 );
-const MATH_NOTATION = /\$[^$\n]{1,80}\$|\\(?:frac|sum|int|prod|sqrt|binom|lfloor|lceil|mathbb|cdot|equiv|pmod)|[≤≥∑∫√∞≡]|\^\s*\{?\d|\b[a-z]_\{?\d/g;
+const MATH_NOTATION =
+  /\$[^$\n]{1,80}\$|\\(?:frac|sum|int|prod|sqrt|binom|lfloor|lceil|mathbb|cdot|equiv|pmod)|[≤≥∑∫√∞≡]|\^\s*\{?\d|\b[a-z]_\{?\d/g;
 /** A source file's extension; the name is read backwards from it (a pattern that starts with the name is slow). */
 const FILE_EXTENSION = /\.(?:tsx?|jsx?|mjs|cjs|py|go|rs|java|kt|rb|cs|cpp|cc|hpp|swift|php|scala|sql|ya?ml|toml|vue|svelte)\b/g;
 const LIMITS = [0, 6, 3, 3, 4, 8, 8];
@@ -75,7 +78,15 @@ function countCues(text: string): number[] {
 
 function isNameChar(code: number): boolean {
   // letters, digits, _ - . /
-  return (code >= 48 && code <= 57) || (code >= 65 && code <= 90) || (code >= 97 && code <= 122) || code === 95 || code === 45 || code === 46 || code === 47;
+  return (
+    (code >= 48 && code <= 57) ||
+    (code >= 65 && code <= 90) ||
+    (code >= 97 && code <= 122) ||
+    code === 95 ||
+    code === 45 ||
+    code === 46 ||
+    code === 47
+  );
 }
 
 function distinctFiles(text: string): number {
@@ -117,7 +128,8 @@ export function promptFeatures(analysis: FeatureInput): PromptFeatures {
 
   const files = distinctFiles(text);
   const scope = cueCounts[2]!;
-  if (files >= 2 || scope > 0) add(files >= 2 ? `${files} files` : 'multi-file code', 2.5 + 0.25 * Math.min(Math.max(files - 2, 0) + scope, 4));
+  if (files >= 2 || scope > 0)
+    add(files >= 2 ? `${files} files` : 'multi-file code', 2.5 + 0.25 * Math.min(Math.max(files - 2, 0) + scope, 4));
   const topics = cueCounts[3]!;
   if (topics > 0) add('hard topic', 0.6 * topics);
 

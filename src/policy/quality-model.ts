@@ -82,7 +82,9 @@ export interface BetaQualityModelOptions {
   defectPrior?: { rate: number; strength: number };
 }
 
-const CATEGORY_INDEX: Record<TaskCategory, number> = Object.fromEntries(TASK_CATEGORIES.map((category, index) => [category, index])) as Record<TaskCategory, number>;
+const CATEGORY_INDEX: Record<TaskCategory, number> = Object.fromEntries(
+  TASK_CATEGORIES.map((category, index) => [category, index]),
+) as Record<TaskCategory, number>;
 const CATEGORIES = TASK_CATEGORIES.length;
 
 /** How much a failure of each kind says about a channel's answers (rate limits say nothing). */
@@ -132,7 +134,15 @@ export class BetaQualityModel implements QualityModel {
     return { mean: this.mean[slot]!, uncertainty: this.uncertainty[slot]! };
   }
 
-  estimateMany(channels: readonly Channel[], channelIndex: Int32Array, indices: Int32Array, count: number, category: TaskCategory, mean: Float64Array, uncertainty: Float64Array): void {
+  estimateMany(
+    channels: readonly Channel[],
+    channelIndex: Int32Array,
+    indices: Int32Array,
+    count: number,
+    category: TaskCategory,
+    mean: Float64Array,
+    uncertainty: Float64Array,
+  ): void {
     const offset = CATEGORY_INDEX[category];
     let means = this.meanByCategory[offset]!;
     let uncertainties = this.uncertaintyByCategory[offset]!;

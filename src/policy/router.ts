@@ -1,8 +1,22 @@
 import { configurationError, ZenError } from '../core/errors.js';
 import type { GenerationRequest } from '../core/request.js';
-import { analyzePrompt, analyzePromptInSlices, countPromptTokens, promptChars, SYNC_ANALYSIS_CHARS, type PromptAnalysis } from './analyze-prompt.js';
+import {
+  analyzePrompt,
+  analyzePromptInSlices,
+  countPromptTokens,
+  promptChars,
+  SYNC_ANALYSIS_CHARS,
+  type PromptAnalysis,
+} from './analyze-prompt.js';
 import { candidatesOf, rejectionsOf, type CandidateTable, type CandidateUniverse } from './candidate-table.js';
-import { compileUniverse, defaultAutoPool, describeProviders, expandVendorWildcards, filterCandidates, type OutputKind } from './candidates.js';
+import {
+  compileUniverse,
+  defaultAutoPool,
+  describeProviders,
+  expandVendorWildcards,
+  filterCandidates,
+  type OutputKind,
+} from './candidates.js';
 import type { Catalog, ProviderInfo } from './catalog.js';
 import type { LiveState } from './live-state.js';
 import { loadModelData } from './model-data.js';
@@ -47,9 +61,23 @@ export interface RouterDeps {
 const DEFAULT_MAX_CHANNELS = 4;
 
 /** Compiled universes per model spec; rebuilt when the providers or the catalog change. */
-const universes = new WeakMap<RouterDeps, { providers: readonly ProviderInfo[]; version: number; byKey: Map<string, CandidateUniverse>; byList: WeakMap<readonly string[], CandidateUniverse> }>();
+const universes = new WeakMap<
+  RouterDeps,
+  {
+    providers: readonly ProviderInfo[];
+    version: number;
+    byKey: Map<string, CandidateUniverse>;
+    byList: WeakMap<readonly string[], CandidateUniverse>;
+  }
+>();
 
-function universeFor(deps: RouterDeps, providers: readonly ProviderInfo[], ids: readonly string[] | undefined, routing: RoutingOptions, output: OutputKind): CandidateUniverse {
+function universeFor(
+  deps: RouterDeps,
+  providers: readonly ProviderInfo[],
+  ids: readonly string[] | undefined,
+  routing: RoutingOptions,
+  output: OutputKind,
+): CandidateUniverse {
   let cache = universes.get(deps);
   if (!cache || cache.providers !== providers || cache.version !== deps.catalog.version) {
     cache = { providers, version: deps.catalog.version, byKey: new Map(), byList: new WeakMap() };
@@ -59,13 +87,24 @@ function universeFor(deps: RouterDeps, providers: readonly ProviderInfo[], ids: 
   // Long lists (pools) are keyed by identity, short ones (a request's fallback chain) by content.
   if (pool && pool.length > 8) {
     let universe = cache.byList.get(pool);
-    if (!universe) cache.byList.set(pool, (universe = prepared(compileUniverse(expandVendorWildcards(pool, providers, deps.catalog, output), providers, deps.catalog), deps)));
+    if (!universe)
+      cache.byList.set(
+        pool,
+        (universe = prepared(compileUniverse(expandVendorWildcards(pool, providers, deps.catalog, output), providers, deps.catalog), deps)),
+      );
     return universe;
   }
   const key = `${output === 'image-edit' ? 'image' : output}\u0001${ids ? 'list' : 'auto'}\u0001${pool ? pool.join('\u0000') : 'default'}`;
   let universe = cache.byKey.get(key);
   if (!universe) {
-    universe = prepared(compileUniverse(pool ? expandVendorWildcards(pool, providers, deps.catalog, output) : defaultAutoPool(providers, deps.catalog, output), providers, deps.catalog), deps);
+    universe = prepared(
+      compileUniverse(
+        pool ? expandVendorWildcards(pool, providers, deps.catalog, output) : defaultAutoPool(providers, deps.catalog, output),
+        providers,
+        deps.catalog,
+      ),
+      deps,
+    );
     if (cache.byKey.size > 256) cache.byKey.clear();
     cache.byKey.set(key, universe);
   }
@@ -121,14 +160,24 @@ function routeOrCount(input: RouteInput, deps: RouterDeps, mayCount: boolean): R
   const mode: Route['mode'] = ids === undefined ? 'auto' : ids.length > 1 ? 'list' : 'single';
   const universe = universeFor(deps, providers, ids, routing, output);
   const table = filterCandidates({
-    universe, analysis, routing, quality: deps.quality, stats: deps.state, output, listed: ids !== undefined, prepared: preparedFor.get(universe) === deps.quality,
+    universe,
+    analysis,
+    routing,
+    quality: deps.quality,
+    stats: deps.state,
+    output,
+    listed: ids !== undefined,
+    prepared: preparedFor.get(universe) === deps.quality,
   });
   if (mayCount && tokenCountMatters(table, routing.maxCost)) {
-    return countPromptTokens(input.request, analysis, { signal: input.signal }).then((counted) => settled(route({ ...input, analysis: counted }, deps)));
+    return countPromptTokens(input.request, analysis, { signal: input.signal }).then((counted) =>
+      settled(route({ ...input, analysis: counted }, deps)),
+    );
   }
   if (table.count === 0) throw noCandidateError(input.model, rejectionsOf(table), providers);
   const maxChannels = routing.maxChannels ?? DEFAULT_MAX_CHANNELS;
-  if (!Number.isInteger(maxChannels) || maxChannels < 1) throw configurationError(`maxChannels must be a whole number of at least 1, got ${maxChannels}.`);
+  if (!Number.isInteger(maxChannels) || maxChannels < 1)
+    throw configurationError(`maxChannels must be a whole number of at least 1, got ${maxChannels}.`);
   const policy = resolvePolicy(routing, mode, deps.policies);
   const decision = policy.decide(new RequestContext(input.request, analysis, routing, table, deps.state, mode, maxChannels));
   let order = decision.order;
@@ -150,7 +199,15 @@ function routeOrCount(input: RouteInput, deps: RouterDeps, mayCount: boolean): R
       sticky = index >= 0;
     }
   }
-  return new RouteResult(analysis, mode, policy.name, decision, order.length > maxChannels ? order.slice(0, maxChannels) : order, sticky, table);
+  return new RouteResult(
+    analysis,
+    mode,
+    policy.name,
+    decision,
+    order.length > maxChannels ? order.slice(0, maxChannels) : order,
+    sticky,
+    table,
+  );
 }
 
 /**
@@ -220,6 +277,9 @@ function noCandidateError(model: string | string[], rejected: Rejection[], provi
   return new ZenError({
     kind: unknown ? 'configuration' : 'invalid_request',
     retryable: false,
-    message: `No model can serve this request for "${asked}". ` + (reasons.length > 0 ? `${reasons.join('; ')}${more}. ` : '') + describeProviders(providers),
+    message:
+      `No model can serve this request for "${asked}". ` +
+      (reasons.length > 0 ? `${reasons.join('; ')}${more}. ` : '') +
+      describeProviders(providers),
   });
 }

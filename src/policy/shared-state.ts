@@ -51,7 +51,9 @@ export class SharedState {
     const at = this.now();
     if (at - this.readAt < this.refreshMs) return undefined;
     this.readAt = at;
-    const read = settled(() => this.store.cooldowns(at)).then((cooldowns) => this.live.applySharedCooldowns(cooldowns, this.events.breaker));
+    const read = settled(() => this.store.cooldowns(at)).then((cooldowns) =>
+      this.live.applySharedCooldowns(cooldowns, this.events.breaker),
+    );
     return this.within('cooldowns', read);
   }
 
@@ -62,7 +64,10 @@ export class SharedState {
 
   /** Brings the session's shared pin into the live state before the call is routed. */
   async loadSession(session: string): Promise<void> {
-    const channel = await this.within('sessionChannel', settled(() => this.store.sessionChannel(session)));
+    const channel = await this.within(
+      'sessionChannel',
+      settled(() => this.store.sessionChannel(session)),
+    );
     if (channel !== undefined && channel !== this.live.sessionChannel(session)) this.live.pinSession(session, channel);
   }
 
@@ -75,7 +80,14 @@ export class SharedState {
   private within<T>(operation: SharedStateOperation, work: Promise<T>): Promise<T | undefined> {
     return new Promise((resolve) => {
       const timer = setTimeout(() => {
-        this.events.error(operation, new ZenError({ kind: 'timeout', retryable: true, message: `The shared state store did not answer (${operation}) within ${this.timeoutMs} ms; the call went on with this process's own state.` }));
+        this.events.error(
+          operation,
+          new ZenError({
+            kind: 'timeout',
+            retryable: true,
+            message: `The shared state store did not answer (${operation}) within ${this.timeoutMs} ms; the call went on with this process's own state.`,
+          }),
+        );
         resolve(undefined);
       }, this.timeoutMs);
       work.then(
@@ -94,7 +106,10 @@ export class SharedState {
 
   private fail(operation: SharedStateOperation, error: unknown): void {
     const cause = error instanceof Error ? error.message : String(error);
-    this.events.error(operation, new ZenError({ kind: 'network', retryable: true, message: `The shared state store failed (${operation}): ${cause}`, cause: error }));
+    this.events.error(
+      operation,
+      new ZenError({ kind: 'network', retryable: true, message: `The shared state store failed (${operation}): ${cause}`, cause: error }),
+    );
   }
 }
 
@@ -108,13 +123,22 @@ function settled<T>(call: () => Promise<T>): Promise<T> {
 }
 
 function validateSharedStateOptions(options: SharedStateOptions): void {
-  if (typeof options !== 'object' || options === null) throw configurationError('sharedState must be an object: { store, refreshMs?, sessionTtlMs?, timeoutMs? }.');
+  if (typeof options !== 'object' || options === null)
+    throw configurationError('sharedState must be an object: { store, refreshMs?, sessionTtlMs?, timeoutMs? }.');
   const store = options.store as Partial<StateStore> | undefined;
-  const missing = (['extendCooldown', 'cooldowns', 'pinSession', 'sessionChannel'] as const).filter((method) => typeof store?.[method] !== 'function');
+  const missing = (['extendCooldown', 'cooldowns', 'pinSession', 'sessionChannel'] as const).filter(
+    (method) => typeof store?.[method] !== 'function',
+  );
   if (missing.length > 0) {
-    throw configurationError(`sharedState.store must be a StateStore (MemoryStateStore, RedisStateStore or your own); it lacks ${missing.join(', ')}.`);
+    throw configurationError(
+      `sharedState.store must be a StateStore (MemoryStateStore, RedisStateStore or your own); it lacks ${missing.join(', ')}.`,
+    );
   }
-  for (const [name, value, min] of [['refreshMs', options.refreshMs, 0], ['sessionTtlMs', options.sessionTtlMs, 1], ['timeoutMs', options.timeoutMs, 1]] as const) {
+  for (const [name, value, min] of [
+    ['refreshMs', options.refreshMs, 0],
+    ['sessionTtlMs', options.sessionTtlMs, 1],
+    ['timeoutMs', options.timeoutMs, 1],
+  ] as const) {
     if (value !== undefined && (typeof value !== 'number' || !Number.isFinite(value) || value < min)) {
       throw configurationError(`sharedState.${name} must be a number of milliseconds >= ${min}, got ${String(value)}.`);
     }

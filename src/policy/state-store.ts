@@ -1,7 +1,14 @@
 import type { BudgetCounterState, BudgetReservation, BudgetReserveInput, BudgetSettleInput, BudgetSettlement } from './budget-store.js';
 import { MemoryBudgets } from './state-stores/memory-budgets.js';
 
-export type { BudgetCounterChange, BudgetCounterState, BudgetReservation, BudgetReserveInput, BudgetSettleInput, BudgetSettlement } from './budget-store.js';
+export type {
+  BudgetCounterChange,
+  BudgetCounterState,
+  BudgetReservation,
+  BudgetReserveInput,
+  BudgetSettleInput,
+  BudgetSettlement,
+} from './budget-store.js';
 
 /**
  * State that every process routing for the same app shares: breaker cooldowns and session pins.

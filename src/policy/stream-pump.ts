@@ -81,7 +81,11 @@ export class StreamPump implements AsyncIterableIterator<StreamPart> {
       this.finish(false, undefined);
     } else {
       // One idle timer for the whole stream (and the pull's one abort listener), not one per part.
-      this.idle = new IdleWatch(this.options.idleMs, () => this.options.signal.stop({ kind: 'timeout', message: this.options.idleMessage }), this.options.now);
+      this.idle = new IdleWatch(
+        this.options.idleMs,
+        () => this.options.signal.stop({ kind: 'timeout', message: this.options.idleMessage }),
+        this.options.now,
+      );
       const signal = this.options.signal.signal;
       if (signal.aborted) this.finish(true, signal.reason);
       else {

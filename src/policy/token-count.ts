@@ -74,7 +74,12 @@ const LIMITS: Limits = [LONG_PIECE, SEGMENT_COST, SCAN_WINDOW, SLICE_MS];
  * The worker runs this function from its source text: it must refer to nothing outside its
  * parameters and the language's globals.
  */
-function* countInSegments(text: string, split: RegExp, countSegment: (segment: string) => number, limits: Limits): Generator<void, CountResult, void> {
+function* countInSegments(
+  text: string,
+  split: RegExp,
+  countSegment: (segment: string) => number,
+  limits: Limits,
+): Generator<void, CountResult, void> {
   const [longPiece, segmentCost, scanWindow, sliceMs] = limits;
   let tokens = 0;
   let calls = 0;
@@ -198,19 +203,23 @@ let split: Promise<RegExp> | undefined;
 
 /** o200k's pre-tokenizer regex, sticky: pieces are contiguous. */
 function loadSplit(): Promise<RegExp> {
-  split ??= import('gpt-tokenizer/encodingParams/constants').then(({ O200K_TOKEN_SPLIT_REGEX }) => new RegExp(O200K_TOKEN_SPLIT_REGEX.source, 'guy'));
+  split ??= import('gpt-tokenizer/encodingParams/constants').then(
+    ({ O200K_TOKEN_SPLIT_REGEX }) => new RegExp(O200K_TOKEN_SPLIT_REGEX.source, 'guy'),
+  );
   return split;
 }
 
 let localEncoding: Promise<Encoding> | undefined;
 
 function loadLocalEncoding(): Promise<Encoding> {
-  localEncoding ??= Promise.all([import('gpt-tokenizer/GptEncoding'), import('gpt-tokenizer/bpeRanks/o200k_base')]).then(([{ GptEncoding }, ranks]) => {
-    // A private instance: the host's own use of gpt-tokenizer keeps its settings.
-    const encoding = GptEncoding.getEncodingApi('o200k_base', () => ranks.default);
-    encoding.setMergeCacheSize(MERGE_CACHE_SIZE);
-    return encoding as unknown as Encoding;
-  });
+  localEncoding ??= Promise.all([import('gpt-tokenizer/GptEncoding'), import('gpt-tokenizer/bpeRanks/o200k_base')]).then(
+    ([{ GptEncoding }, ranks]) => {
+      // A private instance: the host's own use of gpt-tokenizer keeps its settings.
+      const encoding = GptEncoding.getEncodingApi('o200k_base', () => ranks.default);
+      encoding.setMergeCacheSize(MERGE_CACHE_SIZE);
+      return encoding as unknown as Encoding;
+    },
+  );
   return localEncoding;
 }
 

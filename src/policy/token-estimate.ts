@@ -41,11 +41,13 @@ const PREFIX_SPACE = 0;
 const PREFIX_MARK = 1;
 const PREFIX_NONE = 2;
 const WORD_COLUMNS = 15;
-const WORD_TOKENS = Float64Array.from([
-  [0, 1, 1, 1, 1, 1, 1.02, 1.04, 1.16, 1.06, 1.17, 1.11, 1.04, 1.2, 1.15],
-  [0, 1, 1.09, 1.15, 1.28, 1.38, 1.49, 1.42, 1.9, 1.91, 1.73, 2.35, 2.15, 3.13, 3.27],
-  [0, 1, 1, 1.04, 1.05, 1.06, 1.14, 1.74, 1.73, 1.7, 1.95, 1.83, 2.15, 2.2, 2.3],
-].flat());
+const WORD_TOKENS = Float64Array.from(
+  [
+    [0, 1, 1, 1, 1, 1, 1.02, 1.04, 1.16, 1.06, 1.17, 1.11, 1.04, 1.2, 1.15],
+    [0, 1, 1.09, 1.15, 1.28, 1.38, 1.49, 1.42, 1.9, 1.91, 1.73, 2.35, 2.15, 3.13, 3.27],
+    [0, 1, 1, 1.04, 1.05, 1.06, 1.14, 1.74, 1.73, 1.7, 1.95, 1.83, 2.15, 2.2, 2.3],
+  ].flat(),
+);
 /** Longer runs of letters (identifiers, base64, one repeated letter): about four letters a token. */
 const LETTERS_PER_TOKEN_BEYOND_TABLE = 4;
 /** Other alphabetic scripts (accented Latin, Cyrillic, Greek, Arabic, Indic): tokens per character. */
@@ -125,7 +127,22 @@ export class TokenEstimator {
 
   feed(text: string, start = 0, end = text.length): void {
     // Locals for the loop: fields read and written on every character cost more.
-    let { estimate, low, bytes, nonAsciiBytes, runLength, runHasAlnum, runAllDigits, letters, prefix, digits, punct, spaces, previous, previousCode } = this;
+    let {
+      estimate,
+      low,
+      bytes,
+      nonAsciiBytes,
+      runLength,
+      runHasAlnum,
+      runAllDigits,
+      letters,
+      prefix,
+      digits,
+      punct,
+      spaces,
+      previous,
+      previousCode,
+    } = this;
     for (let index = start; index < end; index += 1) {
       const code = text.charCodeAt(index);
       const kind = code < 128 ? ASCII_KIND[code]! : NON_ASCII;
@@ -149,7 +166,13 @@ export class TokenEstimator {
           if (spaces > 1 || kind === DIGIT || kind === NEWLINE) estimate += 1;
           spaces = 0;
         }
-        if (kind === LETTER) prefix = previous === SPACE ? PREFIX_SPACE : previous === PUNCT && previousCode !== 39 && punctWasSingle(text, index) ? PREFIX_MARK : PREFIX_NONE;
+        if (kind === LETTER)
+          prefix =
+            previous === SPACE
+              ? PREFIX_SPACE
+              : previous === PUNCT && previousCode !== 39 && punctWasSingle(text, index)
+                ? PREFIX_MARK
+                : PREFIX_NONE;
       }
       switch (kind) {
         case LETTER:
@@ -218,7 +241,22 @@ export class TokenEstimator {
       previous = kind;
       previousCode = code;
     }
-    Object.assign(this, { estimate, low, bytes, nonAsciiBytes, runLength, runHasAlnum, runAllDigits, letters, prefix, digits, punct, spaces, previous, previousCode });
+    Object.assign(this, {
+      estimate,
+      low,
+      bytes,
+      nonAsciiBytes,
+      runLength,
+      runHasAlnum,
+      runAllDigits,
+      letters,
+      prefix,
+      digits,
+      punct,
+      spaces,
+      previous,
+      previousCode,
+    });
   }
 
   finish(): TokenEstimate {

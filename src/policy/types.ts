@@ -1,4 +1,4 @@
-import type { Preference, } from '../core/call-record.js';
+import type { Preference } from '../core/call-record.js';
 import type { GenerationRequest } from '../core/request.js';
 import type { PromptAnalysis, TaskCategory } from './analyze-prompt.js';
 import type { CandidateTable } from './candidate-table.js';

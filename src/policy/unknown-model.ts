@@ -21,14 +21,18 @@ export function isKnownModel(model: ModelInfo, catalog: Catalog): boolean {
 /** Whether a model id may be sent although no catalog knows it: the host said a provider serves it. */
 export function isDeclared(address: ModelAddress, servers: readonly ProviderInfo[]): boolean {
   const full = formatModelId(address);
-  return servers.some((provider) => provider.vendors.includes('*') || provider.models.includes(address.name) || provider.models.includes(full));
+  return servers.some(
+    (provider) => provider.vendors.includes('*') || provider.models.includes(address.name) || provider.models.includes(full),
+  );
 }
 
 const MAX_SUGGESTIONS = 3;
 
 /** The known ids closest to `address` by edit distance, among the vendors the providers serve. */
 export function closestModelIds(address: ModelAddress, providers: readonly ProviderInfo[], catalog: Catalog): string[] {
-  const vendors = address.vendor ? [address.vendor] : [...new Set(providers.flatMap((provider) => provider.vendors.filter((vendor) => vendor !== '*')))];
+  const vendors = address.vendor
+    ? [address.vendor]
+    : [...new Set(providers.flatMap((provider) => provider.vendors.filter((vendor) => vendor !== '*')))];
   const pool = new Set<string>(catalog.definedModelIds());
   for (const vendor of vendors) for (const name of vendorModelNames(vendor)) pool.add(`${vendor}/${name}`);
   for (const provider of providers) for (const id of provider.models) pool.add(formatModelId(parseModelId(id)));
@@ -48,7 +52,13 @@ export function closestModelIds(address: ModelAddress, providers: readonly Provi
 }
 
 /** The configuration error for a model id nobody knows, with the closest known ids and how to allow it. */
-export function unknownModelError(id: string, address: ModelAddress, providers: readonly ProviderInfo[], catalog: Catalog, configured: string): ZenError {
+export function unknownModelError(
+  id: string,
+  address: ModelAddress,
+  providers: readonly ProviderInfo[],
+  catalog: Catalog,
+  configured: string,
+): ZenError {
   const suggestions = closestModelIds(address, providers, catalog);
   const colon = id.lastIndexOf(':');
   const pin = colon > 0 ? ` (":${id.slice(colon + 1)}" names no configured provider, so it was read as part of the model name)` : '';

@@ -21,13 +21,33 @@ import type { ErrorContext } from './shared.js';
 
 /** Node and undici codes of a connection that failed or broke. */
 const NETWORK_CODES: ReadonlySet<string> = new Set([
-  'ECONNRESET', 'ECONNREFUSED', 'ECONNABORTED', 'ENOTFOUND', 'EPIPE', 'ETIMEDOUT', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'ENETDOWN',
-  'UND_ERR_SOCKET', 'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_CLOSED', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'UND_ERR_ABORTED',
+  'ECONNRESET',
+  'ECONNREFUSED',
+  'ECONNABORTED',
+  'ENOTFOUND',
+  'EPIPE',
+  'ETIMEDOUT',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENETDOWN',
+  'UND_ERR_SOCKET',
+  'UND_ERR_CONNECT_TIMEOUT',
+  'UND_ERR_CLOSED',
+  'UND_ERR_HEADERS_TIMEOUT',
+  'UND_ERR_BODY_TIMEOUT',
+  'UND_ERR_ABORTED',
 ]);
 
 /** Errors that SDKs raise only once a request was on its way (or back). */
 const WIRE_ERROR_NAMES: ReadonlySet<string> = new Set([
-  'APIConnectionError', 'APIConnectionTimeoutError', 'APIUserAbortError', 'AbortError', 'TimeoutError', 'ApiError', 'GaxiosError',
+  'APIConnectionError',
+  'APIConnectionTimeoutError',
+  'APIUserAbortError',
+  'AbortError',
+  'TimeoutError',
+  'ApiError',
+  'GaxiosError',
 ]);
 
 type Link = Record<string, unknown>;
@@ -62,7 +82,9 @@ export function raisedBeforeSending(error: unknown): boolean {
   if (error instanceof SyntaxError || transportFailure(error)) return false;
   if (record.name === 'GoogleGenerativeAIError') {
     // vertexai wraps whatever postRequest threw (JSON.stringify included); a status line means an answer.
-    return /exception (posting|sending) request/.test(String(record.message)) && record.cause !== undefined && raisedBeforeSending(record.cause);
+    return (
+      /exception (posting|sending) request/.test(String(record.message)) && record.cause !== undefined && raisedBeforeSending(record.cause)
+    );
   }
   return true;
 }
@@ -77,7 +99,11 @@ function isSetupError(error: unknown): boolean {
       link.code === 'ERR_INVALID_URL' ||
       link.name === 'CredentialsProviderError' ||
       // JSON.stringify's TypeError and RangeError may quote a property named like a credential.
-      (link.name !== 'TypeError' && link.name !== 'RangeError' && /credential|api[_ -]?key|auth(entication|orization)? (method|token|header)|authToken|project id|access token/i.test(String(link.message ?? ''))),
+      (link.name !== 'TypeError' &&
+        link.name !== 'RangeError' &&
+        /credential|api[_ -]?key|auth(entication|orization)? (method|token|header)|authToken|project id|access token/i.test(
+          String(link.message ?? ''),
+        )),
   );
 }
 
@@ -95,7 +121,14 @@ export function preSendError(error: unknown, context: ErrorContext): ZenError {
   const detail = messageOf(error);
   if (isSetupError(error)) {
     const check = context.credentials ? ` Check ${context.credentials}.` : '';
-    return new ZenError({ kind: 'configuration', retryable: false, provider, model, cause: error, message: `${provider} ${model}: the client could not make the request (${detail}).${check}` });
+    return new ZenError({
+      kind: 'configuration',
+      retryable: false,
+      provider,
+      model,
+      cause: error,
+      message: `${provider} ${model}: the client could not make the request (${detail}).${check}`,
+    });
   }
   return new ZenError({
     kind: 'invalid_request',
@@ -120,7 +153,13 @@ export function buildRequest<T>(context: ErrorContext, build: () => T): T {
 export function unreadableAnswer(error: unknown, context: ErrorContext): ZenError {
   if (ZenError.isInstance(error)) return error;
   const { provider, model } = context;
-  return new ZenError({ kind: 'server', provider, model, cause: error, message: `${provider} ${model}: the answer could not be read: ${messageOf(error)}` });
+  return new ZenError({
+    kind: 'server',
+    provider,
+    model,
+    cause: error,
+    message: `${provider} ${model}: the answer could not be read: ${messageOf(error)}`,
+  });
 }
 
 /**
@@ -132,7 +171,12 @@ export function describeTransport(error: unknown): string | undefined {
   const link = causeChain(error).find((candidate) => typeof candidate.code === 'string' && NETWORK_CODES.has(candidate.code));
   if (!link) return undefined;
   const code = link.code as string;
-  const host = typeof link.hostname === 'string' ? link.hostname : typeof link.address === 'string' ? `${link.address}${typeof link.port === 'number' ? `:${link.port}` : ''}` : undefined;
+  const host =
+    typeof link.hostname === 'string'
+      ? link.hostname
+      : typeof link.address === 'string'
+        ? `${link.address}${typeof link.port === 'number' ? `:${link.port}` : ''}`
+        : undefined;
   switch (code) {
     case 'ECONNREFUSED':
       return `connection refused by ${host ?? 'the host'} (ECONNREFUSED: nothing listens there)`;

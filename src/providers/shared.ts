@@ -19,7 +19,11 @@ export function authAdvice(kind: ZenErrorKind, context: ErrorContext): string {
 export function kindFromStatus(status: number | undefined, code = '', message = ''): ZenErrorKind {
   const text = `${code} ${message}`.toLowerCase();
   if (/insufficient_quota|billing|credit balance|exceeded your current quota.*billing/.test(text)) return 'quota_exhausted';
-  if (/context[_ ]length|context window|maximum context|prompt is too long|too many tokens|input token count.*exceeds|exceeds the maximum number of tokens|max_tokens_exceeded/.test(text)) {
+  if (
+    /context[_ ]length|context window|maximum context|prompt is too long|too many tokens|input token count.*exceeds|exceeds the maximum number of tokens|max_tokens_exceeded/.test(
+      text,
+    )
+  ) {
     return 'context_length';
   }
   if (/content[_ ]?filter|content_policy|safety system|responsible ai|blocked.*safety/.test(text)) return 'content_filter';
@@ -106,7 +110,14 @@ export function isAbortError(error: unknown, signal?: AbortSignal): boolean {
 }
 
 export function abortedError(context: ErrorContext, cause?: unknown): ZenError {
-  return new ZenError({ kind: 'aborted', message: 'The request was aborted by the caller.', provider: context.provider, model: context.model, cause, retryable: false });
+  return new ZenError({
+    kind: 'aborted',
+    message: 'The request was aborted by the caller.',
+    provider: context.provider,
+    model: context.model,
+    cause,
+    retryable: false,
+  });
 }
 
 /**

@@ -21,7 +21,8 @@ type Line = RecordLine;
  * the inputs may be given in any order and mixed.
  */
 export async function collectReport(paths: string[], options: { title?: string } = {}): Promise<ReportData> {
-  if (paths.length === 0) throw new ZenError({ kind: 'invalid_request', retryable: false, message: 'report needs at least one results file or ledger' });
+  if (paths.length === 0)
+    throw new ZenError({ kind: 'invalid_request', retryable: false, message: 'report needs at least one results file or ledger' });
   const state = new Collector();
   for (const path of paths) {
     try {
@@ -50,7 +51,12 @@ export async function collectReport(paths: string[], options: { title?: string }
       } catch {
         // A torn last line (a run killed mid-write) is skipped; a file of non-JSON is refused.
         bad += 1;
-        if (bad > 1 || number === 1) throw new ZenError({ kind: 'invalid_request', retryable: false, message: `report: ${basename(path)} line ${number} is not JSON; give a results file or a ledger` });
+        if (bad > 1 || number === 1)
+          throw new ZenError({
+            kind: 'invalid_request',
+            retryable: false,
+            message: `report: ${basename(path)} line ${number} is not JSON; give a results file or a ledger`,
+          });
         continue;
       }
       state.add(line);
@@ -73,7 +79,11 @@ class Collector {
       case 'evaluation': {
         const result = line as unknown as ItemResult;
         if (typeof result.channel !== 'string' || typeof result.item !== 'string') return;
-        this.results.set(`${result.run}\u0000${result.channel}\u0000${result.item}\u0000${result.sample}`, { ...result, judgeCostUsd: result.judgeCostUsd ?? 0, costUsd: result.costUsd ?? 0 });
+        this.results.set(`${result.run}\u0000${result.channel}\u0000${result.item}\u0000${result.sample}`, {
+          ...result,
+          judgeCostUsd: result.judgeCostUsd ?? 0,
+          costUsd: result.costUsd ?? 0,
+        });
         return;
       }
       case 'summary':
@@ -84,7 +94,11 @@ class Collector {
   }
 
   finish(sources: string[], title: string | undefined): ReportData {
-    const data: ReportData = { title: title ?? 'zenrouter report', generatedAt: new Date().toISOString(), sources: sources.map((source) => basename(source)) };
+    const data: ReportData = {
+      title: title ?? 'zenrouter report',
+      generatedAt: new Date().toISOString(),
+      sources: sources.map((source) => basename(source)),
+    };
     const evaluation = this.evaluationSection();
     if (evaluation) data.evaluation = evaluation;
     const watch = this.watch.section();
@@ -120,12 +134,18 @@ class Collector {
     const pairs = new PairTally(channels, { maxDisagreements: 200 });
     for (const [key, group] of groups) pairs.add(key.split('\u0000')[0]!, Number(key.split('\u0000')[1]), group);
     const summaries = channels.map((channel) => tallies.get(channel)!.summary());
-    const costPerAnswer = summaries.map((summary) => (summary.attempted === 0 ? 0 : (summary.costUsd + summary.judgeCostUsd) / summary.attempted));
+    const costPerAnswer = summaries.map((summary) =>
+      summary.attempted === 0 ? 0 : (summary.costUsd + summary.judgeCostUsd) / summary.attempted,
+    );
     const section: NonNullable<ReportData['evaluation']> = {
       channels: summaries,
       comparisons: pairs.results(),
       costPerAnswer,
-      frontier: frontier(channels, costPerAnswer, summaries.map((summary) => summary.accuracy)),
+      frontier: frontier(
+        channels,
+        costPerAnswer,
+        summaries.map((summary) => summary.accuracy),
+      ),
       calibration: calibration.map((bins) => bins.map((bin) => (bin.count === 0 ? null : bin.right / bin.count))),
       latency: histogram(durations),
     };

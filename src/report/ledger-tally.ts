@@ -67,7 +67,9 @@ export class LedgerTally {
         return;
       case 'claim': {
         this.sawLedger = true;
-        const claim = line.claim as { id?: unknown; eventKind?: string; amountUsd?: number; status?: string; channel?: unknown } | undefined;
+        const claim = line.claim as
+          | { id?: unknown; eventKind?: string; amountUsd?: number; status?: string; channel?: unknown }
+          | undefined;
         const kind = claim?.eventKind ?? 'unknown';
         const entry = this.claims.get(kind) ?? { count: 0, nanos: 0 };
         entry.count += 1;
@@ -105,7 +107,9 @@ export class LedgerTally {
     const entry = this.dayModel(at, typeof line.model === 'string' ? line.model : 'unknown');
     entry.requests += 1;
     entry.costNanos += cost;
-    const attempts = Array.isArray(line.attempts) ? (line.attempts as Array<{ channel?: string; outcome?: string; durationMs?: number }>) : [];
+    const attempts = Array.isArray(line.attempts)
+      ? (line.attempts as Array<{ channel?: string; outcome?: string; durationMs?: number }>)
+      : [];
     for (const attempt of attempts) {
       if (attempt.outcome !== 'success' || typeof attempt.channel !== 'string' || typeof attempt.durationMs !== 'number') continue;
       let samples = this.durations.get(attempt.channel);
@@ -132,10 +136,13 @@ export class LedgerTally {
     const keys = [...this.byDayModel.keys()].map((key) => key.split('\u0000') as [string, string]);
     const days = [...new Set(keys.map(([day]) => day))].sort();
     const models = [...new Set(keys.map(([, model]) => model))].sort();
-    const grid = (read: (entry: DayModel) => number) => models.map((model) => days.map((day) => {
-      const entry = this.byDayModel.get(`${day}\u0000${model}`);
-      return entry ? read(entry) : 0;
-    }));
+    const grid = (read: (entry: DayModel) => number) =>
+      models.map((model) =>
+        days.map((day) => {
+          const entry = this.byDayModel.get(`${day}\u0000${model}`);
+          return entry ? read(entry) : 0;
+        }),
+      );
     return {
       days: days.map((day) => Date.parse(`${day}T00:00:00Z`) / 1000),
       models,
@@ -147,7 +154,11 @@ export class LedgerTally {
 
   claimsByKind(): { kinds: string[]; counts: number[]; creditedUsd: number[] } {
     const kinds = [...this.claims.keys()].sort();
-    return { kinds, counts: kinds.map((kind) => this.claims.get(kind)!.count), creditedUsd: kinds.map((kind) => this.claims.get(kind)!.nanos / NANOS) };
+    return {
+      kinds,
+      counts: kinds.map((kind) => this.claims.get(kind)!.count),
+      creditedUsd: kinds.map((kind) => this.claims.get(kind)!.nanos / NANOS),
+    };
   }
 
   /** Successful attempts per channel (sorted by channel): how many, nearest-rank p50 and p95. */
@@ -165,8 +176,13 @@ export class LedgerTally {
   /** The kept successful attempts, sorted by time: epoch seconds and per channel (of `latency()`) the duration or null. */
   timeline(): LedgerSection['timeline'] {
     const channels = [...this.durations.keys()].sort();
-    const points = (this.timelinePoints.length > this.timelineLimit ? this.timelinePoints.slice(-this.timelineLimit) : this.timelinePoints.slice()).sort((a, b) => a.t - b.t);
-    return { t: points.map((point) => point.t), ms: channels.map((channel) => points.map((point) => (point.channel === channel ? point.ms : null))) };
+    const points = (
+      this.timelinePoints.length > this.timelineLimit ? this.timelinePoints.slice(-this.timelineLimit) : this.timelinePoints.slice()
+    ).sort((a, b) => a.t - b.t);
+    return {
+      t: points.map((point) => point.t),
+      ms: channels.map((channel) => points.map((point) => (point.channel === channel ? point.ms : null))),
+    };
   }
 
   /** The report's ledger section. */

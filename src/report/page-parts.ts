@@ -13,7 +13,8 @@ export function uplotAssets(): { script: string; style: string } {
   };
 }
 
-export const escapeHtml = (text: string): string => text.replace(/[&<>"']/g, (char) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[char]!);
+export const escapeHtml = (text: string): string =>
+  text.replace(/[&<>"']/g, (char) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[char]!);
 
 export function figure(id: string, title: string, caption: string): string {
   return `<figure><figcaption><h3>${escapeHtml(title)}</h3><p>${escapeHtml(caption)}</p></figcaption><div class="chart" id="${id}"></div></figure>`;

@@ -41,17 +41,37 @@ ${ledgerHtml(data)}
 function evaluationHtml(data: ReportData): string {
   const evaluation = data.evaluation;
   if (!evaluation) return '';
-  const rows = evaluation.channels.map((channel) => `<tr><td>${escapeHtml(channel.channel)}</td><td>${pct(channel.accuracy)}</td><td>${pct(channel.ci95[0])} – ${pct(channel.ci95[1])}</td><td>${channel.correct}/${channel.graded}</td>` +
-    `<td>${channel.calibrationErrorRms === undefined ? '–' : pct(channel.calibrationErrorRms)}</td><td>${usd(channel.costUsd + channel.judgeCostUsd)}</td><td>${ms(channel.latency.p50Ms)} / ${ms(channel.latency.p95Ms)}</td>` +
-    `<td>${ms(channel.latency.ttftP50Ms)}</td><td>${channel.refusals}</td><td>${channel.errors}</td></tr>`).join('');
+  const rows = evaluation.channels
+    .map(
+      (channel) =>
+        `<tr><td>${escapeHtml(channel.channel)}</td><td>${pct(channel.accuracy)}</td><td>${pct(channel.ci95[0])} – ${pct(channel.ci95[1])}</td><td>${channel.correct}/${channel.graded}</td>` +
+        `<td>${channel.calibrationErrorRms === undefined ? '–' : pct(channel.calibrationErrorRms)}</td><td>${usd(channel.costUsd + channel.judgeCostUsd)}</td><td>${ms(channel.latency.p50Ms)} / ${ms(channel.latency.p95Ms)}</td>` +
+        `<td>${ms(channel.latency.ttftP50Ms)}</td><td>${channel.refusals}</td><td>${channel.errors}</td></tr>`,
+    )
+    .join('');
   const categories = [...new Set(evaluation.channels.flatMap((channel) => channel.byCategory.map((category) => category.category)))].sort();
-  const categoryRows = categories.map((category) => `<tr><td>${escapeHtml(category)}</td>${evaluation.channels.map((channel) => {
-    const entry = channel.byCategory.find((candidate) => candidate.category === category);
-    return `<td>${entry ? `${pct(entry.accuracy)} <span class="n">(${entry.correct}/${entry.graded})</span>` : '–'}</td>`;
-  }).join('')}</tr>`).join('');
-  const comparisons = evaluation.comparisons.map((comparison) => `<tr class="${comparison.worse ? 'flag' : ''}"><td>${escapeHtml(comparison.a)}<br>${escapeHtml(comparison.b)}</td><td>${pct(comparison.accuracyA)}<br>${pct(comparison.accuracyB)}</td>` +
-    `<td>${comparison.paired}</td><td>${comparison.onlyA} / ${comparison.onlyB}</td><td>${comparison.test} p=${comparison.adjustedP.toPrecision(3)}</td><td>${comparison.worse ? `<strong>${escapeHtml(comparison.worse)} is worse</strong>` : 'within chance'}</td>` +
-    `<td class="items">${comparison.disagreements.slice(0, 30).map((entry) => escapeHtml(entry.item)).join(', ')}${comparison.disagreementCount > 30 ? ', …' : ''}</td></tr>`).join('');
+  const categoryRows = categories
+    .map(
+      (category) =>
+        `<tr><td>${escapeHtml(category)}</td>${evaluation.channels
+          .map((channel) => {
+            const entry = channel.byCategory.find((candidate) => candidate.category === category);
+            return `<td>${entry ? `${pct(entry.accuracy)} <span class="n">(${entry.correct}/${entry.graded})</span>` : '–'}</td>`;
+          })
+          .join('')}</tr>`,
+    )
+    .join('');
+  const comparisons = evaluation.comparisons
+    .map(
+      (comparison) =>
+        `<tr class="${comparison.worse ? 'flag' : ''}"><td>${escapeHtml(comparison.a)}<br>${escapeHtml(comparison.b)}</td><td>${pct(comparison.accuracyA)}<br>${pct(comparison.accuracyB)}</td>` +
+        `<td>${comparison.paired}</td><td>${comparison.onlyA} / ${comparison.onlyB}</td><td>${comparison.test} p=${comparison.adjustedP.toPrecision(3)}</td><td>${comparison.worse ? `<strong>${escapeHtml(comparison.worse)} is worse</strong>` : 'within chance'}</td>` +
+        `<td class="items">${comparison.disagreements
+          .slice(0, 30)
+          .map((entry) => escapeHtml(entry.item))
+          .join(', ')}${comparison.disagreementCount > 30 ? ', …' : ''}</td></tr>`,
+    )
+    .join('');
   const identity = evaluation.identity
     ? `<h3>Identity probe</h3><table><tr><th>channel</th><th>says it is</th><th>agreement</th><th>verdict</th></tr>${evaluation.identity.map((entry) => `<tr class="${entry.flagged ? 'flag' : ''}"><td>${escapeHtml(entry.channel)}</td><td>${escapeHtml(entry.selfReport.slice(0, 80))}</td><td>${entry.agreement === undefined ? '–' : pct(entry.agreement)}</td><td>${entry.flagged ? escapeHtml(entry.reasons.join('; ')) : 'ok'}</td></tr>`).join('')}</table>`
     : '';
@@ -72,7 +92,12 @@ ${identity}
 function watchHtml(data: ReportData): string {
   const watch = data.watch;
   if (!watch) return '';
-  const events = watch.degradations.map((event) => `<li><strong>${escapeHtml(event.channel)}</strong>: ${escapeHtml(event.metric)} from ${event.metric === 'accuracy' || event.metric === 'defects' ? pct(event.baseline) : Math.round(event.baseline)} to ${event.metric === 'accuracy' || event.metric === 'defects' ? pct(event.observed) : Math.round(event.observed)} at ${new Date(event.at * 1000).toISOString()}</li>`).join('');
+  const events = watch.degradations
+    .map(
+      (event) =>
+        `<li><strong>${escapeHtml(event.channel)}</strong>: ${escapeHtml(event.metric)} from ${event.metric === 'accuracy' || event.metric === 'defects' ? pct(event.baseline) : Math.round(event.baseline)} to ${event.metric === 'accuracy' || event.metric === 'defects' ? pct(event.observed) : Math.round(event.observed)} at ${new Date(event.at * 1000).toISOString()}</li>`,
+    )
+    .join('');
   return `<section id="watch"><h2>Degradation watch</h2>
 <div class="grid">
 ${figure('chart-watch', 'Canary accuracy per run', 'Each canary run\u2019s accuracy per channel; red lines mark degradation events.')}

@@ -27,19 +27,30 @@ export const isWatchRun = (run: unknown): boolean => String(run).startsWith('wat
  */
 export class WatchTally {
   private readonly runLines: WatchRunLine[] = [];
-  private readonly answerRuns = new Map<string, { at: number; channels: Map<string, { right: number; graded: number; durations: number[] }> }>();
+  private readonly answerRuns = new Map<
+    string,
+    { at: number; channels: Map<string, { right: number; graded: number; durations: number[] }> }
+  >();
   private readonly seenAnswers = new Set<string>();
   private readonly degradationsByKey = new Map<string, DegradationEntry>();
 
   add(line: RecordLine): void {
     switch (line.type) {
       case 'watch-run':
-        if (Array.isArray(line.channels)) this.runLines.push({ at: Date.parse(String(line.at)), channels: line.channels as WatchRunLine['channels'] });
+        if (Array.isArray(line.channels))
+          this.runLines.push({ at: Date.parse(String(line.at)), channels: line.channels as WatchRunLine['channels'] });
         return;
       case 'degradation': {
         const at = Date.parse(String(line.at));
         const key = `${String(line.channel)}\u0000${String(line.metric)}\u0000${at}`;
-        this.degradationsByKey.set(key, { at, channel: String(line.channel), metric: String(line.metric), baseline: Number(line.baseline), observed: Number(line.observed), ...(typeof line.threshold === 'number' ? { threshold: line.threshold } : {}) });
+        this.degradationsByKey.set(key, {
+          at,
+          channel: String(line.channel),
+          metric: String(line.metric),
+          baseline: Number(line.baseline),
+          observed: Number(line.observed),
+          ...(typeof line.threshold === 'number' ? { threshold: line.threshold } : {}),
+        });
         return;
       }
       case 'result':
@@ -78,19 +89,30 @@ export class WatchTally {
     if (runs.length === 0) {
       runs = [...this.answerRuns.values()].map((run) => ({
         at: run.at,
-        channels: [...run.channels].map(([channel, counts]) => ({ channel, accuracy: counts.right / counts.graded, latencyMs: percentile(counts.durations.slice().sort((a, b) => a - b), 50) })),
+        channels: [...run.channels].map(([channel, counts]) => ({
+          channel,
+          accuracy: counts.right / counts.graded,
+          latencyMs: percentile(
+            counts.durations.slice().sort((a, b) => a - b),
+            50,
+          ),
+        })),
       }));
     }
     if (runs.length === 0 && this.degradationsByKey.size === 0) return undefined;
     runs.sort((a, b) => a.at - b.at);
     const degradations = this.degradations();
-    const channels = [...new Set([...runs.flatMap((run) => run.channels.map((entry) => entry.channel)), ...degradations.map((event) => event.channel)])].sort();
+    const channels = [
+      ...new Set([...runs.flatMap((run) => run.channels.map((entry) => entry.channel)), ...degradations.map((event) => event.channel)]),
+    ].sort();
     const pick = <T>(read: (entry: (typeof runs)[number]['channels'][number]) => T | undefined) =>
-      channels.map((channel) => runs.map((run) => {
-        const entry = run.channels.find((candidate) => candidate.channel === channel);
-        const value = entry ? read(entry) : undefined;
-        return value === undefined ? null : (value as T);
-      }));
+      channels.map((channel) =>
+        runs.map((run) => {
+          const entry = run.channels.find((candidate) => candidate.channel === channel);
+          const value = entry ? read(entry) : undefined;
+          return value === undefined ? null : (value as T);
+        }),
+      );
     return {
       channels,
       at: runs.map((run) => run.at / 1000),
@@ -98,7 +120,13 @@ export class WatchTally {
       latencyMs: pick((entry) => entry.latencyMs),
       statistic: pick((entry) => entry.statistics?.accuracy),
       threshold: degradations.find((event) => event.threshold !== undefined)?.threshold,
-      degradations: degradations.map(({ at, channel, metric, baseline, observed }) => ({ at: at / 1000, channel, metric, baseline, observed })),
+      degradations: degradations.map(({ at, channel, metric, baseline, observed }) => ({
+        at: at / 1000,
+        channel,
+        metric,
+        baseline,
+        observed,
+      })),
     };
   }
 }

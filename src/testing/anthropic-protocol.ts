@@ -19,16 +19,27 @@ const STOP_REASONS: Record<SimFinishReason, string> = {
 /** Anthropic's error `type` for an HTTP status (https://docs.anthropic.com/en/api/errors). */
 function errorTypeForStatus(status: number): string {
   switch (status) {
-    case 400: return 'invalid_request_error';
-    case 401: return 'authentication_error';
-    case 402: return 'billing_error';
-    case 403: return 'permission_error';
-    case 404: return 'not_found_error';
-    case 408: case 504: return 'timeout_error';
-    case 413: return 'request_too_large';
-    case 429: return 'rate_limit_error';
-    case 529: return 'overloaded_error';
-    default: return status >= 500 ? 'api_error' : 'invalid_request_error';
+    case 400:
+      return 'invalid_request_error';
+    case 401:
+      return 'authentication_error';
+    case 402:
+      return 'billing_error';
+    case 403:
+      return 'permission_error';
+    case 404:
+      return 'not_found_error';
+    case 408:
+    case 504:
+      return 'timeout_error';
+    case 413:
+      return 'request_too_large';
+    case 429:
+      return 'rate_limit_error';
+    case 529:
+      return 'overloaded_error';
+    default:
+      return status >= 500 ? 'api_error' : 'invalid_request_error';
   }
 }
 
@@ -56,10 +67,14 @@ function toolResultText(block: Json): string {
 function toolChoiceOf(choice: unknown): string {
   if (!isRecord(choice)) return 'auto';
   switch (choice.type) {
-    case 'any': return 'required';
-    case 'none': return 'none';
-    case 'tool': return typeof choice.name === 'string' ? choice.name : 'required';
-    default: return 'auto';
+    case 'any':
+      return 'required';
+    case 'none':
+      return 'none';
+    case 'tool':
+      return typeof choice.name === 'string' ? choice.name : 'required';
+    default:
+      return 'auto';
   }
 }
 
@@ -237,7 +252,11 @@ export const anthropicRenderer: ProtocolRenderer = {
 async function handleMessages(context: SimContext): Promise<void> {
   if (!isRecord(context.body)) {
     // The real API answers a body it cannot parse with a 400 invalid_request_error.
-    sendJson(context.response, 400, anthropicRenderer.errorBody(400, 'The request body is not valid JSON.', undefined, { type: 'http', status: 400 }));
+    sendJson(
+      context.response,
+      400,
+      anthropicRenderer.errorBody(400, 'The request body is not valid JSON.', undefined, { type: 'http', status: 400 }),
+    );
     return;
   }
   await context.simulator.respond(context, anthropicRenderer, summarizeAnthropicRequest(context.body));

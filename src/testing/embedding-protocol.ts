@@ -94,8 +94,10 @@ function openaiError(context: SimContext, message: string, param: string | null 
 
 /** `input` as texts (token arrays as their JSON), or a message saying what is wrong with it. */
 function openaiInputs(input: unknown): string[] | string {
-  if (typeof input === 'string') return input === '' ? "'$.input' is invalid. Please check the API reference: https://platform.openai.com/docs/api-reference." : [input];
-  if (!Array.isArray(input) || input.length === 0) return "'$.input' is invalid. Please check the API reference: https://platform.openai.com/docs/api-reference.";
+  if (typeof input === 'string')
+    return input === '' ? "'$.input' is invalid. Please check the API reference: https://platform.openai.com/docs/api-reference." : [input];
+  if (!Array.isArray(input) || input.length === 0)
+    return "'$.input' is invalid. Please check the API reference: https://platform.openai.com/docs/api-reference.";
   if (input.every((item) => typeof item === 'number')) return [JSON.stringify(input)];
   const texts: string[] = [];
   for (const item of input) {
@@ -111,10 +113,15 @@ async function handleOpenAIEmbeddings(context: SimContext): Promise<void> {
   const model = String(body.model ?? '');
   const inputs = openaiInputs(body.input);
   if (typeof inputs === 'string') return openaiError(context, inputs);
-  if (inputs.length > SIMULATED_EMBEDDING_LIMITS.openai) return openaiError(context, `'$.input' is invalid: at most ${SIMULATED_EMBEDDING_LIMITS.openai} inputs per request, got ${inputs.length}.`);
+  if (inputs.length > SIMULATED_EMBEDDING_LIMITS.openai)
+    return openaiError(
+      context,
+      `'$.input' is invalid: at most ${SIMULATED_EMBEDDING_LIMITS.openai} inputs per request, got ${inputs.length}.`,
+    );
   const known = knownEmbeddingModel('openai', model);
   const dimensions = typeof body.dimensions === 'number' ? body.dimensions : undefined;
-  if (dimensions !== undefined && known && !known.flexibleDimensions) return openaiError(context, 'This model does not support specifying dimensions.', 'dimensions');
+  if (dimensions !== undefined && known && !known.flexibleDimensions)
+    return openaiError(context, 'This model does not support specifying dimensions.', 'dimensions');
   const base = chatRenderer(false);
   const renderer: ProtocolRenderer = {
     ...base,
@@ -165,15 +172,29 @@ async function handleGoogleEmbeddings(context: SimContext, match: RegExpMatchArr
     // Vertex AI: `instances: [{ content, task_type?, title? }]`, `parameters.outputDimensionality`.
     const instances = Array.isArray(body.instances) ? body.instances.filter(isRecord) : [];
     const texts = instances.map((instance) => instance.content);
-    if (texts.length === 0 || !texts.every((text): text is string => typeof text === 'string' && text !== '')) return googleBadRequest(context, 'Each instance needs a non-empty `content` string.');
+    if (texts.length === 0 || !texts.every((text): text is string => typeof text === 'string' && text !== ''))
+      return googleBadRequest(context, 'Each instance needs a non-empty `content` string.');
     const limit = model === 'gemini-embedding-001' ? 1 : SIMULATED_EMBEDDING_LIMITS.vertexPredict;
-    if (texts.length > limit) return googleBadRequest(context, `Unable to submit request because the model ${model} takes at most ${limit} instances per request, got ${texts.length}.`);
+    if (texts.length > limit)
+      return googleBadRequest(
+        context,
+        `Unable to submit request because the model ${model} takes at most ${limit} instances per request, got ${texts.length}.`,
+      );
     const parameters = isRecord(body.parameters) ? body.parameters : {};
     const dimensions = typeof parameters.outputDimensionality === 'number' ? parameters.outputDimensionality : undefined;
-    await simulator.respond(context, googleRenderer(protocol, () => ({
-      predictions: texts.map((text) => ({ embeddings: { values: simulatedEmbedding(model, text, dimensions), statistics: { token_count: estimateTokens(text), truncated: false } } })),
-      metadata: { billableCharacterCount: texts.reduce((sum, text) => sum + text.length, 0) },
-    })), summary(model, texts));
+    await simulator.respond(
+      context,
+      googleRenderer(protocol, () => ({
+        predictions: texts.map((text) => ({
+          embeddings: {
+            values: simulatedEmbedding(model, text, dimensions),
+            statistics: { token_count: estimateTokens(text), truncated: false },
+          },
+        })),
+        metadata: { billableCharacterCount: texts.reduce((sum, text) => sum + text.length, 0) },
+      })),
+      summary(model, texts),
+    );
     return;
   }
 
@@ -182,10 +203,14 @@ async function handleGoogleEmbeddings(context: SimContext, match: RegExpMatchArr
     if (text === undefined || text === '') return googleBadRequest(context, '* EmbedContentRequest.content: contents is not specified');
     const config = isRecord(body.embedContentConfig) ? body.embedContentConfig : body;
     const dimensions = typeof config.outputDimensionality === 'number' ? config.outputDimensionality : undefined;
-    await simulator.respond(context, googleRenderer(protocol, (plan) => ({
-      embedding: { values: simulatedEmbedding(model, text, dimensions) },
-      ...(protocol === 'vertex' ? { usageMetadata: { promptTokenCount: plan.usage.input } } : {}),
-    })), summary(model, [text]));
+    await simulator.respond(
+      context,
+      googleRenderer(protocol, (plan) => ({
+        embedding: { values: simulatedEmbedding(model, text, dimensions) },
+        ...(protocol === 'vertex' ? { usageMetadata: { promptTokenCount: plan.usage.input } } : {}),
+      })),
+      summary(model, [text]),
+    );
     return;
   }
 
@@ -193,16 +218,24 @@ async function handleGoogleEmbeddings(context: SimContext, match: RegExpMatchArr
   const requests = Array.isArray(body.requests) ? body.requests.filter(isRecord) : [];
   if (requests.length === 0) return googleBadRequest(context, '* BatchEmbedContentsRequest.requests: requests is empty');
   if (requests.length > SIMULATED_EMBEDDING_LIMITS.gemini) {
-    return googleBadRequest(context, `* BatchEmbedContentsRequest.requests: at most ${SIMULATED_EMBEDDING_LIMITS.gemini} requests can be in one batch, got ${requests.length}`);
+    return googleBadRequest(
+      context,
+      `* BatchEmbedContentsRequest.requests: at most ${SIMULATED_EMBEDDING_LIMITS.gemini} requests can be in one batch, got ${requests.length}`,
+    );
   }
   const texts = requests.map((request) => contentText(request.content));
-  if (!texts.every((text): text is string => text !== undefined && text !== '')) return googleBadRequest(context, '* BatchEmbedContentsRequest.requests[].content: contents is not specified');
-  await simulator.respond(context, googleRenderer(protocol, () => ({
-    embeddings: texts.map((text, index) => {
-      const dimensions = requests[index]!.outputDimensionality;
-      return { values: simulatedEmbedding(model, text, typeof dimensions === 'number' ? dimensions : undefined) };
-    }),
-  })), summary(model, texts));
+  if (!texts.every((text): text is string => text !== undefined && text !== ''))
+    return googleBadRequest(context, '* BatchEmbedContentsRequest.requests[].content: contents is not specified');
+  await simulator.respond(
+    context,
+    googleRenderer(protocol, () => ({
+      embeddings: texts.map((text, index) => {
+        const dimensions = requests[index]!.outputDimensionality;
+        return { values: simulatedEmbedding(model, text, typeof dimensions === 'number' ? dimensions : undefined) };
+      }),
+    })),
+    summary(model, texts),
+  );
 }
 
 /** Placed before the generate routes, which would take Vertex's `:predict` for Imagen. */

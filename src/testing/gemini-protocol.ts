@@ -90,7 +90,10 @@ export function summarizeGeminiRequest(body: Json, model: string, stream: boolea
           ? lowerCaseTypes(declaration.parameters)
           : undefined) as Json | undefined,
     }));
-  const { choice, allowed } = toolChoiceOf(body.toolConfig, tools.map((tool) => tool.name));
+  const { choice, allowed } = toolChoiceOf(
+    body.toolConfig,
+    tools.map((tool) => tool.name),
+  );
   if (allowed) tools = tools.filter((tool) => allowed.includes(tool.name));
 
   const config = isRecord(body.generationConfig) ? body.generationConfig : {};
@@ -149,9 +152,25 @@ export function rejectUnauthenticated(context: SimContext, protocol: SimProtocol
   const bearer = /^Bearer\s+(\S+)$/i.exec(headers.authorization ?? '')?.[1];
   if (bearer && isIssuedGoogleAccessToken(context.simulator, bearer)) return false;
   if (!bearer && protocol === 'gemini') {
-    sendJson(context.response, 403, googleErrorBody(403, "Method doesn't allow unregistered callers (callers without established identity). Please use API Key or other form of API consumer identity to call this API.", 'PERMISSION_DENIED'));
+    sendJson(
+      context.response,
+      403,
+      googleErrorBody(
+        403,
+        "Method doesn't allow unregistered callers (callers without established identity). Please use API Key or other form of API consumer identity to call this API.",
+        'PERMISSION_DENIED',
+      ),
+    );
   } else {
-    sendJson(context.response, 401, googleErrorBody(401, 'Request had invalid authentication credentials. Expected OAuth 2 access token, login cookie or other valid authentication credential.', 'UNAUTHENTICATED'));
+    sendJson(
+      context.response,
+      401,
+      googleErrorBody(
+        401,
+        'Request had invalid authentication credentials. Expected OAuth 2 access token, login cookie or other valid authentication credential.',
+        'UNAUTHENTICATED',
+      ),
+    );
   }
   return true;
 }

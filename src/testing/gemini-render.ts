@@ -78,7 +78,12 @@ function errorDetails(status: number, statusName: string, fault: Extract<SimFaul
   if (status === 429) {
     details.push({
       '@type': 'type.googleapis.com/google.rpc.QuotaFailure',
-      violations: [{ quotaMetric: 'generativelanguage.googleapis.com/generate_content_requests', quotaId: 'GenerateRequestsPerMinutePerProjectPerModel' }],
+      violations: [
+        {
+          quotaMetric: 'generativelanguage.googleapis.com/generate_content_requests',
+          quotaId: 'GenerateRequestsPerMinutePerProjectPerModel',
+        },
+      ],
     });
   } else {
     details.push({ '@type': 'type.googleapis.com/google.rpc.ErrorInfo', reason: statusName, domain: 'googleapis.com' });
@@ -131,7 +136,12 @@ interface Answer {
 function answerOf(plan: PlannedReply, shape: GeminiCallShape, summary: SimRequestSummary, streamed: boolean): Answer {
   const calls = plan.toolCalls.map((call) => ({ name: call.name, args: parseArgs(call.arguments) }));
   if (calls.some((call) => call.args === undefined)) {
-    return { thought: [], visible: [], finishReason: 'MALFORMED_FUNCTION_CALL', finishMessage: 'Malformed function call: the arguments are not a JSON object.' };
+    return {
+      thought: [],
+      visible: [],
+      finishReason: 'MALFORMED_FUNCTION_CALL',
+      finishMessage: 'Malformed function call: the arguments are not a JSON object.',
+    };
   }
   const wantsText = !summary.wantsImage || shape.modalities.includes('TEXT');
   const pieces = (text: string): string[] => (streamed ? splitIntoTokens(text) : text ? [text] : []);
@@ -158,7 +168,11 @@ function envelopeOf(protocol: SimProtocol, summary: SimRequestSummary, responseI
 
 function imagenPredictions(plan: PlannedReply, shape: GeminiCallShape, summary: SimRequestSummary): Json {
   if (plan.finishReason === 'content_filter') {
-    return { predictions: [{ raiFilteredReason: 'Unable to show generated images. All images were filtered out because they violated the usage guidelines.' }] };
+    return {
+      predictions: [
+        { raiFilteredReason: 'Unable to show generated images. All images were filtered out because they violated the usage guidelines.' },
+      ],
+    };
   }
   const predictions = Array.from({ length: shape.sampleCount }, (_, index) => ({
     bytesBase64Encoded: tinyPng(`${summary.lastUserText}#${index}`).toString('base64'),

@@ -84,7 +84,12 @@ function usageJson(plan: PlannedReply): Json {
     completion_tokens: output,
     total_tokens: input + output,
     prompt_tokens_details: { cached_tokens: cachedInput, audio_tokens: 0 },
-    completion_tokens_details: { reasoning_tokens: reasoning, audio_tokens: 0, accepted_prediction_tokens: 0, rejected_prediction_tokens: 0 },
+    completion_tokens_details: {
+      reasoning_tokens: reasoning,
+      audio_tokens: 0,
+      accepted_prediction_tokens: 0,
+      rejected_prediction_tokens: 0,
+    },
   };
 }
 
@@ -116,7 +121,14 @@ function renderChatJson(plan: PlannedReply, request: SimRequestSummary): Json {
 }
 
 function renderChatStream(plan: PlannedReply, request: SimRequestSummary, includeUsage: boolean) {
-  const head = { id: simId('chatcmpl-'), object: 'chat.completion.chunk', created: Math.floor(Date.now() / 1000), model: request.model, service_tier: 'default', system_fingerprint: FINGERPRINT };
+  const head = {
+    id: simId('chatcmpl-'),
+    object: 'chat.completion.chunk',
+    created: Math.floor(Date.now() / 1000),
+    model: request.model,
+    service_tier: 'default',
+    system_fingerprint: FINGERPRINT,
+  };
   const frame = (choices: Json[], content: boolean, usage: Json | null = null): SimFrame => ({
     data: `data: ${JSON.stringify({ ...head, choices, ...(includeUsage ? { usage } : {}) })}\n\n`,
     content,
@@ -163,7 +175,8 @@ export function chatRenderer(includeUsage: boolean): ProtocolRenderer {
     errorBody: (status, message, code) => ({ error: { message, ...errorShape(status, code), param: null } }),
     // A failure after the 200 headers arrives as a data line with an `error` member; the SDK's
     // Stream throws it as an APIError without status.
-    errorFrame: (message, code) => `data: ${JSON.stringify({ error: { message, type: code ?? 'server_error', param: null, code: code ?? null } })}\n\n`,
+    errorFrame: (message, code) =>
+      `data: ${JSON.stringify({ error: { message, type: code ?? 'server_error', param: null, code: code ?? null } })}\n\n`,
     envelope: (eventJson) => `data: ${eventJson}\n\n`,
     replayTerminal: ['data: [DONE]\n\n'],
     headers: () => ({ 'x-request-id': `req_${randomUUID().replace(/-/g, '')}` }),
@@ -180,7 +193,6 @@ async function handleChat(context: SimContext): Promise<void> {
 
 /** Images served for `response_format: 'url'`, per simulator. */
 const servedImages = new WeakMap<Simulator, Map<string, Buffer>>();
-
 
 interface ImageParams {
   model: string;
@@ -247,7 +259,14 @@ function imageSummary(params: ImageParams): SimRequestSummary {
 async function handleImages(context: SimContext, params: ImageParams): Promise<void> {
   if (isGptImage(params.model) && params.responseFormat !== undefined) {
     // The real API rejects the parameter for GPT image models.
-    sendJson(context.response, 400, { error: { message: "Unknown parameter: 'response_format'.", type: 'invalid_request_error', param: 'response_format', code: 'unknown_parameter' } });
+    sendJson(context.response, 400, {
+      error: {
+        message: "Unknown parameter: 'response_format'.",
+        type: 'invalid_request_error',
+        param: 'response_format',
+        code: 'unknown_parameter',
+      },
+    });
     return;
   }
   await context.simulator.respond(context, imageRenderer(context, params), imageSummary(params));
@@ -316,7 +335,10 @@ export const openaiRoutes: SimRoute[] = [
     pattern: /^\/v1\/models$/,
     async handle(context) {
       const ids = ['gpt-5-mini', 'gpt-4.1-nano', 'gpt-image-1', 'dall-e-3'];
-      sendJson(context.response, 200, { object: 'list', data: ids.map((id) => ({ id, object: 'model', created: 1_700_000_000, owned_by: 'system' })) });
+      sendJson(context.response, 200, {
+        object: 'list',
+        data: ids.map((id) => ({ id, object: 'model', created: 1_700_000_000, owned_by: 'system' })),
+      });
     },
   },
 ];

@@ -52,14 +52,24 @@ export function summarizeResponsesRequest(body: unknown, history: Json[] = []): 
   const lastUser = [...items].reverse().find((item) => item.role === 'user' && (item.type === undefined || item.type === 'message'));
   // Parallel calls come back as several trailing `function_call_output` items.
   const trailing: Json[] = [];
-  for (let index = items.length - 1; index >= 0 && items[index]!.type === 'function_call_output'; index -= 1) trailing.unshift(items[index]!);
+  for (let index = items.length - 1; index >= 0 && items[index]!.type === 'function_call_output'; index -= 1)
+    trailing.unshift(items[index]!);
   const tools = (Array.isArray(request.tools) ? request.tools.map(record) : [])
     .filter((tool) => tool.type === FUNCTION_TOOL)
-    .map((tool) => ({ name: String(tool.name ?? ''), parameters: tool.parameters === undefined || tool.parameters === null ? undefined : record(tool.parameters) }));
+    .map((tool) => ({
+      name: String(tool.name ?? ''),
+      parameters: tool.parameters === undefined || tool.parameters === null ? undefined : record(tool.parameters),
+    }));
   const choice = request.tool_choice;
   const choiceRecord = record(choice);
   const toolChoice =
-    typeof choice === 'string' ? choice : choiceRecord.type === FUNCTION_TOOL && typeof choiceRecord.name === 'string' ? choiceRecord.name : choiceRecord.type === 'allowed_tools' ? String(choiceRecord.mode ?? 'auto') : 'auto';
+    typeof choice === 'string'
+      ? choice
+      : choiceRecord.type === FUNCTION_TOOL && typeof choiceRecord.name === 'string'
+        ? choiceRecord.name
+        : choiceRecord.type === 'allowed_tools'
+          ? String(choiceRecord.mode ?? 'auto')
+          : 'auto';
   const format = record(record(request.text).format);
   return {
     model: String(request.model ?? ''),
@@ -81,7 +91,9 @@ function hostedToolsUsed(body: Json, history: Json[]): string[] {
   const items = [...history, ...inputItems(body.input)];
   // After a function result the model answers; the hosted tools already ran earlier in the turn.
   if (items.at(-1)?.type === 'function_call_output') return [];
-  return (Array.isArray(body.tools) ? body.tools.map(record) : []).map((tool) => String(tool.type ?? '')).filter((type) => type !== FUNCTION_TOOL && type !== '');
+  return (Array.isArray(body.tools) ? body.tools.map(record) : [])
+    .map((tool) => String(tool.type ?? ''))
+    .filter((type) => type !== FUNCTION_TOOL && type !== '');
 }
 
 interface StoredResponse {
@@ -101,7 +113,12 @@ function storeOf(simulator: Simulator): Map<string, StoredResponse> {
 
 function notFound(context: SimContext, id: string, param: string | null): void {
   sendJson(context.response, 404, {
-    error: { message: `${param === 'previous_response_id' ? 'Previous response' : 'Response'} with id '${id}' not found.`, type: 'invalid_request_error', param, code: param === null ? null : 'previous_response_not_found' },
+    error: {
+      message: `${param === 'previous_response_id' ? 'Previous response' : 'Response'} with id '${id}' not found.`,
+      type: 'invalid_request_error',
+      param,
+      code: param === null ? null : 'previous_response_not_found',
+    },
   });
 }
 
@@ -110,9 +127,17 @@ function renderer(echo: ResponsesEcho): ProtocolRenderer {
     protocol: 'openai',
     renderJson: (plan, request) => renderResponseJson(plan, request, echo),
     renderStream: (plan, request) => renderResponseStream(plan, request, echo),
-    errorBody: (status, message, code) => ({ error: { message, type: status === 429 ? 'requests' : status >= 500 ? 'server_error' : 'invalid_request_error', param: null, code: code ?? null } }),
+    errorBody: (status, message, code) => ({
+      error: {
+        message,
+        type: status === 429 ? 'requests' : status >= 500 ? 'server_error' : 'invalid_request_error',
+        param: null,
+        code: code ?? null,
+      },
+    }),
     // A failure after the 200 headers: an `error` event, which the SDK yields as a ResponseErrorEvent.
-    errorFrame: (message, code) => `event: error\ndata: ${JSON.stringify({ type: 'error', code: code ?? 'server_error', message, param: null, sequence_number: 0 })}\n\n`,
+    errorFrame: (message, code) =>
+      `event: error\ndata: ${JSON.stringify({ type: 'error', code: code ?? 'server_error', message, param: null, sequence_number: 0 })}\n\n`,
     // Recorded events are JSON objects with a `type`; the API names each SSE event after it.
     envelope: (eventJson) => `event: ${String(record(safeParse(eventJson)).type ?? 'message')}\ndata: ${eventJson}\n\n`,
     replayTerminal: [],

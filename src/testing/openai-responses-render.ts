@@ -41,15 +41,41 @@ function hostedCall(type: string, request: SimRequestSummary): Json | undefined 
     case 'web_search_preview':
     case 'web_search_2025_08_26':
     case 'web_search_preview_2025_03_11':
-      return { type: 'web_search_call', id: simId('ws_'), status: 'completed', action: { type: 'search', query: request.lastUserText, sources: null } };
+      return {
+        type: 'web_search_call',
+        id: simId('ws_'),
+        status: 'completed',
+        action: { type: 'search', query: request.lastUserText, sources: null },
+      };
     case 'file_search':
       return { type: 'file_search_call', id: simId('fs_'), status: 'completed', queries: [request.lastUserText], results: null };
     case 'code_interpreter':
-      return { type: 'code_interpreter_call', id: simId('ci_'), status: 'completed', code: 'print(6 * 7)', container_id: 'cntr_sim', outputs: [{ type: 'logs', logs: '42\n' }] };
+      return {
+        type: 'code_interpreter_call',
+        id: simId('ci_'),
+        status: 'completed',
+        code: 'print(6 * 7)',
+        container_id: 'cntr_sim',
+        outputs: [{ type: 'logs', logs: '42\n' }],
+      };
     case 'image_generation':
-      return { type: 'image_generation_call', id: simId('ig_'), status: 'completed', result: tinyPng(request.lastUserText).toString('base64') };
+      return {
+        type: 'image_generation_call',
+        id: simId('ig_'),
+        status: 'completed',
+        result: tinyPng(request.lastUserText).toString('base64'),
+      };
     case 'mcp':
-      return { type: 'mcp_call', id: simId('mcp_'), server_label: 'sim', name: 'lookup', arguments: '{}', output: 'simulated MCP result', error: null, status: 'completed' };
+      return {
+        type: 'mcp_call',
+        id: simId('mcp_'),
+        server_label: 'sim',
+        name: 'lookup',
+        arguments: '{}',
+        output: 'simulated MCP result',
+        error: null,
+        status: 'completed',
+      };
     default:
       return undefined;
   }
@@ -59,12 +85,29 @@ function hostedCall(type: string, request: SimRequestSummary): Json | undefined 
 function outputItems(plan: PlannedReply, request: SimRequestSummary, echo: ResponsesEcho): Json[] {
   const items: Json[] = [];
   const incomplete = plan.finishReason === 'length';
-  if (plan.reasoning) items.push({ type: 'reasoning', id: simId('rs_'), summary: [], content: [{ type: 'reasoning_text', text: plan.reasoning }], status: 'completed' });
+  if (plan.reasoning)
+    items.push({
+      type: 'reasoning',
+      id: simId('rs_'),
+      summary: [],
+      content: [{ type: 'reasoning_text', text: plan.reasoning }],
+      status: 'completed',
+    });
   const calls = echo.hostedTools.map((type) => hostedCall(type, request)).filter((item): item is Json => item !== undefined);
   items.push(...calls);
   if (plan.text || (plan.toolCalls.length === 0 && calls.length === 0)) {
     const cited = calls.some((call) => call.type === 'web_search_call') && plan.text.length > 0;
-    const annotations = cited ? [{ type: 'url_citation', start_index: 0, end_index: plan.text.length, url: 'https://example.com/simulated', title: 'Simulated source' }] : [];
+    const annotations = cited
+      ? [
+          {
+            type: 'url_citation',
+            start_index: 0,
+            end_index: plan.text.length,
+            url: 'https://example.com/simulated',
+            title: 'Simulated source',
+          },
+        ]
+      : [];
     items.push({
       type: 'message',
       id: simId('msg_'),
@@ -73,7 +116,15 @@ function outputItems(plan: PlannedReply, request: SimRequestSummary, echo: Respo
       content: [{ type: 'output_text', text: plan.text, annotations, logprobs: [] }],
     });
   }
-  for (const call of plan.toolCalls) items.push({ type: 'function_call', id: simId('fc_'), call_id: call.id, name: call.name, arguments: call.arguments, status: 'completed' });
+  for (const call of plan.toolCalls)
+    items.push({
+      type: 'function_call',
+      id: simId('fc_'),
+      call_id: call.id,
+      name: call.name,
+      arguments: call.arguments,
+      status: 'completed',
+    });
   return items;
 }
 
@@ -125,28 +176,62 @@ function itemEvents(item: Json, outputIndex: number, frame: (event: Json, conten
     case 'message': {
       const part = (item.content as Json[])[0]!;
       const text = part.text as string;
-      frames.push(frame({ type: 'response.output_item.added', output_index: outputIndex, item: { ...item, status: 'in_progress', content: [] } }, false));
-      frames.push(frame({ type: 'response.content_part.added', ...base, content_index: 0, part: { type: 'output_text', text: '', annotations: [], logprobs: [] } }, false));
-      for (const piece of splitIntoTokens(text)) frames.push(frame({ type: 'response.output_text.delta', ...base, content_index: 0, delta: piece, logprobs: [] }, true));
+      frames.push(
+        frame(
+          { type: 'response.output_item.added', output_index: outputIndex, item: { ...item, status: 'in_progress', content: [] } },
+          false,
+        ),
+      );
+      frames.push(
+        frame(
+          {
+            type: 'response.content_part.added',
+            ...base,
+            content_index: 0,
+            part: { type: 'output_text', text: '', annotations: [], logprobs: [] },
+          },
+          false,
+        ),
+      );
+      for (const piece of splitIntoTokens(text))
+        frames.push(frame({ type: 'response.output_text.delta', ...base, content_index: 0, delta: piece, logprobs: [] }, true));
       const annotations = part.annotations as Json[];
-      annotations.forEach((annotation, index) => frames.push(frame({ type: 'response.output_text.annotation.added', ...base, content_index: 0, annotation_index: index, annotation }, false)));
+      annotations.forEach((annotation, index) =>
+        frames.push(
+          frame({ type: 'response.output_text.annotation.added', ...base, content_index: 0, annotation_index: index, annotation }, false),
+        ),
+      );
       frames.push(frame({ type: 'response.output_text.done', ...base, content_index: 0, text, logprobs: [] }, false));
       frames.push(frame({ type: 'response.content_part.done', ...base, content_index: 0, part }, false));
       break;
     }
     case 'reasoning': {
       const text = ((item.content as Json[])[0]!.text as string) ?? '';
-      frames.push(frame({ type: 'response.output_item.added', output_index: outputIndex, item: { ...item, status: 'in_progress', content: [] } }, false));
-      frames.push(frame({ type: 'response.content_part.added', ...base, content_index: 0, part: { type: 'reasoning_text', text: '' } }, false));
-      for (const piece of splitIntoTokens(text)) frames.push(frame({ type: 'response.reasoning_text.delta', ...base, content_index: 0, delta: piece }, true));
+      frames.push(
+        frame(
+          { type: 'response.output_item.added', output_index: outputIndex, item: { ...item, status: 'in_progress', content: [] } },
+          false,
+        ),
+      );
+      frames.push(
+        frame({ type: 'response.content_part.added', ...base, content_index: 0, part: { type: 'reasoning_text', text: '' } }, false),
+      );
+      for (const piece of splitIntoTokens(text))
+        frames.push(frame({ type: 'response.reasoning_text.delta', ...base, content_index: 0, delta: piece }, true));
       frames.push(frame({ type: 'response.reasoning_text.done', ...base, content_index: 0, text }, false));
       frames.push(frame({ type: 'response.content_part.done', ...base, content_index: 0, part: { type: 'reasoning_text', text } }, false));
       break;
     }
     case 'function_call': {
       const args = item.arguments as string;
-      frames.push(frame({ type: 'response.output_item.added', output_index: outputIndex, item: { ...item, arguments: '', status: 'in_progress' } }, true));
-      for (const piece of splitIntoTokens(args)) frames.push(frame({ type: 'response.function_call_arguments.delta', ...base, delta: piece }, true));
+      frames.push(
+        frame(
+          { type: 'response.output_item.added', output_index: outputIndex, item: { ...item, arguments: '', status: 'in_progress' } },
+          true,
+        ),
+      );
+      for (const piece of splitIntoTokens(args))
+        frames.push(frame({ type: 'response.function_call_arguments.delta', ...base, delta: piece }, true));
       frames.push(frame({ type: 'response.function_call_arguments.done', ...base, name: item.name, arguments: args }, false));
       break;
     }

@@ -84,8 +84,7 @@ export function planReply(reply: SimReply, request: SimRequestSummary): PlannedR
     const forced = request.toolChoice !== 'auto' && request.toolChoice !== 'none';
     const wantsTool = request.tools.length > 0 && request.toolChoice !== 'none' && (forced || !request.lastIsToolResult);
     if (wantsTool) {
-      const tool =
-        request.tools.find((candidate) => candidate.name === request.toolChoice) ?? request.tools[0]!;
+      const tool = request.tools.find((candidate) => candidate.name === request.toolChoice) ?? request.tools[0]!;
       toolCalls = [{ name: tool.name, arguments: sampleFromSchema(tool.parameters ?? { type: 'object' }) as Record<string, unknown> }];
     } else if (request.jsonSchema) {
       text = JSON.stringify(sampleFromSchema(request.jsonSchema));
@@ -105,7 +104,9 @@ export function planReply(reply: SimReply, request: SimRequestSummary): PlannedR
   const reasoningTokens = reply.usage?.reasoning ?? (reasoning ? estimateTokens(reasoning) : 0);
   let outputTokens =
     reply.usage?.output ??
-    (text ? estimateTokens(text) : 0) + plannedCalls.reduce((sum, call) => sum + estimateTokens(call.name + call.arguments), 0) + reasoningTokens;
+    (text ? estimateTokens(text) : 0) +
+      plannedCalls.reduce((sum, call) => sum + estimateTokens(call.name + call.arguments), 0) +
+      reasoningTokens;
   let finishReason: SimFinishReason = reply.finishReason ?? (plannedCalls.length > 0 ? 'tool_calls' : 'stop');
   if (!reply.finishReason && request.maxOutputTokens !== undefined && outputTokens > request.maxOutputTokens && plannedCalls.length === 0) {
     // A real model stops at the limit: cut the text and report `length`.
@@ -175,7 +176,8 @@ export function sampleFromSchema(schema: unknown, depth = 0): unknown {
     }
     case 'integer':
     case 'number': {
-      const minimum = typeof node.minimum === 'number' ? node.minimum : typeof node.exclusiveMinimum === 'number' ? node.exclusiveMinimum + 1 : 0;
+      const minimum =
+        typeof node.minimum === 'number' ? node.minimum : typeof node.exclusiveMinimum === 'number' ? node.exclusiveMinimum + 1 : 0;
       return type === 'integer' ? Math.ceil(Math.max(minimum, 1)) : Math.max(minimum, 1);
     }
     case 'boolean':

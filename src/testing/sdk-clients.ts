@@ -18,7 +18,8 @@ export interface SimulatorClientOptions {
  */
 export async function simulatorProviders(simulator: Simulator, options: SimulatorClientOptions = {}): Promise<Record<string, object>> {
   const providers: Record<string, object> = {};
-  const name = (value: string | false | undefined, fallback: string): string | undefined => (value === false ? undefined : (value ?? fallback));
+  const name = (value: string | false | undefined, fallback: string): string | undefined =>
+    value === false ? undefined : (value ?? fallback);
   const openai = name(options.openai, 'openai');
   if (openai) {
     const { default: OpenAI } = await import('openai');
@@ -33,7 +34,11 @@ export async function simulatorProviders(simulator: Simulator, options: Simulato
   const vertex = options.vertex === undefined ? undefined : name(options.vertex, 'vertex');
   if (google || vertex) {
     const { GoogleGenAI } = await import('@google/genai');
-    if (google) providers[google] = new GoogleGenAI({ apiKey: 'AIza-simulator-000000000000000000000', httpOptions: { baseUrl: simulator.googleBaseURL } });
+    if (google)
+      providers[google] = new GoogleGenAI({
+        apiKey: 'AIza-simulator-000000000000000000000',
+        httpOptions: { baseUrl: simulator.googleBaseURL },
+      });
     if (vertex) {
       providers[vertex] = new GoogleGenAI({
         vertexai: true,

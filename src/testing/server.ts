@@ -28,7 +28,13 @@ export class Simulator {
   readonly calls: SimRecordedCall[] = [];
   private server: Server | undefined;
   private readonly sockets = new Set<Socket>();
-  private readonly routes: SimRoute[] = [...embeddingRoutes, ...openaiRoutes, ...openaiResponsesRoutes, ...anthropicRoutes, ...geminiRoutes];
+  private readonly routes: SimRoute[] = [
+    ...embeddingRoutes,
+    ...openaiRoutes,
+    ...openaiResponsesRoutes,
+    ...anthropicRoutes,
+    ...geminiRoutes,
+  ];
   private baseUrl = '';
 
   /** `http://127.0.0.1:<port>` */
@@ -214,7 +220,12 @@ export class Simulator {
     }
   }
 
-  private async replayRaw(context: SimContext, renderer: ProtocolRenderer, plan: PlannedReply, baseHeaders: Record<string, string>): Promise<void> {
+  private async replayRaw(
+    context: SimContext,
+    renderer: ProtocolRenderer,
+    plan: PlannedReply,
+    baseHeaders: Record<string, string>,
+  ): Promise<void> {
     const raw = plan.raw!;
     const { response } = context;
     const headers = { ...baseHeaders, ...raw.headers };
@@ -257,7 +268,6 @@ function lowerCaseHeaders(request: IncomingMessage): Record<string, string> {
   }
   return out;
 }
-
 
 function startSse(response: ServerResponse, headers: Record<string, string>, status = 200): void {
   response.writeHead(status, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive', ...headers });
@@ -312,17 +322,29 @@ function sleep(ms: number, response: ServerResponse): Promise<void> {
 
 function defaultErrorMessage(status: number): string {
   switch (status) {
-    case 400: return 'Invalid request.';
-    case 401: return 'Invalid API key provided.';
-    case 403: return 'Permission denied.';
-    case 404: return 'The model does not exist.';
-    case 408: return 'Request timed out.';
-    case 413: return 'Request too large.';
-    case 429: return 'Rate limit exceeded.';
-    case 500: return 'Internal server error.';
-    case 502: return 'Bad gateway.';
-    case 503: return 'Service unavailable.';
-    case 529: return 'Overloaded.';
-    default: return `Simulated error ${status}.`;
+    case 400:
+      return 'Invalid request.';
+    case 401:
+      return 'Invalid API key provided.';
+    case 403:
+      return 'Permission denied.';
+    case 404:
+      return 'The model does not exist.';
+    case 408:
+      return 'Request timed out.';
+    case 413:
+      return 'Request too large.';
+    case 429:
+      return 'Rate limit exceeded.';
+    case 500:
+      return 'Internal server error.';
+    case 502:
+      return 'Bad gateway.';
+    case 503:
+      return 'Service unavailable.';
+    case 529:
+      return 'Overloaded.';
+    default:
+      return `Simulated error ${status}.`;
   }
 }

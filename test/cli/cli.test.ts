@@ -32,13 +32,26 @@ function zenrouter(args: string[], options: { onStart?: (child: ReturnType<typeo
 
 function resultLines(path: string): Array<{ channel: string; item: string; sample: number }> {
   if (!existsSync(path)) return [];
-  return readFileSync(path, 'utf8').split('\n').filter((line) => line.includes('"type":"result"')).map((line) => JSON.parse(line) as { channel: string; item: string; sample: number });
+  return readFileSync(path, 'utf8')
+    .split('\n')
+    .filter((line) => line.includes('"type":"result"'))
+    .map((line) => JSON.parse(line) as { channel: string; item: string; sample: number });
 }
 
 describe('zenrouter CLI', () => {
   it('eval --simulate runs with no key and flags the worse host of a model', async () => {
     const out = join(dir, 'results.jsonl');
-    const run = await zenrouter(['eval', '--simulate', '--out', out, '--ledger', join(dir, 'ledger.jsonl'), '--probe-identity', '--concurrency', '8']);
+    const run = await zenrouter([
+      'eval',
+      '--simulate',
+      '--out',
+      out,
+      '--ledger',
+      join(dir, 'ledger.jsonl'),
+      '--probe-identity',
+      '--concurrency',
+      '8',
+    ]);
     expect(run.code, run.stderr).toBe(0);
     expect(run.stdout).toMatch(/openai\/gpt-5-mini:openai\s+\d+\.\d% \[/);
     expect(run.stdout).toMatch(/openai\/gpt-5-mini:openai vs openai\/gpt-5-mini:budget-host: .* → openai\/gpt-5-mini:budget-host is WORSE/);
@@ -49,7 +62,18 @@ describe('zenrouter CLI', () => {
 
   it('Ctrl-C stops cleanly, keeps the answers, and the same command resumes where it stopped', async () => {
     const out = join(dir, 'interrupted.jsonl');
-    const args = ['eval', '--simulate', '--out', out, '--channels', 'openai/gpt-5-mini:openai,anthropic/claude-haiku-4-5:anthropic', '--concurrency', '1', '--sim-latency', '150'];
+    const args = [
+      'eval',
+      '--simulate',
+      '--out',
+      out,
+      '--channels',
+      'openai/gpt-5-mini:openai,anthropic/claude-haiku-4-5:anthropic',
+      '--concurrency',
+      '1',
+      '--sim-latency',
+      '150',
+    ];
     const first = await zenrouter(args, {
       onStart: (child) => {
         const timer = setInterval(() => {

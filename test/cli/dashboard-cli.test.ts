@@ -12,9 +12,21 @@ import { attempt, requestRecord } from '../insurance/fixtures/records.js';
 const bin = fileURLToPath(new URL('../../bin/zenrouter.js', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'zen-dashboard-cli-'));
 
-const records = (count: number) => Array.from({ length: count }, (_, index) => requestRecord({ requestId: `r${index}`, at: new Date(Date.UTC(2025, 5, 1, 12, 0, index)).toISOString(), costUsd: 0.001, attempts: [attempt('openai/gpt-5-mini:openai', 100 + index)] }));
+const records = (count: number) =>
+  Array.from({ length: count }, (_, index) =>
+    requestRecord({
+      requestId: `r${index}`,
+      at: new Date(Date.UTC(2025, 5, 1, 12, 0, index)).toISOString(),
+      costUsd: 0.001,
+      attempts: [attempt('openai/gpt-5-mini:openai', 100 + index)],
+    }),
+  );
 
-function run(args: string[]): { child: ChildProcess; output: Promise<{ code: number | null; stdout: string; stderr: string }>; url: Promise<string> } {
+function run(args: string[]): {
+  child: ChildProcess;
+  output: Promise<{ code: number | null; stdout: string; stderr: string }>;
+  url: Promise<string>;
+} {
   const child = spawn(process.execPath, [bin, 'dashboard', ...args], { cwd: dir });
   let stdout = '';
   let stderr = '';
@@ -44,7 +56,12 @@ async function figures(url: string): Promise<DashboardData> {
 describe('zenrouter dashboard', () => {
   it('serves a JSONL ledger on 127.0.0.1, prints the URL, stops on Ctrl-C', async () => {
     const path = join(dir, 'ledger.jsonl');
-    writeFileSync(path, records(3).map((record) => `${JSON.stringify(record)}\n`).join(''));
+    writeFileSync(
+      path,
+      records(3)
+        .map((record) => `${JSON.stringify(record)}\n`)
+        .join(''),
+    );
     const { child, output, url } = run(['--ledger', path, '--port', '0', '--refresh', '1', '--title', 'ops board']);
     const address = await url;
     expect(address).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/);
@@ -79,7 +96,10 @@ describe('zenrouter dashboard', () => {
       [['--ledger', html], 'is not a ledger: its first line is not a JSON record'],
       [['--ledger', join(dir, 'ledger.jsonl'), '--port', '70000'], '--port must be from 0 to 65535'],
       [['--ledger', join(dir, 'ledger.jsonl'), '--refresh', '0'], '--refresh must be a number >= 0.2'],
-      [['--ledger', 'postgres://zen:secret@127.0.0.1:1/zen'], 'cannot read the Postgres ledger at postgres://zen:[redacted]@127.0.0.1:1/zen'],
+      [
+        ['--ledger', 'postgres://zen:secret@127.0.0.1:1/zen'],
+        'cannot read the Postgres ledger at postgres://zen:[redacted]@127.0.0.1:1/zen',
+      ],
     ];
     writeFileSync(join(dir, 'ledger.jsonl'), '');
     const outputs = await Promise.all(cases.map(([args]) => run(args).output));

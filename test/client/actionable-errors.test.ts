@@ -40,7 +40,9 @@ describe('an auth failure names the provider and what to check', () => {
     ['google', 'google', 'GEMINI_API_KEY (or GOOGLE_API_KEY) or the apiKey of providers.google'],
     ['openai', 'deepseek', 'the apiKey of providers.deepseek'],
   ] as const)('%s SDK as provider %s: "%s"', async (family, name, hint) => {
-    const zen = new ZenClient({ providers: { [name]: { client: CLIENTS[family](BASE_URL[family](sim)), vendors: [MODEL[family].split('/')[0]!] } } });
+    const zen = new ZenClient({
+      providers: { [name]: { client: CLIENTS[family](BASE_URL[family](sim)), vendors: [MODEL[family].split('/')[0]!] } },
+    });
     sim.enqueue(MODEL[family].split('/')[1]!, { fault: { type: 'http', status: 401, message: 'Invalid API key.' } });
     const error = await failure(zen, MODEL[family]);
     expect(error.attempts?.[0]?.kind).toBe('auth');
@@ -73,7 +75,10 @@ describe('an SDK major outside the supported range', () => {
   it('gets one warning per provider and client, through the warning event', async () => {
     const zen = new ZenClient({
       providers: {
-        old: { client: new OpenAIv5({ apiKey: 'sk-test-openai-key-000000000000', baseURL: sim.openaiBaseURL, maxRetries: 0 }), vendors: ['openai'] },
+        old: {
+          client: new OpenAIv5({ apiKey: 'sk-test-openai-key-000000000000', baseURL: sim.openaiBaseURL, maxRetries: 0 }),
+          vendors: ['openai'],
+        },
         openai: new OpenAI({ apiKey: 'sk-test-openai-key-000000000000', baseURL: sim.openaiBaseURL, maxRetries: 0 }),
       },
     });
@@ -92,7 +97,9 @@ describe('an SDK major outside the supported range', () => {
   it('goes to console.warn once when nobody listens', async () => {
     const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
     try {
-      const zen = new ZenClient({ providers: { openai: new OpenAIv5({ apiKey: 'sk-test-openai-key-000000000000', baseURL: sim.openaiBaseURL, maxRetries: 0 }) } });
+      const zen = new ZenClient({
+        providers: { openai: new OpenAIv5({ apiKey: 'sk-test-openai-key-000000000000', baseURL: sim.openaiBaseURL, maxRetries: 0 }) },
+      });
       sim.enqueue('gpt-5-mini', { text: 'one' });
       await zen.chat.completions.create({ model: 'openai/gpt-5-mini', messages });
       const ours = warn.mock.calls.filter((args) => String(args[0]).startsWith('zenrouter:'));
@@ -104,7 +111,9 @@ describe('an SDK major outside the supported range', () => {
   });
 
   it('the supported majors are the package.json peerDependencies', async () => {
-    const pkg = JSON.parse(await readFile(new URL('../../package.json', import.meta.url), 'utf8')) as { peerDependencies: Record<string, string> };
+    const pkg = JSON.parse(await readFile(new URL('../../package.json', import.meta.url), 'utf8')) as {
+      peerDependencies: Record<string, string>;
+    };
     for (const [sdk, majors] of Object.entries(SUPPORTED_SDK_MAJORS)) {
       const range = pkg.peerDependencies[sdk]!;
       expect([...range.matchAll(/\^(\d+)\./g)].map((match) => Number(match[1]))).toEqual(majors);

@@ -18,8 +18,11 @@ describe('cold start, in a fresh process', () => {
     const child = fileURLToPath(new URL('../helpers/cold-start-child.ts', import.meta.url));
     const recorder = fileURLToPath(new URL('../helpers/record-imports.mjs', import.meta.url));
     const stdout = await new Promise<string>((resolve, reject) =>
-      execFile(process.execPath, ['--import', recorder, '--import', 'tsx', child, sim.openaiBaseURL], { maxBuffer: 16 * 1024 * 1024 }, (error, out, err) =>
-        error ? reject(new Error(`${error.message}\n${err}`)) : resolve(out),
+      execFile(
+        process.execPath,
+        ['--import', recorder, '--import', 'tsx', child, sim.openaiBaseURL],
+        { maxBuffer: 16 * 1024 * 1024 },
+        (error, out, err) => (error ? reject(new Error(`${error.message}\n${err}`)) : resolve(out)),
       ),
     );
     const result = JSON.parse(stdout.trim().split('\n').pop()!) as {

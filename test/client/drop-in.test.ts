@@ -22,7 +22,13 @@ describe.each(MODELS)('an openai-SDK script served by %s', (model) => {
 
   it('plain call', async () => {
     sim.enqueue(upstream, { text: 'Paris is the capital of France.', usage: { input: 12, output: 8 } });
-    const completion = await zen().chat.completions.create({ model, messages: [{ role: 'system', content: 'Be brief.' }, { role: 'user', content: 'Capital of France?' }] });
+    const completion = await zen().chat.completions.create({
+      model,
+      messages: [
+        { role: 'system', content: 'Be brief.' },
+        { role: 'user', content: 'Capital of France?' },
+      ],
+    });
     expect(completion.object).toBe('chat.completion');
     expect(completion.choices[0]!.message.content).toBe('Paris is the capital of France.');
     expect(completion.choices[0]!.finish_reason).toBe('stop');
@@ -33,7 +39,12 @@ describe.each(MODELS)('an openai-SDK script served by %s', (model) => {
 
   it('stream with usage', async () => {
     sim.enqueue(upstream, { text: 'One two three four.', usage: { input: 5, output: 4 } });
-    const stream = await zen().chat.completions.create({ model, messages: [{ role: 'user', content: 'Count.' }], stream: true, stream_options: { include_usage: true } });
+    const stream = await zen().chat.completions.create({
+      model,
+      messages: [{ role: 'user', content: 'Count.' }],
+      stream: true,
+      stream_options: { include_usage: true },
+    });
     let text = '';
     let finish: string | null = null;
     let usage: unknown;
@@ -53,9 +64,21 @@ describe.each(MODELS)('an openai-SDK script served by %s', (model) => {
   it('tools', async () => {
     sim.enqueue(upstream, { toolCalls: [{ name: 'get_weather', arguments: { city: 'Paris' } }] });
     const tools: OpenAI.Chat.ChatCompletionTool[] = [
-      { type: 'function', function: { name: 'get_weather', description: 'Weather for a city', parameters: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] } } },
+      {
+        type: 'function',
+        function: {
+          name: 'get_weather',
+          description: 'Weather for a city',
+          parameters: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] },
+        },
+      },
     ];
-    const first = await zen().chat.completions.create({ model, messages: [{ role: 'user', content: 'Weather in Paris?' }], tools, tool_choice: 'auto' });
+    const first = await zen().chat.completions.create({
+      model,
+      messages: [{ role: 'user', content: 'Weather in Paris?' }],
+      tools,
+      tool_choice: 'auto',
+    });
     const call = first.choices[0]!.message.tool_calls![0]!;
     expect(first.choices[0]!.finish_reason).toBe('tool_calls');
     expect(call.type === 'function' && call.function.name).toBe('get_weather');
@@ -73,7 +96,12 @@ describe.each(MODELS)('an openai-SDK script served by %s', (model) => {
   });
 
   it('json_schema', async () => {
-    const schema = { type: 'object', properties: { name: { type: 'string' }, age: { type: 'integer' } }, required: ['name', 'age'], additionalProperties: false };
+    const schema = {
+      type: 'object',
+      properties: { name: { type: 'string' }, age: { type: 'integer' } },
+      required: ['name', 'age'],
+      additionalProperties: false,
+    };
     const completion = await zen().chat.completions.create({
       model,
       messages: [{ role: 'user', content: 'Invent a person.' }],
@@ -87,7 +115,10 @@ describe.each(MODELS)('an openai-SDK script served by %s', (model) => {
 describe('model addressing', () => {
   it('resolves plain SDK ids by vendor', async () => {
     sim.enqueue('claude-3-5-haiku-latest', { text: 'hi' });
-    const completion = await zen().chat.completions.create({ model: 'claude-3-5-haiku-latest', messages: [{ role: 'user', content: 'hi' }] });
+    const completion = await zen().chat.completions.create({
+      model: 'claude-3-5-haiku-latest',
+      messages: [{ role: 'user', content: 'hi' }],
+    });
     expect(completion.zen.channel).toBe('anthropic/claude-3-5-haiku-latest:anthropic');
   });
 

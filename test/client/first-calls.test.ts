@@ -15,7 +15,9 @@ describe('the first calls of a process', () => {
     });
     const routes: Array<{ frontier?: string[]; explanation: string }> = [];
     zen.on('route', (route) => routes.push(route));
-    const answers = await Promise.all(Array.from({ length: 64 }, () => zen.chat.completions.create({ model: 'auto', messages: [{ role: 'user', content: 'hi' }] })));
+    const answers = await Promise.all(
+      Array.from({ length: 64 }, () => zen.chat.completions.create({ model: 'auto', messages: [{ role: 'user', content: 'hi' }] })),
+    );
     expect(answers.map((answer) => answer.choices[0]!.message.content)).toEqual(Array(64).fill('ok'));
     expect(routes).toHaveLength(64);
     for (const route of routes) expect(route.explanation).toMatch(/frontier/);

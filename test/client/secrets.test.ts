@@ -30,9 +30,24 @@ afterAll(async () => {
 type Family = 'openai' | 'anthropic' | 'google';
 
 const FAMILIES: Array<{ family: Family; model: string; upstream: string; client: (sim: Simulator, apiKey: string) => object }> = [
-  { family: 'openai', model: 'openai/gpt-5-mini', upstream: 'gpt-5-mini', client: (s, apiKey) => new OpenAI({ apiKey, baseURL: s.openaiBaseURL, maxRetries: 0 }) },
-  { family: 'anthropic', model: 'anthropic/claude-haiku-4-5', upstream: 'claude-haiku-4-5', client: (s, apiKey) => new Anthropic({ apiKey, baseURL: s.anthropicBaseURL, maxRetries: 0 }) },
-  { family: 'google', model: 'google/gemini-2.5-flash', upstream: 'gemini-2.5-flash', client: (s, apiKey) => new GoogleGenAI({ apiKey, httpOptions: { baseUrl: s.googleBaseURL } }) },
+  {
+    family: 'openai',
+    model: 'openai/gpt-5-mini',
+    upstream: 'gpt-5-mini',
+    client: (s, apiKey) => new OpenAI({ apiKey, baseURL: s.openaiBaseURL, maxRetries: 0 }),
+  },
+  {
+    family: 'anthropic',
+    model: 'anthropic/claude-haiku-4-5',
+    upstream: 'claude-haiku-4-5',
+    client: (s, apiKey) => new Anthropic({ apiKey, baseURL: s.anthropicBaseURL, maxRetries: 0 }),
+  },
+  {
+    family: 'google',
+    model: 'google/gemini-2.5-flash',
+    upstream: 'gemini-2.5-flash',
+    client: (s, apiKey) => new GoogleGenAI({ apiKey, httpOptions: { baseUrl: s.googleBaseURL } }),
+  },
 ];
 
 /** Keys that patterns know, one per family: the leak of these went through the SDK error kept as `cause`. */
@@ -65,7 +80,9 @@ describe.each(FAMILIES)('$family: a 401 whose body echoes the key', ({ family, m
     const key = makeKey();
     const zen = new ZenClient({ providers: { [family]: client(sim, key) } });
     sim.enqueue(upstream, { fault: { type: 'http', status: 401, message: `Invalid API key: ${key}. Check your key ${key}.` } });
-    const error = await zen.chat.completions.create({ model, messages: [{ role: 'user', content: 'Hello' }] }).catch((caught: unknown) => caught);
+    const error = await zen.chat.completions
+      .create({ model, messages: [{ role: 'user', content: 'Hello' }] })
+      .catch((caught: unknown) => caught);
     expect(ZenError.isInstance(error)).toBe(true);
     expect(sim.calls).toHaveLength(1);
     const texts = renderings(error);
@@ -93,7 +110,8 @@ describe.each(FAMILIES)('$family: a UUID key end to end', ({ family, model, upst
     const jsonlClient = clients(jsonl);
     const seen: unknown[] = [];
     for (const zen of [memoryClient, jsonlClient]) {
-      for (const event of ['route', 'attempt', 'failover', 'breaker', 'hedge', 'quality', 'claim', 'error'] as const) zen.on(event, (payload: unknown) => seen.push(payload));
+      for (const event of ['route', 'attempt', 'failover', 'breaker', 'hedge', 'quality', 'claim', 'error'] as const)
+        zen.on(event, (payload: unknown) => seen.push(payload));
     }
     const outputs: string[] = [];
     const chain = [`${model}:ark`, `${model}:${family}`];
@@ -109,7 +127,9 @@ describe.each(FAMILIES)('$family: a UUID key end to end', ({ family, model, upst
 
       // 2. Only the keyed channel: the caller gets the error.
       sim.enqueue(upstream, echo);
-      const error = await zen.chat.completions.create({ model: chain[0]!, messages: [{ role: 'user', content: 'Hello' }] }).catch((caught: unknown) => caught);
+      const error = await zen.chat.completions
+        .create({ model: chain[0]!, messages: [{ role: 'user', content: 'Hello' }] })
+        .catch((caught: unknown) => caught);
       expect(ZenError.isInstance(error)).toBe(true);
       outputs.push(...renderings(error));
 
@@ -138,9 +158,17 @@ describe('Google Cloud credentials that the token endpoint refuses', () => {
   it('leave neither the OAuth client secret nor the refresh token in the error (gaxios keeps the token request as `config`)', async () => {
     const auth = simulatorGoogleAuth(sim);
     auth.credentials.refresh_token = `1//revoked-${randomUUID()}`;
-    const vertex = new GoogleGenAI({ vertexai: true, project: 'p', location: 'us-central1', googleAuthOptions: auth, httpOptions: { baseUrl: sim.googleBaseURL } });
+    const vertex = new GoogleGenAI({
+      vertexai: true,
+      project: 'p',
+      location: 'us-central1',
+      googleAuthOptions: auth,
+      httpOptions: { baseUrl: sim.googleBaseURL },
+    });
     const zen = new ZenClient({ providers: { vertex } });
-    const error = await zen.chat.completions.create({ model: 'google/gemini-2.5-flash', messages: [{ role: 'user', content: 'Hello' }] }).catch((caught: unknown) => caught);
+    const error = await zen.chat.completions
+      .create({ model: 'google/gemini-2.5-flash', messages: [{ role: 'user', content: 'Hello' }] })
+      .catch((caught: unknown) => caught);
     // The kind of the whole call is the pipeline's to choose; the attempt's is auth.
     expect((error as ZenError).attempts?.[0]?.kind).toBe('auth');
     expect((error as ZenError).message).toContain('googleAuthOptions of providers.vertex');
@@ -155,7 +183,9 @@ describe('the registry of known keys', () => {
   it('ignores placeholder keys of local servers, so ordinary words are not redacted', async () => {
     const { registerSecret, redactKnownSecrets } = await import('../../src/core/secrets.js');
     for (const placeholder of ['ollama', 'EMPTY', 'not-needed', 'with spaces in it ok']) registerSecret(placeholder);
-    expect(redactKnownSecrets('ollama served it; EMPTY; not-needed; with spaces in it ok')).toBe('ollama served it; EMPTY; not-needed; with spaces in it ok');
+    expect(redactKnownSecrets('ollama served it; EMPTY; not-needed; with spaces in it ok')).toBe(
+      'ollama served it; EMPTY; not-needed; with spaces in it ok',
+    );
     const key = randomUUID();
     registerSecret(key);
     expect(redactKnownSecrets(`a ${key} b ${key}`)).toBe('a [redacted] b [redacted]');

@@ -1,7 +1,7 @@
 import { Redis as IORedis } from 'ioredis';
 import { createClient } from 'redis';
 import { afterAll, describe, expect, it } from 'vitest';
-import { MemoryConversationStore, RedisConversationStore, ZenClient, } from '../../src/index.js';
+import { MemoryConversationStore, RedisConversationStore, ZenClient } from '../../src/index.js';
 import { simulatorProviders } from '../../src/testing/index.js';
 import { redisAvailable, useRedisServer } from '../helpers/redis-server.js';
 import { useSimulator } from '../helpers/simulator.js';
@@ -74,7 +74,10 @@ describe('MemoryConversationStore', () => {
 
   it('refuses an entry larger than the whole store, and bad options, as configuration errors', async () => {
     const store = new MemoryConversationStore({ maxBytes: 10 });
-    await expect(store.set('a', 'x'.repeat(10))).rejects.toMatchObject({ kind: 'configuration', message: expect.stringMatching(/does not fit in the MemoryConversationStore \(maxBytes 10\)/) });
+    await expect(store.set('a', 'x'.repeat(10))).rejects.toMatchObject({
+      kind: 'configuration',
+      message: expect.stringMatching(/does not fit in the MemoryConversationStore \(maxBytes 10\)/),
+    });
     expect(() => new MemoryConversationStore({ maxBytes: 0 })).toThrow(/maxBytes must be a positive, finite number/);
     expect(() => new MemoryConversationStore({ ttlMs: -1 })).toThrow(/ttlMs must be a positive number/);
   });
@@ -106,19 +109,32 @@ describe('RedisConversationStore', () => {
     expect(await store.get('resp_1')).toBeUndefined();
   });
 
-  it.skipIf(!redisAvailable)('two clients sharing a Redis store: the second continues, retrieves and deletes what the first stored', async () => {
-    const keys = prefix();
-    const first = new ZenClient({ providers: await simulatorProviders(sim), conversations: new RedisConversationStore({ client: await nodeRedis(), prefix: keys }) });
-    const second = new ZenClient({ providers: await simulatorProviders(sim), conversations: new RedisConversationStore({ client: ioredis(), prefix: keys }) });
-    sim.enqueue('claude-haiku-4-5', { text: 'Nice to meet you, Ada.' }, { text: 'Your name is Ada.' });
-    const opened = await first.responses.create({ model: 'anthropic/claude-haiku-4-5', input: 'My name is Ada.' });
-    const continued = await second.responses.create({ model: 'anthropic/claude-haiku-4-5', input: 'What is my name?', previous_response_id: opened.id });
-    expect(continued.previous_response_id).toBe(opened.id);
-    const sent = JSON.stringify(sim.callsFor('claude-haiku-4-5').at(-1)!.body);
-    expect(sent).toContain('My name is Ada.');
-    expect(sent).toContain('Nice to meet you, Ada.');
-    expect((await second.responses.retrieve(opened.id)).output_text).toBe('Nice to meet you, Ada.');
-    await second.responses.delete(continued.id);
-    await expect(first.responses.retrieve(continued.id)).rejects.toMatchObject({ kind: 'invalid_request', code: 'response_id' });
-  });
+  it.skipIf(!redisAvailable)(
+    'two clients sharing a Redis store: the second continues, retrieves and deletes what the first stored',
+    async () => {
+      const keys = prefix();
+      const first = new ZenClient({
+        providers: await simulatorProviders(sim),
+        conversations: new RedisConversationStore({ client: await nodeRedis(), prefix: keys }),
+      });
+      const second = new ZenClient({
+        providers: await simulatorProviders(sim),
+        conversations: new RedisConversationStore({ client: ioredis(), prefix: keys }),
+      });
+      sim.enqueue('claude-haiku-4-5', { text: 'Nice to meet you, Ada.' }, { text: 'Your name is Ada.' });
+      const opened = await first.responses.create({ model: 'anthropic/claude-haiku-4-5', input: 'My name is Ada.' });
+      const continued = await second.responses.create({
+        model: 'anthropic/claude-haiku-4-5',
+        input: 'What is my name?',
+        previous_response_id: opened.id,
+      });
+      expect(continued.previous_response_id).toBe(opened.id);
+      const sent = JSON.stringify(sim.callsFor('claude-haiku-4-5').at(-1)!.body);
+      expect(sent).toContain('My name is Ada.');
+      expect(sent).toContain('Nice to meet you, Ada.');
+      expect((await second.responses.retrieve(opened.id)).output_text).toBe('Nice to meet you, Ada.');
+      await second.responses.delete(continued.id);
+      await expect(first.responses.retrieve(continued.id)).rejects.toMatchObject({ kind: 'invalid_request', code: 'response_id' });
+    },
+  );
 });

@@ -21,9 +21,11 @@ beforeAll(() => {
   pool = new pg.Pool({ connectionString: postgres.url, max: 2 });
   // pool.end() resolves before its sockets have closed; the server stopping right after may send
   // a client its shutdown notice (57P01), which would be an unhandled 'error' event of a test's teardown.
-  pool.on('connect', (client) => client.on('error', (error: Error & { code?: string }) => {
-    if (error.code !== '57P01') throw error;
-  }));
+  pool.on('connect', (client) =>
+    client.on('error', (error: Error & { code?: string }) => {
+      if (error.code !== '57P01') throw error;
+    }),
+  );
 });
 afterAll(async () => {
   await pool?.end();
@@ -39,7 +41,7 @@ interface Backend {
 
 const backends: Backend[] = [
   {
-    name: 'SQLite (the ledger store\'s database)',
+    name: "SQLite (the ledger store's database)",
     available: true,
     store: async (now, ttlMs) => {
       const ledger = await SqliteLedgerStore.open({ path: ':memory:' });
@@ -49,12 +51,19 @@ const backends: Backend[] = [
   {
     name: 'PGlite',
     available: true,
-    store: async (now, ttlMs) => new PostgresConversationStore({ database: (pglite ??= new PGlite()), table: uniqueTable('conversations'), now, ...(ttlMs ? { ttlMs } : {}) }),
+    store: async (now, ttlMs) =>
+      new PostgresConversationStore({
+        database: (pglite ??= new PGlite()),
+        table: uniqueTable('conversations'),
+        now,
+        ...(ttlMs ? { ttlMs } : {}),
+      }),
   },
   {
     name: 'PostgreSQL',
     available: postgresAvailable,
-    store: async (now, ttlMs) => new PostgresConversationStore({ database: pool!, table: uniqueTable('conversations'), now, ...(ttlMs ? { ttlMs } : {}) }),
+    store: async (now, ttlMs) =>
+      new PostgresConversationStore({ database: pool!, table: uniqueTable('conversations'), now, ...(ttlMs ? { ttlMs } : {}) }),
   },
 ];
 
@@ -96,18 +105,25 @@ describe('configuration', () => {
     expect(() => new PostgresConversationStore({} as never)).toThrow(/needs `database`/);
     const database = (await SqliteLedgerStore.open({ path: ':memory:' })).database;
     expect(() => new SqliteConversationStore({ database, table: 'x; DROP TABLE y' })).toThrow(/table must be a plain SQL name/);
-    expect(() => new PostgresConversationStore({ database: { query: async () => ({ rows: [] }) }, table: 'a.b.c' })).toThrow(/table must be a plain SQL name \(optionally schema.table\)/);
+    expect(() => new PostgresConversationStore({ database: { query: async () => ({ rows: [] }) }, table: 'a.b.c' })).toThrow(
+      /table must be a plain SQL name \(optionally schema.table\)/,
+    );
     expect(() => new SqliteConversationStore({ database, ttlMs: 0 })).toThrow(/ttlMs must be a finite number/);
   });
 
   it.skipIf(!postgresAvailable)('a PostgresLedgerStore and the conversation store share one pool', async () => {
     const ledger = await PostgresLedgerStore.open({ pool: pool!, table: uniqueTable('ledger') });
-    const zen = new ZenClient({ providers: await simulatorProviders(sim), ledger, conversations: new PostgresConversationStore({ database: pool!, table: uniqueTable('conversations') }) });
+    const zen = new ZenClient({
+      providers: await simulatorProviders(sim),
+      ledger,
+      conversations: new PostgresConversationStore({ database: pool!, table: uniqueTable('conversations') }),
+    });
     const first = await zen.responses.create({ model: 'anthropic/claude-haiku-4-5', input: 'Hi' });
     const second = await zen.responses.create({ model: 'anthropic/claude-haiku-4-5', input: 'Again', previous_response_id: first.id });
     await zen.flush();
     let requests = 0;
-    for await (const record of zen.ledger.query({ types: ['request'] })) if (record.type === 'request' && record.face === 'openai-responses') requests++;
+    for await (const record of zen.ledger.query({ types: ['request'] }))
+      if (record.type === 'request' && record.face === 'openai-responses') requests++;
     expect(requests).toBe(2);
     expect(second.previous_response_id).toBe(first.id);
     await ledger.close();

@@ -11,7 +11,13 @@ describe('the bounded JSON pre-pass', () => {
   it('accepts plain JSON data, null-prototype objects, undefined members and a schema shared by two places', () => {
     const shared = { type: 'string', enum: ['a', 'b'] };
     const bare = Object.assign(Object.create(null) as Record<string, unknown>, { type: 'object' });
-    expect(findJsonProblem({ type: 'object', properties: { a: shared, b: shared, c: bare, d: undefined }, list: [1, 'x', null, true, [shared]] })).toBeUndefined();
+    expect(
+      findJsonProblem({
+        type: 'object',
+        properties: { a: shared, b: shared, c: bare, d: undefined },
+        list: [1, 'x', null, true, [shared]],
+      }),
+    ).toBeUndefined();
     expect(findJsonProblem('text')).toBeUndefined();
     expect(findJsonProblem(null)).toBeUndefined();
   });
@@ -54,7 +60,13 @@ describe('the bounded JSON pre-pass', () => {
   });
 
   it('reports a getter that throws as unreadable, with where it was', () => {
-    const value = { a: { get b(): unknown { throw new Error('boom'); } } };
+    const value = {
+      a: {
+        get b(): unknown {
+          throw new Error('boom');
+        },
+      },
+    };
     expect(findJsonProblem(value)).toEqual({ found: 'a value that cannot be read (boom)', at: '.a' });
   });
 });

@@ -30,7 +30,9 @@ describe('optional peers are never imported by a literal specifier outside src/t
     const value = new RegExp(`^import\\s+(?!type\\b)[^;]*from\\s+['"]${escaped}(/[^'"]*)?['"]`, 'm');
     const offenders = files.filter((file) => {
       // Comments may show the pattern to avoid; only code counts.
-      const text = readFileSync(file, 'utf8').replace(/\/\*[\s\S]*?\*\//g, '').replace(/^\s*\/\/.*$/gm, '');
+      const text = readFileSync(file, 'utf8')
+        .replace(/\/\*[\s\S]*?\*\//g, '')
+        .replace(/^\s*\/\/.*$/gm, '');
       return dynamic.test(text) || value.test(text);
     });
     expect(offenders.map((file) => file.slice(root.length))).toEqual([]);

@@ -20,7 +20,8 @@ const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const available = existsSync(CHROMIUM);
 const required = process.env.ZEN_REQUIRE_CHROMIUM === '1';
 const artifacts = fileURLToPath(new URL('../../artifacts/', import.meta.url));
-if (!available && !required) console.warn(`NOTE: ${CHROMIUM} not found: the Chromium dashboard test is SKIPPED (set ZEN_REQUIRE_CHROMIUM=1 to make it required).`);
+if (!available && !required)
+  console.warn(`NOTE: ${CHROMIUM} not found: the Chromium dashboard test is SKIPPED (set ZEN_REQUIRE_CHROMIUM=1 to make it required).`);
 
 interface DrawnState {
   charts: Record<string, { points: number; colors?: Array<string | null> }>;
@@ -30,7 +31,8 @@ interface DrawnState {
 
 const drawn = (tab: Page) => tab.evaluate(() => (window as unknown as { __zenDashboard: DrawnState }).__zenDashboard);
 const textOf = async (tab: Page, selector: string) => ((await tab.textContent(selector)) ?? '').trim();
-const cells = (tab: Page, selector: string) => tab.$$eval(selector, (rows) => rows.map((row) => [...row.querySelectorAll('td')].map((cell) => (cell.textContent ?? '').trim())));
+const cells = (tab: Page, selector: string) =>
+  tab.$$eval(selector, (rows) => rows.map((row) => [...row.querySelectorAll('td')].map((cell) => (cell.textContent ?? '').trim())));
 
 /** Pixels of the chart's first series colour on its canvas: it drew, not just accepted data. */
 function colouredPixels(tab: Page, id: string): Promise<number> {
@@ -43,7 +45,8 @@ function colouredPixels(tab: Page, id: string): Promise<number> {
     const image = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data;
     let matching = 0;
     for (let k = 0; k < image.length; k += 4) {
-      if (Math.abs(image[k]! - r!) < 40 && Math.abs(image[k + 1]! - g!) < 40 && Math.abs(image[k + 2]! - b!) < 40 && image[k + 3]! > 200) matching += 1;
+      if (Math.abs(image[k]! - r!) < 40 && Math.abs(image[k + 1]! - g!) < 40 && Math.abs(image[k + 2]! - b!) < 40 && image[k + 3]! > 200)
+        matching += 1;
     }
     return matching;
   }, id);
@@ -63,7 +66,10 @@ describe.skipIf(!available && !required)('the live dashboard in headless Chromiu
     // As `zenrouter dashboard --ledger ledger.jsonl` follows it: read-only, by byte offset.
     dashboard = await startDashboard({ tail: new JsonlTail(path), port: 0, refreshSeconds: 0.5 });
     const { chromium } = await import('playwright-core');
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+    });
   }, 120_000);
 
   afterAll(async () => {
@@ -93,7 +99,13 @@ describe.skipIf(!available && !required)('the live dashboard in headless Chromiu
     expect(before.claims.byKind.slow_first_token?.claims).toBeGreaterThanOrEqual(2);
 
     await tab.goto(dashboard.url);
-    await tab.waitForFunction((requests) => document.getElementById('total-requests')?.textContent === String(requests) && !document.getElementById('status')!.textContent!.includes('reading'), before.totals.requests, { timeout: 20_000 });
+    await tab.waitForFunction(
+      (requests) =>
+        document.getElementById('total-requests')?.textContent === String(requests) &&
+        !document.getElementById('status')!.textContent!.includes('reading'),
+      before.totals.requests,
+      { timeout: 20_000 },
+    );
 
     // The totals, as the Ledger's own summaries compute them.
     expect(await textOf(tab, '#total-requests')).toBe('11');
@@ -108,13 +120,21 @@ describe.skipIf(!available && !required)('the live dashboard in headless Chromiu
     // Newest day first, models in order within a day (the failed call has no model: `unknown`).
     const byDayDescending = before.byDay.slice().sort((a, b) => (a.day === b.day ? 0 : a.day < b.day ? 1 : -1));
     expect(before.byDay.map((row) => row.model)).toContain('unknown');
-    expect(dayRows).toEqual(byDayDescending.map((row) => [row.day, row.model, String(row.requests), usd(row.costUsd), expect.stringMatching(/^\$/)]));
+    expect(dayRows).toEqual(
+      byDayDescending.map((row) => [row.day, row.model, String(row.requests), usd(row.costUsd), expect.stringMatching(/^\$/)]),
+    );
     // Latency per channel: nearest-rank p50 and p95 of successful attempts.
     const channelRows = await cells(tab, '#channels tbody tr');
-    expect(channelRows).toEqual(before.latency.map((row) => [row.channel, String(row.count), `${Math.round(row.p50Ms)} ms`, `${Math.round(row.p95Ms)} ms`]));
+    expect(channelRows).toEqual(
+      before.latency.map((row) => [row.channel, String(row.count), `${Math.round(row.p50Ms)} ms`, `${Math.round(row.p95Ms)} ms`]),
+    );
     // Claims, and the degradation event.
-    expect(await textOf(tab, '#claims-status')).toBe(`credited ${before.claims.byStatus.credited} · capped ${before.claims.byStatus.capped} · excluded ${before.claims.byStatus.excluded}`);
-    expect((await cells(tab, '#recent-claims tbody tr')).map((row) => row[2])).toEqual(Array.from({ length: before.claims.claims }, () => 'slow_first_token'));
+    expect(await textOf(tab, '#claims-status')).toBe(
+      `credited ${before.claims.byStatus.credited} · capped ${before.claims.byStatus.capped} · excluded ${before.claims.byStatus.excluded}`,
+    );
+    expect((await cells(tab, '#recent-claims tbody tr')).map((row) => row[2])).toEqual(
+      Array.from({ length: before.claims.claims }, () => 'slow_first_token'),
+    );
     expect(await textOf(tab, '#degradation-list')).toContain('openai/gpt-5-mini:openai: accuracy from 80.0% to 20.0%');
     // No budget records yet: no budget panel.
     expect(await tab.isHidden('#budgets')).toBe(true);
@@ -129,9 +149,18 @@ describe.skipIf(!available && !required)('the live dashboard in headless Chromiu
     expect(state.charts['chart-ledger-latency']?.points).toBe(before.latency.length);
     expect(state.charts['chart-ledger-timeline']?.points).toBe(before.latency.reduce((sum, row) => sum + row.count, 0));
     expect(state.charts['chart-ledger-claims']?.points).toBe(1);
-    for (const id of ['chart-requests', 'chart-ledger-cost', 'chart-credits', 'chart-ledger-latency', 'chart-ledger-timeline', 'chart-ledger-claims']) {
+    for (const id of [
+      'chart-requests',
+      'chart-ledger-cost',
+      'chart-credits',
+      'chart-ledger-latency',
+      'chart-ledger-timeline',
+      'chart-ledger-claims',
+    ]) {
       // The timeline's points are 3 px dots (4 of them in its first series); the others draw lines and bars.
-      expect(await colouredPixels(tab, id), `${id} drew pixels of its series colour`).toBeGreaterThan(id === 'chart-ledger-timeline' ? 10 : 30);
+      expect(await colouredPixels(tab, id), `${id} drew pixels of its series colour`).toBeGreaterThan(
+        id === 'chart-ledger-timeline' ? 10 : 30,
+      );
     }
     mkdirSync(artifacts, { recursive: true });
     await tab.screenshot({ path: join(artifacts, 'dashboard.png'), fullPage: true });
@@ -140,7 +169,10 @@ describe.skipIf(!available && !required)('the live dashboard in headless Chromiu
     const version = state.version;
     const zen = new ZenClient({ providers: await simulatorProviders(sim), ledger: await JsonlLedgerStore.open({ path }) });
     sim.enqueue('gemini-2.5-flash', { text: 'Hello from Gemini.', usage: { input: 3_000, output: 500 } });
-    const answer = await zen.chat.completions.create({ model: 'google/gemini-2.5-flash', messages: [{ role: 'user', content: 'Say hello.' }] });
+    const answer = await zen.chat.completions.create({
+      model: 'google/gemini-2.5-flash',
+      messages: [{ role: 'user', content: 'Say hello.' }],
+    });
     await zen.close();
     await tab.waitForFunction(() => document.getElementById('total-requests')?.textContent === '12', null, { timeout: 20_000 });
     const afterStore = await JsonlLedgerStore.open({ path });
@@ -149,7 +181,9 @@ describe.skipIf(!available && !required)('the live dashboard in headless Chromiu
     const gemini = after.byDay.find((row) => row.model === 'google/gemini-2.5-flash')!;
     expect(gemini.costUsd).toBeCloseTo(answer.zen.cost.total, 12);
     expect(await textOf(tab, '#total-cost')).toBe(usd(after.totals.costUsd));
-    expect(await cells(tab, '#model-days tbody tr[data-model="google/gemini-2.5-flash"]')).toEqual([[gemini.day, 'google/gemini-2.5-flash', '1', usd(gemini.costUsd), usd(0)]]);
+    expect(await cells(tab, '#model-days tbody tr[data-model="google/gemini-2.5-flash"]')).toEqual([
+      [gemini.day, 'google/gemini-2.5-flash', '1', usd(gemini.costUsd), usd(0)],
+    ]);
     expect((await cells(tab, '#channels tbody tr[data-channel="google/gemini-2.5-flash:google"]'))[0]?.[1]).toBe('1');
     state = await drawn(tab);
     expect(state.version).toBeGreaterThan(version);
@@ -157,9 +191,14 @@ describe.skipIf(!available && !required)('the live dashboard in headless Chromiu
     expect(state.charts['chart-ledger-latency']?.points).toBe(before.latency.length + 1);
 
     // A budget record (the shape budgets will write): its panel appears.
-    appendFileSync(path, `${JSON.stringify({ type: 'budget', requestId: 'r-budget', at: new Date().toISOString(), key: 'user:42', window: 'day', unit: 'usd', spent: 8.5, limit: 10, event: 'soft_limit' })}\n`);
+    appendFileSync(
+      path,
+      `${JSON.stringify({ type: 'budget', requestId: 'r-budget', at: new Date().toISOString(), key: 'user:42', window: 'day', unit: 'usd', spent: 8.5, limit: 10, event: 'soft_limit' })}\n`,
+    );
     await tab.waitForSelector('#budgets:not([hidden])', { timeout: 20_000 });
-    expect(await cells(tab, '#budget-table tbody tr')).toEqual([['user:42', 'day', 'usd', '$8.5000', '$10.0000', '85.0%', expect.stringMatching(/^\d{4}-\d\d-\d\d /)]]);
+    expect(await cells(tab, '#budget-table tbody tr')).toEqual([
+      ['user:42', 'day', 'usd', '$8.5000', '$10.0000', '85.0%', expect.stringMatching(/^\d{4}-\d\d-\d\d /)],
+    ]);
     expect(await textOf(tab, '#budget-events')).toContain('user:42 (day, usd): soft limit at $8.5000 of $10.0000');
 
     await tab.screenshot({ path: join(artifacts, 'dashboard-live.png'), fullPage: true });

@@ -29,7 +29,15 @@ export async function writeCalls(sim: Simulator, store: LedgerStore): Promise<vo
   sim.enqueue('gpt-5-mini', { fault: { type: 'http', status: 400, message: 'bad request' } });
   await ask('openai/gpt-5-mini').catch(() => undefined);
   const degradation: DegradationRecord = {
-    type: 'degradation', requestId: 'watch_test_run', at: new Date().toISOString(), channel: 'openai/gpt-5-mini:openai', metric: 'accuracy', baseline: 0.8, observed: 0.2, statistic: 9.4, threshold: 9.21,
+    type: 'degradation',
+    requestId: 'watch_test_run',
+    at: new Date().toISOString(),
+    channel: 'openai/gpt-5-mini:openai',
+    metric: 'accuracy',
+    baseline: 0.8,
+    observed: 0.2,
+    statistic: 9.4,
+    threshold: 9.21,
   };
   await store.append([degradation]);
   await zen.close();
@@ -49,7 +57,8 @@ export async function expectedFigures(store: LedgerStore) {
 
 async function countFailed(store: LedgerStore): Promise<number> {
   let failed = 0;
-  for await (const record of store.query({ types: ['request'] })) if (record.type === 'request' && record.outcome !== 'success') failed += 1;
+  for await (const record of store.query({ types: ['request'] }))
+    if (record.type === 'request' && record.outcome !== 'success') failed += 1;
   return failed;
 }
 

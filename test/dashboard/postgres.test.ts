@@ -34,7 +34,10 @@ async function openTransaction(table: string, id: string): Promise<pg.Client> {
   const client = new pg.Client({ connectionString: postgres.url });
   await client.connect();
   await client.query('BEGIN');
-  await client.query(`INSERT INTO ${table} (at, type, request_id, event_kinds, record) VALUES (now(), 'request', $1, '{}', $2::json)`, [id, JSON.stringify(record(id))]);
+  await client.query(`INSERT INTO ${table} (at, type, request_id, event_kinds, record) VALUES (now(), 'request', $1, '{}', $2::json)`, [
+    id,
+    JSON.stringify(record(id)),
+  ]);
   return client;
 }
 
@@ -77,7 +80,9 @@ describe.skipIf(!postgresAvailable)('the dashboard over PostgreSQL', () => {
       await writeCalls(sim, await PostgresLedgerStore.open({ connectionString: postgres.url, table }));
       const url = new URL(postgres.url);
       url.password = 'hunter2-secret'; // the test server trusts local connections: any password is accepted
-      const child = spawn(process.execPath, [bin, 'dashboard', '--ledger', url.toString(), '--table', table, '--port', '0'], { env: { ...process.env } });
+      const child = spawn(process.execPath, [bin, 'dashboard', '--ledger', url.toString(), '--table', table, '--port', '0'], {
+        env: { ...process.env },
+      });
       let stdout = '';
       let stderr = '';
       child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
@@ -109,7 +114,10 @@ describe.skipIf(!postgresAvailable)('the dashboard over PostgreSQL', () => {
       expect(first.latency.p50Ms).toEqual((await ledger.latencyByChannel()).map((row) => row.p50Ms));
 
       // A new call from another instance lands in the shared table.
-      const zen = new ZenClient({ providers: await simulatorProviders(sim), ledger: await PostgresLedgerStore.open({ connectionString: postgres.url, table }) });
+      const zen = new ZenClient({
+        providers: await simulatorProviders(sim),
+        ledger: await PostgresLedgerStore.open({ connectionString: postgres.url, table }),
+      });
       sim.enqueue('gemini-2.5-flash', { text: 'Hello from Gemini.', usage: { input: 3_000, output: 500 } });
       await zen.chat.completions.create({ model: 'google/gemini-2.5-flash', messages: [{ role: 'user', content: 'Say hello.' }] });
       await zen.close();
@@ -148,7 +156,9 @@ describe.skipIf(!postgresAvailable)('the dashboard over PostgreSQL', () => {
     expect(missing.code).toBe(2);
     expect(missing.output).toContain("has no ledger table 'no_such_ledger'");
     expect(refused.code).toBe(2);
-    expect(refused.output).toContain('cannot read the Postgres ledger at postgres://postgres:[redacted]@127.0.0.1:1/postgres: connect ECONNREFUSED');
+    expect(refused.output).toContain(
+      'cannot read the Postgres ledger at postgres://postgres:[redacted]@127.0.0.1:1/postgres: connect ECONNREFUSED',
+    );
     expect(badName.code).toBe(2);
     expect(badName.output).toContain('the ledger table must be a plain SQL name');
     for (const { output } of [missing, refused, badName]) expect(output).not.toContain('hunter2-secret');

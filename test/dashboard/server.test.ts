@@ -4,7 +4,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Ledger, MemoryLedgerStore, ZenError } from '../../src/index.js';
-import { SqliteLedgerStore, startDashboard, type Dashboard, type DashboardData, type LedgerTail, type TailBatch } from '../../src/node/index.js';
+import {
+  SqliteLedgerStore,
+  startDashboard,
+  type Dashboard,
+  type DashboardData,
+  type LedgerTail,
+  type TailBatch,
+} from '../../src/node/index.js';
 import { attempt, claimRecord, creditRecord, requestRecord } from '../insurance/fixtures/records.js';
 import { zenClient } from '../policy/execution-helpers.js';
 import { useSimulator } from '../helpers/simulator.js';
@@ -23,7 +30,11 @@ async function start(options: Parameters<typeof startDashboard>[0]): Promise<Das
 
 async function snapshot(dashboard: Dashboard, etag?: string): Promise<{ status: number; etag: string | null; data?: DashboardData }> {
   const response = await fetch(`${dashboard.url}api/snapshot`, etag ? { headers: { 'If-None-Match': etag } } : {});
-  return { status: response.status, etag: response.headers.get('etag'), ...(response.status === 200 ? { data: (await response.json()) as DashboardData } : {}) };
+  return {
+    status: response.status,
+    etag: response.headers.get('etag'),
+    ...(response.status === 200 ? { data: (await response.json()) as DashboardData } : {}),
+  };
 }
 
 /** Polls as the page does until the first read is done. */
@@ -35,19 +46,39 @@ async function loaded(dashboard: Dashboard): Promise<DashboardData> {
   }
 }
 
-function raw(dashboard: Dashboard, init: { method?: string; path?: string; host?: string }): Promise<{ status: number; headers: Record<string, unknown> }> {
+function raw(
+  dashboard: Dashboard,
+  init: { method?: string; path?: string; host?: string },
+): Promise<{ status: number; headers: Record<string, unknown> }> {
   return new Promise((resolve, reject) => {
-    const call = request({ host: '127.0.0.1', port: dashboard.port, method: init.method ?? 'GET', path: init.path ?? '/', headers: { host: init.host ?? `127.0.0.1:${dashboard.port}` } }, (response) => {
-      response.resume();
-      resolve({ status: response.statusCode!, headers: response.headers });
-    });
+    const call = request(
+      {
+        host: '127.0.0.1',
+        port: dashboard.port,
+        method: init.method ?? 'GET',
+        path: init.path ?? '/',
+        headers: { host: init.host ?? `127.0.0.1:${dashboard.port}` },
+      },
+      (response) => {
+        response.resume();
+        resolve({ status: response.statusCode!, headers: response.headers });
+      },
+    );
     call.on('error', reject);
     call.end();
   });
 }
 
 const calls = (day: number, count: number, model: string, costUsd: number, durationMs: number) =>
-  Array.from({ length: count }, (_, index) => requestRecord({ requestId: `${model}-${day}-${index}`, at: at(day, index), model, costUsd, attempts: [attempt(`${model}:openai`, durationMs + index)] }));
+  Array.from({ length: count }, (_, index) =>
+    requestRecord({
+      requestId: `${model}-${day}-${index}`,
+      at: at(day, index),
+      model,
+      costUsd,
+      attempts: [attempt(`${model}:openai`, durationMs + index)],
+    }),
+  );
 
 describe('startDashboard over a SQLite ledger', () => {
   it('serves the figures the Ledger computes, and what is appended on the next poll', async () => {
@@ -56,7 +87,14 @@ describe('startDashboard over a SQLite ledger', () => {
       ...calls(1, 3, 'openai/gpt-5-mini', 0.001, 100),
       ...calls(2, 2, 'openai/gpt-5-mini', 0.002, 200),
       ...calls(2, 4, 'anthropic/claude-haiku-4-5', 0.004, 300),
-      claimRecord({ requestId: 'anthropic/claude-haiku-4-5-2-0', at: at(2), kind: 'slow_first_token', amountUsd: 0.0005, channel: 'anthropic/claude-haiku-4-5:openai', id: 'claim-1' }),
+      claimRecord({
+        requestId: 'anthropic/claude-haiku-4-5-2-0',
+        at: at(2),
+        kind: 'slow_first_token',
+        amountUsd: 0.0005,
+        channel: 'anthropic/claude-haiku-4-5:openai',
+        id: 'claim-1',
+      }),
       creditRecord({ requestId: 'anthropic/claude-haiku-4-5-2-0', at: at(2), amountUsd: 0.0005, claimId: 'claim-1' }),
     ]);
     const dashboard = await start({ store, title: 'ops' });
@@ -65,13 +103,26 @@ describe('startDashboard over a SQLite ledger', () => {
     const totals = await ledger.totals();
     expect(first.title).toBe('ops');
     expect(first.source).toContain('zen_ledger');
-    expect(first.totals).toEqual({ requests: totals.requests, errors: 0, costUsd: totals.costUsd, creditsUsd: totals.creditsUsd, claims: 1, degradations: 0 });
+    expect(first.totals).toEqual({
+      requests: totals.requests,
+      errors: 0,
+      costUsd: totals.costUsd,
+      creditsUsd: totals.creditsUsd,
+      claims: 1,
+      degradations: 0,
+    });
     expect(first.perDay.days.map((day) => new Date(day * 1000).toISOString().slice(0, 10))).toEqual(['2025-06-01', '2025-06-02']);
     expect(first.perDay.models).toEqual(['anthropic/claude-haiku-4-5', 'openai/gpt-5-mini']);
-    expect(first.perDay.requests).toEqual([[0, 4], [3, 2]]);
+    expect(first.perDay.requests).toEqual([
+      [0, 4],
+      [3, 2],
+    ]);
     const byDay = await ledger.costByModelByDay();
     expect(first.perDay.costUsd[1]).toEqual(byDay.filter((row) => row.model === 'openai/gpt-5-mini').map((row) => row.costUsd));
-    expect(first.perDay.creditsUsd).toEqual([[0, 0.0005], [0, 0]]);
+    expect(first.perDay.creditsUsd).toEqual([
+      [0, 0.0005],
+      [0, 0],
+    ]);
     const latency = await ledger.latencyByChannel();
     expect(first.latency.channels).toEqual(latency.map((row) => row.channel));
     expect(first.latency.p50Ms).toEqual(latency.map((row) => row.p50Ms));
@@ -161,8 +212,24 @@ describe('startDashboard over any store', () => {
   });
 
   it('shows budgets when budget records come: the latest state of each, and the limit events', async () => {
-    const budget = (second: number, spent: number, event?: string) => ({ type: 'budget', requestId: `b${second}`, at: at(1, second), key: 'team:search', window: 'day', unit: 'usd', spent, limit: 5, ...(event ? { event } : {}) });
-    const records = [budget(1, 1), budget(3, 4.5, 'soft_limit'), budget(2, 3), budget(4, 5, 'hard_limit'), { type: 'budget', requestId: 'bad', at: at(1), key: 'broken' }];
+    const budget = (second: number, spent: number, event?: string) => ({
+      type: 'budget',
+      requestId: `b${second}`,
+      at: at(1, second),
+      key: 'team:search',
+      window: 'day',
+      unit: 'usd',
+      spent,
+      limit: 5,
+      ...(event ? { event } : {}),
+    });
+    const records = [
+      budget(1, 1),
+      budget(3, 4.5, 'soft_limit'),
+      budget(2, 3),
+      budget(4, 5, 'hard_limit'),
+      { type: 'budget', requestId: 'bad', at: at(1), key: 'broken' },
+    ];
     const tail: LedgerTail = {
       source: 'budgets',
       async *read(): AsyncIterable<TailBatch> {
@@ -195,7 +262,10 @@ describe('the dashboard server', () => {
   it('refuses bad options and a port in use with a ZenError that names the problem', async () => {
     const store = new MemoryLedgerStore();
     const refused = async (options: Parameters<typeof startDashboard>[0], text: string) => {
-      const error = await startDashboard(options).then(() => undefined, (caught: unknown) => caught);
+      const error = await startDashboard(options).then(
+        () => undefined,
+        (caught: unknown) => caught,
+      );
       expect(ZenError.isInstance(error)).toBe(true);
       expect((error as ZenError).kind).toBe('configuration');
       expect((error as ZenError).message).toContain(text);
@@ -215,19 +285,34 @@ describe('budget records a ZenClient writes', () => {
   it('the dashboard shows the budget state and the limit events of real calls', async () => {
     const store = await SqliteLedgerStore.open({ path: join(mkdtempSync(join(tmpdir(), 'zen-dash-budget-')), 'ledger.db') });
     sim.setDefault('gpt-5-mini', { text: 'ok', usage: { input: 100, output: 50 } });
-    const zen = zenClient(sim, { ledger: store, budgets: { limits: [{ tokens: 400, per: 'day' }, { tokens: 250, per: 'day', soft: true }] } });
+    const zen = zenClient(sim, {
+      ledger: store,
+      budgets: {
+        limits: [
+          { tokens: 400, per: 'day' },
+          { tokens: 250, per: 'day', soft: true },
+        ],
+      },
+    });
     const messages = [{ role: 'user' as const, content: 'Say ok.' }];
     await zen.chat.completions.create({ model: 'openai/gpt-5-mini', messages, zen: { budgetKey: 'user:42' } });
     await zen.chat.completions.create({ model: 'openai/gpt-5-mini', messages, zen: { budgetKey: 'user:42' } });
     // 300 tokens spent: the hard limit of 400 cannot hold a third call's estimate.
-    await expect(zen.chat.completions.create({ model: 'openai/gpt-5-mini', messages, max_tokens: 200, zen: { budgetKey: 'user:42' } })).rejects.toMatchObject({ kind: 'budget_exceeded' });
+    await expect(
+      zen.chat.completions.create({ model: 'openai/gpt-5-mini', messages, max_tokens: 200, zen: { budgetKey: 'user:42' } }),
+    ).rejects.toMatchObject({ kind: 'budget_exceeded' });
     await zen.flush();
     const dashboard = await start({ store });
     const data = await loaded(dashboard);
     const rows = data.budgets?.budgets.map(({ key, window, unit, spent, limit }) => ({ key, window, unit, spent, limit }));
     // One row per key, window and unit: the hard limit and the soft one watch the same spend.
     expect(rows).toEqual([{ key: 'user:42', window: 'day', unit: 'tokens', spent: 300, limit: 400 }]);
-    expect(data.budgets?.events.map((event) => [event.event, event.spent, event.limit])).toEqual(expect.arrayContaining([['hard_limit', 300, 400], ['soft_limit', 300, 250]]));
+    expect(data.budgets?.events.map((event) => [event.event, event.spent, event.limit])).toEqual(
+      expect.arrayContaining([
+        ['hard_limit', 300, 400],
+        ['soft_limit', 300, 250],
+      ]),
+    );
     expect(data.budgets?.budgets[0]?.windowStart).toMatch(/T00:00:00\.000Z$/);
   });
 });

@@ -25,7 +25,12 @@ describe('zen.evaluate', () => {
     const items = await scripted(1, 0.3);
     const zen = await hosts.client();
     const results: ItemResult[] = [];
-    const report = await zen.evaluate({ dataset: items, channels: [A, B], concurrency: 4, onResult: (result) => void results.push(result) });
+    const report = await zen.evaluate({
+      dataset: items,
+      channels: [A, B],
+      concurrency: 4,
+      onResult: (result) => void results.push(result),
+    });
 
     expect(results).toHaveLength(60);
     // Each call went to its own host, never failed over: 30 calls on each simulator.
@@ -74,8 +79,10 @@ describe('zen.evaluate', () => {
     expect(JSON.stringify(evaluations)).not.toContain('Explanation');
 
     // The router's quality model heard the graded answers: the second host's channel now ranks lower.
-    const channelA = (await zen.plan({ model: A, request: { messages: [{ role: 'user', content: [{ type: 'text', text: 'x' }] }] } })).order[0]!.channel;
-    const channelB = (await zen.plan({ model: B, request: { messages: [{ role: 'user', content: [{ type: 'text', text: 'x' }] }] } })).order[0]!.channel;
+    const channelA = (await zen.plan({ model: A, request: { messages: [{ role: 'user', content: [{ type: 'text', text: 'x' }] }] } }))
+      .order[0]!.channel;
+    const channelB = (await zen.plan({ model: B, request: { messages: [{ role: 'user', content: [{ type: 'text', text: 'x' }] }] } }))
+      .order[0]!.channel;
     expect(zen.quality.estimate(channelA, 'reasoning').mean).toBeGreaterThan(zen.quality.estimate(channelB, 'reasoning').mean + 0.2);
   });
 
@@ -99,13 +106,21 @@ describe('zen.evaluate', () => {
     const items = await scripted(0.6, 0.6);
     const zen = await hosts.client();
     const results: ItemResult[] = [];
-    const report = await zen.evaluate({ dataset: items.slice(0, 10), channels: [A], judge: 'google/gemini-2.5-flash', onResult: (result) => void results.push(result) });
+    const report = await zen.evaluate({
+      dataset: items.slice(0, 10),
+      channels: [A],
+      judge: 'google/gemini-2.5-flash',
+      onResult: (result) => void results.push(result),
+    });
     expect(results.every((result) => result.grader === 'judge')).toBe(true);
     expect(report.channels[0]!.judgeCostUsd).toBeGreaterThan(0);
     expect(hosts.primary.callsFor('gemini-2.5-flash')).toHaveLength(10);
     for (const result of results) {
       const item = items.find((entry) => entry.id === result.item)!;
-      expect(normalizeAnswer(result.extracted!) === normalizeAnswer(item.answer) || (item.answerType === 'multipleChoice' && result.extracted === item.answer)).toBe(result.outcome === 'correct');
+      expect(
+        normalizeAnswer(result.extracted!) === normalizeAnswer(item.answer) ||
+          (item.answerType === 'multipleChoice' && result.extracted === item.answer),
+      ).toBe(result.outcome === 'correct');
     }
   });
 
@@ -128,7 +143,10 @@ describe('zen.evaluate', () => {
     const controller = new AbortController();
     const results: ItemResult[] = [];
     const report = await zen.evaluate({
-      dataset: items, channels: [A], concurrency: 2, signal: controller.signal,
+      dataset: items,
+      channels: [A],
+      concurrency: 2,
+      signal: controller.signal,
       onResult: (result) => {
         results.push(result);
         if (results.length === 5) controller.abort();
@@ -165,7 +183,13 @@ describe('zen.evaluate', () => {
       }
     }
     let pulledAtFirstResult = -1;
-    const report = await zen.evaluate({ dataset: endless(), channels: [A], concurrency: 3, limit: 12, onResult: () => void (pulledAtFirstResult = pulledAtFirstResult < 0 ? pulled : pulledAtFirstResult) });
+    const report = await zen.evaluate({
+      dataset: endless(),
+      channels: [A],
+      concurrency: 3,
+      limit: 12,
+      onResult: () => void (pulledAtFirstResult = pulledAtFirstResult < 0 ? pulled : pulledAtFirstResult),
+    });
     expect(report.channels[0]!.attempted).toBe(12);
     expect(pulled).toBeLessThanOrEqual(13);
     expect(pulledAtFirstResult).toBeLessThanOrEqual(4);
@@ -187,7 +211,13 @@ describe('zen.evaluate', () => {
     expect((await failure(zen.evaluate({ dataset: items, channels: [A], concurrency: 0 }))).message).toMatch(/concurrency.*>= 1/);
     expect((await failure(zen.evaluate({ dataset: 'hle.jsonl' as never, channels: [A] }))).message).toMatch(/dataset.*iterable/);
     expect((await failure(zen.evaluate({ dataset: items, channels: [A], budgetUsd: -1 }))).message).toMatch(/budgetUsd/);
-    const bad = await failure(zen.evaluate({ dataset: [items[0]!, { id: 'x', question: 'q', answer: '', answerType: 'exactMatch' }], channels: [A], concurrency: 1 }));
+    const bad = await failure(
+      zen.evaluate({
+        dataset: [items[0]!, { id: 'x', question: 'q', answer: '', answerType: 'exactMatch' }],
+        channels: [A],
+        concurrency: 1,
+      }),
+    );
     expect(bad.kind).toBe('invalid_request');
     expect(bad.message).toMatch(/item 1.*'answer'/);
     expect((await failure(zen.evaluate({ dataset: items, channels: ['openai/gpt-5-mini:nowhere'] }))).kind).toBe('configuration');

@@ -54,7 +54,12 @@ describe('exact match after normalisation', () => {
 
 describe('readJudgeVerdict', () => {
   it('accepts the schema and nothing else', () => {
-    expect(readJudgeVerdict('{"extracted_final_answer":"4","reasoning":"ok","correct":"yes","confidence":80}')).toEqual({ extracted_final_answer: '4', reasoning: 'ok', correct: 'yes', confidence: 80 });
+    expect(readJudgeVerdict('{"extracted_final_answer":"4","reasoning":"ok","correct":"yes","confidence":80}')).toEqual({
+      extracted_final_answer: '4',
+      reasoning: 'ok',
+      correct: 'yes',
+      confidence: 80,
+    });
     expect(readJudgeVerdict('{"extracted_final_answer":"4","correct":"maybe"}')).toBeUndefined();
     expect(readJudgeVerdict('not json')).toBeUndefined();
   });

@@ -31,7 +31,10 @@ export function useTwoHosts(): { primary: Simulator; second: Simulator; client(o
     primary,
     second,
     async client(options: ZenClientOptions = {}) {
-      const providers = { ...(await simulatorProviders(primary)), azure: new OpenAI({ apiKey: 'sk-simulator-azure-000000', baseURL: second.openaiBaseURL, maxRetries: 0 }) };
+      const providers = {
+        ...(await simulatorProviders(primary)),
+        azure: new OpenAI({ apiKey: 'sk-simulator-azure-000000', baseURL: second.openaiBaseURL, maxRetries: 0 }),
+      };
       return new ZenClient({ providers, ...options });
     },
   };

@@ -26,7 +26,9 @@ describe('probeIdentity', () => {
     expect(a!.agreement).toBe(1);
 
     hosts.second.reset();
-    hosts.second.setDefault('*', (request) => ({ text: /which model/i.test(request.lastUserText) ? 'GPT-5 mini' : `other ${request.lastUserText.length}` }));
+    hosts.second.setDefault('*', (request) => ({
+      text: /which model/i.test(request.lastUserText) ? 'GPT-5 mini' : `other ${request.lastUserText.length}`,
+    }));
     const [, different] = await probeIdentity(zen, { channels: [A, B] });
     expect(different!.claimsModel).toBe(true);
     expect(different!.agreement).toBe(0);

@@ -14,7 +14,9 @@ describe('data/hle-sample.jsonl', () => {
     expect(new Set(items.map((item) => item.id)).size).toBe(30);
     expect(new Set(items.map((item) => item.category)).size).toBe(8);
     const answer = (id: string) => items.find((item) => item.id === id)!.answer;
-    const primes = Array.from({ length: 100 }, (_, n) => n).filter((n) => n > 1 && Array.from({ length: n - 2 }, (_, k) => k + 2).every((d) => n % d !== 0));
+    const primes = Array.from({ length: 100 }, (_, n) => n).filter(
+      (n) => n > 1 && Array.from({ length: n - 2 }, (_, k) => k + 2).every((d) => n % d !== 0),
+    );
     const gcd = (a: number, b: number): number => (b === 0 ? a : gcd(b, a % b));
     expect(Number(answer('math-001'))).toBe(Array.from({ length: 100 }, (_, k) => k + 1).reduce((a, b) => a + b));
     expect(Number(answer('math-002'))).toBe(primes.length);

@@ -47,12 +47,22 @@ describe('zen.watch', () => {
     const onClient: DegradationEvent[] = [];
     zen.on('degradation', (event) => onClient.push(event));
     const runs: WatchRun[] = [];
-    const watch = zen.watch({ dataset: items, channels: [A, B], every: '15m', budgetUsdPerDay: 5, scheduler, immediate: false, openBreaker: { cooldownMs: 60_000 }, ...FLOOR });
+    const watch = zen.watch({
+      dataset: items,
+      channels: [A, B],
+      every: '15m',
+      budgetUsdPerDay: 5,
+      scheduler,
+      immediate: false,
+      openBreaker: { cooldownMs: 60_000 },
+      ...FLOOR,
+    });
     watch.on('degradation', (event) => degradations.push(event));
     watch.on('run', (run) => runs.push(run));
     expect(scheduler.delays).toEqual([15 * 60_000]);
 
-    const channelB = (await zen.plan({ model: B, request: { messages: [{ role: 'user', content: [{ type: 'text', text: 'x' }] }] } })).order[0]!.channel;
+    const channelB = (await zen.plan({ model: B, request: { messages: [{ role: 'user', content: [{ type: 'text', text: 'x' }] }] } }))
+      .order[0]!.channel;
     let beforeChange = 0;
     for (let run = 1; run <= 10; run += 1) {
       await watch.runOnce();
@@ -88,7 +98,16 @@ describe('zen.watch', () => {
     scriptHleAnswers(hosts.primary, items, { accuracy: 0.8, seed: 11 });
     const zen = await hosts.client();
     const degradations: DegradationEvent[] = [];
-    const watch = zen.watch({ dataset: items, channels: [A], every: 1_000, budgetUsdPerDay: 50, scheduler: manualScheduler(), immediate: false, concurrency: 5, ...FLOOR });
+    const watch = zen.watch({
+      dataset: items,
+      channels: [A],
+      every: 1_000,
+      budgetUsdPerDay: 50,
+      scheduler: manualScheduler(),
+      immediate: false,
+      concurrency: 5,
+      ...FLOOR,
+    });
     watch.on('degradation', (event) => degradations.push(event));
     let correct = 0;
     for (let run = 0; run < 300; run += 1) correct += (await watch.runOnce())!.channels[0]!.correct;
@@ -106,7 +125,16 @@ describe('zen.watch', () => {
     const zen = await hosts.client();
     let now = Date.parse('2025-03-01T10:00:00Z');
     const skipped: unknown[] = [];
-    const watch = zen.watch({ dataset: items, channels: [A], every: '1h', budgetUsdPerDay: 0.001, maxOutputTokens: 64, scheduler: manualScheduler(), immediate: false, now: () => now });
+    const watch = zen.watch({
+      dataset: items,
+      channels: [A],
+      every: '1h',
+      budgetUsdPerDay: 0.001,
+      maxOutputTokens: 64,
+      scheduler: manualScheduler(),
+      immediate: false,
+      now: () => now,
+    });
     watch.on('skipped', (event) => skipped.push(event));
     const spent: number[] = [];
     for (let k = 0; k < 12; k += 1) {
@@ -129,7 +157,15 @@ describe('zen.watch', () => {
     scriptHleAnswers(hosts.primary, items, { accuracy: 1 });
     const zen = await hosts.client();
     const degradations: DegradationEvent[] = [];
-    const watch = zen.watch({ dataset: items, channels: [A], every: '1h', budgetUsdPerDay: 1, scheduler: manualScheduler(), immediate: false, production: { baselineCalls: 30 } });
+    const watch = zen.watch({
+      dataset: items,
+      channels: [A],
+      every: '1h',
+      budgetUsdPerDay: 1,
+      scheduler: manualScheduler(),
+      immediate: false,
+      production: { baselineCalls: 30 },
+    });
     watch.on('degradation', (event) => degradations.push(event));
     const ask = () => zen.chat.completions.create({ model: A, messages: [{ role: 'user', content: 'Summarise the meeting.' }] });
     for (let k = 0; k < 30; k += 1) await ask();
@@ -155,7 +191,16 @@ describe('zen.watch', () => {
     const zen = await hosts.client();
     const degradations: DegradationEvent[] = [];
     const runs: WatchRun[] = [];
-    const watch = zen.watch({ dataset: items, channels: [A, B], every: '1h', budgetUsdPerDay: 5, scheduler: manualScheduler(), immediate: false, concurrency: 10, ...FLOOR });
+    const watch = zen.watch({
+      dataset: items,
+      channels: [A, B],
+      every: '1h',
+      budgetUsdPerDay: 5,
+      scheduler: manualScheduler(),
+      immediate: false,
+      concurrency: 10,
+      ...FLOOR,
+    });
     watch.on('degradation', (event) => degradations.push(event));
     watch.on('run', (run) => runs.push(run));
     for (let run = 1; run <= 8 && degradations.length === 0; run += 1) await watch.runOnce();
@@ -177,6 +222,13 @@ describe('zen.watch', () => {
     expect(() => parseEvery('soon')).toThrow(/every/);
     const zen = await hosts.client();
     expect(() => zen.watch({ dataset: [], channels: [A], every: '1h', budgetUsdPerDay: 1 })).toThrow(/non-empty/);
-    expect(() => zen.watch({ dataset: [{ id: 'a', question: 'q', answer: '1', answerType: 'exactMatch' }], channels: [A], every: '1h', budgetUsdPerDay: 0 })).toThrow(/budgetUsdPerDay/);
+    expect(() =>
+      zen.watch({
+        dataset: [{ id: 'a', question: 'q', answer: '1', answerType: 'exactMatch' }],
+        channels: [A],
+        every: '1h',
+        budgetUsdPerDay: 0,
+      }),
+    ).toThrow(/budgetUsdPerDay/);
   });
 });

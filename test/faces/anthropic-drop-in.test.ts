@@ -96,7 +96,11 @@ describe.each(FAMILIES)('an @anthropic-ai/sdk script served by %s', (MODEL) => {
       messages.push({ role: 'assistant', content: response.content });
       messages.push({
         role: 'user',
-        content: toolUses.map((toolUse) => ({ type: 'tool_result' as const, tool_use_id: toolUse.id, content: JSON.stringify(getWeather(toolUse.input)) })),
+        content: toolUses.map((toolUse) => ({
+          type: 'tool_result' as const,
+          tool_use_id: toolUse.id,
+          content: JSON.stringify(getWeather(toolUse.input)),
+        })),
       });
       response = await client.messages.create({ model: MODEL, max_tokens: 1024, tools, messages });
     }

@@ -24,7 +24,10 @@ function errorOf(body: Record<string, unknown>): ZenError {
 describe('Anthropic request → canonical', () => {
   it('maps system (string or text blocks), sampling, stop sequences, metadata and max_tokens', () => {
     const { request, stream } = convert({
-      system: [{ type: 'text', text: 'Be brief.' }, { type: 'text', text: 'Answer in French.', cache_control: { type: 'ephemeral' } }],
+      system: [
+        { type: 'text', text: 'Be brief.' },
+        { type: 'text', text: 'Answer in French.', cache_control: { type: 'ephemeral' } },
+      ],
       temperature: 0.3,
       top_p: 0.9,
       top_k: 40,
@@ -71,7 +74,14 @@ describe('Anthropic request → canonical', () => {
       {
         role: 'user',
         content: [
-          { type: 'tool_result', tool_use_id: 'toolu_1', content: [{ type: 'text', text: 'a cat' }, { type: 'text', text: 'on a mat' }] },
+          {
+            type: 'tool_result',
+            tool_use_id: 'toolu_1',
+            content: [
+              { type: 'text', text: 'a cat' },
+              { type: 'text', text: 'on a mat' },
+            ],
+          },
           { type: 'tool_result', tool_use_id: 'toolu_2', content: 'service down', is_error: true },
           { type: 'text', text: 'Go on.' },
         ],
@@ -107,23 +117,55 @@ describe('Anthropic request → canonical', () => {
       { type: 'text', text: 'Sure.', citations: null },
       { type: 'tool_use', id: 'toolu_9', name: 'f', input: { a: 1 }, caller: { type: 'direct' } },
     ];
-    const { request } = convert({ messages: [{ role: 'user', content: 'go' }, { role: 'assistant', content: returned }] });
-    expect(request.messages[1]).toEqual({ role: 'assistant', content: [{ type: 'text', text: 'Sure.' }, { type: 'tool-call', id: 'toolu_9', name: 'f', arguments: '{"a":1}' }] });
+    const { request } = convert({
+      messages: [
+        { role: 'user', content: 'go' },
+        { role: 'assistant', content: returned },
+      ],
+    });
+    expect(request.messages[1]).toEqual({
+      role: 'assistant',
+      content: [
+        { type: 'text', text: 'Sure.' },
+        { type: 'tool-call', id: 'toolu_9', name: 'f', arguments: '{"a":1}' },
+      ],
+    });
   });
 
   it('maps tools and every tool_choice, with disable_parallel_tool_use', () => {
-    const tools: Anthropic.Tool[] = [{ name: 'get_weather', description: 'Weather', input_schema: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] }, strict: true }];
+    const tools: Anthropic.Tool[] = [
+      {
+        name: 'get_weather',
+        description: 'Weather',
+        input_schema: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] },
+        strict: true,
+      },
+    ];
     expect(convert({ tools }).request.tools).toEqual([
-      { name: 'get_weather', description: 'Weather', parameters: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] }, strict: true },
+      {
+        name: 'get_weather',
+        description: 'Weather',
+        parameters: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] },
+        strict: true,
+      },
     ]);
     expect(convert({ tools, tool_choice: { type: 'auto' } }).request.toolChoice).toBe('auto');
-    expect(convert({ tools, tool_choice: { type: 'any', disable_parallel_tool_use: true } }).request).toMatchObject({ toolChoice: 'required', parallelToolCalls: false });
-    expect(convert({ tools, tool_choice: { type: 'tool', name: 'get_weather' } }).request.toolChoice).toEqual({ type: 'tool', name: 'get_weather' });
+    expect(convert({ tools, tool_choice: { type: 'any', disable_parallel_tool_use: true } }).request).toMatchObject({
+      toolChoice: 'required',
+      parallelToolCalls: false,
+    });
+    expect(convert({ tools, tool_choice: { type: 'tool', name: 'get_weather' } }).request.toolChoice).toEqual({
+      type: 'tool',
+      name: 'get_weather',
+    });
     expect(convert({ tools, tool_choice: { type: 'none' } }).request.toolChoice).toBe('none');
   });
 
   it('maps thinking (budget, adaptive with effort, disabled, omitted display) and output_config.format', () => {
-    expect(convert({ thinking: { type: 'enabled', budget_tokens: 2048 } }).request).toMatchObject({ reasoningBudgetTokens: 2048, includeReasoning: true });
+    expect(convert({ thinking: { type: 'enabled', budget_tokens: 2048 } }).request).toMatchObject({
+      reasoningBudgetTokens: 2048,
+      includeReasoning: true,
+    });
     expect(convert({ thinking: { type: 'enabled', budget_tokens: 2048, display: 'omitted' } }).request.includeReasoning).toBe(false);
     expect(convert({ thinking: { type: 'adaptive' } }).request).toMatchObject({ reasoningEffort: 'medium', includeReasoning: true });
     expect(convert({ thinking: { type: 'adaptive' }, output_config: { effort: 'low' } }).request.reasoningEffort).toBe('low');
@@ -132,7 +174,11 @@ describe('Anthropic request → canonical', () => {
     expect(disabled.reasoningEffort).toBeUndefined();
     expect(disabled.reasoningBudgetTokens).toBeUndefined();
     const schema = { type: 'object', properties: { name: { type: 'string' } }, required: ['name'] };
-    expect(convert({ output_config: { format: { type: 'json_schema', schema } } }).request.responseFormat).toEqual({ type: 'json-schema', name: 'response', schema });
+    expect(convert({ output_config: { format: { type: 'json_schema', schema } } }).request.responseFormat).toEqual({
+      type: 'json-schema',
+      name: 'response',
+      schema,
+    });
   });
 
   it('reads stream: true and warns about delivery settings it drops', () => {
@@ -148,21 +194,65 @@ describe('bad Anthropic input gets a clear invalid_request error naming the fiel
     ['max_tokens missing', { model: 'x', messages: base.messages }, 'max_tokens', /max_tokens is required/],
     ['max_tokens not a whole number', { ...base, max_tokens: 0 }, 'max_tokens', /positive whole number/],
     ['no messages', { ...base, messages: [] }, 'messages', /non-empty array/],
-    ['a PDF document', { ...base, messages: [{ role: 'user', content: [{ type: 'document', source: { type: 'base64', media_type: 'application/pdf', data: 'JVBE' } }] }] }, 'messages[0].content[0].type', /Document blocks/],
+    [
+      'a PDF document',
+      {
+        ...base,
+        messages: [
+          { role: 'user', content: [{ type: 'document', source: { type: 'base64', media_type: 'application/pdf', data: 'JVBE' } }] },
+        ],
+      },
+      'messages[0].content[0].type',
+      /Document blocks/,
+    ],
     ['a server tool', { ...base, tools: [{ type: 'web_search_20250305', name: 'web_search' }] }, 'tools[0].type', /web_search_20250305/],
-    ['citations on a text block', { ...base, messages: [{ role: 'user', content: [{ type: 'text', text: 'x', citations: [{ type: 'char_location' }] }] }] }, 'messages[0].content[0].citations', /Citations/],
-    ['a Files API image', { ...base, messages: [{ role: 'user', content: [{ type: 'image', source: { type: 'file', file_id: 'file_1' } }] }] }, 'messages[0].content[0].source', /file_id/],
-    ['a tool_result for an unknown call', { ...base, messages: [{ role: 'user', content: [{ type: 'tool_result', tool_use_id: 'toolu_x', content: 'r' }] }] }, 'messages[0].content[0].tool_use_id', /toolu_x/],
-    ['an image inside a tool_result', {
-      ...base,
-      messages: [
-        { role: 'user', content: 'go' },
-        { role: 'assistant', content: [{ type: 'tool_use', id: 't1', name: 'f', input: {} }] },
-        { role: 'user', content: [{ type: 'tool_result', tool_use_id: 't1', content: [{ type: 'image', source: { type: 'base64', media_type: 'image/png', data: PNG } }] }] },
-      ],
-    }, 'messages[2].content[0].content[0]', /Images inside tool_result/],
+    [
+      'citations on a text block',
+      { ...base, messages: [{ role: 'user', content: [{ type: 'text', text: 'x', citations: [{ type: 'char_location' }] }] }] },
+      'messages[0].content[0].citations',
+      /Citations/,
+    ],
+    [
+      'a Files API image',
+      { ...base, messages: [{ role: 'user', content: [{ type: 'image', source: { type: 'file', file_id: 'file_1' } }] }] },
+      'messages[0].content[0].source',
+      /file_id/,
+    ],
+    [
+      'a tool_result for an unknown call',
+      { ...base, messages: [{ role: 'user', content: [{ type: 'tool_result', tool_use_id: 'toolu_x', content: 'r' }] }] },
+      'messages[0].content[0].tool_use_id',
+      /toolu_x/,
+    ],
+    [
+      'an image inside a tool_result',
+      {
+        ...base,
+        messages: [
+          { role: 'user', content: 'go' },
+          { role: 'assistant', content: [{ type: 'tool_use', id: 't1', name: 'f', input: {} }] },
+          {
+            role: 'user',
+            content: [
+              {
+                type: 'tool_result',
+                tool_use_id: 't1',
+                content: [{ type: 'image', source: { type: 'base64', media_type: 'image/png', data: PNG } }],
+              },
+            ],
+          },
+        ],
+      },
+      'messages[2].content[0].content[0]',
+      /Images inside tool_result/,
+    ],
     ['an unknown tool_choice', { ...base, tool_choice: { type: 'sometimes' } }, 'tool_choice.type', /sometimes/],
-    ['a thinking budget that is not a number', { ...base, thinking: { type: 'enabled', budget_tokens: 'lots' } }, 'thinking.budget_tokens', /positive whole number/],
+    [
+      'a thinking budget that is not a number',
+      { ...base, thinking: { type: 'enabled', budget_tokens: 'lots' } },
+      'thinking.budget_tokens',
+      /positive whole number/,
+    ],
     ['an unknown effort', { ...base, output_config: { effort: 'extreme' } }, 'output_config.effort', /extreme/],
     ['a container', { ...base, container: 'cntr_1' }, 'container', /containers/],
     ['an unknown role', { ...base, messages: [{ role: 'tool', content: 'x' }] }, 'messages[0].role', /Unknown message role/],

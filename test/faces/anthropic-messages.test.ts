@@ -11,10 +11,24 @@ import { useSimulator } from '../helpers/simulator.js';
 import { collect, FAMILIES, upstream, zenOver } from './helpers.js';
 
 const sim = useSimulator();
-const TOOLS: Anthropic.Tool[] = [{ name: 'get_weather', description: 'Weather for a city', input_schema: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] } }];
+const TOOLS: Anthropic.Tool[] = [
+  {
+    name: 'get_weather',
+    description: 'Weather for a city',
+    input_schema: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] },
+  },
+];
 
 function result(overrides: Partial<GenerationResult>): GenerationResult {
-  return { id: undefined, modelId: undefined, content: [], finishReason: { unified: 'stop', raw: 'stop' }, usage: makeUsage({}), warnings: [], ...overrides };
+  return {
+    id: undefined,
+    modelId: undefined,
+    content: [],
+    finishReason: { unified: 'stop', raw: 'stop' },
+    usage: makeUsage({}),
+    warnings: [],
+    ...overrides,
+  };
 }
 
 async function* parts(...list: StreamPart[]): AsyncGenerator<StreamPart> {
@@ -78,7 +92,12 @@ describe('canonical result → Anthropic Message', () => {
     [{ unified: 'content-filter', raw: 'SAFETY' }, undefined, 'refusal'],
     [{ unified: 'other', raw: 'pause_turn' }, undefined, 'pause_turn'],
   ] as const)('finish %o → %s', (finishReason, providerMetadata, stopReason) => {
-    const message = toMessage(result({ finishReason: { ...finishReason }, ...(providerMetadata ? { providerMetadata } : {}) }), 'zen_1', 'm', []);
+    const message = toMessage(
+      result({ finishReason: { ...finishReason }, ...(providerMetadata ? { providerMetadata } : {}) }),
+      'zen_1',
+      'm',
+      [],
+    );
     expect(message.stop_reason).toBe(stopReason);
     if (providerMetadata) expect(message.stop_sequence).toBe('END');
     if (stopReason === 'refusal') expect(message.stop_details).toEqual({ type: 'refusal', category: null, explanation: null });
@@ -86,7 +105,12 @@ describe('canonical result → Anthropic Message', () => {
 
   it('gives {} and a warning for tool arguments that are not a JSON object', () => {
     const warnings: Array<{ setting?: string }> = [];
-    const message = toMessage(result({ content: [{ type: 'tool-call', id: 'c', name: 'f', arguments: '{"broken' }] }), 'zen_1', 'm', warnings as never);
+    const message = toMessage(
+      result({ content: [{ type: 'tool-call', id: 'c', name: 'f', arguments: '{"broken' }] }),
+      'zen_1',
+      'm',
+      warnings as never,
+    );
     expect(message.content[0]).toMatchObject({ type: 'tool_use', input: {} });
     expect(warnings[0]!.setting).toBe('tool_use.input');
   });
@@ -104,12 +128,24 @@ describe('canonical stream → the raw Messages event sequence', () => {
           { type: 'tool-call-start', index: 0, id: 'toolu_1', name: 'f' },
           { type: 'tool-call-delta', index: 0, argumentsDelta: '{"a":' },
           { type: 'tool-call-delta', index: 0, argumentsDelta: '1}' },
-          { type: 'finish', finishReason: { unified: 'tool-calls', raw: 'tool_use' }, usage: makeUsage({ inputTotal: 12, cacheRead: 2, outputTotal: 7 }) },
+          {
+            type: 'finish',
+            finishReason: { unified: 'tool-calls', raw: 'tool_use' },
+            usage: makeUsage({ inputTotal: 12, cacheRead: 2, outputTotal: 7 }),
+          },
         ),
         { requestId: 'zen_1', model: () => 'unused' },
       ),
     );
-    expect(events.map((event) => (event.type === 'content_block_delta' ? `${event.index}:${event.delta.type}` : 'index' in event ? `${event.type}:${event.index}` : event.type))).toEqual([
+    expect(
+      events.map((event) =>
+        event.type === 'content_block_delta'
+          ? `${event.index}:${event.delta.type}`
+          : 'index' in event
+            ? `${event.type}:${event.index}`
+            : event.type,
+      ),
+    ).toEqual([
       'message_start',
       'content_block_start:0',
       '0:thinking_delta',
@@ -125,12 +161,26 @@ describe('canonical stream → the raw Messages event sequence', () => {
       'message_delta',
       'message_stop',
     ]);
-    expect(events[0]).toMatchObject({ type: 'message_start', message: { id: 'msg_up', model: 'claude-haiku-4-5', content: [], stop_reason: null } });
-    expect(events[8]).toEqual({ type: 'content_block_start', index: 2, content_block: { type: 'tool_use', id: 'toolu_1', name: 'f', input: {}, caller: { type: 'direct' } } });
+    expect(events[0]).toMatchObject({
+      type: 'message_start',
+      message: { id: 'msg_up', model: 'claude-haiku-4-5', content: [], stop_reason: null },
+    });
+    expect(events[8]).toEqual({
+      type: 'content_block_start',
+      index: 2,
+      content_block: { type: 'tool_use', id: 'toolu_1', name: 'f', input: {}, caller: { type: 'direct' } },
+    });
     expect(events[12]).toEqual({
       type: 'message_delta',
       delta: { stop_reason: 'tool_use', stop_sequence: null, stop_details: null, container: null },
-      usage: { input_tokens: 10, output_tokens: 7, cache_read_input_tokens: 2, cache_creation_input_tokens: 0, output_tokens_details: null, server_tool_use: null },
+      usage: {
+        input_tokens: 10,
+        output_tokens: 7,
+        cache_read_input_tokens: 2,
+        cache_creation_input_tokens: 0,
+        output_tokens_details: null,
+        server_tool_use: null,
+      },
     });
   });
 });
@@ -139,7 +189,12 @@ describe.each(FAMILIES)('zen.messages served by %s', (model) => {
   it('returns a Message with zen metadata, and the ledger records the face', async () => {
     const zen = await zenOver(sim);
     sim.enqueue(upstream(model), { text: 'Paris.', usage: { input: 20, output: 3, cachedInput: 8 } });
-    const message = await zen.messages.create({ model, max_tokens: 256, system: 'Be brief.', messages: [{ role: 'user', content: 'Capital of France?' }] });
+    const message = await zen.messages.create({
+      model,
+      max_tokens: 256,
+      system: 'Be brief.',
+      messages: [{ role: 'user', content: 'Capital of France?' }],
+    });
     expect(message.type).toBe('message');
     expect(message.id).toMatch(/^msg_/);
     expect(message.content).toEqual([{ type: 'text', text: 'Paris.', citations: null }]);
@@ -156,9 +211,20 @@ describe.each(FAMILIES)('zen.messages served by %s', (model) => {
 
   it('streams events the SDK’s own MessageStream accumulates into the same message', async () => {
     const zen = await zenOver(sim);
-    const reply = { reasoning: 'The user wants weather.', text: 'Let me check.', toolCalls: [{ name: 'get_weather', arguments: { city: 'Paris' } }], usage: { input: 30, output: 12 } };
+    const reply = {
+      reasoning: 'The user wants weather.',
+      text: 'Let me check.',
+      toolCalls: [{ name: 'get_weather', arguments: { city: 'Paris' } }],
+      usage: { input: 30, output: 12 },
+    };
     sim.enqueue(upstream(model), reply, reply);
-    const body = { model, max_tokens: 4096, thinking: { type: 'enabled' as const, budget_tokens: 1024 }, tools: TOOLS, messages: [{ role: 'user' as const, content: 'Weather in Paris?' }] };
+    const body = {
+      model,
+      max_tokens: 4096,
+      thinking: { type: 'enabled' as const, budget_tokens: 1024 },
+      tools: TOOLS,
+      messages: [{ role: 'user' as const, content: 'Weather in Paris?' }],
+    };
     const plain = await zen.messages.create(body);
     const stream = await zen.messages.create({ ...body, stream: true });
     const helper = MessageStream.fromReadableStream(stream.toReadableStream());
@@ -176,7 +242,14 @@ describe.each(FAMILIES)('zen.messages served by %s', (model) => {
     expect(final.stop_reason).toBe('tool_use');
     expect(final.usage).toMatchObject({ input_tokens: 30, output_tokens: 12 });
     // The streamed message is the non-streamed one, block for block (ids and signatures aside).
-    const shape = (content: Anthropic.ContentBlock[]) => content.map((block) => (block.type === 'tool_use' ? { ...block, id: 'id' } : block.type === 'thinking' ? { ...block, signature: Boolean(block.signature) } : block));
+    const shape = (content: Anthropic.ContentBlock[]) =>
+      content.map((block) =>
+        block.type === 'tool_use'
+          ? { ...block, id: 'id' }
+          : block.type === 'thinking'
+            ? { ...block, signature: Boolean(block.signature) }
+            : block,
+      );
     expect(shape(final.content)).toEqual(shape(plain.content));
     expect((await stream.metadata()).face).toBe('anthropic-messages');
   });
@@ -197,7 +270,10 @@ describe('zen.messages behaviour', () => {
     });
     expect(sim.calls[0]!.body).toMatchObject({
       model: 'gpt-5-mini',
-      messages: [{ role: 'system', content: 'Be brief.' }, { role: 'user', content: 'Weather in Paris?' }],
+      messages: [
+        { role: 'system', content: 'Be brief.' },
+        { role: 'user', content: 'Weather in Paris?' },
+      ],
       // The simulator is not api.openai.com, so the compatible-vendor field is used.
       max_tokens: 200,
       stop: ['END'],
@@ -209,7 +285,12 @@ describe('zen.messages behaviour', () => {
 
   it('maps a tool round trip for a Gemini model (function call ids resolve to names)', async () => {
     const zen = await zenOver(sim);
-    const first = await zen.messages.create({ model: 'google/gemini-2.5-flash', max_tokens: 200, tools: TOOLS, messages: [{ role: 'user', content: 'Weather in Paris?' }] });
+    const first = await zen.messages.create({
+      model: 'google/gemini-2.5-flash',
+      max_tokens: 200,
+      tools: TOOLS,
+      messages: [{ role: 'user', content: 'Weather in Paris?' }],
+    });
     const toolUse = first.content.find((block): block is Anthropic.ToolUseBlock => block.type === 'tool_use')!;
     expect(toolUse.input).toEqual({ city: 'example' });
     const second = await zen.messages.create({
@@ -231,17 +312,41 @@ describe('zen.messages behaviour', () => {
 
   it('reports stop_sequence and the sequence from Anthropic', async () => {
     const zen = await zenOver(sim);
-    sim.enqueue('claude-haiku-4-5', { raw: { body: JSON.stringify({ id: 'msg_1', type: 'message', role: 'assistant', model: 'claude-haiku-4-5', content: [{ type: 'text', text: 'One two' }], stop_reason: 'stop_sequence', stop_sequence: 'three', usage: { input_tokens: 5, output_tokens: 2 } }) } });
-    const message = await zen.messages.create({ model: 'anthropic/claude-haiku-4-5', max_tokens: 50, stop_sequences: ['three'], messages: [{ role: 'user', content: 'Count' }] });
+    sim.enqueue('claude-haiku-4-5', {
+      raw: {
+        body: JSON.stringify({
+          id: 'msg_1',
+          type: 'message',
+          role: 'assistant',
+          model: 'claude-haiku-4-5',
+          content: [{ type: 'text', text: 'One two' }],
+          stop_reason: 'stop_sequence',
+          stop_sequence: 'three',
+          usage: { input_tokens: 5, output_tokens: 2 },
+        }),
+      },
+    });
+    const message = await zen.messages.create({
+      model: 'anthropic/claude-haiku-4-5',
+      max_tokens: 50,
+      stop_sequences: ['three'],
+      messages: [{ role: 'user', content: 'Count' }],
+    });
     expect(message).toMatchObject({ id: 'msg_1', stop_reason: 'stop_sequence', stop_sequence: 'three' });
   });
 
   it('refuses bad input before any call is made', async () => {
     const zen = await zenOver(sim);
-    const missing = await zen.messages.create({ model: 'anthropic/claude-haiku-4-5', messages: [{ role: 'user', content: 'hi' }] } as never).catch((caught: unknown) => caught);
+    const missing = await zen.messages
+      .create({ model: 'anthropic/claude-haiku-4-5', messages: [{ role: 'user', content: 'hi' }] } as never)
+      .catch((caught: unknown) => caught);
     expect(missing).toMatchObject({ kind: 'invalid_request', code: 'max_tokens' });
     const pdf = await zen.messages
-      .create({ model: 'openai/gpt-5-mini', max_tokens: 10, messages: [{ role: 'user', content: [{ type: 'document', source: { type: 'url', url: 'https://example.com/a.pdf' } }] }] })
+      .create({
+        model: 'openai/gpt-5-mini',
+        max_tokens: 10,
+        messages: [{ role: 'user', content: [{ type: 'document', source: { type: 'url', url: 'https://example.com/a.pdf' } }] }],
+      })
       .catch((caught: unknown) => caught);
     expect(ZenError.isInstance(pdf) && pdf.code).toBe('messages[0].content[0].type');
     expect(sim.calls).toHaveLength(0);
@@ -250,7 +355,12 @@ describe('zen.messages behaviour', () => {
   it('fails over between families and says so in zen metadata', async () => {
     const zen = await zenOver(sim);
     sim.enqueue('claude-haiku-4-5', { fault: { type: 'http', status: 529 } }, { fault: { type: 'http', status: 529 } });
-    const message = await zen.messages.create({ model: ['anthropic/claude-haiku-4-5', 'openai/gpt-5-mini'], max_tokens: 50, messages: [{ role: 'user', content: 'hi' }], zen: { retry: { minDelayMs: 1, maxDelayMs: 2 } } });
+    const message = await zen.messages.create({
+      model: ['anthropic/claude-haiku-4-5', 'openai/gpt-5-mini'],
+      max_tokens: 50,
+      messages: [{ role: 'user', content: 'hi' }],
+      zen: { retry: { minDelayMs: 1, maxDelayMs: 2 } },
+    });
     expect(message.zen.channel).toBe('openai/gpt-5-mini:openai');
     expect(message.zen.attempts.map((attempt) => attempt.channel)).toContain('anthropic/claude-haiku-4-5:anthropic');
     expect(message.model).toBe('gpt-5-mini');
@@ -259,7 +369,12 @@ describe('zen.messages behaviour', () => {
   it('stops quietly when the stream is aborted through its controller', async () => {
     const zen = await zenOver(sim);
     sim.enqueue('gpt-5-mini', { text: 'one two three four five six seven eight', tokensPerSecond: 50 });
-    const stream = await zen.messages.create({ model: 'openai/gpt-5-mini', max_tokens: 50, stream: true, messages: [{ role: 'user', content: 'count' }] });
+    const stream = await zen.messages.create({
+      model: 'openai/gpt-5-mini',
+      max_tokens: 50,
+      stream: true,
+      messages: [{ role: 'user', content: 'count' }],
+    });
     const types: string[] = [];
     for await (const event of stream) {
       types.push(event.type);
@@ -274,7 +389,13 @@ describe('zen.messages.stream() helper', () => {
   it('iterates the raw events and emits the SDK helper events', async () => {
     const zen = await zenOver(sim);
     sim.enqueue('claude-haiku-4-5', { reasoning: 'Hmm.', toolCalls: [{ name: 'get_weather', arguments: { city: 'Oslo' } }] });
-    const stream = zen.messages.stream({ model: 'anthropic/claude-haiku-4-5', max_tokens: 2048, thinking: { type: 'enabled', budget_tokens: 1024 }, tools: TOOLS, messages: [{ role: 'user', content: 'Oslo?' }] });
+    const stream = zen.messages.stream({
+      model: 'anthropic/claude-haiku-4-5',
+      max_tokens: 2048,
+      thinking: { type: 'enabled', budget_tokens: 1024 },
+      tools: TOOLS,
+      messages: [{ role: 'user', content: 'Oslo?' }],
+    });
     const seen: string[] = [];
     const snapshots: unknown[] = [];
     stream.on('connect', () => seen.push('connect'));
@@ -316,7 +437,11 @@ describe('zen.messages.stream() helper', () => {
   it('abort() ends the stream and emits abort', async () => {
     const zen = await zenOver(sim);
     sim.enqueue('claude-haiku-4-5', { text: 'one two three four five six seven', tokensPerSecond: 40 });
-    const stream = zen.messages.stream({ model: 'anthropic/claude-haiku-4-5', max_tokens: 100, messages: [{ role: 'user', content: 'count' }] });
+    const stream = zen.messages.stream({
+      model: 'anthropic/claude-haiku-4-5',
+      max_tokens: 100,
+      messages: [{ role: 'user', content: 'count' }],
+    });
     let aborted = false;
     stream.on('abort', () => (aborted = true));
     stream.on('text', () => stream.abort());

@@ -95,7 +95,11 @@ describe.each(FAMILIES)('an @google/genai script served by %s', (MODEL) => {
         responseMimeType: 'application/json',
         responseSchema: {
           type: Type.ARRAY,
-          items: { type: Type.OBJECT, properties: { recipeName: { type: Type.STRING }, ingredients: { type: Type.ARRAY, items: { type: Type.STRING } } }, propertyOrdering: ['recipeName', 'ingredients'] },
+          items: {
+            type: Type.OBJECT,
+            properties: { recipeName: { type: Type.STRING }, ingredients: { type: Type.ARRAY, items: { type: Type.STRING } } },
+            propertyOrdering: ['recipeName', 'ingredients'],
+          },
         },
       },
     });

@@ -28,7 +28,17 @@ describe('contents are normalised the way the SDK does it', () => {
     ['a part', { text: 'hi' }, [{ role: 'user', parts: [{ text: 'hi' }] }]],
     ['parts and strings', ['a', { text: 'b' }], [{ role: 'user', parts: [{ text: 'a' }, { text: 'b' }] }]],
     ['a Content', { role: 'user', parts: [{ text: 'hi' }] }, [{ role: 'user', parts: [{ text: 'hi' }] }]],
-    ['Contents', [{ role: 'user', parts: [{ text: 'a' }] }, { role: 'model', parts: [{ text: 'b' }] }], [{ role: 'user', parts: [{ text: 'a' }] }, { role: 'model', parts: [{ text: 'b' }] }]],
+    [
+      'Contents',
+      [
+        { role: 'user', parts: [{ text: 'a' }] },
+        { role: 'model', parts: [{ text: 'b' }] },
+      ],
+      [
+        { role: 'user', parts: [{ text: 'a' }] },
+        { role: 'model', parts: [{ text: 'b' }] },
+      ],
+    ],
   ])('%s', (_name, contents, expected) => {
     expect(normalizeContents(contents)).toEqual(expected);
   });
@@ -105,7 +115,13 @@ describe('Gemini request → canonical', () => {
       {
         role: 'assistant',
         content: [
-          { type: 'tool-call', id: 'call_1_0', name: 'weather', arguments: '{"city":"Paris"}', providerData: { thoughtSignature: 'sig-a' } },
+          {
+            type: 'tool-call',
+            id: 'call_1_0',
+            name: 'weather',
+            arguments: '{"city":"Paris"}',
+            providerData: { thoughtSignature: 'sig-a' },
+          },
           { type: 'tool-call', id: 'call_1_1', name: 'weather', arguments: '{"city":"Oslo"}' },
           { type: 'tool-call', id: 'call_time', name: 'time', arguments: '{}' },
         ],
@@ -143,38 +159,65 @@ describe('Gemini request → canonical', () => {
 
   it('maps function declarations (Schema or JSON Schema) and every calling mode', () => {
     const declarations = [
-      { name: 'weather', description: 'Weather', parameters: { type: Type.OBJECT, properties: { city: { type: Type.STRING }, days: { type: Type.INTEGER, nullable: true } }, required: ['city'] } },
+      {
+        name: 'weather',
+        description: 'Weather',
+        parameters: {
+          type: Type.OBJECT,
+          properties: { city: { type: Type.STRING }, days: { type: Type.INTEGER, nullable: true } },
+          required: ['city'],
+        },
+      },
       { name: 'time', parametersJsonSchema: { type: 'object', properties: { zone: { type: 'string' } } } },
       { name: 'ping' },
     ];
     const tools = [{ functionDeclarations: declarations }];
     const { request } = convert('hi', { tools });
     expect(request.tools).toEqual([
-      { name: 'weather', description: 'Weather', parameters: { type: 'object', properties: { city: { type: 'string' }, days: { type: ['integer', 'null'] } }, required: ['city'] } },
+      {
+        name: 'weather',
+        description: 'Weather',
+        parameters: { type: 'object', properties: { city: { type: 'string' }, days: { type: ['integer', 'null'] } }, required: ['city'] },
+      },
       { name: 'time', parameters: { type: 'object', properties: { zone: { type: 'string' } } } },
       { name: 'ping', parameters: { type: 'object', properties: {} } },
     ]);
-    const mode = (functionCallingConfig: Record<string, unknown>) => convert('hi', { tools, toolConfig: { functionCallingConfig } }).request;
+    const mode = (functionCallingConfig: Record<string, unknown>) =>
+      convert('hi', { tools, toolConfig: { functionCallingConfig } }).request;
     expect(mode({ mode: FunctionCallingConfigMode.AUTO }).toolChoice).toBe('auto');
     expect(mode({ mode: FunctionCallingConfigMode.NONE }).toolChoice).toBe('none');
     expect(mode({ mode: FunctionCallingConfigMode.ANY }).toolChoice).toBe('required');
-    expect(mode({ mode: FunctionCallingConfigMode.ANY, allowedFunctionNames: ['time'] }).toolChoice).toEqual({ type: 'tool', name: 'time' });
+    expect(mode({ mode: FunctionCallingConfigMode.ANY, allowedFunctionNames: ['time'] }).toolChoice).toEqual({
+      type: 'tool',
+      name: 'time',
+    });
     const narrowed = mode({ mode: FunctionCallingConfigMode.ANY, allowedFunctionNames: ['time', 'ping'] });
     expect(narrowed.toolChoice).toBe('required');
     expect(narrowed.tools!.map((tool) => tool.name)).toEqual(['time', 'ping']);
   });
 
   it('maps JSON output (schema, JSON schema, free JSON) and thinking', () => {
-    const schema = { type: Type.OBJECT, properties: { names: { type: Type.ARRAY, items: { type: Type.STRING }, minItems: '1' } }, propertyOrdering: ['names'] };
+    const schema = {
+      type: Type.OBJECT,
+      properties: { names: { type: Type.ARRAY, items: { type: Type.STRING }, minItems: '1' } },
+      propertyOrdering: ['names'],
+    };
     expect(convert('hi', { responseMimeType: 'application/json', responseSchema: schema }).request.responseFormat).toEqual({
       type: 'json-schema',
       name: 'response',
       schema: { type: 'object', properties: { names: { type: 'array', items: { type: 'string' }, minItems: 1 } } },
     });
     const jsonSchema = { type: 'object', properties: { a: { type: 'number' } } };
-    expect(convert('hi', { responseMimeType: 'application/json', responseJsonSchema: jsonSchema }).request.responseFormat).toEqual({ type: 'json-schema', name: 'response', schema: jsonSchema });
+    expect(convert('hi', { responseMimeType: 'application/json', responseJsonSchema: jsonSchema }).request.responseFormat).toEqual({
+      type: 'json-schema',
+      name: 'response',
+      schema: jsonSchema,
+    });
     expect(convert('hi', { responseMimeType: 'application/json' }).request.responseFormat).toEqual({ type: 'json' });
-    expect(convert('hi', { thinkingConfig: { thinkingBudget: 2048, includeThoughts: true } }).request).toMatchObject({ reasoningBudgetTokens: 2048, includeReasoning: true });
+    expect(convert('hi', { thinkingConfig: { thinkingBudget: 2048, includeThoughts: true } }).request).toMatchObject({
+      reasoningBudgetTokens: 2048,
+      includeReasoning: true,
+    });
     expect(convert('hi', { thinkingConfig: { thinkingBudget: 0 } }).request.reasoningBudgetTokens).toBe(0);
     expect(convert('hi', { thinkingConfig: { thinkingBudget: -1 } }).request.reasoningEffort).toBe('medium');
     expect(convert('hi', { thinkingConfig: { thinkingLevel: 'LOW' as never } }).request.reasoningEffort).toBe('low');
@@ -186,7 +229,10 @@ describe('Gemini request → canonical', () => {
   });
 
   it('converts nullable unions and leaves JSON Schema unchanged', () => {
-    expect(geminiSchemaToJsonSchema({ anyOf: [{ type: 'STRING' }, { type: 'NUMBER' }], nullable: true, example: 'x' })).toEqual({ anyOf: [{ type: 'string' }, { type: 'number' }, { type: 'null' }], examples: ['x'] });
+    expect(geminiSchemaToJsonSchema({ anyOf: [{ type: 'STRING' }, { type: 'NUMBER' }], nullable: true, example: 'x' })).toEqual({
+      anyOf: [{ type: 'string' }, { type: 'number' }, { type: 'null' }],
+      examples: ['x'],
+    });
     const plain = { type: 'object', properties: { a: { type: ['string', 'null'] } }, additionalProperties: false };
     expect(geminiSchemaToJsonSchema(plain)).toEqual(plain);
   });
@@ -197,10 +243,34 @@ describe('bad Gemini input gets a clear invalid_request error naming the field',
     ['no contents', [], undefined, 'contents', /contents are required/],
     ['mixed contents and parts', [{ role: 'user', parts: [{ text: 'a' }] }, 'b'], undefined, 'contents[1]', /Mixing/],
     ['a bare functionCall', { functionCall: { name: 'f', args: {} } }, undefined, 'contents', /wrapped in a Content/],
-    ['a response without a call', [{ role: 'user', parts: [{ functionResponse: { name: 'f', response: {} } }] }], undefined, 'contents[0].parts[0].functionResponse', /answers no earlier functionCall/],
-    ['an audio part', [{ inlineData: { mimeType: 'audio/mp3', data: 'AAAA' } }], undefined, 'contents[0].parts[0].inlineData.mimeType', /audio\/mp3/],
-    ['a PDF file', [{ fileData: { mimeType: 'application/pdf', fileUri: 'gs://b/a.pdf' } }], undefined, 'contents[0].parts[0].fileData.mimeType', /application\/pdf/],
-    ['executable code', [{ role: 'model', parts: [{ executableCode: { code: 'print(1)' } }] }], undefined, 'contents[0].parts[0]', /executableCode/],
+    [
+      'a response without a call',
+      [{ role: 'user', parts: [{ functionResponse: { name: 'f', response: {} } }] }],
+      undefined,
+      'contents[0].parts[0].functionResponse',
+      /answers no earlier functionCall/,
+    ],
+    [
+      'an audio part',
+      [{ inlineData: { mimeType: 'audio/mp3', data: 'AAAA' } }],
+      undefined,
+      'contents[0].parts[0].inlineData.mimeType',
+      /audio\/mp3/,
+    ],
+    [
+      'a PDF file',
+      [{ fileData: { mimeType: 'application/pdf', fileUri: 'gs://b/a.pdf' } }],
+      undefined,
+      'contents[0].parts[0].fileData.mimeType',
+      /application\/pdf/,
+    ],
+    [
+      'executable code',
+      [{ role: 'model', parts: [{ executableCode: { code: 'print(1)' } }] }],
+      undefined,
+      'contents[0].parts[0]',
+      /executableCode/,
+    ],
     ['an unknown role', [{ role: 'system', parts: [{ text: 'x' }] }], undefined, 'contents[0].role', /Unknown role/],
     ['Google Search', 'hi', { tools: [{ googleSearch: {} }] }, 'config.tools[0].googleSearch', /googleSearch/],
     ['code execution', 'hi', { tools: [{ codeExecution: {} }] }, 'config.tools[0].codeExecution', /codeExecution/],
@@ -209,7 +279,16 @@ describe('bad Gemini input gets a clear invalid_request error naming the field',
     ['image output', 'hi', { responseModalities: ['TEXT', 'IMAGE'] }, 'config.responseModalities', /zen\.images/],
     ['a schema without JSON', 'hi', { responseSchema: { type: 'OBJECT' } }, 'config.responseMimeType', /application\/json/],
     ['an enum MIME type', 'hi', { responseMimeType: 'text/x.enum' }, 'config.responseMimeType', /text\/x\.enum/],
-    ['an unknown allowed function', 'hi', { tools: [{ functionDeclarations: [{ name: 'f' }] }], toolConfig: { functionCallingConfig: { mode: 'ANY', allowedFunctionNames: ['g'] } } }, 'config.toolConfig.functionCallingConfig.allowedFunctionNames', /"g"/],
+    [
+      'an unknown allowed function',
+      'hi',
+      {
+        tools: [{ functionDeclarations: [{ name: 'f' }] }],
+        toolConfig: { functionCallingConfig: { mode: 'ANY', allowedFunctionNames: ['g'] } },
+      },
+      'config.toolConfig.functionCallingConfig.allowedFunctionNames',
+      /"g"/,
+    ],
     ['a bad thinking budget', 'hi', { thinkingConfig: { thinkingBudget: -5 } }, 'config.thinkingConfig.thinkingBudget', /whole number/],
     ['a non-numeric temperature', 'hi', { temperature: 'warm' }, 'config.temperature', /number/],
   ];

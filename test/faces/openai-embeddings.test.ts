@@ -10,7 +10,10 @@ const sim = useSimulator();
 async function zen(options: ConstructorParameters<typeof ZenClient>[0] = {}): Promise<ZenClient> {
   const providers = await simulatorProviders(sim, { anthropic: false, vertex: 'vertex' });
   const compatible = new OpenAI({ apiKey: 'sk-local-0000000000000000', baseURL: sim.openaiBaseURL, maxRetries: 0 });
-  return new ZenClient({ providers: { ...providers, local: { client: compatible, vendors: [], models: ['nomic-embed-text'] } }, ...options });
+  return new ZenClient({
+    providers: { ...providers, local: { client: compatible, vendors: [], models: ['nomic-embed-text'] } },
+    ...options,
+  });
 }
 
 function decodeBase64(text: unknown): number[] {
@@ -35,9 +38,27 @@ async function ragScript(client: OpenAI, model: string) {
 }
 
 const FAMILIES = [
-  { family: 'OpenAI', model: 'openai/text-embedding-3-small', upstream: 'text-embedding-3-small', provider: 'openai', path: '/v1/embeddings' },
-  { family: 'Gemini API', model: 'google/gemini-embedding-001', upstream: 'gemini-embedding-001', provider: 'google', path: '/v1beta/models/gemini-embedding-001:batchEmbedContents' },
-  { family: 'Vertex AI', model: 'google/text-embedding-005', upstream: 'text-embedding-005', provider: 'vertex', path: '/v1beta1/projects/simulator-project/locations/us-central1/publishers/google/models/text-embedding-005:predict' },
+  {
+    family: 'OpenAI',
+    model: 'openai/text-embedding-3-small',
+    upstream: 'text-embedding-3-small',
+    provider: 'openai',
+    path: '/v1/embeddings',
+  },
+  {
+    family: 'Gemini API',
+    model: 'google/gemini-embedding-001',
+    upstream: 'gemini-embedding-001',
+    provider: 'google',
+    path: '/v1beta/models/gemini-embedding-001:batchEmbedContents',
+  },
+  {
+    family: 'Vertex AI',
+    model: 'google/text-embedding-005',
+    upstream: 'text-embedding-005',
+    provider: 'vertex',
+    path: '/v1beta1/projects/simulator-project/locations/us-central1/publishers/google/models/text-embedding-005:predict',
+  },
   { family: 'OpenAI-compatible', model: 'nomic-embed-text', upstream: 'nomic-embed-text', provider: 'local', path: '/v1/embeddings' },
 ] as const;
 
@@ -67,7 +88,10 @@ describe.each(FAMILIES)('an openai-SDK embeddings script on $family', ({ model, 
     expect(sim.calls).toHaveLength(3);
     if (path === '/v1/embeddings') {
       // The same script on the openai SDK itself, against the same server, sees the same data.
-      const direct = await ragScript(new OpenAI({ apiKey: 'sk-direct-000000000000000', baseURL: sim.openaiBaseURL, maxRetries: 0 }), upstream);
+      const direct = await ragScript(
+        new OpenAI({ apiKey: 'sk-direct-000000000000000', baseURL: sim.openaiBaseURL, maxRetries: 0 }),
+        upstream,
+      );
       expect(direct.floats.data).toEqual(floats.data);
       expect(direct.packed.data).toEqual(packed.data);
       expect(direct.floats.usage).toEqual(floats.usage);
@@ -78,8 +102,19 @@ describe.each(FAMILIES)('an openai-SDK embeddings script on $family', ({ model, 
 describe('zen.embeddings.create on each SDK, as the wire shows it', () => {
   it('sends OpenAI the model, the inputs and dimensions, lets the SDK fetch base64, and prices the call from genai-prices', async () => {
     const client = await zen();
-    const response = await client.embeddings.create({ model: 'openai/text-embedding-3-small', input: ['alpha', 'beta'], dimensions: 64, user: 'user-7' });
-    expect(sim.calls[0]!.body).toEqual({ model: 'text-embedding-3-small', input: ['alpha', 'beta'], dimensions: 64, user: 'user-7', encoding_format: 'base64' });
+    const response = await client.embeddings.create({
+      model: 'openai/text-embedding-3-small',
+      input: ['alpha', 'beta'],
+      dimensions: 64,
+      user: 'user-7',
+    });
+    expect(sim.calls[0]!.body).toEqual({
+      model: 'text-embedding-3-small',
+      input: ['alpha', 'beta'],
+      dimensions: 64,
+      user: 'user-7',
+      encoding_format: 'base64',
+    });
     expect(response.data[1]!.embedding).toEqual(simulatedEmbedding('text-embedding-3-small', 'beta', 64));
     const tokens = response.usage.prompt_tokens;
     // text-embedding-3-small: $0.02 per million input tokens (genai-prices).
@@ -94,7 +129,9 @@ describe('zen.embeddings.create on each SDK, as the wire shows it', () => {
     expect(one.data[0]!.embedding).toEqual(simulatedEmbedding('text-embedding-3-small', JSON.stringify([101, 202, 303])));
     const two = await client.embeddings.create({ model: 'openai/text-embedding-3-small', input: [[1, 2], [3]] });
     expect(two.data).toHaveLength(2);
-    const refused = await client.embeddings.create({ model: 'google/gemini-embedding-001', input: [[1, 2]], zen: { providers: ['google'] } }).catch((error: unknown) => error);
+    const refused = await client.embeddings
+      .create({ model: 'google/gemini-embedding-001', input: [[1, 2]], zen: { providers: ['google'] } })
+      .catch((error: unknown) => error);
     expect(ZenError.isInstance(refused) && refused.kind).toBe('invalid_request');
     expect(String((refused as Error).message)).toMatch(/token array; Gemini embedding models take text only/);
     expect(sim.calls).toHaveLength(2);
@@ -102,8 +139,18 @@ describe('zen.embeddings.create on each SDK, as the wire shows it', () => {
 
   it('sends Gemini API calls to batchEmbedContents with outputDimensionality, and estimates the usage it does not report', async () => {
     const client = await zen();
-    const response = await client.embeddings.create({ model: 'google/gemini-embedding-001', input: ['one', 'two'], dimensions: 128, zen: { providers: ['google'] } });
-    expect(sim.calls[0]!.body).toMatchObject({ requests: [{ model: 'models/gemini-embedding-001', content: { parts: [{ text: 'one' }] }, outputDimensionality: 128 }, { content: { parts: [{ text: 'two' }] } }] });
+    const response = await client.embeddings.create({
+      model: 'google/gemini-embedding-001',
+      input: ['one', 'two'],
+      dimensions: 128,
+      zen: { providers: ['google'] },
+    });
+    expect(sim.calls[0]!.body).toMatchObject({
+      requests: [
+        { model: 'models/gemini-embedding-001', content: { parts: [{ text: 'one' }] }, outputDimensionality: 128 },
+        { content: { parts: [{ text: 'two' }] } },
+      ],
+    });
     expect(response.data[0]!.embedding).toHaveLength(128);
     expect(response.usage.prompt_tokens).toBeGreaterThan(0);
     // $0.15 per million (genai-prices); an estimate because the Gemini API reports no tokens.
@@ -117,7 +164,9 @@ describe('zen.embeddings.create on each SDK, as the wire shows it', () => {
     expect(sim.calls[0]!.body).toEqual({ instances: [{ content: 'a longer sentence here' }, { content: 'b' }] });
     expect(unpriced.usage.prompt_tokens).toBe(Math.ceil('a longer sentence here'.length / 4) + 1);
     expect(unpriced.zen.cost).toMatchObject({ total: 0, source: 'unknown', estimated: true });
-    const priced = await (await zen({ models: { 'google/text-embedding-005': { price: { inputPerMTok: 0.025, outputPerMTok: 0 } } } })).embeddings.create({ model: 'google/text-embedding-005', input: ['a longer sentence here', 'b'] });
+    const priced = await (
+      await zen({ models: { 'google/text-embedding-005': { price: { inputPerMTok: 0.025, outputPerMTok: 0 } } } })
+    ).embeddings.create({ model: 'google/text-embedding-005', input: ['a longer sentence here', 'b'] });
     expect(priced.zen.cost).toMatchObject({ source: 'host', estimated: false });
     expect(priced.zen.cost.total).toBeCloseTo((priced.usage.prompt_tokens * 0.025) / 1e6, 12);
   });
@@ -126,11 +175,20 @@ describe('zen.embeddings.create on each SDK, as the wire shows it', () => {
     const client = await zen();
     const planned = await client.embeddings.create({ model: 'google/text-embedding-005', input: 'x' });
     expect(planned.zen.plan).toEqual(['google/text-embedding-005:vertex']);
-    expect(planned.zen.rejected).toContainEqual({ channel: 'google/text-embedding-005:google', reason: expect.stringContaining('Vertex AI only') });
+    expect(planned.zen.rejected).toContainEqual({
+      channel: 'google/text-embedding-005:google',
+      reason: expect.stringContaining('Vertex AI only'),
+    });
     sim.reset();
-    const vertex = await client.embeddings.create({ model: 'google/gemini-embedding-001', input: ['p', 'q', 'r'], zen: { providers: ['vertex'] } });
+    const vertex = await client.embeddings.create({
+      model: 'google/gemini-embedding-001',
+      input: ['p', 'q', 'r'],
+      zen: { providers: ['vertex'] },
+    });
     expect(sim.calls.map((call) => (call.body as { instances: unknown[] }).instances.length)).toEqual([1, 1, 1]);
-    expect(vertex.data.map((item) => item.embedding)).toEqual(['p', 'q', 'r'].map((text) => simulatedEmbedding('gemini-embedding-001', text)));
+    expect(vertex.data.map((item) => item.embedding)).toEqual(
+      ['p', 'q', 'r'].map((text) => simulatedEmbedding('gemini-embedding-001', text)),
+    );
   });
 });
 
@@ -149,9 +207,14 @@ describe('batching past a provider’s per-call limit', () => {
     const client = await zen();
     const input = texts(5000);
     const response = await client.embeddings.create({ model: 'openai/text-embedding-3-small', input, dimensions: 8 });
-    expect(inputsSent(sim.calls).sort((a, b) => b - a)).toEqual([SIMULATED_EMBEDDING_LIMITS.openai, SIMULATED_EMBEDDING_LIMITS.openai, 904]);
+    expect(inputsSent(sim.calls).sort((a, b) => b - a)).toEqual([
+      SIMULATED_EMBEDDING_LIMITS.openai,
+      SIMULATED_EMBEDDING_LIMITS.openai,
+      904,
+    ]);
     expect(response.data.map((item) => item.index)).toEqual(input.map((_, index) => index));
-    for (const index of [0, 2047, 2048, 4095, 4096, 4999]) expect(response.data[index]!.embedding).toEqual(simulatedEmbedding('text-embedding-3-small', input[index]!, 8));
+    for (const index of [0, 2047, 2048, 4095, 4096, 4999])
+      expect(response.data[index]!.embedding).toEqual(simulatedEmbedding('text-embedding-3-small', input[index]!, 8));
     // The simulator counts a quarter token per character, rounded up, per input.
     const expected = input.reduce((sum, text) => sum + Math.ceil(text.length / 4), 0);
     expect(response.usage.prompt_tokens).toBe(expected);
@@ -173,7 +236,12 @@ describe('batching past a provider’s per-call limit', () => {
 
   it('sends the Gemini API 100 inputs per batchEmbedContents and Vertex AI 250 per predict', async () => {
     const client = await zen();
-    const gemini = await client.embeddings.create({ model: 'google/gemini-embedding-001', input: texts(250), dimensions: 8, zen: { providers: ['google'] } });
+    const gemini = await client.embeddings.create({
+      model: 'google/gemini-embedding-001',
+      input: texts(250),
+      dimensions: 8,
+      zen: { providers: ['google'] },
+    });
     expect(inputsSent(sim.calls).sort((a, b) => b - a)).toEqual([100, 100, 50]);
     expect(gemini.data[249]!.embedding).toEqual(simulatedEmbedding('gemini-embedding-001', 'doc 249', 8));
     sim.reset();
@@ -197,12 +265,22 @@ describe('retries, failover, breakers and timeouts apply', () => {
     sim.setDefault('gemini-embedding-001', {});
     // Four concurrent batches: the first call to arrive fails with a 503, the rest succeed.
     sim.enqueue('gemini-embedding-001', { fault: { type: 'http', status: 503 } });
-    const response = await client.embeddings.create({ model: 'google/gemini-embedding-001', input: texts(400), dimensions: 4, zen: { providers: ['google'], retry: { retries: 1, minDelayMs: 0, maxDelayMs: 0 } } });
+    const response = await client.embeddings.create({
+      model: 'google/gemini-embedding-001',
+      input: texts(400),
+      dimensions: 4,
+      zen: { providers: ['google'], retry: { retries: 1, minDelayMs: 0, maxDelayMs: 0 } },
+    });
     expect(sim.calls.map((call) => call.outcome)).toEqual(['http', 'ok', 'ok', 'ok', 'ok']);
     // Four batches of 100, then one retry of the failed one.
     expect(inputsSent(sim.calls)).toEqual([100, 100, 100, 100, 100]);
-    expect(response.data.map((item) => item.embedding)).toEqual(texts(400).map((text) => simulatedEmbedding('gemini-embedding-001', text, 4)));
-    expect(response.zen.attempts.map((attempt) => [attempt.outcome, attempt.retry])).toEqual([['error', 0], ['success', 1]]);
+    expect(response.data.map((item) => item.embedding)).toEqual(
+      texts(400).map((text) => simulatedEmbedding('gemini-embedding-001', text, 4)),
+    );
+    expect(response.zen.attempts.map((attempt) => [attempt.outcome, attempt.retry])).toEqual([
+      ['error', 0],
+      ['success', 1],
+    ]);
   });
 
   it('fails over between channels of the same model (OpenAI → an Azure-style second OpenAI client), and records the attempts', async () => {
@@ -210,15 +288,24 @@ describe('retries, failover, breakers and timeouts apply', () => {
     const azure = new OpenAI({ apiKey: 'sk-azure-00000000000000000', baseURL: sim.openaiBaseURL, maxRetries: 0 });
     const client = new ZenClient({ providers: { ...base, azure } });
     sim.enqueue('text-embedding-3-large', { fault: { type: 'http', status: 500 } });
-    const response = await client.embeddings.create({ model: 'openai/text-embedding-3-large', input: ['failover'], zen: { retry: { retries: 0 } } });
-    expect(response.zen.attempts.map((attempt) => `${attempt.channel} ${attempt.outcome}`)).toEqual(['openai/text-embedding-3-large:openai error', 'openai/text-embedding-3-large:azure success']);
+    const response = await client.embeddings.create({
+      model: 'openai/text-embedding-3-large',
+      input: ['failover'],
+      zen: { retry: { retries: 0 } },
+    });
+    expect(response.zen.attempts.map((attempt) => `${attempt.channel} ${attempt.outcome}`)).toEqual([
+      'openai/text-embedding-3-large:openai error',
+      'openai/text-embedding-3-large:azure success',
+    ]);
     expect(response.data[0]!.embedding).toEqual(simulatedEmbedding('text-embedding-3-large', 'failover'));
   });
 
   it('opens the channel’s breaker after repeated failures, and skips it on the next call', async () => {
     const client = await zen({ breaker: { allowedFailures: 0, cooldownMs: 60_000 } });
     sim.enqueue('text-embedding-3-small', { fault: { type: 'http', status: 503 } });
-    const failed = await client.embeddings.create({ model: 'openai/text-embedding-3-small', input: 'x', zen: { retry: { retries: 0 } } }).catch((error: unknown) => error);
+    const failed = await client.embeddings
+      .create({ model: 'openai/text-embedding-3-small', input: 'x', zen: { retry: { retries: 0 } } })
+      .catch((error: unknown) => error);
     expect((failed as ZenError).zen?.attempts.map((attempt) => attempt.errorKind)).toEqual(['overloaded']);
     const channel = client.catalog.channels().find((candidate) => candidate.id === 'openai/text-embedding-3-small:openai')!;
     expect(client.state.breakerState(channel)).toBe('open');
@@ -230,7 +317,11 @@ describe('retries, failover, breakers and timeouts apply', () => {
   it('times out a stalled attempt and fails over to the next channel of the model', async () => {
     const client = await zen();
     sim.enqueue('gemini-embedding-001', { fault: { type: 'stall' } });
-    const response = await client.embeddings.create({ model: 'google/gemini-embedding-001', input: ['slow'], zen: { timeouts: { attemptMs: 200 }, retry: { retries: 0 } } });
+    const response = await client.embeddings.create({
+      model: 'google/gemini-embedding-001',
+      input: ['slow'],
+      zen: { timeouts: { attemptMs: 200 }, retry: { retries: 0 } },
+    });
     expect(response.zen.attempts.map((attempt) => [attempt.channel, attempt.outcome, attempt.errorKind])).toEqual([
       ['google/gemini-embedding-001:google', 'error', 'timeout'],
       ['google/gemini-embedding-001:vertex', 'success', undefined],
@@ -239,14 +330,24 @@ describe('retries, failover, breakers and timeouts apply', () => {
 
   it('writes the call to the ledger: face, channel, usage, cost and attempts', async () => {
     const client = await zen();
-    const response = await client.embeddings.create({ model: 'openai/text-embedding-3-small', input: texts(3), zen: { tags: { job: 'index' } } });
+    const response = await client.embeddings.create({
+      model: 'openai/text-embedding-3-small',
+      input: texts(3),
+      zen: { tags: { job: 'index' } },
+    });
     await client.flush();
     const records: RequestRecord[] = [];
-    for await (const record of client.ledger.query({ requestId: response.zen.requestId })) if (record.type === 'request') records.push(record);
+    for await (const record of client.ledger.query({ requestId: response.zen.requestId }))
+      if (record.type === 'request') records.push(record);
     expect(records).toHaveLength(1);
     expect(records[0]).toMatchObject({
-      face: 'openai-embeddings', requested: 'openai/text-embedding-3-small', channel: 'openai/text-embedding-3-small:openai', outcome: 'success', tags: { job: 'index' },
-      usage: { input: { total: response.usage.prompt_tokens } }, cost: { total: response.zen.cost.total },
+      face: 'openai-embeddings',
+      requested: 'openai/text-embedding-3-small',
+      channel: 'openai/text-embedding-3-small:openai',
+      outcome: 'success',
+      tags: { job: 'index' },
+      usage: { input: { total: response.usage.prompt_tokens } },
+      cost: { total: response.zen.cost.total },
     });
     expect(records[0]!.attempts).toHaveLength(1);
   });
@@ -273,14 +374,21 @@ describe('one embedding model per call', () => {
 
   it('allows a list of one model’s channels', async () => {
     const client = await zen();
-    const response = await client.embeddings.create({ model: ['google/gemini-embedding-001:vertex', 'google/gemini-embedding-001:google'], input: 'x' });
+    const response = await client.embeddings.create({
+      model: ['google/gemini-embedding-001:vertex', 'google/gemini-embedding-001:google'],
+      input: 'x',
+    });
     expect(response.zen.plan).toEqual(['google/gemini-embedding-001:vertex', 'google/gemini-embedding-001:google']);
   });
 
   it('mixes models when the host opts in, per call or for the client', async () => {
     const client = await zen();
     sim.enqueue('text-embedding-3-small', { fault: { type: 'http', status: 500 } });
-    const mixed = await client.embeddings.create({ model: ['openai/text-embedding-3-small', 'google/gemini-embedding-001'], input: 'x', zen: { allowMixedEmbeddingModels: true, retry: { retries: 0 } } });
+    const mixed = await client.embeddings.create({
+      model: ['openai/text-embedding-3-small', 'google/gemini-embedding-001'],
+      input: 'x',
+      zen: { allowMixedEmbeddingModels: true, retry: { retries: 0 } },
+    });
     expect(mixed.zen.model).toBe('google/gemini-embedding-001');
     expect(mixed.data[0]!.embedding).toHaveLength(3072);
     const auto = await (await zen({ routing: { allowMixedEmbeddingModels: true } })).embeddings.create({ model: 'auto', input: 'x' });
@@ -315,9 +423,17 @@ describe('bad embedding calls get a clear error and send nothing', () => {
 
   it('refuses a `dimensions` the model cannot make', async () => {
     const client = await zen();
-    const fixed = await client.embeddings.create({ model: 'openai/text-embedding-ada-002', input: 'x', dimensions: 256 }).catch((error: unknown) => error);
-    expect(fixed).toMatchObject({ kind: 'invalid_request', code: 'dimensions', message: expect.stringContaining('1536-dimensional vectors and cannot shorten them') });
-    const tooMany = await client.embeddings.create({ model: 'openai/text-embedding-3-small', input: 'x', dimensions: 4096 }).catch((error: unknown) => error);
+    const fixed = await client.embeddings
+      .create({ model: 'openai/text-embedding-ada-002', input: 'x', dimensions: 256 })
+      .catch((error: unknown) => error);
+    expect(fixed).toMatchObject({
+      kind: 'invalid_request',
+      code: 'dimensions',
+      message: expect.stringContaining('1536-dimensional vectors and cannot shorten them'),
+    });
+    const tooMany = await client.embeddings
+      .create({ model: 'openai/text-embedding-3-small', input: 'x', dimensions: 4096 })
+      .catch((error: unknown) => error);
     expect(tooMany).toMatchObject({ kind: 'invalid_request', code: 'dimensions', message: expect.stringContaining('at most 1536') });
     expect(sim.calls).toHaveLength(0);
   });
@@ -336,7 +452,9 @@ describe('bad embedding calls get a clear error and send nothing', () => {
     });
     const none = await only.embeddings.create({ model: 'google/gemini-embedding-001', input: 'x' }).catch((error: unknown) => error);
     expect((none as ZenError).message).toMatch(/@google-cloud\/vertexai has no embeddings API \(use @google\/genai with vertexai: true\)/);
-    const embedModelInChat = await client.chat.completions.create({ model: 'openai/text-embedding-3-small', messages: [{ role: 'user', content: 'hi' }] }).catch((error: unknown) => error);
+    const embedModelInChat = await client.chat.completions
+      .create({ model: 'openai/text-embedding-3-small', messages: [{ role: 'user', content: 'hi' }] })
+      .catch((error: unknown) => error);
     expect((embedModelInChat as ZenError).message).toMatch(/is an embedding model/);
     expect(sim.calls).toHaveLength(0);
   });

@@ -88,7 +88,11 @@ describe.each(FAMILIES)('an openai-SDK helper script served by %s', (MODEL) => {
   });
 
   it('runTools: calls the function the model asks for, sends its result back, and ends with the answer', async () => {
-    sim.enqueue(upstream(MODEL), { toolCalls: [{ name: 'getWeather', arguments: { city: 'Paris' } }] }, { text: 'It is 21 degrees in Paris.' });
+    sim.enqueue(
+      upstream(MODEL),
+      { toolCalls: [{ name: 'getWeather', arguments: { city: 'Paris' } }] },
+      { text: 'It is 21 degrees in Paris.' },
+    );
     const client = await zenOver(sim); // was: const client = new OpenAI();
 
     const runner = client.chat.completions.runTools({
@@ -170,7 +174,9 @@ describe.each(FAMILIES)('an openai-SDK helper script served by %s', (MODEL) => {
       .withResponse();
     let text = '';
     for await (const chunk of stream) text += chunk.choices[0]?.delta.content ?? '';
-    const raw = await client.chat.completions.create({ model: MODEL, messages: [{ role: 'user', content: 'Hi' }], stream: true }).asResponse();
+    const raw = await client.chat.completions
+      .create({ model: MODEL, messages: [{ role: 'user', content: 'Hi' }], stream: true })
+      .asResponse();
     const events = await raw.text();
 
     expect(text).toBe('Streamed.');
@@ -189,7 +195,11 @@ describe('.withResponse() and .asResponse() on the other openai faces', () => {
   it('embeddings.create and images.generate', async () => {
     const client = await zenOver(sim); // was: const client = new OpenAI();
 
-    const { data: embedding, response, request_id } = await client.embeddings.create({ model: 'text-embedding-3-small', input: ['a', 'b'] }).withResponse();
+    const {
+      data: embedding,
+      response,
+      request_id,
+    } = await client.embeddings.create({ model: 'text-embedding-3-small', input: ['a', 'b'] }).withResponse();
     const raw = await client.images.generate({ model: 'gpt-image-1', prompt: 'A lighthouse at dusk' }).asResponse();
     const images = (await raw.json()) as OpenAI.ImagesResponse;
 
@@ -203,9 +213,15 @@ describe('.withResponse() and .asResponse() on the other openai faces', () => {
 
   it('a failed call rejects withResponse() and asResponse() with its ZenError', async () => {
     const client = await zenOver(sim);
-    const error = await client.embeddings.create({ model: 'text-embedding-3-small', input: [] }).withResponse().catch((caught: unknown) => caught);
+    const error = await client.embeddings
+      .create({ model: 'text-embedding-3-small', input: [] })
+      .withResponse()
+      .catch((caught: unknown) => caught);
     expect(ZenError.isInstance(error) && error.kind).toBe('invalid_request');
-    const raw = await client.chat.completions.create({ model: 'acme/none', messages: [{ role: 'user', content: 'hi' }] }).asResponse().catch((caught: unknown) => caught);
+    const raw = await client.chat.completions
+      .create({ model: 'acme/none', messages: [{ role: 'user', content: 'hi' }] })
+      .asResponse()
+      .catch((caught: unknown) => caught);
     expect(ZenError.isInstance(raw) && raw.kind).toBe('configuration');
   });
 });
@@ -232,7 +248,9 @@ describe('the helpers refuse bad input and a missing openai SDK clearly', () => 
     const bad = { model: 'openai/gpt-5-mini', messages: 'hi' } as unknown as Parameters<typeof client.chat.completions.stream>[0];
     expect(() => client.chat.completions.stream(bad)).toThrow(ZenError);
     expect(() => client.chat.completions.stream(bad)).toThrow(/messages/);
-    const noTools = { model: 'openai/gpt-5-mini', messages: [{ role: 'user', content: 'hi' }] } as unknown as Parameters<typeof client.chat.completions.runTools>[0];
+    const noTools = { model: 'openai/gpt-5-mini', messages: [{ role: 'user', content: 'hi' }] } as unknown as Parameters<
+      typeof client.chat.completions.runTools
+    >[0];
     expect(() => client.chat.completions.runTools(noTools)).toThrow(/tools must be an array/);
     const parse = await client.chat.completions.parse(bad as never).catch((error: unknown) => error);
     expect(ZenError.isInstance(parse) && parse.kind).toBe('invalid_request');
@@ -263,7 +281,14 @@ describe('models.list() and models.retrieve() in the openai shape', () => {
     expect(page.object).toBe('list');
     expect(page.data.map((entry) => entry.id)).toEqual(ids);
     expect(page.hasNextPage()).toBe(false);
-    for (const id of ['openai/gpt-5-mini', 'google/gemini-2.5-flash', 'anthropic/claude-3-5-haiku-20241022', 'openai/text-embedding-3-small', 'google/gemini-embedding-001']) expect(ids).toContain(id);
+    for (const id of [
+      'openai/gpt-5-mini',
+      'google/gemini-2.5-flash',
+      'anthropic/claude-3-5-haiku-20241022',
+      'openai/text-embedding-3-small',
+      'google/gemini-embedding-001',
+    ])
+      expect(ids).toContain(id);
     // A model the bundled list lacks but a configured provider serves is still retrieved.
     expect((await client.models.retrieve('claude-haiku-4-5')).zen.providers).toEqual(['anthropic']);
     expect(ids).toEqual([...ids].sort());
@@ -271,7 +296,12 @@ describe('models.list() and models.retrieve() in the openai shape', () => {
       expect(entry).toMatchObject({ object: 'model', owned_by: entry.id.split('/')[0] });
       expect(entry.zen.providers.length).toBeGreaterThan(0);
     }
-    expect(model).toMatchObject({ id: 'openai/gpt-5-mini', object: 'model', owned_by: 'openai', zen: { providers: ['openai'], known: true } });
+    expect(model).toMatchObject({
+      id: 'openai/gpt-5-mini',
+      object: 'model',
+      owned_by: 'openai',
+      zen: { providers: ['openai'], known: true },
+    });
     expect(model.created).toBeGreaterThan(Date.parse('2025-01-01') / 1000);
     expect(model.zen.price?.inputPerMTok).toBeGreaterThan(0);
     expect(page.data.find((entry) => entry.id === 'openai/text-embedding-3-small')?.zen.embedding).toMatchObject({ dimensions: 1536 });
@@ -289,7 +319,9 @@ describe('models.list() and models.retrieve() in the openai shape', () => {
     expect((await client.models.retrieve('openai/gpt-5-mini:openai')).zen.providers).toEqual(['openai']);
     const missing = await client.models.retrieve('claude-haiku-4-5').catch((error: unknown) => error);
     expect(ZenError.isInstance(missing) && missing.kind).toBe('not_found');
-    expect((missing as ZenError).message).toMatch(/No configured provider serves the model 'anthropic\/claude-haiku-4-5'.*Configured providers: openai/);
+    expect((missing as ZenError).message).toMatch(
+      /No configured provider serves the model 'anthropic\/claude-haiku-4-5'.*Configured providers: openai/,
+    );
     const empty = await client.models.retrieve('').catch((error: unknown) => error);
     expect(ZenError.isInstance(empty) && empty.kind).toBe('invalid_request');
   });
@@ -312,8 +344,12 @@ describe('zen.withOptions()', () => {
 
     failOnce();
     const noRetries = client.withOptions({ maxRetries: 0 });
-    const error = await noRetries.chat.completions.create({ model, messages: [{ role: 'user', content: 'hi' }] }).catch((caught: unknown) => caught);
-    expect(ZenError.isInstance(error) && error.attempts).toEqual([expect.objectContaining({ channel: 'openai/gpt-5-mini:openai', kind: 'server' })]);
+    const error = await noRetries.chat.completions
+      .create({ model, messages: [{ role: 'user', content: 'hi' }] })
+      .catch((caught: unknown) => caught);
+    expect(ZenError.isInstance(error) && error.attempts).toEqual([
+      expect.objectContaining({ channel: 'openai/gpt-5-mini:openai', kind: 'server' }),
+    ]);
     sim.reset();
 
     failOnce();
@@ -359,7 +395,9 @@ describe('zen.withOptions()', () => {
 
   it('refuses what it cannot apply, by name', async () => {
     const client = await zenOver(sim);
-    expect(() => client.withOptions({ apiKey: 'sk-x', baseURL: 'http://x' } as never)).toThrow(/withOptions\(\) does not take 'apiKey', 'baseURL'/);
+    expect(() => client.withOptions({ apiKey: 'sk-x', baseURL: 'http://x' } as never)).toThrow(
+      /withOptions\(\) does not take 'apiKey', 'baseURL'/,
+    );
     expect(() => client.withOptions({ timeout: -1 })).toThrow(ZenError);
     expect(() => client.withOptions({}).use(async (_call, next) => next())).toThrow(/call use\(\) there/);
   });

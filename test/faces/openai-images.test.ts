@@ -51,8 +51,18 @@ function dataUrlBase64(url: string | undefined): string {
 describe('zen.images.generate through the OpenAI Images API', () => {
   it('returns an ImagesResponse with valid PNG bytes, usage and zen metadata', async () => {
     const zen = await zenOver(sim);
-    const response = await zen.images.generate({ model: 'openai/gpt-image-1', prompt: 'A lighthouse at dusk', n: 2, size: '1024x1024', quality: 'low', output_format: 'png' });
-    expect(sim.calls[0]).toMatchObject({ path: '/v1/images/generations', body: { model: 'gpt-image-1', prompt: 'A lighthouse at dusk', n: 2, size: '1024x1024', quality: 'low', output_format: 'png' } });
+    const response = await zen.images.generate({
+      model: 'openai/gpt-image-1',
+      prompt: 'A lighthouse at dusk',
+      n: 2,
+      size: '1024x1024',
+      quality: 'low',
+      output_format: 'png',
+    });
+    expect(sim.calls[0]).toMatchObject({
+      path: '/v1/images/generations',
+      body: { model: 'gpt-image-1', prompt: 'A lighthouse at dusk', n: 2, size: '1024x1024', quality: 'low', output_format: 'png' },
+    });
     expect(response.data).toHaveLength(2);
     for (const image of response.data!) expectValidPng(image.b64_json);
     expect(response.output_format).toBe('png');
@@ -102,8 +112,18 @@ describe('zen.images.generate through Google image models', () => {
 
   it('Imagen through a Vertex AI client, four images per call', async () => {
     const zen = await zenOver(sim, {}, { google: false, vertex: 'vertex' });
-    const response = await zen.images.generate({ model: 'google/imagen-4.0-generate-001', prompt: 'A red kite', n: 5, response_format: 'url' });
-    expect(sim.calls.filter((call) => call.path.endsWith(':predict')).map((call) => (call.body as { parameters: { sampleCount: number } }).parameters.sampleCount).sort()).toEqual([1, 4]);
+    const response = await zen.images.generate({
+      model: 'google/imagen-4.0-generate-001',
+      prompt: 'A red kite',
+      n: 5,
+      response_format: 'url',
+    });
+    expect(
+      sim.calls
+        .filter((call) => call.path.endsWith(':predict'))
+        .map((call) => (call.body as { parameters: { sampleCount: number } }).parameters.sampleCount)
+        .sort(),
+    ).toEqual([1, 4]);
     expect(response.data).toHaveLength(5);
     for (const image of response.data!) expectValidPng(dataUrlBase64(image.url));
     expect(response.zen.channel).toBe('google/imagen-4.0-generate-001:vertex');
@@ -116,7 +136,9 @@ describe('routing image calls', () => {
     const response = await zen.images.generate({ model: ['openai/gpt-5-mini', 'openai/dall-e-3'], prompt: 'A boat' });
     expect(response.zen.plan).toEqual(['openai/dall-e-3:openai']);
     expect(response.zen.rejected).toContainEqual({ channel: 'openai/gpt-5-mini:openai', reason: 'cannot generate images' });
-    const onlyText = await zen.images.generate({ model: 'anthropic/claude-haiku-4-5', prompt: 'A boat' }).catch((caught: unknown) => caught);
+    const onlyText = await zen.images
+      .generate({ model: 'anthropic/claude-haiku-4-5', prompt: 'A boat' })
+      .catch((caught: unknown) => caught);
     expect(ZenError.isInstance(onlyText)).toBe(true);
     expect(sim.calls.every((call) => call.path.includes('images'))).toBe(true);
   });
@@ -132,25 +154,43 @@ describe('routing image calls', () => {
   it('fails over to the next image model when one fails', async () => {
     const zen = await zenOver(sim);
     sim.enqueue('gpt-image-1', { fault: { type: 'http', status: 503 } }, { fault: { type: 'http', status: 503 } });
-    const response = await zen.images.generate({ model: ['openai/gpt-image-1', 'google/gemini-2.5-flash-image'], prompt: 'A boat', zen: { retry: { minDelayMs: 1, maxDelayMs: 2 } } });
+    const response = await zen.images.generate({
+      model: ['openai/gpt-image-1', 'google/gemini-2.5-flash-image'],
+      prompt: 'A boat',
+      zen: { retry: { minDelayMs: 1, maxDelayMs: 2 } },
+    });
     expect(response.zen.channel).toBe('google/gemini-2.5-flash-image:google');
-    expect(response.zen.attempts.map((attempt) => [attempt.channel, attempt.outcome])).toContainEqual(['openai/gpt-image-1:openai', expect.not.stringMatching(/^success$/)]);
+    expect(response.zen.attempts.map((attempt) => [attempt.channel, attempt.outcome])).toContainEqual([
+      'openai/gpt-image-1:openai',
+      expect.not.stringMatching(/^success$/),
+    ]);
     expectValidPng(response.data![0]!.b64_json);
   });
 });
 
 describe('zen.images.edit', () => {
-  const png = async () => (await zenOver(sim)).images.generate({ model: 'openai/gpt-image-1', prompt: 'seed' }).then((response) => response.data![0]!.b64_json!);
+  const png = async () =>
+    (await zenOver(sim)).images.generate({ model: 'openai/gpt-image-1', prompt: 'seed' }).then((response) => response.data![0]!.b64_json!);
 
   it('takes the image as a File, Blob, bytes, base64 or a data URL, with a mask', async () => {
     const base64 = await png();
     const bytes = Buffer.from(base64, 'base64');
     const zen = await zenOver(sim);
-    const inputs: unknown[] = [new File([bytes], 'in.png', { type: 'image/png' }), new Blob([bytes]), new Uint8Array(bytes), bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length), base64, `data:image/png;base64,${base64}`];
+    const inputs: unknown[] = [
+      new File([bytes], 'in.png', { type: 'image/png' }),
+      new Blob([bytes]),
+      new Uint8Array(bytes),
+      bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length),
+      base64,
+      `data:image/png;base64,${base64}`,
+    ];
     for (const input of inputs) {
       sim.reset();
       const response = await zen.images.edit({ model: 'openai/gpt-image-1', prompt: 'Add a hat', image: input as File, mask: base64 });
-      expect(sim.calls[0]).toMatchObject({ path: '/v1/images/edits', body: { prompt: 'Add a hat', image: { type: 'image/png' }, mask: { type: 'image/png' } } });
+      expect(sim.calls[0]).toMatchObject({
+        path: '/v1/images/edits',
+        body: { prompt: 'Add a hat', image: { type: 'image/png' }, mask: { type: 'image/png' } },
+      });
       expectValidPng(response.data![0]!.b64_json);
     }
   });
@@ -170,10 +210,16 @@ describe('zen.images.edit', () => {
     const base64 = await png();
     const zen = await zenOver(sim);
     sim.reset();
-    const response = await zen.images.edit({ model: ['openai/dall-e-3', 'google/gemini-2.5-flash-image'], prompt: 'Make it blue', image: base64 });
+    const response = await zen.images.edit({
+      model: ['openai/dall-e-3', 'google/gemini-2.5-flash-image'],
+      prompt: 'Make it blue',
+      image: base64,
+    });
     expect(response.zen.plan).toEqual(['google/gemini-2.5-flash-image:google']);
     expect(response.zen.rejected).toContainEqual({ channel: 'openai/dall-e-3:openai', reason: 'cannot edit images' });
-    expect((sim.calls[0]!.body as { contents: Array<{ parts: unknown[] }> }).contents[0]!.parts[0]).toEqual({ inlineData: { mimeType: 'image/png', data: base64 } });
+    expect((sim.calls[0]!.body as { contents: Array<{ parts: unknown[] }> }).contents[0]!.parts[0]).toEqual({
+      inlineData: { mimeType: 'image/png', data: base64 },
+    });
   });
 });
 
@@ -224,12 +270,21 @@ describe('Imagen planning', () => {
     const zen = new ZenClient({
       providers: {
         google: new GoogleGenAI({ apiKey: 'AIza-test-0000000000000000000000000', httpOptions: { baseUrl: sim.googleBaseURL } }),
-        vertex: new GoogleGenAI({ vertexai: true, project: 'p', location: 'us-central1', googleAuthOptions: simulatorGoogleAuth(sim), httpOptions: { baseUrl: sim.googleBaseURL } }),
+        vertex: new GoogleGenAI({
+          vertexai: true,
+          project: 'p',
+          location: 'us-central1',
+          googleAuthOptions: simulatorGoogleAuth(sim),
+          httpOptions: { baseUrl: sim.googleBaseURL },
+        }),
       },
     });
     const images = await zen.images.generate({ model: 'google/imagen-4.0-generate-001', prompt: 'a cat', n: 1 });
     expect(images.zen.channel).toBe('google/imagen-4.0-generate-001:vertex');
     expect(images.zen.attempts.map((attempt) => attempt.channel)).toEqual(['google/imagen-4.0-generate-001:vertex']);
-    expect(images.zen.rejected).toContainEqual({ channel: 'google/imagen-4.0-generate-001:google', reason: expect.stringContaining('Vertex AI only') });
+    expect(images.zen.rejected).toContainEqual({
+      channel: 'google/imagen-4.0-generate-001:google',
+      reason: expect.stringContaining('Vertex AI only'),
+    });
   });
 });

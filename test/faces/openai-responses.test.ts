@@ -39,7 +39,16 @@ describe('settings reach the answering model', () => {
     const response = await zen.responses.create({
       model: MINI,
       instructions: 'Be brief.',
-      input: [{ role: 'user', content: [{ type: 'input_text', text: 'What is this?' }, { type: 'input_image', image_url: PNG_DATA_URL, detail: 'low' }, { type: 'input_image', image_url: 'https://example.com/a.png', detail: 'auto' }] }],
+      input: [
+        {
+          role: 'user',
+          content: [
+            { type: 'input_text', text: 'What is this?' },
+            { type: 'input_image', image_url: PNG_DATA_URL, detail: 'low' },
+            { type: 'input_image', image_url: 'https://example.com/a.png', detail: 'auto' },
+          ],
+        },
+      ],
       temperature: 0.3,
       top_p: 0.9,
       max_output_tokens: 200,
@@ -54,7 +63,14 @@ describe('settings reach the answering model', () => {
     expect(body('gpt-5-mini')).toMatchObject({
       messages: [
         { role: 'system', content: 'Be brief.' },
-        { role: 'user', content: [{ type: 'text', text: 'What is this?' }, { type: 'image_url', image_url: { url: PNG_DATA_URL, detail: 'low' } }, { type: 'image_url', image_url: { url: 'https://example.com/a.png', detail: 'auto' } }] },
+        {
+          role: 'user',
+          content: [
+            { type: 'text', text: 'What is this?' },
+            { type: 'image_url', image_url: { url: PNG_DATA_URL, detail: 'low' } },
+            { type: 'image_url', image_url: { url: 'https://example.com/a.png', detail: 'auto' } },
+          ],
+        },
       ],
       temperature: 0.3,
       top_p: 0.9,
@@ -85,7 +101,16 @@ describe('settings reach the answering model', () => {
     await zen.responses.create({
       model: HAIKU,
       instructions: 'Be brief.',
-      input: [{ role: 'developer', content: 'Answer in French.' }, { role: 'user', content: [{ type: 'input_text', text: 'Hi' }, { type: 'input_image', image_url: PNG_DATA_URL, detail: 'auto' }] }],
+      input: [
+        { role: 'developer', content: 'Answer in French.' },
+        {
+          role: 'user',
+          content: [
+            { type: 'input_text', text: 'Hi' },
+            { type: 'input_image', image_url: PNG_DATA_URL, detail: 'auto' },
+          ],
+        },
+      ],
       reasoning: { effort: 'medium' },
       max_output_tokens: 20_000,
       user: 'user-7',
@@ -94,7 +119,15 @@ describe('settings reach the answering model', () => {
     expect(JSON.stringify(sent.system)).toContain('Be brief.');
     expect(JSON.stringify(sent.system)).toContain('Answer in French.');
     expect(sent).toMatchObject({
-      messages: [{ role: 'user', content: [{ type: 'text', text: 'Hi' }, { type: 'image', source: { type: 'base64', media_type: 'image/png', data: 'iVBORw0KGgo=' } }] }],
+      messages: [
+        {
+          role: 'user',
+          content: [
+            { type: 'text', text: 'Hi' },
+            { type: 'image', source: { type: 'base64', media_type: 'image/png', data: 'iVBORw0KGgo=' } },
+          ],
+        },
+      ],
       thinking: { type: 'enabled' },
       metadata: { user_id: 'user-7' },
     });
@@ -106,7 +139,14 @@ describe('settings reach the answering model', () => {
       model: FLASH,
       instructions: 'Be brief.',
       input: 'Invent a city.',
-      text: { format: { type: 'json_schema', name: 'city', schema: { type: 'object', properties: { name: { type: 'string' } }, required: ['name'] }, strict: true } },
+      text: {
+        format: {
+          type: 'json_schema',
+          name: 'city',
+          schema: { type: 'object', properties: { name: { type: 'string' } }, required: ['name'] },
+          strict: true,
+        },
+      },
     });
     const sent = body('gemini-2.5-flash') as { systemInstruction?: unknown; generationConfig?: Record<string, unknown> };
     expect(JSON.stringify(sent.systemInstruction)).toContain('Be brief.');
@@ -117,7 +157,12 @@ describe('settings reach the answering model', () => {
   it('allowed_tools keeps the listed tools only, with its mode', async () => {
     const zen = await zenOver(sim);
     const tool = (name: string) => ({ type: 'function' as const, name, parameters: { type: 'object', properties: {} }, strict: false });
-    await zen.responses.create({ model: HAIKU, input: 'Go', tools: [tool('a'), tool('b'), tool('c')], tool_choice: { type: 'allowed_tools', mode: 'required', tools: [{ type: 'function', name: 'b' }] } });
+    await zen.responses.create({
+      model: HAIKU,
+      input: 'Go',
+      tools: [tool('a'), tool('b'), tool('c')],
+      tool_choice: { type: 'allowed_tools', mode: 'required', tools: [{ type: 'function', name: 'b' }] },
+    });
     expect(body('claude-haiku-4-5')).toMatchObject({ tools: [{ name: 'b' }], tool_choice: { type: 'any' } });
   });
 });
@@ -130,10 +175,24 @@ describe('output', () => {
     expect(first.output.map((item) => item.type)).toEqual(['reasoning', 'message']);
     const [reasoning, message] = first.output;
     if (reasoning?.type !== 'reasoning' || message?.type !== 'message') throw new Error('expected a reasoning item and a message');
-    expect(reasoning).toMatchObject({ type: 'reasoning', content: [{ type: 'reasoning_text', text: 'The user greets.' }], encrypted_content: expect.any(String) });
-    await zen.responses.create({ model: HAIKU, input: [{ role: 'user', content: 'Hi' }, reasoning, message, { role: 'user', content: 'And?' }], reasoning: { effort: 'low' } });
+    expect(reasoning).toMatchObject({
+      type: 'reasoning',
+      content: [{ type: 'reasoning_text', text: 'The user greets.' }],
+      encrypted_content: expect.any(String),
+    });
+    await zen.responses.create({
+      model: HAIKU,
+      input: [{ role: 'user', content: 'Hi' }, reasoning, message, { role: 'user', content: 'And?' }],
+      reasoning: { effort: 'low' },
+    });
     const assistant = (body('claude-haiku-4-5').messages as Array<{ role: string; content: unknown }>)[1]!;
-    expect(assistant).toMatchObject({ role: 'assistant', content: [{ type: 'thinking', thinking: 'The user greets.', signature: reasoning.encrypted_content }, { type: 'text', text: 'Hello!' }] });
+    expect(assistant).toMatchObject({
+      role: 'assistant',
+      content: [
+        { type: 'thinking', thinking: 'The user greets.', signature: reasoning.encrypted_content },
+        { type: 'text', text: 'Hello!' },
+      ],
+    });
   });
 
   it('a length cut is incomplete: status, incomplete_details, the cut item, and response.incomplete when streamed', async () => {
@@ -147,7 +206,11 @@ describe('output', () => {
     sim.enqueue('gemini-2.5-flash', { text: 'word '.repeat(100) });
     const stream = await zen.responses.create({ model: FLASH, input: 'Talk', max_output_tokens: 4, stream: true });
     const final = await ResponseStream.fromReadableStream(stream.toReadableStream()).finalResponse();
-    expect(final).toMatchObject({ status: 'incomplete', incomplete_details: { reason: 'max_output_tokens' }, output: [{ type: 'message', status: 'incomplete' }] });
+    expect(final).toMatchObject({
+      status: 'incomplete',
+      incomplete_details: { reason: 'max_output_tokens' },
+      output: [{ type: 'message', status: 'incomplete' }],
+    });
   });
 
   it('canonical content → items: consecutive text is one message, reasoning one item, each call its own', () => {
@@ -164,8 +227,21 @@ describe('output', () => {
       { unified: 'tool-calls', raw: 'tool_calls' },
     );
     expect(items).toEqual([
-      { type: 'reasoning', id: 'rs_abc_0', summary: [], content: [{ type: 'reasoning_text', text: 'ab' }], encrypted_content: 's2', status: 'completed' },
-      { type: 'message', id: 'msg_abc_1', status: 'completed', role: 'assistant', content: [{ type: 'output_text', text: 'Hello there.', annotations: [], logprobs: [] }] },
+      {
+        type: 'reasoning',
+        id: 'rs_abc_0',
+        summary: [],
+        content: [{ type: 'reasoning_text', text: 'ab' }],
+        encrypted_content: 's2',
+        status: 'completed',
+      },
+      {
+        type: 'message',
+        id: 'msg_abc_1',
+        status: 'completed',
+        role: 'assistant',
+        content: [{ type: 'output_text', text: 'Hello there.', annotations: [], logprobs: [] }],
+      },
       { type: 'function_call', id: 'fc_abc_2', call_id: 'call_1', name: 'f', arguments: '{}', status: 'completed' },
       { type: 'function_call', id: 'fc_abc_3', call_id: 'call_2', name: 'g', arguments: '{"x":1}', status: 'completed' },
     ]);
@@ -185,15 +261,23 @@ describe('output', () => {
           { type: 'tool-call-delta', index: 0, argumentsDelta: '{"a":' },
           { type: 'tool-call-delta', index: 1, argumentsDelta: '{}' },
           { type: 'tool-call-delta', index: 0, argumentsDelta: '1}' },
-          { type: 'finish', finishReason: { unified: 'tool-calls', raw: 'tool_calls' }, usage: makeUsage({ inputTotal: 3, outputTotal: 4 }) },
+          {
+            type: 'finish',
+            finishReason: { unified: 'tool-calls', raw: 'tool_calls' },
+            usage: makeUsage({ inputTotal: 3, outputTotal: 4 }),
+          },
         ),
         { context: () => context },
       ),
     );
-    const stream = ResponseStream.fromReadableStream(new ReadableStream({ start: (controller) => {
-      for (const event of events) controller.enqueue(new TextEncoder().encode(`${JSON.stringify(event)}\n`));
-      controller.close();
-    } }));
+    const stream = ResponseStream.fromReadableStream(
+      new ReadableStream({
+        start: (controller) => {
+          for (const event of events) controller.enqueue(new TextEncoder().encode(`${JSON.stringify(event)}\n`));
+          controller.close();
+        },
+      }),
+    );
     const final = await stream.finalResponse();
     expect(final.output).toMatchObject([
       { type: 'reasoning', content: [{ text: 'think' }], encrypted_content: 'sig' },
@@ -201,7 +285,9 @@ describe('output', () => {
       { type: 'function_call', call_id: 'call_1', arguments: '{"a":1}', status: 'completed' },
       { type: 'function_call', call_id: 'call_2', arguments: '{}', status: 'completed' },
     ]);
-    const done = events.filter((event): event is Extract<ResponseStreamEvent, { type: 'response.output_item.done' }> => event.type === 'response.output_item.done');
+    const done = events.filter(
+      (event): event is Extract<ResponseStreamEvent, { type: 'response.output_item.done' }> => event.type === 'response.output_item.done',
+    );
     expect(done.map((event) => event.output_index).sort()).toEqual([0, 1, 2, 3]);
     expect(final.usage).toMatchObject({ input_tokens: 3, output_tokens: 4 });
   });
@@ -219,7 +305,10 @@ describe('the engine applies', () => {
     expect(completed.type === 'response.completed' && completed.response.output_text).toBe('From Claude.');
     expect(completed.type === 'response.completed' && completed.response.model).toBe('claude-haiku-4-5');
     const record = await stream.metadata();
-    expect(record.attempts.map((attempt) => [attempt.channel, attempt.outcome])).toEqual([[`${MINI}:openai`, 'error'], [`${HAIKU}:anthropic`, 'success']]);
+    expect(record.attempts.map((attempt) => [attempt.channel, attempt.outcome])).toEqual([
+      [`${MINI}:openai`, 'error'],
+      [`${HAIKU}:anthropic`, 'success'],
+    ]);
     expect(record.face).toBe('openai-responses');
   });
 
@@ -228,7 +317,12 @@ describe('the engine applies', () => {
     await inVirtualTime(async (time) => {
       sim.enqueue('gpt-5-mini', { text: 'too late', fault: { type: 'stall' } });
       sim.enqueue('claude-haiku-4-5', { text: 'In time.' });
-      const pending = zen.responses.create({ model: [MINI, HAIKU], input: 'Hi', stream: true, zen: { timeouts: { firstTokenMs: 1_000 }, retry: { retries: 0 } } });
+      const pending = zen.responses.create({
+        model: [MINI, HAIKU],
+        input: 'Hi',
+        stream: true,
+        zen: { timeouts: { firstTokenMs: 1_000 }, retry: { retries: 0 } },
+      });
       await time.until(() => sim.callsFor('gpt-5-mini').length === 1, 'the first attempt');
       await time.advance(1_001);
       const stream = await pending;
@@ -280,9 +374,16 @@ describe('conversations', () => {
   it('a continuation sends the stored items and the previous output, without the earlier instructions', async () => {
     const zen = await zenOver(sim);
     sim.enqueue('claude-haiku-4-5', { toolCalls: [{ name: 'f', arguments: { a: 1 }, id: 'toolu_1' }] }, { text: 'Done.' });
-    const tools = [{ type: 'function' as const, name: 'f', parameters: { type: 'object', properties: { a: { type: 'number' } } }, strict: false }];
+    const tools = [
+      { type: 'function' as const, name: 'f', parameters: { type: 'object', properties: { a: { type: 'number' } } }, strict: false },
+    ];
     const first = await zen.responses.create({ model: HAIKU, instructions: 'First instructions.', input: 'Call f.', tools });
-    const second = await zen.responses.create({ model: HAIKU, previous_response_id: first.id, tools, input: [{ type: 'function_call_output', call_id: 'toolu_1', output: '42' }] });
+    const second = await zen.responses.create({
+      model: HAIKU,
+      previous_response_id: first.id,
+      tools,
+      input: [{ type: 'function_call_output', call_id: 'toolu_1', output: '42' }],
+    });
     expect(second.output_text).toBe('Done.');
     const sent = body('claude-haiku-4-5');
     expect(sent.system).toBeUndefined();
@@ -306,11 +407,17 @@ describe('conversations', () => {
     zen.on('error', (event) => errors.push(event));
     const response = await zen.responses.create({ model: MINI, input: 'Hi' });
     expect(response.output_text).toContain('Hi');
-    expect(errors).toMatchObject([{ source: 'conversation-store', operation: 'set', error: { message: expect.stringContaining('disk full') } }]);
+    expect(errors).toMatchObject([
+      { source: 'conversation-store', operation: 'set', error: { message: expect.stringContaining('disk full') } },
+    ]);
   });
 
   it('a store that cannot read fails the continuation with the store named', async () => {
-    const broken: ConversationStore = { get: () => Promise.reject(new Error('connection refused')), set: async () => {}, delete: async () => false };
+    const broken: ConversationStore = {
+      get: () => Promise.reject(new Error('connection refused')),
+      set: async () => {},
+      delete: async () => false,
+    };
     const zen = new ZenClient({ providers: await simulatorProviders(sim), conversations: broken });
     const error = await rejection(zen.responses.create({ model: MINI, input: 'x', previous_response_id: 'resp_1' }));
     expect(error.message).toMatch(/conversation store failed to read response resp_1: connection refused/);
@@ -326,11 +433,31 @@ describe('conversations', () => {
 describe('bad input is refused before anything is sent', () => {
   const cases: Array<[string, Body, RegExp, string]> = [
     ['an unknown item type', { input: [{ type: 'teleport' }] }, /Unknown input item type "teleport"/, 'input[0].type'],
-    ['a function_call_output without its call', { input: [{ type: 'function_call_output', call_id: 'c9', output: 'x' }] }, /no earlier function_call item made/, 'input[0].call_id'],
-    ['a tool_choice naming a missing function', { input: 'x', tool_choice: { type: 'function', name: 'ghost' } }, /names function "ghost"/, 'tool_choice.name'],
-    ['a hosted tool_choice with no such tool', { input: 'x', tool_choice: { type: 'web_search_preview' } }, /not among the tools offered/, 'tool_choice'],
+    [
+      'a function_call_output without its call',
+      { input: [{ type: 'function_call_output', call_id: 'c9', output: 'x' }] },
+      /no earlier function_call item made/,
+      'input[0].call_id',
+    ],
+    [
+      'a tool_choice naming a missing function',
+      { input: 'x', tool_choice: { type: 'function', name: 'ghost' } },
+      /names function "ghost"/,
+      'tool_choice.name',
+    ],
+    [
+      'a hosted tool_choice with no such tool',
+      { input: 'x', tool_choice: { type: 'web_search_preview' } },
+      /not among the tools offered/,
+      'tool_choice',
+    ],
     ['background', { input: 'x', background: true }, /Background responses are not supported/, 'background'],
-    ['a file image', { input: [{ role: 'user', content: [{ type: 'input_image', file_id: 'file_1', detail: 'auto' }] }] }, /file_id is not supported/, 'input[0].content[0].file_id'],
+    [
+      'a file image',
+      { input: [{ role: 'user', content: [{ type: 'input_image', file_id: 'file_1', detail: 'auto' }] }] },
+      /file_id is not supported/,
+      'input[0].content[0].file_id',
+    ],
     ['an unknown effort', { input: 'x', reasoning: { effort: 'extreme' } }, /reasoning.effort "extreme"/, 'reasoning.effort'],
     ['no input', {}, /input is required/, 'input'],
     ['a non-string metadata value', { input: 'x', metadata: { a: 1 } }, /metadata.a must be a string/, 'metadata.a'],

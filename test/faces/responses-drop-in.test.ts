@@ -28,7 +28,9 @@ const sim = useSimulator();
 interface ResponsesClient {
   responses: {
     create(body: ResponseCreateParamsNonStreaming & { model: string }): PromiseLike<Response>;
-    create(body: ResponseCreateParamsStreaming & { model: string }): PromiseLike<AsyncIterable<ResponseStreamEvent> & { toReadableStream(): ReadableStream }>;
+    create(
+      body: ResponseCreateParamsStreaming & { model: string },
+    ): PromiseLike<AsyncIterable<ResponseStreamEvent> & { toReadableStream(): ReadableStream }>;
   };
 }
 
@@ -53,7 +55,10 @@ function getWeather(args: { city: string }): { city: string; celsius: number } {
 }
 
 /** The function-calling loop of the openai docs: call, run the tools, send their output back, until an answer. */
-async function functionLoop(client: ResponsesClient, model: string): Promise<{ answer: Response; turns: number; input: ResponseInputItem[] }> {
+async function functionLoop(
+  client: ResponsesClient,
+  model: string,
+): Promise<{ answer: Response; turns: number; input: ResponseInputItem[] }> {
   const input: ResponseInputItem[] = [{ role: 'user', content: 'What is the weather in Paris?' }];
   for (let turn = 1; turn <= 4; turn++) {
     const response = await client.responses.create({ model, input, tools, tool_choice: 'auto' });
@@ -61,7 +66,11 @@ async function functionLoop(client: ResponsesClient, model: string): Promise<{ a
     if (calls.length === 0) return { answer: response, turns: turn, input };
     for (const call of calls) {
       input.push(call);
-      input.push({ type: 'function_call_output', call_id: call.call_id, output: JSON.stringify(getWeather(JSON.parse(call.arguments) as { city: string })) });
+      input.push({
+        type: 'function_call_output',
+        call_id: call.call_id,
+        output: JSON.stringify(getWeather(JSON.parse(call.arguments) as { city: string })),
+      });
     }
   }
   throw new Error('no answer after 4 turns');
@@ -76,7 +85,12 @@ async function jsonSchemaCall(client: ResponsesClient, model: string): Promise<{
         type: 'json_schema',
         name: 'person',
         strict: true,
-        schema: { type: 'object', properties: { name: { type: 'string' }, age: { type: 'integer' } }, required: ['name', 'age'], additionalProperties: false },
+        schema: {
+          type: 'object',
+          properties: { name: { type: 'string' }, age: { type: 'integer' } },
+          required: ['name', 'age'],
+          additionalProperties: false,
+        },
       },
     },
   });
@@ -171,11 +185,22 @@ describe.each([openaiDirect, ...zenRuns])('Responses scripts on $name', (run) =>
     expect(response.output_text).toBe('Paris is the capital of France.');
     expect(response.output.map((item) => item.type)).toEqual(['message']);
     expect(response.instructions).toBe('Answer in one sentence.');
-    expect(response.usage).toMatchObject({ input_tokens: 30, input_tokens_details: { cached_tokens: 12 }, output_tokens: 9, output_tokens_details: { reasoning_tokens: 2 }, total_tokens: 39 });
+    expect(response.usage).toMatchObject({
+      input_tokens: 30,
+      input_tokens_details: { cached_tokens: 12 },
+      output_tokens: 9,
+      output_tokens_details: { reasoning_tokens: 2 },
+      total_tokens: 39,
+    });
     const records = await requestRecords(run);
     if (run.zen) {
       expect(records).toHaveLength(1);
-      expect(records[0]).toMatchObject({ face: 'openai-responses', stream: false, outcome: 'success', channel: `${run.model}:${run.model.split('/')[0]}` });
+      expect(records[0]).toMatchObject({
+        face: 'openai-responses',
+        stream: false,
+        outcome: 'success',
+        channel: `${run.model}:${run.model.split('/')[0]}`,
+      });
       expect(records[0]!.usage).toMatchObject({ input: { total: 30, cacheRead: 12 }, output: { total: 9, reasoning: 2 } });
       expect((response as Response & { zen?: unknown }).zen).toMatchObject({ face: 'openai-responses', requestId: records[0]!.requestId });
       expect(JSON.parse(JSON.stringify(response))).not.toHaveProperty('zen');
@@ -191,7 +216,11 @@ describe.each([openaiDirect, ...zenRuns])('Responses scripts on $name', (run) =>
     expect(answer.output_text).toContain('"celsius":21');
     expect(answer.status).toBe('completed');
     const records = await requestRecords(run);
-    if (run.zen) expect(records.map((record) => [record.face, record.outcome])).toEqual([['openai-responses', 'success'], ['openai-responses', 'success']]);
+    if (run.zen)
+      expect(records.map((record) => [record.face, record.outcome])).toEqual([
+        ['openai-responses', 'success'],
+        ['openai-responses', 'success'],
+      ]);
   });
 
   it('a json_schema call', async () => {
@@ -200,28 +229,52 @@ describe.each([openaiDirect, ...zenRuns])('Responses scripts on $name', (run) =>
   });
 
   it('a stream consumed by the SDK accumulator: events in order, and the final response a plain call returns', async () => {
-    sim.enqueue(run.upstream, { text: 'One, two, three, four.', usage: { input: 10, output: 6 } }, { text: 'One, two, three, four.', usage: { input: 10, output: 6 } });
+    sim.enqueue(
+      run.upstream,
+      { text: 'One, two, three, four.', usage: { input: 10, output: 6 } },
+      { text: 'One, two, three, four.', usage: { input: 10, output: 6 } },
+    );
     const client = await run.client();
     const { events, text, final } = await streamed(client, run.model);
     expect(events.map((event) => event.sequence_number)).toEqual(events.map((_, index) => index));
     expect(shape(events)).toEqual([
-      'response.created', 'response.in_progress', 'response.output_item.added', 'response.content_part.added', 'response.output_text.delta',
-      'response.output_text.done', 'response.content_part.done', 'response.output_item.done', 'response.completed',
+      'response.created',
+      'response.in_progress',
+      'response.output_item.added',
+      'response.content_part.added',
+      'response.output_text.delta',
+      'response.output_text.done',
+      'response.content_part.done',
+      'response.output_item.done',
+      'response.completed',
     ]);
     expect(text).toBe('One, two, three, four.');
     expect(final.output_text).toBe(text);
     expect(final.usage).toMatchObject({ input_tokens: 10, output_tokens: 6, total_tokens: 16 });
     const completed = events.at(-1)!;
     // The accumulator's result is the completed response, with the SDK's parse fields added.
-    expect(completed.type === 'response.completed' && final).toMatchObject(completed.type === 'response.completed' ? completed.response : {});
+    expect(completed.type === 'response.completed' && final).toMatchObject(
+      completed.type === 'response.completed' ? completed.response : {},
+    );
     const plain = await client.responses.create({ model: run.model, input: 'Count to four.' });
     const { output_parsed: _parsed, ...finalResponse } = final as Response & { output_parsed: unknown };
-    const unparsed = { ...finalResponse, output: finalResponse.output.map((item) => (item.type === 'message' ? { ...item, content: item.content.map(({ parsed: _p, ...part }: typeof item.content[number] & { parsed?: unknown }) => part) } : item)) };
+    const unparsed = {
+      ...finalResponse,
+      output: finalResponse.output.map((item) =>
+        item.type === 'message'
+          ? { ...item, content: item.content.map(({ parsed: _p, ...part }: (typeof item.content)[number] & { parsed?: unknown }) => part) }
+          : item,
+      ),
+    };
     expect(normalized(unparsed as Response)).toEqual(normalized(plain));
     const records = await requestRecords(run);
     if (run.zen) {
       expect(records.map((record) => record.stream)).toEqual([true, false]);
-      expect(records[0]).toMatchObject({ face: 'openai-responses', outcome: 'success', usage: { input: { total: 10 }, output: { total: 6 } } });
+      expect(records[0]).toMatchObject({
+        face: 'openai-responses',
+        outcome: 'success',
+        usage: { input: { total: 10 }, output: { total: 6 } },
+      });
       expect(records[0]!.ttftMs).toBeGreaterThanOrEqual(0);
     }
   });

@@ -39,11 +39,19 @@ describe('hosted tools run on OpenAI only', () => {
   it('a model list skips the non-OpenAI models; the Responses API gets the tool; its items and citation come back', async () => {
     const zen = await zenOver(sim);
     sim.enqueue('gpt-5-mini', { text: 'It rained in Paris today.' });
-    const response = await zen.responses.create({ model: [HAIKU, FLASH, MINI], input: 'Weather news for Paris?', tools: [{ type: 'web_search' }] });
+    const response = await zen.responses.create({
+      model: [HAIKU, FLASH, MINI],
+      input: 'Weather news for Paris?',
+      tools: [{ type: 'web_search' }],
+    });
     expect(sim.calls.map((call) => [call.model, call.path])).toEqual([['gpt-5-mini', '/v1/responses']]);
     expect(sim.calls[0]!.body).toMatchObject({ model: 'gpt-5-mini', tools: [{ type: 'web_search' }], store: false });
     expect(response.output.map((item) => item.type)).toEqual(['web_search_call', 'message']);
-    expect(response.output[0]).toMatchObject({ type: 'web_search_call', status: 'completed', action: { type: 'search', query: 'Weather news for Paris?' } });
+    expect(response.output[0]).toMatchObject({
+      type: 'web_search_call',
+      status: 'completed',
+      action: { type: 'search', query: 'Weather news for Paris?' },
+    });
     const message = response.output[1]!;
     if (message.type !== 'message' || message.content[0]?.type !== 'output_text') throw new Error('expected a message with text');
     expect(message.content[0].annotations).toMatchObject([{ type: 'url_citation', url: 'https://example.com/simulated' }]);
@@ -54,7 +62,11 @@ describe('hosted tools run on OpenAI only', () => {
 
   it('auto picks an OpenAI model for a hosted tool', async () => {
     const zen = await zenOver(sim);
-    const response = await zen.responses.create({ model: 'auto', input: 'Search the docs for limits.', tools: [{ type: 'file_search', vector_store_ids: ['vs_1'] }] });
+    const response = await zen.responses.create({
+      model: 'auto',
+      input: 'Search the docs for limits.',
+      tools: [{ type: 'file_search', vector_store_ids: ['vs_1'] }],
+    });
     expect(sim.calls).toHaveLength(1);
     expect(sim.calls[0]!.path).toBe('/v1/responses');
     expect(response.zen.model).toMatch(/^openai\//);
@@ -64,11 +76,19 @@ describe('hosted tools run on OpenAI only', () => {
   it('with function tools too: the function call comes back as an item the next turn answers', async () => {
     const zen = await zenOver(sim);
     sim.enqueue('gpt-5-mini', { toolCalls: [{ name: 'save', arguments: { note: 'rain' }, id: 'call_9' }] }, { text: 'Saved.' });
-    const tools = [{ type: 'web_search' as const }, { type: 'function' as const, name: 'save', parameters: { type: 'object', properties: { note: { type: 'string' } } }, strict: false }];
+    const tools = [
+      { type: 'web_search' as const },
+      { type: 'function' as const, name: 'save', parameters: { type: 'object', properties: { note: { type: 'string' } } }, strict: false },
+    ];
     const first = await zen.responses.create({ model: MINI, input: 'Find and save the weather.', tools });
     const call = first.output.find((item) => item.type === 'function_call');
     expect(call).toMatchObject({ type: 'function_call', call_id: 'call_9', name: 'save', arguments: '{"note":"rain"}' });
-    const second = await zen.responses.create({ model: MINI, previous_response_id: first.id, tools, input: [{ type: 'function_call_output', call_id: 'call_9', output: 'ok' }] });
+    const second = await zen.responses.create({
+      model: MINI,
+      previous_response_id: first.id,
+      tools,
+      input: [{ type: 'function_call_output', call_id: 'call_9', output: 'ok' }],
+    });
     expect(second.output_text).toBe('Saved.');
     // The stored web_search_call item goes back to the Responses API in its place, before the call.
     const input = (sim.calls.at(-1)!.body as { input: Array<{ type?: string }> }).input;
@@ -78,7 +98,12 @@ describe('hosted tools run on OpenAI only', () => {
   it('streamed: the SDK accumulator takes the events, with the hosted item after the streamed message', async () => {
     const zen = await zenOver(sim);
     sim.enqueue('gpt-5-mini', { text: 'The answer is 42.' });
-    const stream = await zen.responses.create({ model: [HAIKU, MINI], input: 'Compute 6 * 7.', tools: [{ type: 'code_interpreter', container: { type: 'auto' } }], stream: true });
+    const stream = await zen.responses.create({
+      model: [HAIKU, MINI],
+      input: 'Compute 6 * 7.',
+      tools: [{ type: 'code_interpreter', container: { type: 'auto' } }],
+      stream: true,
+    });
     const events = await collect(stream);
     expect(sim.calls.map((call) => [call.model, call.path, call.stream])).toEqual([['gpt-5-mini', '/v1/responses', true]]);
     expect(events.map((event) => event.sequence_number)).toEqual(events.map((_, index) => index));
@@ -90,7 +115,11 @@ describe('hosted tools run on OpenAI only', () => {
     });
     const final = await ResponseStream.fromReadableStream(replay).finalResponse();
     expect(final.output.map((item) => item.type)).toEqual(['message', 'code_interpreter_call']);
-    expect(final.output[1]).toMatchObject({ type: 'code_interpreter_call', code: 'print(6 * 7)', outputs: [{ type: 'logs', logs: '42\n' }] });
+    expect(final.output[1]).toMatchObject({
+      type: 'code_interpreter_call',
+      code: 'print(6 * 7)',
+      outputs: [{ type: 'logs', logs: '42\n' }],
+    });
     expect(final.output_text).toBe('The answer is 42.');
     expect((await stream.metadata()).face).toBe('openai-responses');
   });
@@ -98,8 +127,16 @@ describe('hosted tools run on OpenAI only', () => {
   it('fails over between OpenAI channels before the first content', async () => {
     const zen = await zenOver(sim);
     sim.enqueue('gpt-5-mini', { fault: { type: 'http', status: 503 } });
-    const response = await zen.responses.create({ model: [MINI, HAIKU, NANO], input: 'News?', tools: [{ type: 'web_search' }], zen: { retry: { retries: 0 } } });
-    expect(response.zen.attempts.map((attempt) => [attempt.channel, attempt.outcome])).toEqual([[`${MINI}:openai`, 'error'], [`${NANO}:openai`, 'success']]);
+    const response = await zen.responses.create({
+      model: [MINI, HAIKU, NANO],
+      input: 'News?',
+      tools: [{ type: 'web_search' }],
+      zen: { retry: { retries: 0 } },
+    });
+    expect(response.zen.attempts.map((attempt) => [attempt.channel, attempt.outcome])).toEqual([
+      [`${MINI}:openai`, 'error'],
+      [`${NANO}:openai`, 'success'],
+    ]);
     expect(sim.callsFor('claude-haiku-4-5')).toHaveLength(0);
   });
 });

@@ -66,46 +66,237 @@ const EMPTY_ARRAY = bad('[]', () => []);
 const DATE = bad('a Date', () => new Date(0));
 
 const constants = (...values: Bad[]): fc.Arbitrary<Bad> => fc.constantFrom(...values);
-const generated = <T>(arbitrary: fc.Arbitrary<T>, name: string): fc.Arbitrary<Bad> => arbitrary.map((value) => bad(`${name} ${String(value)}`, () => value));
+const generated = <T>(arbitrary: fc.Arbitrary<T>, name: string): fc.Arbitrary<Bad> =>
+  arbitrary.map((value) => bad(`${name} ${String(value)}`, () => value));
 
 /** Values no scalar field takes. */
-const exotic = constants(SYMBOL, BIGINT, FUNCTION, NULL_PROTO, CIRCULAR, DEEP_ARRAY, DEEP_OBJECT, POLLUTION, DATE, EMPTY_OBJECT, EMPTY_ARRAY);
+const exotic = constants(
+  SYMBOL,
+  BIGINT,
+  FUNCTION,
+  NULL_PROTO,
+  CIRCULAR,
+  DEEP_ARRAY,
+  DEEP_OBJECT,
+  POLLUTION,
+  DATE,
+  EMPTY_OBJECT,
+  EMPTY_ARRAY,
+);
 const nonFinite = constants(NAN, INFINITY, MINUS_INFINITY);
-const notObject = fc.oneof(constants(SYMBOL, BIGINT, FUNCTION, DEEP_ARRAY, EMPTY_ARRAY, NAN, INFINITY), generated(fc.string(), 'string'), generated(fc.double(), 'number'), generated(fc.boolean(), 'boolean'));
+const notObject = fc.oneof(
+  constants(SYMBOL, BIGINT, FUNCTION, DEEP_ARRAY, EMPTY_ARRAY, NAN, INFINITY),
+  generated(fc.string(), 'string'),
+  generated(fc.double(), 'number'),
+  generated(fc.boolean(), 'boolean'),
+);
 
 /** What a field takes, as the kind of bad values to throw at it. */
 const KINDS = {
-  string: fc.oneof(exotic, nonFinite, generated(fc.integer(), 'integer'), generated(fc.boolean(), 'boolean'), generated(fc.array(fc.string(), { minLength: 1 }), 'string array')),
+  string: fc.oneof(
+    exotic,
+    nonFinite,
+    generated(fc.integer(), 'integer'),
+    generated(fc.boolean(), 'boolean'),
+    generated(fc.array(fc.string(), { minLength: 1 }), 'string array'),
+  ),
   nonEmptyString: fc.oneof(exotic, nonFinite, constants(bad("''", () => '')), generated(fc.integer(), 'integer')),
   finite: fc.oneof(exotic, nonFinite, generated(fc.string(), 'string'), generated(fc.boolean(), 'boolean')),
   milliseconds: fc.oneof(exotic, nonFinite, generated(fc.double({ max: 0, noNaN: true }), 'number <= 0'), generated(fc.string(), 'string')),
-  delay: fc.oneof(exotic, nonFinite, generated(fc.double({ max: -Number.MIN_VALUE, noNaN: true }), 'number < 0'), generated(fc.string(), 'string')),
-  whole: fc.oneof(exotic, nonFinite, generated(fc.integer({ max: -1 }), 'negative integer'), generated(fc.double({ noNaN: true, noDefaultInfinity: true }).filter((n) => !Number.isInteger(n)), 'fraction'), generated(fc.string(), 'string')),
-  integer: fc.oneof(exotic, nonFinite, generated(fc.double({ noNaN: true, noDefaultInfinity: true }).filter((n) => !Number.isInteger(n)), 'fraction'), generated(fc.string(), 'string')),
-  positiveWhole: fc.oneof(exotic, nonFinite, generated(fc.integer({ max: 0 }), 'integer <= 0'), generated(fc.double({ noNaN: true, noDefaultInfinity: true }).filter((n) => !Number.isInteger(n)), 'fraction'), generated(fc.string(), 'string')),
-  ratio: fc.oneof(exotic, nonFinite, generated(fc.double({ noNaN: true }).filter((n) => n < 0 || n > 1), 'number outside 0..1'), generated(fc.string(), 'string')),
+  delay: fc.oneof(
+    exotic,
+    nonFinite,
+    generated(fc.double({ max: -Number.MIN_VALUE, noNaN: true }), 'number < 0'),
+    generated(fc.string(), 'string'),
+  ),
+  whole: fc.oneof(
+    exotic,
+    nonFinite,
+    generated(fc.integer({ max: -1 }), 'negative integer'),
+    generated(
+      fc.double({ noNaN: true, noDefaultInfinity: true }).filter((n) => !Number.isInteger(n)),
+      'fraction',
+    ),
+    generated(fc.string(), 'string'),
+  ),
+  integer: fc.oneof(
+    exotic,
+    nonFinite,
+    generated(
+      fc.double({ noNaN: true, noDefaultInfinity: true }).filter((n) => !Number.isInteger(n)),
+      'fraction',
+    ),
+    generated(fc.string(), 'string'),
+  ),
+  positiveWhole: fc.oneof(
+    exotic,
+    nonFinite,
+    generated(fc.integer({ max: 0 }), 'integer <= 0'),
+    generated(
+      fc.double({ noNaN: true, noDefaultInfinity: true }).filter((n) => !Number.isInteger(n)),
+      'fraction',
+    ),
+    generated(fc.string(), 'string'),
+  ),
+  ratio: fc.oneof(
+    exotic,
+    nonFinite,
+    generated(
+      fc.double({ noNaN: true }).filter((n) => n < 0 || n > 1),
+      'number outside 0..1',
+    ),
+    generated(fc.string(), 'string'),
+  ),
   object: notObject,
-  array: fc.oneof(exotic.filter((value) => value !== EMPTY_ARRAY && value !== DEEP_ARRAY), nonFinite, generated(fc.string(), 'string'), generated(fc.integer(), 'integer')),
-  idList: fc.oneof(generated(fc.string(), 'string'), constants(SYMBOL, BIGINT, NULL_PROTO, EMPTY_OBJECT, NAN), fc.oneof(constants(SYMBOL, BIGINT, NAN, EMPTY_OBJECT, NULL_PROTO, DEEP_ARRAY), generated(fc.integer(), 'integer'), constants(bad("''", () => ''))).map((item) => bad(`[${item.label}]`, () => ['openai/gpt-5-mini', item.make()]))),
-  stringList: fc.oneof(generated(fc.string(), 'string'), constants(SYMBOL, BIGINT, NULL_PROTO, EMPTY_OBJECT, NAN), fc.oneof(constants(SYMBOL, BIGINT, NAN, EMPTY_OBJECT, NULL_PROTO, DEEP_ARRAY), generated(fc.integer(), 'integer')).map((item) => bad(`['END', ${item.label}]`, () => ['END', item.make()]))),
-  json: fc.oneof(constants(CIRCULAR, DEEP_OBJECT, DEEP_ARRAY, SYMBOL, BIGINT, FUNCTION, NAN), fc.tuple(constants(SYMBOL, BIGINT, FUNCTION, NAN, INFINITY, CIRCULAR, DEEP_ARRAY), fc.integer({ min: 0, max: 5 })).map(([inner, depth]) =>
-    bad(`${inner.label} at depth ${depth} beside a pollution payload`, () => {
-      const root = pollution();
-      let node: Record<string, unknown> = root;
-      for (let level = 0; level < depth; level++) node = node[`level${level}`] = { type: 'object' };
-      node.bad = inner.make();
-      return root;
-    }),
-  )),
-  signal: fc.oneof(constants(EMPTY_OBJECT, NULL_PROTO, SYMBOL, BIGINT, FUNCTION, CIRCULAR, NAN, bad('{ aborted: false }', () => ({ aborted: false }))), generated(fc.string(), 'string'), generated(fc.integer(), 'integer')),
-  role: fc.oneof(constants(SYMBOL, NULL_PROTO, BIGINT, EMPTY_OBJECT, EMPTY_ARRAY, NAN, bad("'User'", () => 'User'), bad("'robot'", () => 'robot')), generated(fc.integer(), 'integer')),
-  preference: fc.oneof(constants(SYMBOL, BIGINT, NULL_PROTO, EMPTY_OBJECT, EMPTY_ARRAY, NAN, INFINITY, bad("'cheap'", () => 'cheap'), bad("'Price'", () => 'Price')), generated(fc.double({ noNaN: true }).filter((n) => n < 0 || n > 1), 'number outside 0..1'), generated(fc.string().filter((s) => !['price', 'balanced', 'quality', 'speed'].includes(s)), 'string')),
-  hedge: fc.oneof(constants(SYMBOL, BIGINT, EMPTY_ARRAY, NAN, DEEP_ARRAY, FUNCTION), generated(fc.integer(), 'integer'), generated(fc.string(), 'string')),
-  policy: fc.oneof(constants(EMPTY_OBJECT, NULL_PROTO, SYMBOL, BIGINT, EMPTY_ARRAY, NAN, CIRCULAR, bad("{ name: 'x' }", () => ({ name: 'x' })), bad("''", () => '')), generated(fc.integer(), 'integer')),
-  modelSpec: fc.oneof(constants(SYMBOL, BIGINT, EMPTY_OBJECT, EMPTY_ARRAY, NULL_PROTO, NAN, bad("''", () => ''), bad("['']", () => ['']), bad('[Symbol()]', () => [Symbol('m')])), generated(fc.integer(), 'integer')),
-  content: fc.oneof(constants(SYMBOL, BIGINT, FUNCTION, NULL_PROTO, EMPTY_OBJECT, NAN, CIRCULAR), generated(fc.integer(), 'integer'), generated(fc.boolean(), 'boolean')),
-  part: fc.oneof(constants(SYMBOL, BIGINT, FUNCTION, NAN, EMPTY_ARRAY, DEEP_ARRAY, bad('null', () => null)), generated(fc.integer(), 'integer'), generated(fc.boolean(), 'boolean')),
-  image: fc.oneof(constants(SYMBOL, BIGINT, EMPTY_OBJECT, NULL_PROTO, NAN, CIRCULAR, bad("'not base64!'", () => 'not base64!')), generated(fc.integer(), 'integer')),
+  array: fc.oneof(
+    exotic.filter((value) => value !== EMPTY_ARRAY && value !== DEEP_ARRAY),
+    nonFinite,
+    generated(fc.string(), 'string'),
+    generated(fc.integer(), 'integer'),
+  ),
+  idList: fc.oneof(
+    generated(fc.string(), 'string'),
+    constants(SYMBOL, BIGINT, NULL_PROTO, EMPTY_OBJECT, NAN),
+    fc
+      .oneof(
+        constants(SYMBOL, BIGINT, NAN, EMPTY_OBJECT, NULL_PROTO, DEEP_ARRAY),
+        generated(fc.integer(), 'integer'),
+        constants(bad("''", () => '')),
+      )
+      .map((item) => bad(`[${item.label}]`, () => ['openai/gpt-5-mini', item.make()])),
+  ),
+  stringList: fc.oneof(
+    generated(fc.string(), 'string'),
+    constants(SYMBOL, BIGINT, NULL_PROTO, EMPTY_OBJECT, NAN),
+    fc
+      .oneof(constants(SYMBOL, BIGINT, NAN, EMPTY_OBJECT, NULL_PROTO, DEEP_ARRAY), generated(fc.integer(), 'integer'))
+      .map((item) => bad(`['END', ${item.label}]`, () => ['END', item.make()])),
+  ),
+  json: fc.oneof(
+    constants(CIRCULAR, DEEP_OBJECT, DEEP_ARRAY, SYMBOL, BIGINT, FUNCTION, NAN),
+    fc
+      .tuple(constants(SYMBOL, BIGINT, FUNCTION, NAN, INFINITY, CIRCULAR, DEEP_ARRAY), fc.integer({ min: 0, max: 5 }))
+      .map(([inner, depth]) =>
+        bad(`${inner.label} at depth ${depth} beside a pollution payload`, () => {
+          const root = pollution();
+          let node: Record<string, unknown> = root;
+          for (let level = 0; level < depth; level++) node = node[`level${level}`] = { type: 'object' };
+          node.bad = inner.make();
+          return root;
+        }),
+      ),
+  ),
+  signal: fc.oneof(
+    constants(
+      EMPTY_OBJECT,
+      NULL_PROTO,
+      SYMBOL,
+      BIGINT,
+      FUNCTION,
+      CIRCULAR,
+      NAN,
+      bad('{ aborted: false }', () => ({ aborted: false })),
+    ),
+    generated(fc.string(), 'string'),
+    generated(fc.integer(), 'integer'),
+  ),
+  role: fc.oneof(
+    constants(
+      SYMBOL,
+      NULL_PROTO,
+      BIGINT,
+      EMPTY_OBJECT,
+      EMPTY_ARRAY,
+      NAN,
+      bad("'User'", () => 'User'),
+      bad("'robot'", () => 'robot'),
+    ),
+    generated(fc.integer(), 'integer'),
+  ),
+  preference: fc.oneof(
+    constants(
+      SYMBOL,
+      BIGINT,
+      NULL_PROTO,
+      EMPTY_OBJECT,
+      EMPTY_ARRAY,
+      NAN,
+      INFINITY,
+      bad("'cheap'", () => 'cheap'),
+      bad("'Price'", () => 'Price'),
+    ),
+    generated(
+      fc.double({ noNaN: true }).filter((n) => n < 0 || n > 1),
+      'number outside 0..1',
+    ),
+    generated(
+      fc.string().filter((s) => !['price', 'balanced', 'quality', 'speed'].includes(s)),
+      'string',
+    ),
+  ),
+  hedge: fc.oneof(
+    constants(SYMBOL, BIGINT, EMPTY_ARRAY, NAN, DEEP_ARRAY, FUNCTION),
+    generated(fc.integer(), 'integer'),
+    generated(fc.string(), 'string'),
+  ),
+  policy: fc.oneof(
+    constants(
+      EMPTY_OBJECT,
+      NULL_PROTO,
+      SYMBOL,
+      BIGINT,
+      EMPTY_ARRAY,
+      NAN,
+      CIRCULAR,
+      bad("{ name: 'x' }", () => ({ name: 'x' })),
+      bad("''", () => ''),
+    ),
+    generated(fc.integer(), 'integer'),
+  ),
+  modelSpec: fc.oneof(
+    constants(
+      SYMBOL,
+      BIGINT,
+      EMPTY_OBJECT,
+      EMPTY_ARRAY,
+      NULL_PROTO,
+      NAN,
+      bad("''", () => ''),
+      bad("['']", () => ['']),
+      bad('[Symbol()]', () => [Symbol('m')]),
+    ),
+    generated(fc.integer(), 'integer'),
+  ),
+  content: fc.oneof(
+    constants(SYMBOL, BIGINT, FUNCTION, NULL_PROTO, EMPTY_OBJECT, NAN, CIRCULAR),
+    generated(fc.integer(), 'integer'),
+    generated(fc.boolean(), 'boolean'),
+  ),
+  part: fc.oneof(
+    constants(
+      SYMBOL,
+      BIGINT,
+      FUNCTION,
+      NAN,
+      EMPTY_ARRAY,
+      DEEP_ARRAY,
+      bad('null', () => null),
+    ),
+    generated(fc.integer(), 'integer'),
+    generated(fc.boolean(), 'boolean'),
+  ),
+  image: fc.oneof(
+    constants(
+      SYMBOL,
+      BIGINT,
+      EMPTY_OBJECT,
+      NULL_PROTO,
+      NAN,
+      CIRCULAR,
+      bad("'not base64!'", () => 'not base64!'),
+    ),
+    generated(fc.integer(), 'integer'),
+  ),
 } satisfies Record<string, fc.Arbitrary<Bad>>;
 
 type Kind = keyof typeof KINDS;
@@ -114,20 +305,49 @@ type Target = [Path, Kind];
 
 /** Routing options, under `zen` in a body, in the call options, or as the client's `routing`. */
 const ROUTING_TARGETS: Target[] = [
-  [['preference'], 'preference'], [['models'], 'idList'], [['exclude'], 'idList'], [['providers'], 'idList'], [['maxCost'], 'delay'], [['minQuality'], 'ratio'],
-  [['maxLatencyMs'], 'milliseconds'], [['session'], 'nonEmptyString'], [['policy'], 'policy'], [['maxChannels'], 'positiveWhole'], [['timeouts'], 'object'],
-  [['timeouts', 'totalMs'], 'milliseconds'], [['timeouts', 'attemptMs'], 'milliseconds'], [['timeouts', 'firstTokenMs'], 'milliseconds'], [['timeouts', 'idleMs'], 'milliseconds'],
-  [['retry'], 'object'], [['retry', 'retries'], 'whole'], [['retry', 'minDelayMs'], 'delay'], [['retry', 'maxRetryAfterMs'], 'delay'], [['hedge'], 'hedge'],
-  [['hedge', 'quantile'], 'ratio'], [['hedge', 'maxRate'], 'ratio'], [['hedge', 'minDelayMs'], 'delay'],
+  [['preference'], 'preference'],
+  [['models'], 'idList'],
+  [['exclude'], 'idList'],
+  [['providers'], 'idList'],
+  [['maxCost'], 'delay'],
+  [['minQuality'], 'ratio'],
+  [['maxLatencyMs'], 'milliseconds'],
+  [['session'], 'nonEmptyString'],
+  [['policy'], 'policy'],
+  [['maxChannels'], 'positiveWhole'],
+  [['timeouts'], 'object'],
+  [['timeouts', 'totalMs'], 'milliseconds'],
+  [['timeouts', 'attemptMs'], 'milliseconds'],
+  [['timeouts', 'firstTokenMs'], 'milliseconds'],
+  [['timeouts', 'idleMs'], 'milliseconds'],
+  [['retry'], 'object'],
+  [['retry', 'retries'], 'whole'],
+  [['retry', 'minDelayMs'], 'delay'],
+  [['retry', 'maxRetryAfterMs'], 'delay'],
+  [['hedge'], 'hedge'],
+  [['hedge', 'quantile'], 'ratio'],
+  [['hedge', 'maxRate'], 'ratio'],
+  [['hedge', 'minDelayMs'], 'delay'],
 ];
 const ZEN_TARGETS: Target[] = [
   ...ROUTING_TARGETS,
-  [['insurance'], 'object'], [['insurance', 'consistencySamples'], 'whole'], [['insurance', 'detectors'], 'stringList'], [['tags'], 'object'], [['tags', 'team'], 'string'],
+  [['insurance'], 'object'],
+  [['insurance', 'consistencySamples'], 'whole'],
+  [['insurance', 'detectors'], 'stringList'],
+  [['tags'], 'object'],
+  [['tags', 'team'], 'string'],
 ];
 const VALID_ROUTING = (): Record<string, unknown> => ({ timeouts: { totalMs: 60_000 }, retry: { retries: 0 }, hedge: { quantile: 0.9 } });
-const VALID_ZEN = (): Record<string, unknown> => ({ ...VALID_ROUTING(), insurance: { consistencySamples: 0, detectors: ['latency'] }, tags: { team: 'search' } });
+const VALID_ZEN = (): Record<string, unknown> => ({
+  ...VALID_ROUTING(),
+  insurance: { consistencySamples: 0, detectors: ['latency'] },
+  tags: { team: 'search' },
+});
 
-const zenTargets = (prefix: Path): Target[] => [[prefix, 'object'], ...ZEN_TARGETS.map(([path, kind]): Target => [[...prefix, ...path], kind])];
+const zenTargets = (prefix: Path): Target[] => [
+  [prefix, 'object'],
+  ...ZEN_TARGETS.map(([path, kind]): Target => [[...prefix, ...path], kind]),
+];
 
 type Run = (zen: ZenClient, body: Record<string, unknown>, options: Record<string, unknown>) => Promise<unknown>;
 
@@ -140,8 +360,16 @@ interface Face {
 
 const chatBody = (): Record<string, unknown> => ({
   model: 'openai/gpt-5-mini',
-  messages: [{ role: 'system', content: 'Be brief.' }, { role: 'user', content: [{ type: 'text', text: 'Hi' }] }],
-  tools: [{ type: 'function', function: { name: 'lookup', description: 'Looks up', parameters: { type: 'object', properties: { q: { type: 'string' } } } } }],
+  messages: [
+    { role: 'system', content: 'Be brief.' },
+    { role: 'user', content: [{ type: 'text', text: 'Hi' }] },
+  ],
+  tools: [
+    {
+      type: 'function',
+      function: { name: 'lookup', description: 'Looks up', parameters: { type: 'object', properties: { q: { type: 'string' } } } },
+    },
+  ],
   response_format: { type: 'json_schema', json_schema: { name: 'answer', schema: { type: 'object' } } },
   temperature: 0.5,
   max_tokens: 50,
@@ -152,11 +380,28 @@ const chatBody = (): Record<string, unknown> => ({
   zen: VALID_ZEN(),
 });
 const CHAT_TARGETS: Target[] = [
-  [['model'], 'modelSpec'], [['models'], 'idList'], [['messages'], 'array'], [['messages', 1], 'part'], [['messages', 1, 'role'], 'role'], [['messages', 0, 'content'], 'content'],
-  [['messages', 1, 'content', 0], 'part'], [['messages', 1, 'content', 0, 'text'], 'string'], [['tools'], 'array'], [['tools', 0], 'part'],
-  [['tools', 0, 'function', 'name'], 'nonEmptyString'], [['tools', 0, 'function', 'parameters'], 'json'], [['tools', 0, 'function', 'description'], 'string'],
-  [['response_format'], 'object'], [['response_format', 'type'], 'string'], [['response_format', 'json_schema', 'schema'], 'json'], [['temperature'], 'finite'],
-  [['max_tokens'], 'positiveWhole'], [['user'], 'string'], [['stream_options'], 'object'], [['seed'], 'integer'], ...zenTargets(['zen']),
+  [['model'], 'modelSpec'],
+  [['models'], 'idList'],
+  [['messages'], 'array'],
+  [['messages', 1], 'part'],
+  [['messages', 1, 'role'], 'role'],
+  [['messages', 0, 'content'], 'content'],
+  [['messages', 1, 'content', 0], 'part'],
+  [['messages', 1, 'content', 0, 'text'], 'string'],
+  [['tools'], 'array'],
+  [['tools', 0], 'part'],
+  [['tools', 0, 'function', 'name'], 'nonEmptyString'],
+  [['tools', 0, 'function', 'parameters'], 'json'],
+  [['tools', 0, 'function', 'description'], 'string'],
+  [['response_format'], 'object'],
+  [['response_format', 'type'], 'string'],
+  [['response_format', 'json_schema', 'schema'], 'json'],
+  [['temperature'], 'finite'],
+  [['max_tokens'], 'positiveWhole'],
+  [['user'], 'string'],
+  [['stream_options'], 'object'],
+  [['seed'], 'integer'],
+  ...zenTargets(['zen']),
 ];
 
 const messagesBody = (): Record<string, unknown> => ({
@@ -171,10 +416,24 @@ const messagesBody = (): Record<string, unknown> => ({
   zen: VALID_ZEN(),
 });
 const MESSAGES_TARGETS: Target[] = [
-  [['model'], 'modelSpec'], [['max_tokens'], 'positiveWhole'], [['system'], 'content'], [['messages'], 'array'], [['messages', 0], 'part'], [['messages', 0, 'role'], 'role'],
-  [['messages', 0, 'content'], 'content'], [['messages', 0, 'content', 0], 'part'], [['messages', 0, 'content', 0, 'text'], 'string'], [['tools'], 'array'],
-  [['tools', 0, 'input_schema'], 'json'], [['tools', 0, 'name'], 'nonEmptyString'], [['tool_choice'], 'object'], [['metadata', 'user_id'], 'string'], [['temperature'], 'finite'],
-  [['stop_sequences'], 'stringList'], [['thinking'], 'object'], ...zenTargets(['zen']),
+  [['model'], 'modelSpec'],
+  [['max_tokens'], 'positiveWhole'],
+  [['system'], 'content'],
+  [['messages'], 'array'],
+  [['messages', 0], 'part'],
+  [['messages', 0, 'role'], 'role'],
+  [['messages', 0, 'content'], 'content'],
+  [['messages', 0, 'content', 0], 'part'],
+  [['messages', 0, 'content', 0, 'text'], 'string'],
+  [['tools'], 'array'],
+  [['tools', 0, 'input_schema'], 'json'],
+  [['tools', 0, 'name'], 'nonEmptyString'],
+  [['tool_choice'], 'object'],
+  [['metadata', 'user_id'], 'string'],
+  [['temperature'], 'finite'],
+  [['stop_sequences'], 'stringList'],
+  [['thinking'], 'object'],
+  ...zenTargets(['zen']),
 ];
 
 const generateBody = (): Record<string, unknown> => ({
@@ -184,26 +443,67 @@ const generateBody = (): Record<string, unknown> => ({
     systemInstruction: 'Be brief.',
     temperature: 0.5,
     maxOutputTokens: 100,
-    tools: [{ functionDeclarations: [{ name: 'lookup', description: 'Looks up', parameters: { type: 'OBJECT', properties: { q: { type: 'STRING' } } } }] }],
+    tools: [
+      {
+        functionDeclarations: [
+          { name: 'lookup', description: 'Looks up', parameters: { type: 'OBJECT', properties: { q: { type: 'STRING' } } } },
+        ],
+      },
+    ],
     thinkingConfig: { thinkingBudget: 0 },
   },
   zen: VALID_ZEN(),
 });
 const GENERATE_TARGETS: Target[] = [
-  [['model'], 'modelSpec'], [['contents'], 'content'], [['contents', 0, 'role'], 'string'], [['contents', 0, 'parts'], 'array'], [['contents', 0, 'parts', 0, 'text'], 'string'],
-  [['config'], 'object'], [['config', 'temperature'], 'finite'], [['config', 'maxOutputTokens'], 'positiveWhole'], [['config', 'tools'], 'array'],
-  [['config', 'tools', 0, 'functionDeclarations', 0, 'parameters'], 'json'], [['config', 'tools', 0, 'functionDeclarations', 0, 'name'], 'nonEmptyString'],
-  [['config', 'systemInstruction'], 'content'], [['config', 'abortSignal'], 'signal'], [['config', 'stopSequences'], 'stringList'], ...zenTargets(['zen']),
+  [['model'], 'modelSpec'],
+  [['contents'], 'content'],
+  [['contents', 0, 'role'], 'string'],
+  [['contents', 0, 'parts'], 'array'],
+  [['contents', 0, 'parts', 0, 'text'], 'string'],
+  [['config'], 'object'],
+  [['config', 'temperature'], 'finite'],
+  [['config', 'maxOutputTokens'], 'positiveWhole'],
+  [['config', 'tools'], 'array'],
+  [['config', 'tools', 0, 'functionDeclarations', 0, 'parameters'], 'json'],
+  [['config', 'tools', 0, 'functionDeclarations', 0, 'name'], 'nonEmptyString'],
+  [['config', 'systemInstruction'], 'content'],
+  [['config', 'abortSignal'], 'signal'],
+  [['config', 'stopSequences'], 'stringList'],
+  ...zenTargets(['zen']),
 ];
 
-const imageBody = (): Record<string, unknown> => ({ model: 'openai/gpt-image-1', prompt: 'A lighthouse', n: 1, size: '1024x1024', quality: 'low', user: 'user-1', zen: VALID_ZEN() });
-const IMAGE_TARGETS: Target[] = [[['model'], 'modelSpec'], [['models'], 'idList'], [['prompt'], 'nonEmptyString'], [['n'], 'positiveWhole'], [['size'], 'string'], [['user'], 'string'], ...zenTargets(['zen'])];
+const imageBody = (): Record<string, unknown> => ({
+  model: 'openai/gpt-image-1',
+  prompt: 'A lighthouse',
+  n: 1,
+  size: '1024x1024',
+  quality: 'low',
+  user: 'user-1',
+  zen: VALID_ZEN(),
+});
+const IMAGE_TARGETS: Target[] = [
+  [['model'], 'modelSpec'],
+  [['models'], 'idList'],
+  [['prompt'], 'nonEmptyString'],
+  [['n'], 'positiveWhole'],
+  [['size'], 'string'],
+  [['user'], 'string'],
+  ...zenTargets(['zen']),
+];
 
 const responsesBody = (): Record<string, unknown> => ({
   model: 'openai/gpt-5-mini',
   instructions: 'Be brief.',
   input: [{ role: 'user', content: [{ type: 'input_text', text: 'Hi' }] }],
-  tools: [{ type: 'function', name: 'lookup', description: 'Looks up', parameters: { type: 'object', properties: { q: { type: 'string' } } }, strict: false }],
+  tools: [
+    {
+      type: 'function',
+      name: 'lookup',
+      description: 'Looks up',
+      parameters: { type: 'object', properties: { q: { type: 'string' } } },
+      strict: false,
+    },
+  ],
   text: { format: { type: 'json_schema', name: 'answer', schema: { type: 'object' } } },
   temperature: 0.5,
   max_output_tokens: 50,
@@ -214,16 +514,37 @@ const responsesBody = (): Record<string, unknown> => ({
   zen: VALID_ZEN(),
 });
 const RESPONSES_TARGETS: Target[] = [
-  [['model'], 'modelSpec'], [['models'], 'idList'], [['input'], 'content'], [['input', 0], 'part'], [['input', 0, 'role'], 'role'], [['input', 0, 'content'], 'content'],
-  [['input', 0, 'content', 0], 'part'], [['input', 0, 'content', 0, 'text'], 'string'], [['instructions'], 'string'], [['tools'], 'array'], [['tools', 0], 'part'],
-  [['tools', 0, 'name'], 'nonEmptyString'], [['tools', 0, 'parameters'], 'json'], [['tools', 0, 'description'], 'string'], [['text'], 'object'],
-  [['text', 'format', 'name'], 'nonEmptyString'], [['text', 'format', 'schema'], 'json'], [['temperature'], 'finite'], [['top_p'], 'finite'],
-  [['max_output_tokens'], 'positiveWhole'], [['user'], 'string'], [['metadata', 'team'], 'string'], [['reasoning'], 'object'], [['previous_response_id'], 'nonEmptyString'],
-  [['include'], 'stringList'], ...zenTargets(['zen']),
+  [['model'], 'modelSpec'],
+  [['models'], 'idList'],
+  [['input'], 'content'],
+  [['input', 0], 'part'],
+  [['input', 0, 'role'], 'role'],
+  [['input', 0, 'content'], 'content'],
+  [['input', 0, 'content', 0], 'part'],
+  [['input', 0, 'content', 0, 'text'], 'string'],
+  [['instructions'], 'string'],
+  [['tools'], 'array'],
+  [['tools', 0], 'part'],
+  [['tools', 0, 'name'], 'nonEmptyString'],
+  [['tools', 0, 'parameters'], 'json'],
+  [['tools', 0, 'description'], 'string'],
+  [['text'], 'object'],
+  [['text', 'format', 'name'], 'nonEmptyString'],
+  [['text', 'format', 'schema'], 'json'],
+  [['temperature'], 'finite'],
+  [['top_p'], 'finite'],
+  [['max_output_tokens'], 'positiveWhole'],
+  [['user'], 'string'],
+  [['metadata', 'team'], 'string'],
+  [['reasoning'], 'object'],
+  [['previous_response_id'], 'nonEmptyString'],
+  [['include'], 'stringList'],
+  ...zenTargets(['zen']),
 ];
 
 /** The body with `stream: true`; a body that is not an object is passed as it is. */
-const streamed = (body: unknown): unknown => (typeof body === 'object' && body !== null && !Array.isArray(body) ? { ...body, stream: true } : body);
+const streamed = (body: unknown): unknown =>
+  typeof body === 'object' && body !== null && !Array.isArray(body) ? { ...body, stream: true } : body;
 
 const drain = async (stream: unknown): Promise<void> => {
   for await (const _ of stream as AsyncIterable<unknown>);
@@ -232,28 +553,105 @@ const drain = async (stream: unknown): Promise<void> => {
 const face = (definition: Face): Face => ({ ...definition, [fc.toStringMethod]: () => definition.name }) as Face;
 
 const FACES: Face[] = [
-  face({ name: 'chat.completions.create', body: chatBody, run: (zen, body, options) => zen.chat.completions.create(body as never, options), targets: CHAT_TARGETS }),
-  face({ name: 'chat.completions.create stream', body: chatBody, run: (zen, body, options) => zen.chat.completions.create(streamed(body) as never, options).then(drain), targets: CHAT_TARGETS }),
-  face({ name: 'messages.create', body: messagesBody, run: (zen, body, options) => zen.messages.create(body as never, options), targets: MESSAGES_TARGETS }),
-  face({ name: 'messages.create stream', body: messagesBody, run: (zen, body, options) => zen.messages.create(streamed(body) as never, options).then(drain), targets: MESSAGES_TARGETS }),
-  face({ name: 'messages.stream', body: messagesBody, run: (zen, body, options) => zen.messages.stream(body as never, options).finalMessage(), targets: MESSAGES_TARGETS }),
-  face({ name: 'models.generateContent', body: generateBody, run: (zen, body, options) => zen.models.generateContent(body as never, options), targets: GENERATE_TARGETS }),
-  face({ name: 'models.generateContentStream', body: generateBody, run: (zen, body, options) => zen.models.generateContentStream(body as never, options).then(drain), targets: GENERATE_TARGETS }),
-  face({ name: 'responses.create', body: responsesBody, run: (zen, body, options) => zen.responses.create(body as never, options), targets: RESPONSES_TARGETS }),
-  face({ name: 'responses.create stream', body: responsesBody, run: (zen, body, options) => zen.responses.create(streamed(body) as never, options).then(drain), targets: RESPONSES_TARGETS }),
-  face({ name: 'images.generate', body: imageBody, run: (zen, body, options) => zen.images.generate(body as never, options), targets: IMAGE_TARGETS }),
-  face({ name: 'images.edit', body: () => ({ ...imageBody(), image: tinyPng('fuzz').toString('base64') }), run: (zen, body, options) => zen.images.edit(body as never, options), targets: [...IMAGE_TARGETS, [['image'], 'image']] }),
+  face({
+    name: 'chat.completions.create',
+    body: chatBody,
+    run: (zen, body, options) => zen.chat.completions.create(body as never, options),
+    targets: CHAT_TARGETS,
+  }),
+  face({
+    name: 'chat.completions.create stream',
+    body: chatBody,
+    run: (zen, body, options) => zen.chat.completions.create(streamed(body) as never, options).then(drain),
+    targets: CHAT_TARGETS,
+  }),
+  face({
+    name: 'messages.create',
+    body: messagesBody,
+    run: (zen, body, options) => zen.messages.create(body as never, options),
+    targets: MESSAGES_TARGETS,
+  }),
+  face({
+    name: 'messages.create stream',
+    body: messagesBody,
+    run: (zen, body, options) => zen.messages.create(streamed(body) as never, options).then(drain),
+    targets: MESSAGES_TARGETS,
+  }),
+  face({
+    name: 'messages.stream',
+    body: messagesBody,
+    run: (zen, body, options) => zen.messages.stream(body as never, options).finalMessage(),
+    targets: MESSAGES_TARGETS,
+  }),
+  face({
+    name: 'models.generateContent',
+    body: generateBody,
+    run: (zen, body, options) => zen.models.generateContent(body as never, options),
+    targets: GENERATE_TARGETS,
+  }),
+  face({
+    name: 'models.generateContentStream',
+    body: generateBody,
+    run: (zen, body, options) => zen.models.generateContentStream(body as never, options).then(drain),
+    targets: GENERATE_TARGETS,
+  }),
+  face({
+    name: 'responses.create',
+    body: responsesBody,
+    run: (zen, body, options) => zen.responses.create(body as never, options),
+    targets: RESPONSES_TARGETS,
+  }),
+  face({
+    name: 'responses.create stream',
+    body: responsesBody,
+    run: (zen, body, options) => zen.responses.create(streamed(body) as never, options).then(drain),
+    targets: RESPONSES_TARGETS,
+  }),
+  face({
+    name: 'images.generate',
+    body: imageBody,
+    run: (zen, body, options) => zen.images.generate(body as never, options),
+    targets: IMAGE_TARGETS,
+  }),
+  face({
+    name: 'images.edit',
+    body: () => ({ ...imageBody(), image: tinyPng('fuzz').toString('base64') }),
+    run: (zen, body, options) => zen.images.edit(body as never, options),
+    targets: [...IMAGE_TARGETS, [['image'], 'image']],
+  }),
 ];
 
 /** The second argument of every face method. */
-const CALL_OPTION_TARGETS: Target[] = [[['signal'], 'signal'], [['timeout'], 'milliseconds'], [['maxRetries'], 'whole'], ...zenTargets(['zen'])];
-const validCallOptions = (): Record<string, unknown> => ({ signal: new AbortController().signal, timeout: 60_000, maxRetries: 0, zen: VALID_ZEN() });
+const CALL_OPTION_TARGETS: Target[] = [
+  [['signal'], 'signal'],
+  [['timeout'], 'milliseconds'],
+  [['maxRetries'], 'whole'],
+  ...zenTargets(['zen']),
+];
+const validCallOptions = (): Record<string, unknown> => ({
+  signal: new AbortController().signal,
+  timeout: 60_000,
+  maxRetries: 0,
+  zen: VALID_ZEN(),
+});
 
 const CONSTRUCTOR_TARGETS: Target[] = [
-  [['routing'], 'object'], ...ROUTING_TARGETS.map(([path, kind]): Target => [['routing', ...path], kind]),
-  [['breaker'], 'object'], [['breaker', 'cooldownMs'], 'delay'], [['breaker', 'failureRate'], 'ratio'], [['breaker', 'windowSize'], 'positiveWhole'], [['breaker', 'allowedFailures'], 'whole'],
-  [['retryBudget'], 'object'], [['retryBudget', 'capacity'], 'delay'], [['retryBudget', 'retryCost'], 'delay'], [['policies'], 'object'], [['policies', 'mine'], 'policy'],
-  [['qualityModel'], 'policy'], [['providers'], 'object'], [['models'], 'object'], [['channels'], 'object'],
+  [['routing'], 'object'],
+  ...ROUTING_TARGETS.map(([path, kind]): Target => [['routing', ...path], kind]),
+  [['breaker'], 'object'],
+  [['breaker', 'cooldownMs'], 'delay'],
+  [['breaker', 'failureRate'], 'ratio'],
+  [['breaker', 'windowSize'], 'positiveWhole'],
+  [['breaker', 'allowedFailures'], 'whole'],
+  [['retryBudget'], 'object'],
+  [['retryBudget', 'capacity'], 'delay'],
+  [['retryBudget', 'retryCost'], 'delay'],
+  [['policies'], 'object'],
+  [['policies', 'mine'], 'policy'],
+  [['qualityModel'], 'policy'],
+  [['providers'], 'object'],
+  [['models'], 'object'],
+  [['channels'], 'object'],
 ];
 const validClientOptions = (): Record<string, unknown> => ({
   providers: {},
@@ -298,12 +696,15 @@ function expectNamedError(error: unknown, kind: 'invalid_request' | 'configurati
 }
 
 function prototypeSnapshot(): string {
-  const describe = (target: object): string[] => Object.getOwnPropertyNames(target).map((name) => `${name}:${typeof Object.getOwnPropertyDescriptor(target, name)?.value}`);
+  const describe = (target: object): string[] =>
+    Object.getOwnPropertyNames(target).map((name) => `${name}:${typeof Object.getOwnPropertyDescriptor(target, name)?.value}`);
   return JSON.stringify([describe(Object.prototype), describe(Array.prototype), describe(Function.prototype)]);
 }
 
 function targetArbitrary<T>(items: T[], targets: (item: T) => Target[]): fc.Arbitrary<{ item: T; path: Path; value: Bad }> {
-  return fc.constantFrom(...items).chain((item) => fc.constantFrom(...targets(item)).chain(([path, kind]) => KINDS[kind].map((value) => ({ item, path, value }))));
+  return fc
+    .constantFrom(...items)
+    .chain((item) => fc.constantFrom(...targets(item)).chain(([path, kind]) => KINDS[kind].map((value) => ({ item, path, value }))));
 }
 
 describe('fuzz: malformed input through every face and option', () => {
@@ -341,17 +742,20 @@ describe('fuzz: malformed input through every face and option', () => {
   it('refuses malformed constructor options with a configuration error naming the option', () => {
     const before = prototypeSnapshot();
     fc.assert(
-      fc.property(targetArbitrary([undefined], () => CONSTRUCTOR_TARGETS), ({ path, value }) => {
-        const options = validClientOptions();
-        setPath(options, path, value.make());
-        let error: unknown;
-        try {
-          new ZenClient(options);
-        } catch (failure) {
-          error = failure;
-        }
-        expectNamedError(error, 'configuration', pathText(path));
-      }),
+      fc.property(
+        targetArbitrary([undefined], () => CONSTRUCTOR_TARGETS),
+        ({ path, value }) => {
+          const options = validClientOptions();
+          setPath(options, path, value.make());
+          let error: unknown;
+          try {
+            new ZenClient(options);
+          } catch (failure) {
+            error = failure;
+          }
+          expectNamedError(error, 'configuration', pathText(path));
+        },
+      ),
       { numRuns: Math.ceil(RUNS / 3), seed: SEED, endOnFailure: true },
     );
     expect(prototypeSnapshot()).toBe(before);
@@ -361,11 +765,26 @@ describe('fuzz: malformed input through every face and option', () => {
   it('refuses a call options argument or client options that are not objects', async () => {
     const zen = await zenOver(sim);
     for (const options of [5, 'x', Symbol('o'), true, 10n, [], () => 1]) {
-      expectNamedError(await zen.chat.completions.create(chatBody() as never, options as never).catch((error: unknown) => error), 'invalid_request', 'options');
-      expectNamedError((() => { try { new ZenClient(options as never); } catch (error) { return error; } })(), 'configuration', 'options');
+      expectNamedError(
+        await zen.chat.completions.create(chatBody() as never, options as never).catch((error: unknown) => error),
+        'invalid_request',
+        'options',
+      );
+      expectNamedError(
+        (() => {
+          try {
+            new ZenClient(options as never);
+          } catch (error) {
+            return error;
+          }
+        })(),
+        'configuration',
+        'options',
+      );
     }
     for (const body of [undefined, null, 5, 'x', Symbol('b'), [], 10n]) {
-      for (const face of FACES) expectNamedError(await face.run(zen, body as never, {}).catch((error: unknown) => error), 'invalid_request', 'body');
+      for (const face of FACES)
+        expectNamedError(await face.run(zen, body as never, {}).catch((error: unknown) => error), 'invalid_request', 'body');
     }
     expect(sim.calls).toHaveLength(0);
   });

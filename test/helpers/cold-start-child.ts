@@ -16,8 +16,14 @@ const settled = async (): Promise<string[]> => {
 const { ZenClient } = await import('../../src/index.js');
 const afterImport = await settled();
 const models = ['openai/gpt-5-mini', 'openai/gpt-5-nano', 'openai/gpt-4.1-mini'];
-const zen = new ZenClient({ providers: { openai: new OpenAI({ apiKey: 'sk-test-00000000000000000000', baseURL, maxRetries: 0 }) }, routing: { models } });
-const answer = await zen.chat.completions.create({ model: 'auto', messages: [{ role: 'user', content: 'Summarise the plot of Hamlet in one sentence.' }] });
+const zen = new ZenClient({
+  providers: { openai: new OpenAI({ apiKey: 'sk-test-00000000000000000000', baseURL, maxRetries: 0 }) },
+  routing: { models },
+});
+const answer = await zen.chat.completions.create({
+  model: 'auto',
+  messages: [{ role: 'user', content: 'Summarise the plot of Hamlet in one sentence.' }],
+});
 const afterCall = await settled();
 console.log(
   JSON.stringify({

@@ -13,8 +13,13 @@ const sharedUrl = process.env.ZEN_POSTGRES_URL;
 export const postgresAvailable = Boolean(sharedUrl) || findPostgresBin() !== undefined;
 
 if (!postgresAvailable) {
-  if (process.env.ZEN_REQUIRE_POSTGRES) throw new Error('ZEN_REQUIRE_POSTGRES is set but PostgreSQL is not installed (apt-get install postgresql) and ZEN_POSTGRES_URL is not set.');
-  console.warn('PostgreSQL is not installed: the Postgres ledger tests are skipped (apt-get install postgresql, or set ZEN_POSTGRES_URL, to run them).');
+  if (process.env.ZEN_REQUIRE_POSTGRES)
+    throw new Error(
+      'ZEN_REQUIRE_POSTGRES is set but PostgreSQL is not installed (apt-get install postgresql) and ZEN_POSTGRES_URL is not set.',
+    );
+  console.warn(
+    'PostgreSQL is not installed: the Postgres ledger tests are skipped (apt-get install postgresql, or set ZEN_POSTGRES_URL, to run them).',
+  );
 }
 
 export interface TestPostgres {

@@ -13,10 +13,12 @@ import type { SimReply } from '../../src/testing/types.js';
 export function providerErrors(sim: Simulator, model: string, request: GenerationRequest, provider: () => ProviderAdapter) {
   async function generateError(reply: SimReply, signal?: AbortSignal): Promise<ZenError> {
     sim.enqueue(model, reply);
-    const error = await provider().generate({ modelId: model, request, signal }).then(
-      () => undefined,
-      (caught: unknown) => caught,
-    );
+    const error = await provider()
+      .generate({ modelId: model, request, signal })
+      .then(
+        () => undefined,
+        (caught: unknown) => caught,
+      );
     expect(ZenError.isInstance(error)).toBe(true);
     return error as ZenError;
   }

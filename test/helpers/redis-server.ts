@@ -11,7 +11,8 @@ import { afterAll, beforeAll } from 'vitest';
 export const redisAvailable = spawnSync('redis-server', ['--version'], { stdio: 'ignore' }).status === 0;
 
 if (!redisAvailable) {
-  if (process.env.ZEN_REQUIRE_REDIS) throw new Error('ZEN_REQUIRE_REDIS is set but redis-server is not installed (apt-get install redis-server).');
+  if (process.env.ZEN_REQUIRE_REDIS)
+    throw new Error('ZEN_REQUIRE_REDIS is set but redis-server is not installed (apt-get install redis-server).');
   console.warn('redis-server is not installed: the Redis StateStore tests are skipped (apt-get install redis-server to run them).');
 }
 
@@ -39,7 +40,9 @@ export function useRedisServer(): RedisServer {
     if (!redisAvailable) return;
     server.port = await freePort();
     server.url = `redis://127.0.0.1:${server.port}`;
-    const started = spawn('redis-server', ['--port', String(server.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const started = spawn('redis-server', ['--port', String(server.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     child = started;
     await new Promise<void>((resolve, reject) => {
       let output = '';

@@ -3,7 +3,14 @@ import { loadNobleSha256, nativeSha256, sha256Hex } from '../../src/insurance/ca
 
 const nobleSha256 = await loadNobleSha256();
 
-const texts = ['', 'abc', 'Summarise the plot of Hamlet in one sentence.', 'naïve café, 東京, 🦊🦊', 'a lone surrogate: \ud800 and \udfff', 'x'.repeat(100_000)];
+const texts = [
+  '',
+  'abc',
+  'Summarise the plot of Hamlet in one sentence.',
+  'naïve café, 東京, 🦊🦊',
+  'a lone surrogate: \ud800 and \udfff',
+  'x'.repeat(100_000),
+];
 
 describe('prompt and answer hashes', () => {
   it('SHA-256 of the UTF-8 bytes, the published test vector included', () => {

@@ -19,7 +19,13 @@ describe('compensation rules', () => {
     expect(meta.cost.total).toBeGreaterThan(0);
     expect(meta.claims).toHaveLength(1);
     const [claim] = meta.claims;
-    expect(claim).toMatchObject({ eventKind: 'invalid_json', eventId: meta.events[0]!.id, status: 'credited', amountUsd: meta.cost.total, requestId: meta.requestId });
+    expect(claim).toMatchObject({
+      eventKind: 'invalid_json',
+      eventId: meta.events[0]!.id,
+      status: 'credited',
+      amountUsd: meta.cost.total,
+      requestId: meta.requestId,
+    });
     expect(claim!.rule).toMatch(/^100% of call cost \(\$0\.\d+\)$/);
     expect(claims).toEqual(meta.claims);
     expect(await zen.balance()).toBe(meta.cost.total);
@@ -77,7 +83,9 @@ describe('compensation rules', () => {
   });
 
   it('daily cap per kind', async () => {
-    const zen = insuredClient(sim, { insurance: { policy: { cover: { empty_answer: { fixedUsd: 0.001, dailyCapUsd: 0.001 }, refusal: { fixedUsd: 0.001 } } } } });
+    const zen = insuredClient(sim, {
+      insurance: { policy: { cover: { empty_answer: { fixedUsd: 0.001, dailyCapUsd: 0.001 }, refusal: { fixedUsd: 0.001 } } } },
+    });
     sim.enqueue('gpt-5-mini', { text: '' }, { text: '' }, { text: "I'm sorry, but I can't help with that." });
     const results = [];
     for (let index = 0; index < 3; index++) results.push((await chat(zen, { messages: user('hi') }, false)).zen.claims[0]!);
@@ -99,7 +107,9 @@ describe('compensation rules', () => {
   });
 
   it('percentage credits of one call never exceed its cost', async () => {
-    const zen = insuredClient(sim, { insurance: { policy: { cover: { empty_answer: { percent: 100 }, truncated_answer: { percent: 50 } } } } });
+    const zen = insuredClient(sim, {
+      insurance: { policy: { cover: { empty_answer: { percent: 100 }, truncated_answer: { percent: 50 } } } },
+    });
     // Empty and cut at the length limit: 150% together.
     sim.enqueue('gpt-5-mini', { text: '', finishReason: 'length', usage: { input: 100, output: 100 } });
     const { zen: meta } = await chat(zen, { messages: user('hi') }, false);
@@ -120,7 +130,9 @@ describe('compensation rules', () => {
     }
     const meta = await stream.metadata();
     expect(meta.events.map((event) => event.kind)).toEqual(['slow_first_token']);
-    expect(meta.claims).toEqual([expect.objectContaining({ eventKind: 'slow_first_token', status: 'excluded', amountUsd: 0, note: 'the caller cancelled the call' })]);
+    expect(meta.claims).toEqual([
+      expect.objectContaining({ eventKind: 'slow_first_token', status: 'excluded', amountUsd: 0, note: 'the caller cancelled the call' }),
+    ]);
     const request = (await records(zen)).find((record) => record.type === 'request');
     expect(request).toMatchObject({ outcome: 'aborted', stream: true });
     expect(await zen.balance()).toBe(0);
@@ -130,7 +142,10 @@ describe('compensation rules', () => {
     const zen = insuredClient(sim, { insurance: { limits: { maxFirstTokenMs: 20 } } });
     sim.enqueue('gpt-5-mini', { text: 'one two three four five six seven eight', ttftMs: 80, tokensPerSecond: 10 });
     const controller = new AbortController();
-    const stream = await zen.chat.completions.create({ model: 'openai/gpt-5-mini', messages: user('count'), stream: true }, { signal: controller.signal });
+    const stream = await zen.chat.completions.create(
+      { model: 'openai/gpt-5-mini', messages: user('count'), stream: true },
+      { signal: controller.signal },
+    );
     let chunks = 0;
     for await (const chunk of stream) {
       if (chunk.choices[0]?.delta.content && ++chunks === 2) controller.abort();
@@ -141,7 +156,9 @@ describe('compensation rules', () => {
 
   it('exclusion: a host rule', async () => {
     const zen = insuredClient(sim, {
-      insurance: { policy: { exclude: { custom: (event) => (event.kind === 'empty_answer' ? 'empty answers are free on the beta plan' : undefined) } } },
+      insurance: {
+        policy: { exclude: { custom: (event) => (event.kind === 'empty_answer' ? 'empty answers are free on the beta plan' : undefined) } },
+      },
     });
     sim.enqueue('gpt-5-mini', { text: '' });
     const { zen: meta } = await chat(zen, { messages: user('hi') }, false);

@@ -31,7 +31,9 @@ async function raceTwoClients(first: LedgerStore, second: LedgerStore): Promise<
   opened.push(first, second);
   const clients = [insuredClient(sim, { ...options, ledger: first }), insuredClient(sim, { ...options, ledger: second })];
   sim.enqueue('gpt-5-mini', ...Array.from({ length: 8 }, () => ({ text: '' })));
-  const calls = await Promise.all(Array.from({ length: 8 }, (_, index) => chat(clients[index % 2]!, { messages: user('hi') }, index % 3 === 0)));
+  const calls = await Promise.all(
+    Array.from({ length: 8 }, (_, index) => chat(clients[index % 2]!, { messages: user('hi') }, index % 3 === 0)),
+  );
   await Promise.all(clients.map((client) => client.flush()));
   return calls.map((call) => call.zen.claims[0]!.status).sort();
 }

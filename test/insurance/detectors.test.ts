@@ -10,12 +10,24 @@ const kinds = (events: QualityEvent[]) => events.map((event) => event.kind);
 
 const weatherTool = {
   type: 'function' as const,
-  function: { name: 'get_weather', parameters: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'], additionalProperties: false } },
+  function: {
+    name: 'get_weather',
+    parameters: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'], additionalProperties: false },
+  },
 };
 
 const personFormat = {
   type: 'json_schema' as const,
-  json_schema: { name: 'person', strict: true, schema: { type: 'object', properties: { name: { type: 'string' }, age: { type: 'integer' } }, required: ['name', 'age'], additionalProperties: false } },
+  json_schema: {
+    name: 'person',
+    strict: true,
+    schema: {
+      type: 'object',
+      properties: { name: { type: 'string' }, age: { type: 'integer' } },
+      required: ['name', 'age'],
+      additionalProperties: false,
+    },
+  },
 };
 
 describe.each([false, true])('detectors (stream: %s)', (stream) => {
@@ -162,7 +174,11 @@ describe.each([false, true])('detectors (stream: %s)', (stream) => {
     const zen = insuredClient(sim);
     sim.enqueue('gpt-5-mini', { fault: { type: 'http', status: 500 } }, { fault: { type: 'http', status: 500 } });
     sim.enqueue('claude-sonnet-4-5', { text: 'From the second channel.' });
-    const { zen: meta } = await chat(zen, { model: [MINI, 'anthropic/claude-sonnet-4-5'], messages: user('hi'), zen: { retry: { minDelayMs: 1, maxDelayMs: 2 } } }, stream);
+    const { zen: meta } = await chat(
+      zen,
+      { model: [MINI, 'anthropic/claude-sonnet-4-5'], messages: user('hi'), zen: { retry: { minDelayMs: 1, maxDelayMs: 2 } } },
+      stream,
+    );
     expect(meta.channel).toBe('anthropic/claude-sonnet-4-5:anthropic');
     const failovers = meta.events.filter((event) => event.kind === 'failover');
     expect(failovers.length).toBeGreaterThanOrEqual(1);
@@ -185,7 +201,9 @@ describe.each([false, true])('detectors (stream: %s)', (stream) => {
     const { zen: meta } = await chat(zen, { messages: user('hi') }, stream);
     expect(emitted).toEqual(meta.events);
     const ledger = await records(zen);
-    expect(ledger.filter((record) => record.type === 'event').map((record) => record.type === 'event' && record.event)).toEqual(meta.events);
+    expect(ledger.filter((record) => record.type === 'event').map((record) => record.type === 'event' && record.event)).toEqual(
+      meta.events,
+    );
   });
 });
 
@@ -199,7 +217,10 @@ describe('host detectors', () => {
           {
             name: 'no-shouting',
             scope: 'answer',
-            inspectResult: (context) => (/[A-Z]{5,}/.test(context.result.content.map((part) => (part.type === 'text' ? part.text : '')).join('')) ? [{ kind: 'refusal', severity: 0.2, message: 'shouting' }] : []),
+            inspectResult: (context) =>
+              /[A-Z]{5,}/.test(context.result.content.map((part) => (part.type === 'text' ? part.text : '')).join(''))
+                ? [{ kind: 'refusal', severity: 0.2, message: 'shouting' }]
+                : [],
             observeStream: () => ({
               onPart: (part) => {
                 if (part.type === 'text-delta') seen.push(part.delta);
@@ -219,7 +240,19 @@ describe('host detectors', () => {
   });
 
   it('a detector that throws is reported as an `error` event and the call goes on', async () => {
-    const zen = insuredClient(sim, { insurance: { detectors: [{ name: 'broken', scope: 'answer', inspectResult: () => { throw new Error('bug'); } }] } });
+    const zen = insuredClient(sim, {
+      insurance: {
+        detectors: [
+          {
+            name: 'broken',
+            scope: 'answer',
+            inspectResult: () => {
+              throw new Error('bug');
+            },
+          },
+        ],
+      },
+    });
     const errors: unknown[] = [];
     zen.on('error', (event) => errors.push(event));
     sim.enqueue('gpt-5-mini', { text: 'fine' });
@@ -234,9 +267,27 @@ describe('host detectors', () => {
     const zen = insuredClient(sim, {
       insurance: {
         detectors: [
-          { name: 'slow', scope: 'answer', inspectResult: async () => { await later(30); return [{ kind: 'refusal' as const, severity: 0.5, message: 'slow says no' }]; } },
-          { name: 'sync', scope: 'answer', inspectResult: () => [{ kind: 'empty_answer' as const, severity: 0.2, message: 'sync says empty' }] },
-          { name: 'rejects', scope: 'answer', inspectResult: async () => { await later(1); throw new Error('async bug'); } },
+          {
+            name: 'slow',
+            scope: 'answer',
+            inspectResult: async () => {
+              await later(30);
+              return [{ kind: 'refusal' as const, severity: 0.5, message: 'slow says no' }];
+            },
+          },
+          {
+            name: 'sync',
+            scope: 'answer',
+            inspectResult: () => [{ kind: 'empty_answer' as const, severity: 0.2, message: 'sync says empty' }],
+          },
+          {
+            name: 'rejects',
+            scope: 'answer',
+            inspectResult: async () => {
+              await later(1);
+              throw new Error('async bug');
+            },
+          },
         ],
       },
     });
@@ -245,7 +296,10 @@ describe('host detectors', () => {
     sim.enqueue('gpt-5-mini', { text: 'fine' });
     const { text, zen: meta } = await chat(zen, { messages: user('hi') }, false);
     expect(text).toBe('fine');
-    expect(meta.events.map((event) => [event.detector, event.kind])).toEqual([['slow', 'refusal'], ['sync', 'empty_answer']]);
+    expect(meta.events.map((event) => [event.detector, event.kind])).toEqual([
+      ['slow', 'refusal'],
+      ['sync', 'empty_answer'],
+    ]);
     expect(errors).toEqual([expect.objectContaining({ source: 'detector', detector: 'rejects', requestId: meta.requestId })]);
   });
 });

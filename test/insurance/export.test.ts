@@ -10,14 +10,30 @@ const CARD = '4111 1111 1111 1111';
 const PROMPT = `Extract the customer as JSON: Jane Doe, ${EMAIL}, card ${CARD}. Our key is ${FAKE_KEY}.`;
 const personFormat = {
   type: 'json_schema' as const,
-  json_schema: { name: 'customer', strict: true, schema: { type: 'object', properties: { email: { type: 'string' }, card: { type: 'string' } }, required: ['email', 'card'], additionalProperties: false } },
+  json_schema: {
+    name: 'customer',
+    strict: true,
+    schema: {
+      type: 'object',
+      properties: { email: { type: 'string' }, card: { type: 'string' } },
+      required: ['email', 'card'],
+      additionalProperties: false,
+    },
+  },
 };
 
 /** A repaired case (bad JSON, then a good one) and an unrepaired one (an empty answer). */
 async function failingCalls(zen: ZenClient): Promise<void> {
   sim.enqueue('gpt-5-mini', { text: `{"email": "${EMAIL}", "card": ` });
   sim.enqueue('claude-sonnet-4-5', { json: { email: EMAIL, card: CARD } });
-  await zen.chat.completions.create({ model: [MINI, SONNET], messages: [{ role: 'system', content: 'You extract data.' }, { role: 'user', content: PROMPT }], response_format: personFormat });
+  await zen.chat.completions.create({
+    model: [MINI, SONNET],
+    messages: [
+      { role: 'system', content: 'You extract data.' },
+      { role: 'user', content: PROMPT },
+    ],
+    response_format: personFormat,
+  });
   sim.enqueue('gpt-5-mini', { text: '' });
   await zen.chat.completions.create({ model: MINI, messages: [{ role: 'user', content: `Call me at ${EMAIL}` }] });
   sim.enqueue('gpt-5-mini', { text: 'A fine answer.' });
@@ -68,7 +84,11 @@ describe('exportCases', () => {
       channel: `${MINI}:openai`,
     });
     expect(repaired!.item.input).toHaveLength(2);
-    expect(empty!.item).toMatchObject({ ideal: null, bad_answer: { role: 'assistant', content: '' }, events: [expect.objectContaining({ kind: 'empty_answer' })] });
+    expect(empty!.item).toMatchObject({
+      ideal: null,
+      bad_answer: { role: 'assistant', content: '' },
+      events: [expect.objectContaining({ kind: 'empty_answer' })],
+    });
     expect(empty!.item.input).toEqual([{ role: 'user', content: 'Call me at [EMAIL]' }]);
     expectNoSecrets(JSON.stringify(lines));
   });

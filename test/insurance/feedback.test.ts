@@ -20,10 +20,18 @@ describe('feedback', () => {
     expect(meta.events).toEqual([]);
 
     const result = await zen.feedback(meta.requestId, { rating: 'bad', comment: 'Wrong city! Write me at jane.doe@example.com' });
-    expect(result.event).toMatchObject({ kind: 'user_feedback', detector: 'feedback', channel: `${MINI}:openai`, requestId: meta.requestId, severity: 1 });
+    expect(result.event).toMatchObject({
+      kind: 'user_feedback',
+      detector: 'feedback',
+      channel: `${MINI}:openai`,
+      requestId: meta.requestId,
+      severity: 1,
+    });
     // With captureContent 'none' the comment is not kept.
     expect(result.event!.detail).toEqual({ rating: 'bad' });
-    expect(result.claims).toEqual([expect.objectContaining({ eventKind: 'user_feedback', status: 'credited', amountUsd: meta.cost.total })]);
+    expect(result.claims).toEqual([
+      expect.objectContaining({ eventKind: 'user_feedback', status: 'credited', amountUsd: meta.cost.total }),
+    ]);
     expect(events).toEqual([result.event]);
     expect(claims).toEqual(result.claims);
     expect(await zen.balance()).toBe(meta.cost.total);
@@ -31,14 +39,21 @@ describe('feedback', () => {
     const ledger = await records(zen);
     expect(ledger.map((record) => record.type)).toEqual(['request', 'event', 'claim', 'credit', 'case']);
     const caseRecord = ledger.find((record) => record.type === 'case');
-    expect(caseRecord).toMatchObject({ eventKinds: ['user_feedback'], badAnswer: { role: 'assistant', content: 'The Eiffel Tower is in Rome.' } });
+    expect(caseRecord).toMatchObject({
+      eventKinds: ['user_feedback'],
+      badAnswer: { role: 'assistant', content: 'The Eiffel Tower is in Rome.' },
+    });
   });
 
   it('feedback may name the kind of problem; the comment is kept redacted when content is captured', async () => {
     const zen = insuredClient(sim, { insurance: { ...covered.insurance, captureContent: 'redacted' } });
     sim.enqueue('gpt-5-mini', { text: 'The Eiffel Tower is in Rome.' });
     const { zen: meta } = await chat(zen, { messages: user('Where?') }, true);
-    const result = await zen.feedback(meta.requestId, { rating: 'bad', kind: 'ungrounded_claim', comment: 'Wrong. Mail jane.doe@example.com' });
+    const result = await zen.feedback(meta.requestId, {
+      rating: 'bad',
+      kind: 'ungrounded_claim',
+      comment: 'Wrong. Mail jane.doe@example.com',
+    });
     expect(result.event).toMatchObject({ kind: 'ungrounded_claim', detector: 'feedback' });
     expect(result.event!.detail).toEqual({ rating: 'bad', comment: 'Wrong. Mail [EMAIL]' });
     expect(result.claims[0]).toMatchObject({ eventKind: 'ungrounded_claim', rule: expect.stringMatching(/^50% of call cost/) });
@@ -56,10 +71,15 @@ describe('feedback', () => {
   it('good feedback files no event and raises the channel in the quality model', async () => {
     const observed: QualityOutcome[] = [];
     const model = new BetaQualityModel();
-    const zen = insuredClient(sim, { qualityModel: { estimate: model.estimate.bind(model), observe: (outcome) => {
-      observed.push(outcome);
-      return model.observe(outcome);
-    } } });
+    const zen = insuredClient(sim, {
+      qualityModel: {
+        estimate: model.estimate.bind(model),
+        observe: (outcome) => {
+          observed.push(outcome);
+          return model.observe(outcome);
+        },
+      },
+    });
     sim.enqueue('gpt-5-mini', { text: 'Great answer.' });
     const { zen: meta } = await chat(zen, { messages: user('hi') }, false);
     observed.length = 0;
@@ -81,8 +101,18 @@ describe('feedback', () => {
 
   it('bad input gets clear errors', async () => {
     const zen = insuredClient(sim);
-    await expect(zen.feedback('zen_nope', { rating: 'bad' })).rejects.toMatchObject({ kind: 'invalid_request', code: 'requestId', message: expect.stringContaining('"zen_nope" is not in the ledger') });
-    await expect(zen.feedback('zen_nope', { rating: 'meh' as 'bad' })).rejects.toMatchObject({ kind: 'invalid_request', code: 'feedback.rating' });
-    await expect(zen.feedback('zen_nope', { rating: 'bad', severity: 3 })).rejects.toMatchObject({ kind: 'invalid_request', code: 'feedback.severity' });
+    await expect(zen.feedback('zen_nope', { rating: 'bad' })).rejects.toMatchObject({
+      kind: 'invalid_request',
+      code: 'requestId',
+      message: expect.stringContaining('"zen_nope" is not in the ledger'),
+    });
+    await expect(zen.feedback('zen_nope', { rating: 'meh' as 'bad' })).rejects.toMatchObject({
+      kind: 'invalid_request',
+      code: 'feedback.rating',
+    });
+    await expect(zen.feedback('zen_nope', { rating: 'bad', severity: 3 })).rejects.toMatchObject({
+      kind: 'invalid_request',
+      code: 'feedback.severity',
+    });
   });
 });

@@ -70,7 +70,10 @@ describe.each(['sync', 'batched'] as const)('JsonlLedgerStore (%s): flush() unde
   it('resolves while they write, with every record appended before it on disk', async () => {
     const store = await JsonlLedgerStore.open({ path: join(dir, 'ledger.jsonl'), durability, batch: { flushIntervalMs: 20, maxBatch: 8 } });
     try {
-      const run = await flushUnderLoad((record) => store.append([record]), () => store.flush());
+      const run = await flushUnderLoad(
+        (record) => store.append([record]),
+        () => store.flush(),
+      );
       expect(run.writersDoneFirst, 'flush() resolved only once the writers had stopped').toBe(false);
       const written = new Set((await collect(store.query())).map((record) => record.requestId));
       for (const requestId of run.calledBeforeFlush) expect(written.has(requestId), requestId).toBe(true);

@@ -30,7 +30,11 @@ export async function chat(zen: ZenClient, body: Body, stream: boolean): Promise
   const params = { model: MINI, ...body } as ZenChatCompletionCreateParams;
   if (!stream) {
     const completion = await zen.chat.completions.create({ ...params, stream: false });
-    return { text: completion.choices[0]!.message.content ?? '', zen: completion.zen, toolCalls: completion.choices[0]!.message.tool_calls?.length ?? 0 };
+    return {
+      text: completion.choices[0]!.message.content ?? '',
+      zen: completion.zen,
+      toolCalls: completion.choices[0]!.message.tool_calls?.length ?? 0,
+    };
   }
   const response = await zen.chat.completions.create({ ...params, stream: true });
   let text = '';

@@ -7,14 +7,24 @@ import { chat, insuredClient, NANO, records, user } from './helpers.js';
 const sim = useSimulator();
 
 const documents = ['Paris is the capital of France. It has about 2.1 million inhabitants.'];
-const verdict = (unsupported: Array<{ claim: string; reason: string }>, checked = 2) => ({ claims_checked: checked, unsupported_claims: unsupported });
+const verdict = (unsupported: Array<{ claim: string; reason: string }>, checked = 2) => ({
+  claims_checked: checked,
+  unsupported_claims: unsupported,
+});
 
 describe.each([false, true])('groundedness judge (stream: %s)', (stream) => {
   it('the judge, called through the router, lists unsupported claims; its cost is the call’s', async () => {
     const zen = insuredClient(sim, { insurance: { judge: { model: NANO } } });
     sim.enqueue('gpt-5-mini', { text: 'Paris is the capital of France and has 9 million inhabitants.', usage: { input: 50, output: 15 } });
-    sim.enqueue('gpt-5-nano', { json: verdict([{ claim: 'Paris has 9 million inhabitants', reason: 'The document says 2.1 million.' }]), usage: { input: 120, output: 30 } });
-    const { zen: meta } = await chat(zen, { messages: user('Tell me about Paris.'), zen: { insurance: { groundingDocuments: documents } } }, stream);
+    sim.enqueue('gpt-5-nano', {
+      json: verdict([{ claim: 'Paris has 9 million inhabitants', reason: 'The document says 2.1 million.' }]),
+      usage: { input: 120, output: 30 },
+    });
+    const { zen: meta } = await chat(
+      zen,
+      { messages: user('Tell me about Paris.'), zen: { insurance: { groundingDocuments: documents } } },
+      stream,
+    );
 
     expect(meta.events.map((event) => [event.kind, event.detector])).toEqual([['ungrounded_claim', 'groundedness']]);
     expect(meta.events[0]!.detail).toMatchObject({ unsupportedClaims: 1, claimsChecked: 2 });
@@ -22,7 +32,10 @@ describe.each([false, true])('groundedness judge (stream: %s)', (stream) => {
     expect(meta.claims.map((claim) => [claim.eventKind, claim.status])).toEqual([['ungrounded_claim', 'credited']]);
 
     // The judge got the documents, the answer, and the verdict schema.
-    const judgeCall = sim.callsFor('gpt-5-nano')[0]!.body as { messages: Array<{ content: string }>; response_format: { type: string; json_schema: { schema: unknown } } };
+    const judgeCall = sim.callsFor('gpt-5-nano')[0]!.body as {
+      messages: Array<{ content: string }>;
+      response_format: { type: string; json_schema: { schema: unknown } };
+    };
     expect(judgeCall.response_format.type).toBe('json_schema');
     expect(judgeCall.response_format.json_schema.schema).toEqual(JUDGE_SCHEMA);
     expect(JSON.stringify(judgeCall.messages)).toContain('2.1 million inhabitants');
@@ -68,7 +81,9 @@ describe.each([false, true])('groundedness judge (stream: %s)', (stream) => {
 describe('groundedness configuration', () => {
   it('grounding documents without a judge is a configuration error naming insurance.judge, and recorded', async () => {
     const zen = insuredClient(sim);
-    const error = await chat(zen, { messages: user('hi'), zen: { insurance: { groundingDocuments: documents } } }, false).catch((caught: unknown) => caught);
+    const error = await chat(zen, { messages: user('hi'), zen: { insurance: { groundingDocuments: documents } } }, false).catch(
+      (caught: unknown) => caught,
+    );
     expect(ZenError.isInstance(error) && error.kind).toBe('configuration');
     expect((error as ZenError).message).toMatch(/insurance: \{ judge: \{ model/);
     expect(sim.calls).toHaveLength(0);
@@ -80,8 +95,17 @@ describe('groundedness configuration', () => {
 describe.each([false, true])('self-consistency (stream: %s)', (stream) => {
   it('samples that disagree flag the answer; their cost is the call’s', async () => {
     const zen = insuredClient(sim, { insurance: { consistency: { threshold: 0.5 } } });
-    sim.enqueue('gpt-5-mini', { text: 'The meeting is on Tuesday at noon.' }, { text: 'It was cancelled, sorry.' }, { text: 'Friday morning, in room four.' });
-    const { zen: meta } = await chat(zen, { messages: user('When is the meeting?'), zen: { insurance: { consistencySamples: 2 } } }, stream);
+    sim.enqueue(
+      'gpt-5-mini',
+      { text: 'The meeting is on Tuesday at noon.' },
+      { text: 'It was cancelled, sorry.' },
+      { text: 'Friday morning, in room four.' },
+    );
+    const { zen: meta } = await chat(
+      zen,
+      { messages: user('When is the meeting?'), zen: { insurance: { consistencySamples: 2 } } },
+      stream,
+    );
     expect(sim.callsFor('gpt-5-mini')).toHaveLength(3);
     expect(meta.events.map((event) => event.kind)).toEqual(['inconsistent_answers']);
     expect(meta.events[0]!.detail).toMatchObject({ samples: 2, threshold: 0.5 });
@@ -94,8 +118,17 @@ describe.each([false, true])('self-consistency (stream: %s)', (stream) => {
 
   it('samples that agree file nothing; off by default', async () => {
     const zen = insuredClient(sim);
-    sim.enqueue('gpt-5-mini', { text: 'The meeting is on Tuesday at noon.' }, { text: 'The meeting is on Tuesday, at noon.' }, { text: 'Tuesday at noon is the meeting.' });
-    const { zen: meta } = await chat(zen, { messages: user('When is the meeting?'), zen: { insurance: { consistencySamples: 2 } } }, stream);
+    sim.enqueue(
+      'gpt-5-mini',
+      { text: 'The meeting is on Tuesday at noon.' },
+      { text: 'The meeting is on Tuesday, at noon.' },
+      { text: 'Tuesday at noon is the meeting.' },
+    );
+    const { zen: meta } = await chat(
+      zen,
+      { messages: user('When is the meeting?'), zen: { insurance: { consistencySamples: 2 } } },
+      stream,
+    );
     expect(meta.events).toEqual([]);
     sim.enqueue('gpt-5-mini', { text: 'Tuesday.' });
     const { zen: plain } = await chat(zen, { messages: user('When?') }, stream);

@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { Ledger, MemoryLedgerStore, ZenError, type ZenErrorEvent, type LedgerQuery, type LedgerRecord, type LedgerStore } from '../../src/index.js';
+import {
+  Ledger,
+  MemoryLedgerStore,
+  ZenError,
+  type ZenErrorEvent,
+  type LedgerQuery,
+  type LedgerRecord,
+  type LedgerStore,
+} from '../../src/index.js';
 import { useSimulator } from '../helpers/simulator.js';
 import { chat, insuredClient, records, user } from './helpers.js';
 
@@ -92,15 +100,23 @@ describe('ledger wiring', () => {
     sim.enqueue('gpt-5-mini', { text: 'first' }, { text: '' });
     const first = await chat(zen, { messages: user('one') }, false);
     const error = await zen.flush().catch((caught: unknown) => caught);
-    expect(ZenError.isInstance(error) && error.message).toMatch(/ledger records could not be written \(the ledger store failed: disk full\); they are kept/);
-    expect(errors[0]).toMatchObject({ source: 'ledger', records: [expect.objectContaining({ type: 'request', requestId: first.zen.requestId })] });
+    expect(ZenError.isInstance(error) && error.message).toMatch(
+      /ledger records could not be written \(the ledger store failed: disk full\); they are kept/,
+    );
+    expect(errors[0]).toMatchObject({
+      source: 'ledger',
+      records: [expect.objectContaining({ type: 'request', requestId: first.zen.requestId })],
+    });
     expect(errors[0]!.error.message).toContain('disk full');
 
     const second = await chat(zen, { messages: user('two') }, true);
     store.failing = false;
     await zen.flush();
     const ledger = await records(zen);
-    expect(ledger.filter((record) => record.type === 'request').map((record) => record.requestId)).toEqual([first.zen.requestId, second.zen.requestId]);
+    expect(ledger.filter((record) => record.type === 'request').map((record) => record.requestId)).toEqual([
+      first.zen.requestId,
+      second.zen.requestId,
+    ]);
     expect(ledger.map((record) => record.type)).toEqual(['request', 'request', 'event', 'claim', 'credit', 'case']);
   });
 
@@ -120,7 +136,11 @@ describe('configuration errors name the option', () => {
     ['captureContent', { insurance: { captureContent: 'all' as 'none' } }, 'insurance.captureContent'],
     ['unknown detector', { insurance: { detectors: ['psychic'] } }, 'insurance.detectors'],
     ['detector without scope', { insurance: { detectors: [{ name: 'x', inspectResult: () => [] } as never] } }, 'insurance.detectors'],
-    ['negative percent', { insurance: { policy: { cover: { invalid_json: { percent: -5 } } } } }, 'insurance.policy.cover.invalid_json.percent'],
+    [
+      'negative percent',
+      { insurance: { policy: { cover: { invalid_json: { percent: -5 } } } } },
+      'insurance.policy.cover.invalid_json.percent',
+    ],
     ['bad rule', { insurance: { policy: { cover: { invalid_json: { amount: 1 } as never } } } }, 'insurance.policy.cover.invalid_json'],
     ['daily cap', { insurance: { policy: { dailyCapUsd: -1 } } }, 'insurance.policy.dailyCapUsd'],
     ['limit', { insurance: { limits: { maxFirstTokenMs: -3 } } }, 'insurance.limits.maxFirstTokenMs'],
@@ -142,10 +162,19 @@ describe('configuration errors name the option', () => {
 
   it('bad per-request options are invalid requests naming zen.insurance.*, recorded, nothing sent', async () => {
     const zen = insuredClient(sim);
-    await expect(chat(zen, { messages: user('hi'), zen: { insurance: { detectors: ['psychic'] } } }, false)).rejects.toMatchObject({ kind: 'invalid_request', code: 'zen.insurance.detectors' });
-    await expect(chat(zen, { messages: user('hi'), zen: { insurance: { detectors: ['psychic'] } } }, true)).rejects.toMatchObject({ kind: 'invalid_request', code: 'zen.insurance.detectors' });
+    await expect(chat(zen, { messages: user('hi'), zen: { insurance: { detectors: ['psychic'] } } }, false)).rejects.toMatchObject({
+      kind: 'invalid_request',
+      code: 'zen.insurance.detectors',
+    });
+    await expect(chat(zen, { messages: user('hi'), zen: { insurance: { detectors: ['psychic'] } } }, true)).rejects.toMatchObject({
+      kind: 'invalid_request',
+      code: 'zen.insurance.detectors',
+    });
     // A value of the wrong type or range is refused by the face's schema, like any malformed field, before a call exists to record.
-    await expect(chat(zen, { messages: user('hi'), zen: { insurance: { maxTotalMs: -1 } } }, true)).rejects.toMatchObject({ kind: 'invalid_request', code: 'zen.insurance.maxTotalMs' });
+    await expect(chat(zen, { messages: user('hi'), zen: { insurance: { maxTotalMs: -1 } } }, true)).rejects.toMatchObject({
+      kind: 'invalid_request',
+      code: 'zen.insurance.maxTotalMs',
+    });
     expect(sim.calls).toHaveLength(0);
     const ledger = await records(zen);
     expect(ledger.map((record) => record.type === 'request' && [record.outcome, record.errorKind, record.stream])).toEqual([

@@ -59,7 +59,12 @@ describe('LedgerWriter', () => {
       close: () => inner.close(),
     };
     const warnings: number[] = [];
-    const writer = new LedgerWriter(new Ledger(stuck), () => {}, (pending) => warnings.push(pending), 100);
+    const writer = new LedgerWriter(
+      new Ledger(stuck),
+      () => {},
+      (pending) => warnings.push(pending),
+      100,
+    );
     let written = 0;
     const write = async (count: number) => {
       for (let index = 0; index < count; index += 1) writer.write(() => [requestRecord({ requestId: `r${written++}`, at })]);
@@ -84,10 +89,14 @@ describe('LedgerWriter', () => {
     const inner = new MemoryLedgerStore({ maxRecords: 20_000, maxBytes: Number.POSITIVE_INFINITY });
     let open!: () => void;
     const gate = new Promise<void>((resolve) => (open = resolve));
-    const stuck: LedgerStore = { append: async (records) => {
-      await gate;
-      return inner.append(records);
-    }, query: (query) => inner.query(query), close: () => inner.close() };
+    const stuck: LedgerStore = {
+      append: async (records) => {
+        await gate;
+        return inner.append(records);
+      },
+      query: (query) => inner.query(query),
+      close: () => inner.close(),
+    };
     const errors: InsuranceErrorEvent[] = [];
     const insurance = new Insurance({}, stuck, {
       emit: ((event: string, payload: InsuranceErrorEvent) => void (event === 'error' && errors.push(payload))) as never,

@@ -18,7 +18,15 @@ const CLAUDE = 'anthropic/claude-sonnet-4-5';
  */
 function sample(): LedgerRecord[] {
   return [
-    requestRecord({ requestId: 'r1', at: '2025-03-01T10:00:00.000Z', model: GPT, costUsd: 0.001234567, durationMs: 1000, ttftMs: 200, attempts: [attempt(`${GPT}:openai`, 1000, 200)] }),
+    requestRecord({
+      requestId: 'r1',
+      at: '2025-03-01T10:00:00.000Z',
+      model: GPT,
+      costUsd: 0.001234567,
+      durationMs: 1000,
+      ttftMs: 200,
+      attempts: [attempt(`${GPT}:openai`, 1000, 200)],
+    }),
     requestRecord({
       requestId: 'r2',
       at: '2025-03-01T23:59:59.999Z',
@@ -31,11 +39,37 @@ function sample(): LedgerRecord[] {
     eventRecord({ requestId: 'r2', at: '2025-03-01T23:59:59.999Z', kind: 'slow_first_token' }),
     claimRecord({ requestId: 'r2', at: '2025-03-01T23:59:59.999Z', kind: 'slow_first_token', amountUsd: 0.0000005 }),
     creditRecord({ requestId: 'r2', at: '2025-03-01T23:59:59.999Z', amountUsd: 0.0000005 }),
-    requestRecord({ requestId: 'r3', at: '2025-03-02T00:00:00.000Z', model: CLAUDE, provider: 'vertex', costUsd: 0.01, durationMs: 2000, attempts: [attempt(`${CLAUDE}:vertex`, 2000)] }),
-    claimRecord({ requestId: 'r3', at: '2025-03-02T00:00:01.000Z', kind: 'invalid_json', amountUsd: 0.005, status: 'capped', channel: `${CLAUDE}:vertex` }),
-    claimRecord({ requestId: 'r3', at: '2025-03-02T00:00:01.000Z', kind: 'schema_violation', amountUsd: 0.003, status: 'excluded', channel: `${CLAUDE}:vertex` }),
+    requestRecord({
+      requestId: 'r3',
+      at: '2025-03-02T00:00:00.000Z',
+      model: CLAUDE,
+      provider: 'vertex',
+      costUsd: 0.01,
+      durationMs: 2000,
+      attempts: [attempt(`${CLAUDE}:vertex`, 2000)],
+    }),
+    claimRecord({
+      requestId: 'r3',
+      at: '2025-03-02T00:00:01.000Z',
+      kind: 'invalid_json',
+      amountUsd: 0.005,
+      status: 'capped',
+      channel: `${CLAUDE}:vertex`,
+    }),
+    claimRecord({
+      requestId: 'r3',
+      at: '2025-03-02T00:00:01.000Z',
+      kind: 'schema_violation',
+      amountUsd: 0.003,
+      status: 'excluded',
+      channel: `${CLAUDE}:vertex`,
+    }),
     creditRecord({ requestId: 'r3', at: '2025-03-02T00:00:01.000Z', amountUsd: 0.005 }),
-    { ...requestRecord({ requestId: 'r4', at: '2025-03-02T05:00:00.000Z', costUsd: 0, outcome: 'error' }), model: undefined, channel: undefined },
+    {
+      ...requestRecord({ requestId: 'r4', at: '2025-03-02T05:00:00.000Z', costUsd: 0, outcome: 'error' }),
+      model: undefined,
+      channel: undefined,
+    },
     requestRecord({ requestId: 'r5', at: '2025-03-02T06:00:00.000Z', model: GPT, costUsd: 0.002, durationMs: 500, ttftMs: 100 }),
     claimRecord({ requestId: 'r5', at: '2025-03-02T06:00:01.000Z', kind: 'slow_first_token', amountUsd: 0.001 }),
     creditRecord({ requestId: 'r5', at: '2025-03-02T06:00:01.000Z', amountUsd: 0.001 }),
@@ -131,7 +165,9 @@ describe('Ledger summaries', () => {
     expect(await hosted.creditBalance()).toEqual(await built.creditBalance());
     expect(await hosted.latencyByChannel()).toEqual(await built.latencyByChannel());
     expect(await hosted.totals()).toEqual(await built.totals());
-    expect(await collect(hosted.query({ model: GPT, types: ['claim'] }))).toEqual(await collect(built.query({ model: GPT, types: ['claim'] })));
+    expect(await collect(hosted.query({ model: GPT, types: ['claim'] }))).toEqual(
+      await collect(built.query({ model: GPT, types: ['claim'] })),
+    );
   });
 });
 
@@ -181,7 +217,17 @@ describe('nearestRank', () => {
     expect(nearestRank(values, 0)).toBe(15);
     expect(nearestRank([], 50)).toBeNull();
     // 7 / 100 × 100 is 7.000000000000001 in floating point; the rank must still be 7.
-    expect(nearestRank(Array.from({ length: 100 }, (_, index) => index + 1), 7)).toBe(7);
-    expect(nearestRank(Array.from({ length: 20 }, (_, index) => index + 1), 95)).toBe(19);
+    expect(
+      nearestRank(
+        Array.from({ length: 100 }, (_, index) => index + 1),
+        7,
+      ),
+    ).toBe(7);
+    expect(
+      nearestRank(
+        Array.from({ length: 20 }, (_, index) => index + 1),
+        95,
+      ),
+    ).toBe(19);
   });
 });

@@ -12,13 +12,19 @@ describe('ledger totals reconcile exactly with the per-call costs', () => {
     const metas: ZenMetadata[] = [];
     const keep = async (promise: Promise<{ zen: ZenMetadata }>) => metas.push((await promise).zen);
     const keepFailure = async (promise: Promise<unknown>) => {
-      const error = await promise.then(() => undefined, (caught: unknown) => caught);
+      const error = await promise.then(
+        () => undefined,
+        (caught: unknown) => caught,
+      );
       expect(ZenError.isInstance(error)).toBe(true);
       metas.push((error as ZenError).zen!);
     };
 
     for (let index = 0; index < 5; index++) {
-      sim.enqueue('gpt-5-mini', { text: `Answer number ${index} with some words.`, usage: { input: 17 + index * 13, output: 9 + index * 7, cachedInput: index } });
+      sim.enqueue('gpt-5-mini', {
+        text: `Answer number ${index} with some words.`,
+        usage: { input: 17 + index * 13, output: 9 + index * 7, cachedInput: index },
+      });
       await keep(chat(zen, { messages: user(`question ${index} ${FAKE_KEY}`) }, index % 2 === 1));
     }
     // A repair: the bad attempt and the good one are both paid for.
@@ -28,7 +34,16 @@ describe('ledger totals reconcile exactly with the per-call costs', () => {
     // A judge and two samples.
     sim.enqueue('gpt-5-mini', { text: 'Paris has 9 million people.' }, { text: 'Paris: 2 million.' }, { text: 'About two million.' });
     sim.enqueue('gpt-5-nano', { json: { claims_checked: 1, unsupported_claims: [{ claim: '9 million', reason: 'says 2.1' }] } });
-    await keep(chat(zen, { messages: user('Paris?'), zen: { insurance: { groundingDocuments: ['Paris has 2.1 million inhabitants.'], consistencySamples: 2 } } }, false));
+    await keep(
+      chat(
+        zen,
+        {
+          messages: user('Paris?'),
+          zen: { insurance: { groundingDocuments: ['Paris has 2.1 million inhabitants.'], consistencySamples: 2 } },
+        },
+        false,
+      ),
+    );
     // A failover after a server error, streamed.
     sim.enqueue('gpt-5-mini', { fault: { type: 'http', status: 503 } }, { fault: { type: 'http', status: 503 } });
     sim.enqueue('claude-sonnet-4-5', { text: 'From Claude.' });
@@ -37,7 +52,9 @@ describe('ledger totals reconcile exactly with the per-call costs', () => {
     // (the simulator stops waiting when the client cancels), so the hedge wins at any load.
     sim.enqueue('gpt-5-mini', { text: 'late', ttftMs: 600_000 });
     sim.enqueue('claude-sonnet-4-5', { text: 'Hedged.' });
-    await keep(chat(zen, { model: [MINI, SONNET], messages: user('hi'), zen: { hedge: { enabled: true, fallbackDelayMs: 20, maxRate: 1 } } }, false));
+    await keep(
+      chat(zen, { model: [MINI, SONNET], messages: user('hi'), zen: { hedge: { enabled: true, fallbackDelayMs: 20, maxRate: 1 } } }, false),
+    );
     // Failures: every channel down; an invalid request; a stream cut mid-way.
     sim.enqueue('gpt-5-mini', { fault: { type: 'http', status: 500 } }, { fault: { type: 'http', status: 500 } });
     await keepFailure(chat(zen, { messages: user('hi'), zen: { retry: { retries: 1, minDelayMs: 1, maxDelayMs: 2 } } }, false));
@@ -63,7 +80,11 @@ describe('ledger totals reconcile exactly with the per-call costs', () => {
 
     const attempts = requests.flatMap((record) => record.attempts);
     expect(attempts.filter((attempt) => attempt.outcome === 'hedge_lost' && attempt.cost!.total > 0)).toHaveLength(1);
-    expect(attempts.filter((attempt) => attempt.purpose).map((attempt) => attempt.purpose)).toEqual(['judge', 'consistency', 'consistency']);
+    expect(attempts.filter((attempt) => attempt.purpose).map((attempt) => attempt.purpose)).toEqual([
+      'judge',
+      'consistency',
+      'consistency',
+    ]);
 
     const callNanos = metas.reduce((sum, meta) => sum + toNanos(meta.cost.total), 0);
     const ledgerNanos = requests.reduce((sum, record) => sum + toNanos(record.cost.total), 0);
@@ -85,7 +106,12 @@ describe('ledger totals reconcile exactly with the per-call costs', () => {
     expect(toNanos(totals.creditsUsd)).toBe(credited.reduce((sum, claim) => sum + toNanos(claim.amountUsd), 0));
     expect(credited.length).toBeGreaterThan(0);
     // Tokens by type and timings are recorded.
-    expect(requests[1]).toMatchObject({ stream: true, ttftMs: expect.any(Number), usage: { input: { total: 30, cacheRead: 1 }, output: { total: 16 } }, finishReason: 'stop' });
+    expect(requests[1]).toMatchObject({
+      stream: true,
+      ttftMs: expect.any(Number),
+      usage: { input: { total: 30, cacheRead: 1 }, output: { total: 16 } },
+      finishReason: 'stop',
+    });
     // No key anywhere.
     const text = JSON.stringify(ledger);
     expect(text).not.toContain(FAKE_KEY);

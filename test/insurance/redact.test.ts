@@ -60,20 +60,28 @@ async function evaluate(examples: readonly LabelledExample[]) {
       const entry = tally.get(span.type)!;
       entry.expected++;
       if (matches(span, predicted)) entry.found++;
-      else problems.push(`MISS ${span.type.padEnd(7)} ${JSON.stringify(example.text.slice(span.start, span.end))}  in ${JSON.stringify(example.text)}  got ${describeSpans(example.text, predicted)}`);
+      else
+        problems.push(
+          `MISS ${span.type.padEnd(7)} ${JSON.stringify(example.text.slice(span.start, span.end))}  in ${JSON.stringify(example.text)}  got ${describeSpans(example.text, predicted)}`,
+        );
     }
     for (const span of predicted) {
       const entry = tally.get(span.type)!;
       entry.predicted++;
       if (matches(span, expected)) entry.correct++;
-      else problems.push(`FP   ${span.type.padEnd(7)} ${JSON.stringify(example.text.slice(span.start, span.end))}  in ${JSON.stringify(example.text)}`);
+      else
+        problems.push(
+          `FP   ${span.type.padEnd(7)} ${JSON.stringify(example.text.slice(span.start, span.end))}  in ${JSON.stringify(example.text)}`,
+        );
     }
   }
   return { tally, problems };
 }
 
 function describeSpans(text: string, spans: readonly PiiFinding[]): string {
-  return spans.length === 0 ? '(nothing)' : spans.map((span) => `${span.type}:${JSON.stringify(text.slice(span.start, span.end))}`).join(', ');
+  return spans.length === 0
+    ? '(nothing)'
+    : spans.map((span) => `${span.type}:${JSON.stringify(text.slice(span.start, span.end))}`).join(', ');
 }
 
 function sum(tally: Map<PiiType, Tally>, types: readonly PiiType[]): Tally {
@@ -353,7 +361,10 @@ describe('redact: bounded work, the event loop free', () => {
 
   it('long runs of letters, Chinese and mixed scripts (1 MB each) finish with turns for the loop and change nothing', async () => {
     let text = '';
-    for (let index = 0; index < 300_000; index += 1) text += String.fromCodePoint([0x4e00 + (index % 5000), 0x430 + (index % 32), 0x61 + (index % 26), 0x1f600 + (index % 50)][index % 4]!);
+    for (let index = 0; index < 300_000; index += 1)
+      text += String.fromCodePoint(
+        [0x4e00 + (index % 5000), 0x430 + (index % 32), 0x61 + (index % 26), 0x1f600 + (index % 50)][index % 4]!,
+      );
     for (const input of ['a'.repeat(1_000_000), '北京市朝阳区建国路'.repeat(110_000), text]) {
       let result: Awaited<ReturnType<typeof redact>> | undefined;
       expect(await timerFiresDuring(async () => (result = await redact(input)))).toBe(true);

@@ -9,7 +9,16 @@ const sim = useSimulator();
 
 const personFormat = {
   type: 'json_schema' as const,
-  json_schema: { name: 'person', strict: true, schema: { type: 'object', properties: { name: { type: 'string' }, age: { type: 'integer' } }, required: ['name', 'age'], additionalProperties: false } },
+  json_schema: {
+    name: 'person',
+    strict: true,
+    schema: {
+      type: 'object',
+      properties: { name: { type: 'string' }, age: { type: 'integer' } },
+      required: ['name', 'age'],
+      additionalProperties: false,
+    },
+  },
 };
 
 describe('repair', () => {
@@ -17,7 +26,11 @@ describe('repair', () => {
     const zen = insuredClient(sim, { insurance: { repair: true } });
     sim.enqueue('gpt-5-mini', { text: '{"name": "Ann", "age": ', usage: { input: 40, output: 12 } });
     sim.enqueue('claude-sonnet-4-5', { json: { name: 'Ann', age: 41 }, usage: { input: 40, output: 12 } });
-    const completion = await zen.chat.completions.create({ model: [MINI, SONNET], messages: user('Invent a person.'), response_format: personFormat });
+    const completion = await zen.chat.completions.create({
+      model: [MINI, SONNET],
+      messages: user('Invent a person.'),
+      response_format: personFormat,
+    });
     expect(JSON.parse(completion.choices[0]!.message.content!)).toEqual({ name: 'Ann', age: 41 });
     const meta = completion.zen;
     expect(meta.repaired).toBe(true);
@@ -29,7 +42,9 @@ describe('repair', () => {
     expect(meta.events.map((event) => [event.kind, event.channel])).toEqual([['invalid_json', `${MINI}:openai`]]);
     // The bad attempt is compensated at its own cost; the call's cost holds both attempts.
     const badCost = meta.attempts[0]!.cost!.total;
-    expect(meta.claims).toEqual([expect.objectContaining({ eventKind: 'invalid_json', channel: `${MINI}:openai`, status: 'credited', amountUsd: badCost })]);
+    expect(meta.claims).toEqual([
+      expect.objectContaining({ eventKind: 'invalid_json', channel: `${MINI}:openai`, status: 'credited', amountUsd: badCost }),
+    ]);
     expect(meta.claims[0]!.rule).toMatch(/^100% of attempt cost/);
     expect(toNanos(meta.cost.total)).toBe(toNanos(badCost) + toNanos(meta.attempts[1]!.cost!.total));
 
@@ -44,7 +59,11 @@ describe('repair', () => {
     const zen = insuredClient(sim);
     sim.enqueue('gpt-5-mini', { text: '' });
     sim.enqueue('claude-sonnet-4-5', { text: 'A real answer.' });
-    const { text, zen: meta } = await chat(zen, { model: [MINI, SONNET], messages: user('hi'), zen: { insurance: { repair: true } } }, false);
+    const { text, zen: meta } = await chat(
+      zen,
+      { model: [MINI, SONNET], messages: user('hi'), zen: { insurance: { repair: true } } },
+      false,
+    );
     expect(text).toBe('A real answer.');
     expect(meta.repaired).toBe(true);
   });
@@ -79,10 +98,13 @@ describe('repair', () => {
   it('quality events reach the router: the rejected channel is observed with their severities', async () => {
     const observed: QualityOutcome[] = [];
     const model = new BetaQualityModel();
-    const qualityModel = { estimate: model.estimate.bind(model), observe: (outcome: QualityOutcome) => {
-      observed.push(outcome);
-      return model.observe(outcome);
-    } };
+    const qualityModel = {
+      estimate: model.estimate.bind(model),
+      observe: (outcome: QualityOutcome) => {
+        observed.push(outcome);
+        return model.observe(outcome);
+      },
+    };
     const zen = insuredClient(sim, { qualityModel, insurance: { repair: true } });
     sim.enqueue('gpt-5-mini', { text: '' });
     sim.enqueue('claude-sonnet-4-5', { text: 'Fine.' });
@@ -96,7 +118,11 @@ describe('repair', () => {
   it('a streamed answer is not repaired (it has reached the caller), but its events are claimed', async () => {
     const zen = insuredClient(sim, { insurance: { repair: true } });
     sim.enqueue('gpt-5-mini', { text: 'not json' });
-    const { zen: meta } = await chat(zen, { model: [MINI, SONNET], messages: user('json please'), response_format: { type: 'json_object' } }, true);
+    const { zen: meta } = await chat(
+      zen,
+      { model: [MINI, SONNET], messages: user('json please'), response_format: { type: 'json_object' } },
+      true,
+    );
     expect(meta.repaired).toBe(false);
     expect(meta.claims.map((claim) => claim.eventKind)).toEqual(['invalid_json']);
   });

@@ -22,7 +22,9 @@ const postgres = usePostgres();
 async function waitForInsert(admin: pg.Client, ms: number): Promise<boolean> {
   const deadline = performance.now() + ms;
   while (performance.now() < deadline) {
-    const { rows } = await admin.query(`SELECT 1 FROM pg_stat_activity WHERE application_name = 'zenrouter-ledger' AND state = 'active' AND query LIKE 'WITH inserted%'`);
+    const { rows } = await admin.query(
+      `SELECT 1 FROM pg_stat_activity WHERE application_name = 'zenrouter-ledger' AND state = 'active' AND query LIKE 'WITH inserted%'`,
+    );
     if (rows.length > 0) return true;
   }
   return false;
@@ -38,8 +40,14 @@ async function waitForWriterGone(admin: pg.Client): Promise<void> {
 }
 
 /** Starts the writer; `kill` is called once it has acknowledged `acks` batches. Resolves with the acknowledged ids. */
-async function runWriter(acks: number, kill: (child: ReturnType<typeof spawn>) => Promise<void>): Promise<{ acknowledged: string[]; stderr: string; signal: NodeJS.Signals | null }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', WRITER, 'postgres', postgres.url, '4', String(PADDING)], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+async function runWriter(
+  acks: number,
+  kill: (child: ReturnType<typeof spawn>) => Promise<void>,
+): Promise<{ acknowledged: string[]; stderr: string; signal: NodeJS.Signals | null }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', WRITER, 'postgres', postgres.url, '4', String(PADDING)], {
+    cwd: ROOT,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const acknowledged: string[] = [];
   let stdout = '';
   let stderr = '';
@@ -102,12 +110,16 @@ describe.runIf(postgresAvailable)('PostgreSQL under a crash', () => {
   });
 
   // Needs a server of the test's own to kill: skipped against ZEN_POSTGRES_URL.
-  it.runIf(!process.env.ZEN_POSTGRES_URL)('the server killed mid-INSERT and restarted: every acknowledged batch survives crash recovery', { timeout: 120_000 }, async () => {
-    const run = await runWriter(12, async (child) => {
-      await postgres.server!.crashAndRestart();
-      child.kill('SIGKILL');
-    });
-    expect(run.acknowledged.length).toBeGreaterThanOrEqual(12);
-    await expectAllAcknowledgedAndWhole(run.acknowledged);
-  });
+  it.runIf(!process.env.ZEN_POSTGRES_URL)(
+    'the server killed mid-INSERT and restarted: every acknowledged batch survives crash recovery',
+    { timeout: 120_000 },
+    async () => {
+      const run = await runWriter(12, async (child) => {
+        await postgres.server!.crashAndRestart();
+        child.kill('SIGKILL');
+      });
+      expect(run.acknowledged.length).toBeGreaterThanOrEqual(12);
+      await expectAllAcknowledgedAndWhole(run.acknowledged);
+    },
+  );
 });

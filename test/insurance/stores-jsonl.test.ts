@@ -70,7 +70,9 @@ describe('JsonlLedgerStore format', () => {
       { path, rotate: { maxBytes: 100, keep: -1 } },
     ];
     for (const options of bad) {
-      await expect(JsonlLedgerStore.open(options)).rejects.toSatisfy((error) => ZenError.isInstance(error) && error.kind === 'configuration');
+      await expect(JsonlLedgerStore.open(options)).rejects.toSatisfy(
+        (error) => ZenError.isInstance(error) && error.kind === 'configuration',
+      );
     }
   });
 
@@ -299,7 +301,11 @@ describe('JsonlLedgerStore concurrency', () => {
 
   it('keeps the order of a query the order of appends', async () => {
     const store = await openStore();
-    await Promise.all(Array.from({ length: 50 }, (_, index) => store.append([eventRecord({ requestId: `r${index}`, at: '2025-03-01T00:00:00Z', kind: 'refusal' })])));
+    await Promise.all(
+      Array.from({ length: 50 }, (_, index) =>
+        store.append([eventRecord({ requestId: `r${index}`, at: '2025-03-01T00:00:00Z', kind: 'refusal' })]),
+      ),
+    );
     expect((await collect(store.query())).map((item) => item.requestId)).toEqual(Array.from({ length: 50 }, (_, index) => `r${index}`));
   });
 });

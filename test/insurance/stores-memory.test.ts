@@ -52,7 +52,9 @@ describe('MemoryLedgerStore', () => {
     const store = new MemoryLedgerStore({ maxRecords: 3 });
     await store.append([requestRecord({ requestId: 'old', at: at(0) })]);
     await store.append(
-      (['slow_first_token', 'slow_total', 'slow_stream', 'refusal'] as const).map((kind) => eventRecord({ requestId: 'big', at: at(1), kind })),
+      (['slow_first_token', 'slow_total', 'slow_stream', 'refusal'] as const).map((kind) =>
+        eventRecord({ requestId: 'big', at: at(1), kind }),
+      ),
     );
     expect((await collect(store.query())).map((record) => (record.type === 'event' ? record.event.kind : record.type))).toEqual([
       'slow_total',
@@ -64,7 +66,10 @@ describe('MemoryLedgerStore', () => {
   it('stays correct through many evictions and compactions', async () => {
     const store = new MemoryLedgerStore({ maxRecords: 100 });
     for (let index = 0; index < 5000; index++) {
-      await store.append([requestRecord({ requestId: `r${index}`, at: at(index % 60) }), eventRecord({ requestId: `r${index}`, at: at(index % 60), kind: 'slow_total' })]);
+      await store.append([
+        requestRecord({ requestId: `r${index}`, at: at(index % 60) }),
+        eventRecord({ requestId: `r${index}`, at: at(index % 60), kind: 'slow_total' }),
+      ]);
       // Every tenth request gets a late credit, moving it to the back of the queue.
       if (index % 10 === 0 && index > 0) await store.append([creditRecord({ requestId: `r${index - 5}`, at: at(0), amountUsd: 0.001 })]);
     }
@@ -119,7 +124,8 @@ describe('MemoryLedgerStore', () => {
   it('keeps at most maxBytes: the JSON text at a byte a character (two beyond Latin-1) plus a fixed cost a record', async () => {
     const bound = 20 * (RECORD_OVERHEAD_BYTES + 400);
     const store = new MemoryLedgerStore({ maxBytes: bound });
-    for (let index = 0; index < 200; index++) await store.append([requestRecord({ requestId: `r${index}`, at: at(index % 60), tags: { note: 'x'.repeat(200) } })]);
+    for (let index = 0; index < 200; index++)
+      await store.append([requestRecord({ requestId: `r${index}`, at: at(index % 60), tags: { note: 'x'.repeat(200) } })]);
     expect(store.bytes).toBeLessThanOrEqual(bound);
     expect(store.size).toBeGreaterThan(10);
     expect(store.size + store.evictedRecords).toBe(200);
@@ -128,14 +134,16 @@ describe('MemoryLedgerStore', () => {
     expect(kept[0]).toBe(`r${200 - store.size}:request`);
     // The same records with Chinese text take twice the bytes of their characters.
     const wide = new MemoryLedgerStore({ maxBytes: bound });
-    for (let index = 0; index < 200; index++) await wide.append([requestRecord({ requestId: `r${index}`, at: at(index % 60), tags: { note: '字'.repeat(200) } })]);
+    for (let index = 0; index < 200; index++)
+      await wide.append([requestRecord({ requestId: `r${index}`, at: at(index % 60), tags: { note: '字'.repeat(200) } })]);
     expect(wide.size).toBeLessThan(store.size);
     expect(wide.bytes).toBeLessThanOrEqual(bound);
   });
 
   it('holds its bound: an evicted record keeps no text, and reading keeps no parsed copies', async () => {
     const store = new MemoryLedgerStore({ maxRecords: 1_000 });
-    for (let index = 0; index < 5_000; index++) await store.append([requestRecord({ requestId: `r${index}`, at: at(index % 60), tags: { note: `${index}`.repeat(50) } })]);
+    for (let index = 0; index < 5_000; index++)
+      await store.append([requestRecord({ requestId: `r${index}`, at: at(index % 60), tags: { note: `${index}`.repeat(50) } })]);
     await collect(store.query());
     const entries = (store as unknown as { entries: Array<Record<string, unknown> & { alive: boolean; line: string }> }).entries;
     let text = 0;
@@ -143,7 +151,11 @@ describe('MemoryLedgerStore', () => {
       if (!entry.alive) expect(entry.line).toBe('');
       text += entry.line.length;
       // No parsed record (an object with the record's own `at` text) is kept beside the text.
-      expect(Object.values(entry).some((value) => typeof value === 'object' && value !== null && typeof (value as { at?: unknown }).at === 'string')).toBe(false);
+      expect(
+        Object.values(entry).some(
+          (value) => typeof value === 'object' && value !== null && typeof (value as { at?: unknown }).at === 'string',
+        ),
+      ).toBe(false);
     }
     // The array of entries is compacted long before the dead outnumber the living.
     expect(entries.length).toBeLessThanOrEqual(1_000 + 1_000 / 8 + 256);

@@ -56,20 +56,33 @@ async function runClient(args: string[]): Promise<string[]> {
 
 describe('options and bad input', () => {
   it('needs a connection string or a pool, and a plain table name', async () => {
-    const refused = (promise: Promise<unknown>) => promise.then(() => undefined, (error: unknown) => error);
+    const refused = (promise: Promise<unknown>) =>
+      promise.then(
+        () => undefined,
+        (error: unknown) => error,
+      );
     const noConnection = await refused(PostgresLedgerStore.open({}));
     expect(ZenError.isInstance(noConnection) && noConnection.kind).toBe('configuration');
     expect((noConnection as Error).message).toMatch(/needs a `connectionString` or a `pool`/);
-    await expect(PostgresLedgerStore.open({ connectionString: 'postgres://x', table: 'ledger; DROP TABLE users' })).rejects.toThrow(/plain SQL name/);
-    await expect(PostgresLedgerStore.open({ connectionString: 'postgres://x', maxConnections: 0 })).rejects.toThrow(/maxConnections must be a whole number >= 1/);
+    await expect(PostgresLedgerStore.open({ connectionString: 'postgres://x', table: 'ledger; DROP TABLE users' })).rejects.toThrow(
+      /plain SQL name/,
+    );
+    await expect(PostgresLedgerStore.open({ connectionString: 'postgres://x', maxConnections: 0 })).rejects.toThrow(
+      /maxConnections must be a whole number >= 1/,
+    );
     await expect(PostgresLedgerStore.open({ pool: {} as pg.Pool })).rejects.toThrow(/must be a node-postgres Pool or a PGlite database/);
   });
 
   it('names the optional peer dependency when pg is not installed', async () => {
     const missing = Object.assign(new Error("Cannot find package 'pg'"), { code: 'ERR_MODULE_NOT_FOUND' });
-    const error = await openPgPool('postgres://x', 1, () => Promise.reject(missing)).then(() => undefined, (caught: unknown) => caught);
+    const error = await openPgPool('postgres://x', 1, () => Promise.reject(missing)).then(
+      () => undefined,
+      (caught: unknown) => caught,
+    );
     expect(ZenError.isInstance(error) && error.kind).toBe('configuration');
-    expect((error as Error).message).toBe("PostgresLedgerStore needs the optional peer dependency 'pg': run `npm install pg` (or pass a PGlite database as `pool`)");
+    expect((error as Error).message).toBe(
+      "PostgresLedgerStore needs the optional peer dependency 'pg': run `npm install pg` (or pass a PGlite database as `pool`)",
+    );
   });
 });
 
@@ -77,11 +90,35 @@ describe.runIf(postgresAvailable)('PostgresLedgerStore on a real server', () => 
   it('creates its tables and indexes, idempotently, even when instances start together', async () => {
     const table = uniqueTable();
     await Promise.all([openStore(table), openStore(table), openStore(table)]);
-    const { rows: columns } = await pool.query<{ column_name: string }>(`SELECT column_name FROM information_schema.columns WHERE table_name = $1 ORDER BY ordinal_position`, [table]);
-    expect(columns.map((column) => column.column_name)).toEqual(['seq', 'at', 'type', 'request_id', 'model', 'channel', 'event_kinds', 'amount_nanos', 'claim_status', 'record']);
-    const { rows: indexes } = await pool.query<{ indexname: string }>(`SELECT indexname FROM pg_indexes WHERE tablename LIKE $1 ORDER BY indexname`, [`${table}%`]);
+    const { rows: columns } = await pool.query<{ column_name: string }>(
+      `SELECT column_name FROM information_schema.columns WHERE table_name = $1 ORDER BY ordinal_position`,
+      [table],
+    );
+    expect(columns.map((column) => column.column_name)).toEqual([
+      'seq',
+      'at',
+      'type',
+      'request_id',
+      'model',
+      'channel',
+      'event_kinds',
+      'amount_nanos',
+      'claim_status',
+      'record',
+    ]);
+    const { rows: indexes } = await pool.query<{ indexname: string }>(
+      `SELECT indexname FROM pg_indexes WHERE tablename LIKE $1 ORDER BY indexname`,
+      [`${table}%`],
+    );
     expect(indexes.map((index) => index.indexname)).toEqual([
-      `${table}_at`, `${table}_channel`, `${table}_daily_credits_pkey`, `${table}_latency_at`, `${table}_model`, `${table}_pkey`, `${table}_request_id`, `${table}_type_at`,
+      `${table}_at`,
+      `${table}_channel`,
+      `${table}_daily_credits_pkey`,
+      `${table}_latency_at`,
+      `${table}_model`,
+      `${table}_pkey`,
+      `${table}_request_id`,
+      `${table}_type_at`,
     ]);
   });
 
@@ -97,18 +134,27 @@ describe.runIf(postgresAvailable)('PostgresLedgerStore on a real server', () => 
   it('refuses an amount it cannot sum exactly, and writes nothing of the batch', async () => {
     const store = await openStore();
     const huge = requestRecord({ requestId: 'huge', at: '2025-03-01T00:00:00.000Z', costUsd: 1e7 });
-    const error = await store.append([requestRecord({ requestId: 'ok', at: '2025-03-01T00:00:00.000Z' }), huge]).then(() => undefined, (caught: unknown) => caught);
+    const error = await store.append([requestRecord({ requestId: 'ok', at: '2025-03-01T00:00:00.000Z' }), huge]).then(
+      () => undefined,
+      (caught: unknown) => caught,
+    );
     expect(InvalidLedgerRecordError.isInstance(error) && [error.index, error.path]).toEqual([1, 'cost.total']);
     expect(await collect(store.query())).toEqual([]);
   });
 
   it('keeps every string JSON can hold, NUL and quotes included', async () => {
     const store = await openStore();
-    const record = { ...requestRecord({ requestId: 'r"\\1', at: '2025-03-01T00:00:00.000Z' }), tags: { text: 'a\u0000b "c" \\d \ud83d\ude00 \ud800' } };
+    const record = {
+      ...requestRecord({ requestId: 'r"\\1', at: '2025-03-01T00:00:00.000Z' }),
+      tags: { text: 'a\u0000b "c" \\d \ud83d\ude00 \ud800' },
+    };
     await store.append([record]);
     expect(await collect(store.query({ requestId: 'r"\\1' }))).toEqual([JSON.parse(JSON.stringify(record))]);
     // A text column cannot hold NUL: an id with one is refused whole, with a typed error, and matches nothing.
-    const error = await store.append([requestRecord({ requestId: 'r\u00001', at: '2025-03-01T00:00:00.000Z' })]).then(() => undefined, (caught: unknown) => caught);
+    const error = await store.append([requestRecord({ requestId: 'r\u00001', at: '2025-03-01T00:00:00.000Z' })]).then(
+      () => undefined,
+      (caught: unknown) => caught,
+    );
     expect(InvalidLedgerRecordError.isInstance(error) && error.path).toBe('requestId');
     expect(await collect(store.query({ requestId: 'r\u00001' }))).toEqual([]);
     expect(await collect(store.query())).toHaveLength(1);
@@ -158,7 +204,10 @@ describe.runIf(postgresAvailable)('PostgresLedgerStore on a real server', () => 
     });
 
     it('refuses a bad range with a typed error', async () => {
-      const error = await store.totals({ since: 'soon' }).then(() => undefined, (caught: unknown) => caught);
+      const error = await store.totals({ since: 'soon' }).then(
+        () => undefined,
+        (caught: unknown) => caught,
+      );
       expect(ZenError.isInstance(error) && error.kind).toBe('invalid_request');
       expect((error as Error).message).toMatch(/'since' is not a valid date/);
     });
@@ -167,7 +216,10 @@ describe.runIf(postgresAvailable)('PostgresLedgerStore on a real server', () => 
   it('two processes writing at once: every acknowledged batch is there once, whole and in order', { timeout: 120_000 }, async () => {
     const table = uniqueTable();
     await openStore(table); // the tables exist before the race on rows starts
-    const [a, b] = await Promise.all([runClient(['append', postgres.url, table, 'a', '60', '25']), runClient(['append', postgres.url, table, 'b', '60', '25'])]);
+    const [a, b] = await Promise.all([
+      runClient(['append', postgres.url, table, 'a', '60', '25']),
+      runClient(['append', postgres.url, table, 'b', '60', '25']),
+    ]);
     expect([a.length, b.length]).toEqual([60, 60]);
     const store = await openStore(table);
     const ids = (await collect(store.query())).map((record) => record.requestId);
@@ -189,7 +241,10 @@ describe.runIf(postgresAvailable)('PostgresLedgerStore on a real server', () => 
     const table = uniqueTable();
     await openStore(table);
     // 2 × 12 claims of $0.001 against a cap of $0.01: exactly 10 credited, whoever wins the races.
-    const [a, b] = await Promise.all([runClient(['settle', postgres.url, table, 'a', '12']), runClient(['settle', postgres.url, table, 'b', '12'])]);
+    const [a, b] = await Promise.all([
+      runClient(['settle', postgres.url, table, 'a', '12']),
+      runClient(['settle', postgres.url, table, 'b', '12']),
+    ]);
     const statuses = [...JSON.parse(a[0]!), ...JSON.parse(b[0]!)] as string[];
     expect(statuses.filter((status) => status === 'credited')).toHaveLength(10);
     expect(statuses.filter((status) => status === 'capped')).toHaveLength(14);
@@ -203,7 +258,9 @@ describe.runIf(postgresAvailable)('PostgresLedgerStore on a real server', () => 
     const first = insuredClient(sim, { ...options, ledger: await openStore(table) });
     const second = insuredClient(sim, { ...options, ledger: await openStore(table) });
     sim.enqueue('gpt-5-mini', ...Array.from({ length: 16 }, () => ({ text: '' })));
-    const calls = Array.from({ length: 16 }, (_, index) => chat(index % 2 === 0 ? first : second, { messages: user('hi') }, index % 4 === 1));
+    const calls = Array.from({ length: 16 }, (_, index) =>
+      chat(index % 2 === 0 ? first : second, { messages: user('hi') }, index % 4 === 1),
+    );
     const claims = (await Promise.all(calls)).map((call) => call.zen.claims[0]!);
     expect(claims.filter((claim) => claim.status === 'credited')).toHaveLength(5);
     expect(claims.filter((claim) => claim.status === 'capped')).toHaveLength(11);
@@ -222,19 +279,69 @@ describe.runIf(postgresAvailable)('PostgresLedgerStore on a real server', () => 
     const store = await openStore(table);
     const at = '2025-03-05T10:00:00.000Z';
     await store.append([
-      { type: 'claim', requestId: 'x', at, claim: { id: 'c1', requestId: 'x', eventId: 'e1', eventKind: 'empty_answer', channel: 'openai/gpt-5-mini:openai', at, amountUsd: 0.003, rule: 'fixed', status: 'credited' } },
-      { type: 'claim', requestId: 'y', at, claim: { id: 'c2', requestId: 'y', eventId: 'e2', eventKind: 'slow_total', channel: 'openai/gpt-5-mini:openai', at, amountUsd: 0.002, rule: 'fixed', status: 'credited' } },
-      { type: 'claim', requestId: 'z', at, claim: { id: 'c3', requestId: 'z', eventId: 'e3', eventKind: 'slow_total', channel: 'openai/gpt-5-mini:openai', at, amountUsd: 0, rule: 'fixed', status: 'capped' } },
+      {
+        type: 'claim',
+        requestId: 'x',
+        at,
+        claim: {
+          id: 'c1',
+          requestId: 'x',
+          eventId: 'e1',
+          eventKind: 'empty_answer',
+          channel: 'openai/gpt-5-mini:openai',
+          at,
+          amountUsd: 0.003,
+          rule: 'fixed',
+          status: 'credited',
+        },
+      },
+      {
+        type: 'claim',
+        requestId: 'y',
+        at,
+        claim: {
+          id: 'c2',
+          requestId: 'y',
+          eventId: 'e2',
+          eventKind: 'slow_total',
+          channel: 'openai/gpt-5-mini:openai',
+          at,
+          amountUsd: 0.002,
+          rule: 'fixed',
+          status: 'credited',
+        },
+      },
+      {
+        type: 'claim',
+        requestId: 'z',
+        at,
+        claim: {
+          id: 'c3',
+          requestId: 'z',
+          eventId: 'e3',
+          eventKind: 'slow_total',
+          channel: 'openai/gpt-5-mini:openai',
+          at,
+          amountUsd: 0,
+          rule: 'fixed',
+          status: 'capped',
+        },
+      },
     ]);
-    const seen = await store.grantDailyCredits('2025-03-05', (credited) => ({ nanos: credited.nanos, byKind: Object.fromEntries(credited.byKind) }));
+    const seen = await store.grantDailyCredits('2025-03-05', (credited) => ({
+      nanos: credited.nanos,
+      byKind: Object.fromEntries(credited.byKind),
+    }));
     expect(seen).toEqual({ nanos: 5_000_000, byKind: { empty_answer: 3_000_000, slow_total: 2_000_000 } });
     expect(await store.grantDailyCredits('2025-03-06', (credited) => credited.nanos)).toBe(0);
     await expect(store.grantDailyCredits('2025-13-01', () => 0)).rejects.toThrow(/UTC date YYYY-MM-DD/);
     // A decision that throws grants nothing.
-    await expect(store.grantDailyCredits('2025-03-05', (credited) => {
-      credited.nanos += 1;
-      throw new Error('host rule failed');
-    })).rejects.toThrow('host rule failed');
+    await expect(
+      store.grantDailyCredits('2025-03-05', (credited) => {
+        credited.nanos += 1;
+        throw new Error('host rule failed');
+      }),
+    ).rejects.toThrow('host rule failed');
     expect(await store.grantDailyCredits('2025-03-05', (credited) => credited.nanos)).toBe(5_000_000);
   });
 });

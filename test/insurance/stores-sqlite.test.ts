@@ -33,8 +33,17 @@ describe('SqliteLedgerStore', () => {
     expect(store.database.pragma('synchronous', { simple: true })).toBe(2); // FULL
     const columns = (store.database.prepare('PRAGMA table_info(zen_ledger)').all() as Array<{ name: string }>).map((column) => column.name);
     expect(columns).toEqual(['seq', 'at', 'type', 'request_id', 'model', 'channel', 'event_kind', 'record']);
-    const indexed = (store.database.prepare('PRAGMA index_list(zen_ledger)').all() as Array<{ name: string }>).map((index) => index.name).sort();
-    expect(indexed).toEqual(['zen_ledger_at', 'zen_ledger_channel', 'zen_ledger_event_kind', 'zen_ledger_model', 'zen_ledger_request_id', 'zen_ledger_type']);
+    const indexed = (store.database.prepare('PRAGMA index_list(zen_ledger)').all() as Array<{ name: string }>)
+      .map((index) => index.name)
+      .sort();
+    expect(indexed).toEqual([
+      'zen_ledger_at',
+      'zen_ledger_channel',
+      'zen_ledger_event_kind',
+      'zen_ledger_model',
+      'zen_ledger_request_id',
+      'zen_ledger_type',
+    ]);
   });
 
   it('can run with synchronous = NORMAL when asked', async () => {
@@ -50,8 +59,22 @@ describe('SqliteLedgerStore', () => {
       caseRecord({ requestId: 'r1', at: at(3), kinds: ['invalid_json'] }),
     ]);
     expect(store.database.prepare('SELECT at, type, request_id, model, channel, event_kind FROM zen_ledger ORDER BY seq').all()).toEqual([
-      { at: Date.parse(at(1)), type: 'request', request_id: 'r1', model: 'anthropic/claude-sonnet-4-5', channel: 'anthropic/claude-sonnet-4-5:vertex', event_kind: null },
-      { at: Date.parse(at(2)), type: 'event', request_id: 'r1', model: 'anthropic/claude-sonnet-4-5', channel: 'anthropic/claude-sonnet-4-5:vertex', event_kind: 'invalid_json' },
+      {
+        at: Date.parse(at(1)),
+        type: 'request',
+        request_id: 'r1',
+        model: 'anthropic/claude-sonnet-4-5',
+        channel: 'anthropic/claude-sonnet-4-5:vertex',
+        event_kind: null,
+      },
+      {
+        at: Date.parse(at(2)),
+        type: 'event',
+        request_id: 'r1',
+        model: 'anthropic/claude-sonnet-4-5',
+        channel: 'anthropic/claude-sonnet-4-5:vertex',
+        event_kind: 'invalid_json',
+      },
       { at: Date.parse(at(3)), type: 'case', request_id: 'r1', model: null, channel: null, event_kind: null },
     ]);
   });
@@ -59,7 +82,9 @@ describe('SqliteLedgerStore', () => {
   it('uses the indexes for its queries', async () => {
     const store = await openStore();
     const plan = store.database
-      .prepare("EXPLAIN QUERY PLAN SELECT seq, record FROM zen_ledger WHERE seq > 0 AND seq <= 10 AND request_id = 'r1' ORDER BY seq LIMIT 500")
+      .prepare(
+        "EXPLAIN QUERY PLAN SELECT seq, record FROM zen_ledger WHERE seq > 0 AND seq <= 10 AND request_id = 'r1' ORDER BY seq LIMIT 500",
+      )
       .all() as Array<{ detail: string }>;
     expect(plan.map((step) => step.detail).join(' ')).toMatch(/USING INDEX zen_ledger_request_id/);
   });
@@ -69,7 +94,9 @@ describe('SqliteLedgerStore', () => {
     store.database.exec(`CREATE TRIGGER refuse_boom BEFORE INSERT ON zen_ledger WHEN NEW.request_id = 'boom'
       BEGIN SELECT RAISE(ABORT, 'boom refused'); END`);
     await store.append([requestRecord({ requestId: 'ok', at: at(0) })]);
-    await expect(store.append([requestRecord({ requestId: 'r2', at: at(1) }), requestRecord({ requestId: 'boom', at: at(2) })])).rejects.toThrow(/boom refused/);
+    await expect(
+      store.append([requestRecord({ requestId: 'r2', at: at(1) }), requestRecord({ requestId: 'boom', at: at(2) })]),
+    ).rejects.toThrow(/boom refused/);
     expect((await collect(store.query())).map((record) => record.requestId)).toEqual(['ok']);
   });
 

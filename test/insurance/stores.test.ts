@@ -26,7 +26,8 @@ const kinds: StoreKind[] = [
   {
     name: 'jsonl batched',
     persistent: true,
-    open: (dir) => JsonlLedgerStore.open({ path: join(dir, 'ledger.jsonl'), durability: 'batched', batch: { flushIntervalMs: 5, maxBatch: 4 } }),
+    open: (dir) =>
+      JsonlLedgerStore.open({ path: join(dir, 'ledger.jsonl'), durability: 'batched', batch: { flushIntervalMs: 5, maxBatch: 4 } }),
   },
   {
     // Small files, so the sample spans the live file and several rotated ones.
@@ -36,13 +37,21 @@ const kinds: StoreKind[] = [
   },
   { name: 'sqlite', persistent: true, open: (dir) => SqliteLedgerStore.open({ path: join(dir, 'ledger.db') }) },
   // One embedded Postgres for the file; each test's directory names its own table.
-  { name: 'pglite', persistent: true, open: async (dir) => PostgresLedgerStore.open({ pool: (pglite ??= new PGlite()), table: tableOf(dir) }) },
+  {
+    name: 'pglite',
+    persistent: true,
+    open: async (dir) => PostgresLedgerStore.open({ pool: (pglite ??= new PGlite()), table: tableOf(dir) }),
+  },
 ];
 
 // A real PostgreSQL server (skipped with a note where none is installed; required in CI).
 const postgres = usePostgres();
 if (postgresAvailable) {
-  kinds.push({ name: 'postgres', persistent: true, open: (dir) => PostgresLedgerStore.open({ connectionString: postgres.url, table: tableOf(dir) }) });
+  kinds.push({
+    name: 'postgres',
+    persistent: true,
+    open: (dir) => PostgresLedgerStore.open({ connectionString: postgres.url, table: tableOf(dir) }),
+  });
 }
 let pglite: PGlite | undefined;
 const tables = new Map<string, string>();
@@ -97,7 +106,9 @@ describe.each(kinds)('$name store', (kind) => {
   it('filters by time: since inclusive, until exclusive, as strings or Dates', async () => {
     expect(await collect(store.query({ since: '2025-03-02T00:00:00.000Z' }))).toEqual(pick(3, 4, 5, 6, 7));
     expect(await collect(store.query({ until: new Date('2025-03-02T00:00:00.000Z') }))).toEqual(pick(0, 1, 2));
-    expect(await collect(store.query({ since: '2025-03-01T23:59:59.999Z', until: '2025-03-02T08:00:01.000Z' }))).toEqual(pick(1, 2, 3, 4, 5));
+    expect(await collect(store.query({ since: '2025-03-01T23:59:59.999Z', until: '2025-03-02T08:00:01.000Z' }))).toEqual(
+      pick(1, 2, 3, 4, 5),
+    );
     // An offset time means the same instant.
     expect(await collect(store.query({ since: '2025-03-02T09:00:01+01:00' }))).toEqual(pick(6, 7));
   });
@@ -147,7 +158,9 @@ describe.each(kinds)('$name store', (kind) => {
 
   it('refuses a bad query with a clear error', async () => {
     await expect(collect(store.query({ since: 'yesterday-ish' }))).rejects.toThrow(/'since' is not a valid date/);
-    await expect(collect(store.query({ limit: -1 }))).rejects.toSatisfy((error) => ZenError.isInstance(error) && error.kind === 'invalid_request');
+    await expect(collect(store.query({ limit: -1 }))).rejects.toSatisfy(
+      (error) => ZenError.isInstance(error) && error.kind === 'invalid_request',
+    );
   });
 
   describe('bad records: a typed error, and nothing of the batch written', () => {

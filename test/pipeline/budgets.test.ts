@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { MemoryStateStore, ZenError, type BudgetEvent, type BudgetRecord, type StateStore, type ZenClient, type ZenClientOptions, type ZenErrorEvent } from '../../src/index.js';
+import {
+  MemoryStateStore,
+  ZenError,
+  type BudgetEvent,
+  type BudgetRecord,
+  type StateStore,
+  type ZenClient,
+  type ZenClientOptions,
+  type ZenErrorEvent,
+} from '../../src/index.js';
 import { useSimulator } from '../helpers/simulator.js';
 import { MINI, zenClient } from '../policy/execution-helpers.js';
 
@@ -16,7 +25,10 @@ const MAX_TOKENS = 40;
 
 /** The plan's estimate for the test's request, and its prompt's token count as the router counted it. */
 async function estimateOf(zen: ZenClient, model = MINI): Promise<{ usd: number; inputTokens: number }> {
-  const plan = await zen.plan({ model, request: { messages: [{ role: 'user', content: [{ type: 'text', text: messages[0]!.content }] }], maxOutputTokens: MAX_TOKENS } });
+  const plan = await zen.plan({
+    model,
+    request: { messages: [{ role: 'user', content: [{ type: 'text', text: messages[0]!.content }] }], maxOutputTokens: MAX_TOKENS },
+  });
   // The budget holds estimates in whole nanodollars, rounded up: a limit of ten is ten of those.
   return { usd: Math.ceil(plan.order[0]!.cost * 1e9) / 1e9, inputTokens: plan.analysis.inputTokens };
 }
@@ -83,7 +95,15 @@ describe('budgets: hard limits under concurrency', () => {
     expect(records.filter((record) => record.event === 'hard_limit')).toHaveLength(54);
     const settled = records.filter((record) => record.event === 'settled');
     expect(settled).toHaveLength(10);
-    for (const record of settled) expect(record).toMatchObject({ type: 'budget', key: 'user:1', window: 'day', unit: 'usd', limit, windowStart: expect.stringMatching(/T00:00:00\.000Z$/) });
+    for (const record of settled)
+      expect(record).toMatchObject({
+        type: 'budget',
+        key: 'user:1',
+        window: 'day',
+        unit: 'usd',
+        limit,
+        windowStart: expect.stringMatching(/T00:00:00\.000Z$/),
+      });
     expect(Math.max(...settled.map((record) => record.spent))).toBeCloseTo(spent, 9);
   });
 
@@ -144,7 +164,12 @@ describe('budgets: hard limits under concurrency', () => {
     const limit = 10 * usd;
     const zen = client({ budgets: { limits: [{ usd: limit, per: 'day' }] } });
     const call = async () => {
-      const completion = await zen.chat.completions.create({ model: MINI, messages, max_tokens: MAX_TOKENS, zen: { budgetKey: 'user:over' } });
+      const completion = await zen.chat.completions.create({
+        model: MINI,
+        messages,
+        max_tokens: MAX_TOKENS,
+        zen: { budgetKey: 'user:over' },
+      });
       return { cost: completion.zen.cost.total, requestId: completion.zen.requestId };
     };
     const { ok, refused } = await runAll(Array.from({ length: 64 }, () => call));
@@ -171,15 +196,23 @@ describe('budgets: soft limits, units, windows', () => {
     const zen = client({ budgets: { limits: [{ tokens: 450, per: 'hour', soft: true }] } });
     const events: BudgetEvent[] = [];
     zen.on('budget', (event) => events.push(event));
-    for (let index = 0; index < 4; index += 1) await zen.chat.completions.create({ model: MINI, messages, zen: { budgetKey: 'user:soft' } });
+    for (let index = 0; index < 4; index += 1)
+      await zen.chat.completions.create({ model: MINI, messages, zen: { budgetKey: 'user:soft' } });
     await zen.flush();
     // 200 tokens a call: the third call passes 450, once.
     expect(events).toHaveLength(1);
     expect(events[0]).toMatchObject({ event: 'soft_limit', key: 'user:soft', unit: 'tokens', window: 'hour', limit: 450, spent: 600 });
     const records: BudgetRecord[] = [];
     for await (const record of zen.ledger.query({ types: ['budget'] })) records.push(record as BudgetRecord);
-    expect(records.filter((record) => record.event === 'soft_limit')).toEqual([expect.objectContaining({ spent: 600, limit: 450, unit: 'tokens' })]);
-    expect(records.filter((record) => record.event === 'settled').map((record) => record.spent).sort((a, b) => a - b)).toEqual([200, 400, 600, 800]);
+    expect(records.filter((record) => record.event === 'soft_limit')).toEqual([
+      expect.objectContaining({ spent: 600, limit: 450, unit: 'tokens' }),
+    ]);
+    expect(
+      records
+        .filter((record) => record.event === 'settled')
+        .map((record) => record.spent)
+        .sort((a, b) => a - b),
+    ).toEqual([200, 400, 600, 800]);
   });
 
   it('requests per minute: the limit refuses with the time to the next window, which opens on the clock', async () => {
@@ -188,7 +221,11 @@ describe('budgets: soft limits, units, windows', () => {
     const ask = () => zen.chat.completions.create({ model: MINI, messages, zen: { budgetKey: 'api-key:7' } });
     for (let index = 0; index < 3; index += 1) await ask();
     const refused = await ask().catch((error: unknown) => error as ZenError);
-    expect(refused).toMatchObject({ kind: 'budget_exceeded', retryAfterMs: 30_000, budget: { unit: 'requests', window: 'minute', limit: 3, spent: 3, windowStart: '2026-01-05T12:00:00.000Z' } });
+    expect(refused).toMatchObject({
+      kind: 'budget_exceeded',
+      retryAfterMs: 30_000,
+      budget: { unit: 'requests', window: 'minute', limit: 3, spent: 3, windowStart: '2026-01-05T12:00:00.000Z' },
+    });
     now += 30_000;
     await expect(ask()).resolves.toBeDefined();
     expect(sim.callsFor('gpt-5-mini')).toHaveLength(4);
@@ -204,7 +241,9 @@ describe('budgets: soft limits, units, windows', () => {
     });
     await zen.chat.completions.create({ model: MINI, messages, zen: { budgetKey: 'user:a', tags: { project: 'x' } } });
     await zen.chat.completions.create({ model: MINI, messages, zen: { budgetKey: 'user:b', tags: { project: 'x' } } });
-    await expect(zen.chat.completions.create({ model: MINI, messages, zen: { budgetKey: 'user:a', tags: { project: 'x' } } })).rejects.toMatchObject({ kind: 'budget_exceeded', budget: { key: 'project:x' } });
+    await expect(
+      zen.chat.completions.create({ model: MINI, messages, zen: { budgetKey: 'user:a', tags: { project: 'x' } } }),
+    ).rejects.toMatchObject({ kind: 'budget_exceeded', budget: { key: 'project:x' } });
     await zen.flush();
     expect((await zen.budget('user:a'))[0]).toMatchObject({ spent: 1, limit: 100, remaining: 99 });
     expect((await zen.budget('project:x'))[0]).toMatchObject({ spent: 2, limit: 2, remaining: 0 });
@@ -218,7 +257,12 @@ describe('budgets: auto moves to cheaper candidates as a budget runs out', () =>
     sim.setDefault('gpt-5', { text: 'ok', usage: { input: 1_000, output: 1_000 } });
     sim.setDefault('gpt-5-mini', { text: 'ok', usage: { input: 1_000, output: 1_000 } });
     sim.setDefault('gpt-5-nano', { text: 'ok', usage: { input: 1_000, output: 1_000 } });
-    const routing = { models: ['openai/gpt-5', 'openai/gpt-5-mini', 'openai/gpt-5-nano'], preference: 'quality' as const, exploration: false as const, retry: { retries: 0 } };
+    const routing = {
+      models: ['openai/gpt-5', 'openai/gpt-5-mini', 'openai/gpt-5-nano'],
+      preference: 'quality' as const,
+      exploration: false as const,
+      retry: { retries: 0 },
+    };
     const hard = 'Prove that there are infinitely many primes p such that p + 2 is also prime, or explain why this is open.';
     let limit = Number.POSITIVE_INFINITY;
     const zen = zenClient(sim, { routing, budgets: { limits: () => [{ usd: limit, per: 'day' }] } });
@@ -227,7 +271,11 @@ describe('budgets: auto moves to cheaper candidates as a budget runs out', () =>
     expect(dear.channel.id).toBe('openai/gpt-5:openai');
     // Room for half the dear pick: it no longer fits, a cheaper one does, and the call is not refused.
     limit = dear.cost / 2;
-    const cheaper = await zen.chat.completions.create({ model: 'auto', messages: [{ role: 'user', content: hard }], zen: { budgetKey: 'user:steer' } });
+    const cheaper = await zen.chat.completions.create({
+      model: 'auto',
+      messages: [{ role: 'user', content: hard }],
+      zen: { budgetKey: 'user:steer' },
+    });
     expect(cheaper.zen.channel).not.toBe(dear.channel.id);
     expect(cheaper.zen.explanation).toMatch(/maxCost \$[\d.]+ left out \d+ dearer candidate/);
     expect(sim.callsFor('gpt-5')).toHaveLength(0);
@@ -237,7 +285,9 @@ describe('budgets: auto moves to cheaper candidates as a budget runs out', () =>
     limit = state!.spent / 0.75;
     const seen: number[] = [];
     zen.use(async (call, next) => next().finally(() => seen.push(call.routing.budgetPressure ?? 0)));
-    await zen.chat.completions.create({ model: 'auto', messages: [{ role: 'user', content: 'Hello!' }], zen: { budgetKey: 'user:steer' } }).catch(() => undefined);
+    await zen.chat.completions
+      .create({ model: 'auto', messages: [{ role: 'user', content: 'Hello!' }], zen: { budgetKey: 'user:steer' } })
+      .catch(() => undefined);
     expect(seen).toHaveLength(1);
     expect(seen[0]).toBeCloseTo(0.5, 6);
   });
@@ -246,8 +296,14 @@ describe('budgets: auto moves to cheaper candidates as a budget runs out', () =>
 describe('budgets: bad options and a failing store', () => {
   it('bad limits and keys are refused with the field named', () => {
     const bad: Array<[unknown, RegExp]> = [
-      [{ limits: [{ usd: 5, tokens: 10, per: 'day' }] }, /budgets\.limits\[0\] must be a limit with exactly one of usd, tokens and requests/],
-      [{ limits: [{ usd: 5, per: 'daily' }] }, /budgets\.limits\[0\]\.per must be one of 'minute', 'hour', 'day', 'week', 'month', got "daily"/],
+      [
+        { limits: [{ usd: 5, tokens: 10, per: 'day' }] },
+        /budgets\.limits\[0\] must be a limit with exactly one of usd, tokens and requests/,
+      ],
+      [
+        { limits: [{ usd: 5, per: 'daily' }] },
+        /budgets\.limits\[0\]\.per must be one of 'minute', 'hour', 'day', 'week', 'month', got "daily"/,
+      ],
       [{ limits: [{ usd: -1, per: 'day' }] }, /budgets\.limits\[0\]\.usd must be a finite number of USD >= 0, got -1/],
       [{ limits: [{ requests: 1.5, per: 'day' }] }, /budgets\.limits\[0\]\.requests must be a whole number >= 0/],
       [{ limits: 'lots' }, /budgets\.limits must be an array of limits/],
@@ -259,13 +315,21 @@ describe('budgets: bad options and a failing store', () => {
 
   it('a bad zen.budgetKey is an invalid_request, and a limits function returning a bad limit a configuration error', async () => {
     const zen = client({ budgets: { limits: () => [{ usd: 5, per: 'fortnight' } as never] } });
-    await expect(zen.chat.completions.create({ model: MINI, messages, zen: { budgetKey: 5 as never } })).rejects.toMatchObject({ kind: 'invalid_request', code: 'zen.budgetKey' });
-    await expect(zen.chat.completions.create({ model: MINI, messages, zen: { budgetKey: 'user:1' } })).rejects.toMatchObject({ kind: 'configuration', message: expect.stringMatching(/budgets\.limits\.per must be one of/) });
+    await expect(zen.chat.completions.create({ model: MINI, messages, zen: { budgetKey: 5 as never } })).rejects.toMatchObject({
+      kind: 'invalid_request',
+      code: 'zen.budgetKey',
+    });
+    await expect(zen.chat.completions.create({ model: MINI, messages, zen: { budgetKey: 'user:1' } })).rejects.toMatchObject({
+      kind: 'configuration',
+      message: expect.stringMatching(/budgets\.limits\.per must be one of/),
+    });
     expect(sim.calls).toHaveLength(0);
   });
 
   it('a failing store lets calls go on with an error event (allow), or refuses them (refuse)', async () => {
-    const broken: StateStore = Object.assign(new MemoryStateStore(), { reserveBudget: async () => Promise.reject(new Error('connection refused by redis://:hunter2secretpassword@10.0.0.1:6379')) });
+    const broken: StateStore = Object.assign(new MemoryStateStore(), {
+      reserveBudget: async () => Promise.reject(new Error('connection refused by redis://:hunter2secretpassword@10.0.0.1:6379')),
+    });
     const errors: ZenErrorEvent[] = [];
     const allow = client({ budgets: { limits: [{ usd: 1, per: 'day' }], store: broken } });
     allow.on('error', (event) => errors.push(event));
@@ -274,7 +338,10 @@ describe('budgets: bad options and a failing store', () => {
     expect(errors[0]!.error.message).not.toContain('hunter2');
     const refuse = client({ budgets: { limits: [{ usd: 1, per: 'day' }], store: broken, onStoreError: 'refuse' } });
     refuse.on('error', () => undefined);
-    await expect(refuse.chat.completions.create({ model: MINI, messages, zen: { budgetKey: 'user:1' } })).rejects.toMatchObject({ kind: 'budget_exceeded', code: 'budget_store' });
+    await expect(refuse.chat.completions.create({ model: MINI, messages, zen: { budgetKey: 'user:1' } })).rejects.toMatchObject({
+      kind: 'budget_exceeded',
+      code: 'budget_store',
+    });
     expect(sim.callsFor('gpt-5-mini')).toHaveLength(1);
   });
 });

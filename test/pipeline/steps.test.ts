@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { ZenError, type AttemptStart, type AttemptRecord, type GenerationResult, type RequestRecord, type Step, type StreamPart, type ZenClient } from '../../src/index.js';
+import {
+  ZenError,
+  type AttemptStart,
+  type AttemptRecord,
+  type GenerationResult,
+  type RequestRecord,
+  type Step,
+  type StreamPart,
+  type ZenClient,
+} from '../../src/index.js';
 import { useSimulator } from '../helpers/simulator.js';
 import { ch, HAIKU, MINI, UP, zenClient } from '../policy/execution-helpers.js';
 
@@ -96,7 +105,12 @@ describe('a cache step', () => {
     const zen = zenClient(sim).use(cache);
     sim.enqueue(UP[MINI], { text: 'one two three four' });
     const first = await readStream(zen, 'Count to four.');
-    const second = await zen.chat.completions.create({ model: MINI, messages: ask('Count to four.'), stream: true, stream_options: { include_usage: true } });
+    const second = await zen.chat.completions.create({
+      model: MINI,
+      messages: ask('Count to four.'),
+      stream: true,
+      stream_options: { include_usage: true },
+    });
     let text = '';
     let usage = 0;
     for await (const chunk of second) {
@@ -120,32 +134,47 @@ describe('a cache step', () => {
 
 describe('a guardrail step', () => {
   const guardrail: Step = async (call, next) => {
-    const text = call.operation === 'text' ? JSON.stringify(call.request.messages) : call.operation === 'image' ? call.request.prompt : JSON.stringify(call.request.inputs);
+    const text =
+      call.operation === 'text'
+        ? JSON.stringify(call.request.messages)
+        : call.operation === 'image'
+          ? call.request.prompt
+          : JSON.stringify(call.request.inputs);
     if (text.includes('forbidden')) {
       throw new ZenError({ kind: 'content_filter', code: 'guardrail', retryable: false, message: 'The prompt names a forbidden topic.' });
     }
     return next();
   };
 
-  it.each([false, true])('refuses with a typed error before any provider call, and the refusal is recorded (stream: %s)', async (stream) => {
-    const zen = zenClient(sim).use(guardrail);
-    const error = await zen.chat.completions.create({ model: MINI, messages: ask('Tell me the forbidden thing.'), stream }).then(
-      () => undefined,
-      (caught: unknown) => caught,
-    );
-    expect(ZenError.isInstance(error)).toBe(true);
-    const zenError = error as ZenError;
-    expect(zenError).toMatchObject({ kind: 'content_filter', code: 'guardrail', retryable: false, message: 'The prompt names a forbidden topic.' });
-    expect(zenError.zen).toMatchObject({ attempts: [], channel: undefined, plan: [] });
-    expect(typeof zenError.zen!.requestId).toBe('string');
-    expect(sim.calls).toHaveLength(0);
-    const records = await requestRecords(zen);
-    expect(records).toEqual([expect.objectContaining({ requestId: zenError.zen!.requestId, outcome: 'error', errorKind: 'content_filter', stream })]);
-    // Allowed prompts pass.
-    sim.enqueue(UP[MINI], { text: 'Fine.' });
-    const allowed = await zen.chat.completions.create({ model: MINI, messages: ask('Tell me a joke.') });
-    expect(allowed.choices[0]!.message.content).toBe('Fine.');
-  });
+  it.each([false, true])(
+    'refuses with a typed error before any provider call, and the refusal is recorded (stream: %s)',
+    async (stream) => {
+      const zen = zenClient(sim).use(guardrail);
+      const error = await zen.chat.completions.create({ model: MINI, messages: ask('Tell me the forbidden thing.'), stream }).then(
+        () => undefined,
+        (caught: unknown) => caught,
+      );
+      expect(ZenError.isInstance(error)).toBe(true);
+      const zenError = error as ZenError;
+      expect(zenError).toMatchObject({
+        kind: 'content_filter',
+        code: 'guardrail',
+        retryable: false,
+        message: 'The prompt names a forbidden topic.',
+      });
+      expect(zenError.zen).toMatchObject({ attempts: [], channel: undefined, plan: [] });
+      expect(typeof zenError.zen!.requestId).toBe('string');
+      expect(sim.calls).toHaveLength(0);
+      const records = await requestRecords(zen);
+      expect(records).toEqual([
+        expect.objectContaining({ requestId: zenError.zen!.requestId, outcome: 'error', errorKind: 'content_filter', stream }),
+      ]);
+      // Allowed prompts pass.
+      sim.enqueue(UP[MINI], { text: 'Fine.' });
+      const allowed = await zen.chat.completions.create({ model: MINI, messages: ask('Tell me a joke.') });
+      expect(allowed.choices[0]!.message.content).toBe('Fine.');
+    },
+  );
 
   it('guards the images face too: image calls run through the same steps', async () => {
     const seen: string[] = [];
@@ -153,7 +182,9 @@ describe('a guardrail step', () => {
       seen.push(`${call.operation}:${call.face}`);
       return next();
     }, guardrail);
-    const error = await zen.images.generate({ model: 'openai/gpt-image-1', prompt: 'a forbidden lighthouse' }).catch((caught: unknown) => caught);
+    const error = await zen.images
+      .generate({ model: 'openai/gpt-image-1', prompt: 'a forbidden lighthouse' })
+      .catch((caught: unknown) => caught);
     expect((error as ZenError).kind).toBe('content_filter');
     const image = await zen.images.generate({ model: 'openai/gpt-image-1', prompt: 'a lighthouse' });
     expect(image.data).toHaveLength(1);
@@ -164,21 +195,31 @@ describe('a guardrail step', () => {
 describe('several steps', () => {
   it('run in the order they were added, each around the next, with the plan and record filled in after next()', async () => {
     const log: string[] = [];
-    const named = (name: string): Step => async (call, next) => {
-      log.push(`${name}> routed: ${call.route !== undefined}`);
-      const outcome = await next();
-      log.push(`<${name} ${call.record.channel ?? '-'} ${call.route?.order[0]?.channel.id ?? '-'}`);
-      return outcome;
-    };
+    const named =
+      (name: string): Step =>
+      async (call, next) => {
+        log.push(`${name}> routed: ${call.route !== undefined}`);
+        const outcome = await next();
+        log.push(`<${name} ${call.record.channel ?? '-'} ${call.route?.order[0]?.channel.id ?? '-'}`);
+        return outcome;
+      };
     const zen = zenClient(sim).use(named('a')).use(named('b'), named('c'));
     sim.enqueue(UP[MINI], { text: 'hi' });
     await zen.chat.completions.create({ model: MINI, messages: ask('hi') });
-    expect(log).toEqual(['a> routed: false', 'b> routed: false', 'c> routed: false', `<c ${ch(MINI)} ${ch(MINI)}`, `<b ${ch(MINI)} ${ch(MINI)}`, `<a ${ch(MINI)} ${ch(MINI)}`]);
+    expect(log).toEqual([
+      'a> routed: false',
+      'b> routed: false',
+      'c> routed: false',
+      `<c ${ch(MINI)} ${ch(MINI)}`,
+      `<b ${ch(MINI)} ${ch(MINI)}`,
+      `<a ${ch(MINI)} ${ch(MINI)}`,
+    ]);
   });
 
   it('a step may change the request before it is routed and sent', async () => {
     const zen = zenClient(sim).use(async (call, next) => {
-      if (call.operation === 'text') call.request = { ...call.request, messages: [{ role: 'system', content: 'Be brief.' }, ...call.request.messages] };
+      if (call.operation === 'text')
+        call.request = { ...call.request, messages: [{ role: 'system', content: 'Be brief.' }, ...call.request.messages] };
       return next();
     });
     sim.enqueue(UP[MINI], { text: 'ok' });
@@ -201,7 +242,9 @@ describe('several steps', () => {
     expect(sim.callsFor(UP[MINI])).toHaveLength(1);
 
     const wrong = zenClient(sim).use(async () => ({ type: 'image', result: { images: [], warnings: [] } }));
-    const mismatch = (await wrong.chat.completions.create({ model: MINI, messages: ask('hi') }).catch((caught: unknown) => caught)) as ZenError;
+    const mismatch = (await wrong.chat.completions
+      .create({ model: MINI, messages: ask('hi') })
+      .catch((caught: unknown) => caught)) as ZenError;
     expect(mismatch.kind).toBe('configuration');
     expect(mismatch.message).toContain('returned a "image" outcome for a non-streamed text call');
     expect(mismatch.zen?.requestId).toMatch(/^zen_/);
@@ -221,7 +264,7 @@ describe('several steps', () => {
   });
 });
 
-describe('the insurance\'s own calls', () => {
+describe("the insurance's own calls", () => {
   it('run through host steps too, marked internal, and their cost lands on the call they serve', async () => {
     const seen: Array<[boolean, string]> = [];
     const zen = zenClient(sim, { insurance: { judge: { model: 'openai/gpt-5-nano' } } }).use(async (call, next) => {
@@ -230,8 +273,15 @@ describe('the insurance\'s own calls', () => {
     });
     sim.enqueue(UP[MINI], { text: 'Paris has 2.1 million inhabitants.' });
     sim.enqueue('gpt-5-nano', { json: { claims_checked: 1, unsupported_claims: [] } });
-    const answer = await zen.chat.completions.create({ model: MINI, messages: ask('How many people live in Paris?'), zen: { insurance: { groundingDocuments: ['Paris has 2.1 million inhabitants.'] } } });
-    expect(seen).toEqual([[false, MINI], [true, 'openai/gpt-5-nano']]);
+    const answer = await zen.chat.completions.create({
+      model: MINI,
+      messages: ask('How many people live in Paris?'),
+      zen: { insurance: { groundingDocuments: ['Paris has 2.1 million inhabitants.'] } },
+    });
+    expect(seen).toEqual([
+      [false, MINI],
+      [true, 'openai/gpt-5-nano'],
+    ]);
     expect(answer.zen.attempts.map((attempt) => attempt.purpose)).toEqual([undefined, 'judge']);
     expect((await requestRecords(zen)).map((record) => record.requestId)).toEqual([answer.zen.requestId]);
   });
@@ -267,8 +317,17 @@ describe("hooks into a call's execution (for telemetry)", () => {
     } else {
       metadataAttempts = (await zen.chat.completions.create(request)).zen.attempts;
     }
-    expect(events).toEqual([`start ${ch(MINI)}`, `end ${ch(MINI)} error`, `start ${ch(HAIKU)}`, `end ${ch(HAIKU)} success`, 'execution end ok']);
-    expect(starts.map((start) => [start.provider, start.model, start.retry, start.hedge])).toEqual([['openai', MINI, 0, false], ['anthropic', HAIKU, 0, false]]);
+    expect(events).toEqual([
+      `start ${ch(MINI)}`,
+      `end ${ch(MINI)} error`,
+      `start ${ch(HAIKU)}`,
+      `end ${ch(HAIKU)} success`,
+      'execution end ok',
+    ]);
+    expect(starts.map((start) => [start.provider, start.model, start.retry, start.hedge])).toEqual([
+      ['openai', MINI, 0, false],
+      ['anthropic', HAIKU, 0, false],
+    ]);
     expect(starts.every((start) => typeof start.startedAt === 'number')).toBe(true);
     // The records the hooks saw are the call's own.
     expect(ends).toEqual(metadataAttempts);

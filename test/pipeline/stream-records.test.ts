@@ -62,7 +62,11 @@ describe('a stream the caller neither reads nor aborts', () => {
     expect(metadata!.attempts.map((attempt) => [attempt.outcome, attempt.errorKind])).toEqual([['error', 'timeout']]);
     expect(metadata!.attempts[0]!.message).toContain('total deadline of 3000 ms');
     await zen.flush();
-    expect((await ledger(zen)).find((record) => record.type === 'request')).toMatchObject({ requestId: metadata!.requestId, outcome: 'error', errorKind: 'timeout' });
+    expect((await ledger(zen)).find((record) => record.type === 'request')).toMatchObject({
+      requestId: metadata!.requestId,
+      outcome: 'error',
+      errorKind: 'timeout',
+    });
     // Read after the fact, it gives the parts that came, then the timeout.
     let text = '';
     const error = await (async () => {
@@ -81,7 +85,10 @@ describe('a stream the caller neither reads nor aborts', () => {
     expect(metadata?.attempts.map((attempt) => attempt.outcome)).toEqual(['success']);
     expect(metadata!.usage.output.total).toBeGreaterThan(0);
     await zen.flush();
-    expect((await ledger(zen)).find((record) => record.type === 'request')).toMatchObject({ requestId: metadata!.requestId, outcome: 'success' });
+    expect((await ledger(zen)).find((record) => record.type === 'request')).toMatchObject({
+      requestId: metadata!.requestId,
+      outcome: 'success',
+    });
     // The parts are all still there for a late reader.
     let text = '';
     for await (const chunk of stream) text += chunk.choices[0]?.delta.content ?? '';

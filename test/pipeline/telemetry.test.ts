@@ -4,7 +4,14 @@ import { context, metrics, trace, type Attributes } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { OTLPMetricExporter } from '@opentelemetry/exporter-metrics-otlp-http';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
-import { MeterProvider, MetricReader, PeriodicExportingMetricReader, type HistogramMetricData, type MetricData, type SumMetricData } from '@opentelemetry/sdk-metrics';
+import {
+  MeterProvider,
+  MetricReader,
+  PeriodicExportingMetricReader,
+  type HistogramMetricData,
+  type MetricData,
+  type SumMetricData,
+} from '@opentelemetry/sdk-metrics';
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ZenClient, ZenClientOptions, ZenErrorEvent } from '../../src/index.js';
@@ -50,8 +57,16 @@ function otel(): Otel {
   };
 }
 
-function client(o: Otel, telemetry: Exclude<ZenClientOptions['telemetry'], boolean | undefined> = {}, options: ZenClientOptions = {}): ZenClient {
-  return zenClient(sim, { routing: { retry: { retries: 0 } }, ...options, telemetry: { tracerProvider: o.tracerProvider, meterProvider: o.meterProvider, ...telemetry } });
+function client(
+  o: Otel,
+  telemetry: Exclude<ZenClientOptions['telemetry'], boolean | undefined> = {},
+  options: ZenClientOptions = {},
+): ZenClient {
+  return zenClient(sim, {
+    routing: { retry: { retries: 0 } },
+    ...options,
+    telemetry: { tracerProvider: o.tracerProvider, meterProvider: o.meterProvider, ...telemetry },
+  });
 }
 
 /** The call span (no parent) and its attempt spans, in start order. */
@@ -59,7 +74,9 @@ function tree(spans: readonly ReadableSpan[]): { call: ReadableSpan; attempts: R
   const calls = spans.filter((span) => span.parentSpanContext === undefined);
   expect(calls).toHaveLength(1);
   const call = calls[0]!;
-  const attempts = spans.filter((span) => span.parentSpanContext?.spanId === call.spanContext().spanId).sort((a, b) => (a.startTime[0] - b.startTime[0]) || (a.startTime[1] - b.startTime[1]));
+  const attempts = spans
+    .filter((span) => span.parentSpanContext?.spanId === call.spanContext().spanId)
+    .sort((a, b) => a.startTime[0] - b.startTime[0] || a.startTime[1] - b.startTime[1]);
   for (const attempt of attempts) expect(attempt.spanContext().traceId).toBe(call.spanContext().traceId);
   return { call, attempts };
 }
@@ -72,7 +89,14 @@ function metric<T extends MetricData>(all: MetricData[], name: string): T {
 
 /** Everything a span exports, as text: to check what must never be in it. */
 function exported(spans: readonly ReadableSpan[]): string {
-  return JSON.stringify(spans.map((span) => ({ name: span.name, attributes: span.attributes, events: span.events.map((event) => ({ name: event.name, attributes: event.attributes })), status: span.status })));
+  return JSON.stringify(
+    spans.map((span) => ({
+      name: span.name,
+      attributes: span.attributes,
+      events: span.events.map((event) => ({ name: event.name, attributes: event.attributes })),
+      status: span.status,
+    })),
+  );
 }
 
 describe('telemetry: spans', () => {
@@ -115,8 +139,16 @@ describe('telemetry: spans', () => {
     expect(attempts).toHaveLength(1);
     expect(attempts[0]!.name).toBe('chat gpt-5-mini');
     expect(attempts[0]!.attributes).toMatchObject({
-      'gen_ai.operation.name': 'chat', 'gen_ai.provider.name': 'openai', 'gen_ai.request.model': 'gpt-5-mini', 'gen_ai.response.model': 'gpt-5-mini',
-      'gen_ai.usage.input_tokens': 120, 'gen_ai.usage.output_tokens': 9, 'zenrouter.channel': ch(MINI), 'zenrouter.retry': 0, 'zenrouter.hedge': false, 'zenrouter.attempt.outcome': 'success',
+      'gen_ai.operation.name': 'chat',
+      'gen_ai.provider.name': 'openai',
+      'gen_ai.request.model': 'gpt-5-mini',
+      'gen_ai.response.model': 'gpt-5-mini',
+      'gen_ai.usage.input_tokens': 120,
+      'gen_ai.usage.output_tokens': 9,
+      'zenrouter.channel': ch(MINI),
+      'zenrouter.retry': 0,
+      'zenrouter.hedge': false,
+      'zenrouter.attempt.outcome': 'success',
     });
     expect(exported(o.spans.getFinishedSpans())).not.toContain(OPENAI_KEY);
   });
@@ -129,13 +161,21 @@ describe('telemetry: spans', () => {
     const out = await run(zen, { model: [MINI, HAIKU] }, false);
     expect(out.error).toBeUndefined();
     const { call, attempts } = tree(o.spans.getFinishedSpans());
-    expect(attempts.map((span) => [span.attributes['zenrouter.channel'], span.attributes['zenrouter.attempt.outcome'], span.status.code])).toEqual([
+    expect(
+      attempts.map((span) => [span.attributes['zenrouter.channel'], span.attributes['zenrouter.attempt.outcome'], span.status.code]),
+    ).toEqual([
       [ch(MINI), 'error', 2],
       [ch(HAIKU), 'success', 0],
     ]);
     expect(attempts[0]!.attributes['error.type']).toBe(out.zen.attempts[0]!.errorKind);
     expect(attempts[1]!.attributes['gen_ai.provider.name']).toBe('anthropic');
-    expect(call.attributes).toMatchObject({ 'gen_ai.provider.name': 'anthropic', 'gen_ai.response.model': 'claude-haiku-4-5', 'zenrouter.channel': ch(HAIKU), 'zenrouter.failover': true, 'zenrouter.attempts': 2 });
+    expect(call.attributes).toMatchObject({
+      'gen_ai.provider.name': 'anthropic',
+      'gen_ai.response.model': 'claude-haiku-4-5',
+      'zenrouter.channel': ch(HAIKU),
+      'zenrouter.failover': true,
+      'zenrouter.attempts': 2,
+    });
     expect(call.attributes['error.type']).toBeUndefined();
   });
 
@@ -146,7 +186,10 @@ describe('telemetry: spans', () => {
     const out = await run(zen, { model: MINI }, false);
     expect(out.error?.kind).toBe('all_attempts_failed');
     const { call, attempts } = tree(o.spans.getFinishedSpans());
-    expect(attempts.map((span) => [span.attributes['zenrouter.retry'], span.attributes['error.type']])).toEqual([[0, 'server'], [1, 'server']]);
+    expect(attempts.map((span) => [span.attributes['zenrouter.retry'], span.attributes['error.type']])).toEqual([
+      [0, 'server'],
+      [1, 'server'],
+    ]);
     expect(call.attributes).toMatchObject({ 'error.type': 'all_attempts_failed', 'zenrouter.attempts': 2, 'zenrouter.retries': 1 });
     expect(call.status.code).toBe(2);
   });
@@ -159,7 +202,13 @@ describe('telemetry: spans', () => {
     const out = await run(zen, { model: [MINI, NANO] }, false);
     expect(out.text).toBe('The quick hedge.');
     const { call, attempts } = tree(o.spans.getFinishedSpans());
-    expect(attempts.map((span) => [span.attributes['zenrouter.channel'], span.attributes['zenrouter.hedge'], span.attributes['zenrouter.attempt.outcome']])).toEqual([
+    expect(
+      attempts.map((span) => [
+        span.attributes['zenrouter.channel'],
+        span.attributes['zenrouter.hedge'],
+        span.attributes['zenrouter.attempt.outcome'],
+      ]),
+    ).toEqual([
       [ch(MINI), false, 'hedge_lost'],
       [ch(NANO), true, 'success'],
     ]);
@@ -188,7 +237,10 @@ describe('telemetry: spans', () => {
     const { call } = tree(o.spans.getFinishedSpans());
     const evaluations = call.events.filter((event) => event.name === 'gen_ai.evaluation.result');
     expect(evaluations.map((event) => event.attributes?.['gen_ai.evaluation.name'])).toEqual(['invalid_json', 'claim.invalid_json']);
-    expect(evaluations[1]!.attributes).toMatchObject({ 'gen_ai.evaluation.score.label': 'credited', 'zenrouter.claim.amount_usd': out.zen.claims[0]!.amountUsd });
+    expect(evaluations[1]!.attributes).toMatchObject({
+      'gen_ai.evaluation.score.label': 'credited',
+      'zenrouter.claim.amount_usd': out.zen.claims[0]!.amountUsd,
+    });
     expect(call.attributes['zenrouter.claims']).toBe(1);
   });
 
@@ -206,7 +258,11 @@ describe('telemetry: spans', () => {
       ['chat google/gemini-2.5-flash', 'gemini-generate', 'gcp.gemini'],
       ['generate_content openai/gpt-image-1', 'openai-images', 'openai'],
     ]);
-    expect(calls[0]!.attributes).toMatchObject({ 'gen_ai.usage.input_tokens': 20, 'gen_ai.usage.output_tokens': 5, 'zenrouter.request_id': message.zen.requestId });
+    expect(calls[0]!.attributes).toMatchObject({
+      'gen_ai.usage.input_tokens': 20,
+      'gen_ai.usage.output_tokens': 5,
+      'zenrouter.request_id': message.zen.requestId,
+    });
     expect(calls[1]!.attributes).toMatchObject({ 'gen_ai.usage.input_tokens': 21, 'gen_ai.usage.output_tokens': 6 });
     expect(calls[2]!.attributes).toMatchObject({ 'gen_ai.output.type': 'image', 'gen_ai.request.choice.count': 2 });
     expect(o.spans.getFinishedSpans()).toHaveLength(6);
@@ -215,7 +271,11 @@ describe('telemetry: spans', () => {
   it('an embedding call: operation embeddings, its input tokens, the dimensions asked for', async () => {
     const o = otel();
     const zen = client(o);
-    const result = await zen.embeddings.create({ model: 'openai/text-embedding-3-small', input: ['first passage', 'second passage'], dimensions: 256 });
+    const result = await zen.embeddings.create({
+      model: 'openai/text-embedding-3-small',
+      input: ['first passage', 'second passage'],
+      dimensions: 256,
+    });
     const calls = o.spans.getFinishedSpans().filter((span) => span.parentSpanContext === undefined);
     expect(calls.map((span) => span.name)).toEqual(['embeddings openai/text-embedding-3-small']);
     expect(calls[0]!.attributes).toMatchObject({
@@ -242,29 +302,49 @@ describe('telemetry: content capture', () => {
   const secret = 'sk-proj-Zx81QpLmN4vB7tR2wY6uK0sD3fG5hJ9aE1cX8zV4bN7mQ2pL';
   const prompt = `My email is jane.doe@example.com and my key is ${secret}. Say hi.`;
 
-  it.each(['redacted', 'full'] as const)('captureContent %s: prompt and answer as gen_ai messages, credentials always removed', async (mode) => {
-    const o = otel();
-    const zen = client(o, { captureContent: mode });
-    sim.enqueue(UP[MINI], { text: 'Hi! I will write to jane.doe@example.com.' });
-    await run(zen, { model: MINI, messages: [{ role: 'system', content: 'Be brief.' }, { role: 'user', content: prompt }] }, false);
-    // Redaction may end the span a little after the call returned: flush waits for it.
-    await zen.flush();
-    const { call } = tree(o.spans.getFinishedSpans());
-    const input = JSON.parse(String(call.attributes['gen_ai.input.messages'])) as Array<{ role: string; parts: Array<{ type: string; content: string }> }>;
-    const output = JSON.parse(String(call.attributes['gen_ai.output.messages'])) as Array<{ role: string; parts: Array<{ content: string }>; finish_reason: string }>;
-    expect(JSON.parse(String(call.attributes['gen_ai.system_instructions']))).toEqual([{ type: 'text', content: 'Be brief.' }]);
-    expect(input).toHaveLength(1);
-    expect(input[0]!.role).toBe('user');
-    expect(output[0]).toMatchObject({ role: 'assistant', finish_reason: 'stop' });
-    expect(exported(o.spans.getFinishedSpans())).not.toContain(secret);
-    if (mode === 'redacted') {
-      expect(input[0]!.parts[0]!.content).toContain('[EMAIL]');
-      expect(output[0]!.parts[0]!.content).toContain('[EMAIL]');
-      expect(exported(o.spans.getFinishedSpans())).not.toContain('jane.doe@example.com');
-    } else {
-      expect(input[0]!.parts[0]!.content).toContain('jane.doe@example.com');
-    }
-  });
+  it.each(['redacted', 'full'] as const)(
+    'captureContent %s: prompt and answer as gen_ai messages, credentials always removed',
+    async (mode) => {
+      const o = otel();
+      const zen = client(o, { captureContent: mode });
+      sim.enqueue(UP[MINI], { text: 'Hi! I will write to jane.doe@example.com.' });
+      await run(
+        zen,
+        {
+          model: MINI,
+          messages: [
+            { role: 'system', content: 'Be brief.' },
+            { role: 'user', content: prompt },
+          ],
+        },
+        false,
+      );
+      // Redaction may end the span a little after the call returned: flush waits for it.
+      await zen.flush();
+      const { call } = tree(o.spans.getFinishedSpans());
+      const input = JSON.parse(String(call.attributes['gen_ai.input.messages'])) as Array<{
+        role: string;
+        parts: Array<{ type: string; content: string }>;
+      }>;
+      const output = JSON.parse(String(call.attributes['gen_ai.output.messages'])) as Array<{
+        role: string;
+        parts: Array<{ content: string }>;
+        finish_reason: string;
+      }>;
+      expect(JSON.parse(String(call.attributes['gen_ai.system_instructions']))).toEqual([{ type: 'text', content: 'Be brief.' }]);
+      expect(input).toHaveLength(1);
+      expect(input[0]!.role).toBe('user');
+      expect(output[0]).toMatchObject({ role: 'assistant', finish_reason: 'stop' });
+      expect(exported(o.spans.getFinishedSpans())).not.toContain(secret);
+      if (mode === 'redacted') {
+        expect(input[0]!.parts[0]!.content).toContain('[EMAIL]');
+        expect(output[0]!.parts[0]!.content).toContain('[EMAIL]');
+        expect(exported(o.spans.getFinishedSpans())).not.toContain('jane.doe@example.com');
+      } else {
+        expect(input[0]!.parts[0]!.content).toContain('jane.doe@example.com');
+      }
+    },
+  );
 
   it('a streamed answer is captured as the reader saw it', async () => {
     const o = otel();
@@ -293,11 +373,19 @@ describe('telemetry: metrics', () => {
     expect(duration.descriptor.unit).toBe('s');
     const ok = duration.dataPoints.find((point) => point.attributes['error.type'] === undefined)!;
     const bad = duration.dataPoints.find((point) => point.attributes['error.type'] === 'all_attempts_failed')!;
-    expect(ok.attributes).toEqual({ 'gen_ai.operation.name': 'chat', 'gen_ai.request.model': MINI, 'gen_ai.provider.name': 'openai', 'gen_ai.response.model': 'gpt-5-mini' });
+    expect(ok.attributes).toEqual({
+      'gen_ai.operation.name': 'chat',
+      'gen_ai.request.model': MINI,
+      'gen_ai.provider.name': 'openai',
+      'gen_ai.response.model': 'gpt-5-mini',
+    });
     expect(ok.value.count).toBe(2);
     expect(bad.value.count).toBe(1);
     const tokens = metric<HistogramMetricData>(all, 'gen_ai.client.token.usage');
-    const byType = (type: string): number => tokens.dataPoints.filter((point) => point.attributes['gen_ai.token.type'] === type && point.attributes['error.type'] === undefined).reduce((sum, point) => sum + point.value.sum!, 0);
+    const byType = (type: string): number =>
+      tokens.dataPoints
+        .filter((point) => point.attributes['gen_ai.token.type'] === type && point.attributes['error.type'] === undefined)
+        .reduce((sum, point) => sum + point.value.sum!, 0);
     expect(byType('input')).toBe(300);
     expect(byType('output')).toBe(30);
     const firstChunk = metric<HistogramMetricData>(all, 'gen_ai.client.operation.time_to_first_chunk');
@@ -406,8 +494,13 @@ describe('telemetry: OTLP/HTTP to a local receiver', () => {
     });
     await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
     const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    const tracerProvider = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(new OTLPTraceExporter({ url: `${base}/v1/traces` }))] });
-    const meterReader = new PeriodicExportingMetricReader({ exporter: new OTLPMetricExporter({ url: `${base}/v1/metrics` }), exportIntervalMillis: 3_600_000 });
+    const tracerProvider = new BasicTracerProvider({
+      spanProcessors: [new SimpleSpanProcessor(new OTLPTraceExporter({ url: `${base}/v1/traces` }))],
+    });
+    const meterReader = new PeriodicExportingMetricReader({
+      exporter: new OTLPMetricExporter({ url: `${base}/v1/metrics` }),
+      exportIntervalMillis: 3_600_000,
+    });
     const meterProvider = new MeterProvider({ readers: [meterReader] });
     const zen = zenClient(sim, { telemetry: { tracerProvider, meterProvider } });
     sim.enqueue(UP[MINI], { text: 'Over the wire.', usage: { input: 64, output: 4 } });
@@ -417,28 +510,68 @@ describe('telemetry: OTLP/HTTP to a local receiver', () => {
     await tracerProvider.shutdown();
     await meterProvider.shutdown();
 
-    type OtlpValue = { stringValue?: string; intValue?: string | number; doubleValue?: number; boolValue?: boolean; arrayValue?: { values: OtlpValue[] } };
+    type OtlpValue = {
+      stringValue?: string;
+      intValue?: string | number;
+      doubleValue?: number;
+      boolValue?: boolean;
+      arrayValue?: { values: OtlpValue[] };
+    };
     type OtlpAttribute = { key: string; value: OtlpValue };
-    const plain = (attributes: OtlpAttribute[]): Attributes => Object.fromEntries(attributes.map(({ key, value }) => [key, value.stringValue ?? (value.intValue !== undefined ? Number(value.intValue) : undefined) ?? value.doubleValue ?? value.boolValue]));
-    type TraceBody = { resourceSpans: Array<{ scopeSpans: Array<{ scope: { name: string }; spans: Array<{ name: string; parentSpanId?: string; attributes: OtlpAttribute[] }> }> }> };
-    const spans = (received['/v1/traces'] as TraceBody[]).flatMap((body) => body.resourceSpans.flatMap((resource) => resource.scopeSpans.flatMap((scope) => scope.spans.map((span) => ({ ...span, scope: scope.scope.name })))));
+    const plain = (attributes: OtlpAttribute[]): Attributes =>
+      Object.fromEntries(
+        attributes.map(({ key, value }) => [
+          key,
+          value.stringValue ?? (value.intValue !== undefined ? Number(value.intValue) : undefined) ?? value.doubleValue ?? value.boolValue,
+        ]),
+      );
+    type TraceBody = {
+      resourceSpans: Array<{
+        scopeSpans: Array<{ scope: { name: string }; spans: Array<{ name: string; parentSpanId?: string; attributes: OtlpAttribute[] }> }>;
+      }>;
+    };
+    const spans = (received['/v1/traces'] as TraceBody[]).flatMap((body) =>
+      body.resourceSpans.flatMap((resource) =>
+        resource.scopeSpans.flatMap((scope) => scope.spans.map((span) => ({ ...span, scope: scope.scope.name }))),
+      ),
+    );
     expect(spans).toHaveLength(2);
     const call = spans.find((span) => !span.parentSpanId)!;
     const attempt = spans.find((span) => span.parentSpanId)!;
     expect(call.scope).toBe('zenrouter');
     expect(plain(call.attributes)).toMatchObject({
-      'gen_ai.operation.name': 'chat', 'gen_ai.provider.name': 'openai', 'gen_ai.request.model': MINI, 'gen_ai.response.model': 'gpt-5-mini',
-      'gen_ai.usage.input_tokens': 64, 'gen_ai.usage.output_tokens': 4, 'zenrouter.channel': ch(MINI), 'zenrouter.request_id': out.zen.requestId,
+      'gen_ai.operation.name': 'chat',
+      'gen_ai.provider.name': 'openai',
+      'gen_ai.request.model': MINI,
+      'gen_ai.response.model': 'gpt-5-mini',
+      'gen_ai.usage.input_tokens': 64,
+      'gen_ai.usage.output_tokens': 4,
+      'zenrouter.channel': ch(MINI),
+      'zenrouter.request_id': out.zen.requestId,
     });
     expect(plain(attempt.attributes)).toMatchObject({ 'zenrouter.attempt.outcome': 'success', 'gen_ai.usage.input_tokens': 64 });
-    type MetricBody = { resourceMetrics: Array<{ scopeMetrics: Array<{ metrics: Array<{ name: string; unit: string; histogram?: { dataPoints: Array<{ count: string | number; sum: number; attributes: OtlpAttribute[] }> } }> }> }> };
-    const sent = (received['/v1/metrics'] as MetricBody[]).flatMap((body) => body.resourceMetrics.flatMap((resource) => resource.scopeMetrics.flatMap((scope) => scope.metrics)));
+    type MetricBody = {
+      resourceMetrics: Array<{
+        scopeMetrics: Array<{
+          metrics: Array<{
+            name: string;
+            unit: string;
+            histogram?: { dataPoints: Array<{ count: string | number; sum: number; attributes: OtlpAttribute[] }> };
+          }>;
+        }>;
+      }>;
+    };
+    const sent = (received['/v1/metrics'] as MetricBody[]).flatMap((body) =>
+      body.resourceMetrics.flatMap((resource) => resource.scopeMetrics.flatMap((scope) => scope.metrics)),
+    );
     const tokens = sent.find((data) => data.name === 'gen_ai.client.token.usage')!;
     expect(tokens.unit).toBe('{token}');
     const input = tokens.histogram!.dataPoints.find((point) => plain(point.attributes)['gen_ai.token.type'] === 'input')!;
     expect(Number(input.count)).toBe(1);
     expect(input.sum).toBe(64);
-    expect(sent.map((data) => data.name)).toEqual(expect.arrayContaining(['gen_ai.client.operation.duration', 'gen_ai.client.token.usage', 'zenrouter.client.cost']));
+    expect(sent.map((data) => data.name)).toEqual(
+      expect.arrayContaining(['gen_ai.client.operation.duration', 'gen_ai.client.token.usage', 'zenrouter.client.cost']),
+    );
     expect(JSON.stringify(received)).not.toContain(OPENAI_KEY);
   });
 });

@@ -18,7 +18,8 @@ const MODELS: Record<string, ModelDefinition> = {
   [FLASH]: { price: { inputPerMTok: 0.01, outputPerMTok: 0.08 }, quality: 0.6, auto: false },
 };
 const POOL = [NANO, HAIKU];
-const PROMPT = 'Which city hosted the 1992 Summer Olympics? Name the city and the country, and say in one sentence why it was chosen over the other candidates.';
+const PROMPT =
+  'Which city hosted the 1992 Summer Olympics? Name the city and the country, and say in one sentence why it was chosen over the other candidates.';
 /** A good check: it catches most wrong answers and costs little (the sample's model is cheap). */
 const CASCADE = { recall: 0.9, falseAlarms: 0.05, checkCost: 0.2 };
 
@@ -36,9 +37,17 @@ describe('cascade', () => {
     const zen = client();
     sim.enqueue(UP[NANO], { text: 'Madrid, Spain.', usage: { input: 40, output: 10 } });
     // The check's samples: one disagrees with the first answer; the escalation's answer is checked too, and passes.
-    sim.enqueue(UP[FLASH], { text: 'Barcelona, Spain: the city had bid for decades.', usage: { input: 40, output: 12 } }, { text: 'Barcelona, Spain: its bid promised a rebuilt waterfront.', usage: { input: 40, output: 12 } });
+    sim.enqueue(
+      UP[FLASH],
+      { text: 'Barcelona, Spain: the city had bid for decades.', usage: { input: 40, output: 12 } },
+      { text: 'Barcelona, Spain: its bid promised a rebuilt waterfront.', usage: { input: 40, output: 12 } },
+    );
     sim.enqueue(UP[HAIKU], { text: 'Barcelona, Spain: its bid promised a rebuilt waterfront.', usage: { input: 40, output: 12 } });
-    const completion = await zen.chat.completions.create({ model: 'auto', messages: [{ role: 'user', content: PROMPT }], zen: { models: POOL, cascade: CASCADE } });
+    const completion = await zen.chat.completions.create({
+      model: 'auto',
+      messages: [{ role: 'user', content: PROMPT }],
+      zen: { models: POOL, cascade: CASCADE },
+    });
     const meta = completion.zen;
     expect(completion.choices[0]!.message.content).toContain('Barcelona');
     expect(meta.explanation).toContain(`cascade: ${NANO}:openai first`);
@@ -63,18 +72,27 @@ describe('cascade', () => {
     const zen = client();
     sim.enqueue(UP[NANO], { text: 'Barcelona, Spain.', usage: { input: 40, output: 10 } });
     sim.enqueue(UP[FLASH], { text: 'Barcelona, Spain.', usage: { input: 40, output: 10 } });
-    const completion = await zen.chat.completions.create({ model: 'auto', messages: [{ role: 'user', content: PROMPT }], zen: { models: POOL, cascade: CASCADE } });
+    const completion = await zen.chat.completions.create({
+      model: 'auto',
+      messages: [{ role: 'user', content: PROMPT }],
+      zen: { models: POOL, cascade: CASCADE },
+    });
     const meta = completion.zen;
     expect(meta.channel).toBe(`${NANO}:openai`);
     expect(meta.repaired).toBe(false);
-    expect(meta.attempts.map((attempt) => [attempt.channel, attempt.purpose])).toEqual([[`${NANO}:openai`, undefined], [`${FLASH}:google`, 'consistency']]);
+    expect(meta.attempts.map((attempt) => [attempt.channel, attempt.purpose])).toEqual([
+      [`${NANO}:openai`, undefined],
+      [`${FLASH}:google`, 'consistency'],
+    ]);
     expect(sim.callsFor(UP[HAIKU])).toHaveLength(0);
     expect(toNanos(meta.cost.total)).toBe(meta.attempts.reduce((sum, attempt) => sum + toNanos(attempt.cost!.total), 0));
   });
 
   it('a bad cascade option is refused before any call, with a typed error', async () => {
     const zen = client();
-    const error = await zen.chat.completions.create({ model: 'auto', messages: [{ role: 'user', content: PROMPT }], zen: { models: POOL, cascade: { falseAlarms: -0.1 } } }).catch((caught: unknown) => caught);
+    const error = await zen.chat.completions
+      .create({ model: 'auto', messages: [{ role: 'user', content: PROMPT }], zen: { models: POOL, cascade: { falseAlarms: -0.1 } } })
+      .catch((caught: unknown) => caught);
     expect(error).toMatchObject({ kind: 'invalid_request', message: 'zen.cascade.falseAlarms must be a number from 0 to 1, got -0.1.' });
     expect(sim.calls).toHaveLength(0);
   });
@@ -82,7 +100,11 @@ describe('cascade', () => {
   it('without cascade, the same call takes one attempt and no check', async () => {
     const zen = client();
     sim.enqueue(UP[NANO], { text: 'Madrid, Spain.' });
-    const completion = await zen.chat.completions.create({ model: 'auto', messages: [{ role: 'user', content: PROMPT }], zen: { models: POOL } });
+    const completion = await zen.chat.completions.create({
+      model: 'auto',
+      messages: [{ role: 'user', content: PROMPT }],
+      zen: { models: POOL },
+    });
     expect(completion.zen.attempts).toHaveLength(1);
     expect(completion.zen.explanation).not.toContain('cascade');
   });

@@ -86,7 +86,12 @@ describe('CircuitBreaker', () => {
     const breaker = new CircuitBreaker({ allowedFailures: 0, cooldownMs: 1_000 }, time.now);
     expect(breaker.holdOpen(time.now() - 1, 'shared')).toBeUndefined();
     expect(breaker.state).toBe('closed');
-    expect(breaker.holdOpen(time.now() + 500, 'shared')).toEqual({ from: 'closed', to: 'open', openUntil: time.now() + 500, reason: 'shared' });
+    expect(breaker.holdOpen(time.now() + 500, 'shared')).toEqual({
+      from: 'closed',
+      to: 'open',
+      openUntil: time.now() + 500,
+      reason: 'shared',
+    });
     expect(breaker.holdOpen(time.now() + 200, 'shared')).toBeUndefined(); // shorter: the running one stays
     breaker.onFailure('server'); // a local failure while open does not shorten it either
     expect(breaker.openUntil).toBe(time.now() + 500);

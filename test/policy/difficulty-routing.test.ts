@@ -44,7 +44,11 @@ function client(): ZenClient {
 }
 
 function plan(zen: ZenClient, text: string, preference: 'price' | 'balanced' | 'quality' | number) {
-  return zen.plan({ model: 'auto', request: { messages: [{ role: 'user', content: [{ type: 'text', text }] }] }, options: { preference, exploration: false } });
+  return zen.plan({
+    model: 'auto',
+    request: { messages: [{ role: 'user', content: [{ type: 'text', text }] }] },
+    options: { preference, exploration: false },
+  });
 }
 
 async function ask(zen: ZenClient, text: string, preference: 'price' | 'balanced' | 'quality' | number) {
@@ -83,7 +87,9 @@ describe('difficulty-aware auto', () => {
     const cheapest = (await plan(zen, text, 'price')).order[0]!;
     expect(cheapest.channel.id).not.toBe(meta.channel);
     expect(chosen.quality.mean).toBeGreaterThan(cheapest.quality.mean + 0.2);
-    expect(meta.explanation).toMatch(/worth [\d.]+× the cost of the cheapest|the cheapest candidate likely to answer this very hard prompt/);
+    expect(meta.explanation).toMatch(
+      /worth [\d.]+× the cost of the cheapest|the cheapest candidate likely to answer this very hard prompt/,
+    );
   });
 
   it('the same preference picks a cheap model for a greeting and a strong one for a competition proof', async () => {

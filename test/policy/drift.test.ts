@@ -50,7 +50,9 @@ describe('drift: a channel that starts answering wrongly loses its traffic and w
     });
     let broken = false;
     sim.setDefault(UP[MINI], (request) => ({ text: answerOf(request, broken) }));
-    sim.setDefault(UP[HAIKU], (request) => ({ text: answerOf(request, Number(/Question (\d+)/.exec(request.lastUserText)?.[1]) % 5 === 0) }));
+    sim.setDefault(UP[HAIKU], (request) => ({
+      text: answerOf(request, Number(/Question (\d+)/.exec(request.lastUserText)?.[1]) % 5 === 0),
+    }));
 
     const served: Array<{ channel: string; explored: boolean }> = [];
     for (let n = 0; n < HEALTHY + BROKEN + RECOVERED; n += 1) {
@@ -69,12 +71,16 @@ describe('drift: a channel that starts answering wrongly loses its traffic and w
     expect(share(phase(0, HEALTHY), MINI)).toBeGreaterThan(0.9);
     // Broken: calls until the router's own choice (not exploration) leaves A for good.
     const brokenPhase = phase(HEALTHY, HEALTHY + BROKEN);
-    const lastChoice = brokenPhase.map((call, k) => (call.channel === MINI && !call.explored ? k : -1)).reduce((a, b) => Math.max(a, b), -1);
+    const lastChoice = brokenPhase
+      .map((call, k) => (call.channel === MINI && !call.explored ? k : -1))
+      .reduce((a, b) => Math.max(a, b), -1);
     const away = lastChoice + 1;
     // Recovered: calls until the router's own choice is A again.
     const recoveredPhase = phase(HEALTHY + BROKEN, served.length);
     const back = recoveredPhase.findIndex((call) => call.channel === MINI && !call.explored);
-    console.log(`drift: traffic left the broken channel after ${away} calls (${brokenPhase.filter((call) => call.channel === MINI).length} of ${BROKEN} broken-phase calls went to it, explorations included); it came back ${back} calls after recovering; explored ${served.filter((call) => call.explored).length} of ${served.length} calls`);
+    console.log(
+      `drift: traffic left the broken channel after ${away} calls (${brokenPhase.filter((call) => call.channel === MINI).length} of ${BROKEN} broken-phase calls went to it, explorations included); it came back ${back} calls after recovering; explored ${served.filter((call) => call.explored).length} of ${served.length} calls`,
+    );
     expect(away).toBeGreaterThan(0);
     expect(away).toBeLessThanOrEqual(15);
     // After it left, A gets exploration traffic only: at most the exploration share, plus the calls before it left.

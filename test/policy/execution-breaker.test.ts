@@ -20,7 +20,10 @@ function breakerState(zen: ZenClient, channel: string): string {
   return found ? zen.state.breakerState(found) : 'closed';
 }
 
-describe.each([['stream', true], ['non-stream', false]] as const)('%s', (_mode, stream) => {
+describe.each([
+  ['stream', true],
+  ['non-stream', false],
+] as const)('%s', (_mode, stream) => {
   it('closed → open → half-open → closed, with a typed event for each change', async () => {
     const zen = zenClient(sim, { breaker: { allowedFailures: 1, cooldownMs: 100 }, routing: { retry: { retries: 0 } } });
     const events = recordEvents(zen);
@@ -31,7 +34,9 @@ describe.each([['stream', true], ['non-stream', false]] as const)('%s', (_mode, 
     expect(breakerState(zen, ch(MINI))).toBe('closed'); // one failure is allowed
     expect((await run(zen, PLAN, stream)).zen.channel).toBe(ch(HAIKU));
     expect(breakerState(zen, ch(MINI))).toBe('open');
-    expect(events.breaker).toEqual([{ channel: ch(MINI), from: 'closed', to: 'open', openUntil: expect.any(Number), reason: '2 consecutive failures (allowed 1)' }]);
+    expect(events.breaker).toEqual([
+      { channel: ch(MINI), from: 'closed', to: 'open', openUntil: expect.any(Number), reason: '2 consecutive failures (allowed 1)' },
+    ]);
 
     const skipped = await run(zen, PLAN, stream);
     expect(attemptsOf(skipped.zen)[0]).toEqual([ch(MINI), 'skipped', undefined, 0]);
@@ -57,7 +62,10 @@ describe.each([['stream', true], ['non-stream', false]] as const)('%s', (_mode, 
     await time.advance(80);
     const probed = await run(zen, PLAN, stream);
     expect(attemptsOf(probed.zen)[0]).toEqual([ch(MINI), 'error', 'server', 0]);
-    expect(events.breaker.map((event) => [event.from, event.to])).toEqual([['closed', 'open'], ['half-open', 'open']]);
+    expect(events.breaker.map((event) => [event.from, event.to])).toEqual([
+      ['closed', 'open'],
+      ['half-open', 'open'],
+    ]);
     expect(events.breaker[1]!.reason).toBe('probe failed (server)');
     expect((await run(zen, PLAN, stream)).zen.attempts[0]!.outcome).toBe('skipped');
   });
@@ -74,11 +82,12 @@ describe.each([['stream', true], ['non-stream', false]] as const)('%s', (_mode, 
     expect(sim.callsFor(UP[MINI])).toHaveLength(2); // the first failure and one probe
     expect(outs.map((out) => out.zen.channel).sort()).toEqual([ch(HAIKU), ch(HAIKU), ch(MINI)].sort());
     const waiting = outs.filter((out) => out.zen.channel === ch(HAIKU));
-    for (const out of waiting) expect(out.zen.attempts[0]).toMatchObject({ channel: ch(MINI), outcome: 'skipped', message: 'circuit breaker half-open' });
+    for (const out of waiting)
+      expect(out.zen.attempts[0]).toMatchObject({ channel: ch(MINI), outcome: 'skipped', message: 'circuit breaker half-open' });
     expect(breakerState(zen, ch(MINI))).toBe('closed');
   });
 
-  it("a probe the caller aborts frees the probe slot: the next call probes", async () => {
+  it('a probe the caller aborts frees the probe slot: the next call probes', async () => {
     const zen = zenClient(sim, { breaker: { allowedFailures: 0, cooldownMs: 60 }, routing: { retry: { retries: 0 } } });
     sim.setDefault(UP[HAIKU], { text: 'fallback' });
     sim.enqueue(UP[MINI], FAIL, { text: 'slow', ttftMs: 1_000 }, { text: 'probe ok' });
@@ -105,7 +114,8 @@ describe.each([['stream', true], ['non-stream', false]] as const)('%s', (_mode, 
     // The old call starts while the breaker is closed and is still waiting when it opens.
     const controller = new AbortController();
     const old = run(zen, say('old'), stream, { signal: controller.signal });
-    const asked = (text: string) => sim.callsFor(UP[MINI]).some((call) => (call.body as { messages: Array<{ content: string }> }).messages[0]!.content === text);
+    const asked = (text: string) =>
+      sim.callsFor(UP[MINI]).some((call) => (call.body as { messages: Array<{ content: string }> }).messages[0]!.content === text);
     await time.until(() => asked('old'), 'the old call');
     await run(zen, say('fail'), stream); // open
     await time.advance(60); // half-open
@@ -116,7 +126,12 @@ describe.each([['stream', true], ['non-stream', false]] as const)('%s', (_mode, 
     const during = await run(zen, say('during'), stream);
     expect(during.zen.attempts[0]).toMatchObject({ channel: ch(MINI), outcome: 'skipped', message: 'circuit breaker half-open' });
     expect((await probe).text).toBe('probe');
-    expect(sim.callsFor(UP[MINI]).map((call) => (call.body as { messages: Array<{ content: string }> }).messages[0]!.content).sort()).toEqual(['fail', 'old', 'probe']);
+    expect(
+      sim
+        .callsFor(UP[MINI])
+        .map((call) => (call.body as { messages: Array<{ content: string }> }).messages[0]!.content)
+        .sort(),
+    ).toEqual(['fail', 'old', 'probe']);
   });
 
   it("a 429's Retry-After opens the breaker for that long, below the failure threshold", async () => {
@@ -126,7 +141,9 @@ describe.each([['stream', true], ['non-stream', false]] as const)('%s', (_mode, 
     sim.enqueue(UP[MINI], { fault: { type: 'http', status: 429, retryAfter: 0.2 } }, { text: 'back' });
     const before = Date.now();
     await run(zen, PLAN, stream);
-    expect(events.breaker).toEqual([expect.objectContaining({ channel: ch(MINI), from: 'closed', to: 'open', reason: 'rate limited, Retry-After 200 ms' })]);
+    expect(events.breaker).toEqual([
+      expect.objectContaining({ channel: ch(MINI), from: 'closed', to: 'open', reason: 'rate limited, Retry-After 200 ms' }),
+    ]);
     expect(events.breaker[0]!.openUntil).toBeGreaterThanOrEqual(before + 200);
     expect(events.breaker[0]!.openUntil).toBeLessThan(before + 60_000);
     expect((await run(zen, PLAN, stream)).zen.attempts[0]!.outcome).toBe('skipped');
@@ -138,7 +155,10 @@ describe.each([['stream', true], ['non-stream', false]] as const)('%s', (_mode, 
   });
 
   it('opens on the failure rate over the window, without consecutive failures', async () => {
-    const zen = zenClient(sim, { breaker: { allowedFailures: 100, failureRate: 0.5, windowSize: 4, minimumCalls: 4, cooldownMs: 60_000 }, routing: { retry: { retries: 0 } } });
+    const zen = zenClient(sim, {
+      breaker: { allowedFailures: 100, failureRate: 0.5, windowSize: 4, minimumCalls: 4, cooldownMs: 60_000 },
+      routing: { retry: { retries: 0 } },
+    });
     const events = recordEvents(zen);
     sim.setDefault(UP[HAIKU], { text: 'fallback' });
     sim.enqueue(UP[MINI], { text: 'ok' }, FAIL, { text: 'ok' }, FAIL);
@@ -156,7 +176,10 @@ describe.each([['stream', true], ['non-stream', false]] as const)('%s', (_mode, 
     const out = await run(zen, PLAN, stream);
     expect(out.error?.kind).toBe('all_attempts_failed');
     expect(out.error!.message).toContain('Every channel of the plan is unavailable (circuit breaker open)');
-    expect(attemptsOf(out.zen)).toEqual([[ch(MINI), 'skipped', undefined, 0], [ch(HAIKU), 'skipped', undefined, 0]]);
+    expect(attemptsOf(out.zen)).toEqual([
+      [ch(MINI), 'skipped', undefined, 0],
+      [ch(HAIKU), 'skipped', undefined, 0],
+    ]);
     expect(sim.calls).toHaveLength(calls);
   });
 });
@@ -164,7 +187,11 @@ describe.each([['stream', true], ['non-stream', false]] as const)('%s', (_mode, 
 it('breakers are per channel: the same model at another provider stays open for business', async () => {
   const { openaiClient, anthropicClient } = await import('./execution-helpers.js');
   const zen = zenClient(sim, {
-    providers: { a: { client: openaiClient(sim, { apiKey: 'sk-test-key-a-000000000000000' }), vendors: ['openai'] }, b: { client: openaiClient(sim, { apiKey: 'sk-test-key-b-000000000000000' }), vendors: ['openai'] }, anthropic: anthropicClient(sim) },
+    providers: {
+      a: { client: openaiClient(sim, { apiKey: 'sk-test-key-a-000000000000000' }), vendors: ['openai'] },
+      b: { client: openaiClient(sim, { apiKey: 'sk-test-key-b-000000000000000' }), vendors: ['openai'] },
+      anthropic: anthropicClient(sim),
+    },
     channels: { 'openai/gpt-5-mini:a': { providerModelId: 'mini-at-a' }, 'openai/gpt-5-mini:b': { providerModelId: 'mini-at-b' } },
     breaker: { allowedFailures: 0, cooldownMs: 60_000 },
     routing: { retry: { retries: 0 } },
@@ -172,8 +199,14 @@ it('breakers are per channel: the same model at another provider stays open for 
   sim.enqueue('mini-at-a', FAIL);
   sim.setDefault('mini-at-b', { text: 'from b' });
   const first = await run(zen, { model: MINI }, false);
-  expect(attemptsOf(first.zen)).toEqual([['openai/gpt-5-mini:a', 'error', 'server', 0], ['openai/gpt-5-mini:b', 'success', undefined, 0]]);
+  expect(attemptsOf(first.zen)).toEqual([
+    ['openai/gpt-5-mini:a', 'error', 'server', 0],
+    ['openai/gpt-5-mini:b', 'success', undefined, 0],
+  ]);
   const second = await run(zen, { model: MINI }, false);
-  expect(attemptsOf(second.zen)).toEqual([['openai/gpt-5-mini:a', 'skipped', undefined, 0], ['openai/gpt-5-mini:b', 'success', undefined, 0]]);
+  expect(attemptsOf(second.zen)).toEqual([
+    ['openai/gpt-5-mini:a', 'skipped', undefined, 0],
+    ['openai/gpt-5-mini:b', 'success', undefined, 0],
+  ]);
   expect(sim.callsFor('mini-at-a')).toHaveLength(1);
 });

@@ -34,39 +34,148 @@ interface Row {
 }
 
 const BOTH: Mode[] = ['stream', 'non-stream'];
-const http = (status: number, extra: { retryAfter?: number; code?: string } = {}): SimReply => ({ fault: { type: 'http', status, ...extra } });
+const http = (status: number, extra: { retryAfter?: number; code?: string } = {}): SimReply => ({
+  fault: { type: 'http', status, ...extra },
+});
 
 const ROWS: Row[] = [
-  { kind: 'rate_limited', label: '429, Retry-After 0', reply: http(429, { retryAfter: 0 }), modes: BOTH, retry: true, failover: true, breaker: true },
-  { kind: 'rate_limited', label: '429, Retry-After 0.05 s', reply: http(429, { retryAfter: 0.05 }), modes: BOTH, retry: true, failover: true, breaker: true },
+  {
+    kind: 'rate_limited',
+    label: '429, Retry-After 0',
+    reply: http(429, { retryAfter: 0 }),
+    modes: BOTH,
+    retry: true,
+    failover: true,
+    breaker: true,
+  },
+  {
+    kind: 'rate_limited',
+    label: '429, Retry-After 0.05 s',
+    reply: http(429, { retryAfter: 0.05 }),
+    modes: BOTH,
+    retry: true,
+    failover: true,
+    breaker: true,
+  },
   { kind: 'overloaded', label: '503', reply: http(503), modes: BOTH, retry: true, failover: true, breaker: true },
   { kind: 'overloaded', label: '529', reply: http(529), modes: BOTH, retry: true, failover: true, breaker: true },
   { kind: 'server', label: '500', reply: http(500), modes: BOTH, retry: true, failover: true, breaker: true },
-  { kind: 'server', label: 'error frame (a 500 when not streamed)', reply: { fault: { type: 'error-frame', message: 'The server had an error while processing your request.' } }, modes: BOTH, retry: true, failover: true, breaker: true },
-  { kind: 'server', label: 'malformed JSON body', reply: { fault: { type: 'malformed' } }, modes: ['non-stream'], retry: true, failover: true, breaker: true },
   {
-    kind: 'timeout', label: 'attempt timeout', reply: { text: 'too late', ttftMs: 60_000 }, modes: BOTH, retry: true, failover: true, breaker: true,
-    routing: { timeouts: { attemptMs: 80 } },
-  },
-  { kind: 'network', label: 'connection reset', reply: { fault: { type: 'reset' } }, modes: BOTH, retry: true, failover: true, breaker: true },
-  {
-    kind: 'timeout', label: 'stalled after the headers', reply: { fault: { type: 'stall' } }, modes: BOTH, retry: true, failover: true, breaker: true,
-    routing: { timeouts: { attemptMs: 80 } },
+    kind: 'server',
+    label: 'error frame (a 500 when not streamed)',
+    reply: { fault: { type: 'error-frame', message: 'The server had an error while processing your request.' } },
+    modes: BOTH,
+    retry: true,
+    failover: true,
+    breaker: true,
   },
   {
-    kind: 'timeout', label: 'no first token in time', reply: { text: 'too late', ttftMs: 60_000 }, modes: ['stream'], retry: true, failover: true, breaker: true,
+    kind: 'server',
+    label: 'malformed JSON body',
+    reply: { fault: { type: 'malformed' } },
+    modes: ['non-stream'],
+    retry: true,
+    failover: true,
+    breaker: true,
+  },
+  {
+    kind: 'timeout',
+    label: 'attempt timeout',
+    reply: { text: 'too late', ttftMs: 60_000 },
+    modes: BOTH,
+    retry: true,
+    failover: true,
+    breaker: true,
+    routing: { timeouts: { attemptMs: 80 } },
+  },
+  {
+    kind: 'network',
+    label: 'connection reset',
+    reply: { fault: { type: 'reset' } },
+    modes: BOTH,
+    retry: true,
+    failover: true,
+    breaker: true,
+  },
+  {
+    kind: 'timeout',
+    label: 'stalled after the headers',
+    reply: { fault: { type: 'stall' } },
+    modes: BOTH,
+    retry: true,
+    failover: true,
+    breaker: true,
+    routing: { timeouts: { attemptMs: 80 } },
+  },
+  {
+    kind: 'timeout',
+    label: 'no first token in time',
+    reply: { text: 'too late', ttftMs: 60_000 },
+    modes: ['stream'],
+    retry: true,
+    failover: true,
+    breaker: true,
     routing: { timeouts: { firstTokenMs: 80 } },
   },
-  { kind: 'stream_interrupted', label: 'stream cut before content', reply: { fault: { type: 'cut', afterChunks: 1 } }, modes: ['stream'], retry: true, failover: true, breaker: true },
-  { kind: 'stream_interrupted', label: 'malformed SSE data', reply: { fault: { type: 'malformed' } }, modes: ['stream'], retry: true, failover: true, breaker: true },
+  {
+    kind: 'stream_interrupted',
+    label: 'stream cut before content',
+    reply: { fault: { type: 'cut', afterChunks: 1 } },
+    modes: ['stream'],
+    retry: true,
+    failover: true,
+    breaker: true,
+  },
+  {
+    kind: 'stream_interrupted',
+    label: 'malformed SSE data',
+    reply: { fault: { type: 'malformed' } },
+    modes: ['stream'],
+    retry: true,
+    failover: true,
+    breaker: true,
+  },
   { kind: 'auth', label: '401', reply: http(401), modes: BOTH, retry: false, failover: true, breaker: true },
   { kind: 'permission', label: '403', reply: http(403), modes: BOTH, retry: false, failover: true, breaker: true },
   { kind: 'not_found', label: '404', reply: http(404), modes: BOTH, retry: false, failover: true, breaker: true },
-  { kind: 'quota_exhausted', label: '429 insufficient_quota', reply: http(429, { code: 'insufficient_quota' }), modes: BOTH, retry: false, failover: true, breaker: true },
-  { kind: 'context_length', label: '400 context_length_exceeded', reply: http(400, { code: 'context_length_exceeded' }), modes: BOTH, retry: false, failover: true, breaker: false },
-  { kind: 'content_filter', label: '400 content_filter', reply: http(400, { code: 'content_filter' }), modes: BOTH, retry: false, failover: true, breaker: false },
+  {
+    kind: 'quota_exhausted',
+    label: '429 insufficient_quota',
+    reply: http(429, { code: 'insufficient_quota' }),
+    modes: BOTH,
+    retry: false,
+    failover: true,
+    breaker: true,
+  },
+  {
+    kind: 'context_length',
+    label: '400 context_length_exceeded',
+    reply: http(400, { code: 'context_length_exceeded' }),
+    modes: BOTH,
+    retry: false,
+    failover: true,
+    breaker: false,
+  },
+  {
+    kind: 'content_filter',
+    label: '400 content_filter',
+    reply: http(400, { code: 'content_filter' }),
+    modes: BOTH,
+    retry: false,
+    failover: true,
+    breaker: false,
+  },
   { kind: 'invalid_request', label: '400', reply: http(400), modes: BOTH, retry: false, failover: false, breaker: false },
-  { kind: 'aborted', label: 'caller AbortSignal', reply: { text: 'too late', ttftMs: 60_000 }, modes: BOTH, retry: false, failover: false, breaker: false, abortAfterMs: 60 },
+  {
+    kind: 'aborted',
+    label: 'caller AbortSignal',
+    reply: { text: 'too late', ttftMs: 60_000 },
+    modes: BOTH,
+    retry: false,
+    failover: false,
+    breaker: false,
+    abortAfterMs: 60,
+  },
 ];
 
 function callerSignal(row: Row): { signal: AbortSignal } | undefined {
@@ -152,54 +261,69 @@ describe('when every channel fails', () => {
   const failing = ROWS.filter((row) => row.failover);
 
   // A reason no retry can fix, shared by every attempt, is the error's kind (`auth` on every channel: `error.kind === 'auth'`).
-  it.each(failing.flatMap((row) => row.modes.map((mode) => ({ ...row, mode }))))('$kind ($label, $mode): the error lists every attempt; its kind is the shared reason when retrying cannot fix it, else all_attempts_failed', async (row) => {
-    const zen = zenClient(sim, { routing: { retry: { retries: 1 }, ...row.routing } });
-    sim.enqueue(UP[MINI], row.reply, row.reply);
-    sim.enqueue(UP[NANO], row.reply, row.reply);
-    const tries = row.retry ? 2 : 1;
-    const out = await drive(row, run(zen, { model: [MINI, NANO] }, row.mode === 'stream'), [...Array(tries).fill(UP[MINI]), ...Array(tries).fill(UP[NANO])]);
-    expect(out.error?.kind).toBe(row.retry ? 'all_attempts_failed' : row.kind);
-    const expected = [...Array(tries).fill({ channel: ch(MINI), kind: row.kind }), ...Array(tries).fill({ channel: ch(NANO), kind: row.kind })];
-    expect(out.error!.attempts!.map(({ channel, kind }) => ({ channel, kind }))).toEqual(expected);
-    expect((out.error!.cause as ZenError).kind).toBe(row.kind);
-    expect(out.zen.attempts.map((attempt) => attempt.errorKind)).toEqual(expected.map((entry) => entry.kind));
-    expect(out.zen.channel).toBeUndefined();
-    expect(sim.callsFor(UP[MINI])).toHaveLength(tries);
-    expect(sim.callsFor(UP[NANO])).toHaveLength(tries);
-  });
+  it.each(failing.flatMap((row) => row.modes.map((mode) => ({ ...row, mode }))))(
+    '$kind ($label, $mode): the error lists every attempt; its kind is the shared reason when retrying cannot fix it, else all_attempts_failed',
+    async (row) => {
+      const zen = zenClient(sim, { routing: { retry: { retries: 1 }, ...row.routing } });
+      sim.enqueue(UP[MINI], row.reply, row.reply);
+      sim.enqueue(UP[NANO], row.reply, row.reply);
+      const tries = row.retry ? 2 : 1;
+      const out = await drive(row, run(zen, { model: [MINI, NANO] }, row.mode === 'stream'), [
+        ...Array(tries).fill(UP[MINI]),
+        ...Array(tries).fill(UP[NANO]),
+      ]);
+      expect(out.error?.kind).toBe(row.retry ? 'all_attempts_failed' : row.kind);
+      const expected = [
+        ...Array(tries).fill({ channel: ch(MINI), kind: row.kind }),
+        ...Array(tries).fill({ channel: ch(NANO), kind: row.kind }),
+      ];
+      expect(out.error!.attempts!.map(({ channel, kind }) => ({ channel, kind }))).toEqual(expected);
+      expect((out.error!.cause as ZenError).kind).toBe(row.kind);
+      expect(out.zen.attempts.map((attempt) => attempt.errorKind)).toEqual(expected.map((entry) => entry.kind));
+      expect(out.zen.channel).toBeUndefined();
+      expect(sim.callsFor(UP[MINI])).toHaveLength(tries);
+      expect(sim.callsFor(UP[NANO])).toHaveLength(tries);
+    },
+  );
 
-  it.each(BOTH)('%s: auth on every channel is kind auth, with every attempt kept; mixed failures stay all_attempts_failed', async (mode) => {
-    const stream = mode === 'stream';
-    const zen = zenClient(sim, { routing: { retry: { retries: 1 } } });
-    sim.enqueue(UP[MINI], http(401));
-    sim.enqueue(UP[NANO], http(401));
-    const auth = await time.settle(run(zen, { model: [MINI, NANO] }, stream));
-    expect(auth.error?.kind).toBe('auth');
-    expect(auth.error!.retryable).toBe(false);
-    expect(auth.error!.attempts!.map(({ channel, kind }) => [channel, kind])).toEqual([[ch(MINI), 'auth'], [ch(NANO), 'auth']]);
-    expect(auth.error!.message).toContain('All 2 attempts failed, each with auth.');
-    expect(auth.zen.attempts.map((attempt) => attempt.errorKind)).toEqual(['auth', 'auth']);
+  it.each(BOTH)(
+    '%s: auth on every channel is kind auth, with every attempt kept; mixed failures stay all_attempts_failed',
+    async (mode) => {
+      const stream = mode === 'stream';
+      const zen = zenClient(sim, { routing: { retry: { retries: 1 } } });
+      sim.enqueue(UP[MINI], http(401));
+      sim.enqueue(UP[NANO], http(401));
+      const auth = await time.settle(run(zen, { model: [MINI, NANO] }, stream));
+      expect(auth.error?.kind).toBe('auth');
+      expect(auth.error!.retryable).toBe(false);
+      expect(auth.error!.attempts!.map(({ channel, kind }) => [channel, kind])).toEqual([
+        [ch(MINI), 'auth'],
+        [ch(NANO), 'auth'],
+      ]);
+      expect(auth.error!.message).toContain('All 2 attempts failed, each with auth.');
+      expect(auth.zen.attempts.map((attempt) => attempt.errorKind)).toEqual(['auth', 'auth']);
 
-    // One channel, one wrong key: the same.
-    sim.enqueue(UP[MINI], http(401));
-    const single = await time.settle(run(zen, { model: MINI }, stream));
-    expect(single.error?.kind).toBe('auth');
-    expect(single.error!.attempts).toEqual([expect.objectContaining({ channel: ch(MINI), kind: 'auth' })]);
+      // One channel, one wrong key: the same.
+      sim.enqueue(UP[MINI], http(401));
+      const single = await time.settle(run(zen, { model: MINI }, stream));
+      expect(single.error?.kind).toBe('auth');
+      expect(single.error!.attempts).toEqual([expect.objectContaining({ channel: ch(MINI), kind: 'auth' })]);
 
-    // Two different reasons no retry fixes: nothing to name but the whole.
-    sim.enqueue(UP[MINI], http(401));
-    sim.enqueue(UP[NANO], http(403));
-    const mixed = await time.settle(run(zen, { model: [MINI, NANO] }, stream));
-    expect(mixed.error?.kind).toBe('all_attempts_failed');
-    expect(mixed.error!.attempts!.map(({ kind }) => kind)).toEqual(['auth', 'permission']);
+      // Two different reasons no retry fixes: nothing to name but the whole.
+      sim.enqueue(UP[MINI], http(401));
+      sim.enqueue(UP[NANO], http(403));
+      const mixed = await time.settle(run(zen, { model: [MINI, NANO] }, stream));
+      expect(mixed.error?.kind).toBe('all_attempts_failed');
+      expect(mixed.error!.attempts!.map(({ kind }) => kind)).toEqual(['auth', 'permission']);
 
-    // A retryable failure beside an auth one: the same.
-    sim.enqueue(UP[MINI], http(500), http(500));
-    sim.enqueue(UP[NANO], http(401));
-    const withServer = await time.settle(run(zen, { model: [MINI, NANO] }, stream));
-    expect(withServer.error?.kind).toBe('all_attempts_failed');
-    expect(withServer.error!.attempts!.map(({ kind }) => kind)).toEqual(['server', 'server', 'auth']);
-  });
+      // A retryable failure beside an auth one: the same.
+      sim.enqueue(UP[MINI], http(500), http(500));
+      sim.enqueue(UP[NANO], http(401));
+      const withServer = await time.settle(run(zen, { model: [MINI, NANO] }, stream));
+      expect(withServer.error?.kind).toBe('all_attempts_failed');
+      expect(withServer.error!.attempts!.map(({ kind }) => kind)).toEqual(['server', 'server', 'auth']);
+    },
+  );
 
   it('a channel skipped for an open breaker is a different reason: auth elsewhere stays all_attempts_failed', async () => {
     const zen = zenClient(sim, { breaker: { allowedFailures: 0, cooldownMs: 60_000 }, routing: { retry: { retries: 0 } } });
@@ -207,7 +331,10 @@ describe('when every channel fails', () => {
     await run(zen, { model: MINI }, false); // opens MINI's breaker
     sim.enqueue(UP[NANO], http(401));
     const out = await run(zen, { model: [MINI, NANO] }, false);
-    expect(attemptsOf(out.zen)).toEqual([[ch(MINI), 'skipped', undefined, 0], [ch(NANO), 'error', 'auth', 0]]);
+    expect(attemptsOf(out.zen)).toEqual([
+      [ch(MINI), 'skipped', undefined, 0],
+      [ch(NANO), 'error', 'auth', 0],
+    ]);
     expect(out.error?.kind).toBe('all_attempts_failed');
   });
 
@@ -231,7 +358,13 @@ describe.each([
     { kind: 'overloaded', label: primary === HAIKU ? '529' : '503', reply: http(primary === HAIKU ? 529 : 503), retry: true },
     { kind: 'server', label: '500', reply: http(500), retry: true },
     { kind: 'network', label: 'connection reset', reply: { fault: { type: 'reset' } }, retry: true },
-    { kind: 'stream_interrupted', label: 'stream cut before content', reply: { fault: { type: 'cut', afterChunks: 1 } }, retry: true, modes: ['stream'] },
+    {
+      kind: 'stream_interrupted',
+      label: 'stream cut before content',
+      reply: { fault: { type: 'cut', afterChunks: 1 } },
+      retry: true,
+      modes: ['stream'],
+    },
     { kind: 'auth', label: '401', reply: http(401), retry: false },
     { kind: 'permission', label: '403', reply: http(403), retry: false },
     { kind: 'not_found', label: '404', reply: http(404), retry: false },
@@ -245,7 +378,10 @@ describe.each([
     const out = await time.settle(run(zen, { model: [primary, MINI] }, row.mode === 'stream'));
     const tries = row.retry ? 2 : 1;
     expect(out.text).toBe('from mini');
-    expect(attemptsOf(out.zen)).toEqual([...Array.from({ length: tries }, (_, retry) => [ch(primary), 'error', row.kind, retry]), [ch(MINI), 'success', undefined, 0]]);
+    expect(attemptsOf(out.zen)).toEqual([
+      ...Array.from({ length: tries }, (_, retry) => [ch(primary), 'error', row.kind, retry]),
+      [ch(MINI), 'success', undefined, 0],
+    ]);
     expect(sim.callsFor(UP[primary])).toHaveLength(tries);
   });
 

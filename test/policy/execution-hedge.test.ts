@@ -2,7 +2,19 @@ import { describe, expect, it } from 'vitest';
 import { HedgeLimiter } from '../../src/policy/hedge.js';
 import { useSimulator } from '../helpers/simulator.js';
 import { gate, useVirtualTime } from '../helpers/virtual-time.js';
-import { anthropicClient, attemptsOf, ch, MINI, NANO, recordEvents, run, tracedOpenAI, UP, zenClient, type TracedRequest } from './execution-helpers.js';
+import {
+  anthropicClient,
+  attemptsOf,
+  ch,
+  MINI,
+  NANO,
+  recordEvents,
+  run,
+  tracedOpenAI,
+  UP,
+  zenClient,
+  type TracedRequest,
+} from './execution-helpers.js';
 
 /**
  * Hedging: a second channel when the first is slow; the first to show content wins. In virtual
@@ -16,14 +28,20 @@ const PLAN = { model: [MINI, NANO] };
 /** A reply that never comes in a test's life (the simulator stops waiting when the client leaves). */
 const NEVER = 600_000;
 
-function hedgingClient(requests: TracedRequest[], hedge: { fallbackDelayMs?: number; maxRate?: number; quantile?: number; minDelayMs?: number } = {}) {
+function hedgingClient(
+  requests: TracedRequest[],
+  hedge: { fallbackDelayMs?: number; maxRate?: number; quantile?: number; minDelayMs?: number } = {},
+) {
   return zenClient(sim, {
     providers: { openai: tracedOpenAI(sim, requests), anthropic: anthropicClient(sim) },
     routing: { hedge: { fallbackDelayMs: 50, maxRate: 1, ...hedge } },
   });
 }
 
-describe.each([['stream', true], ['non-stream', false]] as const)('%s', (_mode, stream) => {
+describe.each([
+  ['stream', true],
+  ['non-stream', false],
+] as const)('%s', (_mode, stream) => {
   it('a slow primary gets a hedge after the delay; the hedge wins, the primary is cancelled, both are paid for', async () => {
     const requests: TracedRequest[] = [];
     const zen = hedgingClient(requests);
@@ -44,7 +62,12 @@ describe.each([['stream', true], ['non-stream', false]] as const)('%s', (_mode, 
     expect(primaryCall.at).toBe(started);
     expect(hedgeCall.at).toBe(started + 50);
 
-    expect(attemptsOf(out.zen)).toEqual(expect.arrayContaining([[ch(MINI), 'hedge_lost', 'aborted', 0], [ch(NANO), 'success', undefined, 0]]));
+    expect(attemptsOf(out.zen)).toEqual(
+      expect.arrayContaining([
+        [ch(MINI), 'hedge_lost', 'aborted', 0],
+        [ch(NANO), 'success', undefined, 0],
+      ]),
+    );
     const loser = out.zen.attempts.find((attempt) => attempt.outcome === 'hedge_lost')!;
     const winner = out.zen.attempts.find((attempt) => attempt.outcome === 'success')!;
     expect(winner.hedge).toBe(true);
@@ -81,7 +104,12 @@ describe.each([['stream', true], ['non-stream', false]] as const)('%s', (_mode, 
     primary.open(); // after the hedge started, before it answers
     const out = await pending;
     expect(out.text).toBe('Primary, a little late.');
-    expect(attemptsOf(out.zen)).toEqual(expect.arrayContaining([[ch(MINI), 'success', undefined, 0], [ch(NANO), 'hedge_lost', 'aborted', 0]]));
+    expect(attemptsOf(out.zen)).toEqual(
+      expect.arrayContaining([
+        [ch(MINI), 'success', undefined, 0],
+        [ch(NANO), 'hedge_lost', 'aborted', 0],
+      ]),
+    );
     expect(out.zen.attempts.find((attempt) => attempt.channel === ch(MINI))!.hedge).toBe(false);
     expect(requests.find((request) => request.model === UP[NANO])!.signal?.aborted).toBe(true);
     expect(events.hedge.at(-1)).toMatchObject({ primary: ch(MINI), hedge: ch(NANO), winner: ch(MINI) });
@@ -118,7 +146,10 @@ describe.each([['stream', true], ['non-stream', false]] as const)('%s', (_mode, 
     hedge.open();
     const out = await pending;
     expect(out.text).toBe('Hedge answer.');
-    expect(attemptsOf(out.zen)).toEqual([[ch(MINI), 'error', 'auth', 0], [ch(NANO), 'success', undefined, 0]]);
+    expect(attemptsOf(out.zen)).toEqual([
+      [ch(MINI), 'error', 'auth', 0],
+      [ch(NANO), 'success', undefined, 0],
+    ]);
   });
 
   it("the caller's abort during a hedge cancels both, and the metadata lists both", async () => {
@@ -134,7 +165,12 @@ describe.each([['stream', true], ['non-stream', false]] as const)('%s', (_mode, 
     controller.abort();
     const out = await pending;
     expect(out.error?.kind).toBe('aborted');
-    expect(attemptsOf(out.zen).sort()).toEqual([[ch(MINI), 'aborted', 'aborted', 0], [ch(NANO), 'aborted', 'aborted', 0]].sort());
+    expect(attemptsOf(out.zen).sort()).toEqual(
+      [
+        [ch(MINI), 'aborted', 'aborted', 0],
+        [ch(NANO), 'aborted', 'aborted', 0],
+      ].sort(),
+    );
     expect(requests.map((request) => request.signal?.aborted)).toEqual([true, true]);
   });
 
@@ -151,7 +187,10 @@ describe.each([['stream', true], ['non-stream', false]] as const)('%s', (_mode, 
     primary.open();
     const out = await pending;
     expect(out.error?.kind).toBe('invalid_request');
-    expect(attemptsOf(out.zen)).toEqual([[ch(MINI), 'error', 'invalid_request', 0], [ch(NANO), 'aborted', 'aborted', 0]]);
+    expect(attemptsOf(out.zen)).toEqual([
+      [ch(MINI), 'error', 'invalid_request', 0],
+      [ch(NANO), 'aborted', 'aborted', 0],
+    ]);
   });
 
   it('waits for the channel p95 once it has samples, not the fallback delay', async () => {

@@ -19,7 +19,11 @@ export const UP = { [MINI]: 'gpt-5-mini', [NANO]: 'gpt-5-nano', [HAIKU]: 'claude
 export const ch = (model: string, provider = model.split('/')[0]!): string => `${model}:${provider}`;
 
 export function openaiClient(sim: Simulator, options: { apiKey?: string; maxRetries?: number } = {}): OpenAI {
-  return new OpenAI({ apiKey: options.apiKey ?? 'sk-test-openai-key-000000000000', baseURL: sim.openaiBaseURL, maxRetries: options.maxRetries ?? 0 });
+  return new OpenAI({
+    apiKey: options.apiKey ?? 'sk-test-openai-key-000000000000',
+    baseURL: sim.openaiBaseURL,
+    maxRetries: options.maxRetries ?? 0,
+  });
 }
 
 /** Upstream HTTP requests an OpenAI client made, with the signal that cancels each (to see it was cancelled). */
@@ -120,8 +124,11 @@ export function attemptsOf(zen: ZenMetadata): Array<[channel: string, outcome: s
 
 /** Collects every policy event of a client. */
 export function recordEvents(zen: ZenClient): { [K in keyof PolicyEvents]: Array<Parameters<PolicyEvents[K]>[0]> } {
-  const seen = { route: [], attempt: [], failover: [], breaker: [], hedge: [] } as { [K in keyof PolicyEvents]: Array<Parameters<PolicyEvents[K]>[0]> };
-  for (const name of Object.keys(seen) as Array<keyof PolicyEvents>) zen.on(name, ((event: unknown) => void (seen[name] as unknown[]).push(event)) as never);
+  const seen = { route: [], attempt: [], failover: [], breaker: [], hedge: [] } as {
+    [K in keyof PolicyEvents]: Array<Parameters<PolicyEvents[K]>[0]>;
+  };
+  for (const name of Object.keys(seen) as Array<keyof PolicyEvents>)
+    zen.on(name, ((event: unknown) => void (seen[name] as unknown[]).push(event)) as never);
   return seen;
 }
 

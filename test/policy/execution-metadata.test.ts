@@ -27,7 +27,11 @@ describe('metadata', () => {
   it('a completion carries zen: model, channel, why, every attempt with its duration, usage, cost, throughput', async () => {
     const zen = zenClient(sim);
     const reply = gate();
-    sim.enqueue(UP[MINI], { text: 'Twelve words of answer, more or less, to fill the stream.', hold: reply.promise, usage: { input: 200, output: 30 } });
+    sim.enqueue(UP[MINI], {
+      text: 'Twelve words of answer, more or less, to fill the stream.',
+      hold: reply.promise,
+      usage: { input: 200, output: 30 },
+    });
     const pending = zen.chat.completions.create({ model: [MINI, HAIKU], messages: [{ role: 'user', content: 'Hi' }] });
     await time.until(() => sim.callsFor(UP[MINI]).length === 1, 'the call');
     await time.advance(40);
@@ -48,7 +52,9 @@ describe('metadata', () => {
     });
     expect(meta.requestId).toMatch(/\S/);
     expect(meta.explanation).toContain(ch(MINI));
-    expect(meta.attempts).toEqual([expect.objectContaining({ channel: ch(MINI), provider: 'openai', model: MINI, outcome: 'success', retry: 0, usage: meta.usage })]);
+    expect(meta.attempts).toEqual([
+      expect.objectContaining({ channel: ch(MINI), provider: 'openai', model: MINI, outcome: 'success', retry: 0, usage: meta.usage }),
+    ]);
     expect(meta.attempts[0]!.durationMs).toBe(40);
     expect(meta.durationMs).toBe(40);
     // gpt-5-mini has a known price: 200 input and 30 output tokens cost something, and exactly the attempt's cost.
@@ -103,13 +109,19 @@ describe('metadata', () => {
     const out = await pending;
     expect(out.error?.kind).toBe('all_attempts_failed');
     expect(out.zen).toMatchObject({ channel: undefined, model: undefined, plan: [ch(MINI), ch(HAIKU)] });
-    expect(out.zen.attempts.map((attempt) => [attempt.channel, attempt.errorKind])).toEqual([[ch(MINI), 'overloaded'], [ch(HAIKU), 'server']]);
+    expect(out.zen.attempts.map((attempt) => [attempt.channel, attempt.errorKind])).toEqual([
+      [ch(MINI), 'overloaded'],
+      [ch(HAIKU), 'server'],
+    ]);
     expect(out.zen.attempts[0]!.durationMs).toBe(30);
     expect(out.zen.attempts[0]!.message).toContain('503');
   });
 });
 
-describe.each([['stream', true], ['non-stream', false]] as const)('events (%s)', (_mode, stream) => {
+describe.each([
+  ['stream', true],
+  ['non-stream', false],
+] as const)('events (%s)', (_mode, stream) => {
   it('route, attempt, failover, attempt: typed payloads, in order, one request id', async () => {
     const zen = zenClient(sim, { routing: { retry: { retries: 0 } } });
     const log = eventLog(zen);
@@ -120,12 +132,24 @@ describe.each([['stream', true], ['non-stream', false]] as const)('events (%s)',
     const requestId = out.zen.requestId;
     expect(log.map((entry) => entry.name)).toEqual(['route', 'attempt', 'failover', 'attempt']);
     expect(log[0]!.payload).toEqual({
-      requestId, policy: 'ordered', requested: `${MINI},${HAIKU}`, chosen: ch(MINI), order: [ch(MINI), ch(HAIKU)],
-      explanation: expect.stringContaining(ch(MINI)), frontier: undefined, rejected: [],
+      requestId,
+      policy: 'ordered',
+      requested: `${MINI},${HAIKU}`,
+      chosen: ch(MINI),
+      order: [ch(MINI), ch(HAIKU)],
+      explanation: expect.stringContaining(ch(MINI)),
+      frontier: undefined,
+      rejected: [],
     });
     expect(log[1]!.payload).toEqual({ requestId, attempt: out.zen.attempts[0] });
     expect(log[1]!.payload.attempt).toMatchObject({ channel: ch(MINI), outcome: 'error', errorKind: 'overloaded' });
-    expect(log[2]!.payload).toEqual({ requestId, from: ch(MINI), to: ch(HAIKU), kind: 'overloaded', message: expect.stringContaining('503') });
+    expect(log[2]!.payload).toEqual({
+      requestId,
+      from: ch(MINI),
+      to: ch(HAIKU),
+      kind: 'overloaded',
+      message: expect.stringContaining('503'),
+    });
     expect(log[3]!.payload).toEqual({ requestId, attempt: out.zen.attempts[1] });
     expect(log[3]!.payload.attempt).toMatchObject({ channel: ch(HAIKU), outcome: 'success' });
   });

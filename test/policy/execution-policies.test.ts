@@ -24,7 +24,11 @@ describe('ordered', () => {
     const out = await run(zen, { model: [HAIKU, NANO, MINI] }, false);
     expect(out.zen.policy).toBe('ordered');
     expect(out.zen.plan).toEqual([ch(HAIKU), ch(NANO), ch(MINI)]);
-    expect(attemptsOf(out.zen)).toEqual([[ch(HAIKU), 'error', 'server', 0], [ch(NANO), 'error', 'server', 0], [ch(MINI), 'success', undefined, 0]]);
+    expect(attemptsOf(out.zen)).toEqual([
+      [ch(HAIKU), 'error', 'server', 0],
+      [ch(NANO), 'error', 'server', 0],
+      [ch(MINI), 'success', undefined, 0],
+    ]);
     expect(sim.calls.map((call) => call.model)).toEqual([UP[HAIKU], UP[NANO], UP[MINI]]);
   });
 
@@ -45,11 +49,17 @@ describe('cheapest', () => {
     expect(out.zen.policy).toBe('cheapest');
     expect(out.zen.plan).toEqual([ch(NANO), ch(MINI), ch(HAIKU)]);
     expect(out.zen.explanation).toContain(`${ch(NANO)} has the lowest estimated cost`);
-    expect(attemptsOf(out.zen)).toEqual([[ch(NANO), 'error', 'server', 0], [ch(MINI), 'success', undefined, 0]]);
+    expect(attemptsOf(out.zen)).toEqual([
+      [ch(NANO), 'error', 'server', 0],
+      [ch(MINI), 'success', undefined, 0],
+    ]);
   });
 });
 
-describe.each([['stream', true], ['non-stream', false]] as const)('fastest (%s)', (_mode, stream) => {
+describe.each([
+  ['stream', true],
+  ['non-stream', false],
+] as const)('fastest (%s)', (_mode, stream) => {
   /** Warm-up calls that take exactly `latency` (virtual) ms each: each reply is held while the clock moves. */
   async function warmUp(zen: ZenClient, latency: Record<string, number>, time: VirtualTime): Promise<void> {
     for (const model of [MINI, NANO]) {
@@ -69,18 +79,20 @@ describe.each([['stream', true], ['non-stream', false]] as const)('fastest (%s)'
   it.each([
     ['gpt-5-nano', { [MINI]: 90, [NANO]: 5 }, NANO],
     ['gpt-5-mini', { [MINI]: 5, [NANO]: 90 }, MINI],
-  ])('after warm-up calls prefers the channel measured faster (%s)', (_name, latency, fast) => inVirtualTime(async (time) => {
-    const zen = zenClient(sim, { models: MODELS });
-    await warmUp(zen, latency, time);
-    const out = await run(zen, { model: [MINI, NANO], zen: { policy: 'fastest' } }, stream);
-    expect(out.zen.policy).toBe('fastest');
-    expect(out.zen.channel).toBe(ch(fast));
-    expect(out.zen.explanation).toContain('expected to finish first');
-    // preference 'speed' picks the same policy.
-    const bySpeed = await run(zen, { model: [MINI, NANO], zen: { preference: 'speed' } }, stream);
-    expect(bySpeed.zen.policy).toBe('fastest');
-    expect(bySpeed.zen.channel).toBe(ch(fast));
-  }));
+  ])('after warm-up calls prefers the channel measured faster (%s)', (_name, latency, fast) =>
+    inVirtualTime(async (time) => {
+      const zen = zenClient(sim, { models: MODELS });
+      await warmUp(zen, latency, time);
+      const out = await run(zen, { model: [MINI, NANO], zen: { policy: 'fastest' } }, stream);
+      expect(out.zen.policy).toBe('fastest');
+      expect(out.zen.channel).toBe(ch(fast));
+      expect(out.zen.explanation).toContain('expected to finish first');
+      // preference 'speed' picks the same policy.
+      const bySpeed = await run(zen, { model: [MINI, NANO], zen: { preference: 'speed' } }, stream);
+      expect(bySpeed.zen.policy).toBe('fastest');
+      expect(bySpeed.zen.channel).toBe(ch(fast));
+    }),
+  );
 });
 
 describe('load-balance', () => {
@@ -119,11 +131,17 @@ describe('load-balance', () => {
     expect(sim.callsFor('mini-at-b')).toHaveLength(0);
     sim.enqueue('mini-at-a', FAIL);
     const out = await run(zen, { model: MINI }, false);
-    expect(attemptsOf(out.zen)).toEqual([[A, 'error', 'server', 0], [B, 'success', undefined, 0]]);
+    expect(attemptsOf(out.zen)).toEqual([
+      [A, 'error', 'server', 0],
+      [B, 'success', undefined, 0],
+    ]);
   });
 });
 
-describe.each([['stream', true], ['non-stream', false]] as const)('pareto for auto (%s)', (_mode, stream) => {
+describe.each([
+  ['stream', true],
+  ['non-stream', false],
+] as const)('pareto for auto (%s)', (_mode, stream) => {
   const pool = [NANO, MINI, HAIKU];
 
   it.each([

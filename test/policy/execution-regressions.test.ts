@@ -11,7 +11,10 @@ import { attemptsOf, ch, HAIKU, MINI, NANO, recordEvents, run, sleep, UP, zenCli
 
 const sim = useSimulator();
 const FAIL = { fault: { type: 'http', status: 500 } } as const;
-const MODES = [['stream', true], ['non-stream', false]] as const;
+const MODES = [
+  ['stream', true],
+  ['non-stream', false],
+] as const;
 
 describe.each(MODES)('%s', (_mode, stream) => {
   it('a channel that fails during a fallback attempt is still cooled down', async () => {
@@ -22,10 +25,16 @@ describe.each(MODES)('%s', (_mode, stream) => {
     sim.enqueue(UP[HAIKU], { text: 'third time lucky' });
     const first = await run(zen, { model: [MINI, NANO, HAIKU] }, stream);
     expect(first.text).toBe('third time lucky');
-    expect(events.breaker.map((event) => [event.channel, event.to])).toEqual([[ch(MINI), 'open'], [ch(NANO), 'open']]);
+    expect(events.breaker.map((event) => [event.channel, event.to])).toEqual([
+      [ch(MINI), 'open'],
+      [ch(NANO), 'open'],
+    ]);
     // The fallback channel is skipped by the next call, even where it comes first.
     const second = await run(zen, { model: [NANO, HAIKU] }, stream);
-    expect(attemptsOf(second.zen)).toEqual([[ch(NANO), 'skipped', undefined, 0], [ch(HAIKU), 'success', undefined, 0]]);
+    expect(attemptsOf(second.zen)).toEqual([
+      [ch(NANO), 'skipped', undefined, 0],
+      [ch(HAIKU), 'success', undefined, 0],
+    ]);
     expect(sim.callsFor(UP[NANO])).toHaveLength(1);
     expect(sim.callsFor(UP[MINI])).toHaveLength(1);
   });
@@ -63,7 +72,8 @@ describe.each(MODES)('%s', (_mode, stream) => {
     sim.reset();
     const lenient = zenClient(sim, { breaker: { allowedFailures: 2, cooldownMs: 60_000 }, routing: { retry: { retries: 0 } } });
     sim.enqueue(UP[MINI], FAIL, FAIL, FAIL);
-    for (let call = 0; call < 3; call += 1) expect((await run(lenient, { model: [MINI, HAIKU] }, stream)).zen.attempts[0]!.outcome).toBe('error');
+    for (let call = 0; call < 3; call += 1)
+      expect((await run(lenient, { model: [MINI, HAIKU] }, stream)).zen.attempts[0]!.outcome).toBe('error');
     expect((await run(lenient, { model: [MINI, HAIKU] }, stream)).zen.attempts[0]!.outcome).toBe('skipped');
     expect(sim.callsFor(UP[MINI])).toHaveLength(3);
   });
@@ -76,7 +86,9 @@ describe.each(MODES)('%s', (_mode, stream) => {
     const out = await run(zen, { model: [MINI, 'openai/small', HAIKU], messages: [{ role: 'user', content: long }] }, stream);
     expect(out.text).toBe('from the big window');
     expect(out.zen.plan).toEqual([ch(MINI), ch(HAIKU)]);
-    expect(out.zen.rejected).toEqual([expect.objectContaining({ channel: 'openai/small:openai', reason: expect.stringMatching(/context window/) })]);
+    expect(out.zen.rejected).toEqual([
+      expect.objectContaining({ channel: 'openai/small:openai', reason: expect.stringMatching(/context window/) }),
+    ]);
     expect(out.zen.attempts.map((attempt) => attempt.channel)).not.toContain('openai/small:openai');
     expect(sim.callsFor('small')).toHaveLength(0);
     // A short prompt fits, so the same model is used then: the skip was for the window only.
@@ -93,7 +105,10 @@ describe('streams', () => {
     const out = await run(zen, { model: [MINI, HAIKU] }, true);
     expect(out.error).toBeUndefined();
     expect(out.text).toBe('Only Haiku speaks here.');
-    expect(attemptsOf(out.zen)).toEqual([[ch(MINI), 'error', 'stream_interrupted', 0], [ch(HAIKU), 'success', undefined, 0]]);
+    expect(attemptsOf(out.zen)).toEqual([
+      [ch(MINI), 'error', 'stream_interrupted', 0],
+      [ch(HAIKU), 'success', undefined, 0],
+    ]);
   });
 
   it('a stream cut after content reached the caller is not replayed elsewhere: it fails, typed', async () => {
@@ -113,36 +128,60 @@ describe('streams', () => {
     ["Anthropic's overloaded_error event", HAIKU, MINI, 'overloaded'],
   ] as const)('%s inside a 200 stream fails over', async (_label, primary, fallback, kind) => {
     const zen = zenClient(sim, { routing: { retry: { retries: 0 } } });
-    sim.enqueue(UP[primary], { text: 'never shown', fault: { type: 'error-frame', message: kind === 'server' ? 'The server had an error.' : 'Overloaded' } });
+    sim.enqueue(UP[primary], {
+      text: 'never shown',
+      fault: { type: 'error-frame', message: kind === 'server' ? 'The server had an error.' : 'Overloaded' },
+    });
     sim.enqueue(UP[fallback], { text: 'The fallback answers.' });
     const out = await run(zen, { model: [primary, fallback] }, true);
     expect(out.text).toBe('The fallback answers.');
-    expect(attemptsOf(out.zen)).toEqual([[ch(primary), 'error', kind, 0], [ch(fallback), 'success', undefined, 0]]);
+    expect(attemptsOf(out.zen)).toEqual([
+      [ch(primary), 'error', kind, 0],
+      [ch(fallback), 'success', undefined, 0],
+    ]);
   });
 });
 
 describe('SDK-level retries never stack on ZenClient', () => {
   const clients = {
     openai: () => ({ openai: new OpenAI({ apiKey: 'sk-test-openai-key-000000000000', baseURL: sim.openaiBaseURL, maxRetries: 5 }) }),
-    anthropic: () => ({ anthropic: new Anthropic({ apiKey: 'sk-ant-test-key-0000000000000', baseURL: sim.anthropicBaseURL, maxRetries: 5 }) }),
-    google: () => ({ google: new GoogleGenAI({ apiKey: 'AIza-simulator-000000000000000000000', httpOptions: { baseUrl: sim.googleBaseURL, retryOptions: { attempts: 5 } } }) }),
+    anthropic: () => ({
+      anthropic: new Anthropic({ apiKey: 'sk-ant-test-key-0000000000000', baseURL: sim.anthropicBaseURL, maxRetries: 5 }),
+    }),
+    google: () => ({
+      google: new GoogleGenAI({
+        apiKey: 'AIza-simulator-000000000000000000000',
+        httpOptions: { baseUrl: sim.googleBaseURL, retryOptions: { attempts: 5 } },
+      }),
+    }),
   };
-  const models = { openai: [MINI, UP[MINI]], anthropic: [HAIKU, UP[HAIKU]], google: ['google/gemini-2.5-flash', 'gemini-2.5-flash'] } as const;
+  const models = {
+    openai: [MINI, UP[MINI]],
+    anthropic: [HAIKU, UP[HAIKU]],
+    google: ['google/gemini-2.5-flash', 'gemini-2.5-flash'],
+  } as const;
 
-  it.each(Object.keys(clients) as Array<keyof typeof clients>)('%s client built with retries: exactly retries+1 calls reach the server', async (family) => {
-    const [model, upstream] = models[family];
-    for (const [stream, retries] of [[false, 2], [true, 1], [false, 0]] as const) {
-      sim.reset();
-      const zen = new ZenClient({ providers: clients[family](), routing: { retry: { retries, minDelayMs: 5, maxDelayMs: 10 } } });
-      sim.setDefault(upstream, FAIL);
-      const out = await inVirtualTime(async (time) => {
-        const result = await time.settle(run(zen, { model }, stream));
-        await time.advance(120_000); // any SDK retry timer (seconds of backoff) would fire here
-        return result;
-      });
-      expect(out.error?.kind).toBe('all_attempts_failed');
-      await sleep(30); // and its request would land here
-      expect(sim.callsFor(upstream), `${family}, stream ${stream}, retries ${retries}`).toHaveLength(retries + 1);
-    }
-  });
+  it.each(Object.keys(clients) as Array<keyof typeof clients>)(
+    '%s client built with retries: exactly retries+1 calls reach the server',
+    async (family) => {
+      const [model, upstream] = models[family];
+      for (const [stream, retries] of [
+        [false, 2],
+        [true, 1],
+        [false, 0],
+      ] as const) {
+        sim.reset();
+        const zen = new ZenClient({ providers: clients[family](), routing: { retry: { retries, minDelayMs: 5, maxDelayMs: 10 } } });
+        sim.setDefault(upstream, FAIL);
+        const out = await inVirtualTime(async (time) => {
+          const result = await time.settle(run(zen, { model }, stream));
+          await time.advance(120_000); // any SDK retry timer (seconds of backoff) would fire here
+          return result;
+        });
+        expect(out.error?.kind).toBe('all_attempts_failed');
+        await sleep(30); // and its request would land here
+        expect(sim.callsFor(upstream), `${family}, stream ${stream}, retries ${retries}`).toHaveLength(retries + 1);
+      }
+    },
+  );
 });

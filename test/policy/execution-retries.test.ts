@@ -12,11 +12,18 @@ import { anthropicClient, attemptsOf, ch, HAIKU, MINI, run, tracedOpenAI, UP, ze
 
 const sim = useSimulator();
 const time = useVirtualTime();
-const MODES = [['stream', true], ['non-stream', false]] as const;
+const MODES = [
+  ['stream', true],
+  ['non-stream', false],
+] as const;
 const FAIL = { fault: { type: 'http', status: 500 } } as const;
 
 /** A client whose OpenAI requests are counted as they are made, and its failed attempts as they end. */
-function tracedClient(options: Parameters<typeof zenClient>[1] = {}): { zen: ZenClient; requests: TracedRequest[]; failures: () => number } {
+function tracedClient(options: Parameters<typeof zenClient>[1] = {}): {
+  zen: ZenClient;
+  requests: TracedRequest[];
+  failures: () => number;
+} {
   const requests: TracedRequest[] = [];
   const zen = zenClient(sim, { providers: { openai: tracedOpenAI(sim, requests), anthropic: anthropicClient(sim) }, ...options });
   let failed = 0;
@@ -43,7 +50,11 @@ describe.each(MODES)('%s', (_mode, stream) => {
     expect(requests).toHaveLength(3);
     const out = await pending;
     expect(out.text).toBe('third try');
-    expect(attemptsOf(out.zen)).toEqual([[ch(MINI), 'error', 'server', 0], [ch(MINI), 'error', 'server', 1], [ch(MINI), 'success', undefined, 2]]);
+    expect(attemptsOf(out.zen)).toEqual([
+      [ch(MINI), 'error', 'server', 0],
+      [ch(MINI), 'error', 'server', 1],
+      [ch(MINI), 'success', undefined, 2],
+    ]);
   });
 
   it('waits for a Retry-After within maxRetryAfterMs before retrying the same channel', async () => {
@@ -57,7 +68,10 @@ describe.each(MODES)('%s', (_mode, stream) => {
     expect(requests).toHaveLength(2);
     const out = await pending;
     expect(out.text).toBe('after the wait');
-    expect(attemptsOf(out.zen)).toEqual([[ch(MINI), 'error', 'rate_limited', 0], [ch(MINI), 'success', undefined, 1]]);
+    expect(attemptsOf(out.zen)).toEqual([
+      [ch(MINI), 'error', 'rate_limited', 0],
+      [ch(MINI), 'success', undefined, 1],
+    ]);
     expect(sim.callsFor(UP[HAIKU])).toHaveLength(0);
   });
 
@@ -81,7 +95,10 @@ describe.each(MODES)('%s', (_mode, stream) => {
     // The clock stands still: whatever is asked happens "at once".
     const out = await run(zen, { model: [MINI, HAIKU] }, stream);
     expect(out.text).toBe('elsewhere');
-    expect(attemptsOf(out.zen)).toEqual([[ch(MINI), 'error', 'rate_limited', 0], [ch(HAIKU), 'success', undefined, 0]]);
+    expect(attemptsOf(out.zen)).toEqual([
+      [ch(MINI), 'error', 'rate_limited', 0],
+      [ch(HAIKU), 'success', undefined, 0],
+    ]);
     expect(sim.callsFor(UP[MINI])).toHaveLength(1);
     expect(sim.callsFor(UP[HAIKU])[0]!.at).toBe(started);
     // The channel stays closed to other calls for the 5 s it asked for.
@@ -95,7 +112,10 @@ describe.each(MODES)('%s', (_mode, stream) => {
     sim.enqueue(UP[MINI], { fault: { type: 'http', status: 401 } }, { text: 'would work' });
     sim.enqueue(UP[HAIKU], { text: 'elsewhere' });
     const out = await time.settle(run(zen, { model: [MINI, HAIKU] }, stream));
-    expect(attemptsOf(out.zen)).toEqual([[ch(MINI), 'error', 'auth', 0], [ch(HAIKU), 'success', undefined, 0]]);
+    expect(attemptsOf(out.zen)).toEqual([
+      [ch(MINI), 'error', 'auth', 0],
+      [ch(HAIKU), 'success', undefined, 0],
+    ]);
   });
 
   it('maxRetries in the second argument sets the retries of this call', async () => {
@@ -110,14 +130,21 @@ describe.each(MODES)('%s', (_mode, stream) => {
 describe('the retry budget', () => {
   it('empties under an outage, so later calls stop retrying and failing over; successes refill it', async () => {
     // Breakers stay out of the way so that only the budget limits the calls.
-    const zen = zenClient(sim, { retryBudget: { capacity: 10, retryCost: 5, successRefill: 1 }, breaker: { allowedFailures: 1_000, minimumCalls: 1_000 } });
+    const zen = zenClient(sim, {
+      retryBudget: { capacity: 10, retryCost: 5, successRefill: 1 },
+      breaker: { allowedFailures: 1_000, minimumCalls: 1_000 },
+    });
     sim.setDefault(UP[MINI], FAIL);
     sim.setDefault(UP[HAIKU], FAIL);
 
     // Call 1: one retry (5) and one failover (5) empty the bucket; Haiku's retry finds it empty.
     const first = await time.settle(run(zen, { model: [MINI, HAIKU] }, false));
     expect(first.error?.kind).toBe('all_attempts_failed');
-    expect(attemptsOf(first.zen)).toEqual([[ch(MINI), 'error', 'server', 0], [ch(MINI), 'error', 'server', 1], [ch(HAIKU), 'error', 'server', 0]]);
+    expect(attemptsOf(first.zen)).toEqual([
+      [ch(MINI), 'error', 'server', 0],
+      [ch(MINI), 'error', 'server', 1],
+      [ch(HAIKU), 'error', 'server', 0],
+    ]);
     expect(first.error!.message).toContain('retry budget is exhausted');
     expect(zen.retryBudget.available).toBe(0);
 
@@ -135,7 +162,10 @@ describe('the retry budget', () => {
     // Enough for one retry again; a success after it refunds what it took.
     sim.enqueue(UP[MINI], FAIL);
     const recovered = await time.settle(run(zen, { model: [MINI, HAIKU] }, false));
-    expect(attemptsOf(recovered.zen)).toEqual([[ch(MINI), 'error', 'server', 0], [ch(MINI), 'success', undefined, 1]]);
+    expect(attemptsOf(recovered.zen)).toEqual([
+      [ch(MINI), 'error', 'server', 0],
+      [ch(MINI), 'success', undefined, 1],
+    ]);
     expect(zen.retryBudget.available).toBe(5);
   });
 
@@ -150,7 +180,10 @@ describe('the retry budget', () => {
     await time.advance(40);
     const out = await pending;
     // 12 tokens: one timeout retry (10); the failover (10) no longer fits.
-    expect(attemptsOf(out.zen)).toEqual([[ch(MINI), 'error', 'timeout', 0], [ch(MINI), 'error', 'timeout', 1]]);
+    expect(attemptsOf(out.zen)).toEqual([
+      [ch(MINI), 'error', 'timeout', 0],
+      [ch(MINI), 'error', 'timeout', 1],
+    ]);
     expect(zen.retryBudget.available).toBe(2);
   });
 });

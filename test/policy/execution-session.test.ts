@@ -41,7 +41,14 @@ function twoProviderClient(): ZenClient {
 }
 
 const tools: OpenAI.Chat.ChatCompletionTool[] = [
-  { type: 'function', function: { name: 'get_weather', description: 'Weather for a city', parameters: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] } } },
+  {
+    type: 'function',
+    function: {
+      name: 'get_weather',
+      description: 'Weather for a city',
+      parameters: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] },
+    },
+  },
 ];
 
 /** One turn of a tool conversation: the assistant's reply is appended to `messages`. */
@@ -53,13 +60,20 @@ async function turn(zen: ZenClient, messages: OpenAI.Chat.ChatCompletionMessageP
     messages.push({ role: 'assistant', content: out.text });
   } else {
     const id = `call_${messages.length}`;
-    messages.push({ role: 'assistant', content: null, tool_calls: [{ id, type: 'function', function: { name: 'get_weather', arguments: '{"city":"Paris"}' } }] });
+    messages.push({
+      role: 'assistant',
+      content: null,
+      tool_calls: [{ id, type: 'function', function: { name: 'get_weather', arguments: '{"city":"Paris"}' } }],
+    });
     messages.push({ role: 'tool', tool_call_id: id, content: '{"temperature": 21}' });
   }
   return { channel: out.zen.channel!, sticky: out.zen.sticky, out };
 }
 
-describe.each([['stream', true], ['non-stream', false]] as const)('%s', (_mode, stream) => {
+describe.each([
+  ['stream', true],
+  ['non-stream', false],
+] as const)('%s', (_mode, stream) => {
   it('without a session the policy moves the conversation around (the control)', async () => {
     const zen = twoProviderClient();
     const messages: OpenAI.Chat.ChatCompletionMessageParam[] = [{ role: 'user', content: 'Weather in Paris?' }];
@@ -92,7 +106,10 @@ describe.each([['stream', true], ['non-stream', false]] as const)('%s', (_mode, 
     sim.enqueue(UPSTREAM[A]!, { fault: { type: 'http', status: 503 } });
     const second = await turn(zen, messages, stream, 's2');
     expect(second.channel).toBe(B);
-    expect(second.out.zen.attempts.map((attempt) => [attempt.channel, attempt.outcome])).toEqual([[A, 'error'], [B, 'success']]);
+    expect(second.out.zen.attempts.map((attempt) => [attempt.channel, attempt.outcome])).toEqual([
+      [A, 'error'],
+      [B, 'success'],
+    ]);
     expect(second.sticky).toBe(true); // it started on the pinned channel
     messages.push({ role: 'user', content: 'And tomorrow?' });
     const later = [await turn(zen, messages, stream, 's2'), await turn(zen, messages, stream, 's2')];

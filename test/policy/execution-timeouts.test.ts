@@ -15,7 +15,10 @@ import { anthropicClient, attemptsOf, ch, HAIKU, MINI, run, tracedOpenAI, UP, ze
 
 const sim = useSimulator();
 const time = useVirtualTime();
-const MODES = [['stream', true], ['non-stream', false]] as const;
+const MODES = [
+  ['stream', true],
+  ['non-stream', false],
+] as const;
 /** Headers (a stream's) and then nothing: an upstream that answers too late, at any load. */
 const STALL = { text: 'too late', fault: { type: 'stall' as const } };
 
@@ -88,7 +91,10 @@ describe.each(MODES)('%s', (_mode, stream) => {
     // The fallback answers in real time while the clock stands still: it cannot time out.
     const out = await pending;
     expect(out.text).toBe('in time');
-    expect(attemptsOf(out.zen)).toEqual([[ch(MINI), 'error', 'timeout', 0], [ch(HAIKU), 'success', undefined, 0]]);
+    expect(attemptsOf(out.zen)).toEqual([
+      [ch(MINI), 'error', 'timeout', 0],
+      [ch(HAIKU), 'success', undefined, 0],
+    ]);
     expect(out.zen.attempts[0]!.durationMs).toBe(80);
     expect(out.zen.attempts[0]!.message).toContain('exceeded 80 ms');
   });
@@ -120,7 +126,11 @@ describe.each(MODES)('%s', (_mode, stream) => {
 });
 
 /** Reads a stream, handing each content piece to `onPiece` (which may move time) before asking for the next. */
-async function consume(stream: AsyncIterable<{ choices: Array<{ delta: { content?: string | null } }> }>, pieces: string[], onPiece?: () => Promise<void>): Promise<ZenError | undefined> {
+async function consume(
+  stream: AsyncIterable<{ choices: Array<{ delta: { content?: string | null } }> }>,
+  pieces: string[],
+  onPiece?: () => Promise<void>,
+): Promise<ZenError | undefined> {
   try {
     for await (const chunk of stream) {
       const piece = chunk.choices[0]?.delta.content;
@@ -163,7 +173,10 @@ describe('streams', () => {
     const out = await pending;
     expect(out.pieces.join('')).toBe('Fast fallback words here.');
     for (const piece of out.pieces) expect('Fast fallback words here.').toContain(piece);
-    expect(attemptsOf(out.zen)).toEqual([[ch(MINI), 'error', 'timeout', 0], [ch(HAIKU), 'success', undefined, 0]]);
+    expect(attemptsOf(out.zen)).toEqual([
+      [ch(MINI), 'error', 'timeout', 0],
+      [ch(HAIKU), 'success', undefined, 0],
+    ]);
     expect(out.zen.attempts[0]!.message).toContain('No first token');
     expect(out.zen.attempts[0]!.durationMs).toBe(80);
   });
@@ -172,7 +185,12 @@ describe('streams', () => {
     const zen = zenClient(sim, { routing: { retry: { retries: 1 } } });
     // The first word, then silence.
     sim.enqueue(UP[MINI], { text: 'one two three four five', fault: { type: 'stall', afterChunks: 2 } });
-    const stream = await zen.chat.completions.create({ model: [MINI, HAIKU], messages: [{ role: 'user', content: 'count' }], stream: true, zen: { timeouts: { idleMs: 80 } } });
+    const stream = await zen.chat.completions.create({
+      model: [MINI, HAIKU],
+      messages: [{ role: 'user', content: 'count' }],
+      stream: true,
+      zen: { timeouts: { idleMs: 80 } },
+    });
     const pieces: string[] = [];
     const reading = consume(stream, pieces);
     await time.until(() => pieces.length === 1, 'the first word');
@@ -191,7 +209,12 @@ describe('streams', () => {
   it('the total deadline also covers the stream after its first token: a typed timeout mid-stream', async () => {
     const zen = zenClient(sim);
     sim.enqueue(UP[MINI], { text: 'one two three four five six seven eight nine ten', fault: { type: 'stall', afterChunks: 4 } });
-    const stream = await zen.chat.completions.create({ model: [MINI, HAIKU], messages: [{ role: 'user', content: 'count' }], stream: true, zen: { timeouts: { totalMs: 150 } } });
+    const stream = await zen.chat.completions.create({
+      model: [MINI, HAIKU],
+      messages: [{ role: 'user', content: 'count' }],
+      stream: true,
+      zen: { timeouts: { totalMs: 150 } },
+    });
     const pieces: string[] = [];
     const reading = consume(stream, pieces);
     await time.until(() => pieces.length >= 1, 'the first words');
@@ -207,7 +230,12 @@ describe('streams', () => {
   it('a steady stream slower in total than idleMs is not cut: the limit is per gap', async () => {
     const zen = zenClient(sim);
     sim.enqueue(UP[MINI], { text: 'a b c d e f g h', tokensPerSecond: 10 }); // 100 ms (real) gaps upstream
-    const stream = await zen.chat.completions.create({ model: MINI, messages: [{ role: 'user', content: 'letters' }], stream: true, zen: { timeouts: { idleMs: 120 } } });
+    const stream = await zen.chat.completions.create({
+      model: MINI,
+      messages: [{ role: 'user', content: 'letters' }],
+      stream: true,
+      zen: { timeouts: { idleMs: 120 } },
+    });
     const pieces: string[] = [];
     const started = performance.now();
     const iterator = stream[Symbol.asyncIterator]();
@@ -229,7 +257,12 @@ describe('streams', () => {
   it('only waiting on the provider counts against idleMs: a caller that reads slowly is not cut off', async () => {
     const zen = zenClient(sim);
     sim.enqueue(UP[MINI], { text: 'a b c d e' });
-    const stream = await zen.chat.completions.create({ model: MINI, messages: [{ role: 'user', content: 'letters' }], stream: true, zen: { timeouts: { idleMs: 60 } } });
+    const stream = await zen.chat.completions.create({
+      model: MINI,
+      messages: [{ role: 'user', content: 'letters' }],
+      stream: true,
+      zen: { timeouts: { idleMs: 60 } },
+    });
     const pieces: string[] = [];
     // The caller takes longer over each chunk than idleMs allows the provider.
     const error = await consume(stream, pieces, () => time.advance(100));
@@ -243,7 +276,10 @@ describe('streams', () => {
     const zen = zenClient(sim, { providers: { openai: tracedOpenAI(sim, requests), anthropic: anthropicClient(sim) } });
     sim.enqueue(UP[MINI], { text: 'one two three four five six seven eight', tokensPerSecond: 20 });
     const controller = new AbortController();
-    const stream = await zen.chat.completions.create({ model: [MINI, HAIKU], messages: [{ role: 'user', content: 'count' }], stream: true }, { signal: controller.signal });
+    const stream = await zen.chat.completions.create(
+      { model: [MINI, HAIKU], messages: [{ role: 'user', content: 'count' }], stream: true },
+      { signal: controller.signal },
+    );
     const pieces: string[] = [];
     for await (const chunk of stream) {
       const piece = chunk.choices[0]?.delta.content;

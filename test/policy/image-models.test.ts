@@ -38,9 +38,21 @@ describe('image models in the catalog', () => {
   });
 
   it('builds the auto pool for images from image models only, and the text pool without them', () => {
-    const providers = [provider('openai', 'openai', ['openai']), provider('anthropic', 'anthropic', ['anthropic']), provider('google', 'google', ['google'])];
+    const providers = [
+      provider('openai', 'openai', ['openai']),
+      provider('anthropic', 'anthropic', ['anthropic']),
+      provider('google', 'google', ['google']),
+    ];
     const images = defaultAutoPool(providers, catalog, 'image');
-    expect(images).toEqual(expect.arrayContaining(['openai/gpt-image-1', 'openai/gpt-image-1-mini', 'google/gemini-2.5-flash-image', 'google/gemini-3-pro-image-preview', 'google/imagen-4.0-generate-001']));
+    expect(images).toEqual(
+      expect.arrayContaining([
+        'openai/gpt-image-1',
+        'openai/gpt-image-1-mini',
+        'google/gemini-2.5-flash-image',
+        'google/gemini-3-pro-image-preview',
+        'google/imagen-4.0-generate-001',
+      ]),
+    );
     // Legacy, and more than a year older than the vendor's newest image model.
     expect(images).not.toContain('openai/dall-e-2');
     expect(images).not.toContain('openai/dall-e-3');
@@ -58,9 +70,13 @@ describe("images.generate({ model: 'auto' }) on a fresh client", () => {
     expect(images.data).toHaveLength(3);
     expect(images.zen.requested).toBe('auto');
     expect(images.zen.plan.length).toBeGreaterThan(1);
-    for (const channel of images.zen.plan) expect(channel).toMatch(/^(openai\/gpt-image-1(-mini|\.5)?:openai|google\/gemini-[\w.-]+-image[\w-]*:google)$/);
+    for (const channel of images.zen.plan)
+      expect(channel).toMatch(/^(openai\/gpt-image-1(-mini|\.5)?:openai|google\/gemini-[\w.-]+-image[\w-]*:google)$/);
     // Imagen runs on Vertex AI only: without a Vertex client it is left out, with the reason.
-    expect(images.zen.rejected).toContainEqual({ channel: 'google/imagen-4.0-generate-001:google', reason: expect.stringMatching(/Vertex/i) });
+    expect(images.zen.rejected).toContainEqual({
+      channel: 'google/imagen-4.0-generate-001:google',
+      reason: expect.stringMatching(/Vertex/i),
+    });
     expect(images.zen.cost.total).toBeGreaterThan(0);
     expect(sim.calls.every((call) => /images|generateContent/.test(call.path))).toBe(true);
   });
@@ -69,7 +85,9 @@ describe("images.generate({ model: 'auto' }) on a fresh client", () => {
     const zen = await zenOver(sim, {}, { vertex: 'vertex' });
     const images = await zen.images.generate({ model: 'auto', prompt: 'A paper boat', n: 2 });
     expect(images.data).toHaveLength(2);
-    expect(images.zen.plan).toEqual(expect.arrayContaining(['google/imagen-4.0-generate-001:vertex', 'google/imagen-4.0-fast-generate-001:vertex']));
+    expect(images.zen.plan).toEqual(
+      expect.arrayContaining(['google/imagen-4.0-generate-001:vertex', 'google/imagen-4.0-fast-generate-001:vertex']),
+    );
     const imagen = await zen.images.generate({ model: 'google/imagen-4.0-fast-generate-001', prompt: 'A paper boat', n: 5 });
     expect(imagen.zen.channel).toBe('google/imagen-4.0-fast-generate-001:vertex');
     expect(imagen.zen.cost).toMatchObject({ total: 0.1, source: 'catalog' }); // 5 × $0.02

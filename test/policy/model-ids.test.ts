@@ -38,9 +38,17 @@ describe('parseModelId', () => {
     expect(parseModelId('llama3.1:8b:ollama', isProvider)).toEqual({ vendor: 'meta', name: 'llama3.1:8b', provider: 'ollama' });
     expect(parseModelId('meta/llama3.1:8b', isProvider)).toEqual({ vendor: 'meta', name: 'llama3.1:8b', provider: undefined });
     expect(parseModelId('alibaba/qwen2.5:14b:ollama', isProvider)).toEqual({ vendor: 'alibaba', name: 'qwen2.5:14b', provider: 'ollama' });
-    expect(parseModelId('anthropic/claude-sonnet-4-5:vertex', isProvider)).toEqual({ vendor: 'anthropic', name: 'claude-sonnet-4-5', provider: 'vertex' });
+    expect(parseModelId('anthropic/claude-sonnet-4-5:vertex', isProvider)).toEqual({
+      vendor: 'anthropic',
+      name: 'claude-sonnet-4-5',
+      provider: 'vertex',
+    });
     // Without knowing the providers, the whole id is the model.
-    expect(parseModelId('anthropic/claude-sonnet-4-5:vertex')).toEqual({ vendor: 'anthropic', name: 'claude-sonnet-4-5:vertex', provider: undefined });
+    expect(parseModelId('anthropic/claude-sonnet-4-5:vertex')).toEqual({
+      vendor: 'anthropic',
+      name: 'claude-sonnet-4-5:vertex',
+      provider: undefined,
+    });
   });
 });
 
@@ -74,7 +82,11 @@ describe('model ids with a colon, through the simulator', () => {
 
   it('a deny list entry with a tag and a provider excludes exactly that channel', async () => {
     sim.enqueue('qwen2.5:14b', { text: 'Qwen here.' });
-    const completion = await zen().chat.completions.create({ model: ['meta/llama3.1:8b', 'qwen2.5:14b'], messages, zen: { exclude: ['meta/llama3.1:8b:ollama'] } });
+    const completion = await zen().chat.completions.create({
+      model: ['meta/llama3.1:8b', 'qwen2.5:14b'],
+      messages,
+      zen: { exclude: ['meta/llama3.1:8b:ollama'] },
+    });
     expect(completion.zen.channel).toBe('alibaba/qwen2.5:14b:ollama');
   });
 });
@@ -82,7 +94,9 @@ describe('model ids with a colon, through the simulator', () => {
 describe('a model id nobody knows', () => {
   it('is a configuration error listing the closest known ids, and nothing is sent', async () => {
     for (const model of ['gpt-5-mni', 'openai/gpt-5-mni']) {
-      const error = await zen().chat.completions.create({ model, messages }).catch((caught: unknown) => caught);
+      const error = await zen()
+        .chat.completions.create({ model, messages })
+        .catch((caught: unknown) => caught);
       expect(ZenError.isInstance(error)).toBe(true);
       expect(error).toMatchObject({ kind: 'configuration', retryable: false });
       expect((error as ZenError).message).toContain(`Unknown model "${model}"`);
@@ -92,7 +106,9 @@ describe('a model id nobody knows', () => {
   });
 
   it('an unknown provider suffix is named as such', async () => {
-    const error = await zen().chat.completions.create({ model: 'llama3.1:8b:olama', messages }).catch((caught: unknown) => caught);
+    const error = await zen()
+      .chat.completions.create({ model: 'llama3.1:8b:olama', messages })
+      .catch((caught: unknown) => caught);
     expect(error).toMatchObject({ kind: 'configuration' });
     expect((error as ZenError).message).toContain('":olama" names no configured provider');
     expect((error as ZenError).message).toContain('Did you mean "meta/llama3.1:8b"');

@@ -13,7 +13,13 @@ import { ZenError } from '../../src/core/errors.js';
  */
 
 const provider: ProviderInfo = { name: 'p', family: 'openai', vendors: ['acme'], models: [] };
-const catalog = new Catalog({ models: { 'acme/a': { price: { inputPerMTok: 1, outputPerMTok: 1 } }, 'acme/b': { price: { inputPerMTok: 1, outputPerMTok: 1 } }, 'acme/c': { price: { inputPerMTok: 1, outputPerMTok: 1 } } } });
+const catalog = new Catalog({
+  models: {
+    'acme/a': { price: { inputPerMTok: 1, outputPerMTok: 1 } },
+    'acme/b': { price: { inputPerMTok: 1, outputPerMTok: 1 } },
+    'acme/c': { price: { inputPerMTok: 1, outputPerMTok: 1 } },
+  },
+});
 const a = catalog.channel('acme/a', provider);
 const b = catalog.channel('acme/b', provider);
 const c = catalog.channel('acme/c', provider);
@@ -40,7 +46,11 @@ function examples(): GradedPrompt[] {
   }
   for (let i = 0; i < 60; i += 1) {
     const country = COUNTRIES[i % COUNTRIES.length]!;
-    out.push({ text: `Trivia question: which city is the capital of ${country}, and what river runs through it (${i})?`, group: 'trivia', scores: { 'acme/a': random() < 0.7 ? 1 : 0, 'acme/b': random() < 0.4 ? 1 : 0 } });
+    out.push({
+      text: `Trivia question: which city is the capital of ${country}, and what river runs through it (${i})?`,
+      group: 'trivia',
+      scores: { 'acme/a': random() < 0.7 ? 1 : 0, 'acme/b': random() < 0.4 ? 1 : 0 },
+    });
   }
   return out;
 }
@@ -54,7 +64,9 @@ describe('NearestNeighbourQualityModel', () => {
   });
 
   it('follows the neighbours where they predict held-out scores, and names the shared instruction as boilerplate', () => {
-    const fractions = analysis(`${INSTRUCTION}\nAdd the fractions 3/5 and 4/13 of the shells, simplify the fraction numerator and denominator.`);
+    const fractions = analysis(
+      `${INSTRUCTION}\nAdd the fractions 3/5 and 4/13 of the shells, simplify the fraction numerator and denominator.`,
+    );
     const integers = analysis(`${INSTRUCTION}\nMultiply the whole integers 12 and 17 counting tickets, an integer product.`);
     expect(model.estimate(b, fractions.category, fractions).mean).toBeGreaterThan(0.8);
     expect(model.estimate(a, fractions.category, fractions).mean).toBeLessThan(0.2);

@@ -37,8 +37,10 @@ function pick(deps: RouterDeps, text: string, routing: RoutingOptions = {}) {
 }
 
 const TYPICAL = 'Write a function that parses an ISO date and returns the weekday, with tests for leap years and time zones.';
-const MIDDLE = 'Write a function that parses an ISO 8601 date string and returns the weekday name. Add unit tests that cover leap years, time zones and invalid input.';
-const HARD = 'Refactor src/a.ts, src/b.ts and src/c.ts: the cache they share has a race condition. Keep the API, ensure tests pass, and explain the trade-offs.';
+const MIDDLE =
+  'Write a function that parses an ISO 8601 date string and returns the weekday name. Add unit tests that cover leap years, time zones and invalid input.';
+const HARD =
+  'Refactor src/a.ts, src/b.ts and src/c.ts: the cache they share has a race condition. Keep the API, ensure tests pass, and explain the trade-offs.';
 
 describe('pareto: the pick', () => {
   it('moves from the cheapest to the best as the preference rises, for a typical prompt', () => {
@@ -51,14 +53,17 @@ describe('pareto: the pick', () => {
 
   it('a greeting goes to the cheapest at every preference short of quality', () => {
     const deps = setup();
-    for (const preference of ['price', 0.25, 'balanced', 0.75, 0.95] as const) expect(pick(deps, 'Hello!', { preference }).model).toBe('acme/small');
+    for (const preference of ['price', 0.25, 'balanced', 0.75, 0.95] as const)
+      expect(pick(deps, 'Hello!', { preference }).model).toBe('acme/small');
     expect(pick(deps, 'Hello!', { preference: 'quality' }).model).toBe('acme/large');
   });
 
   it('a hard prompt goes further up than a typical one at the same preference', () => {
     const deps = setup();
     const order = Object.keys(MODELS);
-    expect(order.indexOf(pick(deps, HARD, { preference: 'balanced' }).model)).toBeGreaterThan(order.indexOf(pick(deps, TYPICAL, { preference: 'balanced' }).model));
+    expect(order.indexOf(pick(deps, HARD, { preference: 'balanced' }).model)).toBeGreaterThan(
+      order.indexOf(pick(deps, TYPICAL, { preference: 'balanced' }).model),
+    );
   });
 
   it('the cap and the cost weight are options of the policy', () => {
@@ -92,7 +97,9 @@ describe('pareto: budgets', () => {
     const capped = pick(deps, HARD, { preference: 'quality', maxCost: ceiling });
     expect(capped.model).toBe('acme/medium');
     expect(capped.explanation).toMatch(/maxCost \$[\d.e-]+ left out 1 dearer candidate: the best that fits/);
-    expect(capped.plan.rejected).toEqual([expect.objectContaining({ channel: 'acme/large:p', reason: expect.stringContaining('above maxCost') })]);
+    expect(capped.plan.rejected).toEqual([
+      expect.objectContaining({ channel: 'acme/large:p', reason: expect.stringContaining('above maxCost') }),
+    ]);
   });
 
   it('budgetPressure moves the preference towards price, in proportion, and says so', () => {
@@ -123,7 +130,8 @@ describe('pareto: exploration', () => {
   it('explores at most `share` of the calls, spread out, and tries the uncertain candidate', () => {
     const deps = setup({ random: seeded(1), now: () => 0 }, PAIR);
     const picks: string[] = [];
-    for (let k = 0; k < 400; k += 1) picks.push(pick(deps, TYPICAL, { preference: 'balanced', exploration: { share: 0.1, dailyUsd: 100 } }).model);
+    for (let k = 0; k < 400; k += 1)
+      picks.push(pick(deps, TYPICAL, { preference: 'balanced', exploration: { share: 0.1, dailyUsd: 100 } }).model);
     const explored = picks.filter((model) => model === 'acme/unknown').length;
     expect(explored).toBeGreaterThan(0);
     expect(explored).toBeLessThanOrEqual(40);
@@ -175,7 +183,9 @@ describe('pareto: cascades', () => {
     const chosen = pick(deps, MIDDLE, { preference: 'balanced', cascade: good });
     expect(chosen.plan.decision.cascade).toEqual({ first: 'acme/small:p', escalation: 'acme/medium:p', samples: 1 });
     expect(chosen.plan.order.map((candidate) => candidate.channel.id).slice(0, 2)).toEqual(['acme/small:p', 'acme/medium:p']);
-    expect(chosen.explanation).toMatch(/cascade: acme\/small:p first \(est\. \$[\d.e-]+, quality 0\.\d+\), escalating to acme\/medium:p \(est\. \$[\d.e-]+, quality 0\.\d+\) when its answer fails a check: expected quality 0\.\d+ for est\. \$[\d.e-]+, checks included/);
+    expect(chosen.explanation).toMatch(
+      /cascade: acme\/small:p first \(est\. \$[\d.e-]+, quality 0\.\d+\), escalating to acme\/medium:p \(est\. \$[\d.e-]+, quality 0\.\d+\) when its answer fails a check: expected quality 0\.\d+ for est\. \$[\d.e-]+, checks included/,
+    );
   });
 
   it('does not cascade where it cannot pay', () => {
@@ -183,12 +193,22 @@ describe('pareto: cascades', () => {
     // At quality, the default check (one more full sample, recall 0.7, false alarms 0.15) does not beat the best alone.
     expect(pick(deps, MIDDLE, { preference: 'quality', cascade: true }).plan.decision.cascade).toBeUndefined();
     // A check that never catches a wrong answer only adds its cost.
-    expect(pick(deps, MIDDLE, { preference: 'balanced', cascade: { ...good, recall: 0, falseAlarms: 0 } }).plan.decision.cascade).toBeUndefined();
+    expect(
+      pick(deps, MIDDLE, { preference: 'balanced', cascade: { ...good, recall: 0, falseAlarms: 0 } }).plan.decision.cascade,
+    ).toBeUndefined();
     // At price, any added cost outweighs the gain.
     expect(pick(deps, MIDDLE, { preference: 'price', cascade: good }).plan.decision.cascade).toBeUndefined();
     // Per category: a check that is no good for code is not used for code, whatever it does elsewhere.
-    expect(pick(deps, MIDDLE, { preference: 'balanced', cascade: { ...good, recall: { code: 0.05 }, falseAlarms: { code: 0.9 } } }).plan.decision.cascade).toBeUndefined();
-    expect(pick(deps, MIDDLE, { preference: 'balanced', cascade: { ...good, recall: { math: 0.05, code: 0.9 }, falseAlarms: { math: 0.9, code: 0.05 } } }).plan.decision.cascade).toBeDefined();
+    expect(
+      pick(deps, MIDDLE, { preference: 'balanced', cascade: { ...good, recall: { code: 0.05 }, falseAlarms: { code: 0.9 } } }).plan.decision
+        .cascade,
+    ).toBeUndefined();
+    expect(
+      pick(deps, MIDDLE, {
+        preference: 'balanced',
+        cascade: { ...good, recall: { math: 0.05, code: 0.9 }, falseAlarms: { math: 0.9, code: 0.05 } },
+      }).plan.decision.cascade,
+    ).toBeDefined();
   });
 });
 

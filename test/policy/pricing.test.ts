@@ -51,6 +51,10 @@ describe('costOfUsage', () => {
 
   it('reports zero, marked estimated, for a model without a price', () => {
     const channel = catalog.channel('acme/unknown-1', provider('acme', 'acme'));
-    expect(costOfUsage(channel, makeUsage({ inputTotal: 10, outputTotal: 10 }))).toMatchObject({ total: 0, estimated: true, source: 'unknown' });
+    expect(costOfUsage(channel, makeUsage({ inputTotal: 10, outputTotal: 10 }))).toMatchObject({
+      total: 0,
+      estimated: true,
+      source: 'unknown',
+    });
   });
 });

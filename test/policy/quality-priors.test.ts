@@ -44,7 +44,9 @@ describe('prompt difficulty features', () => {
 
   it('reads a long prompt at both ends: a cue in the middle of 60,000 characters is not seen, one at the end is', () => {
     const filler = 'The committee reviewed the quarterly figures and agreed to continue. '.repeat(900);
-    const middle = analysis(`${filler.slice(0, 30_000)} Prove that n^5 - n is divisible by 30 for every positive integer n. ${filler.slice(30_000)}`).features!;
+    const middle = analysis(
+      `${filler.slice(0, 30_000)} Prove that n^5 - n is divisible by 30 for every positive integer n. ${filler.slice(30_000)}`,
+    ).features!;
     const end = analysis(`${filler} Prove that n^5 - n is divisible by 30 for every positive integer n.`).features!;
     expect(middle.cues).not.toContain('competition math');
     expect(end.cues).toContain('competition math');
@@ -69,7 +71,17 @@ describe('benchmark priors (benchmark-priors.ts)', () => {
   });
 
   it('covers the README catalog families per category, and ranks strong models above small ones', () => {
-    for (const id of ['openai/gpt-5', 'openai/o4-mini', 'openai/gpt-4.1-nano', 'anthropic/claude-sonnet-4-20250514', 'google/gemini-2.5-pro', 'google/gemini-2.5-flash', 'deepseek/deepseek-reasoner', 'xai/grok-4', 'alibaba/qwen3-235b-a22b']) {
+    for (const id of [
+      'openai/gpt-5',
+      'openai/o4-mini',
+      'openai/gpt-4.1-nano',
+      'anthropic/claude-sonnet-4-20250514',
+      'google/gemini-2.5-pro',
+      'google/gemini-2.5-flash',
+      'deepseek/deepseek-reasoner',
+      'xai/grok-4',
+      'alibaba/qwen3-235b-a22b',
+    ]) {
       expect(BENCHMARK_PRIORS[id], id).toBeDefined();
     }
     const ability = (id: string, category: 'code' | 'math' | 'chat') => BENCHMARK_PRIORS[id]![category][0];
@@ -79,7 +91,12 @@ describe('benchmark priors (benchmark-priors.ts)', () => {
   });
 
   it('an unknown model gets the explicit uninformative prior (a middling model, ±1.5 logits), whatever its price', () => {
-    const catalog = new Catalog({ models: { 'acme/cheap': { price: { inputPerMTok: 0.01, outputPerMTok: 0.02 } }, 'acme/dear': { price: { inputPerMTok: 100, outputPerMTok: 600 } } } });
+    const catalog = new Catalog({
+      models: {
+        'acme/cheap': { price: { inputPerMTok: 0.01, outputPerMTok: 0.02 } },
+        'acme/dear': { price: { inputPerMTok: 100, outputPerMTok: 600 } },
+      },
+    });
     const cheap = abilityPrior(catalog.model('acme/cheap'), 'code');
     const dear = abilityPrior(catalog.model('acme/dear'), 'code');
     expect(cheap).toEqual(dear);
@@ -103,7 +120,11 @@ describe('ItemResponseQualityModel', () => {
     const model = new ItemResponseQualityModel();
     const typical = model.estimate(channel, 'code').mean;
     const easy = model.estimate(channel, 'code', analysis('Hello')).mean;
-    const hard = model.estimate(channel, 'code', analysis('Refactor src/a.ts, src/b.ts and src/c.ts to remove the race condition; keep the API.')).mean;
+    const hard = model.estimate(
+      channel,
+      'code',
+      analysis('Refactor src/a.ts, src/b.ts and src/c.ts to remove the race condition; keep the API.'),
+    ).mean;
     expect(easy).toBeGreaterThan(typical);
     expect(hard).toBeLessThan(typical - 0.2);
     // The host's 0.8 is the chance on a typical prompt (times the small prior defect rate).

@@ -24,7 +24,14 @@ const provider: ProviderInfo = { name: 'p', family: 'openai', vendors: ['acme'],
 const other: ProviderInfo = { name: 'q', family: 'openai', vendors: ['acme'], models: [] };
 
 function setup(models: Record<string, ModelDefinition>, providers: ProviderInfo[] = [provider]): RouterDeps {
-  return { catalog: new Catalog({ models }), providers: () => providers, quality: new BetaQualityModel(), state: new LiveState(), policies: builtInPolicies(), autoPool: Object.keys(models) };
+  return {
+    catalog: new Catalog({ models }),
+    providers: () => providers,
+    quality: new BetaQualityModel(),
+    state: new LiveState(),
+    policies: builtInPolicies(),
+    autoPool: Object.keys(models),
+  };
 }
 
 /** A policy that keeps the candidates it was given, with their log costs, in the caller's order. */
@@ -66,7 +73,10 @@ describe('candidate filter', () => {
   });
 
   it("clamps a channel's output history at its output limit, even when the usual guess is under every limit", () => {
-    const deps = setup({ 'acme/short': { capabilities, price: { inputPerMTok: 1, outputPerMTok: 10 }, maxOutputTokens: 8_000 } }, [provider, other]);
+    const deps = setup({ 'acme/short': { capabilities, price: { inputPerMTok: 1, outputPerMTok: 10 }, maxOutputTokens: 8_000 } }, [
+      provider,
+      other,
+    ]);
     const [busy, quiet] = [deps.catalog.channel('acme/short', provider), deps.catalog.channel('acme/short', other)];
     // The busy channel writes 20k tokens, the quiet one 100: the average stays under the 8k limit.
     deps.state.recordLatency(busy, { totalMs: 1_000, outputTokens: 20_000, category: 'code' });
@@ -114,10 +124,19 @@ describe('vendor wildcards in the auto pool', () => {
       { name: 'openai', family: 'openai', vendors: ['openai'], models: [] },
       { name: 'anthropic', family: 'anthropic', vendors: ['anthropic'], models: [] },
     ];
-    const deps: RouterDeps = { catalog: new Catalog({}), providers: () => providers, quality: new BetaQualityModel(), state: new LiveState(), policies: builtInPolicies() };
+    const deps: RouterDeps = {
+      catalog: new Catalog({}),
+      providers: () => providers,
+      quality: new BetaQualityModel(),
+      state: new LiveState(),
+      policies: builtInPolicies(),
+    };
     await deps.catalog.load(); // model data loads on first use; route() reads it as it is
     const request = { messages: [{ role: 'user' as const, content: [{ type: 'text' as const, text: 'Hello' }] }] };
-    const plan = route({ request, model: 'auto', routing: { models: ['openai/*', 'anthropic/claude-haiku-4-5'], maxChannels: 20 }, output: 'text' }, deps);
+    const plan = route(
+      { request, model: 'auto', routing: { models: ['openai/*', 'anthropic/claude-haiku-4-5'], maxChannels: 20 }, output: 'text' },
+      deps,
+    );
     const ids = plan.order.map((candidate) => candidate.channel.model.id);
     expect(ids.length).toBeGreaterThan(2);
     for (const id of ids) {

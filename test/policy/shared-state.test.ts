@@ -130,7 +130,9 @@ describe('RedisStateStore and sharedState options', () => {
     })();
     expect(ZenError.isInstance(error) && error.kind).toBe('configuration');
     expect((error as Error).message).toMatch(/sharedState.store .* lacks extendCooldown, pinSession, sessionChannel/);
-    expect(() => zenClient(sim, { sharedState: { store: new MemoryStateStore(), refreshMs: -1 } })).toThrow(/sharedState.refreshMs must be a number of milliseconds >= 0, got -1/);
+    expect(() => zenClient(sim, { sharedState: { store: new MemoryStateStore(), refreshMs: -1 } })).toThrow(
+      /sharedState.refreshMs must be a number of milliseconds >= 0, got -1/,
+    );
   });
 });
 
@@ -181,7 +183,10 @@ describe.each([
     // MINI fails once, so the first turn ends on HAIKU and the session is pinned there.
     const firstTurn = await run(first, { ...PLAN, zen: { session: 'conversation-7' } }, false);
     expect(firstTurn.zen.channel).toBe(ch(HAIKU));
-    await eventually(async () => (await store.sessionChannel('conversation-7')) !== undefined, 'the session pin, written in the background');
+    await eventually(
+      async () => (await store.sessionChannel('conversation-7')) !== undefined,
+      'the session pin, written in the background',
+    );
     expect(await store.sessionChannel('conversation-7')).toBe(ch(HAIKU));
 
     // The next turn reaches the other client; MINI is healthy and first in the plan, but the session stays.
@@ -201,16 +206,35 @@ describe.skipIf(!redisAvailable)('two processes sharing Redis', () => {
     sim.setDefault(UP[FLASH], { text: 'from flash' });
     sim.enqueue(UP[MINI], RATE_LIMITED);
     const child = await runFile(tsx, [fileURLToPath(new URL('./processes/shared-state-child.ts', import.meta.url))], {
-      env: { ...process.env, OPENAI_URL: sim.openaiBaseURL, ANTHROPIC_URL: sim.anthropicBaseURL, REDIS_URL: redis.url, PREFIX: keyPrefix, SESSION: 'conversation-11' },
+      env: {
+        ...process.env,
+        OPENAI_URL: sim.openaiBaseURL,
+        ANTHROPIC_URL: sim.anthropicBaseURL,
+        REDIS_URL: redis.url,
+        PREFIX: keyPrefix,
+        SESSION: 'conversation-11',
+      },
       timeout: 60_000,
     });
-    const reported = JSON.parse(child.stdout.trim().split('\n').at(-1)!) as { channel: string; attempts: Array<[string, string, string | null]> };
-    expect(reported).toEqual({ channel: ch(HAIKU), attempts: [[ch(MINI), 'error', 'rate_limited'], [ch(HAIKU), 'success', null]] });
+    const reported = JSON.parse(child.stdout.trim().split('\n').at(-1)!) as {
+      channel: string;
+      attempts: Array<[string, string, string | null]>;
+    };
+    expect(reported).toEqual({
+      channel: ch(HAIKU),
+      attempts: [
+        [ch(MINI), 'error', 'rate_limited'],
+        [ch(HAIKU), 'success', null],
+      ],
+    });
 
     const client = createClient({ url: redis.url, RESP: 3 });
     await client.connect();
     closers.push(() => client.close());
-    const zen = zenClient(sim, { sharedState: { store: new RedisStateStore({ client, prefix: keyPrefix }) }, routing: { retry: { retries: 0 } } });
+    const zen = zenClient(sim, {
+      sharedState: { store: new RedisStateStore({ client, prefix: keyPrefix }) },
+      routing: { retry: { retries: 0 } },
+    });
     sim.setDefault(UP[MINI], { text: 'from mini' });
     const skipped = await run(zen, PLAN, false);
     expect(skipped.text).toBe('from haiku');
@@ -256,7 +280,9 @@ describe('a failing store', () => {
     expect(operations).toEqual(['cooldowns', 'extendCooldown', 'pinSession', 'sessionChannel']);
     for (const event of errors) {
       expect(event.error.kind).toBe('network');
-      expect(event.error.message).toMatch(/^The shared state store failed \(\w+\): connect ECONNREFUSED redis:\/\/default:\[redacted\]@10\.0\.0\.7:6379$/);
+      expect(event.error.message).toMatch(
+        /^The shared state store failed \(\w+\): connect ECONNREFUSED redis:\/\/default:\[redacted\]@10\.0\.0\.7:6379$/,
+      );
       expect(JSON.stringify(event.error)).not.toContain('hunter2');
       expect(String((event.error.cause as Error).message)).not.toContain('hunter2');
     }
@@ -312,17 +338,24 @@ describe('a failing store', () => {
       ['cooldowns', 'timeout'],
       ['sessionChannel', 'timeout'],
     ]);
-    expect(errors[0]!.error.message).toBe("The shared state store did not answer (cooldowns) within 50 ms; the call went on with this process's own state.");
+    expect(errors[0]!.error.message).toBe(
+      "The shared state store did not answer (cooldowns) within 50 ms; the call went on with this process's own state.",
+    );
 
     // The store answers at last: MINI is cooling down elsewhere, and this client now skips it.
     answerCooldowns(new Map([[ch(MINI), Date.now() + 60_000]]));
-    await eventually(() => zen.state.breakerState(zen.catalog.channels().find((channel) => channel.id === ch(MINI))!) === 'open', 'the late answer to be applied');
+    await eventually(
+      () => zen.state.breakerState(zen.catalog.channels().find((channel) => channel.id === ch(MINI))!) === 'open',
+      'the late answer to be applied',
+    );
     const later = await run(zen, PLAN, false);
     expect(later.text).toBe('from haiku');
     expect(attemptsOf(later.zen)[0]).toEqual([ch(MINI), 'skipped', undefined, 0]);
   });
 
   it('a bad timeoutMs is named', () => {
-    expect(() => zenClient(sim, { sharedState: { store: new MemoryStateStore(), timeoutMs: 0 } })).toThrow(/sharedState.timeoutMs must be a number of milliseconds >= 1, got 0/);
+    expect(() => zenClient(sim, { sharedState: { store: new MemoryStateStore(), timeoutMs: 0 } })).toThrow(
+      /sharedState.timeoutMs must be a number of milliseconds >= 1, got 0/,
+    );
   });
 });

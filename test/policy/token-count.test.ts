@@ -10,7 +10,15 @@ import { LiveState } from '../../src/policy/live-state.js';
 import { builtInPolicies } from '../../src/policy/policies/index.js';
 import { BetaQualityModel } from '../../src/policy/quality-model.js';
 import { routeCountingTokens, type Route } from '../../src/policy/router.js';
-import { clearTokenCache, countTextsTokens, EXACT_LIMIT, LONG_PIECE, TOKEN_CACHE_MAX_BYTES, tokenCacheSize, tokenCountWork } from '../../src/policy/token-count.js';
+import {
+  clearTokenCache,
+  countTextsTokens,
+  EXACT_LIMIT,
+  LONG_PIECE,
+  TOKEN_CACHE_MAX_BYTES,
+  tokenCacheSize,
+  tokenCountWork,
+} from '../../src/policy/token-count.js';
 import { estimateTextTokens } from '../../src/policy/token-estimate.js';
 import { useSimulator } from '../helpers/simulator.js';
 
@@ -135,7 +143,10 @@ describe('counting', () => {
     const hits = tokenCountWork.cacheHits;
     await countTextsTokens([long], { inThisThread: true });
     expect(tokenCountWork.cacheHits).toBe(hits + 1);
-    await countTextsTokens(Array.from({ length: 5_000 }, (_, index) => `message ${index}`), { inThisThread: true });
+    await countTextsTokens(
+      Array.from({ length: 5_000 }, (_, index) => `message ${index}`),
+      { inThisThread: true },
+    );
     const full = tokenCacheSize();
     expect(full.bytes).toBeLessThanOrEqual(TOKEN_CACHE_MAX_BYTES);
     expect(full.entries).toBeLessThan(5_000);
@@ -146,7 +157,13 @@ describe('counting', () => {
     const prompt: GenerationRequest = {
       messages: [
         { role: 'system', content: 'Be brief.' },
-        { role: 'user', content: [{ type: 'text', text: 'What is in this picture?' }, { type: 'image', source: { kind: 'url', url: 'https://example.com/a.png' } }] },
+        {
+          role: 'user',
+          content: [
+            { type: 'text', text: 'What is in this picture?' },
+            { type: 'image', source: { kind: 'url', url: 'https://example.com/a.png' } },
+          ],
+        },
       ],
     };
     const counted = await countPromptTokens(prompt);
@@ -164,8 +181,15 @@ describe('routing counts only when the estimate leaves a decision open', () => {
     'acme/small': { contextWindow: 3_000, price: { inputPerMTok: 0.1, outputPerMTok: 0.4 }, capabilities, quality: 0.7 },
     'acme/large': { contextWindow: 1_000_000, price: { inputPerMTok: 2, outputPerMTok: 8 }, capabilities, quality: 0.7 },
   };
-  const deps = { catalog: new Catalog({ models }), providers: () => [provider], quality: new BetaQualityModel(), state: new LiveState(), policies: builtInPolicies() };
-  const routeOf = (text: string) => routeCountingTokens({ request: request(text), model: ['acme/small', 'acme/large'], routing: { policy: 'cheapest' } }, deps);
+  const deps = {
+    catalog: new Catalog({ models }),
+    providers: () => [provider],
+    quality: new BetaQualityModel(),
+    state: new LiveState(),
+    policies: builtInPolicies(),
+  };
+  const routeOf = (text: string) =>
+    routeCountingTokens({ request: request(text), model: ['acme/small', 'acme/large'], routing: { policy: 'cheapest' } }, deps);
   // The price data loads on the first call; these tests look at later calls.
   beforeAll(() => deps.catalog.load(['acme']));
 
@@ -210,7 +234,10 @@ describe('ZenClient with pathological prompts', () => {
     });
     for (const content of ['a'.repeat(1_000_000), chineseRun(20_000)]) {
       let answer: OpenAI.ChatCompletion | undefined;
-      const free = await timerFiresDuring(async () => (answer = (await zen.chat.completions.create({ model: 'auto', messages: [{ role: 'user', content }] })) as OpenAI.ChatCompletion));
+      const free = await timerFiresDuring(
+        async () =>
+          (answer = (await zen.chat.completions.create({ model: 'auto', messages: [{ role: 'user', content }] })) as OpenAI.ChatCompletion),
+      );
       expect(free).toBe(true);
       expect(answer!.choices[0]!.message.content).toBe('ok');
     }

@@ -13,7 +13,10 @@ const API_KEY = 'sk-ant-api03-Zx9SECRETkeyMaterial0123456789abcdefXYZ';
 const REQUEST: GenerationRequest = { messages: [{ role: 'user', content: [{ type: 'text', text: 'hi' }] }] };
 
 function provider(options: Partial<ConstructorParameters<typeof Anthropic>[0]> = {}) {
-  return createAnthropicProvider('claude-direct', new Anthropic({ apiKey: API_KEY, baseURL: sim.anthropicBaseURL, maxRetries: 0, ...options }));
+  return createAnthropicProvider(
+    'claude-direct',
+    new Anthropic({ apiKey: API_KEY, baseURL: sim.anthropicBaseURL, maxRetries: 0, ...options }),
+  );
 }
 
 function expectZenError(error: unknown, kind: ZenErrorKind): ZenError {
@@ -27,15 +30,25 @@ function expectZenError(error: unknown, kind: ZenErrorKind): ZenError {
   return zen;
 }
 
-async function generateError(fault: SimFault, options: Partial<ConstructorParameters<typeof Anthropic>[0]> = {}, signal?: AbortSignal): Promise<unknown> {
+async function generateError(
+  fault: SimFault,
+  options: Partial<ConstructorParameters<typeof Anthropic>[0]> = {},
+  signal?: AbortSignal,
+): Promise<unknown> {
   sim.enqueue(MODEL, { text: 'partial answer that never completes', fault });
   return provider(options)
     .generate({ modelId: MODEL, request: REQUEST, signal })
-    .then(() => undefined, (error: unknown) => error);
+    .then(
+      () => undefined,
+      (error: unknown) => error,
+    );
 }
 
 /** Starts a stream and reads it to the end; returns where it failed and the parts seen before. */
-async function streamError(fault: SimFault, signal?: AbortSignal): Promise<{ phase: 'start' | 'iterate' | 'none'; error: unknown; parts: StreamPart[] }> {
+async function streamError(
+  fault: SimFault,
+  signal?: AbortSignal,
+): Promise<{ phase: 'start' | 'iterate' | 'none'; error: unknown; parts: StreamPart[] }> {
   sim.enqueue(MODEL, { text: 'partial answer that never completes', fault });
   const parts: StreamPart[] = [];
   let stream: AsyncIterable<StreamPart>;
@@ -79,8 +92,14 @@ describe('anthropic errors: generate', () => {
   });
 
   it('reads the kind from the message and type when they say more than the status', async () => {
-    expectZenError(await generateError({ type: 'http', status: 400, message: 'prompt is too long: 250000 tokens > 200000 maximum' }), 'context_length');
-    expectZenError(await generateError({ type: 'http', status: 400, code: 'billing_error', message: 'Your credit balance is too low.' }), 'quota_exhausted');
+    expectZenError(
+      await generateError({ type: 'http', status: 400, message: 'prompt is too long: 250000 tokens > 200000 maximum' }),
+      'context_length',
+    );
+    expectZenError(
+      await generateError({ type: 'http', status: 400, code: 'billing_error', message: 'Your credit balance is too low.' }),
+      'quota_exhausted',
+    );
   });
 
   it('maps a reset connection to network', async () => {
@@ -177,8 +196,11 @@ describe('anthropic errors: stream', () => {
 
   it('maps a named event whose data is not JSON to stream_interrupted', async () => {
     // The envelope names only JSON events, so the broken event is written with its own event line.
-    const start = '{"type":"message_start","message":{"id":"msg_1","model":"m","type":"message","role":"assistant","content":[],"stop_reason":null,"stop_sequence":null,"usage":{"input_tokens":1,"output_tokens":1}}}';
-    sim.enqueue(MODEL, { raw: { chunks: [start, 'ignored\nevent: content_block_delta\ndata: {"type": "content_block_delta", "index": 0, "delta": {'] } });
+    const start =
+      '{"type":"message_start","message":{"id":"msg_1","model":"m","type":"message","role":"assistant","content":[],"stop_reason":null,"stop_sequence":null,"usage":{"input_tokens":1,"output_tokens":1}}}';
+    sim.enqueue(MODEL, {
+      raw: { chunks: [start, 'ignored\nevent: content_block_delta\ndata: {"type": "content_block_delta", "index": 0, "delta": {'] },
+    });
     const stream = await provider({ logLevel: 'off' }).stream({ modelId: MODEL, request: REQUEST });
     const parts: StreamPart[] = [];
     const error = await (async () => {

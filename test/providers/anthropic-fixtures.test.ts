@@ -14,7 +14,10 @@ const MODEL = 'claude-haiku-4-5';
 const REQUEST: GenerationRequest = { messages: [{ role: 'user', content: [{ type: 'text', text: 'Hello' }] }] };
 
 function provider() {
-  return createAnthropicProvider('anthropic', new Anthropic({ apiKey: 'sk-ant-test-fixtures-0000', baseURL: sim.anthropicBaseURL, maxRetries: 0 }));
+  return createAnthropicProvider(
+    'anthropic',
+    new Anthropic({ apiKey: 'sk-ant-test-fixtures-0000', baseURL: sim.anthropicBaseURL, maxRetries: 0 }),
+  );
 }
 
 async function replayBody(file: string): Promise<GenerationResult> {
@@ -64,7 +67,9 @@ describe('recorded anthropic responses: JSON', () => {
   it('anthropic-text.json', async () => {
     const result = await replayBody('anthropic-text.json');
     expect(result).toMatchObject({ id: 'msg_01VdEjxAP5ahtHKrrRdNBteQ', modelId: 'claude-sonnet-4-5-20250929' });
-    expect(resultText(result)).toBe("Hello! I'm doing well, thanks for asking. How are you doing today? Is there anything I can help you with?");
+    expect(resultText(result)).toBe(
+      "Hello! I'm doing well, thanks for asking. How are you doing today? Is there anything I can help you with?",
+    );
     expect(resultToolCalls(result)).toEqual([]);
     expect(result.finishReason).toEqual({ unified: 'stop', raw: 'end_turn' });
     expect(result.usage).toEqual(usage(12, 29));
@@ -103,7 +108,12 @@ describe('recorded anthropic responses: JSON', () => {
 describe('recorded anthropic responses: streams', () => {
   it('anthropic-text.chunks.txt', async () => {
     const { start, text, toolCalls, finish, parts } = await replayChunks('anthropic-text.chunks.txt');
-    expect(start).toEqual({ type: 'stream-start', id: 'msg_01QC4g3HwBThD4BaNtBckFDJ', modelId: 'claude-sonnet-4-5-20250929', warnings: [] });
+    expect(start).toEqual({
+      type: 'stream-start',
+      id: 'msg_01QC4g3HwBThD4BaNtBckFDJ',
+      modelId: 'claude-sonnet-4-5-20250929',
+      warnings: [],
+    });
     expect(text).toBe("Hello! I'm doing well, thank you for asking. How are you doing today? Is there anything I can help you with?");
     expect(parts.filter((part) => part.type === 'text-delta')).toHaveLength(6);
     expect(toolCalls).toEqual([]);
@@ -124,10 +134,9 @@ describe('recorded anthropic responses: streams', () => {
     expect(text).toBe('');
     expect(toolCalls.map((call) => [call.index, call.id, call.name])).toEqual([[0, 'toolu_01KFbKqPYSuAKujiL6mTfzYA', 'json']]);
     // Empty partial_json pieces carry nothing and are not passed on.
-    expect(parts.filter((part) => part.type === 'tool-call-delta').map((part) => (part as { argumentsDelta: string }).argumentsDelta)).toEqual([
-      '{"elements": [{"location": "San Francisco", "temperature": 58, "condition": "sunny"}]',
-      '}',
-    ]);
+    expect(
+      parts.filter((part) => part.type === 'tool-call-delta').map((part) => (part as { argumentsDelta: string }).argumentsDelta),
+    ).toEqual(['{"elements": [{"location": "San Francisco", "temperature": 58, "condition": "sunny"}]', '}']);
     expect(JSON.parse(toolCalls[0]!.arguments)).toEqual({ elements: [{ location: 'San Francisco', temperature: 58, condition: 'sunny' }] });
     expect(finish).toEqual({ type: 'finish', finishReason: { unified: 'tool-calls', raw: 'tool_use' }, usage: usage(849, 47) });
   });

@@ -127,8 +127,20 @@ describe('anthropic request: messages', () => {
       ],
     });
     expect(body.messages).toEqual([
-      { role: 'user', content: [{ type: 'text', text: 'one' }, { type: 'text', text: 'two' }] },
-      { role: 'assistant', content: [{ type: 'text', text: 'a' }, { type: 'text', text: 'b' }] },
+      {
+        role: 'user',
+        content: [
+          { type: 'text', text: 'one' },
+          { type: 'text', text: 'two' },
+        ],
+      },
+      {
+        role: 'assistant',
+        content: [
+          { type: 'text', text: 'a' },
+          { type: 'text', text: 'b' },
+        ],
+      },
       { role: 'user', content: [{ type: 'text', text: 'three' }] },
     ]);
   });
@@ -141,7 +153,12 @@ describe('anthropic request: messages', () => {
       const error = await provider()
         .generate({
           modelId: MODEL,
-          request: { messages: [user('hi'), { role: 'assistant', content: [{ type: 'tool-call', id: 'toolu_x', name: 'weather', arguments: args }] }] },
+          request: {
+            messages: [
+              user('hi'),
+              { role: 'assistant', content: [{ type: 'tool-call', id: 'toolu_x', name: 'weather', arguments: args }] },
+            ],
+          },
         })
         .catch((caught: unknown) => caught);
       expect(ZenError.isInstance(error)).toBe(true);
@@ -153,7 +170,10 @@ describe('anthropic request: messages', () => {
 
   it('refuses bad tool-call arguments for a stream too, before any call', async () => {
     const error = await provider()
-      .stream({ modelId: MODEL, request: { messages: [{ role: 'assistant', content: [{ type: 'tool-call', id: 't', name: 'f', arguments: 'nope' }] }] } })
+      .stream({
+        modelId: MODEL,
+        request: { messages: [{ role: 'assistant', content: [{ type: 'tool-call', id: 't', name: 'f', arguments: 'nope' }] }] },
+      })
       .catch((caught: unknown) => caught);
     expect(error).toMatchObject({ kind: 'invalid_request' });
     expect(sim.calls).toHaveLength(0);
@@ -162,14 +182,24 @@ describe('anthropic request: messages', () => {
 
 describe('anthropic request: tools', () => {
   const tools = [
-    { name: 'weather', description: 'Current weather', parameters: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] }, strict: true },
+    {
+      name: 'weather',
+      description: 'Current weather',
+      parameters: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] },
+      strict: true,
+    },
     { name: 'noop', parameters: {} },
   ];
 
   it('sends name, description, input_schema (always an object schema) and strict', async () => {
     const body = await sentBody({ tools });
     expect(body.tools).toEqual([
-      { name: 'weather', description: 'Current weather', input_schema: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] }, strict: true },
+      {
+        name: 'weather',
+        description: 'Current weather',
+        input_schema: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] },
+        strict: true,
+      },
       { name: 'noop', input_schema: { type: 'object' } },
     ]);
     expect(body.tool_choice).toBeUndefined();
@@ -181,8 +211,14 @@ describe('anthropic request: tools', () => {
     [{ toolChoice: 'none' }, { type: 'none' }],
     [{ toolChoice: { type: 'tool', name: 'weather' } }, { type: 'tool', name: 'weather' }],
     [{ parallelToolCalls: false }, { type: 'auto', disable_parallel_tool_use: true }],
-    [{ toolChoice: 'required', parallelToolCalls: false }, { type: 'any', disable_parallel_tool_use: true }],
-    [{ toolChoice: { type: 'tool', name: 'noop' }, parallelToolCalls: false }, { type: 'tool', name: 'noop', disable_parallel_tool_use: true }],
+    [
+      { toolChoice: 'required', parallelToolCalls: false },
+      { type: 'any', disable_parallel_tool_use: true },
+    ],
+    [
+      { toolChoice: { type: 'tool', name: 'noop' }, parallelToolCalls: false },
+      { type: 'tool', name: 'noop', disable_parallel_tool_use: true },
+    ],
     [{ toolChoice: 'none', parallelToolCalls: false }, { type: 'none' }],
     [{ toolChoice: 'auto', parallelToolCalls: true }, { type: 'auto' }],
   ];
@@ -209,20 +245,34 @@ describe('anthropic request: settings', () => {
     const settings = { temperature: 0.2, topP: 0.9, topK: 40, seed: 7, presencePenalty: 0.5, frequencyPenalty: 0.5 };
     const result = await provider().generate({ modelId: MODEL, request: { messages: [user('hi')], ...settings } });
     const body = sim.calls[0]!.body as Record<string, unknown>;
-    for (const key of ['temperature', 'top_p', 'top_k', 'seed', 'presence_penalty', 'frequency_penalty']) expect(body).not.toHaveProperty(key);
-    expect(result.warnings.map((warning) => warning.setting)).toEqual(['temperature', 'topP', 'topK', 'seed', 'presencePenalty', 'frequencyPenalty']);
+    for (const key of ['temperature', 'top_p', 'top_k', 'seed', 'presence_penalty', 'frequency_penalty'])
+      expect(body).not.toHaveProperty(key);
+    expect(result.warnings.map((warning) => warning.setting)).toEqual([
+      'temperature',
+      'topP',
+      'topK',
+      'seed',
+      'presencePenalty',
+      'frequencyPenalty',
+    ]);
     expect(result.warnings.every((warning) => warning.type === 'unsupported-setting')).toBe(true);
   });
 
   it('spreads providerOptions.anthropic last (a client pinned to an older API version can send temperature)', async () => {
-    const body = await sentBody({ maxOutputTokens: 100, providerOptions: { anthropic: { max_tokens: 777, temperature: 0.3, service_tier: 'standard_only' }, openai: { seed: 1 } } });
+    const body = await sentBody({
+      maxOutputTokens: 100,
+      providerOptions: { anthropic: { max_tokens: 777, temperature: 0.3, service_tier: 'standard_only' }, openai: { seed: 1 } },
+    });
     expect(body).toMatchObject({ max_tokens: 777, temperature: 0.3, service_tier: 'standard_only' });
     expect(body).not.toHaveProperty('seed');
   });
 
   it('sends a JSON schema as native structured output (output_config.format)', async () => {
     const schema = { type: 'object', properties: { city: { type: 'string' } }, required: ['city'], additionalProperties: false };
-    const result = await provider().generate({ modelId: MODEL, request: { messages: [user('where?')], responseFormat: { type: 'json-schema', name: 'place', schema } } });
+    const result = await provider().generate({
+      modelId: MODEL,
+      request: { messages: [user('where?')], responseFormat: { type: 'json-schema', name: 'place', schema } },
+    });
     expect((sim.calls[0]!.body as Record<string, unknown>).output_config).toEqual({ format: { type: 'json_schema', schema } });
     expect(JSON.parse((result.content[0] as { text: string }).text)).toEqual({ city: 'example' });
     expect(result.warnings).toEqual([]);
@@ -258,8 +308,27 @@ describe('anthropic request: settings', () => {
 
 describe('anthropic request: thinking', () => {
   it('tells budget models from adaptive ones, also inside Vertex and Bedrock ids', () => {
-    const adaptive = ['claude-opus-4-6', 'claude-sonnet-4-6', 'claude-opus-4-7', 'claude-opus-4-8', 'claude-opus-4-7@20260416', 'anthropic.claude-opus-4-6-v1', 'claude-sonnet-5', 'claude-sonnet-5-5', 'claude-fable-5-2', 'claude-mythos-preview'];
-    const budget = ['claude-haiku-4-5', 'claude-sonnet-4-5-20250929', 'claude-sonnet-4-20250514', 'claude-opus-4-1-20250805', 'claude-3-7-sonnet-20250219', 'claude-sonnet-4-5@20250929', 'us.anthropic.claude-haiku-4-5-20251001-v1:0'];
+    const adaptive = [
+      'claude-opus-4-6',
+      'claude-sonnet-4-6',
+      'claude-opus-4-7',
+      'claude-opus-4-8',
+      'claude-opus-4-7@20260416',
+      'anthropic.claude-opus-4-6-v1',
+      'claude-sonnet-5',
+      'claude-sonnet-5-5',
+      'claude-fable-5-2',
+      'claude-mythos-preview',
+    ];
+    const budget = [
+      'claude-haiku-4-5',
+      'claude-sonnet-4-5-20250929',
+      'claude-sonnet-4-20250514',
+      'claude-opus-4-1-20250805',
+      'claude-3-7-sonnet-20250219',
+      'claude-sonnet-4-5@20250929',
+      'us.anthropic.claude-haiku-4-5-20251001-v1:0',
+    ];
     for (const id of adaptive) expect(usesAdaptiveThinking(id), id).toBe(true);
     for (const id of budget) expect(usesAdaptiveThinking(id), id).toBe(false);
   });
@@ -285,7 +354,10 @@ describe('anthropic request: thinking', () => {
   });
 
   it('takes an explicit budget, keeps a larger caller max_tokens, and raises a too small one', async () => {
-    expect(await sentBody({ reasoningBudgetTokens: 3000, maxOutputTokens: 10_000 })).toMatchObject({ thinking: { type: 'enabled', budget_tokens: 3000 }, max_tokens: 10_000 });
+    expect(await sentBody({ reasoningBudgetTokens: 3000, maxOutputTokens: 10_000 })).toMatchObject({
+      thinking: { type: 'enabled', budget_tokens: 3000 },
+      max_tokens: 10_000,
+    });
     const warnings = await warningsFor({ reasoningBudgetTokens: 3000, maxOutputTokens: 1000 });
     expect(sim.calls[1]!.body).toMatchObject({ thinking: { budget_tokens: 3000 }, max_tokens: 4000 });
     expect(warnings).toEqual([expect.objectContaining({ setting: 'maxOutputTokens' })]);
@@ -298,7 +370,11 @@ describe('anthropic request: thinking', () => {
   });
 
   it('asks for the signature only when the caller does not want reasoning text', async () => {
-    expect((await sentBody({ reasoningEffort: 'low', includeReasoning: false })).thinking).toEqual({ type: 'enabled', budget_tokens: 2048, display: 'omitted' });
+    expect((await sentBody({ reasoningEffort: 'low', includeReasoning: false })).thinking).toEqual({
+      type: 'enabled',
+      budget_tokens: 2048,
+      display: 'omitted',
+    });
   });
 
   it('uses adaptive thinking with output_config.effort on adaptive models', async () => {
@@ -320,7 +396,10 @@ describe('anthropic request: thinking', () => {
 
   it('keeps effort and the structured-output format together in output_config', async () => {
     const schema = { type: 'object', properties: {} };
-    const body = await sentBody({ reasoningEffort: 'medium', responseFormat: { type: 'json-schema', name: 'x', schema } }, 'claude-opus-4-7');
+    const body = await sentBody(
+      { reasoningEffort: 'medium', responseFormat: { type: 'json-schema', name: 'x', schema } },
+      'claude-opus-4-7',
+    );
     expect(body.output_config).toEqual({ effort: 'medium', format: { type: 'json_schema', schema } });
   });
 
@@ -332,7 +411,9 @@ describe('anthropic request: thinking', () => {
     expect(body.max_tokens).toBe(4096);
     expect(warnings).toEqual([expect.objectContaining({ setting: 'reasoningEffort' })]);
     // Budget warnings of the dropped thinking are not reported.
-    expect(await warningsFor({ tools, toolChoice: { type: 'tool', name: 'f' }, reasoningBudgetTokens: 500 })).toEqual([expect.objectContaining({ setting: 'reasoningEffort' })]);
+    expect(await warningsFor({ tools, toolChoice: { type: 'tool', name: 'f' }, reasoningBudgetTokens: 500 })).toEqual([
+      expect.objectContaining({ setting: 'reasoningEffort' }),
+    ]);
     expect(sim.calls[1]!.body).not.toHaveProperty('thinking');
   });
 

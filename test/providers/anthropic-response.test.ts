@@ -11,7 +11,10 @@ const MODEL = 'claude-haiku-4-5';
 const REQUEST: GenerationRequest = { messages: [{ role: 'user', content: [{ type: 'text', text: 'hi' }] }] };
 
 function provider() {
-  return createAnthropicProvider('anthropic', new Anthropic({ apiKey: 'sk-ant-test-response-0000', baseURL: sim.anthropicBaseURL, maxRetries: 0 }));
+  return createAnthropicProvider(
+    'anthropic',
+    new Anthropic({ apiKey: 'sk-ant-test-response-0000', baseURL: sim.anthropicBaseURL, maxRetries: 0 }),
+  );
 }
 
 function generate(request: GenerationRequest = REQUEST) {
@@ -25,7 +28,12 @@ async function streamParts(request: GenerationRequest = REQUEST): Promise<Stream
 }
 
 /** A recorded-style message body with the given content, stop reason and usage. */
-function messageBody(content: unknown[], stopReason: string | null, usage: Record<string, unknown> = {}, extra: Record<string, unknown> = {}): string {
+function messageBody(
+  content: unknown[],
+  stopReason: string | null,
+  usage: Record<string, unknown> = {},
+  extra: Record<string, unknown> = {},
+): string {
   return JSON.stringify({
     model: 'claude-haiku-4-5-20251001',
     id: 'msg_test',
@@ -73,7 +81,17 @@ describe('anthropic response: generate', () => {
   });
 
   it('returns redacted thinking as reasoning with its data', async () => {
-    sim.enqueue(MODEL, { raw: { body: messageBody([{ type: 'redacted_thinking', data: 'EmwKAhgB' }, { type: 'text', text: 'ok' }], 'end_turn') } });
+    sim.enqueue(MODEL, {
+      raw: {
+        body: messageBody(
+          [
+            { type: 'redacted_thinking', data: 'EmwKAhgB' },
+            { type: 'text', text: 'ok' },
+          ],
+          'end_turn',
+        ),
+      },
+    });
     expect((await generate()).content).toEqual([
       { type: 'reasoning', text: '', redactedData: 'EmwKAhgB' },
       { type: 'text', text: 'ok' },
@@ -81,7 +99,13 @@ describe('anthropic response: generate', () => {
   });
 
   it('returns tool calls with their input as JSON text', async () => {
-    sim.enqueue(MODEL, { text: 'Looking.', toolCalls: [{ id: 'toolu_1', name: 'weather', arguments: { city: 'Paris', days: 2 } }, { id: 'toolu_2', name: 'clock', arguments: {} }] });
+    sim.enqueue(MODEL, {
+      text: 'Looking.',
+      toolCalls: [
+        { id: 'toolu_1', name: 'weather', arguments: { city: 'Paris', days: 2 } },
+        { id: 'toolu_2', name: 'clock', arguments: {} },
+      ],
+    });
     const result = await generate();
     expect(resultText(result)).toBe('Looking.');
     expect(resultToolCalls(result)).toEqual([
@@ -125,7 +149,9 @@ describe('anthropic response: generate', () => {
   }
 
   it('keeps the matched stop sequence and service tier as provider metadata', async () => {
-    sim.enqueue(MODEL, { raw: { body: messageBody([{ type: 'text', text: 'x' }], 'stop_sequence', { service_tier: 'priority' }, { stop_sequence: 'END' }) } });
+    sim.enqueue(MODEL, {
+      raw: { body: messageBody([{ type: 'text', text: 'x' }], 'stop_sequence', { service_tier: 'priority' }, { stop_sequence: 'END' }) },
+    });
     expect((await generate()).providerMetadata).toEqual({ anthropic: { stopSequence: 'END', serviceTier: 'priority' } });
   });
 

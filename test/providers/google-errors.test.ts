@@ -48,9 +48,27 @@ describe('google map-error: generate', () => {
   });
 
   it('tells a bad API key (400 INVALID_ARGUMENT) and an exhausted billing quota apart', async () => {
-    expect((await generateError({ fault: { type: 'http', status: 400, message: 'API key not valid. Please pass a valid API key.' } })).kind).toBe('auth');
-    expect((await generateError({ fault: { type: 'http', status: 429, message: 'You exceeded your current quota, please check your plan and billing details.' } })).kind).toBe('quota_exhausted');
-    expect((await generateError({ fault: { type: 'http', status: 400, message: 'The input token count (1200000) exceeds the maximum number of tokens allowed (1048576).' } })).kind).toBe('context_length');
+    expect(
+      (await generateError({ fault: { type: 'http', status: 400, message: 'API key not valid. Please pass a valid API key.' } })).kind,
+    ).toBe('auth');
+    expect(
+      (
+        await generateError({
+          fault: { type: 'http', status: 429, message: 'You exceeded your current quota, please check your plan and billing details.' },
+        })
+      ).kind,
+    ).toBe('quota_exhausted');
+    expect(
+      (
+        await generateError({
+          fault: {
+            type: 'http',
+            status: 400,
+            message: 'The input token count (1200000) exceeds the maximum number of tokens allowed (1048576).',
+          },
+        })
+      ).kind,
+    ).toBe('context_length');
   });
 
   it('maps a reset connection to network', async () => {
@@ -79,7 +97,10 @@ describe('google map-error: generate', () => {
   });
 
   it('never retries inside the SDK, even when the client was built with retryOptions', async () => {
-    const client = new GoogleGenAI({ apiKey: API_KEY, httpOptions: { baseUrl: sim.googleBaseURL, retryOptions: { attempts: 5, initialDelay: 0.01, maxDelay: 0.02 } } });
+    const client = new GoogleGenAI({
+      apiKey: API_KEY,
+      httpOptions: { baseUrl: sim.googleBaseURL, retryOptions: { attempts: 5, initialDelay: 0.01, maxDelay: 0.02 } },
+    });
     for (const fault of [{ type: 'http', status: 503 } as const, { type: 'http', status: 429 } as const, { type: 'reset' } as const]) {
       sim.reset();
       sim.setDefault(MODEL, { fault });
@@ -112,11 +133,17 @@ describe('google map-error: stream', () => {
   });
 
   it('raises an error frame inside the stream with its Google status', async () => {
-    const overloaded = await streamError({ text: 'a b c', fault: { type: 'error-frame', afterChunks: 1, message: 'The model is overloaded.' } });
+    const overloaded = await streamError({
+      text: 'a b c',
+      fault: { type: 'error-frame', afterChunks: 1, message: 'The model is overloaded.' },
+    });
     expect(overloaded.accepted).toBe(true);
     expect(overloaded.error).toMatchObject({ kind: 'overloaded', status: 503, code: 'UNAVAILABLE' });
     expect(overloaded.error.message).toContain('in the stream');
-    const exhausted = await streamError({ text: 'a b c', fault: { type: 'error-frame', afterChunks: 1, code: 'RESOURCE_EXHAUSTED', message: 'Quota' } });
+    const exhausted = await streamError({
+      text: 'a b c',
+      fault: { type: 'error-frame', afterChunks: 1, code: 'RESOURCE_EXHAUSTED', message: 'Quota' },
+    });
     expect(exhausted.error).toMatchObject({ kind: 'rate_limited', status: 429 });
   });
 
@@ -129,9 +156,14 @@ describe('google map-error: stream', () => {
   it('aborts a stalled stream when the signal fires', async () => {
     const controller = new AbortController();
     // Aborted once the first words are in, at any load.
-    const { error, parts, accepted } = await streamError({ text: 'a b c', fault: { type: 'stall', afterChunks: 1 } }, controller.signal, undefined, (part) => {
-      if (part.type === 'text-delta') controller.abort();
-    });
+    const { error, parts, accepted } = await streamError(
+      { text: 'a b c', fault: { type: 'stall', afterChunks: 1 } },
+      controller.signal,
+      undefined,
+      (part) => {
+        if (part.type === 'text-delta') controller.abort();
+      },
+    );
     expect(accepted).toBe(true);
     expect(parts.filter((part) => part.type === 'text-delta')).toHaveLength(1);
     expect(error.kind).toBe('aborted');

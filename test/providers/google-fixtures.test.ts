@@ -30,8 +30,15 @@ describe('recorded Gemini responses', () => {
     const result = await provider().generate({ modelId: MODEL, request });
     expect(resultText(result)).toBe("There are **3** r's in strawberry.\n\nHere is the breakdown: st**r**awbe**rr**y.");
     expect(result.content[0]).toEqual({ type: 'reasoning', text: '', signature: expect.stringMatching(/^EtoFCtcFAb4/) });
-    expect(result).toMatchObject({ id: 'Un6LacrVMcjUxs0PmJfWoQc', modelId: 'gemini-3-pro-preview', finishReason: { unified: 'stop', raw: 'STOP' } });
-    expect(result.usage).toEqual({ input: { total: 9, noCache: 9, cacheRead: 0, cacheWrite: 0 }, output: { total: 272, text: 28, reasoning: 244 } });
+    expect(result).toMatchObject({
+      id: 'Un6LacrVMcjUxs0PmJfWoQc',
+      modelId: 'gemini-3-pro-preview',
+      finishReason: { unified: 'stop', raw: 'STOP' },
+    });
+    expect(result.usage).toEqual({
+      input: { total: 9, noCache: 9, cacheRead: 0, cacheWrite: 0 },
+      output: { total: 272, text: 28, reasoning: 244 },
+    });
   });
 
   it('google-tool-call.json: the call, its thought signature, tool-calls', async () => {
@@ -39,7 +46,13 @@ describe('recorded Gemini responses', () => {
     const result = await provider().generate({ modelId: MODEL, request });
     const calls = resultToolCalls(result);
     expect(calls).toEqual([
-      { type: 'tool-call', id: expect.stringMatching(/^call_/), name: 'weather', arguments: '{"location":"San Francisco"}', providerData: { thoughtSignature: expect.stringMatching(/^EskgCsYgAb4/) } },
+      {
+        type: 'tool-call',
+        id: expect.stringMatching(/^call_/),
+        name: 'weather',
+        arguments: '{"location":"San Francisco"}',
+        providerData: { thoughtSignature: expect.stringMatching(/^EskgCsYgAb4/) },
+      },
     ]);
     expect(result.finishReason).toEqual({ unified: 'tool-calls', raw: 'STOP' });
     expect(result.usage.output).toEqual({ total: 908, text: 15, reasoning: 893 });
@@ -52,7 +65,9 @@ describe('recorded Gemini responses', () => {
     expect(parts[0]).toEqual({ type: 'stream-start', id: 'bH6LaZW8Fp_3nsEPqtaSwQ4', modelId: 'gemini-3-pro-preview', warnings: [] });
     const text = parts.flatMap((part) => (part.type === 'text-delta' ? [part.delta] : [])).join('');
     expect(text).toBe('There are **3** "r"s in strawberry.\n\nst**r**awbe**rr**y');
-    expect(parts.filter((part) => part.type === 'reasoning-delta')).toEqual([{ type: 'reasoning-delta', delta: '', signature: expect.stringMatching(/^EqsFCqgFAb4/) }]);
+    expect(parts.filter((part) => part.type === 'reasoning-delta')).toEqual([
+      { type: 'reasoning-delta', delta: '', signature: expect.stringMatching(/^EqsFCqgFAb4/) },
+    ]);
     expect(parts.at(-1)).toEqual({
       type: 'finish',
       finishReason: { unified: 'stop', raw: 'STOP' },
@@ -64,7 +79,13 @@ describe('recorded Gemini responses', () => {
     sim.enqueue(MODEL, { raw: { chunks: recordedChunks('google/google-tool-call.chunks.txt') } });
     const parts = await collect(await provider().stream({ modelId: MODEL, request }));
     expect(parts.slice(1)).toEqual([
-      { type: 'tool-call-start', index: 0, id: expect.stringMatching(/^call_/), name: 'weather', providerData: { thoughtSignature: expect.stringMatching(/^EqUCCqICAb4/) } },
+      {
+        type: 'tool-call-start',
+        index: 0,
+        id: expect.stringMatching(/^call_/),
+        name: 'weather',
+        providerData: { thoughtSignature: expect.stringMatching(/^EqUCCqICAb4/) },
+      },
       { type: 'tool-call-delta', index: 0, argumentsDelta: '{"location":"San Francisco"}' },
       {
         type: 'finish',
@@ -77,7 +98,10 @@ describe('recorded Gemini responses', () => {
   it('google-429-retry-info.json: rate_limited with the RetryInfo delay', async () => {
     for (const call of ['generate', 'stream'] as const) {
       sim.enqueue(MODEL, { raw: { status: 429, body: recordedBody('google/google-429-retry-info.json') } });
-      const error = await (call === 'generate' ? provider().generate({ modelId: MODEL, request }) : provider().stream({ modelId: MODEL, request })).catch((caught: unknown) => caught);
+      const error = await (call === 'generate'
+        ? provider().generate({ modelId: MODEL, request })
+        : provider().stream({ modelId: MODEL, request })
+      ).catch((caught: unknown) => caught);
       expect(ZenError.isInstance(error)).toBe(true);
       expect(error).toMatchObject({ kind: 'rate_limited', status: 429, code: 'RESOURCE_EXHAUSTED', retryAfterMs: 34_400, retryable: true });
       expect((error as ZenError).message).toContain('You exceeded your current quota, please check your plan.');

@@ -14,7 +14,13 @@ const GEMINI_IMAGE = 'gemini-2.5-flash-image';
 const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 
 function vertexProvider() {
-  const client = new GoogleGenAI({ vertexai: true, project: 'img-project', location: 'us-central1', googleAuthOptions: simulatorGoogleAuth(sim), httpOptions: { baseUrl: sim.googleBaseURL } });
+  const client = new GoogleGenAI({
+    vertexai: true,
+    project: 'img-project',
+    location: 'us-central1',
+    googleAuthOptions: simulatorGoogleAuth(sim),
+    httpOptions: { baseUrl: sim.googleBaseURL },
+  });
   return createGoogleProvider('vertex-genai', client);
 }
 
@@ -27,7 +33,9 @@ function options(api: ImageCallOptions['api'], modelId: string, request: Partial
 }
 
 function isPng(base64: string | undefined): boolean {
-  return Buffer.from(base64 ?? '', 'base64').subarray(0, 8).equals(PNG_SIGNATURE);
+  return Buffer.from(base64 ?? '', 'base64')
+    .subarray(0, 8)
+    .equals(PNG_SIGNATURE);
 }
 
 describe('Imagen through generateImages', () => {
@@ -47,7 +55,15 @@ describe('Imagen through generateImages', () => {
   });
 
   it('maps other sizes to the nearest ratio and warns about what it drops', async () => {
-    const result = await vertexProvider().generateImages!(options('imagen', IMAGEN, { size: '1536x1024', quality: 'high', background: 'transparent', responseFormat: 'url', outputFormat: 'webp' }));
+    const result = await vertexProvider().generateImages!(
+      options('imagen', IMAGEN, {
+        size: '1536x1024',
+        quality: 'high',
+        background: 'transparent',
+        responseFormat: 'url',
+        outputFormat: 'webp',
+      }),
+    );
     expect((sim.calls[0]!.body as { parameters: Record<string, unknown> }).parameters).toEqual({ sampleCount: 1, aspectRatio: '4:3' });
     expect(result.warnings.map((warning) => warning.setting)).toEqual(['quality', 'background', 'responseFormat', 'size', 'outputFormat']);
   });
@@ -61,13 +77,20 @@ describe('Imagen through generateImages', () => {
 
   it('maps HTTP errors like any other call', async () => {
     sim.enqueue(IMAGEN, { fault: { type: 'http', status: 429, retryAfter: 3 } });
-    await expect(vertexProvider().generateImages!(options('imagen', IMAGEN))).rejects.toMatchObject({ kind: 'rate_limited', retryAfterMs: 3000 });
+    await expect(vertexProvider().generateImages!(options('imagen', IMAGEN))).rejects.toMatchObject({
+      kind: 'rate_limited',
+      retryAfterMs: 3000,
+    });
   });
 
   it('refuses Imagen on a Gemini API client and image edits, without calling', async () => {
     await expect(geminiProvider().generateImages!(options('imagen', IMAGEN))).rejects.toMatchObject({ kind: 'configuration' });
-    await expect(vertexProvider().generateImages!(options('imagen', IMAGEN, { images: [{ data: 'AAAA', mediaType: 'image/png' }] }))).rejects.toMatchObject({ kind: 'invalid_request' });
-    await expect(geminiProvider().generateImages!(options('openai-images', 'gpt-image-1'))).rejects.toMatchObject({ kind: 'configuration' });
+    await expect(
+      vertexProvider().generateImages!(options('imagen', IMAGEN, { images: [{ data: 'AAAA', mediaType: 'image/png' }] })),
+    ).rejects.toMatchObject({ kind: 'invalid_request' });
+    await expect(geminiProvider().generateImages!(options('openai-images', 'gpt-image-1'))).rejects.toMatchObject({
+      kind: 'configuration',
+    });
     expect(sim.calls).toHaveLength(0);
   });
 });
@@ -88,9 +111,15 @@ describe('Gemini image models through generateContent', () => {
 
   it('sends the images to edit before the prompt, and warns that masks are dropped', async () => {
     const result = await geminiProvider().generateImages!(
-      options('gemini-image', GEMINI_IMAGE, { prompt: 'Make it blue', images: [{ data: 'iVBORw0KGgo=', mediaType: 'image/png' }], mask: { data: 'AAAA', mediaType: 'image/png' } }),
+      options('gemini-image', GEMINI_IMAGE, {
+        prompt: 'Make it blue',
+        images: [{ data: 'iVBORw0KGgo=', mediaType: 'image/png' }],
+        mask: { data: 'AAAA', mediaType: 'image/png' },
+      }),
     );
-    expect((sim.calls[0]!.body as { contents: unknown }).contents).toEqual([{ role: 'user', parts: [{ inlineData: { mimeType: 'image/png', data: 'iVBORw0KGgo=' } }, { text: 'Make it blue' }] }]);
+    expect((sim.calls[0]!.body as { contents: unknown }).contents).toEqual([
+      { role: 'user', parts: [{ inlineData: { mimeType: 'image/png', data: 'iVBORw0KGgo=' } }, { text: 'Make it blue' }] },
+    ]);
     expect(result.warnings.map((warning) => warning.setting)).toEqual(['mask']);
   });
 
@@ -100,13 +129,21 @@ describe('Gemini image models through generateContent', () => {
     expect(ZenError.isInstance(filtered)).toBe(true);
     expect(filtered).toMatchObject({ kind: 'content_filter', code: 'SAFETY' });
 
-    sim.enqueue(GEMINI_IMAGE, { raw: { body: JSON.stringify({ candidates: [{ content: { role: 'model', parts: [{ text: 'I can only describe it.' }] }, finishReason: 'STOP' }] }) } });
+    sim.enqueue(GEMINI_IMAGE, {
+      raw: {
+        body: JSON.stringify({
+          candidates: [{ content: { role: 'model', parts: [{ text: 'I can only describe it.' }] }, finishReason: 'STOP' }],
+        }),
+      },
+    });
     await expect(geminiProvider().generateImages!(options('gemini-image', GEMINI_IMAGE))).rejects.toMatchObject({ kind: 'server' });
   });
 
   it('works on Vertex AI too', async () => {
     const result = await vertexProvider().generateImages!(options('gemini-image', GEMINI_IMAGE));
-    expect(sim.calls[0]!.path).toBe(`/v1beta1/projects/img-project/locations/us-central1/publishers/google/models/${GEMINI_IMAGE}:generateContent`);
+    expect(sim.calls[0]!.path).toBe(
+      `/v1beta1/projects/img-project/locations/us-central1/publishers/google/models/${GEMINI_IMAGE}:generateContent`,
+    );
     expect(isPng(result.images[0]?.base64)).toBe(true);
   });
 });

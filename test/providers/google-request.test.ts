@@ -67,7 +67,13 @@ describe('google convert-request', () => {
           content: [
             { type: 'reasoning', text: 'Two cities, two calls.', signature: 'c2lnLXRob3VnaHQ=' },
             { type: 'text', text: 'Checking.' },
-            { type: 'tool-call', id: 'call_1', name: 'weather', arguments: '{"city":"Paris"}', providerData: { thoughtSignature: 'c2lnLWNhbGw=' } },
+            {
+              type: 'tool-call',
+              id: 'call_1',
+              name: 'weather',
+              arguments: '{"city":"Paris"}',
+              providerData: { thoughtSignature: 'c2lnLWNhbGw=' },
+            },
             { type: 'tool-call', id: 'call_2', name: 'weather', arguments: '{"city":"Rome"}' },
           ],
         },
@@ -103,8 +109,20 @@ describe('google convert-request', () => {
     const { body } = await sent({
       messages: [
         user('Count the r'),
-        { role: 'assistant', content: [{ type: 'reasoning', text: '', signature: 'c2lnLXRleHQ=' }, { type: 'text', text: 'Three.' }] },
-        { role: 'assistant', content: [{ type: 'text', text: 'More.' }, { type: 'reasoning', text: '', signature: 'dHJhaWxpbmc=' }] },
+        {
+          role: 'assistant',
+          content: [
+            { type: 'reasoning', text: '', signature: 'c2lnLXRleHQ=' },
+            { type: 'text', text: 'Three.' },
+          ],
+        },
+        {
+          role: 'assistant',
+          content: [
+            { type: 'text', text: 'More.' },
+            { type: 'reasoning', text: '', signature: 'dHJhaWxpbmc=' },
+          ],
+        },
         user('Sure?'),
       ],
     });
@@ -125,7 +143,10 @@ describe('google convert-request', () => {
       },
       { role: 'tool', toolCallId: 'call_a', toolName: 'weather', content: 'cold' },
       { role: 'tool', toolCallId: 'call_b', toolName: 'time', content: 'noon' },
-      { role: 'assistant', content: [{ type: 'tool-call', id: 'call_c', name: 'weather', arguments: '{}', providerData: { thoughtSignature: 'cmVhbA==' } }] },
+      {
+        role: 'assistant',
+        content: [{ type: 'tool-call', id: 'call_c', name: 'weather', arguments: '{}', providerData: { thoughtSignature: 'cmVhbA==' } }],
+      },
       { role: 'tool', toolCallId: 'call_c', toolName: 'weather', content: 'warm' },
     ];
     sim.enqueue('gemini-3-pro-preview', { text: 'ok' });
@@ -145,24 +166,46 @@ describe('google convert-request', () => {
 
   it('warns when an earlier call carries arguments that are not a JSON object', async () => {
     const { body, warnings } = await sent({
-      messages: [user('x'), { role: 'assistant', content: [{ type: 'tool-call', id: 'c', name: 'broken', arguments: '{"a":' }] }, { role: 'tool', toolCallId: 'c', toolName: 'broken', content: 'ok' }],
+      messages: [
+        user('x'),
+        { role: 'assistant', content: [{ type: 'tool-call', id: 'c', name: 'broken', arguments: '{"a":' }] },
+        { role: 'tool', toolCallId: 'c', toolName: 'broken', content: 'ok' },
+      ],
     });
     expect(body.contents[1].parts[0]).toEqual({ functionCall: { name: 'broken', args: {} } });
     expect(warnings).toEqual([expect.objectContaining({ type: 'other', message: expect.stringContaining('broken') })]);
   });
 
   it('declares tools with parametersJsonSchema and maps every tool choice', async () => {
-    const parameters = { type: 'object', properties: { city: { type: 'string' }, unit: { anyOf: [{ const: 'C' }, { const: 'F' }] } }, required: ['city'], additionalProperties: false };
-    const tools = [{ name: 'weather', description: 'Current weather', parameters }, { name: 'time', parameters: { type: 'object', properties: {} } }];
+    const parameters = {
+      type: 'object',
+      properties: { city: { type: 'string' }, unit: { anyOf: [{ const: 'C' }, { const: 'F' }] } },
+      required: ['city'],
+      additionalProperties: false,
+    };
+    const tools = [
+      { name: 'weather', description: 'Current weather', parameters },
+      { name: 'time', parameters: { type: 'object', properties: {} } },
+    ];
     const { body } = await sent({ tools });
-    expect(body.tools).toEqual([{ functionDeclarations: [{ name: 'weather', description: 'Current weather', parametersJsonSchema: parameters }, { name: 'time', parametersJsonSchema: { type: 'object', properties: {} } }] }]);
+    expect(body.tools).toEqual([
+      {
+        functionDeclarations: [
+          { name: 'weather', description: 'Current weather', parametersJsonSchema: parameters },
+          { name: 'time', parametersJsonSchema: { type: 'object', properties: {} } },
+        ],
+      },
+    ]);
     expect(body.toolConfig).toBeUndefined();
 
     const choices: Array<[GenerationRequest['toolChoice'], unknown]> = [
       ['auto', { mode: 'AUTO' }],
       ['none', { mode: 'NONE' }],
       ['required', { mode: 'ANY' }],
-      [{ type: 'tool', name: 'time' }, { mode: 'ANY', allowedFunctionNames: ['time'] }],
+      [
+        { type: 'tool', name: 'time' },
+        { mode: 'ANY', allowedFunctionNames: ['time'] },
+      ],
     ];
     for (const [toolChoice, functionCallingConfig] of choices) {
       const { body: withChoice } = await sent({ tools, toolChoice });
@@ -192,7 +235,16 @@ describe('google convert-request', () => {
       frequencyPenalty: 0.25,
       user: 'user-123',
     });
-    expect(body.generationConfig).toEqual({ temperature: 0.3, topP: 0.9, topK: 20, maxOutputTokens: 300, stopSequences: ['END'], seed: 42, presencePenalty: 0.5, frequencyPenalty: 0.25 });
+    expect(body.generationConfig).toEqual({
+      temperature: 0.3,
+      topP: 0.9,
+      topK: 20,
+      maxOutputTokens: 300,
+      stopSequences: ['END'],
+      seed: 42,
+      presencePenalty: 0.5,
+      frequencyPenalty: 0.25,
+    });
     // `user` has no Gemini field: dropped, without a warning.
     expect(JSON.stringify(body)).not.toContain('user-123');
     expect(warnings).toEqual([]);
@@ -203,7 +255,10 @@ describe('google convert-request', () => {
       [{ reasoningEffort: 'none' }, { thinkingBudget: 0 }],
       [{ reasoningEffort: 'none', includeReasoning: true }, { thinkingBudget: 0 }],
       [{ reasoningEffort: 'minimal' }, { thinkingBudget: 512 }],
-      [{ reasoningEffort: 'low', includeReasoning: true }, { thinkingBudget: 2048, includeThoughts: true }],
+      [
+        { reasoningEffort: 'low', includeReasoning: true },
+        { thinkingBudget: 2048, includeThoughts: true },
+      ],
       [{ reasoningEffort: 'medium' }, { thinkingBudget: 8192 }],
       [{ reasoningEffort: 'high' }, { thinkingBudget: 24576 }],
       [{ reasoningEffort: 'high', reasoningBudgetTokens: 1000 }, { thinkingBudget: 1000 }],
@@ -225,7 +280,10 @@ describe('google convert-request', () => {
     const safetySettings = [{ category: 'HARM_CATEGORY_HARASSMENT', threshold: 'BLOCK_NONE' }];
     const { body, warnings } = await sent({
       temperature: 0.2,
-      providerOptions: { google: { temperature: 0.7, safetySettings, httpOptions: { retryOptions: { attempts: 4 } } }, vertexai: { temperature: 0.1 } },
+      providerOptions: {
+        google: { temperature: 0.7, safetySettings, httpOptions: { retryOptions: { attempts: 4 } } },
+        vertexai: { temperature: 0.1 },
+      },
     });
     expect(body.generationConfig.temperature).toBe(0.7);
     expect(body.safetySettings).toEqual(safetySettings);
@@ -233,7 +291,13 @@ describe('google convert-request', () => {
 
     sim.enqueue(MODEL, { fault: { type: 'http', status: 503 } });
     const error = await provider()
-      .generate({ modelId: MODEL, request: { messages: [user('x')], providerOptions: { google: { httpOptions: { retryOptions: { attempts: 4, initialDelay: 0.01 } } } } } })
+      .generate({
+        modelId: MODEL,
+        request: {
+          messages: [user('x')],
+          providerOptions: { google: { httpOptions: { retryOptions: { attempts: 4, initialDelay: 0.01 } } } },
+        },
+      })
       .catch((caught: unknown) => caught);
     expect(error).toMatchObject({ kind: 'overloaded' });
     expect(sim.calls.filter((call) => call.outcome === 'http')).toHaveLength(1);

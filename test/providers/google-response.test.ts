@@ -25,18 +25,31 @@ async function collect(parts: AsyncIterable<StreamPart>): Promise<StreamPart[]> 
 }
 
 function rawBody(candidate: Record<string, unknown> | undefined, extra: Record<string, unknown> = {}): string {
-  return JSON.stringify({ ...(candidate ? { candidates: [{ index: 0, ...candidate }] } : {}), usageMetadata: { promptTokenCount: 3, totalTokenCount: 3 }, modelVersion: MODEL, responseId: 'resp-raw', ...extra });
+  return JSON.stringify({
+    ...(candidate ? { candidates: [{ index: 0, ...candidate }] } : {}),
+    usageMetadata: { promptTokenCount: 3, totalTokenCount: 3 },
+    modelVersion: MODEL,
+    responseId: 'resp-raw',
+    ...extra,
+  });
 }
 
 describe('google convert-response', () => {
   it('returns text, ids, stop and usage split by cache and reasoning', async () => {
-    sim.enqueue(MODEL, { text: 'Paris.', reasoning: 'Capital of France.', usage: { input: 100, cachedInput: 60, output: 25, reasoning: 20 } });
+    sim.enqueue(MODEL, {
+      text: 'Paris.',
+      reasoning: 'Capital of France.',
+      usage: { input: 100, cachedInput: 60, output: 25, reasoning: 20 },
+    });
     const result = await provider().generate({ modelId: MODEL, request: { messages: [user('Capital of France?')] } });
     expect(resultText(result)).toBe('Paris.');
     expect(result.id).toBeTruthy();
     expect(result.modelId).toBe(MODEL);
     expect(result.finishReason).toEqual({ unified: 'stop', raw: 'STOP' });
-    expect(result.usage).toEqual({ input: { total: 100, noCache: 40, cacheRead: 60, cacheWrite: 0 }, output: { total: 25, text: 5, reasoning: 20 } });
+    expect(result.usage).toEqual({
+      input: { total: 100, noCache: 40, cacheRead: 60, cacheWrite: 0 },
+      output: { total: 25, text: 5, reasoning: 20 },
+    });
     expect(result.warnings).toEqual([]);
   });
 
@@ -51,18 +64,33 @@ describe('google convert-response', () => {
     const signature = (result.content[1] as { signature: string }).signature;
 
     // Sent back as history, the parts come out as Gemini produced them.
-    await provider().generate({ modelId: MODEL, request: { messages: [user('Q'), { role: 'assistant', content: result.content } as AssistantMessage, user('And?')] } });
+    await provider().generate({
+      modelId: MODEL,
+      request: { messages: [user('Q'), { role: 'assistant', content: result.content } as AssistantMessage, user('And?')] },
+    });
     expect((sim.calls.at(-1)!.body as { contents: unknown[] }).contents[1]).toEqual({
       role: 'model',
-      parts: [{ text: 'Think first.', thought: true }, { text: 'Answer.', thoughtSignature: signature }],
+      parts: [
+        { text: 'Think first.', thought: true },
+        { text: 'Answer.', thoughtSignature: signature },
+      ],
     });
   });
 
   it('returns function calls with generated ids, JSON arguments and tool-calls', async () => {
-    sim.enqueue(MODEL, { reasoning: 'Two lookups.', toolCalls: [{ name: 'weather', arguments: { city: 'Paris' } }, { name: 'weather', arguments: { city: 'Rome' } }] });
+    sim.enqueue(MODEL, {
+      reasoning: 'Two lookups.',
+      toolCalls: [
+        { name: 'weather', arguments: { city: 'Paris' } },
+        { name: 'weather', arguments: { city: 'Rome' } },
+      ],
+    });
     const result = await provider().generate({ modelId: MODEL, request: { messages: [user('Weather?')], tools: [weatherTool] } });
     const calls = resultToolCalls(result);
-    expect(calls.map(({ name, arguments: args }) => [name, JSON.parse(args)])).toEqual([['weather', { city: 'Paris' }], ['weather', { city: 'Rome' }]]);
+    expect(calls.map(({ name, arguments: args }) => [name, JSON.parse(args)])).toEqual([
+      ['weather', { city: 'Paris' }],
+      ['weather', { city: 'Rome' }],
+    ]);
     expect(calls[0]!.id).toMatch(/^call_[0-9a-f]{24}$/);
     expect(new Set(calls.map((call) => call.id)).size).toBe(2);
     // The first call carries the thought signature Gemini requires back.
@@ -82,12 +110,22 @@ describe('google convert-response', () => {
       },
     });
     const body = sim.calls.at(-1)!.body as { contents: Array<{ parts: Array<Record<string, unknown>> }> };
-    expect(body.contents[1]!.parts[1]).toEqual({ functionCall: { name: 'weather', args: { city: 'Paris' } }, thoughtSignature: calls[0]!.providerData!.thoughtSignature });
+    expect(body.contents[1]!.parts[1]).toEqual({
+      functionCall: { name: 'weather', args: { city: 'Paris' } },
+      thoughtSignature: calls[0]!.providerData!.thoughtSignature,
+    });
     expect(body.contents[2]!.parts).toHaveLength(2);
   });
 
   it('keeps a call id Gemini sent', async () => {
-    sim.enqueue(MODEL, { raw: { body: rawBody({ content: { role: 'model', parts: [{ functionCall: { id: 'gemini-id-1', name: 'weather', args: {} } }] }, finishReason: 'STOP' }) } });
+    sim.enqueue(MODEL, {
+      raw: {
+        body: rawBody({
+          content: { role: 'model', parts: [{ functionCall: { id: 'gemini-id-1', name: 'weather', args: {} } }] },
+          finishReason: 'STOP',
+        }),
+      },
+    });
     const result = await provider().generate({ modelId: MODEL, request: { messages: [user('x')] } });
     expect(resultToolCalls(result)[0]!.id).toBe('gemini-id-1');
   });
@@ -114,7 +152,10 @@ describe('google convert-response', () => {
     }
     sim.enqueue(MODEL, { text: 'cut', finishReason: 'length' }, { finishReason: 'content_filter', text: '' });
     expect((await provider().generate({ modelId: MODEL, request: { messages: [user('x')] } })).finishReason.unified).toBe('length');
-    expect((await provider().generate({ modelId: MODEL, request: { messages: [user('x')] } })).finishReason).toEqual({ unified: 'content-filter', raw: 'SAFETY' });
+    expect((await provider().generate({ modelId: MODEL, request: { messages: [user('x')] } })).finishReason).toEqual({
+      unified: 'content-filter',
+      raw: 'SAFETY',
+    });
   });
 
   it('reports a blocked prompt as content-filter with no content', async () => {
@@ -126,8 +167,20 @@ describe('google convert-response', () => {
   });
 
   it('keeps grounding metadata', async () => {
-    const groundingMetadata = { webSearchQueries: ['weather paris'], groundingChunks: [{ web: { uri: 'https://example.com', title: 'Example' } }] };
-    sim.enqueue(MODEL, { raw: { body: rawBody({ content: { role: 'model', parts: [{ text: 'Sunny.' }] }, finishReason: 'STOP', finishMessage: 'done', groundingMetadata }) } });
+    const groundingMetadata = {
+      webSearchQueries: ['weather paris'],
+      groundingChunks: [{ web: { uri: 'https://example.com', title: 'Example' } }],
+    };
+    sim.enqueue(MODEL, {
+      raw: {
+        body: rawBody({
+          content: { role: 'model', parts: [{ text: 'Sunny.' }] },
+          finishReason: 'STOP',
+          finishMessage: 'done',
+          groundingMetadata,
+        }),
+      },
+    });
     const result = await provider().generate({ modelId: MODEL, request: { messages: [user('x')] } });
     // @google/genai does not pass finishMessage on from the Gemini API; the v1 Vertex SDK does.
     expect(result.providerMetadata).toEqual({ groundingMetadata });
@@ -138,8 +191,18 @@ describe('google convert-stream', () => {
   it('streams stream-start, text deltas, then finish with the last usage', async () => {
     sim.enqueue(MODEL, { text: 'The quick brown fox', usage: { input: 9, output: 5, cachedInput: 2 } });
     const parts = await collect(await provider().stream({ modelId: MODEL, request: { messages: [user('x')], parallelToolCalls: false } }));
-    expect(parts[0]).toEqual({ type: 'stream-start', id: expect.any(String), modelId: MODEL, warnings: [expect.objectContaining({ setting: 'parallelToolCalls' })] });
-    expect(parts.filter((part) => part.type === 'text-delta').map((part) => part.delta).join('')).toBe('The quick brown fox');
+    expect(parts[0]).toEqual({
+      type: 'stream-start',
+      id: expect.any(String),
+      modelId: MODEL,
+      warnings: [expect.objectContaining({ setting: 'parallelToolCalls' })],
+    });
+    expect(
+      parts
+        .filter((part) => part.type === 'text-delta')
+        .map((part) => part.delta)
+        .join(''),
+    ).toBe('The quick brown fox');
     expect(parts.filter((part) => part.type === 'text-delta').length).toBeGreaterThan(2);
     expect(parts.at(-1)).toEqual({
       type: 'finish',
@@ -160,7 +223,12 @@ describe('google convert-stream', () => {
   });
 
   it('streams each function call as one start and one delta with the whole arguments', async () => {
-    sim.enqueue(MODEL, { toolCalls: [{ name: 'weather', arguments: { city: 'Oslo' } }, { name: 'weather', arguments: { city: 'Bergen' } }] });
+    sim.enqueue(MODEL, {
+      toolCalls: [
+        { name: 'weather', arguments: { city: 'Oslo' } },
+        { name: 'weather', arguments: { city: 'Bergen' } },
+      ],
+    });
     const parts = await collect(await provider().stream({ modelId: MODEL, request: { messages: [user('x')], tools: [weatherTool] } }));
     const calls = parts.filter((part) => part.type === 'tool-call-start' || part.type === 'tool-call-delta');
     expect(calls).toEqual([
@@ -173,7 +241,13 @@ describe('google convert-stream', () => {
   });
 
   it('ends with finish length when the model hits maxOutputTokens', async () => {
-    const parts = await collect(await provider().stream({ modelId: MODEL, request: { messages: [user('Tell me everything about everything')], maxOutputTokens: 3 } }));
-    expect(parts.at(-1)).toMatchObject({ type: 'finish', finishReason: { unified: 'length', raw: 'MAX_TOKENS' }, usage: { output: { total: 3 } } });
+    const parts = await collect(
+      await provider().stream({ modelId: MODEL, request: { messages: [user('Tell me everything about everything')], maxOutputTokens: 3 } }),
+    );
+    expect(parts.at(-1)).toMatchObject({
+      type: 'finish',
+      finishReason: { unified: 'length', raw: 'MAX_TOKENS' },
+      usage: { output: { total: 3 } },
+    });
   });
 });

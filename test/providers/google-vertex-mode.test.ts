@@ -19,7 +19,13 @@ const request = { messages: [{ role: 'user', content: [{ type: 'text', text: 'He
 const weatherTool = { name: 'weather', parameters: { type: 'object', properties: { city: { type: 'string' } } } };
 
 function provider() {
-  const client = new GoogleGenAI({ vertexai: true, project: 'zen-vertex', location: 'us-east5', googleAuthOptions: simulatorGoogleAuth(sim), httpOptions: { baseUrl: sim.googleBaseURL } });
+  const client = new GoogleGenAI({
+    vertexai: true,
+    project: 'zen-vertex',
+    location: 'us-east5',
+    googleAuthOptions: simulatorGoogleAuth(sim),
+    httpOptions: { baseUrl: sim.googleBaseURL },
+  });
   return createGoogleProvider('vertex-genai', client);
 }
 
@@ -34,7 +40,10 @@ async function failure(call: 'generate' | 'stream', reply: SimReply, signal?: Ab
   const error = await (async () => {
     if (call === 'generate') await provider().generate({ modelId: MODEL, request, signal });
     else for await (const _part of await provider().stream({ modelId: MODEL, request, signal })) void _part;
-  })().then(() => undefined, (caught: unknown) => caught);
+  })().then(
+    () => undefined,
+    (caught: unknown) => caught,
+  );
   expect(ZenError.isInstance(error)).toBe(true);
   return error as ZenError;
 }
@@ -46,20 +55,33 @@ describe('google provider in Vertex AI mode', () => {
     expect(resultText(result)).toBe('Hi from Vertex.');
     expect(result.usage.output.total).toBe(4);
     expect(result.created).toBeGreaterThan(1_700_000_000);
-    expect(sim.calls[0]).toMatchObject({ protocol: 'vertex', path: `${PATH}:generateContent`, body: { generationConfig: { temperature: 0.5 } } });
+    expect(sim.calls[0]).toMatchObject({
+      protocol: 'vertex',
+      path: `${PATH}:generateContent`,
+      body: { generationConfig: { temperature: 0.5 } },
+    });
     expect(sim.calls[0]!.headers.authorization).toBe(`Bearer ${issuedGoogleAccessTokens(sim).at(-1)}`);
     expect(sim.calls[0]!.headers['x-goog-api-key']).toBeUndefined();
   });
 
   it('returns and streams function calls', async () => {
-    sim.enqueue(MODEL, { toolCalls: [{ name: 'weather', arguments: { city: 'Turin' } }] }, { toolCalls: [{ name: 'weather', arguments: { city: 'Milan' } }] });
-    const result = await provider().generate({ modelId: MODEL, request: { ...request, tools: [weatherTool], toolChoice: { type: 'tool', name: 'weather' } } });
+    sim.enqueue(
+      MODEL,
+      { toolCalls: [{ name: 'weather', arguments: { city: 'Turin' } }] },
+      { toolCalls: [{ name: 'weather', arguments: { city: 'Milan' } }] },
+    );
+    const result = await provider().generate({
+      modelId: MODEL,
+      request: { ...request, tools: [weatherTool], toolChoice: { type: 'tool', name: 'weather' } },
+    });
     expect(resultToolCalls(result)).toMatchObject([{ name: 'weather', arguments: '{"city":"Turin"}' }]);
     expect(sim.calls[0]!.body).toMatchObject({ toolConfig: { functionCallingConfig: { mode: 'ANY', allowedFunctionNames: ['weather'] } } });
 
     const parts = await collect(await provider().stream({ modelId: MODEL, request: { ...request, tools: [weatherTool] } }));
     expect(sim.calls[1]!.path).toBe(`${PATH}:streamGenerateContent`);
-    expect(parts.filter((part) => part.type === 'tool-call-delta')).toEqual([{ type: 'tool-call-delta', index: 0, argumentsDelta: '{"city":"Milan"}' }]);
+    expect(parts.filter((part) => part.type === 'tool-call-delta')).toEqual([
+      { type: 'tool-call-delta', index: 0, argumentsDelta: '{"city":"Milan"}' },
+    ]);
     expect(parts.at(-1)).toMatchObject({ type: 'finish', finishReason: { unified: 'tool-calls' } });
   });
 
@@ -72,7 +94,11 @@ describe('google provider in Vertex AI mode', () => {
   });
 
   it('replays the recorded responses', async () => {
-    sim.enqueue(MODEL, { raw: { body: recordedBody('google/google-tool-call.json') } }, { raw: { chunks: recordedChunks('google/google-text.chunks.txt') } });
+    sim.enqueue(
+      MODEL,
+      { raw: { body: recordedBody('google/google-tool-call.json') } },
+      { raw: { chunks: recordedChunks('google/google-text.chunks.txt') } },
+    );
     const result = await provider().generate({ modelId: MODEL, request });
     expect(resultToolCalls(result)[0]).toMatchObject({ name: 'weather', arguments: '{"location":"San Francisco"}' });
     expect(result.usage.output.reasoning).toBe(893);
@@ -117,7 +143,10 @@ describe('google provider in Vertex AI mode', () => {
   });
 
   it('serves express mode (API key instead of project) on the same provider', async () => {
-    const express = createGoogleProvider('vertex-express', new GoogleGenAI({ vertexai: true, apiKey: 'AIza-express-mode', httpOptions: { baseUrl: sim.googleBaseURL } }));
+    const express = createGoogleProvider(
+      'vertex-express',
+      new GoogleGenAI({ vertexai: true, apiKey: 'AIza-express-mode', httpOptions: { baseUrl: sim.googleBaseURL } }),
+    );
     sim.enqueue(MODEL, { text: 'express ok' });
     expect(resultText(await express.generate({ modelId: MODEL, request }))).toBe('express ok');
     expect(sim.calls[0]!.path).toBe(`/v1beta1/publishers/google/models/${MODEL}:generateContent`);

@@ -11,7 +11,10 @@ const sim = useSimulator();
 const SECRET_KEY = 'sk-proj-THISISASECRETabcdef0123456789xyz';
 
 function provider(options: Partial<ConstructorParameters<typeof OpenAI>[0]> = {}) {
-  return createOpenAIProvider('openai', new OpenAI({ apiKey: SECRET_KEY, baseURL: sim.openaiBaseURL, maxRetries: 0, logLevel: 'off', ...options }));
+  return createOpenAIProvider(
+    'openai',
+    new OpenAI({ apiKey: SECRET_KEY, baseURL: sim.openaiBaseURL, maxRetries: 0, logLevel: 'off', ...options }),
+  );
 }
 
 const request: GenerationRequest = { messages: [{ role: 'user', content: [{ type: 'text', text: 'Tell me a story about the sea' }] }] };
@@ -26,7 +29,10 @@ async function generateError(signal?: AbortSignal, options: Partial<ConstructorP
 }
 
 /** Runs a stream to its end; returns the parts before the error and the error (from stream() or the iterator). */
-async function streamError(signal?: AbortSignal, onPart?: (part: StreamPart) => void): Promise<{ parts: StreamPart[]; error: ZenError; phase: 'start' | 'iterate' }> {
+async function streamError(
+  signal?: AbortSignal,
+  onPart?: (part: StreamPart) => void,
+): Promise<{ parts: StreamPart[]; error: ZenError; phase: 'start' | 'iterate' }> {
   const parts: StreamPart[] = [];
   let stream: AsyncIterable<StreamPart>;
   try {
@@ -53,18 +59,39 @@ function expectZen(error: ZenError, kind: ZenErrorKind): void {
 
 describe('HTTP errors', () => {
   it.each<[SimFault, ZenErrorKind, Partial<ZenError>]>([
-    [{ type: 'http', status: 400, message: "Invalid value for 'temperature'." }, 'invalid_request', { status: 400, retryable: false, code: 'invalid_request_error' }],
+    [
+      { type: 'http', status: 400, message: "Invalid value for 'temperature'." },
+      'invalid_request',
+      { status: 400, retryable: false, code: 'invalid_request_error' },
+    ],
     [{ type: 'http', status: 401 }, 'auth', { status: 401, retryable: false, code: 'invalid_api_key' }],
     [{ type: 'http', status: 403 }, 'permission', { status: 403, retryable: false }],
-    [{ type: 'http', status: 404, message: 'The model `gpt-sim` does not exist or you do not have access to it.' }, 'not_found', { status: 404, code: 'model_not_found' }],
-    [{ type: 'http', status: 429, retryAfter: 7 }, 'rate_limited', { status: 429, retryable: true, retryAfterMs: 7000, code: 'rate_limit_exceeded' }],
+    [
+      { type: 'http', status: 404, message: 'The model `gpt-sim` does not exist or you do not have access to it.' },
+      'not_found',
+      { status: 404, code: 'model_not_found' },
+    ],
+    [
+      { type: 'http', status: 429, retryAfter: 7 },
+      'rate_limited',
+      { status: 429, retryable: true, retryAfterMs: 7000, code: 'rate_limit_exceeded' },
+    ],
     [{ type: 'http', status: 429, retryAfter: 7, retryAfterMs: 1500 }, 'rate_limited', { retryAfterMs: 1500 }],
     [
-      { type: 'http', status: 429, code: 'insufficient_quota', message: 'You exceeded your current quota, please check your plan and billing details.' },
+      {
+        type: 'http',
+        status: 429,
+        code: 'insufficient_quota',
+        message: 'You exceeded your current quota, please check your plan and billing details.',
+      },
       'quota_exhausted',
       { status: 429, retryable: false, code: 'insufficient_quota' },
     ],
-    [{ type: 'http', status: 400, message: "This model's maximum context length is 128000 tokens.", code: 'context_length_exceeded' }, 'context_length', { status: 400 }],
+    [
+      { type: 'http', status: 400, message: "This model's maximum context length is 128000 tokens.", code: 'context_length_exceeded' },
+      'context_length',
+      { status: 400 },
+    ],
     [{ type: 'http', status: 500 }, 'server', { status: 500, retryable: true, code: 'server_error' }],
     [{ type: 'http', status: 503 }, 'overloaded', { status: 503, retryable: true }],
   ])('%o → %s, for generate and before a stream starts', async (fault, kind, fields) => {
@@ -81,7 +108,13 @@ describe('HTTP errors', () => {
   });
 
   it('keeps the API key out of messages even when the vendor echoes it', async () => {
-    sim.enqueue('gpt-sim', { fault: { type: 'http', status: 401, message: `Incorrect API key provided: ${SECRET_KEY}. You can find your API key at https://platform.openai.com/account/api-keys.` } });
+    sim.enqueue('gpt-sim', {
+      fault: {
+        type: 'http',
+        status: 401,
+        message: `Incorrect API key provided: ${SECRET_KEY}. You can find your API key at https://platform.openai.com/account/api-keys.`,
+      },
+    });
     const error = await generateError();
     expectZen(error, 'auth');
     expect(error.message).toContain('Incorrect API key provided');
@@ -130,7 +163,11 @@ describe('connection faults', () => {
   });
 
   it('maps a stalled stream to timeout or aborted from inside the iterator', async () => {
-    sim.enqueue('gpt-sim', { text: 'one two three', fault: { type: 'stall', afterChunks: 2 } }, { text: 'one two three', fault: { type: 'stall', afterChunks: 2 } });
+    sim.enqueue(
+      'gpt-sim',
+      { text: 'one two three', fault: { type: 'stall', afterChunks: 2 } },
+      { text: 'one two three', fault: { type: 'stall', afterChunks: 2 } },
+    );
     // Both fire once the first words are in: a deadline (TimeoutError, as AbortSignal.timeout) and a caller's abort.
     const deadline = new AbortController();
     const timedOut = await streamError(deadline.signal, (part) => {
@@ -218,9 +255,16 @@ describe('a wrapped client', () => {
   }
 
   it('still maps HTTP errors, timeouts and resets', async () => {
-    sim.enqueue('gpt-sim', { fault: { type: 'http', status: 429, retryAfter: 4 } }, { text: 'slow', ttftMs: 2_000 }, { fault: { type: 'reset' } });
+    sim.enqueue(
+      'gpt-sim',
+      { fault: { type: 'http', status: 429, retryAfter: 4 } },
+      { text: 'slow', ttftMs: 2_000 },
+      { fault: { type: 'reset' } },
+    );
     const call = (options: Partial<ConstructorParameters<typeof OpenAI>[0]> = {}) =>
-      wrapped(options).generate({ modelId: 'gpt-sim', request }).catch((error: unknown) => error as ZenError);
+      wrapped(options)
+        .generate({ modelId: 'gpt-sim', request })
+        .catch((error: unknown) => error as ZenError);
     expect(await call()).toMatchObject({ kind: 'rate_limited', retryAfterMs: 4000 });
     expect(await call({ timeout: 100 })).toMatchObject({ kind: 'timeout' });
     expect(await call()).toMatchObject({ kind: 'network' });

@@ -10,8 +10,11 @@ import { useSimulator } from '../helpers/simulator.js';
 
 /** Real OpenAI responses replayed byte for byte through the real SDK. */
 const sim = useSimulator();
-const provider = () => createOpenAIProvider('openai', new OpenAI({ apiKey: 'sk-test-recorded', baseURL: sim.openaiBaseURL, maxRetries: 0, logLevel: 'off' }));
-const request: GenerationRequest = { messages: [{ role: 'user', content: [{ type: 'text', text: 'Invent a new holiday and describe its traditions.' }] }] };
+const provider = () =>
+  createOpenAIProvider('openai', new OpenAI({ apiKey: 'sk-test-recorded', baseURL: sim.openaiBaseURL, maxRetries: 0, logLevel: 'off' }));
+const request: GenerationRequest = {
+  messages: [{ role: 'user', content: [{ type: 'text', text: 'Invent a new holiday and describe its traditions.' }] }],
+};
 const MODEL = 'gpt-4.1-nano';
 
 describe('recorded chat completion', () => {
@@ -29,7 +32,10 @@ describe('recorded chat completion', () => {
       finishReason: { unified: 'stop', raw: 'stop' },
       providerMetadata: { system_fingerprint: 'fp_de604bd877', service_tier: 'default' },
     });
-    expect(result.usage).toEqual({ input: { total: 16, noCache: 16, cacheRead: 0, cacheWrite: 0 }, output: { total: 363, text: 363, reasoning: 0 } });
+    expect(result.usage).toEqual({
+      input: { total: 16, noCache: 16, cacheRead: 0, cacheWrite: 0 },
+      output: { total: 363, text: 363, reasoning: 0 },
+    });
     expect(result.usage.input.total + result.usage.output.total).toBe(379);
   });
 
@@ -46,7 +52,12 @@ describe('recorded chat completion', () => {
     const deltas = parts.filter((part) => part.type === 'text-delta');
     expect(deltas).toHaveLength(300);
     expect(deltas.map((part) => part.delta).join('')).toBe(expectedText);
-    expect(parts[0]).toMatchObject({ type: 'stream-start', id: 'chatcmpl-D8Z5oo6uDh67AD85p73ksdT1KxhE0', modelId: 'gpt-4.1-nano-2025-04-14', created: 1770933892 });
+    expect(parts[0]).toMatchObject({
+      type: 'stream-start',
+      id: 'chatcmpl-D8Z5oo6uDh67AD85p73ksdT1KxhE0',
+      modelId: 'gpt-4.1-nano-2025-04-14',
+      created: 1770933892,
+    });
     expect(parts.filter((part) => part.type === 'finish')).toHaveLength(1);
     expect(parts.at(-1)).toEqual({
       type: 'finish',
@@ -71,10 +82,21 @@ describe('recorded chat completion', () => {
   it('maps the recorded legacy-parameter 400 to invalid_request with its message', async () => {
     const body = recordedBody('openai/reasoning-model-legacy-parameter-error.json');
     sim.enqueue('o3-mini', { raw: { status: 400, body } }, { raw: { status: 400, body } });
-    const expected = { kind: 'invalid_request', status: 400, retryable: false, code: 'unsupported_parameter', provider: 'openai', model: 'o3-mini' };
-    const error = await provider().generate({ modelId: 'o3-mini', request }).catch((caught: unknown) => caught as ZenError);
+    const expected = {
+      kind: 'invalid_request',
+      status: 400,
+      retryable: false,
+      code: 'unsupported_parameter',
+      provider: 'openai',
+      model: 'o3-mini',
+    };
+    const error = await provider()
+      .generate({ modelId: 'o3-mini', request })
+      .catch((caught: unknown) => caught as ZenError);
     expect(error).toMatchObject(expected);
-    expect((error as ZenError).message).toContain("Unsupported parameter: 'max_tokens' is not supported with this model. Use 'max_completion_tokens' instead.");
+    expect((error as ZenError).message).toContain(
+      "Unsupported parameter: 'max_tokens' is not supported with this model. Use 'max_completion_tokens' instead.",
+    );
     await expect(provider().stream({ modelId: 'o3-mini', request })).rejects.toMatchObject(expected);
   });
 });
@@ -83,7 +105,11 @@ describe('recorded image generation', () => {
   it('maps openai-image.json', async () => {
     const body = recordedBody('openai/openai-image.json');
     sim.enqueue('dall-e-3', { raw: { body } });
-    const result = await provider().generateImages!({ modelId: 'dall-e-3', api: 'openai-images', request: { prompt: 'A baby sea otter', n: 2, responseFormat: 'b64_json' } });
+    const result = await provider().generateImages!({
+      modelId: 'dall-e-3',
+      api: 'openai-images',
+      request: { prompt: 'A baby sea otter', n: 2, responseFormat: 'b64_json' },
+    });
     const recorded = JSON.parse(body) as { data: Array<{ b64_json: string; revised_prompt?: string }> };
     expect(result.created).toBe(1770935200);
     expect(result.images).toEqual([

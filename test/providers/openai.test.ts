@@ -9,7 +9,10 @@ import { useSimulator } from '../helpers/simulator.js';
 const sim = useSimulator();
 
 function provider(options: Partial<ConstructorParameters<typeof OpenAI>[0]> = {}) {
-  return createOpenAIProvider('openai', new OpenAI({ apiKey: 'sk-test-0123456789', baseURL: sim.openaiBaseURL, maxRetries: 0, logLevel: 'off', ...options }));
+  return createOpenAIProvider(
+    'openai',
+    new OpenAI({ apiKey: 'sk-test-0123456789', baseURL: sim.openaiBaseURL, maxRetries: 0, logLevel: 'off', ...options }),
+  );
 }
 
 function ask(text: string, extra: Partial<GenerationRequest> = {}): GenerationRequest {
@@ -50,7 +53,12 @@ describe('request mapping', () => {
         { role: 'tool', toolCallId: 'call_2', toolName: 'lookup', content: 'none', isError: true },
       ],
       tools: [
-        { name: 'lookup', description: 'Looks things up', parameters: { type: 'object', properties: { q: { type: 'string' } } }, strict: true },
+        {
+          name: 'lookup',
+          description: 'Looks things up',
+          parameters: { type: 'object', properties: { q: { type: 'string' } } },
+          strict: true,
+        },
         { name: 'plain', parameters: { type: 'object' } },
       ],
       toolChoice: { type: 'tool', name: 'lookup' },
@@ -81,18 +89,37 @@ describe('request mapping', () => {
             { type: 'image_url', image_url: { url: 'data:image/png;base64,iVBORw0KGgo=' } },
           ],
         },
-        { role: 'assistant', content: 'Let me look.', tool_calls: [{ id: 'call_1', type: 'function', function: { name: 'lookup', arguments: '{"q":"cat"}' } }] },
+        {
+          role: 'assistant',
+          content: 'Let me look.',
+          tool_calls: [{ id: 'call_1', type: 'function', function: { name: 'lookup', arguments: '{"q":"cat"}' } }],
+        },
         { role: 'tool', tool_call_id: 'call_1', content: '{"found":true}' },
-        { role: 'assistant', content: null, tool_calls: [{ id: 'call_2', type: 'function', function: { name: 'lookup', arguments: '{}' } }] },
+        {
+          role: 'assistant',
+          content: null,
+          tool_calls: [{ id: 'call_2', type: 'function', function: { name: 'lookup', arguments: '{}' } }],
+        },
         { role: 'tool', tool_call_id: 'call_2', content: 'none' },
       ],
       tools: [
-        { type: 'function', function: { name: 'lookup', description: 'Looks things up', parameters: { type: 'object', properties: { q: { type: 'string' } } }, strict: true } },
+        {
+          type: 'function',
+          function: {
+            name: 'lookup',
+            description: 'Looks things up',
+            parameters: { type: 'object', properties: { q: { type: 'string' } } },
+            strict: true,
+          },
+        },
         { type: 'function', function: { name: 'plain', parameters: { type: 'object' } } },
       ],
       tool_choice: { type: 'function', function: { name: 'lookup' } },
       parallel_tool_calls: false,
-      response_format: { type: 'json_schema', json_schema: { name: 'answer', schema: { type: 'object' }, description: 'The answer', strict: true } },
+      response_format: {
+        type: 'json_schema',
+        json_schema: { name: 'answer', schema: { type: 'object' }, description: 'The answer', strict: true },
+      },
       // providerOptions come last and win.
       temperature: 0.5,
       service_tier: 'flex',
@@ -108,8 +135,15 @@ describe('request mapping', () => {
   });
 
   it('sends a lone text part as a string, json mode as json_object and string tool choices as they are', async () => {
-    await provider().generate({ modelId: 'gpt-sim', request: ask('hi', { responseFormat: { type: 'json' }, toolChoice: 'required', tools: [{ name: 't', parameters: {} }] }) });
-    expect(lastBody()).toMatchObject({ messages: [{ role: 'user', content: 'hi' }], response_format: { type: 'json_object' }, tool_choice: 'required' });
+    await provider().generate({
+      modelId: 'gpt-sim',
+      request: ask('hi', { responseFormat: { type: 'json' }, toolChoice: 'required', tools: [{ name: 't', parameters: {} }] }),
+    });
+    expect(lastBody()).toMatchObject({
+      messages: [{ role: 'user', content: 'hi' }],
+      response_format: { type: 'json_object' },
+      tool_choice: 'required',
+    });
     await provider().generate({ modelId: 'gpt-sim', request: ask('hi', { responseFormat: { type: 'text' }, parallelToolCalls: true }) });
     // No tools: parallel_tool_calls would be rejected, and a text format is the default.
     expect(lastBody()).toEqual({ model: 'gpt-sim', messages: [{ role: 'user', content: 'hi' }] });
@@ -123,14 +157,20 @@ describe('request mapping', () => {
       expect.objectContaining({ type: 'other', setting: 'reasoningBudgetTokens' }),
       expect.objectContaining({ type: 'unsupported-setting', setting: 'topK' }),
     ]);
-    for (const [budget, effort] of [[1000, 'low'], [50_000, 'high']] as const) {
+    for (const [budget, effort] of [
+      [1000, 'low'],
+      [50_000, 'high'],
+    ] as const) {
       await provider().generate({ modelId: 'gpt-sim', request: ask('hi', { reasoningBudgetTokens: budget }) });
       expect(lastBody().reasoning_effort).toBe(effort);
     }
   });
 
   it("prefers an explicit effort over a budget, and leaves effort 'none' out", async () => {
-    const result = await provider().generate({ modelId: 'gpt-sim', request: ask('hi', { reasoningEffort: 'high', reasoningBudgetTokens: 100 }) });
+    const result = await provider().generate({
+      modelId: 'gpt-sim',
+      request: ask('hi', { reasoningEffort: 'high', reasoningBudgetTokens: 100 }),
+    });
     expect(lastBody().reasoning_effort).toBe('high');
     expect(result.warnings).toEqual([expect.objectContaining({ type: 'unsupported-setting', setting: 'reasoningBudgetTokens' })]);
     await provider().generate({ modelId: 'gpt-sim', request: ask('hi', { reasoningEffort: 'none' }) });
@@ -173,12 +213,20 @@ describe('response mapping', () => {
     expect(result.modelId).toBe('gpt-sim');
     expect(result.created).toBeGreaterThan(1_700_000_000);
     expect(result.finishReason).toEqual({ unified: 'stop', raw: 'stop' });
-    expect(result.usage).toEqual({ input: { total: 100, noCache: 40, cacheRead: 60, cacheWrite: 0 }, output: { total: 30, text: 10, reasoning: 20 } });
+    expect(result.usage).toEqual({
+      input: { total: 100, noCache: 40, cacheRead: 60, cacheWrite: 0 },
+      output: { total: 30, text: 10, reasoning: 20 },
+    });
     expect(result.providerMetadata).toEqual({ system_fingerprint: expect.stringMatching(/^fp_/), service_tier: 'default' });
   });
 
   it('maps tool calls and the tool_calls finish reason', async () => {
-    sim.enqueue('gpt-sim', { toolCalls: [{ id: 'call_x', name: 'lookup', arguments: { q: 'cats' } }, { id: 'call_y', name: 'clock', arguments: {} }] });
+    sim.enqueue('gpt-sim', {
+      toolCalls: [
+        { id: 'call_x', name: 'lookup', arguments: { q: 'cats' } },
+        { id: 'call_y', name: 'clock', arguments: {} },
+      ],
+    });
     const result = await provider().generate({ modelId: 'gpt-sim', request: ask('hi') });
     expect(resultToolCalls(result)).toEqual([
       { type: 'tool-call', id: 'call_x', name: 'lookup', arguments: '{"q":"cats"}' },
@@ -206,7 +254,10 @@ describe('response mapping', () => {
   it('returns reasoning_content of compatible vendors as a reasoning part first', async () => {
     sim.enqueue('deepseek-reasoner', { reasoning: 'Two plus two...', text: '4' });
     const result = await provider().generate({ modelId: 'deepseek-reasoner', request: ask('2+2?') });
-    expect(result.content).toEqual([{ type: 'reasoning', text: 'Two plus two...' }, { type: 'text', text: '4' }]);
+    expect(result.content).toEqual([
+      { type: 'reasoning', text: 'Two plus two...' },
+      { type: 'text', text: '4' },
+    ]);
   });
 });
 
@@ -214,7 +265,12 @@ describe('streaming', () => {
   it('streams text deltas between stream-start and one finish with the usage chunk', async () => {
     sim.enqueue('gpt-sim', { text: 'Streams are fun to watch', usage: { input: 9, output: 6, cachedInput: 2 } });
     const parts = await collect(await provider().stream({ modelId: 'gpt-sim', request: ask('hi', { topK: 3 }) }));
-    expect(parts[0]).toMatchObject({ type: 'stream-start', id: expect.stringMatching(/^chatcmpl-/), modelId: 'gpt-sim', created: expect.any(Number) });
+    expect(parts[0]).toMatchObject({
+      type: 'stream-start',
+      id: expect.stringMatching(/^chatcmpl-/),
+      modelId: 'gpt-sim',
+      created: expect.any(Number),
+    });
     expect((parts[0] as Extract<StreamPart, { type: 'stream-start' }>).warnings).toEqual([expect.objectContaining({ setting: 'topK' })]);
     const deltas = parts.filter((part) => part.type === 'text-delta').map((part) => part.delta);
     expect(deltas).toEqual(['Streams', ' are', ' fun', ' to', ' watch']);
@@ -229,14 +285,20 @@ describe('streaming', () => {
 
   it('streams tool calls as start and argument deltas indexed from 0', async () => {
     const args = { city: 'Paris', when: 'tomorrow morning' };
-    sim.enqueue('gpt-sim', { toolCalls: [{ id: 'call_a', name: 'forecast', arguments: args }, { id: 'call_b', name: 'clock', arguments: { tz: 'CET' } }] });
+    sim.enqueue('gpt-sim', {
+      toolCalls: [
+        { id: 'call_a', name: 'forecast', arguments: args },
+        { id: 'call_b', name: 'clock', arguments: { tz: 'CET' } },
+      ],
+    });
     const parts = await collect(await provider().stream({ modelId: 'gpt-sim', request: ask('hi') }));
     const starts = parts.filter((part) => part.type === 'tool-call-start');
     expect(starts).toEqual([
       { type: 'tool-call-start', index: 0, id: 'call_a', name: 'forecast' },
       { type: 'tool-call-start', index: 1, id: 'call_b', name: 'clock' },
     ]);
-    const argsOf = (index: number) => parts.flatMap((part) => (part.type === 'tool-call-delta' && part.index === index ? [part.argumentsDelta] : []));
+    const argsOf = (index: number) =>
+      parts.flatMap((part) => (part.type === 'tool-call-delta' && part.index === index ? [part.argumentsDelta] : []));
     expect(argsOf(0).length).toBeGreaterThan(1);
     expect(JSON.parse(argsOf(0).join(''))).toEqual(args);
     expect(JSON.parse(argsOf(1).join(''))).toEqual({ tz: 'CET' });
@@ -249,7 +311,12 @@ describe('streaming', () => {
   it('streams reasoning_content as reasoning deltas', async () => {
     sim.enqueue('deepseek-reasoner', { reasoning: 'Hmm, let me see.', text: 'Yes.', usage: { reasoning: 5, output: 7 } });
     const parts = await collect(await provider().stream({ modelId: 'deepseek-reasoner', request: ask('?') }));
-    expect(parts.filter((part) => part.type === 'reasoning-delta').map((part) => part.delta).join('')).toBe('Hmm, let me see.');
+    expect(
+      parts
+        .filter((part) => part.type === 'reasoning-delta')
+        .map((part) => part.delta)
+        .join(''),
+    ).toBe('Hmm, let me see.');
     expect(parts.findIndex((part) => part.type === 'reasoning-delta')).toBeLessThan(parts.findIndex((part) => part.type === 'text-delta'));
     expect(parts.at(-1)).toMatchObject({ type: 'finish', usage: { output: { total: 7, text: 2, reasoning: 5 } } });
   });
@@ -257,7 +324,12 @@ describe('streaming', () => {
   it('still finishes, with zero usage, when a vendor ignores include_usage', async () => {
     const chunk = (choices: unknown[]) => JSON.stringify({ id: 'c1', object: 'chat.completion.chunk', created: 1, model: 'm', choices });
     sim.enqueue('gpt-sim', {
-      raw: { chunks: [chunk([{ index: 0, delta: { role: 'assistant', content: 'ok' }, finish_reason: null }]), chunk([{ index: 0, delta: {}, finish_reason: 'stop' }])] },
+      raw: {
+        chunks: [
+          chunk([{ index: 0, delta: { role: 'assistant', content: 'ok' }, finish_reason: null }]),
+          chunk([{ index: 0, delta: {}, finish_reason: 'stop' }]),
+        ],
+      },
     });
     const parts = await collect(await provider().stream({ modelId: 'gpt-sim', request: ask('hi') }));
     expect(parts.map((part) => part.type)).toEqual(['stream-start', 'text-delta', 'finish']);
@@ -265,7 +337,14 @@ describe('streaming', () => {
   });
 
   it('starts a new call when a vendor reuses index 0 with a new id', async () => {
-    const chunk = (delta: unknown, finish: string | null = null) => JSON.stringify({ id: 'c1', object: 'chat.completion.chunk', created: 1, model: 'm', choices: [{ index: 0, delta, finish_reason: finish }] });
+    const chunk = (delta: unknown, finish: string | null = null) =>
+      JSON.stringify({
+        id: 'c1',
+        object: 'chat.completion.chunk',
+        created: 1,
+        model: 'm',
+        choices: [{ index: 0, delta, finish_reason: finish }],
+      });
     sim.enqueue('gpt-sim', {
       raw: {
         chunks: [

@@ -38,12 +38,45 @@ const POISON: Array<[label: string, value: unknown]> = [
 ];
 
 const ADAPTERS: Array<[family: ProviderFamily, make: () => ProviderAdapter, model: string, key: string]> = [
-  ['openai', () => createOpenAIProvider('openai', new OpenAI({ apiKey: 'sk-test-openai-key-000000000000', baseURL: sim.openaiBaseURL, maxRetries: 0 })), 'gpt-5-mini', 'metadata'],
-  ['anthropic', () => createAnthropicProvider('anthropic', new Anthropic({ apiKey: 'sk-ant-test-key-0000000000000', baseURL: sim.anthropicBaseURL, maxRetries: 0 })), 'claude-haiku-4-5', 'metadata'],
-  ['google', () => createGoogleProvider('google', new GoogleGenAI({ apiKey: 'AIza-simulator-000000000000000000000', httpOptions: { baseUrl: sim.googleBaseURL } })), 'gemini-2.5-flash', 'responseJsonSchema'],
+  [
+    'openai',
+    () =>
+      createOpenAIProvider('openai', new OpenAI({ apiKey: 'sk-test-openai-key-000000000000', baseURL: sim.openaiBaseURL, maxRetries: 0 })),
+    'gpt-5-mini',
+    'metadata',
+  ],
+  [
+    'anthropic',
+    () =>
+      createAnthropicProvider(
+        'anthropic',
+        new Anthropic({ apiKey: 'sk-ant-test-key-0000000000000', baseURL: sim.anthropicBaseURL, maxRetries: 0 }),
+      ),
+    'claude-haiku-4-5',
+    'metadata',
+  ],
+  [
+    'google',
+    () =>
+      createGoogleProvider(
+        'google',
+        new GoogleGenAI({ apiKey: 'AIza-simulator-000000000000000000000', httpOptions: { baseUrl: sim.googleBaseURL } }),
+      ),
+    'gemini-2.5-flash',
+    'responseJsonSchema',
+  ],
   [
     'vertexai',
-    () => createVertexAIProvider('vertex', new VertexAI({ project: 'p', location: 'us-central1', apiEndpoint: sim.googleBaseURL.replace(/^http:\/\//, ''), googleAuthOptions: simulatorGoogleAuth(sim) })),
+    () =>
+      createVertexAIProvider(
+        'vertex',
+        new VertexAI({
+          project: 'p',
+          location: 'us-central1',
+          apiEndpoint: sim.googleBaseURL.replace(/^http:\/\//, ''),
+          googleAuthOptions: simulatorGoogleAuth(sim),
+        }),
+      ),
     'gemini-2.5-flash',
     'labels',
   ],
@@ -81,7 +114,9 @@ describe('a missing credential, found before any fetch, is a configuration error
 
   it('Anthropic without an API key', async () => {
     const adapter = createAnthropicProvider('anthropic', new Anthropic({ apiKey: null, baseURL: sim.anthropicBaseURL, maxRetries: 0 }));
-    const error = await adapter.generate({ modelId: 'claude-haiku-4-5', request: requestWith('anthropic', 'x', 1) }).catch((caught: unknown) => caught);
+    const error = await adapter
+      .generate({ modelId: 'claude-haiku-4-5', request: requestWith('anthropic', 'x', 1) })
+      .catch((caught: unknown) => caught);
     expect(error).toMatchObject({ kind: 'configuration', retryable: false, provider: 'anthropic' });
     expect((error as ZenError).message).toContain('ANTHROPIC_API_KEY or the apiKey of providers.anthropic');
     expect(sim.calls).toHaveLength(0);
@@ -90,15 +125,22 @@ describe('a missing credential, found before any fetch, is a configuration error
   it('@google/genai in Vertex AI mode without Google Cloud credentials', async () => {
     const client = new GoogleGenAI({ vertexai: true, project: 'p', location: 'us-central1', httpOptions: { baseUrl: sim.googleBaseURL } });
     const adapter = createGoogleProvider('vertex', client);
-    const error = await adapter.generate({ modelId: 'gemini-2.5-flash', request: requestWith('google', 'x', 1) }).catch((caught: unknown) => caught);
+    const error = await adapter
+      .generate({ modelId: 'gemini-2.5-flash', request: requestWith('google', 'x', 1) })
+      .catch((caught: unknown) => caught);
     expect(error).toMatchObject({ kind: 'configuration', retryable: false, provider: 'vertex' });
     expect((error as ZenError).message).toMatch(/GOOGLE_APPLICATION_CREDENTIALS .*googleAuthOptions of providers\.vertex/);
     expect(sim.calls).toHaveLength(0);
   });
 
   it('@google-cloud/vertexai without Google Cloud credentials', async () => {
-    const adapter = createVertexAIProvider('vertex', new VertexAI({ project: 'p', location: 'us-central1', apiEndpoint: sim.googleBaseURL.replace(/^http:\/\//, '') }));
-    const error = await adapter.generate({ modelId: 'gemini-2.5-flash', request: requestWith('vertexai', 'x', 1) }).catch((caught: unknown) => caught);
+    const adapter = createVertexAIProvider(
+      'vertex',
+      new VertexAI({ project: 'p', location: 'us-central1', apiEndpoint: sim.googleBaseURL.replace(/^http:\/\//, '') }),
+    );
+    const error = await adapter
+      .generate({ modelId: 'gemini-2.5-flash', request: requestWith('vertexai', 'x', 1) })
+      .catch((caught: unknown) => caught);
     expect(error).toMatchObject({ kind: 'configuration', retryable: false });
     expect((error as ZenError).message).toContain('GOOGLE_APPLICATION_CREDENTIALS');
   });
@@ -125,13 +167,17 @@ describe('through the client: bad input never hurts other callers', () => {
     for (let i = 0; i < 6; i += 1) {
       // Past the faces: the engine path with a `user` the SDK cannot serialise.
       const request = { messages, user: nested(10_000) as string };
-      const error = await zen.run({ operation: 'text', stream: false, face: 'openai-chat', model, request, warnings: [] }).catch((caught: unknown) => caught);
+      const error = await zen
+        .run({ operation: 'text', stream: false, face: 'openai-chat', model, request, warnings: [] })
+        .catch((caught: unknown) => caught);
       expect(error).toMatchObject({ kind: 'invalid_request', retryable: false });
       const attempts = (error as { zen?: { attempts: unknown[] } }).zen?.attempts;
       if (attempts) expect(attempts).toHaveLength(1);
     }
     // Through the OpenAI face too, with a value it passes through.
-    const faced = await zen.chat.completions.create({ model: 'openai/gpt-5-mini', messages: [{ role: 'user', content: 'Hi' }], user: nested(10_000) as string }).catch((caught: unknown) => caught);
+    const faced = await zen.chat.completions
+      .create({ model: 'openai/gpt-5-mini', messages: [{ role: 'user', content: 'Hi' }], user: nested(10_000) as string })
+      .catch((caught: unknown) => caught);
     expect(faced).toMatchObject({ kind: 'invalid_request', retryable: false });
 
     expect(sim.calls).toHaveLength(0);
@@ -148,7 +194,9 @@ describe('through the client: bad input never hurts other callers', () => {
   });
 
   it('the quality model is not told about a failure the channel never saw', async () => {
-    const zen = new ZenClient({ providers: { openai: new OpenAI({ apiKey: 'sk-test-openai-key-000000000000', baseURL: sim.openaiBaseURL, maxRetries: 0 }) } });
+    const zen = new ZenClient({
+      providers: { openai: new OpenAI({ apiKey: 'sk-test-openai-key-000000000000', baseURL: sim.openaiBaseURL, maxRetries: 0 }) },
+    });
     const observed: unknown[] = [];
     const observe = zen.quality.observe.bind(zen.quality);
     zen.quality.observe = (outcome) => {
@@ -158,7 +206,16 @@ describe('through the client: bad input never hurts other callers', () => {
     const channelBefore = zen.catalog.channel('openai/gpt-5-mini', (await zen.providers())[0]!.info);
     const before = zen.quality.estimate(channelBefore, 'chat');
     for (let i = 0; i < 3; i += 1) {
-      await zen.run({ operation: 'text', stream: false, face: 'openai-chat', model: 'openai/gpt-5-mini', request: { messages, providerOptions: { openai: { metadata: circular } } }, warnings: [] }).catch(() => undefined);
+      await zen
+        .run({
+          operation: 'text',
+          stream: false,
+          face: 'openai-chat',
+          model: 'openai/gpt-5-mini',
+          request: { messages, providerOptions: { openai: { metadata: circular } } },
+          warnings: [],
+        })
+        .catch(() => undefined);
     }
     expect(zen.quality.estimate(channelBefore, 'chat')).toEqual(before);
     for (const outcome of observed) expect(outcome).toMatchObject({ success: false, errorKind: 'invalid_request' });

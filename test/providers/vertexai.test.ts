@@ -73,8 +73,15 @@ describe('vertexai provider: requests and results', () => {
         responseJsonSchema: { type: 'object' },
       },
     });
-    expect(result.content).toEqual([{ type: 'reasoning', text: 'French.' }, { type: 'reasoning', text: '', signature: expect.any(String) }, { type: 'text', text: 'Bonjour.' }]);
-    expect(result.usage).toEqual({ input: { total: 40, noCache: 30, cacheRead: 10, cacheWrite: 0 }, output: { total: 12, text: 4, reasoning: 8 } });
+    expect(result.content).toEqual([
+      { type: 'reasoning', text: 'French.' },
+      { type: 'reasoning', text: '', signature: expect.any(String) },
+      { type: 'text', text: 'Bonjour.' },
+    ]);
+    expect(result.usage).toEqual({
+      input: { total: 40, noCache: 30, cacheRead: 10, cacheWrite: 0 },
+      output: { total: 12, text: 4, reasoning: 8 },
+    });
     expect(result.finishReason).toEqual({ unified: 'stop', raw: 'STOP' });
     expect(result.created).toBeGreaterThan(1_700_000_000);
   });
@@ -83,7 +90,15 @@ describe('vertexai provider: requests and results', () => {
     const safetySettings = [{ category: 'HARM_CATEGORY_HATE_SPEECH', threshold: 'BLOCK_ONLY_HIGH' }];
     const result = await provider().generate({
       modelId: MODEL,
-      request: { ...request, temperature: 0.2, topK: 64, providerOptions: { vertexai: { safetySettings, labels: { team: 'zen' }, generationConfig: { temperature: 0.9, candidateCount: 1 } }, google: { temperature: 0 } } },
+      request: {
+        ...request,
+        temperature: 0.2,
+        topK: 64,
+        providerOptions: {
+          vertexai: { safetySettings, labels: { team: 'zen' }, generationConfig: { temperature: 0.9, candidateCount: 1 } },
+          google: { temperature: 0 },
+        },
+      },
     });
     const body = sim.calls[0]!.body as Record<string, any>;
     expect(body.safetySettings).toEqual(safetySettings);
@@ -101,11 +116,24 @@ describe('vertexai provider: requests and results', () => {
 
     await provider().generate({
       modelId: MODEL,
-      request: { messages: [user('Hello'), { role: 'assistant', content: result.content }, { role: 'tool', toolCallId: call!.id, toolName: 'weather', content: '{"sky":"clear"}' }], tools: [weatherTool] },
+      request: {
+        messages: [
+          user('Hello'),
+          { role: 'assistant', content: result.content },
+          { role: 'tool', toolCallId: call!.id, toolName: 'weather', content: '{"sky":"clear"}' },
+        ],
+        tools: [weatherTool],
+      },
     });
     const body = sim.calls.at(-1)!.body as { contents: Array<{ role: string; parts: unknown[] }> };
-    expect(body.contents[1]!.parts).toContainEqual({ functionCall: { name: 'weather', args: { city: 'Lyon' } }, thoughtSignature: call!.providerData!.thoughtSignature });
-    expect(body.contents[2]).toEqual({ role: 'user', parts: [{ functionResponse: { name: 'weather', response: { result: { sky: 'clear' } } } }] });
+    expect(body.contents[1]!.parts).toContainEqual({
+      functionCall: { name: 'weather', args: { city: 'Lyon' } },
+      thoughtSignature: call!.providerData!.thoughtSignature,
+    });
+    expect(body.contents[2]).toEqual({
+      role: 'user',
+      parts: [{ functionResponse: { name: 'weather', response: { result: { sky: 'clear' } } } }],
+    });
   });
 
   it('keeps the finish message that the v1 SDK passes on', async () => {
@@ -124,12 +152,20 @@ describe('vertexai provider: requests and results', () => {
 
     sim.enqueue(MODEL, { raw: { chunks: recordedChunks('google/google-text.chunks.txt') } });
     const parts = await collect(await provider().stream({ modelId: MODEL, request }));
-    expect(parts.flatMap((part) => (part.type === 'text-delta' ? [part.delta] : [])).join('')).toBe('There are **3** "r"s in strawberry.\n\nst**r**awbe**rr**y');
-    expect(parts.at(-1)).toMatchObject({ type: 'finish', finishReason: { unified: 'stop' }, usage: { output: { total: 208, reasoning: 185 } } });
+    expect(parts.flatMap((part) => (part.type === 'text-delta' ? [part.delta] : [])).join('')).toBe(
+      'There are **3** "r"s in strawberry.\n\nst**r**awbe**rr**y',
+    );
+    expect(parts.at(-1)).toMatchObject({
+      type: 'finish',
+      finishReason: { unified: 'stop' },
+      usage: { output: { total: 208, reasoning: 185 } },
+    });
 
     sim.enqueue(MODEL, { raw: { chunks: recordedChunks('google/google-tool-call.chunks.txt') } });
     const calls = await collect(await provider().stream({ modelId: MODEL, request }));
-    expect(calls.filter((part) => part.type === 'tool-call-delta')).toEqual([{ type: 'tool-call-delta', index: 0, argumentsDelta: '{"location":"San Francisco"}' }]);
+    expect(calls.filter((part) => part.type === 'tool-call-delta')).toEqual([
+      { type: 'tool-call-delta', index: 0, argumentsDelta: '{"location":"San Francisco"}' },
+    ]);
     expect(calls.at(-1)).toMatchObject({ type: 'finish', finishReason: { unified: 'tool-calls', raw: 'STOP' } });
   });
 
@@ -173,8 +209,14 @@ describe('vertexai provider: errors', () => {
   });
 
   it('reads RetryInfo of a 429 (recorded body and simulated)', async () => {
-    expect(await generateError({ fault: { type: 'http', status: 429, retryAfter: 12 } })).toMatchObject({ kind: 'rate_limited', retryAfterMs: 12_000 });
-    expect(await generateError({ raw: { status: 429, body: recordedBody('google/google-429-retry-info.json') } })).toMatchObject({ kind: 'rate_limited', retryAfterMs: 34_400 });
+    expect(await generateError({ fault: { type: 'http', status: 429, retryAfter: 12 } })).toMatchObject({
+      kind: 'rate_limited',
+      retryAfterMs: 12_000,
+    });
+    expect(await generateError({ raw: { status: 429, body: recordedBody('google/google-429-retry-info.json') } })).toMatchObject({
+      kind: 'rate_limited',
+      retryAfterMs: 34_400,
+    });
   });
 
   it('maps resets, broken bodies and broken streams', async () => {
@@ -193,7 +235,10 @@ describe('vertexai provider: errors', () => {
   });
 
   it('raises an error frame inside the stream', async () => {
-    const { error, accepted } = await streamError({ text: 'a b c', fault: { type: 'error-frame', afterChunks: 1, message: 'Overloaded.' } });
+    const { error, accepted } = await streamError({
+      text: 'a b c',
+      fault: { type: 'error-frame', afterChunks: 1, message: 'Overloaded.' },
+    });
     expect(accepted).toBe(true);
     expect(error).toMatchObject({ kind: 'overloaded', status: 503, code: 'UNAVAILABLE' });
   });
@@ -207,7 +252,9 @@ describe('vertexai provider: errors', () => {
     expect((await pending).kind).toBe('aborted');
 
     const streamController = new AbortController();
-    const stalled = await streamError({ text: 'a b c', fault: { type: 'stall', afterChunks: 1 } }, streamController.signal, () => streamController.abort());
+    const stalled = await streamError({ text: 'a b c', fault: { type: 'stall', afterChunks: 1 } }, streamController.signal, () =>
+      streamController.abort(),
+    );
     expect(stalled.accepted).toBe(true);
     expect(stalled.error.kind).toBe('aborted');
 
@@ -218,7 +265,9 @@ describe('vertexai provider: errors', () => {
   it('maps credentials the token endpoint refuses to auth', async () => {
     const auth = simulatorGoogleAuth(sim);
     auth.credentials.refresh_token = '1//revoked';
-    const error = await provider(client(auth)).generate({ modelId: MODEL, request }).catch((caught: unknown) => caught);
+    const error = await provider(client(auth))
+      .generate({ modelId: MODEL, request })
+      .catch((caught: unknown) => caught);
     expect(error).toMatchObject({ kind: 'auth', provider: 'vertex', retryable: false });
     expect(sim.calls).toHaveLength(0);
   });
@@ -226,10 +275,16 @@ describe('vertexai provider: errors', () => {
 
 describe('vertexai provider: images', () => {
   it('draws with a Gemini image model and refuses Imagen', async () => {
-    const result = await provider().generateImages!({ api: 'gemini-image', modelId: 'gemini-2.5-flash-image', request: { prompt: 'A boat', n: 2 } });
+    const result = await provider().generateImages!({
+      api: 'gemini-image',
+      modelId: 'gemini-2.5-flash-image',
+      request: { prompt: 'A boat', n: 2 },
+    });
     expect(result.images).toHaveLength(2);
     expect(result.images[0]!.mediaType).toBe('image/png');
     expect(sim.calls[0]!.body).toMatchObject({ generationConfig: { responseModalities: ['IMAGE'] } });
-    await expect(provider().generateImages!({ api: 'imagen', modelId: 'imagen-4.0-generate-001', request: { prompt: 'A boat', n: 1 } })).rejects.toMatchObject({ kind: 'configuration' });
+    await expect(
+      provider().generateImages!({ api: 'imagen', modelId: 'imagen-4.0-generate-001', request: { prompt: 'A boat', n: 1 } }),
+    ).rejects.toMatchObject({ kind: 'configuration' });
   });
 });

@@ -20,13 +20,27 @@ export async function reportInputs(): Promise<{ results: string; watch: string; 
   const dir = mkdtempSync(join(tmpdir(), 'zen-report-'));
   const items: EvalItem[] = [];
   for await (const item of readDataset(SAMPLE)) items.push(item);
-  const paths = { results: join(dir, 'results.jsonl'), watch: join(dir, 'watch.jsonl'), ledger: join(dir, 'ledger.jsonl'), watchLedger: join(dir, 'watch-ledger.jsonl') };
+  const paths = {
+    results: join(dir, 'results.jsonl'),
+    watch: join(dir, 'watch.jsonl'),
+    ledger: join(dir, 'ledger.jsonl'),
+    watchLedger: join(dir, 'watch-ledger.jsonl'),
+  };
   // The evaluation: budget-host serves a worse gpt-5-mini from the start.
   const evaluation = await simulatedProviders(items, { latencyMs: 40 });
   try {
-    const zen = new ZenClient({ providers: evaluation.providers, ledger: await JsonlLedgerStore.open({ path: paths.ledger }), insurance: { limits: { maxFirstTokenMs: 45 } } });
+    const zen = new ZenClient({
+      providers: evaluation.providers,
+      ledger: await JsonlLedgerStore.open({ path: paths.ledger }),
+      insurance: { limits: { maxFirstTokenMs: 45 } },
+    });
     const results = new ResultsFile(paths.results);
-    await zen.evaluate({ dataset: items, channels: SIMULATED_CHANNELS, concurrency: 8, onResult: (result) => results.write({ type: 'result', ...result }) });
+    await zen.evaluate({
+      dataset: items,
+      channels: SIMULATED_CHANNELS,
+      concurrency: 8,
+      onResult: (result) => results.write({ type: 'result', ...result }),
+    });
     await results.flush();
     await zen.close();
   } finally {
@@ -39,7 +53,13 @@ export async function reportInputs(): Promise<{ results: string; watch: string; 
     const watchFile = new ResultsFile(paths.watch);
     const scheduler: WatchScheduler = { schedule: () => ({ cancel() {} }) };
     const watch = zen.watch({
-      dataset: items.slice(0, 10), channels: SIMULATED_CHANNELS.slice(0, 2), every: '1h', budgetUsdPerDay: 5, scheduler, immediate: false, latencyFloorMs: 1_000,
+      dataset: items.slice(0, 10),
+      channels: SIMULATED_CHANNELS.slice(0, 2),
+      every: '1h',
+      budgetUsdPerDay: 5,
+      scheduler,
+      immediate: false,
+      latencyFloorMs: 1_000,
       onRun: async (run) => void (await watchFile.write({ type: 'watch-run', ...run })),
     });
     watch.on('degradation', (event) => void watchFile.write({ type: 'degradation', ...event }));

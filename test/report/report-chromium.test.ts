@@ -18,7 +18,8 @@ const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const available = existsSync(CHROMIUM);
 const required = process.env.ZEN_REQUIRE_CHROMIUM === '1';
 const artifacts = fileURLToPath(new URL('../../artifacts/', import.meta.url));
-if (!available && !required) console.warn(`NOTE: ${CHROMIUM} not found: the Chromium report test is SKIPPED (set ZEN_REQUIRE_CHROMIUM=1 to make it required).`);
+if (!available && !required)
+  console.warn(`NOTE: ${CHROMIUM} not found: the Chromium report test is SKIPPED (set ZEN_REQUIRE_CHROMIUM=1 to make it required).`);
 
 const countNonNull = (values: ReadonlyArray<number | null>): number => values.filter((value) => value !== null).length;
 
@@ -54,7 +55,10 @@ describe.skipIf(!available && !required)('the HTML report in headless Chromium',
     page = join(artifacts, 'report.html');
     writeFileSync(page, renderReport(data));
     const { chromium } = await import('playwright-core');
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+    });
   }, 120_000);
 
   afterAll(async () => {
@@ -78,7 +82,14 @@ describe.skipIf(!available && !required)('the HTML report in headless Chromium',
     expect(problems).toEqual([]);
     expect(requests).toEqual([]);
 
-    const drawn = await tab.evaluate(() => (window as unknown as { __zenReport: { charts: Record<string, { points: number; colors: Array<string | null> }>; errors: string[] } }).__zenReport);
+    const drawn = await tab.evaluate(
+      () =>
+        (
+          window as unknown as {
+            __zenReport: { charts: Record<string, { points: number; colors: Array<string | null> }>; errors: string[] };
+          }
+        ).__zenReport,
+    );
     expect(drawn.errors).toEqual([]);
     const expected = expectedPoints(data);
     for (const [id, points] of Object.entries(expected)) {
@@ -91,7 +102,8 @@ describe.skipIf(!available && !required)('the HTML report in headless Chromium',
       const result: Record<string, number> = {};
       for (const id of ids) {
         const canvas = document.querySelector<HTMLCanvasElement>(`#${id} canvas`);
-        const hex = state.charts[id]!.colors.find((colour) => colour?.startsWith('#') && colour.length === 7 && colour !== '#9ca3af') ?? '#000000';
+        const hex =
+          state.charts[id]!.colors.find((colour) => colour?.startsWith('#') && colour.length === 7 && colour !== '#9ca3af') ?? '#000000';
         const [r, g, b] = [1, 3, 5].map((offset) => parseInt(hex.slice(offset, offset + 2), 16));
         if (!canvas) {
           result[id] = -1;
@@ -100,7 +112,13 @@ describe.skipIf(!available && !required)('the HTML report in headless Chromium',
         const image = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data;
         let matching = 0;
         for (let k = 0; k < image.length; k += 4) {
-          if (Math.abs(image[k]! - r!) < 40 && Math.abs(image[k + 1]! - g!) < 40 && Math.abs(image[k + 2]! - b!) < 40 && image[k + 3]! > 200) matching += 1;
+          if (
+            Math.abs(image[k]! - r!) < 40 &&
+            Math.abs(image[k + 1]! - g!) < 40 &&
+            Math.abs(image[k + 2]! - b!) < 40 &&
+            image[k + 3]! > 200
+          )
+            matching += 1;
         }
         result[id] = matching;
       }

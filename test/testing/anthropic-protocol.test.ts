@@ -41,11 +41,24 @@ describe('anthropic protocol: request summary', () => {
       messages: [
         { role: 'user', content: 'first question' },
         { role: 'assistant', content: 'an answer' },
-        { role: 'user', content: [{ type: 'text', text: 'second' }, { type: 'text', text: 'question' }] },
+        {
+          role: 'user',
+          content: [
+            { type: 'text', text: 'second' },
+            { type: 'text', text: 'question' },
+          ],
+        },
       ],
     });
     const seen = summary();
-    expect(seen).toMatchObject({ model: MODEL, stream: false, lastUserText: 'second\nquestion', lastIsToolResult: false, maxOutputTokens: 321, toolChoice: 'auto' });
+    expect(seen).toMatchObject({
+      model: MODEL,
+      stream: false,
+      lastUserText: 'second\nquestion',
+      lastIsToolResult: false,
+      maxOutputTokens: 321,
+      toolChoice: 'auto',
+    });
     expect(seen.jsonSchema).toBeUndefined();
   });
 
@@ -66,7 +79,13 @@ describe('anthropic protocol: request summary', () => {
       max_tokens: 100,
       messages: [
         { role: 'user', content: 'weather?' },
-        { role: 'assistant', content: [{ type: 'tool_use', id: 'toolu_1', name: 'weather', input: {} }, { type: 'tool_use', id: 'toolu_2', name: 'weather', input: {} }] },
+        {
+          role: 'assistant',
+          content: [
+            { type: 'tool_use', id: 'toolu_1', name: 'weather', input: {} },
+            { type: 'tool_use', id: 'toolu_2', name: 'weather', input: {} },
+          ],
+        },
         {
           role: 'user',
           content: [
@@ -165,7 +184,12 @@ describe('anthropic protocol: JSON responses', () => {
   it('keeps cached tokens out of input_tokens (cache reads and writes are counted apart)', async () => {
     sim.enqueue(MODEL, { text: 'cached', usage: { input: 100, cachedInput: 60, cacheWrite: 10, output: 4 } });
     const message = await client().messages.create(ask('hi'));
-    expect(message.usage).toMatchObject({ input_tokens: 30, cache_read_input_tokens: 60, cache_creation_input_tokens: 10, output_tokens: 4 });
+    expect(message.usage).toMatchObject({
+      input_tokens: 30,
+      cache_read_input_tokens: 60,
+      cache_creation_input_tokens: 10,
+      output_tokens: 4,
+    });
   });
 
   it('puts thinking (with a signature) before text and tool_use blocks', async () => {
@@ -229,7 +253,10 @@ describe('anthropic protocol: streams', () => {
       'message_delta',
       'message_stop',
     ]);
-    expect(JSON.parse(frames[6]!.split('\n')[1]!.slice(6))).toMatchObject({ delta: { stop_reason: 'end_turn' }, usage: { output_tokens: 2 } });
+    expect(JSON.parse(frames[6]!.split('\n')[1]!.slice(6))).toMatchObject({
+      delta: { stop_reason: 'end_turn' },
+      usage: { output_tokens: 2 },
+    });
   });
 
   it('streams thinking, text and tool input that the SDK accumulates into the same message', async () => {
@@ -246,7 +273,12 @@ describe('anthropic protocol: streams', () => {
     expect(final.content).toEqual([
       expect.objectContaining({ type: 'thinking', thinking: 'step one, step two', signature: expect.any(String) }),
       expect.objectContaining({ type: 'text', text: 'Let me look that up.' }),
-      expect.objectContaining({ type: 'tool_use', id: 'toolu_a', name: 'search', input: { query: 'weather in a long city name', limit: 5 } }),
+      expect.objectContaining({
+        type: 'tool_use',
+        id: 'toolu_a',
+        name: 'search',
+        input: { query: 'weather in a long city name', limit: 5 },
+      }),
       expect.objectContaining({ type: 'tool_use', id: 'toolu_b', name: 'noop', input: {} }),
     ]);
     expect(final.stop_reason).toBe('tool_use');
@@ -258,7 +290,8 @@ describe('anthropic protocol: streams', () => {
     const stream = await client().messages.create({ ...ask('hi'), stream: true });
     const pieces: string[] = [];
     for await (const event of stream) {
-      if (event.type === 'content_block_delta' && event.delta.type === 'input_json_delta' && event.delta.partial_json) pieces.push(event.delta.partial_json);
+      if (event.type === 'content_block_delta' && event.delta.type === 'input_json_delta' && event.delta.partial_json)
+        pieces.push(event.delta.partial_json);
     }
     expect(pieces.length).toBeGreaterThan(2);
     expect(JSON.parse(pieces.join(''))).toEqual({ text: 'a fairly long argument value to split' });
@@ -289,7 +322,10 @@ describe('anthropic protocol: streams', () => {
   });
 
   it('wraps replayed events in the event envelope and adds no terminal frame of its own', async () => {
-    const chunks = ['{"type":"message_start","message":{"id":"msg_x","type":"message","role":"assistant","model":"m","content":[],"stop_reason":null,"stop_sequence":null,"usage":{"input_tokens":1,"output_tokens":1}}}', '{"type":"message_stop"}'];
+    const chunks = [
+      '{"type":"message_start","message":{"id":"msg_x","type":"message","role":"assistant","model":"m","content":[],"stop_reason":null,"stop_sequence":null,"usage":{"input_tokens":1,"output_tokens":1}}}',
+      '{"type":"message_stop"}',
+    ];
     sim.enqueue(MODEL, { raw: { chunks } });
     const response = await fetch(`${sim.url}/v1/messages`, { method: 'POST', body: JSON.stringify({ ...ask('hi'), stream: true }) });
     expect(await response.text()).toBe(`event: message_start\ndata: ${chunks[0]}\n\nevent: message_stop\ndata: ${chunks[1]}\n\n`);
@@ -316,7 +352,11 @@ describe('anthropic protocol: HTTP errors', () => {
       expect(error.status).toBe(status);
       expect(error.type).toBe(type);
       expect(error.apiMessage).toBe(`failure ${status}`);
-      expect(error.error).toMatchObject({ type: 'error', error: { type, message: `failure ${status}` }, request_id: expect.stringMatching(/^req_/) });
+      expect(error.error).toMatchObject({
+        type: 'error',
+        error: { type, message: `failure ${status}` },
+        request_id: expect.stringMatching(/^req_/),
+      });
       expect(error.requestID).toMatch(/^req_/);
     });
   }

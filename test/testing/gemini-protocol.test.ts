@@ -19,7 +19,13 @@ function gemini(): GoogleGenAI {
 }
 
 function vertex(): GoogleGenAI {
-  return new GoogleGenAI({ vertexai: true, project: 'sim-project', location: 'us-central1', googleAuthOptions: simulatorGoogleAuth(sim), httpOptions: { baseUrl: sim.googleBaseURL } });
+  return new GoogleGenAI({
+    vertexai: true,
+    project: 'sim-project',
+    location: 'us-central1',
+    googleAuthOptions: simulatorGoogleAuth(sim),
+    httpOptions: { baseUrl: sim.googleBaseURL },
+  });
 }
 
 async function collect(stream: AsyncIterable<GenerateContentResponse>): Promise<GenerateContentResponse[]> {
@@ -60,10 +66,20 @@ describe('Gemini API through @google/genai', () => {
     const response = await gemini().models.generateContent({ model: MODEL, contents: 'Say hello' });
     expect(response.text).toBe('Hello from the simulator.');
     expect(response.candidates?.[0]?.finishReason).toBe('STOP');
-    expect(response.usageMetadata).toMatchObject({ promptTokenCount: 12, candidatesTokenCount: 6, cachedContentTokenCount: 4, totalTokenCount: 18 });
+    expect(response.usageMetadata).toMatchObject({
+      promptTokenCount: 12,
+      candidatesTokenCount: 6,
+      cachedContentTokenCount: 4,
+      totalTokenCount: 18,
+    });
     expect(response.modelVersion).toBe(MODEL);
     expect(response.responseId).toBeTruthy();
-    expect(sim.calls[0]).toMatchObject({ protocol: 'gemini', model: MODEL, path: expect.stringMatching(new RegExp(`^/${GEMINI_API_VERSION}/models/${MODEL}:generateContent$`)), stream: false });
+    expect(sim.calls[0]).toMatchObject({
+      protocol: 'gemini',
+      model: MODEL,
+      path: expect.stringMatching(new RegExp(`^/${GEMINI_API_VERSION}/models/${MODEL}:generateContent$`)),
+      stream: false,
+    });
     expect(sim.calls[0]!.headers['x-goog-api-key']).toBe('AIza-test-protocol');
   });
 
@@ -76,22 +92,43 @@ describe('Gemini API through @google/genai', () => {
   });
 
   it('calls a declared tool with schema-conforming args, honouring toolConfig', async () => {
-    const weather = { name: 'weather', parametersJsonSchema: { type: 'object', properties: { city: { type: 'string' }, days: { type: 'integer', minimum: 3 } }, required: ['city'] } };
+    const weather = {
+      name: 'weather',
+      parametersJsonSchema: {
+        type: 'object',
+        properties: { city: { type: 'string' }, days: { type: 'integer', minimum: 3 } },
+        required: ['city'],
+      },
+    };
     const time = { name: 'time', parameters: { type: Type.OBJECT, properties: { zone: { type: Type.STRING, enum: ['UTC'] } } } };
     const ai = gemini();
-    const auto = await ai.models.generateContent({ model: MODEL, contents: 'Weather?', config: { tools: [{ functionDeclarations: [weather, time] }] } });
+    const auto = await ai.models.generateContent({
+      model: MODEL,
+      contents: 'Weather?',
+      config: { tools: [{ functionDeclarations: [weather, time] }] },
+    });
     expect(auto.functionCalls).toEqual([{ name: 'weather', args: { city: 'example', days: 3 } }]);
     expect(auto.candidates?.[0]?.finishReason).toBe('STOP');
 
     const forced = await ai.models.generateContent({
       model: MODEL,
       contents: 'Time?',
-      config: { tools: [{ functionDeclarations: [weather, time] }], toolConfig: { functionCallingConfig: { mode: FunctionCallingConfigMode.ANY, allowedFunctionNames: ['time'] } } },
+      config: {
+        tools: [{ functionDeclarations: [weather, time] }],
+        toolConfig: { functionCallingConfig: { mode: FunctionCallingConfigMode.ANY, allowedFunctionNames: ['time'] } },
+      },
     });
     // The OpenAPI-style `parameters` schema (upper-case types) is understood too.
     expect(forced.functionCalls).toEqual([{ name: 'time', args: { zone: 'UTC' } }]);
 
-    const none = await ai.models.generateContent({ model: MODEL, contents: 'Just talk', config: { tools: [{ functionDeclarations: [weather] }], toolConfig: { functionCallingConfig: { mode: FunctionCallingConfigMode.NONE } } } });
+    const none = await ai.models.generateContent({
+      model: MODEL,
+      contents: 'Just talk',
+      config: {
+        tools: [{ functionDeclarations: [weather] }],
+        toolConfig: { functionCallingConfig: { mode: FunctionCallingConfigMode.NONE } },
+      },
+    });
     expect(none.functionCalls).toBeUndefined();
     expect(none.text).toContain('Just talk');
   });
@@ -111,16 +148,28 @@ describe('Gemini API through @google/genai', () => {
 
   it('follows responseJsonSchema, and answers {} for the JSON mime type alone', async () => {
     const schema = { type: 'object', properties: { name: { type: 'string' }, age: { type: 'integer' } }, required: ['name', 'age'] };
-    const structured = await gemini().models.generateContent({ model: MODEL, contents: 'A person', config: { responseMimeType: 'application/json', responseJsonSchema: schema } });
+    const structured = await gemini().models.generateContent({
+      model: MODEL,
+      contents: 'A person',
+      config: { responseMimeType: 'application/json', responseJsonSchema: schema },
+    });
     expect(JSON.parse(structured.text!)).toEqual({ name: 'example', age: 1 });
     expect(sim.calls[0]!.body).toMatchObject({ generationConfig: { responseMimeType: 'application/json', responseJsonSchema: schema } });
-    const free = await gemini().models.generateContent({ model: MODEL, contents: 'Anything', config: { responseMimeType: 'application/json' } });
+    const free = await gemini().models.generateContent({
+      model: MODEL,
+      contents: 'Anything',
+      config: { responseMimeType: 'application/json' },
+    });
     expect(JSON.parse(free.text!)).toEqual({});
   });
 
   it('sends thoughts as thought parts and signs the first part after them', async () => {
     sim.enqueue(MODEL, { reasoning: 'Let me think.', text: 'Done.', usage: { input: 5, output: 30, reasoning: 20 } });
-    const response = await gemini().models.generateContent({ model: MODEL, contents: 'Think', config: { thinkingConfig: { includeThoughts: true } } });
+    const response = await gemini().models.generateContent({
+      model: MODEL,
+      contents: 'Think',
+      config: { thinkingConfig: { includeThoughts: true } },
+    });
     const parts = response.candidates?.[0]?.content?.parts ?? [];
     expect(parts[0]).toEqual({ text: 'Let me think.', thought: true });
     expect(parts[1]).toMatchObject({ text: 'Done.', thoughtSignature: expect.any(String) });
@@ -142,7 +191,10 @@ describe('Gemini API through @google/genai', () => {
     expect(chunks.at(-1)!.candidates?.[0]?.finishReason).toBe('STOP');
     expect(chunks.at(-1)!.usageMetadata).toMatchObject({ promptTokenCount: 7, candidatesTokenCount: 3 });
     expect(new Set(chunks.map((chunk) => chunk.responseId)).size).toBe(1);
-    expect(sim.calls[0]).toMatchObject({ path: expect.stringMatching(new RegExp(`^/${GEMINI_API_VERSION}/models/${MODEL}:streamGenerateContent$`)), stream: true });
+    expect(sim.calls[0]).toMatchObject({
+      path: expect.stringMatching(new RegExp(`^/${GEMINI_API_VERSION}/models/${MODEL}:streamGenerateContent$`)),
+      stream: true,
+    });
   });
 
   it('streams a function call whole, in one chunk', async () => {
@@ -179,16 +231,28 @@ describe('Gemini API through @google/genai', () => {
 
   it('answers errors with the Google error body, RetryInfo included for 429', async () => {
     sim.enqueue(MODEL, { fault: { type: 'http', status: 429, retryAfter: 7 } });
-    const error = (await gemini().models.generateContent({ model: MODEL, contents: 'x' }).catch((caught: unknown) => caught)) as { status: number; message: string };
+    const error = (await gemini()
+      .models.generateContent({ model: MODEL, contents: 'x' })
+      .catch((caught: unknown) => caught)) as { status: number; message: string };
     expect(error.status).toBe(429);
     const body = JSON.parse(error.message) as { error: { code: number; status: string; details: Array<Record<string, unknown>> } };
     expect(body.error).toMatchObject({ code: 429, status: 'RESOURCE_EXHAUSTED' });
     expect(body.error.details).toContainEqual({ '@type': 'type.googleapis.com/google.rpc.RetryInfo', retryDelay: '7s' });
 
-    const statuses: Array<[number, string]> = [[400, 'INVALID_ARGUMENT'], [401, 'UNAUTHENTICATED'], [403, 'PERMISSION_DENIED'], [404, 'NOT_FOUND'], [500, 'INTERNAL'], [503, 'UNAVAILABLE'], [504, 'DEADLINE_EXCEEDED']];
+    const statuses: Array<[number, string]> = [
+      [400, 'INVALID_ARGUMENT'],
+      [401, 'UNAUTHENTICATED'],
+      [403, 'PERMISSION_DENIED'],
+      [404, 'NOT_FOUND'],
+      [500, 'INTERNAL'],
+      [503, 'UNAVAILABLE'],
+      [504, 'DEADLINE_EXCEEDED'],
+    ];
     for (const [status, name] of statuses) {
       sim.enqueue(MODEL, { fault: { type: 'http', status } });
-      const failure = (await gemini().models.generateContent({ model: MODEL, contents: 'x' }).catch((caught: unknown) => caught)) as { status: number; message: string };
+      const failure = (await gemini()
+        .models.generateContent({ model: MODEL, contents: 'x' })
+        .catch((caught: unknown) => caught)) as { status: number; message: string };
       expect(failure.status).toBe(status);
       expect(JSON.parse(failure.message).error).toMatchObject({ code: status, status: name, details: expect.any(Array) });
     }
@@ -198,19 +262,30 @@ describe('Gemini API through @google/genai', () => {
     const response = await fetch(`${sim.url}/v1beta/models/${MODEL}:generateContent`, { method: 'POST', body: '{"contents":[]}' });
     expect(response.status).toBe(403);
     expect(((await response.json()) as { error: { status: string } }).error.status).toBe('PERMISSION_DENIED');
-    const withKey = await fetch(`${sim.url}/v1beta/models/${MODEL}:generateContent?key=AIza-query`, { method: 'POST', body: '{"contents":[{"role":"user","parts":[{"text":"hi"}]}]}' });
+    const withKey = await fetch(`${sim.url}/v1beta/models/${MODEL}:generateContent?key=AIza-query`, {
+      method: 'POST',
+      body: '{"contents":[{"role":"user","parts":[{"text":"hi"}]}]}',
+    });
     expect(withKey.status).toBe(200);
     expect(sim.calls).toHaveLength(1);
   });
 
   it('draws PNG images for a Gemini image model asked for the IMAGE modality', async () => {
-    const onlyImage = await gemini().models.generateContent({ model: 'gemini-2.5-flash-image', contents: 'A red fox', config: { responseModalities: ['IMAGE'] } });
+    const onlyImage = await gemini().models.generateContent({
+      model: 'gemini-2.5-flash-image',
+      contents: 'A red fox',
+      config: { responseModalities: ['IMAGE'] },
+    });
     const parts = onlyImage.candidates?.[0]?.content?.parts ?? [];
     expect(parts).toHaveLength(1);
     expect(parts[0]!.inlineData?.mimeType).toBe('image/png');
     expect(decodePng(Buffer.from(parts[0]!.inlineData!.data!, 'base64'))).toEqual({ width: 8, height: 8 });
 
-    const both = await gemini().models.generateContent({ model: 'gemini-2.5-flash-image', contents: 'A red fox', config: { responseModalities: ['TEXT', 'IMAGE'] } });
+    const both = await gemini().models.generateContent({
+      model: 'gemini-2.5-flash-image',
+      contents: 'A red fox',
+      config: { responseModalities: ['TEXT', 'IMAGE'] },
+    });
     const kinds = (both.candidates?.[0]?.content?.parts ?? []).map((part) => (part.inlineData ? 'image' : 'text'));
     expect(kinds).toEqual(['text', 'image']);
   });
@@ -221,7 +296,10 @@ describe('Vertex AI through @google/genai (vertexai: true)', () => {
     const response = await vertex().models.generateContent({ model: MODEL, contents: 'Hello Vertex' });
     expect(response.text).toBe(`Simulated answer from ${MODEL}: Hello Vertex`);
     const call = sim.calls[0]!;
-    expect(call).toMatchObject({ protocol: 'vertex', path: `/v1beta1/projects/sim-project/locations/us-central1/publishers/google/models/${MODEL}:generateContent` });
+    expect(call).toMatchObject({
+      protocol: 'vertex',
+      path: `/v1beta1/projects/sim-project/locations/us-central1/publishers/google/models/${MODEL}:generateContent`,
+    });
     const issued = issuedGoogleAccessTokens(sim);
     expect(call.headers.authorization).toBe(`Bearer ${issued.at(-1)}`);
   });
@@ -230,7 +308,9 @@ describe('Vertex AI through @google/genai (vertexai: true)', () => {
     sim.enqueue(MODEL, { text: 'streamed on vertex' });
     const chunks = await collect(await vertex().models.generateContentStream({ model: MODEL, contents: 'x' }));
     expect(chunks.map((chunk) => chunk.text ?? '').join('')).toBe('streamed on vertex');
-    expect(sim.calls[0]!.path).toBe(`/v1beta1/projects/sim-project/locations/us-central1/publishers/google/models/${MODEL}:streamGenerateContent`);
+    expect(sim.calls[0]!.path).toBe(
+      `/v1beta1/projects/sim-project/locations/us-central1/publishers/google/models/${MODEL}:streamGenerateContent`,
+    );
   });
 
   it('serves express mode (API key, no project) on /v1beta1/publishers/google/models', async () => {
@@ -249,14 +329,23 @@ describe('Vertex AI through @google/genai (vertexai: true)', () => {
     });
     expect(response.status).toBe(401);
     expect(((await response.json()) as { error: { status: string } }).error.status).toBe('UNAUTHENTICATED');
-    const token = await fetch(`${sim.url}/oauth2/v4/token`, { method: 'POST', body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: 'unknown', client_id: 'x', client_secret: 'y' }) });
+    const token = await fetch(`${sim.url}/oauth2/v4/token`, {
+      method: 'POST',
+      body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: 'unknown', client_id: 'x', client_secret: 'y' }),
+    });
     expect(token.status).toBe(400);
     expect(await token.json()).toEqual({ error: 'invalid_grant', error_description: 'Bad Request' });
   });
 
   it('answers Imagen :predict with valid PNG predictions', async () => {
-    const response = await vertex().models.generateImages({ model: 'imagen-4.0-generate-001', prompt: 'A lighthouse', config: { numberOfImages: 3 } });
-    expect(sim.calls[0]!.path).toBe('/v1beta1/projects/sim-project/locations/us-central1/publishers/google/models/imagen-4.0-generate-001:predict');
+    const response = await vertex().models.generateImages({
+      model: 'imagen-4.0-generate-001',
+      prompt: 'A lighthouse',
+      config: { numberOfImages: 3 },
+    });
+    expect(sim.calls[0]!.path).toBe(
+      '/v1beta1/projects/sim-project/locations/us-central1/publishers/google/models/imagen-4.0-generate-001:predict',
+    );
     expect(sim.calls[0]!.body).toEqual({ instances: [{ prompt: 'A lighthouse' }], parameters: { sampleCount: 3 } });
     const images = response.generatedImages ?? [];
     expect(images).toHaveLength(3);
@@ -276,7 +365,12 @@ describe('Vertex AI through @google-cloud/vertexai', () => {
   afterAll(() => unbridge());
 
   function model(name = MODEL) {
-    return new VertexAI({ project: 'legacy-project', location: 'europe-west4', apiEndpoint: vertexApiEndpoint(sim), googleAuthOptions: simulatorGoogleAuth(sim) }).getGenerativeModel({ model: name });
+    return new VertexAI({
+      project: 'legacy-project',
+      location: 'europe-west4',
+      apiEndpoint: vertexApiEndpoint(sim),
+      googleAuthOptions: simulatorGoogleAuth(sim),
+    }).getGenerativeModel({ model: name });
   }
 
   it('uses the v1 project path with an issued token', async () => {

@@ -10,7 +10,11 @@ const client = () => new OpenAI({ apiKey: 'sk-test-protocol', baseURL: sim.opena
 
 /** Posts a chat body with fetch, to see the exact bytes the SDK would parse. */
 async function postChat(body: Record<string, unknown>): Promise<Response> {
-  return fetch(`${sim.openaiBaseURL}/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  return fetch(`${sim.openaiBaseURL}/chat/completions`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
 }
 
 function sseData(text: string): string[] {
@@ -34,24 +38,44 @@ describe('chat completions request summary', () => {
       seen.push(summary);
       return { text: 'ok' };
     });
-    const tools = [{ type: 'function' as const, function: { name: 'lookup', parameters: { type: 'object', properties: { q: { type: 'string' } } } } }];
+    const tools = [
+      { type: 'function' as const, function: { name: 'lookup', parameters: { type: 'object', properties: { q: { type: 'string' } } } } },
+    ];
     await client().chat.completions.create({
       model: 'gpt-sim',
       messages: [
         { role: 'system', content: 'be brief' },
-        { role: 'user', content: [{ type: 'text', text: 'first ' }, { type: 'text', text: 'question' }] },
+        {
+          role: 'user',
+          content: [
+            { type: 'text', text: 'first ' },
+            { type: 'text', text: 'question' },
+          ],
+        },
         { role: 'assistant', content: null, tool_calls: [{ id: 'c1', type: 'function', function: { name: 'lookup', arguments: '{}' } }] },
         { role: 'tool', tool_call_id: 'c1', content: 'result text' },
       ],
       tools,
       tool_choice: { type: 'function', function: { name: 'lookup' } },
-      response_format: { type: 'json_schema', json_schema: { name: 'out', schema: { type: 'object', properties: { a: { type: 'number' } } } } },
+      response_format: {
+        type: 'json_schema',
+        json_schema: { name: 'out', schema: { type: 'object', properties: { a: { type: 'number' } } } },
+      },
       max_tokens: 50,
       max_completion_tokens: 40,
     });
-    await client().chat.completions.create({ model: 'gpt-sim', messages: [{ role: 'user', content: 'plain' }], response_format: { type: 'json_object' }, max_tokens: 30, tool_choice: 'none', stream: true }).then(async (stream) => {
-      for await (const _ of stream) void _;
-    });
+    await client()
+      .chat.completions.create({
+        model: 'gpt-sim',
+        messages: [{ role: 'user', content: 'plain' }],
+        response_format: { type: 'json_object' },
+        max_tokens: 30,
+        tool_choice: 'none',
+        stream: true,
+      })
+      .then(async (stream) => {
+        for await (const _ of stream) void _;
+      });
 
     expect(seen[0]).toMatchObject({
       model: 'gpt-sim',
@@ -65,7 +89,15 @@ describe('chat completions request summary', () => {
       maxOutputTokens: 40,
     });
     expect(seen[0]!.inputTokens).toBeGreaterThan(20);
-    expect(seen[1]).toMatchObject({ stream: true, lastUserText: 'plain', lastIsToolResult: false, toolChoice: 'none', jsonSchema: {}, maxOutputTokens: 30, tools: [] });
+    expect(seen[1]).toMatchObject({
+      stream: true,
+      lastUserText: 'plain',
+      lastIsToolResult: false,
+      toolChoice: 'none',
+      jsonSchema: {},
+      maxOutputTokens: 30,
+      tools: [],
+    });
   });
 });
 
@@ -84,8 +116,16 @@ describe('chat completions JSON', () => {
     expect(body).toMatchObject({
       object: 'chat.completion',
       model: 'gpt-sim',
-      choices: [{ index: 0, message: { role: 'assistant', content: 'Hello there', refusal: null, annotations: [] }, finish_reason: 'stop' }],
-      usage: { prompt_tokens: 12, completion_tokens: 3, total_tokens: 15, prompt_tokens_details: { cached_tokens: 4 }, completion_tokens_details: { reasoning_tokens: 0 } },
+      choices: [
+        { index: 0, message: { role: 'assistant', content: 'Hello there', refusal: null, annotations: [] }, finish_reason: 'stop' },
+      ],
+      usage: {
+        prompt_tokens: 12,
+        completion_tokens: 3,
+        total_tokens: 15,
+        prompt_tokens_details: { cached_tokens: 4 },
+        completion_tokens_details: { reasoning_tokens: 0 },
+      },
     });
   });
 
@@ -95,7 +135,9 @@ describe('chat completions JSON', () => {
     const tool = await client().chat.completions.create({ model: 'gpt-sim', messages: [{ role: 'user', content: 'use it' }] });
     expect(tool.choices[0]!.finish_reason).toBe('tool_calls');
     expect(tool.choices[0]!.message.content).toBeNull();
-    expect(tool.choices[0]!.message.tool_calls).toEqual([{ id: 'call_1', type: 'function', function: { name: 'lookup', arguments: '{"q":"x"}' } }]);
+    expect(tool.choices[0]!.message.tool_calls).toEqual([
+      { id: 'call_1', type: 'function', function: { name: 'lookup', arguments: '{"q":"x"}' } },
+    ]);
 
     const reasoned = await client().chat.completions.create({ model: 'deepseek-reasoner', messages: [{ role: 'user', content: 'why' }] });
     expect((reasoned.choices[0]!.message as unknown as { reasoning_content: string }).reasoning_content).toBe('Think first.');
@@ -106,7 +148,12 @@ describe('chat completions JSON', () => {
 describe('chat completions SSE', () => {
   it('streams a role chunk, one chunk per token, the finish chunk, the usage chunk and [DONE]', async () => {
     sim.enqueue('gpt-sim', { text: 'One two three', usage: { input: 7, output: 3 } });
-    const response = await postChat({ model: 'gpt-sim', stream: true, stream_options: { include_usage: true }, messages: [{ role: 'user', content: 'count' }] });
+    const response = await postChat({
+      model: 'gpt-sim',
+      stream: true,
+      stream_options: { include_usage: true },
+      messages: [{ role: 'user', content: 'count' }],
+    });
     expect(response.headers.get('content-type')).toBe('text/event-stream');
     const data = sseData(await response.text());
     expect(data.at(-1)).toBe('[DONE]');
@@ -131,8 +178,17 @@ describe('chat completions SSE', () => {
 
   it('streams tool calls as an opening delta then argument pieces, which the SDK reassembles', async () => {
     const args = { city: 'Paris', days: 3, units: 'metric' };
-    sim.enqueue('gpt-sim', { toolCalls: [{ id: 'call_a', name: 'forecast', arguments: args }, { id: 'call_b', name: 'clock', arguments: {} }] });
-    const stream = await client().chat.completions.create({ model: 'gpt-sim', stream: true, messages: [{ role: 'user', content: 'weather' }] });
+    sim.enqueue('gpt-sim', {
+      toolCalls: [
+        { id: 'call_a', name: 'forecast', arguments: args },
+        { id: 'call_b', name: 'clock', arguments: {} },
+      ],
+    });
+    const stream = await client().chat.completions.create({
+      model: 'gpt-sim',
+      stream: true,
+      messages: [{ role: 'user', content: 'weather' }],
+    });
     const deltas: any[] = [];
     let finish: string | null = null;
     for await (const chunk of stream) {
@@ -150,7 +206,11 @@ describe('chat completions SSE', () => {
 
   it('streams reasoning_content deltas before the content', async () => {
     sim.enqueue('deepseek-reasoner', { reasoning: 'Let me think.', text: 'Done.' });
-    const stream = await client().chat.completions.create({ model: 'deepseek-reasoner', stream: true, messages: [{ role: 'user', content: 'q' }] });
+    const stream = await client().chat.completions.create({
+      model: 'deepseek-reasoner',
+      stream: true,
+      messages: [{ role: 'user', content: 'q' }],
+    });
     let order = '';
     for await (const chunk of stream) {
       const delta = chunk.choices[0]?.delta as { reasoning_content?: string; content?: string } | undefined;
@@ -180,7 +240,9 @@ describe('chat completions HTTP errors', () => {
     expect(response.status).toBe(429);
     expect(response.headers.get('retry-after')).toBe('2');
     expect(response.headers.get('retry-after-ms')).toBe('1500');
-    expect(await response.json()).toEqual({ error: { message: 'Rate limit exceeded.', type: 'requests', param: null, code: 'rate_limit_exceeded' } });
+    expect(await response.json()).toEqual({
+      error: { message: 'Rate limit exceeded.', type: 'requests', param: null, code: 'rate_limit_exceeded' },
+    });
   });
 
   it.each([
@@ -192,7 +254,9 @@ describe('chat completions HTTP errors', () => {
     [503, {}, OpenAI.InternalServerError, 'server_error', null],
   ] as const)('status %i becomes the SDK error class with type and code', async (status, extra, errorClass, type, code) => {
     sim.enqueue('gpt-sim', { fault: { type: 'http', status, ...extra } });
-    const error = await client().chat.completions.create({ model: 'gpt-sim', messages: [{ role: 'user', content: 'x' }] }).catch((caught: unknown) => caught);
+    const error = await client()
+      .chat.completions.create({ model: 'gpt-sim', messages: [{ role: 'user', content: 'x' }] })
+      .catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(errorClass);
     expect(error).toMatchObject({ status, type, code });
     expect((error as InstanceType<typeof OpenAI.APIError>).requestID).toMatch(/^req_/);
@@ -256,7 +320,9 @@ describe('images', () => {
   });
 
   it('rejects response_format for GPT image models like the real API', async () => {
-    const error = await client().images.generate({ model: 'gpt-image-1', prompt: 'x', response_format: 'url' }).catch((caught: unknown) => caught);
+    const error = await client()
+      .images.generate({ model: 'gpt-image-1', prompt: 'x', response_format: 'url' })
+      .catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(OpenAI.BadRequestError);
     expect(error).toMatchObject({ param: 'response_format' });
   });
@@ -267,13 +333,23 @@ describe('images', () => {
     expect(response.data).toHaveLength(2);
     expect(sim.calls[0]).toMatchObject({
       path: '/v1/images/edits',
-      body: { model: 'gpt-image-1', prompt: 'make it blue', n: '2', image: [{ name: 'in.png', type: 'image/png' }, { name: 'in.png', type: 'image/png' }] },
+      body: {
+        model: 'gpt-image-1',
+        prompt: 'make it blue',
+        n: '2',
+        image: [
+          { name: 'in.png', type: 'image/png' },
+          { name: 'in.png', type: 'image/png' },
+        ],
+      },
     });
   });
 
   it('applies scripted faults to image calls', async () => {
     sim.enqueue('gpt-image-1', { fault: { type: 'http', status: 500 } });
-    const error = await client().images.generate({ model: 'gpt-image-1', prompt: 'x' }).catch((caught: unknown) => caught);
+    const error = await client()
+      .images.generate({ model: 'gpt-image-1', prompt: 'x' })
+      .catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(OpenAI.InternalServerError);
     expect(sim.calls[0]!.outcome).toBe('http');
   });

@@ -25,10 +25,19 @@ export default {
     const zen =
       url.searchParams.get('from') === 'env'
         ? (fromEnv ??= new ZenClient())
-        : (routed ??= new ZenClient({ providers: { openai: new OpenAI({ apiKey: env.OPENAI_API_KEY, baseURL: env.OPENAI_BASE_URL, maxRetries: 0 }) } }));
+        : (routed ??= new ZenClient({
+            providers: { openai: new OpenAI({ apiKey: env.OPENAI_API_KEY, baseURL: env.OPENAI_BASE_URL, maxRetries: 0 }) },
+          }));
     try {
-      const completion = await zen.chat.completions.create({ model: 'auto', messages: [{ role: 'user', content: url.searchParams.get('prompt') ?? 'Hello' }] });
-      return Response.json({ content: completion.choices[0]?.message.content, model: completion.zen.model, costUsd: completion.zen.cost.total });
+      const completion = await zen.chat.completions.create({
+        model: 'auto',
+        messages: [{ role: 'user', content: url.searchParams.get('prompt') ?? 'Hello' }],
+      });
+      return Response.json({
+        content: completion.choices[0]?.message.content,
+        model: completion.zen.model,
+        costUsd: completion.zen.cost.total,
+      });
     } catch (error) {
       if (!ZenError.isInstance(error)) throw error;
       return Response.json({ error: { kind: error.kind, message: error.message } }, { status: error.kind === 'configuration' ? 500 : 502 });

@@ -9,7 +9,9 @@ export function SummaryForm() {
   return (
     <form action={action}>
       <textarea name="text" rows={6} cols={60} />
-      <button type="submit" disabled={pending}>Summarise</button>
+      <button type="submit" disabled={pending}>
+        Summarise
+      </button>
       {state.summary && (
         <p>
           <output id="summary">{state.summary}</output> <small id="model">({state.model})</small>

@@ -83,7 +83,11 @@ function frameOf(node: object, depth: number, key: string | number | undefined):
  * rewrites the others); `undefined` is accepted where JSON.stringify drops it. A getter or proxy
  * that throws is reported as unreadable.
  */
-export function findJsonProblem(value: unknown, maxDepth: number = MAX_JSON_DEPTH, maxValues: number = MAX_JSON_VALUES): JsonProblem | undefined {
+export function findJsonProblem(
+  value: unknown,
+  maxDepth: number = MAX_JSON_DEPTH,
+  maxValues: number = MAX_JSON_VALUES,
+): JsonProblem | undefined {
   const found = primitiveProblem(value);
   if (found) return { at: '', found };
   if (typeof value !== 'object' || value === null) return undefined;
@@ -91,7 +95,10 @@ export function findJsonProblem(value: unknown, maxDepth: number = MAX_JSON_DEPT
   try {
     return walk(value, frames, maxDepth, maxValues);
   } catch (error) {
-    return { at: pathOf(frames, undefined), found: `a value that cannot be read (${error instanceof Error ? error.message : String(error)})` };
+    return {
+      at: pathOf(frames, undefined),
+      found: `a value that cannot be read (${error instanceof Error ? error.message : String(error)})`,
+    };
   }
 }
 

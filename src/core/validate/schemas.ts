@@ -28,9 +28,18 @@ export const functionType: Schema = v.function('a function');
 export const stringList: Schema = v.array(v.string('a string'), 'an array of strings');
 
 /** A finite number within bounds, in one check: `-1`, `NaN`, `Infinity` and `'x'` all get the same phrase. */
-export function number(phrase: string, { min = -Infinity, max = Infinity, above, integer = false }: { min?: number; max?: number; above?: number; integer?: boolean } = {}): Schema {
+export function number(
+  phrase: string,
+  { min = -Infinity, max = Infinity, above, integer = false }: { min?: number; max?: number; above?: number; integer?: boolean } = {},
+): Schema {
   return v.custom<number>(
-    (value) => typeof value === 'number' && Number.isFinite(value) && value >= min && value <= max && (above === undefined || value > above) && (!integer || Number.isInteger(value)),
+    (value) =>
+      typeof value === 'number' &&
+      Number.isFinite(value) &&
+      value >= min &&
+      value <= max &&
+      (above === undefined || value > above) &&
+      (!integer || Number.isInteger(value)),
     phrase,
   );
 }
@@ -91,7 +100,8 @@ export function json({ objectOnly = false }: { objectOnly?: boolean } = {}): Sch
         return;
       }
       const problem = findJsonProblem(value);
-      if (problem) addIssue({ message: phrase, expected: OWN_RECEIVED, received: `${problem.found}${problem.at ? ` at ${problem.at}` : ''}` });
+      if (problem)
+        addIssue({ message: phrase, expected: OWN_RECEIVED, received: `${problem.found}${problem.at ? ` at ${problem.at}` : ''}` });
     }),
   );
 }
@@ -100,7 +110,9 @@ export function json({ objectOnly = false }: { objectOnly?: boolean } = {}): Sch
 export const abortSignal: Schema = v.custom<AbortSignal>((value) => {
   if (typeof value !== 'object' || value === null) return false;
   const signal = value as Partial<AbortSignal>;
-  return typeof signal.aborted === 'boolean' && typeof signal.addEventListener === 'function' && typeof signal.removeEventListener === 'function';
+  return (
+    typeof signal.aborted === 'boolean' && typeof signal.addEventListener === 'function' && typeof signal.removeEventListener === 'function'
+  );
 }, 'an AbortSignal');
 
 /**

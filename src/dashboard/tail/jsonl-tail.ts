@@ -156,7 +156,8 @@ function parseLines(data: Buffer): TailBatch {
     if (text.trim() === '') continue;
     try {
       const value: unknown = JSON.parse(text);
-      if (typeof value === 'object' && value !== null && !Array.isArray(value) && typeof (value as RecordLine).type === 'string') records.push(value as RecordLine);
+      if (typeof value === 'object' && value !== null && !Array.isArray(value) && typeof (value as RecordLine).type === 'string')
+        records.push(value as RecordLine);
       else skipped += 1;
     } catch {
       skipped += 1;

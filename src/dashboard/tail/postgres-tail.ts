@@ -72,7 +72,12 @@ export class PostgresTail implements LedgerTail {
     this.started = true;
     let after = this.contiguous;
     for (;;) {
-      const page = (await this.pool.query(`SELECT seq::text AS seq, record::text AS record FROM ${this.table} WHERE seq > $1::bigint AND seq <= $2::bigint ORDER BY seq LIMIT ${PAGE}`, [String(after), String(last)])).rows as Array<{ seq: string; record: string }>;
+      const page = (
+        await this.pool.query(
+          `SELECT seq::text AS seq, record::text AS record FROM ${this.table} WHERE seq > $1::bigint AND seq <= $2::bigint ORDER BY seq LIMIT ${PAGE}`,
+          [String(after), String(last)],
+        )
+      ).rows as Array<{ seq: string; record: string }>;
       const records: RecordLine[] = [];
       let skipped = 0;
       for (const row of page) {
@@ -117,7 +122,11 @@ export class PostgresTail implements LedgerTail {
 /** The table name as given, when it is a plain SQL name (optionally `schema.name`): it goes into SQL text. */
 export function checkTableName(table: string): string {
   if (typeof table !== 'string' || !/^([A-Za-z_][A-Za-z0-9_]*\.)?[A-Za-z_][A-Za-z0-9_]*$/.test(table)) {
-    throw new ZenError({ kind: 'configuration', retryable: false, message: `the ledger table must be a plain SQL name (optionally schema.name), got '${String(table)}'` });
+    throw new ZenError({
+      kind: 'configuration',
+      retryable: false,
+      message: `the ledger table must be a plain SQL name (optionally schema.name), got '${String(table)}'`,
+    });
   }
   return table;
 }

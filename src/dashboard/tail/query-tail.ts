@@ -27,7 +27,10 @@ export class QueryTail implements LedgerTail {
   /** Ids of the records in the window, with their times, so that the window's overlap is skipped. */
   private readonly seen = new Map<string, number>();
 
-  constructor(private readonly store: LedgerStore, options: QueryTailOptions = {}) {
+  constructor(
+    private readonly store: LedgerStore,
+    options: QueryTailOptions = {},
+  ) {
     this.lookbackMs = options.lookbackMs ?? 15 * 60_000;
     this.source = options.source ?? store.constructor.name;
   }

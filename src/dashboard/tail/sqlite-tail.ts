@@ -25,7 +25,9 @@ export class SqliteTail implements LedgerTail {
       this.after = 0;
       yield { reset: true, records: [] };
     }
-    const page = database.prepare<[number, number], { seq: number; record: string }>(`SELECT seq, record FROM ${table} WHERE seq > ? ORDER BY seq LIMIT ?`);
+    const page = database.prepare<[number, number], { seq: number; record: string }>(
+      `SELECT seq, record FROM ${table} WHERE seq > ? ORDER BY seq LIMIT ?`,
+    );
     for (;;) {
       const rows = page.all(this.after, PAGE);
       if (rows.length === 0) return;

@@ -1,7 +1,23 @@
 import { checkSchema } from '../../core/validate/check.js';
 import {
-  array, boolean, byField, finite, json, lazily, nonEmptyString, nullish, number, object, optional, picklist, positiveWholeNumber, recordOf, string,
-  stringList, variants, type Schema,
+  array,
+  boolean,
+  byField,
+  finite,
+  json,
+  lazily,
+  nonEmptyString,
+  nullish,
+  number,
+  object,
+  optional,
+  picklist,
+  positiveWholeNumber,
+  recordOf,
+  string,
+  stringList,
+  variants,
+  type Schema,
 } from '../../core/validate/schemas.js';
 import { routingFields } from './zen-options.js';
 
@@ -16,12 +32,16 @@ const ROLES = ['system', 'developer', 'user', 'assistant', 'tool', 'function'];
 function build(): Schema {
   const typed = object({ type: string });
   const text = object({ text: string });
-  const textContent = variants('a string or an array of text parts', (input) => (typeof input === 'string' ? string : Array.isArray(input) ? textParts : undefined));
+  const textContent = variants('a string or an array of text parts', (input) =>
+    typeof input === 'string' ? string : Array.isArray(input) ? textParts : undefined,
+  );
   const textParts = array(byField('type', { text, refusal: object({ refusal: string }) }, typed));
   const userParts = array(
     byField('type', { text, image_url: object({ image_url: object({ url: string, detail: optional(string) }) }) }, typed),
   );
-  const userContent = variants('a string or an array of content parts', (input) => (typeof input === 'string' ? string : Array.isArray(input) ? userParts : undefined));
+  const userContent = variants('a string or an array of content parts', (input) =>
+    typeof input === 'string' ? string : Array.isArray(input) ? userParts : undefined,
+  );
   const toolCall = byField('type', { function: object({ id: string, function: object({ name: string, arguments: string }) }) }, typed);
   const message = byField(
     'role',
@@ -41,18 +61,36 @@ function build(): Schema {
     object({ role: picklist(ROLES) }, 'an object with a role'),
   );
   const functionTool = object({
-    function: object({ name: nonEmptyString, description: nullish(string), parameters: nullish(json({ objectOnly: true })), strict: nullish(boolean) }),
+    function: object({
+      name: nonEmptyString,
+      description: nullish(string),
+      parameters: nullish(json({ objectOnly: true })),
+      strict: nullish(boolean),
+    }),
   });
   const tool = byField('type', { function: functionTool }, typed);
   const toolChoiceObject = byField('type', { function: object({ function: object({ name: nonEmptyString }) }) }, typed);
   const toolChoiceName = picklist(['none', 'auto', 'required']);
-  const toolChoice = variants("'none', 'auto', 'required' or an object with a type", (input) => (typeof input === 'string' ? toolChoiceName : typeof input === 'object' && input !== null ? toolChoiceObject : undefined));
+  const toolChoice = variants("'none', 'auto', 'required' or an object with a type", (input) =>
+    typeof input === 'string' ? toolChoiceName : typeof input === 'object' && input !== null ? toolChoiceObject : undefined,
+  );
   const responseFormat = byField(
     'type',
-    { json_schema: object({ json_schema: object({ name: string, description: nullish(string), schema: nullish(json({ objectOnly: true })), strict: nullish(boolean) }) }) },
+    {
+      json_schema: object({
+        json_schema: object({
+          name: string,
+          description: nullish(string),
+          schema: nullish(json({ objectOnly: true })),
+          strict: nullish(boolean),
+        }),
+      }),
+    },
     typed,
   );
-  const stop = variants('a string or an array of strings', (input) => (typeof input === 'string' ? string : Array.isArray(input) ? stringList : undefined));
+  const stop = variants('a string or an array of strings', (input) =>
+    typeof input === 'string' ? string : Array.isArray(input) ? stringList : undefined,
+  );
   return object(
     {
       ...routingFields(),

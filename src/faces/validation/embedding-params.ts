@@ -1,6 +1,17 @@
 import * as v from 'valibot';
 import { checkSchema } from '../../core/validate/check.js';
-import { array, lazily, nonEmptyString, nullish, number, object, picklist, string, variants, type Schema } from '../../core/validate/schemas.js';
+import {
+  array,
+  lazily,
+  nonEmptyString,
+  nullish,
+  number,
+  object,
+  picklist,
+  string,
+  variants,
+  type Schema,
+} from '../../core/validate/schemas.js';
 import { routingFields } from './zen-options.js';
 
 /** The schema of `embeddings.create` params (the openai SDK's EmbeddingCreateParams). */
@@ -10,7 +21,10 @@ const INPUT = 'a non-empty string, a non-empty array of non-empty strings, an ar
 function build(): Schema {
   const tokenId = number('a whole number >= 0 (a token id)', { min: 0, integer: true });
   const tokens: Schema = v.pipe(v.array(tokenId, 'an array of token ids'), v.minLength(1, 'a non-empty array of token ids'));
-  const texts: Schema = v.pipe(v.array(nonEmptyString, 'an array of non-empty strings'), v.minLength(1, 'a non-empty array of non-empty strings'));
+  const texts: Schema = v.pipe(
+    v.array(nonEmptyString, 'an array of non-empty strings'),
+    v.minLength(1, 'a non-empty array of non-empty strings'),
+  );
   const tokenLists = array(tokens, 'an array of token-id arrays');
   // The kind of list is read from its first item, so that a bad item deeper in is named by its index.
   const input = variants(INPUT, (value) => {

@@ -1,7 +1,22 @@
 import { checkSchema } from '../../core/validate/check.js';
 import {
-  abortSignal, array, boolean, finite, isObject, json, lazily, nonEmptyString, nullish, number, object, optional, positiveWholeNumber, string, stringList,
-  variants, type Schema,
+  abortSignal,
+  array,
+  boolean,
+  finite,
+  isObject,
+  json,
+  lazily,
+  nonEmptyString,
+  nullish,
+  number,
+  object,
+  optional,
+  positiveWholeNumber,
+  string,
+  stringList,
+  variants,
+  type Schema,
 } from '../../core/validate/schemas.js';
 import { routingFields } from './zen-options.js';
 
@@ -22,13 +37,25 @@ function build(): Schema {
     functionCall: optional(object({ name: optional(string), id: optional(string), args: optional(json()) })),
     functionResponse: optional(object({ name: optional(string), id: optional(string), response: optional(json()) })),
   });
-  const partOrText = variants('a string or a Part object', (input) => (typeof input === 'string' ? string : isObject(input) ? part : undefined));
+  const partOrText = variants('a string or a Part object', (input) =>
+    typeof input === 'string' ? string : isObject(input) ? part : undefined,
+  );
   const content = object({ role: optional(string), parts: optional(array(partOrText)) });
   const isContent = (input: unknown): boolean => isObject(input) && Array.isArray(input.parts);
-  const contentItem = variants('a Content, a Part or a string', (input) => (typeof input === 'string' ? string : isContent(input) ? content : isObject(input) ? part : undefined));
+  const contentItem = variants('a Content, a Part or a string', (input) =>
+    typeof input === 'string' ? string : isContent(input) ? content : isObject(input) ? part : undefined,
+  );
   const contentList = array(contentItem);
   const contents = variants('a string, a Part, a Content, or an array of them', (input) =>
-    typeof input === 'string' ? string : Array.isArray(input) ? contentList : isContent(input) ? content : isObject(input) ? part : undefined,
+    typeof input === 'string'
+      ? string
+      : Array.isArray(input)
+        ? contentList
+        : isContent(input)
+          ? content
+          : isObject(input)
+            ? part
+            : undefined,
   );
   const parts = array(partOrText);
   const systemInstruction = variants('a string, a Part, a Content, or an array of parts', (input) =>
@@ -56,11 +83,19 @@ function build(): Schema {
     stopSequences: optional(stringList),
     responseModalities: optional(stringList),
     tools: optional(array(tool, 'an array of tools')),
-    toolConfig: optional(object({ functionCallingConfig: optional(object({ mode: optional(string), allowedFunctionNames: optional(stringList) })) })),
+    toolConfig: optional(
+      object({ functionCallingConfig: optional(object({ mode: optional(string), allowedFunctionNames: optional(stringList) })) }),
+    ),
     responseMimeType: optional(string),
     responseSchema: optional(json({ objectOnly: true })),
     responseJsonSchema: optional(json()),
-    thinkingConfig: optional(object({ thinkingBudget: optional(number('a whole number (-1 for dynamic, 0 for off)', { min: -1, integer: true })), thinkingLevel: optional(string), includeThoughts: optional(boolean) })),
+    thinkingConfig: optional(
+      object({
+        thinkingBudget: optional(number('a whole number (-1 for dynamic, 0 for off)', { min: -1, integer: true })),
+        thinkingLevel: optional(string),
+        includeThoughts: optional(boolean),
+      }),
+    ),
     abortSignal: optional(abortSignal),
   });
   return object({ ...routingFields(), contents, config: nullish(config) }, 'an object with model and contents');

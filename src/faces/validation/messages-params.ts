@@ -1,7 +1,22 @@
 import { checkSchema } from '../../core/validate/check.js';
 import {
-  array, boolean, byField, finite, isObject, json, lazily, nonEmptyString, nullish, object, optional, picklist, positiveWholeNumber, string, stringList,
-  variants, type Schema,
+  array,
+  boolean,
+  byField,
+  finite,
+  isObject,
+  json,
+  lazily,
+  nonEmptyString,
+  nullish,
+  object,
+  optional,
+  picklist,
+  positiveWholeNumber,
+  string,
+  stringList,
+  variants,
+  type Schema,
 } from '../../core/validate/schemas.js';
 import { routingFields } from './zen-options.js';
 
@@ -16,11 +31,15 @@ function build(): Schema {
   const typed = object({ type: string });
   const text = object({ text: string, citations: nullish(array(object({}))) });
   const textBlocks = array(byField('type', { text }, typed));
-  const textContent = variants('a string or an array of text blocks', (input) => (typeof input === 'string' ? string : Array.isArray(input) ? textBlocks : undefined));
+  const textContent = variants('a string or an array of text blocks', (input) =>
+    typeof input === 'string' ? string : Array.isArray(input) ? textBlocks : undefined,
+  );
   const imageSource = byField('type', { base64: object({ media_type: string, data: string }), url: object({ url: string }) }, typed);
   const image = object({ source: imageSource });
   const toolResultBlocks = array(byField('type', { text, image }, typed));
-  const toolResultContent = variants('a string or an array of content blocks', (input) => (typeof input === 'string' ? string : Array.isArray(input) ? toolResultBlocks : undefined));
+  const toolResultContent = variants('a string or an array of content blocks', (input) =>
+    typeof input === 'string' ? string : Array.isArray(input) ? toolResultBlocks : undefined,
+  );
   const block = byField(
     'type',
     {
@@ -34,18 +53,40 @@ function build(): Schema {
     typed,
   );
   const blocks = array(block);
-  const content = variants('a string or an array of content blocks', (input) => (typeof input === 'string' ? string : Array.isArray(input) ? blocks : undefined));
+  const content = variants('a string or an array of content blocks', (input) =>
+    typeof input === 'string' ? string : Array.isArray(input) ? blocks : undefined,
+  );
   const message = byField(
     'role',
     { user: object({ content }), assistant: object({ content }), system: object({ content: textContent }) },
     object({ role: picklist(['user', 'assistant']) }, 'an object with a role'),
   );
-  const customTool = object({ name: nonEmptyString, input_schema: json({ objectOnly: true }), description: optional(string), strict: optional(boolean) });
+  const customTool = object({
+    name: nonEmptyString,
+    input_schema: json({ objectOnly: true }),
+    description: optional(string),
+    strict: optional(boolean),
+  });
   // A tool without a type (or of type `custom`) is the host's own; any other type is a server tool the converter refuses by name.
-  const tool = variants('an object', (input) => (isObject(input) ? (input.type === undefined || input.type === null || input.type === 'custom' ? customTool : typed) : undefined));
+  const tool = variants('an object', (input) =>
+    isObject(input) ? (input.type === undefined || input.type === null || input.type === 'custom' ? customTool : typed) : undefined,
+  );
   const choiceOptions = object({ disable_parallel_tool_use: optional(boolean) });
-  const toolChoice = byField('type', { auto: choiceOptions, any: choiceOptions, none: choiceOptions, tool: object({ name: nonEmptyString, disable_parallel_tool_use: optional(boolean) }) }, typed);
-  const thinking = byField('type', { enabled: object({ budget_tokens: positiveWholeNumber, display: optional(string) }), adaptive: object({ display: optional(string) }) }, typed);
+  const toolChoice = byField(
+    'type',
+    {
+      auto: choiceOptions,
+      any: choiceOptions,
+      none: choiceOptions,
+      tool: object({ name: nonEmptyString, disable_parallel_tool_use: optional(boolean) }),
+    },
+    typed,
+  );
+  const thinking = byField(
+    'type',
+    { enabled: object({ budget_tokens: positiveWholeNumber, display: optional(string) }), adaptive: object({ display: optional(string) }) },
+    typed,
+  );
   const format = byField('type', { json_schema: object({ schema: json({ objectOnly: true }) }) }, typed);
   return object(
     {

@@ -1,7 +1,24 @@
 import { checkSchema } from '../../core/validate/check.js';
 import {
-  array, boolean, byField, finite, isObject, json, lazily, nonEmptyString, nullish, number, object, optional, picklist, positiveWholeNumber, recordOf,
-  string, stringList, variants, type Schema,
+  array,
+  boolean,
+  byField,
+  finite,
+  isObject,
+  json,
+  lazily,
+  nonEmptyString,
+  nullish,
+  number,
+  object,
+  optional,
+  picklist,
+  positiveWholeNumber,
+  recordOf,
+  string,
+  stringList,
+  variants,
+  type Schema,
 } from '../../core/validate/schemas.js';
 import { routingFields } from './zen-options.js';
 
@@ -27,7 +44,9 @@ function build(): Schema {
       typed,
     ),
   );
-  const content = variants('a string or an array of content parts', (input) => (typeof input === 'string' ? string : Array.isArray(input) ? parts : undefined));
+  const content = variants('a string or an array of content parts', (input) =>
+    typeof input === 'string' ? string : Array.isArray(input) ? parts : undefined,
+  );
   const message = object({ role: picklist(ROLES), content }, 'an object with a role and content');
   const summaryText = array(object({ text: string }));
   const item = variants('an input item (a message, or an object with a type)', (input) => {
@@ -44,19 +63,38 @@ function build(): Schema {
       typed,
     );
   });
-  const input = variants('a string or an array of input items', (value) => (typeof value === 'string' ? string : Array.isArray(value) ? array(item) : undefined));
-  const functionTool = object({ name: nonEmptyString, description: nullish(string), parameters: nullish(json({ objectOnly: true })), strict: nullish(boolean) });
+  const input = variants('a string or an array of input items', (value) =>
+    typeof value === 'string' ? string : Array.isArray(value) ? array(item) : undefined,
+  );
+  const functionTool = object({
+    name: nonEmptyString,
+    description: nullish(string),
+    parameters: nullish(json({ objectOnly: true })),
+    strict: nullish(boolean),
+  });
   const tool = byField('type', { function: functionTool }, typed);
   const choiceObject = byField(
     'type',
-    { function: object({ name: nonEmptyString }), allowed_tools: object({ mode: picklist(['auto', 'required']), tools: array(typed, 'an array of tools') }) },
+    {
+      function: object({ name: nonEmptyString }),
+      allowed_tools: object({ mode: picklist(['auto', 'required']), tools: array(typed, 'an array of tools') }),
+    },
     typed,
   );
   const choiceName = picklist(['none', 'auto', 'required']);
-  const toolChoice = variants("'none', 'auto', 'required' or an object with a type", (value) => (typeof value === 'string' ? choiceName : isObject(value) ? choiceObject : undefined));
+  const toolChoice = variants("'none', 'auto', 'required' or an object with a type", (value) =>
+    typeof value === 'string' ? choiceName : isObject(value) ? choiceObject : undefined,
+  );
   const format = byField(
     'type',
-    { json_schema: object({ name: nonEmptyString, schema: json({ objectOnly: true }), description: nullish(string), strict: nullish(boolean) }) },
+    {
+      json_schema: object({
+        name: nonEmptyString,
+        schema: json({ objectOnly: true }),
+        description: nullish(string),
+        strict: nullish(boolean),
+      }),
+    },
     typed,
   );
   return object(

@@ -1,6 +1,20 @@
 import { checkSchema } from '../../core/validate/check.js';
 import {
-  abortSignal, array, boolean, isObject, lazily, milliseconds, nonEmptyString, nullish, number, object, optional, recordOf, string, stringList, variants,
+  abortSignal,
+  array,
+  boolean,
+  isObject,
+  lazily,
+  milliseconds,
+  nonEmptyString,
+  nullish,
+  number,
+  object,
+  optional,
+  recordOf,
+  string,
+  stringList,
+  variants,
   type Schema,
 } from '../../core/validate/schemas.js';
 import { budgetKeySchema } from '../../pipeline/budget/options-schema.js';
@@ -22,7 +36,12 @@ function buildZen(): Schema {
     consistencySamples: optional(number('a whole number from 0 to 10', { min: 0, max: 10, integer: true })),
   });
   return object(
-    { ...routingOptionsEntries(), insurance: optional(insurance), tags: optional(recordOf(string, 'an object of string labels')), budgetKey: optional(budgetKeySchema()) },
+    {
+      ...routingOptionsEntries(),
+      insurance: optional(insurance),
+      tags: optional(recordOf(string, 'an object of string labels')),
+      budgetKey: optional(budgetKeySchema()),
+    },
     'an object of routing options ({ preference, models, timeouts, ... })',
   );
 }

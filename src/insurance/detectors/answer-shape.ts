@@ -52,16 +52,39 @@ export const refusalDetector: Detector = {
     if (context.output === 'image') return;
     const { result } = context;
     if (result.finishReason.unified === 'content-filter') {
-      return [{ kind: 'refusal', severity: 1, message: 'The vendor stopped the answer with a content filter.', detail: { finishReason: result.finishReason.raw ?? 'content-filter', reason: 'content_filter' } }];
+      return [
+        {
+          kind: 'refusal',
+          severity: 1,
+          message: 'The vendor stopped the answer with a content filter.',
+          detail: { finishReason: result.finishReason.raw ?? 'content-filter', reason: 'content_filter' },
+        },
+      ];
     }
     const refusal = result.providerMetadata?.refusal;
     if (typeof refusal === 'string' && refusal.trim() !== '') {
-      return [{ kind: 'refusal', severity: 1, message: 'The model refused (the vendor\'s refusal field is set).', detail: { reason: 'refusal_field' }, evidence: refusal }];
+      return [
+        {
+          kind: 'refusal',
+          severity: 1,
+          message: "The model refused (the vendor's refusal field is set).",
+          detail: { reason: 'refusal_field' },
+          evidence: refusal,
+        },
+      ];
     }
     const text = answerText(result);
     // Only the opening of an answer is read: a long answer that quotes a refusal is still an answer.
     const opening = text.slice(0, 300);
     if (text.length > 2000 || !context.settings.refusalPatterns.some((pattern) => pattern.test(opening))) return;
-    return [{ kind: 'refusal', severity: 0.8, message: 'The answer opens with a refusal.', detail: { reason: 'refusal_text' }, evidence: opening }];
+    return [
+      {
+        kind: 'refusal',
+        severity: 0.8,
+        message: 'The answer opens with a refusal.',
+        detail: { reason: 'refusal_text' },
+        evidence: opening,
+      },
+    ];
   },
 };

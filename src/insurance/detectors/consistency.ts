@@ -6,7 +6,10 @@ import { parseJson } from './json-schema.js';
 function signature(result: GenerationResult): { words: Set<string>; exact: string | undefined } {
   const calls = result.content.filter((part) => part.type === 'tool-call');
   if (calls.length > 0) {
-    const exact = calls.map((call) => `${call.name}(${canonicalJson(call.arguments)})`).sort().join(';');
+    const exact = calls
+      .map((call) => `${call.name}(${canonicalJson(call.arguments)})`)
+      .sort()
+      .join(';');
     return { words: new Set([exact]), exact };
   }
   const text = answerText(result);
@@ -26,7 +29,11 @@ function canonicalJson(text: string): string {
 function sortKeys(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(sortKeys);
   if (value && typeof value === 'object') {
-    return Object.fromEntries(Object.keys(value).sort().map((key) => [key, sortKeys((value as Record<string, unknown>)[key])]));
+    return Object.fromEntries(
+      Object.keys(value)
+        .sort()
+        .map((key) => [key, sortKeys((value as Record<string, unknown>)[key])]),
+    );
   }
   return value;
 }
@@ -58,8 +65,15 @@ export const consistencyDetector: Detector = {
   },
 };
 
-async function compareSamples(context: DetectorContext, samples: number, threshold: number, model: string | string[]): Promise<EventDraft[] | undefined> {
-  const results = await Promise.all(Array.from({ length: samples }, () => context.subcall('consistency', { model, request: context.request })));
+async function compareSamples(
+  context: DetectorContext,
+  samples: number,
+  threshold: number,
+  model: string | string[],
+): Promise<EventDraft[] | undefined> {
+  const results = await Promise.all(
+    Array.from({ length: samples }, () => context.subcall('consistency', { model, request: context.request })),
+  );
   const similarities = results.map((sample) => similarity(context.result, sample));
   const disagreement = 1 - similarities.reduce((sum, value) => sum + value, 0) / similarities.length;
   if (disagreement <= threshold) return undefined;
@@ -68,7 +82,12 @@ async function compareSamples(context: DetectorContext, samples: number, thresho
       kind: 'inconsistent_answers',
       severity: Math.min(1, disagreement),
       message: `${samples} more samples disagree with the answer (disagreement ${disagreement.toFixed(2)}, threshold ${threshold}).`,
-      detail: { samples, disagreement: Math.round(disagreement * 1000) / 1000, threshold, similarities: similarities.map((value) => Math.round(value * 1000) / 1000) },
+      detail: {
+        samples,
+        disagreement: Math.round(disagreement * 1000) / 1000,
+        threshold,
+        similarities: similarities.map((value) => Math.round(value * 1000) / 1000),
+      },
       evidence: results.map((sample) => answerText(sample).slice(0, 500)),
     },
   ];

@@ -18,7 +18,12 @@ export const failoverDetector: Detector = {
         channel: attempt.channel,
         severity: 0,
         message: `${attempt.channel} failed (${attempt.errorKind ?? 'error'}) after ${Math.round(attempt.durationMs)} ms; another attempt answered.`,
-        detail: { failedChannel: attempt.channel, errorKind: attempt.errorKind, durationMs: Math.round(attempt.durationMs), retry: attempt.retry },
+        detail: {
+          failedChannel: attempt.channel,
+          errorKind: attempt.errorKind,
+          durationMs: Math.round(attempt.durationMs),
+          retry: attempt.retry,
+        },
       });
     }
     return events;

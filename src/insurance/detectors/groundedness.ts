@@ -50,7 +50,12 @@ export function judgeRequest(documents: string[], answer: string, maxChars: numb
       { role: 'system', content: INSTRUCTIONS },
       { role: 'user', content: [{ type: 'text', text: `${parts.join('\n')}\n<answer>\n${answer}\n</answer>` }] },
     ],
-    responseFormat: { type: 'json-schema', name: 'groundedness_verdict', schema: JUDGE_SCHEMA as unknown as Record<string, unknown>, strict: true },
+    responseFormat: {
+      type: 'json-schema',
+      name: 'groundedness_verdict',
+      schema: JUDGE_SCHEMA as unknown as Record<string, unknown>,
+      strict: true,
+    },
     temperature: 0,
   };
 }
@@ -61,7 +66,11 @@ export function readVerdict(text: string): JudgeVerdict {
   const compiled = compileSchema(JUDGE_SCHEMA as unknown as Record<string, unknown>);
   const problems = parsed.ok && 'validate' in compiled ? schemaProblems(compiled, parsed.value) : [];
   if (!parsed.ok || problems.length > 0) {
-    throw new ZenError({ kind: 'server', retryable: false, message: `The groundedness judge did not answer with the verdict schema${parsed.ok ? `: ${problems.map((problem) => `${problem.path || '/'} ${problem.message}`).join('; ')}` : ' (not JSON)'}.` });
+    throw new ZenError({
+      kind: 'server',
+      retryable: false,
+      message: `The groundedness judge did not answer with the verdict schema${parsed.ok ? `: ${problems.map((problem) => `${problem.path || '/'} ${problem.message}`).join('; ')}` : ' (not JSON)'}.`,
+    });
   }
   return parsed.value as JudgeVerdict;
 }
@@ -85,8 +94,16 @@ export const groundednessDetector: Detector = {
   },
 };
 
-async function judgeAnswer(context: DetectorContext, documents: string[], judge: NonNullable<ResolvedInsurance['judge']>, answer: string): Promise<EventDraft[] | undefined> {
-  const [result] = await Promise.all([context.subcall('judge', { model: judge.model, request: judgeRequest(documents, answer, judge.maxDocumentChars) }), loadSchemaCompiler()]);
+async function judgeAnswer(
+  context: DetectorContext,
+  documents: string[],
+  judge: NonNullable<ResolvedInsurance['judge']>,
+  answer: string,
+): Promise<EventDraft[] | undefined> {
+  const [result] = await Promise.all([
+    context.subcall('judge', { model: judge.model, request: judgeRequest(documents, answer, judge.maxDocumentChars) }),
+    loadSchemaCompiler(),
+  ]);
   const verdict = readVerdict(answerText(result));
   const unsupported = verdict.unsupported_claims.length;
   if (unsupported === 0) return undefined;

@@ -61,7 +61,9 @@ export function compileSchema(schema: Record<string, unknown>): CompiledSchema {
 /** Problems of a value against a compiled schema (empty when it conforms); at most 10, no values quoted. */
 export function schemaProblems(compiled: { validate: ValidateFunction }, value: unknown): SchemaProblem[] {
   if (compiled.validate(value)) return [];
-  return (compiled.validate.errors ?? []).slice(0, 10).map((error) => ({ path: error.instancePath, message: error.message ?? error.keyword }));
+  return (compiled.validate.errors ?? [])
+    .slice(0, 10)
+    .map((error) => ({ path: error.instancePath, message: error.message ?? error.keyword }));
 }
 
 /**

@@ -2,7 +2,11 @@ import { isContentPart } from '../../core/stream-part.js';
 import type { Detector, DetectorContext, DetectorStart, EventDraft } from '../detector.js';
 
 /** The limit in force: the absolute one, and the channel's p95 × factor (never below `minRelativeMs`). */
-function threshold(absolute: number | undefined, p95: number | undefined, settings: DetectorStart['settings']): { limitMs: number; basis: string } | undefined {
+function threshold(
+  absolute: number | undefined,
+  p95: number | undefined,
+  settings: DetectorStart['settings'],
+): { limitMs: number; basis: string } | undefined {
   const { p95Factor, minRelativeMs } = settings.limits;
   const relative = p95 !== undefined && p95Factor > 0 ? Math.max(p95 * p95Factor, minRelativeMs) : undefined;
   if (absolute !== undefined && (relative === undefined || absolute <= relative)) return { limitMs: absolute, basis: 'absolute limit' };

@@ -18,7 +18,12 @@ export const throughputDetector: Detector = {
         kind: 'slow_stream',
         severity: Math.min(1, Math.max(0.1, 1 - tokensPerSecond / floor)),
         message: `${tokensPerSecond.toFixed(1)} output tokens/s, below the floor of ${floor}.`,
-        detail: { tokensPerSecond: Math.round(tokensPerSecond * 10) / 10, floor, outputTokens, measured: context.stream ? 'after first token' : 'whole call' },
+        detail: {
+          tokensPerSecond: Math.round(tokensPerSecond * 10) / 10,
+          floor,
+          outputTokens,
+          measured: context.stream ? 'after first token' : 'whole call',
+        },
       },
     ];
   },

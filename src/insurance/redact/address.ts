@@ -28,10 +28,7 @@ const ROMANCE_NAME = `${LINKS}\\p{Lu}[\\p{L}'’-]{1,30}(?:\\s${LINKS}\\p{Lu}[\\
 const EU_POSTCODE_CITY = '(?:,\\s\\d{4,5}\\s\\p{Lu}\\p{Ll}+)?';
 
 const PATTERNS: RegExp[] = [
-  new RegExp(
-    `(?<![\\p{L}\\p{N}])${FLAT}\\d{1,6}[A-Z]?\\s(?:${STREET_WORD}\\s){1,5}${STREET_TYPE}${DIRECTION}${UNIT}${TAIL}`,
-    'gu',
-  ),
+  new RegExp(`(?<![\\p{L}\\p{N}])${FLAT}\\d{1,6}[A-Z]?\\s(?:${STREET_WORD}\\s){1,5}${STREET_TYPE}${DIRECTION}${UNIT}${TAIL}`, 'gu'),
   new RegExp(`(?<![\\p{L}\\p{N}])P\\.?\\s?O\\.?\\s?Box\\s\\d{1,6}${TAIL}`, 'gu'),
   new RegExp(
     `(?<![\\p{L}\\p{N}])(?:Calle|Avenida|Av\\.|Paseo|Plaza|Carrer|Rua|Avenida|Via|Viale|Piazza|Corso)\\s${ROMANCE_NAME},?\\s\\d{1,4}(?![\\p{L}\\p{N}])${EU_POSTCODE_CITY}`,

@@ -12,7 +12,16 @@ import { detectAddresses } from './address.js';
 import type { RedactionLibraries } from './libraries.js';
 import { detectNames } from './names.js';
 import { detectPhones, type PhoneBudget } from './phone.js';
-import { detectCards, detectChineseIds, detectEmails, detectIbans, detectIps, detectJwts, detectSecrets, detectSsns } from './structured.js';
+import {
+  detectCards,
+  detectChineseIds,
+  detectEmails,
+  detectIbans,
+  detectIps,
+  detectJwts,
+  detectSecrets,
+  detectSsns,
+} from './structured.js';
 import type { Candidate, Detector, PiiFinding, PiiType } from './types.js';
 
 /** Characters of text each window reports spans for. */
@@ -133,7 +142,10 @@ export function* redactText(
       const from = Math.max(0, start - BEFORE);
       const to = Math.min(text.length, end + after);
       const window = from === 0 && to === text.length ? text : text.slice(from, to);
-      const found: Candidate[] = detector === 'phone' ? yield* detectPhones(window, settings.phoneCountries, libraries, phoneBudget, slice) : detector(window, libraries);
+      const found: Candidate[] =
+        detector === 'phone'
+          ? yield* detectPhones(window, settings.phoneCountries, libraries, phoneBudget, slice)
+          : detector(window, libraries);
       for (const candidate of found) {
         const at = candidate.start + from;
         const until = candidate.end + from;
@@ -179,7 +191,11 @@ export function* redactText(
 const SORT_RUN = 4_096;
 
 /** `items` sorted by `compare`: runs sorted natively, merged pairwise with a turn between slices. */
-function* sortInSlices(items: Int32Array, compare: (a: number, b: number) => number, slice: SliceBudget): Generator<void, Int32Array, void> {
+function* sortInSlices(
+  items: Int32Array,
+  compare: (a: number, b: number) => number,
+  slice: SliceBudget,
+): Generator<void, Int32Array, void> {
   if (items.length <= SORT_RUN) return items.sort(compare);
   for (let start = 0; start < items.length; start += SORT_RUN) {
     items.subarray(start, start + SORT_RUN).sort(compare);
@@ -225,7 +241,11 @@ function* resolveOverlaps(spans: Spans, length: number, slice: SliceBudget): Gen
   const { starts, ends, ranks } = spans;
   const order = new Int32Array(spans.length);
   for (let index = 0; index < order.length; index += 1) order[index] = index;
-  const ranked = yield* sortInSlices(order, (a, b) => ranks[b]! - ranks[a]! || ends[b]! - starts[b]! - (ends[a]! - starts[a]!) || starts[a]! - starts[b]!, slice);
+  const ranked = yield* sortInSlices(
+    order,
+    (a, b) => ranks[b]! - ranks[a]! || ends[b]! - starts[b]! - (ends[a]! - starts[a]!) || starts[a]! - starts[b]!,
+    slice,
+  );
   const taken = new Uint8Array(length);
   const kept = new Int32Array(ranked.length);
   let count = 0;

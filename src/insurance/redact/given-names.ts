@@ -4,8 +4,8 @@
  * purpose: they would cost precision, and a title, a greeting or "my name is" still finds them.
  */
 export const GIVEN_NAMES: ReadonlySet<string> = new Set(
+  // English
   (
-    // English
     'James John Robert Michael David William Richard Joseph Thomas Charles Christopher Daniel Matthew ' +
     'Anthony Donald Steven Stephen Paul Andrew Joshua Kenneth Kevin Brian George Timothy Ronald Edward ' +
     'Jason Jeffrey Ryan Jacob Gary Eric Jonathan Larry Justin Scott Brandon Benjamin Samuel Gregory ' +

@@ -44,10 +44,7 @@ const LOWERCASE_STOP = new Set('and but or is was not i im from at in the a an s
 /** "Sarah's laptop": a known given name in the possessive. */
 const POSSESSIVE = /(?<![\p{L}\p{N}_])(\p{Lu}\p{Ll}+)(?=['’]s\b)/gu;
 
-const GIVEN_THEN_SURNAME = new RegExp(
-  `(?<![\\p{L}\\p{N}_@.'’-])(\\p{Lu}\\p{Ll}+)(?: \\p{Lu}\\.)? (${WORD})(?![\\p{L}\\p{N}_])`,
-  'gu',
-);
+const GIVEN_THEN_SURNAME = new RegExp(`(?<![\\p{L}\\p{N}_@.'’-])(\\p{Lu}\\p{Ll}+)(?: \\p{Lu}\\.)? (${WORD})(?![\\p{L}\\p{N}_])`, 'gu');
 const CHINESE_NAME = /(?:我叫|我的名字是|我的名字叫|我名叫)([\u4e00-\u9fff]{2,3}?)(?=[，。,.\s！!、；;]|是|$)/dgu;
 
 function trimNotNames(text: string, start: number, end: number): Candidate | undefined {

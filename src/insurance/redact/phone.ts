@@ -28,8 +28,37 @@ import type { Candidate } from './types.js';
 
 export const DEFAULT_PHONE_COUNTRIES: readonly CountryCode[] = ['US', 'GB', 'CN'];
 const CONTEXT_COUNTRIES: readonly CountryCode[] = [
-  'US', 'GB', 'CN', 'CA', 'AU', 'IN', 'DE', 'FR', 'ES', 'IT', 'NL', 'BE', 'CH', 'AT', 'SE', 'PL',
-  'PT', 'IE', 'BR', 'MX', 'AR', 'JP', 'KR', 'SG', 'HK', 'TW', 'RU', 'TR', 'ZA', 'NG', 'AE',
+  'US',
+  'GB',
+  'CN',
+  'CA',
+  'AU',
+  'IN',
+  'DE',
+  'FR',
+  'ES',
+  'IT',
+  'NL',
+  'BE',
+  'CH',
+  'AT',
+  'SE',
+  'PL',
+  'PT',
+  'IE',
+  'BR',
+  'MX',
+  'AR',
+  'JP',
+  'KR',
+  'SG',
+  'HK',
+  'TW',
+  'RU',
+  'TR',
+  'ZA',
+  'NG',
+  'AE',
 ];
 const PHONE_WORD =
   '(?:phone|\\btel|t[ée]l[ée]phone|tel[ée]fono|telefone?|mobile?|\\bmobil|\\bcell|celular|m[óo]vil|portable|\\bhandy|' +
@@ -219,7 +248,14 @@ export function* detectPhones(
     return found;
   };
   /** Runs the passes in order; with `firstOnly`, stops at the first country that finds one. */
-  const scan = (offset: number, window: string, passes: ReadonlyArray<CountryCode | undefined>, withContext: boolean, firstOnly: boolean, starts: string): boolean => {
+  const scan = (
+    offset: number,
+    window: string,
+    passes: ReadonlyArray<CountryCode | undefined>,
+    withContext: boolean,
+    firstOnly: boolean,
+    starts: string,
+  ): boolean => {
     let any = false;
     for (const country of passes) {
       // Without a country libphonenumber finds only numbers written with `+`.

@@ -7,11 +7,7 @@ import type { RedactionLibraries } from './libraries.js';
 import type { Candidate, Detector, PiiType } from './types.js';
 
 /** Every match of `pattern` (global) that `accept` returns a span for. */
-function scan(
-  text: string,
-  pattern: RegExp,
-  accept: (match: RegExpExecArray) => Candidate | Candidate[] | undefined,
-): Candidate[] {
+function scan(text: string, pattern: RegExp, accept: (match: RegExpExecArray) => Candidate | Candidate[] | undefined): Candidate[] {
   const found: Candidate[] = [];
   pattern.lastIndex = 0;
   for (let match = pattern.exec(text); match; match = pattern.exec(text)) {
@@ -40,8 +36,7 @@ function before(text: string, index: number, length: number): string {
 
 // ── email ────────────────────────────────────────────────────────────────────────────────────
 
-const EMAIL =
-  /[\p{L}\p{N}._%+-]{1,64}@(?:[\p{L}\p{N}](?:[\p{L}\p{N}-]{0,61}[\p{L}\p{N}])?\.){1,8}\p{L}{2,24}(?![\p{L}\p{N}_-])/gu;
+const EMAIL = /[\p{L}\p{N}._%+-]{1,64}@(?:[\p{L}\p{N}](?:[\p{L}\p{N}-]{0,61}[\p{L}\p{N}])?\.){1,8}\p{L}{2,24}(?![\p{L}\p{N}_-])/gu;
 /** Asset names like `logo@2x.png` look like addresses. */
 const FILE_EXTENSIONS = new Set(['png', 'jpg', 'jpeg', 'gif', 'svg', 'webp', 'ico', 'avif']);
 
@@ -88,10 +83,7 @@ const OTHER_CARD_NETWORKS: Array<[prefix: RegExp, lengths: readonly number[]]> =
 function isCardNumber(value: string, { isCreditCard, isLuhnNumber }: RedactionLibraries): boolean {
   if (isCreditCard(value)) return true; // network prefix and length, then Luhn
   const digits = value.replace(/\D/g, '');
-  return (
-    OTHER_CARD_NETWORKS.some(([prefix, lengths]) => prefix.test(digits) && lengths.includes(digits.length)) &&
-    isLuhnNumber(digits)
-  );
+  return OTHER_CARD_NETWORKS.some(([prefix, lengths]) => prefix.test(digits) && lengths.includes(digits.length)) && isLuhnNumber(digits);
 }
 
 export const detectCards: Detector = (text, libraries) =>
@@ -230,8 +222,7 @@ export const detectSecrets: Detector = (text) => [
 
 // ── jwt ──────────────────────────────────────────────────────────────────────────────────────
 
-const JWT =
-  /(?<![A-Za-z0-9_-])eyJ[A-Za-z0-9_-]{5,4096}\.eyJ[A-Za-z0-9_-]{2,16384}\.[A-Za-z0-9_-]{0,4096}(?![A-Za-z0-9_-])/g;
+const JWT = /(?<![A-Za-z0-9_-])eyJ[A-Za-z0-9_-]{5,4096}\.eyJ[A-Za-z0-9_-]{2,16384}\.[A-Za-z0-9_-]{0,4096}(?![A-Za-z0-9_-])/g;
 
 function decodeBase64Url(segment: string): string | undefined {
   try {
@@ -254,8 +245,7 @@ function hasJwtHeader(token: string): boolean {
   }
 }
 
-export const detectJwts: Detector = (text) =>
-  scan(text, JWT, (match) => (hasJwtHeader(match[0]) ? whole('jwt', match) : undefined));
+export const detectJwts: Detector = (text) => scan(text, JWT, (match) => (hasJwtHeader(match[0]) ? whole('jwt', match) : undefined));
 
 // ── ssn ──────────────────────────────────────────────────────────────────────────────────────
 
@@ -274,14 +264,10 @@ const PHONE_CONTEXT = /\b(?:call|phone|tel|fax|dial|ext|mobile|cell)\b\W{0,10}$/
 
 export const detectSsns: Detector = (text) => [
   ...scan(text, SSN_DASHED, (match) =>
-    isValidSsn(match[1]!, match[2]!, match[3]!) && !PHONE_CONTEXT.test(before(text, match.index, 20))
-      ? whole('ssn', match)
-      : undefined,
+    isValidSsn(match[1]!, match[2]!, match[3]!) && !PHONE_CONTEXT.test(before(text, match.index, 20)) ? whole('ssn', match) : undefined,
   ),
   ...scan(text, SSN_BARE, (match) =>
-    isValidSsn(match[1]!, match[3]!, match[4]!) && SSN_CONTEXT.test(before(text, match.index, 40))
-      ? whole('ssn', match)
-      : undefined,
+    isValidSsn(match[1]!, match[3]!, match[4]!) && SSN_CONTEXT.test(before(text, match.index, 40)) ? whole('ssn', match) : undefined,
   ),
 ];
 

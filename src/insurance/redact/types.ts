@@ -1,18 +1,7 @@
 import type { RedactionLibraries } from './libraries.js';
 
 /** The kinds of personal or secret data the redactor finds. */
-export type PiiType =
-  | 'email'
-  | 'phone'
-  | 'card'
-  | 'iban'
-  | 'ip'
-  | 'secret'
-  | 'jwt'
-  | 'ssn'
-  | 'cn_id'
-  | 'address'
-  | 'name';
+export type PiiType = 'email' | 'phone' | 'card' | 'iban' | 'ip' | 'secret' | 'jwt' | 'ssn' | 'cn_id' | 'address' | 'name';
 
 /** One redacted span, with offsets into the original text (`end` exclusive). */
 export interface PiiFinding {

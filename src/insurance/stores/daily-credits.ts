@@ -7,7 +7,11 @@ export function dayRange(day: string): { since: string; until: string } {
   const since = `${day}T00:00:00.000Z`;
   const sinceMs = /^\d{4}-\d{2}-\d{2}$/.test(day) ? Date.parse(since) : Number.NaN;
   if (Number.isNaN(sinceMs) || new Date(sinceMs).toISOString() !== since) {
-    throw new ZenError({ kind: 'invalid_request', retryable: false, message: `a daily credit day must be a UTC date YYYY-MM-DD, got ${JSON.stringify(day)}` });
+    throw new ZenError({
+      kind: 'invalid_request',
+      retryable: false,
+      message: `a daily credit day must be a UTC date YYYY-MM-DD, got ${JSON.stringify(day)}`,
+    });
   }
   return { since, until: new Date(sinceMs + 86_400_000).toISOString() };
 }
@@ -30,7 +34,10 @@ export function toJsonCredits(credited: DailyCredits): { nanos: number; byKind: 
 }
 
 export function fromJsonCredits(json: { nanos: number; byKind: Record<string, number> }): DailyCredits {
-  return { nanos: Number(json.nanos), byKind: new Map(Object.entries(json.byKind).map(([kind, nanos]) => [kind as QualityEventKind, Number(nanos)])) };
+  return {
+    nanos: Number(json.nanos),
+    byKind: new Map(Object.entries(json.byKind).map(([kind, nanos]) => [kind as QualityEventKind, Number(nanos)])),
+  };
 }
 
 /**

@@ -26,21 +26,60 @@ export function recordKeys(record: LedgerRecord): RecordKeys {
   const atMs = Date.parse(record.at);
   switch (record.type) {
     case 'request':
-      return { atMs, type: record.type, requestId: record.requestId, model: text(record.model), channel: text(record.channel), eventKinds: NO_KINDS };
+      return {
+        atMs,
+        type: record.type,
+        requestId: record.requestId,
+        model: text(record.model),
+        channel: text(record.channel),
+        eventKinds: NO_KINDS,
+      };
     case 'event':
-      return { atMs, type: record.type, requestId: record.requestId, model: modelOfChannel(record.event?.channel), channel: text(record.event?.channel), eventKinds: kinds(record.event?.kind) };
+      return {
+        atMs,
+        type: record.type,
+        requestId: record.requestId,
+        model: modelOfChannel(record.event?.channel),
+        channel: text(record.event?.channel),
+        eventKinds: kinds(record.event?.kind),
+      };
     case 'claim':
-      return { atMs, type: record.type, requestId: record.requestId, model: modelOfChannel(record.claim?.channel), channel: text(record.claim?.channel), eventKinds: kinds(record.claim?.eventKind) };
+      return {
+        atMs,
+        type: record.type,
+        requestId: record.requestId,
+        model: modelOfChannel(record.claim?.channel),
+        channel: text(record.claim?.channel),
+        eventKinds: kinds(record.claim?.eventKind),
+      };
     case 'evaluation':
     case 'degradation':
-      return { atMs, type: record.type, requestId: record.requestId, model: modelOfChannel(record.channel), channel: text(record.channel), eventKinds: NO_KINDS };
+      return {
+        atMs,
+        type: record.type,
+        requestId: record.requestId,
+        model: modelOfChannel(record.channel),
+        channel: text(record.channel),
+        eventKinds: NO_KINDS,
+      };
     case 'case':
       return {
-        atMs, type: record.type, requestId: record.requestId, model: undefined, channel: undefined,
+        atMs,
+        type: record.type,
+        requestId: record.requestId,
+        model: undefined,
+        channel: undefined,
         eventKinds: Array.isArray(record.eventKinds) ? record.eventKinds.filter((kind) => typeof kind === 'string') : [],
       };
     default:
-      return { atMs, type: (record as LedgerRecord).type, requestId: (record as LedgerRecord).requestId, model: undefined, channel: undefined, eventKinds: NO_KINDS };
+      return {
+        atMs,
+        type: (record as LedgerRecord).type,
+        requestId: (record as LedgerRecord).requestId,
+        model: undefined,
+        channel: undefined,
+        eventKinds: NO_KINDS,
+      };
   }
 }
 

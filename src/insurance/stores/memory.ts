@@ -37,7 +37,14 @@ interface Entry {
 }
 
 /** Keys of an evicted entry: nothing of the record is kept once it is dropped. */
-const EVICTED: RecordKeys = Object.freeze({ atMs: Number.NaN, type: 'request', requestId: '', model: undefined, channel: undefined, eventKinds: Object.freeze([]) });
+const EVICTED: RecordKeys = Object.freeze({
+  atMs: Number.NaN,
+  type: 'request',
+  requestId: '',
+  model: undefined,
+  channel: undefined,
+  eventKinds: Object.freeze([]),
+});
 
 /** Characters beyond Latin-1 make V8 store a string at two bytes a character. */
 // biome-ignore lint/suspicious/noControlCharactersInRegex: the range starts at U+0000 on purpose (every Latin-1 character).
@@ -99,11 +106,19 @@ export class MemoryLedgerStore implements LedgerStore {
   constructor(options: MemoryLedgerStoreOptions = {}) {
     const maxRecords = options.maxRecords ?? 10_000;
     if (!Number.isInteger(maxRecords) || maxRecords < 1) {
-      throw new ZenError({ kind: 'configuration', message: `MemoryLedgerStore maxRecords must be a whole number >= 1, got ${maxRecords}`, retryable: false });
+      throw new ZenError({
+        kind: 'configuration',
+        message: `MemoryLedgerStore maxRecords must be a whole number >= 1, got ${maxRecords}`,
+        retryable: false,
+      });
     }
     const maxBytes = options.maxBytes ?? DEFAULT_MEMORY_LEDGER_BYTES;
     if (typeof maxBytes !== 'number' || !(maxBytes >= 1)) {
-      throw new ZenError({ kind: 'configuration', message: `MemoryLedgerStore maxBytes must be a number >= 1 (Infinity for no byte bound), got ${String(maxBytes)}`, retryable: false });
+      throw new ZenError({
+        kind: 'configuration',
+        message: `MemoryLedgerStore maxBytes must be a number >= 1 (Infinity for no byte bound), got ${String(maxBytes)}`,
+        retryable: false,
+      });
     }
     this.maxRecords = maxRecords;
     this.maxBytes = maxBytes;
@@ -285,7 +300,9 @@ async function serialize(records: readonly LedgerRecord[]): Promise<Array<{ line
 /** Whether a batch may be worth serializing in slices: a record with captured content. */
 function isLarge(records: readonly LedgerRecord[]): boolean {
   if (!Array.isArray(records)) return false;
-  for (const record of records) if ((record as { type?: unknown }).type === 'case' || (record as { content?: { messages?: unknown } }).content?.messages !== undefined) return true;
+  for (const record of records)
+    if ((record as { type?: unknown }).type === 'case' || (record as { content?: { messages?: unknown } }).content?.messages !== undefined)
+      return true;
   return false;
 }
 

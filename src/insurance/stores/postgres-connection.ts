@@ -26,8 +26,10 @@ export interface PostgresConnection {
 }
 
 export function toConnection(database: PostgresPoolLike | PGliteLike, owned: boolean): PostgresConnection {
-  const run = (queryable: PostgresQueryable) => async <Row>(text: string, values?: unknown[]): Promise<Row[]> =>
-    (await queryable.query(text, values)).rows as Row[];
+  const run =
+    (queryable: PostgresQueryable) =>
+    async <Row>(text: string, values?: unknown[]): Promise<Row[]> =>
+      (await queryable.query(text, values)).rows as Row[];
   if (typeof (database as Partial<PGliteLike>).transaction === 'function') {
     const pglite = database as PGliteLike;
     return {
@@ -37,7 +39,12 @@ export function toConnection(database: PostgresPoolLike | PGliteLike, owned: boo
     };
   }
   if (typeof (database as Partial<PostgresPoolLike>).connect !== 'function' || typeof database.query !== 'function') {
-    throw new ZenError({ kind: 'configuration', retryable: false, code: 'pool', message: 'PostgresLedgerStore `pool` must be a node-postgres Pool or a PGlite database' });
+    throw new ZenError({
+      kind: 'configuration',
+      retryable: false,
+      code: 'pool',
+      message: 'PostgresLedgerStore `pool` must be a node-postgres Pool or a PGlite database',
+    });
   }
   const pool = database as PostgresPoolLike;
   return {
@@ -45,7 +52,12 @@ export function toConnection(database: PostgresPoolLike | PGliteLike, owned: boo
     async transaction(work) {
       const client = await pool.connect();
       if (typeof client?.query !== 'function') {
-        throw new ZenError({ kind: 'configuration', retryable: false, code: 'pool', message: 'PostgresLedgerStore `pool` must be a node-postgres Pool, not a Client' });
+        throw new ZenError({
+          kind: 'configuration',
+          retryable: false,
+          code: 'pool',
+          message: 'PostgresLedgerStore `pool` must be a node-postgres Pool, not a Client',
+        });
       }
       let failed: Error | undefined;
       try {
@@ -69,7 +81,11 @@ export function toConnection(database: PostgresPoolLike | PGliteLike, owned: boo
 }
 
 interface PgModule {
-  Pool: new (config: { connectionString: string; max?: number; application_name?: string }) => PostgresPoolLike & { on(event: 'error', listener: (error: Error) => void): unknown };
+  Pool: new (config: {
+    connectionString: string;
+    max?: number;
+    application_name?: string;
+  }) => PostgresPoolLike & { on(event: 'error', listener: (error: Error) => void): unknown };
 }
 
 /**
@@ -99,7 +115,8 @@ export async function openPgPool(
   }
   const module = loaded as Partial<PgModule> & { default?: Partial<PgModule> };
   const Pool = module.Pool ?? module.default?.Pool;
-  if (typeof Pool !== 'function') throw new ZenError({ kind: 'configuration', retryable: false, message: "PostgresLedgerStore: the 'pg' module has no Pool" });
+  if (typeof Pool !== 'function')
+    throw new ZenError({ kind: 'configuration', retryable: false, message: "PostgresLedgerStore: the 'pg' module has no Pool" });
   const pool = new Pool({ connectionString, max, application_name: 'zenrouter-ledger' });
   // An idle connection the server drops must not crash the host; the next query reconnects.
   pool.on('error', () => {});

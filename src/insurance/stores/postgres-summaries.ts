@@ -81,7 +81,14 @@ export class PostgresSummaries {
   async latencyByChannel(range: LedgerRange): Promise<ChannelLatency[]> {
     const { where, values } = rangeSql(range);
     const rank = (percentile: number, count: string) => `greatest(1, ceil(${percentile} * ${count} / 100.0))::int`;
-    const rows = await this.connection.query<{ channel: string; count: number; p50: number; p95: number; p50ttft: number | null; p95ttft: number | null }>(
+    const rows = await this.connection.query<{
+      channel: string;
+      count: number;
+      p50: number;
+      p95: number;
+      p50ttft: number | null;
+      p95ttft: number | null;
+    }>(
       `SELECT channel, n::float8 AS count,
               durations[${rank(50, 'n')}] AS p50, durations[${rank(95, 'n')}] AS p95,
               ttfts[${rank(50, 'nt')}] AS p50ttft, ttfts[${rank(95, 'nt')}] AS p95ttft
@@ -93,7 +100,14 @@ export class PostgresSummaries {
     );
     return rows
       .sort((a, b) => compareText(a.channel, b.channel))
-      .map((row) => ({ channel: row.channel, count: row.count, p50Ms: row.p50, p95Ms: row.p95, p50TtftMs: row.p50ttft ?? null, p95TtftMs: row.p95ttft ?? null }));
+      .map((row) => ({
+        channel: row.channel,
+        count: row.count,
+        p50Ms: row.p50,
+        p95Ms: row.p95,
+        p50TtftMs: row.p50ttft ?? null,
+        p95TtftMs: row.p95ttft ?? null,
+      }));
   }
 }
 

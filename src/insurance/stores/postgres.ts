@@ -1,6 +1,16 @@
 import { ZenError } from '../../core/errors.js';
 import { toNanos } from '../../core/money.js';
-import type { ChannelLatency, ClaimsSummary, CostByModelByDayRow, DailyCredits, LedgerQuery, LedgerRange, LedgerRecord, LedgerStore, LedgerTotals } from '../types.js';
+import type {
+  ChannelLatency,
+  ClaimsSummary,
+  CostByModelByDayRow,
+  DailyCredits,
+  LedgerQuery,
+  LedgerRange,
+  LedgerRecord,
+  LedgerStore,
+  LedgerTotals,
+} from '../types.js';
 import { dayRange, fromJsonCredits, toJsonCredits } from './daily-credits.js';
 import { compileQuery, recordKeys, type CompiledQuery, type RecordKeys } from './match-query.js';
 import { openPgPool, toConnection, type PGliteLike, type PostgresConnection, type PostgresPoolLike } from './postgres-connection.js';
@@ -64,14 +74,17 @@ export class PostgresLedgerStore implements LedgerStore {
   static async open(options: PostgresLedgerStoreOptions = {}): Promise<PostgresLedgerStore> {
     const table = options.table ?? 'zen_ledger';
     if (!/^([A-Za-z_][A-Za-z0-9_]*\.)?[A-Za-z_][A-Za-z0-9_]*$/.test(table) || table.length > 50) {
-      throw configuration(`PostgresLedgerStore table must be a plain SQL name (optionally schema.name, at most 50 characters), got '${table}'`);
+      throw configuration(
+        `PostgresLedgerStore table must be a plain SQL name (optionally schema.name, at most 50 characters), got '${table}'`,
+      );
     }
     let connection: PostgresConnection;
     if (options.pool) {
       connection = toConnection(options.pool, false);
     } else if (typeof options.connectionString === 'string' && options.connectionString !== '') {
       const max = options.maxConnections ?? 4;
-      if (!Number.isInteger(max) || max < 1) throw configuration(`PostgresLedgerStore maxConnections must be a whole number >= 1, got ${String(max)}`);
+      if (!Number.isInteger(max) || max < 1)
+        throw configuration(`PostgresLedgerStore maxConnections must be a whole number >= 1, got ${String(max)}`);
       connection = toConnection(await openPgPool(options.connectionString, max), true);
     } else {
       throw configuration('PostgresLedgerStore needs a `connectionString` or a `pool` (a node-postgres Pool or a PGlite database)');
@@ -97,8 +110,23 @@ export class PostgresLedgerStore implements LedgerStore {
     this.checkOpen();
     const lines = serializeRecords(records);
     if (lines.length === 0) return;
-    const rows = { at: [] as string[], type: [] as string[], requestId: [] as string[], model: [] as Array<string | null>, channel: [] as Array<string | null>, kinds: [] as string[], nanos: [] as Array<number | null>, status: [] as Array<string | null> };
-    const latency = { at: [] as string[], requestId: [] as string[], channel: [] as string[], duration: [] as number[], ttft: [] as Array<number | null> };
+    const rows = {
+      at: [] as string[],
+      type: [] as string[],
+      requestId: [] as string[],
+      model: [] as Array<string | null>,
+      channel: [] as Array<string | null>,
+      kinds: [] as string[],
+      nanos: [] as Array<number | null>,
+      status: [] as Array<string | null>,
+    };
+    const latency = {
+      at: [] as string[],
+      requestId: [] as string[],
+      channel: [] as string[],
+      duration: [] as number[],
+      ttft: [] as Array<number | null>,
+    };
     records.forEach((record, index) => {
       const keys = recordKeys(record);
       refuseNul(keys, index);
@@ -132,7 +160,22 @@ export class PostgresLedgerStore implements LedgerStore {
          RETURNING 1)
        INSERT INTO ${this.table}_latency (at, request_id, channel, duration_ms, ttft_ms)
        SELECT * FROM unnest($10::timestamptz[], $11::text[], $12::text[], $13::float8[], $14::float8[])`,
-      [rows.at, rows.type, rows.requestId, rows.model, rows.channel, rows.kinds, rows.nanos, rows.status, lines, latency.at, latency.requestId, latency.channel, latency.duration, latency.ttft],
+      [
+        rows.at,
+        rows.type,
+        rows.requestId,
+        rows.model,
+        rows.channel,
+        rows.kinds,
+        rows.nanos,
+        rows.status,
+        lines,
+        latency.at,
+        latency.requestId,
+        latency.channel,
+        latency.duration,
+        latency.ttft,
+      ],
     );
   }
 
@@ -207,7 +250,9 @@ export class PostgresLedgerStore implements LedgerStore {
          ON CONFLICT (day) DO NOTHING`,
         [day, since, until],
       );
-      const [row] = await query<{ credits: string }>(`SELECT credits::text AS credits FROM ${credits} WHERE day = $1::date FOR UPDATE`, [day]);
+      const [row] = await query<{ credits: string }>(`SELECT credits::text AS credits FROM ${credits} WHERE day = $1::date FOR UPDATE`, [
+        day,
+      ]);
       const credited = fromJsonCredits(JSON.parse(row!.credits) as Parameters<typeof fromJsonCredits>[0]);
       const result = decide(credited);
       await query(`UPDATE ${credits} SET credits = $2::json WHERE day = $1::date`, [day, JSON.stringify(toJsonCredits(credited))]);
@@ -287,14 +332,17 @@ function amountNanos(record: LedgerRecord, index: number): number | null {
   else return null;
   if (typeof usd !== 'number') return null;
   const nanos = toNanos(usd);
-  if (!Number.isSafeInteger(nanos)) throw new InvalidLedgerRecordError(index, path, `${usd} USD is beyond what the ledger sums exactly (2^53 nanodollars)`);
+  if (!Number.isSafeInteger(nanos))
+    throw new InvalidLedgerRecordError(index, path, `${usd} USD is beyond what the ledger sums exactly (2^53 nanodollars)`);
   return nanos;
 }
 
 /** The samples `Ledger.latencyByChannel` takes from a request: its successful attempts, or the request itself. */
 function latencySamples(record: LedgerRecord & { type: 'request' }): Array<{ channel: string; durationMs: number; ttftMs: number | null }> {
   const sample = (channel: unknown, durationMs: unknown, ttftMs: unknown) =>
-    typeof channel === 'string' && typeof durationMs === 'number' ? [{ channel, durationMs, ttftMs: typeof ttftMs === 'number' ? ttftMs : null }] : [];
+    typeof channel === 'string' && typeof durationMs === 'number'
+      ? [{ channel, durationMs, ttftMs: typeof ttftMs === 'number' ? ttftMs : null }]
+      : [];
   const attempts = Array.isArray(record.attempts) ? record.attempts : [];
   if (attempts.length === 0) return record.outcome === 'success' ? sample(record.channel, record.durationMs, record.ttftMs) : [];
   return attempts.flatMap((attempt) => (attempt?.outcome === 'success' ? sample(attempt.channel, attempt.durationMs, attempt.ttftMs) : []));
@@ -306,9 +354,15 @@ function hasNul(values: ReadonlyArray<string | undefined>): boolean {
 
 /** PostgreSQL text cannot hold NUL: a record whose indexed fields have one is refused (the JSON keeps it anywhere else). */
 function refuseNul(keys: RecordKeys, index: number): void {
-  const fields: Array<[string, string | undefined]> = [['requestId', keys.requestId], ['model', keys.model], ['channel', keys.channel], ...keys.eventKinds.map((kind): [string, string] => ['eventKinds', kind])];
+  const fields: Array<[string, string | undefined]> = [
+    ['requestId', keys.requestId],
+    ['model', keys.model],
+    ['channel', keys.channel],
+    ...keys.eventKinds.map((kind): [string, string] => ['eventKinds', kind]),
+  ];
   const found = fields.find(([, value]) => hasNul([value]));
-  if (found) throw new InvalidLedgerRecordError(index, found[0], `'${found[0]}' holds a NUL character, which a PostgreSQL text column cannot store`);
+  if (found)
+    throw new InvalidLedgerRecordError(index, found[0], `'${found[0]}' holds a NUL character, which a PostgreSQL text column cannot store`);
 }
 
 /** A Postgres text[] literal: `{"a","b"}`, quoted so any string survives. */

@@ -59,11 +59,19 @@ export class SqliteLedgerStore implements LedgerStore {
   static async open(options: SqliteLedgerStoreOptions = {}): Promise<SqliteLedgerStore> {
     const table = options.table ?? 'zen_ledger';
     if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(table)) {
-      throw new ZenError({ kind: 'configuration', message: `SqliteLedgerStore table must be a plain SQL name, got '${table}'`, retryable: false });
+      throw new ZenError({
+        kind: 'configuration',
+        message: `SqliteLedgerStore table must be a plain SQL name, got '${table}'`,
+        retryable: false,
+      });
     }
     if (options.database) return new SqliteLedgerStore(options.database, table, false);
     if (options.path === undefined || options.path === '') {
-      throw new ZenError({ kind: 'configuration', message: 'SqliteLedgerStore needs a `path` (or `:memory:`) or a `database`', retryable: false });
+      throw new ZenError({
+        kind: 'configuration',
+        message: 'SqliteLedgerStore needs a `path` (or `:memory:`) or a `database`',
+        retryable: false,
+      });
     }
     const DatabaseConstructor = await loadBetterSqlite3();
     const database = new DatabaseConstructor(options.path);
@@ -153,9 +161,7 @@ export class SqliteLedgerStore implements LedgerStore {
     const { where, parameters } = toSql(compiled);
     const last = this.database.prepare(`SELECT max(seq) AS seq FROM ${this.table}`).get() as { seq: number | null };
     if (last.seq === null) return;
-    const statement = this.statement(
-      `SELECT seq, record FROM ${this.table} WHERE seq > ? AND seq <= ?${where} ORDER BY seq LIMIT ?`,
-    );
+    const statement = this.statement(`SELECT seq, record FROM ${this.table} WHERE seq > ? AND seq <= ?${where} ORDER BY seq LIMIT ?`);
     let after = 0;
     let remaining = compiled.limit;
     while (remaining > 0) {

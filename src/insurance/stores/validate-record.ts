@@ -1,7 +1,16 @@
 import { ZenError } from '../../core/errors.js';
 import type { LedgerRecord } from '../types.js';
 
-const RECORD_TYPES: ReadonlySet<string> = new Set<LedgerRecord['type']>(['request', 'event', 'claim', 'credit', 'case', 'evaluation', 'degradation', 'budget']);
+const RECORD_TYPES: ReadonlySet<string> = new Set<LedgerRecord['type']>([
+  'request',
+  'event',
+  'claim',
+  'credit',
+  'case',
+  'evaluation',
+  'degradation',
+  'budget',
+]);
 
 const marker = Symbol.for('zenrouter.invalid-ledger-record');
 

@@ -52,7 +52,9 @@ export class Budgets {
     private readonly hooks: BudgetHooks,
   ) {
     if (typeof store.reserveBudget !== 'function' || typeof store.settleBudget !== 'function' || typeof store.readBudget !== 'function') {
-      throw configurationError('budgets need a StateStore with the budget methods reserveBudget, settleBudget and readBudget (MemoryStateStore and RedisStateStore have them).');
+      throw configurationError(
+        'budgets need a StateStore with the budget methods reserveBudget, settleBudget and readBudget (MemoryStateStore and RedisStateStore have them).',
+      );
     }
     this.store = store as BudgetStore;
     this.now = options.now ?? Date.now;
@@ -78,14 +80,30 @@ export class Budgets {
     const { counters } = budget;
     let reply: BudgetReservation;
     try {
-      reply = await this.within(this.store.reserveBudget({
-        id: call.requestId, holdUntil: budget.holdUntil, now: budget.at,
-        counters: counters.map((counter, index) => ({ counter: counter.id, amount: amounts[index]!, expiresAt: expiresAt(counter, budget.holdUntil), ...(counter.hard ? { limit: counter.hard.whole } : {}) })),
-      }));
+      reply = await this.within(
+        this.store.reserveBudget({
+          id: call.requestId,
+          holdUntil: budget.holdUntil,
+          now: budget.at,
+          counters: counters.map((counter, index) => ({
+            counter: counter.id,
+            amount: amounts[index]!,
+            expiresAt: expiresAt(counter, budget.holdUntil),
+            ...(counter.hard ? { limit: counter.hard.whole } : {}),
+          })),
+        }),
+      );
     } catch (error) {
       const failure = storeFailure('reserve', error);
       this.hooks.storeError('reserve', failure, call.requestId);
-      if (this.options.onStoreError === 'refuse') throw new ZenError({ kind: 'budget_exceeded', retryable: true, code: 'budget_store', message: `The call was refused: its budget could not be checked (${failure.message}).`, cause: failure });
+      if (this.options.onStoreError === 'refuse')
+        throw new ZenError({
+          kind: 'budget_exceeded',
+          retryable: true,
+          code: 'budget_store',
+          message: `The call was refused: its budget could not be checked (${failure.message}).`,
+          cause: failure,
+        });
       return undefined;
     }
     if (reply.granted) {
@@ -100,9 +118,22 @@ export class Budgets {
 
   /** The error of a refused call; its `hard_limit` record and event go out. */
   refuse(call: ZenCall, budget: CallBudget, refused: BudgetRefusal): ZenError {
-    const counter = budget.counters.find((candidate) => candidate.key === refused.key && candidate.unit === refused.unit && candidate.window === refused.window)!;
+    const counter = budget.counters.find(
+      (candidate) => candidate.key === refused.key && candidate.unit === refused.unit && candidate.window === refused.window,
+    )!;
     const at = new Date(this.now()).toISOString();
-    this.hooks.event({ requestId: call.requestId, event: 'hard_limit', key: refused.key, window: refused.window, windowStart: refused.windowStart, unit: refused.unit, limit: refused.limit, spent: refused.spent, reserved: refused.reserved, needed: refused.needed });
+    this.hooks.event({
+      requestId: call.requestId,
+      event: 'hard_limit',
+      key: refused.key,
+      window: refused.window,
+      windowStart: refused.windowStart,
+      unit: refused.unit,
+      limit: refused.limit,
+      spent: refused.spent,
+      reserved: refused.reserved,
+      needed: refused.needed,
+    });
     if (this.options.ledger !== 'none') this.hooks.write(() => [budgetRecord(call.requestId, at, counter, refused.spent, 'hard_limit')]);
     const amount = (value: number): string => (refused.unit === 'usd' ? `$${round(value)}` : `${value} ${refused.unit}`);
     return new ZenError({
@@ -119,10 +150,17 @@ export class Budgets {
   settle(call: ZenCall, budget: CallBudget, record: CallRecord): void {
     const { counters } = budget;
     const amounts = counters.map((counter) => actual(counter.unit, record));
-    const settling = this.within(this.store.settleBudget({
-      id: call.requestId, now: this.now(),
-      counters: counters.map((counter, index) => ({ counter: counter.id, amount: amounts[index]!, expiresAt: expiresAt(counter, budget.holdUntil) })),
-    })).then(
+    const settling = this.within(
+      this.store.settleBudget({
+        id: call.requestId,
+        now: this.now(),
+        counters: counters.map((counter, index) => ({
+          counter: counter.id,
+          amount: amounts[index]!,
+          expiresAt: expiresAt(counter, budget.holdUntil),
+        })),
+      }),
+    ).then(
       (settled) => {
         const at = new Date(this.now()).toISOString();
         const records: BudgetRecord[] = [];
@@ -131,10 +169,21 @@ export class Budgets {
           this.remember(counter, state);
           const windowStart = new Date(counter.start).toISOString();
           const spent = readable(counter.unit, state.spent);
-          if (this.options.ledger !== 'none' && this.options.ledger !== 'events') records.push(budgetRecord(call.requestId, at, counter, spent, 'settled'));
+          if (this.options.ledger !== 'none' && this.options.ledger !== 'events')
+            records.push(budgetRecord(call.requestId, at, counter, spent, 'settled'));
           for (const soft of counter.soft) {
             if (!(state.spentBefore < soft.whole && state.spent >= soft.whole)) continue;
-            this.hooks.event({ requestId: call.requestId, event: 'soft_limit', key: counter.key, window: counter.window, windowStart, unit: counter.unit, limit: soft.given, spent, reserved: readable(counter.unit, state.reserved) });
+            this.hooks.event({
+              requestId: call.requestId,
+              event: 'soft_limit',
+              key: counter.key,
+              window: counter.window,
+              windowStart,
+              unit: counter.unit,
+              limit: soft.given,
+              spent,
+              reserved: readable(counter.unit, state.reserved),
+            });
             if (this.options.ledger !== 'none') records.push(budgetRecord(call.requestId, at, counter, spent, 'soft_limit', soft.given));
           }
         });
@@ -155,9 +204,16 @@ export class Budgets {
       this.remember(counter, { spent, reserved });
       const shown = shownLimit(counter);
       return {
-        key: counter.key, window: counter.window, windowStart: new Date(counter.start).toISOString(), unit: counter.unit,
-        limit: shown.given, hard: counter.hard !== undefined, softLimits: counter.soft.map((soft) => soft.given),
-        spent: readable(counter.unit, spent), reserved: readable(counter.unit, reserved), remaining: readable(counter.unit, Math.max(0, shown.whole - spent - reserved)),
+        key: counter.key,
+        window: counter.window,
+        windowStart: new Date(counter.start).toISOString(),
+        unit: counter.unit,
+        limit: shown.given,
+        hard: counter.hard !== undefined,
+        softLimits: counter.soft.map((soft) => soft.given),
+        spent: readable(counter.unit, spent),
+        reserved: readable(counter.unit, reserved),
+        remaining: readable(counter.unit, Math.max(0, shown.whole - spent - reserved)),
       };
     });
   }
@@ -174,7 +230,13 @@ export class Budgets {
   private within<T>(operation: Promise<T>): Promise<T> {
     let timer: ReturnType<typeof setTimeout> | undefined;
     const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new ZenError({ kind: 'timeout', retryable: true, message: `The budget store did not answer within ${this.timeoutMs} ms.` })), this.timeoutMs);
+      timer = setTimeout(
+        () =>
+          reject(
+            new ZenError({ kind: 'timeout', retryable: true, message: `The budget store did not answer within ${this.timeoutMs} ms.` }),
+          ),
+        this.timeoutMs,
+      );
     });
     return Promise.race([operation, timeout]).finally(() => clearTimeout(timer));
   }
@@ -182,18 +244,47 @@ export class Budgets {
 
 export function refusal(counter: Counter, state: BudgetCounterState, needed: number): BudgetRefusal {
   return {
-    key: counter.key, window: counter.window, windowStart: new Date(counter.start).toISOString(), unit: counter.unit, limit: shownLimit(counter).given,
-    spent: readable(counter.unit, state.spent), reserved: readable(counter.unit, state.reserved), needed: readable(counter.unit, needed),
+    key: counter.key,
+    window: counter.window,
+    windowStart: new Date(counter.start).toISOString(),
+    unit: counter.unit,
+    limit: shownLimit(counter).given,
+    spent: readable(counter.unit, state.spent),
+    reserved: readable(counter.unit, state.reserved),
+    needed: readable(counter.unit, needed),
   };
 }
 
-function budgetRecord(requestId: string, at: string, counter: Counter, spent: number, event: BudgetRecord['event'], limit = shownLimit(counter).given): BudgetRecord {
-  return { type: 'budget', requestId, at, key: counter.key, window: counter.window, windowStart: new Date(counter.start).toISOString(), unit: counter.unit, spent, limit, event };
+function budgetRecord(
+  requestId: string,
+  at: string,
+  counter: Counter,
+  spent: number,
+  event: BudgetRecord['event'],
+  limit = shownLimit(counter).given,
+): BudgetRecord {
+  return {
+    type: 'budget',
+    requestId,
+    at,
+    key: counter.key,
+    window: counter.window,
+    windowStart: new Date(counter.start).toISOString(),
+    unit: counter.unit,
+    spent,
+    limit,
+    event,
+  };
 }
 
 function storeFailure(operation: string, error: unknown): ZenError {
   if (ZenError.isInstance(error)) return error;
-  return new ZenError({ kind: 'server', retryable: true, message: `The budget store failed (${operation}): ${error instanceof Error ? error.message : String(error)}`, cause: error });
+  return new ZenError({
+    kind: 'server',
+    retryable: true,
+    message: `The budget store failed (${operation}): ${error instanceof Error ? error.message : String(error)}`,
+    cause: error,
+  });
 }
 
 function round(usd: number): string {

@@ -37,7 +37,12 @@ export interface Counter {
 const COUNTER_MARGIN_MS = 60_000;
 
 /** The limits of the keys, as counters of the window `now` falls in (undefined when no key has a limit). */
-export function countersOf(options: BudgetOptions, keys: readonly string[] | undefined, now: number, checked: WeakSet<object>): Counter[] | undefined {
+export function countersOf(
+  options: BudgetOptions,
+  keys: readonly string[] | undefined,
+  now: number,
+  checked: WeakSet<object>,
+): Counter[] | undefined {
   if (!keys) return undefined;
   let counters: Map<string, Counter> | undefined;
   for (const key of keys) {
@@ -72,7 +77,8 @@ export function keysOf(options: BudgetOptions, call: ZenCall): string[] | undefi
 function add(keys: Set<string>, value: BudgetKeys): void {
   if (value === undefined) return;
   for (const key of typeof value === 'string' ? [value] : value) {
-    if (typeof key !== 'string' || key === '') throw configurationError(`budgets.key must return a non-empty string, an array of them, or undefined; got ${JSON.stringify(key)}.`);
+    if (typeof key !== 'string' || key === '')
+      throw configurationError(`budgets.key must return a non-empty string, an array of them, or undefined; got ${JSON.stringify(key)}.`);
     keys.add(key);
   }
 }
@@ -84,7 +90,16 @@ function counterOf(key: string, limit: BudgetLimit, now: number): Counter {
   const { start, end } = windowAt(limit.per, now);
   // `|` separates the id's parts; `%` escapes them in a key.
   const escaped = key.replace(/%/g, '%25').replace(/\|/g, '%7C');
-  return { id: `${escaped}|${unit}|${limit.per}|${start}`, key, unit, window: limit.per, start, end, hard: limit.soft ? undefined : amount, soft: limit.soft ? [amount] : [] };
+  return {
+    id: `${escaped}|${unit}|${limit.per}|${start}`,
+    key,
+    unit,
+    window: limit.per,
+    start,
+    end,
+    hard: limit.soft ? undefined : amount,
+    soft: limit.soft ? [amount] : [],
+  };
 }
 
 /** The limit a counter's state is shown against: its hard limit, else its highest soft one. */
@@ -107,7 +122,8 @@ export function estimate(counter: Counter, plan: Route, state: LiveState): numbe
       return Math.ceil(plan.order[0]!.cost * 1e9);
     case 'tokens': {
       const { analysis } = plan;
-      const output = analysis.maxOutputTokens ?? state.outputTokensAverage(analysis.category) ?? DEFAULT_OUTPUT_TOKENS[analysis.category] ?? 300;
+      const output =
+        analysis.maxOutputTokens ?? state.outputTokensAverage(analysis.category) ?? DEFAULT_OUTPUT_TOKENS[analysis.category] ?? 300;
       return Math.ceil(analysis.inputTokens + output);
     }
     case 'requests':

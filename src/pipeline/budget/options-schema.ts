@@ -1,6 +1,19 @@
 import * as v from 'valibot';
 import {
-  array, boolean, functionType, isObject, lazily, milliseconds, nonEmptyString, number, object, optional, picklist, variants, wholeNumber, type Schema,
+  array,
+  boolean,
+  functionType,
+  isObject,
+  lazily,
+  milliseconds,
+  nonEmptyString,
+  number,
+  object,
+  optional,
+  picklist,
+  variants,
+  wholeNumber,
+  type Schema,
 } from '../../core/validate/schemas.js';
 
 /**
@@ -15,20 +28,29 @@ const STEER = 'true, false or { from } (the share of a USD limit used from which
 export const BUDGET_KEY = 'a non-empty string or an array of them (the budget keys of the call)';
 
 function buildLimit(): Schema {
-  const fields = object({
-    per: picklist(['minute', 'hour', 'day', 'week', 'month']),
-    usd: optional(number('a finite number of USD >= 0', { min: 0 })),
-    tokens: optional(wholeNumber),
-    requests: optional(wholeNumber),
-    soft: optional(boolean),
-  }, LIMIT);
-  const amounts = (value: Record<string, unknown>): number => ['usd', 'tokens', 'requests'].filter((unit) => value[unit] !== undefined).length;
-  return v.pipe(fields, v.check((value) => amounts(value as Record<string, unknown>) === 1, LIMIT));
+  const fields = object(
+    {
+      per: picklist(['minute', 'hour', 'day', 'week', 'month']),
+      usd: optional(number('a finite number of USD >= 0', { min: 0 })),
+      tokens: optional(wholeNumber),
+      requests: optional(wholeNumber),
+      soft: optional(boolean),
+    },
+    LIMIT,
+  );
+  const amounts = (value: Record<string, unknown>): number =>
+    ['usd', 'tokens', 'requests'].filter((unit) => value[unit] !== undefined).length;
+  return v.pipe(
+    fields,
+    v.check((value) => amounts(value as Record<string, unknown>) === 1, LIMIT),
+  );
 }
 
 const budgetOptionsSchema = lazily(() => {
   const limit = buildLimit();
-  const limits = variants(LIMITS, (input) => (typeof input === 'function' ? functionType : Array.isArray(input) ? array(limit, LIMITS) : undefined));
+  const limits = variants(LIMITS, (input) =>
+    typeof input === 'function' ? functionType : Array.isArray(input) ? array(limit, LIMITS) : undefined,
+  );
   const steerObject = object({ from: optional(number('a number from 0 to 1', { min: 0, max: 1 })) });
   return object(
     {
@@ -53,5 +75,7 @@ export const budgetOptionsEntry = budgetOptionsSchema;
 
 /** The schema of a request's `zen.budgetKey`. */
 export const budgetKeySchema = lazily(() =>
-  variants(BUDGET_KEY, (input) => (typeof input === 'string' ? nonEmptyString : Array.isArray(input) ? array(nonEmptyString, BUDGET_KEY) : undefined)),
+  variants(BUDGET_KEY, (input) =>
+    typeof input === 'string' ? nonEmptyString : Array.isArray(input) ? array(nonEmptyString, BUDGET_KEY) : undefined,
+  ),
 );

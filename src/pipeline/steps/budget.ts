@@ -34,7 +34,8 @@ export function budgetSteerStep(budgets: Budgets): InternalStep {
       // Spend only grows within a window: a hard limit already reached refuses without asking the store.
       if (counter.hard && seen.spent >= counter.hard.whole) throw budgets.refuse(call, budget, refusal(counter, seen, 0));
       const limit = shownLimit(counter).whole;
-      if (steer !== false && counter.unit === 'usd' && limit > 0) pressure = Math.max(pressure, pressureAt((seen.spent + seen.reserved) / limit, from));
+      if (steer !== false && counter.unit === 'usd' && limit > 0)
+        pressure = Math.max(pressure, pressureAt((seen.spent + seen.reserved) / limit, from));
     }
     if (pressure > 0) setRouting(call, { ...call.routing, budgetPressure: Math.max(pressure, call.routing.budgetPressure ?? 0) });
     return next();

@@ -19,7 +19,8 @@ import type { PipelineRuntime } from '../runtime.js';
 export function executeStep(runtime: PipelineRuntime): InternalStep {
   return async (call) => {
     const { route: plan, executeDeps: deps } = call;
-    if (!plan || !deps) throw configurationError('The execute step needs a routed call: a step before it returned without calling the routing step.');
+    if (!plan || !deps)
+      throw configurationError('The execute step needs a routed call: a step before it returned without calling the routing step.');
     const record = call.record;
     if (call.operation === 'image') {
       const { result } = await executeGenerate(executeInput<ImageResult>(call, plan), deps, imageOperation(call.request));
@@ -65,7 +66,12 @@ function executeInput<T>(call: RunningCall, plan: Route): ExecuteInput<T> {
   };
 }
 
-async function stream(runtime: PipelineRuntime, call: RunningCall, input: ExecuteInput<GenerationResult>, deps: ExecuteDeps): Promise<CallOutcome> {
+async function stream(
+  runtime: PipelineRuntime,
+  call: RunningCall,
+  input: ExecuteInput<GenerationResult>,
+  deps: ExecuteDeps,
+): Promise<CallOutcome> {
   const { insured, record } = call;
   // Parts are watched from the commit on, as they arrive.
   const observe = (part: StreamPart): void => {

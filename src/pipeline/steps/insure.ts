@@ -17,10 +17,18 @@ export function insureStep(runtime: PipelineRuntime): InternalStep {
     if (!call.internal && plan && call.subject && call.operation !== 'embedding') {
       const options = call.options;
       call.insured = runtime.insurance.begin({
-        requestId: call.requestId, face: call.face, requested: call.model, request: call.subject, tags: options.tags,
+        requestId: call.requestId,
+        face: call.face,
+        requested: call.model,
+        request: call.subject,
+        tags: options.tags,
         // A cascade escalates through the insurance's repair: a checked answer that fails moves the call on.
         options: cascadeInsurance(options.insurance, plan.decision.cascade),
-        stream: call.stream, output: call.operation === 'text' ? 'text' : 'image', baseline: baselines(runtime.state, plan), category: plan.analysis.category, signal: call.signal,
+        stream: call.stream,
+        output: call.operation === 'text' ? 'text' : 'image',
+        baseline: baselines(runtime.state, plan),
+        category: plan.analysis.category,
+        signal: call.signal,
       });
     }
     return next();
@@ -39,11 +47,14 @@ function baselines(state: LiveState, plan: Route): (channel: string) => ChannelB
   return (id) => {
     if (id === first.id) return firstBaseline;
     let baseline = others?.get(id);
-    if (!baseline) (others ??= new Map()).set(id, (baseline = measure(state, plan.order.find((candidate) => candidate.channel.id === id)?.channel)));
+    if (!baseline)
+      (others ??= new Map()).set(id, (baseline = measure(state, plan.order.find((candidate) => candidate.channel.id === id)?.channel)));
     return baseline;
   };
 }
 
 function measure(state: LiveState, channel: Channel | undefined): ChannelBaseline {
-  return channel ? { ttftP95Ms: state.latencyQuantile(channel, 'ttft', 0.95), totalP95Ms: state.latencyQuantile(channel, 'total', 0.95) } : { ttftP95Ms: undefined, totalP95Ms: undefined };
+  return channel
+    ? { ttftP95Ms: state.latencyQuantile(channel, 'ttft', 0.95), totalP95Ms: state.latencyQuantile(channel, 'total', 0.95) }
+    : { ttftP95Ms: undefined, totalP95Ms: undefined };
 }

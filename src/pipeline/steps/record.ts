@@ -107,7 +107,13 @@ function settleAsPromise(runtime: PipelineRuntime, call: RunningCall, error: Zen
  * the record is final, whatever happened, the observers hear it (the budget settles on it, the
  * telemetry ends its span).
  */
-function settle(runtime: PipelineRuntime, call: RunningCall, error: ZenError | undefined, result?: GenerationResult, images?: GeneratedImage[]): Promise<void> | void {
+function settle(
+  runtime: PipelineRuntime,
+  call: RunningCall,
+  error: ZenError | undefined,
+  result?: GenerationResult,
+  images?: GeneratedImage[],
+): Promise<void> | void {
   let pending: Promise<void> | void;
   try {
     pending = settleInsurance(runtime, call, error, result, images);
@@ -123,7 +129,13 @@ function notifySettled(call: RunningCall, error: ZenError | undefined): void {
   for (const observer of call.observers) observer.settled?.(error);
 }
 
-function settleInsurance(runtime: PipelineRuntime, call: RunningCall, error: ZenError | undefined, result?: GenerationResult, images?: GeneratedImage[]): Promise<void> | void {
+function settleInsurance(
+  runtime: PipelineRuntime,
+  call: RunningCall,
+  error: ZenError | undefined,
+  result?: GenerationResult,
+  images?: GeneratedImage[],
+): Promise<void> | void {
   const { record, insured } = call;
   if (insured) {
     const observations = insured.settle({ record, error, result, images });
@@ -131,13 +143,23 @@ function settleInsurance(runtime: PipelineRuntime, call: RunningCall, error: Zen
     return learn(runtime, call, error, observations);
   }
   if (!call.internal) {
-    runtime.insurance.recordUninsured(record, { request: call.subject ?? subjectOf(call), stream: call.stream, tags: call.options.tags }, error, result);
+    runtime.insurance.recordUninsured(
+      record,
+      { request: call.subject ?? subjectOf(call), stream: call.stream, tags: call.options.tags },
+      error,
+      result,
+    );
   }
   return learn(runtime, call, error, undefined);
 }
 
 /** What the answer teaches: the quality model (with the insurance's verdict), the session's pin. */
-function learn(runtime: PipelineRuntime, call: RunningCall, error: ZenError | undefined, observations: QualityObservation[] | undefined): void {
+function learn(
+  runtime: PipelineRuntime,
+  call: RunningCall,
+  error: ZenError | undefined,
+  observations: QualityObservation[] | undefined,
+): void {
   const record = call.record;
   const plan = call.route;
   if (error || !plan || call.operation !== 'text' || record.channel === undefined) return;
@@ -166,7 +188,12 @@ function learnFromAttempts(runtime: PipelineRuntime, call: RunningCall): void {
     if (attempt.outcome === 'error') {
       runtime.quality.observe({ channel, category, success: false, errorKind: attempt.errorKind });
     } else {
-      runtime.state.recordLatency(channel, { ttftMs: attempt.ttftMs, totalMs: attempt.durationMs, outputTokens: attempt.usage?.output.total, category });
+      runtime.state.recordLatency(channel, {
+        ttftMs: attempt.ttftMs,
+        totalMs: attempt.durationMs,
+        outputTokens: attempt.usage?.output.total,
+        category,
+      });
     }
   }
 }
@@ -181,14 +208,26 @@ function learnFromAnswer(runtime: PipelineRuntime, plan: Route, winner: string, 
     const channel = channelOf(plan, id);
     if (!channel) continue;
     if (id === winner) winnerObserved = true;
-    runtime.quality.observe({ channel, category, success: true, difficulty, ...(severities.length > 0 ? { eventSeverities: severities, source: 'insurance' as const } : {}) });
+    runtime.quality.observe({
+      channel,
+      category,
+      success: true,
+      difficulty,
+      ...(severities.length > 0 ? { eventSeverities: severities, source: 'insurance' as const } : {}),
+    });
   }
   const channel = channelOf(plan, winner);
   if (!winnerObserved && channel) runtime.quality.observe({ channel, category, success: true, difficulty });
 }
 
 /** A user's rating of a recorded call's answer (`zen.feedback`): 1 good, 0 bad. */
-export function learnFromFeedback(runtime: Pick<PipelineRuntime, 'quality'>, channels: readonly Channel[], channelId: string, score: number, category: string | undefined): void {
+export function learnFromFeedback(
+  runtime: Pick<PipelineRuntime, 'quality'>,
+  channels: readonly Channel[],
+  channelId: string,
+  score: number,
+  category: string | undefined,
+): void {
   const channel = channels.find((candidate) => candidate.id === channelId);
   if (channel) runtime.quality.observe({ channel, category: (category ?? 'chat') as TaskCategory, success: true, score });
 }

@@ -34,17 +34,24 @@ export function routeStep(runtime: PipelineRuntime): InternalStep {
 
 export function planCall(call: RunningCall, deps: ProviderDeps): Route | Promise<Route> {
   const output = outputOf(call);
-  if (call.operation === 'embedding') checkEmbeddingCall(call.model, call.routing, call.request, deps.router.providers(), deps.router.catalog);
+  if (call.operation === 'embedding')
+    checkEmbeddingCall(call.model, call.routing, call.request, deps.router.providers(), deps.router.catalog);
   call.subject = subjectOf(call);
   if (call.operation === 'text' && call.request.hostedTools?.length) return planHosted(call.request, call, deps);
-  return routeCountingTokens({ request: call.subject, model: call.model, routing: call.routing, output, ...(call.signal ? { signal: call.signal } : {}) }, deps.router);
+  return routeCountingTokens(
+    { request: call.subject, model: call.model, routing: call.routing, output, ...(call.signal ? { signal: call.signal } : {}) },
+    deps.router,
+  );
 }
 
 /** A call with tools only OpenAI runs is planned among OpenAI models (./hosted-tools.ts). */
 async function planHosted(request: GenerationRequest, call: RunningCall, deps: ProviderDeps): Promise<Route> {
   const routing = hostedToolRouting(request, call.routing, deps.router.providers());
   try {
-    return await routeCountingTokens({ request, model: call.model, routing, output: 'text', ...(call.signal ? { signal: call.signal } : {}) }, deps.router);
+    return await routeCountingTokens(
+      { request, model: call.model, routing, output: 'text', ...(call.signal ? { signal: call.signal } : {}) },
+      deps.router,
+    );
   } catch (error) {
     throw hostedToolError(request, error);
   }

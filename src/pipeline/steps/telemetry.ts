@@ -27,7 +27,11 @@ function traced(telemetry: Telemetry, recorders: Recorders, call: RunningCall, n
   const startedAt = performance.now();
   const parent = api.context.active();
   const model = Array.isArray(call.model) ? call.model.join(',') : call.model;
-  const span = tracer?.startSpan(`${operationName(call)} ${model}`, { kind: api.SpanKind.CLIENT, attributes: callStartAttributes(call) }, parent);
+  const span = tracer?.startSpan(
+    `${operationName(call)} ${model}`,
+    { kind: api.SpanKind.CLIENT, attributes: callStartAttributes(call) },
+    parent,
+  );
   const recording = span?.isRecording() ? span : undefined;
   // A sampled-out span records nothing: only the metrics remain to do.
   if (span && !recording) span.end();
@@ -50,7 +54,9 @@ function traced(telemetry: Telemetry, recorders: Recorders, call: RunningCall, n
       return { type: 'stream', parts: assembler ? assembled(outcome.parts, assembler) : outcome.parts, done };
     },
     (error: unknown) => {
-      telemetry.track(observer.finish(ZenError.isInstance(error) ? error : new ZenError({ kind: 'server', message: String(error) }), undefined));
+      telemetry.track(
+        observer.finish(ZenError.isInstance(error) ? error : new ZenError({ kind: 'server', message: String(error) }), undefined),
+      );
       throw error;
     },
   );

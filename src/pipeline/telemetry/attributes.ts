@@ -90,7 +90,11 @@ export function ownTokens(record: CallRecord): { input: number; output: number }
 }
 
 /** What is known when the call ends: who answered, usage, cost, and how the plan went. */
-export function callEndAttributes(record: CallRecord, error: ZenError | undefined, response: { id?: string; modelId?: string } | undefined): Attributes {
+export function callEndAttributes(
+  record: CallRecord,
+  error: ZenError | undefined,
+  response: { id?: string; modelId?: string } | undefined,
+): Attributes {
   const attributes: Attributes = {
     'gen_ai.usage.input_tokens': record.usage.input.total,
     'gen_ai.usage.output_tokens': record.usage.output.total,

@@ -4,11 +4,19 @@ import type { AttemptStart, CallObserver } from '../../core/call-outcome.js';
 import type { ZenError } from '../../core/errors.js';
 import type { GenerationResult } from '../../core/result.js';
 import type { ZenCall } from '../types.js';
-import { attemptEndAttributes, attemptStartAttributes, callEndAttributes, metricAttributes, operationName, ownTokens } from './attributes.js';
+import {
+  attemptEndAttributes,
+  attemptStartAttributes,
+  callEndAttributes,
+  metricAttributes,
+  operationName,
+  ownTokens,
+} from './attributes.js';
 import { contentAttributes } from './content.js';
 import type { Recorders, Telemetry } from './telemetry.js';
 
-const attemptKey = (channel: string, retry: number, hedge: boolean | undefined): string => `${channel}\u0000${retry}\u0000${hedge === true ? 1 : 0}`;
+const attemptKey = (channel: string, retry: number, hedge: boolean | undefined): string =>
+  `${channel}\u0000${retry}\u0000${hedge === true ? 1 : 0}`;
 
 /**
  * One call's telemetry: its span, a child span per attempt (from the executor's attempt hooks),
@@ -32,7 +40,11 @@ export class CallSpan implements CallObserver {
     const { tracer, api } = this.recorders;
     if (!this.span || !tracer || !this.telemetry.attemptSpans) return;
     const name = `${operationName(this.call)} ${attempt.model.slice(attempt.model.indexOf('/') + 1)}`;
-    const span = tracer.startSpan(name, { kind: api.SpanKind.CLIENT, attributes: attemptStartAttributes(this.call, attempt) }, this.context);
+    const span = tracer.startSpan(
+      name,
+      { kind: api.SpanKind.CLIENT, attributes: attemptStartAttributes(this.call, attempt) },
+      this.context,
+    );
     this.attempts.set(attemptKey(attempt.channel, attempt.retry, attempt.hedge), span);
   }
 
@@ -42,12 +54,17 @@ export class CallSpan implements CallObserver {
     const span = this.attempts.get(key);
     if (!span) {
       // A channel skipped without a call (an open breaker): a fact of the call, not a span.
-      if (attempt.outcome === 'skipped') this.span.addEvent('zenrouter.attempt.skipped', { 'zenrouter.channel': attempt.channel, ...(attempt.message ? { 'zenrouter.reason': attempt.message } : {}) });
+      if (attempt.outcome === 'skipped')
+        this.span.addEvent('zenrouter.attempt.skipped', {
+          'zenrouter.channel': attempt.channel,
+          ...(attempt.message ? { 'zenrouter.reason': attempt.message } : {}),
+        });
       return;
     }
     this.attempts.delete(key);
     span.setAttributes(attemptEndAttributes(attempt));
-    if (attempt.outcome === 'error') span.setStatus({ code: this.recorders.api.SpanStatusCode.ERROR, ...(attempt.message ? { message: attempt.message } : {}) });
+    if (attempt.outcome === 'error')
+      span.setStatus({ code: this.recorders.api.SpanStatusCode.ERROR, ...(attempt.message ? { message: attempt.message } : {}) });
     span.end();
   }
 
@@ -73,26 +90,40 @@ export class CallSpan implements CallObserver {
     if (!span) return;
     for (const open of this.attempts.values()) open.end();
     this.attempts.clear();
-    span.setAttributes(callEndAttributes(record, error, answer ? { ...(answer.id ? { id: answer.id } : {}), ...(answer.modelId ? { modelId: answer.modelId } : {}) } : undefined));
+    span.setAttributes(
+      callEndAttributes(
+        record,
+        error,
+        answer ? { ...(answer.id ? { id: answer.id } : {}), ...(answer.modelId ? { modelId: answer.modelId } : {}) } : undefined,
+      ),
+    );
     for (const event of record.events) {
-      span.addEvent('gen_ai.evaluation.result', {
-        'gen_ai.evaluation.name': event.kind,
-        'gen_ai.evaluation.score.value': 1 - event.severity,
-        'gen_ai.evaluation.score.label': event.severity > 0 ? 'fail' : 'info',
-        'gen_ai.evaluation.explanation': event.message,
-        'zenrouter.detector': event.detector,
-        'zenrouter.channel': event.channel,
-        'zenrouter.severity': event.severity,
-      }, new Date(event.at));
+      span.addEvent(
+        'gen_ai.evaluation.result',
+        {
+          'gen_ai.evaluation.name': event.kind,
+          'gen_ai.evaluation.score.value': 1 - event.severity,
+          'gen_ai.evaluation.score.label': event.severity > 0 ? 'fail' : 'info',
+          'gen_ai.evaluation.explanation': event.message,
+          'zenrouter.detector': event.detector,
+          'zenrouter.channel': event.channel,
+          'zenrouter.severity': event.severity,
+        },
+        new Date(event.at),
+      );
     }
     for (const claim of record.claims) {
-      span.addEvent('gen_ai.evaluation.result', {
-        'gen_ai.evaluation.name': `claim.${claim.eventKind}`,
-        'gen_ai.evaluation.score.label': claim.status,
-        'gen_ai.evaluation.explanation': claim.rule + (claim.note ? `: ${claim.note}` : ''),
-        'zenrouter.claim.amount_usd': claim.amountUsd,
-        'zenrouter.channel': claim.channel,
-      }, new Date(claim.at));
+      span.addEvent(
+        'gen_ai.evaluation.result',
+        {
+          'gen_ai.evaluation.name': `claim.${claim.eventKind}`,
+          'gen_ai.evaluation.score.label': claim.status,
+          'gen_ai.evaluation.explanation': claim.rule + (claim.note ? `: ${claim.note}` : ''),
+          'zenrouter.claim.amount_usd': claim.amountUsd,
+          'zenrouter.channel': claim.channel,
+        },
+        new Date(claim.at),
+      );
     }
     if (error) span.setStatus({ code: api.SpanStatusCode.ERROR, message: error.message });
     const mode = this.telemetry.captureContent ?? 'none';

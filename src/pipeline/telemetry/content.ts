@@ -11,7 +11,12 @@ import type { CaptureContent } from '../../insurance/options.js';
  * of role and parts), redacted as the ledger redacts: `redacted` replaces PII and credentials,
  * `full` removes credentials only. Images are left out, as in the ledger.
  */
-export async function contentAttributes(mode: CaptureContent, request: GenerationRequest, answer: GenerationResult['content'] | undefined, finishReason: string | undefined): Promise<Attributes> {
+export async function contentAttributes(
+  mode: CaptureContent,
+  request: GenerationRequest,
+  answer: GenerationResult['content'] | undefined,
+  finishReason: string | undefined,
+): Promise<Attributes> {
   if (mode === 'none') return {};
   let messages = toChatMessages(request.messages);
   let reply = answer ? toAssistantMessage(answer) : undefined;
@@ -23,9 +28,14 @@ export async function contentAttributes(mode: CaptureContent, request: Generatio
     if (reply) reply = stripSecrets(reply);
   }
   const system = messages.filter((message) => message.role === 'system').map((message) => ({ type: 'text', content: message.content }));
-  const attributes: Attributes = { 'gen_ai.input.messages': JSON.stringify(messages.filter((message) => message.role !== 'system').map(semanticMessage)) };
+  const attributes: Attributes = {
+    'gen_ai.input.messages': JSON.stringify(messages.filter((message) => message.role !== 'system').map(semanticMessage)),
+  };
   if (system.length > 0) attributes['gen_ai.system_instructions'] = JSON.stringify(system);
-  if (reply) attributes['gen_ai.output.messages'] = JSON.stringify([{ ...semanticMessage(reply), ...(finishReason ? { finish_reason: finishReason } : {}) }]);
+  if (reply)
+    attributes['gen_ai.output.messages'] = JSON.stringify([
+      { ...semanticMessage(reply), ...(finishReason ? { finish_reason: finishReason } : {}) },
+    ]);
   return attributes;
 }
 
@@ -38,7 +48,8 @@ function semanticMessage(message: ChatMessage): { role: string; parts: unknown[]
       return { role: 'tool', parts: [{ type: 'tool_call_response', id: message.tool_call_id, response: message.content }] };
     case 'assistant': {
       const parts: unknown[] = message.content ? [{ type: 'text', content: message.content }] : [];
-      for (const call of message.tool_calls ?? []) parts.push({ type: 'tool_call', id: call.id, name: call.function.name, arguments: parsed(call.function.arguments) });
+      for (const call of message.tool_calls ?? [])
+        parts.push({ type: 'tool_call', id: call.id, name: call.function.name, arguments: parsed(call.function.arguments) });
       return { role: 'assistant', parts };
     }
   }

@@ -8,7 +8,12 @@ export const telemetryOptionsEntry = lazily(() => {
     {
       tracerProvider: optional(object({ getTracer: functionType }, 'a TracerProvider ({ getTracer(name) })')),
       meterProvider: optional(object({ getMeter: functionType }, 'a MeterProvider ({ getMeter(name) })')),
-      api: optional(object({ trace: object({}), metrics: object({}), context: object({}) }, "the @opentelemetry/api module (import * as api from '@opentelemetry/api')")),
+      api: optional(
+        object(
+          { trace: object({}), metrics: object({}), context: object({}) },
+          "the @opentelemetry/api module (import * as api from '@opentelemetry/api')",
+        ),
+      ),
       captureContent: optional(picklist(['none', 'redacted', 'full'])),
       attemptSpans: optional(boolean),
     },

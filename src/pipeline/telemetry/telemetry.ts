@@ -96,17 +96,23 @@ export class Telemetry {
 function createInstruments(meter: Meter): Instruments {
   return {
     duration: meter.createHistogram('gen_ai.client.operation.duration', {
-      description: 'GenAI operation duration.', unit: 's',
+      description: 'GenAI operation duration.',
+      unit: 's',
       advice: { explicitBucketBoundaries: [0.01, 0.02, 0.04, 0.08, 0.16, 0.32, 0.64, 1.28, 2.56, 5.12, 10.24, 20.48, 40.96, 81.92] },
     }),
     tokens: meter.createHistogram('gen_ai.client.token.usage', {
-      description: 'Number of input and output tokens used.', unit: '{token}',
+      description: 'Number of input and output tokens used.',
+      unit: '{token}',
       advice: { explicitBucketBoundaries: [1, 4, 16, 64, 256, 1024, 4096, 16384, 65536, 262144, 1048576, 4194304, 16777216, 67108864] },
     }),
     firstChunk: meter.createHistogram('gen_ai.client.operation.time_to_first_chunk', {
-      description: 'Time to receive the first chunk of a streamed response.', unit: 's',
+      description: 'Time to receive the first chunk of a streamed response.',
+      unit: 's',
       advice: { explicitBucketBoundaries: [0.01, 0.02, 0.04, 0.08, 0.16, 0.32, 0.64, 1.28, 2.56, 5.12, 10.24, 20.48, 40.96, 81.92] },
     }),
-    cost: meter.createCounter('zenrouter.client.cost', { description: 'What calls cost, failed, hedged and judge attempts included.', unit: 'USD' }),
+    cost: meter.createCounter('zenrouter.client.cost', {
+      description: 'What calls cost, failed, hedged and judge attempts included.',
+      unit: 'USD',
+    }),
   };
 }

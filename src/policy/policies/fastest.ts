@@ -15,7 +15,10 @@ export function fastestPolicy(options: { unknownLatencyMs?: number } = {}): Poli
       for (const candidate of context.candidates) time.set(candidate, expectedMs(candidate, context.stats, outputTokens, unknown));
       const order = [...context.candidates].sort((a, b) => time.get(a)! - time.get(b)! || a.rank - b.rank);
       const first = order[0]!;
-      return { order, explanation: `${first.channel.id} is expected to finish first (~${Math.round(time.get(first)!)} ms from observed latency and throughput)` };
+      return {
+        order,
+        explanation: `${first.channel.id} is expected to finish first (~${Math.round(time.get(first)!)} ms from observed latency and throughput)`,
+      };
     },
   };
 }

@@ -39,7 +39,12 @@ export class ParetoDecision implements PolicyDecision {
     const channels = facts.table.universe.channels;
     const cascade = facts.cascade;
     this.cascade = cascade
-      ? { first: channels[cascade.first]!.id, escalation: channels[cascade.escalation]!.id, samples: cascade.samples, ...(cascade.checkModel !== undefined ? { checkModel: cascade.checkModel } : {}) }
+      ? {
+          first: channels[cascade.first]!.id,
+          escalation: channels[cascade.escalation]!.id,
+          samples: cascade.samples,
+          ...(cascade.checkModel !== undefined ? { checkModel: cascade.checkModel } : {}),
+        }
       : undefined;
   }
 
@@ -73,7 +78,9 @@ export class ParetoDecision implements PolicyDecision {
         `(est. ${usd(pick.cost)}, quality ${pick.quality.mean.toFixed(2)}±${pick.quality.uncertainty.toFixed(2)}), picked for ${this.facts.value === undefined ? `preference ${JSON.stringify(preference)}` : `an answer value of ${usd(this.facts.value)}`}`,
     ];
     const features = this.facts.features;
-    const prompt = features ? `this ${difficultyWord(features.difficulty)} prompt${features.cues.length > 0 ? ` (${features.cues.slice(0, 3).join(', ')})` : ''}` : 'this prompt';
+    const prompt = features
+      ? `this ${difficultyWord(features.difficulty)} prompt${features.cues.length > 0 ? ` (${features.cues.slice(0, 3).join(', ')})` : ''}`
+      : 'this prompt';
     // The cheapest candidate and how many are likely to answer well.
     let cheapest = table.survivors[0]!;
     let likely = 0;
@@ -85,25 +92,36 @@ export class ParetoDecision implements PolicyDecision {
     const cheap = qualityAt(table, cheapest).mean;
     if (this.facts.weight >= 1 && this.facts.value === undefined) parts.push(`the best expected quality for ${prompt}`);
     else if (cheapest === chosen || table.cost[cheapest] === pick.cost) {
-      parts.push(likely === table.count
-        ? `every candidate is likely to answer ${prompt} well (quality ≥ ${goodEnough}), so the cheapest`
-        : `the cheapest candidate for ${prompt}`);
+      parts.push(
+        likely === table.count
+          ? `every candidate is likely to answer ${prompt} well (quality ≥ ${goodEnough}), so the cheapest`
+          : `the cheapest candidate for ${prompt}`,
+      );
     } else if (pick.quality.mean >= goodEnough) {
-      parts.push(`the cheapest candidate likely to answer ${prompt} well (quality ≥ ${goodEnough}); the cheapest, ${channels[cheapest]!.id}, has ${cheap.toFixed(2)}`);
+      parts.push(
+        `the cheapest candidate likely to answer ${prompt} well (quality ≥ ${goodEnough}); the cheapest, ${channels[cheapest]!.id}, has ${cheap.toFixed(2)}`,
+      );
     } else {
-      parts.push(`for ${prompt}, worth ${round(pick.cost / table.cost[cheapest]!)}× the cost of the cheapest, ${channels[cheapest]!.id} (quality ${cheap.toFixed(2)})`);
+      parts.push(
+        `for ${prompt}, worth ${round(pick.cost / table.cost[cheapest]!)}× the cost of the cheapest, ${channels[cheapest]!.id} (quality ${cheap.toFixed(2)})`,
+      );
     }
     let priced = 0;
     for (let i = 0; i < table.universe.size; i += 1) if (table.reasons[i] === Reason.MaxCost) priced += 1;
-    if (priced > 0) parts.push(`maxCost ${usd(table.limits.maxCost!)} left out ${priced} dearer candidate${priced === 1 ? '' : 's'}: the best that fits`);
+    if (priced > 0)
+      parts.push(`maxCost ${usd(table.limits.maxCost!)} left out ${priced} dearer candidate${priced === 1 ? '' : 's'}: the best that fits`);
     if (this.facts.pressure > 0) {
-      parts.push(this.facts.value === undefined
-        ? `budget pressure ${round(this.facts.pressure)} moved the preference from ${round(this.facts.requestedWeight)} to ${round(this.facts.weight)}`
-        : `budget pressure ${round(this.facts.pressure)} scaled the answer value down to ${usd(this.facts.value)}`);
+      parts.push(
+        this.facts.value === undefined
+          ? `budget pressure ${round(this.facts.pressure)} moved the preference from ${round(this.facts.requestedWeight)} to ${round(this.facts.weight)}`
+          : `budget pressure ${round(this.facts.pressure)} scaled the answer value down to ${usd(this.facts.value)}`,
+      );
     }
     const explored = this.facts.explored;
     if (explored) {
-      parts.push(`exploring: a Thompson sample of the uncertain estimates picked it instead of ${channels[explored.instead]!.id} (${explored.explored} of ${explored.calls} auto calls explored, est. ${usd(explored.spentToday)} today)`);
+      parts.push(
+        `exploring: a Thompson sample of the uncertain estimates picked it instead of ${channels[explored.instead]!.id} (${explored.explored} of ${explored.calls} auto calls explored, est. ${usd(explored.spentToday)} today)`,
+      );
     }
     const cascade = this.facts.cascade;
     if (cascade) {

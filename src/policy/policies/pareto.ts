@@ -50,8 +50,10 @@ export function costPerDoubling(weight: number, balanced: number): number {
 export function paretoPolicy(options: ParetoPolicyOptions = {}): Policy {
   const goodEnough = options.goodEnough ?? 0.95;
   const balancedCost = options.costWeight ?? 0.03;
-  if (!(goodEnough > 0 && goodEnough <= 1)) throw configurationError(`paretoPolicy goodEnough must be a number above 0 and at most 1, got ${String(options.goodEnough)}.`);
-  if (!(balancedCost >= 0 && Number.isFinite(balancedCost))) throw configurationError(`paretoPolicy costWeight must be a finite number of at least 0, got ${String(options.costWeight)}.`);
+  if (!(goodEnough > 0 && goodEnough <= 1))
+    throw configurationError(`paretoPolicy goodEnough must be a number above 0 and at most 1, got ${String(options.goodEnough)}.`);
+  if (!(balancedCost >= 0 && Number.isFinite(balancedCost)))
+    throw configurationError(`paretoPolicy costWeight must be a finite number of at least 0, got ${String(options.costWeight)}.`);
   const random = options.random ?? Math.random;
   const budget = new ExplorationBudget(options.now ?? Date.now);
   return {
@@ -85,7 +87,12 @@ export function paretoPolicy(options: ParetoPolicyOptions = {}): Policy {
         const exploit = rank(table, meansOf(table), scoring, slots);
         for (let k = 0; k < count; k += 1) {
           const i = survivors[k]!;
-          const { mean, uncertainty } = logistic ? qualityAt(table, i) : { mean: qualityMean[qualityIndex ? qualityIndex[i]! : i]!, uncertainty: qualityUncertainty[qualityIndex ? qualityIndex[i]! : i]! };
+          const { mean, uncertainty } = logistic
+            ? qualityAt(table, i)
+            : {
+                mean: qualityMean[qualityIndex ? qualityIndex[i]! : i]!,
+                uncertainty: qualityUncertainty[qualityIndex ? qualityIndex[i]! : i]!,
+              };
           const optimistic = scoreOf(scoring, mean + 3 * uncertainty, cost[i]!, table.logCost[k]!);
           quality[k] = optimistic >= exploit.score ? sampleChance(mean, uncertainty, random) : mean;
         }
@@ -213,7 +220,11 @@ class Best implements Ranked {
   private chosenQuality = 0;
   private floor = Number.NEGATIVE_INFINITY;
 
-  constructor(slots: number, private readonly cost: Float64Array, private readonly survivors: Int32Array) {
+  constructor(
+    slots: number,
+    private readonly cost: Float64Array,
+    private readonly survivors: Int32Array,
+  ) {
     this.runners = new TopK(slots + 2);
   }
 
@@ -246,7 +257,8 @@ function planCascade(table: CandidateTable, pick: number, options: CascadeOption
   const settings = { ...DEFAULT_CASCADE, ...options };
   const category = table.category;
   const recall = typeof settings.recall === 'number' ? settings.recall : (settings.recall[category] ?? DEFAULT_CASCADE.recall);
-  const falseAlarms = typeof settings.falseAlarms === 'number' ? settings.falseAlarms : (settings.falseAlarms[category] ?? DEFAULT_CASCADE.falseAlarms);
+  const falseAlarms =
+    typeof settings.falseAlarms === 'number' ? settings.falseAlarms : (settings.falseAlarms[category] ?? DEFAULT_CASCADE.falseAlarms);
   const { cost, universe, survivors, count } = table;
   const score = (quality: number, spent: number): number => scoreOf(t, quality, spent, Math.log2(spent));
   const checker = settings.checkModel === undefined ? undefined : normalizeModelId(settings.checkModel);
@@ -274,7 +286,14 @@ function planCascade(table: CandidateTable, pick: number, options: CascadeOption
     const cascaded = score(expected, spent);
     if (cascaded > bestScore) {
       bestScore = cascaded;
-      best = { first, escalation, samples: settings.samples, expected, spent, ...(settings.checkModel !== undefined ? { checkModel: settings.checkModel } : {}) };
+      best = {
+        first,
+        escalation,
+        samples: settings.samples,
+        expected,
+        spent,
+        ...(settings.checkModel !== undefined ? { checkModel: settings.checkModel } : {}),
+      };
     }
   }
   return best;

@@ -31,7 +31,9 @@ export interface ItemResponseOptions {
 }
 
 const CATEGORIES = TASK_CATEGORIES.length;
-const CATEGORY_INDEX: Record<TaskCategory, number> = Object.fromEntries(TASK_CATEGORIES.map((category, index) => [category, index])) as Record<TaskCategory, number>;
+const CATEGORY_INDEX: Record<TaskCategory, number> = Object.fromEntries(
+  TASK_CATEGORIES.map((category, index) => [category, index]),
+) as Record<TaskCategory, number>;
 const DEFAULT_WEIGHTS: Record<EvidenceSource, number> = { evaluation: 1, judge: 0.7, insurance: 0.5, feedback: 0.5 };
 
 /** How much a failure of each kind says about a channel's answers (rate limits say nothing). */
@@ -176,12 +178,22 @@ export class ItemResponseQualityModel implements QualityModel {
   /** The ability belief behind a channel's estimates, for inspection and tests. */
   ability(channel: Channel, category: TaskCategory): { ability: number; sd: number; graded: number; source: string } {
     const slot = this.slot(channel, category);
-    return { ability: this.center[slot]!, sd: Math.sqrt(this.variance[slot]!), graded: this.graded[slot]!, source: this.sources[channel.index]![CATEGORY_INDEX[category]]! };
+    return {
+      ability: this.center[slot]!,
+      sd: Math.sqrt(this.variance[slot]!),
+      graded: this.graded[slot]!,
+      source: this.sources[channel.index]![CATEGORY_INDEX[category]]!,
+    };
   }
 
   describe(channel: Channel, category: TaskCategory): string {
     const { source, graded } = this.ability(channel, category);
-    const prior = source === 'uninformative' ? 'no benchmark (uninformative prior)' : source === 'host' || source === 'seeded' ? `${source} prior` : `prior from ${source}`;
+    const prior =
+      source === 'uninformative'
+        ? 'no benchmark (uninformative prior)'
+        : source === 'host' || source === 'seeded'
+          ? `${source} prior`
+          : `prior from ${source}`;
     return graded > 0 ? `${prior}, ${Math.round(graded)} graded answers since` : prior;
   }
 

@@ -94,30 +94,54 @@ export class NearestNeighbourQualityModel implements QualityModel {
 
   constructor(options: NearestNeighbourOptions) {
     const { examples } = options;
-    if (!Array.isArray(examples)) throw configurationError('NearestNeighbourQualityModel needs `examples`: an array of graded prompts ({ text, scores }).');
+    if (!Array.isArray(examples))
+      throw configurationError('NearestNeighbourQualityModel needs `examples`: an array of graded prompts ({ text, scores }).');
     const finite = (value: unknown) => typeof value === 'number' && value >= 0 && Number.isFinite(value);
-    if (options.k !== undefined && options.k !== 'auto' && !(finite(options.k) && options.k >= 1)) throw configurationError(`NearestNeighbourQualityModel k must be 'auto' or a number of at least 1, got ${String(options.k)}.`);
+    if (options.k !== undefined && options.k !== 'auto' && !(finite(options.k) && options.k >= 1))
+      throw configurationError(`NearestNeighbourQualityModel k must be 'auto' or a number of at least 1, got ${String(options.k)}.`);
     const shrinkage = options.shrinkage;
-    if (shrinkage !== undefined && shrinkage !== 'auto' && !finite(shrinkage) && !(typeof shrinkage === 'object' && shrinkage !== null && finite(shrinkage.common) && finite(shrinkage.specific))) {
-      throw configurationError(`NearestNeighbourQualityModel shrinkage must be 'auto', a finite number of at least 0 or { common, specific } of such numbers, got ${JSON.stringify(shrinkage)}.`);
+    if (
+      shrinkage !== undefined &&
+      shrinkage !== 'auto' &&
+      !finite(shrinkage) &&
+      !(typeof shrinkage === 'object' && shrinkage !== null && finite(shrinkage.common) && finite(shrinkage.specific))
+    ) {
+      throw configurationError(
+        `NearestNeighbourQualityModel shrinkage must be 'auto', a finite number of at least 0 or { common, specific } of such numbers, got ${JSON.stringify(shrinkage)}.`,
+      );
     }
-    if (options.folds !== undefined && !(Number.isInteger(options.folds) && options.folds >= 2)) throw configurationError(`NearestNeighbourQualityModel folds must be an integer of at least 2, got ${String(options.folds)}.`);
+    if (options.folds !== undefined && !(Number.isInteger(options.folds) && options.folds >= 2))
+      throw configurationError(`NearestNeighbourQualityModel folds must be an integer of at least 2, got ${String(options.folds)}.`);
     const share = options.boilerplate ?? 0.02;
-    if (!(share > 0 && share <= 1)) throw configurationError(`NearestNeighbourQualityModel boilerplate must be a share above 0 and at most 1, got ${String(options.boilerplate)}.`);
+    if (!(share > 0 && share <= 1))
+      throw configurationError(
+        `NearestNeighbourQualityModel boilerplate must be a share above 0 and at most 1, got ${String(options.boilerplate)}.`,
+      );
     examples.forEach((example, i) => {
       if (typeof example?.text !== 'string' || typeof example.scores !== 'object' || example.scores === null) {
         throw configurationError(`NearestNeighbourQualityModel example ${i} must be { text: string, scores: { [model]: number } }.`);
       }
       for (const [model, score] of Object.entries(example.scores)) {
-        if (!(typeof score === 'number' && score >= 0 && score <= 1)) throw configurationError(`NearestNeighbourQualityModel example ${i} scores ${model} ${String(score)}: scores are numbers from 0 to 1.`);
+        if (!(typeof score === 'number' && score >= 0 && score <= 1))
+          throw configurationError(
+            `NearestNeighbourQualityModel example ${i} scores ${model} ${String(score)}: scores are numbers from 0 to 1.`,
+          );
       }
     });
     this.priorWeight = options.priorWeight ?? 2;
     this.fallback = options.fallback ?? new BetaQualityModel();
     const labelled = examples.some((example) => example.group !== undefined);
     const labels = examples.map((example) => example.group ?? classifyTask(example.text, false));
-    this.classifier = labelled ? new GroupClassifier(examples.map((example) => example.text), labels) : undefined;
-    this.boilerplate = new Boilerplate(examples.map((example) => example.text), share);
+    this.classifier = labelled
+      ? new GroupClassifier(
+          examples.map((example) => example.text),
+          labels,
+        )
+      : undefined;
+    this.boilerplate = new Boilerplate(
+      examples.map((example) => example.text),
+      share,
+    );
     const stripped = examples.map((example) => this.boilerplate.strip(example.text));
     const fixed = typeof shrinkage === 'number' ? { common: shrinkage, specific: shrinkage } : shrinkage;
     const tuning = tune(examples, stripped, labels, { k: options.k ?? 'auto', shrinkage: fixed ?? 'auto', folds: options.folds ?? 5 });

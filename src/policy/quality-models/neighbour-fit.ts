@@ -112,7 +112,14 @@ export interface Shrinkage {
  * each shrunk toward nothing by its own pseudo-weight: what they say about every model (the
  * weighted mean residual over models) and what they say about this one beyond that.
  */
-export function corrected(average: number, residual: number, weight: number, common: number, meanWeight: number, shrinkage: Shrinkage): number {
+export function corrected(
+  average: number,
+  residual: number,
+  weight: number,
+  common: number,
+  meanWeight: number,
+  shrinkage: Shrinkage,
+): number {
   if (weight <= 0) return average;
   const shared = shrinkage.common === Number.POSITIVE_INFINITY ? 0 : (common * meanWeight) / (meanWeight + shrinkage.common);
   const own = shrinkage.specific === Number.POSITIVE_INFINITY ? 0 : (residual / weight - common) * (weight / (weight + shrinkage.specific));
@@ -151,14 +158,22 @@ export interface GroupTuning {
  * the neighbours less. Groups differ: in one, prompts that look alike are hard for the same models;
  * in another, they are not.
  */
-export function tune(examples: readonly Example[], texts: readonly string[], labels: readonly string[], options: { k: number | 'auto'; shrinkage: Shrinkage | 'auto'; folds: number }): GroupTuning[] {
+export function tune(
+  examples: readonly Example[],
+  texts: readonly string[],
+  labels: readonly string[],
+  options: { k: number | 'auto'; shrinkage: Shrinkage | 'auto'; folds: number },
+): GroupTuning[] {
   const groups = [...new Set(labels)];
   if (options.k !== 'auto' && options.shrinkage !== 'auto') {
     const { k, shrinkage } = options;
     return groups.map((group) => ({ group, k, shrinkage }));
   }
   const ks = options.k === 'auto' ? K_GRID : [options.k];
-  const pairs: Shrinkage[] = options.shrinkage === 'auto' ? SHRINKAGE_GRID.flatMap((common) => SHRINKAGE_GRID.map((specific) => ({ common, specific }))) : [options.shrinkage];
+  const pairs: Shrinkage[] =
+    options.shrinkage === 'auto'
+      ? SHRINKAGE_GRID.flatMap((common) => SHRINKAGE_GRID.map((specific) => ({ common, specific })))
+      : [options.shrinkage];
   const maxK = Math.max(...ks);
   const errors = groups.map(() => new Float64Array(ks.length * pairs.length));
   const groupErrors = new Float64Array(groups.length);
@@ -169,7 +184,11 @@ export function tune(examples: readonly Example[], texts: readonly string[], lab
     const outside: number[] = [];
     examples.forEach((_, i) => (i % folds === fold ? outside : inside).push(i));
     if (inside.length === 0 || outside.length === 0) continue;
-    const set = new GradedSet(inside.map((i) => examples[i]!), inside.map((i) => texts[i]!), inside.map((i) => labels[i]!));
+    const set = new GradedSet(
+      inside.map((i) => examples[i]!),
+      inside.map((i) => texts[i]!),
+      inside.map((i) => labels[i]!),
+    );
     const m = set.models.length;
     const residual = new Float64Array(m);
     const weight = new Float64Array(m);
@@ -183,13 +202,15 @@ export function tune(examples: readonly Example[], texts: readonly string[], lab
       const found = set.neighbours(group, texts[i]!, maxK);
       let used = 0;
       for (let a = 0; a < ks.length; a += 1) {
-        for (; used < Math.min(ks[a]!, found.length); used += 1) set.add(group, found[used]!.example, found[used]!.similarity, residual, weight);
+        for (; used < Math.min(ks[a]!, found.length); used += 1)
+          set.add(group, found[used]!.example, found[used]!.similarity, residual, weight);
         const { common, meanWeight } = commonPart(residual, weight);
         for (let j = 0; j < m; j += 1) {
           const truth = examples[i]!.scores[set.models[j]!];
           if (truth === undefined) continue;
           const average = set.average(group, j);
-          for (let b = 0; b < pairs.length; b += 1) sums[a * pairs.length + b]! += (truth - corrected(average, residual[j]!, weight[j]!, common, meanWeight, pairs[b]!)) ** 2;
+          for (let b = 0; b < pairs.length; b += 1)
+            sums[a * pairs.length + b]! += (truth - corrected(average, residual[j]!, weight[j]!, common, meanWeight, pairs[b]!)) ** 2;
           if (a === 0) {
             groupErrors[g]! += (truth - average) ** 2;
             counts[g]! += 1;

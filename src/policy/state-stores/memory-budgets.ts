@@ -28,7 +28,8 @@ export class MemoryBudgets {
       const { amount, limit } = input.counters[index]!;
       if (limit === undefined) continue;
       const used = counter.spent + counter.reserved;
-      if (used + amount > limit || used >= limit) return { granted: false, refused: index, state: { spent: counter.spent, reserved: counter.reserved } };
+      if (used + amount > limit || used >= limit)
+        return { granted: false, refused: index, state: { spent: counter.spent, reserved: counter.reserved } };
     }
     return {
       granted: true,
@@ -70,7 +71,8 @@ export class MemoryBudgets {
   /** The counter, created when new, with lapsed holds released. */
   private counter(id: string, now: number, expiresAt: number): Counter {
     let counter = this.counters.get(id);
-    if (!counter) this.counters.set(id, (counter = { spent: 0, reserved: 0, holds: new Map(), nextLapse: Number.POSITIVE_INFINITY, expiresAt }));
+    if (!counter)
+      this.counters.set(id, (counter = { spent: 0, reserved: 0, holds: new Map(), nextLapse: Number.POSITIVE_INFINITY, expiresAt }));
     else if (expiresAt > counter.expiresAt) counter.expiresAt = expiresAt;
     release(counter, now);
     return counter;

@@ -116,7 +116,8 @@ export class RedisBudgets {
 
   async reserve(input: BudgetReserveInput): Promise<BudgetReservation> {
     const args = [String(input.now), String(input.holdUntil), input.id];
-    for (const change of input.counters) args.push(whole(change.amount), change.limit === undefined ? '' : whole(change.limit), String(Math.ceil(change.expiresAt)));
+    for (const change of input.counters)
+      args.push(whole(change.amount), change.limit === undefined ? '' : whole(change.limit), String(Math.ceil(change.expiresAt)));
     const reply = numbers(await this.run(RESERVE, this.keys(input.counters.map((change) => change.counter)), args));
     if (reply[0] !== 1) return { granted: false, refused: reply[1]!, state: { spent: reply[2]!, reserved: reply[3]! } };
     const counters: BudgetCounterState[] = [];
@@ -129,7 +130,8 @@ export class RedisBudgets {
     for (const change of input.counters) args.push(whole(change.amount), String(Math.ceil(change.expiresAt)));
     const reply = numbers(await this.run(SETTLE, this.keys(input.counters.map((change) => change.counter)), args));
     const settled: BudgetSettlement[] = [];
-    for (let index = 0; index + 2 < reply.length; index += 3) settled.push({ spentBefore: reply[index]!, spent: reply[index + 1]!, reserved: reply[index + 2]! });
+    for (let index = 0; index + 2 < reply.length; index += 3)
+      settled.push({ spentBefore: reply[index]!, spent: reply[index + 1]!, reserved: reply[index + 2]! });
     return settled;
   }
 
@@ -170,7 +172,8 @@ export class RedisBudgets {
 }
 
 function whole(value: number): string {
-  if (!Number.isSafeInteger(value)) throw new ZenError({ kind: 'configuration', retryable: false, message: `A budget amount must be a whole number, got ${value}.` });
+  if (!Number.isSafeInteger(value))
+    throw new ZenError({ kind: 'configuration', retryable: false, message: `A budget amount must be a whole number, got ${value}.` });
   return String(value);
 }
 

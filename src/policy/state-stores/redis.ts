@@ -34,7 +34,9 @@ export class RedisStateStore implements StateStore {
   private readonly budgets: RedisBudgets;
 
   constructor(options: RedisStateStoreOptions) {
-    const client = options?.client as Partial<{ sendCommand: (args: string[]) => Promise<unknown>; call: (command: string, ...args: string[]) => Promise<unknown> }> | undefined;
+    const client = options?.client as
+      | Partial<{ sendCommand: (args: string[]) => Promise<unknown>; call: (command: string, ...args: string[]) => Promise<unknown> }>
+      | undefined;
     // ioredis first: it also has a `sendCommand`, which takes its own Command objects.
     if (typeof client?.call === 'function') this.send = (args) => client.call!(args[0]!, ...args.slice(1));
     else if (typeof client?.sendCommand === 'function') this.send = (args) => client.sendCommand!(args);

@@ -44,14 +44,19 @@ const IMAGE_MEDIA_TYPES = new Set(['image/jpeg', 'image/png', 'image/gif', 'imag
 export function convertRequest(request: GenerationRequest, modelId: string, context: ErrorContext): ConvertedRequest {
   const warnings: CallWarning[] = [];
   for (const { key, reason } of UNSUPPORTED_SETTINGS) {
-    if (request[key] !== undefined) warnings.push({ type: 'unsupported-setting', setting: key, message: `${key} is ${reason}; it was dropped.` });
+    if (request[key] !== undefined)
+      warnings.push({ type: 'unsupported-setting', setting: key, message: `${key} is ${reason}; it was dropped.` });
   }
 
   const system = request.messages.flatMap((message) => (message.role === 'system' && message.content ? [message.content] : []));
   if (request.responseFormat?.type === 'json') {
     // Native structured outputs need a schema; free JSON is asked for in the system prompt.
     system.push(JSON_MODE_INSTRUCTION);
-    warnings.push({ type: 'other', setting: 'responseFormat', message: 'Anthropic has no free-form JSON mode; JSON output was requested through the system prompt.' });
+    warnings.push({
+      type: 'other',
+      setting: 'responseFormat',
+      message: 'Anthropic has no free-form JSON mode; JSON output was requested through the system prompt.',
+    });
   }
 
   const tools = request.tools ?? [];
@@ -60,7 +65,11 @@ export function convertRequest(request: GenerationRequest, modelId: string, cont
   let thinking = mapThinking(request, modelId, thinkingWarnings);
   if (thinking.thinking && (toolChoice?.type === 'any' || toolChoice?.type === 'tool')) {
     // The API refuses thinking together with a forced tool; the forced tool is the stronger contract.
-    warnings.push({ type: 'unsupported-setting', setting: 'reasoningEffort', message: 'Anthropic cannot think while a tool call is forced; thinking was turned off.' });
+    warnings.push({
+      type: 'unsupported-setting',
+      setting: 'reasoningEffort',
+      message: 'Anthropic cannot think while a tool call is forced; thinking was turned off.',
+    });
     thinking = { maxTokens: request.maxOutputTokens ?? DEFAULT_MAX_TOKENS };
   } else {
     warnings.push(...thinkingWarnings);
@@ -128,18 +137,21 @@ function convertMessages(messages: Message[], context: ErrorContext): Anthropic.
         );
         break;
       case 'assistant':
-        push('assistant', message.content.flatMap((part): ContentBlock[] => {
-          switch (part.type) {
-            case 'text':
-              return part.text ? [{ type: 'text', text: part.text }] : []; // the API rejects empty text blocks
-            case 'reasoning':
-              if (part.redactedData !== undefined) return [{ type: 'redacted_thinking', data: part.redactedData }];
-              // Thinking without Anthropic's signature (another vendor's reasoning) cannot be sent back.
-              return part.signature ? [{ type: 'thinking', thinking: part.text, signature: part.signature }] : [];
-            case 'tool-call':
-              return [{ type: 'tool_use', id: part.id, name: part.name, input: parseToolArguments(part, context) }];
-          }
-        }));
+        push(
+          'assistant',
+          message.content.flatMap((part): ContentBlock[] => {
+            switch (part.type) {
+              case 'text':
+                return part.text ? [{ type: 'text', text: part.text }] : []; // the API rejects empty text blocks
+              case 'reasoning':
+                if (part.redactedData !== undefined) return [{ type: 'redacted_thinking', data: part.redactedData }];
+                // Thinking without Anthropic's signature (another vendor's reasoning) cannot be sent back.
+                return part.signature ? [{ type: 'thinking', thinking: part.text, signature: part.signature }] : [];
+              case 'tool-call':
+                return [{ type: 'tool_use', id: part.id, name: part.name, input: parseToolArguments(part, context) }];
+            }
+          }),
+        );
         break;
       case 'tool':
         push('user', [
@@ -158,7 +170,8 @@ function convertMessages(messages: Message[], context: ErrorContext): Anthropic.
 
 function convertImage(part: ImagePart): Anthropic.ImageBlockParam {
   const { source } = part;
-  if (source.kind === 'base64') return { type: 'image', source: { type: 'base64', media_type: mediaType(source.mediaType), data: source.data } };
+  if (source.kind === 'base64')
+    return { type: 'image', source: { type: 'base64', media_type: mediaType(source.mediaType), data: source.data } };
   // Data URLs (what OpenAI-shaped callers send) travel as base64 sources; Anthropic fetches only http(s) URLs.
   const dataUrl = /^data:([^;,]+);base64,(.*)$/s.exec(source.url);
   if (dataUrl) return { type: 'image', source: { type: 'base64', media_type: mediaType(dataUrl[1]!), data: dataUrl[2]! } };

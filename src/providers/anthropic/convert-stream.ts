@@ -21,7 +21,10 @@ interface ToolBlock {
  * `finish` after `message_stop`; without `message_stop` it just ends, and guardStream turns that
  * into `stream_interrupted`. The SDK throws in-stream `error` events itself (mapped by the caller).
  */
-export async function* convertStream(events: AsyncIterable<Anthropic.RawMessageStreamEvent>, options: StreamOptions): AsyncGenerator<StreamPart> {
+export async function* convertStream(
+  events: AsyncIterable<Anthropic.RawMessageStreamEvent>,
+  options: StreamOptions,
+): AsyncGenerator<StreamPart> {
   const toolBlocks = new Map<number, ToolBlock>();
   let toolCount = 0;
   // Usage is cumulative: message_start has the input, message_delta the output (and may restate the input).
@@ -106,7 +109,13 @@ export async function* convertStream(events: AsyncIterable<Anthropic.RawMessageS
 /** Later cumulative counts win where the event carries them (null means "not restated"). */
 function mergeUsage(current: AnthropicUsageFields, update: AnthropicUsageFields): AnthropicUsageFields {
   const merged: AnthropicUsageFields = { ...current };
-  for (const key of ['input_tokens', 'cache_read_input_tokens', 'cache_creation_input_tokens', 'output_tokens', 'output_tokens_details'] as const) {
+  for (const key of [
+    'input_tokens',
+    'cache_read_input_tokens',
+    'cache_creation_input_tokens',
+    'output_tokens',
+    'output_tokens_details',
+  ] as const) {
     if (update[key] !== null && update[key] !== undefined) (merged as Record<string, unknown>)[key] = update[key];
   }
   return merged;

@@ -53,7 +53,11 @@ export function mapAnthropicError(error: unknown, context: AnthropicErrorContext
   }
   if (name === 'APIConnectionError') {
     const cause = describeTransport(error) ?? (error as { cause?: { message?: string } }).cause?.message;
-    return new ZenError({ ...base, kind: context.streaming ? 'stream_interrupted' : 'network', message: `Could not reach ${provider} for ${model}${cause ? `: ${cause}` : '.'}` });
+    return new ZenError({
+      ...base,
+      kind: context.streaming ? 'stream_interrupted' : 'network',
+      message: `Could not reach ${provider} for ${model}${cause ? `: ${cause}` : '.'}`,
+    });
   }
 
   if (isApiError(error) && (error.status !== undefined || error.type || error.error?.error?.type)) {
@@ -70,19 +74,31 @@ export function mapAnthropicError(error: unknown, context: AnthropicErrorContext
       status: error.status,
       code: errorType,
       retryAfterMs: retryAfterFromHeaders(error.headers),
-      message: `${provider} ${model}${where}: ${status ?? ''} ${errorType ?? 'error'}: ${apiMessage}${requestId}${authAdvice(kind, context)}`.replace(/ {2,}/g, ' '),
+      message:
+        `${provider} ${model}${where}: ${status ?? ''} ${errorType ?? 'error'}: ${apiMessage}${requestId}${authAdvice(kind, context)}`.replace(
+          / {2,}/g,
+          ' ',
+        ),
     });
   }
 
   if (error instanceof SyntaxError) {
     // A body or an SSE data line that is not JSON.
     return context.streaming
-      ? new ZenError({ ...base, kind: 'stream_interrupted', message: `The ${provider} stream for ${model} carried an event that is not valid JSON.` })
+      ? new ZenError({
+          ...base,
+          kind: 'stream_interrupted',
+          message: `The ${provider} stream for ${model} carried an event that is not valid JSON.`,
+        })
       : new ZenError({ ...base, kind: 'server', message: `${provider} answered ${model} with a body that is not valid JSON.` });
   }
   // Raised before sending: JSON.stringify of the body, a missing credential, the SDK's own checks
   // (AnthropicError: a non-streamed call whose max_tokens may take over 10 minutes).
   if (!context.streaming && raisedBeforeSending(error)) return preSendError(error, context);
   const text = error instanceof Error ? error.message : String(error);
-  return new ZenError({ ...base, kind: context.streaming ? 'stream_interrupted' : 'server', message: `${provider} ${model} failed: ${text}` });
+  return new ZenError({
+    ...base,
+    kind: context.streaming ? 'stream_interrupted' : 'server',
+    message: `${provider} ${model} failed: ${text}`,
+  });
 }

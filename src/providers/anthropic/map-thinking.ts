@@ -57,7 +57,8 @@ function effortForBudget(budget: number): 'low' | 'medium' | 'high' {
 
 export function mapThinking(request: GenerationRequest, modelId: string, warnings: CallWarning[]): ThinkingSettings {
   const effort = request.reasoningEffort;
-  const wantsThinking = request.reasoningBudgetTokens !== undefined ? request.reasoningBudgetTokens > 0 : effort !== undefined && effort !== 'none';
+  const wantsThinking =
+    request.reasoningBudgetTokens !== undefined ? request.reasoningBudgetTokens > 0 : effort !== undefined && effort !== 'none';
   const callerMax = request.maxOutputTokens;
   if (!wantsThinking) return { maxTokens: callerMax ?? DEFAULT_MAX_TOKENS };
 

@@ -121,7 +121,10 @@ function parseArguments(text: string, warnings: CallWarning[], name: string): Re
   } catch {
     // fall through
   }
-  warnings.push({ type: 'other', message: `The arguments of the earlier call to ${name} are not a JSON object; Gemini receives {} instead.` });
+  warnings.push({
+    type: 'other',
+    message: `The arguments of the earlier call to ${name} are not a JSON object; Gemini receives {} instead.`,
+  });
   return {};
 }
 
@@ -145,7 +148,12 @@ function modelParts(message: AssistantMessage, warnings: CallWarning[]): GeminiP
       else if (part.signature) pendingSignature = part.signature;
     } else {
       const signature = typeof part.providerData?.thoughtSignature === 'string' ? part.providerData.thoughtSignature : undefined;
-      parts.push(sign({ functionCall: { name: part.name, args: parseArguments(part.arguments, warnings, part.name) }, ...(signature ? { thoughtSignature: signature } : {}) }));
+      parts.push(
+        sign({
+          functionCall: { name: part.name, args: parseArguments(part.arguments, warnings, part.name) },
+          ...(signature ? { thoughtSignature: signature } : {}),
+        }),
+      );
     }
   }
   if (pendingSignature) parts.push({ text: '', thoughtSignature: pendingSignature });
@@ -177,7 +185,11 @@ function signUnsignedCalls(parts: GeminiPart[], unsigned: string[]): void {
   unsigned.push(calls[0]!.functionCall!.name);
 }
 
-function convertMessages(messages: Message[], warnings: CallWarning[], requiresSignatures: boolean): Pick<GeminiRequest, 'contents' | 'systemInstruction'> {
+function convertMessages(
+  messages: Message[],
+  warnings: CallWarning[],
+  requiresSignatures: boolean,
+): Pick<GeminiRequest, 'contents' | 'systemInstruction'> {
   const contents: GeminiContent[] = [];
   const unsigned: string[] = [];
   const system: Array<{ text: string }> = [];
@@ -208,7 +220,10 @@ function convertMessages(messages: Message[], warnings: CallWarning[], requiresS
     }
   }
   if (unsigned.length > 0) {
-    warnings.push({ type: 'other', message: `Earlier calls to ${[...new Set(unsigned)].join(', ')} had no Gemini thought signature; sent with ${SKIP_SIGNATURE_VALIDATOR}.` });
+    warnings.push({
+      type: 'other',
+      message: `Earlier calls to ${[...new Set(unsigned)].join(', ')} had no Gemini thought signature; sent with ${SKIP_SIGNATURE_VALIDATOR}.`,
+    });
   }
   return { contents, ...(system.length > 0 ? { systemInstruction: { parts: system } } : {}) };
 }
@@ -275,7 +290,11 @@ export function convertRequest(request: GenerationRequest, { family, modelId }: 
     if (toolConfig) gemini.toolConfig = toolConfig;
   }
   if (request.parallelToolCalls === false) {
-    warnings.push({ type: 'unsupported-setting', setting: 'parallelToolCalls', message: 'Gemini cannot be told to make one tool call at a time; parallelToolCalls: false was dropped.' });
+    warnings.push({
+      type: 'unsupported-setting',
+      setting: 'parallelToolCalls',
+      message: 'Gemini cannot be told to make one tool call at a time; parallelToolCalls: false was dropped.',
+    });
   }
   // `user` has no Gemini field and is only metadata: dropped without a warning.
   return { request: gemini, warnings, providerOptions: { ...(request.providerOptions?.[family] ?? {}) } };
@@ -295,11 +314,19 @@ export function convertImageRequest(request: ImageRequest, warnings: CallWarning
 const ASPECT_RATIOS = ['1:1', '2:3', '3:2', '3:4', '4:3', '4:5', '5:4', '9:16', '16:9', '21:9'] as const;
 
 /** OpenAI-style `1536x1024` → the nearest aspect ratio Google supports. */
-export function aspectRatioOf(size: string | undefined, warnings: CallWarning[], supported: readonly string[] = ASPECT_RATIOS): string | undefined {
+export function aspectRatioOf(
+  size: string | undefined,
+  warnings: CallWarning[],
+  supported: readonly string[] = ASPECT_RATIOS,
+): string | undefined {
   if (!size || size === 'auto') return undefined;
   const match = /^(\d+)x(\d+)$/.exec(size);
   if (!match) {
-    warnings.push({ type: 'unsupported-setting', setting: 'size', message: `Size ${size} is not WIDTHxHEIGHT; the model's default was used.` });
+    warnings.push({
+      type: 'unsupported-setting',
+      setting: 'size',
+      message: `Size ${size} is not WIDTHxHEIGHT; the model's default was used.`,
+    });
     return undefined;
   }
   const wanted = Number(match[1]) / Number(match[2]);
@@ -309,15 +336,39 @@ export function aspectRatioOf(size: string | undefined, warnings: CallWarning[],
   };
   const nearest = [...supported].sort((a, b) => Math.abs(Math.log(ratio(a) / wanted)) - Math.abs(Math.log(ratio(b) / wanted)))[0]!;
   if (Math.abs(ratio(nearest) - wanted) > 0.01) {
-    warnings.push({ type: 'unsupported-setting', setting: 'size', message: `Size ${size} was mapped to the nearest aspect ratio ${nearest}; Google picks the pixel size.` });
+    warnings.push({
+      type: 'unsupported-setting',
+      setting: 'size',
+      message: `Size ${size} was mapped to the nearest aspect ratio ${nearest}; Google picks the pixel size.`,
+    });
   }
   return nearest;
 }
 
 /** Settings of an OpenAI-style image request that Google image models cannot honour. */
 export function imageWarnings(request: ImageRequest, warnings: CallWarning[]): void {
-  if (request.quality && request.quality !== 'auto') warnings.push({ type: 'unsupported-setting', setting: 'quality', message: 'Google image models have no quality setting; it was dropped.' });
-  if (request.background === 'transparent') warnings.push({ type: 'unsupported-setting', setting: 'background', message: 'Google image models cannot make transparent backgrounds; it was dropped.' });
-  if (request.responseFormat === 'url') warnings.push({ type: 'unsupported-setting', setting: 'responseFormat', message: 'Google returns image bytes, not URLs; base64 is returned.' });
-  if (request.mask) warnings.push({ type: 'unsupported-setting', setting: 'mask', message: 'Masks are not supported for Gemini image models; the mask was dropped.' });
+  if (request.quality && request.quality !== 'auto')
+    warnings.push({
+      type: 'unsupported-setting',
+      setting: 'quality',
+      message: 'Google image models have no quality setting; it was dropped.',
+    });
+  if (request.background === 'transparent')
+    warnings.push({
+      type: 'unsupported-setting',
+      setting: 'background',
+      message: 'Google image models cannot make transparent backgrounds; it was dropped.',
+    });
+  if (request.responseFormat === 'url')
+    warnings.push({
+      type: 'unsupported-setting',
+      setting: 'responseFormat',
+      message: 'Google returns image bytes, not URLs; base64 is returned.',
+    });
+  if (request.mask)
+    warnings.push({
+      type: 'unsupported-setting',
+      setting: 'mask',
+      message: 'Masks are not supported for Gemini image models; the mask was dropped.',
+    });
 }

@@ -39,8 +39,23 @@ export interface GeminiResponse {
   error?: { code?: number; message?: string; status?: string; details?: unknown[] };
 }
 
-const CONTENT_FILTER_REASONS = new Set(['SAFETY', 'RECITATION', 'BLOCKLIST', 'PROHIBITED_CONTENT', 'SPII', 'IMAGE_SAFETY', 'IMAGE_PROHIBITED_CONTENT', 'IMAGE_RECITATION']);
-const ERROR_REASONS = new Set(['MALFORMED_FUNCTION_CALL', 'UNEXPECTED_TOOL_CALL', 'TOO_MANY_TOOL_CALLS', 'MISSING_THOUGHT_SIGNATURE', 'MALFORMED_RESPONSE']);
+const CONTENT_FILTER_REASONS = new Set([
+  'SAFETY',
+  'RECITATION',
+  'BLOCKLIST',
+  'PROHIBITED_CONTENT',
+  'SPII',
+  'IMAGE_SAFETY',
+  'IMAGE_PROHIBITED_CONTENT',
+  'IMAGE_RECITATION',
+]);
+const ERROR_REASONS = new Set([
+  'MALFORMED_FUNCTION_CALL',
+  'UNEXPECTED_TOOL_CALL',
+  'TOO_MANY_TOOL_CALLS',
+  'MISSING_THOUGHT_SIGNATURE',
+  'MALFORMED_RESPONSE',
+]);
 
 export function mapFinishReason(raw: string | undefined, hasToolCalls: boolean): FinishReason {
   let unified: UnifiedFinishReason;
@@ -120,7 +135,10 @@ export function convertResponse(response: GeminiResponse, warnings: CallWarning[
   const blocked = promptBlockReason(response);
   const finishReason: FinishReason = blocked
     ? { unified: 'content-filter', raw: blocked }
-    : mapFinishReason(candidate?.finishReason, content.some((part) => part.type === 'tool-call'));
+    : mapFinishReason(
+        candidate?.finishReason,
+        content.some((part) => part.type === 'tool-call'),
+      );
   const created = createdOf(response);
   const providerMetadata = providerMetadataOf(response, candidate);
   return {
@@ -196,7 +214,10 @@ export function convertImagenResponse(response: ImagenResponse, warnings: CallWa
     });
   }
   if (images.length < generated.length) {
-    warnings.push({ type: 'other', message: `${generated.length - images.length} of ${generated.length} images were removed by Google's safety filter.` });
+    warnings.push({
+      type: 'other',
+      message: `${generated.length - images.length} of ${generated.length} images were removed by Google's safety filter.`,
+    });
   }
   return { images, warnings };
 }

@@ -1,7 +1,14 @@
 import type { CallWarning, FinishReason } from '../../core/result.js';
 import type { StreamPart } from '../../core/stream-part.js';
 import type { ErrorContext } from '../shared.js';
-import { convertPart, convertUsage, mapFinishReason, promptBlockReason, providerMetadataOf, type GeminiResponse } from './convert-response.js';
+import {
+  convertPart,
+  convertUsage,
+  mapFinishReason,
+  promptBlockReason,
+  providerMetadataOf,
+  type GeminiResponse,
+} from './convert-response.js';
 import { errorFromStreamChunk } from './map-error.js';
 
 /**
@@ -11,7 +18,11 @@ import { errorFromStreamChunk } from './map-error.js';
  * without a finishReason yields no `finish` (guardStream turns that into stream_interrupted).
  * Function calls arrive whole: each becomes one tool-call-start and one tool-call-delta.
  */
-export async function* convertStream(chunks: AsyncIterable<GeminiResponse>, warnings: CallWarning[], context: ErrorContext): AsyncGenerator<StreamPart> {
+export async function* convertStream(
+  chunks: AsyncIterable<GeminiResponse>,
+  warnings: CallWarning[],
+  context: ErrorContext,
+): AsyncGenerator<StreamPart> {
   let started = false;
   let toolCalls = 0;
   let rawFinish: string | undefined;
@@ -32,10 +43,17 @@ export async function* convertStream(chunks: AsyncIterable<GeminiResponse>, warn
     for (const part of candidate?.content?.parts ?? []) {
       for (const converted of convertPart(part)) {
         if (converted.type === 'text') yield { type: 'text-delta', delta: converted.text };
-        else if (converted.type === 'reasoning') yield { type: 'reasoning-delta', delta: converted.text, ...(converted.signature ? { signature: converted.signature } : {}) };
+        else if (converted.type === 'reasoning')
+          yield { type: 'reasoning-delta', delta: converted.text, ...(converted.signature ? { signature: converted.signature } : {}) };
         else {
           const index = toolCalls++;
-          yield { type: 'tool-call-start', index, id: converted.id, name: converted.name, ...(converted.providerData ? { providerData: converted.providerData } : {}) };
+          yield {
+            type: 'tool-call-start',
+            index,
+            id: converted.id,
+            name: converted.name,
+            ...(converted.providerData ? { providerData: converted.providerData } : {}),
+          };
           yield { type: 'tool-call-delta', index, argumentsDelta: converted.arguments };
         }
       }

@@ -8,12 +8,19 @@ import type { CallWarning } from '../../core/result.js';
  * or `:embedContent` (newer Gemini embedding models, one input per call). The texts go as plain
  * strings, each its own input (a list of Content objects would be read as parts of one).
  */
-export function embedParams(modelId: string, request: EmbeddingRequest, warnings: CallWarning[], httpOptions: HttpOptions, signal: AbortSignal | undefined): EmbedContentParameters {
+export function embedParams(
+  modelId: string,
+  request: EmbeddingRequest,
+  warnings: CallWarning[],
+  httpOptions: HttpOptions,
+  signal: AbortSignal | undefined,
+): EmbedContentParameters {
   const texts = request.inputs.map((input, index) => {
     if (typeof input !== 'string') throw new TypeError(`input[${index}] is a token array; Gemini embedding models take text only`);
     return input;
   });
-  if (request.user !== undefined) warnings.push({ type: 'unsupported-setting', setting: 'user', message: 'Gemini embeddings take no end-user id; `user` was not sent.' });
+  if (request.user !== undefined)
+    warnings.push({ type: 'unsupported-setting', setting: 'user', message: 'Gemini embeddings take no end-user id; `user` was not sent.' });
   return {
     model: modelId,
     contents: texts,

@@ -25,10 +25,19 @@ const IMAGEN_ASPECT_RATIOS = ['1:1', '3:4', '4:3', '9:16', '16:9'];
  * The @google/genai config for one call: generation settings, system instruction, tools, then
  * `providerOptions.google` on top, except for what zenrouter controls: retries and the abort signal.
  */
-function configOf(request: GeminiRequest, extra: Record<string, unknown>, signal: AbortSignal | undefined, warnings: CallWarning[]): GenerateContentConfig {
+function configOf(
+  request: GeminiRequest,
+  extra: Record<string, unknown>,
+  signal: AbortSignal | undefined,
+  warnings: CallWarning[],
+): GenerateContentConfig {
   const { httpOptions, abortSignal: _ignored, ...rest } = extra as { httpOptions?: HttpOptions; abortSignal?: unknown };
   if (httpOptions?.retryOptions) {
-    warnings.push({ type: 'unsupported-setting', setting: 'httpOptions.retryOptions', message: 'SDK retries are disabled: zenrouter retries and fails over itself.' });
+    warnings.push({
+      type: 'unsupported-setting',
+      setting: 'httpOptions.retryOptions',
+      message: 'SDK retries are disabled: zenrouter retries and fails over itself.',
+    });
   }
   const config = {
     ...request.generationConfig,
@@ -96,20 +105,36 @@ export function createGoogleProvider(name: string, client: GoogleGenAI): Provide
       const warnings: CallWarning[] = [];
       if (signal?.aborted) throw abortedError(context);
       if (api === 'openai-images') {
-        throw new ZenError({ kind: 'configuration', message: `${name} (@google/genai) cannot serve the OpenAI Images API for ${modelId}.`, provider: name, model: modelId });
+        throw new ZenError({
+          kind: 'configuration',
+          message: `${name} (@google/genai) cannot serve the OpenAI Images API for ${modelId}.`,
+          provider: name,
+          model: modelId,
+        });
       }
       if (api === 'imagen') {
         if (!client.vertexai) {
           // @google/genai v2 sends generateImages to Vertex AI only.
-          throw new ZenError({ kind: 'configuration', message: `${name} uses the Gemini API; Imagen (${modelId}) needs a GoogleGenAI client with vertexai: true, or a Gemini image model.`, provider: name, model: modelId });
+          throw new ZenError({
+            kind: 'configuration',
+            message: `${name} uses the Gemini API; Imagen (${modelId}) needs a GoogleGenAI client with vertexai: true, or a Gemini image model.`,
+            provider: name,
+            model: modelId,
+          });
         }
         if (request.images?.length) {
-          throw new ZenError({ kind: 'invalid_request', message: `${name} ${modelId}: Imagen generateImages cannot edit images; use a Gemini image model for edits.`, provider: name, model: modelId });
+          throw new ZenError({
+            kind: 'invalid_request',
+            message: `${name} ${modelId}: Imagen generateImages cannot edit images; use a Gemini image model for edits.`,
+            provider: name,
+            model: modelId,
+          });
         }
         imageWarnings(request, warnings);
         const aspectRatio = aspectRatioOf(request.size, warnings, IMAGEN_ASPECT_RATIOS);
         let outputMimeType: string | undefined;
-        if (request.outputFormat === 'webp') warnings.push({ type: 'unsupported-setting', setting: 'outputFormat', message: 'Imagen returns PNG or JPEG; webp was dropped.' });
+        if (request.outputFormat === 'webp')
+          warnings.push({ type: 'unsupported-setting', setting: 'outputFormat', message: 'Imagen returns PNG or JPEG; webp was dropped.' });
         else if (request.outputFormat) outputMimeType = `image/${request.outputFormat}`;
         try {
           const response = await client.models.generateImages({
@@ -132,7 +157,9 @@ export function createGoogleProvider(name: string, client: GoogleGenAI): Provide
       const config = configOf(gemini, {}, signal, warnings);
       try {
         // A Gemini image model draws one image per answer: n images are n calls.
-        const responses = await Promise.all(Array.from({ length: Math.max(1, request.n) }, () => client.models.generateContent(call(modelId, gemini, config))));
+        const responses = await Promise.all(
+          Array.from({ length: Math.max(1, request.n) }, () => client.models.generateContent(call(modelId, gemini, config))),
+        );
         return convertImageResponses(responses as GeminiResponse[], warnings, context);
       } catch (error) {
         throw mapGoogleError(error, { ...context, signal });

@@ -48,7 +48,9 @@ function errorBodyIn(text: string): GoogleErrorBody | undefined {
 
 /** The innermost message of a cause chain (`other side closed` under `fetch failed`). */
 function rootMessage(error: unknown): string | undefined {
-  const messages = causeChain(error).map((link) => link.message).filter((message): message is string => typeof message === 'string' && message !== '');
+  const messages = causeChain(error)
+    .map((link) => link.message)
+    .filter((message): message is string => typeof message === 'string' && message !== '');
   return messages.at(-1);
 }
 
@@ -61,7 +63,8 @@ function refusedTokenRequest(error: unknown): string | undefined {
     // GaxiosError is named 'Error'; its shape (`config` and `response`) tells it.
     if (!('config' in link) || !('response' in link)) continue;
     const data = (link.response as { data?: { error?: unknown; error_description?: unknown } } | undefined)?.data;
-    if (data && typeof data.error === 'string') return typeof data.error_description === 'string' ? `${data.error}: ${data.error_description}` : data.error;
+    if (data && typeof data.error === 'string')
+      return typeof data.error_description === 'string' ? `${data.error}: ${data.error_description}` : data.error;
   }
   return undefined;
 }
@@ -89,7 +92,10 @@ function fromGoogleBody(body: GoogleErrorBody, httpStatus: number | undefined, c
   const where = context.streaming ? ' (in the stream)' : '';
   return new ZenError({
     kind,
-    message: `${provider} ${model}${where}: ${status ?? ''} ${body.status ?? 'error'}: ${message}${authAdvice(kind, context)}`.replace(/ {2,}/g, ' '),
+    message: `${provider} ${model}${where}: ${status ?? ''} ${body.status ?? 'error'}: ${message}${authAdvice(kind, context)}`.replace(
+      / {2,}/g,
+      ' ',
+    ),
     status,
     code: body.status,
     retryAfterMs: retryDelayFromGoogleDetails(body.details),
@@ -107,7 +113,8 @@ export function errorFromStreamChunk(body: GoogleErrorBody, context: GoogleError
 export function mapGoogleError(error: unknown, context: GoogleErrorContext): ZenError {
   if (ZenError.isInstance(error)) return error;
   const { provider, model } = context;
-  if (isAbortError(error, context.signal) || causeChain(error).some((link) => link.name === 'AbortError')) return abortedError(context, error);
+  if (isAbortError(error, context.signal) || causeChain(error).some((link) => link.name === 'AbortError'))
+    return abortedError(context, error);
   const record = (error ?? {}) as { name?: string; message?: string; status?: unknown; cause?: unknown };
   const name = record.name;
   const text = typeof record.message === 'string' ? record.message : String(error);
@@ -122,7 +129,12 @@ export function mapGoogleError(error: unknown, context: GoogleErrorContext): Zen
     | { code?: unknown; status?: unknown; errorDetails?: unknown; message?: string }
     | undefined;
   if (name === 'ClientError' && apiError && typeof apiError.code === 'number') {
-    const body: GoogleErrorBody = { code: apiError.code, message: apiError.message, status: typeof apiError.status === 'string' ? apiError.status : undefined, details: Array.isArray(apiError.errorDetails) ? apiError.errorDetails : undefined };
+    const body: GoogleErrorBody = {
+      code: apiError.code,
+      message: apiError.message,
+      status: typeof apiError.status === 'string' ? apiError.status : undefined,
+      details: Array.isArray(apiError.errorDetails) ? apiError.errorDetails : undefined,
+    };
     return fromGoogleBody(body, apiError.code, context, error);
   }
   // @google-cloud/vertexai GoogleGenerativeAIError for 5xx: `got status: 503 Service Unavailable. {json}`.
@@ -132,7 +144,11 @@ export function mapGoogleError(error: unknown, context: GoogleErrorContext): Zen
   // The OAuth token endpoint refused the credentials (Vertex AI mode of either SDK).
   const refused = refusedTokenRequest(error);
   if (refused) {
-    return new ZenError({ ...base, kind: 'auth', message: `${provider} ${model}: Google refused the credentials' access token request (${refused}).${authAdvice('auth', context)}` });
+    return new ZenError({
+      ...base,
+      kind: 'auth',
+      message: `${provider} ${model}: Google refused the credentials' access token request (${refused}).${authAdvice('auth', context)}`,
+    });
   }
   if (transportFailure(error)) {
     const root = describeTransport(error) ?? rootMessage(error);
@@ -144,7 +160,11 @@ export function mapGoogleError(error: unknown, context: GoogleErrorContext): Zen
   // A body or an SSE data line that is not JSON (SyntaxError, or the SDKs' own parse errors).
   if (error instanceof SyntaxError || /parsing (JSON|stream chunk)|parse final chunk|Incomplete JSON segment/i.test(text)) {
     return context.streaming
-      ? new ZenError({ ...base, kind: 'stream_interrupted', message: `The ${provider} stream for ${model} carried a chunk that is not valid JSON.` })
+      ? new ZenError({
+          ...base,
+          kind: 'stream_interrupted',
+          message: `The ${provider} stream for ${model} carried a chunk that is not valid JSON.`,
+        })
       : new ZenError({ ...base, kind: 'server', message: `${provider} answered ${model} with a body that is not valid JSON.` });
   }
   if (!context.streaming && (raisedBeforeSending(error) || name === 'GoogleAuthError')) {
@@ -152,5 +172,9 @@ export function mapGoogleError(error: unknown, context: GoogleErrorContext): Zen
     // found (google-auth-library before any token request; vertexai wraps it in a GoogleAuthError).
     return preSendError(name === 'GoogleAuthError' && record.cause !== undefined ? record.cause : error, context);
   }
-  return new ZenError({ ...base, kind: context.streaming ? 'stream_interrupted' : 'server', message: `${provider} ${model} failed: ${text}` });
+  return new ZenError({
+    ...base,
+    kind: context.streaming ? 'stream_interrupted' : 'server',
+    message: `${provider} ${model} failed: ${text}`,
+  });
 }

@@ -42,10 +42,11 @@ function imageUrl(part: ImagePart): string {
 function userContent(parts: Array<TextPart | ImagePart>): string | ChatCompletionContentPart[] {
   // A lone text part goes as a plain string, the shape every compatible vendor accepts.
   if (parts.length === 1 && parts[0]!.type === 'text') return parts[0]!.text;
-  return parts.map((part): ChatCompletionContentPart =>
-    part.type === 'text'
-      ? { type: 'text', text: part.text }
-      : { type: 'image_url', image_url: { url: imageUrl(part), ...(part.detail ? { detail: part.detail } : {}) } },
+  return parts.map(
+    (part): ChatCompletionContentPart =>
+      part.type === 'text'
+        ? { type: 'text', text: part.text }
+        : { type: 'image_url', image_url: { url: imageUrl(part), ...(part.detail ? { detail: part.detail } : {}) } },
   );
 }
 
@@ -61,7 +62,9 @@ function convertMessage(message: Message): ChatCompletionMessageParam {
       // Reasoning parts stay behind: the Chat API has no field to send them back in.
       const text = message.content.map((part) => (part.type === 'text' ? part.text : '')).join('');
       const toolCalls = message.content.flatMap((part) =>
-        part.type === 'tool-call' ? [{ id: part.id, type: 'function' as const, function: { name: part.name, arguments: part.arguments } }] : [],
+        part.type === 'tool-call'
+          ? [{ id: part.id, type: 'function' as const, function: { name: part.name, arguments: part.arguments } }]
+          : [],
       );
       return {
         role: 'assistant',
@@ -106,11 +109,19 @@ const EFFORT_BY_BUDGET: Array<[maxTokens: number, effort: ReasoningEffort]> = [
 function reasoningEffort(request: GenerationRequest, warnings: CallWarning[]): ReasoningEffort | undefined {
   const budget = request.reasoningBudgetTokens;
   if (budget !== undefined && request.reasoningEffort !== undefined) {
-    warnings.push({ type: 'unsupported-setting', setting: 'reasoningBudgetTokens', message: 'OpenAI takes a reasoning effort, not a token budget; the budget was dropped in favour of reasoningEffort.' });
+    warnings.push({
+      type: 'unsupported-setting',
+      setting: 'reasoningBudgetTokens',
+      message: 'OpenAI takes a reasoning effort, not a token budget; the budget was dropped in favour of reasoningEffort.',
+    });
   }
   if (request.reasoningEffort !== undefined || budget === undefined) return request.reasoningEffort;
   const effort = EFFORT_BY_BUDGET.find(([maxTokens]) => budget <= maxTokens)![1];
-  warnings.push({ type: 'other', setting: 'reasoningBudgetTokens', message: `OpenAI takes a reasoning effort, not a token budget: ${budget} tokens were mapped to effort '${effort}'.` });
+  warnings.push({
+    type: 'other',
+    setting: 'reasoningBudgetTokens',
+    message: `OpenAI takes a reasoning effort, not a token budget: ${budget} tokens were mapped to effort '${effort}'.`,
+  });
   return effort;
 }
 
@@ -149,18 +160,29 @@ function convertBody(request: GenerationRequest, options: ConvertRequestOptions,
   // 'none' is left out: non-reasoning models reject the parameter and older reasoning models
   // reject the value, while models that know 'none' default to it.
   if (effort !== undefined && effort !== 'none') body.reasoning_effort = effort;
-  if (request.topK !== undefined) warnings.push({ type: 'unsupported-setting', setting: 'topK', message: 'OpenAI chat completions have no top-k sampling; topK was dropped.' });
+  if (request.topK !== undefined)
+    warnings.push({
+      type: 'unsupported-setting',
+      setting: 'topK',
+      message: 'OpenAI chat completions have no top-k sampling; topK was dropped.',
+    });
   return body;
 }
 
-export function convertRequest(request: GenerationRequest, options: ConvertRequestOptions): ConvertedRequest<ChatCompletionCreateParamsNonStreaming> {
+export function convertRequest(
+  request: GenerationRequest,
+  options: ConvertRequestOptions,
+): ConvertedRequest<ChatCompletionCreateParamsNonStreaming> {
   const warnings: CallWarning[] = [];
   const body = { ...convertBody(request, options, warnings), ...request.providerOptions?.openai };
   return { body: body as unknown as ChatCompletionCreateParamsNonStreaming, warnings };
 }
 
 /** The streamed variant always asks for the usage chunk: cost accounting needs it. */
-export function convertStreamRequest(request: GenerationRequest, options: ConvertRequestOptions): ConvertedRequest<ChatCompletionCreateParamsStreaming> {
+export function convertStreamRequest(
+  request: GenerationRequest,
+  options: ConvertRequestOptions,
+): ConvertedRequest<ChatCompletionCreateParamsStreaming> {
   const warnings: CallWarning[] = [];
   const body = {
     ...convertBody(request, options, warnings),

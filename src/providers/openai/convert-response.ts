@@ -38,7 +38,10 @@ export function reasoningText(message: object | undefined): string | undefined {
 }
 
 /** Vendor extras kept under the API's own names, for faces that echo them. */
-export function providerMetadata(source: { system_fingerprint?: string | null; service_tier?: string | null }): Record<string, unknown> | undefined {
+export function providerMetadata(source: {
+  system_fingerprint?: string | null;
+  service_tier?: string | null;
+}): Record<string, unknown> | undefined {
   const metadata: Record<string, unknown> = {};
   if (source.system_fingerprint) metadata.system_fingerprint = source.system_fingerprint;
   if (source.service_tier) metadata.service_tier = source.service_tier;
@@ -53,7 +56,8 @@ export function convertResponse(completion: ChatCompletion, warnings: CallWarnin
   if (reasoning) content.push({ type: 'reasoning', text: reasoning });
   if (message?.content) content.push({ type: 'text', text: message.content });
   for (const call of message?.tool_calls ?? []) {
-    if (call.type === 'function') content.push({ type: 'tool-call', id: call.id, name: call.function.name, arguments: call.function.arguments });
+    if (call.type === 'function')
+      content.push({ type: 'tool-call', id: call.id, name: call.function.name, arguments: call.function.arguments });
   }
   // A refusal is what the model said, in its own field; kept for the OpenAI face to echo.
   const metadata = { ...providerMetadata(completion), ...(message?.refusal ? { refusal: message.refusal } : {}) };

@@ -38,7 +38,10 @@ class ToolCallIndex {
  * the usage chunk comes after the chunk with the finish_reason; a stream that ends without any
  * finish_reason yields no finish part, so `guardStream` reports it as interrupted.
  */
-export async function* convertStream(chunks: AsyncIterable<ChatCompletionChunk>, options: ConvertStreamOptions): AsyncGenerator<StreamPart> {
+export async function* convertStream(
+  chunks: AsyncIterable<ChatCompletionChunk>,
+  options: ConvertStreamOptions,
+): AsyncGenerator<StreamPart> {
   let started = false;
   let finishReason: string | undefined;
   let usage: Usage | undefined;

@@ -18,7 +18,8 @@ export function embeddingParams(modelId: string, request: EmbeddingRequest): Emb
 export function convertEmbeddings(response: CreateEmbeddingResponse, count: number): EmbeddingResult {
   const vectors: number[][] = new Array<number[]>(count);
   for (const item of response.data ?? []) {
-    if (!Number.isInteger(item.index) || item.index < 0 || item.index >= count) throw new Error(`embedding index ${String(item.index)} is outside the ${count} inputs sent`);
+    if (!Number.isInteger(item.index) || item.index < 0 || item.index >= count)
+      throw new Error(`embedding index ${String(item.index)} is outside the ${count} inputs sent`);
     vectors[item.index] = item.embedding as unknown as number[];
   }
   for (let index = 0; index < count; index += 1) {
@@ -33,6 +34,11 @@ export function convertEmbeddings(response: CreateEmbeddingResponse, count: numb
   };
 }
 
-export async function embed(client: OpenAI, modelId: string, request: EmbeddingRequest, requestOptions: { signal?: AbortSignal; maxRetries: number }): Promise<CreateEmbeddingResponse> {
+export async function embed(
+  client: OpenAI,
+  modelId: string,
+  request: EmbeddingRequest,
+  requestOptions: { signal?: AbortSignal; maxRetries: number },
+): Promise<CreateEmbeddingResponse> {
   return client.embeddings.create(embeddingParams(modelId, request), requestOptions);
 }

@@ -19,13 +19,18 @@ function imageParams(modelId: string, request: ImageRequest, warnings: CallWarni
   if (request.user !== undefined) params.user = request.user;
   for (const [from, to] of GPT_IMAGE_ONLY) {
     if (request[from] === undefined) continue;
-    if (isDallE(modelId)) warnings.push({ type: 'unsupported-setting', setting: from, message: `${modelId} does not support ${to}; it was dropped.` });
+    if (isDallE(modelId))
+      warnings.push({ type: 'unsupported-setting', setting: from, message: `${modelId} does not support ${to}; it was dropped.` });
     else params[to] = request[from];
   }
   if (request.responseFormat !== undefined) {
     if (isDallE(modelId)) params.response_format = request.responseFormat;
     else if (request.responseFormat === 'url') {
-      warnings.push({ type: 'unsupported-setting', setting: 'responseFormat', message: `${modelId} always returns base64 images; responseFormat 'url' was dropped.` });
+      warnings.push({
+        type: 'unsupported-setting',
+        setting: 'responseFormat',
+        message: `${modelId} always returns base64 images; responseFormat 'url' was dropped.`,
+      });
     }
   }
   return params as unknown as ImageGenerateParamsNonStreaming;
@@ -54,7 +59,12 @@ function convertImages(response: ImagesResponse, request: ImageRequest, warnings
 }
 
 /** Generates, or edits when input images are given, through the Images API. */
-export async function generateImages(client: OpenAI, modelId: string, request: ImageRequest, requestOptions: { signal?: AbortSignal; maxRetries: number }): Promise<ImageResult> {
+export async function generateImages(
+  client: OpenAI,
+  modelId: string,
+  request: ImageRequest,
+  requestOptions: { signal?: AbortSignal; maxRetries: number },
+): Promise<ImageResult> {
   const warnings: CallWarning[] = [];
   const params = imageParams(modelId, request, warnings);
   if (!request.images?.length) return convertImages(await client.images.generate(params, requestOptions), request, warnings);

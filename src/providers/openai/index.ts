@@ -25,7 +25,14 @@ export function createOpenAIProvider(name: string, client: OpenAI): ProviderAdap
   const maxTokensParameter = maxTokensParameterFor(client.baseURL);
   const classes = sdkErrorClasses(client);
   const credentials = credentialsHint(name, 'openai', client);
-  const errorContext = (model: string, streaming: boolean, signal: AbortSignal | undefined) => ({ provider: name, model, streaming, signal, classes, credentials });
+  const errorContext = (model: string, streaming: boolean, signal: AbortSignal | undefined) => ({
+    provider: name,
+    model,
+    streaming,
+    signal,
+    classes,
+    credentials,
+  });
   // ZenClient owns the only retry loop; this also covers clients the app built with SDK retries on.
   const requestOptions = (signal: AbortSignal | undefined) => ({ signal, maxRetries: 0 });
 
@@ -75,7 +82,9 @@ export function createOpenAIProvider(name: string, client: OpenAI): ProviderAdap
         } catch (error) {
           throw mapOpenAIError(error, { ...context, streaming: false });
         }
-        return guardStream(convertResponsesStream(events, { warnings, signal, onAborted, context }), context, (error) => mapOpenAIError(error, context));
+        return guardStream(convertResponsesStream(events, { warnings, signal, onAborted, context }), context, (error) =>
+          mapOpenAIError(error, context),
+        );
       }
       const { body, warnings } = buildRequest(context, () => convertStreamRequest(request, { modelId, maxTokensParameter }));
       let chunks;
@@ -88,7 +97,8 @@ export function createOpenAIProvider(name: string, client: OpenAI): ProviderAdap
     },
 
     async generateImages({ modelId, request, api, signal }: ImageCallOptions) {
-      if (api !== 'openai-images') throw configurationError(`The ${name} provider makes images through the OpenAI Images API, not '${api}'.`);
+      if (api !== 'openai-images')
+        throw configurationError(`The ${name} provider makes images through the OpenAI Images API, not '${api}'.`);
       try {
         return await generateImages(client, modelId, request, requestOptions(signal));
       } catch (error) {

@@ -8,7 +8,9 @@ export type SdkErrorClasses = Pick<typeof OpenAI, 'APIError' | 'APIConnectionErr
 
 export function sdkErrorClasses(client: OpenAI): SdkErrorClasses | undefined {
   const classes = client.constructor as Partial<SdkErrorClasses>;
-  const complete = [classes.APIError, classes.APIConnectionError, classes.APIConnectionTimeoutError].every((value) => typeof value === 'function');
+  const complete = [classes.APIError, classes.APIConnectionError, classes.APIConnectionTimeoutError].every(
+    (value) => typeof value === 'function',
+  );
   return complete ? (classes as SdkErrorClasses) : undefined;
 }
 
@@ -53,8 +55,19 @@ function isApiError(error: unknown, classes: SdkErrorClasses | undefined): error
   return error instanceof Error && 'status' in error && 'headers' in error && 'error' in error;
 }
 
-function make(context: OpenAIErrorContext, kind: ZenErrorKind, message: string, extra: { cause?: unknown; status?: number; code?: string; retryAfterMs?: number } = {}): ZenError {
-  return new ZenError({ kind, message: `${context.provider} ${context.model}: ${message}`, provider: context.provider, model: context.model, ...extra });
+function make(
+  context: OpenAIErrorContext,
+  kind: ZenErrorKind,
+  message: string,
+  extra: { cause?: unknown; status?: number; code?: string; retryAfterMs?: number } = {},
+): ZenError {
+  return new ZenError({
+    kind,
+    message: `${context.provider} ${context.model}: ${message}`,
+    provider: context.provider,
+    model: context.model,
+    ...extra,
+  });
 }
 
 function isTimeoutReason(reason: unknown): boolean {
@@ -67,7 +80,8 @@ export function mapOpenAIError(error: unknown, context: OpenAIErrorContext): Zen
   const { classes, signal } = context;
   if (signal?.aborted) {
     // An AbortSignal.timeout() is a deadline, not the caller changing its mind.
-    if (isTimeoutReason(signal.reason)) return make(context, 'timeout', 'the request timed out (the AbortSignal deadline passed).', { cause: error });
+    if (isTimeoutReason(signal.reason))
+      return make(context, 'timeout', 'the request timed out (the AbortSignal deadline passed).', { cause: error });
     return abortedError(context, error);
   }
   if (classes ? error instanceof classes.APIConnectionTimeoutError : error instanceof Error && error.message === 'Request timed out.') {
@@ -82,7 +96,9 @@ export function mapOpenAIError(error: unknown, context: OpenAIErrorContext): Zen
   }
   if (isApiError(error, classes)) return mapApiError(error, context);
   if (error instanceof SyntaxError) {
-    return make(context, context.streaming ? 'stream_interrupted' : 'server', `the response was not valid JSON: ${error.message}`, { cause: error });
+    return make(context, context.streaming ? 'stream_interrupted' : 'server', `the response was not valid JSON: ${error.message}`, {
+      cause: error,
+    });
   }
   // Before an answer came: an error none of the wire's is one the request never left the process with.
   if (!context.streaming && raisedBeforeSending(error)) return preSendError(error, context);
@@ -98,5 +114,10 @@ function mapApiError(error: ApiErrorLike, context: OpenAIErrorContext): ZenError
   const type = error.type ?? undefined;
   const status = error.status ?? STATUS_BY_ERROR_TYPE[type ?? ''] ?? STATUS_BY_ERROR_TYPE[code ?? ''] ?? 500;
   const kind = kindFromStatus(status, `${code ?? ''} ${type ?? ''}`, error.message);
-  return make(context, kind, `${error.message}${authAdvice(kind, context)}`, { cause: error, status: error.status, code: code ?? type, retryAfterMs: retryAfterFromHeaders(error.headers) });
+  return make(context, kind, `${error.message}${authAdvice(kind, context)}`, {
+    cause: error,
+    status: error.status,
+    code: code ?? type,
+    retryAfterMs: retryAfterFromHeaders(error.headers),
+  });
 }

@@ -17,10 +17,15 @@ import type { ConvertedRequest } from './convert-request.js';
  */
 
 function userContent(parts: Array<TextPart | ImagePart>): ResponseInputContent[] {
-  return parts.map((part): ResponseInputContent =>
-    part.type === 'text'
-      ? { type: 'input_text', text: part.text }
-      : { type: 'input_image', detail: part.detail ?? 'auto', image_url: part.source.kind === 'url' ? part.source.url : `data:${part.source.mediaType};base64,${part.source.data}` },
+  return parts.map(
+    (part): ResponseInputContent =>
+      part.type === 'text'
+        ? { type: 'input_text', text: part.text }
+        : {
+            type: 'input_image',
+            detail: part.detail ?? 'auto',
+            image_url: part.source.kind === 'url' ? part.source.url : `data:${part.source.mediaType};base64,${part.source.data}`,
+          },
   );
 }
 
@@ -93,7 +98,8 @@ function convertBody(request: GenerationRequest, modelId: string, warnings: Call
   }));
   tools.push(...((request.hostedTools ?? []) as unknown as Tool[]));
   if (tools.length > 0) body.tools = tools;
-  if (request.toolChoice !== undefined) body.tool_choice = typeof request.toolChoice === 'string' ? request.toolChoice : { type: 'function', name: request.toolChoice.name };
+  if (request.toolChoice !== undefined)
+    body.tool_choice = typeof request.toolChoice === 'string' ? request.toolChoice : { type: 'function', name: request.toolChoice.name };
   if (request.parallelToolCalls !== undefined && tools.length > 0) body.parallel_tool_calls = request.parallelToolCalls;
   const format = request.responseFormat && textFormat(request.responseFormat);
   if (format) body.text = { format };
@@ -102,7 +108,8 @@ function convertBody(request: GenerationRequest, modelId: string, warnings: Call
   if (request.topP !== undefined) body.top_p = request.topP;
   if (request.user !== undefined) body.user = request.user;
   for (const [setting, what] of UNSUPPORTED) {
-    if (request[setting] !== undefined) warnings.push({ type: 'unsupported-setting', setting, message: `OpenAI's Responses API takes no ${what}; ${setting} was dropped.` });
+    if (request[setting] !== undefined)
+      warnings.push({ type: 'unsupported-setting', setting, message: `OpenAI's Responses API takes no ${what}; ${setting} was dropped.` });
   }
   // The chat path's extras: `reasoning_effort` is `reasoning.effort` here; the rest goes as it is.
   const { reasoning_effort: finerEffort, ...extras } = request.providerOptions?.openai ?? {};
@@ -117,7 +124,10 @@ export function convertResponsesRequest(request: GenerationRequest, modelId: str
   return { body: convertBody(request, modelId, warnings) as unknown as ResponseCreateParamsNonStreaming, warnings };
 }
 
-export function convertResponsesStreamRequest(request: GenerationRequest, modelId: string): ConvertedRequest<ResponseCreateParamsStreaming> {
+export function convertResponsesStreamRequest(
+  request: GenerationRequest,
+  modelId: string,
+): ConvertedRequest<ResponseCreateParamsStreaming> {
   const warnings: CallWarning[] = [];
   return { body: { ...convertBody(request, modelId, warnings), stream: true } as unknown as ResponseCreateParamsStreaming, warnings };
 }

@@ -19,7 +19,10 @@ export function responsesFinishReason(response: Pick<Response, 'status' | 'incom
   const status = response.status ?? 'completed';
   if (status === 'incomplete') {
     const reason = response.incomplete_details?.reason;
-    return { unified: reason === 'content_filter' ? 'content-filter' : reason === 'max_output_tokens' ? 'length' : 'other', raw: reason ?? status };
+    return {
+      unified: reason === 'content_filter' ? 'content-filter' : reason === 'max_output_tokens' ? 'length' : 'other',
+      raw: reason ?? status,
+    };
   }
   if (status === 'failed') return { unified: 'error', raw: status };
   const calls = response.output.some((item) => item.type === 'function_call');

@@ -7,11 +7,22 @@ import { responsesFinishReason, responsesMetadata, responsesUsage } from './resp
 import type { ConvertStreamOptions } from './convert-stream.js';
 
 /** Statuses the API's error codes stand for, inside a 200 stream. */
-const STATUS_BY_CODE: Record<string, number> = { rate_limit_exceeded: 429, server_error: 500, invalid_prompt: 400, vector_store_timeout: 504 };
+const STATUS_BY_CODE: Record<string, number> = {
+  rate_limit_exceeded: 429,
+  server_error: 500,
+  invalid_prompt: 400,
+  vector_store_timeout: 504,
+};
 
 function streamError(code: string | null | undefined, message: string, context: { provider: string; model: string }): ZenError {
   const kind = kindFromStatus(STATUS_BY_CODE[code ?? ''] ?? 500, code ?? '', message);
-  return new ZenError({ kind, message: `${context.provider} ${context.model}: ${message}`, provider: context.provider, model: context.model, ...(code ? { code } : {}) });
+  return new ZenError({
+    kind,
+    message: `${context.provider} ${context.model}: ${message}`,
+    provider: context.provider,
+    model: context.model,
+    ...(code ? { code } : {}),
+  });
 }
 
 /**
@@ -29,7 +40,11 @@ export async function* convertResponsesStream(
     if (!started && event.type !== 'error') {
       started = true;
       const response = 'response' in event ? event.response : undefined;
-      yield { type: 'stream-start', ...(response ? { id: response.id, modelId: response.model, created: response.created_at } : {}), warnings: options.warnings };
+      yield {
+        type: 'stream-start',
+        ...(response ? { id: response.id, modelId: response.model, created: response.created_at } : {}),
+        warnings: options.warnings,
+      };
     }
     switch (event.type) {
       case 'response.output_text.delta':
@@ -53,7 +68,12 @@ export async function* convertResponsesStream(
       }
       case 'response.completed':
       case 'response.incomplete':
-        yield { type: 'finish', finishReason: responsesFinishReason(event.response), usage: responsesUsage(event.response.usage), providerMetadata: responsesMetadata(event.response) };
+        yield {
+          type: 'finish',
+          finishReason: responsesFinishReason(event.response),
+          usage: responsesUsage(event.response.usage),
+          providerMetadata: responsesMetadata(event.response),
+        };
         return;
       case 'response.failed':
         throw streamError(event.response.error?.code, event.response.error?.message ?? 'The response failed.', options.context);

@@ -32,7 +32,11 @@ function requestOf(request: GenerationRequest, modelId: string): { body: Generat
   const body: GeminiRequest = { ...gemini, ...rest, generationConfig: { ...gemini.generationConfig, ...extraGeneration } };
   const topK = body.generationConfig.topK;
   if (topK !== undefined && !(topK > 0 && topK <= VERTEX_SDK_MAX_TOP_K)) {
-    warnings.push({ type: 'unsupported-setting', setting: 'topK', message: `@google-cloud/vertexai drops topK outside 1-${VERTEX_SDK_MAX_TOP_K}; ${topK} was not sent.` });
+    warnings.push({
+      type: 'unsupported-setting',
+      setting: 'topK',
+      message: `@google-cloud/vertexai drops topK outside 1-${VERTEX_SDK_MAX_TOP_K}; ${topK} was not sent.`,
+    });
   }
   return { body: body as unknown as GenerateContentRequest, warnings };
 }
@@ -85,14 +89,21 @@ export function createVertexAIProvider(name: string, client: VertexAI): Provider
       } catch (error) {
         throw mapGoogleError(error, { ...context, signal });
       }
-      return guardStream(convertStream(chunks, warnings, context), context, (error) => mapGoogleError(error, { ...context, signal, streaming: true }));
+      return guardStream(convertStream(chunks, warnings, context), context, (error) =>
+        mapGoogleError(error, { ...context, signal, streaming: true }),
+      );
     },
 
     /** Gemini image models only: the v1 SDK has no Imagen API. */
     async generateImages({ modelId, request, api, signal }: ImageCallOptions): Promise<ImageResult> {
       const context: ErrorContext = { provider: name, model: modelId, credentials };
       if (api !== 'gemini-image') {
-        throw new ZenError({ kind: 'configuration', message: `${name} (@google-cloud/vertexai) serves Gemini image models only, not ${api} (${modelId}); use @google/genai with vertexai: true for Imagen.`, provider: name, model: modelId });
+        throw new ZenError({
+          kind: 'configuration',
+          message: `${name} (@google-cloud/vertexai) serves Gemini image models only, not ${api} (${modelId}); use @google/genai with vertexai: true for Imagen.`,
+          provider: name,
+          model: modelId,
+        });
       }
       const warnings: CallWarning[] = [];
       const body = convertImageRequest(request, warnings) as unknown as GenerateContentRequest;
@@ -100,8 +111,15 @@ export function createVertexAIProvider(name: string, client: VertexAI): Provider
         if (signal?.aborted) throw abortedError(context);
         const model = modelFor(modelId);
         // A Gemini image model draws one image per answer: n images are n calls.
-        const results = await abortable(Promise.all(Array.from({ length: Math.max(1, request.n) }, () => model.generateContent(body))), signal);
-        return convertImageResponses(results.map((result) => result.response as GeminiResponse), warnings, context);
+        const results = await abortable(
+          Promise.all(Array.from({ length: Math.max(1, request.n) }, () => model.generateContent(body))),
+          signal,
+        );
+        return convertImageResponses(
+          results.map((result) => result.response as GeminiResponse),
+          warnings,
+          context,
+        );
       } catch (error) {
         throw mapGoogleError(error, { ...context, signal });
       }

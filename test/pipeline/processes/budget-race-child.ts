@@ -42,6 +42,11 @@ async function one(): Promise<{ cost?: number; refused?: string }> {
 
 const results = await Promise.all(Array.from({ length: Number(CALLS) }, one));
 await zen.flush();
-console.log(JSON.stringify({ costs: results.flatMap((result) => (result.cost === undefined ? [] : [result.cost])), refused: results.flatMap((result) => (result.refused ? [result.refused] : [])) }));
+console.log(
+  JSON.stringify({
+    costs: results.flatMap((result) => (result.cost === undefined ? [] : [result.cost])),
+    refused: results.flatMap((result) => (result.refused ? [result.refused] : [])),
+  }),
+);
 lines.close();
 await redis.close();

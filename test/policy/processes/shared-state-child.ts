@@ -24,5 +24,10 @@ const answer = await zen.chat.completions.create({
 });
 // The cooldown and the pin are written in the background: give them time before the process ends.
 await new Promise((resolve) => setTimeout(resolve, 100));
-console.log(JSON.stringify({ channel: answer.zen.channel, attempts: answer.zen.attempts.map((attempt) => [attempt.channel, attempt.outcome, attempt.errorKind ?? null]) }));
+console.log(
+  JSON.stringify({
+    channel: answer.zen.channel,
+    attempts: answer.zen.attempts.map((attempt) => [attempt.channel, attempt.outcome, attempt.errorKind ?? null]),
+  }),
+);
 await redis.close();
