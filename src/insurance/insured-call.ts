@@ -138,14 +138,11 @@ export class InsuredCall {
   }
 
   /**
-   * ExecuteInput.inspect: checks each non-streamed answer before it is accepted. With `repair`, a
-   * covered answer event rejects it, and the next candidate runs.
+   * ExecuteInput.inspector: checks each non-streamed answer before it is accepted. With `repair`, a
+   * covered answer event rejects it, and the next candidate runs. A method (the executor calls it
+   * on this object): no closure per call.
    */
-  readonly inspect = (
-    result: GenerationResult,
-    attempt: AttemptRecord,
-    candidate: { channel: { id: string } },
-  ): Maybe<string | undefined> => {
+  inspect(result: GenerationResult, attempt: AttemptRecord, candidate: { channel: { id: string } }): Maybe<string | undefined> {
     const channel = candidate.channel.id;
     const timing: DetectorTiming = {
       ttftMs: undefined,
@@ -157,7 +154,7 @@ export class InsuredCall {
     // Synchronous unless a detector returned a promise.
     if (events instanceof Promise) return events.then((filed) => this.inspected(result, channel, attempt, filed));
     return this.inspected(result, channel, attempt, events);
-  };
+  }
 
   private inspected(result: GenerationResult, channel: string, attempt: AttemptRecord, events: QualityEvent[]): string | undefined {
     (this.answers ??= []).push({ result, channel, cost: attempt.cost, events });
