@@ -1,6 +1,7 @@
 import type { CallRecord } from '../core/call-record.js';
 import { redactSecrets, type ZenError, type ZenErrorKind } from '../core/errors.js';
 import type { CostBreakdown } from '../core/money.js';
+import { isoTime } from '../core/iso-time.js';
 import type { FaceName, GenerationRequest } from '../core/request.js';
 import type { GeneratedImage, GenerationResult } from '../core/result.js';
 import type { StreamPart } from '../core/stream-part.js';
@@ -368,7 +369,7 @@ export class InsuredCall {
     // Built now: the caller owns the metadata object once the call returns.
     const tags = this.init.tags ? stripSecrets(this.init.tags) : undefined;
     const request = requestRecord(facts, {
-      at: new Date(this.startedAtEpochMs).toISOString(),
+      at: isoTime(this.startedAtEpochMs),
       stream: this.init.stream,
       outcome,
       errorKind,
