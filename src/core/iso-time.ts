@@ -18,3 +18,20 @@ export function isoTime(epochMs: number): string {
   }
   return `${cachedPrefix}${ms < 10 ? `00${ms}` : ms < 100 ? `0${ms}` : ms}Z`;
 }
+
+let parsedText: string | undefined;
+let parsedMs = Number.NaN;
+
+/**
+ * `Date.parse`, remembering the last UTC text (one ending in `Z`, whose time no time zone
+ * changes): a ledger record's time is parsed when the store validates it and again for its keys.
+ */
+export function parseTime(text: string): number {
+  if (text === parsedText) return parsedMs;
+  const ms = Date.parse(text);
+  if (typeof text === 'string' && text.endsWith('Z')) {
+    parsedText = text;
+    parsedMs = ms;
+  }
+  return ms;
+}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isoTime } from '../../src/core/iso-time.js';
+import { isoTime, parseTime } from '../../src/core/iso-time.js';
 
 describe('isoTime', () => {
   it('writes what toISOString writes, across seconds, years, signs and the edges of Date', () => {
@@ -16,5 +16,19 @@ describe('isoTime', () => {
     expect(isoTime(1_764_769_613_349.7)).toBe(new Date(1_764_769_613_349.7).toISOString());
     expect(() => isoTime(Number.NaN)).toThrow(RangeError);
     expect(() => isoTime(8.64e15 + 1)).toThrow(RangeError);
+  });
+});
+
+describe('parseTime', () => {
+  it('parses as Date.parse does, again for the same text, and for texts it does not remember', () => {
+    for (const text of [
+      '2026-12-03T13:46:53.349Z',
+      '2026-12-03T13:46:53.349Z',
+      '2026-12-03T13:46:54.000Z',
+      'not a time',
+      '2026-12-03T13:46:53.349+02:00',
+      '2026-12-03',
+    ])
+      expect(Object.is(parseTime(text), Date.parse(text))).toBe(true);
   });
 });
