@@ -1,6 +1,7 @@
 import type { CallRecord } from '../core/call-record.js';
 import { redactSecrets, type ZenError, type ZenErrorKind } from '../core/errors.js';
 import type { CostBreakdown } from '../core/money.js';
+import { isoTime } from '../core/iso-time.js';
 import type { FaceName, GenerationRequest } from '../core/request.js';
 import type { GeneratedImage, GenerationResult } from '../core/result.js';
 import type { StreamPart } from '../core/stream-part.js';
@@ -138,14 +139,11 @@ export class InsuredCall {
   }
 
   /**
-   * ExecuteInput.inspect: checks each non-streamed answer before it is accepted. With `repair`, a
-   * covered answer event rejects it, and the next candidate runs.
+   * ExecuteInput.inspector: checks each non-streamed answer before it is accepted. With `repair`, a
+   * covered answer event rejects it, and the next candidate runs. A method (the executor calls it
+   * on this object): no closure per call.
    */
-  readonly inspect = (
-    result: GenerationResult,
-    attempt: AttemptRecord,
-    candidate: { channel: { id: string } },
-  ): Maybe<string | undefined> => {
+  inspect(result: GenerationResult, attempt: AttemptRecord, candidate: { channel: { id: string } }): Maybe<string | undefined> {
     const channel = candidate.channel.id;
     const timing: DetectorTiming = {
       ttftMs: undefined,
@@ -157,7 +155,7 @@ export class InsuredCall {
     // Synchronous unless a detector returned a promise.
     if (events instanceof Promise) return events.then((filed) => this.inspected(result, channel, attempt, filed));
     return this.inspected(result, channel, attempt, events);
-  };
+  }
 
   private inspected(result: GenerationResult, channel: string, attempt: AttemptRecord, events: QualityEvent[]): string | undefined {
     (this.answers ??= []).push({ result, channel, cost: attempt.cost, events });
@@ -371,7 +369,7 @@ export class InsuredCall {
     // Built now: the caller owns the metadata object once the call returns.
     const tags = this.init.tags ? stripSecrets(this.init.tags) : undefined;
     const request = requestRecord(facts, {
-      at: new Date(this.startedAtEpochMs).toISOString(),
+      at: isoTime(this.startedAtEpochMs),
       stream: this.init.stream,
       outcome,
       errorKind,

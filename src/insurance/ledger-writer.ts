@@ -112,8 +112,11 @@ export class LedgerWriter {
   private async drain(): Promise<void> {
     try {
       for (;;) {
-        const builders = this.queue.splice(0);
-        const batch = this.unwritten.splice(0);
+        // Taken by swapping in fresh arrays (no copy): writes made meanwhile go to the new ones.
+        const builders = this.queue;
+        this.queue = [];
+        const batch = this.unwritten;
+        this.unwritten = [];
         const calls = builders.length + this.unwrittenCalls;
         this.unwrittenCalls = 0;
         for (const build of builders) {

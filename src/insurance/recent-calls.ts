@@ -34,8 +34,16 @@ function bytesOf(call: Call): number {
 }
 
 export class RecentCalls<T extends Call> {
-  private readonly calls = new Map<string, { call: T; bytes: number }>();
+  private readonly calls = new Map<string, { call: T; bytes: number; added: number }>();
   private bytes = 0;
+  // Insertion order as a queue of (request, added) pairs in two arrays; a request added again gets
+  // a newer `added` and its older queue entry is skipped. Reading the head of a Map whose first
+  // keys were deleted costs time proportional to the deletions, which a full window makes on every
+  // call (see MemoryLedgerStore).
+  private queueIds: string[] = [];
+  private queueAdded: number[] = [];
+  private queueHead = 0;
+  private added = 0;
 
   constructor(
     private readonly maxCalls: number,
@@ -56,18 +64,35 @@ export class RecentCalls<T extends Call> {
       this.bytes -= previous.bytes;
       this.calls.delete(call.requestId);
     }
-    this.calls.set(call.requestId, { call, bytes });
+    const added = ++this.added;
+    this.calls.set(call.requestId, { call, bytes, added });
+    this.queueIds.push(call.requestId);
+    this.queueAdded.push(added);
     this.bytes += bytes;
-    while (this.calls.size > this.maxCalls || this.bytes > this.maxBytes) {
-      // The first key is the oldest (a Map keeps insertion order); no entry pair, no destructuring.
-      const oldest = this.calls.keys().next().value!;
-      const entry = this.calls.get(oldest)!;
-      this.calls.delete(oldest);
-      this.bytes -= entry.bytes;
+    while (this.calls.size > this.maxCalls || this.bytes > this.maxBytes) this.forgetOldest();
+    if (this.queueHead > 1024 && this.queueHead * 2 > this.queueIds.length) {
+      this.queueIds = this.queueIds.slice(this.queueHead);
+      this.queueAdded = this.queueAdded.slice(this.queueHead);
+      this.queueHead = 0;
     }
   }
 
   get size(): { calls: number; bytes: number } {
     return { calls: this.calls.size, bytes: this.bytes };
+  }
+
+  /** Forgets the call added least recently, skipping queue entries made stale by a newer add. */
+  private forgetOldest(): void {
+    for (;;) {
+      const requestId = this.queueIds[this.queueHead]!;
+      const added = this.queueAdded[this.queueHead]!;
+      this.queueHead += 1;
+      const entry = this.calls.get(requestId);
+      if (entry?.added === added) {
+        this.calls.delete(requestId);
+        this.bytes -= entry.bytes;
+        return;
+      }
+    }
   }
 }

@@ -21,6 +21,11 @@ import type { RetryBudget } from './retry-budget.js';
 import { StreamPump } from './stream-pump.js';
 import type { Candidate, TimeoutOptions } from './types.js';
 
+/** Checks a non-streamed answer: a reason rejects it (see ExecuteInput.inspector). */
+export interface AnswerInspector<T> {
+  inspect(result: T, attempt: AttemptRecord, candidate: Candidate): string | undefined | Promise<string | undefined>;
+}
+
 export interface ExecuteInput<T> {
   requestId: string;
   request: GenerationRequest;
@@ -39,9 +44,10 @@ export interface ExecuteInput<T> {
   /**
    * Sees every non-streamed answer before it is accepted; returning a reason rejects it and the
    * next candidate is tried (insurance `repair`). The rejected attempt stays in the record. May
-   * answer synchronously (the usual case: no detector awaits anything).
+   * answer synchronously (the usual case: no detector awaits anything). An object with a method
+   * (the call's insurance), so that no closure is made per call.
    */
-  inspect?: (result: T, attempt: AttemptRecord, candidate: Candidate) => string | undefined | Promise<string | undefined>;
+  inspector?: AnswerInspector<T>;
   /** Streams: told which channel the stream committed to, before any of its parts is seen. */
   commit?: (winner: Candidate) => void;
   /** Streams: sees each part of the committed stream as it arrives. Must not throw. */
@@ -72,7 +78,7 @@ export class Execution<T> implements LaneHost<T> {
   readonly callerSignal: AbortSignal | undefined;
   readonly state: LiveState;
   private readonly attempts: AttemptRecord[];
-  /** Answers rejected by `inspect`, with the reason. */
+  /** Answers rejected by the inspector, with the reason. */
   private readonly repairs: Array<{ channel: string; reason: string; result: T }> = [];
   private readonly now: () => number;
   private readonly startedAt: number;
@@ -309,8 +315,8 @@ export class Execution<T> implements LaneHost<T> {
         }
         await this.stopAll(running, { kind: 'hedge_lost', message: `${settled.lane.candidate.channel.id} answered first.` });
         const committed = settled.committed;
-        if (committed.kind === 'result' && this.input.inspect) {
-          const verdict = this.input.inspect(committed.result, committed.attempt, committed.candidate);
+        if (committed.kind === 'result' && this.input.inspector) {
+          const verdict = this.input.inspector.inspect(committed.result, committed.attempt, committed.candidate);
           const reason = verdict instanceof Promise ? await verdict : verdict;
           if (reason !== undefined) {
             this.repairs.push({ channel: committed.candidate.channel.id, reason, result: committed.result });

@@ -102,6 +102,11 @@ function distinctFiles(text: string): number {
   return seen.size;
 }
 
+/** One cue and its logits, unless it weighs nothing (a module function: no closure per prompt). */
+function addCue(cues: Array<[string, number]>, cue: string, logits: number): void {
+  if (logits !== 0) cues.push([cue, logits]);
+}
+
 /**
  * Reads the difficulty off the last user turn. Each cue adds or takes logits; the weights are a
  * judgment, kept in one place and checked by the fixed prompt set in test/policy/difficulty.
@@ -111,41 +116,38 @@ export function promptFeatures(analysis: FeatureInput): PromptFeatures {
   const full = analysis.promptText;
   const text = full.length > SAMPLE_CHARS ? `${full.slice(0, SAMPLE_CHARS / 2)}\n${full.slice(-SAMPLE_CHARS / 2)}` : full;
   const cues: Array<[string, number]> = [];
-  const add = (cue: string, logits: number): void => {
-    if (logits !== 0) cues.push([cue, logits]);
-  };
   const chars = full.trim().length;
   // Length: a few words carry little to get wrong, a long brief carries more (tokens of the whole call).
   const tokens = Math.max(1, analysis.inputTokens);
-  add(tokens < 60 ? 'short' : 'long', Math.max(-0.75, Math.min(1, 0.25 * Math.log2(tokens / 60))));
+  addCue(cues, tokens < 60 ? 'short' : 'long', Math.max(-0.75, Math.min(1, 0.25 * Math.log2(tokens / 60))));
 
   const cueCounts = countCues(text);
   const proofs = cueCounts[1]!;
   const notation = count(MATH_NOTATION, text, 10);
-  if (proofs >= 2 || (proofs >= 1 && notation >= 2)) add('competition math', 3.5 + 0.25 * Math.min(proofs - 1, 4));
-  else if (proofs === 1) add('proof or number theory', 1);
-  if (notation >= 3) add('math notation', 0.5);
+  if (proofs >= 2 || (proofs >= 1 && notation >= 2)) addCue(cues, 'competition math', 3.5 + 0.25 * Math.min(proofs - 1, 4));
+  else if (proofs === 1) addCue(cues, 'proof or number theory', 1);
+  if (notation >= 3) addCue(cues, 'math notation', 0.5);
 
   const files = distinctFiles(text);
   const scope = cueCounts[2]!;
   if (files >= 2 || scope > 0)
-    add(files >= 2 ? `${files} files` : 'multi-file code', 2.5 + 0.25 * Math.min(Math.max(files - 2, 0) + scope, 4));
+    addCue(cues, files >= 2 ? `${files} files` : 'multi-file code', 2.5 + 0.25 * Math.min(Math.max(files - 2, 0) + scope, 4));
   const topics = cueCounts[3]!;
-  if (topics > 0) add('hard topic', 0.6 * topics);
+  if (topics > 0) addCue(cues, 'hard topic', 0.6 * topics);
 
   const reasoning = cueCounts[4]!;
-  if (reasoning > 0) add('asks for reasoning', 0.25 * reasoning);
+  if (reasoning > 0) addCue(cues, 'asks for reasoning', 0.25 * reasoning);
   const constraints = cueCounts[5]! + cueCounts[6]! / 2;
-  if (constraints >= 2) add(`${Math.round(constraints)} constraints`, Math.min(1.5, 0.2 * constraints));
-  if (analysis.requires.reasoning) add('reasoning effort requested', 0.5);
+  if (constraints >= 2) addCue(cues, `${Math.round(constraints)} constraints`, Math.min(1.5, 0.2 * constraints));
+  if (analysis.requires.reasoning) addCue(cues, 'reasoning effort requested', 0.5);
 
   // Easy shapes count only when nothing above made the prompt hard.
   let hard = false;
   for (const [cue, logits] of cues) if (logits >= 1 && cue !== 'long') hard = true;
   if (!hard) {
-    if (chars <= 80 && GREETING.test(text)) add('greeting', -4);
-    else if (chars <= 400 && REWRITE.test(text)) add('one-line rewrite', -2.5);
-    else if (chars <= 120 && text.indexOf('?') === text.lastIndexOf('?')) add('one short request', -0.75);
+    if (chars <= 80 && GREETING.test(text)) addCue(cues, 'greeting', -4);
+    else if (chars <= 400 && REWRITE.test(text)) addCue(cues, 'one-line rewrite', -2.5);
+    else if (chars <= 120 && text.indexOf('?') === text.lastIndexOf('?')) addCue(cues, 'one short request', -0.75);
   }
 
   let difficulty = 0;

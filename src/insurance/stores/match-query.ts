@@ -1,3 +1,4 @@
+import { parseTime } from '../../core/iso-time.js';
 import { ZenError } from '../../core/errors.js';
 import { modelOfChannelId } from '../../core/model-id.js';
 import type { LedgerQuery, LedgerRecord, QualityEventKind } from '../types.js';
@@ -23,7 +24,7 @@ export interface RecordKeys {
 
 export function recordKeys(record: LedgerRecord): RecordKeys {
   // Literals of one shape rather than spreads of a shared base: this runs for every record written.
-  const atMs = Date.parse(record.at);
+  const atMs = parseTime(record.at);
   switch (record.type) {
     case 'request':
       return {

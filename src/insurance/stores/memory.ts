@@ -139,45 +139,57 @@ export class MemoryLedgerStore implements LedgerStore {
 
   async append(records: LedgerRecord[]): Promise<void> {
     if (this.closed) throw closedError();
-    let lines: Array<{ line: string; bytes: number }>;
-    if (this.serializing === undefined && !isLarge(records)) lines = serializeRecords(records).map(measured);
-    else {
+    if (this.serializing === undefined && !isLarge(records)) {
+      // The usual batch (one call's records, no captured text): every record validated and
+      // serialised before any is kept, then each flattened and measured as it is kept.
+      const texts = serializeRecords(records);
+      let touched: string | undefined;
+      for (let index = 0; index < texts.length; index += 1) {
+        const line = flat(texts[index]!);
+        touched = this.keep(records[index]!, line, lineBytes(line), touched);
+      }
+    } else {
       const previous = this.serializing;
       const current = (async () => {
         if (previous) await previous.catch(() => undefined);
         return serialize(records);
       })();
       this.serializing = current;
+      let lines: Array<{ line: string; bytes: number }>;
       try {
         lines = await current;
       } finally {
         if (this.serializing === current) this.serializing = undefined;
       }
       if (this.closed) throw closedError();
-    }
-    let touched: string | undefined;
-    for (let index = 0; index < lines.length; index += 1) {
-      // Keys come from the appended object (equal to its JSON after validation); reading them
-      // there spares a parse per record on the write path, which runs for every call.
-      const record = records[index]!;
-      const { line, bytes } = lines[index]!;
-      const entry: Entry = { line, keys: recordKeys(record), bytes, alive: true };
-      this.entries.push(entry);
-      this.live++;
-      this.liveBytes += bytes;
-      const siblings = this.byRequest.get(record.requestId);
-      if (siblings) siblings.push(entry);
-      else this.byRequest.set(record.requestId, [entry]);
-      // One queue entry per request per append, not per record.
-      if (touched !== record.requestId) {
-        touched = record.requestId;
-        const touch = ++this.touches;
-        this.lastTouch.set(record.requestId, touch);
-        this.queueIds.push(record.requestId);
-        this.queueTouches.push(touch);
-      }
+      let touched: string | undefined;
+      for (let index = 0; index < lines.length; index += 1)
+        touched = this.keep(records[index]!, lines[index]!.line, lines[index]!.bytes, touched);
     }
     this.evict();
+  }
+
+  /**
+   * Keeps one validated record's text. `touched` is the request the append last queued for
+   * eviction, returned updated: one queue entry per request per append, not per record.
+   */
+  private keep(record: LedgerRecord, line: string, bytes: number, touched: string | undefined): string {
+    // Keys come from the appended object (equal to its JSON after validation); reading them
+    // there spares a parse per record on the write path, which runs for every call.
+    const entry: Entry = { line, keys: recordKeys(record), bytes, alive: true };
+    this.entries.push(entry);
+    this.live++;
+    this.liveBytes += bytes;
+    const siblings = this.byRequest.get(record.requestId);
+    if (siblings) siblings.push(entry);
+    else this.byRequest.set(record.requestId, [entry]);
+    if (touched !== record.requestId) {
+      const touch = ++this.touches;
+      this.lastTouch.set(record.requestId, touch);
+      this.queueIds.push(record.requestId);
+      this.queueTouches.push(touch);
+    }
+    return record.requestId;
   }
 
   async *query(query?: LedgerQuery): AsyncIterable<LedgerRecord> {
@@ -266,7 +278,12 @@ export class MemoryLedgerStore implements LedgerStore {
 /** A line, flattened, with the bytes it is accounted at. */
 function measured(text: string): { line: string; bytes: number } {
   const line = flat(text);
-  return { line, bytes: line.length * (WIDE.test(line) ? 2 : 1) + RECORD_OVERHEAD_BYTES };
+  return { line, bytes: lineBytes(line) };
+}
+
+/** The bytes a flattened line is accounted at. */
+function lineBytes(line: string): number {
+  return line.length * (WIDE.test(line) ? 2 : 1) + RECORD_OVERHEAD_BYTES;
 }
 
 /**

@@ -1,3 +1,4 @@
+import { parseTime } from '../../core/iso-time.js';
 import { ZenError } from '../../core/errors.js';
 import type { LedgerRecord } from '../types.js';
 
@@ -64,7 +65,7 @@ export function serializeRecord(record: unknown, index: number): string {
   if (typeof fields.requestId !== 'string' || fields.requestId === '') {
     throw new InvalidLedgerRecordError(index, 'requestId', "'requestId' must be a non-empty string");
   }
-  if (typeof fields.at !== 'string' || Number.isNaN(Date.parse(fields.at))) {
+  if (typeof fields.at !== 'string' || Number.isNaN(parseTime(fields.at))) {
     throw new InvalidLedgerRecordError(index, 'at', "'at' must be an ISO date-time string");
   }
   return stringifyStrict(record, index);

@@ -35,7 +35,7 @@ export function executeStep(runtime: PipelineRuntime): InternalStep {
     const insured = call.insured;
     const input = executeInput<GenerationResult>(call, plan);
     if (!call.stream) {
-      if (insured) input.inspect = insured.inspect;
+      if (insured) input.inspector = insured;
       const { result } = await executeGenerate(input, deps);
       if (result.warnings.length > 0) record.warnings.push(...result.warnings);
       return { type: 'text', result };
@@ -60,7 +60,7 @@ function executeInput<T>(call: RunningCall, plan: Route): ExecuteInput<T> {
     record: call.record,
     observers: call.observers,
     // Written out, set below for the calls that have them: one shape for every input.
-    inspect: undefined,
+    inspector: undefined,
     commit: undefined,
     observe: undefined,
   };
