@@ -3,17 +3,10 @@ import { runAtConcurrency } from './concurrent.js';
 import { heapAllocated } from './heap-allocated.js';
 
 /**
- * ZenClient's own work per call, without an SDK or a network: the openai provider is an object
- * with the SDK's shape that answers on the next turn of the event loop, as a network answer
- * would (answering within the same turn would starve the ledger writer, which drains on a timer,
- * and measure an ever-growing queue instead). Everything else is the real path (face, prompt
- * analysis, routing with `auto` over three models, execution, detectors, the ledger record,
- * metadata). Measured as CPU time per call at concurrency 64, less the instant provider's own,
- * and as V8 heap allocated per call (see heap-allocated.ts), less the instant provider's own.
+ * An openai provider with the SDK's shape that answers on the next turn of the event loop, as a
+ * network answer would, with no SDK and no network (also used by bench/telemetry.ts).
  */
-export async function benchIntrinsic(
-  calls = 50_000,
-): Promise<{ cpuUs: number; providerCpuUs: number; bytes: number; providerBytes: number; calls: number }> {
+export function instantProvider() {
   const completion = {
     id: 'chatcmpl-bench',
     object: 'chat.completion',
@@ -30,7 +23,7 @@ export async function benchIntrinsic(
     usage: { prompt_tokens: 20, completion_tokens: 10, total_tokens: 30 },
   };
   const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
-  const instant = {
+  return {
     baseURL: 'https://api.openai.com/v1',
     chat: {
       completions: {
@@ -41,6 +34,21 @@ export async function benchIntrinsic(
       },
     },
   };
+}
+
+/**
+ * ZenClient's own work per call, without an SDK or a network: the openai provider is an object
+ * with the SDK's shape that answers on the next turn of the event loop, as a network answer
+ * would (answering within the same turn would starve the ledger writer, which drains on a timer,
+ * and measure an ever-growing queue instead). Everything else is the real path (face, prompt
+ * analysis, routing with `auto` over three models, execution, detectors, the ledger record,
+ * metadata). Measured as CPU time per call at concurrency 64, less the instant provider's own,
+ * and as V8 heap allocated per call (see heap-allocated.ts), less the instant provider's own.
+ */
+export async function benchIntrinsic(
+  calls = 50_000,
+): Promise<{ cpuUs: number; providerCpuUs: number; bytes: number; providerBytes: number; calls: number }> {
+  const instant = instantProvider();
   const zen = benchZen(instant);
   const call = () => zen.chat.completions.create({ model: 'auto', messages: MESSAGES });
   const alone = () => instant.chat.completions.create();

@@ -12,6 +12,7 @@ import { BasicTracerProvider, BatchSpanProcessor, type ReadableSpan, type SpanEx
 import { ZenClient, type ZenClientOptions } from '../src/index.js';
 import { MESSAGES } from './clients.js';
 import { runAtConcurrency } from './concurrent.js';
+import { instantProvider } from './intrinsic.js';
 
 class Reader extends MetricReader {
   protected override async onForceFlush(): Promise<void> {}
@@ -28,33 +29,7 @@ class DroppingExporter implements SpanExporter {
   async shutdown(): Promise<void> {}
 }
 
-const completion = {
-  id: 'chatcmpl-bench',
-  object: 'chat.completion',
-  created: 1,
-  model: 'gpt-5-mini',
-  choices: [
-    {
-      index: 0,
-      message: { role: 'assistant', content: 'The quick brown fox jumps over the lazy dog.', refusal: null },
-      finish_reason: 'stop',
-      logprobs: null,
-    },
-  ],
-  usage: { prompt_tokens: 20, completion_tokens: 10, total_tokens: 30 },
-};
-const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
-const instant = {
-  baseURL: 'https://api.openai.com/v1',
-  chat: {
-    completions: {
-      create: async () => {
-        await nextTurn();
-        return structuredClone(completion);
-      },
-    },
-  },
-};
+const instant = instantProvider();
 
 const exporter = new DroppingExporter();
 const setups: Array<[string, ZenClientOptions['telemetry']]> = [
