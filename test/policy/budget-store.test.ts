@@ -1,8 +1,8 @@
-import { Redis as IORedis } from 'ioredis';
 import { createClient } from 'redis';
-import { afterAll, describe, expect, it } from 'vitest';
-import { MemoryStateStore, RedisStateStore, type StateStore } from '../../src/index.js';
-import { redisAvailable, useRedisServer } from '../helpers/redis-server.js';
+import { describe, expect, it } from 'vitest';
+import { RedisStateStore } from '../../src/index.js';
+import { redisAvailable } from '../helpers/redis-server.js';
+import { useStateStores } from '../helpers/state-stores.js';
 
 /**
  * The budget half of the StateStore contract, for the in-memory store and for a real redis-server
@@ -10,34 +10,7 @@ import { redisAvailable, useRedisServer } from '../helpers/redis-server.js';
  * atomically, released on settlement or when they lapse, and amounts stay exact whole numbers.
  */
 
-const redis = useRedisServer();
-const closers: Array<() => Promise<unknown>> = [];
-afterAll(async () => {
-  for (const close of closers) await close();
-});
-
-let prefixes = 0;
-const prefix = (): string => `budget-test-${process.pid}-${prefixes++}:`;
-
-async function nodeRedisStore(resp: 2 | 3): Promise<StateStore> {
-  const client = createClient({ url: redis.url, RESP: resp });
-  await client.connect();
-  closers.push(() => client.close());
-  return new RedisStateStore({ client, prefix: prefix() });
-}
-
-async function ioredisStore(): Promise<StateStore> {
-  const client = new IORedis(redis.url);
-  closers.push(() => client.quit());
-  return new RedisStateStore({ client, prefix: prefix() });
-}
-
-const stores: Array<[string, () => Promise<StateStore>, boolean]> = [
-  ['memory', async () => new MemoryStateStore(), true],
-  ['redis (node-redis, RESP2)', () => nodeRedisStore(2), redisAvailable],
-  ['redis (node-redis, RESP3)', () => nodeRedisStore(3), redisAvailable],
-  ['redis (ioredis)', () => ioredisStore(), redisAvailable],
-];
+const { redis, closers, prefix, stores } = useStateStores('budget-test');
 
 // Counters expire in Redis by the real clock: the test times are now and an hour on.
 const NOW = Date.now();

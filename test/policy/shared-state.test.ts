@@ -1,11 +1,11 @@
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { Redis as IORedis } from 'ioredis';
 import { createClient } from 'redis';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { MemoryStateStore, RedisStateStore, ZenError, type StateStore, type ZenErrorEvent } from '../../src/index.js';
-import { useRedisServer, redisAvailable } from '../helpers/redis-server.js';
+import { redisAvailable } from '../helpers/redis-server.js';
+import { useStateStores } from '../helpers/state-stores.js';
 import { useSimulator } from '../helpers/simulator.js';
 import { inVirtualTime } from '../helpers/virtual-time.js';
 import { attemptsOf, ch, FLASH, HAIKU, MINI, recordEvents, run, sleep, UP, zenClient } from './execution-helpers.js';
@@ -28,36 +28,8 @@ const tsx = fileURLToPath(new URL('../../node_modules/.bin/tsx', import.meta.url
  * and in two (a child Node process and this one, through Redis).
  */
 
-const redis = useRedisServer();
 const sim = useSimulator();
-const closers: Array<() => Promise<unknown>> = [];
-afterAll(async () => {
-  for (const close of closers) await close();
-});
-
-let prefixes = 0;
-/** A fresh key prefix per store, so tests sharing the server never see each other's keys. */
-const prefix = () => `zen-test-${process.pid}-${(prefixes += 1)}:`;
-
-async function nodeRedisStore(resp: 2 | 3): Promise<RedisStateStore> {
-  const client = createClient({ url: redis.url, RESP: resp });
-  await client.connect();
-  closers.push(() => client.close());
-  return new RedisStateStore({ client, prefix: prefix() });
-}
-
-async function ioredisStore(): Promise<RedisStateStore> {
-  const client = new IORedis(redis.url);
-  closers.push(() => client.quit());
-  return new RedisStateStore({ client, prefix: prefix() });
-}
-
-const stores: Array<[string, () => Promise<StateStore>, boolean]> = [
-  ['memory', async () => new MemoryStateStore(), true],
-  ['redis (node-redis, RESP2)', () => nodeRedisStore(2), redisAvailable],
-  ['redis (node-redis, RESP3)', () => nodeRedisStore(3), redisAvailable],
-  ['redis (ioredis)', () => ioredisStore(), redisAvailable],
-];
+const { redis, closers, prefix, nodeRedisStore, stores } = useStateStores('zen-test');
 
 describe.each(stores)('StateStore contract: %s', (_name, makeStore, available) => {
   it.skipIf(!available)('a cooldown only ever moves later, and expired ones are left out', async () => {
