@@ -42,8 +42,19 @@ function esmOnly(name: string): boolean {
 const REQUIRES_JSON = ['ajv', 'libphonenumber-js'];
 const cjsBundled = Object.keys(pkg.dependencies ?? {}).filter((name) => esmOnly(name) || REQUIRES_JSON.includes(name));
 
+/**
+ * Bundled in every format, because V8 keeps a module's text in the heap at two bytes a character
+ * once it holds one character beyond Latin-1, and esbuild writes string literals in ASCII:
+ * - valibot: one 206 KB module (413 KB in the heap) for the few schema functions the faces use;
+ *   bundled and tree-shaken, only those are kept;
+ * - @pydantic/genai-prices: its 831 KB of price data (loaded on the first priced call) holds an
+ *   emoji and dashes, so it took 1.66 MB; bundled, its chunk is ASCII.
+ */
+const BUNDLED = ['valibot', '@pydantic/genai-prices'];
+
 /** The options every build shares (bench/built-package.ts builds the ESM entry points from them too). */
 export const shared: Options = {
+  noExternal: BUNDLED,
   entry: {
     index: 'src/index.ts',
     'testing/index': 'src/testing/index.ts',
@@ -66,6 +77,6 @@ export default defineConfig(() => {
     // Declarations for both formats from one TypeScript program (a program per format doubles its cost).
     { ...shared, format: ['esm', 'cjs'], dts: { only: true } },
     { ...shared, format: 'esm', dts: false },
-    { ...shared, format: 'cjs', dts: false, noExternal: cjsBundled },
+    { ...shared, format: 'cjs', dts: false, noExternal: [...new Set([...cjsBundled, ...BUNDLED])] },
   ];
 });

@@ -128,7 +128,7 @@ export const DASHBOARD_SCRIPT = String.raw`
     renderLatency(data.latency);
     renderClaims(data.claims);
     renderWatch(data.watch);
-    text('status', (data.loading ? 'reading the ledger… ' : '') + int(data.records) + ' records' + (data.skipped ? ' (' + int(data.skipped) + ' unreadable lines skipped)' : '') + ' · changed ' + when(data.updatedAt) + ' UTC · every ' + data.refreshSeconds + ' s');
+    text('status', (data.loading ? 'reading the ledger\u2026 ' : '') + int(data.records) + ' records' + (data.skipped ? ' (' + int(data.skipped) + ' unreadable lines skipped)' : '') + ' · changed ' + when(data.updatedAt) + ' UTC · every ' + data.refreshSeconds + ' s');
     state.version = data.version;
     state.renders += 1;
     document.body.setAttribute('data-version', String(data.version));

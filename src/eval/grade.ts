@@ -13,7 +13,7 @@ export interface ParsedResponse {
 }
 
 // `Answer:`, `**Answer:**`, `Final answer -`: the label, then the rest of that line (and what follows, up to the next label).
-const FIELD = /^[ \t>*_#-]*(explanation|(?:final |exact )?answer|confidence)[ \t*_]*[:：\-–][ \t*_]*/gim;
+const FIELD = /^[ \t>*_#-]*(explanation|(?:final |exact )?answer|confidence)[ \t*_]*[:\uFF1A\-\u2013][ \t*_]*/gim;
 
 export function parseResponse(text: string): ParsedResponse {
   const fields = new Map<string, string>();
@@ -65,7 +65,7 @@ export function normalizeAnswer(text: string): string {
     .toLowerCase()
     .replace(/\s+/g, ' ')
     .trim()
-    .replace(/^["'`“”‘’([]+|["'`“”‘’)\]]+$/g, '')
+    .replace(/^["'`\u201C\u201D\u2018\u2019([]+|["'`\u201C\u201D\u2018\u2019)\]]+$/g, '')
     .replace(/[.;,!]+$/, '')
     .trim();
   const number = asNumber(value);

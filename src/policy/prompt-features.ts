@@ -47,7 +47,7 @@ const CUES = new RegExp(
   'gim',
 );
 const MATH_NOTATION =
-  /\$[^$\n]{1,80}\$|\\(?:frac|sum|int|prod|sqrt|binom|lfloor|lceil|mathbb|cdot|equiv|pmod)|[≤≥∑∫√∞≡]|\^\s*\{?\d|\b[a-z]_\{?\d/g;
+  /\$[^$\n]{1,80}\$|\\(?:frac|sum|int|prod|sqrt|binom|lfloor|lceil|mathbb|cdot|equiv|pmod)|[\u2264\u2265\u2211\u222B\u221A\u221E\u2261]|\^\s*\{?\d|\b[a-z]_\{?\d/g;
 /** A source file's extension; the name is read backwards from it (a pattern that starts with the name is slow). */
 const FILE_EXTENSION = /\.(?:tsx?|jsx?|mjs|cjs|py|go|rs|java|kt|rb|cs|cpp|cc|hpp|swift|php|scala|sql|ya?ml|toml|vue|svelte)\b/g;
 const LIMITS = [0, 6, 3, 3, 4, 8, 8];

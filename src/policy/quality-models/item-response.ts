@@ -66,7 +66,8 @@ const FAILURE_WEIGHT: Partial<Record<ZenErrorKind, number>> = {
 export class ItemResponseQualityModel implements QualityModel {
   private center = new Float64Array(0);
   private variance = new Float64Array(0);
-  /** κ, σ and 1 − defect rate, derived from the above and kept for the routing loop. */
+  // kappa, sigma and 1 - defect rate, derived from the above and kept for the routing loop (plain
+  // comments: a JSDoc comment here would be kept in the bundle, whose text must stay Latin-1).
   private shrink = new Float64Array(0);
   private spread = new Float64Array(0);
   private keep = new Float64Array(0);
@@ -132,10 +133,9 @@ export class ItemResponseQualityModel implements QualityModel {
     }
   }
 
-  /**
-   * For prepared channels, per channel index c at 4c..4c+3: κ·ability, κ, 1 − defect rate and κ·σ,
-   * so that the router works out σ(a·(κ·ability − κ·difficulty))·(1 − defect rate) inline.
-   */
+  // For prepared channels, per channel index c at 4c..4c+3: kappa*ability, kappa, 1 - defect rate
+  // and kappa*sigma, so that the router works out sigmoid(a*(kappa*ability - kappa*difficulty)) *
+  // (1 - defect rate) inline. (Plain ASCII: the bundle keeps this method's comment.)
   logisticArrays(category: TaskCategory): Float64Array {
     return this.packed[CATEGORY_INDEX[category]]!;
   }
