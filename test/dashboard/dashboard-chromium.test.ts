@@ -1,4 +1,4 @@
-import { appendFileSync, existsSync, mkdirSync, mkdtempSync } from 'node:fs';
+import { appendFileSync, mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -8,6 +8,7 @@ import { JsonlLedgerStore, JsonlTail, startDashboard, type Dashboard } from '../
 import { ZenClient } from '../../src/index.js';
 import { simulatorProviders, startSimulator, type Simulator } from '../../src/testing/index.js';
 import { expectedFigures, usd, writeCalls } from './fixtures.js';
+import { launchChromium, noteChromiumSkip, runChromiumTests } from '../helpers/chromium.js';
 
 /**
  * The live dashboard in real headless Chromium over a JSONL ledger the test wrote with real calls:
@@ -16,12 +17,8 @@ import { expectedFigures, usd, writeCalls } from './fixtures.js';
  * reload, and so does a budget record. No console error, no request off the dashboard's origin.
  * Skipped without /usr/bin/chromium unless ZEN_REQUIRE_CHROMIUM=1 (CI), as the report's test.
  */
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const available = existsSync(CHROMIUM);
-const required = process.env.ZEN_REQUIRE_CHROMIUM === '1';
 const artifacts = fileURLToPath(new URL('../../artifacts/', import.meta.url));
-if (!available && !required)
-  console.warn(`NOTE: ${CHROMIUM} not found: the Chromium dashboard test is SKIPPED (set ZEN_REQUIRE_CHROMIUM=1 to make it required).`);
+noteChromiumSkip('dashboard');
 
 interface DrawnState {
   charts: Record<string, { points: number; colors?: Array<string | null> }>;
@@ -52,24 +49,19 @@ function colouredPixels(tab: Page, id: string): Promise<number> {
   }, id);
 }
 
-describe.skipIf(!available && !required)('the live dashboard in headless Chromium', () => {
+describe.skipIf(!runChromiumTests)('the live dashboard in headless Chromium', () => {
   let browser: Browser;
   let sim: Simulator;
   let dashboard: Dashboard;
   let path: string;
 
   beforeAll(async () => {
-    if (!available) throw new Error(`ZEN_REQUIRE_CHROMIUM=1 but ${CHROMIUM} is missing: install Debian's chromium`);
     sim = await startSimulator();
     path = join(mkdtempSync(join(tmpdir(), 'zen-dashboard-')), 'ledger.jsonl');
     await writeCalls(sim, await JsonlLedgerStore.open({ path }));
     // As `zenrouter dashboard --ledger ledger.jsonl` follows it: read-only, by byte offset.
     dashboard = await startDashboard({ tail: new JsonlTail(path), port: 0, refreshSeconds: 0.5 });
-    const { chromium } = await import('playwright-core');
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-    });
+    browser = await launchChromium();
   }, 120_000);
 
   afterAll(async () => {

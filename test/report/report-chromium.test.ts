@@ -7,6 +7,7 @@ import { collectReport } from '../../src/report/collect.js';
 import { renderReport } from '../../src/report/render.js';
 import type { ReportData } from '../../src/report/report-data.js';
 import { reportInputs } from './fixtures.js';
+import { launchChromium, noteChromiumSkip, runChromiumTests } from '../helpers/chromium.js';
 
 /**
  * The HTML report in real headless Chromium: it loads with no console error, and every chart drew
@@ -14,12 +15,8 @@ import { reportInputs } from './fixtures.js';
  * canvas). Chromium is /usr/bin/chromium (Debian's package); without it the test is skipped with
  * a note, unless ZEN_REQUIRE_CHROMIUM=1 (CI), where a missing browser fails it.
  */
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const available = existsSync(CHROMIUM);
-const required = process.env.ZEN_REQUIRE_CHROMIUM === '1';
 const artifacts = fileURLToPath(new URL('../../artifacts/', import.meta.url));
-if (!available && !required)
-  console.warn(`NOTE: ${CHROMIUM} not found: the Chromium report test is SKIPPED (set ZEN_REQUIRE_CHROMIUM=1 to make it required).`);
+noteChromiumSkip('report');
 
 const countNonNull = (values: ReadonlyArray<number | null>): number => values.filter((value) => value !== null).length;
 
@@ -42,23 +39,18 @@ function expectedPoints(data: ReportData): Record<string, number> {
   };
 }
 
-describe.skipIf(!available && !required)('the HTML report in headless Chromium', () => {
+describe.skipIf(!runChromiumTests)('the HTML report in headless Chromium', () => {
   let browser: Browser;
   let data: ReportData;
   let page: string;
 
   beforeAll(async () => {
-    if (!available) throw new Error(`ZEN_REQUIRE_CHROMIUM=1 but ${CHROMIUM} is missing: install Debian's chromium`);
     const inputs = await reportInputs();
     data = await collectReport([inputs.results, inputs.watch, inputs.ledger, inputs.watchLedger]);
     mkdirSync(artifacts, { recursive: true });
     page = join(artifacts, 'report.html');
     writeFileSync(page, renderReport(data));
-    const { chromium } = await import('playwright-core');
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-    });
+    browser = await launchChromium();
   }, 120_000);
 
   afterAll(async () => {
