@@ -1,5 +1,5 @@
 import { ZenError } from '../../core/errors.js';
-import { importUnbundled } from '../../core/optional-peer.js';
+import { importUnbundled, isModuleNotFound } from '../../core/optional-peer.js';
 
 /** What the Postgres store needs to run one statement: node-postgres' `Pool` and PGlite both have it. */
 export interface PostgresQueryable {
@@ -102,13 +102,11 @@ export async function openPgPool(
   try {
     loaded = await importModule();
   } catch (error) {
-    const code = (error as { code?: unknown } | null)?.code;
-    const missing = code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND';
     throw new ZenError({
       kind: 'configuration',
       retryable: false,
       cause: error,
-      message: missing
+      message: isModuleNotFound(error)
         ? "PostgresLedgerStore needs the optional peer dependency 'pg': run `npm install pg` (or pass a PGlite database as `pool`)"
         : `PostgresLedgerStore could not load 'pg': ${error instanceof Error ? error.message : String(error)}`,
     });

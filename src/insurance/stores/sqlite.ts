@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import { ZenError } from '../../core/errors.js';
-import { importUnbundled } from '../../core/optional-peer.js';
+import { importUnbundled, isModuleNotFound } from '../../core/optional-peer.js';
 import { toNanos } from '../../core/money.js';
 import type { DailyCredits, LedgerQuery, LedgerRecord, LedgerStore, QualityEventKind } from '../types.js';
 import { dayRange, fromJsonCredits, toJsonCredits } from './daily-credits.js';
@@ -259,13 +259,11 @@ export async function loadBetterSqlite3(
   try {
     loaded = await importModule();
   } catch (error) {
-    const code = (error as { code?: unknown } | null)?.code;
-    const missing = code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND';
     throw new ZenError({
       kind: 'configuration',
       retryable: false,
       cause: error,
-      message: missing
+      message: isModuleNotFound(error)
         ? "SqliteLedgerStore needs the optional peer dependency 'better-sqlite3': run `npm install better-sqlite3`"
         : `SqliteLedgerStore could not load 'better-sqlite3': ${error instanceof Error ? error.message : String(error)}`,
     });
