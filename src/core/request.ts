@@ -15,8 +15,8 @@ export type ImageSource = { kind: 'url'; url: string } | { kind: 'base64'; media
 export interface ImagePart {
   type: 'image';
   source: ImageSource;
-  /** OpenAI's `detail` hint; other vendors ignore it. */
-  detail?: 'auto' | 'low' | 'high';
+  /** OpenAI's `detail` hint (`original`: full resolution, newer models); other vendors ignore it. */
+  detail?: 'auto' | 'low' | 'high' | 'original';
 }
 
 export interface ToolCallPart {

@@ -59,7 +59,8 @@ function textParts(content: unknown, param: string, allowed: readonly string[]):
 }
 
 function imagePart(part: Item, where: string): ImagePart {
-  const detail = part.detail === 'low' || part.detail === 'high' || part.detail === 'auto' ? part.detail : undefined;
+  const detail =
+    part.detail === 'low' || part.detail === 'high' || part.detail === 'auto' || part.detail === 'original' ? part.detail : undefined;
   const url = part.image_url;
   if (typeof url !== 'string' || url === '') {
     if (typeof part.file_id === 'string')

@@ -127,6 +127,13 @@ export function outputText(items: readonly ResponseOutputItem[]): string {
   return text;
 }
 
+/**
+ * Fields of the Response that openai 7 types and openai 6 does not: `access_programs` is null
+ * when no access program (OpenAI's Cyber tiers) applied, which is every call zenrouter answers.
+ * A spread, so that the literal typechecks under both SDK majors.
+ */
+const NEWER_FIELDS = { access_programs: null };
+
 /** The Response for `output`: in progress (no usage yet), or done with its usage and finish. */
 export function buildResponse(
   context: ResponseContext,
@@ -136,6 +143,7 @@ export function buildResponse(
   const body = context.body;
   const reason = done ? incompleteReason(done.finish) : undefined;
   const response: Response = {
+    ...NEWER_FIELDS,
     id: context.id,
     object: 'response',
     created_at: context.createdAt,

@@ -92,7 +92,8 @@ export async function* toResponseEvents(
         type: 'response.function_call_arguments.done',
         item_id: id,
         output_index: index,
-        name: item.name,
+        // openai 6 types `name` on this event and openai 7 does not; OpenAI sends it.
+        ...{ name: item.name },
         arguments: item.arguments,
       });
       yield numbered({ type: 'response.output_item.done', output_index: index, item: structuredClone(item) });
@@ -111,7 +112,8 @@ export async function* toResponseEvents(
         output_index: message.index,
         content_index: 0,
         annotation_index: text.annotations.length - 1,
-        annotation,
+        // openai 7 types the citation kinds here, openai 6 `unknown`.
+        annotation: annotation as (typeof text.annotations)[number],
       });
     }
   }

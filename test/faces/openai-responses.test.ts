@@ -92,6 +92,8 @@ describe('settings reach the answering model', () => {
       parallel_tool_calls: false,
       user: 'user-7',
       metadata: { team: 'search' },
+      // Typed by openai 7; null when no access program applied.
+      access_programs: null,
     });
     expect(response.output[0]).toMatchObject({ type: 'function_call', name: 'lookup' });
   });

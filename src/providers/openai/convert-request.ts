@@ -1,5 +1,6 @@
 import type {
   ChatCompletionContentPart,
+  ChatCompletionContentPartImage,
   ChatCompletionCreateParamsNonStreaming,
   ChatCompletionCreateParamsStreaming,
   ChatCompletionMessageParam,
@@ -46,9 +47,15 @@ function userContent(parts: Array<TextPart | ImagePart>): string | ChatCompletio
     (part): ChatCompletionContentPart =>
       part.type === 'text'
         ? { type: 'text', text: part.text }
-        : { type: 'image_url', image_url: { url: imageUrl(part), ...(part.detail ? { detail: part.detail } : {}) } },
+        : { type: 'image_url', image_url: { url: imageUrl(part), ...(part.detail ? { detail: imageDetail(part.detail) } : {}) } },
   );
 }
+
+/**
+ * openai 7 types `detail: 'original'` for chat images and openai 6 does not; the SDK sends the
+ * value as given either way, so it goes through under both majors.
+ */
+const imageDetail = (detail: NonNullable<ImagePart['detail']>) => detail as ChatCompletionContentPartImage.ImageURL['detail'];
 
 function convertMessage(message: Message): ChatCompletionMessageParam {
   switch (message.role) {
