@@ -294,9 +294,30 @@ function pairedCheck(train: Row[], byCost: string[], meanCost: (model: string) =
       }
     }
     checkers.set(group, best.checker);
+    // The checker's rates on each first model's answers: a cascade may start with any of them.
+    const byFirstModel: Record<string, { recall: number; falseAlarms: number }> = {};
+    for (const first of firsts) {
+      if (first === best.checker) continue;
+      let wrong = 0,
+        caught = 0,
+        right = 0,
+        alarms = 0;
+      for (const row of rows) {
+        const flagged = !passes(row, first, best.checker);
+        if (row.correct[first]! >= 1) {
+          right += 1;
+          if (flagged) alarms += 1;
+        } else {
+          wrong += 1;
+          if (flagged) caught += 1;
+        }
+      }
+      byFirstModel[`routerbench/${first}`] = { recall: (caught + 1) / (wrong + 2), falseAlarms: (alarms + 1) / (right + 2) };
+    }
     options.set(group, {
       recall: best.recall,
       falseAlarms: best.falseAlarms,
+      ...(process.env.ZEN_CHECK_RATES === 'pair' ? {} : { byFirstModel }),
       checkCost: 1,
       samples: 1,
       checkModel: `routerbench/${best.checker}`,

@@ -104,6 +104,7 @@ export type {
   RetryOptions,
   HedgeOptions,
   ExplorationOptions,
+  CascadeCheckRates,
   CascadeOptions,
 } from './policy/types.js';
 export {

@@ -61,6 +61,14 @@ export interface CascadeOptions {
   recall?: number | Partial<Record<TaskCategory, number>>;
   /** How often it flags a good first answer (default 0.15), overall or per task category. */
   falseAlarms?: number | Partial<Record<TaskCategory, number>>;
+  /**
+   * The check's rates for answers of one first model, keyed by model id (`vendor/name`): how well
+   * a check tells right from wrong depends on whose answer it checks (two models that make the
+   * same mistakes agree on them). A cascade starting with a listed model is planned with its
+   * rates; other models use `recall` and `falseAlarms`. Measure them on your own graded calls
+   * (the RouterBench bench does, per first model and task).
+   */
+  byFirstModel?: Record<string, CascadeCheckRates>;
   /** The check's cost as a multiple of the first answer's (default 1: one more sample; see checkModel). */
   checkCost?: number;
   /**
@@ -74,6 +82,14 @@ export interface CascadeOptions {
    * it is a candidate its estimated cost is the check's.
    */
   checkModel?: string;
+}
+
+/** How a cascade's check does on answers of one first model (see CascadeOptions.byFirstModel). */
+export interface CascadeCheckRates {
+  /** Share of its wrong answers the check flags (0..1). */
+  recall: number;
+  /** Share of its good answers the check flags (0..1). */
+  falseAlarms: number;
 }
 
 /** Routing options: per client as defaults, per request in the `zen` extension field. */
