@@ -301,9 +301,11 @@ function pairedCheck(train: Row[], byCost: string[], meanCost: (model: string) =
       let wrong = 0,
         caught = 0,
         right = 0,
-        alarms = 0;
+        alarms = 0,
+        topRight = 0;
       for (const row of rows) {
         const flagged = !passes(row, first, best.checker);
+        if (flagged) topRight += row.correct[top]!;
         if (row.correct[first]! >= 1) {
           right += 1;
           if (flagged) alarms += 1;
@@ -312,18 +314,31 @@ function pairedCheck(train: Row[], byCost: string[], meanCost: (model: string) =
           if (flagged) caught += 1;
         }
       }
-      byFirstModel[`routerbench/${first}`] = { recall: (caught + 1) / (wrong + 2), falseAlarms: (alarms + 1) / (right + 2) };
+      byFirstModel[`routerbench/${first}`] = {
+        recall: (caught + 1) / (wrong + 2),
+        falseAlarms: (alarms + 1) / (right + 2),
+        // The strongest model's chance on the prompts this check flags, as a share of its chance
+        // overall (smoothed towards 1 by two pseudo-prompts).
+        ...(process.env.ZEN_CHECK_FLAGGED === 'off'
+          ? {}
+          : { escalationOnFlagged: Math.min(1, (topRight + 2 * accuracy(top)) / ((caught + alarms + 2) * accuracy(top))) }),
+      };
     }
-    options.set(group, {
-      recall: best.recall,
-      falseAlarms: best.falseAlarms,
-      ...(process.env.ZEN_CHECK_RATES === 'pair' ? {} : { byFirstModel }),
-      checkCost: 1,
-      samples: 1,
-      checkModel: `routerbench/${best.checker}`,
-    });
+    // A check that flags right answers about as often as wrong ones (recall − false alarms under
+    // 0.1, as the consistency of code answers by word overlap) cannot tell them apart: a host that
+    // measured it would leave it off for the group.
+    const pays = best.recall - best.falseAlarms >= 0.1 || process.env.ZEN_CHECK_ALWAYS === '1';
+    if (pays)
+      options.set(group, {
+        recall: best.recall,
+        falseAlarms: best.falseAlarms,
+        ...(process.env.ZEN_CHECK_RATES === 'pair' ? {} : { byFirstModel }),
+        checkCost: 1,
+        samples: 1,
+        checkModel: `routerbench/${best.checker}`,
+      });
     table.push({
-      group: `${group} (${best.first.split('/').pop()} checked by ${best.checker.split('/').pop()})`,
+      group: `${group} (${best.first.split('/').pop()} checked by ${best.checker.split('/').pop()}${pays ? '' : ': cannot tell right from wrong, so off'})`,
       recall: best.recall,
       falseAlarms: best.falseAlarms,
       n: best.n,

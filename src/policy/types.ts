@@ -69,6 +69,13 @@ export interface CascadeOptions {
    * (the RouterBench bench does, per first model and task).
    */
   byFirstModel?: Record<string, CascadeCheckRates>;
+  /**
+   * How likely the escalation is to answer well a prompt whose first answer the check flagged, as
+   * a share of its chance on a typical prompt (default 1). The check flags the harder prompts, on
+   * which the stronger model fails more often too: a share below 1 keeps the plan from counting
+   * on the escalation's average (RouterBench, the strongest model after a flag: 0.8 to 0.95).
+   */
+  escalationOnFlagged?: number;
   /** The check's cost as a multiple of the first answer's (default 1: one more sample; see checkModel). */
   checkCost?: number;
   /**
@@ -90,6 +97,8 @@ export interface CascadeCheckRates {
   recall: number;
   /** Share of its good answers the check flags (0..1). */
   falseAlarms: number;
+  /** `escalationOnFlagged` for cascades starting with this model (else the option's). */
+  escalationOnFlagged?: number;
 }
 
 /** Routing options: per client as defaults, per request in the `zen` extension field. */

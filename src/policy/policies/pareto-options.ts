@@ -35,8 +35,11 @@ export function checkParetoRouting(routing: RoutingOptions): void {
           fail(`cascade.byFirstModel.${model}`, 'must be { recall, falseAlarms }, numbers from 0 to 1', rates);
         number(rates.recall, `cascade.byFirstModel.${model}.recall`, 0, 1);
         number(rates.falseAlarms, `cascade.byFirstModel.${model}.falseAlarms`, 0, 1);
+        if (rates.escalationOnFlagged !== undefined)
+          number(rates.escalationOnFlagged, `cascade.byFirstModel.${model}.escalationOnFlagged`, 0, 1);
       }
     }
+    if (cascade.escalationOnFlagged !== undefined) number(cascade.escalationOnFlagged, 'cascade.escalationOnFlagged', 0, 1);
     if (cascade.checkCost !== undefined) number(cascade.checkCost, 'cascade.checkCost', 0, Number.POSITIVE_INFINITY);
     if (cascade.samples !== undefined && !(Number.isInteger(cascade.samples) && cascade.samples >= 0 && cascade.samples <= 10))
       fail('cascade.samples', 'must be a whole number from 0 to 10', cascade.samples);

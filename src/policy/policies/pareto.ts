@@ -26,7 +26,7 @@ export interface ParetoPolicyOptions {
   now?: () => number;
 }
 
-const DEFAULT_CASCADE = { recall: 0.7, falseAlarms: 0.15, checkCost: 1, samples: 1 };
+const DEFAULT_CASCADE = { recall: 0.7, falseAlarms: 0.15, checkCost: 1, samples: 1, escalationOnFlagged: 1 };
 
 /** Quality points a doubling of cost must buy at quality weight w (0 < w < 1). */
 export function costPerDoubling(weight: number, balanced: number): number {
@@ -248,12 +248,11 @@ class Best implements Ranked {
 /**
  * The best cascade for the call: a cheaper candidate first escalating to the pick, the pick first
  * escalating to a dearer one, or a cheaper candidate first escalating to the likeliest candidate
- * (of another model, each time). The last finds "cheap first, the strongest when flagged" when the
- * pick alone is a mid-priced model: a good check then buys the strong model's quality on the few
- * answers it flags, for less than the pick costs. With the check's recall r and false-alarm rate
- * f (the first model's own, from `byFirstModel`, when given), the first's chance p and the
- * escalation's q:
- *   escalated = (1 − p)·r + p·f,  quality = p·(1 − f) + escalated·q,
+ * (of another model, each time). Neither end is the check's model (see `consider`): when the pick
+ * is, the likeliest candidate is the escalation left. With the check's recall r and false-alarm
+ * rate f, the escalation's share s of its chance on flagged prompts (the first model's own, from
+ * `byFirstModel`, when given), the first's chance p and the escalation's q:
+ *   escalated = (1 − p)·r + p·f,  quality = p·(1 − f) + escalated·q·s,
  *   cost = cost(first)·(1 + checkCost) + escalated·cost(escalation),
  * scored as any candidate at the call's preference. Planned only when it beats the pick alone.
  */
@@ -296,8 +295,9 @@ function planCascade(table: CandidateTable, pick: number, options: CascadeOption
     const rates = byFirst?.get(universe.channels[first]!.model.id);
     const r = rates ? rates.recall : recall;
     const f = rates ? rates.falseAlarms : falseAlarms;
+    const onFlagged = rates?.escalationOnFlagged ?? settings.escalationOnFlagged;
     const escalated = (1 - p) * r + p * f;
-    const expected = p * (1 - f) + escalated * q;
+    const expected = p * (1 - f) + escalated * q * onFlagged;
     const spent = cost[first]! + (checkUsd ?? cost[first]! * settings.checkCost) * settings.samples + escalated * cost[escalation]!;
     const cascaded = score(expected, spent);
     if (cascaded > bestScore) {
