@@ -12,7 +12,7 @@
  * Held-out files have the training files' columns, one header each. The data is read from
  * ../shared/data/routerbench (ZEN_ROUTERBENCH_DIR overrides); it is not part of this repository.
  * For experiments: ZEN_KNN_K and ZEN_KNN_SHRINKAGE (a number, else chosen by inner cross-validation
- * on the training rows), ZEN_CHECKER (the check's model, else chosen on the training rows),
+ * on the training rows), ZEN_KNN_SELECTION=one-standard-error (the quality model's `selection`), ZEN_CHECKER (the check's model, else chosen on the training rows),
  * ZEN_CHECK=pooled (one checker for every task, recall and false alarms pooled over the cheaper
  * first answers; ZEN_CHECK_FIRSTS=all over every model) and ZEN_FOLD_SEED (another split, default 42).
  */
@@ -136,6 +136,7 @@ function buildRouter(train: Row[]): RouterDeps {
     examples: train.map((row) => ({ text: row.prompt, scores: row.correct, group: row.task })),
     ...(k ? { k: k === 'auto' ? 'auto' : Number(k) } : {}),
     ...(shrinkage ? { shrinkage: shrinkage === 'auto' ? 'auto' : Number(shrinkage) } : {}),
+    ...(process.env.ZEN_KNN_SELECTION === 'one-standard-error' ? { selection: 'one-standard-error' as const } : {}),
   });
   const providers: ProviderInfo[] = [{ name: 'bench', family: 'openai', vendors: ['routerbench'], models: [] }];
   const catalog = new Catalog({ models });
