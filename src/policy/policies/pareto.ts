@@ -253,8 +253,10 @@ class Best implements Ranked {
  * rate f, the escalation's share s of its chance on flagged prompts (the first model's own, from
  * `byFirstModel`, when given), the first's chance p and the escalation's q:
  *   escalated = (1 − p)·r + p·f,  quality = p·(1 − f) + escalated·q·s,
- *   cost = cost(first)·(1 + checkCost) + escalated·cost(escalation),
- * scored as any candidate at the call's preference. Planned only when it beats the pick alone.
+ *   cost = cost(first)·(1 + checkCost) + escalated·cost(escalation)·(1 + checkCost)
+ * (a check's cost is the checker's own estimate when it is a candidate: the escalation's answer is
+ * checked too), scored as any candidate at the call's preference. Planned only when it beats the
+ * pick alone.
  */
 function planCascade(table: CandidateTable, pick: number, options: CascadeOptions, t: Terms): DecisionFacts['cascade'] {
   const settings = { ...DEFAULT_CASCADE, ...options };
@@ -298,7 +300,9 @@ function planCascade(table: CandidateTable, pick: number, options: CascadeOption
     const onFlagged = rates?.escalationOnFlagged ?? settings.escalationOnFlagged;
     const escalated = (1 - p) * r + p * f;
     const expected = p * (1 - f) + escalated * q * onFlagged;
-    const spent = cost[first]! + (checkUsd ?? cost[first]! * settings.checkCost) * settings.samples + escalated * cost[escalation]!;
+    // With repair on, the escalation's answer is checked too: its samples are paid when it runs.
+    const checks = (of: number) => (checkUsd ?? cost[of]! * settings.checkCost) * settings.samples;
+    const spent = cost[first]! + checks(first) + escalated * (cost[escalation]! + checks(escalation));
     const cascaded = score(expected, spent);
     if (cascaded > bestScore) {
       bestScore = cascaded;
