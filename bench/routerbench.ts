@@ -22,7 +22,7 @@ import { LiveState } from '../src/policy/live-state.js';
 import { builtInPolicies, paretoPolicy } from '../src/policy/policies/index.js';
 import { NearestNeighbourQualityModel, type NearestNeighbourFit } from '../src/policy/quality-models/nearest-neighbours.js';
 import { route, type RouterDeps } from '../src/policy/router.js';
-import type { CascadeOptions, Policy } from '../src/policy/types.js';
+import type { CascadeCheckRates, CascadeOptions, Policy } from '../src/policy/types.js';
 import { similarity } from '../src/insurance/detectors/consistency.js';
 import type { GenerationResult } from '../src/core/result.js';
 import { dataDir, MODELS, readRows, REFERENCE, TRAINING_FILES, type Row } from './routerbench/data.js';
@@ -295,9 +295,11 @@ function pairedCheck(train: Row[], byCost: string[], meanCost: (model: string) =
       }
     }
     checkers.set(group, best.checker);
-    // The checker's rates on each first model's answers: a cascade may start with any of them.
-    const byFirstModel: Record<string, { recall: number; falseAlarms: number }> = {};
-    for (const first of firsts) {
+    // The checker's rates on each model's answers: the router may start a cascade with any of
+    // them (the dearer ones too, at high answer values), and rates measured for one pair misstate
+    // the check for another.
+    const byFirstModel: Record<string, CascadeCheckRates> = {};
+    for (const first of MODELS) {
       if (first === best.checker) continue;
       let wrong = 0,
         caught = 0,
@@ -333,6 +335,9 @@ function pairedCheck(train: Row[], byCost: string[], meanCost: (model: string) =
       options.set(group, {
         recall: best.recall,
         falseAlarms: best.falseAlarms,
+        ...(byFirstModel[`routerbench/${best.first}`]?.escalationOnFlagged !== undefined
+          ? { escalationOnFlagged: byFirstModel[`routerbench/${best.first}`]!.escalationOnFlagged! }
+          : {}),
         ...(process.env.ZEN_CHECK_RATES === 'pair' ? {} : { byFirstModel }),
         checkCost: 1,
         samples: 1,
