@@ -247,9 +247,13 @@ export function calibrateCheck(train: Row[], deps: RouterDeps): Check {
  * and every checker among the cheaper half, the pair whose cascade (escalating to the group's most
  * accurate model when they disagree) lies furthest above the straight line between the group's
  * best cheap model and its most accurate one, i.e. that beats mixing those two by the most. Its
- * recall and false alarms are measured for that pair; pooling every cheap first answer misstates
- * the check for the first answer a cascade mostly starts with. The router then never starts a
- * cascade with the checker (a sample of the first answer's own model would only repeat it).
+ * checker then checks every cascade in the group, with its recall and false alarms measured per
+ * first model (`byFirstModel`: pooling them misstates the check for the model a cascade starts
+ * with), and the most accurate model's chance on the prompts it flags as a share of its chance
+ * overall (`escalationOnFlagged`: flagged prompts are harder). A check whose recall exceeds its
+ * false alarms by less than 0.1 is left off for the group. The router never starts or escalates a
+ * cascade with the checker's model (a sample of the first answer's own model would only repeat it;
+ * escalating to it would keep its answer whatever the check says).
  */
 function pairedCheck(train: Row[], byCost: string[], meanCost: (model: string) => number): Check {
   const average = MODELS.reduce((sum, model) => sum + meanCost(model), 0) / MODELS.length;
