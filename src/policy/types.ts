@@ -73,7 +73,7 @@ export interface CascadeOptions {
    * How likely the escalation is to answer well a prompt whose first answer the check flagged, as
    * a share of its chance on a typical prompt (default 1). The check flags the harder prompts, on
    * which the stronger model fails more often too: a share below 1 keeps the plan from counting
-   * on the escalation's average (RouterBench, the strongest model after a flag: 0.8 to 0.95).
+   * on the escalation's average (RouterBench, GPT-4 after a flag: 0.79 to 1 by first model).
    */
   escalationOnFlagged?: number;
   /** The check's cost as a multiple of the first answer's (default 1: one more sample; see checkModel). */
