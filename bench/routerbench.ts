@@ -12,7 +12,7 @@
  * Held-out files have the training files' columns, one header each. The data is read from
  * ../shared/data/routerbench (ZEN_ROUTERBENCH_DIR overrides); it is not part of this repository.
  * For experiments: ZEN_KNN_K and ZEN_KNN_SHRINKAGE (a number, else chosen by inner cross-validation
- * on the training rows), ZEN_CHECKER (the check's model, else chosen on the training rows),
+ * on the training rows), ZEN_KNN_SELECTION=one-standard-error (the quality model's `selection`), ZEN_CHECKER (the check's model, else chosen on the training rows),
  * ZEN_CHECK=pooled (one checker for every task, recall and false alarms pooled over the cheaper
  * first answers; ZEN_CHECK_FIRSTS=all over every model) and ZEN_FOLD_SEED (another split, default 42).
  */
@@ -22,7 +22,7 @@ import { LiveState } from '../src/policy/live-state.js';
 import { builtInPolicies, paretoPolicy } from '../src/policy/policies/index.js';
 import { NearestNeighbourQualityModel, type NearestNeighbourFit } from '../src/policy/quality-models/nearest-neighbours.js';
 import { route, type RouterDeps } from '../src/policy/router.js';
-import type { CascadeOptions, Policy } from '../src/policy/types.js';
+import type { CascadeCheckRates, CascadeOptions, Policy } from '../src/policy/types.js';
 import { similarity } from '../src/insurance/detectors/consistency.js';
 import type { GenerationResult } from '../src/core/result.js';
 import { dataDir, MODELS, readRows, REFERENCE, TRAINING_FILES, type Row } from './routerbench/data.js';
@@ -136,6 +136,7 @@ function buildRouter(train: Row[]): RouterDeps {
     examples: train.map((row) => ({ text: row.prompt, scores: row.correct, group: row.task })),
     ...(k ? { k: k === 'auto' ? 'auto' : Number(k) } : {}),
     ...(shrinkage ? { shrinkage: shrinkage === 'auto' ? 'auto' : Number(shrinkage) } : {}),
+    ...(process.env.ZEN_KNN_SELECTION === 'one-standard-error' ? { selection: 'one-standard-error' as const } : {}),
   });
   const providers: ProviderInfo[] = [{ name: 'bench', family: 'openai', vendors: ['routerbench'], models: [] }];
   const catalog = new Catalog({ models });
@@ -246,9 +247,13 @@ export function calibrateCheck(train: Row[], deps: RouterDeps): Check {
  * and every checker among the cheaper half, the pair whose cascade (escalating to the group's most
  * accurate model when they disagree) lies furthest above the straight line between the group's
  * best cheap model and its most accurate one, i.e. that beats mixing those two by the most. Its
- * recall and false alarms are measured for that pair; pooling every cheap first answer misstates
- * the check for the first answer a cascade mostly starts with. The router then never starts a
- * cascade with the checker (a sample of the first answer's own model would only repeat it).
+ * checker then checks every cascade in the group, with its recall and false alarms measured per
+ * first model (`byFirstModel`: pooling them misstates the check for the model a cascade starts
+ * with), and the most accurate model's chance on the prompts it flags as a share of its chance
+ * overall (`escalationOnFlagged`: flagged prompts are harder). A check whose recall exceeds its
+ * false alarms by less than 0.1 is left off for the group. The router never starts or escalates a
+ * cascade with the checker's model (a sample of the first answer's own model would only repeat it;
+ * escalating to it would keep its answer whatever the check says).
  */
 function pairedCheck(train: Row[], byCost: string[], meanCost: (model: string) => number): Check {
   const average = MODELS.reduce((sum, model) => sum + meanCost(model), 0) / MODELS.length;
@@ -294,15 +299,56 @@ function pairedCheck(train: Row[], byCost: string[], meanCost: (model: string) =
       }
     }
     checkers.set(group, best.checker);
-    options.set(group, {
-      recall: best.recall,
-      falseAlarms: best.falseAlarms,
-      checkCost: 1,
-      samples: 1,
-      checkModel: `routerbench/${best.checker}`,
-    });
+    // The checker's rates on each model's answers: the router may start a cascade with any of
+    // them (the dearer ones too, at high answer values), and rates measured for one pair misstate
+    // the check for another.
+    const byFirstModel: Record<string, CascadeCheckRates> = {};
+    for (const first of MODELS) {
+      if (first === best.checker) continue;
+      let wrong = 0,
+        caught = 0,
+        right = 0,
+        alarms = 0,
+        topRight = 0;
+      for (const row of rows) {
+        const flagged = !passes(row, first, best.checker);
+        if (flagged) topRight += row.correct[top]!;
+        if (row.correct[first]! >= 1) {
+          right += 1;
+          if (flagged) alarms += 1;
+        } else {
+          wrong += 1;
+          if (flagged) caught += 1;
+        }
+      }
+      byFirstModel[`routerbench/${first}`] = {
+        recall: (caught + 1) / (wrong + 2),
+        falseAlarms: (alarms + 1) / (right + 2),
+        // The strongest model's chance on the prompts this check flags, as a share of its chance
+        // overall (smoothed towards 1 by two pseudo-prompts).
+        ...(process.env.ZEN_CHECK_FLAGGED === 'off'
+          ? {}
+          : { escalationOnFlagged: Math.min(1, (topRight + 2 * accuracy(top)) / ((caught + alarms + 2) * accuracy(top))) }),
+      };
+    }
+    // A check that flags right answers about as often as wrong ones (recall − false alarms under
+    // 0.1, as the consistency of code answers by word overlap) cannot tell them apart: a host that
+    // measured it would leave it off for the group.
+    const pays = best.recall - best.falseAlarms >= 0.1 || process.env.ZEN_CHECK_ALWAYS === '1';
+    if (pays)
+      options.set(group, {
+        recall: best.recall,
+        falseAlarms: best.falseAlarms,
+        ...(byFirstModel[`routerbench/${best.first}`]?.escalationOnFlagged !== undefined
+          ? { escalationOnFlagged: byFirstModel[`routerbench/${best.first}`]!.escalationOnFlagged! }
+          : {}),
+        ...(process.env.ZEN_CHECK_RATES === 'pair' ? {} : { byFirstModel }),
+        checkCost: 1,
+        samples: 1,
+        checkModel: `routerbench/${best.checker}`,
+      });
     table.push({
-      group: `${group} (${best.first.split('/').pop()} checked by ${best.checker.split('/').pop()})`,
+      group: `${group} (${best.first.split('/').pop()} checked by ${best.checker.split('/').pop()}${pays ? '' : ': cannot tell right from wrong, so off'})`,
       recall: best.recall,
       falseAlarms: best.falseAlarms,
       n: best.n,

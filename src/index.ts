@@ -64,6 +64,7 @@ export {
   type NearestNeighbourFit,
   type GroupTuning,
   type Shrinkage,
+  type NeighbourSelection,
 } from './policy/quality-models/nearest-neighbours.js';
 export type { ZenChatCompletion, ZenChatCompletionCreateParams } from './faces/openai-chat.js';
 // The Responses face and where it keeps conversations for previous_response_id.
@@ -104,6 +105,7 @@ export type {
   RetryOptions,
   HedgeOptions,
   ExplorationOptions,
+  CascadeCheckRates,
   CascadeOptions,
 } from './policy/types.js';
 export {

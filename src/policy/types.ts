@@ -61,6 +61,21 @@ export interface CascadeOptions {
   recall?: number | Partial<Record<TaskCategory, number>>;
   /** How often it flags a good first answer (default 0.15), overall or per task category. */
   falseAlarms?: number | Partial<Record<TaskCategory, number>>;
+  /**
+   * The check's rates for answers of one first model, keyed by model id (`vendor/name`): how well
+   * a check tells right from wrong depends on whose answer it checks (two models that make the
+   * same mistakes agree on them). A cascade starting with a listed model is planned with its
+   * rates; other models use `recall` and `falseAlarms`. Measure them on your own graded calls
+   * (the RouterBench bench does, per first model and task).
+   */
+  byFirstModel?: Record<string, CascadeCheckRates>;
+  /**
+   * How likely the escalation is to answer well a prompt whose first answer the check flagged, as
+   * a share of its chance on a typical prompt (default 1). The check flags the harder prompts, on
+   * which the stronger model fails more often too: a share below 1 keeps the plan from counting
+   * on the escalation's average (RouterBench, GPT-4 after a flag: 0.79 to 1 by first model).
+   */
+  escalationOnFlagged?: number;
   /** The check's cost as a multiple of the first answer's (default 1: one more sample; see checkModel). */
   checkCost?: number;
   /**
@@ -74,6 +89,16 @@ export interface CascadeOptions {
    * it is a candidate its estimated cost is the check's.
    */
   checkModel?: string;
+}
+
+/** How a cascade's check does on answers of one first model (see CascadeOptions.byFirstModel). */
+export interface CascadeCheckRates {
+  /** Share of its wrong answers the check flags (0..1). */
+  recall: number;
+  /** Share of its good answers the check flags (0..1). */
+  falseAlarms: number;
+  /** `escalationOnFlagged` for cascades starting with this model (else the option's). */
+  escalationOnFlagged?: number;
 }
 
 /** Routing options: per client as defaults, per request in the `zen` extension field. */

@@ -105,6 +105,29 @@ describe('NearestNeighbourQualityModel', () => {
     ]);
   });
 
+  it('with the one-standard-error rule, trusts the neighbours no more than the lowest error does, and still finds real signal', () => {
+    const careful = new NearestNeighbourQualityModel({ examples: examples(), selection: 'one-standard-error' });
+    const trusting = (group: { shrinkage: { common: number; specific: number } }) =>
+      -Math.min(group.shrinkage.common, 1e9) - Math.min(group.shrinkage.specific, 1e9);
+    for (const group of careful.fit.groups) {
+      const lowest = model.fit.groups.find((other) => other.group === group.group)!;
+      expect(trusting(group)).toBeLessThanOrEqual(trusting(lowest));
+      // Never worse than the averages alone by more than noise, never better than the lowest.
+      expect(group.validation!.error).toBeGreaterThanOrEqual(lowest.validation!.error - 1e-12);
+    }
+    // The noise group keeps to its averages: neither part of what the neighbours say is used.
+    const trivia = careful.fit.groups.find((group) => group.group === 'trivia')!;
+    expect(trivia.shrinkage).toEqual({ common: Number.POSITIVE_INFINITY, specific: Number.POSITIVE_INFINITY });
+    // Where the lowest error, by luck on 60 noisy prompts, follows the neighbours' word on each model.
+    expect(model.fit.groups.find((group) => group.group === 'trivia')!.shrinkage.specific).toBeLessThan(Number.POSITIVE_INFINITY);
+    // The arithmetic group's signal is far beyond one standard error: still followed.
+    const fractions = analysis(
+      `${INSTRUCTION}\nAdd the fractions 3/5 and 4/13 of the shells, simplify the fraction numerator and denominator.`,
+    );
+    expect(careful.estimate(b, fractions.category, fractions).mean).toBeGreaterThan(0.8);
+    expect(careful.estimate(a, fractions.category, fractions).mean).toBeLessThan(0.2);
+  });
+
   it('rejects bad options with a configuration error that names them', () => {
     const bad = (options: object, pattern: RegExp) => {
       let error: unknown;
@@ -121,6 +144,7 @@ describe('NearestNeighbourQualityModel', () => {
     bad({ shrinkage: -1 }, /shrinkage must be/);
     bad({ shrinkage: { common: 1 } }, /shrinkage must be/);
     bad({ folds: 1 }, /folds must be an integer of at least 2/);
+    bad({ selection: 'best' }, /selection must be 'lowest-error' or 'one-standard-error', got "best"/);
     bad({ boilerplate: 0 }, /boilerplate must be a share/);
     bad({ examples: [{ text: 'x', scores: { 'acme/a': 2 } }] }, /example 0 scores acme\/a 2/);
     bad({ examples: [{ text: 3, scores: {} }] }, /example 0 must be/);

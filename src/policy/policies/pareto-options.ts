@@ -17,7 +17,7 @@ export function checkParetoRouting(routing: RoutingOptions): void {
   }
   if (cascade !== undefined && typeof cascade !== 'boolean') {
     if (typeof cascade !== 'object' || cascade === null)
-      fail('cascade', 'must be true, false or { recall, falseAlarms, checkCost, checkModel, samples }', cascade);
+      fail('cascade', 'must be true, false or { recall, falseAlarms, byFirstModel, checkCost, checkModel, samples }', cascade);
     for (const key of ['recall', 'falseAlarms'] as const) {
       const value = cascade[key];
       if (value === undefined) continue;
@@ -26,6 +26,20 @@ export function checkParetoRouting(routing: RoutingOptions): void {
         for (const [category, rate] of Object.entries(value)) number(rate, `cascade.${key}.${category}`, 0, 1);
       else fail(`cascade.${key}`, 'must be a number from 0 to 1, or one per task category', value);
     }
+    if (cascade.byFirstModel !== undefined) {
+      const table = cascade.byFirstModel;
+      if (typeof table !== 'object' || table === null || Array.isArray(table))
+        fail('cascade.byFirstModel', 'must be { [model]: { recall, falseAlarms } }', table);
+      for (const [model, rates] of Object.entries(table)) {
+        if (typeof rates !== 'object' || rates === null)
+          fail(`cascade.byFirstModel.${model}`, 'must be { recall, falseAlarms }, numbers from 0 to 1', rates);
+        number(rates.recall, `cascade.byFirstModel.${model}.recall`, 0, 1);
+        number(rates.falseAlarms, `cascade.byFirstModel.${model}.falseAlarms`, 0, 1);
+        if (rates.escalationOnFlagged !== undefined)
+          number(rates.escalationOnFlagged, `cascade.byFirstModel.${model}.escalationOnFlagged`, 0, 1);
+      }
+    }
+    if (cascade.escalationOnFlagged !== undefined) number(cascade.escalationOnFlagged, 'cascade.escalationOnFlagged', 0, 1);
     if (cascade.checkCost !== undefined) number(cascade.checkCost, 'cascade.checkCost', 0, Number.POSITIVE_INFINITY);
     if (cascade.samples !== undefined && !(Number.isInteger(cascade.samples) && cascade.samples >= 0 && cascade.samples <= 10))
       fail('cascade.samples', 'must be a whole number from 0 to 10', cascade.samples);

@@ -2,7 +2,7 @@ import { qualityAt, type CandidateTable, type LogisticQuality } from '../candida
 import { normalizeModelId } from '../catalog.js';
 import { sigmoid } from '../quality-models/sigmoid.js';
 import { qualityWeight } from '../pareto.js';
-import type { CascadeOptions, Policy, PolicyContext, PolicyDecision } from '../types.js';
+import type { CascadeCheckRates, CascadeOptions, Policy, PolicyContext, PolicyDecision } from '../types.js';
 import { ExplorationBudget, sampleChance } from './exploration.js';
 import { ParetoDecision, type DecisionFacts } from './pareto-decision.js';
 import { checkParetoRouting } from './pareto-options.js';
@@ -26,7 +26,7 @@ export interface ParetoPolicyOptions {
   now?: () => number;
 }
 
-const DEFAULT_CASCADE = { recall: 0.7, falseAlarms: 0.15, checkCost: 1, samples: 1 };
+const DEFAULT_CASCADE = { recall: 0.7, falseAlarms: 0.15, checkCost: 1, samples: 1, escalationOnFlagged: 1 };
 
 /** Quality points a doubling of cost must buy at quality weight w (0 < w < 1). */
 export function costPerDoubling(weight: number, balanced: number): number {
@@ -246,12 +246,17 @@ class Best implements Ranked {
 }
 
 /**
- * The best cascade through the pick: a cheaper candidate first escalating to the pick, or the pick
- * first escalating to a dearer one (of another model, each time). With the check's recall r and
- * false-alarm rate f, the first's chance p and the escalation's q:
- *   escalated = (1 − p)·r + p·f,  quality = p·(1 − f) + escalated·q,
- *   cost = cost(first)·(1 + checkCost) + escalated·cost(escalation),
- * scored as any candidate at the call's preference. Planned only when it beats the pick alone.
+ * The best cascade for the call: a cheaper candidate first escalating to the pick, the pick first
+ * escalating to a dearer one, or a cheaper candidate first escalating to the likeliest candidate
+ * (of another model, each time). Neither end is the check's model (see `consider`): when the pick
+ * is, the likeliest candidate is the escalation left. With the check's recall r and false-alarm
+ * rate f, the escalation's share s of its chance on flagged prompts (the first model's own, from
+ * `byFirstModel`, when given), the first's chance p and the escalation's q:
+ *   escalated = (1 − p)·r + p·f,  quality = p·(1 − f) + escalated·q·s,
+ *   cost = cost(first)·(1 + checkCost) + escalated·cost(escalation)·(1 + checkCost)
+ * (a check's cost is the checker's own estimate when it is a candidate: the escalation's answer is
+ * checked too), scored as any candidate at the call's preference. Planned only when it beats the
+ * pick alone.
  */
 function planCascade(table: CandidateTable, pick: number, options: CascadeOptions, t: Terms): DecisionFacts['cascade'] {
   const settings = { ...DEFAULT_CASCADE, ...options };
@@ -262,27 +267,42 @@ function planCascade(table: CandidateTable, pick: number, options: CascadeOption
   const { cost, universe, survivors, count } = table;
   const score = (quality: number, spent: number): number => scoreOf(t, quality, spent, Math.log2(spent));
   const checker = settings.checkModel === undefined ? undefined : normalizeModelId(settings.checkModel);
-  // The checker's own estimate, when it is a candidate: the check's cost in USD.
+  const byFirst = settings.byFirstModel ? firstModelRates(settings.byFirstModel) : undefined;
+  // The checker's own estimate, when it is a candidate: the check's cost in USD. And the likeliest
+  // candidate (ties to the cheaper), the other escalation worth trying.
   let checkUsd: number | undefined;
-  if (checker !== undefined) {
-    for (let k = 0; k < count; k += 1) {
-      const i = survivors[k]!;
-      if (universe.channels[i]!.model.id === checker && !(cost[i]! >= (checkUsd ?? Number.POSITIVE_INFINITY))) checkUsd = cost[i]!;
+  let strongest = pick;
+  let strongestQuality = qualityAt(table, pick).mean;
+  for (let k = 0; k < count; k += 1) {
+    const i = survivors[k]!;
+    if (checker !== undefined && universe.channels[i]!.model.id === checker && !(cost[i]! >= (checkUsd ?? Number.POSITIVE_INFINITY)))
+      checkUsd = cost[i]!;
+    const q = qualityAt(table, i).mean;
+    if (q > strongestQuality || (q === strongestQuality && cost[i]! < cost[strongest]!)) {
+      strongest = i;
+      strongestQuality = q;
     }
   }
   const pickQuality = qualityAt(table, pick).mean;
   let best: DecisionFacts['cascade'];
   let bestScore = score(pickQuality, cost[pick]!) + 1e-9;
-  for (let k = 0; k < count; k += 1) {
-    const other = survivors[k]!;
-    if (universe.modelSlot[other] === universe.modelSlot[pick] || cost[other] === cost[pick]) continue;
-    const [first, escalation] = cost[other]! < cost[pick]! ? [other, pick] : [pick, other];
-    if (checker !== undefined && universe.channels[first]!.model.id === checker) continue;
-    const p = first === pick ? pickQuality : qualityAt(table, first).mean;
-    const q = escalation === pick ? pickQuality : qualityAt(table, escalation).mean;
-    const escalated = (1 - p) * recall + p * falseAlarms;
-    const expected = p * (1 - falseAlarms) + escalated * q;
-    const spent = cost[first]! + (checkUsd ?? cost[first]! * settings.checkCost) * settings.samples + escalated * cost[escalation]!;
+  const consider = (first: number, escalation: number): void => {
+    // Neither end may be the check's model: a sample of the first's own model only repeats it, and
+    // escalating to the checker keeps the checker's answer whatever the check says (the same
+    // answer when they agree, the checker's when they don't) at more than the checker's price.
+    if (checker !== undefined && (universe.channels[first]!.model.id === checker || universe.channels[escalation]!.model.id === checker))
+      return;
+    const p = qualityAt(table, first).mean;
+    const q = qualityAt(table, escalation).mean;
+    const rates = byFirst?.get(universe.channels[first]!.model.id);
+    const r = rates ? rates.recall : recall;
+    const f = rates ? rates.falseAlarms : falseAlarms;
+    const onFlagged = rates?.escalationOnFlagged ?? settings.escalationOnFlagged;
+    const escalated = (1 - p) * r + p * f;
+    const expected = p * (1 - f) + escalated * q * onFlagged;
+    // With repair on, the escalation's answer is checked too: its samples are paid when it runs.
+    const checks = (of: number) => (checkUsd ?? cost[of]! * settings.checkCost) * settings.samples;
+    const spent = cost[first]! + checks(first) + escalated * (cost[escalation]! + checks(escalation));
     const cascaded = score(expected, spent);
     if (cascaded > bestScore) {
       bestScore = cascaded;
@@ -295,8 +315,24 @@ function planCascade(table: CandidateTable, pick: number, options: CascadeOption
         ...(settings.checkModel !== undefined ? { checkModel: settings.checkModel } : {}),
       };
     }
+  };
+  for (let k = 0; k < count; k += 1) {
+    const other = survivors[k]!;
+    if (universe.modelSlot[other] !== universe.modelSlot[pick] && cost[other] !== cost[pick]) {
+      if (cost[other]! < cost[pick]!) consider(other, pick);
+      else consider(pick, other);
+    }
+    if (strongest !== pick && universe.modelSlot[other] !== universe.modelSlot[strongest] && cost[other]! < cost[strongest]!)
+      consider(other, strongest);
   }
   return best;
+}
+
+/** `byFirstModel` keyed by normalised model id (keys may be written `vendor/name` or an alias form). */
+function firstModelRates(table: Record<string, CascadeCheckRates>): Map<string, CascadeCheckRates> {
+  const rates = new Map<string, CascadeCheckRates>();
+  for (const [model, entry] of Object.entries(table)) rates.set(normalizeModelId(model), entry);
+  return rates;
 }
 
 /** The best few (index, score) pairs seen, best first: a tiny insertion list, no sort of everything. */

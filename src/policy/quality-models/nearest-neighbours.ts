@@ -2,7 +2,7 @@ import { classifyTask, type PromptAnalysis, type TaskCategory } from '../analyze
 import type { Channel } from '../catalog.js';
 import { configurationError } from '../../core/errors.js';
 import { BetaQualityModel, type QualityEstimate, type QualityModel, type QualityOutcome } from '../quality-model.js';
-import { commonPart, corrected, GradedSet, tune, type GroupTuning, type Shrinkage } from './neighbour-fit.js';
+import { commonPart, corrected, GradedSet, tune, type GroupTuning, type NeighbourSelection, type Shrinkage } from './neighbour-fit.js';
 import { Boilerplate, GroupClassifier } from './prompt-groups.js';
 
 /** One graded prompt: how each model scored on it (0..1), e.g. from an evaluation run. */
@@ -34,6 +34,16 @@ export interface NearestNeighbourOptions {
    * they predicted held-out scores better than the group average did.
    */
   shrinkage?: number | Shrinkage | 'auto';
+  /**
+   * How the cross-validation picks each group's `k` and `shrinkage` (default `'lowest-error'`).
+   * `'one-standard-error'` takes the setting that trusts the neighbours least among those whose
+   * error is within one standard error of the lowest: with few graded prompts per group, the
+   * lowest error is partly luck that favours following the neighbours, and the estimates then
+   * reorder models on noise. It keeps the group's best model the pick where the neighbours have
+   * not shown otherwise (the top of the RouterBench frontier), at the cost of some per-prompt
+   * signal (its middle: README, Routing quality).
+   */
+  selection?: NeighbourSelection;
   /** Folds of the cross-validation that chooses `k` and `shrinkage` (default 5). */
   folds?: number;
   /**
@@ -55,7 +65,7 @@ export interface NearestNeighbourFit {
   boilerplateLines: number;
 }
 
-export type { GroupTuning, Shrinkage };
+export type { GroupTuning, NeighbourSelection, Shrinkage };
 
 const CACHE = 256;
 
@@ -112,6 +122,10 @@ export class NearestNeighbourQualityModel implements QualityModel {
     }
     if (options.folds !== undefined && !(Number.isInteger(options.folds) && options.folds >= 2))
       throw configurationError(`NearestNeighbourQualityModel folds must be an integer of at least 2, got ${String(options.folds)}.`);
+    if (options.selection !== undefined && options.selection !== 'lowest-error' && options.selection !== 'one-standard-error')
+      throw configurationError(
+        `NearestNeighbourQualityModel selection must be 'lowest-error' or 'one-standard-error', got ${JSON.stringify(options.selection)}.`,
+      );
     const share = options.boilerplate ?? 0.02;
     if (!(share > 0 && share <= 1))
       throw configurationError(
@@ -144,7 +158,12 @@ export class NearestNeighbourQualityModel implements QualityModel {
     );
     const stripped = examples.map((example) => this.boilerplate.strip(example.text));
     const fixed = typeof shrinkage === 'number' ? { common: shrinkage, specific: shrinkage } : shrinkage;
-    const tuning = tune(examples, stripped, labels, { k: options.k ?? 'auto', shrinkage: fixed ?? 'auto', folds: options.folds ?? 5 });
+    const tuning = tune(examples, stripped, labels, {
+      k: options.k ?? 'auto',
+      shrinkage: fixed ?? 'auto',
+      folds: options.folds ?? 5,
+      selection: options.selection ?? 'lowest-error',
+    });
     this.set = new GradedSet(examples, stripped, labels);
     // In the set's group order, so that a group's number finds its setting.
     this.settings = this.set.groups.map((group) => tuning.find((entry) => entry.group === group)!);

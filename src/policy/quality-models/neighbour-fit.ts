@@ -141,6 +141,12 @@ export function commonPart(residual: Float64Array, weight: Float64Array): { comm
   return w > 0 ? { common: r / w, meanWeight: w / models } : { common: 0, meanWeight: 0 };
 }
 
+/**
+ * How cross-validation picks a group's setting: the lowest error, or the least trusting setting
+ * within one standard error of it (see `oneStandardError`).
+ */
+export type NeighbourSelection = 'lowest-error' | 'one-standard-error';
+
 /** The setting of one group of prompts. */
 export interface GroupTuning {
   group: string;
@@ -155,14 +161,15 @@ export interface GroupTuning {
  * (whichever is `'auto'`): for each held-out example, every model's score is predicted from the
  * other folds (its group's average, moved by its nearest neighbours' residuals) and the setting
  * with the lowest mean squared error over the group's examples wins; on a tie, the one that trusts
- * the neighbours less. Groups differ: in one, prompts that look alike are hard for the same models;
+ * the neighbours less (with `selection: 'one-standard-error'`, the one that trusts them least of
+ * those within one standard error of the lowest). Groups differ: in one, prompts that look alike are hard for the same models;
  * in another, they are not.
  */
 export function tune(
   examples: readonly Example[],
   texts: readonly string[],
   labels: readonly string[],
-  options: { k: number | 'auto'; shrinkage: Shrinkage | 'auto'; folds: number },
+  options: { k: number | 'auto'; shrinkage: Shrinkage | 'auto'; folds: number; selection?: NeighbourSelection },
 ): GroupTuning[] {
   const groups = [...new Set(labels)];
   if (options.k !== 'auto' && options.shrinkage !== 'auto') {
@@ -175,7 +182,12 @@ export function tune(
       ? SHRINKAGE_GRID.flatMap((common) => SHRINKAGE_GRID.map((specific) => ({ common, specific })))
       : [options.shrinkage];
   const maxK = Math.max(...ks);
-  const errors = groups.map(() => new Float64Array(ks.length * pairs.length));
+  const settings = ks.length * pairs.length;
+  const errors = groups.map(() => new Float64Array(settings));
+  // Per held-out example, its squared errors summed over models, for every setting: the paired
+  // differences between settings that the one-standard-error rule below reads.
+  const keepPerExample = options.selection === 'one-standard-error';
+  const perExample = groups.map(() => [] as Float64Array[]);
   const groupErrors = new Float64Array(groups.length);
   const counts = new Float64Array(groups.length);
   const folds = Math.min(options.folds, examples.length);
@@ -197,6 +209,8 @@ export function tune(
       if (group < 0) continue;
       const g = groups.indexOf(labels[i]!);
       const sums = errors[g]!;
+      const own = keepPerExample ? new Float64Array(settings) : undefined;
+      if (own) perExample[g]!.push(own);
       residual.fill(0);
       weight.fill(0);
       const found = set.neighbours(group, texts[i]!, maxK);
@@ -209,8 +223,11 @@ export function tune(
           const truth = examples[i]!.scores[set.models[j]!];
           if (truth === undefined) continue;
           const average = set.average(group, j);
-          for (let b = 0; b < pairs.length; b += 1)
-            sums[a * pairs.length + b]! += (truth - corrected(average, residual[j]!, weight[j]!, common, meanWeight, pairs[b]!)) ** 2;
+          for (let b = 0; b < pairs.length; b += 1) {
+            const error = (truth - corrected(average, residual[j]!, weight[j]!, common, meanWeight, pairs[b]!)) ** 2;
+            sums[a * pairs.length + b]! += error;
+            if (own) own[a * pairs.length + b]! += error;
+          }
           if (a === 0) {
             groupErrors[g]! += (truth - average) ** 2;
             counts[g]! += 1;
@@ -228,10 +245,11 @@ export function tune(
     const sums = errors[g]!;
     const n = counts[g]!;
     if (n === 0) return { group, k: ks[0]!, shrinkage: pairs[pairs.length - 1]! };
-    let best = 0;
+    let lowest = 0;
     for (let at = 1; at < sums.length; at += 1) {
-      if (sums[at]! < sums[best]! - 1e-9 || (Math.abs(sums[at]! - sums[best]!) <= 1e-9 && trust(at) < trust(best))) best = at;
+      if (sums[at]! < sums[lowest]! - 1e-9 || (Math.abs(sums[at]! - sums[lowest]!) <= 1e-9 && trust(at) < trust(lowest))) lowest = at;
     }
+    const best = options.selection === 'one-standard-error' ? oneStandardError(perExample[g]!, lowest, trust) : lowest;
     return {
       group,
       k: ks[Math.floor(best / pairs.length)]!,
@@ -239,4 +257,31 @@ export function tune(
       validation: { error: sums[best]! / n, groupAverageError: groupErrors[g]! / n, scores: n },
     };
   });
+}
+
+/**
+ * The one-standard-error rule: of the settings whose cross-validated error is above the lowest
+ * by less than one standard error of their paired difference (per held-out example), the one
+ * that trusts the neighbours least. With hundreds of settings and a few hundred examples, the
+ * lowest error is partly luck, and the luck favours the settings that follow the neighbours most;
+ * a setting the data cannot tell from the lowest is no worse, and it moves estimates by less noise.
+ */
+function oneStandardError(perExample: readonly Float64Array[], lowest: number, trust: (at: number) => number): number {
+  const n = perExample.length;
+  if (n < 2) return lowest;
+  let chosen = lowest;
+  for (let at = 0; at < perExample[0]!.length; at += 1) {
+    if (at === lowest || !(trust(at) < trust(chosen))) continue;
+    let sum = 0;
+    let squares = 0;
+    for (const errors of perExample) {
+      const d = errors[at]! - errors[lowest]!;
+      sum += d;
+      squares += d * d;
+    }
+    const mean = sum / n;
+    const standardError = Math.sqrt(Math.max(0, squares / n - mean * mean) / (n - 1));
+    if (mean <= standardError) chosen = at;
+  }
+  return chosen;
 }
