@@ -1,5 +1,5 @@
 import { ZenError } from '../core/errors.js';
-import type { GenerationResult } from '../core/result.js';
+import type { CallWarning, GenerationResult } from '../core/result.js';
 import type { StreamPart } from '../core/stream-part.js';
 import { emptyUsage } from '../core/usage.js';
 import { textOperation, type CallOperation } from './call-operation.js';
@@ -35,7 +35,7 @@ function asZenError(error: unknown): ZenError {
 }
 
 /** Runs a non-streamed call; the call's record holds what happened, whether it answered or threw. */
-export async function executeGenerate<T = GenerationResult>(
+export async function executeGenerate<T extends { warnings: CallWarning[] } = GenerationResult>(
   input: ExecuteInput<T>,
   deps: ExecuteDeps,
   operation?: CallOperation<T>,
@@ -52,6 +52,9 @@ export async function executeGenerate<T = GenerationResult>(
   }
   if (committed.kind !== 'result') throw new Error('unreachable: a non-streamed call committed a stream');
   execution.finish(committed.candidate, op.usage(committed.result), { finishReason: op.finishReason(committed.result) });
+  // The answer's warnings join the face's in the record (after the observers heard of the end, as before).
+  const { warnings } = committed.result;
+  if (warnings.length > 0) input.record.warnings.push(...warnings);
   return { result: committed.result, winner: committed.candidate };
 }
 
