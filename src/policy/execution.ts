@@ -313,7 +313,8 @@ export class Execution<T> implements LaneHost<T> {
             winner: settled.lane.candidate.channel.id,
           });
         }
-        await this.stopAll(running, { kind: 'hedge_lost', message: `${settled.lane.candidate.channel.id} answered first.` });
+        // Only a hedged call has lanes left to stop: the usual one spends no reason, promise or turn here.
+        if (running.size > 0) await this.stopAll(running, { kind: 'hedge_lost', message: `${settled.lane.candidate.channel.id} answered first.` });
         const committed = settled.committed;
         if (committed.kind === 'result' && this.input.inspector) {
           const verdict = this.input.inspector.inspect(committed.result, committed.attempt, committed.candidate);
