@@ -221,7 +221,13 @@ export class Execution<T> implements LaneHost<T> {
   }
 
   /** A streamed attempt, up to its first token. */
-  private async attemptStream(candidate: Candidate, retry: number, lane: StopSwitch, hedge: boolean, permit: BreakerPermit): Promise<Committed<T>> {
+  private async attemptStream(
+    candidate: Candidate,
+    retry: number,
+    lane: StopSwitch,
+    hedge: boolean,
+    permit: BreakerPermit,
+  ): Promise<Committed<T>> {
     const { channel } = candidate;
     const signal = new AttemptSignal(this.deadline, lane, this.input.signal);
     const startedAt = this.now();
@@ -378,7 +384,8 @@ export class Execution<T> implements LaneHost<T> {
           });
         }
         // Only a hedged call has lanes left to stop: the usual one spends no reason, promise or turn here.
-        if (running.size > 0) await this.stopAll(running, { kind: 'hedge_lost', message: `${settled.lane.candidate.channel.id} answered first.` });
+        if (running.size > 0)
+          await this.stopAll(running, { kind: 'hedge_lost', message: `${settled.lane.candidate.channel.id} answered first.` });
         const committed = settled.committed;
         if (committed.kind === 'result' && this.input.inspector) {
           const verdict = this.input.inspector.inspect(committed.result, committed.attempt, committed.candidate);

@@ -178,7 +178,17 @@ describe.each(kinds)('$name store', (kind) => {
       ['a function', { ...good, requestId: 'bad', attempts: [{ retry: () => 1 }] }, /at 'attempts.0.retry': a function/],
       ['a Map', { ...good, requestId: 'bad', tags: new Map([['a', 'b']]) }, /at 'tags': a Map or Set is not serialisable/],
       ['a Set in an array', { ...good, requestId: 'bad', attempts: [new Set([1])] }, /at 'attempts.0': a Map or Set/],
-      ['a Map in a class instance', { ...good, requestId: 'bad', content: new (class Box { inner = new Map() })() }, /at 'content.inner': a Map/],
+      [
+        'a Map in a class instance',
+        {
+          ...good,
+          requestId: 'bad',
+          content: new (class Box {
+            inner = new Map();
+          })(),
+        },
+        /at 'content.inner': a Map/,
+      ],
       ['not an object', 'request', /a record must be an object/],
     ];
 

@@ -32,7 +32,12 @@ export function recordStep(runtime: PipelineRuntime): InternalStep {
 }
 
 /** The outcome, once the insurance settled it (synchronously for the usual call, see InsuredCall.settle). */
-function recorded(runtime: PipelineRuntime, call: RunningCall, recorder: Recorder, outcome: CallOutcome): CallOutcome | Promise<CallOutcome> {
+function recorded(
+  runtime: PipelineRuntime,
+  call: RunningCall,
+  recorder: Recorder,
+  outcome: CallOutcome,
+): CallOutcome | Promise<CallOutcome> {
   let fitted: CallOutcome;
   try {
     fitted = fitting(call, outcome);
