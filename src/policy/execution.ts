@@ -3,6 +3,7 @@ import type { CallObserver } from '../core/call-outcome.js';
 import { allowsFailover, ZenError, type ZenErrorKind } from '../core/errors.js';
 import { sumCosts, type CostBreakdown } from '../core/money.js';
 import type { GenerationRequest } from '../core/request.js';
+import { laterTurn } from '../core/later-turn.js';
 import type { StreamPart } from '../core/stream-part.js';
 import { emptyUsage, type Usage } from '../core/usage.js';
 import type { ProviderAdapter } from '../providers/types.js';
@@ -149,7 +150,8 @@ export class Execution<T> implements LaneHost<T> {
       } catch (error) {
         return Promise.reject(this.attemptFailed(candidate, signal, error, startedAt, retry, hedge, permit));
       }
-      return pending.then(
+      // The answer goes on from the next turn, after this turn's other reads (see later-turn.ts).
+      return (laterTurn ? pending.then(laterTurn) : pending).then(
         (result) => {
           try {
             return this.answered(candidate, signal, result, startedAt, retry, hedge, permit);
