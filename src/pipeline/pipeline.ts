@@ -1,4 +1,5 @@
 import type { CallOutcome } from '../core/call-outcome.js';
+import type { CallRecord } from '../core/call-record.js';
 import { ZenError } from '../core/errors.js';
 import type { InternalStep, RunningCall } from './call.js';
 import { compose } from './compose.js';
@@ -68,23 +69,26 @@ export class Pipeline {
   }
 
   /** Runs a call through every step; the outcome comes back with the call's record. */
-  async run(call: RunningCall): Promise<TextRun | StreamRun | ImageRun | EmbeddingRun> {
+  run(call: RunningCall): Promise<TextRun | StreamRun | ImageRun | EmbeddingRun> {
     this.composed ??= compose<RunningCall>([
       ...this.steps.before.map((entry) => entry.step),
       ...this.host,
       ...this.steps.after.map((entry) => entry.step),
     ]);
-    const outcome = await this.composed(call);
-    const record = call.record;
-    switch (outcome.type) {
-      case 'text':
-        return { result: outcome.result, metadata: record };
-      case 'image':
-        return { result: outcome.result, metadata: record };
-      case 'embedding':
-        return { result: outcome.result, metadata: record };
-      case 'stream':
-        return { parts: outcome.parts, metadata: () => record, done: outcome.done.then(() => record) };
-    }
+    // A `then` rather than an async function: one async frame less for every call in flight.
+    return this.composed(call).then((outcome) => runOf(outcome, call.record));
+  }
+}
+
+function runOf(outcome: CallOutcome, record: CallRecord): TextRun | StreamRun | ImageRun | EmbeddingRun {
+  switch (outcome.type) {
+    case 'text':
+      return { result: outcome.result, metadata: record };
+    case 'image':
+      return { result: outcome.result, metadata: record };
+    case 'embedding':
+      return { result: outcome.result, metadata: record };
+    case 'stream':
+      return { parts: outcome.parts, metadata: () => record, done: outcome.done.then(() => record) };
   }
 }

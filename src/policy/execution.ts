@@ -3,10 +3,12 @@ import type { CallObserver } from '../core/call-outcome.js';
 import { allowsFailover, ZenError, type ZenErrorKind } from '../core/errors.js';
 import { sumCosts, type CostBreakdown } from '../core/money.js';
 import type { GenerationRequest } from '../core/request.js';
+import { laterTurn } from '../core/later-turn.js';
 import type { StreamPart } from '../core/stream-part.js';
 import { emptyUsage, type Usage } from '../core/usage.js';
 import type { ProviderAdapter } from '../providers/types.js';
 import type { TaskCategory } from './analyze-prompt.js';
+import type { Channel } from './catalog.js';
 import { estimatedAttemptCost, partialUsage } from './attempt-cost.js';
 import { AttemptSignal, attemptError, callerStop, openStreamHead, StopSwitch, type StopReason } from './attempt.js';
 import type { CallOperation } from './call-operation.js';
@@ -129,38 +131,112 @@ export class Execution<T> implements LaneHost<T> {
     return adapter;
   }
 
-  /** One call of one channel, up to its first token (streams) or its answer. */
-  async attemptOnce(candidate: Candidate, retry: number, lane: StopSwitch, hedge: boolean, permit: BreakerPermit): Promise<Committed<T>> {
+  /**
+   * One call of one channel, up to its first token (streams) or its answer. A non-streamed attempt
+   * is `then` handlers on the provider's promise rather than an async function: one async frame
+   * less for every call in flight. Whatever throws, before or after the answer, fails the attempt.
+   */
+  attemptOnce(candidate: Candidate, retry: number, lane: StopSwitch, hedge: boolean, permit: BreakerPermit): Promise<Committed<T>> {
+    if (this.input.stream) return this.attemptStream(candidate, retry, lane, hedge, permit);
+    try {
+      const { channel } = candidate;
+      const signal = new AttemptSignal(this.deadline, lane, this.input.signal);
+      const startedAt = this.now();
+      this.attemptStart(channel, retry, hedge, startedAt);
+      signal.startAttemptTimer(this.input.timeouts.attemptMs, channel.id);
+      let pending: Promise<T>;
+      try {
+        pending = Promise.resolve(this.operation.run(this.adapter(candidate), channel, signal.signal));
+      } catch (error) {
+        return Promise.reject(this.attemptFailed(candidate, signal, error, startedAt, retry, hedge, permit));
+      }
+      // The answer goes on from the next turn, after this turn's other reads (see later-turn.ts).
+      return (laterTurn ? pending.then(laterTurn) : pending).then(
+        (result) => {
+          try {
+            return this.answered(candidate, signal, result, startedAt, retry, hedge, permit);
+          } catch (error) {
+            throw this.attemptFailed(candidate, signal, error, startedAt, retry, hedge, permit);
+          }
+        },
+        (error: unknown) => {
+          throw this.attemptFailed(candidate, signal, error, startedAt, retry, hedge, permit);
+        },
+      );
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  private attemptStart(channel: Channel, retry: number, hedge: boolean, startedAt: number): void {
+    for (const observer of this.input.observers)
+      observer.attemptStart?.({ channel: channel.id, provider: channel.provider.name, model: channel.model.id, retry, hedge, startedAt });
+  }
+
+  /** A non-streamed attempt's answer: recorded as a success, and told to the breaker. */
+  private answered(
+    candidate: Candidate,
+    signal: AttemptSignal,
+    result: T,
+    startedAt: number,
+    retry: number,
+    hedge: boolean,
+    permit: BreakerPermit,
+  ): Committed<T> {
+    const { channel } = candidate;
+    const breaker = this.deps.state.breaker(channel);
+    const usage = this.operation.usage(result);
+    signal.clearAttemptTimer();
+    signal.dispose();
+    const durationMs = this.now() - startedAt;
+    const attempt: AttemptRecord = {
+      channel: channel.id,
+      provider: channel.provider.name,
+      model: channel.model.id,
+      outcome: 'success',
+      durationMs,
+      usage,
+      cost: this.operation.cost(channel, result),
+      retry,
+      hedge,
+    };
+    this.breakerEvent(channel.id, breaker.onSuccess(permit));
+    this.record(attempt);
+    return { kind: 'result', candidate, result, attempt };
+  }
+
+  /** A failed attempt: its timers and listeners released, recorded, and the error to throw. */
+  private attemptFailed(
+    candidate: Candidate,
+    signal: AttemptSignal,
+    error: unknown,
+    startedAt: number,
+    retry: number,
+    hedge: boolean,
+    permit: BreakerPermit,
+  ): ZenError {
+    signal.clearAttemptTimer();
+    signal.dispose();
+    const zenError = attemptError(error, signal.reason, candidate.channel);
+    this.failAttempt(candidate, zenError, signal.reason, startedAt, retry, hedge, 0, permit);
+    return zenError;
+  }
+
+  /** A streamed attempt, up to its first token. */
+  private async attemptStream(
+    candidate: Candidate,
+    retry: number,
+    lane: StopSwitch,
+    hedge: boolean,
+    permit: BreakerPermit,
+  ): Promise<Committed<T>> {
     const { channel } = candidate;
     const signal = new AttemptSignal(this.deadline, lane, this.input.signal);
     const startedAt = this.now();
-    for (const observer of this.input.observers)
-      observer.attemptStart?.({ channel: channel.id, provider: channel.provider.name, model: channel.model.id, retry, hedge, startedAt });
+    this.attemptStart(channel, retry, hedge, startedAt);
     const { attemptMs, firstTokenMs } = this.input.timeouts;
     signal.startAttemptTimer(attemptMs, channel.id);
-    const breaker = this.deps.state.breaker(channel);
     try {
-      if (!this.input.stream) {
-        const result = await this.operation.run(this.adapter(candidate), channel, signal.signal);
-        const usage = this.operation.usage(result);
-        signal.clearAttemptTimer();
-        signal.dispose();
-        const durationMs = this.now() - startedAt;
-        const attempt: AttemptRecord = {
-          channel: channel.id,
-          provider: channel.provider.name,
-          model: channel.model.id,
-          outcome: 'success',
-          durationMs,
-          usage,
-          cost: this.operation.cost(channel, result),
-          retry,
-          hedge,
-        };
-        this.breakerEvent(channel.id, breaker.onSuccess(permit));
-        this.record(attempt);
-        return { kind: 'result', candidate, result, attempt };
-      }
       signal.startFirstTokenTimer(firstTokenMs, channel.id);
       try {
         const head = await openStreamHead(this.adapter(candidate), channel, this.input.request, signal.signal, this.now);
@@ -169,11 +245,7 @@ export class Execution<T> implements LaneHost<T> {
         signal.clearFirstTokenTimer();
       }
     } catch (error) {
-      signal.clearAttemptTimer();
-      signal.dispose();
-      const zenError = attemptError(error, signal.reason, channel);
-      this.failAttempt(candidate, zenError, signal.reason, startedAt, retry, hedge, 0, permit);
-      throw zenError;
+      throw this.attemptFailed(candidate, signal, error, startedAt, retry, hedge, permit);
     }
   }
 
@@ -313,7 +385,9 @@ export class Execution<T> implements LaneHost<T> {
             winner: settled.lane.candidate.channel.id,
           });
         }
-        await this.stopAll(running, { kind: 'hedge_lost', message: `${settled.lane.candidate.channel.id} answered first.` });
+        // Only a hedged call has lanes left to stop: the usual one spends no reason, promise or turn here.
+        if (running.size > 0)
+          await this.stopAll(running, { kind: 'hedge_lost', message: `${settled.lane.candidate.channel.id} answered first.` });
         const committed = settled.committed;
         if (committed.kind === 'result' && this.input.inspector) {
           const verdict = this.input.inspector.inspect(committed.result, committed.attempt, committed.candidate);

@@ -145,8 +145,13 @@ export function buildRequest<T>(context: ErrorContext, build: () => T): T {
   try {
     return build();
   } catch (error) {
-    throw ZenError.isInstance(error) ? error : preSendError(error, context);
+    throw buildError(error, context);
   }
+}
+
+/** What a failed conversion of a request to the SDK's shape throws (see `buildRequest`). */
+export function buildError(error: unknown, context: ErrorContext): ZenError {
+  return ZenError.isInstance(error) ? error : preSendError(error, context);
 }
 
 /** An answer that came back but could not be read into the canonical result: the provider's fault. */

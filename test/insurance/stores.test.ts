@@ -176,6 +176,19 @@ describe.each(kinds)('$name store', (kind) => {
       ['a cycle', circular, /not serialisable as JSON/],
       ['NaN', { ...good, requestId: 'bad', cost: { ...good.cost, total: Number.NaN } }, /at 'cost.total': NaN is not serialisable/],
       ['a function', { ...good, requestId: 'bad', attempts: [{ retry: () => 1 }] }, /at 'attempts.0.retry': a function/],
+      ['a Map', { ...good, requestId: 'bad', tags: new Map([['a', 'b']]) }, /at 'tags': a Map or Set is not serialisable/],
+      ['a Set in an array', { ...good, requestId: 'bad', attempts: [new Set([1])] }, /at 'attempts.0': a Map or Set/],
+      [
+        'a Map in a class instance',
+        {
+          ...good,
+          requestId: 'bad',
+          content: new (class Box {
+            inner = new Map();
+          })(),
+        },
+        /at 'content.inner': a Map/,
+      ],
       ['not an object', 'request', /a record must be an object/],
     ];
 

@@ -92,12 +92,16 @@ function isFaithfulJson(value: unknown, depth: number): boolean {
       return Number.isFinite(value);
     case 'object': {
       if (value === null) return true;
-      if (depth > 64 || value instanceof Map || value instanceof Set) return false;
-      if (Array.isArray(value)) {
-        for (let i = 0; i < value.length; i += 1) if (!isFaithfulJson(value[i], depth + 1)) return false;
-        return true;
+      if (depth > 64) return false;
+      // Records are plain objects and arrays: their prototype says so at once, without the
+      // instanceof checks (half the time of this walk) that other objects need.
+      const proto: unknown = Object.getPrototypeOf(value);
+      if (proto === Array.prototype) return isFaithfulArray(value as unknown[], depth);
+      if (proto !== Object.prototype && proto !== null) {
+        if (value instanceof Date) return true;
+        if (value instanceof Map || value instanceof Set) return false;
+        if (Array.isArray(value)) return isFaithfulArray(value, depth);
       }
-      if (value instanceof Date) return true;
       if (typeof (value as { toJSON?: unknown }).toJSON === 'function') return false;
       for (const key in value) {
         if (Object.hasOwn(value, key) && !isFaithfulJson((value as Record<string, unknown>)[key], depth + 1)) return false;
@@ -107,6 +111,11 @@ function isFaithfulJson(value: unknown, depth: number): boolean {
     default:
       return false;
   }
+}
+
+function isFaithfulArray(value: readonly unknown[], depth: number): boolean {
+  for (let i = 0; i < value.length; i += 1) if (!isFaithfulJson(value[i], depth + 1)) return false;
+  return true;
 }
 
 function stringifyStrict(record: object, index: number): string {

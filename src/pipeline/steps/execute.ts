@@ -3,7 +3,7 @@ import { configurationError } from '../../core/errors.js';
 import type { EmbeddingResult } from '../../core/embedding.js';
 import type { GenerationResult, ImageResult } from '../../core/result.js';
 import type { StreamPart } from '../../core/stream-part.js';
-import { executeGenerate, executeStream, type ExecuteDeps, type ExecuteInput } from '../../policy/execute.js';
+import { executeGenerate, executeStream, type ExecuteDeps, type ExecuteInput, type GenerateExecution } from '../../policy/execute.js';
 import { resolveHedge } from '../../policy/hedge.js';
 import { imageOperation } from '../../policy/image-operation.js';
 import { embeddingOperation } from '../../policy/embedding-operation.js';
@@ -17,31 +17,38 @@ import type { PipelineRuntime } from '../runtime.js';
  * call's operation. The executor writes what happened into the call's record as it goes.
  */
 export function executeStep(runtime: PipelineRuntime): InternalStep {
-  return async (call) => {
+  // Not async: a throw here reaches the pipeline as a rejection (compose's dispatch turns it into one).
+  return (call) => {
     const { route: plan, executeDeps: deps } = call;
     if (!plan || !deps)
       throw configurationError('The execute step needs a routed call: a step before it returned without calling the routing step.');
-    const record = call.record;
-    if (call.operation === 'image') {
-      const { result } = await executeGenerate(executeInput<ImageResult>(call, plan), deps, imageOperation(call.request));
-      if (result.warnings.length > 0) record.warnings.push(...result.warnings);
-      return { type: 'image', result };
-    }
-    if (call.operation === 'embedding') {
-      const { result } = await executeGenerate(executeInput<EmbeddingResult>(call, plan), deps, embeddingOperation(call.request));
-      if (result.warnings.length > 0) record.warnings.push(...result.warnings);
-      return { type: 'embedding', result };
-    }
+    // The executor writes the answer's warnings into the record too. The usual call's outcome is
+    // mapped by a shared function rather than awaited here: one async frame less per call (each
+    // costs ~0.4 KB, and 64 calls in flight keep 64 of them alive through every young-generation GC).
+    if (call.operation === 'image')
+      return executeGenerate(executeInput<ImageResult>(call, plan), deps, imageOperation(call.request)).then(imageOutcome);
+    if (call.operation === 'embedding')
+      return executeGenerate(executeInput<EmbeddingResult>(call, plan), deps, embeddingOperation(call.request)).then(embeddingOutcome);
     const insured = call.insured;
     const input = executeInput<GenerationResult>(call, plan);
     if (!call.stream) {
       if (insured) input.inspector = insured;
-      const { result } = await executeGenerate(input, deps);
-      if (result.warnings.length > 0) record.warnings.push(...result.warnings);
-      return { type: 'text', result };
+      return executeGenerate(input, deps).then(textOutcome);
     }
     return stream(runtime, call, input, deps);
   };
+}
+
+function textOutcome(execution: GenerateExecution<GenerationResult>): CallOutcome {
+  return { type: 'text', result: execution.result };
+}
+
+function imageOutcome(execution: GenerateExecution<ImageResult>): CallOutcome {
+  return { type: 'image', result: execution.result };
+}
+
+function embeddingOutcome(execution: GenerateExecution<EmbeddingResult>): CallOutcome {
+  return { type: 'embedding', result: execution.result };
 }
 
 function executeInput<T>(call: RunningCall, plan: Route): ExecuteInput<T> {

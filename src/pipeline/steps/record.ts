@@ -20,43 +20,57 @@ import { subjectOf } from './route.js';
  * `zen.flush()` after the last part includes its records.
  */
 export function recordStep(runtime: PipelineRuntime): InternalStep {
-  return async (call, next) => {
+  // `then` handlers rather than an async function: one async frame less for every call in flight.
+  return (call, next) => {
     const recorder = new Recorder(runtime, call);
     call.observers.push(recorder);
-    let outcome: CallOutcome;
-    try {
-      outcome = fitting(call, await next());
-    } catch (caught) {
-      const error = ZenError.isInstance(caught) ? caught : new ZenError({ kind: 'server', message: String(caught), cause: caught });
-      const settling = settle(runtime, call, error);
-      if (settling) await settling;
-      throw error.withCall(call.record);
-    }
-    // Settling is synchronous for the usual call (see InsuredCall.settle): awaited only when it is not.
-    let settling: Promise<void> | void;
-    switch (outcome.type) {
-      case 'text':
-        settling = settle(runtime, call, undefined, outcome.result);
-        if (settling) await settling;
-        return outcome;
-      case 'image':
-        settling = settle(runtime, call, undefined, undefined, outcome.result.images);
-        if (settling) await settling;
-        return outcome;
-      case 'embedding':
-        settling = settle(runtime, call, undefined);
-        if (settling) await settling;
-        return outcome;
-      case 'stream':
-        return recorder.stream(outcome);
-    }
+    return next().then(
+      (outcome) => recorded(runtime, call, recorder, outcome),
+      (caught: unknown) => failed(runtime, call, caught),
+    );
   };
 }
 
-/**
- * Hears the executor's end (a method, not a closure per call) and settles a stream once: when the
- * executor ends it, or, for a stream a host step made up, when its `done` resolves.
- */
+/** The outcome, once the insurance settled it (synchronously for the usual call, see InsuredCall.settle). */
+function recorded(
+  runtime: PipelineRuntime,
+  call: RunningCall,
+  recorder: Recorder,
+  outcome: CallOutcome,
+): CallOutcome | Promise<CallOutcome> {
+  let fitted: CallOutcome;
+  try {
+    fitted = fitting(call, outcome);
+  } catch (caught) {
+    return failed(runtime, call, caught);
+  }
+  switch (fitted.type) {
+    case 'text':
+      return afterSettling(settle(runtime, call, undefined, fitted.result), fitted);
+    case 'image':
+      return afterSettling(settle(runtime, call, undefined, undefined, fitted.result.images), fitted);
+    case 'embedding':
+      return afterSettling(settle(runtime, call, undefined), fitted);
+    case 'stream':
+      return recorder.stream(fitted);
+  }
+}
+
+function afterSettling(settling: Promise<void> | void, outcome: CallOutcome): CallOutcome | Promise<CallOutcome> {
+  return settling ? settling.then(() => outcome) : outcome;
+}
+
+/** A failed call: settled with its error, which leaves carrying the call's record. */
+function failed(runtime: PipelineRuntime, call: RunningCall, caught: unknown): Promise<never> {
+  const error = ZenError.isInstance(caught) ? caught : new ZenError({ kind: 'server', message: String(caught), cause: caught });
+  const settling = settle(runtime, call, error);
+  if (settling)
+    return settling.then(() => {
+      throw error.withCall(call.record);
+    });
+  throw error.withCall(call.record);
+}
+
 class Recorder implements CallObserver {
   private ended = false;
   private endError: ZenError | undefined;

@@ -181,7 +181,10 @@ export function convertRequest(
   options: ConvertRequestOptions,
 ): ConvertedRequest<ChatCompletionCreateParamsNonStreaming> {
   const warnings: CallWarning[] = [];
-  const body = { ...convertBody(request, options, warnings), ...request.providerOptions?.openai };
+  const converted = convertBody(request, options, warnings);
+  // A copy only when provider options override fields (the usual call has none).
+  const extra = request.providerOptions?.openai;
+  const body = extra ? { ...converted, ...extra } : converted;
   return { body: body as unknown as ChatCompletionCreateParamsNonStreaming, warnings };
 }
 

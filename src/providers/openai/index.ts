@@ -2,10 +2,10 @@ import type OpenAI from 'openai';
 import { configurationError } from '../../core/errors.js';
 import type { StreamPart } from '../../core/stream-part.js';
 import { credentialsHint } from '../credentials-hint.js';
-import { buildRequest, unreadableAnswer } from '../failure-origin.js';
+import { buildError, buildRequest, unreadableAnswer } from '../failure-origin.js';
 import { guardStream } from '../shared.js';
 import type { EmbedCallOptions, ImageCallOptions, ProviderAdapter, ProviderCallOptions } from '../types.js';
-import { convertRequest, convertStreamRequest, maxTokensParameterFor } from './convert-request.js';
+import { convertRequest, convertStreamRequest, maxTokensParameterFor, type ConvertRequestOptions } from './convert-request.js';
 import { convertResponse } from './convert-response.js';
 import { convertStream } from './convert-stream.js';
 import { generateImages } from './generate-images.js';
@@ -36,39 +36,62 @@ export function createOpenAIProvider(name: string, client: OpenAI): ProviderAdap
   // ZenClient owns the only retry loop; this also covers clients the app built with SDK retries on.
   const requestOptions = (signal: AbortSignal | undefined) => ({ signal, maxRetries: 0 });
 
+  // The conversion options of each model, made once (a call's hot path allocates nothing for them).
+  const convertOptions = new Map<string, ConvertRequestOptions>();
+  const optionsFor = (modelId: string): ConvertRequestOptions => {
+    let options = convertOptions.get(modelId);
+    if (!options) convertOptions.set(modelId, (options = { modelId, maxTokensParameter }));
+    return options;
+  };
+
+  /**
+   * A chat completion, the usual call: a plain function with the error context built only on a
+   * failure, so that the frame an answer waits in holds little (64 calls in flight keep 64 of them
+   * alive through every young-generation collection).
+   */
+  async function generateChat(modelId: string, request: ProviderCallOptions['request'], signal: AbortSignal | undefined) {
+    let converted;
+    try {
+      converted = convertRequest(request, optionsFor(modelId));
+    } catch (error) {
+      throw buildError(error, errorContext(modelId, false, signal));
+    }
+    let response;
+    try {
+      response = await client.chat.completions.create(converted.body, requestOptions(signal));
+    } catch (error) {
+      throw mapOpenAIError(error, errorContext(modelId, false, signal));
+    }
+    try {
+      return convertResponse(response, converted.warnings);
+    } catch (error) {
+      throw unreadableAnswer(error, errorContext(modelId, false, signal));
+    }
+  }
+
+  /** Tools only OpenAI runs (web search, ...) exist in its Responses API alone. */
+  async function generateResponses(modelId: string, request: ProviderCallOptions['request'], signal: AbortSignal | undefined) {
+    const context = errorContext(modelId, false, signal);
+    const { body, warnings } = buildRequest(context, () => convertResponsesRequest(request, modelId));
+    let response;
+    try {
+      response = await client.responses.create(body, requestOptions(signal));
+    } catch (error) {
+      throw mapOpenAIError(error, context);
+    }
+    try {
+      return convertResponsesResponse(response, warnings);
+    } catch (error) {
+      throw unreadableAnswer(error, context);
+    }
+  }
+
   return {
     name,
     family: 'openai',
 
-    async generate({ modelId, request, signal }: ProviderCallOptions) {
-      const context = errorContext(modelId, false, signal);
-      // Tools only OpenAI runs (web search, ...) exist in its Responses API alone.
-      if (request.hostedTools?.length) {
-        const { body, warnings } = buildRequest(context, () => convertResponsesRequest(request, modelId));
-        let response;
-        try {
-          response = await client.responses.create(body, requestOptions(signal));
-        } catch (error) {
-          throw mapOpenAIError(error, context);
-        }
-        try {
-          return convertResponsesResponse(response, warnings);
-        } catch (error) {
-          throw unreadableAnswer(error, context);
-        }
-      }
-      const { body, warnings } = buildRequest(context, () => convertRequest(request, { modelId, maxTokensParameter }));
-      let response;
-      try {
-        response = await client.chat.completions.create(body, requestOptions(signal));
-      } catch (error) {
-        throw mapOpenAIError(error, context);
-      }
-      try {
-        return convertResponse(response, warnings);
-      } catch (error) {
-        throw unreadableAnswer(error, context);
-      }
+    generate({ modelId, request, signal }: ProviderCallOptions) {
+      return request.hostedTools?.length ? generateResponses(modelId, request, signal) : generateChat(modelId, request, signal);
     },
 
     async stream({ modelId, request, signal }: ProviderCallOptions): Promise<AsyncIterable<StreamPart>> {
@@ -86,7 +109,7 @@ export function createOpenAIProvider(name: string, client: OpenAI): ProviderAdap
           mapOpenAIError(error, context),
         );
       }
-      const { body, warnings } = buildRequest(context, () => convertStreamRequest(request, { modelId, maxTokensParameter }));
+      const { body, warnings } = buildRequest(context, () => convertStreamRequest(request, optionsFor(modelId)));
       let chunks;
       try {
         chunks = await client.chat.completions.create(body, requestOptions(signal));
