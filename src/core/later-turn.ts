@@ -1,7 +1,9 @@
 /**
  * Hands a provider's answer on from a later turn of the event loop, after the I/O callbacks of
- * this one, where the runtime has `setImmediate` (Node, Bun); undefined elsewhere (browsers, edge
- * runtimes: their only macrotask, `setTimeout(0)`, may wait milliseconds, so answers go on at once).
+ * this one, where the runtime is Node or Bun and has `setImmediate`; undefined elsewhere (browsers,
+ * edge runtimes: their only macrotask, `setTimeout(0)`, may wait milliseconds, so answers go on at
+ * once). Next.js's Edge Runtime defines a `setImmediate` that throws, so it is told by its
+ * `EdgeRuntime` global, and a `setImmediate` that throws anywhere is given up for good.
  *
  * Why: with many calls in flight, the answers that arrive together are read by the HTTP client
  * one socket after another; when each answer's follow-up work (conversion, detectors, the ledger
@@ -12,12 +14,32 @@
  *
  * `setImmediate` is read once, at import: fake timers installed later (tests) do not hold answers.
  */
-const immediate = (globalThis as { setImmediate?: (callback: (value: unknown) => void, value: unknown) => unknown }).setImmediate;
-
-export const laterTurn: (<T>(value: T) => Promise<T>) | undefined =
-  typeof immediate === 'function'
-    ? <T>(value: T) =>
-        new Promise<T>((resolve) => {
-          immediate(resolve as (value: unknown) => void, value);
-        })
+type Immediate = (callback: (value: unknown) => void, value: unknown) => unknown;
+const scope = globalThis as {
+  setImmediate?: Immediate;
+  EdgeRuntime?: unknown;
+  process?: { versions?: Record<string, string | undefined> };
+};
+const versions = scope.process?.versions;
+const immediate =
+  typeof scope.setImmediate === 'function' &&
+  scope.EdgeRuntime === undefined &&
+  (versions?.node !== undefined || versions?.bun !== undefined)
+    ? scope.setImmediate
     : undefined;
+let usable = true;
+
+export const laterTurn: (<T>(value: T) => Promise<T>) | undefined = immediate
+  ? <T>(value: T) =>
+      new Promise<T>((resolve) => {
+        if (usable) {
+          try {
+            immediate(resolve as (value: unknown) => void, value);
+            return;
+          } catch {
+            usable = false;
+          }
+        }
+        resolve(value);
+      })
+  : undefined;

@@ -19,4 +19,33 @@ describe('laterTurn', () => {
     vi.useFakeTimers();
     await expect(laterTurn!({ ok: true })).resolves.toEqual({ ok: true });
   });
+
+  it('an edge runtime (EdgeRuntime global) hands answers on at once', async () => {
+    vi.resetModules();
+    vi.stubGlobal('EdgeRuntime', 'edge-runtime');
+    try {
+      const { laterTurn: edge } = await import('../../src/core/later-turn.js');
+      expect(edge).toBeUndefined();
+    } finally {
+      vi.unstubAllGlobals();
+      vi.resetModules();
+    }
+  });
+
+  it('a setImmediate that throws (as a Node API stub does) is given up: the answer still arrives', async () => {
+    vi.resetModules();
+    const throwing = vi.fn(() => {
+      throw new Error('A Node.js API is used (setImmediate) which is not supported in the Edge Runtime.');
+    });
+    vi.stubGlobal('setImmediate', throwing);
+    try {
+      const { laterTurn: stubbed } = await import('../../src/core/later-turn.js');
+      await expect(stubbed!('first')).resolves.toBe('first');
+      await expect(stubbed!('second')).resolves.toBe('second');
+      expect(throwing).toHaveBeenCalledTimes(1);
+    } finally {
+      vi.unstubAllGlobals();
+      vi.resetModules();
+    }
+  });
 });
