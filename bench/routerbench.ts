@@ -100,6 +100,32 @@ function passes(row: Row, model: string, checker: string): boolean {
   return value;
 }
 
+/** How a check's verdicts on one model's answers fall: wrong answers caught, right ones flagged (alarms). */
+interface CheckCounts {
+  wrong: number;
+  caught: number;
+  right: number;
+  alarms: number;
+}
+
+const noCounts = (): CheckCounts => ({ wrong: 0, caught: 0, right: 0, alarms: 0 });
+
+/** Counts the check's verdict on `first`'s answer to `row` into `counts`; true when it flagged it. */
+function countCheck(counts: CheckCounts, row: Row, first: string, checker: string): boolean {
+  const flagged = !passes(row, first, checker);
+  if (row.correct[first]! >= 1) {
+    counts.right += 1;
+    if (flagged) counts.alarms += 1;
+  } else {
+    counts.wrong += 1;
+    if (flagged) counts.caught += 1;
+  }
+  return flagged;
+}
+
+/** Recall and false alarms, smoothed: groups with few prompts stay near a coin-flip check. */
+const checkRates = (c: CheckCounts) => ({ recall: (c.caught + 1) / (c.wrong + 2), falseAlarms: (c.alarms + 1) / (c.right + 2) });
+
 const analyses = new Map<string, PromptAnalysis>();
 function analysisOf(row: Row): PromptAnalysis {
   let analysis = analyses.get(row.id);
@@ -191,21 +217,11 @@ export function calibrateCheck(train: Row[], deps: RouterDeps): Check {
   const average = MODELS.reduce((sum, model) => sum + meanCost(model), 0) / MODELS.length;
   const firsts = process.env.ZEN_CHECK_FIRSTS === 'all' ? [...MODELS] : MODELS.filter((model) => meanCost(model) < average);
   const stats = (checker: string) => {
-    const counts = new Map<string, { wrong: number; caught: number; right: number; alarms: number }>();
+    const counts = new Map<string, CheckCounts>();
     for (const row of train) {
       let c = counts.get(row.task);
-      if (!c) counts.set(row.task, (c = { wrong: 0, caught: 0, right: 0, alarms: 0 }));
-      for (const model of firsts) {
-        if (model === checker) continue;
-        const flagged = !passes(row, model, checker);
-        if (row.correct[model]! >= 1) {
-          c.right += 1;
-          if (flagged) c.alarms += 1;
-        } else {
-          c.wrong += 1;
-          if (flagged) c.caught += 1;
-        }
-      }
+      if (!c) counts.set(row.task, (c = noCounts()));
+      for (const model of firsts) if (model !== checker) countCheck(c, row, model, checker);
     }
     return counts;
   };
@@ -232,9 +248,7 @@ export function calibrateCheck(train: Row[], deps: RouterDeps): Check {
   const options = new Map<string, CascadeOptions>();
   const table: Check['table'] = [];
   for (const [group, c] of counts) {
-    // A little smoothing: groups with few prompts stay near a coin-flip check.
-    const recall = (c.caught + 1) / (c.wrong + 2);
-    const falseAlarms = (c.alarms + 1) / (c.right + 2);
+    const { recall, falseAlarms } = checkRates(c);
     options.set(group, { recall, falseAlarms, checkCost, samples: 1, checkModel: `routerbench/${checker}` });
     table.push({ group, recall, falseAlarms, n: c.right + c.wrong });
   }
@@ -274,28 +288,16 @@ function pairedCheck(train: Row[], byCost: string[], meanCost: (model: string) =
       if (first === top) continue;
       for (const checker of process.env.ZEN_CHECKER ? [process.env.ZEN_CHECKER] : cheaper) {
         if (checker === first || checker === top) continue;
-        let wrong = 0,
-          caught = 0,
-          right = 0,
-          alarms = 0,
-          correct = 0,
+        const c = noCounts();
+        let correct = 0,
           spent = 0;
         for (const row of rows) {
-          const flagged = !passes(row, first, checker);
+          const flagged = countCheck(c, row, first, checker);
           spent += row.cost[first]! + row.cost[checker]! + (flagged ? row.cost[top]! : 0);
           correct += flagged ? row.correct[top]! : row.correct[first]!;
-          if (row.correct[first]! >= 1) {
-            right += 1;
-            if (flagged) alarms += 1;
-          } else {
-            wrong += 1;
-            if (flagged) caught += 1;
-          }
         }
         const gain = correct / rows.length - (accuracy(cheap) + slope * (spent / rows.length - cost(cheap)));
-        // A little smoothing: groups with few prompts stay near a coin-flip check.
-        if (gain > best.gain)
-          best = { first, checker, gain, recall: (caught + 1) / (wrong + 2), falseAlarms: (alarms + 1) / (right + 2), n: right + wrong };
+        if (gain > best.gain) best = { first, checker, gain, ...checkRates(c), n: c.right + c.wrong };
       }
     }
     checkers.set(group, best.checker);
@@ -305,30 +307,16 @@ function pairedCheck(train: Row[], byCost: string[], meanCost: (model: string) =
     const byFirstModel: Record<string, CascadeCheckRates> = {};
     for (const first of MODELS) {
       if (first === best.checker) continue;
-      let wrong = 0,
-        caught = 0,
-        right = 0,
-        alarms = 0,
-        topRight = 0;
-      for (const row of rows) {
-        const flagged = !passes(row, first, best.checker);
-        if (flagged) topRight += row.correct[top]!;
-        if (row.correct[first]! >= 1) {
-          right += 1;
-          if (flagged) alarms += 1;
-        } else {
-          wrong += 1;
-          if (flagged) caught += 1;
-        }
-      }
+      const c = noCounts();
+      let topRight = 0;
+      for (const row of rows) if (countCheck(c, row, first, best.checker)) topRight += row.correct[top]!;
       byFirstModel[`routerbench/${first}`] = {
-        recall: (caught + 1) / (wrong + 2),
-        falseAlarms: (alarms + 1) / (right + 2),
+        ...checkRates(c),
         // The strongest model's chance on the prompts this check flags, as a share of its chance
         // overall (smoothed towards 1 by two pseudo-prompts).
         ...(process.env.ZEN_CHECK_FLAGGED === 'off'
           ? {}
-          : { escalationOnFlagged: Math.min(1, (topRight + 2 * accuracy(top)) / ((caught + alarms + 2) * accuracy(top))) }),
+          : { escalationOnFlagged: Math.min(1, (topRight + 2 * accuracy(top)) / ((c.caught + c.alarms + 2) * accuracy(top))) }),
       };
     }
     // A check that flags right answers about as often as wrong ones (recall − false alarms under
