@@ -9,35 +9,16 @@ const [mode, entry, baseURL, listPath] = process.argv.slice(2);
 const prompts = JSON.parse(readFileSync(listPath, 'utf8'));
 const { default: OpenAI } = await import('openai');
 const sdk = new OpenAI({ apiKey: 'sk-bench-000000000000000000', baseURL, maxRetries: 0, timeout: 120_000 });
-/**
- * zen-own: the same ZenClient over an object with the SDK's shape that answers on the next turn
- * without serialising or sending anything, so that the longest block is zenrouter's own work
- * (routing, token counting, redaction, hashing, the ledger) without the SDK's synchronous
- * JSON.stringify and UTF-8 encoding of the body.
- */
-const silent = {
-  baseURL: 'https://api.openai.com/v1',
-  chat: {
-    completions: {
-      create: async (body) => {
-        await new Promise((resolve) => setImmediate(resolve));
-        return {
-          id: 'chatcmpl-own',
-          object: 'chat.completion',
-          created: 1,
-          model: body.model,
-          choices: [{ index: 0, message: { role: 'assistant', content: 'Noted.', refusal: null }, finish_reason: 'stop', logprobs: null }],
-          usage: { prompt_tokens: 20, completion_tokens: 2, total_tokens: 22 },
-        };
-      },
-    },
-  },
-};
+// zen-own: the same ZenClient over an object with the SDK's shape that answers on the next turn
+// without serialising or sending anything, so that the longest block is zenrouter's own work
+// (routing, token counting, redaction, hashing, the ledger) without the SDK's synchronous
+// JSON.stringify and UTF-8 encoding of the body.
+const { instantProvider } = await import('./instant-provider.mjs');
 let zen;
 if (mode === 'zen' || mode === 'zen-own') {
   const { ZenClient } = await import(entry);
   zen = new ZenClient({
-    providers: { openai: mode === 'zen' ? sdk : silent },
+    providers: { openai: mode === 'zen' ? sdk : instantProvider() },
     // Windows of 1M, 400k and 128k tokens: a 2 MB prompt lies near them, so its tokens are
     // counted; a host-defined model with a 10M window takes the prompts none of them can.
     models: {

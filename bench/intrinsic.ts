@@ -1,40 +1,9 @@
 import { benchZen, MESSAGES } from './clients.js';
 import { runAtConcurrency } from './concurrent.js';
 import { heapAllocated } from './heap-allocated.js';
+import { instantProvider } from './instant-provider.mjs';
 
-/**
- * An openai provider with the SDK's shape that answers on the next turn of the event loop, as a
- * network answer would, with no SDK and no network (also used by bench/telemetry.ts).
- */
-export function instantProvider() {
-  const completion = {
-    id: 'chatcmpl-bench',
-    object: 'chat.completion',
-    created: 1,
-    model: 'gpt-5-mini',
-    choices: [
-      {
-        index: 0,
-        message: { role: 'assistant', content: 'The quick brown fox jumps over the lazy dog.', refusal: null },
-        finish_reason: 'stop',
-        logprobs: null,
-      },
-    ],
-    usage: { prompt_tokens: 20, completion_tokens: 10, total_tokens: 30 },
-  };
-  const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
-  return {
-    baseURL: 'https://api.openai.com/v1',
-    chat: {
-      completions: {
-        create: async () => {
-          await nextTurn();
-          return structuredClone(completion);
-        },
-      },
-    },
-  };
-}
+export { instantProvider };
 
 /**
  * ZenClient's own work per call, without an SDK or a network: the openai provider is an object

@@ -11,16 +11,8 @@ const calls = Number(callsArg);
 const messages = [{ role: 'user', content: 'Summarise the plot of Hamlet in one sentence.' }];
 const { default: OpenAI } = await import('openai');
 const { ZenClient } = await import(entry);
-const EXPECTED = 'The quick brown fox jumps over the lazy dog.';
-const answer = {
-  id: 'chatcmpl-bench',
-  object: 'chat.completion',
-  created: 1,
-  model: 'gpt-5-mini',
-  choices: [{ index: 0, message: { role: 'assistant', content: EXPECTED, refusal: null }, finish_reason: 'stop', logprobs: null }],
-  usage: { prompt_tokens: 20, completion_tokens: 10, total_tokens: 30 },
-};
-const body = JSON.stringify(answer);
+const { INSTANT_ANSWER: EXPECTED, instantCompletion, instantProvider } = await import('./instant-provider.mjs');
+const body = JSON.stringify(instantCompletion());
 const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
 const noSocket = async () => {
   await nextTurn();
@@ -28,17 +20,7 @@ const noSocket = async () => {
 };
 const sdk = () =>
   new OpenAI({ apiKey: 'sk-bench-000000000000000000', baseURL, maxRetries: 0, ...(process.env.NO_SOCKET ? { fetch: noSocket } : {}) });
-const instant = {
-  baseURL: 'https://api.openai.com/v1',
-  chat: {
-    completions: {
-      create: async () => {
-        await nextTurn();
-        return structuredClone(answer);
-      },
-    },
-  },
-};
+const instant = instantProvider();
 const zenOver = (openai) =>
   new ZenClient({ providers: { openai }, routing: { models: ['openai/gpt-5-mini', 'openai/gpt-5-nano', 'openai/gpt-4.1-mini'] } });
 const check = (completion) => {
