@@ -37,7 +37,8 @@ describe('request mapping', () => {
           content: [
             { type: 'text', text: 'Describe these.' },
             { type: 'image', source: { kind: 'url', url: 'https://example.com/cat.png' }, detail: 'low' },
-            { type: 'image', source: { kind: 'base64', mediaType: 'image/png', data: 'iVBORw0KGgo=' }, detail: 'original' },
+            { type: 'image', source: { kind: 'base64', mediaType: 'image/png', data: 'iVBORw0KGgo=' } },
+            { type: 'image', source: { kind: 'url', url: 'https://example.com/full.png' }, detail: 'original' },
           ],
         },
         {
@@ -86,8 +87,9 @@ describe('request mapping', () => {
           content: [
             { type: 'text', text: 'Describe these.' },
             { type: 'image_url', image_url: { url: 'https://example.com/cat.png', detail: 'low' } },
+            { type: 'image_url', image_url: { url: 'data:image/png;base64,iVBORw0KGgo=' } },
             // openai 7's full-resolution hint, sent as given under openai 6 too.
-            { type: 'image_url', image_url: { url: 'data:image/png;base64,iVBORw0KGgo=', detail: 'original' } },
+            { type: 'image_url', image_url: { url: 'https://example.com/full.png', detail: 'original' } },
           ],
         },
         {
