@@ -5,34 +5,54 @@ import type { LiveStats } from './types.js';
 const SAMPLES = 128;
 const MIN_SAMPLES = 5;
 
-/** New samples after which a cached sort is refreshed (below 2 × SAMPLES samples, every one). */
-const RESORT_EVERY = 8;
-
+/**
+ * The last SAMPLES values of a latency, and the same values kept in order, so that any quantile is
+ * exact and fresh at every read. A new value displaces the oldest: both are found by binary search
+ * and moved in with one `copyWithin` each (at most 128 numbers), which costs less than re-sorting
+ * the window once in a while did.
+ */
 class Samples {
   private readonly values = new Float64Array(SAMPLES);
+  private readonly sorted = new Float64Array(SAMPLES);
   private count = 0;
-  private sorted: Float64Array | undefined;
-  private sortedAt = 0;
 
+  /** Adds a value; one that is not a finite number (a clock gone wrong) is not a latency, and is skipped. */
   add(value: number): void {
-    this.values[this.count % SAMPLES] = value;
+    if (!Number.isFinite(value)) return;
+    const slot = this.count % SAMPLES;
+    let size = Math.min(this.count, SAMPLES);
+    const sorted = this.sorted;
+    if (size === SAMPLES) {
+      const at = lowerBound(sorted, size, this.values[slot]!);
+      sorted.copyWithin(at, at + 1, size);
+      size -= 1;
+    }
+    this.values[slot] = value;
+    const at = lowerBound(sorted, size, value);
+    sorted.copyWithin(at + 1, at, size);
+    sorted[at] = value;
     this.count += 1;
-    // A full window changes slowly: re-sorting 128 numbers on every call to read a p95 costs more
-    // than the routing decision, and a quantile eight samples stale is as good an estimate.
-    if (this.count < 2 * SAMPLES || this.count - this.sortedAt >= RESORT_EVERY) this.sorted = undefined;
   }
 
   quantile(q: number): number | undefined {
     const size = Math.min(this.count, SAMPLES);
     if (size < MIN_SAMPLES) return undefined;
-    if (!this.sorted) {
-      this.sorted = this.values.slice(0, size).sort();
-      this.sortedAt = this.count;
-    }
     // Nearest rank.
     const rank = Math.min(size - 1, Math.max(0, Math.ceil(q * size) - 1));
     return this.sorted[rank];
   }
+}
+
+/** The first index of `sorted[0..size)` whose value is not below `value`. */
+function lowerBound(sorted: Float64Array, size: number, value: number): number {
+  let low = 0;
+  let high = size;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if (sorted[middle]! < value) low = middle + 1;
+    else high = middle;
+  }
+  return low;
 }
 
 const SHARED_REASON = 'shared cooldown from another process';
