@@ -90,9 +90,12 @@ export function classifyTask(text: string, jsonRequested: boolean): TaskCategory
   const scores: Record<TaskCategory, number> = { code: 0, math: 0, reasoning: 0, extraction: jsonRequested ? 2 : 0, creative: 0, chat: 0 };
   const sample = text.length > 20_000 ? text.slice(0, 10_000) + text.slice(-10_000) : text;
   for (const [category, pattern, weight] of CATEGORY_CUES) {
+    // Up to five matches count. `test` on a global pattern moves `lastIndex` past each match, as
+    // `match` would, without building the array of matches (no cue can match the empty string).
     pattern.lastIndex = 0;
-    const matches = sample.match(pattern);
-    if (matches) scores[category] += Math.min(matches.length, 5) * weight;
+    let found = 0;
+    while (found < 5 && pattern.test(sample)) found += 1;
+    scores[category] += found * weight;
   }
   let best: TaskCategory = 'chat';
   let bestScore = 1; // a single weak cue is not enough to leave `chat`

@@ -55,7 +55,8 @@ const LIMITS = [0, 6, 3, 3, 4, 8, 8];
 function count(pattern: RegExp, text: string, limit: number): number {
   pattern.lastIndex = 0;
   let found = 0;
-  while (found < limit && pattern.exec(text) !== null) found += 1;
+  // `test` moves a global pattern's `lastIndex` as `exec` does, without building a match.
+  while (found < limit && pattern.test(text)) found += 1;
   return found;
 }
 
