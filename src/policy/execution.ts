@@ -21,6 +21,7 @@ import type { LiveState } from './live-state.js';
 import { costOfUsage } from './pricing.js';
 import type { RetryBudget } from './retry-budget.js';
 import { StreamPump } from './stream-pump.js';
+import { deadlineCohorts, type CohortMember, type DeadlineCohort } from './deadline-cohort.js';
 import type { Candidate, TimeoutOptions } from './types.js';
 
 /** Checks a non-streamed answer: a reason rejects it (see ExecuteInput.inspector). */
@@ -74,7 +75,7 @@ export interface ExecuteDeps {
  * budget, writing every attempt into the call's record. Learning from the outcome (quality, latency,
  * sessions) is the caller's, once the execution has ended.
  */
-export class Execution<T> implements LaneHost<T> {
+export class Execution<T> implements LaneHost<T>, CohortMember {
   readonly deadline = new StopSwitch();
   readonly retry: ResolvedRetry;
   readonly callerSignal: AbortSignal | undefined;
@@ -84,7 +85,13 @@ export class Execution<T> implements LaneHost<T> {
   private readonly repairs: Array<{ channel: string; reason: string; result: T }> = [];
   private readonly now: () => number;
   private readonly startedAt: number;
-  private deadlineTimer: ReturnType<typeof setTimeout> | undefined;
+  /** The calls whose deadline falls due with this one's: one timer and one signal for them all. */
+  private cohort: DeadlineCohort | undefined;
+  /**
+   * Only the deadline can stop a non-streamed attempt of a call without a caller's signal, hedging
+   * or an attempt timeout: its SDK request gets the cohort's shared signal.
+   */
+  private readonly sharesSignal: boolean;
   private spentBudget = 0;
   private budgetExhausted = false;
 
@@ -100,12 +107,15 @@ export class Execution<T> implements LaneHost<T> {
     this.now = deps.now ?? performanceNow;
     this.startedAt = this.now();
     const total = input.timeouts.totalMs;
-    if (total !== undefined) {
-      this.deadlineTimer = setTimeout(
-        () => this.deadline.stop({ kind: 'timeout', message: `The call exceeded its total deadline of ${total} ms.` }),
-        total,
-      );
-    }
+    if (total !== undefined) this.cohort = deadlineCohorts(deps).join(this, this.startedAt, total);
+    this.sharesSignal =
+      this.cohort !== undefined && !input.stream && !input.signal && !input.hedge && input.timeouts.attemptMs === undefined;
+  }
+
+  /** The call's deadline came (its cohort fired). */
+  expire(): void {
+    this.cohort = undefined;
+    this.deadline.stop({ kind: 'timeout', message: `The call exceeded its total deadline of ${this.input.timeouts.totalMs} ms.` });
   }
 
   /** Why the call as a whole was stopped (the caller's signal or the deadline), if it was. */
@@ -140,7 +150,7 @@ export class Execution<T> implements LaneHost<T> {
     if (this.input.stream) return this.attemptStream(candidate, retry, lane, hedge, permit);
     try {
       const { channel } = candidate;
-      const signal = new AttemptSignal(this.deadline, lane, this.input.signal);
+      const signal = new AttemptSignal(this.deadline, lane, this.input.signal, this.sharesSignal ? this.cohort : undefined);
       const startedAt = this.now();
       this.attemptStart(channel, retry, hedge, startedAt);
       signal.startAttemptTimer(this.input.timeouts.attemptMs, channel.id);
@@ -467,7 +477,8 @@ export class Execution<T> implements LaneHost<T> {
     usage: Usage,
     end: { ttftMs?: number; tokensPerSecond?: number; finishReason?: string; error?: ZenError },
   ): void {
-    if (this.deadlineTimer !== undefined) clearTimeout(this.deadlineTimer);
+    this.cohort?.leave(this);
+    this.cohort = undefined;
     const record = this.input.record;
     const costs: CostBreakdown[] = [];
     for (const attempt of this.attempts) if (attempt.cost) costs.push(attempt.cost);
