@@ -9,6 +9,10 @@ import { stopError } from './attempt.js';
  * attempt is named for its own timeout), then the shared signal aborts every request the SDKs were
  * handed it for, the body of a stalled answer included (an SDK's own timeout ends at the headers).
  *
+ * A cohort whose members all ended stays open, timer and all, until the next call joins it or
+ * another cohort empties: calls one after another (no two in flight) share it too. Only one such
+ * idle cohort is kept, so nothing piles up while the slots move on.
+ *
  * A deadline of 10 s or more joins the cohort of its slot, the deadline rounded up to 1/1000 of
  * it (at most 100 ms): such a deadline fires up to 0.1% late, never early. A shorter one keeps its
  * exact time (a cohort of its own unless another call's deadline falls on the very same instant).
@@ -33,7 +37,7 @@ export class DeadlineCohort {
   private signalsGiven = 0;
   private controller: AbortController | undefined;
   private timer: ReturnType<typeof setTimeout> | undefined;
-  private fired = false;
+  private ended = false;
 
   constructor(
     private readonly registry: DeadlineCohorts,
@@ -45,25 +49,38 @@ export class DeadlineCohort {
 
   /** Another member may join (the cap keeps the listeners on the shared signal below Node's warning). */
   get open(): boolean {
-    return !this.fired && this.joined < MAX_SHARED_SIGNALS;
+    return !this.ended && this.joined < MAX_SHARED_SIGNALS;
   }
 
   join(member: CohortMember): void {
+    if (this.members.length === 0 && this.joined > 0) holdProcess(this.timer, true);
     this.members.push(member);
     this.joined += 1;
   }
 
-  /** The member ended before the deadline; the last one out clears the timer. */
+  get empty(): boolean {
+    return this.members.length === 0;
+  }
+
+  /** The member ended before the deadline; the last one out leaves the cohort idle (see above). */
   leave(member: CohortMember): void {
     const index = this.members.indexOf(member);
     if (index < 0) return;
     const last = this.members.pop()!;
     if (index < this.members.length) this.members[index] = last;
-    if (this.members.length === 0 && !this.fired) {
-      clearTimeout(this.timer);
-      this.timer = undefined;
-      this.registry.closed(this);
+    if (this.members.length === 0 && !this.ended) {
+      // An idle cohort's timer must not keep a Node process alive that has nothing else to do.
+      holdProcess(this.timer, false);
+      this.registry.emptied(this);
     }
+  }
+
+  /** No member left and none to come: the timer is cleared and the cohort dropped. */
+  close(): void {
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    this.timer = undefined;
+    this.ended = true;
+    this.registry.closed(this);
   }
 
   /**
@@ -76,13 +93,13 @@ export class DeadlineCohort {
     this.signalsGiven += 1;
     if (!this.controller) {
       this.controller = new AbortController();
-      if (this.fired) this.controller.abort(stopError(DEADLINE_REACHED));
+      if (this.ended) this.controller.abort(stopError(DEADLINE_REACHED));
     }
     return this.controller.signal;
   }
 
   private fire(): void {
-    this.fired = true;
+    this.ended = true;
     this.timer = undefined;
     this.registry.closed(this);
     // Each member's own deadline first: its attempts take their reason before the SDKs see the abort.
@@ -94,6 +111,8 @@ export class DeadlineCohort {
 /** A client's open cohorts by slot; one per clock, since a cohort's time is read on that clock. */
 export class DeadlineCohorts {
   private readonly open = new Map<number, DeadlineCohort>();
+  /** The one cohort kept open with no member, for the next call due in its slot. */
+  private idle: DeadlineCohort | undefined;
 
   /** The cohort `member` joins for a deadline of `totalMs` from `startedAt`. */
   join(member: CohortMember, startedAt: number, totalMs: number): DeadlineCohort {
@@ -106,14 +125,35 @@ export class DeadlineCohorts {
       cohort = new DeadlineCohort(this, at, slotMs > 0 ? at - startedAt : totalMs);
       this.open.set(at, cohort);
     }
+    if (cohort === this.idle) this.idle = undefined;
     cohort.join(member);
     return cohort;
   }
 
-  /** The cohort fired or emptied: no one joins it any more. */
+  /** The cohort's last member ended: it waits for the next call as the idle cohort, if one may join. */
+  emptied(cohort: DeadlineCohort): void {
+    if (!cohort.open) {
+      cohort.close();
+      return;
+    }
+    const previous = this.idle;
+    this.idle = cohort;
+    if (previous && previous !== cohort && previous.empty) previous.close();
+  }
+
+  /** The cohort ended or closed: no one joins it any more. */
   closed(cohort: DeadlineCohort): void {
     if (this.open.get(cohort.at) === cohort) this.open.delete(cohort.at);
+    if (this.idle === cohort) this.idle = undefined;
   }
+}
+
+/** `ref`/`unref` on runtimes whose timers have them (Node, Bun); elsewhere a timer holds nothing. */
+function holdProcess(timer: ReturnType<typeof setTimeout> | undefined, hold: boolean): void {
+  if (typeof timer !== 'object' || timer === null) return;
+  const handle = timer as { ref?: () => unknown; unref?: () => unknown };
+  if (hold) handle.ref?.();
+  else handle.unref?.();
 }
 
 const registries = new WeakMap<object, DeadlineCohorts>();

@@ -66,20 +66,62 @@ describe('DeadlineCohorts', () => {
     expect(signals[10]).toBeUndefined();
   });
 
-  it('the last member to leave clears the timer; a member that left is not expired', () => {
+  it('a member that left is not expired', () => {
     const cohorts = new DeadlineCohorts();
     const log: string[] = [];
     const a = member(log, 'a');
-    const b = member(log, 'b');
     const cohort = cohorts.join(a, 0, 500);
-    cohorts.join(b, 0, 500);
+    cohorts.join(member(log, 'b'), 0, 500);
     cohort.leave(a);
-    expect(vi.getTimerCount()).toBe(1);
     vi.advanceTimersByTime(500);
     expect(log).toEqual(['b']);
-    const again = cohorts.join(a, 1_000, 500);
-    expect(again).not.toBe(cohort);
-    again.leave(a);
+  });
+
+  it('an emptied cohort waits, idle, for the next call of its slot (calls one after another share it); one idle cohort at most', () => {
+    const cohorts = new DeadlineCohorts();
+    const a = member([], 'a');
+    const first = cohorts.join(a, 1, 60_000); // 60 s: 60 ms slots, due at 60,060
+    expect(vi.getTimerCount()).toBe(1);
+    first.leave(a);
+    // The next call, 29 ms later, falls due in the same slot: same cohort, same timer.
+    const b = member([], 'b');
+    expect(cohorts.join(b, 30, 60_000)).toBe(first);
+    expect(vi.getTimerCount()).toBe(1);
+    first.leave(b);
+    // A call of a later slot empties its own cohort: the older idle one is closed, its timer cleared.
+    const c = member([], 'c');
+    const later = cohorts.join(c, 200, 60_000); // due at 60,240
+    expect(later).not.toBe(first);
+    expect(vi.getTimerCount()).toBe(2);
+    later.leave(c);
+    expect(vi.getTimerCount()).toBe(1);
+    expect(cohorts.join(member([], 'd'), 30, 60_000)).not.toBe(first);
+  });
+
+  it("an idle cohort's timer does not keep the process alive; a member makes it hold again", () => {
+    vi.useRealTimers();
+    const timers = () => process.getActiveResourcesInfo().filter((name) => name === 'Timeout').length;
+    const before = timers();
+    const cohorts = new DeadlineCohorts();
+    const a = member([], 'a');
+    const cohort = cohorts.join(a, performance.now(), 60_000);
+    expect(timers()).toBe(before + 1);
+    cohort.leave(a);
+    expect(timers()).toBe(before);
+    const b = member([], 'b');
+    expect(cohorts.join(b, performance.now(), 60_000)).toBe(cohort);
+    expect(timers()).toBe(before + 1);
+    cohort.leave(b);
+    cohort.close();
+    expect(timers()).toBe(before);
+  });
+
+  it('a cohort that took its 10 members closes as soon as the last leaves', () => {
+    const cohorts = new DeadlineCohorts();
+    const members = Array.from({ length: 10 }, (_, index) => member([], String(index)));
+    const cohort = cohorts.join(members[0]!, 0, 60_000);
+    for (const other of members.slice(1)) cohorts.join(other, 0, 60_000);
+    for (const other of members) cohort.leave(other);
     expect(vi.getTimerCount()).toBe(0);
   });
 
