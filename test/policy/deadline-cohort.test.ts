@@ -4,7 +4,7 @@ import { ZenError } from '../../src/index.js';
 import { DeadlineCohorts, type CohortMember } from '../../src/policy/deadline-cohort.js';
 import { useSimulator } from '../helpers/simulator.js';
 import { inVirtualTime } from '../helpers/virtual-time.js';
-import { attemptsOf, ch, HAIKU, MINI, run, tracedOpenAI, UP, zenClient, type TracedRequest } from './execution-helpers.js';
+import { attemptsOf, ch, FLASH, HAIKU, MINI, run, tracedOpenAI, UP, zenClient, type TracedRequest } from './execution-helpers.js';
 
 /**
  * Calls whose deadlines fall due together share one timer and one AbortSignal (deadline-cohort.ts).
@@ -189,6 +189,23 @@ describe('calls sharing a deadline cohort (openai SDK against the simulator, vir
       expect(signals[0]!.aborted).toBe(true);
       expect(requests[0]!.signal?.aborted).toBe(true);
       expect(requests[1]!.signal?.aborted).toBe(true);
+      await zen.close();
+    });
+  });
+
+  it('the shared signal stops a stalled answer through the Anthropic and Google SDKs too', async () => {
+    await inVirtualTime(async (time) => {
+      const zen = zenClient(sim, { routing: { retry: { retries: 0 } } });
+      sim.enqueue(UP[HAIKU], STALL);
+      sim.enqueue(UP[FLASH], STALL);
+      const body = (model: string) => ({ model, zen: { timeouts: { totalMs: 30_000 } } });
+      const pending = [run(zen, body(HAIKU), false), run(zen, body(FLASH), false)];
+      await time.until(() => sim.callsFor(UP[HAIKU]).length === 1 && sim.callsFor(UP[FLASH]).length === 1, 'both attempts');
+      await time.advance(30_030);
+      const outs = await Promise.all(pending);
+      expect(outs.map((out) => out.error?.kind)).toEqual(['timeout', 'timeout']);
+      expect(attemptsOf(outs[0]!.zen)).toEqual([[ch(HAIKU), 'error', 'timeout', 0]]);
+      expect(attemptsOf(outs[1]!.zen)).toEqual([[ch(FLASH), 'error', 'timeout', 0]]);
       await zen.close();
     });
   });
