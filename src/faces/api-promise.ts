@@ -76,13 +76,17 @@ export function responseHeaders(metadata: ZenMetadata, contentType: string): Hea
  * openai-shaped face's answer). Like the SDK, the answer gets a non-enumerable `_request_id`.
  */
 export function jsonAPIPromise<T extends { readonly zen: ZenMetadata }>(answer: Promise<T>): ZenAPIPromise<T> {
-  return new ZenAPIPromise(
-    answer.then((data) => {
-      Object.defineProperty(data, '_request_id', { value: data.zen.requestId, enumerable: false, configurable: true });
-      return data;
-    }),
-    (data) => new Response(JSON.stringify(data), { status: 200, headers: responseHeaders(data.zen, 'application/json') }),
-  );
+  // Shared functions, not closures: nothing per call but the promise.
+  return new ZenAPIPromise(answer.then(withRequestId<T>), jsonResponse);
+}
+
+function withRequestId<T extends { readonly zen: ZenMetadata }>(data: T): T {
+  Object.defineProperty(data, '_request_id', { value: data.zen.requestId, enumerable: false, configurable: true });
+  return data;
+}
+
+function jsonResponse(data: { readonly zen: ZenMetadata }): Response {
+  return new Response(JSON.stringify(data), { status: 200, headers: responseHeaders(data.zen, 'application/json') });
 }
 
 /**

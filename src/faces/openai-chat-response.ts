@@ -31,25 +31,25 @@ export function completionId(vendorId: string | undefined, requestId: string): s
   return vendorId?.startsWith('chatcmpl') ? vendorId : `chatcmpl-${requestId}`;
 }
 
-/** The canonical result → an OpenAI ChatCompletion. */
+/** The canonical result → an OpenAI ChatCompletion, each object built once in its final shape. */
 export function toChatCompletion(result: GenerationResult, requestId: string, model: string): ChatCompletion {
   let text = '';
   let reasoning = '';
-  const toolCalls: ChatCompletionMessageToolCall[] = [];
+  let toolCalls: ChatCompletionMessageToolCall[] | undefined;
   for (const part of result.content) {
     if (part.type === 'text') text += part.text;
     else if (part.type === 'reasoning') reasoning += part.text;
-    else toolCalls.push({ id: part.id, type: 'function', function: { name: part.name, arguments: part.arguments } });
+    else (toolCalls ??= []).push({ id: part.id, type: 'function', function: { name: part.name, arguments: part.arguments } });
   }
   const message: ChatCompletion.Choice['message'] & { reasoning_content?: string } = {
     role: 'assistant',
-    content: text === '' && toolCalls.length > 0 ? null : text,
+    content: text === '' && toolCalls ? null : text,
     refusal: null,
     annotations: [],
-    ...(toolCalls.length > 0 ? { tool_calls: toolCalls } : {}),
-    // DeepSeek's field name for visible reasoning; OpenAI clients ignore it.
-    ...(reasoning ? { reasoning_content: reasoning } : {}),
   };
+  if (toolCalls) message.tool_calls = toolCalls;
+  // DeepSeek's field name for visible reasoning; OpenAI clients ignore it.
+  if (reasoning) message.reasoning_content = reasoning;
   const completion: ChatCompletion = {
     id: completionId(result.id, requestId),
     object: 'chat.completion',

@@ -100,16 +100,25 @@ export function stopError(reason: StopReason, channel?: Channel, cause?: unknown
   });
 }
 
+/** A signal shared by attempts that only the call's deadline can stop (see deadline-cohort.ts). */
+export interface SharedDeadlineSignal {
+  /** The shared signal, or undefined when the attempt must make its own. */
+  signal(): AbortSignal | undefined;
+}
+
 /**
  * One attempt's cancellation: the caller's signal, the call deadline, the lane and this attempt's
  * own timers all end up here, and the first reason wins. Its AbortSignal, made when first asked
  * for, is what the SDK gets (always: the SDKs' own timeouts stop at the headers, not the body).
+ * An attempt that nothing but the deadline can stop (`shared`: no caller signal, no hedge, no
+ * timer of its own) hands the SDK its deadline cohort's signal instead of making a controller.
  * Listens as an object (no closure per attempt): to the switches through `stop`, to the caller's
  * signal through `handleEvent`.
  */
 export class AttemptSignal implements StopListener {
   reason: StopReason | undefined;
   private controller: AbortController | undefined;
+  private sharedSignal: AbortSignal | undefined;
   private attemptTimer: ReturnType<typeof setTimeout> | undefined;
   private firstTokenTimer: ReturnType<typeof setTimeout> | undefined;
   private disposed = false;
@@ -118,6 +127,7 @@ export class AttemptSignal implements StopListener {
     private readonly deadline: StopSwitch,
     private readonly lane: StopSwitch,
     private readonly caller: AbortSignal | undefined,
+    private readonly shared?: SharedDeadlineSignal,
   ) {
     deadline.add(this);
     lane.add(this);
@@ -129,7 +139,12 @@ export class AttemptSignal implements StopListener {
 
   /** The AbortSignal to hand the SDK (made on first use; aborted at once if the attempt has stopped). */
   get signal(): AbortSignal {
+    if (this.sharedSignal) return this.sharedSignal;
     if (!this.controller) {
+      if (!this.reason && this.shared) {
+        this.sharedSignal = this.shared.signal();
+        if (this.sharedSignal) return this.sharedSignal;
+      }
       this.controller = new AbortController();
       if (this.reason) this.controller.abort(stopError(this.reason));
     }

@@ -21,6 +21,7 @@ import type { LiveState } from './live-state.js';
 import { costOfUsage } from './pricing.js';
 import type { RetryBudget } from './retry-budget.js';
 import { StreamPump } from './stream-pump.js';
+import { deadlineCohorts, type CohortMember, type DeadlineCohort } from './deadline-cohort.js';
 import type { Candidate, TimeoutOptions } from './types.js';
 
 /** Checks a non-streamed answer: a reason rejects it (see ExecuteInput.inspector). */
@@ -74,18 +75,26 @@ export interface ExecuteDeps {
  * budget, writing every attempt into the call's record. Learning from the outcome (quality, latency,
  * sessions) is the caller's, once the execution has ended.
  */
-export class Execution<T> implements LaneHost<T> {
+export class Execution<T> implements LaneHost<T>, CohortMember {
   readonly deadline = new StopSwitch();
   readonly retry: ResolvedRetry;
   readonly callerSignal: AbortSignal | undefined;
   readonly state: LiveState;
   private readonly attempts: AttemptRecord[];
   /** Answers rejected by the inspector, with the reason. */
-  private readonly repairs: Array<{ channel: string; reason: string; result: T }> = [];
+  private repairs: Array<{ channel: string; reason: string; result: T }> | undefined;
   private readonly now: () => number;
   private readonly startedAt: number;
-  private deadlineTimer: ReturnType<typeof setTimeout> | undefined;
+  /** The calls whose deadline falls due with this one's: one timer and one signal for them all. */
+  private cohort: DeadlineCohort | undefined;
+  /**
+   * Only the deadline can stop a non-streamed attempt of a call without a caller's signal, hedging
+   * or an attempt timeout: its SDK request gets the cohort's shared signal.
+   */
+  private readonly sharesSignal: boolean;
   private spentBudget = 0;
+  /** The plan's candidates before this index have been started (or skipped). */
+  private untried = 0;
   private budgetExhausted = false;
 
   constructor(
@@ -100,12 +109,15 @@ export class Execution<T> implements LaneHost<T> {
     this.now = deps.now ?? performanceNow;
     this.startedAt = this.now();
     const total = input.timeouts.totalMs;
-    if (total !== undefined) {
-      this.deadlineTimer = setTimeout(
-        () => this.deadline.stop({ kind: 'timeout', message: `The call exceeded its total deadline of ${total} ms.` }),
-        total,
-      );
-    }
+    if (total !== undefined) this.cohort = deadlineCohorts(deps).join(this, this.startedAt, total);
+    this.sharesSignal =
+      this.cohort !== undefined && !input.stream && !input.signal && !input.hedge && input.timeouts.attemptMs === undefined;
+  }
+
+  /** The call's deadline came (its cohort fired). */
+  expire(): void {
+    this.cohort = undefined;
+    this.deadline.stop({ kind: 'timeout', message: `The call exceeded its total deadline of ${this.input.timeouts.totalMs} ms.` });
   }
 
   /** Why the call as a whole was stopped (the caller's signal or the deadline), if it was. */
@@ -140,7 +152,7 @@ export class Execution<T> implements LaneHost<T> {
     if (this.input.stream) return this.attemptStream(candidate, retry, lane, hedge, permit);
     try {
       const { channel } = candidate;
-      const signal = new AttemptSignal(this.deadline, lane, this.input.signal);
+      const signal = new AttemptSignal(this.deadline, lane, this.input.signal, this.sharesSignal ? this.cohort : undefined);
       const startedAt = this.now();
       this.attemptStart(channel, retry, hedge, startedAt);
       signal.startAttemptTimer(this.input.timeouts.attemptMs, channel.id);
@@ -299,9 +311,10 @@ export class Execution<T> implements LaneHost<T> {
   }
 
   /** Starts the next usable candidate; skips open breakers. Returns undefined when none is left. */
-  private startNext(queue: Candidate[], afterFailure: ZenErrorKind | undefined, hedge: boolean): Lane<T> | undefined {
-    while (queue.length > 0) {
-      const candidate = queue.shift()!;
+  private startNext(afterFailure: ZenErrorKind | undefined, hedge: boolean): Lane<T> | undefined {
+    const order = this.input.order;
+    while (this.untried < order.length) {
+      const candidate = order[this.untried++]!;
       const breaker = this.deps.state.breaker(candidate.channel);
       const permit = breaker.acquire();
       if (!permit) {
@@ -326,28 +339,29 @@ export class Execution<T> implements LaneHost<T> {
   }
 
   /** Stops every running lane for `reason` and waits until each has recorded its attempt. */
-  private async stopAll(running: Set<Lane<T>>, reason: StopReason): Promise<void> {
-    if (running.size === 0) return;
+  private async stopAll(running: Lane<T>[], reason: StopReason): Promise<void> {
+    if (running.length === 0) return;
     for (const lane of running) lane.switch.stop(reason);
-    await Promise.all([...running].map((lane) => lane.promise));
+    await Promise.all(running.map((lane) => lane.promise));
   }
 
   /** Runs lanes until one commits: failover on failures, a hedge when the first is slow. */
   async run(): Promise<Committed<T>> {
-    const queue = [...this.input.order];
-    const running = new Set<Lane<T>>();
-    const errors: ZenError[] = [];
+    // An array rather than a Set (one lane, two while hedging), and the untried candidates are an
+    // index into the plan's order rather than a copy of it: less to allocate for every call.
+    const running: Lane<T>[] = [];
+    let errors: ZenError[] | undefined;
     let hedged = false;
     let hedgePair: { primary: string; hedge: string } | undefined;
-    const first = this.startNext(queue, undefined, false);
-    if (first) running.add(first);
+    const first = this.startNext(undefined, false);
+    if (first) running.push(first);
     for (;;) {
-      if (running.size === 0) break;
+      if (running.length === 0) break;
       const hedge = this.input.hedge;
       let hedgeTimer: ReturnType<typeof setTimeout> | undefined;
       let outcome: unknown;
-      if (hedge && !hedged && running.size === 1 && queue.length > 0) {
-        const primary = [...running][0]!;
+      if (hedge && !hedged && running.length === 1 && this.untried < this.input.order.length) {
+        const primary = running[0]!;
         const delay = hedgeDelay(hedge, this.deps.state, primary.candidate.channel, this.input.stream);
         outcome = await Promise.race([
           primary.promise,
@@ -356,26 +370,26 @@ export class Execution<T> implements LaneHost<T> {
           }),
         ]);
         clearTimeout(hedgeTimer);
-      } else if (running.size === 1) {
+      } else if (running.length === 1) {
         // Most calls have one lane and no hedge timer: await it without a race (or arrays for one).
-        for (const lane of running) outcome = await lane.promise;
+        outcome = await running[0]!.promise;
       } else {
-        outcome = await Promise.race([...running].map((lane) => lane.promise));
+        outcome = await Promise.race(running.map((lane) => lane.promise));
       }
       if (outcome === 'hedge') {
         hedged = true;
-        const primary = [...running][0]!;
+        const primary = running[0]!;
         if (!this.deps.hedges.tryHedge(hedge!.maxRate)) continue;
-        const lane = this.startNext(queue, undefined, true);
+        const lane = this.startNext(undefined, true);
         if (lane) {
-          running.add(lane);
+          running.push(lane);
           hedgePair = { primary: primary.candidate.channel.id, hedge: lane.candidate.channel.id };
           this.deps.emit('hedge', { requestId: this.input.requestId, ...hedgePair, afterMs: Math.round(this.now() - this.startedAt) });
         }
         continue;
       }
       const settled = outcome as LaneOutcome<T>;
-      running.delete(settled.lane);
+      running.splice(running.indexOf(settled.lane), 1);
       if (settled.ok) {
         if (hedgePair) {
           this.deps.emit('hedge', {
@@ -386,15 +400,15 @@ export class Execution<T> implements LaneHost<T> {
           });
         }
         // Only a hedged call has lanes left to stop: the usual one spends no reason, promise or turn here.
-        if (running.size > 0)
+        if (running.length > 0)
           await this.stopAll(running, { kind: 'hedge_lost', message: `${settled.lane.candidate.channel.id} answered first.` });
         const committed = settled.committed;
         if (committed.kind === 'result' && this.input.inspector) {
           const verdict = this.input.inspector.inspect(committed.result, committed.attempt, committed.candidate);
           const reason = verdict instanceof Promise ? await verdict : verdict;
           if (reason !== undefined) {
-            this.repairs.push({ channel: committed.candidate.channel.id, reason, result: committed.result });
-            const lane = this.startNext(queue, undefined, false);
+            (this.repairs ??= []).push({ channel: committed.candidate.channel.id, reason, result: committed.result });
+            const lane = this.startNext(undefined, false);
             this.deps.emit('failover', {
               requestId: this.input.requestId,
               from: committed.candidate.channel.id,
@@ -403,7 +417,7 @@ export class Execution<T> implements LaneHost<T> {
               message: reason,
             });
             if (lane) {
-              running.add(lane);
+              running.push(lane);
               continue;
             }
             // Nothing left to repair with: the caller gets the answer we have, with the claim on record.
@@ -413,7 +427,7 @@ export class Execution<T> implements LaneHost<T> {
         return committed;
       }
       const error = settled.error;
-      errors.push(error);
+      (errors ??= []).push(error);
       // Whatever stops the call, the other lanes stop too, and are waited for so that the
       // record lists their attempts.
       const stop = this.callStopReason();
@@ -428,7 +442,7 @@ export class Execution<T> implements LaneHost<T> {
               abortedBy: stop.kind === 'aborted' ? stop.by : undefined,
             });
       }
-      if (error.kind === 'aborted' && running.size > 0) continue; // a lane that lost a race
+      if (error.kind === 'aborted' && running.length > 0) continue; // a lane that lost a race
       if (!allowsFailover(error.kind)) {
         await this.stopAll(running, {
           kind: 'aborted',
@@ -436,8 +450,8 @@ export class Execution<T> implements LaneHost<T> {
         });
         throw error;
       }
-      if (running.size === 0) {
-        const lane = this.startNext(queue, error.kind, false);
+      if (running.length === 0) {
+        const lane = this.startNext(error.kind, false);
         this.deps.emit('failover', {
           requestId: this.input.requestId,
           from: settled.lane.candidate.channel.id,
@@ -445,17 +459,17 @@ export class Execution<T> implements LaneHost<T> {
           kind: error.kind,
           message: error.message,
         });
-        if (lane) running.add(lane);
+        if (lane) running.push(lane);
       }
     }
-    if (this.repairs.length > 0) {
+    if (this.repairs) {
       // Every repair attempt failed: fall back to the first answer rather than failing the call.
       const repair = this.repairs[0]!;
       const candidate = this.input.order.find((entry) => entry.channel.id === repair.channel)!;
       const attempt = this.attempts.find((entry) => entry.channel === repair.channel && entry.outcome === 'success')!;
       return { kind: 'result', candidate, result: repair.result, attempt };
     }
-    throw exhaustedError(this.attempts, errors, this.budgetExhausted);
+    throw exhaustedError(this.attempts, errors ?? [], this.budgetExhausted);
   }
 
   /**
@@ -467,7 +481,8 @@ export class Execution<T> implements LaneHost<T> {
     usage: Usage,
     end: { ttftMs?: number; tokensPerSecond?: number; finishReason?: string; error?: ZenError },
   ): void {
-    if (this.deadlineTimer !== undefined) clearTimeout(this.deadlineTimer);
+    this.cohort?.leave(this);
+    this.cohort = undefined;
     const record = this.input.record;
     const costs: CostBreakdown[] = [];
     for (const attempt of this.attempts) if (attempt.cost) costs.push(attempt.cost);

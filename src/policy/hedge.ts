@@ -34,36 +34,52 @@ export function hedgeDelay(hedge: ResolvedHedge, stats: LiveStats, channel: Chan
  * within `maxRate` of the calls seen.
  */
 export class HedgeLimiter {
-  private readonly recent: boolean[] = [];
+  /**
+   * The last `window` calls, 1 for a hedged one, as a ring (oldest at `start`): counting a call is
+   * a write, not the shift of a 100-slot array it was on every call.
+   */
+  private readonly recent: Uint8Array;
+  private start = 0;
+  private length = 0;
   private hedged = 0;
 
-  constructor(private readonly window = 100) {}
+  constructor(window = 100) {
+    this.recent = new Uint8Array(Math.max(1, window));
+  }
 
   /** Counts a call; call once per routed request. */
   onCall(): void {
-    this.push(false);
+    this.push(0);
   }
 
   /** Whether one more hedge fits under `maxRate`; counts it when it does. */
   tryHedge(maxRate: number): boolean {
     if (maxRate <= 0) return false;
-    if (this.hedged + 1 > Math.max(1, maxRate * this.recent.length)) return false;
+    if (this.hedged + 1 > Math.max(1, maxRate * this.length)) return false;
     // Mark the latest unhedged call as hedged (a call not counted by onCall counts now).
-    const index = this.recent.lastIndexOf(false);
-    if (index < 0) {
-      this.push(true);
-    } else {
-      this.recent[index] = true;
-      this.hedged += 1;
+    for (let offset = this.length - 1; offset >= 0; offset -= 1) {
+      const slot = (this.start + offset) % this.recent.length;
+      if (this.recent[slot] === 0) {
+        this.recent[slot] = 1;
+        this.hedged += 1;
+        return true;
+      }
     }
+    this.push(1);
     return true;
   }
 
-  private push(value: boolean): void {
-    this.recent.push(value);
-    if (value) this.hedged += 1;
-    if (this.recent.length > this.window) {
-      if (this.recent.shift()) this.hedged -= 1;
+  private push(value: 0 | 1): void {
+    const size = this.recent.length;
+    if (this.length < size) {
+      this.recent[(this.start + this.length) % size] = value;
+      this.length += 1;
+    } else {
+      // Full: the newest call takes the oldest one's slot.
+      this.hedged -= this.recent[this.start]!;
+      this.recent[this.start] = value;
+      this.start = (this.start + 1) % size;
     }
+    this.hedged += value;
   }
 }

@@ -8,7 +8,11 @@ import type { QualityEstimate } from './quality-model.js';
 export type { Preference, Rejection } from '../core/call-record.js';
 
 export interface TimeoutOptions {
-  /** Deadline for the whole call, all attempts and retries included. */
+  /**
+   * Deadline for the whole call, all attempts and retries included. Calls due together share one
+   * timer: a deadline of 10 s or more fires up to 1/1000 of it (at most 100 ms) after it, never
+   * before; a shorter one fires on time.
+   */
   totalMs?: number;
   /** Deadline for one attempt (a non-streamed answer, or a stream to its end). */
   attemptMs?: number;

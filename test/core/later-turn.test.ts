@@ -15,6 +15,23 @@ describe('laterTurn', () => {
     expect(order).toEqual(['microtask', 'queued before', 'answer']);
   });
 
+  it('answers of the same turn share one setImmediate, handed on together in the order they came', async () => {
+    const order: string[] = [];
+    const a = laterTurn!('a').then((answer) => order.push(answer));
+    const between = new Promise<void>((resolve) =>
+      setImmediate(() => {
+        order.push('queued between');
+        resolve();
+      }),
+    );
+    const b = laterTurn!('b').then((answer) => order.push(answer));
+    await Promise.all([a, between, b]);
+    // One Immediate per answer would interleave: a, queued between, b.
+    expect(order).toEqual(['a', 'b', 'queued between']);
+    // Answers of a later turn get an Immediate of their own.
+    await expect(laterTurn!('next')).resolves.toBe('next');
+  });
+
   it('is not held by fake timers installed after import', async () => {
     vi.useFakeTimers();
     await expect(laterTurn!({ ok: true })).resolves.toEqual({ ok: true });

@@ -278,4 +278,43 @@ describe('the hedge rate cap', () => {
     expect(granted).toBeGreaterThanOrEqual(25);
     expect(new HedgeLimiter().tryHedge(0)).toBe(false);
   });
+  it('HedgeLimiter: its ring of recent calls decides as a plain sliding window of the last `window` calls does', () => {
+    // The window as a list: push, drop the oldest past `window`, mark the latest unhedged call.
+    const window = 7;
+    const recent: boolean[] = [];
+    const push = (hedged: boolean) => {
+      recent.push(hedged);
+      if (recent.length > window) recent.shift();
+    };
+    const reference = (maxRate: number): boolean => {
+      if (maxRate <= 0) return false;
+      const hedged = recent.filter(Boolean).length;
+      if (hedged + 1 > Math.max(1, maxRate * recent.length)) return false;
+      const index = recent.lastIndexOf(false);
+      if (index < 0) push(true);
+      else recent[index] = true;
+      return true;
+    };
+    const limiter = new HedgeLimiter(window);
+    let seed = 42;
+    const random = () => {
+      seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648;
+      return seed / 2_147_483_648;
+    };
+    const decisions: boolean[] = [];
+    for (let step = 0; step < 2_000; step += 1) {
+      if (random() < 0.4) {
+        limiter.onCall();
+        push(false);
+      } else {
+        const maxRate = [0, 0.1, 0.3, 0.6, 1][Math.floor(random() * 5)]!;
+        const granted = limiter.tryHedge(maxRate);
+        expect(granted).toBe(reference(maxRate));
+        decisions.push(granted);
+      }
+    }
+    // Both answers came up, many times each.
+    expect(decisions.filter(Boolean).length).toBeGreaterThan(100);
+    expect(decisions.filter((granted) => !granted).length).toBeGreaterThan(100);
+  });
 });

@@ -55,13 +55,14 @@ export function convertResponse(completion: ChatCompletion, warnings: CallWarnin
   const reasoning = reasoningText(message);
   if (reasoning) content.push({ type: 'reasoning', text: reasoning });
   if (message?.content) content.push({ type: 'text', text: message.content });
-  for (const call of message?.tool_calls ?? []) {
-    if (call.type === 'function')
-      content.push({ type: 'tool-call', id: call.id, name: call.function.name, arguments: call.function.arguments });
+  const toolCalls = message?.tool_calls;
+  if (toolCalls) {
+    for (const call of toolCalls) {
+      if (call.type === 'function')
+        content.push({ type: 'tool-call', id: call.id, name: call.function.name, arguments: call.function.arguments });
+    }
   }
-  // A refusal is what the model said, in its own field; kept for the OpenAI face to echo.
-  const metadata = { ...providerMetadata(completion), ...(message?.refusal ? { refusal: message.refusal } : {}) };
-  return {
+  const result: GenerationResult = {
     id: completion.id,
     modelId: completion.model,
     created: completion.created,
@@ -69,6 +70,13 @@ export function convertResponse(completion: ChatCompletion, warnings: CallWarnin
     finishReason: mapFinishReason(choice?.finish_reason),
     usage: convertUsage(completion.usage),
     warnings,
-    ...(Object.keys(metadata).length > 0 ? { providerMetadata: metadata } : {}),
   };
+  // Built in place, made only when there is something to keep (most answers have none): the
+  // vendor extras, then a refusal (what the model said, in its own field, for the OpenAI face to echo).
+  let metadata: Record<string, unknown> | undefined;
+  if (completion.system_fingerprint) (metadata ??= {}).system_fingerprint = completion.system_fingerprint;
+  if (completion.service_tier) (metadata ??= {}).service_tier = completion.service_tier;
+  if (message?.refusal) (metadata ??= {}).refusal = message.refusal;
+  if (metadata) result.providerMetadata = metadata;
+  return result;
 }

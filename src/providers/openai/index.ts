@@ -1,4 +1,5 @@
 import type OpenAI from 'openai';
+import type { ChatCompletion } from 'openai/resources/chat/completions';
 import { configurationError } from '../../core/errors.js';
 import type { StreamPart } from '../../core/stream-part.js';
 import { credentialsHint } from '../credentials-hint.js';
@@ -45,28 +46,35 @@ export function createOpenAIProvider(name: string, client: OpenAI): ProviderAdap
   };
 
   /**
-   * A chat completion, the usual call: a plain function with the error context built only on a
-   * failure, so that the frame an answer waits in holds little (64 calls in flight keep 64 of them
-   * alive through every young-generation collection).
+   * A chat completion, the usual call: `then` handlers on the SDK's promise rather than an async
+   * function (one async frame less for every call in flight: 64 calls in flight keep 64 of them
+   * alive through every young-generation collection), with the error context built only on a failure.
    */
-  async function generateChat(modelId: string, request: ProviderCallOptions['request'], signal: AbortSignal | undefined) {
-    let converted;
+  function generateChat(modelId: string, request: ProviderCallOptions['request'], signal: AbortSignal | undefined) {
+    let converted: ReturnType<typeof convertRequest>;
+    let pending: Promise<ChatCompletion>;
     try {
       converted = convertRequest(request, optionsFor(modelId));
     } catch (error) {
-      throw buildError(error, errorContext(modelId, false, signal));
-    }
-    let response;
-    try {
-      response = await client.chat.completions.create(converted.body, requestOptions(signal));
-    } catch (error) {
-      throw mapOpenAIError(error, errorContext(modelId, false, signal));
+      return Promise.reject(buildError(error, errorContext(modelId, false, signal)));
     }
     try {
-      return convertResponse(response, converted.warnings);
+      pending = client.chat.completions.create(converted.body, requestOptions(signal));
     } catch (error) {
-      throw unreadableAnswer(error, errorContext(modelId, false, signal));
+      return Promise.reject(mapOpenAIError(error, errorContext(modelId, false, signal)));
     }
+    return pending.then(
+      (response) => {
+        try {
+          return convertResponse(response, converted.warnings);
+        } catch (error) {
+          throw unreadableAnswer(error, errorContext(modelId, false, signal));
+        }
+      },
+      (error: unknown) => {
+        throw mapOpenAIError(error, errorContext(modelId, false, signal));
+      },
+    );
   }
 
   /** Tools only OpenAI runs (web search, ...) exist in its Responses API alone. */
