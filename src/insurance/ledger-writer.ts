@@ -1,8 +1,13 @@
 import { ZenError } from '../core/errors.js';
 import { InvalidLedgerRecordError, type Ledger } from './ledger.js';
 import type { LedgerRecord } from './types.js';
+import { APPEND_OWNED } from './stores/keep-record.js';
 
-/** Builds a call's records off the return path (hashing, redaction). */
+/**
+ * Builds a call's records off the return path (hashing, redaction). The records are handed over:
+ * the store may freeze them in place, so nothing else may hold them or any object inside them
+ * (copy what is shared with the call's metadata or the caller's request).
+ */
 export type RecordBuilder = () => LedgerRecord[] | Promise<LedgerRecord[]>;
 
 export type LedgerWriteFailure = (error: ZenError, records: LedgerRecord[]) => void;
@@ -163,7 +168,7 @@ export class LedgerWriter {
     let records = batch;
     for (;;) {
       try {
-        await this.ledger.append(records);
+        await this.ledger[APPEND_OWNED](records);
         return true;
       } catch (error) {
         if (InvalidLedgerRecordError.isInstance(error) && records[error.index] !== undefined) {
