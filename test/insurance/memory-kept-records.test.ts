@@ -160,6 +160,9 @@ describe('MemoryLedgerStore keeps records as frozen objects', () => {
       // One more property: its slot and its value's string.
       const more = await bytesOf(requestRecord({ requestId: 'r', at: AT, tags: { note: '', team: 'abcdefgh' } }));
       expect(more).toBe(base + 8 + 16 + 8);
+      // A name every record shares (model, channel, type…) costs a record its slot, not its text.
+      const named = await bytesOf(requestRecord({ requestId: 'r', at: AT, model: 'm'.repeat(300), tags: { note: '' } }));
+      expect(named).toBe(base);
       // Keys with undefined values are not kept, so not counted.
       const withUndefined = { ...requestRecord({ requestId: 'r', at: AT, tags: { note: '' } }), ttftMs: undefined } as LedgerRecord;
       expect(await bytesOf(withUndefined)).toBe(base);

@@ -25,15 +25,43 @@ export const APPEND_OWNED = Symbol.for('zenrouter.ledger.appendOwned');
  * Heap bytes of the kept values, on 64-bit V8 as Node ships it (no pointer compression): every
  * object its header (map, properties, elements) and a slot a property, an array its header and
  * its backing store, a string its header and its characters (one byte each, two beyond Latin-1),
- * a number that is not a small integer its box. Checked against `v8.getHeapStatistics` over many
- * records (test/insurance/memory-bytes.bench.ts): within a few per cent for request records, above
- * the truth when records share strings (model names, channels), which are counted in each.
+ * a number that is not a small integer its box. Checked against the heap after GC over 20,000
+ * request records of bench calls (see the README's benchmark section for the command).
  */
 const OBJECT_BYTES = 24;
 const ARRAY_BYTES = 32 + 16;
 const SLOT_BYTES = 8;
 const STRING_BYTES = 16;
 const NUMBER_BYTES = 16;
+
+/**
+ * Fields whose text is a name the process holds anyway (a model, a channel, a record type, an
+ * outcome): every record points to the same string, so it costs a record only its slot. Counting
+ * them (17 strings in a request record) made the estimate 35 % above the truth.
+ */
+const NAME_FIELDS: ReadonlySet<string> = new Set([
+  'type',
+  'face',
+  'requested',
+  'model',
+  'channel',
+  'provider',
+  'outcome',
+  'errorKind',
+  'finishReason',
+  'currency',
+  'source',
+  'mode',
+  'kind',
+  'detector',
+  'severity',
+  'status',
+  'eventKind',
+  'purpose',
+  'unit',
+  'window',
+  'metric',
+]);
 
 /** Characters beyond Latin-1 make V8 store a string at two bytes a character. */
 // biome-ignore lint/suspicious/noControlCharactersInRegex: the range starts at U+0000 on purpose (every Latin-1 character).
@@ -130,7 +158,13 @@ function copyValue(value: unknown, depth: number): unknown {
         if (!Object.hasOwn(value, key)) continue;
         // An own `__proto__` would set the copy's prototype instead of a property.
         if (key === '__proto__') return CAREFUL;
-        const kept = copyValue((value as Record<string, unknown>)[key], depth + 1);
+        const item = (value as Record<string, unknown>)[key];
+        if (typeof item === 'string' && NAME_FIELDS.has(key)) {
+          copy[key] = item;
+          slots += 1;
+          continue;
+        }
+        const kept = copyValue(item, depth + 1);
         if (kept === CAREFUL) return CAREFUL;
         if (kept === undefined) continue;
         copy[key] = kept;
@@ -197,9 +231,11 @@ function adoptValue(value: unknown, depth: number): true | typeof REBUILD | type
       let slots = 0;
       for (const key in value) {
         if (!Object.hasOwn(value, key)) continue;
-        const adopted = adoptValue((value as Record<string, unknown>)[key], depth + 1);
-        if (adopted !== true) return adopted;
+        const item = (value as Record<string, unknown>)[key];
         slots += 1;
+        if (typeof item === 'string' && NAME_FIELDS.has(key)) continue;
+        const adopted = adoptValue(item, depth + 1);
+        if (adopted !== true) return adopted;
       }
       counted += OBJECT_BYTES + slots * SLOT_BYTES;
       Object.freeze(value);
