@@ -49,12 +49,13 @@ export class Ledger {
 
   /**
    * Appends records the caller hands over for good (the ledger writer's own): a store that can
-   * keeps them frozen in place rather than copying them (see APPEND_OWNED).
+   * keeps them frozen in place rather than copying them (see APPEND_OWNED). Returns nothing when
+   * the store appended them at once (a bad record then throws at once), else a promise.
    */
-  async [APPEND_OWNED](records: LedgerRecord[]): Promise<void> {
-    const store = this.store as { [APPEND_OWNED]?: (records: LedgerRecord[]) => Promise<void> };
+  [APPEND_OWNED](records: LedgerRecord[]): void | Promise<void> {
+    const store = this.store as { [APPEND_OWNED]?: (records: LedgerRecord[]) => void | Promise<void> };
     if (store[APPEND_OWNED] === undefined) return this.append(records);
-    if (records.length > 0) await store[APPEND_OWNED](records);
+    if (records.length > 0) return store[APPEND_OWNED](records);
   }
 
   query(query?: LedgerQuery): AsyncIterable<LedgerRecord> {

@@ -29,7 +29,13 @@ const attempt = (): AttemptRecord => ({
 /** The two ways in: a host's `append` (copied) and the ledger writer's own records (adopted). */
 const modes = [
   { name: 'append (a host record)', append: (store: MemoryLedgerStore, batch: LedgerRecord[]) => store.append(batch) },
-  { name: 'APPEND_OWNED (the writer’s record)', append: (store: MemoryLedgerStore, batch: LedgerRecord[]) => store[APPEND_OWNED](batch) },
+  {
+    name: 'APPEND_OWNED (the writer’s record)',
+    // Kept at once (a bad record throws at once): awaited as the writer does when it is a promise.
+    append: async (store: MemoryLedgerStore, batch: LedgerRecord[]) => {
+      await store[APPEND_OWNED](batch);
+    },
+  },
 ];
 
 function isDeepFrozen(value: unknown): boolean {
@@ -223,6 +229,31 @@ describe('MemoryLedgerStore keeps records as frozen objects', () => {
     const [kept] = await collect(store.query());
     expect(kept).toBe(record);
     expect(isDeepFrozen(record)).toBe(true);
+  });
+
+  it.each([
+    ['the memory store, which appends at once', (store: MemoryLedgerStore) => store],
+    [
+      'a host store, which answers with promises',
+      (store: MemoryLedgerStore) => ({
+        append: (batch: LedgerRecord[]) => store.append(batch),
+        query: () => store.query(),
+        close: () => store.close(),
+      }),
+    ],
+  ])('the writer hands over a record the ledger can never accept and writes the rest: %s', async (_name, wrap) => {
+    const store = new MemoryLedgerStore();
+    const failures: Array<[ZenError, LedgerRecord[]]> = [];
+    const writer = new LedgerWriter(new Ledger(wrap(store)), (error, failed) => failures.push([error, failed]));
+    const bad = { ...requestRecord({ requestId: 'bad', at: AT }), durationMs: Number.NaN } as LedgerRecord;
+    writer.write(() => [requestRecord({ requestId: 'a', at: AT }), bad, requestRecord({ requestId: 'b', at: AT })]);
+    writer.write(() => [requestRecord({ requestId: 'c', at: AT })]);
+    await writer.flush();
+    expect((await collect(store.query())).map((record) => record.requestId)).toEqual(['a', 'b', 'c']);
+    expect(failures).toHaveLength(1);
+    expect(InvalidLedgerRecordError.isInstance(failures[0]![0])).toBe(true);
+    expect(failures[0]![1]).toEqual([bad]);
+    expect(writer.pending).toBe(0);
   });
 
   it('copies a writer record that is not in its kept form (an undefined key) rather than keep the key', async () => {

@@ -132,39 +132,48 @@ export class MemoryLedgerStore implements LedgerStore {
   private validating: Promise<unknown> | undefined;
 
   /** Keeps a copy of each record (validated, frozen): the caller's objects stay the caller's. */
-  append(records: LedgerRecord[]): Promise<void> {
-    return this.appendAs(records, 'copy');
+  async append(records: LedgerRecord[]): Promise<void> {
+    await this.appendAs(records, 'copy');
   }
 
-  /** Keeps the records themselves, frozen in place (see APPEND_OWNED). */
-  [APPEND_OWNED](records: LedgerRecord[]): Promise<void> {
+  /**
+   * Keeps the records themselves, frozen in place (see APPEND_OWNED). The usual batch is kept at
+   * once and returns nothing (a bad record throws at once); one with captured text, a promise.
+   */
+  [APPEND_OWNED](records: LedgerRecord[]): void | Promise<void> {
     return this.appendAs(records, 'adopt');
   }
 
-  private async appendAs(records: LedgerRecord[], mode: KeepMode): Promise<void> {
+  private appendAs(records: LedgerRecord[], mode: KeepMode): void | Promise<void> {
     if (this.closed) throw closedError();
     if (!Array.isArray(records)) {
       throw new ZenError({ kind: 'invalid_request', message: 'ledger append expects an array of records', retryable: false });
     }
+    if (this.validating !== undefined || isLarge(records)) return this.appendInSlices(records, mode);
+    // The usual batch (one call's records, no captured text): every record validated before any is kept.
+    const kept = new Array<KeptRecord>(records.length);
+    for (let index = 0; index < records.length; index += 1) kept[index] = keepRecord(records[index], index, mode);
+    this.keepAll(kept);
+  }
+
+  private async appendInSlices(records: LedgerRecord[], mode: KeepMode): Promise<void> {
+    const previous = this.validating;
+    const current = (async () => {
+      if (previous) await previous.catch(() => undefined);
+      return keepInSlices(records, mode);
+    })();
+    this.validating = current;
     let kept: KeptRecord[];
-    if (this.validating === undefined && !isLarge(records)) {
-      // The usual batch (one call's records, no captured text): every record validated before any is kept.
-      kept = new Array(records.length);
-      for (let index = 0; index < records.length; index += 1) kept[index] = keepRecord(records[index], index, mode);
-    } else {
-      const previous = this.validating;
-      const current = (async () => {
-        if (previous) await previous.catch(() => undefined);
-        return keepInSlices(records, mode);
-      })();
-      this.validating = current;
-      try {
-        kept = await current;
-      } finally {
-        if (this.validating === current) this.validating = undefined;
-      }
-      if (this.closed) throw closedError();
+    try {
+      kept = await current;
+    } finally {
+      if (this.validating === current) this.validating = undefined;
     }
+    if (this.closed) throw closedError();
+    this.keepAll(kept);
+  }
+
+  private keepAll(kept: readonly KeptRecord[]): void {
     let touched: string | undefined;
     for (let index = 0; index < kept.length; index += 1) touched = this.keep(kept[index]!, touched);
     this.evict();
