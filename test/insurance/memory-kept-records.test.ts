@@ -106,6 +106,21 @@ describe('MemoryLedgerStore keeps records as frozen objects', () => {
       expect(isDeepFrozen(kept)).toBe(true);
     });
 
+    it('keeps own keys alone even when something made a key of Object.prototype enumerable', async () => {
+      const store = new MemoryLedgerStore();
+      const record = JSON.parse(JSON.stringify(requestRecord({ requestId: 'r1', at: AT, tags: { team: 'a' } }))) as LedgerRecord;
+      Object.defineProperty(Object.prototype, 'polluted', { value: 'x', enumerable: true, configurable: true, writable: true });
+      try {
+        await append(store, [record]);
+      } finally {
+        delete (Object.prototype as Record<string, unknown>).polluted;
+      }
+      const [kept] = await collect(store.query());
+      expect(Object.keys(kept!)).toEqual(Object.keys(record));
+      expect(Object.hasOwn(kept!, 'polluted')).toBe(false);
+      expect(kept!.type === 'request' && Object.keys(kept!.tags!)).toEqual(['team']);
+    });
+
     it('keeps a plain record as it is, frozen all the way down; nothing can change it', async () => {
       const store = new MemoryLedgerStore();
       await append(store, [requestRecord({ requestId: 'r1', at: AT, tags: { team: 'a' }, attempts: [attempt()] })]);

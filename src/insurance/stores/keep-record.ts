@@ -75,6 +75,19 @@ const REBUILD = Symbol('rebuild');
 /** Bytes counted by the walk in progress (a counter, not a result object: the walk runs for every record). */
 let counted = 0;
 
+/**
+ * Whether `for…in` may list inherited keys in this walk: only when something added an enumerable
+ * property to Object.prototype. Checked once a record, so that the walk asks `Object.hasOwn` of
+ * every key (a fifth of its time) only then.
+ */
+let inherits = false;
+const EMPTY = {};
+
+function prototypeEnumerates(): boolean {
+  for (const _ in EMPTY) return true;
+  return false;
+}
+
 /** The kept record and the bytes it is accounted at (without the store's own per-record overhead). */
 export interface KeptRecord {
   record: LedgerRecord;
@@ -88,6 +101,7 @@ export interface KeptRecord {
 export function keepRecord(record: unknown, index: number, mode: KeepMode): KeptRecord {
   checkRecordHeader(record, index);
   counted = 0;
+  inherits = prototypeEnumerates();
   if (mode === 'adopt') {
     const adopted = adoptValue(record, 0);
     if (adopted === true) return { record: record as LedgerRecord, bytes: counted };
@@ -155,7 +169,7 @@ function copyValue(value: unknown, depth: number): unknown {
       const copy: Record<string, unknown> = {};
       let slots = 0;
       for (const key in value) {
-        if (!Object.hasOwn(value, key)) continue;
+        if (inherits && !Object.hasOwn(value, key)) continue;
         // An own `__proto__` would set the copy's prototype instead of a property.
         if (key === '__proto__') return CAREFUL;
         const item = (value as Record<string, unknown>)[key];
@@ -230,7 +244,7 @@ function adoptValue(value: unknown, depth: number): true | typeof REBUILD | type
       if (typeof (value as { toJSON?: unknown }).toJSON === 'function') return CAREFUL;
       let slots = 0;
       for (const key in value) {
-        if (!Object.hasOwn(value, key)) continue;
+        if (inherits && !Object.hasOwn(value, key)) continue;
         const item = (value as Record<string, unknown>)[key];
         slots += 1;
         if (typeof item === 'string' && NAME_FIELDS.has(key)) continue;
