@@ -121,6 +121,15 @@ describe('MemoryLedgerStore keeps records as frozen objects', () => {
       expect(kept!.type === 'request' && Object.keys(kept!.tags!)).toEqual(['team']);
     });
 
+    it('reads back as JSON would when an object carries its own toJSON', async () => {
+      const store = new MemoryLedgerStore();
+      const own = { ...requestRecord({ requestId: 'own', at: AT }), tags: { box: { toJSON: () => 'boxed' } } } as unknown as LedgerRecord;
+      await append(store, [own]);
+      const [kept] = await collect(store.query());
+      expect((kept as unknown as { tags: unknown }).tags).toEqual({ box: 'boxed' });
+      expect(isDeepFrozen(kept)).toBe(true);
+    });
+
     it('keeps a plain record as it is, frozen all the way down; nothing can change it', async () => {
       const store = new MemoryLedgerStore();
       await append(store, [requestRecord({ requestId: 'r1', at: AT, tags: { team: 'a' }, attempts: [attempt()] })]);

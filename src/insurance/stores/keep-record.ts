@@ -75,17 +75,21 @@ const REBUILD = Symbol('rebuild');
 /** Bytes counted by the walk in progress (a counter, not a result object: the walk runs for every record). */
 let counted = 0;
 
-/**
- * Whether `for…in` may list inherited keys in this walk: only when something added an enumerable
- * property to Object.prototype. Checked once a record, so that the walk asks `Object.hasOwn` of
- * every key (a fifth of its time) only then.
- */
-let inherits = false;
-const EMPTY = {};
+const EMPTY_OBJECT = {};
+const EMPTY_ARRAY: unknown[] = [];
 
-function prototypeEnumerates(): boolean {
-  for (const _ in EMPTY) return true;
-  return false;
+/**
+ * Whether something gave Object.prototype an enumerable key (for…in would list it in every
+ * object) or Object or Array a `toJSON` (JSON would call it for each): JSON must decide then.
+ * Checked once a record (a few ns), so that the walk need not ask `Object.hasOwn` of every key
+ * (a fifth of its time) nor look a `toJSON` up in every object.
+ */
+function prototypesChanged(): boolean {
+  for (const _ in EMPTY_OBJECT) return true;
+  return (
+    typeof (EMPTY_OBJECT as { toJSON?: unknown }).toJSON === 'function' ||
+    typeof (EMPTY_ARRAY as { toJSON?: unknown }).toJSON === 'function'
+  );
 }
 
 /** The kept record and the bytes it is accounted at (without the store's own per-record overhead). */
@@ -101,8 +105,9 @@ export interface KeptRecord {
 export function keepRecord(record: unknown, index: number, mode: KeepMode): KeptRecord {
   checkRecordHeader(record, index);
   counted = 0;
-  inherits = prototypeEnumerates();
-  if (mode === 'adopt') {
+  if (prototypesChanged()) {
+    // Nothing to walk: JSON decides.
+  } else if (mode === 'adopt') {
     const adopted = adoptValue(record, 0);
     if (adopted === true) return { record: record as LedgerRecord, bytes: counted };
     counted = 0;
@@ -164,12 +169,11 @@ function copyValue(value: unknown, depth: number): unknown {
       if (depth > 64) return CAREFUL;
       const proto: unknown = Object.getPrototypeOf(value);
       if (proto === Array.prototype) return copyArray(value as unknown[], depth);
+      // An own toJSON is a function: CAREFUL below, and JSON calls it.
       if (proto !== Object.prototype && proto !== null) return CAREFUL;
-      if (typeof (value as { toJSON?: unknown }).toJSON === 'function') return CAREFUL;
       const copy: Record<string, unknown> = {};
       let slots = 0;
       for (const key in value) {
-        if (inherits && !Object.hasOwn(value, key)) continue;
         // An own `__proto__` would set the copy's prototype instead of a property.
         if (key === '__proto__') return CAREFUL;
         const item = (value as Record<string, unknown>)[key];
@@ -241,10 +245,8 @@ function adoptValue(value: unknown, depth: number): true | typeof REBUILD | type
         return true;
       }
       if (proto !== Object.prototype) return proto === null ? REBUILD : CAREFUL;
-      if (typeof (value as { toJSON?: unknown }).toJSON === 'function') return CAREFUL;
       let slots = 0;
       for (const key in value) {
-        if (inherits && !Object.hasOwn(value, key)) continue;
         const item = (value as Record<string, unknown>)[key];
         slots += 1;
         if (typeof item === 'string' && NAME_FIELDS.has(key)) continue;
