@@ -24,6 +24,7 @@ import { benchEventLoop, printEventLoop } from './event-loop.js';
 import { benchIntrinsic, benchIntrinsicStream } from './intrinsic.js';
 import { benchMemory, printMemory } from './memory.js';
 import { benchPostgresLedger, formatLedgerBench } from './ledger-postgres.js';
+import { benchLedgerMemory, printLedgerMemory } from './ledger-memory.js';
 import { benchOverhead } from './overhead.js';
 import { benchRouting } from './routing.js';
 import { benchTtft } from './ttft.js';
@@ -104,6 +105,7 @@ for (const staggerMs of [0, 100]) {
 
 printColdStart(await benchColdStart());
 printMemory(await benchMemory());
+printLedgerMemory(await benchLedgerMemory());
 printEventLoop(await benchEventLoop());
 await runEvalBenches();
 console.log(formatLedgerBench(await benchPostgresLedger()));

@@ -112,7 +112,10 @@ export interface CallRecord {
   plan: string[];
   /** Channels left out of the plan and why (up to 20). */
   rejected: Rejection[];
-  /** Usage of the answer the caller got. */
+  /**
+   * Usage of the answer the caller got. Frozen once the call has ended and the ledger recorded it
+   * (its request record holds this object, as it does `cost` and each attempt).
+   */
   usage: Usage;
   /** Everything the call cost, failed and hedged attempts (and the insurance's judge) included. */
   cost: CostBreakdown;
@@ -121,6 +124,7 @@ export interface CallRecord {
   durationMs: number;
   tokensPerSecond: number | undefined;
   finishReason: string | undefined;
+  /** The array is the caller's; each attempt in it is frozen once the ledger recorded the call. */
   attempts: AttemptRecord[];
   /** Warnings of the face and the provider: settings dropped without changing the answer's meaning. */
   warnings: CallWarning[];

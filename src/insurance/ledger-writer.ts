@@ -1,8 +1,13 @@
 import { ZenError } from '../core/errors.js';
 import { InvalidLedgerRecordError, type Ledger } from './ledger.js';
 import type { LedgerRecord } from './types.js';
+import { APPEND_OWNED } from './stores/keep-record.js';
 
-/** Builds a call's records off the return path (hashing, redaction). */
+/**
+ * Builds a call's records off the return path (hashing, redaction). The records are handed over:
+ * the store may freeze them in place, so nothing else may hold them or any object inside them
+ * (copy what is shared with the call's metadata or the caller's request).
+ */
 export type RecordBuilder = () => LedgerRecord[] | Promise<LedgerRecord[]>;
 
 export type LedgerWriteFailure = (error: ZenError, records: LedgerRecord[]) => void;
@@ -16,6 +21,9 @@ export type LedgerBacklog = (pending: number) => void;
  * the timer and hold every call's records until the loop ends.
  */
 const DRAIN_NOW_AT = 256;
+
+/** `draining` while a drain has not yet waited for anything. */
+const DRAINING: Promise<void> = Promise.resolve();
 
 /**
  * Appends records to the ledger in the background, in the order they were written, so that a
@@ -34,6 +42,7 @@ export class LedgerWriter {
   private done = 0;
   /** Flushes waiting for `done` to reach their target. */
   private waiters: Array<{ target: number; resolve: () => void }> = [];
+  /** Set while a drain runs (DRAINING until it first waits, then its promise). */
   private draining: Promise<void> | undefined;
   private scheduled = false;
   private lastError: ZenError | undefined;
@@ -105,7 +114,11 @@ export class LedgerWriter {
 
   private kick(): void {
     if (!this.draining && (this.queue.length > 0 || this.unwritten.length > 0)) {
-      this.draining = this.drain().finally(() => (this.draining = undefined));
+      // The drain clears `draining` as it ends; one that ended without waiting has cleared it
+      // already (no promise chained per drain to do it).
+      this.draining = DRAINING;
+      const drained = this.drain();
+      if (this.draining === DRAINING) this.draining = drained;
     }
   }
 
@@ -119,18 +132,23 @@ export class LedgerWriter {
         this.unwritten = [];
         const calls = builders.length + this.unwrittenCalls;
         this.unwrittenCalls = 0;
-        for (const build of builders) {
+        for (let index = 0; index < builders.length; index += 1) {
           try {
             // Most builders answer synchronously: awaited only when they return a promise.
-            const built = build();
-            for (const record of built instanceof Promise ? await built : built) batch.push(record);
+            const built = builders[index]!();
+            const records = built instanceof Promise ? await built : built;
+            for (let at = 0; at < records.length; at += 1) batch.push(records[at]!);
           } catch (error) {
             this.fail(asZenError(error, 'building ledger records failed'), []);
           }
         }
-        if (batch.length > 0 && !(await this.append(batch))) {
-          this.unwrittenCalls += calls;
-          return;
+        if (batch.length > 0) {
+          // The memory store appends at once: awaited only when the store answers with a promise.
+          const appended = this.append(batch);
+          if (!(appended === true || (appended !== false && (await appended)))) {
+            this.unwrittenCalls += calls;
+            return;
+          }
         }
         this.finished(calls);
         // Caught up: a backlog that builds again is told again.
@@ -138,6 +156,7 @@ export class LedgerWriter {
         if (this.queue.length === 0 && this.unwritten.length === 0) return;
       }
     } finally {
+      this.draining = undefined;
       // A store that failed leaves records unwritten: the flushes waiting see them and throw.
       if (this.unwritten.length > 0) this.release(() => true);
     }
@@ -158,26 +177,48 @@ export class LedgerWriter {
     }
   }
 
-  /** True when the batch is in the store (less any record the ledger can never accept). */
-  private async append(batch: LedgerRecord[]): Promise<boolean> {
+  /**
+   * True when the batch is in the store (less any record the ledger can never accept); a promise
+   * of it only when the store answered with one.
+   */
+  private append(batch: LedgerRecord[]): boolean | Promise<boolean> {
     let records = batch;
     for (;;) {
+      let pending: void | Promise<void>;
       try {
-        await this.ledger.append(records);
-        return true;
+        pending = this.ledger[APPEND_OWNED](records);
       } catch (error) {
-        if (InvalidLedgerRecordError.isInstance(error) && records[error.index] !== undefined) {
-          // A record JSON cannot keep would block every record after it: hand it over, write the rest.
-          this.fail(error, [records[error.index]!]);
-          records = records.filter((_, index) => index !== error.index);
-          if (records.length === 0) return true;
-          continue;
-        }
-        this.unwritten = [...records, ...this.unwritten];
-        this.fail(asZenError(error, 'the ledger store failed'), records);
-        return false;
+        const rest = this.refused(error, records);
+        if (typeof rest === 'boolean') return rest;
+        records = rest;
+        continue;
       }
+      if (pending === undefined) return true;
+      const sent = records;
+      return pending.then(
+        () => true,
+        (error: unknown) => {
+          const rest = this.refused(error, sent);
+          return typeof rest === 'boolean' ? rest : this.append(rest);
+        },
+      );
     }
+  }
+
+  /**
+   * After a failed append: the records to try again without the one the ledger can never accept
+   * (true when none is left), or false once the store failed and the records are kept unwritten.
+   */
+  private refused(error: unknown, records: LedgerRecord[]): LedgerRecord[] | boolean {
+    if (InvalidLedgerRecordError.isInstance(error) && records[error.index] !== undefined) {
+      // A record JSON cannot keep would block every record after it: hand it over, write the rest.
+      this.fail(error, [records[error.index]!]);
+      const rest = records.filter((_, index) => index !== error.index);
+      return rest.length === 0 ? true : rest;
+    }
+    this.unwritten = [...records, ...this.unwritten];
+    this.fail(asZenError(error, 'the ledger store failed'), records);
+    return false;
   }
 
   private warnBacklog(): void {

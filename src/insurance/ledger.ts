@@ -1,5 +1,6 @@
 import { fromNanos, toNanos } from '../core/money.js';
 import { serializeRecords, VALIDATES_RECORDS } from './stores/validate-record.js';
+import { APPEND_OWNED } from './stores/keep-record.js';
 import type {
   ChannelLatency,
   Claim,
@@ -44,6 +45,17 @@ export class Ledger {
     // The built-in stores validate on append; checking here too would serialise every record twice.
     if (!(this.store as { [VALIDATES_RECORDS]?: boolean })[VALIDATES_RECORDS]) serializeRecords(batch);
     if (batch.length > 0) await this.store.append(batch);
+  }
+
+  /**
+   * Appends records the caller hands over for good (the ledger writer's own): a store that can
+   * keeps them frozen in place rather than copying them (see APPEND_OWNED). Returns nothing when
+   * the store appended them at once (a bad record then throws at once), else a promise.
+   */
+  [APPEND_OWNED](records: LedgerRecord[]): void | Promise<void> {
+    const store = this.store as { [APPEND_OWNED]?: (records: LedgerRecord[]) => void | Promise<void> };
+    if (store[APPEND_OWNED] === undefined) return this.append(records);
+    if (records.length > 0) return store[APPEND_OWNED](records);
   }
 
   query(query?: LedgerQuery): AsyncIterable<LedgerRecord> {

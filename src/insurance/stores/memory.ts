@@ -3,15 +3,20 @@ import type { DailyCredits, LedgerQuery, LedgerRecord, LedgerStore } from '../ty
 import { InProcessDailyCredits } from './daily-credits.js';
 import { compileQuery, matchesKeys, recordKeys, type RecordKeys } from './match-query.js';
 import { nextTurn, SliceBudget } from '../../core/slices.js';
-import { serializeRecord, serializeRecords, VALIDATES_RECORDS } from './validate-record.js';
+import { VALIDATES_RECORDS } from './validate-record.js';
+import { APPEND_OWNED, keepRecord, type KeepMode, type KeptRecord } from './keep-record.js';
 
 export interface MemoryLedgerStoreOptions {
   /** Most records kept; the least recently active requests are dropped beyond it. Default 10 000. */
   maxRecords?: number;
   /**
-   * Most memory the records may take, in bytes (their JSON text, at one byte a character or two
-   * where it holds characters beyond Latin-1, plus RECORD_OVERHEAD_BYTES each); the least recently
-   * active requests are dropped beyond it. Default 2 MiB: about 1,100 calls with
+   * Most memory the records may take, in bytes: each record at an estimate of what it holds in
+   * the heap (its objects, arrays, strings at one byte a character or two where they hold
+   * characters beyond Latin-1, and boxed numbers; names such as the model and channel, which every
+   * record shares, at their slot alone), plus RECORD_OVERHEAD_BYTES: a request record of a call
+   * without captured content is accounted at ~1.65 KB and holds ~1.45 KB (`npx tsx
+   * bench/ledger-memory.ts`); the least recently
+   * active requests are dropped beyond it. Default 2 MiB: about 1,250 calls with
    * `captureContent: 'none'`, fewer when records hold captured text. `Infinity` bounds by
    * `maxRecords` alone.
    */
@@ -22,15 +27,15 @@ export interface MemoryLedgerStoreOptions {
 export const DEFAULT_MEMORY_LEDGER_BYTES = 2 * 1024 * 1024;
 
 /**
- * What a record costs beside its text: its entry, its query keys, its slot in the request index
- * and in the eviction queue. Measured with heap snapshots on Node 20 (request records of one call
- * each): 450–520 bytes.
+ * What a record costs beside its own values: its entry, its query keys, its slot in the request
+ * index and in the eviction queue. Measured as the heap after GC over 50,000 small records on
+ * Node 20, less their values: ~320 bytes.
  */
-export const RECORD_OVERHEAD_BYTES = 512;
+export const RECORD_OVERHEAD_BYTES = 384;
 
 interface Entry {
-  /** The validated JSON text, parsed (and frozen) on every read; '' once evicted. */
-  line: string;
+  /** The validated record, deep-frozen, handed out as it is on every read; undefined once evicted. */
+  record: LedgerRecord | undefined;
   keys: RecordKeys;
   bytes: number;
   alive: boolean;
@@ -46,19 +51,6 @@ const EVICTED: RecordKeys = Object.freeze({
   eventKinds: Object.freeze([]),
 });
 
-/** Characters beyond Latin-1 make V8 store a string at two bytes a character. */
-// biome-ignore lint/suspicious/noControlCharactersInRegex: the range starts at U+0000 on purpose (every Latin-1 character).
-const WIDE = /[^\u0000-\u00ff]/;
-
-/**
- * V8 builds JSON.stringify's output from parts joined as a rope; reading a character flattens it
- * into one string, which costs ~15 % less memory to keep.
- */
-function flat(text: string): string {
-  text.charCodeAt(0);
-  return text;
-}
-
 /**
  * A bounded ledger in memory, for tests, scripts and edge runtimes (no Node APIs).
  *
@@ -69,10 +61,12 @@ function flat(text: string): string {
  * one by one, ring-style. A dropped record's text is released at once, so the store never holds
  * more than its bounds.
  *
- * Records are kept as their JSON text on append (so they read back exactly as the file and SQLite
- * stores would return them, and later changes to the appended objects don't reach them) and are
- * parsed and frozen on each read: nothing can change a record after it is appended, and reading
- * does not grow the store.
+ * Records are kept as deep-frozen objects, validated and shaped on append so that they read back
+ * exactly as the file and SQLite stores would return them (keys with `undefined` values absent,
+ * Dates as their ISO text). `append` keeps a copy, so later changes to the appended objects don't
+ * reach the store; the ledger writer's own records, which nothing else holds, are frozen in place.
+ * Nothing can change a record after it is appended, and reading hands out the kept objects
+ * themselves, so it does not grow the store.
  */
 export class MemoryLedgerStore implements LedgerStore {
   /** Validates every record itself, so `Ledger` need not. */
@@ -134,49 +128,65 @@ export class MemoryLedgerStore implements LedgerStore {
     return this.liveBytes;
   }
 
-  /** The append still serializing in slices, if any: later appends wait for it, in order. */
-  private serializing: Promise<unknown> | undefined;
+  /** The append still validating in slices, if any: later appends wait for it, in order. */
+  private validating: Promise<unknown> | undefined;
 
+  /** Keeps a copy of each record (validated, frozen): the caller's objects stay the caller's. */
   async append(records: LedgerRecord[]): Promise<void> {
+    await this.appendAs(records, 'copy');
+  }
+
+  /**
+   * Keeps the records themselves, frozen in place (see APPEND_OWNED). The usual batch is kept at
+   * once and returns nothing (a bad record throws at once); one with captured text, a promise.
+   */
+  [APPEND_OWNED](records: LedgerRecord[]): void | Promise<void> {
+    return this.appendAs(records, 'adopt');
+  }
+
+  private appendAs(records: LedgerRecord[], mode: KeepMode): void | Promise<void> {
     if (this.closed) throw closedError();
-    if (this.serializing === undefined && !isLarge(records)) {
-      // The usual batch (one call's records, no captured text): every record validated and
-      // serialised before any is kept, then each flattened and measured as it is kept.
-      const texts = serializeRecords(records);
-      let touched: string | undefined;
-      for (let index = 0; index < texts.length; index += 1) {
-        const line = flat(texts[index]!);
-        touched = this.keep(records[index]!, line, lineBytes(line), touched);
-      }
-    } else {
-      const previous = this.serializing;
-      const current = (async () => {
-        if (previous) await previous.catch(() => undefined);
-        return serialize(records);
-      })();
-      this.serializing = current;
-      let lines: Array<{ line: string; bytes: number }>;
-      try {
-        lines = await current;
-      } finally {
-        if (this.serializing === current) this.serializing = undefined;
-      }
-      if (this.closed) throw closedError();
-      let touched: string | undefined;
-      for (let index = 0; index < lines.length; index += 1)
-        touched = this.keep(records[index]!, lines[index]!.line, lines[index]!.bytes, touched);
+    if (!Array.isArray(records)) {
+      throw new ZenError({ kind: 'invalid_request', message: 'ledger append expects an array of records', retryable: false });
     }
+    if (this.validating !== undefined || isLarge(records)) return this.appendInSlices(records, mode);
+    // The usual batch (one call's records, no captured text): every record validated before any is kept.
+    const kept = new Array<KeptRecord>(records.length);
+    for (let index = 0; index < records.length; index += 1) kept[index] = keepRecord(records[index], index, mode);
+    this.keepAll(kept);
+  }
+
+  private async appendInSlices(records: LedgerRecord[], mode: KeepMode): Promise<void> {
+    const previous = this.validating;
+    const current = (async () => {
+      if (previous) await previous.catch(() => undefined);
+      return keepInSlices(records, mode);
+    })();
+    this.validating = current;
+    let kept: KeptRecord[];
+    try {
+      kept = await current;
+    } finally {
+      if (this.validating === current) this.validating = undefined;
+    }
+    if (this.closed) throw closedError();
+    this.keepAll(kept);
+  }
+
+  private keepAll(kept: readonly KeptRecord[]): void {
+    let touched: string | undefined;
+    for (let index = 0; index < kept.length; index += 1) touched = this.keep(kept[index]!, touched);
     this.evict();
   }
 
   /**
-   * Keeps one validated record's text. `touched` is the request the append last queued for
-   * eviction, returned updated: one queue entry per request per append, not per record.
+   * Keeps one validated record. `touched` is the request the append last queued for eviction,
+   * returned updated: one queue entry per request per append, not per record.
    */
-  private keep(record: LedgerRecord, line: string, bytes: number, touched: string | undefined): string {
-    // Keys come from the appended object (equal to its JSON after validation); reading them
-    // there spares a parse per record on the write path, which runs for every call.
-    const entry: Entry = { line, keys: recordKeys(record), bytes, alive: true };
+  private keep(kept: KeptRecord, touched: string | undefined): string {
+    const { record } = kept;
+    const bytes = kept.bytes + RECORD_OVERHEAD_BYTES;
+    const entry: Entry = { record, keys: recordKeys(record), bytes, alive: true };
     this.entries.push(entry);
     this.live++;
     this.liveBytes += bytes;
@@ -202,7 +212,7 @@ export class MemoryLedgerStore implements LedgerStore {
     for (let index = this.start; index < end; index++) {
       const entry = entries[index]!;
       if (!entry.alive || !matchesKeys(entry.keys, compiled)) continue;
-      yield deepFreeze(JSON.parse(entry.line) as LedgerRecord);
+      yield entry.record!;
       if (++found >= compiled.limit) return;
     }
   }
@@ -268,50 +278,29 @@ export class MemoryLedgerStore implements LedgerStore {
     this.live--;
     this.liveBytes -= entry.bytes;
     // Released now, not at the next compaction: an evicted record costs nothing but its slot.
-    entry.line = '';
+    entry.record = undefined;
     entry.keys = EVICTED;
     this.deadAfterStart++;
     this.evictedRecords++;
   }
 }
 
-/** A line, flattened, with the bytes it is accounted at. */
-function measured(text: string): { line: string; bytes: number } {
-  const line = flat(text);
-  return { line, bytes: lineBytes(line) };
-}
-
-/** The bytes a flattened line is accounted at. */
-function lineBytes(line: string): number {
-  return line.length * (WIDE.test(line) ? 2 : 1) + RECORD_OVERHEAD_BYTES;
-}
-
 /**
- * The records' JSON texts and their bytes, every record validated before any is kept (an invalid
- * one fails the whole append). A batch with captured content (a prompt may be megabytes) is
- * serialized a record at a time and measured a line at a time, with a turn of the event loop
- * between steps when their work passed a slice.
+ * Every record validated and shaped before any is kept (an invalid one fails the whole append). A
+ * batch with captured content (a prompt may be megabytes) is walked a record at a time, with a
+ * turn of the event loop between records when their work passed a slice.
  */
-async function serialize(records: readonly LedgerRecord[]): Promise<Array<{ line: string; bytes: number }>> {
-  if (!Array.isArray(records)) return serializeRecords(records).map(measured);
-  const texts: string[] = [];
+async function keepInSlices(records: readonly LedgerRecord[], mode: KeepMode): Promise<KeptRecord[]> {
+  const kept: KeptRecord[] = [];
   const slice = new SliceBudget();
-  const turn = async (): Promise<void> => {
-    if (!slice.spent()) return;
-    await nextTurn();
-    slice.restart();
-  };
-  // Every record is validated before any is measured or kept: an invalid one fails the append.
   for (let index = 0; index < records.length; index += 1) {
-    texts.push(serializeRecord(records[index], index));
-    await turn();
+    kept.push(keepRecord(records[index], index, mode));
+    if (slice.spent()) {
+      await nextTurn();
+      slice.restart();
+    }
   }
-  const lines: Array<{ line: string; bytes: number }> = [];
-  for (const text of texts) {
-    lines.push(measured(text));
-    await turn();
-  }
-  return lines;
+  return kept;
 }
 
 /** Whether a batch may be worth serializing in slices: a record with captured content. */
@@ -325,12 +314,4 @@ function isLarge(records: readonly LedgerRecord[]): boolean {
 
 function closedError(): ZenError {
   return new ZenError({ kind: 'invalid_request', message: 'the ledger store is closed', retryable: false });
-}
-
-function deepFreeze<T>(value: T): T {
-  if (typeof value === 'object' && value !== null) {
-    for (const child of Object.values(value)) deepFreeze(child);
-    Object.freeze(value);
-  }
-  return value;
 }

@@ -55,6 +55,12 @@ export function serializeRecords(records: readonly LedgerRecord[]): string[] {
 
 /** One record's JSON text, validated; `index` names it in errors (its place in the appended batch). */
 export function serializeRecord(record: unknown, index: number): string {
+  checkRecordHeader(record, index);
+  return stringifyStrict(record as object, index);
+}
+
+/** Throws InvalidLedgerRecordError unless the value is an object with a known `type`, a `requestId` and an ISO `at`. */
+export function checkRecordHeader(record: unknown, index: number): void {
   if (typeof record !== 'object' || record === null || Array.isArray(record)) {
     throw new InvalidLedgerRecordError(index, '', 'a record must be an object');
   }
@@ -68,7 +74,6 @@ export function serializeRecord(record: unknown, index: number): string {
   if (typeof fields.at !== 'string' || Number.isNaN(parseTime(fields.at))) {
     throw new InvalidLedgerRecordError(index, 'at', "'at' must be an ISO date-time string");
   }
-  return stringifyStrict(record, index);
 }
 
 /**
@@ -118,7 +123,7 @@ function isFaithfulArray(value: readonly unknown[], depth: number): boolean {
   return true;
 }
 
-function stringifyStrict(record: object, index: number): string {
+export function stringifyStrict(record: object, index: number): string {
   if (isFaithfulJson(record, 0)) return JSON.stringify(record);
   return stringifyCarefully(record, index);
 }
