@@ -113,8 +113,8 @@ export interface CallRecord {
   /** Channels left out of the plan and why (up to 20). */
   rejected: Rejection[];
   /**
-   * Usage of the answer the caller got. Frozen once the call has ended and the ledger recorded it
-   * (its request record holds this object, as it does `cost` and each attempt).
+   * Usage of the answer the caller got. Frozen when the call ends (settles), as are `cost` and each
+   * attempt: the ledger's request record holds these same objects.
    */
   usage: Usage;
   /** Everything the call cost, failed and hedged attempts (and the insurance's judge) included. */
@@ -124,7 +124,7 @@ export interface CallRecord {
   durationMs: number;
   tokensPerSecond: number | undefined;
   finishReason: string | undefined;
-  /** The array is the caller's; each attempt in it is frozen once the ledger recorded the call. */
+  /** The array is the caller's; each attempt in it is frozen when the call ends. */
   attempts: AttemptRecord[];
   /** Warnings of the face and the provider: settings dropped without changing the answer's meaning. */
   warnings: CallWarning[];

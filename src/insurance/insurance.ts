@@ -21,7 +21,7 @@ import {
   type RequestInsurance,
   type ResolvedInsurance,
 } from './options.js';
-import { caseRecord, claimRecord, creditRecords, eventRecord, requestRecord } from './records.js';
+import { caseRecord, claimRecord, creditRecords, eventRecord, freezeCallFacts, requestRecord } from './records.js';
 import { RecentCalls } from './recent-calls.js';
 import { MemoryLedgerStore } from './stores/memory.js';
 import type { AttemptRecord, Claim, LedgerRecord, LedgerStore, QualityEvent, QualityEventKind, RequestRecord } from './types.js';
@@ -217,6 +217,8 @@ export class Insurance implements InsuranceCore {
     error: ZenError | undefined,
     answer?: GenerationResult,
   ): void {
+    // Read-only from now on, as an insured call's are when it settles (not only once the writer runs).
+    freezeCallFacts(record);
     const at = new Date().toISOString();
     const outcome: RequestRecord['outcome'] = !error ? 'success' : error.kind === 'aborted' ? 'aborted' : 'error';
     this.write(async () => {

@@ -60,6 +60,18 @@ export function requestRecord(
   return record;
 }
 
+/**
+ * Freezes what a call's request record shares with its metadata (usage, cost, each attempt), when
+ * the call has ended: before the caller reads an answer the insurance settled, and at once for a
+ * call it did not watch, so that the caller always finds them read-only after the call, whether a
+ * ledger writes them now, later, or not at all.
+ */
+export function freezeCallFacts(facts: CallRecord): void {
+  frozenUsage(facts.usage);
+  Object.freeze(facts.cost);
+  for (const attempt of facts.attempts) frozenAttempt(attempt);
+}
+
 function frozenUsage(usage: Usage): Usage {
   Object.freeze(usage.input);
   Object.freeze(usage.output);

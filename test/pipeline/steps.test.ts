@@ -74,6 +74,24 @@ async function requestRecords(zen: ZenClient): Promise<RequestRecord[]> {
 }
 
 describe('a cache step', () => {
+  it("leaves the call's usage, cost and attempts read-only when the call returns, answered by the provider or by the step", async () => {
+    const zen = zenClient(sim).use(cacheStep());
+    sim.enqueue(UP[MINI], { text: 'Paris is the capital.' });
+    const first = await zen.chat.completions.create({ model: MINI, messages: ask('Capital of Paris?') });
+    // The cached call is one the insurance does not watch: its facts are frozen at once too, not
+    // only when the ledger writer gets to its record.
+    const second = await zen.chat.completions.create({ model: MINI, messages: ask('Capital of Paris?') });
+    for (const zenFacts of [first.zen, second.zen]) {
+      expect(Object.isFrozen(zenFacts.usage) && Object.isFrozen(zenFacts.usage.input) && Object.isFrozen(zenFacts.cost)).toBe(true);
+      expect(zenFacts.attempts.every((attempt) => Object.isFrozen(attempt))).toBe(true);
+      expect(() => {
+        zenFacts.usage.input.total = 1;
+      }).toThrow(TypeError);
+    }
+    expect(first.zen.attempts).toHaveLength(1);
+    await zen.close();
+  });
+
   it('serves a second identical call without a provider call', async () => {
     const cache = cacheStep();
     const zen = zenClient(sim).use(cache);
