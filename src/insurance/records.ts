@@ -46,15 +46,14 @@ export function requestRecord(
   record.stream = call.stream;
   record.outcome = call.outcome;
   if (call.errorKind !== undefined) record.errorKind = call.errorKind;
-  record.usage = frozenUsage(facts.usage);
-  record.cost = Object.freeze(facts.cost);
+  freezeCallFacts(facts);
+  record.usage = facts.usage;
+  record.cost = facts.cost;
   if (facts.ttftMs !== undefined) record.ttftMs = facts.ttftMs;
   record.durationMs = facts.durationMs;
   if (facts.tokensPerSecond !== undefined) record.tokensPerSecond = facts.tokensPerSecond;
   if (facts.finishReason !== undefined) record.finishReason = facts.finishReason;
-  const attempts = new Array<AttemptRecord>(facts.attempts.length);
-  for (let index = 0; index < attempts.length; index += 1) attempts[index] = frozenAttempt(facts.attempts[index]!);
-  record.attempts = attempts;
+  record.attempts = facts.attempts.slice();
   if (call.content) record.content = call.content;
   if (call.tags) record.tags = call.tags;
   return record;
@@ -72,16 +71,16 @@ export function freezeCallFacts(facts: CallRecord): void {
   for (const attempt of facts.attempts) frozenAttempt(attempt);
 }
 
-function frozenUsage(usage: Usage): Usage {
+function frozenUsage(usage: Usage): void {
   Object.freeze(usage.input);
   Object.freeze(usage.output);
-  return Object.freeze(usage);
+  Object.freeze(usage);
 }
 
-function frozenAttempt(attempt: AttemptRecord): AttemptRecord {
+function frozenAttempt(attempt: AttemptRecord): void {
   if (attempt.usage) frozenUsage(attempt.usage);
   if (attempt.cost) Object.freeze(attempt.cost);
-  return Object.freeze(attempt);
+  Object.freeze(attempt);
 }
 
 /** The event is the call's (its metadata lists it): the record holds a copy. */
